@@ -1,0 +1,81 @@
+/**
+ * Typed errors for the whole engine. Adapters (CLI, Action) map them to exit codes once, at the top:
+ * a `UserError` is bad input (exit 2), a `TaskFailedError` means at least one task failed (exit 1),
+ * anything else is a bug and is reported as such.
+ */
+
+/** A problem located in a file: `path:line:col: message`. Problems are data, not exceptions. */
+export interface Problem {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+  severity: "error" | "warning";
+}
+
+export function formatProblem(p: Problem): string {
+  const tag = p.severity === "warning" ? "warning: " : "";
+  return `${p.file}:${p.line}:${p.col}: ${tag}${p.message}`;
+}
+
+/** Bad input from the user: invalid config, unknown task, bad flag value. Exit code 2. */
+export class UserError extends Error {
+  override readonly name = "UserError";
+  readonly problems: readonly Problem[];
+  constructor(message: string, problems: readonly Problem[] = []) {
+    super(message);
+    this.problems = problems;
+  }
+}
+
+/** The configuration has problems; the message lists every one of them, one per line. */
+export class ConfigError extends UserError {
+  constructor(problems: readonly Problem[]) {
+    super(problems.map(formatProblem).join("\n"), problems);
+  }
+}
+
+/** One or more tasks ended in a failure status. Exit code 1. */
+export class TaskFailedError extends Error {
+  override readonly name = "TaskFailedError";
+}
+
+/** The run was interrupted (SIGINT/SIGTERM); work was backed up. Exit code 130/143 style: non-zero. */
+export class InterruptedError extends Error {
+  override readonly name = "InterruptedError";
+  readonly signal: NodeJS.Signals;
+  constructor(signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}; running tasks were stopped and their work backed up`);
+    this.signal = signal;
+  }
+}
+
+export const EXIT = { ok: 0, taskFailed: 1, badInput: 2 } as const;
+
+/** The exit code an adapter should use for an error thrown by the engine. */
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof UserError) return EXIT.badInput;
+  if (err instanceof InterruptedError) return err.signal === "SIGINT" ? 130 : 143;
+  return EXIT.taskFailed;
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Where something is in a task file (1-based line and column). */
+export interface Location {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/**
+ * Finds the source location of a value of a task, by its path inside the task file
+ * (e.g. `["needs", 1]`). Falls back to the task file's first line when the path is absent.
+ */
+export type Locate = (task: string, path: readonly (string | number)[]) => Location;
+
+export function problemAt(loc: Location, message: string, severity: Problem["severity"] = "error"): Problem {
+  return { ...loc, message, severity };
+}
