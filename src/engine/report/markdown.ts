@@ -1,0 +1,105 @@
+import type { RunReport, TaskResult } from "../run/types.ts";
+import { formatCost, formatDuration, STATUS_ICON } from "./format.ts";
+
+export interface MarkdownLinks {
+  /** Link to the workflow run (Actions) — shown in PR bodies and summaries. */
+  runUrl?: string;
+  /** Link to the uploaded backup artifact. */
+  artifactUrl?: string;
+}
+
+const MAX_FILES_LISTED = 50;
+const MAX_SUMMARY_CHARS = 6000;
+
+/** Escapes text for a Markdown table cell. */
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/** The report of one task: the PR body (after the task's own `pr.body`) and a section of the summary. */
+export function renderTaskMarkdown(r: TaskResult, links: MarkdownLinks = {}): string {
+  const out: string[] = [];
+  out.push(`### ${STATUS_ICON[r.status] ?? ""} \`${r.task}\` — ${r.status.replace("_", " ")}`, "");
+  out.push(r.message, "");
+  const facts: [string, string][] = [
+    ["Branch", `\`${r.branch}\` onto \`${r.base}\`${r.baseCommit ? ` (${r.baseCommit.slice(0, 7)})` : ""}`],
+  ];
+  if (r.trigger) facts.push(["Trigger", r.trigger]);
+  if (r.agent) {
+    facts.push([
+      "Agent",
+      r.agent.kind === "claude" ? `Claude Code${r.agent.model ? ` (${r.agent.model})` : ""}` : "command",
+    ]);
+    if (r.agent.numTurns !== undefined) facts.push(["Turns", String(r.agent.numTurns)]);
+    if (r.agent.costUsd !== undefined) facts.push(["Cost", formatCost(r.agent.costUsd)]);
+  }
+  facts.push(["Duration", formatDuration(r.durationMs)]);
+  if (r.attempts > 1) facts.push(["Attempts", String(r.attempts)]);
+  facts.push(["Files changed", `${r.files.length} (+${r.additions} −${r.deletions})`]);
+  if (r.rebased) facts.push(["Rebased", "yes, onto the latest base"]);
+  if (links.runUrl) facts.push(["Workflow run", `[open](${links.runUrl})`]);
+  if (r.backup)
+    facts.push(["Backup", links.artifactUrl ? `[${r.backup}](${links.artifactUrl})` : `\`${r.backup}\``]);
+  out.push("| | |", "|---|---|", ...facts.map(([k, v]) => `| ${k} | ${cell(v)} |`), "");
+
+  if (r.agent?.summary) {
+    const summary =
+      r.agent.summary.length > MAX_SUMMARY_CHARS
+        ? `${r.agent.summary.slice(0, MAX_SUMMARY_CHARS)}…`
+        : r.agent.summary;
+    out.push("<details><summary>Agent summary</summary>", "", summary, "", "</details>", "");
+  }
+  if (r.agent?.error) out.push(`**Agent error:** ${cell(r.agent.error)}`, "");
+  if (r.violations.length > 0) {
+    out.push("**Guard violations** (the change was not committed):", "");
+    for (const v of r.violations) out.push(`- \`${v.rule}\`: ${v.message}`);
+    out.push("");
+  }
+  if (r.conflicts.length > 0) {
+    out.push("**Conflicts with the latest base:**", "", ...r.conflicts.map((f) => `- \`${f}\``), "");
+  }
+  if (r.files.length > 0) {
+    out.push("<details><summary>Files</summary>", "", "| File | Change | + | − |", "|---|---|---|---|");
+    for (const f of r.files.slice(0, MAX_FILES_LISTED)) {
+      const name = f.oldPath ? `${f.oldPath} → ${f.path}` : f.path;
+      out.push(
+        `| \`${cell(name)}\` | ${f.status} | ${f.binary ? "bin" : f.additions} | ${f.binary ? "bin" : f.deletions} |`,
+      );
+    }
+    if (r.files.length > MAX_FILES_LISTED) out.push(`| … ${r.files.length - MAX_FILES_LISTED} more | | | |`);
+    out.push("", "</details>", "");
+  }
+  return out.join("\n").trimEnd() + "\n";
+}
+
+/** The whole run: a row per task, then cross-task conflicts; used for the Actions step summary. */
+export function renderRunMarkdown(report: RunReport, links: MarkdownLinks = {}): string {
+  const out: string[] = [];
+  const title = report.mode === "dry-run" ? "claude-tasks dry run" : "claude-tasks run";
+  out.push(`## ${title} \`${report.runId}\``, "");
+  out.push("| Task | Status | PR | Cost | Turns | Duration | Files |", "|---|---|---|---|---|---|---|");
+  for (const r of report.results) {
+    const pr = r.pr?.url
+      ? `[#${r.pr.number}](${r.pr.url})`
+      : r.pr?.action?.startsWith("would")
+        ? r.pr.action
+        : "–";
+    out.push(
+      `| \`${r.task}\` | ${STATUS_ICON[r.status] ?? ""} ${r.status} | ${pr} | ${formatCost(r.agent?.costUsd)} | ${
+        r.agent?.numTurns ?? "–"
+      } | ${formatDuration(r.durationMs)} | ${r.files.length} |`,
+    );
+  }
+  out.push("", `Total cost: ${formatCost(report.totalCostUsd)} · ${formatDuration(report.durationMs)}`, "");
+  if (report.crossConflicts.length > 0) {
+    out.push("**Tasks whose changes conflict with each other:**", "");
+    for (const c of report.crossConflicts)
+      out.push(`- \`${c.tasks[0]}\` ↔ \`${c.tasks[1]}\`: ${c.files.map((f) => `\`${f}\``).join(", ")}`);
+    out.push("");
+  }
+  for (const r of report.results) {
+    if (r.status === "skipped") continue;
+    out.push(renderTaskMarkdown(r, links));
+  }
+  return out.join("\n").trimEnd() + "\n";
+}

@@ -1,0 +1,107 @@
+/**
+ * The outcome of running tasks: what the CLI prints, the Action outputs, the PR body and the run
+ * log are all rendered from these plain, serialisable objects.
+ */
+
+export type TaskStatus =
+  | "success" // a change was committed to the task branch (or, in a dry run, would have been)
+  | "no_changes" // the task ran and changed nothing
+  | "failed" // the agent or command failed
+  | "timeout" // agent.timeout elapsed; the process tree was killed
+  | "max_turns" // Claude Code stopped at agent.max_turns
+  | "refused" // the change broke a guard (paths, limits, symlinks, credentials)
+  | "conflict" // the change conflicts with the latest base
+  | "skipped" // not run: a dependency's outcome, a foreign branch, …
+  | "cancelled"; // interrupted (Ctrl-C / SIGTERM)
+
+export const FAILING_STATUSES: ReadonlySet<TaskStatus> = new Set([
+  "failed",
+  "timeout",
+  "max_turns",
+  "refused",
+  "conflict",
+  "cancelled",
+]);
+
+export type RunMode = "dry-run" | "local" | "pr";
+
+export interface FileChangeSummary {
+  path: string;
+  status: string;
+  oldPath?: string;
+  additions: number;
+  deletions: number;
+  binary: boolean;
+}
+
+export interface GuardViolationSummary {
+  rule: string;
+  file?: string;
+  line?: number;
+  message: string;
+}
+
+export interface AgentSummary {
+  kind: "claude" | "command";
+  status: string;
+  summary: string;
+  error?: string;
+  model?: string;
+  sessionId?: string;
+  numTurns?: number;
+  costUsd?: number;
+  durationMs: number;
+  apiErrorStatus?: number;
+  transient: boolean;
+  permissionDenials?: number;
+}
+
+export interface PullRequestSummary {
+  action: "created" | "updated" | "unchanged" | "closed" | "none" | "would-create" | "would-update";
+  number?: number;
+  url?: string;
+  apiCalls?: number;
+}
+
+export interface TaskResult {
+  task: string;
+  status: TaskStatus;
+  /** One line: why the task ended like this. */
+  message: string;
+  branch: string;
+  base: string;
+  baseCommit?: string;
+  commit?: string;
+  attempts: number;
+  startedAt: string;
+  durationMs: number;
+  agent?: AgentSummary;
+  files: FileChangeSummary[];
+  additions: number;
+  deletions: number;
+  violations: GuardViolationSummary[];
+  conflicts: string[];
+  rebased?: boolean;
+  backup?: string;
+  pr?: PullRequestSummary;
+  fireTimes?: string[];
+  trigger?: string;
+}
+
+export interface CrossConflict {
+  tasks: [string, string];
+  files: string[];
+}
+
+export interface RunReport {
+  version: 1;
+  runId: string;
+  mode: RunMode;
+  startedAt: string;
+  durationMs: number;
+  trigger?: string;
+  results: TaskResult[];
+  crossConflicts: CrossConflict[];
+  totalCostUsd: number;
+  ok: boolean;
+}
