@@ -79,3 +79,23 @@ export type Locate = (task: string, path: readonly (string | number)[]) => Locat
 export function problemAt(loc: Location, message: string, severity: Problem["severity"] = "error"): Problem {
   return { ...loc, message, severity };
 }
+
+/**
+ * A git command failed unexpectedly. Carries the command (credentials redacted), its exit code and
+ * stderr, so a report can show exactly what git said. Thrown only by the git layer (`src/engine/git`).
+ */
+export class GitError extends Error {
+  override readonly name = "GitError";
+  readonly args: readonly string[];
+  readonly exitCode: number;
+  readonly stderr: string;
+  readonly cwd: string | undefined;
+  constructor(opts: { args: readonly string[]; exitCode: number; stderr: string; cwd?: string }) {
+    const detail = opts.stderr.trim().split("\n").slice(-5).join("\n");
+    super(`git ${opts.args.join(" ")} failed (exit ${opts.exitCode})${detail ? `: ${detail}` : ""}`);
+    this.args = opts.args;
+    this.exitCode = opts.exitCode;
+    this.stderr = opts.stderr;
+    this.cwd = opts.cwd;
+  }
+}

@@ -370,7 +370,10 @@ function estimateTokens(raw: string): number {
 }
 
 function outputTokens(blocks: Block[]): number {
-  const size = blocks.reduce((n, b) => n + (b.type === "text" ? b.text.length : JSON.stringify(b.input).length + 20), 0);
+  const size = blocks.reduce(
+    (n, b) => n + (b.type === "text" ? b.text.length : JSON.stringify(b.input).length + 20),
+    0,
+  );
   return Math.max(1, Math.ceil(size / 4));
 }
 

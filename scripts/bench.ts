@@ -1,0 +1,45 @@
+// `npm run bench`: measures the targets of the issues, prints a table, writes docs/benchmarks.md.
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+
+interface Row {
+  what: string;
+  measured: string;
+  target: string;
+  ok: boolean;
+}
+
+const rows: Row[] = [];
+const node = process.execPath;
+
+function child(script: string, args: string[]): Record<string, number> {
+  const out = execFileSync(node, [script, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+// 1. Planning: parse + validate + schedule + graph for N generated task files (a fresh process each).
+for (const n of [100, 1000, 10000]) {
+  const r = child("scripts/bench/plan-worker.ts", [String(n)]);
+  const target = n === 10000 ? "≤ 1000 ms, ≤ 200 MB" : "–";
+  const ok = n !== 10000 || (r.ms! <= 1000 && r.peakMb! <= 200);
+  rows.push({
+    what: `plan ${n} tasks`,
+    measured: `${r.ms!.toFixed(0)} ms, ${r.peakMb!.toFixed(0)} MB peak`,
+    target,
+    ok,
+  });
+}
+
+const table = [
+  "| benchmark | measured | target | met |",
+  "|---|---|---|---|",
+  ...rows.map((r) => `| ${r.what} | ${r.measured} | ${r.target} | ${r.ok ? "✅" : "❌"} |`),
+].join("\n");
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+console.log(table);
+writeFileSync(
+  "docs/benchmarks.md",
+  `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${machine}).\n\n${table}\n`,
+);
+if (rows.some((r) => !r.ok)) process.exitCode = 1;

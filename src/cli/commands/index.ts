@@ -1,0 +1,23 @@
+import type { Command } from "commander";
+import { registerBackups } from "./backups.ts";
+import { registerInit } from "./init.ts";
+import { registerList } from "./list.ts";
+import { registerLogs } from "./logs.ts";
+import { registerNext } from "./next.ts";
+import { registerPlan } from "./plan.ts";
+import { registerRun } from "./run.ts";
+import { registerValidate } from "./validate.ts";
+import { registerWorktrees } from "./worktrees.ts";
+
+/** Every command, in the order `--help` lists them. */
+export const commands: ((program: Command) => void)[] = [
+  registerInit,
+  registerValidate,
+  registerList,
+  registerNext,
+  registerPlan,
+  registerRun,
+  registerLogs,
+  registerBackups,
+  registerWorktrees,
+];

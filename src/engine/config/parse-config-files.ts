@@ -1,0 +1,253 @@
+/**
+ * The task directory, from file contents to effective tasks and problems. Pure: the caller reads
+ * the files (see `readConfig`) and may pass a `statFile` for the `prompt_file` check.
+ * parse (YAML → value) → merge `_defaults` → validate (zod) → rules → normalise.
+ */
+import { posix } from "node:path";
+import { type Locate, type Location, type Problem, problemAt } from "../errors.ts";
+import { agentEnv } from "./agent-env.ts";
+import { deepMerge, isPlainObject, type PlainObject } from "./deep-merge.ts";
+import type { Env } from "./env-template.ts";
+import { issuesToProblems } from "./issue-messages.ts";
+import { locateIn, type TaskSources } from "./locate-in-sources.ts";
+import { toTask } from "./normalise.ts";
+import { finishProblems } from "./problem-list.ts";
+import { repoPathProblem } from "./repo-path.ts";
+import {
+  actionRule,
+  branchRule,
+  type Claim,
+  defaultsRule,
+  type FileKind,
+  type LocateValue,
+  promptFileRule,
+  taskNameOf,
+  uniqueRule,
+} from "./rules.ts";
+import { type Task, type TaskFileOutput, taskFileSchema } from "./schema.ts";
+import { didYouMean } from "./suggest.ts";
+import { parseYamlSource, type YamlSource } from "./yaml-source.ts";
+
+export const DEFAULT_CONFIG_DIR = ".github/claude-tasks";
+const DEFAULTS_FILES = ["_defaults.yml", "_defaults.yaml"];
+
+export interface ConfigFile {
+  /** Repository-relative posix path; problems name files by it. */
+  path: string;
+  text: string;
+}
+
+export interface ParseOptions {
+  /** Repository-relative task directory, for messages. Default `.github/claude-tasks`. */
+  configDir?: string;
+  /** Variables for `{{ env.NAME }}` in `agent.env`. Default: none (every placeholder is missing). */
+  env?: Env;
+  /** How to report a `{{ env.NAME }}` whose variable is not set. Default `error`. */
+  missingEnv?: "error" | "warning";
+  /** What a repository path is, for the `prompt_file` check; the check is skipped without it. */
+  statFile?: (repoPath: string) => FileKind;
+}
+
+export interface LoadedConfig {
+  /** Valid tasks, sorted by file; a task with any error is left out (see `invalidTasks`). */
+  tasks: Task[];
+  /** Every problem of every file, sorted by file and position. */
+  problems: Problem[];
+  /** Where a value of a task is written (see `Locate`). */
+  locate: Locate;
+  /** Names of task files that have errors, so that `needs: [x]` on them is not "unknown task x". */
+  invalidTasks: string[];
+}
+
+interface Context {
+  opts: Required<Pick<ParseOptions, "configDir" | "env" | "missingEnv">> & Pick<ParseOptions, "statFile">;
+  defaults?: { source: YamlSource; value: PlainObject } | undefined;
+  problems: Problem[];
+}
+
+interface TaskResult {
+  /** The task's name as far as it is known (the file stem when the file could not be read). */
+  name?: string | undefined;
+  /** Whether `name` is known for sure, and so must be unique. */
+  claimsName: boolean;
+  file: string;
+  sources: TaskSources;
+  task?: Task | undefined;
+  nameLocation: Location;
+}
+
+export function parseConfigFiles(files: readonly ConfigFile[], opts: ParseOptions = {}): LoadedConfig {
+  const ctx: Context = {
+    opts: { configDir: DEFAULT_CONFIG_DIR, env: {}, missingEnv: "error", ...opts },
+    problems: [],
+  };
+  const { defaultsFiles, taskFiles } = classify(files, ctx);
+  ctx.defaults = loadDefaults(defaultsFiles, ctx);
+  const results = taskFiles.map((file) => loadTask(file, ctx));
+  if (taskFiles.length === 0) ctx.problems.push(noTasks(ctx.opts.configDir));
+  ctx.problems.push(...crossFileProblems(results));
+  return assemble(results, ctx);
+}
+
+function noTasks(configDir: string): Problem {
+  const message = `no task files in ${configDir}; add one or run \`claude-tasks init\``;
+  return problemAt({ file: configDir, line: 1, col: 1 }, message, "warning");
+}
+
+function classify(files: readonly ConfigFile[], ctx: Context) {
+  const yaml = [...files].filter((f) => /\.ya?ml$/.test(f.path)).sort((a, b) => a.path.localeCompare(b.path));
+  const defaultsFiles: ConfigFile[] = [];
+  const taskFiles: ConfigFile[] = [];
+  for (const file of yaml) {
+    const base = posix.basename(file.path);
+    if (DEFAULTS_FILES.includes(base)) defaultsFiles.push(file);
+    else if (!base.startsWith("_")) taskFiles.push(file);
+    else warnIgnored(file.path, base, ctx);
+  }
+  return { defaultsFiles, taskFiles };
+}
+
+function warnIgnored(path: string, base: string, ctx: Context): void {
+  const meant = didYouMean(base.replace(/\.ya?ml$/, ""), ["_defaults"]);
+  if (!meant) return;
+  const message = `\`${base}\` is ignored (files starting with \`_\` are not tasks); did you mean \`_defaults.yml\`?`;
+  ctx.problems.push(problemAt({ file: path, line: 1, col: 1 }, message, "warning"));
+}
+
+function loadDefaults(files: ConfigFile[], ctx: Context): Context["defaults"] {
+  const [file, ...extra] = files;
+  for (const other of extra) {
+    const message = `both ${file!.path} and ${other.path} exist; keep one of them`;
+    ctx.problems.push(problemAt({ file: other.path, line: 1, col: 1 }, message));
+  }
+  if (!file) return undefined;
+  const source = parseYamlSource(file.path, file.text);
+  ctx.problems.push(...source.problems);
+  if (!source.usable) return { source, value: {} };
+  if (source.value === undefined) return { source, value: {} };
+  if (!isPlainObject(source.value)) {
+    ctx.problems.push(notAMapping(source, "_defaults"));
+    return { source, value: {} };
+  }
+  const locate: LocateValue = (path, what = "value") => locateIn({ task: source }, path, what);
+  ctx.problems.push(...defaultsRule(source.value, locate));
+  ctx.problems.push(...validate(source.value, locate).problems);
+  return { source, value: source.value };
+}
+
+function loadTask(file: ConfigFile, ctx: Context): TaskResult {
+  const source = parseYamlSource(file.path, file.text);
+  const sources: TaskSources = {
+    task: source,
+    defaults: ctx.defaults?.source.usable ? ctx.defaults.source : undefined,
+  };
+  const fileStart = { file: file.path, line: 1, col: 1 };
+  // Until the file is read, the stem is the best guess at the name (for `invalidTasks` and `locate`).
+  const stemName = taskNameOf({}, file.path).name;
+  const result: TaskResult = {
+    file: file.path,
+    sources,
+    name: stemName,
+    claimsName: false,
+    nameLocation: fileStart,
+  };
+  ctx.problems.push(...source.problems);
+  const value = taskMapping(source, ctx);
+  if (value) checkTask(value, result, ctx);
+  return result;
+}
+
+/** The task file's mapping, or undefined (with a problem) when the file is broken, empty or not one. */
+function taskMapping(source: YamlSource, ctx: Context): PlainObject | undefined {
+  if (!source.usable) return undefined;
+  if (source.value === undefined) {
+    const message = "empty task file; a task needs `prompt`, `prompt_file` or `run`";
+    ctx.problems.push(problemAt({ file: source.path, line: 1, col: 1 }, message));
+    return undefined;
+  }
+  if (isPlainObject(source.value)) return source.value;
+  ctx.problems.push(notAMapping(source, "task"));
+  return undefined;
+}
+
+function checkTask(value: PlainObject, result: TaskResult, ctx: Context): void {
+  const locate: LocateValue = (path, what = "value") => locateIn(result.sources, path, what);
+  const named = taskNameOf(value, result.file);
+  if (named.problem) ctx.problems.push(named.problem);
+  result.name = named.name ?? (Object.hasOwn(value, "name") ? undefined : result.name);
+  result.claimsName = named.name !== undefined;
+  if (Object.hasOwn(value, "name")) result.nameLocation = locate(["name"]);
+  ctx.problems.push(...actionRule(value, locate));
+  const merged = ctx.defaults ? deepMerge(ctx.defaults.value, value) : value;
+  const validated = validate(merged, locate);
+  ctx.problems.push(...validated.problems, ...promptFileProblems(merged, locate, ctx));
+  const { problems: envProblems, ...env } = agentEnv(merged, locate, ctx.opts);
+  ctx.problems.push(...envProblems);
+  if (validated.output && named.name) {
+    result.task = toTask(validated.output, { name: named.name, file: result.file, ...env });
+    ctx.problems.push(...branchRule(result.task, locate));
+  }
+}
+
+function validate(value: PlainObject, locate: LocateValue): { output?: TaskFileOutput; problems: Problem[] } {
+  const parsed = taskFileSchema.safeParse(value);
+  if (parsed.success) return { output: parsed.data, problems: [] };
+  return {
+    problems: issuesToProblems(parsed.error.issues, { schema: taskFileSchema, input: value, locate }),
+  };
+}
+
+/** Checked on the raw value, so that it is reported even when other values of the file are wrong. */
+function promptFileProblems(task: PlainObject, locate: LocateValue, ctx: Context): Problem[] {
+  const file = task.prompt_file;
+  const { statFile } = ctx.opts;
+  if (typeof file !== "string" || !file || repoPathProblem(file) || !statFile) return [];
+  return promptFileRule(file, statFile(file), locate);
+}
+
+function notAMapping(source: YamlSource, what: "task" | "_defaults"): Problem {
+  const got = Array.isArray(source.value) ? "a list" : "a single value";
+  const file = what === "task" ? "a task file" : "_defaults";
+  const location = locateIn({ task: source }, []);
+  return problemAt(
+    location,
+    `${file} must be a mapping of keys such as \`prompt:\` and \`schedule:\`, got ${got}`,
+  );
+}
+
+function crossFileProblems(results: readonly TaskResult[]): Problem[] {
+  const named = results.filter((r) => r.name !== undefined && r.claimsName);
+  const names: Claim[] = named.map((r) => ({ value: r.name!, location: r.nameLocation }));
+  const count = new Map<string, number>();
+  for (const { value } of names) count.set(value, (count.get(value) ?? 0) + 1);
+  // Two tasks of the same name share a branch too; that is the same mistake, reported once.
+  const branches: Claim[] = named
+    .filter((r) => r.task && count.get(r.name!) === 1)
+    .map((r) => ({ value: r.task!.branch, location: locateIn(r.sources, ["branch"]) }));
+  return [
+    ...uniqueRule(names, (name) => `duplicate task name \`${name}\``),
+    ...uniqueRule(
+      branches,
+      (branch) => `branch \`${branch}\` is used by another task too; use \`{task}\` in it`,
+    ),
+  ];
+}
+
+function assemble(results: readonly TaskResult[], ctx: Context): LoadedConfig {
+  const problems = finishProblems(ctx.problems);
+  const failed = new Set(problems.filter((p) => p.severity === "error").map((p) => p.file));
+  const defaultsBroken = ctx.defaults !== undefined && failed.has(ctx.defaults.source.path);
+  const ok = (r: TaskResult) => r.task !== undefined && !failed.has(r.file) && !defaultsBroken;
+  const tasks = results.filter(ok).map((r) => r.task!);
+  const invalidTasks = results.filter((r) => !ok(r) && r.name !== undefined).map((r) => r.name!);
+  return { tasks, problems, locate: locateTask(results, ctx.opts.configDir), invalidTasks };
+}
+
+function locateTask(results: readonly TaskResult[], configDir: string): Locate {
+  const byName = new Map<string, TaskSources>();
+  for (const r of results) if (r.name && !byName.has(r.name)) byName.set(r.name, r.sources);
+  return (task, path) => {
+    const sources = byName.get(task);
+    return sources ? locateIn(sources, path) : { file: configDir, line: 1, col: 1 };
+  };
+}

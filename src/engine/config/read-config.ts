@@ -1,0 +1,102 @@
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { errorMessage, problemAt } from "../errors.ts";
+import type { Env } from "./env-template.ts";
+import {
+  type ConfigFile,
+  DEFAULT_CONFIG_DIR,
+  type LoadedConfig,
+  type ParseOptions,
+  parseConfigFiles,
+} from "./parse-config-files.ts";
+import type { FileKind } from "./rules.ts";
+
+export interface ReadConfigOptions {
+  /** Absolute path of the repository's work tree. */
+  repoRoot: string;
+  /** Task directory, relative to `repoRoot` (or absolute inside it). Default `.github/claude-tasks`. */
+  configDir?: string;
+  /** Variables for `{{ env.NAME }}` in `agent.env`. Default `process.env`. */
+  env?: Env;
+  /** How to report a `{{ env.NAME }}` whose variable is not set. Default `error`. */
+  missingEnv?: ParseOptions["missingEnv"];
+}
+
+/**
+ * Reads every `*.yml` / `*.yaml` of the task directory (not recursive) and returns the effective
+ * tasks and every problem. The only function of the config module that touches the file system.
+ * Bad input comes back as problems; nothing is thrown for it.
+ */
+export async function readConfig(opts: ReadConfigOptions): Promise<LoadedConfig> {
+  const repoRoot = resolve(opts.repoRoot);
+  const dirAbs = resolve(repoRoot, opts.configDir ?? DEFAULT_CONFIG_DIR);
+  const configDir = toPosix(relative(repoRoot, dirAbs)) || ".";
+  const parseOpts: ParseOptions = {
+    configDir,
+    env: opts.env ?? process.env,
+    statFile: (p) => statRepoFile(repoRoot, p),
+    ...(opts.missingEnv ? { missingEnv: opts.missingEnv } : {}),
+  };
+  const listed = listTaskFiles(dirAbs, configDir, repoRoot);
+  if ("problem" in listed) {
+    return { ...parseConfigFiles([], parseOpts), problems: [problemAt(listed.at, listed.problem)] };
+  }
+  const loaded = parseConfigFiles(listed.files, parseOpts);
+  return { ...loaded, problems: [...listed.unreadable, ...loaded.problems] };
+}
+
+type Listing =
+  | { files: ConfigFile[]; unreadable: ReturnType<typeof problemAt>[] }
+  | { problem: string; at: { file: string; line: number; col: number } };
+
+function listTaskFiles(dirAbs: string, configDir: string, repoRoot: string): Listing {
+  const at = { file: configDir, line: 1, col: 1 };
+  if (configDir.startsWith("..") || isAbsolute(configDir)) {
+    return { problem: `the task directory ${dirAbs} is outside the repository ${repoRoot}`, at };
+  }
+  let names: string[];
+  try {
+    if (!statSync(dirAbs).isDirectory())
+      return { problem: `${configDir} is a file, not a task directory`, at };
+    names = readdirSync(dirAbs).filter((n) => /\.ya?ml$/.test(n));
+  } catch (err) {
+    if (isNotFound(err)) return { problem: `no task directory ${configDir}; run claude-tasks init`, at };
+    return { problem: `cannot read the task directory ${configDir}: ${errorMessage(err)}`, at };
+  }
+  const files: ConfigFile[] = [];
+  const unreadable = [];
+  for (const name of names.sort()) {
+    const path = configDir === "." ? name : `${configDir}/${name}`;
+    try {
+      if (!statSync(join(dirAbs, name)).isFile()) continue;
+      files.push({ path, text: readFileSync(join(dirAbs, name), "utf8") });
+    } catch (err) {
+      unreadable.push(
+        problemAt({ file: path, line: 1, col: 1 }, `cannot read the file: ${errorMessage(err)}`),
+      );
+    }
+  }
+  return { files, unreadable };
+}
+
+/** What `repoPath` is, following symlinks, and whether it stays inside the repository. */
+export function statRepoFile(repoRoot: string, repoPath: string): FileKind {
+  const abs = resolve(repoRoot, repoPath);
+  try {
+    const real = realpathSync(abs);
+    const root = realpathSync(repoRoot);
+    if (real !== root && !real.startsWith(root + sep)) return "outside";
+    return statSync(real).isDirectory() ? "directory" : "file";
+  } catch {
+    return "missing";
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+function toPosix(p: string): string {
+  return p.split(sep).join("/");
+}

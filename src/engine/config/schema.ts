@@ -1,0 +1,320 @@
+/**
+ * The task file, defined once. The loader validates with it, the JSON Schema is generated from it
+ * (input side), and the `TaskFile` / `Task` types are inferred from it. Cross-field and cross-file
+ * rules (exactly one of prompt/prompt_file/run, unique names, existing prompt files) live in
+ * `rules.ts`, because they need more than one value or the file system.
+ */
+import { z } from "zod";
+import { branchTemplateProblem, DEFAULT_BRANCH_TEMPLATE } from "./branch-template.ts";
+import { DURATION_PATTERN, durationHint, isDuration, tryParseDuration } from "./duration.ts";
+import { expecting, hinting } from "./expectation.ts";
+import { branchNameProblem, isValidBranchName } from "./ref-name.ts";
+import { globProblem, repoPathProblem } from "./repo-path.ts";
+import { didYouMean } from "./suggest.ts";
+import { TASK_NAME_PATTERN, TASK_NAME_RULE, taskNameHint } from "./task-name.ts";
+import { isTimeZone, timeZoneHint } from "./time-zone.ts";
+
+export const WORKFLOWS_GLOB = ".github/workflows/**";
+export const MISSED_POLICIES = ["skip", "once", "all"] as const;
+export const NEEDS_CONDITIONS = ["success", "always", "failure"] as const;
+/** Claude Code's `--permission-mode` values (`manual` is the CLI's label for `default`). */
+export const PERMISSION_MODES = [
+  "default",
+  "acceptEdits",
+  "plan",
+  "auto",
+  "dontAsk",
+  "bypassPermissions",
+] as const;
+export const MERGE_METHODS = ["merge", "squash", "rebase"] as const;
+export const NO_CHANGES_POLICIES = ["keep", "close"] as const;
+/** The keys that say what a task does; a task file has exactly one of them. */
+export const ACTION_KEYS = ["prompt", "prompt_file", "run"] as const;
+
+// ---- leaf helpers -------------------------------------------------------------------------------
+
+const quotedNumberHint = (input: unknown) =>
+  typeof input === "string" && input.trim() !== "" && Number.isFinite(Number(input))
+    ? `write the number without quotes: \`${input.trim()}\``
+    : undefined;
+
+const listHint = (input: unknown) =>
+  typeof input === "string" ? `write a list, like \`[${JSON.stringify(input)}]\`` : undefined;
+
+const text = () => expecting(z.string(), "a string");
+
+const nonBlank = () =>
+  expecting(
+    z
+      .string()
+      .min(1)
+      .refine((s) => s.trim() !== ""),
+    "a non-empty string",
+  );
+
+const list = <T extends z.ZodType>(item: T, expected: string) => expecting(z.array(item), expected, listHint);
+
+const strings = () => list(nonBlank(), "a list of non-empty strings");
+
+const glob = () =>
+  expecting(
+    z
+      .string()
+      .min(1)
+      .refine((g) => globProblem(g) === undefined),
+    "a glob relative to the repository root, such as `docs/**`",
+    (v) => (typeof v === "string" ? globProblem(v) : undefined),
+  );
+
+const globs = () => list(glob(), 'a list of globs such as `["docs/**"]`');
+
+const taskName = () =>
+  expecting(z.string().regex(TASK_NAME_PATTERN), `a task name (${TASK_NAME_RULE})`, taskNameHint);
+
+const flag = () =>
+  expecting(z.boolean(), "`true` or `false`", (v) =>
+    typeof v === "string" && /^(yes|no|on|off|true|false)$/i.test(v)
+      ? "write `true` or `false` without quotes (YAML 1.2 reads only those as booleans)"
+      : undefined,
+  );
+
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) => {
+  const words = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+  return expecting(z.number().int().min(min).max(max), `a whole number ${words}`, quotedNumberHint);
+};
+
+const duration = (opts: { positive: boolean }) =>
+  expecting(
+    z
+      .string()
+      .regex(DURATION_PATTERN)
+      .refine((s) => isDuration(s) && (!opts.positive || tryParseDuration(s)! > 0)),
+    `a${opts.positive ? " positive" : ""} duration such as \`30s\`, \`20m\` or \`1h30m\` (at most 24h)`,
+    durationHint,
+  );
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function autoMergeHint(v: unknown): string | undefined {
+  if (v === true) return "say which merge method: `merge`, `squash` or `rebase`";
+  if (v === "false") return "write `false` without quotes";
+  const meant = typeof v === "string" ? didYouMean(v, MERGE_METHODS) : undefined;
+  return meant ? `did you mean \`${meant}\`?` : undefined;
+}
+
+// ---- sections -----------------------------------------------------------------------------------
+
+export const agentSchema = z
+  .strictObject({
+    model: nonBlank()
+      .optional()
+      .describe(
+        "Claude model passed as `--model`, e.g. `claude-sonnet-4-5`. Default: Claude Code's own default.",
+      ),
+    max_turns: wholeNumber(1).optional().describe("Stop the agent after this many turns (`--max-turns`)."),
+    max_budget_usd: expecting(z.number().positive(), "a number greater than 0", quotedNumberHint)
+      .optional()
+      .describe("Stop the agent once it has spent this many US dollars."),
+    timeout: duration({ positive: true })
+      .default("20m")
+      .describe(
+        "Wall-clock limit for one attempt, such as `20m` or `1h30m` (also applies to `run` commands).",
+      ),
+    allowed_tools: strings()
+      .default([])
+      .describe(
+        'Tools the agent may use without asking (`--allowedTools`), e.g. `["Read", "Bash(npm test:*)"]`.',
+      ),
+    disallowed_tools: strings().default([]).describe("Tools the agent may never use (`--disallowedTools`)."),
+    permission_mode: hinting(z.enum(PERMISSION_MODES), (v) =>
+      v === "manual" ? "the Manual mode is written `default`" : undefined,
+    )
+      .default("acceptEdits")
+      .describe("Claude Code permission mode (`--permission-mode`)."),
+    append_system_prompt: text()
+      .default("")
+      .describe("Text appended to Claude Code's system prompt (`--append-system-prompt`)."),
+    args: list(text(), "a list of strings")
+      .default([])
+      .describe("Extra command-line arguments for `claude`, passed through verbatim."),
+    env: z
+      .record(
+        expecting(
+          z.string().regex(ENV_NAME),
+          "an environment variable name (letters, digits and `_`, not starting with a digit)",
+        ),
+        expecting(z.string(), "a string", (v) =>
+          typeof v === "number" || typeof v === "boolean" ? `quote it: \`"${String(v)}"\`` : undefined,
+        ),
+      )
+      .default({})
+      .describe(
+        "Environment variables for the agent or command. Values may use `{{ env.NAME }}` to copy a variable " +
+          "of the runner's environment; a missing variable is an error.",
+      ),
+  })
+  .describe("How Claude Code runs this task.");
+
+export const pathsSchema = z
+  .strictObject({
+    allow: globs()
+      .default(["**"])
+      .describe("Globs of the files the task may change. A change outside them fails the task."),
+    deny: globs()
+      .default([WORKFLOWS_GLOB])
+      .describe(
+        "Globs of files the task may never change. `.github/workflows/**` stays denied even if this list " +
+          "leaves it out, unless `allow` names a path under `.github/workflows/` explicitly.",
+      ),
+  })
+  .describe("Which files the task may change; checked on the diff before anything is pushed.");
+
+export const limitsSchema = z
+  .strictObject({
+    max_files: wholeNumber(0).default(50).describe("Most files one run may change."),
+    max_lines: wholeNumber(0).default(2000).describe("Most lines (added + removed) one run may change."),
+  })
+  .describe("Size limits on the diff of one run.");
+
+export const retrySchema = z
+  .strictObject({
+    attempts: wholeNumber(1, 10)
+      .default(2)
+      .describe("Total attempts, the first included. Only transient failures are retried."),
+    backoff: duration({ positive: false }).default("30s").describe("Wait before retrying, such as `30s`."),
+  })
+  .describe("Retries of transient failures (rate limits, overload, 5xx).");
+
+export const prSchema = z
+  .strictObject({
+    title: nonBlank().optional().describe("Pull request title. Default: `claude-tasks: <task name>`."),
+    body: text().default("").describe("Pull request body; the engine appends its run report."),
+    labels: strings().default([]).describe("Labels added to the pull request."),
+    reviewers: strings().default([]).describe("Users or `org/team` slugs asked for review."),
+    assignees: strings().default([]).describe("Users assigned to the pull request."),
+    draft: flag().default(false).describe("Open the pull request as a draft."),
+    auto_merge: expecting(
+      z.union([z.literal(false), z.enum(MERGE_METHODS)]),
+      "`false`, `merge`, `squash` or `rebase`",
+      autoMergeHint,
+    )
+      .default(false)
+      .describe("Enable GitHub auto-merge with this method, or `false`."),
+    on_no_changes: z
+      .enum(NO_CHANGES_POLICIES)
+      .default("keep")
+      .describe("When a run changes nothing: `keep` the open pull request, or `close` it."),
+  })
+  .describe("The pull request opened or updated for this task.");
+
+// ---- the task file ------------------------------------------------------------------------------
+
+export const taskFileSchema = z
+  .strictObject({
+    name: taskName()
+      .optional()
+      .describe(`Task name (${TASK_NAME_RULE}). Default: the file name without its extension.`),
+    description: text().optional().describe("One line saying what the task is for."),
+    prompt: nonBlank()
+      .optional()
+      .describe("The prompt for Claude Code. A task has exactly one of `prompt`, `prompt_file` or `run`."),
+    prompt_file: expecting(
+      z
+        .string()
+        .min(1)
+        .refine((p) => repoPathProblem(p) === undefined),
+      "a file path relative to the repository root",
+      (v) => (typeof v === "string" ? repoPathProblem(v) : undefined),
+    )
+      .optional()
+      .describe(
+        "A file holding the prompt, relative to the repository root. Exclusive with `prompt` and `run`.",
+      ),
+    run: nonBlank()
+      .optional()
+      .describe("A shell command to run instead of Claude Code. Exclusive with `prompt` and `prompt_file`."),
+    schedule: expecting(
+      z.union([nonBlank(), z.array(nonBlank())]).transform((v) => (typeof v === "string" ? [v] : v)),
+      "a schedule string or a list of them",
+    )
+      .default([])
+      .describe(
+        'When to run: a 5-field cron expression ("0 6 * * 1-5"), @hourly, @daily, @weekly, @monthly, @yearly, ' +
+          '@workdays, @weekends, or "every 30m" / "every 6h"; or a list of these.',
+      ),
+    timezone: expecting(
+      z.string().refine(isTimeZone),
+      "an IANA time zone such as `Europe/Berlin` or `UTC`",
+      timeZoneHint,
+    )
+      .default("UTC")
+      .describe("IANA time zone of the schedule. GitHub's own cron is UTC only; this one is not."),
+    missed: z
+      .enum(MISSED_POLICIES)
+      .default("once")
+      .describe("Fire times missed since the last run: `skip` them, run `once`, or run `all` of them."),
+    watch: globs()
+      .default([])
+      .describe("Run when a push to the base branch touches files matching these globs."),
+    needs: list(taskName(), "a list of task names")
+      .default([])
+      .describe("Tasks that must finish first (a DAG, like GitHub Actions `needs`)."),
+    if: z
+      .enum(NEEDS_CONDITIONS)
+      .default("success")
+      .describe(
+        "When to run after the `needs`: all succeeded (`success`), whatever they did (`always`), one failed (`failure`).",
+      ),
+    base: expecting(z.string().refine(isValidBranchName), "a branch name", (v) =>
+      typeof v === "string" ? branchNameProblem(v) : undefined,
+    )
+      .optional()
+      .describe(
+        "Branch the work starts from and the pull request targets. Default: the repository's default branch.",
+      ),
+    branch: expecting(
+      z.string().refine((t) => branchTemplateProblem(t) === undefined),
+      "a branch name, usually with `{task}` in it",
+      (v) => (typeof v === "string" ? branchTemplateProblem(v) : undefined),
+    )
+      .default(DEFAULT_BRANCH_TEMPLATE)
+      .describe("The task's branch; `{task}` is replaced by the task's name."),
+    agent: agentSchema.prefault({}),
+    paths: pathsSchema.prefault({}),
+    limits: limitsSchema.prefault({}),
+    retry: retrySchema.prefault({}),
+    pr: prSchema.prefault({}),
+    enabled: flag().default(true).describe("Set to `false` to keep the file but never run the task."),
+  })
+  .meta({
+    title: "claude-tasks task file",
+    description:
+      "One task for claude-tasks: a Claude Code prompt or a command, its schedule and its guard rails.",
+  });
+
+/** A task file as written (the input side of the schema). */
+export type TaskFile = z.input<typeof taskFileSchema>;
+
+/** A task file after validation, with the schema's defaults applied. */
+export type TaskFileOutput = z.output<typeof taskFileSchema>;
+
+export type AgentSettings = TaskFileOutput["agent"] & {
+  /** For each `agent.env` key whose value used `{{ env.NAME }}`: the value as written. See `redactTask`. */
+  env_templates: Record<string, string>;
+};
+export type PathRules = TaskFileOutput["paths"];
+export type Limits = TaskFileOutput["limits"];
+export type RetryPolicy = TaskFileOutput["retry"];
+export type PullRequestSettings = Omit<TaskFileOutput["pr"], "title"> & { title: string };
+
+/** A task as the engine sees it: every default applied, names resolved, `env` substituted. */
+export type Task = Omit<TaskFileOutput, "name" | "branch" | "agent" | "pr"> & {
+  name: string;
+  /** Repository-relative posix path of the task file. */
+  file: string;
+  kind: "claude" | "command";
+  /** The branch, with `{task}` already replaced. */
+  branch: string;
+  agent: AgentSettings;
+  pr: PullRequestSettings;
+};

@@ -1,0 +1,132 @@
+/**
+ * The task commit (one commit, bot identity, `Claude-Tasks-Task` / `Claude-Tasks-Run` trailers) and
+ * the ownership check that uses those trailers: a branch with commits from anyone else is not ours to
+ * overwrite.
+ */
+import { type Git, splitZ } from "./exec.ts";
+import { requireCommit } from "./refs.ts";
+
+export const TRAILER_TASK = "Claude-Tasks-Task";
+export const TRAILER_RUN = "Claude-Tasks-Run";
+
+export interface CommitAllOptions {
+  /** A git client working in the worktree. */
+  git: Git;
+  subject: string;
+  body?: string;
+  task: string;
+  runId: string;
+  /** More trailers, e.g. `{ "Co-authored-by": "…" }`. */
+  trailers?: Record<string, string>;
+  /**
+   * When given, everything since this commit (including commits the agent made itself) becomes the
+   * one task commit on top of it.
+   */
+  base?: string;
+}
+
+/**
+ * Stages everything and makes one commit. Returns its id, or `undefined` when there is nothing to
+ * commit (the tree equals the parent's).
+ */
+export async function commitAll(opts: CommitAllOptions): Promise<string | undefined> {
+  const { git } = opts;
+  if (opts.base) {
+    const base = await requireCommit(git, opts.base);
+    await git.run(["reset", "--soft", base]);
+  }
+  await git.run(["add", "-A", "--", "."]);
+  const staged = await git.run(["diff", "--cached", "--quiet", "--no-ext-diff", "--ignore-submodules=none"], {
+    allowFailure: true,
+  });
+  if (staged.exitCode === 0) return undefined;
+  const trailers: Record<string, string> = {
+    [TRAILER_TASK]: opts.task,
+    [TRAILER_RUN]: opts.runId,
+    ...opts.trailers,
+  };
+  await git.run(["commit", "--no-verify", "--no-edit", "--cleanup=verbatim", "--file=-"], {
+    input: commitMessage(opts.subject, opts.body, trailers),
+  });
+  return (await git.run(["rev-parse", "HEAD"])).stdout.trim();
+}
+
+/**
+ * Subject, body, and the trailers as the last paragraph. Built here (not with `--trailer`) so that
+ * `#` lines in the body are kept and cannot move the trailers away from the end.
+ */
+export function commitMessage(
+  subject: string,
+  body: string | undefined,
+  trailers: Record<string, string>,
+): string {
+  const lines = Object.entries(trailers).map(([k, v]) => {
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(k)) throw new Error(`invalid trailer key ${JSON.stringify(k)}`);
+    return `${k}: ${oneLine(v)}`;
+  });
+  const text = body?.replace(/[ \t]+$/gm, "").trim();
+  return [oneLine(subject), text, lines.join("\n")].filter(Boolean).join("\n\n") + "\n";
+}
+
+const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, " ").trim();
+
+export interface ForeignCommit {
+  sha: string;
+  subject: string;
+  author: string;
+  committer: string;
+  /** Why it is not ours, in one line. */
+  reason: string;
+}
+
+/**
+ * Commits on `branch` (a local or remote-tracking ref) that are not on `base` and were not made by
+ * claude-tasks: another author or committer than the bot identity, no `Claude-Tasks-Task` trailer,
+ * or (when `task` is given) the trailer of another task.
+ */
+export async function foreignCommits(opts: {
+  git: Git;
+  branch: string;
+  base: string;
+  task?: string;
+}): Promise<ForeignCommit[]> {
+  const { git } = opts;
+  const branch = await requireCommit(git, opts.branch);
+  const base = await requireCommit(git, opts.base);
+  const format = [
+    "%H",
+    "%an",
+    "%ae",
+    "%cn",
+    "%ce",
+    `%(trailers:key=${TRAILER_TASK},valueonly,separator=%x2C)`,
+    "%s",
+  ];
+  const r = await git.run(["log", "-z", `--format=${format.join("%x1f")}`, `${base}..${branch}`]);
+  const bot = git.identity.email.toLowerCase();
+  const out: ForeignCommit[] = [];
+  for (const record of splitZ(r.stdout)) {
+    const [sha, an, ae, cn, ce, taskTrailer, subject] = record.split("\x1f") as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const author = `${an} <${ae}>`;
+    const committer = `${cn} <${ce}>`;
+    const tasks = taskTrailer
+      .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean);
+    let reason: string | undefined;
+    if (ae.toLowerCase() !== bot) reason = `authored by ${author}`;
+    else if (ce.toLowerCase() !== bot) reason = `committed by ${committer}`;
+    else if (tasks.length === 0) reason = `has no ${TRAILER_TASK} trailer`;
+    else if (opts.task && !tasks.includes(opts.task)) reason = `belongs to task ${tasks.join(", ")}`;
+    if (reason) out.push({ sha, subject, author, committer, reason });
+  }
+  return out;
+}

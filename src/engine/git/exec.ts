@@ -1,0 +1,192 @@
+/**
+ * The one place git is executed. Every git call of the engine goes through `Git.run`, which fixes the
+ * environment (no prompts, no pager, no editor, C locale, the bot identity) and the safety `-c` options
+ * (no hooks, no signing), captures output and turns unexpected failures into a `GitError`.
+ */
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import { GitError } from "../errors.ts";
+import { type Logger, silentLogger } from "../logger.ts";
+
+export interface BotIdentity {
+  name: string;
+  email: string;
+}
+
+export const DEFAULT_IDENTITY: BotIdentity = {
+  name: "claude-tasks[bot]",
+  email: "claude-tasks[bot]@users.noreply.github.com",
+};
+
+/** Variables; `undefined` removes a variable inherited from the process. */
+export type Env = Record<string, string | undefined>;
+
+export interface GitRunOptions {
+  /** Written to git's stdin. */
+  input?: string | Buffer;
+  /** Return a non-zero exit instead of throwing a `GitError`. */
+  allowFailure?: boolean;
+  /** Extra variables for this call only. */
+  env?: Env;
+  signal?: AbortSignal;
+}
+
+export interface GitResult<T = string> {
+  stdout: T;
+  stderr: string;
+  exitCode: number;
+}
+
+/** A small git client bound to a directory. Tests can pass a fake implementing `run`/`runBuffer`/`at`. */
+export interface Git {
+  readonly cwd: string;
+  readonly identity: BotIdentity;
+  run(args: readonly string[], opts?: GitRunOptions): Promise<GitResult>;
+  /** Like `run`, but stdout is returned as raw bytes (patches, blobs). */
+  runBuffer(args: readonly string[], opts?: GitRunOptions): Promise<GitResult<Buffer>>;
+  /** The same client (env, identity, logger) working in another directory, e.g. a worktree. */
+  at(cwd: string): Git;
+}
+
+export interface CreateGitOptions {
+  cwd: string;
+  /** Merged over `process.env` (after the repository-locating GIT_* variables are removed). */
+  env?: Env;
+  logger?: Logger;
+  identity?: BotIdentity;
+  /** Run the repository's hooks. Off by default: hooks live in files the agent can write. */
+  hooks?: boolean;
+  /** Path of the git executable. */
+  bin?: string;
+}
+
+/**
+ * Variables that point git at a particular repository or index. Inherited from a git hook or a
+ * `rebase -x` they would redirect every command away from `cwd`, so they are dropped.
+ */
+const LOCATING_VARS = [
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_INDEX_FILE",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_COMMON_DIR",
+  "GIT_NAMESPACE",
+  "GIT_PREFIX",
+  "GIT_QUARANTINE_PATH",
+];
+
+export function gitEnv(
+  identity: BotIdentity,
+  extra: Env = {},
+  base: Env = process.env,
+): Record<string, string> {
+  const env: Env = { ...base };
+  for (const name of LOCATING_VARS) delete env[name];
+  Object.assign(env, {
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_PAGER: "cat",
+    PAGER: "cat",
+    GIT_EDITOR: "true",
+    GIT_SEQUENCE_EDITOR: "true",
+    GIT_MERGE_AUTOEDIT: "no",
+    GIT_OPTIONAL_LOCKS: "0",
+    GIT_ASKPASS: "",
+    SSH_ASKPASS: "",
+    LC_ALL: "C",
+    LANG: "C",
+    GIT_AUTHOR_NAME: identity.name,
+    GIT_AUTHOR_EMAIL: identity.email,
+    GIT_COMMITTER_NAME: identity.name,
+    GIT_COMMITTER_EMAIL: identity.email,
+  });
+  return definedOnly({ ...env, ...extra });
+}
+
+/** Credentials never reach a log line or an error message. */
+export function redactArgs(args: readonly string[]): string[] {
+  return args.map((a) =>
+    redactText(a)
+      .replace(/^(http\..*extraheader=)(.*)$/i, "$1***")
+      .replace(/^(AUTHORIZATION:\s*)(.*)$/i, "$1***"),
+  );
+}
+
+/** Hides `user:password@` in URLs (git echoes remote URLs in its messages). */
+export function redactText(text: string): string {
+  return text.replace(/(\w+:\/\/)[^/@\s'"]+@/g, "$1***@");
+}
+
+export function createGit(opts: CreateGitOptions): Git {
+  const identity = opts.identity ?? DEFAULT_IDENTITY;
+  const logger = opts.logger ?? silentLogger;
+  const env = gitEnv(identity, opts.env);
+  const bin = opts.bin ?? "git";
+  const prefix = ["-c", "commit.gpgSign=false", "-c", "tag.gpgSign=false", "-c", "core.quotePath=false"];
+  if (!opts.hooks) prefix.push("-c", "core.hooksPath=/dev/null");
+
+  async function exec(
+    cwd: string,
+    args: readonly string[],
+    o: GitRunOptions = {},
+  ): Promise<GitResult<Buffer>> {
+    const shown = redactArgs(args);
+    const started = Date.now();
+    const child = spawn(bin, [...prefix, ...args], {
+      cwd,
+      env: o.env ? definedOnly({ ...env, ...o.env }) : env,
+      stdio: ["pipe", "pipe", "pipe"],
+      signal: o.signal,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (c: Buffer) => out.push(c));
+    child.stderr.on("data", (c: Buffer) => err.push(c));
+    // git may exit before reading all of stdin (e.g. on a usage error): ignore EPIPE.
+    child.stdin.on("error", () => {});
+    child.stdin.end(o.input ?? "");
+    const exitCode = await new Promise<number>((resolve, reject) => {
+      child.on("error", (e) =>
+        reject(isEnoent(e) ? new Error(`cannot run ${bin} in ${cwd}: no such program or directory`) : e),
+      );
+      child.on("close", (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 1)));
+    });
+    const stderr = redactText(Buffer.concat(err).toString("utf8"));
+    logger.debug(`git ${shown.join(" ")} → ${exitCode} (${Date.now() - started} ms)`);
+    if (exitCode !== 0 && !o.allowFailure) throw new GitError({ args: shown, exitCode, stderr, cwd });
+    return { stdout: Buffer.concat(out), stderr, exitCode };
+  }
+
+  const make = (cwd: string): Git => ({
+    cwd,
+    identity,
+    async run(args, o) {
+      const r = await exec(cwd, args, o);
+      return { ...r, stdout: r.stdout.toString("utf8") };
+    },
+    runBuffer: (args, o) => exec(cwd, args, o),
+    at: (dir) => make(dir),
+  });
+  return make(opts.cwd);
+}
+
+function isEnoent(e: unknown): boolean {
+  return typeof e === "object" && e !== null && (e as { code?: unknown }).code === "ENOENT";
+}
+
+function definedOnly(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return constants.signals[signal] ?? 15;
+}
+
+/** Splits NUL-terminated git output (`-z`), dropping the trailing empty field. */
+export function splitZ(s: string): string[] {
+  const parts = s.split("\0");
+  if (parts.at(-1) === "") parts.pop();
+  return parts;
+}

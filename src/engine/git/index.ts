@@ -1,0 +1,81 @@
+/** The git layer: one exec, worktrees, change collection, backups, commits, conflicts, branch moves. */
+export {
+  type Backup,
+  type BackupMeta,
+  listBackups,
+  readBackup,
+  snapshotPatch,
+  type WriteBackupOptions,
+  writeBackup,
+} from "./backup.ts";
+export {
+  BACKUP_REF_PREFIX,
+  backupRef,
+  listBackupRefs,
+  type RefBackup,
+  type UpdateBranchOptions,
+  type UpdateBranchResult,
+  updateBranch,
+} from "./branch.ts";
+export { type Change, collectChanges, diffPatch, type FileChange, type FileStatus, MODE } from "./changes.ts";
+export {
+  type CommitAllOptions,
+  commitAll,
+  commitMessage,
+  type ForeignCommit,
+  foreignCommits,
+  TRAILER_RUN,
+  TRAILER_TASK,
+} from "./commit.ts";
+export {
+  type CrossConflict,
+  type MergeCheck,
+  mergeTreeCheck,
+  pairwiseConflicts,
+  type RebaseOptions,
+  type RebaseResult,
+  rebaseOnto,
+  type TaskCommit,
+} from "./conflicts.ts";
+export { countDiffLines, diffPath } from "./diff-text.ts";
+export {
+  type BotIdentity,
+  type CreateGitOptions,
+  createGit,
+  DEFAULT_IDENTITY,
+  type Env,
+  type Git,
+  type GitResult,
+  type GitRunOptions,
+} from "./exec.ts";
+export { assertSafeName, backupsDir, stateDir, worktreesDir } from "./paths.ts";
+export {
+  branchRef,
+  isAncestor,
+  isDirty,
+  requireCommit,
+  resolveCommit,
+  shortBranch,
+  ZERO_OID,
+} from "./refs.ts";
+export {
+  fetchRefs,
+  lsRemote,
+  type PushedRef,
+  type PushResult,
+  type PushStatus,
+  pushRefs,
+  type RefUpdate,
+} from "./remote.ts";
+export { RESTORE_BRANCH_PREFIX, type RestoreResult, restoreBackup } from "./restore.ts";
+export {
+  type CreateWorktreeOptions,
+  createWorktree,
+  listWorktrees,
+  type PruneEntry,
+  pruneWorktrees,
+  type RemoveResult,
+  type Worktree,
+  type WorktreeInfo,
+  type WorktreeLock,
+} from "./worktree.ts";

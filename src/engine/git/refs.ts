@@ -1,0 +1,54 @@
+/** Small read-only questions about commits and refs. */
+import type { Git } from "./exec.ts";
+
+export const ZERO_OID = "0000000000000000000000000000000000000000";
+
+/** The full commit id `rev` names, or `undefined` when it names no commit. */
+export async function resolveCommit(git: Git, rev: string): Promise<string | undefined> {
+  const r = await git.run(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], {
+    allowFailure: true,
+  });
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
+
+/** Like `resolveCommit`, but a missing commit is an error that names it. */
+export async function requireCommit(git: Git, rev: string): Promise<string> {
+  const oid = await resolveCommit(git, rev);
+  if (!oid) throw new Error(`${rev} does not name a commit in ${git.cwd}`);
+  return oid;
+}
+
+/** Whether `ancestor` is reachable from `descendant` (true when they are equal). */
+export async function isAncestor(git: Git, ancestor: string, descendant: string): Promise<boolean> {
+  const r = await git.run(["merge-base", "--is-ancestor", ancestor, descendant], { allowFailure: true });
+  if (r.exitCode === 0) return true;
+  if (r.exitCode === 1) return false;
+  // Anything else (bad object) is an error: re-run without allowFailure to throw a GitError.
+  await git.run(["merge-base", "--is-ancestor", ancestor, descendant]);
+  return false;
+}
+
+/** The full ref name of a branch given as `name`, `refs/heads/name` or `refs/remotes/origin/name`. */
+export function branchRef(branch: string): string {
+  return branch.startsWith("refs/") ? branch : `refs/heads/${branch}`;
+}
+
+/** The branch name without `refs/heads/` or `refs/remotes/<remote>/`. */
+export function shortBranch(ref: string): string {
+  if (ref.startsWith("refs/heads/")) return ref.slice("refs/heads/".length);
+  const remote = /^refs\/remotes\/[^/]+\/(.+)$/.exec(ref);
+  if (remote) return remote[1]!;
+  return ref.replace(/^refs\//, "");
+}
+
+/** Whether the work tree at `git.cwd` has anything not committed (staged, unstaged or untracked). */
+export async function isDirty(git: Git): Promise<boolean> {
+  const r = await git.run([
+    "status",
+    "--porcelain=v1",
+    "-z",
+    "--untracked-files=all",
+    "--ignore-submodules=none",
+  ]);
+  return r.stdout.length > 0;
+}

@@ -1,0 +1,397 @@
+/**
+ * Task worktrees: one per task and run, detached at the base commit, under
+ * `.git/claude-tasks/worktrees/<task>-<runId>` so they never show in the user's `git status`.
+ * A worktree is an async disposable; removing it never loses work (a backup is written first when it
+ * holds uncommitted or unreachable commits). A lock file per active worktree (pid + process start
+ * time) lets a later run tell a leftover from a worktree another process is still using.
+ */
+
+import { mkdir, open, readdir, readFile, realpath, rm } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join, resolve, sep } from "node:path";
+import { errorMessage } from "../errors.ts";
+import { type Logger, silentLogger } from "../logger.ts";
+import { type Backup, isCode, snapshotPatch, writeBackup } from "./backup.ts";
+import type { Git } from "./exec.ts";
+import { assertSafeName, stateDir as getStateDir, worktreesDir } from "./paths.ts";
+import { isDirty, requireCommit } from "./refs.ts";
+
+export interface WorktreeLock {
+  pid: number;
+  /** When the owning process started (ms since the epoch), to detect a reused pid. */
+  processStart: number;
+  hostname: string;
+  task: string;
+  runId: string;
+  base: string;
+  branch: string;
+  path: string;
+  createdAt: string;
+}
+
+export interface RemoveResult {
+  removed: boolean;
+  /** The backup written before removal, when the worktree held work. */
+  backup?: Backup;
+}
+
+export interface Worktree extends AsyncDisposable {
+  path: string;
+  /** A git client working in the worktree. */
+  git: Git;
+  task: string;
+  runId: string;
+  /** The task branch this worktree works for. It is not checked out: the worktree is detached. */
+  branch: string;
+  baseCommit: string;
+  stateDir: string;
+  /** Backs up any work, then removes the worktree. Idempotent; `asyncDispose` calls it. */
+  remove(): Promise<RemoveResult>;
+}
+
+export interface CreateWorktreeOptions {
+  git: Git;
+  task: string;
+  runId: string;
+  /** A commit-ish to start from. */
+  base: string;
+  branch: string;
+  stateDir?: string;
+  logger?: Logger;
+}
+
+const locksDir = (state: string) => join(state, "locks");
+const lockPath = (state: string, name: string) => join(locksDir(state), `${name}.json`);
+
+export async function createWorktree(opts: CreateWorktreeOptions): Promise<Worktree> {
+  const { git } = opts;
+  const logger = opts.logger ?? silentLogger;
+  assertSafeName("task", opts.task);
+  assertSafeName("run id", opts.runId);
+  const baseCommit = await requireCommit(git, opts.base);
+  const state = opts.stateDir ?? (await getStateDir(git));
+  await mkdir(worktreesDir(state), { recursive: true });
+  await mkdir(locksDir(state), { recursive: true });
+  const name = `${opts.task}-${opts.runId}`;
+  const path = join(await realpath(worktreesDir(state)), name);
+  const lockFile = lockPath(state, name);
+  const lock: WorktreeLock = {
+    pid: process.pid,
+    processStart: Math.round(performance.timeOrigin),
+    hostname: hostname(),
+    task: opts.task,
+    runId: opts.runId,
+    base: baseCommit,
+    branch: opts.branch,
+    path,
+    createdAt: new Date().toISOString(),
+  };
+  // "wx": two runs can never claim the same worktree.
+  const fh = await open(lockFile, "wx").catch((err: unknown) => {
+    if (isCode(err, "EEXIST"))
+      throw new Error(`a worktree for ${opts.task} in run ${opts.runId} already exists`);
+    throw err;
+  });
+  try {
+    await fh.writeFile(`${JSON.stringify(lock, null, 2)}\n`);
+  } finally {
+    await fh.close();
+  }
+  try {
+    await git.run(["worktree", "add", "--detach", "--", path, baseCommit]);
+  } catch (err) {
+    await rm(lockFile, { force: true });
+    throw err;
+  }
+  logger.debug(`created worktree ${path} at ${baseCommit.slice(0, 12)}`);
+
+  let removal: Promise<RemoveResult> | undefined;
+  const wt: Worktree = {
+    path,
+    git: git.at(path),
+    task: opts.task,
+    runId: opts.runId,
+    branch: opts.branch,
+    baseCommit,
+    stateDir: state,
+    remove() {
+      removal ??= removeWorktree({
+        git,
+        path,
+        lock,
+        lockFile,
+        stateDir: state,
+        logger,
+        reason: "before worktree removal",
+      });
+      return removal;
+    },
+    async [Symbol.asyncDispose]() {
+      await wt.remove();
+    },
+  };
+  return wt;
+}
+
+interface RemoveOptions {
+  git: Git;
+  path: string;
+  lock: Pick<WorktreeLock, "task" | "runId" | "base" | "branch">;
+  lockFile: string;
+  stateDir: string;
+  logger: Logger;
+  reason: string;
+}
+
+/** Backs up work in the worktree, then removes it. When the backup fails the worktree is kept. */
+async function removeWorktree(o: RemoveOptions): Promise<RemoveResult> {
+  let backup: Backup | undefined;
+  try {
+    backup = await backupWork(o);
+  } catch (err) {
+    o.logger.error(`could not back up ${o.path}, so it was kept: ${errorMessage(err)}`);
+    return { removed: false };
+  }
+  const r = await o.git.run(["worktree", "remove", "--force", "--", o.path], { allowFailure: true });
+  if (r.exitCode !== 0) {
+    o.logger.debug(`git worktree remove failed (${r.stderr.trim()}); deleting the directory instead`);
+    await rm(o.path, { recursive: true, force: true });
+    await o.git.run(["worktree", "prune"]);
+  }
+  await rm(o.lockFile, { force: true });
+  o.logger.debug(`removed worktree ${o.path}${backup ? ` (backup ${backup.id})` : ""}`);
+  return { removed: true, ...(backup ? { backup } : {}) };
+}
+
+/** Writes a backup when the worktree has uncommitted changes or commits no ref reaches. */
+async function backupWork(o: RemoveOptions): Promise<Backup | undefined> {
+  const wt = o.git.at(o.path);
+  if (!(await isDirty(wt)) && !(await hasUnreachableCommits(wt))) return undefined;
+  const patch = await snapshotPatch(wt, o.lock.base);
+  if (patch.length === 0) return undefined;
+  return writeBackup({
+    stateDir: o.stateDir,
+    runId: o.lock.runId,
+    task: o.lock.task,
+    base: o.lock.base,
+    reason: o.reason,
+    patch,
+    details: { branch: o.lock.branch, worktree: o.path },
+  });
+}
+
+async function hasUnreachableCommits(wt: Git): Promise<boolean> {
+  const r = await wt.run([
+    "rev-list",
+    "-n1",
+    "HEAD",
+    "--not",
+    "--branches",
+    "--tags",
+    "--remotes",
+    "--glob=refs/claude-tasks/*",
+  ]);
+  return r.stdout.trim() !== "";
+}
+
+export interface WorktreeInfo {
+  path: string;
+  head?: string;
+  /** Full ref of the checked-out branch; absent when detached. */
+  branch?: string;
+  detached: boolean;
+  /** The main working tree of the repository. */
+  main: boolean;
+  /** Locked with `git worktree lock`. */
+  locked: boolean;
+  /** Its directory is gone; `git worktree prune` will drop it. */
+  prunable: boolean;
+  /** Created by claude-tasks (under the state directory). */
+  ours: boolean;
+  /** Ours, and no live process owns it: a leftover of a crashed or killed run. */
+  stale: boolean;
+  lock?: WorktreeLock;
+}
+
+/** Parses `git worktree list --porcelain -z`. */
+export function parseWorktreeList(out: string): Omit<WorktreeInfo, "ours" | "stale" | "lock">[] {
+  const list: Omit<WorktreeInfo, "ours" | "stale" | "lock">[] = [];
+  let cur: Omit<WorktreeInfo, "ours" | "stale" | "lock"> | undefined;
+  for (const line of out.split("\0")) {
+    if (line === "") {
+      if (cur) list.push(cur);
+      cur = undefined;
+      continue;
+    }
+    const [key, ...rest] = line.split(" ");
+    const value = rest.join(" ");
+    if (key === "worktree") {
+      cur = { path: value, detached: false, main: list.length === 0, locked: false, prunable: false };
+      continue;
+    }
+    if (!cur) continue;
+    if (key === "HEAD") cur.head = value;
+    else if (key === "branch") cur.branch = value;
+    else if (key === "detached") cur.detached = true;
+    else if (key === "locked") cur.locked = true;
+    else if (key === "prunable") cur.prunable = true;
+  }
+  if (cur) list.push(cur);
+  return list;
+}
+
+export async function listWorktrees(git: Git, opts: { stateDir?: string } = {}): Promise<WorktreeInfo[]> {
+  const state = opts.stateDir ?? (await getStateDir(git));
+  const root = await realOrResolved(worktreesDir(state));
+  const locks = await readLocks(state);
+  const r = await git.run(["worktree", "list", "--porcelain", "-z"]);
+  const infos: WorktreeInfo[] = [];
+  for (const w of parseWorktreeList(r.stdout)) {
+    const path = await realOrResolved(w.path);
+    const ours = path.startsWith(root + sep);
+    const lock = ours ? locks.get(path) : undefined;
+    const stale = ours && (w.prunable || !lock || !(await lockAlive(lock)));
+    infos.push({ ...w, path, ours, stale, ...(lock ? { lock } : {}) });
+  }
+  return infos;
+}
+
+export interface PruneEntry {
+  path: string;
+  task?: string;
+  runId?: string;
+  /** Removed (or, in a dry run, would be removed). */
+  removed: boolean;
+  backup?: Backup;
+  error?: string;
+}
+
+/**
+ * Backs up and removes leftover claude-tasks worktrees (stale ones: no live owner), then runs
+ * `git worktree prune`. A dry run only reports what it would remove.
+ */
+export async function pruneWorktrees(
+  git: Git,
+  opts: { dryRun?: boolean; stateDir?: string; logger?: Logger } = {},
+): Promise<PruneEntry[]> {
+  const state = opts.stateDir ?? (await getStateDir(git));
+  const logger = opts.logger ?? silentLogger;
+  const stale = (await listWorktrees(git, { stateDir: state })).filter((w) => w.stale);
+  const out: PruneEntry[] = [];
+  for (const w of stale) {
+    const entry: PruneEntry = { path: w.path, removed: true };
+    if (w.lock) Object.assign(entry, { task: w.lock.task, runId: w.lock.runId });
+    out.push(entry);
+    if (opts.dryRun) continue;
+    const name = w.path.slice(w.path.lastIndexOf(sep) + 1);
+    const lock = w.lock ?? (await guessLock(git, name, w));
+    const res = w.prunable
+      ? { removed: true }
+      : await removeWorktree({
+          git,
+          path: w.path,
+          lock,
+          lockFile: lockPath(state, name),
+          stateDir: state,
+          logger,
+          reason: "leftover worktree",
+        });
+    entry.removed = res.removed;
+    if (res.backup) entry.backup = res.backup;
+    if (!res.removed) entry.error = "the backup failed, so the worktree was kept";
+    if (w.prunable) await rm(lockPath(state, name), { force: true });
+  }
+  if (!opts.dryRun) {
+    await git.run(["worktree", "prune"]);
+    await removeOrphanLocks(git, state);
+  }
+  return out;
+}
+
+/** A leftover without a lock file: back it up relative to its HEAD's merge base with HEAD of the repo. */
+async function guessLock(git: Git, name: string, w: WorktreeInfo): Promise<RemoveOptions["lock"]> {
+  const dash = name.lastIndexOf("-");
+  const task = dash > 0 ? name.slice(0, dash) : name;
+  const runId = dash > 0 ? name.slice(dash + 1) : "unknown";
+  let base = w.head ?? "HEAD";
+  const mb = await git.run(["merge-base", "HEAD", base], { allowFailure: true });
+  if (mb.exitCode === 0 && mb.stdout.trim()) base = mb.stdout.trim();
+  return { task: safeOr(task, "leftover"), runId: safeOr(runId, "unknown"), base, branch: "" };
+}
+
+function safeOr(name: string, fallback: string): string {
+  try {
+    return assertSafeName("name", name);
+  } catch {
+    return fallback;
+  }
+}
+
+async function readLocks(state: string): Promise<Map<string, WorktreeLock>> {
+  const map = new Map<string, WorktreeLock>();
+  let names: string[] = [];
+  try {
+    names = await readdir(locksDir(state));
+  } catch (err) {
+    if (!isCode(err, "ENOENT")) throw err;
+  }
+  for (const n of names.filter((x) => x.endsWith(".json"))) {
+    try {
+      const lock = JSON.parse(await readFile(join(locksDir(state), n), "utf8")) as WorktreeLock;
+      map.set(await realOrResolved(lock.path), lock);
+    } catch {
+      // unreadable lock: the worktree counts as unowned
+    }
+  }
+  return map;
+}
+
+async function removeOrphanLocks(git: Git, state: string): Promise<void> {
+  const registered = new Set(
+    await Promise.all(
+      parseWorktreeList((await git.run(["worktree", "list", "--porcelain", "-z"])).stdout).map((w) =>
+        realOrResolved(w.path),
+      ),
+    ),
+  );
+  for (const [path, lock] of await readLocks(state)) {
+    if (!registered.has(path) && !(await lockAlive(lock))) {
+      await rm(lockPath(state, `${lock.task}-${lock.runId}`), { force: true });
+    }
+  }
+}
+
+/** A lock from another host is trusted for a day; on this host, its process must still be running. */
+const FOREIGN_HOST_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+const START_TOLERANCE_MS = 30_000;
+
+export async function lockAlive(lock: WorktreeLock, now = Date.now()): Promise<boolean> {
+  if (lock.hostname !== hostname()) return now - Date.parse(lock.createdAt) < FOREIGN_HOST_MAX_AGE_MS;
+  if (lock.pid === process.pid) return true;
+  try {
+    process.kill(lock.pid, 0);
+  } catch (err) {
+    if (isCode(err, "ESRCH")) return false;
+  }
+  const started = await processStartTime(lock.pid);
+  if (started !== undefined && Math.abs(started - lock.processStart) > START_TOLERANCE_MS) return false; // pid reused
+  return true;
+}
+
+/** Start time of a process in ms since the epoch (Linux only; undefined elsewhere). */
+async function processStartTime(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[19]); // field 22, counted from field 3 (state)
+    const btime = /^btime (\d+)$/m.exec(await readFile("/proc/stat", "utf8"));
+    if (!btime || !Number.isFinite(ticks)) return undefined;
+    return (Number(btime[1]) + ticks / 100) * 1000; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+async function realOrResolved(path: string): Promise<string> {
+  return realpath(path).catch(() => resolve(path));
+}

@@ -1,0 +1,355 @@
+/**
+ * The GitHub the engine needs, behind a few methods: pull requests, comments, reactions, permissions.
+ * Octokit (with retry and throttling) stays inside; every failure leaves as a GitHubError.
+ */
+import { type Logger, silentLogger } from "../logger.ts";
+import { GitHubError, PullRequestExistsError, toGitHubError } from "./errors.ts";
+import { createOctokit, type EngineOctokit, type RetryPolicy } from "./octokit.ts";
+import { GITHUB_OPERATIONS, type GitHubOperationId } from "./operations.ts";
+
+export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+export type ReactionContent = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
+export type MergeMethod = "merge" | "squash" | "rebase";
+
+/** A pull request as the engine sees it. */
+export interface PullRequest {
+  number: number;
+  /** GraphQL node id (for auto-merge). */
+  nodeId: string;
+  /** The web page of the pull request. */
+  url: string;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  draft: boolean;
+  headRef: string;
+  headSha: string;
+  /** `owner/name` of the head repository; null when the fork was deleted. */
+  headRepoFullName: string | null;
+  /** The head branch lives in another repository (a fork): never push to it. */
+  isFork: boolean;
+  baseRef: string;
+  labels: string[];
+  assignees: string[];
+  /** Logins whose review is requested (not those who already reviewed). */
+  requestedReviewers: string[];
+  /** Team slugs whose review is requested. */
+  requestedTeams: string[];
+  autoMerge: MergeMethod | null;
+}
+
+export interface CreatePrInput {
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  draft?: boolean;
+}
+
+export interface UpdatePrInput {
+  title?: string;
+  body?: string;
+  state?: "open" | "closed";
+}
+
+export interface GitHub {
+  readonly owner: string;
+  readonly repo: string;
+  /** The open pull request whose head is `owner:branch` (and, if given, whose base is `base`). 1 call. */
+  findOpenPr(branch: string, opts?: { base?: string }): Promise<PullRequest | null>;
+  getPr(number: number): Promise<PullRequest>;
+  /** Throws PullRequestExistsError when an open PR for head → base already exists. */
+  createPr(input: CreatePrInput): Promise<PullRequest>;
+  updatePr(number: number, input: UpdatePrInput): Promise<PullRequest>;
+  /** Comments first (if a comment is given), then closes: 1 or 2 calls. */
+  closePr(number: number, comment?: string): Promise<void>;
+  addLabels(issueNumber: number, labels: readonly string[]): Promise<void>;
+  /** Entries `org/team` (or `@org/team`) request a team; others are user logins. */
+  requestReviewers(pullNumber: number, reviewers: readonly string[]): Promise<void>;
+  addAssignees(issueNumber: number, assignees: readonly string[]): Promise<void>;
+  /** GraphQL `enablePullRequestAutoMerge`. */
+  enableAutoMerge(prNodeId: string, method: MergeMethod): Promise<void>;
+  addReaction(commentId: number, content: ReactionContent): Promise<void>;
+  createComment(issueNumber: number, body: string): Promise<{ id: number; url: string }>;
+  updateComment(commentId: number, body: string): Promise<void>;
+  /** The user's role on the repository; `none` for unknown users (404). */
+  getPermission(username: string): Promise<Permission>;
+  /** API calls made through this client so far (logical calls; retries are not counted again). */
+  usage(): { calls: number; writes: number };
+}
+
+export interface CreateGitHubOptions {
+  token: string;
+  /** `https://api.github.com`, or `https://HOST/api/v3` for GitHub Enterprise Server. */
+  baseUrl?: string;
+  owner: string;
+  repo: string;
+  logger?: Logger;
+  userAgent?: string;
+  /** Retry and rate-limit waiting; the defaults suit production. */
+  policy?: RetryPolicy;
+  /** A fetch implementation (tests); default the global one. */
+  fetch?: typeof fetch;
+}
+
+/** The subset of GitHub's pull request JSON (list and get shapes) that we read. */
+interface PullJson {
+  number: number;
+  node_id: string;
+  html_url: string;
+  title: string;
+  body: string | null;
+  state: string;
+  draft?: boolean;
+  head: { ref: string; sha: string; repo: { full_name: string } | null };
+  base: { ref: string; repo: { full_name: string } };
+  labels: { name?: string }[];
+  assignees?: { login: string }[] | null;
+  requested_reviewers?: { login: string }[] | null;
+  requested_teams?: { slug: string }[] | null;
+  auto_merge: { merge_method: string } | null;
+}
+
+export function toPullRequest(p: PullJson): PullRequest {
+  const headRepo = p.head.repo?.full_name ?? null;
+  const method = p.auto_merge?.merge_method;
+  return {
+    number: p.number,
+    nodeId: p.node_id,
+    url: p.html_url,
+    title: p.title,
+    body: p.body ?? "",
+    state: p.state === "open" ? "open" : "closed",
+    draft: p.draft ?? false,
+    headRef: p.head.ref,
+    headSha: p.head.sha,
+    headRepoFullName: headRepo,
+    isFork: headRepo === null || headRepo.toLowerCase() !== p.base.repo.full_name.toLowerCase(),
+    baseRef: p.base.ref,
+    labels: p.labels.flatMap((l) => (l.name ? [l.name] : [])),
+    assignees: (p.assignees ?? []).map((a) => a.login),
+    requestedReviewers: (p.requested_reviewers ?? []).map((r) => r.login),
+    requestedTeams: (p.requested_teams ?? []).map((t) => t.slug),
+    autoMerge: method === "merge" || method === "squash" || method === "rebase" ? method : null,
+  };
+}
+
+const ROLES: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
+
+/** `role_name` carries maintain/triage (and custom role names); `permission` is the legacy base level. */
+export function toPermission(data: { permission: string; role_name?: string }): Permission {
+  const role = data.role_name as Permission | undefined;
+  if (role && ROLES.includes(role)) return role;
+  const base = data.permission as Permission;
+  return ROLES.includes(base) ? base : "none";
+}
+
+function splitReviewers(reviewers: readonly string[]): { reviewers: string[]; team_reviewers: string[] } {
+  const users: string[] = [];
+  const teams: string[] = [];
+  for (const r of reviewers) {
+    const name = r.replace(/^@/, "");
+    const slash = name.indexOf("/");
+    if (slash >= 0) teams.push(name.slice(slash + 1));
+    else users.push(name);
+  }
+  return { reviewers: users, team_reviewers: teams };
+}
+
+const AUTO_MERGE_MUTATION = `mutation EnableAutoMerge($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod!) {
+  enablePullRequestAutoMerge(input: { pullRequestId: $pullRequestId, mergeMethod: $mergeMethod }) {
+    pullRequest { number }
+  }
+}`;
+
+export function createGitHub(options: CreateGitHubOptions): GitHub {
+  const { owner, repo, token } = options;
+  const logger = options.logger ?? silentLogger;
+  const octokit: EngineOctokit = createOctokit({
+    token,
+    baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
+    userAgent: options.userAgent ?? "claude-tasks",
+    logger,
+    policy: options.policy,
+    fetch: options.fetch,
+  });
+  const secrets = [token];
+  let calls = 0;
+  let writes = 0;
+
+  /** One logical API call: counted, and its failure converted into a GitHubError. */
+  async function call<T>(op: GitHubOperationId | "graphql", fn: () => Promise<T>): Promise<T> {
+    const route = op === "graphql" ? "POST /graphql" : GITHUB_OPERATIONS[op];
+    calls++;
+    if (!route.startsWith("GET ")) writes++;
+    try {
+      return await fn();
+    } catch (err) {
+      throw toGitHubError(err, { what: route, secrets });
+    }
+  }
+
+  const repoParams = { owner, repo };
+
+  const gh: GitHub = {
+    owner,
+    repo,
+
+    async findOpenPr(branch, opts = {}) {
+      const { data } = await call("pulls/list", () =>
+        octokit.request("GET /repos/{owner}/{repo}/pulls", {
+          ...repoParams,
+          state: "open",
+          head: `${owner}:${branch}`,
+          ...(opts.base ? { base: opts.base } : {}),
+          per_page: 10,
+        }),
+      );
+      const prs = data.map((p) => toPullRequest(p as PullJson));
+      // head=owner:branch already filters; guard anyway (a GHES quirk or a same-named fork branch)
+      return prs.find((p) => p.headRef === branch && !p.isFork) ?? null;
+    },
+
+    async getPr(number) {
+      const { data } = await call("pulls/get", () =>
+        octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+          ...repoParams,
+          pull_number: number,
+        }),
+      );
+      return toPullRequest(data as PullJson);
+    },
+
+    async createPr(input) {
+      try {
+        const { data } = await call("pulls/create", () =>
+          octokit.request("POST /repos/{owner}/{repo}/pulls", {
+            ...repoParams,
+            head: input.head,
+            base: input.base,
+            title: input.title,
+            body: input.body,
+            draft: input.draft ?? false,
+          }),
+        );
+        return toPullRequest(data as PullJson);
+      } catch (err) {
+        // GitHub says so only in the text: 422 {errors: [{code: "custom", message: "A pull request already exists for o:b."}]}
+        if (
+          err instanceof GitHubError &&
+          err.status === 422 &&
+          /pull request already exists/i.test(err.message)
+        ) {
+          throw new PullRequestExistsError(err.message, input.head, err.requestId);
+        }
+        throw err;
+      }
+    },
+
+    async updatePr(number, input) {
+      const { data } = await call("pulls/update", () =>
+        octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+          ...repoParams,
+          pull_number: number,
+          ...input,
+        }),
+      );
+      return toPullRequest(data as PullJson);
+    },
+
+    async closePr(number, comment) {
+      if (comment) await gh.createComment(number, comment);
+      await gh.updatePr(number, { state: "closed" });
+    },
+
+    async addLabels(issueNumber, labels) {
+      if (labels.length === 0) return;
+      await call("issues/add-labels", () =>
+        octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+          ...repoParams,
+          issue_number: issueNumber,
+          labels: [...labels],
+        }),
+      );
+    },
+
+    async requestReviewers(pullNumber, reviewers) {
+      if (reviewers.length === 0) return;
+      const split = splitReviewers(reviewers);
+      await call("pulls/request-reviewers", () =>
+        octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", {
+          ...repoParams,
+          pull_number: pullNumber,
+          ...(split.reviewers.length > 0 ? { reviewers: split.reviewers } : {}),
+          ...(split.team_reviewers.length > 0 ? { team_reviewers: split.team_reviewers } : {}),
+        }),
+      );
+    },
+
+    async addAssignees(issueNumber, assignees) {
+      if (assignees.length === 0) return;
+      await call("issues/add-assignees", () =>
+        octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/assignees", {
+          ...repoParams,
+          issue_number: issueNumber,
+          assignees: [...assignees],
+        }),
+      );
+    },
+
+    async enableAutoMerge(prNodeId, method) {
+      await call("graphql", () =>
+        octokit.graphql(AUTO_MERGE_MUTATION, { pullRequestId: prNodeId, mergeMethod: method.toUpperCase() }),
+      );
+    },
+
+    async addReaction(commentId, content) {
+      await call("reactions/create-for-issue-comment", () =>
+        octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+          ...repoParams,
+          comment_id: commentId,
+          content,
+        }),
+      );
+    },
+
+    async createComment(issueNumber, body) {
+      const { data } = await call("issues/create-comment", () =>
+        octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          ...repoParams,
+          issue_number: issueNumber,
+          body,
+        }),
+      );
+      return { id: Number(data.id), url: data.html_url };
+    },
+
+    async updateComment(commentId, body) {
+      await call("issues/update-comment", () =>
+        octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+          ...repoParams,
+          comment_id: commentId,
+          body,
+        }),
+      );
+    },
+
+    async getPermission(username) {
+      try {
+        const { data } = await call("repos/get-collaborator-permission-level", () =>
+          octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
+            ...repoParams,
+            username,
+          }),
+        );
+        return toPermission(data);
+      } catch (err) {
+        if (err instanceof GitHubError && err.kind === "not_found") return "none";
+        throw err;
+      }
+    },
+
+    usage: () => ({ calls, writes }),
+  };
+  return gh;
+}

@@ -1,0 +1,228 @@
+/**
+ * Credentials in a diff: only added lines are scanned, and a finding names the rule, file and line —
+ * never the secret, not even part of it. Every rule keys on a provider's fixed prefix or on an
+ * assignment context, and matches that look like placeholders (`XXXX…`, `EXAMPLE`, `abcdef…`,
+ * low variety) are ignored, so hashes, UUIDs, base64 images and lockfile integrity strings do not hit.
+ */
+import { diffPath } from "../git/diff-text.ts";
+import { code, type Violation } from "./types.ts";
+
+export interface SecretFinding extends Violation {
+  rule: `secret.${string}`;
+  file: string;
+  line: number;
+}
+
+interface Rule {
+  id: string;
+  /** What it is, for the message ("a GitHub token"). */
+  what: string;
+  pattern: RegExp;
+  /** The part of the match that must not look like a placeholder (default: the whole match). */
+  group?: number;
+  /** Extra check on the match; `next` gives the following added lines of the same file. */
+  confirm?: (m: RegExpExecArray, next: (k: number) => string | undefined) => boolean;
+}
+
+const B64 = "A-Za-z0-9+/";
+
+const RULES: Rule[] = [
+  {
+    id: "github-token",
+    what: "a GitHub token",
+    pattern: /(?<![A-Za-z0-9_])gh[pousr]_([A-Za-z0-9]{36,251})(?![A-Za-z0-9_])/g,
+    group: 1,
+  },
+  {
+    id: "github-token",
+    what: "a GitHub token",
+    pattern: /(?<![A-Za-z0-9_])github_pat_([A-Za-z0-9]{20,30}_[A-Za-z0-9]{50,70})(?![A-Za-z0-9_])/g,
+    group: 1,
+  },
+  {
+    id: "anthropic-key",
+    what: "an Anthropic API key",
+    pattern: /(?<![A-Za-z0-9_-])sk-ant-[a-z]{2,8}\d{2}-([A-Za-z0-9_-]{40,})/g,
+    group: 1,
+  },
+  {
+    id: "openai-key",
+    what: "an OpenAI API key",
+    pattern:
+      /(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin)-([A-Za-z0-9_-]{40,})|([A-Za-z0-9_-]{8,}T3BlbkFJ[A-Za-z0-9_-]{8,})|([A-Za-z0-9]{48})(?![A-Za-z0-9_-]))/g,
+  },
+  {
+    id: "aws-access-key-id",
+    what: "an AWS access key id",
+    pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)([A-Z2-7]{16})(?![A-Za-z0-9])/g,
+    group: 1,
+  },
+  {
+    id: "aws-secret-access-key",
+    what: "an AWS secret access key",
+    pattern: new RegExp(
+      `(?:aws[\\w.-]{0,20}?secret[\\w.-]{0,20}?|secret[_.-]?access[_.-]?key)["'\\]]?\\s*(?::=|=>|[:=])\\s*["']?([${B64}]{40})(?![${B64}=])`,
+      "gi",
+    ),
+    group: 1,
+  },
+  {
+    id: "slack-token",
+    what: "a Slack token",
+    pattern: /(?<![A-Za-z0-9])xox[abposr]-(\d{4,}-[A-Za-z0-9-]{10,})/g,
+    group: 1,
+  },
+  {
+    id: "slack-webhook",
+    what: "a Slack webhook URL",
+    pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9+/_-]{20,})/g,
+    group: 1,
+  },
+  {
+    id: "stripe-key",
+    what: "a Stripe live key",
+    pattern: /(?<![A-Za-z0-9])(?:sk|rk)_live_([A-Za-z0-9]{20,})/g,
+    group: 1,
+  },
+  {
+    id: "google-api-key",
+    what: "a Google API key",
+    pattern: /(?<![A-Za-z0-9_-])AIza([0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])/g,
+    group: 1,
+  },
+  {
+    id: "private-key",
+    what: "a private key",
+    pattern: /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/g,
+    confirm: (m, next) => {
+      // Key material must follow: on the same line (an escaped "\n" in a string) or the next lines.
+      const rest = m.input.slice(m.index + m[0].length).replace(/\\[nr]/g, " ");
+      if (new RegExp(`^[\\s"'+,]*[${B64}]{40,}`).test(rest)) return true;
+      for (let k = 1; k <= 4; k++) {
+        const line = next(k);
+        if (line === undefined) return false;
+        if (new RegExp(`^[\\s"'+]*[${B64}]{40,}`).test(line)) return true;
+        if (!/^\s*(?:[A-Za-z-]+:.*)?\s*$/.test(line)) return false; // "Proc-Type:", blank lines
+      }
+      return false;
+    },
+  },
+  {
+    id: "jwt",
+    what: "a JSON Web Token",
+    pattern:
+      /(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,})\.eyJ[A-Za-z0-9_-]{10,}\.([A-Za-z0-9_-]{16,})(?![A-Za-z0-9_-])/g,
+    group: 2,
+    confirm: (m) => {
+      try {
+        const header = JSON.parse(Buffer.from(m[1]!, "base64url").toString("utf8")) as unknown;
+        return typeof header === "object" && header !== null && ("alg" in header || "typ" in header);
+      } catch {
+        return false;
+      }
+    },
+  },
+  {
+    id: "npm-token",
+    what: "an npm token",
+    pattern: /(?<![A-Za-z0-9_])npm_([A-Za-z0-9]{36})(?![A-Za-z0-9_])/g,
+    group: 1,
+  },
+];
+
+/** Cheap pre-check: a line that contains none of these cannot match any rule. */
+const QUICK =
+  /gh[pousr]_|github_pat_|sk-|AKIA|ASIA|ABIA|ACCA|[Ss][Ee][Cc][Rr][Ee][Tt]|xox[abposr]-|hooks\.slack\.com|_live_|AIza|PRIVATE KEY|eyJ|npm_/;
+
+/** Values published as examples in documentation (e.g. the jwt.io sample token's signature). */
+const KNOWN_EXAMPLES = new Set(["SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"]);
+
+/** A value that reads like a placeholder rather than a generated credential. */
+export function looksLikePlaceholder(value: string): boolean {
+  if (KNOWN_EXAMPLES.has(value)) return true;
+  if (/(.)\1{5,}/.test(value)) return true; // XXXXXX, 000000
+  if (/example|sample|dummy|placeholder|your|redacted|fake|test|x{4}/i.test(value)) return true;
+  const chars = value.replace(/[^A-Za-z0-9]/g, "");
+  if (new Set(chars).size < Math.min(10, Math.ceil(chars.length / 2))) return true;
+  let runs = 0;
+  for (let i = 1; i < chars.length; i++) if (chars.charCodeAt(i) - chars.charCodeAt(i - 1) === 1) runs++;
+  return runs > chars.length / 2; // abcdef…, 123456…
+}
+
+export interface AddedLine {
+  file: string;
+  line: number;
+  text: string;
+}
+
+/** The added lines of a unified diff, with their file and line number in the new version. */
+export function addedLines(patch: string): AddedLine[] {
+  const out: AddedLine[] = [];
+  let file = "";
+  let inHunk = false;
+  let line = 0;
+  for (const raw of patch.split("\n")) {
+    if (raw.startsWith("diff --git ")) {
+      inHunk = false;
+      file = "";
+      continue;
+    }
+    if (raw.startsWith("@@ ")) {
+      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(raw);
+      if (m) {
+        inHunk = true;
+        line = Number(m[1]);
+      }
+      continue;
+    }
+    if (!inHunk) {
+      if (raw.startsWith("+++ ")) file = diffPath(raw.slice(4));
+      continue;
+    }
+    const c = raw[0];
+    if (c === "+") out.push({ file, line: line++, text: raw.slice(1) });
+    else if (c === " " || raw === "") line++;
+  }
+  return out;
+}
+
+/** Scans the added lines of a unified diff (e.g. `Change.patch`) for credentials. */
+export function scanSecrets(patch: string | Buffer): SecretFinding[] {
+  return scanLines(addedLines(typeof patch === "string" ? patch : patch.toString("utf8")));
+}
+
+/** Scans whole text as if every line were added (files, command output). */
+export function scanText(text: string, file: string): SecretFinding[] {
+  return scanLines(text.split("\n").map((t, i) => ({ file, line: i + 1, text: t })));
+}
+
+function scanLines(lines: readonly AddedLine[]): SecretFinding[] {
+  const findings: SecretFinding[] = [];
+  const seen = new Set<string>();
+  lines.forEach((l, idx) => {
+    if (!QUICK.test(l.text)) return;
+    const next = (k: number) => {
+      const n = lines[idx + k];
+      return n && n.file === l.file && n.line === l.line + k ? n.text : undefined;
+    };
+    for (const rule of RULES) {
+      rule.pattern.lastIndex = 0;
+      for (const m of l.text.matchAll(rule.pattern)) {
+        const value = rule.group !== undefined ? m[rule.group] : m.slice(1).find((g) => g !== undefined);
+        if (value !== undefined && looksLikePlaceholder(value)) continue;
+        if (rule.confirm && !rule.confirm(m, next)) continue;
+        const key = `${rule.id}\0${l.file}\0${l.line}`;
+        if (seen.has(key)) break;
+        seen.add(key);
+        findings.push({
+          rule: `secret.${rule.id}`,
+          file: l.file,
+          line: l.line,
+          message: `${code(l.file)} line ${l.line} adds what looks like ${rule.what} (${rule.id})`,
+        });
+        break;
+      }
+    }
+  });
+  return findings;
+}

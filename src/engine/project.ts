@@ -1,0 +1,64 @@
+/**
+ * Loads a repository's tasks and checks them completely: the task files (config), the schedules and
+ * the task graph. Every problem of every file comes back in one list; nothing is thrown for bad input.
+ */
+
+import { resolve } from "node:path";
+import { execa } from "execa";
+import type { Task } from "./config/index.ts";
+import { readConfig } from "./config/index.ts";
+import { ConfigError, type Locate, type Problem } from "./errors.ts";
+import { graphProblems } from "./plan/index.ts";
+import { scheduleProblems } from "./schedule/index.ts";
+
+export interface Project {
+  repoRoot: string;
+  configDir: string;
+  tasks: Task[];
+  problems: Problem[];
+  locate: Locate;
+}
+
+export interface LoadProjectOptions {
+  cwd?: string;
+  configDir?: string;
+  env?: Record<string, string | undefined>;
+}
+
+/** The top of the git work tree that contains `cwd` (or `cwd` itself outside git). */
+export async function findRepoRoot(cwd: string): Promise<string> {
+  const r = await execa("git", ["rev-parse", "--show-toplevel"], { cwd, reject: false });
+  return r.exitCode === 0 && r.stdout ? r.stdout.trim() : resolve(cwd);
+}
+
+export async function loadProject(opts: LoadProjectOptions = {}): Promise<Project> {
+  const repoRoot = await findRepoRoot(resolve(opts.cwd ?? process.cwd()));
+  const configDir = opts.configDir ?? ".github/claude-tasks";
+  const loaded = await readConfig({ repoRoot, configDir, env: opts.env ?? process.env });
+  const problems = [
+    ...loaded.problems,
+    ...scheduleProblems(loaded.tasks, loaded.locate),
+    ...graphProblems(loaded.tasks, loaded.locate),
+  ];
+  return {
+    repoRoot,
+    configDir,
+    tasks: loaded.tasks,
+    problems: sortProblems(problems),
+    locate: loaded.locate,
+  };
+}
+
+export const hasErrors = (problems: readonly Problem[]): boolean =>
+  problems.some((p) => p.severity === "error");
+
+/** Throws a ConfigError (exit 2) listing every error, for commands that cannot work on a broken config. */
+export function assertValid(project: Project): Project {
+  if (hasErrors(project.problems))
+    throw new ConfigError(project.problems.filter((p) => p.severity === "error"));
+  return project;
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+}

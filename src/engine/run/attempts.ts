@@ -1,0 +1,68 @@
+/**
+ * Runs the agent with the task's retry policy: only transient failures (rate limit, overload, 5xx,
+ * network) are retried, after exponential backoff with jitter. Before a retry the worktree is reset to
+ * the base — after the partial work was saved in a backup, so nothing is ever lost.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Agent, AgentResult } from "../agent/index.ts";
+import { parseDuration, type Task } from "../config/index.ts";
+import { collectChanges, type Worktree, writeBackup } from "../git/index.ts";
+import { backoffDelay } from "./backoff.ts";
+import type { RunEvent } from "./options.ts";
+
+export interface AttemptsOptions {
+  task: Task;
+  agent: Agent;
+  worktree: Worktree;
+  prompt: string;
+  env: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  emit: (e: RunEvent) => void;
+  random?: () => number;
+}
+
+export async function runAttempts(opts: AttemptsOptions): Promise<{ result: AgentResult; attempts: number }> {
+  const { task, worktree: wt } = opts;
+  const max = task.retry.attempts;
+  const backoffMs = parseDuration(task.retry.backoff);
+  for (let attempt = 1; ; attempt++) {
+    opts.emit({ type: "task-start", task: task.name, attempt });
+    const result = await opts.agent.run({
+      cwd: wt.path,
+      prompt: opts.prompt,
+      env: opts.env,
+      signal: opts.signal,
+      onEvent: (event) => opts.emit({ type: "agent", task: task.name, event }),
+    });
+    const retry = result.status === "failed" && result.transient && attempt < max && !opts.signal?.aborted;
+    if (!retry) return { result, attempts: attempt };
+
+    const partial = await collectChanges({ git: wt.git, base: wt.baseCommit });
+    if (partial.files.length > 0) {
+      await writeBackup({
+        stateDir: wt.stateDir,
+        runId: wt.runId,
+        task: task.name,
+        base: wt.baseCommit,
+        reason: `before retry ${attempt + 1}: partial work of attempt ${attempt}`,
+        patch: partial.patch,
+        details: { error: result.error, apiErrorStatus: result.apiErrorStatus },
+      });
+    }
+    await wt.git.run(["reset", "--hard", "--quiet", wt.baseCommit]);
+    await wt.git.run(["clean", "-fdq"]);
+    const delayMs = backoffDelay(backoffMs, attempt, opts.random);
+    opts.emit({
+      type: "task-retry",
+      task: task.name,
+      attempt: attempt + 1,
+      delayMs,
+      reason: result.error ?? "transient error",
+    });
+    try {
+      await sleep(delayMs, undefined, { signal: opts.signal });
+    } catch {
+      return { result, attempts: attempt }; // cancelled while waiting
+    }
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The end of a successful agent run: commit, check against the latest base (rebase when it moved,
+ * report conflicts), then land the result the way the mode says — nothing in a dry run, the local
+ * task branch by default, a leased push and the task's PR in `pr` mode.
+ */
+import {
+  BACKUP_REF_PREFIX,
+  type Change,
+  commitAll,
+  isAncestor,
+  pushRefs,
+  type RefUpdate,
+  rebaseOnto,
+  updateBranch,
+  type Worktree,
+} from "../git/index.ts";
+import { baseTip, fetchBranch, type RepoContext } from "./repo-context.ts";
+import type { RunTaskOptions, StartingPoint } from "./run-task.ts";
+import type { TaskResult } from "./types.ts";
+
+export interface LandOptions extends RunTaskOptions {
+  worktree: Worktree;
+  change: Change;
+  result: TaskResult;
+  start: StartingPoint;
+  phase: (p: string) => void;
+}
+
+const MAX_BODY = 4000;
+
+export async function land(o: LandOptions): Promise<void> {
+  const { result: r, repo } = o;
+  if (o.change.files.length === 0) {
+    r.status = "no_changes";
+    r.message = "the task ran and changed nothing";
+    if (repo.mode !== "local" && !o.onto) await publish(o, false);
+    return;
+  }
+
+  o.phase("committing");
+  const summary = r.agent?.summary ?? "";
+  const commit = await commitAll({
+    git: o.worktree.git,
+    subject: o.task.pr.title,
+    body: summary.length > MAX_BODY ? `${summary.slice(0, MAX_BODY)}…` : summary,
+    task: o.task.name,
+    runId: o.runId,
+    base: o.start.commit,
+  });
+  if (!commit) {
+    r.status = "no_changes";
+    r.message = "the task ran and changed nothing";
+    return;
+  }
+  r.commit = commit;
+
+  o.phase("checking conflicts with the latest base");
+  if (!(await followBase(o, commit))) return;
+
+  o.phase(repo.mode === "dry-run" ? "reporting" : repo.mode === "local" ? "updating branch" : "pushing");
+  if (repo.mode === "dry-run") {
+    if (r.status !== "conflict") {
+      r.status = "success";
+      r.message = `dry run: would update \`${r.branch}\` with ${fileCount(r)} — nothing was kept but the report and backup ${r.backup}`;
+    }
+    if (o.publisher && !o.onto) await publish(o, true);
+    return;
+  }
+  if (repo.mode === "local") return landLocal(o);
+  return landRemote(o);
+}
+
+/** Rebases onto the base's latest tip when it moved. False when the task ends here (already in base). */
+async function followBase(o: LandOptions, commit: string): Promise<boolean> {
+  const { result: r, repo } = o;
+  const latest = o.onto ? await fetchBranch(repo, o.onto.branch) : await baseTip(repo, r.base);
+  if (!latest || latest === o.start.commit) return true;
+  const rb = await rebaseOnto({
+    git: o.worktree.git,
+    oldBase: o.start.commit,
+    newBase: latest,
+    stateDir: repo.state,
+    task: o.task.name,
+    runId: o.runId,
+  });
+  if (rb.ok && rb.empty) {
+    r.status = "no_changes";
+    r.message = `the base moved during the run and already contains this change`;
+    return false;
+  }
+  if (rb.ok) {
+    r.commit = rb.commit;
+    r.baseCommit = latest;
+    r.rebased = true;
+    return true;
+  }
+  r.commit = commit;
+  r.conflicts = rb.conflicts;
+  r.status = "conflict";
+  r.message = `the base moved during the run and the change conflicts with it in ${rb.conflicts.length} file(s): ${rb.conflicts.slice(0, 5).join(", ")}`;
+  return true;
+}
+
+async function landLocal(o: LandOptions): Promise<void> {
+  const { result: r, repo } = o;
+  const up = await updateBranch({
+    git: repo.git,
+    branch: r.branch,
+    commit: r.commit!,
+    expectedOld: o.start.branchTip ?? null,
+    message: `claude-tasks: ${o.task.name} run ${o.runId}`,
+  });
+  if (!up.updated) {
+    r.status = "failed";
+    r.message = `\`${r.branch}\` changed while the task ran; it was not overwritten (the result is in backup ${r.backup})`;
+    return;
+  }
+  if (r.status !== "conflict") {
+    r.status = "success";
+    r.message = `branch \`${r.branch}\` ${o.start.branchTip ? "updated" : "created"} with ${fileCount(r)}${
+      up.backup ? ` (its previous tip is kept as ${up.backup.ref})` : ""
+    }`;
+  } else {
+    r.message += `; the unrebased result is on \`${r.branch}\``;
+  }
+}
+
+async function landRemote(o: LandOptions): Promise<void> {
+  const { result: r, repo } = o;
+  const ref = `refs/heads/${r.branch}`;
+  const updates: RefUpdate[] = [{ ref, commit: r.commit!, expected: o.start.branchTip ?? null }];
+  const old = o.start.branchTip;
+  if (old && !o.onto && !(await isAncestor(repo.git, old, r.commit!))) {
+    // The old tip is kept on the remote too, in the same atomic push.
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
+  }
+  if (o.onto && r.status === "conflict") {
+    r.message += `; nothing was pushed to \`${r.branch}\``;
+    return;
+  }
+  const pushed = await pushRefs({ git: repo.git, remote: remoteOf(repo), updates });
+  if (!pushed.ok) {
+    const reason = pushed.refs.find((x) => x.status === "rejected")?.reason ?? "rejected";
+    r.status = "failed";
+    r.message = `push of \`${r.branch}\` refused (${reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
+    return;
+  }
+  if (r.status !== "conflict") {
+    r.status = "success";
+    r.message = `pushed \`${r.branch}\` with ${fileCount(r)}`;
+  }
+  if (!o.onto) await publish(o, true);
+}
+
+async function publish(o: LandOptions, hasChanges: boolean): Promise<void> {
+  if (!o.publisher) return;
+  o.phase("publishing the pull request");
+  const pr = await o.publisher.publish({
+    task: o.task,
+    result: o.result,
+    branch: o.result.branch,
+    base: o.result.base,
+    hasChanges,
+    branchExistedOnRemote: o.start.branchExistedOnRemote,
+    dryRun: o.repo.mode === "dry-run",
+  });
+  if (pr) o.result.pr = pr;
+}
+
+function remoteOf(repo: RepoContext): string {
+  if (!repo.remote) throw new Error("no remote to push to");
+  return repo.remote;
+}
+
+function fileCount(r: TaskResult): string {
+  return `${r.files.length} file${r.files.length === 1 ? "" : "s"} (+${r.additions} −${r.deletions})`;
+}

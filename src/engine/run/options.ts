@@ -1,0 +1,72 @@
+import type { Agent, AgentEvent } from "../agent/index.ts";
+import type { Task } from "../config/index.ts";
+import type { Logger } from "../logger.ts";
+import type { PullRequestSummary, RunMode, TaskResult, TaskStatus } from "./types.ts";
+
+/**
+ * How a task's result leaves the machine. The CLI's default keeps a local branch (no publisher);
+ * the Action passes a GitHub publisher that opens or updates the task's PR after the engine pushed.
+ */
+export interface Publisher {
+  publish(ctx: PublishContext): Promise<PullRequestSummary | undefined>;
+}
+
+export interface PublishContext {
+  task: Task;
+  /** The result so far (status success or no_changes); its Markdown report becomes the PR body. */
+  result: TaskResult;
+  branch: string;
+  base: string;
+  hasChanges: boolean;
+  /** Whether the task branch existed on the remote before this run pushed. */
+  branchExistedOnRemote: boolean;
+  dryRun: boolean;
+}
+
+/** Progress for a terminal or the Actions log; every field is plain data. */
+export type RunEvent =
+  | { type: "run-start"; runId: string; mode: RunMode; tasks: string[] }
+  | { type: "task-start"; task: string; attempt: number }
+  | { type: "task-phase"; task: string; phase: string }
+  | { type: "agent"; task: string; event: AgentEvent }
+  | { type: "task-retry"; task: string; attempt: number; delayMs: number; reason: string }
+  | { type: "task-end"; task: string; status: TaskStatus; message: string; result: TaskResult }
+  | { type: "run-end"; ok: boolean; durationMs: number };
+
+/** Work on an existing branch (a same-repo PR's head) instead of the task branch: commit on top, no force. */
+export interface OntoBranch {
+  branch: string;
+}
+
+export interface RunTasksOptions {
+  /** The user's repository (any directory inside it). */
+  repoRoot: string;
+  /** The tasks to run, effective (defaults applied). Needs between them order and condition them. */
+  tasks: Task[];
+  mode: RunMode;
+  /** Default 4. */
+  maxParallel?: number;
+  /** The remote to fetch the base from and push to; default `origin` when it exists. */
+  remote?: string;
+  /** Overrides every task's `base` (the Action's `base` input). */
+  base?: string;
+  /** Commit onto this existing branch instead of the task branch (PR comment commands). */
+  onto?: OntoBranch;
+  /** Opens/updates the PR in `pr` mode. */
+  publisher?: Publisher;
+  /** Extra git environment for fetch/push (e.g. an `http.extraheader` carrying the token). */
+  gitEnv?: Record<string, string>;
+  /** Base environment for agents (scrubbed before use). Default `process.env`. */
+  env?: Record<string, string | undefined>;
+  claudePath?: string;
+  /** Injects the agent (tests, benchmarks); default: Claude Code or the command runner. */
+  agentFor?: (task: Task) => Agent;
+  onEvent?: (event: RunEvent) => void;
+  logger?: Logger;
+  signal?: AbortSignal;
+  /** Shown in reports: "schedule 2026-11-20T06:00Z", "workflow_dispatch", "comment by @octocat", … */
+  trigger?: string;
+  runId?: string;
+  /** Fire times per task (from the plan), for the report. */
+  fireTimes?: Record<string, string[]>;
+}

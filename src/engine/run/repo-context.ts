@@ -1,0 +1,84 @@
+/**
+ * What every task of a run shares about the user's repository: its git client, the state directory,
+ * the remote, and where the base branch's tip comes from (the remote in `pr` mode, the local branch
+ * otherwise — a developer's local run works on the main branch they see).
+ */
+import { UserError } from "../errors.ts";
+import { fetchRefs, type Git, lsRemote, resolveCommit } from "../git/index.ts";
+import type { Logger } from "../logger.ts";
+import { createMutex } from "./mutex.ts";
+import type { RunMode } from "./types.ts";
+
+export interface RepoContext {
+  git: Git;
+  state: string;
+  mode: RunMode;
+  remote?: string;
+  logger: Logger;
+  /** Serialises fetches (they take ref locks). */
+  serial: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
+export async function makeRepoContext(opts: {
+  git: Git;
+  state: string;
+  mode: RunMode;
+  remote?: string;
+  logger: Logger;
+}): Promise<RepoContext> {
+  const remotes = (await opts.git.run(["remote"])).stdout.split("\n").filter(Boolean);
+  const wanted = opts.remote ?? "origin";
+  const remote = remotes.includes(wanted) ? wanted : undefined;
+  if (opts.mode === "pr" && !remote) {
+    throw new UserError(`cannot open pull requests: the repository has no remote \`${wanted}\``);
+  }
+  return { ...opts, remote, serial: createMutex() };
+}
+
+/** The repository's default branch: the remote's HEAD, else the checked-out branch, else `main`. */
+export async function defaultBranch(ctx: RepoContext): Promise<string> {
+  if (ctx.remote) {
+    const r = await ctx.git.run(["symbolic-ref", "--quiet", `refs/remotes/${ctx.remote}/HEAD`], {
+      allowFailure: true,
+    });
+    const m = /^refs\/remotes\/[^/]+\/(.+)$/.exec(r.stdout.trim());
+    if (m) return m[1]!;
+    if (ctx.mode === "pr") {
+      const s = await ctx.git.run(["ls-remote", "--symref", ctx.remote, "HEAD"], { allowFailure: true });
+      const sm = /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(s.stdout);
+      if (sm) return sm[1]!;
+    }
+  }
+  const head = await ctx.git.run(["symbolic-ref", "--quiet", "--short", "HEAD"], { allowFailure: true });
+  return head.stdout.trim() || "main";
+}
+
+const trackingRef = (ctx: RepoContext, branch: string) => `refs/remotes/${ctx.remote}/${branch}`;
+
+/** Fetches `branch` from the remote into its remote-tracking ref; returns the tip or undefined. */
+export async function fetchBranch(ctx: RepoContext, branch: string): Promise<string | undefined> {
+  if (!ctx.remote) return undefined;
+  const remote = ctx.remote;
+  return ctx.serial(async () => {
+    const tips = await lsRemote({ git: ctx.git, remote, refs: [`refs/heads/${branch}`] });
+    if (!tips.has(`refs/heads/${branch}`)) return undefined;
+    await fetchRefs({
+      git: ctx.git,
+      remote,
+      refspecs: [`+refs/heads/${branch}:${trackingRef(ctx, branch)}`],
+    });
+    return resolveCommit(ctx.git, trackingRef(ctx, branch));
+  });
+}
+
+/** The latest tip of the base branch, fetched fresh in `pr` mode. */
+export async function baseTip(ctx: RepoContext, base: string): Promise<string> {
+  const tip =
+    ctx.mode === "pr"
+      ? await fetchBranch(ctx, base)
+      : ((await resolveCommit(ctx.git, `refs/heads/${base}`)) ??
+        (ctx.remote ? await resolveCommit(ctx.git, trackingRef(ctx, base)) : undefined));
+  if (!tip)
+    throw new UserError(`base branch \`${base}\` not found${ctx.mode === "pr" ? ` on ${ctx.remote}` : ""}`);
+  return tip;
+}

@@ -1,0 +1,63 @@
+import type { AgentResult } from "../agent/index.ts";
+import type { Change } from "../git/index.ts";
+import type { AgentSummary, FileChangeSummary, TaskResult } from "./types.ts";
+
+export function newResult(
+  task: string,
+  branch: string,
+  base: string,
+  trigger?: string,
+  fireTimes?: string[],
+): TaskResult {
+  return {
+    task,
+    status: "failed",
+    message: "",
+    branch,
+    base,
+    attempts: 0,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    files: [],
+    additions: 0,
+    deletions: 0,
+    violations: [],
+    conflicts: [],
+    ...(trigger ? { trigger } : {}),
+    ...(fireTimes?.length ? { fireTimes } : {}),
+  };
+}
+
+/** A skipped task's result (dependency outcome, cancelled before start). */
+export function skippedResult(task: string, branch: string, base: string, reason: string): TaskResult {
+  return { ...newResult(task, branch, base), status: "skipped", message: reason };
+}
+
+export function summariseAgent(kind: "claude" | "command", a: AgentResult): AgentSummary {
+  return {
+    kind,
+    status: a.status,
+    summary: a.summary,
+    ...(a.error ? { error: a.error } : {}),
+    ...(a.model ? { model: a.model } : {}),
+    ...(a.sessionId ? { sessionId: a.sessionId } : {}),
+    ...(a.numTurns !== undefined ? { numTurns: a.numTurns } : {}),
+    ...(a.costUsd !== undefined ? { costUsd: a.costUsd } : {}),
+    durationMs: a.durationMs,
+    ...(a.apiErrorStatus !== undefined ? { apiErrorStatus: a.apiErrorStatus } : {}),
+    transient: a.transient,
+    ...(a.permissionDenials?.length ? { permissionDenials: a.permissionDenials.length } : {}),
+  };
+}
+
+export function summariseFiles(change: Change): Pick<TaskResult, "files" | "additions" | "deletions"> {
+  const files: FileChangeSummary[] = change.files.map((f) => ({
+    path: f.path,
+    status: f.status,
+    ...(f.oldPath ? { oldPath: f.oldPath } : {}),
+    additions: f.additions,
+    deletions: f.deletions,
+    binary: f.binary,
+  }));
+  return { files, additions: change.additions, deletions: change.deletions };
+}

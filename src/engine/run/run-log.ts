@@ -1,0 +1,111 @@
+/**
+ * The local run history: `.git/claude-tasks/runs.jsonl`, one JSON object per line, appended.
+ * Reading never fails on a damaged line: it is skipped and counted, so `logs` can say so.
+ */
+import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { RunMode, TaskResult, TaskStatus } from "./types.ts";
+
+export interface RunStartEntry {
+  type: "run-start";
+  runId: string;
+  mode: RunMode;
+  tasks: string[];
+  pid: number;
+  at: string;
+}
+
+export interface RunEndEntry {
+  type: "run-end";
+  runId: string;
+  ok: boolean;
+  durationMs: number;
+  at: string;
+}
+
+export interface TaskEntry {
+  type: "task";
+  runId: string;
+  mode: RunMode;
+  task: string;
+  status: TaskStatus;
+  message: string;
+  at: string;
+  startedAt: string;
+  durationMs: number;
+  costUsd?: number;
+  numTurns?: number;
+  files: number;
+  branch: string;
+  commit?: string;
+  backup?: string;
+  prUrl?: string;
+}
+
+export type LogEntry = RunStartEntry | RunEndEntry | TaskEntry;
+
+export async function appendLog(file: string, entry: LogEntry): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await appendFile(file, `${JSON.stringify(entry)}\n`, "utf8");
+}
+
+export function taskEntry(runId: string, mode: RunMode, r: TaskResult): TaskEntry {
+  return {
+    type: "task",
+    runId,
+    mode,
+    task: r.task,
+    status: r.status,
+    message: r.message,
+    at: new Date().toISOString(),
+    startedAt: r.startedAt,
+    durationMs: r.durationMs,
+    costUsd: r.agent?.costUsd,
+    numTurns: r.agent?.numTurns,
+    files: r.files.length,
+    branch: r.branch,
+    commit: r.commit,
+    backup: r.backup,
+    prUrl: r.pr?.url,
+  };
+}
+
+export interface ReadLogResult {
+  entries: LogEntry[];
+  /** 1-based line numbers that were not valid entries. */
+  damagedLines: number[];
+}
+
+export async function readLog(file: string): Promise<ReadLogResult> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { entries: [], damagedLines: [] };
+    throw err;
+  }
+  return parseLog(text);
+}
+
+export function parseLog(text: string): ReadLogResult {
+  const entries: LogEntry[] = [];
+  const damagedLines: number[] = [];
+  const lines = text.split("\n");
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    try {
+      const value = JSON.parse(line) as Partial<LogEntry>;
+      if (isEntry(value)) entries.push(value);
+      else damagedLines.push(i + 1);
+    } catch {
+      damagedLines.push(i + 1);
+    }
+  });
+  return { entries, damagedLines };
+}
+
+function isEntry(v: Partial<LogEntry> | null): v is LogEntry {
+  if (!v || typeof v !== "object" || typeof v.runId !== "string") return false;
+  if (v.type === "task") return typeof v.task === "string" && typeof v.status === "string";
+  return v.type === "run-start" || v.type === "run-end";
+}

@@ -1,0 +1,192 @@
+/**
+ * One task, start to end: base → ownership check → worktree → agent (with retries) → collect the
+ * change → guards → backup → commit → conflict check / rebase → land (local branch, push + PR, or
+ * nothing in a dry run). Never throws: every outcome is a TaskResult, and whatever happens the work
+ * is in a backup before the worktree goes away.
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Agent, AgentResult } from "../agent/index.ts";
+import type { Task } from "../config/index.ts";
+import { errorMessage } from "../errors.ts";
+import {
+  type Change,
+  collectChanges,
+  createWorktree,
+  foreignCommits,
+  resolveCommit,
+  type Worktree,
+  writeBackup,
+} from "../git/index.ts";
+import { runGuards } from "../guard/index.ts";
+import { runAttempts } from "./attempts.ts";
+import { land } from "./land.ts";
+import type { OntoBranch, Publisher, RunEvent } from "./options.ts";
+import { baseTip, fetchBranch, type RepoContext } from "./repo-context.ts";
+import { newResult, summariseAgent, summariseFiles } from "./result.ts";
+import type { TaskResult, TaskStatus } from "./types.ts";
+
+export interface RunTaskOptions {
+  repo: RepoContext;
+  task: Task;
+  runId: string;
+  base: string;
+  agent: Agent;
+  env: Record<string, string | undefined>;
+  onto?: OntoBranch;
+  publisher?: Publisher;
+  emit: (e: RunEvent) => void;
+  signal?: AbortSignal;
+  trigger?: string;
+  fireTimes?: string[];
+}
+
+const AGENT_STATUS: Record<AgentResult["status"], TaskStatus> = {
+  success: "success",
+  failed: "failed",
+  timeout: "timeout",
+  max_turns: "max_turns",
+  cancelled: "cancelled",
+};
+
+export async function runTask(opts: RunTaskOptions): Promise<TaskResult> {
+  const branch = opts.onto?.branch ?? opts.task.branch;
+  const result = newResult(opts.task.name, branch, opts.base, opts.trigger, opts.fireTimes);
+  const t0 = Date.now();
+  try {
+    await pipeline(opts, result);
+  } catch (err) {
+    result.status = opts.signal?.aborted ? "cancelled" : "failed";
+    result.message = errorMessage(err);
+  }
+  result.durationMs = Date.now() - t0;
+  return result;
+}
+
+async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
+  const { repo, task } = opts;
+  const phase = (p: string) => opts.emit({ type: "task-phase", task: task.name, phase: p });
+
+  phase("resolving base");
+  const start = await startingPoint(opts, r);
+  if (!start) return;
+  r.baseCommit = start.commit;
+
+  phase("creating worktree");
+  await using wt = await createWorktree({
+    git: repo.git,
+    task: task.name,
+    runId: opts.runId,
+    base: start.commit,
+    branch: r.branch,
+    stateDir: repo.state,
+    logger: repo.logger,
+  });
+
+  const prompt = task.kind === "claude" ? await promptOf(task, wt) : "";
+  phase(task.kind === "claude" ? "running Claude Code" : "running command");
+  const { result: agentResult, attempts } = await runAttempts({
+    task,
+    agent: opts.agent,
+    worktree: wt,
+    prompt,
+    env: opts.env,
+    signal: opts.signal,
+    emit: opts.emit,
+  });
+  r.attempts = attempts;
+  r.agent = summariseAgent(opts.agent.kind, agentResult);
+
+  phase("checking the change");
+  const change = await collectChanges({ git: wt.git, base: start.commit });
+  Object.assign(r, summariseFiles(change));
+  const guards = change.files.length > 0 ? await runGuards(guardInput(task, change, wt)) : undefined;
+  r.violations = (guards?.violations ?? []).map((v) => ({
+    rule: v.rule,
+    file: v.file,
+    line: v.line,
+    message: v.message,
+  }));
+  if (change.files.length > 0) r.backup = (await backup(wt, opts, change, agentResult, r)).id;
+
+  if (agentResult.status !== "success") {
+    r.status = AGENT_STATUS[agentResult.status];
+    r.message = agentResult.error ?? `the agent ended with ${agentResult.status}`;
+    if (r.backup) r.message += `; its partial work is in backup ${r.backup}`;
+    return;
+  }
+  if (r.violations.length > 0) {
+    r.status = "refused";
+    r.message = `the change was refused: ${r.violations[0]!.message}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ""}`;
+    return;
+  }
+  await land({ ...opts, worktree: wt, change, result: r, start, phase });
+}
+
+export interface StartingPoint {
+  commit: string;
+  /** The task branch's tip before this run (local ref, or the remote's in `pr` mode). */
+  branchTip?: string;
+  branchExistedOnRemote: boolean;
+}
+
+/**
+ * Where the task starts, and whether its branch may be touched at all: a task branch that carries
+ * commits by anyone but claude-tasks is never overwritten (reported as skipped, before any cost).
+ */
+async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promise<StartingPoint | undefined> {
+  const { repo } = opts;
+  if (opts.onto) {
+    const tip = await fetchBranch(repo, opts.onto.branch);
+    if (!tip) throw new Error(`branch \`${opts.onto.branch}\` not found on ${repo.remote ?? "the remote"}`);
+    return { commit: tip, branchTip: tip, branchExistedOnRemote: true };
+  }
+  const commit = await baseTip(repo, r.base);
+  const branchTip =
+    repo.mode === "pr"
+      ? await fetchBranch(repo, r.branch)
+      : await resolveCommit(repo.git, `refs/heads/${r.branch}`);
+  if (branchTip) {
+    const foreign = await foreignCommits({
+      git: repo.git,
+      branch: branchTip,
+      base: commit,
+      task: opts.task.name,
+    });
+    if (foreign.length > 0) {
+      const f = foreign[0]!;
+      r.status = "skipped";
+      r.message = `branch \`${r.branch}\` has commits not made by claude-tasks (${f.sha.slice(0, 7)} by ${f.author}: ${f.reason}); it is left untouched`;
+      return undefined;
+    }
+  }
+  return { commit, branchTip, branchExistedOnRemote: repo.mode === "pr" && branchTip !== undefined };
+}
+
+async function promptOf(task: Task, wt: Worktree): Promise<string> {
+  if (task.prompt !== undefined) return task.prompt;
+  // prompt_file is read from the base commit's tree (the worktree), so it is the reviewed version.
+  return readFile(join(wt.path, task.prompt_file ?? ""), "utf8");
+}
+
+function guardInput(task: Task, change: Change, wt: Worktree) {
+  return { change, worktreePath: wt.path, paths: task.paths, limits: task.limits };
+}
+
+async function backup(wt: Worktree, opts: RunTaskOptions, change: Change, agent: AgentResult, r: TaskResult) {
+  return writeBackup({
+    stateDir: wt.stateDir,
+    runId: opts.runId,
+    task: opts.task.name,
+    base: change.base,
+    reason: "run result",
+    patch: change.patch,
+    details: {
+      mode: opts.repo.mode,
+      branch: r.branch,
+      agent: r.agent,
+      agentStatus: agent.status,
+      violations: r.violations,
+    },
+  });
+}

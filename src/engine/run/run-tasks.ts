@@ -1,0 +1,154 @@
+/**
+ * Runs a set of tasks: their needs order and condition them, at most `maxParallel` at once, each in
+ * its own worktree. Writes the run log and the run report (JSON + Markdown) under the state directory.
+ */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import writeFileAtomic from "write-file-atomic";
+import type { Task } from "../config/index.ts";
+import { errorMessage } from "../errors.ts";
+import { createGit, listWorktrees, pairwiseConflicts, stateDir } from "../git/index.ts";
+import { silentLogger } from "../logger.ts";
+import { renderRunMarkdown } from "../report/markdown.ts";
+import { defaultAgentFor } from "./agent-for.ts";
+import { executeGraph } from "./execute-graph.ts";
+import type { RunEvent, RunTasksOptions } from "./options.ts";
+import { defaultBranch, makeRepoContext } from "./repo-context.ts";
+import { skippedResult } from "./result.ts";
+import { newRunId } from "./run-id.ts";
+import { appendLog, taskEntry } from "./run-log.ts";
+import { runTask } from "./run-task.ts";
+import { FAILING_STATUSES, type RunReport, type TaskResult } from "./types.ts";
+
+export const runLogPath = (state: string): string => join(state, "runs.jsonl");
+export const runReportDir = (state: string, runId: string): string => join(state, "runs", runId);
+
+export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
+  const started = Date.now();
+  const logger = opts.logger ?? silentLogger;
+  const emit = (e: RunEvent) => opts.onEvent?.(e);
+  const git = createGit({ cwd: opts.repoRoot, env: opts.gitEnv, logger });
+  const state = await stateDir(git);
+  const repo = await makeRepoContext({ git, state, mode: opts.mode, remote: opts.remote, logger });
+  const runId = opts.runId ?? newRunId();
+  const fallbackBase = opts.base ?? (await defaultBranch(repo));
+  const baseOf = (t: Task) => opts.base ?? t.base ?? fallbackBase;
+  const byName = new Map(opts.tasks.map((t) => [t.name, t]));
+  const log = runLogPath(state);
+
+  await warnAboutLeftovers(git, state, logger);
+  await appendLog(log, {
+    type: "run-start",
+    runId,
+    mode: opts.mode,
+    tasks: [...byName.keys()],
+    pid: process.pid,
+    at: new Date().toISOString(),
+  });
+  emit({ type: "run-start", runId, mode: opts.mode, tasks: [...byName.keys()] });
+
+  const finish = async (r: TaskResult) => {
+    emit({ type: "task-end", task: r.task, status: r.status, message: r.message, result: r });
+    await appendLog(log, taskEntry(runId, opts.mode, r)).catch((err) =>
+      logger.warn(`could not write the run log: ${errorMessage(err)}`),
+    );
+    return r;
+  };
+  const results = await executeGraph<TaskResult>({
+    nodes: opts.tasks.map((t) => ({ name: t.name, needs: t.needs, if: t.if })),
+    maxParallel: opts.maxParallel ?? 4,
+    signal: opts.signal,
+    outcome: (r) =>
+      r.status === "success" || r.status === "no_changes"
+        ? "success"
+        : r.status === "skipped"
+          ? "skipped"
+          : "failure",
+    skip: (name, reason) => skipped(byName.get(name)!, baseOf(byName.get(name)!), reason, opts.signal),
+    crash: (name, err) => ({
+      ...skippedResult(name, byName.get(name)!.branch, baseOf(byName.get(name)!), errorMessage(err)),
+      status: "failed",
+    }),
+    run: async (name) => {
+      const task = byName.get(name)!;
+      return finish(
+        await runTask({
+          repo,
+          task,
+          runId,
+          base: baseOf(task),
+          agent: opts.agentFor?.(task) ?? defaultAgentFor(task, { claudePath: opts.claudePath }),
+          env: opts.env ?? process.env,
+          onto: opts.onto,
+          publisher: opts.publisher,
+          emit,
+          signal: opts.signal,
+          trigger: opts.trigger,
+          fireTimes: opts.fireTimes?.[name],
+        }),
+      );
+    },
+  });
+  const ordered = opts.tasks.map((t) => results.get(t.name)!);
+  for (const r of ordered)
+    if (r.status === "skipped" || (r.status === "cancelled" && r.attempts === 0)) await finish(r);
+
+  const committed = ordered.filter((r) => r.commit && (r.status === "success" || r.status === "conflict"));
+  const crossConflicts =
+    committed.length > 1
+      ? await pairwiseConflicts({ git, results: committed.map((r) => ({ task: r.task, commit: r.commit! })) })
+      : [];
+  const report: RunReport = {
+    version: 1,
+    runId,
+    mode: opts.mode,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    ...(opts.trigger ? { trigger: opts.trigger } : {}),
+    results: ordered,
+    crossConflicts,
+    totalCostUsd: round(ordered.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
+    ok: ordered.every((r) => !FAILING_STATUSES.has(r.status)),
+  };
+  await writeReport(state, report).catch((err) =>
+    logger.warn(`could not write the run report: ${errorMessage(err)}`),
+  );
+  await appendLog(log, {
+    type: "run-end",
+    runId,
+    ok: report.ok,
+    durationMs: report.durationMs,
+    at: new Date().toISOString(),
+  });
+  emit({ type: "run-end", ok: report.ok, durationMs: report.durationMs });
+  return report;
+}
+
+function skipped(task: Task, base: string, reason: string, signal?: AbortSignal): TaskResult {
+  const r = skippedResult(task.name, task.branch, base, reason);
+  return signal?.aborted ? { ...r, status: "cancelled" } : r;
+}
+
+async function writeReport(state: string, report: RunReport): Promise<void> {
+  const dir = runReportDir(state, report.runId);
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(join(dir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFileAtomic(join(dir, "report.md"), renderRunMarkdown(report));
+}
+
+async function warnAboutLeftovers(
+  git: ReturnType<typeof createGit>,
+  state: string,
+  logger: RunTasksOptions["logger"] & object,
+) {
+  const leftovers = (await listWorktrees(git, { stateDir: state }).catch(() => [])).filter(
+    (w) => w.ours && w.stale,
+  );
+  if (leftovers.length > 0) {
+    logger.warn(
+      `${leftovers.length} leftover worktree(s) from an interrupted run: ${leftovers.map((w) => w.path).join(", ")} — run \`claude-tasks worktrees --prune\` (their work is backed up first)`,
+    );
+  }
+}
+
+const round = (n: number) => Math.round(n * 1e6) / 1e6;
