@@ -43164,6 +43164,9 @@ function toTask(output2, ctx) {
     pr: { ...pr, title: pr.title ?? `claude-tasks: ${ctx.name}` }
   };
 }
+function redactTask(task) {
+  return { ...task, agent: { ...task.agent, env: { ...task.agent.env, ...task.agent.env_templates } } };
+}
 
 // src/engine/config/parse-config-files.ts
 import { posix as posix3 } from "node:path";
@@ -43625,6 +43628,9 @@ function finishProblems(problems) {
 function compareProblems(a2, b) {
   if (a2.file !== b.file) return a2.file < b.file ? -1 : 1;
   return a2.line - b.line || a2.col - b.col;
+}
+function hasErrors(problems) {
+  return problems.some((p) => p.severity === "error");
 }
 
 // src/engine/config/rules.ts
@@ -44310,7 +44316,8 @@ function siftDown(heap, i2, less) {
 var MAX_NEEDS = 100;
 var MAX_DEPTH = 100;
 var MAX_SUGGESTIONS = 50;
-function graphProblems(tasks, locate) {
+function graphProblems(tasks, locate, opts = {}) {
+  const invalid = new Set(opts.invalidTasks ?? []);
   const problems = [];
   const byName = new Map(tasks.map((t) => [t.name, t]));
   let suggestions = 0;
@@ -44336,6 +44343,7 @@ function graphProblems(tasks, locate) {
         return;
       }
       const target = byName.get(need);
+      if (target === void 0 && invalid.has(need)) return;
       if (target === void 0) {
         const meant = suggestions++ < MAX_SUGGESTIONS ? closest2(need, byName.keys()) : void 0;
         problems.push(
@@ -45034,24 +45042,20 @@ async function loadProject(opts = {}) {
   const problems = [
     ...loaded.problems,
     ...scheduleProblems(loaded.tasks, loaded.locate),
-    ...graphProblems(loaded.tasks, loaded.locate)
+    ...graphProblems(loaded.tasks, loaded.locate, { invalidTasks: loaded.invalidTasks })
   ];
   return {
     repoRoot,
     configDir,
     tasks: loaded.tasks,
-    problems: sortProblems(problems),
+    problems: problems.sort(compareProblems),
     locate: loaded.locate
   };
 }
-var hasErrors2 = (problems) => problems.some((p) => p.severity === "error");
 function assertValid(project) {
-  if (hasErrors2(project.problems))
+  if (hasErrors(project.problems))
     throw new ConfigError(project.problems.filter((p) => p.severity === "error"));
   return project;
-}
-function sortProblems(problems) {
-  return [...problems].sort((a2, b) => a2.file.localeCompare(b.file) || a2.line - b.line || a2.col - b.col);
 }
 
 // src/engine/report/table.ts
@@ -45251,7 +45255,7 @@ function registerList(program2) {
     if (opts.json) {
       printJson({
         version: 1,
-        tasks: rows.map(({ task, next }) => ({ ...task, next: next?.toISOString() ?? null }))
+        tasks: rows.map(({ task, next }) => ({ ...redactTask(task), next: next?.toISOString() ?? null }))
       });
       return;
     }
@@ -54835,7 +54839,7 @@ function registerValidate(program2) {
   program2.command("validate").description("check every task file, the schedules and the task graph").option("--json", "print the result as JSON").action(async (opts, cmd) => {
     const g = globals(cmd);
     const project = await loadProject({ cwd: g.cwd, configDir: g.configDir });
-    const valid = !hasErrors2(project.problems);
+    const valid = !hasErrors(project.problems);
     if (opts.json) {
       printJson({ valid, tasks: project.tasks.map((t) => t.name), problems: project.problems });
     } else {
@@ -54926,7 +54930,8 @@ var package_default = {
     schema: "node scripts/gen-schema.ts",
     test: "vitest run",
     bench: "node scripts/bench.ts",
-    "test:reliability": "vitest run tests/reliability"
+    "test:reliability": "vitest run tests/reliability",
+    demo: "node scripts/build.ts && node scripts/demo.ts"
   },
   devDependencies: {
     "@anthropic-ai/claude-code": "2.1.329",

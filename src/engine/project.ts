@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { execa } from "execa";
 import type { Task } from "./config/index.ts";
-import { readConfig } from "./config/index.ts";
+import { compareProblems, hasErrors, readConfig } from "./config/index.ts";
 import { ConfigError, type Locate, type Problem } from "./errors.ts";
 import { graphProblems } from "./plan/index.ts";
 import { scheduleProblems } from "./schedule/index.ts";
@@ -38,27 +38,22 @@ export async function loadProject(opts: LoadProjectOptions = {}): Promise<Projec
   const problems = [
     ...loaded.problems,
     ...scheduleProblems(loaded.tasks, loaded.locate),
-    ...graphProblems(loaded.tasks, loaded.locate),
+    ...graphProblems(loaded.tasks, loaded.locate, { invalidTasks: loaded.invalidTasks }),
   ];
   return {
     repoRoot,
     configDir,
     tasks: loaded.tasks,
-    problems: sortProblems(problems),
+    problems: problems.sort(compareProblems),
     locate: loaded.locate,
   };
 }
 
-export const hasErrors = (problems: readonly Problem[]): boolean =>
-  problems.some((p) => p.severity === "error");
+export { hasErrors };
 
 /** Throws a ConfigError (exit 2) listing every error, for commands that cannot work on a broken config. */
 export function assertValid(project: Project): Project {
   if (hasErrors(project.problems))
     throw new ConfigError(project.problems.filter((p) => p.severity === "error"));
   return project;
-}
-
-function sortProblems(problems: Problem[]): Problem[] {
-  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
 }

@@ -26,6 +26,8 @@ export function cliEnv(server: ModelServer | undefined, extra: Record<string, st
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: tempDir("home"),
+    // The CLI's scratch files (shell cwd files, notes) go here rather than /tmp/claude-<uid>.
+    CLAUDE_CODE_TMPDIR: tempDir("tmp"),
     LANG: "C.UTF-8",
     ANTHROPIC_API_KEY: "sk-ant-test-dummy",
     CLAUDE_CODE_MAX_RETRIES: "1",

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { redactTask } from "../../engine/config/index.ts";
 import { formatInZone } from "../../engine/report/format.ts";
 import { renderTable } from "../../engine/report/table.ts";
 import { nextFireTimes } from "../../engine/schedule/index.ts";
@@ -20,7 +21,7 @@ export function registerList(program: Command): void {
       if (opts.json) {
         printJson({
           version: 1,
-          tasks: rows.map(({ task, next }) => ({ ...task, next: next?.toISOString() ?? null })),
+          tasks: rows.map(({ task, next }) => ({ ...redactTask(task), next: next?.toISOString() ?? null })),
         });
         return;
       }

@@ -27,7 +27,13 @@ const MAX_SUGGESTIONS = 50;
  *   needs entry that starts the cycle (error);
  * - a needs chain deeper than 100 (error, at the first task beyond the limit).
  */
-export function graphProblems(tasks: readonly GraphTask[], locate: Locate): Problem[] {
+export function graphProblems(
+  tasks: readonly GraphTask[],
+  locate: Locate,
+  opts: { invalidTasks?: readonly string[] } = {},
+): Problem[] {
+  // Tasks whose files have errors are reported there; a need on one is not "unknown".
+  const invalid = new Set(opts.invalidTasks ?? []);
   const problems: Problem[] = [];
   const byName = new Map(tasks.map((t) => [t.name, t]));
   let suggestions = 0;
@@ -53,6 +59,7 @@ export function graphProblems(tasks: readonly GraphTask[], locate: Locate): Prob
         return;
       }
       const target = byName.get(need);
+      if (target === undefined && invalid.has(need)) return;
       if (target === undefined) {
         const meant = suggestions++ < MAX_SUGGESTIONS ? closest(need, byName.keys()) : undefined;
         problems.push(

@@ -1,0 +1,64 @@
+/** `watch:` globs against the files a push changed. Pure. */
+import picomatch from "picomatch";
+
+export interface WatchingTask {
+  readonly name: string;
+  readonly watch: readonly string[];
+  readonly enabled: boolean;
+  readonly base?: string | undefined;
+}
+
+export interface WatchMatch {
+  name: string;
+  /** The changed files that matched, sorted. */
+  files: string[];
+  /** One line for the plan and the report. */
+  reason: string;
+}
+
+export interface WatchOptions {
+  /** The branch the push went to. */
+  branch: string;
+  /** The base of tasks without their own `base` (the Action's `base` input, else the default branch). */
+  defaultBase: string;
+}
+
+const matchers = new Map<string, (path: string) => boolean>();
+
+function matcher(glob: string): (path: string) => boolean {
+  let m = matchers.get(glob);
+  if (!m) {
+    m = picomatch(glob, { dot: true });
+    matchers.set(glob, m);
+  }
+  return m;
+}
+
+/** The files among `files` that any of `globs` matches. */
+export function matchWatch(globs: readonly string[], files: readonly string[]): string[] {
+  if (globs.length === 0) return [];
+  const tests = globs.map(matcher);
+  return files.filter((f) => tests.some((t) => t(f))).sort();
+}
+
+/**
+ * Enabled tasks whose base is the pushed branch and whose `watch` globs match a changed file, in input
+ * order.
+ */
+export function watchedTasks(
+  tasks: readonly WatchingTask[],
+  files: readonly string[],
+  opts: WatchOptions,
+): WatchMatch[] {
+  const out: WatchMatch[] = [];
+  for (const task of tasks) {
+    if (!task.enabled || task.watch.length === 0) continue;
+    if ((task.base ?? opts.defaultBase) !== opts.branch) continue;
+    const hit = matchWatch(task.watch, files);
+    if (hit.length === 0) continue;
+    const shown = hit.slice(0, 3).map((f) => `\`${f}\``).join(", ");
+    const more = hit.length > 3 ? ` and ${hit.length - 3} more` : "";
+    out.push({ name: task.name, files: hit, reason: `push to \`${opts.branch}\` changed ${shown}${more}` });
+  }
+  return out;
+}

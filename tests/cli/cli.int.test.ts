@@ -1,0 +1,137 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, taskDir } from "../support/cli.ts";
+
+const VALID = {
+  "docs-sync.yml": 'description: docs\nprompt: "Update the README"\nschedule: "0 6 * * 1-5"\ntimezone: Europe/Berlin\n',
+  "lint-fix.yml": 'run: "npm run lint -- --fix"\nschedule: "@daily"\n',
+  "after.yml": 'run: "true"\nneeds: [lint-fix]\nagent:\n  env: { TOKEN: "{{ env.CT_TEST_SECRET }}" }\n',
+};
+
+describe("claude-tasks CLI (built dist/cli.js)", () => {
+  it("validate: exit 0 and a one-line confirmation for valid tasks", () => {
+    using dir = taskDir(VALID);
+    const r = cli(["validate"], { cwd: dir.path, env: { CT_TEST_SECRET: "s3cr3t-value" } });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/3 task\(s\) valid/);
+  });
+
+  it("validate: every problem of every file as file:line:col, exit 2, no stack trace", () => {
+    using dir = taskDir({
+      "a.yml": 'prompt: "x"\nschedul: "@daily"\n',
+      "b.yml": 'run: "x"\nmissed: sometimes\n',
+      "c.yml": 'run: "x"\nneeds: [nope]\n',
+    });
+    const r = cli(["validate"], { cwd: dir.path });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(".github/claude-tasks/a.yml:2:1: unknown key `schedul`, did you mean `schedule`?");
+    expect(r.stderr).toMatch(/\.github\/claude-tasks\/b\.yml:2:9: .*skip.*once.*all/);
+    expect(r.stderr).toMatch(/\.github\/claude-tasks\/c\.yml:2:9: unknown task `nope`/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("validate --json lists problems as data", () => {
+    using dir = taskDir({ "a.yml": "prompt: [1, 2]\n" });
+    const r = cli(["validate", "--json"], { cwd: dir.path });
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.stdout);
+    expect(out.valid).toBe(false);
+    expect(out.problems[0]).toMatchObject({ file: ".github/claude-tasks/a.yml", line: 1, severity: "error" });
+  });
+
+  it("list --json shows effective tasks with defaults, next fire time, and never a substituted secret", () => {
+    using dir = taskDir(VALID);
+    const r = cli(["list", "--json"], { cwd: dir.path, env: { CT_TEST_SECRET: "s3cr3t-value" } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain("s3cr3t-value");
+    const { tasks } = JSON.parse(r.stdout);
+    const docs = tasks.find((t: { name: string }) => t.name === "docs-sync");
+    expect(docs).toMatchObject({
+      kind: "claude",
+      branch: "claude-tasks/docs-sync",
+      agent: { permission_mode: "acceptEdits", timeout: "20m" },
+      paths: { deny: [".github/workflows/**"] },
+    });
+    expect(Date.parse(docs.next)).toBeGreaterThan(Date.now());
+    const after = tasks.find((t: { name: string }) => t.name === "after");
+    expect(after.agent.env.TOKEN).toBe("{{ env.CT_TEST_SECRET }}");
+  });
+
+  it("list prints a plain table (no colour codes) when stdout is not a terminal", () => {
+    using dir = taskDir(VALID);
+    const r = cli(["list"], { cwd: dir.path, env: { CT_TEST_SECRET: "x" } });
+    expect(r.stdout.split("\n")[0]).toMatch(/^TASK\s+KIND\s+SCHEDULE\s+NEXT\s+NEEDS$/);
+    expect(r.stdout).not.toContain("\u001b[");
+  });
+
+  it("next previews fire times across a DST change in the task's time zone", () => {
+    using dir = taskDir(VALID);
+    const r = cli(["next", "docs-sync", "--count", "3", "--from", "2026-10-23T12:00:00Z", "--json"], {
+      cwd: dir.path,
+      env: { CT_TEST_SECRET: "x" },
+    });
+    expect(r.code).toBe(0);
+    // 06:00 Berlin is 04:00Z in summer time, 05:00Z after the change on 2026-10-25.
+    expect(JSON.parse(r.stdout).tasks[0].fireTimes).toEqual([
+      "2026-10-26T05:00:00.000Z",
+      "2026-10-27T05:00:00.000Z",
+      "2026-10-28T05:00:00.000Z",
+    ]);
+  });
+
+  it("plan --json groups due tasks into a matrix", () => {
+    using dir = taskDir(VALID);
+    const r = cli(["plan", "--since", "2026-11-19T23:00:00Z", "--now", "2026-11-20T07:00:00Z", "--json"], {
+      cwd: dir.path,
+      env: { CT_TEST_SECRET: "x" },
+    });
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.tasks.map((t: { name: string }) => t.name).sort()).toEqual(["docs-sync", "lint-fix"]);
+    expect(plan.matrix.include.length).toBe(plan.groups.length);
+  });
+
+  it("init writes an example task that validates, and refuses to overwrite it", () => {
+    using dir = taskDir({}, {});
+    const first = cli(["init"], { cwd: dir.path });
+    expect(first.code).toBe(0);
+    const example = join(dir.path, ".github/claude-tasks/example.yml");
+    expect(readFileSync(example, "utf8").split("\n")[0]).toMatch(/^# yaml-language-server: \$schema=/);
+    expect(cli(["validate"], { cwd: dir.path }).code).toBe(0);
+    const again = cli(["init"], { cwd: dir.path });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/refusing to overwrite .github\/claude-tasks\/example.yml/);
+    expect(existsSync(example)).toBe(true);
+  });
+
+  it.each([
+    [["frobnicate"], /unknown command 'frobnicate'/],
+    [["list", "--jsn"], /unknown option '--jsn'/],
+    [["next", "--count", "zero"], /expected a whole number/],
+    [["plan", "--since", "yesterday"], /expected an ISO 8601 date/],
+    [["run", "docs-snyc", "--dry-run"], /unknown task `docs-snyc`, did you mean `docs-sync`\?/],
+  ])("bad input %j: one clear line, exit 2", (args, message) => {
+    using dir = taskDir(VALID);
+    const r = cli(args, { cwd: dir.path, env: { CT_TEST_SECRET: "x" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("--help works for every command", () => {
+    for (const c of ["init", "validate", "list", "next", "plan", "run", "logs", "status", "backups", "restore", "worktrees"]) {
+      const r = cli([c, "--help"], { cwd: "." });
+      expect(r.code, c).toBe(0);
+      expect(r.stdout, c).toMatch(/^Usage: claude-tasks /);
+    }
+  });
+
+  it("a directory without tasks is a clear error", () => {
+    using dir = taskDir({});
+    const r = cli(["validate"], { cwd: dir.path });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/claude-tasks init/);
+  });
+});
