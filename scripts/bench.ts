@@ -14,7 +14,11 @@ const rows: Row[] = [];
 const node = process.execPath;
 
 function child(script: string, args: string[]): Record<string, number> {
-  const out = execFileSync(node, [script, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync(node, [script, ...args], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return JSON.parse(out.trim().split("\n").pop()!);
 }
 

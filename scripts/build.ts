@@ -11,6 +11,9 @@ await build({
   entryPoints: entries,
   outdir: "dist",
   bundle: true,
+  // Shared code goes into chunks; commands load heavy parts (run engine, Octokit) only when used.
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   platform: "node",
   format: "esm",
   target: "node22",

@@ -15,10 +15,10 @@ const zones = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Aust
 const schedules = [
   '"0 6 * * 1-5"',
   '"*/15 * * * *"',
-  "every 30m",
-  "@daily",
+  '"every 30m"',
+  '"@daily"',
   '["0 9 * * 1", "30 17 * * 5"]',
-  "@workdays",
+  '"@workdays"',
 ];
 for (let i = 0; i < n; i++) {
   const needs = i % 10 === 0 || i < 1 ? "" : `needs: [t${i - 1}]\n`;

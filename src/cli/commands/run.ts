@@ -1,27 +1,6 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { Command } from "commander";
-import { UserError } from "../../engine/errors.ts";
-import { backupsDir, createGit, stateDir } from "../../engine/git/index.ts";
-import { stderrLogger } from "../../engine/logger.ts";
-import { renderRunText } from "../../engine/report/terminal.ts";
-import { type RunMode, runTasks } from "../../engine/run/index.ts";
-import { selectTasks } from "../../engine/select-tasks.ts";
 import { positiveInt } from "../args.ts";
-import { validProject } from "../context.ts";
-import { paint, print, printJson } from "../output.ts";
-import { createProgress } from "../progress.ts";
-import { githubPublisherFromEnv } from "../publisher.ts";
-
-interface RunFlags {
-  dryRun?: boolean;
-  pr?: boolean;
-  maxParallel: number;
-  json?: boolean;
-  diff?: boolean;
-  quiet?: boolean;
-  base?: string;
-}
+import type { RunFlags } from "./run-action.ts";
 
 export function registerRun(program: Command): void {
   program
@@ -41,63 +20,8 @@ export function registerRun(program: Command): void {
     .option("--json", "print the run report as JSON on stdout")
     .option("-q, --quiet", "no progress output")
     .action(async (names: string[], flags: RunFlags, cmd: Command) => {
-      if (flags.dryRun && flags.pr)
-        throw new UserError("--dry-run and --pr exclude each other (a dry run never pushes)");
-      const project = await validProject(cmd);
-      const tasks = selectTasks(project.tasks, names);
-      const mode: RunMode = flags.dryRun ? "dry-run" : flags.pr ? "pr" : "local";
-      const publisher = flags.pr ? await githubPublisherFromEnv(project.repoRoot) : undefined;
-
-      const progress = createProgress({
-        tty: Boolean(process.stderr.isTTY),
-        quiet: flags.quiet || flags.json,
-      });
-      const abort = new AbortController();
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (abort.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143); // second Ctrl-C: leave now
-        process.stderr.write(`\n${signal}: stopping running tasks and backing up their work…\n`);
-        abort.abort(signal);
-      };
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
-      let report: Awaited<ReturnType<typeof runTasks>>;
-      try {
-        report = await runTasks({
-          repoRoot: project.repoRoot,
-          tasks,
-          mode,
-          maxParallel: flags.maxParallel,
-          base: flags.base,
-          publisher: publisher?.publisher,
-          gitEnv: publisher?.gitEnv,
-          claudePath: process.env.CLAUDE_TASKS_CLAUDE || undefined,
-          onEvent: progress.onEvent,
-          logger: stderrLogger(),
-          signal: abort.signal,
-          trigger: "cli",
-        });
-      } finally {
-        progress.stop();
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-      }
-      if (flags.json) printJson(report);
-      else print(renderRunText(report, (f, t) => paint(f, t)));
-      if (flags.diff && !flags.json)
-        await printDiffs(
-          project.repoRoot,
-          report.results.map((r) => r.backup),
-        );
-      if (abort.signal.aborted) process.exitCode = abort.signal.reason === "SIGINT" ? 130 : 143;
-      else if (!report.ok) process.exitCode = 1;
+      // Loaded on demand: the run engine, Octokit and the progress display are not needed by other commands.
+      const { runAction } = await import("./run-action.ts");
+      await runAction(names, flags, cmd);
     });
-}
-
-async function printDiffs(repoRoot: string, backups: (string | undefined)[]): Promise<void> {
-  const dir = backupsDir(await stateDir(createGit({ cwd: repoRoot })));
-  for (const id of backups) {
-    if (!id) continue;
-    const patch = await readFile(join(dir, id, "changes.patch"), "utf8");
-    print(`\n${paint("bold", `diff of ${id}`)}\n${patch}`);
-  }
 }

@@ -1,0 +1,85 @@
+/**
+ * Everything event-specific for the Action, as plain engine code (no `@actions/*`): routing, comment
+ * commands, push watching, the schedule state, Claude Code installation, credentials.
+ */
+export { ADHOC_PREFIX, adhocTask, adhocTaskName, readDefaultsFile } from "./adhoc-task.ts";
+export {
+  CLAUDE_PACKAGE,
+  type ClaudeInstallation,
+  ClaudeInstallError,
+  claudeToolDir,
+  type EnsureClaudeOptions,
+  ensureClaude,
+  isExactVersion,
+} from "./claude-install.ts";
+export {
+  type CommentCommand,
+  commentUsage,
+  DEFAULT_COMMENT_COMMAND,
+  DRY_RUN_FLAG,
+  isValidCommentCommand,
+  MAX_PROMPT_CHARS,
+  parseCommentCommand,
+} from "./comment-command.ts";
+export {
+  type CommentFlowOptions,
+  type CommentOutcome,
+  type CommentRunRequest,
+  diffBlock,
+  handleComment,
+  type IssueCommentEvent,
+  type OntoRef,
+  prTarget,
+  renderCommentReply,
+  screenComment,
+  WRITE_PERMISSIONS,
+} from "./comment-flow.ts";
+export { agentBaseEnv, assertClaudeCredentials, type ClaudeCredentials, credentialSource } from "./credentials.ts";
+export { gitAuthEnv, gitAuthSecret, hasExtraHeader } from "./git-auth.ts";
+export { createGitHubPublisher, type GitHubPublisherOptions, pullRequestBody } from "./publisher.ts";
+export {
+  DEFAULT_BOT_LOGINS,
+  diffChangedFiles,
+  hasTaskTrailer,
+  ownPushReason,
+  type PayloadFiles,
+  type PushPayload,
+  payloadChangedFiles,
+  pushedBranch,
+  ZERO_SHA,
+} from "./push.ts";
+export { type RouteInput, routeEvent, SUPPORTED_EVENTS, type TriggerDecision } from "./route.ts";
+export { MAX_COMMENT_CHARS, sanitizeCommentText, stripHtmlComments, stripInvisible } from "./sanitize.ts";
+export {
+  advanceState,
+  type ClaimOptions,
+  type ClaimResult,
+  claimDueTasks,
+  FETCHED_STATE_REF,
+  parseState,
+  readRemoteState,
+  type ScheduleState,
+  STATE_FILE,
+  STATE_REF,
+  StateContentionError,
+  type StateSnapshot,
+  serializeState,
+  sinceFromState,
+  stateNeedsWrite,
+  type TaskState,
+  writeStateCommit,
+} from "./schedule-state.ts";
+export {
+  type Fingerprint,
+  overlayTrustedConfig,
+  removeTrustedOverlay,
+  TRUSTED_CONFIG_PATHS,
+  type TrustedConfig,
+} from "./trusted-config.ts";
+export { matchWatch, type WatchMatch, watchedTasks, type WatchingTask } from "./watch.ts";
+export {
+  DEFAULT_WORKFLOW_IDS,
+  WORKFLOW_TEMPLATES,
+  type WorkflowTemplate,
+  workflowTemplates,
+} from "./workflow-templates.ts";
