@@ -10,7 +10,11 @@ import { dirname, join, resolve } from "node:path";
 const keep = process.argv.includes("--keep");
 const cli = resolve("dist/cli.js");
 const repo = mkdtempSync(join(tmpdir(), "claude-tasks-demo-"));
-const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: join(repo, ".git-demo-config") };
+const gitEnv = {
+  ...process.env,
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: join(repo, ".git-demo-config"),
+};
 const git = (...args: string[]) => spawnSync("git", args, { cwd: repo, env: gitEnv, stdio: "ignore" });
 const write = (path: string, text: string) => {
   mkdirSync(dirname(join(repo, path)), { recursive: true });
@@ -65,7 +69,11 @@ git("add", "-A");
 git("-c", "user.name=Demo", "-c", "user.email=demo@example.com", "commit", "-q", "-m", "demo project");
 
 console.log(`Scratch repository: ${repo}`);
-console.log(withClaude ? "ANTHROPIC_API_KEY is set: the Claude Code task runs too.\n" : "No ANTHROPIC_API_KEY: running the command tasks only.\n");
+console.log(
+  withClaude
+    ? "ANTHROPIC_API_KEY is set: the Claude Code task runs too.\n"
+    : "No ANTHROPIC_API_KEY: running the command tasks only.\n",
+);
 const show = (args: string[]) => {
   console.log(`$ claude-tasks ${args.map((a) => (a === "*" ? "'*'" : a)).join(" ")}`);
   return spawnSync(process.execPath, [cli, ...args], { cwd: repo, env: gitEnv, stdio: "inherit" }).status;
@@ -77,13 +85,30 @@ const code = show(["run", "*", "--dry-run", "--diff"]);
 // The run is a success when every task ended as designed: touch-workflows refused, the others done.
 const runs = join(repo, ".git/claude-tasks/runs");
 const report = JSON.parse(readFileSync(join(runs, readdirSync(runs).sort().pop()!, "report.json"), "utf8"));
-const status = Object.fromEntries(report.results.map((r: { task: string; status: string }) => [r.task, r.status]));
-const expected: Record<string, string> = { "fix-typos": "success", semicolons: "success", "touch-workflows": "refused" };
+const status = Object.fromEntries(
+  report.results.map((r: { task: string; status: string }) => [r.task, r.status]),
+);
+const expected: Record<string, string> = {
+  "fix-typos": "success",
+  semicolons: "success",
+  "touch-workflows": "refused",
+};
 const ok = Object.entries(expected).every(([t, s]) => status[t] === s) && (code === 0 || code === 1);
-const clean = spawnSync("git", ["status", "--porcelain"], { cwd: repo, env: gitEnv, encoding: "utf8" }).stdout === "";
-const branches = spawnSync("git", ["branch", "--list", "claude-tasks/*"], { cwd: repo, env: gitEnv, encoding: "utf8" }).stdout;
-console.log(`\nAfter the dry run: working tree ${clean ? "clean" : "DIRTY"}, task branches: ${branches.trim() || "none"}.`);
+const clean =
+  spawnSync("git", ["status", "--porcelain"], { cwd: repo, env: gitEnv, encoding: "utf8" }).stdout === "";
+const branches = spawnSync("git", ["branch", "--list", "claude-tasks/*"], {
+  cwd: repo,
+  env: gitEnv,
+  encoding: "utf8",
+}).stdout;
+console.log(
+  `\nAfter the dry run: working tree ${clean ? "clean" : "DIRTY"}, task branches: ${branches.trim() || "none"}.`,
+);
 console.log(`Backups: .git/claude-tasks/backups/ · run log: .git/claude-tasks/runs.jsonl`);
-console.log(ok && clean && !branches.trim() ? "Demo finished as designed (touch-workflows is refused on purpose)." : "Demo did NOT end as designed.");
+console.log(
+  ok && clean && !branches.trim()
+    ? "Demo finished as designed (touch-workflows is refused on purpose)."
+    : "Demo did NOT end as designed.",
+);
 if (!keep) rmSync(repo, { recursive: true, force: true });
 process.exitCode = ok && clean && !branches.trim() ? 0 : 1;

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { cli, taskDir } from "../support/cli.ts";
 
 const VALID = {
-  "docs-sync.yml": 'description: docs\nprompt: "Update the README"\nschedule: "0 6 * * 1-5"\ntimezone: Europe/Berlin\n',
+  "docs-sync.yml":
+    'description: docs\nprompt: "Update the README"\nschedule: "0 6 * * 1-5"\ntimezone: Europe/Berlin\n',
   "lint-fix.yml": 'run: "npm run lint -- --fix"\nschedule: "@daily"\n',
   "after.yml": 'run: "true"\nneeds: [lint-fix]\nagent:\n  env: { TOKEN: "{{ env.CT_TEST_SECRET }}" }\n',
 };
@@ -26,7 +27,9 @@ describe("claude-tasks CLI (built dist/cli.js)", () => {
     });
     const r = cli(["validate"], { cwd: dir.path });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(".github/claude-tasks/a.yml:2:1: unknown key `schedul`, did you mean `schedule`?");
+    expect(r.stderr).toContain(
+      ".github/claude-tasks/a.yml:2:1: unknown key `schedul`, did you mean `schedule`?",
+    );
     expect(r.stderr).toMatch(/\.github\/claude-tasks\/b\.yml:2:9: .*skip.*once.*all/);
     expect(r.stderr).toMatch(/\.github\/claude-tasks\/c\.yml:2:9: unknown task `nope`/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -121,7 +124,19 @@ describe("claude-tasks CLI (built dist/cli.js)", () => {
   });
 
   it("--help works for every command", () => {
-    for (const c of ["init", "validate", "list", "next", "plan", "run", "logs", "status", "backups", "restore", "worktrees"]) {
+    for (const c of [
+      "init",
+      "validate",
+      "list",
+      "next",
+      "plan",
+      "run",
+      "logs",
+      "status",
+      "backups",
+      "restore",
+      "worktrees",
+    ]) {
       const r = cli([c, "--help"], { cwd: "." });
       expect(r.code, c).toBe(0);
       expect(r.stdout, c).toMatch(/^Usage: claude-tasks /);

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
@@ -12,7 +12,10 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would, with no TTY (so no colour) and a hermetic git. */
-export function cli(args: string[], opts: { cwd: string; env?: Record<string, string> } = { cwd: "." }): CliResult {
+export function cli(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string> } = { cwd: "." },
+): CliResult {
   const home = mkdtempSync(join(tmpdir(), "ct-cli-home-"));
   try {
     const r = spawnSync(process.execPath, [CLI, ...args], {
@@ -38,7 +41,10 @@ export function cli(args: string[], opts: { cwd: string; env?: Record<string, st
 }
 
 /** A temp directory with task files (`name.yml` → YAML text), as a git repository; dispose to delete. */
-export function taskDir(files: Record<string, string>, opts: { git?: boolean } = {}): { path: string } & Disposable {
+export function taskDir(
+  files: Record<string, string>,
+  opts: { git?: boolean } = {},
+): { path: string } & Disposable {
   const path = mkdtempSync(join(tmpdir(), "ct-cli-"));
   for (const [name, text] of Object.entries(files)) {
     const file = name.includes("/") ? join(path, name) : join(path, ".github/claude-tasks", name);
@@ -47,7 +53,12 @@ export function taskDir(files: Record<string, string>, opts: { git?: boolean } =
   }
   if (opts.git !== false) {
     spawnSync("git", ["init", "-q", "-b", "main", path], {
-      env: { PATH: process.env.PATH ?? "", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", HOME: path },
+      env: {
+        PATH: process.env.PATH ?? "",
+        GIT_CONFIG_NOSYSTEM: "1",
+        GIT_CONFIG_GLOBAL: "/dev/null",
+        HOME: path,
+      },
     });
   }
   return { path, [Symbol.dispose]: () => rmSync(path, { recursive: true, force: true }) };
