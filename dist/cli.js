@@ -6,13 +6,18 @@ const require = __ctCreateRequire(import.meta.url);
 const __filename = __ctFileURLToPath(import.meta.url);
 const __dirname = __ctDirname(__filename);
 import {
+  globals,
+  paint,
+  print,
+  printErr,
+  printJson,
+  validProject
+} from "./chunks/chunk-DQOPUYMY.js";
+import {
   EXIT,
   FAILING_STATUSES,
   STATUS_ICON,
   UserError,
-  __commonJS,
-  __require,
-  __toESM,
   buildPlan,
   createGit,
   dueTasks,
@@ -23,16 +28,11 @@ import {
   formatDuration,
   formatInZone,
   formatProblem,
-  globals,
   hasErrors,
   listBackups,
   listWorktrees,
   loadProject,
   nextFireTimes,
-  paint,
-  print,
-  printErr,
-  printJson,
   pruneWorktrees,
   readLog,
   redactTask,
@@ -40,9 +40,13 @@ import {
   runLogPath,
   selectTasks,
   stateDir,
-  toMatrix,
-  validProject
-} from "./chunks/chunk-UL7QPPKQ.js";
+  toMatrix
+} from "./chunks/chunk-UGXWFZ5R.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunks/chunk-RZ2Z3YGO.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3839,7 +3843,7 @@ function registerRun(program2) {
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-O733D4F2.js");
+    const { runAction } = await import("./chunks/run-action-47RODOD3.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -3975,7 +3979,7 @@ var package_default = {
     "cron-parser": "^5.10.5",
     execa: "^9.6.1",
     "fastest-levenshtein": "^1.0.16",
-    "js-yaml": "^5.5.0",
+    "js-yaml": "^4.3.2",
     "log-update": "^7.2.0",
     picomatch: "^4.0.7",
     "write-file-atomic": "^7.0.1",

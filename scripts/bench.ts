@@ -35,6 +35,25 @@ for (const n of [100, 1000, 10000]) {
   });
 }
 
+// 2. Engine overhead per task vs the bare git commands, and 8 × 2 s tasks at --max-parallel 4.
+{
+  const r = child("scripts/bench/engine-worker.ts", ["10000", "5"]);
+  const ratio = r.engineMs! / r.bareMs!;
+  rows.push({
+    what: "engine overhead per task (10,000-file repo, instant agent)",
+    measured: `${r.engineMs!.toFixed(0)} ms vs ${r.bareMs!.toFixed(0)} ms bare git = ${ratio.toFixed(2)}×`,
+    target: "≤ 1.3×",
+    ok: ratio <= 1.3,
+  });
+  const parRatio = r.parallelMs! / 4000;
+  rows.push({
+    what: "8 tasks × 2 s agent, --max-parallel 4",
+    measured: `${(r.parallelMs! / 1000).toFixed(2)} s = ${parRatio.toFixed(2)}× the ideal 4 s`,
+    target: "≤ 1.15×",
+    ok: parRatio <= 1.15,
+  });
+}
+
 const table = [
   "| benchmark | measured | target | met |",
   "|---|---|---|---|",

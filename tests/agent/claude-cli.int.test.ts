@@ -213,14 +213,19 @@ describe("Claude agent with the real CLI", () => {
 
   it.concurrent("a hung stream times out, and nothing of the process tree survives (Bash tool shells included)", async () => {
     let bashShellSeen = false;
-    const scenario: Scenario = ({ index }) => {
+    const sleeping = () => processTable().filter((p) => p.cmdline.includes("sleep 3011"));
+    const scenario: Scenario = async ({ index }) => {
       if (index === 0) {
         return {
           tool: "Bash",
           input: { command: "sleep 3011", description: "sleep", run_in_background: true },
         };
       }
-      bashShellSeen = processTable().some((p) => p.cmdline === "sleep 3011");
+      // The background shell (its own session, started by the CLI) is up before we hang.
+      for (let i = 0; i < 100 && !bashShellSeen; i++) {
+        bashShellSeen = sleeping().length > 0;
+        if (!bashShellSeen) await new Promise((r) => setTimeout(r, 30));
+      }
       return { hang: true };
     };
     const started = Date.now();
@@ -234,7 +239,7 @@ describe("Claude agent with the real CLI", () => {
     expect(bashShellSeen).toBe(true);
     expect(spawn).toBeDefined();
     expect(processesOf(spawn!.pid, `${MARKER_VAR}=${spawn!.marker}`)).toEqual([]);
-    expect(processTable().filter((p) => p.cmdline === "sleep 3011")).toEqual([]);
+    expect(sleeping()).toEqual([]);
   });
 
   it("an AbortSignal cancels a hung run and stops the tree", async () => {

@@ -44,7 +44,8 @@ export interface ToolResult {
   text: string;
 }
 
-export type Scenario = readonly Turn[] | ((req: ModelRequest) => Turn);
+/** A list of turns, or a function of the request (may be async, e.g. to wait for a side effect). */
+export type Scenario = readonly Turn[] | ((req: ModelRequest) => Turn | Promise<Turn>);
 
 export interface MessagesBody {
   model?: string;
@@ -114,7 +115,7 @@ export async function startModelServer(
   let mainIndex = 0;
   let closed = false;
 
-  const nextTurn = (body: MessagesBody): Turn => {
+  const nextTurn = (body: MessagesBody): Turn | Promise<Turn> => {
     const index = mainIndex++;
     if (typeof scenario === "function") {
       return scenario({ index, body, toolResults: lastToolResults(body) });
@@ -161,7 +162,7 @@ export async function startModelServer(
     }
     const isMain = Array.isArray(body.tools) && body.tools.length > 0;
     record(isMain ? "main" : "side");
-    const turn: Turn = isMain ? nextTurn(body) : { text: options.sideText ?? sideAnswer(body) };
+    const turn: Turn = isMain ? await nextTurn(body) : { text: options.sideText ?? sideAnswer(body) };
     if (turn.delayMs) await sleep(turn.delayMs);
     if (closed) return;
     await answer(res, body, raw, turn);

@@ -1,0 +1,1487 @@
+import { createRequire as __ctCreateRequire } from 'node:module';
+import { fileURLToPath as __ctFileURLToPath } from 'node:url';
+import { dirname as __ctDirname } from 'node:path';
+const require = __ctCreateRequire(import.meta.url);
+const __filename = __ctFileURLToPath(import.meta.url);
+const __dirname = __ctDirname(__filename);
+import {
+  createGitHub,
+  publishPullRequest
+} from "./chunks/chunk-XMIXQBE3.js";
+import {
+  ConfigError,
+  DEFAULT_IDENTITY,
+  STATUS_ICON,
+  TASK_NAME_PATTERN,
+  TRAILER_TASK,
+  UserError,
+  assertValid,
+  backupsDir,
+  buildPlan,
+  createGit,
+  dueTasks,
+  errorMessage,
+  execa,
+  fetchRefs,
+  findOnPath,
+  formatProblem,
+  isValidBranchName,
+  loadProject,
+  lsRemote,
+  parseConfigFiles,
+  pushRefs,
+  readBackup,
+  renderRunMarkdown,
+  renderTaskMarkdown,
+  require_dist,
+  require_picomatch,
+  runTasks,
+  selectTasks,
+  silentLogger,
+  splitZ,
+  stateDir,
+  toMatrix,
+  unknownTaskMessage
+} from "./chunks/chunk-UGXWFZ5R.js";
+import "./chunks/chunk-MW7XFXAP.js";
+import {
+  __toESM
+} from "./chunks/chunk-RZ2Z3YGO.js";
+
+// src/action/run-action.ts
+import { readFile as readFile2 } from "node:fs/promises";
+
+// src/engine/trigger/adhoc-task.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { readFile } from "node:fs/promises";
+import { join, posix } from "node:path";
+var ADHOC_PREFIX = "adhoc-";
+function adhocTaskName(commentId) {
+  return `${ADHOC_PREFIX}${commentId}`;
+}
+function adhocTask(o) {
+  const name = adhocTaskName(o.commentId);
+  const firstLine = o.prompt.split("\n", 1)[0].trim();
+  const title = firstLine.length > 60 ? `${firstLine.slice(0, 59)}\u2026` : firstLine;
+  const requested = `Requested by @${o.requestedBy} in #${o.issueNumber}.`;
+  const file = {
+    name,
+    description: `Ad-hoc task requested by @${o.requestedBy} in #${o.issueNumber}`,
+    prompt: o.prompt,
+    pr: {
+      title: `claude-tasks: ${title || name}`,
+      body: o.closesIssue ? `Closes #${o.issueNumber}
+
+${requested}` : requested
+    }
+  };
+  const files = [{ path: posix.join(o.configDir, `${name}.yml`), text: (0, import_yaml.stringify)(file) }];
+  if (o.defaults) files.push(o.defaults);
+  const loaded = parseConfigFiles(files, { configDir: o.configDir, env: o.env ?? {} });
+  const task = loaded.tasks.find((t) => t.name === name);
+  return { ...task ? { task } : {}, problems: loaded.problems.filter((p) => p.severity === "error") };
+}
+async function readDefaultsFile(repoRoot, configDir) {
+  for (const base of ["_defaults.yml", "_defaults.yaml"]) {
+    const path = posix.join(configDir, base);
+    try {
+      return { path, text: await readFile(join(repoRoot, path), "utf8") };
+    } catch {
+    }
+  }
+  return void 0;
+}
+
+// src/engine/trigger/claude-install.ts
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join2 } from "node:path";
+var CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
+var DEFAULT_INSTALL_TIMEOUT_MS = 5 * 6e4;
+var VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+var ClaudeInstallError = class extends Error {
+  name = "ClaudeInstallError";
+};
+function isExactVersion(version) {
+  return VERSION.test(version);
+}
+function claudeToolDir(version, env) {
+  if (env.RUNNER_TOOL_CACHE) return join2(env.RUNNER_TOOL_CACHE, "claude-code", version);
+  return join2(env.RUNNER_TEMP || tmpdir(), "claude-tasks-tools", "claude-code", version);
+}
+async function ensureClaude(opts) {
+  const logger = opts.logger ?? silentLogger;
+  const onPath = findOnPath("claude", opts.env.PATH ?? "");
+  if (onPath) {
+    logger.debug(`using Claude Code from PATH: ${onPath}`);
+    return { path: onPath, source: "path" };
+  }
+  if (!isExactVersion(opts.version)) {
+    throw new UserError(
+      `claude-code-version must be an exact version such as \`2.1.329\`, not ${JSON.stringify(opts.version)}`
+    );
+  }
+  const dir = claudeToolDir(opts.version, opts.env);
+  const bin = join2(dir, "node_modules", ".bin", "claude");
+  const marker = `${dir}.complete`;
+  if (existsSync(marker) && findOnPath("claude", join2(dir, "node_modules", ".bin"))) {
+    logger.info(`using Claude Code ${opts.version} from ${dir}`);
+    return { path: bin, source: "cache", dir };
+  }
+  const npm = opts.npm ?? findOnPath("npm", opts.env.PATH ?? "");
+  if (!npm) {
+    throw new ClaudeInstallError(
+      `Claude Code is not installed and npm was not found on PATH to install ${CLAUDE_PACKAGE}@${opts.version}; add \`actions/setup-node\` before this step, or install Claude Code yourself`
+    );
+  }
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS;
+  const staging = `${dir}.tmp-${process.pid}-${randomBytes(3).toString("hex")}`;
+  logger.info(`installing ${CLAUDE_PACKAGE}@${opts.version} into ${dir}`);
+  await mkdir(staging, { recursive: true });
+  try {
+    const r = await execa(
+      npm,
+      [
+        "install",
+        "--prefix",
+        staging,
+        "--no-save",
+        "--no-package-lock",
+        "--no-audit",
+        "--no-fund",
+        "--no-update-notifier",
+        "--loglevel=error",
+        `${CLAUDE_PACKAGE}@${opts.version}`
+      ],
+      {
+        env: npmEnv(opts.env),
+        extendEnv: false,
+        reject: false,
+        timeout: timeoutMs,
+        stdin: "ignore",
+        all: true
+      }
+    );
+    if (r.timedOut) {
+      throw new ClaudeInstallError(
+        `installing ${CLAUDE_PACKAGE}@${opts.version} with npm did not finish within ${Math.round(timeoutMs / 1e3)}s; check the runner's access to the npm registry, or install Claude Code in an earlier step`
+      );
+    }
+    if (r.exitCode !== 0) {
+      const tail = String(r.all ?? "").trim().split("\n").slice(-8).join("\n");
+      throw new ClaudeInstallError(
+        `installing ${CLAUDE_PACKAGE}@${opts.version} with npm failed (exit ${r.exitCode ?? r.signal}): ${tail || "no output"}. Check that the version exists (\`npm view @anthropic-ai/claude-code versions\`) and that the runner can reach the registry`
+      );
+    }
+    if (!findOnPath("claude", join2(staging, "node_modules", ".bin"))) {
+      throw new ClaudeInstallError(
+        `npm installed ${CLAUDE_PACKAGE}@${opts.version} but no \`claude\` executable appeared in node_modules/.bin`
+      );
+    }
+    await rm(dir, { recursive: true, force: true });
+    try {
+      await rename(staging, dir);
+    } catch (err) {
+      if (!existsSync(marker)) throw err;
+      return { path: bin, source: "cache", dir };
+    }
+    await writeFile(marker, `${(/* @__PURE__ */ new Date()).toISOString()}
+`);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return { path: bin, source: "installed", dir };
+}
+function npmEnv(env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === void 0 || /^(INPUT_|ACTIONS_)/.test(k)) continue;
+    if (/^(GITHUB_TOKEN|GH_TOKEN|ANTHROPIC_API_KEY|ANTHROPIC_AUTH_TOKEN|CLAUDE_CODE_OAUTH_TOKEN)$/.test(k)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+// src/engine/trigger/sanitize.ts
+var MAX_COMMENT_CHARS = 65536;
+var INVISIBLE = /(?![\t\n])[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u{FE00}-\u{FE0F}\u{E0100}-\u{E01EF}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFFA0]/gu;
+function stripHtmlComments(text) {
+  let out = "";
+  let at = 0;
+  for (; ; ) {
+    const open = text.indexOf("<!--", at);
+    if (open < 0) return out + text.slice(at);
+    out += text.slice(at, open);
+    const close = text.indexOf("-->", open + 4);
+    if (close < 0) return out;
+    at = close + 3;
+  }
+}
+function stripInvisible(text) {
+  return text.replace(INVISIBLE, "");
+}
+function sanitizeCommentText(body, maxChars = MAX_COMMENT_CHARS) {
+  const capped = body.length > maxChars ? body.slice(0, maxChars) : body;
+  const lines = capped.replace(/\r\n?/g, "\n");
+  return stripHtmlComments(stripInvisible(stripHtmlComments(lines))).normalize("NFC");
+}
+
+// src/engine/trigger/comment-command.ts
+var DEFAULT_COMMENT_COMMAND = "/claude-tasks";
+var MAX_PROMPT_CHARS = 8e3;
+var DRY_RUN_FLAG = "--dry-run";
+var COMMAND_PATTERN = /^\/[A-Za-z0-9][A-Za-z0-9_-]{0,38}$/;
+function isValidCommentCommand(command2) {
+  return COMMAND_PATTERN.test(command2);
+}
+function commentUsage(command2 = DEFAULT_COMMENT_COMMAND) {
+  return [
+    `\`${command2} run <task> [--dry-run]\` runs a task of \`.github/claude-tasks/\`;`,
+    `\`${command2} [--dry-run] <what to do>\` asks Claude Code to do it as an ad-hoc task;`,
+    `\`${command2} help\` shows this.`
+  ].join("\n");
+}
+function parseCommentCommand(body, command2 = DEFAULT_COMMENT_COMMAND) {
+  if (!isValidCommentCommand(command2)) throw new Error(`invalid comment command ${JSON.stringify(command2)}`);
+  const text = sanitizeCommentText(body).replace(/^\s+/, "");
+  if (!text.toLowerCase().startsWith(command2.toLowerCase())) return { kind: "none" };
+  const after = text.slice(command2.length);
+  if (after !== "" && !/^\s/.test(after)) return { kind: "none" };
+  const newline = after.indexOf("\n");
+  const first = (newline < 0 ? after : after.slice(0, newline)).trim();
+  const rest = newline < 0 ? "" : after.slice(newline + 1).trim();
+  const words = first === "" ? [] : first.split(/\s+/);
+  if (words.length === 0 && rest === "") return { kind: "help" };
+  if (words.length === 1 && words[0].toLowerCase() === "help" && rest === "") return { kind: "help" };
+  if (words[0]?.toLowerCase() === "run") {
+    const args = words.slice(1);
+    const names = args.filter((w) => !w.startsWith("-"));
+    if (names.length <= 1) return parseRun(args, names[0], rest, command2);
+  }
+  return parseAdhoc(words, rest, command2);
+}
+function parseRun(args, name, rest, command2) {
+  const flags = args.filter((w) => w.startsWith("-"));
+  const bad = flags.find((f) => f !== DRY_RUN_FLAG);
+  if (bad !== void 0) return invalid(`unknown option \`${shown(bad)}\`: the only option is \`${DRY_RUN_FLAG}\``);
+  if (name === void 0) return invalid(`\`run\` needs a task name: \`${command2} run <task>\``);
+  if (!TASK_NAME_PATTERN.test(name)) {
+    return invalid(
+      `\`${shown(name)}\` is not a task name (lowercase letters, digits and \`-\`, at most 63 characters)`
+    );
+  }
+  if (rest !== "") {
+    return invalid(
+      `\`${command2} run <task>\` takes no further text; to ask for something else write \`${command2} <what to do>\``
+    );
+  }
+  return { kind: "run", task: name, dryRun: flags.length > 0 };
+}
+function parseAdhoc(words, rest, command2) {
+  let dryRun = false;
+  const first = [...words];
+  if (first[0] === DRY_RUN_FLAG) {
+    dryRun = true;
+    first.shift();
+  } else if (first.length > 1 && first.at(-1) === DRY_RUN_FLAG) {
+    dryRun = true;
+    first.pop();
+  }
+  const option = first[0]?.startsWith("--") ? first[0] : void 0;
+  if (option !== void 0) {
+    return invalid(`unknown option \`${shown(option)}\`: the only option is \`${DRY_RUN_FLAG}\``);
+  }
+  const prompt = [first.join(" "), rest].filter((s) => s !== "").join("\n").trim();
+  if (prompt === "") return invalid(`say what to do: \`${command2} <what to do>\``);
+  if (prompt.length > MAX_PROMPT_CHARS) {
+    return invalid(
+      `the request is too long (${prompt.length} characters; at most ${MAX_PROMPT_CHARS}): put the details in a task file and use \`${command2} run <task>\``
+    );
+  }
+  return { kind: "adhoc", prompt, dryRun };
+}
+function invalid(message) {
+  return { kind: "invalid", message };
+}
+function shown(token) {
+  const clean = token.replace(/`/g, "'");
+  return clean.length > 40 ? `${clean.slice(0, 40)}\u2026` : clean;
+}
+
+// src/engine/trigger/trusted-config.ts
+var TRUSTED_CONFIG_PATHS = [".claude", ".mcp.json", "CLAUDE.md", "CLAUDE.local.md"];
+
+// src/engine/trigger/comment-flow.ts
+var WRITE_PERMISSIONS = ["admin", "maintain", "write"];
+var MAX_COMMENT_BODY = 65e3;
+var MAX_DIFF_CHARS = 4e4;
+function screenComment(event, command2) {
+  if (event.action !== "created") {
+    return { ok: false, reason: `comment ${event.action ?? "event"}: only new comments are read, not edits` };
+  }
+  const login = event.comment?.user?.login;
+  const commentId = event.comment?.id;
+  const issueNumber = event.issue?.number;
+  if (!login || typeof commentId !== "number" || typeof issueNumber !== "number") {
+    return { ok: false, reason: "the payload has no comment, author or issue" };
+  }
+  if (event.comment?.user?.type === "Bot" || login.toLowerCase().endsWith("[bot]")) {
+    return { ok: false, reason: `comment by the bot ${login}` };
+  }
+  const parsed = parseCommentCommand(event.comment?.body ?? "", command2);
+  if (parsed.kind === "none") return { ok: false, reason: `the comment does not start with ${command2}` };
+  return { ok: true, parsed, login, commentId, issueNumber };
+}
+async function handleComment(o) {
+  const logger = o.logger ?? silentLogger;
+  const screened = screenComment(o.event, o.command);
+  if (!screened.ok) return { status: "ignored", reason: screened.reason };
+  const { parsed, login, commentId, issueNumber } = screened;
+  const { gh } = o;
+  const permission = await gh.getPermission(login);
+  if (!WRITE_PERMISSIONS.includes(permission)) {
+    await bestEffort(logger, "react", () => gh.addReaction(commentId, "confused"));
+    return { status: "refused", reason: `@${login} has ${permission} permission; write, maintain or admin is needed` };
+  }
+  await bestEffort(logger, "react", () => gh.addReaction(commentId, "eyes"));
+  const footer = o.links.runUrl ? `
+
+[Workflow run](${o.links.runUrl})` : "";
+  if (parsed.kind === "help") {
+    const reply2 = await gh.createComment(issueNumber, `${commentUsage(o.command)}${footer}`);
+    return { status: "answered", reason: "help", replyId: reply2.id };
+  }
+  if (parsed.kind === "invalid") {
+    const reply2 = await gh.createComment(issueNumber, `\u26A0\uFE0F ${parsed.message}
+
+${commentUsage(o.command)}${footer}`);
+    return { status: "answered", reason: parsed.message, replyId: reply2.id };
+  }
+  const label = parsed.kind === "run" ? `\`${parsed.task}\`` : "an ad-hoc task";
+  const reply = await gh.createComment(issueNumber, `\u23F3 claude-tasks is starting ${label}\u2026${footer}`);
+  const progress = throttledEditor(gh, reply.id, o.progressIntervalMs ?? 5e3, logger);
+  const answer = async (text) => {
+    await progress.final(`${text}${footer}`);
+    return { status: "answered", reason: text, replyId: reply.id };
+  };
+  try {
+    const pr = o.event.issue?.pull_request ? await gh.getPr(issueNumber) : void 0;
+    if (pr && pr.state !== "open") return await answer(`\u26A0\uFE0F pull request #${issueNumber} is closed; nothing was run`);
+    let task;
+    if (parsed.kind === "run") {
+      const loaded = await o.loadTasks();
+      const errors = loaded.problems.filter((p) => p.severity === "error");
+      task = loaded.tasks.find((t) => t.name === parsed.task);
+      if (!task && errors.length > 0) return await answer(problemsText("the task files have errors", errors));
+      if (!task) return await answer(`\u26A0\uFE0F ${unknownTaskMessage(parsed.task, loaded.tasks.map((t) => t.name))}`);
+    } else {
+      const built = await o.adhocTask({
+        commentId,
+        prompt: parsed.prompt,
+        issueNumber,
+        closesIssue: !pr,
+        requestedBy: login
+      });
+      if (!built.task) return await answer(problemsText("the ad-hoc task could not be built", built.problems));
+      task = built.task;
+    }
+    const fork = pr?.isFork ?? false;
+    const dryRun = parsed.dryRun || fork;
+    const request = {
+      tasks: [task],
+      dryRun,
+      publish: !pr,
+      trigger: `comment by @${login} on #${issueNumber}`,
+      progress: (line) => progress.update(`\u23F3 claude-tasks: ${label} \u2014 ${line}${footer}`),
+      ...pr ? prTarget(pr) : {}
+    };
+    const report = await o.execute(request);
+    const result = report.results.find((r) => r.task === task.name) ?? report.results[0];
+    const patch = result && dryRun && o.patchOf ? await o.patchOf(result).catch(() => void 0) : void 0;
+    await progress.final(renderCommentReply({ report, result, pr, fork, dryRun, patch, links: o.links }));
+    return { status: "ran", report, replyId: reply.id, command: parsed };
+  } catch (err) {
+    await progress.final(`\u274C claude-tasks failed: ${errorMessage(err)}${footer}`).catch(() => {
+    });
+    throw err;
+  }
+}
+function prTarget(pr) {
+  const onto = pr.isFork ? { branch: pr.headRef, fetchRef: `refs/pull/${pr.number}/head` } : { branch: pr.headRef };
+  return { onto, base: pr.baseRef, trustedConfig: { source: pr.baseRef, paths: [...TRUSTED_CONFIG_PATHS] } };
+}
+function renderCommentReply(i) {
+  const out = [];
+  const r = i.result;
+  if (!r) {
+    out.push("\u2796 claude-tasks ran nothing.");
+  } else {
+    out.push(renderTaskMarkdown(r, i.links.runUrl ? { runUrl: i.links.runUrl } : {}).trimEnd(), "");
+    const web = `${i.links.serverUrl.replace(/\/+$/, "")}/${i.links.repository}`;
+    if (i.fork) {
+      out.push("This pull request comes from a fork, so nothing was pushed: this was a dry run. The change it made:");
+    } else if (i.dryRun) {
+      out.push("Dry run: nothing was pushed.");
+    } else if (i.pr && r.commit && r.status === "success") {
+      out.push(`Pushed [\`${r.commit.slice(0, 7)}\`](${web}/commit/${r.commit}) onto \`${i.pr.headRef}\`.`);
+    } else if (r.pr?.url) {
+      out.push(`Pull request: ${r.pr.url}`);
+    }
+    if (i.patch !== void 0 && i.patch.trim() !== "") out.push("", diffBlock(i.patch));
+  }
+  if (i.links.runUrl) out.push("", `[Workflow run](${i.links.runUrl})`);
+  let text = out.join("\n").trimEnd();
+  if (text.length > MAX_COMMENT_BODY) text = `${text.slice(0, MAX_COMMENT_BODY - 40)}
+
+\u2026 (cut: the reply is too long)`;
+  return text;
+}
+function diffBlock(patch) {
+  const cut2 = patch.length > MAX_DIFF_CHARS;
+  const body = cut2 ? patch.slice(0, MAX_DIFF_CHARS) : patch;
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const note = cut2 ? `
+
+\u2026 the diff is longer than ${MAX_DIFF_CHARS} characters; the full patch is in the run's backup artifact` : "";
+  return `<details open><summary>Diff</summary>
+
+${fence}diff
+${body.trimEnd()}
+${fence}${note}
+
+</details>`;
+}
+function problemsText(what, problems) {
+  const lines = problems.slice(0, 10).map((p) => `- ${formatProblem(p)}`);
+  return `\u26A0\uFE0F ${what}:
+
+${lines.join("\n")}${problems.length > 10 ? `
+- \u2026 ${problems.length - 10} more` : ""}`;
+}
+async function bestEffort(logger, what, fn) {
+  try {
+    await fn();
+  } catch (err) {
+    logger.warn(`could not ${what}: ${errorMessage(err)}`);
+  }
+}
+function throttledEditor(gh, commentId, intervalMs, logger) {
+  let chain = Promise.resolve();
+  let last = 0;
+  let pending;
+  let timer;
+  let closed = false;
+  const write = (body) => {
+    chain = chain.then(() => gh.updateComment(commentId, body)).catch((err) => logger.warn(`could not update the reply: ${errorMessage(err)}`));
+    last = Date.now();
+  };
+  return {
+    update(body) {
+      if (closed) return;
+      pending = body;
+      if (timer) return;
+      const wait = Math.max(0, last + intervalMs - Date.now());
+      timer = setTimeout(() => {
+        timer = void 0;
+        if (closed || pending === void 0) return;
+        write(pending);
+        pending = void 0;
+      }, wait);
+      timer.unref();
+    },
+    async final(body) {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      timer = void 0;
+      await chain;
+      await gh.updateComment(commentId, body);
+    }
+  };
+}
+
+// src/engine/trigger/credentials.ts
+var PROVIDER_SWITCHES = ["CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX", "CLAUDE_CODE_USE_FOUNDRY"];
+var truthy = (v) => v !== void 0 && v !== "" && v !== "0" && v.toLowerCase() !== "false";
+function credentialSource(creds, env) {
+  if (creds.anthropicApiKey) return "the anthropic-api-key input";
+  if (creds.claudeCodeOauthToken) return "the claude-code-oauth-token input";
+  if (env.ANTHROPIC_API_KEY) return "ANTHROPIC_API_KEY";
+  if (env.CLAUDE_CODE_OAUTH_TOKEN) return "CLAUDE_CODE_OAUTH_TOKEN";
+  const provider = PROVIDER_SWITCHES.find((name) => truthy(env[name]));
+  return provider;
+}
+function assertClaudeCredentials(opts) {
+  const claude = opts.tasks.filter((t) => t.kind === "claude").map((t) => t.name);
+  if (claude.length === 0 || credentialSource(opts.credentials, opts.env) !== void 0) return;
+  const list = claude.slice(0, 5).map((n) => `\`${n}\``).join(", ") + (claude.length > 5 ? ", \u2026" : "");
+  throw new UserError(
+    `no credentials for Claude Code, needed by ${list}. Add one to the step's \`with:\`: \`anthropic-api-key: \${{ secrets.ANTHROPIC_API_KEY }}\` or \`claude-code-oauth-token: \${{ secrets.CLAUDE_CODE_OAUTH_TOKEN }}\` (create the secret under Settings \u2192 Secrets and variables \u2192 Actions), or set \`CLAUDE_CODE_USE_BEDROCK: 1\` / \`CLAUDE_CODE_USE_VERTEX: 1\` with the cloud credentials in the step's \`env:\``
+  );
+}
+function agentBaseEnv(env, creds) {
+  const out = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith("INPUT_") || name === "GITHUB_TOKEN" || name === "GH_TOKEN") continue;
+    out[name] = value;
+  }
+  if (creds.anthropicApiKey) out.ANTHROPIC_API_KEY = creds.anthropicApiKey;
+  if (creds.claudeCodeOauthToken) out.CLAUDE_CODE_OAUTH_TOKEN = creds.claudeCodeOauthToken;
+  return out;
+}
+
+// src/engine/trigger/git-auth.ts
+function gitAuthEnv(token, serverUrl) {
+  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
+  const origin = new URL(serverUrl).origin;
+  return {
+    GIT_CONFIG_COUNT: "1",
+    GIT_CONFIG_KEY_0: `http.${origin}/.extraheader`,
+    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
+  };
+}
+function gitAuthSecret(token) {
+  return Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
+}
+async function hasExtraHeader(git) {
+  const r = await git.run(["config", "--get-regexp", "^http\\..*\\.extraheader$"], { allowFailure: true });
+  return r.exitCode === 0 && r.stdout.trim() !== "";
+}
+
+// src/engine/trigger/publisher.ts
+function pullRequestBody(ctx, links = {}) {
+  const own = ctx.task.pr.body.trim();
+  const report = renderTaskMarkdown(ctx.result, links);
+  return own ? `${own}
+
+---
+
+${report}` : report;
+}
+function createGitHubPublisher(opts) {
+  return {
+    async publish(ctx) {
+      const pr = ctx.task.pr;
+      const r = await publishPullRequest({
+        gh: opts.gh,
+        branch: ctx.branch,
+        base: ctx.base,
+        title: pr.title,
+        body: pullRequestBody(ctx, opts.links),
+        draft: pr.draft,
+        labels: pr.labels,
+        reviewers: pr.reviewers,
+        assignees: pr.assignees,
+        autoMerge: pr.auto_merge,
+        branchExistedOnRemote: ctx.branchExistedOnRemote,
+        hasChanges: ctx.hasChanges,
+        onNoChanges: pr.on_no_changes,
+        dryRun: ctx.dryRun
+      });
+      for (const w of r.warnings) opts.logger?.warn(`${ctx.task.name}: ${w}`);
+      const action = ctx.dryRun && r.action === "created" ? "would-create" : ctx.dryRun && r.action === "updated" ? "would-update" : r.action;
+      return {
+        action,
+        ...r.number !== null ? { number: r.number } : {},
+        ...r.url !== null ? { url: r.url } : {},
+        apiCalls: r.calls
+      };
+    }
+  };
+}
+
+// src/engine/trigger/push.ts
+var ZERO_SHA = "0000000000000000000000000000000000000000";
+var MAX_PAYLOAD_COMMITS = 2048;
+function pushedBranch(p) {
+  if (p.deleted || !p.ref?.startsWith("refs/heads/")) return void 0;
+  return p.ref.slice("refs/heads/".length);
+}
+function payloadChangedFiles(p) {
+  const after = p.after ?? p.head_commit?.id;
+  if (!after || after === ZERO_SHA) return { files: [] };
+  const before = p.before && p.before !== ZERO_SHA ? p.before : null;
+  const commits = p.commits ?? [];
+  const fallback = (reason) => ({ diff: { before, after }, reason });
+  if (p.forced) return fallback("a force push");
+  if (before === null || p.created) return fallback("a new branch");
+  if (commits.length === 0) return fallback("the payload lists no commits");
+  if (commits.length >= MAX_PAYLOAD_COMMITS) return fallback("the payload's commit list is truncated");
+  if (commits.some((c) => !Array.isArray(c.added) && !Array.isArray(c.modified) && !Array.isArray(c.removed))) {
+    return fallback("the payload does not list the files of its commits");
+  }
+  const files = /* @__PURE__ */ new Set();
+  for (const c of commits) for (const f of [...c.added ?? [], ...c.modified ?? [], ...c.removed ?? []]) files.add(f);
+  return { files: [...files].sort() };
+}
+function ownPushReason(p, botLogins = DEFAULT_BOT_LOGINS) {
+  const bots = botLogins.map((b) => b.toLowerCase());
+  const sender = p.sender?.login?.toLowerCase();
+  if (sender && bots.includes(sender)) return `pushed by ${p.sender.login}`;
+  const pusher = p.pusher?.name?.toLowerCase();
+  if (pusher && bots.includes(pusher)) return `pushed by ${p.pusher.name}`;
+  const head = p.head_commit ?? p.commits?.at(-1);
+  if (head?.committer?.email?.toLowerCase() === DEFAULT_IDENTITY.email.toLowerCase()) {
+    return `the head commit was made by ${DEFAULT_IDENTITY.name}`;
+  }
+  if (head?.message && hasTaskTrailer(head.message)) return `the head commit carries a \`${TRAILER_TASK}\` trailer`;
+  return void 0;
+}
+var DEFAULT_BOT_LOGINS = ["github-actions[bot]", DEFAULT_IDENTITY.name];
+function hasTaskTrailer(message) {
+  return new RegExp(`^${TRAILER_TASK}:\\s*\\S`, "mi").test(message);
+}
+async function diffChangedFiles(opts) {
+  const { git } = opts;
+  const missing = [];
+  for (const sha of [opts.before, opts.after]) if (sha && !await hasCommit(git, sha)) missing.push(sha);
+  if (missing.length > 0) {
+    await git.run(["fetch", "--no-tags", "--no-write-fetch-head", "--quiet", "--depth=1", "--", opts.remote, ...missing]);
+  }
+  let r;
+  if (opts.before) {
+    r = (await git.run(["diff", "--name-only", "--no-renames", "-z", opts.before, opts.after, "--"])).stdout;
+  } else {
+    r = (await git.run(["diff-tree", "-r", "--root", "--no-commit-id", "--name-only", "--no-renames", "-z", "-m", "--first-parent", opts.after])).stdout;
+  }
+  return [...new Set(splitZ(r))].sort();
+}
+async function hasCommit(git, sha) {
+  const r = await git.run(["cat-file", "-e", `${sha}^{commit}`], { allowFailure: true });
+  return r.exitCode === 0;
+}
+
+// src/engine/trigger/route.ts
+function routeEvent(i) {
+  const by = i.actor ? ` by @${i.actor}` : "";
+  if (i.eventName === "issue_comment") {
+    if (i.mode === "plan") {
+      throw new UserError("`mode: plan` is for schedule, push and workflow_dispatch; comment commands need `mode: run`");
+    }
+    return { kind: "comment", event: i.payload };
+  }
+  if (i.eventName === "push") {
+    const p = i.payload;
+    const own = ownPushReason(p);
+    if (own) return { kind: "ignore", reason: `push made by claude-tasks (${own})` };
+    if (i.tasks.length > 0) return { kind: "named", patterns: [...i.tasks], trigger: `push${by}` };
+    const branch = pushedBranch(p);
+    if (!branch) return { kind: "ignore", reason: "not a push to a branch (a tag or a deletion)" };
+    const after = (p.after ?? "").slice(0, 7);
+    return { kind: "push", branch, changes: payloadChangedFiles(p), trigger: `push ${after} to ${branch}${by}` };
+  }
+  if (i.tasks.length > 0) return { kind: "named", patterns: [...i.tasks], trigger: `${i.eventName}${by}` };
+  if (i.eventName === "schedule") return { kind: "schedule", trigger: "schedule" };
+  if (i.eventName === "workflow_dispatch") return { kind: "all", trigger: `workflow_dispatch${by}` };
+  throw new UserError(
+    `the \`${i.eventName}\` event does not say which tasks to run: name them with the \`tasks\` input (or trigger on schedule, workflow_dispatch, push or issue_comment)`
+  );
+}
+
+// src/engine/trigger/schedule-state.ts
+import { setTimeout as sleep } from "node:timers/promises";
+var STATE_REF = "refs/claude-tasks/state";
+var FETCHED_STATE_REF = "refs/claude-tasks/fetched-state";
+var STATE_FILE = "state.json";
+var DEFAULT_CLAIM_ATTEMPTS = 8;
+var ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+var isIso = (v) => typeof v === "string" && ISO.test(v) && !Number.isNaN(Date.parse(v));
+function parseState(text) {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, problem: `${STATE_FILE} is not JSON (${err.message})` };
+  }
+  if (!isObject(raw)) return { ok: false, problem: `${STATE_FILE} is not a JSON object` };
+  if (raw.version !== 1) return { ok: false, problem: `${STATE_FILE} has unknown version ${JSON.stringify(raw.version)}` };
+  if (!isObject(raw.tasks)) return { ok: false, problem: `${STATE_FILE} has no \`tasks\` object` };
+  const tasks = {};
+  for (const [name, entry] of Object.entries(raw.tasks)) {
+    if (!isObject(entry) || !isIso(entry.until)) {
+      return { ok: false, problem: `${STATE_FILE}: task \`${name}\` has no valid \`until\` time` };
+    }
+    if (entry.lastFireTime !== void 0 && !isIso(entry.lastFireTime)) {
+      return { ok: false, problem: `${STATE_FILE}: task \`${name}\` has an invalid \`lastFireTime\`` };
+    }
+    tasks[name] = {
+      until: new Date(entry.until).toISOString(),
+      ...entry.lastFireTime !== void 0 ? { lastFireTime: new Date(entry.lastFireTime).toISOString() } : {},
+      ...typeof entry.lastRunId === "string" ? { lastRunId: entry.lastRunId } : {}
+    };
+  }
+  return {
+    ok: true,
+    state: {
+      version: 1,
+      updatedAt: isIso(raw.updatedAt) ? raw.updatedAt : (/* @__PURE__ */ new Date(0)).toISOString(),
+      ...typeof raw.runId === "string" ? { runId: raw.runId } : {},
+      tasks
+    }
+  };
+}
+function serializeState(state) {
+  const tasks = {};
+  for (const name of Object.keys(state.tasks).sort()) tasks[name] = state.tasks[name];
+  return `${JSON.stringify({ ...state, tasks }, null, 2)}
+`;
+}
+function sinceFromState(state) {
+  return (task) => {
+    const until = state?.tasks[task]?.until;
+    return until === void 0 ? void 0 : new Date(until);
+  };
+}
+function advanceState(opts) {
+  const dueByName = new Map(opts.due.map((d) => [d.name, d]));
+  const nowIso = opts.now.toISOString();
+  const tasks = {};
+  for (const task of opts.tasks) {
+    if (scheduleEntries(task).length === 0) continue;
+    const before = opts.previous?.tasks[task.name];
+    const until = before && before.until > nowIso ? before.until : nowIso;
+    const d = dueByName.get(task.name);
+    const latest = d?.fireTimes.at(-1)?.toISOString();
+    const entry = { until };
+    if (latest !== void 0) {
+      entry.lastFireTime = latest;
+      if (opts.runId) entry.lastRunId = opts.runId;
+    } else if (before?.lastFireTime !== void 0) {
+      entry.lastFireTime = before.lastFireTime;
+      if (before.lastRunId) entry.lastRunId = before.lastRunId;
+    }
+    tasks[task.name] = entry;
+  }
+  return { version: 1, updatedAt: nowIso, ...opts.runId ? { runId: opts.runId } : {}, tasks };
+}
+function stateNeedsWrite(previous, next, due) {
+  if (due.length > 0 || previous === null) return true;
+  const before = Object.keys(previous.tasks);
+  const after = Object.keys(next.tasks);
+  return before.length !== after.length || after.some((name) => previous.tasks[name] === void 0);
+}
+function scheduleEntries(task) {
+  return typeof task.schedule === "string" ? [task.schedule] : task.schedule;
+}
+async function readRemoteState(opts) {
+  const { git, remote } = opts;
+  const tips = await lsRemote({ git, remote, refs: [STATE_REF] });
+  if (!tips.has(STATE_REF)) return { oid: null, state: null };
+  await fetchRefs({ git, remote, refspecs: [`+${STATE_REF}:${FETCHED_STATE_REF}`] });
+  const oid = (await git.run(["rev-parse", "--verify", "--quiet", FETCHED_STATE_REF])).stdout.trim();
+  const commit = await git.run(["rev-parse", "--verify", "--quiet", `${oid}^{commit}`], { allowFailure: true });
+  if (commit.exitCode !== 0) return damaged(oid, `${STATE_REF} does not point at a commit`);
+  const blob = await git.run(["cat-file", "blob", `${oid}:${STATE_FILE}`], { allowFailure: true });
+  if (blob.exitCode !== 0) return damaged(oid, `the commit ${oid.slice(0, 12)} of ${STATE_REF} has no ${STATE_FILE}`);
+  const parsed = parseState(blob.stdout);
+  return parsed.ok ? { oid, state: parsed.state } : damaged(oid, parsed.problem);
+}
+function damaged(oid, problem) {
+  return { oid, state: null, problem };
+}
+async function writeStateCommit(git, state) {
+  const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: serializeState(state) })).stdout.trim();
+  const tree = (await git.run(["mktree"], { input: `100644 blob ${blob}	${STATE_FILE}
+` })).stdout.trim();
+  const message = `claude-tasks: schedule state${state.runId ? ` (run ${state.runId})` : ""}
+`;
+  return (await git.run(["commit-tree", tree], { input: message })).stdout.trim();
+}
+var StateContentionError = class extends Error {
+  name = "StateContentionError";
+};
+async function claimDueTasks(opts) {
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_CLAIM_ATTEMPTS);
+  const backoff = opts.backoff ?? ((n) => sleep(10 + Math.floor(Math.random() * 40 * n)));
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const snap = await readRemoteState({ git: opts.git, remote: opts.remote });
+    const since = sinceFromState(snap.state);
+    const due = dueTasks(opts.tasks, { since, now: opts.now, ...opts.grace ? { grace: opts.grace } : {} });
+    const base = {
+      due,
+      since,
+      attempts: attempt,
+      firstRun: snap.state === null,
+      ...snap.problem ? { problem: damagedMessage(snap.problem) } : {}
+    };
+    const next = advanceState({ previous: snap.state, tasks: opts.tasks, due, now: opts.now, runId: opts.runId });
+    if (opts.peek || !stateNeedsWrite(snap.state, next, due)) return { ...base, oid: snap.oid, written: false };
+    const commit = await writeStateCommit(opts.git, next);
+    const pushed = await pushRefs({
+      git: opts.git,
+      remote: opts.remote,
+      updates: [{ ref: STATE_REF, commit, expected: snap.oid }]
+    });
+    if (pushed.ok) return { ...base, oid: commit, written: true };
+    if (attempt < maxAttempts) await backoff(attempt);
+  }
+  throw new StateContentionError(
+    `could not update ${STATE_REF} after ${maxAttempts} attempts: other runs kept updating it at the same time; nothing was claimed (the next tick will pick the due tasks up)`
+  );
+}
+function damagedMessage(problem) {
+  return `the schedule state is damaged: ${problem}. It was treated as absent (every task's window is the last hour) and is rewritten by this run. To reset it yourself: \`git push origin :${STATE_REF}\``;
+}
+function isObject(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+// src/engine/trigger/watch.ts
+var import_picomatch = __toESM(require_picomatch(), 1);
+var matchers = /* @__PURE__ */ new Map();
+function matcher(glob) {
+  let m = matchers.get(glob);
+  if (!m) {
+    m = (0, import_picomatch.default)(glob, { dot: true });
+    matchers.set(glob, m);
+  }
+  return m;
+}
+function matchWatch(globs, files) {
+  if (globs.length === 0) return [];
+  const tests = globs.map(matcher);
+  return files.filter((f) => tests.some((t) => t(f))).sort();
+}
+function watchedTasks(tasks, files, opts) {
+  const out = [];
+  for (const task of tasks) {
+    if (!task.enabled || task.watch.length === 0) continue;
+    if ((task.base ?? opts.defaultBase) !== opts.branch) continue;
+    const hit = matchWatch(task.watch, files);
+    if (hit.length === 0) continue;
+    const shown2 = hit.slice(0, 3).map((f) => `\`${f}\``).join(", ");
+    const more = hit.length > 3 ? ` and ${hit.length - 3} more` : "";
+    out.push({ name: task.name, files: hit, reason: `push to \`${opts.branch}\` changed ${shown2}${more}` });
+  }
+  return out;
+}
+
+// src/action/context.ts
+import { readFileSync } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+function readContext(env) {
+  const repository = env.GITHUB_REPOSITORY ?? "";
+  const [owner, repo] = repository.split("/");
+  if (!owner || !repo) throw new UserError("GITHUB_REPOSITORY is not set (owner/repo): is this running on GitHub Actions?");
+  const serverUrl = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
+  const ctx = {
+    eventName: env.GITHUB_EVENT_NAME ?? "",
+    payload: readPayload(env.GITHUB_EVENT_PATH),
+    owner,
+    repo,
+    repository,
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
+    serverUrl,
+    tempDir: env.RUNNER_TEMP || tmpdir2()
+  };
+  if (env.GITHUB_RUN_ID) {
+    ctx.runId = env.GITHUB_RUN_ID;
+    ctx.runUrl = `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}`;
+  }
+  if (env.GITHUB_ACTOR) ctx.actor = env.GITHUB_ACTOR;
+  if (env.GITHUB_JOB) ctx.job = env.GITHUB_JOB;
+  return ctx;
+}
+function readPayload(path) {
+  if (!path) return {};
+  let text;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return {};
+  }
+  try {
+    const value = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+  } catch {
+    throw new UserError(`the event payload ${path} is not JSON`);
+  }
+}
+
+// src/action/inputs.ts
+var DEFAULT_CLAUDE_CODE_VERSION = "2.1.329";
+var DEFAULT_CONFIG_DIR = ".github/claude-tasks";
+var MAX_PARALLEL_LIMIT = 64;
+function readSettings(input) {
+  const get = (name) => {
+    const v = input(name).trim();
+    return v === "" ? void 0 : v;
+  };
+  const settings = {
+    tasks: splitTasks(get("tasks") ?? ""),
+    dryRun: parseBoolean("dry-run", get("dry-run")),
+    mode: parseMode(get("mode")),
+    configDir: parseConfigDir(get("config-dir")),
+    claudeCodeVersion: parseVersion(get("claude-code-version")),
+    commentCommand: parseCommand(get("comment-command"))
+  };
+  const token = get("github-token");
+  if (token) settings.githubToken = token;
+  const key = get("anthropic-api-key");
+  if (key) settings.anthropicApiKey = key;
+  const oauth = get("claude-code-oauth-token");
+  if (oauth) settings.claudeCodeOauthToken = oauth;
+  const maxParallel = get("max-parallel");
+  if (maxParallel !== void 0) settings.maxParallel = parseMaxParallel(maxParallel);
+  const base = get("base");
+  if (base !== void 0) {
+    if (!isValidBranchName(base)) throw new UserError(`input \`base\`: ${JSON.stringify(base)} is not a branch name`);
+    settings.base = base;
+  }
+  return settings;
+}
+function splitTasks(text) {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+function parseBoolean(name, value) {
+  if (value === void 0) return false;
+  if (["true", "True", "TRUE"].includes(value)) return true;
+  if (["false", "False", "FALSE"].includes(value)) return false;
+  throw new UserError(`input \`${name}\`: ${JSON.stringify(value)} is not \`true\` or \`false\``);
+}
+function parseMode(value) {
+  if (value === void 0 || value === "run" || value === "plan") return value ?? "run";
+  throw new UserError(`input \`mode\`: ${JSON.stringify(value)} is not \`run\` or \`plan\``);
+}
+function parseConfigDir(value) {
+  if (value === void 0) return DEFAULT_CONFIG_DIR;
+  const clean = value.replace(/\\/g, "/").replace(/\/+$/, "");
+  if (clean.startsWith("/") || clean.split("/").includes("..") || clean === "") {
+    throw new UserError(`input \`config-dir\`: ${JSON.stringify(value)} must be a path inside the repository`);
+  }
+  return clean;
+}
+function parseMaxParallel(value) {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_PARALLEL_LIMIT) {
+    throw new UserError(`input \`max-parallel\`: ${JSON.stringify(value)} is not a whole number from 1 to ${MAX_PARALLEL_LIMIT}`);
+  }
+  return n;
+}
+function parseVersion(value) {
+  if (value === void 0) return DEFAULT_CLAUDE_CODE_VERSION;
+  if (!isExactVersion(value)) {
+    throw new UserError(`input \`claude-code-version\`: ${JSON.stringify(value)} is not an exact version such as \`${DEFAULT_CLAUDE_CODE_VERSION}\``);
+  }
+  return value;
+}
+function parseCommand(value) {
+  if (value === void 0) return DEFAULT_COMMENT_COMMAND;
+  if (!isValidCommentCommand(value)) {
+    throw new UserError(`input \`comment-command\`: ${JSON.stringify(value)} must be a slash and a word, like \`/claude-tasks\``);
+  }
+  return value;
+}
+function secretsOf(s) {
+  return [s.githubToken, s.anthropicApiKey, s.claudeCodeOauthToken].filter((v) => !!v);
+}
+
+// src/action/log-events.ts
+var MAX_LINE = 300;
+function logRunEvent(logger, e) {
+  switch (e.type) {
+    case "run-start":
+      logger.info(`claude-tasks run ${e.runId} (${e.mode}): ${e.tasks.join(", ") || "no tasks"}`);
+      return;
+    case "task-start":
+      logger.info(`[${e.task}] started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ""}`);
+      return;
+    case "task-phase":
+      logger.info(`[${e.task}] ${e.phase}`);
+      return;
+    case "task-retry":
+      logger.warn(`[${e.task}] retrying in ${Math.round(e.delayMs / 1e3)}s (attempt ${e.attempt}): ${e.reason}`);
+      return;
+    case "task-end":
+      logger.info(`[${e.task}] ${STATUS_ICON[e.status] ?? ""} ${e.status}: ${e.message}`);
+      return;
+    case "run-end":
+      logger.info(`claude-tasks run ${e.ok ? "succeeded" : "failed"} in ${Math.round(e.durationMs / 1e3)}s`);
+      return;
+    case "agent": {
+      const a = e.event;
+      if (a.type === "tool_use") logger.info(`[${e.task}]   ${cut(a.description)}`);
+      else if (a.type === "permission_denied") logger.warn(`[${e.task}] permission denied: ${a.tool}: ${cut(a.message)}`);
+      else if (a.type === "api_retry") logger.info(`[${e.task}]   API retry ${a.attempt}${a.status ? ` (HTTP ${a.status})` : ""}`);
+      else if (a.type === "text") logger.debug(`[${e.task}]   ${cut(a.text)}`);
+      else if (a.type === "output") logger.debug(`[${e.task}]   ${cut(a.line)}`);
+      return;
+    }
+  }
+}
+function cut(s) {
+  const line = s.replace(/\s+/g, " ").trim();
+  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}\u2026` : line;
+}
+
+// src/action/outputs.ts
+import { readdir } from "node:fs/promises";
+import { join as join3 } from "node:path";
+
+// src/engine/report/mermaid.ts
+var MAX_NODES = 100;
+function renderNeedsMermaid(nodes, status = {}) {
+  const names = new Set(nodes.map((n) => n.name));
+  const edges = nodes.flatMap((n) => n.needs.filter((d) => names.has(d) && d !== n.name).map((d) => [d, n.name]));
+  if (edges.length === 0 || nodes.length > MAX_NODES) return "";
+  const id = new Map(nodes.map((n, i) => [n.name, `t${i}`]));
+  const lines = ["```mermaid", "graph LR"];
+  for (const n of nodes) {
+    const s = status[n.name];
+    const label = s ? `${n.name} ${STATUS_ICON[s] ?? ""}`.trim() : n.name;
+    lines.push(`  ${id.get(n.name)}["${label.replace(/"/g, "#quot;")}"]`);
+  }
+  for (const [from, to] of edges) lines.push(`  ${id.get(from)} --> ${id.get(to)}`);
+  lines.push("```");
+  return `${lines.join("\n")}
+`;
+}
+
+// src/engine/report/plan-markdown.ts
+function cell(text) {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+function renderPlanMarkdown(plan, opts = {}) {
+  const out = [`## ${opts.title ?? "claude-tasks plan"}`, ""];
+  for (const note of opts.notes ?? []) out.push(`> ${cell(note)}`, "");
+  if (plan.tasks.length === 0) {
+    out.push(plan.since ? `No task is due between ${plan.since} and ${plan.now}.` : "No task to run.", "");
+  } else {
+    out.push(`${plan.tasks.length} task(s) in ${plan.groups.length} group(s).`, "");
+    out.push("| Task | Group | Why | Needs |", "|---|---|---|---|");
+    for (const t of plan.tasks) {
+      const needs = [...t.needs, ...t.needsOutsidePlan.map((n) => `${n} (not in this run)`)].join(", ") || "\u2013";
+      out.push(`| \`${t.name}\` | \`${t.group}\` | ${cell(t.reason)} | ${cell(needs)} |`);
+    }
+    out.push("");
+    const graph = renderNeedsMermaid(plan.tasks);
+    if (graph) out.push(graph);
+  }
+  if (plan.skipped.length > 0) {
+    out.push("**Skipped:**", "", ...plan.skipped.map((s) => `- \`${s.name}\`: ${s.reason}`), "");
+  }
+  return `${out.join("\n").trimEnd()}
+`;
+}
+
+// src/action/outputs.ts
+function resultsOutput(report) {
+  return (report?.results ?? []).map((r) => ({
+    task: r.task,
+    status: r.status,
+    message: r.message,
+    branch: r.branch,
+    base: r.base,
+    commit: r.commit ?? null,
+    prNumber: r.pr?.number ?? null,
+    prUrl: r.pr?.url ?? null,
+    prAction: r.pr?.action ?? null,
+    costUsd: r.agent?.costUsd ?? null,
+    turns: r.agent?.numTurns ?? null,
+    durationMs: r.durationMs,
+    filesChanged: r.files.length,
+    additions: r.additions,
+    deletions: r.deletions,
+    backup: r.backup ?? null
+  }));
+}
+function writeRunOutputs(io, report) {
+  const results = resultsOutput(report);
+  io.setOutput("results", JSON.stringify(results));
+  io.setOutput("pull-request-urls", results.flatMap((r) => r.prUrl ? [r.prUrl] : []).join("\n"));
+  io.setOutput("total-cost-usd", formatUsd(report?.totalCostUsd ?? 0));
+}
+function writePlanOutputs(io, matrix) {
+  io.setOutput("matrix", JSON.stringify(matrix));
+  writeRunOutputs(io, void 0);
+}
+function formatUsd(n) {
+  return String(Math.round(n * 1e6) / 1e6);
+}
+function runSummary(report, needs, links, notes = []) {
+  const status = Object.fromEntries(report.results.map((r) => [r.task, r.status]));
+  const graph = renderNeedsMermaid(
+    needs.filter((n) => status[n.name] !== void 0),
+    status
+  );
+  const body = renderRunMarkdown(report, links);
+  const [heading, ...rest] = body.split("\n");
+  const noteLines = notes.map((n) => `> ${n.replace(/\n/g, " ")}
+`);
+  return [heading, "", ...noteLines, graph, rest.join("\n").replace(/^\n+/, "")].filter((s) => s !== "").join("\n");
+}
+function planSummary(plan, notes = []) {
+  return renderPlanMarkdown(plan, { notes });
+}
+function annotateProblems(io, problems) {
+  for (const p of problems.slice(0, 50)) {
+    io.annotate(p.severity === "error" ? "error" : "warning", p.message, {
+      title: "claude-tasks",
+      file: p.file,
+      startLine: p.line,
+      startColumn: p.col
+    });
+  }
+}
+async function uploadBackups(opts) {
+  const ids = opts.report.results.flatMap((r) => r.backup ? [r.backup] : []);
+  if (ids.length === 0) return void 0;
+  try {
+    const root = backupsDir(await stateDir(createGit({ cwd: opts.repoRoot })));
+    const files = [];
+    for (const id2 of ids) {
+      for (const name2 of await readdir(join3(root, id2)).catch(() => [])) files.push(join3(root, id2, name2));
+    }
+    if (files.length === 0) return void 0;
+    const name = `claude-tasks-backups-${opts.report.runId}${opts.nameSuffix ? `-${opts.nameSuffix}` : ""}`;
+    const { id } = await opts.io.uploadArtifact(name, files, root);
+    opts.io.logger.info(`uploaded the patch backups as the artifact ${name}`);
+    return id !== void 0 && opts.runUrl ? `${opts.runUrl}/artifacts/${id}` : void 0;
+  } catch (err) {
+    opts.io.logger.warn(`the patch backups were not uploaded as an artifact: ${errorMessage(err)}`);
+    return void 0;
+  }
+}
+
+// src/action/run-action.ts
+var REMOTE = "origin";
+async function runAction(deps) {
+  const { io, env } = deps;
+  const settings = readSettings((name) => io.getInput(name));
+  for (const secret of secretsOf(settings)) io.setSecret(secret);
+  if (settings.githubToken) io.setSecret(gitAuthSecret(settings.githubToken));
+  const ctx = readContext(env);
+  const decision = routeEvent({
+    eventName: ctx.eventName,
+    payload: ctx.payload,
+    tasks: settings.tasks,
+    mode: settings.mode,
+    ...ctx.actor ? { actor: ctx.actor } : {}
+  });
+  if (decision.kind === "ignore") return ignore(io, settings, decision.reason);
+  const action = new Action(deps, settings, ctx);
+  if (decision.kind === "comment") return action.comment(decision);
+  return action.tasks(decision);
+}
+function ignore(io, settings, reason) {
+  io.logger.info(`nothing to do: ${reason}`);
+  if (settings.mode === "plan") writePlanOutputs(io, { include: [] });
+  else writeRunOutputs(io, void 0);
+  return { ok: true, ignored: reason };
+}
+var Action = class {
+  deps;
+  settings;
+  ctx;
+  io;
+  credentials;
+  gitPromise;
+  authPromise;
+  ghClient;
+  claudePath;
+  constructor(deps, settings, ctx) {
+    this.deps = deps;
+    this.settings = settings;
+    this.ctx = ctx;
+    this.io = deps.io;
+    this.credentials = {
+      ...settings.anthropicApiKey ? { anthropicApiKey: settings.anthropicApiKey } : {},
+      ...settings.claudeCodeOauthToken ? { claudeCodeOauthToken: settings.claudeCodeOauthToken } : {}
+    };
+  }
+  // ---- schedule, workflow_dispatch, push, named tasks ------------------------------------------
+  async tasks(decision) {
+    const { io, settings } = this;
+    const project = await this.project();
+    const now = (this.deps.now ?? (() => /* @__PURE__ */ new Date()))();
+    const notes = [];
+    let selected;
+    let since;
+    let trigger = decision.trigger;
+    if (decision.kind === "named") {
+      selected = selectTasks(project.tasks, decision.patterns).map((t) => ({ name: t.name, reason: decision.trigger }));
+    } else if (decision.kind === "all") {
+      selected = project.tasks.filter((t) => t.enabled).map((t) => ({ name: t.name, reason: decision.trigger }));
+    } else if (decision.kind === "push") {
+      const files = "files" in decision.changes ? decision.changes.files : await diffChangedFiles({ git: await this.git(), remote: REMOTE, ...decision.changes.diff });
+      if ("reason" in decision.changes) io.logger.info(`changed files from git (${decision.changes.reason})`);
+      const repository = this.ctx.payload.repository;
+      const defaultBase = settings.base ?? repository?.default_branch ?? decision.branch;
+      selected = watchedTasks(project.tasks, files, { branch: decision.branch, defaultBase });
+      io.logger.info(`${files.length} changed file(s); ${selected.length} task(s) watch them`);
+    } else {
+      trigger = `schedule ${now.toISOString().slice(0, 16)}Z`;
+      this.preflightSchedule(project);
+      const claim = await claimDueTasks({
+        git: await this.git(),
+        remote: REMOTE,
+        tasks: project.tasks,
+        now,
+        peek: settings.dryRun
+      });
+      if (claim.problem) {
+        io.annotate("warning", claim.problem, { title: "claude-tasks schedule state" });
+        notes.push(claim.problem);
+      }
+      if (claim.firstRun && !claim.problem) notes.push("first run: no schedule state yet, so only fire times of the last hour were considered");
+      if (settings.dryRun) notes.push("dry run: the schedule state was read, not claimed");
+      selected = claim.due.map((d) => ({ name: d.name, fireTimes: d.fireTimes, reason: d.reason }));
+      const starts = project.tasks.map((t) => claim.since(t.name)).filter((d) => d !== void 0);
+      since = starts.length > 0 ? new Date(Math.min(...starts.map((d) => d.getTime()))) : void 0;
+    }
+    const plan = buildPlan({ tasks: project.tasks, selected, now, ...since ? { since } : {} });
+    if (settings.mode === "plan") {
+      const matrix = toMatrix(plan);
+      writePlanOutputs(io, matrix);
+      await io.appendSummary(planSummary(plan, notes));
+      io.logger.info(`planned ${plan.tasks.length} task(s) in ${matrix.include.length} job(s)`);
+      return { ok: true, plan };
+    }
+    if (plan.tasks.length === 0) {
+      writeRunOutputs(io, void 0);
+      await io.appendSummary(planSummary(plan, notes));
+      io.logger.info("no task to run");
+      return { ok: true, plan };
+    }
+    const byName = new Map(project.tasks.map((t) => [t.name, t]));
+    const report = await this.run({
+      tasks: plan.tasks.map((p) => byName.get(p.name)),
+      dryRun: settings.dryRun,
+      trigger,
+      publish: true,
+      fireTimes: Object.fromEntries(plan.tasks.filter((t) => t.fireTimes.length > 0).map((t) => [t.name, t.fireTimes]))
+    });
+    await this.finish(report, plan.tasks, notes);
+    return { ok: report.ok, report, plan };
+  }
+  /** Without credentials, a due Claude task must fail before anything is claimed (and lost). */
+  preflightSchedule(project) {
+    if (credentialSource(this.credentials, this.deps.env) !== void 0) return;
+    const scheduledClaude = project.tasks.filter(
+      (t) => t.enabled && t.kind === "claude" && (typeof t.schedule === "string" || t.schedule.length > 0)
+    );
+    if (scheduledClaude.length === 0) return;
+    assertClaudeCredentials({ tasks: scheduledClaude, credentials: this.credentials, env: this.deps.env });
+  }
+  // ---- issue_comment ----------------------------------------------------------------------------
+  async comment(decision) {
+    const { io, settings, ctx } = this;
+    const outcome = await handleComment({
+      event: decision.event,
+      command: settings.commentCommand,
+      gh: this.gh(),
+      loadTasks: async () => {
+        const p = await loadProject({ cwd: ctx.workspace, configDir: settings.configDir, env: this.deps.env });
+        annotateProblems(io, p.problems);
+        return { tasks: p.tasks, problems: p.problems };
+      },
+      adhocTask: async (o) => adhocTask({
+        ...o,
+        configDir: settings.configDir,
+        env: this.deps.env,
+        ...await readDefaultsFile(ctx.workspace, settings.configDir).then((d) => d ? { defaults: d } : {})
+      }),
+      execute: (req) => this.run({
+        tasks: req.tasks,
+        dryRun: req.dryRun || settings.dryRun,
+        trigger: req.trigger,
+        publish: req.publish,
+        onProgress: req.progress,
+        ...req.onto ? { onto: req.onto } : {},
+        ...req.base ? { base: req.base } : {},
+        ...req.trustedConfig ? { trustedConfig: req.trustedConfig } : {}
+      }),
+      patchOf: async (result) => {
+        if (!result.backup) return void 0;
+        const backup = await readBackup(await stateDir(await this.git()), result.backup);
+        return readFile2(backup.patchPath, "utf8");
+      },
+      links: { ...ctx.runUrl ? { runUrl: ctx.runUrl } : {}, serverUrl: ctx.serverUrl, repository: ctx.repository },
+      logger: io.logger
+    });
+    if (outcome.status === "ignored" || outcome.status === "refused") return ignore(io, settings, outcome.reason);
+    if (outcome.status === "answered") {
+      writeRunOutputs(io, void 0);
+      return { ok: true };
+    }
+    await this.finish(outcome.report, outcome.report.results.map((r) => ({ name: r.task, needs: [] })), []);
+    return { ok: outcome.report.ok, report: outcome.report };
+  }
+  // ---- shared -----------------------------------------------------------------------------------
+  async project() {
+    const p = await loadProject({ cwd: this.ctx.workspace, configDir: this.settings.configDir, env: this.deps.env });
+    annotateProblems(this.io, p.problems);
+    return assertValid(p);
+  }
+  /** Checks credentials, installs Claude Code when needed, and runs the tasks. */
+  async run(req) {
+    const { settings, io, ctx } = this;
+    assertClaudeCredentials({ tasks: req.tasks, credentials: this.credentials, env: this.deps.env });
+    if (req.tasks.some((t) => t.kind === "claude") && this.claudePath === void 0) {
+      const claude = await ensureClaude({ version: settings.claudeCodeVersion, env: this.deps.env, logger: io.logger });
+      this.claudePath = claude.path;
+    }
+    const needsApi = req.publish && !req.onto;
+    if (needsApi && !req.dryRun && !settings.githubToken) {
+      throw new UserError("the `github-token` input is empty: it is needed to open pull requests");
+    }
+    const publisher = needsApi && settings.githubToken ? createGitHubPublisher({ gh: this.gh(), links: ctx.runUrl ? { runUrl: ctx.runUrl } : {}, logger: io.logger }) : void 0;
+    const opts = {
+      repoRoot: ctx.workspace,
+      tasks: req.tasks,
+      mode: req.dryRun ? "dry-run" : "pr",
+      remote: REMOTE,
+      env: agentBaseEnv(this.deps.env, this.credentials),
+      logger: io.logger,
+      trigger: req.trigger,
+      onEvent: (e) => {
+        logRunEvent(io.logger, e);
+        if (e.type === "task-phase") req.onProgress?.(e.phase);
+      },
+      ...settings.maxParallel !== void 0 ? { maxParallel: settings.maxParallel } : {},
+      ...req.base ?? settings.base ? { base: req.base ?? settings.base } : {},
+      ...publisher ? { publisher } : {},
+      ...this.claudePath ? { claudePath: this.claudePath } : {},
+      ...req.fireTimes ? { fireTimes: req.fireTimes } : {},
+      ...req.onto ? { onto: req.onto } : {},
+      ...req.trustedConfig ? { trustedConfig: req.trustedConfig } : {},
+      ...await this.gitEnv()
+    };
+    return this.deps.runTasks(opts);
+  }
+  async finish(report, needs, notes) {
+    const { io, ctx } = this;
+    writeRunOutputs(io, report);
+    const artifactUrl = await uploadBackups({ io, report, repoRoot: ctx.workspace, ...ctx.runUrl ? { runUrl: ctx.runUrl } : {} });
+    const links = { ...ctx.runUrl ? { runUrl: ctx.runUrl } : {}, ...artifactUrl ? { artifactUrl } : {} };
+    try {
+      await io.appendSummary(runSummary(report, needs, links, notes));
+    } catch (err) {
+      io.logger.warn(`could not write the step summary: ${errorMessage(err)}`);
+    }
+  }
+  gh() {
+    if (!this.settings.githubToken) {
+      throw new UserError("the `github-token` input is empty: comment commands and pull requests need it");
+    }
+    this.ghClient ??= createGitHub({
+      token: this.settings.githubToken,
+      baseUrl: this.ctx.apiUrl,
+      owner: this.ctx.owner,
+      repo: this.ctx.repo,
+      logger: this.io.logger,
+      userAgent: "claude-tasks-action"
+    });
+    return this.ghClient;
+  }
+  /** Authentication for the engine's fetch/push, unless the checkout persisted its own. */
+  gitEnv() {
+    this.authPromise ??= (async () => {
+      const token = this.settings.githubToken;
+      if (!token) return {};
+      if (await hasExtraHeader(createGit({ cwd: this.ctx.workspace }))) return {};
+      return { gitEnv: gitAuthEnv(token, this.ctx.serverUrl) };
+    })();
+    return this.authPromise;
+  }
+  /** The engine's git in the workspace, authenticated for fetch/push. */
+  git() {
+    this.gitPromise ??= this.gitEnv().then(
+      (e) => createGit({ cwd: this.ctx.workspace, logger: this.io.logger, ...e.gitEnv ? { env: e.gitEnv } : {} })
+    );
+    return this.gitPromise;
+  }
+};
+
+// src/action/runner.ts
+import { randomUUID } from "node:crypto";
+import { appendFileSync } from "node:fs";
+import { appendFile } from "node:fs/promises";
+import { EOL } from "node:os";
+var stdout = (line) => process.stdout.write(line + EOL);
+function escapeData(s) {
+  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(s) {
+  return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+function command(name, props, message) {
+  const list = Object.entries(props).filter(([, v]) => v !== void 0 && v !== "").map(([k, v]) => `${k}=${escapeProperty(String(v))}`);
+  return `::${name}${list.length > 0 ? ` ${list.join(",")}` : ""}::${escapeData(message)}`;
+}
+function keyValueMessage(key, value) {
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  if (key.includes(delimiter) || value.includes(delimiter)) throw new Error("unexpected delimiter in an output");
+  return `${key}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
+}
+function inputName(name) {
+  return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+function annotationProps(p = {}) {
+  return { title: p.title, file: p.file, line: p.startLine, col: p.startColumn };
+}
+function runnerLogger(write = stdout) {
+  return {
+    debug: (m) => write(command("debug", {}, m)),
+    info: (m) => write(m),
+    warn: (m) => write(command("warning", {}, m)),
+    error: (m) => write(command("error", {}, m))
+  };
+}
+function runnerIO(env = process.env, write = stdout) {
+  return {
+    getInput: (name) => (env[inputName(name)] ?? "").trim(),
+    setSecret: (secret) => write(command("add-mask", {}, secret)),
+    setOutput(name, value) {
+      const file = env.GITHUB_OUTPUT;
+      if (file) appendFileSync(file, keyValueMessage(name, value));
+      else write(command("set-output", { name }, value));
+    },
+    async appendSummary(markdown) {
+      const file = env.GITHUB_STEP_SUMMARY;
+      if (file) await appendFile(file, markdown.endsWith("\n") ? markdown : `${markdown}
+`);
+      else write(markdown);
+    },
+    annotate(level, message, props) {
+      write(command(level, annotationProps(props), message));
+    },
+    logger: runnerLogger(write),
+    async uploadArtifact(name, files, rootDirectory) {
+      if (!env.ACTIONS_RUNTIME_TOKEN) {
+        throw new Error("ACTIONS_RUNTIME_TOKEN is not set: artifacts can only be uploaded inside a GitHub Actions job");
+      }
+      const { DefaultArtifactClient } = await import("./chunks/artifact-LMAUBHMH.js");
+      const r = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory);
+      return r.id !== void 0 ? { id: r.id } : {};
+    }
+  };
+}
+
+// src/action/main.ts
+function setFailed(message) {
+  process.exitCode = 1;
+  process.stdout.write(`${command("error", {}, message)}
+`);
+}
+async function main() {
+  try {
+    const outcome = await runAction({ io: runnerIO(process.env), env: process.env, runTasks });
+    if (!outcome.ok) {
+      const failed = (outcome.report?.results ?? []).filter((r) => !["success", "no_changes", "skipped"].includes(r.status));
+      setFailed(`${failed.length} task(s) failed: ${failed.map((r) => `${r.task} (${r.status})`).join(", ")}`);
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) setFailed(`the task files have errors (see the annotations):
+${err.message}`);
+    else if (err instanceof UserError) setFailed(err.message);
+    else {
+      runnerLogger().debug(err instanceof Error && err.stack ? err.stack : String(err));
+      setFailed(`claude-tasks failed unexpectedly: ${errorMessage(err)}`);
+    }
+  }
+}
+await main();

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { readSettings, secretsOf, splitTasks } from "../../src/action/inputs.ts";
+import { UserError } from "../../src/engine/errors.ts";
+import { agentBaseEnv, assertClaudeCredentials, credentialSource } from "../../src/engine/trigger/index.ts";
+
+const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? "";
+
+describe("readSettings", () => {
+  it("gives documented defaults when every input is empty", () => {
+    expect(readSettings(reader({}))).toEqual({
+      tasks: [],
+      dryRun: false,
+      mode: "run",
+      configDir: ".github/claude-tasks",
+      claudeCodeVersion: "2.1.329",
+      commentCommand: "/claude-tasks",
+    });
+  });
+
+  it("reads every input; empty strings and blanks are absent", () => {
+    const s = readSettings(
+      reader({
+        "github-token": " ghs_abc ",
+        "anthropic-api-key": "sk-ant-1",
+        "claude-code-oauth-token": "  ",
+        tasks: "docs-sync, lint-*\nbuild",
+        "dry-run": "True",
+        mode: "plan",
+        "config-dir": "tasks/",
+        "max-parallel": "8",
+        "claude-code-version": "2.2.0-beta.1",
+        "comment-command": "/bot",
+        base: "develop",
+      }),
+    );
+    expect(s).toEqual({
+      githubToken: "ghs_abc",
+      anthropicApiKey: "sk-ant-1",
+      tasks: ["docs-sync", "lint-*", "build"],
+      dryRun: true,
+      mode: "plan",
+      configDir: "tasks",
+      maxParallel: 8,
+      claudeCodeVersion: "2.2.0-beta.1",
+      commentCommand: "/bot",
+      base: "develop",
+    });
+    expect(secretsOf(s)).toEqual(["ghs_abc", "sk-ant-1"]);
+  });
+
+  it.each([
+    ["dry-run", "yes", /`dry-run`.*"yes" is not `true` or `false`/],
+    ["mode", "apply", /`mode`.*`run` or `plan`/],
+    ["config-dir", "../other", /`config-dir`.*inside the repository/],
+    ["config-dir", "/etc", /`config-dir`.*inside the repository/],
+    ["max-parallel", "0", /`max-parallel`.*1 to 64/],
+    ["max-parallel", "2.5", /`max-parallel`/],
+    ["max-parallel", "1000", /`max-parallel`/],
+    ["claude-code-version", "latest", /exact version/],
+    ["claude-code-version", "^2.1.0", /exact version/],
+    ["comment-command", "claude", /slash and a word/],
+    ["comment-command", "/a b", /slash and a word/],
+    ["base", "main..x", /not a branch name/],
+    ["base", "@{-1}", /not a branch name/],
+  ])("refuses %s=%j with a message naming the input", (name, value, message) => {
+    const read = () => readSettings(reader({ [name]: value }));
+    expect(read).toThrow(UserError);
+    expect(read).toThrow(message);
+  });
+
+  it("splits task lists on spaces, commas and newlines", () => {
+    expect(splitTasks(" a,b  c\n\nd, ")).toEqual(["a", "b", "c", "d"]);
+    expect(splitTasks("")).toEqual([]);
+  });
+});
+
+describe("Claude credentials", () => {
+  const claude = [{ name: "docs", kind: "claude" as const }];
+  const command = [{ name: "fmt", kind: "command" as const }];
+
+  it("fails fast, naming the tasks and the fix, when a Claude task has none", () => {
+    const check = () => assertClaudeCredentials({ tasks: [...claude, ...command], credentials: {}, env: {} });
+    expect(check).toThrow(UserError);
+    expect(check).toThrow(/no credentials for Claude Code, needed by `docs`/);
+    expect(check).toThrow(/anthropic-api-key: \$\{\{ secrets.ANTHROPIC_API_KEY \}\}/);
+  });
+
+  it("accepts an input, a variable or a cloud provider; command tasks need nothing", () => {
+    const ok = (credentials: object, env: Record<string, string>) =>
+      expect(() => assertClaudeCredentials({ tasks: claude, credentials, env })).not.toThrow();
+    ok({ anthropicApiKey: "k" }, {});
+    ok({ claudeCodeOauthToken: "t" }, {});
+    ok({}, { ANTHROPIC_API_KEY: "k" });
+    ok({}, { CLAUDE_CODE_OAUTH_TOKEN: "t" });
+    ok({}, { CLAUDE_CODE_USE_BEDROCK: "1" });
+    ok({}, { CLAUDE_CODE_USE_VERTEX: "true" });
+    expect(credentialSource({}, { CLAUDE_CODE_USE_BEDROCK: "0" })).toBeUndefined();
+    expect(() => assertClaudeCredentials({ tasks: command, credentials: {}, env: {} })).not.toThrow();
+  });
+
+  it("gives agents the key as Claude Code reads it, never the GitHub token or inputs", () => {
+    const env = agentBaseEnv(
+      { PATH: "/bin", GITHUB_TOKEN: "ghs_x", GH_TOKEN: "ghs_y", "INPUT_GITHUB-TOKEN": "ghs_z", "INPUT_ANTHROPIC-API-KEY": "k" },
+      { anthropicApiKey: "sk-ant", claudeCodeOauthToken: "oauth" },
+    );
+    expect(env).toEqual({ PATH: "/bin", ANTHROPIC_API_KEY: "sk-ant", CLAUDE_CODE_OAUTH_TOKEN: "oauth" });
+  });
+});
