@@ -5,6 +5,7 @@ export default defineConfig({
     include: ["tests/**/*.test.ts"],
     exclude: ["tests/reliability/**", "node_modules/**"],
     globalSetup: ["tests/global-setup.ts"],
+    setupFiles: ["tests/setup-env.ts"],
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -5,31 +5,31 @@ const require = __ctCreateRequire(import.meta.url);
 const __filename = __ctFileURLToPath(import.meta.url);
 const __dirname = __ctDirname(__filename);
 import {
+  claimDueTasks
+} from "./chunks/chunk-PUVKEZZC.js";
+import {
   createGitHub,
-  publishPullRequest
-} from "./chunks/chunk-XMIXQBE3.js";
+  createGitHubPublisher
+} from "./chunks/chunk-IKGHUNLH.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
   STATUS_ICON,
   TASK_NAME_PATTERN,
   TRAILER_TASK,
+  TRUSTED_CONFIG_PATHS,
   UserError,
   assertValid,
   backupsDir,
   buildPlan,
   createGit,
-  dueTasks,
   errorMessage,
   execa,
-  fetchRefs,
   findOnPath,
   formatProblem,
   isValidBranchName,
   loadProject,
-  lsRemote,
   parseConfigFiles,
-  pushRefs,
   readBackup,
   renderRunMarkdown,
   renderTaskMarkdown,
@@ -42,7 +42,7 @@ import {
   stateDir,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-UGXWFZ5R.js";
+} from "./chunks/chunk-W5EG2RN2.js";
 import "./chunks/chunk-MW7XFXAP.js";
 import {
   __toESM
@@ -198,7 +198,8 @@ function npmEnv(env) {
   const out = {};
   for (const [k, v] of Object.entries(env)) {
     if (v === void 0 || /^(INPUT_|ACTIONS_)/.test(k)) continue;
-    if (/^(GITHUB_TOKEN|GH_TOKEN|ANTHROPIC_API_KEY|ANTHROPIC_AUTH_TOKEN|CLAUDE_CODE_OAUTH_TOKEN)$/.test(k)) continue;
+    if (/^(GITHUB_TOKEN|GH_TOKEN|ANTHROPIC_API_KEY|ANTHROPIC_AUTH_TOKEN|CLAUDE_CODE_OAUTH_TOKEN)$/.test(k))
+      continue;
     out[k] = v;
   }
   return out;
@@ -206,7 +207,7 @@ function npmEnv(env) {
 
 // src/engine/trigger/sanitize.ts
 var MAX_COMMENT_CHARS = 65536;
-var INVISIBLE = /(?![\t\n])[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u{FE00}-\u{FE0F}\u{E0100}-\u{E01EF}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFFA0]/gu;
+var INVISIBLE = /(?![\t\n])(?:[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u115F\u1160\u2800\u3164\uFFA0]|[\u17B4\u17B5]|[\u180B-\u180F]|[\u{FE00}-\u{FE0F}]|[\u{E0100}-\u{E01EF}]|\u034F)/gu;
 function stripHtmlComments(text) {
   let out = "";
   let at = 0;
@@ -251,10 +252,11 @@ function parseCommentCommand(body, command2 = DEFAULT_COMMENT_COMMAND) {
   if (after !== "" && !/^\s/.test(after)) return { kind: "none" };
   const newline = after.indexOf("\n");
   const first = (newline < 0 ? after : after.slice(0, newline)).trim();
-  const rest = newline < 0 ? "" : after.slice(newline + 1).trim();
+  const rest = newline < 0 ? "" : after.slice(newline + 1).replace(/\s+$/, "");
   const words = first === "" ? [] : first.split(/\s+/);
-  if (words.length === 0 && rest === "") return { kind: "help" };
-  if (words.length === 1 && words[0].toLowerCase() === "help" && rest === "") return { kind: "help" };
+  const more = rest.trim() !== "";
+  if (words.length === 0 && !more) return { kind: "help" };
+  if (words.length === 1 && words[0].toLowerCase() === "help" && !more) return { kind: "help" };
   if (words[0]?.toLowerCase() === "run") {
     const args = words.slice(1);
     const names = args.filter((w) => !w.startsWith("-"));
@@ -265,14 +267,15 @@ function parseCommentCommand(body, command2 = DEFAULT_COMMENT_COMMAND) {
 function parseRun(args, name, rest, command2) {
   const flags = args.filter((w) => w.startsWith("-"));
   const bad = flags.find((f) => f !== DRY_RUN_FLAG);
-  if (bad !== void 0) return invalid(`unknown option \`${shown(bad)}\`: the only option is \`${DRY_RUN_FLAG}\``);
+  if (bad !== void 0)
+    return invalid(`unknown option \`${shown(bad)}\`: the only option is \`${DRY_RUN_FLAG}\``);
   if (name === void 0) return invalid(`\`run\` needs a task name: \`${command2} run <task>\``);
   if (!TASK_NAME_PATTERN.test(name)) {
     return invalid(
       `\`${shown(name)}\` is not a task name (lowercase letters, digits and \`-\`, at most 63 characters)`
     );
   }
-  if (rest !== "") {
+  if (rest.trim() !== "") {
     return invalid(
       `\`${command2} run <task>\` takes no further text; to ask for something else write \`${command2} <what to do>\``
     );
@@ -293,7 +296,8 @@ function parseAdhoc(words, rest, command2) {
   if (option !== void 0) {
     return invalid(`unknown option \`${shown(option)}\`: the only option is \`${DRY_RUN_FLAG}\``);
   }
-  const prompt = [first.join(" "), rest].filter((s) => s !== "").join("\n").trim();
+  const prompt = `${first.join(" ")}
+${rest}`.trim();
   if (prompt === "") return invalid(`say what to do: \`${command2} <what to do>\``);
   if (prompt.length > MAX_PROMPT_CHARS) {
     return invalid(
@@ -309,9 +313,6 @@ function shown(token) {
   const clean = token.replace(/`/g, "'");
   return clean.length > 40 ? `${clean.slice(0, 40)}\u2026` : clean;
 }
-
-// src/engine/trigger/trusted-config.ts
-var TRUSTED_CONFIG_PATHS = [".claude", ".mcp.json", "CLAUDE.md", "CLAUDE.local.md"];
 
 // src/engine/trigger/comment-flow.ts
 var WRITE_PERMISSIONS = ["admin", "maintain", "write"];
@@ -343,7 +344,10 @@ async function handleComment(o) {
   const permission = await gh.getPermission(login);
   if (!WRITE_PERMISSIONS.includes(permission)) {
     await bestEffort(logger, "react", () => gh.addReaction(commentId, "confused"));
-    return { status: "refused", reason: `@${login} has ${permission} permission; write, maintain or admin is needed` };
+    return {
+      status: "refused",
+      reason: `@${login} has ${permission} permission; write, maintain or admin is needed`
+    };
   }
   await bestEffort(logger, "react", () => gh.addReaction(commentId, "eyes"));
   const footer = o.links.runUrl ? `
@@ -354,9 +358,12 @@ async function handleComment(o) {
     return { status: "answered", reason: "help", replyId: reply2.id };
   }
   if (parsed.kind === "invalid") {
-    const reply2 = await gh.createComment(issueNumber, `\u26A0\uFE0F ${parsed.message}
+    const reply2 = await gh.createComment(
+      issueNumber,
+      `\u26A0\uFE0F ${parsed.message}
 
-${commentUsage(o.command)}${footer}`);
+${commentUsage(o.command)}${footer}`
+    );
     return { status: "answered", reason: parsed.message, replyId: reply2.id };
   }
   const label = parsed.kind === "run" ? `\`${parsed.task}\`` : "an ad-hoc task";
@@ -368,14 +375,21 @@ ${commentUsage(o.command)}${footer}`);
   };
   try {
     const pr = o.event.issue?.pull_request ? await gh.getPr(issueNumber) : void 0;
-    if (pr && pr.state !== "open") return await answer(`\u26A0\uFE0F pull request #${issueNumber} is closed; nothing was run`);
+    if (pr && pr.state !== "open")
+      return await answer(`\u26A0\uFE0F pull request #${issueNumber} is closed; nothing was run`);
     let task;
     if (parsed.kind === "run") {
       const loaded = await o.loadTasks();
       const errors = loaded.problems.filter((p) => p.severity === "error");
       task = loaded.tasks.find((t) => t.name === parsed.task);
       if (!task && errors.length > 0) return await answer(problemsText("the task files have errors", errors));
-      if (!task) return await answer(`\u26A0\uFE0F ${unknownTaskMessage(parsed.task, loaded.tasks.map((t) => t.name))}`);
+      if (!task)
+        return await answer(
+          `\u26A0\uFE0F ${unknownTaskMessage(
+            parsed.task,
+            loaded.tasks.map((t) => t.name)
+          )}`
+        );
     } else {
       const built = await o.adhocTask({
         commentId,
@@ -384,7 +398,8 @@ ${commentUsage(o.command)}${footer}`);
         closesIssue: !pr,
         requestedBy: login
       });
-      if (!built.task) return await answer(problemsText("the ad-hoc task could not be built", built.problems));
+      if (!built.task)
+        return await answer(problemsText("the ad-hoc task could not be built", built.problems));
       task = built.task;
     }
     const fork = pr?.isFork ?? false;
@@ -421,7 +436,9 @@ function renderCommentReply(i) {
     out.push(renderTaskMarkdown(r, i.links.runUrl ? { runUrl: i.links.runUrl } : {}).trimEnd(), "");
     const web = `${i.links.serverUrl.replace(/\/+$/, "")}/${i.links.repository}`;
     if (i.fork) {
-      out.push("This pull request comes from a fork, so nothing was pushed: this was a dry run. The change it made:");
+      out.push(
+        "This pull request comes from a fork, so nothing was pushed: this was a dry run. The change it made:"
+      );
     } else if (i.dryRun) {
       out.push("Dry run: nothing was pushed.");
     } else if (i.pr && r.commit && r.status === "success") {
@@ -433,7 +450,8 @@ function renderCommentReply(i) {
   }
   if (i.links.runUrl) out.push("", `[Workflow run](${i.links.runUrl})`);
   let text = out.join("\n").trimEnd();
-  if (text.length > MAX_COMMENT_BODY) text = `${text.slice(0, MAX_COMMENT_BODY - 40)}
+  if (text.length > MAX_COMMENT_BODY)
+    text = `${text.slice(0, MAX_COMMENT_BODY - 40)}
 
 \u2026 (cut: the reply is too long)`;
   return text;
@@ -518,9 +536,10 @@ function assertClaudeCredentials(opts) {
   if (claude.length === 0 || credentialSource(opts.credentials, opts.env) !== void 0) return;
   const list = claude.slice(0, 5).map((n) => `\`${n}\``).join(", ") + (claude.length > 5 ? ", \u2026" : "");
   throw new UserError(
-    `no credentials for Claude Code, needed by ${list}. Add one to the step's \`with:\`: \`anthropic-api-key: \${{ secrets.ANTHROPIC_API_KEY }}\` or \`claude-code-oauth-token: \${{ secrets.CLAUDE_CODE_OAUTH_TOKEN }}\` (create the secret under Settings \u2192 Secrets and variables \u2192 Actions), or set \`CLAUDE_CODE_USE_BEDROCK: 1\` / \`CLAUDE_CODE_USE_VERTEX: 1\` with the cloud credentials in the step's \`env:\``
+    `no credentials for Claude Code, needed by ${list}. Add one to the step's \`with:\`: \`anthropic-api-key: ${secretExpr("ANTHROPIC_API_KEY")}\` or \`claude-code-oauth-token: ${secretExpr("CLAUDE_CODE_OAUTH_TOKEN")}\` (create the secret under Settings \u2192 Secrets and variables \u2192 Actions), or set \`CLAUDE_CODE_USE_BEDROCK: 1\` / \`CLAUDE_CODE_USE_VERTEX: 1\` with the cloud credentials in the step's \`env:\``
   );
 }
+var secretExpr = (name) => `\${{ secrets.${name} }}`;
 function agentBaseEnv(env, creds) {
   const out = {};
   for (const [name, value] of Object.entries(env)) {
@@ -550,48 +569,6 @@ async function hasExtraHeader(git) {
   return r.exitCode === 0 && r.stdout.trim() !== "";
 }
 
-// src/engine/trigger/publisher.ts
-function pullRequestBody(ctx, links = {}) {
-  const own = ctx.task.pr.body.trim();
-  const report = renderTaskMarkdown(ctx.result, links);
-  return own ? `${own}
-
----
-
-${report}` : report;
-}
-function createGitHubPublisher(opts) {
-  return {
-    async publish(ctx) {
-      const pr = ctx.task.pr;
-      const r = await publishPullRequest({
-        gh: opts.gh,
-        branch: ctx.branch,
-        base: ctx.base,
-        title: pr.title,
-        body: pullRequestBody(ctx, opts.links),
-        draft: pr.draft,
-        labels: pr.labels,
-        reviewers: pr.reviewers,
-        assignees: pr.assignees,
-        autoMerge: pr.auto_merge,
-        branchExistedOnRemote: ctx.branchExistedOnRemote,
-        hasChanges: ctx.hasChanges,
-        onNoChanges: pr.on_no_changes,
-        dryRun: ctx.dryRun
-      });
-      for (const w of r.warnings) opts.logger?.warn(`${ctx.task.name}: ${w}`);
-      const action = ctx.dryRun && r.action === "created" ? "would-create" : ctx.dryRun && r.action === "updated" ? "would-update" : r.action;
-      return {
-        action,
-        ...r.number !== null ? { number: r.number } : {},
-        ...r.url !== null ? { url: r.url } : {},
-        apiCalls: r.calls
-      };
-    }
-  };
-}
-
 // src/engine/trigger/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";
 var MAX_PAYLOAD_COMMITS = 2048;
@@ -613,7 +590,8 @@ function payloadChangedFiles(p) {
     return fallback("the payload does not list the files of its commits");
   }
   const files = /* @__PURE__ */ new Set();
-  for (const c of commits) for (const f of [...c.added ?? [], ...c.modified ?? [], ...c.removed ?? []]) files.add(f);
+  for (const c of commits)
+    for (const f of [...c.added ?? [], ...c.modified ?? [], ...c.removed ?? []]) files.add(f);
   return { files: [...files].sort() };
 }
 function ownPushReason(p, botLogins = DEFAULT_BOT_LOGINS) {
@@ -626,7 +604,8 @@ function ownPushReason(p, botLogins = DEFAULT_BOT_LOGINS) {
   if (head?.committer?.email?.toLowerCase() === DEFAULT_IDENTITY.email.toLowerCase()) {
     return `the head commit was made by ${DEFAULT_IDENTITY.name}`;
   }
-  if (head?.message && hasTaskTrailer(head.message)) return `the head commit carries a \`${TRAILER_TASK}\` trailer`;
+  if (head?.message && hasTaskTrailer(head.message))
+    return `the head commit carries a \`${TRAILER_TASK}\` trailer`;
   return void 0;
 }
 var DEFAULT_BOT_LOGINS = ["github-actions[bot]", DEFAULT_IDENTITY.name];
@@ -638,13 +617,33 @@ async function diffChangedFiles(opts) {
   const missing = [];
   for (const sha of [opts.before, opts.after]) if (sha && !await hasCommit(git, sha)) missing.push(sha);
   if (missing.length > 0) {
-    await git.run(["fetch", "--no-tags", "--no-write-fetch-head", "--quiet", "--depth=1", "--", opts.remote, ...missing]);
+    await git.run([
+      "fetch",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--quiet",
+      "--depth=1",
+      "--",
+      opts.remote,
+      ...missing
+    ]);
   }
   let r;
   if (opts.before) {
     r = (await git.run(["diff", "--name-only", "--no-renames", "-z", opts.before, opts.after, "--"])).stdout;
   } else {
-    r = (await git.run(["diff-tree", "-r", "--root", "--no-commit-id", "--name-only", "--no-renames", "-z", "-m", "--first-parent", opts.after])).stdout;
+    r = (await git.run([
+      "diff-tree",
+      "-r",
+      "--root",
+      "--no-commit-id",
+      "--name-only",
+      "--no-renames",
+      "-z",
+      "-m",
+      "--first-parent",
+      opts.after
+    ])).stdout;
   }
   return [...new Set(splitZ(r))].sort();
 }
@@ -658,7 +657,9 @@ function routeEvent(i) {
   const by = i.actor ? ` by @${i.actor}` : "";
   if (i.eventName === "issue_comment") {
     if (i.mode === "plan") {
-      throw new UserError("`mode: plan` is for schedule, push and workflow_dispatch; comment commands need `mode: run`");
+      throw new UserError(
+        "`mode: plan` is for schedule, push and workflow_dispatch; comment commands need `mode: run`"
+      );
     }
     return { kind: "comment", event: i.payload };
   }
@@ -670,7 +671,12 @@ function routeEvent(i) {
     const branch = pushedBranch(p);
     if (!branch) return { kind: "ignore", reason: "not a push to a branch (a tag or a deletion)" };
     const after = (p.after ?? "").slice(0, 7);
-    return { kind: "push", branch, changes: payloadChangedFiles(p), trigger: `push ${after} to ${branch}${by}` };
+    return {
+      kind: "push",
+      branch,
+      changes: payloadChangedFiles(p),
+      trigger: `push ${after} to ${branch}${by}`
+    };
   }
   if (i.tasks.length > 0) return { kind: "named", patterns: [...i.tasks], trigger: `${i.eventName}${by}` };
   if (i.eventName === "schedule") return { kind: "schedule", trigger: "schedule" };
@@ -678,154 +684,6 @@ function routeEvent(i) {
   throw new UserError(
     `the \`${i.eventName}\` event does not say which tasks to run: name them with the \`tasks\` input (or trigger on schedule, workflow_dispatch, push or issue_comment)`
   );
-}
-
-// src/engine/trigger/schedule-state.ts
-import { setTimeout as sleep } from "node:timers/promises";
-var STATE_REF = "refs/claude-tasks/state";
-var FETCHED_STATE_REF = "refs/claude-tasks/fetched-state";
-var STATE_FILE = "state.json";
-var DEFAULT_CLAIM_ATTEMPTS = 8;
-var ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
-var isIso = (v) => typeof v === "string" && ISO.test(v) && !Number.isNaN(Date.parse(v));
-function parseState(text) {
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, problem: `${STATE_FILE} is not JSON (${err.message})` };
-  }
-  if (!isObject(raw)) return { ok: false, problem: `${STATE_FILE} is not a JSON object` };
-  if (raw.version !== 1) return { ok: false, problem: `${STATE_FILE} has unknown version ${JSON.stringify(raw.version)}` };
-  if (!isObject(raw.tasks)) return { ok: false, problem: `${STATE_FILE} has no \`tasks\` object` };
-  const tasks = {};
-  for (const [name, entry] of Object.entries(raw.tasks)) {
-    if (!isObject(entry) || !isIso(entry.until)) {
-      return { ok: false, problem: `${STATE_FILE}: task \`${name}\` has no valid \`until\` time` };
-    }
-    if (entry.lastFireTime !== void 0 && !isIso(entry.lastFireTime)) {
-      return { ok: false, problem: `${STATE_FILE}: task \`${name}\` has an invalid \`lastFireTime\`` };
-    }
-    tasks[name] = {
-      until: new Date(entry.until).toISOString(),
-      ...entry.lastFireTime !== void 0 ? { lastFireTime: new Date(entry.lastFireTime).toISOString() } : {},
-      ...typeof entry.lastRunId === "string" ? { lastRunId: entry.lastRunId } : {}
-    };
-  }
-  return {
-    ok: true,
-    state: {
-      version: 1,
-      updatedAt: isIso(raw.updatedAt) ? raw.updatedAt : (/* @__PURE__ */ new Date(0)).toISOString(),
-      ...typeof raw.runId === "string" ? { runId: raw.runId } : {},
-      tasks
-    }
-  };
-}
-function serializeState(state) {
-  const tasks = {};
-  for (const name of Object.keys(state.tasks).sort()) tasks[name] = state.tasks[name];
-  return `${JSON.stringify({ ...state, tasks }, null, 2)}
-`;
-}
-function sinceFromState(state) {
-  return (task) => {
-    const until = state?.tasks[task]?.until;
-    return until === void 0 ? void 0 : new Date(until);
-  };
-}
-function advanceState(opts) {
-  const dueByName = new Map(opts.due.map((d) => [d.name, d]));
-  const nowIso = opts.now.toISOString();
-  const tasks = {};
-  for (const task of opts.tasks) {
-    if (scheduleEntries(task).length === 0) continue;
-    const before = opts.previous?.tasks[task.name];
-    const until = before && before.until > nowIso ? before.until : nowIso;
-    const d = dueByName.get(task.name);
-    const latest = d?.fireTimes.at(-1)?.toISOString();
-    const entry = { until };
-    if (latest !== void 0) {
-      entry.lastFireTime = latest;
-      if (opts.runId) entry.lastRunId = opts.runId;
-    } else if (before?.lastFireTime !== void 0) {
-      entry.lastFireTime = before.lastFireTime;
-      if (before.lastRunId) entry.lastRunId = before.lastRunId;
-    }
-    tasks[task.name] = entry;
-  }
-  return { version: 1, updatedAt: nowIso, ...opts.runId ? { runId: opts.runId } : {}, tasks };
-}
-function stateNeedsWrite(previous, next, due) {
-  if (due.length > 0 || previous === null) return true;
-  const before = Object.keys(previous.tasks);
-  const after = Object.keys(next.tasks);
-  return before.length !== after.length || after.some((name) => previous.tasks[name] === void 0);
-}
-function scheduleEntries(task) {
-  return typeof task.schedule === "string" ? [task.schedule] : task.schedule;
-}
-async function readRemoteState(opts) {
-  const { git, remote } = opts;
-  const tips = await lsRemote({ git, remote, refs: [STATE_REF] });
-  if (!tips.has(STATE_REF)) return { oid: null, state: null };
-  await fetchRefs({ git, remote, refspecs: [`+${STATE_REF}:${FETCHED_STATE_REF}`] });
-  const oid = (await git.run(["rev-parse", "--verify", "--quiet", FETCHED_STATE_REF])).stdout.trim();
-  const commit = await git.run(["rev-parse", "--verify", "--quiet", `${oid}^{commit}`], { allowFailure: true });
-  if (commit.exitCode !== 0) return damaged(oid, `${STATE_REF} does not point at a commit`);
-  const blob = await git.run(["cat-file", "blob", `${oid}:${STATE_FILE}`], { allowFailure: true });
-  if (blob.exitCode !== 0) return damaged(oid, `the commit ${oid.slice(0, 12)} of ${STATE_REF} has no ${STATE_FILE}`);
-  const parsed = parseState(blob.stdout);
-  return parsed.ok ? { oid, state: parsed.state } : damaged(oid, parsed.problem);
-}
-function damaged(oid, problem) {
-  return { oid, state: null, problem };
-}
-async function writeStateCommit(git, state) {
-  const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: serializeState(state) })).stdout.trim();
-  const tree = (await git.run(["mktree"], { input: `100644 blob ${blob}	${STATE_FILE}
-` })).stdout.trim();
-  const message = `claude-tasks: schedule state${state.runId ? ` (run ${state.runId})` : ""}
-`;
-  return (await git.run(["commit-tree", tree], { input: message })).stdout.trim();
-}
-var StateContentionError = class extends Error {
-  name = "StateContentionError";
-};
-async function claimDueTasks(opts) {
-  const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_CLAIM_ATTEMPTS);
-  const backoff = opts.backoff ?? ((n) => sleep(10 + Math.floor(Math.random() * 40 * n)));
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const snap = await readRemoteState({ git: opts.git, remote: opts.remote });
-    const since = sinceFromState(snap.state);
-    const due = dueTasks(opts.tasks, { since, now: opts.now, ...opts.grace ? { grace: opts.grace } : {} });
-    const base = {
-      due,
-      since,
-      attempts: attempt,
-      firstRun: snap.state === null,
-      ...snap.problem ? { problem: damagedMessage(snap.problem) } : {}
-    };
-    const next = advanceState({ previous: snap.state, tasks: opts.tasks, due, now: opts.now, runId: opts.runId });
-    if (opts.peek || !stateNeedsWrite(snap.state, next, due)) return { ...base, oid: snap.oid, written: false };
-    const commit = await writeStateCommit(opts.git, next);
-    const pushed = await pushRefs({
-      git: opts.git,
-      remote: opts.remote,
-      updates: [{ ref: STATE_REF, commit, expected: snap.oid }]
-    });
-    if (pushed.ok) return { ...base, oid: commit, written: true };
-    if (attempt < maxAttempts) await backoff(attempt);
-  }
-  throw new StateContentionError(
-    `could not update ${STATE_REF} after ${maxAttempts} attempts: other runs kept updating it at the same time; nothing was claimed (the next tick will pick the due tasks up)`
-  );
-}
-function damagedMessage(problem) {
-  return `the schedule state is damaged: ${problem}. It was treated as absent (every task's window is the last hour) and is rewritten by this run. To reset it yourself: \`git push origin :${STATE_REF}\``;
-}
-function isObject(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 // src/engine/trigger/watch.ts
@@ -864,7 +722,8 @@ import { tmpdir as tmpdir2 } from "node:os";
 function readContext(env) {
   const repository = env.GITHUB_REPOSITORY ?? "";
   const [owner, repo] = repository.split("/");
-  if (!owner || !repo) throw new UserError("GITHUB_REPOSITORY is not set (owner/repo): is this running on GitHub Actions?");
+  if (!owner || !repo)
+    throw new UserError("GITHUB_REPOSITORY is not set (owner/repo): is this running on GitHub Actions?");
   const serverUrl = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
   const ctx = {
     eventName: env.GITHUB_EVENT_NAME ?? "",
@@ -928,7 +787,8 @@ function readSettings(input) {
   if (maxParallel !== void 0) settings.maxParallel = parseMaxParallel(maxParallel);
   const base = get("base");
   if (base !== void 0) {
-    if (!isValidBranchName(base)) throw new UserError(`input \`base\`: ${JSON.stringify(base)} is not a branch name`);
+    if (!isValidBranchName(base))
+      throw new UserError(`input \`base\`: ${JSON.stringify(base)} is not a branch name`);
     settings.base = base;
   }
   return settings;
@@ -950,28 +810,36 @@ function parseConfigDir(value) {
   if (value === void 0) return DEFAULT_CONFIG_DIR;
   const clean = value.replace(/\\/g, "/").replace(/\/+$/, "");
   if (clean.startsWith("/") || clean.split("/").includes("..") || clean === "") {
-    throw new UserError(`input \`config-dir\`: ${JSON.stringify(value)} must be a path inside the repository`);
+    throw new UserError(
+      `input \`config-dir\`: ${JSON.stringify(value)} must be a path inside the repository`
+    );
   }
   return clean;
 }
 function parseMaxParallel(value) {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > MAX_PARALLEL_LIMIT) {
-    throw new UserError(`input \`max-parallel\`: ${JSON.stringify(value)} is not a whole number from 1 to ${MAX_PARALLEL_LIMIT}`);
+    throw new UserError(
+      `input \`max-parallel\`: ${JSON.stringify(value)} is not a whole number from 1 to ${MAX_PARALLEL_LIMIT}`
+    );
   }
   return n;
 }
 function parseVersion(value) {
   if (value === void 0) return DEFAULT_CLAUDE_CODE_VERSION;
   if (!isExactVersion(value)) {
-    throw new UserError(`input \`claude-code-version\`: ${JSON.stringify(value)} is not an exact version such as \`${DEFAULT_CLAUDE_CODE_VERSION}\``);
+    throw new UserError(
+      `input \`claude-code-version\`: ${JSON.stringify(value)} is not an exact version such as \`${DEFAULT_CLAUDE_CODE_VERSION}\``
+    );
   }
   return value;
 }
 function parseCommand(value) {
   if (value === void 0) return DEFAULT_COMMENT_COMMAND;
   if (!isValidCommentCommand(value)) {
-    throw new UserError(`input \`comment-command\`: ${JSON.stringify(value)} must be a slash and a word, like \`/claude-tasks\``);
+    throw new UserError(
+      `input \`comment-command\`: ${JSON.stringify(value)} must be a slash and a word, like \`/claude-tasks\``
+    );
   }
   return value;
 }
@@ -993,7 +861,9 @@ function logRunEvent(logger, e) {
       logger.info(`[${e.task}] ${e.phase}`);
       return;
     case "task-retry":
-      logger.warn(`[${e.task}] retrying in ${Math.round(e.delayMs / 1e3)}s (attempt ${e.attempt}): ${e.reason}`);
+      logger.warn(
+        `[${e.task}] retrying in ${Math.round(e.delayMs / 1e3)}s (attempt ${e.attempt}): ${e.reason}`
+      );
       return;
     case "task-end":
       logger.info(`[${e.task}] ${STATUS_ICON[e.status] ?? ""} ${e.status}: ${e.message}`);
@@ -1004,8 +874,10 @@ function logRunEvent(logger, e) {
     case "agent": {
       const a = e.event;
       if (a.type === "tool_use") logger.info(`[${e.task}]   ${cut(a.description)}`);
-      else if (a.type === "permission_denied") logger.warn(`[${e.task}] permission denied: ${a.tool}: ${cut(a.message)}`);
-      else if (a.type === "api_retry") logger.info(`[${e.task}]   API retry ${a.attempt}${a.status ? ` (HTTP ${a.status})` : ""}`);
+      else if (a.type === "permission_denied")
+        logger.warn(`[${e.task}] permission denied: ${a.tool}: ${cut(a.message)}`);
+      else if (a.type === "api_retry")
+        logger.info(`[${e.task}]   API retry ${a.attempt}${a.status ? ` (HTTP ${a.status})` : ""}`);
       else if (a.type === "text") logger.debug(`[${e.task}]   ${cut(a.text)}`);
       else if (a.type === "output") logger.debug(`[${e.task}]   ${cut(a.line)}`);
       return;
@@ -1025,7 +897,9 @@ import { join as join3 } from "node:path";
 var MAX_NODES = 100;
 function renderNeedsMermaid(nodes, status = {}) {
   const names = new Set(nodes.map((n) => n.name));
-  const edges = nodes.flatMap((n) => n.needs.filter((d) => names.has(d) && d !== n.name).map((d) => [d, n.name]));
+  const edges = nodes.flatMap(
+    (n) => n.needs.filter((d) => names.has(d) && d !== n.name).map((d) => [d, n.name])
+  );
   if (edges.length === 0 || nodes.length > MAX_NODES) return "";
   const id = new Map(nodes.map((n, i) => [n.name, `t${i}`]));
   const lines = ["```mermaid", "graph LR"];
@@ -1133,7 +1007,8 @@ async function uploadBackups(opts) {
     const root = backupsDir(await stateDir(createGit({ cwd: opts.repoRoot })));
     const files = [];
     for (const id2 of ids) {
-      for (const name2 of await readdir(join3(root, id2)).catch(() => [])) files.push(join3(root, id2, name2));
+      for (const name2 of await readdir(join3(root, id2)).catch(() => []))
+        files.push(join3(root, id2, name2));
     }
     if (files.length === 0) return void 0;
     const name = `claude-tasks-backups-${opts.report.runId}${opts.nameSuffix ? `-${opts.nameSuffix}` : ""}`;
@@ -1202,7 +1077,10 @@ var Action = class {
     let since;
     let trigger = decision.trigger;
     if (decision.kind === "named") {
-      selected = selectTasks(project.tasks, decision.patterns).map((t) => ({ name: t.name, reason: decision.trigger }));
+      selected = selectTasks(project.tasks, decision.patterns).map((t) => ({
+        name: t.name,
+        reason: decision.trigger
+      }));
     } else if (decision.kind === "all") {
       selected = project.tasks.filter((t) => t.enabled).map((t) => ({ name: t.name, reason: decision.trigger }));
     } else if (decision.kind === "push") {
@@ -1226,7 +1104,8 @@ var Action = class {
         io.annotate("warning", claim.problem, { title: "claude-tasks schedule state" });
         notes.push(claim.problem);
       }
-      if (claim.firstRun && !claim.problem) notes.push("first run: no schedule state yet, so only fire times of the last hour were considered");
+      if (claim.firstRun && !claim.problem)
+        notes.push("first run: no schedule state yet, so only fire times of the last hour were considered");
       if (settings.dryRun) notes.push("dry run: the schedule state was read, not claimed");
       selected = claim.due.map((d) => ({ name: d.name, fireTimes: d.fireTimes, reason: d.reason }));
       const starts = project.tasks.map((t) => claim.since(t.name)).filter((d) => d !== void 0);
@@ -1252,7 +1131,9 @@ var Action = class {
       dryRun: settings.dryRun,
       trigger,
       publish: true,
-      fireTimes: Object.fromEntries(plan.tasks.filter((t) => t.fireTimes.length > 0).map((t) => [t.name, t.fireTimes]))
+      fireTimes: Object.fromEntries(
+        plan.tasks.filter((t) => t.fireTimes.length > 0).map((t) => [t.name, t.fireTimes])
+      )
     });
     await this.finish(report, plan.tasks, notes);
     return { ok: report.ok, report, plan };
@@ -1269,12 +1150,18 @@ var Action = class {
   // ---- issue_comment ----------------------------------------------------------------------------
   async comment(decision) {
     const { io, settings, ctx } = this;
+    const screened = screenComment(decision.event, settings.commentCommand);
+    if (!screened.ok) return ignore(io, settings, screened.reason);
     const outcome = await handleComment({
       event: decision.event,
       command: settings.commentCommand,
       gh: this.gh(),
       loadTasks: async () => {
-        const p = await loadProject({ cwd: ctx.workspace, configDir: settings.configDir, env: this.deps.env });
+        const p = await loadProject({
+          cwd: ctx.workspace,
+          configDir: settings.configDir,
+          env: this.deps.env
+        });
         annotateProblems(io, p.problems);
         return { tasks: p.tasks, problems: p.problems };
       },
@@ -1282,7 +1169,9 @@ var Action = class {
         ...o,
         configDir: settings.configDir,
         env: this.deps.env,
-        ...await readDefaultsFile(ctx.workspace, settings.configDir).then((d) => d ? { defaults: d } : {})
+        ...await readDefaultsFile(ctx.workspace, settings.configDir).then(
+          (d) => d ? { defaults: d } : {}
+        )
       }),
       execute: (req) => this.run({
         tasks: req.tasks,
@@ -1299,20 +1188,33 @@ var Action = class {
         const backup = await readBackup(await stateDir(await this.git()), result.backup);
         return readFile2(backup.patchPath, "utf8");
       },
-      links: { ...ctx.runUrl ? { runUrl: ctx.runUrl } : {}, serverUrl: ctx.serverUrl, repository: ctx.repository },
+      links: {
+        ...ctx.runUrl ? { runUrl: ctx.runUrl } : {},
+        serverUrl: ctx.serverUrl,
+        repository: ctx.repository
+      },
       logger: io.logger
     });
-    if (outcome.status === "ignored" || outcome.status === "refused") return ignore(io, settings, outcome.reason);
+    if (outcome.status === "ignored" || outcome.status === "refused")
+      return ignore(io, settings, outcome.reason);
     if (outcome.status === "answered") {
       writeRunOutputs(io, void 0);
       return { ok: true };
     }
-    await this.finish(outcome.report, outcome.report.results.map((r) => ({ name: r.task, needs: [] })), []);
+    await this.finish(
+      outcome.report,
+      outcome.report.results.map((r) => ({ name: r.task, needs: [] })),
+      []
+    );
     return { ok: outcome.report.ok, report: outcome.report };
   }
   // ---- shared -----------------------------------------------------------------------------------
   async project() {
-    const p = await loadProject({ cwd: this.ctx.workspace, configDir: this.settings.configDir, env: this.deps.env });
+    const p = await loadProject({
+      cwd: this.ctx.workspace,
+      configDir: this.settings.configDir,
+      env: this.deps.env
+    });
     annotateProblems(this.io, p.problems);
     return assertValid(p);
   }
@@ -1321,14 +1223,22 @@ var Action = class {
     const { settings, io, ctx } = this;
     assertClaudeCredentials({ tasks: req.tasks, credentials: this.credentials, env: this.deps.env });
     if (req.tasks.some((t) => t.kind === "claude") && this.claudePath === void 0) {
-      const claude = await ensureClaude({ version: settings.claudeCodeVersion, env: this.deps.env, logger: io.logger });
+      const claude = await ensureClaude({
+        version: settings.claudeCodeVersion,
+        env: this.deps.env,
+        logger: io.logger
+      });
       this.claudePath = claude.path;
     }
     const needsApi = req.publish && !req.onto;
     if (needsApi && !req.dryRun && !settings.githubToken) {
       throw new UserError("the `github-token` input is empty: it is needed to open pull requests");
     }
-    const publisher = needsApi && settings.githubToken ? createGitHubPublisher({ gh: this.gh(), links: ctx.runUrl ? { runUrl: ctx.runUrl } : {}, logger: io.logger }) : void 0;
+    const publisher = needsApi && settings.githubToken ? createGitHubPublisher({
+      gh: this.gh(),
+      links: ctx.runUrl ? { runUrl: ctx.runUrl } : {},
+      logger: io.logger
+    }) : void 0;
     const opts = {
       repoRoot: ctx.workspace,
       tasks: req.tasks,
@@ -1355,7 +1265,12 @@ var Action = class {
   async finish(report, needs, notes) {
     const { io, ctx } = this;
     writeRunOutputs(io, report);
-    const artifactUrl = await uploadBackups({ io, report, repoRoot: ctx.workspace, ...ctx.runUrl ? { runUrl: ctx.runUrl } : {} });
+    const artifactUrl = await uploadBackups({
+      io,
+      report,
+      repoRoot: ctx.workspace,
+      ...ctx.runUrl ? { runUrl: ctx.runUrl } : {}
+    });
     const links = { ...ctx.runUrl ? { runUrl: ctx.runUrl } : {}, ...artifactUrl ? { artifactUrl } : {} };
     try {
       await io.appendSummary(runSummary(report, needs, links, notes));
@@ -1382,7 +1297,12 @@ var Action = class {
     this.authPromise ??= (async () => {
       const token = this.settings.githubToken;
       if (!token) return {};
-      if (await hasExtraHeader(createGit({ cwd: this.ctx.workspace }))) return {};
+      if (await hasExtraHeader(createGit({ cwd: this.ctx.workspace }))) {
+        this.io.logger.warn(
+          "the checkout stored a token in .git/config, where tasks can read it: use `actions/checkout` with `persist-credentials: false` (claude-tasks authenticates its own pushes with `github-token`)"
+        );
+        return {};
+      }
       return { gitEnv: gitAuthEnv(token, this.ctx.serverUrl) };
     })();
     return this.authPromise;
@@ -1414,7 +1334,8 @@ function command(name, props, message) {
 }
 function keyValueMessage(key, value) {
   const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (key.includes(delimiter) || value.includes(delimiter)) throw new Error("unexpected delimiter in an output");
+  if (key.includes(delimiter) || value.includes(delimiter))
+    throw new Error("unexpected delimiter in an output");
   return `${key}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
 }
 function inputName(name) {
@@ -1452,7 +1373,9 @@ function runnerIO(env = process.env, write = stdout) {
     logger: runnerLogger(write),
     async uploadArtifact(name, files, rootDirectory) {
       if (!env.ACTIONS_RUNTIME_TOKEN) {
-        throw new Error("ACTIONS_RUNTIME_TOKEN is not set: artifacts can only be uploaded inside a GitHub Actions job");
+        throw new Error(
+          "ACTIONS_RUNTIME_TOKEN is not set: artifacts can only be uploaded inside a GitHub Actions job"
+        );
       }
       const { DefaultArtifactClient } = await import("./chunks/artifact-LMAUBHMH.js");
       const r = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory);
@@ -1471,11 +1394,16 @@ async function main() {
   try {
     const outcome = await runAction({ io: runnerIO(process.env), env: process.env, runTasks });
     if (!outcome.ok) {
-      const failed = (outcome.report?.results ?? []).filter((r) => !["success", "no_changes", "skipped"].includes(r.status));
-      setFailed(`${failed.length} task(s) failed: ${failed.map((r) => `${r.task} (${r.status})`).join(", ")}`);
+      const failed = (outcome.report?.results ?? []).filter(
+        (r) => !["success", "no_changes", "skipped"].includes(r.status)
+      );
+      setFailed(
+        `${failed.length} task(s) failed: ${failed.map((r) => `${r.task} (${r.status})`).join(", ")}`
+      );
     }
   } catch (err) {
-    if (err instanceof ConfigError) setFailed(`the task files have errors (see the annotations):
+    if (err instanceof ConfigError)
+      setFailed(`the task files have errors (see the annotations):
 ${err.message}`);
     else if (err instanceof UserError) setFailed(err.message);
     else {

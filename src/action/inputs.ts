@@ -63,7 +63,8 @@ export function readSettings(input: InputReader): ActionSettings {
   if (maxParallel !== undefined) settings.maxParallel = parseMaxParallel(maxParallel);
   const base = get("base");
   if (base !== undefined) {
-    if (!isValidBranchName(base)) throw new UserError(`input \`base\`: ${JSON.stringify(base)} is not a branch name`);
+    if (!isValidBranchName(base))
+      throw new UserError(`input \`base\`: ${JSON.stringify(base)} is not a branch name`);
     settings.base = base;
   }
   return settings;
@@ -91,7 +92,9 @@ function parseConfigDir(value: string | undefined): string {
   if (value === undefined) return DEFAULT_CONFIG_DIR;
   const clean = value.replace(/\\/g, "/").replace(/\/+$/, "");
   if (clean.startsWith("/") || clean.split("/").includes("..") || clean === "") {
-    throw new UserError(`input \`config-dir\`: ${JSON.stringify(value)} must be a path inside the repository`);
+    throw new UserError(
+      `input \`config-dir\`: ${JSON.stringify(value)} must be a path inside the repository`,
+    );
   }
   return clean;
 }
@@ -99,7 +102,9 @@ function parseConfigDir(value: string | undefined): string {
 function parseMaxParallel(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > MAX_PARALLEL_LIMIT) {
-    throw new UserError(`input \`max-parallel\`: ${JSON.stringify(value)} is not a whole number from 1 to ${MAX_PARALLEL_LIMIT}`);
+    throw new UserError(
+      `input \`max-parallel\`: ${JSON.stringify(value)} is not a whole number from 1 to ${MAX_PARALLEL_LIMIT}`,
+    );
   }
   return n;
 }
@@ -107,7 +112,9 @@ function parseMaxParallel(value: string): number {
 function parseVersion(value: string | undefined): string {
   if (value === undefined) return DEFAULT_CLAUDE_CODE_VERSION;
   if (!isExactVersion(value)) {
-    throw new UserError(`input \`claude-code-version\`: ${JSON.stringify(value)} is not an exact version such as \`${DEFAULT_CLAUDE_CODE_VERSION}\``);
+    throw new UserError(
+      `input \`claude-code-version\`: ${JSON.stringify(value)} is not an exact version such as \`${DEFAULT_CLAUDE_CODE_VERSION}\``,
+    );
   }
   return value;
 }
@@ -115,7 +122,9 @@ function parseVersion(value: string | undefined): string {
 function parseCommand(value: string | undefined): string {
   if (value === undefined) return DEFAULT_COMMENT_COMMAND;
   if (!isValidCommentCommand(value)) {
-    throw new UserError(`input \`comment-command\`: ${JSON.stringify(value)} must be a slash and a word, like \`/claude-tasks\``);
+    throw new UserError(
+      `input \`comment-command\`: ${JSON.stringify(value)} must be a slash and a word, like \`/claude-tasks\``,
+    );
   }
   return value;
 }

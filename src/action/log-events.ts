@@ -17,7 +17,9 @@ export function logRunEvent(logger: Logger, e: RunEvent): void {
       logger.info(`[${e.task}] ${e.phase}`);
       return;
     case "task-retry":
-      logger.warn(`[${e.task}] retrying in ${Math.round(e.delayMs / 1000)}s (attempt ${e.attempt}): ${e.reason}`);
+      logger.warn(
+        `[${e.task}] retrying in ${Math.round(e.delayMs / 1000)}s (attempt ${e.attempt}): ${e.reason}`,
+      );
       return;
     case "task-end":
       logger.info(`[${e.task}] ${STATUS_ICON[e.status] ?? ""} ${e.status}: ${e.message}`);
@@ -28,8 +30,10 @@ export function logRunEvent(logger: Logger, e: RunEvent): void {
     case "agent": {
       const a = e.event;
       if (a.type === "tool_use") logger.info(`[${e.task}]   ${cut(a.description)}`);
-      else if (a.type === "permission_denied") logger.warn(`[${e.task}] permission denied: ${a.tool}: ${cut(a.message)}`);
-      else if (a.type === "api_retry") logger.info(`[${e.task}]   API retry ${a.attempt}${a.status ? ` (HTTP ${a.status})` : ""}`);
+      else if (a.type === "permission_denied")
+        logger.warn(`[${e.task}] permission denied: ${a.tool}: ${cut(a.message)}`);
+      else if (a.type === "api_retry")
+        logger.info(`[${e.task}]   API retry ${a.attempt}${a.status ? ` (HTTP ${a.status})` : ""}`);
       else if (a.type === "text") logger.debug(`[${e.task}]   ${cut(a.text)}`);
       else if (a.type === "output") logger.debug(`[${e.task}]   ${cut(a.line)}`);
       return;

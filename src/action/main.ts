@@ -17,11 +17,16 @@ async function main(): Promise<void> {
   try {
     const outcome = await runAction({ io: runnerIO(process.env), env: process.env, runTasks });
     if (!outcome.ok) {
-      const failed = (outcome.report?.results ?? []).filter((r) => !["success", "no_changes", "skipped"].includes(r.status));
-      setFailed(`${failed.length} task(s) failed: ${failed.map((r) => `${r.task} (${r.status})`).join(", ")}`);
+      const failed = (outcome.report?.results ?? []).filter(
+        (r) => !["success", "no_changes", "skipped"].includes(r.status),
+      );
+      setFailed(
+        `${failed.length} task(s) failed: ${failed.map((r) => `${r.task} (${r.status})`).join(", ")}`,
+      );
     }
   } catch (err) {
-    if (err instanceof ConfigError) setFailed(`the task files have errors (see the annotations):\n${err.message}`);
+    if (err instanceof ConfigError)
+      setFailed(`the task files have errors (see the annotations):\n${err.message}`);
     else if (err instanceof UserError) setFailed(err.message);
     else {
       runnerLogger().debug(err instanceof Error && err.stack ? err.stack : String(err));

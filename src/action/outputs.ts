@@ -78,7 +78,12 @@ export interface SummaryLinks {
   artifactUrl?: string;
 }
 
-export function runSummary(report: RunReport, needs: readonly { name: string; needs: readonly string[] }[], links: SummaryLinks, notes: readonly string[] = []): string {
+export function runSummary(
+  report: RunReport,
+  needs: readonly { name: string; needs: readonly string[] }[],
+  links: SummaryLinks,
+  notes: readonly string[] = [],
+): string {
   const status = Object.fromEntries(report.results.map((r) => [r.task, r.status]));
   const graph = renderNeedsMermaid(
     needs.filter((n) => status[n.name] !== undefined),
@@ -87,7 +92,9 @@ export function runSummary(report: RunReport, needs: readonly { name: string; ne
   const body = renderRunMarkdown(report, links);
   const [heading, ...rest] = body.split("\n");
   const noteLines = notes.map((n) => `> ${n.replace(/\n/g, " ")}\n`);
-  return [heading, "", ...noteLines, graph, rest.join("\n").replace(/^\n+/, "")].filter((s) => s !== "").join("\n");
+  return [heading, "", ...noteLines, graph, rest.join("\n").replace(/^\n+/, "")]
+    .filter((s) => s !== "")
+    .join("\n");
 }
 
 export function planSummary(plan: RunPlan, notes: readonly string[] = []): string {
@@ -123,7 +130,8 @@ export async function uploadBackups(opts: {
     const root = backupsDir(await stateDir(createGit({ cwd: opts.repoRoot })));
     const files: string[] = [];
     for (const id of ids) {
-      for (const name of await readdir(join(root, id)).catch(() => [] as string[])) files.push(join(root, id, name));
+      for (const name of await readdir(join(root, id)).catch(() => [] as string[]))
+        files.push(join(root, id, name));
     }
     if (files.length === 0) return undefined;
     const name = `claude-tasks-backups-${opts.report.runId}${opts.nameSuffix ? `-${opts.nameSuffix}` : ""}`;

@@ -19,8 +19,8 @@ import {
   assertClaudeCredentials,
   type ClaudeCredentials,
   claimDueTasks,
-  credentialSource,
   createGitHubPublisher,
+  credentialSource,
   diffChangedFiles,
   ensureClaude,
   gitAuthEnv,
@@ -30,6 +30,7 @@ import {
   type OntoRef,
   readDefaultsFile,
   routeEvent,
+  screenComment,
   type TriggerDecision,
   type TrustedConfig,
   watchedTasks,
@@ -141,9 +142,14 @@ class Action {
     let trigger = decision.trigger;
 
     if (decision.kind === "named") {
-      selected = selectTasks(project.tasks, decision.patterns).map((t) => ({ name: t.name, reason: decision.trigger }));
+      selected = selectTasks(project.tasks, decision.patterns).map((t) => ({
+        name: t.name,
+        reason: decision.trigger,
+      }));
     } else if (decision.kind === "all") {
-      selected = project.tasks.filter((t) => t.enabled).map((t) => ({ name: t.name, reason: decision.trigger }));
+      selected = project.tasks
+        .filter((t) => t.enabled)
+        .map((t) => ({ name: t.name, reason: decision.trigger }));
     } else if (decision.kind === "push") {
       const files =
         "files" in decision.changes
@@ -168,7 +174,8 @@ class Action {
         io.annotate("warning", claim.problem, { title: "claude-tasks schedule state" });
         notes.push(claim.problem);
       }
-      if (claim.firstRun && !claim.problem) notes.push("first run: no schedule state yet, so only fire times of the last hour were considered");
+      if (claim.firstRun && !claim.problem)
+        notes.push("first run: no schedule state yet, so only fire times of the last hour were considered");
       if (settings.dryRun) notes.push("dry run: the schedule state was read, not claimed");
       selected = claim.due.map((d) => ({ name: d.name, fireTimes: d.fireTimes, reason: d.reason }));
       const starts = project.tasks.map((t) => claim.since(t.name)).filter((d): d is Date => d !== undefined);
@@ -195,7 +202,9 @@ class Action {
       dryRun: settings.dryRun,
       trigger,
       publish: true,
-      fireTimes: Object.fromEntries(plan.tasks.filter((t) => t.fireTimes.length > 0).map((t) => [t.name, t.fireTimes])),
+      fireTimes: Object.fromEntries(
+        plan.tasks.filter((t) => t.fireTimes.length > 0).map((t) => [t.name, t.fireTimes]),
+      ),
     });
     await this.finish(report, plan.tasks, notes);
     return { ok: report.ok, report, plan };
@@ -215,12 +224,19 @@ class Action {
 
   async comment(decision: Extract<TriggerDecision, { kind: "comment" }>): Promise<ActionOutcome> {
     const { io, settings, ctx } = this;
+    // most comments are not commands: decide that from the payload before needing a token
+    const screened = screenComment(decision.event, settings.commentCommand);
+    if (!screened.ok) return ignore(io, settings, screened.reason);
     const outcome = await handleComment({
       event: decision.event,
       command: settings.commentCommand,
       gh: this.gh(),
       loadTasks: async () => {
-        const p = await loadProject({ cwd: ctx.workspace, configDir: settings.configDir, env: this.deps.env });
+        const p = await loadProject({
+          cwd: ctx.workspace,
+          configDir: settings.configDir,
+          env: this.deps.env,
+        });
         annotateProblems(io, p.problems);
         return { tasks: p.tasks, problems: p.problems };
       },
@@ -229,7 +245,9 @@ class Action {
           ...o,
           configDir: settings.configDir,
           env: this.deps.env,
-          ...(await readDefaultsFile(ctx.workspace, settings.configDir).then((d) => (d ? { defaults: d } : {}))),
+          ...(await readDefaultsFile(ctx.workspace, settings.configDir).then((d) =>
+            d ? { defaults: d } : {},
+          )),
         }),
       execute: (req) =>
         this.run({
@@ -247,22 +265,35 @@ class Action {
         const backup = await readBackup(await stateDir(await this.git()), result.backup);
         return readFile(backup.patchPath, "utf8");
       },
-      links: { ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}), serverUrl: ctx.serverUrl, repository: ctx.repository },
+      links: {
+        ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}),
+        serverUrl: ctx.serverUrl,
+        repository: ctx.repository,
+      },
       logger: io.logger,
     });
-    if (outcome.status === "ignored" || outcome.status === "refused") return ignore(io, settings, outcome.reason);
+    if (outcome.status === "ignored" || outcome.status === "refused")
+      return ignore(io, settings, outcome.reason);
     if (outcome.status === "answered") {
       writeRunOutputs(io, undefined);
       return { ok: true };
     }
-    await this.finish(outcome.report, outcome.report.results.map((r) => ({ name: r.task, needs: [] })), []);
+    await this.finish(
+      outcome.report,
+      outcome.report.results.map((r) => ({ name: r.task, needs: [] })),
+      [],
+    );
     return { ok: outcome.report.ok, report: outcome.report };
   }
 
   // ---- shared -----------------------------------------------------------------------------------
 
   private async project(): Promise<Project> {
-    const p = await loadProject({ cwd: this.ctx.workspace, configDir: this.settings.configDir, env: this.deps.env });
+    const p = await loadProject({
+      cwd: this.ctx.workspace,
+      configDir: this.settings.configDir,
+      env: this.deps.env,
+    });
     annotateProblems(this.io, p.problems);
     return assertValid(p);
   }
@@ -272,7 +303,11 @@ class Action {
     const { settings, io, ctx } = this;
     assertClaudeCredentials({ tasks: req.tasks, credentials: this.credentials, env: this.deps.env });
     if (req.tasks.some((t) => t.kind === "claude") && this.claudePath === undefined) {
-      const claude = await ensureClaude({ version: settings.claudeCodeVersion, env: this.deps.env, logger: io.logger });
+      const claude = await ensureClaude({
+        version: settings.claudeCodeVersion,
+        env: this.deps.env,
+        logger: io.logger,
+      });
       this.claudePath = claude.path;
     }
     const needsApi = req.publish && !req.onto;
@@ -281,7 +316,11 @@ class Action {
     }
     const publisher =
       needsApi && settings.githubToken
-        ? createGitHubPublisher({ gh: this.gh(), links: ctx.runUrl ? { runUrl: ctx.runUrl } : {}, logger: io.logger })
+        ? createGitHubPublisher({
+            gh: this.gh(),
+            links: ctx.runUrl ? { runUrl: ctx.runUrl } : {},
+            logger: io.logger,
+          })
         : undefined;
     const opts: EngineOptions = {
       repoRoot: ctx.workspace,
@@ -307,10 +346,19 @@ class Action {
     return this.deps.runTasks(opts);
   }
 
-  private async finish(report: RunReport, needs: readonly { name: string; needs: readonly string[] }[], notes: string[]): Promise<void> {
+  private async finish(
+    report: RunReport,
+    needs: readonly { name: string; needs: readonly string[] }[],
+    notes: string[],
+  ): Promise<void> {
     const { io, ctx } = this;
     writeRunOutputs(io, report);
-    const artifactUrl = await uploadBackups({ io, report, repoRoot: ctx.workspace, ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}) });
+    const artifactUrl = await uploadBackups({
+      io,
+      report,
+      repoRoot: ctx.workspace,
+      ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}),
+    });
     const links = { ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}), ...(artifactUrl ? { artifactUrl } : {}) };
     try {
       await io.appendSummary(runSummary(report, needs, links, notes));
@@ -339,7 +387,13 @@ class Action {
     this.authPromise ??= (async () => {
       const token = this.settings.githubToken;
       if (!token) return {};
-      if (await hasExtraHeader(createGit({ cwd: this.ctx.workspace }))) return {};
+      if (await hasExtraHeader(createGit({ cwd: this.ctx.workspace }))) {
+        this.io.logger.warn(
+          "the checkout stored a token in .git/config, where tasks can read it: use `actions/checkout` with " +
+            "`persist-credentials: false` (claude-tasks authenticates its own pushes with `github-token`)",
+        );
+        return {};
+      }
       return { gitEnv: gitAuthEnv(token, this.ctx.serverUrl) };
     })();
     return this.authPromise;
@@ -353,4 +407,3 @@ class Action {
     return this.gitPromise;
   }
 }
-

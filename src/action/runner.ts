@@ -25,7 +25,11 @@ function escapeProperty(s: string): string {
 }
 
 /** `::name key=value,…::message`. */
-export function command(name: string, props: Record<string, string | number | undefined>, message: string): string {
+export function command(
+  name: string,
+  props: Record<string, string | number | undefined>,
+  message: string,
+): string {
   const list = Object.entries(props)
     .filter(([, v]) => v !== undefined && v !== "")
     .map(([k, v]) => `${k}=${escapeProperty(String(v))}`);
@@ -35,7 +39,8 @@ export function command(name: string, props: Record<string, string | number | un
 /** `name<<delimiter` … `delimiter`, for `GITHUB_OUTPUT` (multi-line safe). */
 export function keyValueMessage(key: string, value: string): string {
   const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (key.includes(delimiter) || value.includes(delimiter)) throw new Error("unexpected delimiter in an output");
+  if (key.includes(delimiter) || value.includes(delimiter))
+    throw new Error("unexpected delimiter in an output");
   return `${key}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
 }
 
@@ -76,7 +81,9 @@ export function runnerIO(env: Env = process.env, write: Write = stdout): ActionI
     logger: runnerLogger(write),
     async uploadArtifact(name, files, rootDirectory) {
       if (!env.ACTIONS_RUNTIME_TOKEN) {
-        throw new Error("ACTIONS_RUNTIME_TOKEN is not set: artifacts can only be uploaded inside a GitHub Actions job");
+        throw new Error(
+          "ACTIONS_RUNTIME_TOKEN is not set: artifacts can only be uploaded inside a GitHub Actions job",
+        );
       }
       const { DefaultArtifactClient } = await import("@actions/artifact");
       const r = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory);

@@ -1,7 +1,7 @@
 import { UserError } from "../engine/errors.ts";
 import { createGit } from "../engine/git/index.ts";
 import { createGitHub } from "../engine/github/index.ts";
-import { createPullRequestPublisher } from "../engine/github/pr-publisher.ts";
+import { createGitHubPublisher } from "../engine/github/pr-publisher.ts";
 import { stderrLogger } from "../engine/logger.ts";
 import type { Publisher } from "../engine/run/index.ts";
 
@@ -35,7 +35,7 @@ export async function githubPublisherFromEnv(
       `cannot tell the GitHub repository from the origin URL \`${url.trim()}\`; set GITHUB_REPOSITORY=owner/repo`,
     );
   const gh = createGitHub({ token, baseUrl: process.env.GITHUB_API_URL, ...slug, logger: stderrLogger() });
-  return { publisher: createPullRequestPublisher({ gh }) };
+  return { publisher: createGitHubPublisher({ gh, logger: stderrLogger() }) };
 }
 
 function parseSlug(s: string | undefined): { owner: string; repo: string } | undefined {

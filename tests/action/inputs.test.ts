@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { readSettings, secretsOf, splitTasks } from "../../src/action/inputs.ts";
 import { UserError } from "../../src/engine/errors.ts";
-import { agentBaseEnv, assertClaudeCredentials, credentialSource } from "../../src/engine/trigger/index.ts";
+import {
+  agentBaseEnv,
+  assertClaudeCredentials,
+  credentialSource,
+  gitAuthEnv,
+  gitAuthSecret,
+} from "../../src/engine/trigger/index.ts";
 
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? "";
 
@@ -100,9 +106,27 @@ describe("Claude credentials", () => {
 
   it("gives agents the key as Claude Code reads it, never the GitHub token or inputs", () => {
     const env = agentBaseEnv(
-      { PATH: "/bin", GITHUB_TOKEN: "ghs_x", GH_TOKEN: "ghs_y", "INPUT_GITHUB-TOKEN": "ghs_z", "INPUT_ANTHROPIC-API-KEY": "k" },
+      {
+        PATH: "/bin",
+        GITHUB_TOKEN: "ghs_x",
+        GH_TOKEN: "ghs_y",
+        "INPUT_GITHUB-TOKEN": "ghs_z",
+        "INPUT_ANTHROPIC-API-KEY": "k",
+      },
       { anthropicApiKey: "sk-ant", claudeCodeOauthToken: "oauth" },
     );
     expect(env).toEqual({ PATH: "/bin", ANTHROPIC_API_KEY: "sk-ant", CLAUDE_CODE_OAUTH_TOKEN: "oauth" });
+  });
+});
+
+describe("git authentication", () => {
+  it("passes the token as an extra header through GIT_CONFIG_* variables, for the server only", () => {
+    const env = gitAuthEnv("ghs_abc", "https://github.example.com/");
+    expect(env).toEqual({
+      GIT_CONFIG_COUNT: "1",
+      GIT_CONFIG_KEY_0: "http.https://github.example.com/.extraheader",
+      GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${gitAuthSecret("ghs_abc")}`,
+    });
+    expect(Buffer.from(gitAuthSecret("ghs_abc"), "base64").toString()).toBe("x-access-token:ghs_abc");
   });
 });

@@ -15,19 +15,30 @@ import { makeRepo } from "../support/git-repo.ts";
 const A = "a".repeat(40);
 const B = "b".repeat(40);
 const human = { sender: { login: "octocat", type: "User" }, pusher: { name: "octocat" } };
-const commit = (files: { added?: string[]; modified?: string[]; removed?: string[] }, message = "change") => ({
+const commit = (
+  files: { added?: string[]; modified?: string[]; removed?: string[] },
+  message = "change",
+) => ({
   id: B,
   message,
   ...files,
 });
 
 describe("routeEvent", () => {
-  const route = (eventName: string, payload: Record<string, unknown> = {}, tasks: string[] = [], mode: "run" | "plan" = "run") =>
-    routeEvent({ eventName, payload, tasks, mode, actor: "octocat" });
+  const route = (
+    eventName: string,
+    payload: Record<string, unknown> = {},
+    tasks: string[] = [],
+    mode: "run" | "plan" = "run",
+  ) => routeEvent({ eventName, payload, tasks, mode, actor: "octocat" });
 
   it("schedule: the due tasks, or exactly the named ones (matrix jobs)", () => {
     expect(route("schedule")).toEqual({ kind: "schedule", trigger: "schedule" });
-    expect(route("schedule", {}, ["a", "b"])).toEqual({ kind: "named", patterns: ["a", "b"], trigger: "schedule by @octocat" });
+    expect(route("schedule", {}, ["a", "b"])).toEqual({
+      kind: "named",
+      patterns: ["a", "b"],
+      trigger: "schedule by @octocat",
+    });
   });
 
   it("workflow_dispatch: every enabled task, or the named ones", () => {
@@ -40,7 +51,10 @@ describe("routeEvent", () => {
       ref: "refs/heads/main",
       before: A,
       after: B,
-      commits: [commit({ added: ["src/a.ts"], modified: ["README.md"] }), commit({ removed: ["old.md"], modified: ["README.md"] })],
+      commits: [
+        commit({ added: ["src/a.ts"], modified: ["README.md"] }),
+        commit({ removed: ["old.md"], modified: ["README.md"] }),
+      ],
       ...human,
     };
     expect(route("push", payload)).toEqual({
@@ -51,16 +65,30 @@ describe("routeEvent", () => {
     });
     expect(route("push", { ...payload, ref: "refs/tags/v1" })).toMatchObject({ kind: "ignore" });
     expect(route("push", { ...payload, deleted: true, after: ZERO_SHA })).toMatchObject({ kind: "ignore" });
-    expect(route("push", { ...payload, sender: { login: "github-actions[bot]", type: "Bot" } })).toMatchObject({
+    expect(
+      route("push", { ...payload, sender: { login: "github-actions[bot]", type: "Bot" } }),
+    ).toMatchObject({
       kind: "ignore",
       reason: expect.stringMatching(/claude-tasks/),
     });
-    const trailer = { ...payload, head_commit: commit({ modified: ["README.md"] }, "docs: sync\n\nClaude-Tasks-Task: docs-sync\nClaude-Tasks-Run: 1") };
-    expect(route("push", trailer)).toMatchObject({ kind: "ignore", reason: expect.stringMatching(/trailer/) });
+    const trailer = {
+      ...payload,
+      head_commit: commit(
+        { modified: ["README.md"] },
+        "docs: sync\n\nClaude-Tasks-Task: docs-sync\nClaude-Tasks-Run: 1",
+      ),
+    };
+    expect(route("push", trailer)).toMatchObject({
+      kind: "ignore",
+      reason: expect.stringMatching(/trailer/),
+    });
   });
 
   it("issue_comment: handed to the comment flow; not in plan mode", () => {
-    expect(route("issue_comment", { action: "created" })).toEqual({ kind: "comment", event: { action: "created" } });
+    expect(route("issue_comment", { action: "created" })).toEqual({
+      kind: "comment",
+      event: { action: "created" },
+    });
     expect(() => route("issue_comment", {}, [], "plan")).toThrow(UserError);
   });
 
@@ -79,11 +107,15 @@ describe("push payloads", () => {
       reason: expect.stringMatching(/does not list the files/),
     });
     expect(payloadChangedFiles({ ...base, commits: [] })).toMatchObject(diff);
-    expect(payloadChangedFiles({ ...base, forced: true, commits: [commit({ added: ["a"] })] })).toMatchObject({
-      ...diff,
-      reason: "a force push",
-    });
-    expect(payloadChangedFiles({ ...base, commits: Array.from({ length: 2048 }, () => commit({ added: ["a"] })) })).toMatchObject({
+    expect(payloadChangedFiles({ ...base, forced: true, commits: [commit({ added: ["a"] })] })).toMatchObject(
+      {
+        ...diff,
+        reason: "a force push",
+      },
+    );
+    expect(
+      payloadChangedFiles({ ...base, commits: Array.from({ length: 2048 }, () => commit({ added: ["a"] })) }),
+    ).toMatchObject({
       reason: expect.stringMatching(/truncated/),
     });
     expect(payloadChangedFiles({ ...base, before: ZERO_SHA, created: true, commits: [] })).toEqual({
@@ -98,14 +130,25 @@ describe("push payloads", () => {
   });
 
   it("recognises its own pushes; other bots and people trigger", () => {
-    expect(ownPushReason({ sender: { login: "claude-tasks[bot]", type: "Bot" } })).toMatch(/claude-tasks\[bot\]/);
+    expect(ownPushReason({ sender: { login: "claude-tasks[bot]", type: "Bot" } })).toMatch(
+      /claude-tasks\[bot\]/,
+    );
     expect(ownPushReason({ pusher: { name: "github-actions[bot]" } })).toBeDefined();
     expect(
       ownPushReason({ head_commit: { committer: { email: "claude-tasks[bot]@users.noreply.github.com" } } }),
     ).toBeDefined();
-    expect(ownPushReason({ head_commit: { message: "Squashed (#12)\n\nclaude-tasks-task: docs" } })).toBeDefined();
-    expect(ownPushReason({ sender: { login: "renovate[bot]", type: "Bot" }, head_commit: { message: "chore: deps" } })).toBeUndefined();
-    expect(ownPushReason({ ...human, head_commit: { message: "mentions Claude-Tasks-Task: in the middle" } })).toBeUndefined();
+    expect(
+      ownPushReason({ head_commit: { message: "Squashed (#12)\n\nclaude-tasks-task: docs" } }),
+    ).toBeDefined();
+    expect(
+      ownPushReason({
+        sender: { login: "renovate[bot]", type: "Bot" },
+        head_commit: { message: "chore: deps" },
+      }),
+    ).toBeUndefined();
+    expect(
+      ownPushReason({ ...human, head_commit: { message: "mentions Claude-Tasks-Task: in the middle" } }),
+    ).toBeUndefined();
   });
 });
 
@@ -118,10 +161,9 @@ describe("watch", () => {
   });
 
   it("matches globs (dot files included) and names the files", () => {
-    expect(matchWatch(["src/cli/**", "*.md"], ["src/cli/a.ts", "src/core/b.ts", "README.md", "docs/x.md"])).toEqual([
-      "README.md",
-      "src/cli/a.ts",
-    ]);
+    expect(
+      matchWatch(["src/cli/**", "*.md"], ["src/cli/a.ts", "src/core/b.ts", "README.md", "docs/x.md"]),
+    ).toEqual(["README.md", "src/cli/a.ts"]);
     expect(matchWatch([".github/**"], [".github/workflows/ci.yml"])).toEqual([".github/workflows/ci.yml"]);
     expect(matchWatch([], ["a"])).toEqual([]);
   });
@@ -139,7 +181,9 @@ describe("watch", () => {
     expect(got.map((g) => g.name)).toEqual(["cli-docs", "many"]);
     expect(got[0]!.reason).toBe("push to `main` changed `src/cli/a.ts`, `src/cli/b.ts`");
     expect(got[1]!.reason).toMatch(/and 1 more$/);
-    expect(watchedTasks(tasks, files, { branch: "develop", defaultBase: "main" }).map((g) => g.name)).toEqual(["dev-only"]);
+    expect(watchedTasks(tasks, files, { branch: "develop", defaultBase: "main" }).map((g) => g.name)).toEqual(
+      ["dev-only"],
+    );
   });
 });
 

@@ -1,8 +1,8 @@
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { listBackups } from "../../src/engine/git/backup.ts";
-import { stateDir } from "../../src/engine/git/paths.ts";
+import { stateDir, worktreesDir } from "../../src/engine/git/paths.ts";
 import {
   createWorktree,
   listWorktrees,
@@ -34,7 +34,9 @@ describe("createWorktree", () => {
         branch: "claude-tasks/docs",
       });
       path = wt.path;
-      expect(path).toBe(join(repo.path, ".git/claude-tasks/worktrees/docs-r1"));
+      // Outside the repository: Claude Code refuses to edit paths with a `.git` segment.
+      expect(path).toBe(join(await realpath(worktreesDir(await stateDir(git))), "docs-r1"));
+      expect(path.startsWith(repo.path)).toBe(false);
       expect(wt.baseCommit).toBe(base);
       expect(await repo.gitIn(path, "rev-parse", "HEAD")).toBe(base);
       expect(await repo.gitIn(path, "symbolic-ref", "-q", "HEAD").catch(() => "detached")).toBe("detached");
@@ -144,7 +146,7 @@ describe("leftover worktrees", () => {
     await using repo = await makeRepo();
     const git = repo.client();
     const wt = await leftover(repo, "gone");
-    await repo.remove(wt.path.slice(repo.path.length + 1));
+    await rm(wt.path, { recursive: true, force: true });
     expect((await listWorktrees(git)).find((w) => w.ours)).toMatchObject({ prunable: true, stale: true });
     const pruned = await pruneWorktrees(git);
     expect(pruned).toMatchObject([{ task: "gone", removed: true }]);

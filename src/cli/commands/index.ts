@@ -1,10 +1,12 @@
 import type { Command } from "commander";
 import { registerBackups } from "./backups.ts";
+import { registerDoctor } from "./doctor.ts";
 import { registerInit } from "./init.ts";
 import { registerList } from "./list.ts";
 import { registerLogs } from "./logs.ts";
 import { registerNext } from "./next.ts";
 import { registerPlan } from "./plan.ts";
+import { registerPrune } from "./prune.ts";
 import { registerRun } from "./run.ts";
 import { registerValidate } from "./validate.ts";
 import { registerWorktrees } from "./worktrees.ts";
@@ -12,6 +14,7 @@ import { registerWorktrees } from "./worktrees.ts";
 /** Every command, in the order `--help` lists them. */
 export const commands: ((program: Command) => void)[] = [
   registerInit,
+  registerDoctor,
   registerValidate,
   registerList,
   registerNext,
@@ -20,4 +23,5 @@ export const commands: ((program: Command) => void)[] = [
   registerLogs,
   registerBackups,
   registerWorktrees,
+  registerPrune,
 ];

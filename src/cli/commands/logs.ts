@@ -1,17 +1,24 @@
+import { stat } from "node:fs/promises";
 import type { Command } from "commander";
+import { UserError } from "../../engine/errors.ts";
 import { createGit, stateDir } from "../../engine/git/index.ts";
 import { findRepoRoot } from "../../engine/project.ts";
 import { formatCost, formatDuration, STATUS_ICON } from "../../engine/report/format.ts";
+import { followFile, type LogQuery, matchesQuery, queryTaskEntries } from "../../engine/report/log-query.ts";
 import { summariseLog } from "../../engine/report/stats.ts";
 import { renderTable } from "../../engine/report/table.ts";
-import { readLog, runLogPath, type TaskEntry } from "../../engine/run/index.ts";
-import { positiveInt } from "../args.ts";
+import { pidAlive } from "../../engine/retention/index.ts";
+import { type LogEntry, parseLog, readLog, runLogPath, type TaskEntry } from "../../engine/run/index.ts";
+import { isoDate, positiveInt } from "../args.ts";
 import { globals } from "../context.ts";
 import { paint, print, printErr, printJson } from "../output.ts";
 
-async function loadLog(cmd: Command) {
+async function logFile(cmd: Command): Promise<string> {
   const git = createGit({ cwd: await findRepoRoot(globals(cmd).cwd ?? process.cwd()) });
-  const file = runLogPath(await stateDir(git));
+  return runLogPath(await stateDir(git));
+}
+
+async function loadLog(file: string) {
   const log = await readLog(file);
   if (log.damagedLines.length > 0) {
     printErr(
@@ -21,43 +28,64 @@ async function loadLog(cmd: Command) {
   return log;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-};
+interface LogsFlags {
+  task?: string;
+  tail: number;
+  since?: Date;
+  until?: Date;
+  follow?: boolean;
+  json?: boolean;
+}
+
+const HEADERS = ["WHEN", "TASK", "STATUS", "TIME", "COST", "RUN", "MESSAGE"];
+
+function row(e: TaskEntry): string[] {
+  return [
+    e.at.replace("T", " ").slice(0, 19),
+    e.task,
+    `${STATUS_ICON[e.status] ?? ""} ${e.status}`,
+    formatDuration(e.durationMs),
+    formatCost(e.costUsd),
+    e.runId,
+    e.message.length > 90 ? `${e.message.slice(0, 89)}…` : e.message,
+  ];
+}
+
+/** One line for a followed entry (no table: rows arrive one by one). */
+function followedLine(e: LogEntry): string {
+  if (e.type === "run-start")
+    return paint("cyan", `▶ run ${e.runId} started (${e.mode}): ${e.tasks.join(", ")}`);
+  if (e.type === "run-end")
+    return paint(
+      e.ok ? "cyan" : "red",
+      `■ run ${e.runId} ended ${e.ok ? "ok" : "with failures"} in ${formatDuration(e.durationMs)}`,
+    );
+  return row(e).join("  ");
+}
 
 export function registerLogs(program: Command): void {
   program
     .command("logs")
-    .description("run history, newest last")
-    .option("--task <name>", "only this task")
+    .description("run history, newest last; --follow to watch runs as they happen")
+    .option("--task <name>", "only this task (or a glob such as 'docs-*')")
+    .option("--since <ISO>", "only entries recorded at or after this time", isoDate)
+    .option("--until <ISO>", "only entries recorded at or before this time", isoDate)
     .option("-n, --tail <N>", "only the last N entries", positiveInt, 20)
-    .option("--json", "print the entries as JSON")
-    .action(async (opts: { task?: string; tail: number; json?: boolean }, cmd: Command) => {
-      const { entries } = await loadLog(cmd);
-      const tasks = entries
-        .filter((e): e is TaskEntry => e.type === "task" && (!opts.task || e.task === opts.task))
-        .slice(-opts.tail);
-      if (opts.json) return printJson({ entries: tasks });
-      if (tasks.length === 0) return print("no runs recorded yet");
-      print(
-        renderTable(
-          ["WHEN", "TASK", "STATUS", "TIME", "COST", "RUN", "MESSAGE"],
-          tasks.map((e) => [
-            e.at.replace("T", " ").slice(0, 19),
-            e.task,
-            `${STATUS_ICON[e.status] ?? ""} ${e.status}`,
-            formatDuration(e.durationMs),
-            formatCost(e.costUsd),
-            e.runId,
-            e.message.length > 90 ? `${e.message.slice(0, 89)}…` : e.message,
-          ]),
-        ),
-      );
+    .option("-f, --follow", "keep printing new entries as runs write them (Ctrl-C to stop)")
+    .option("--json", "print the entries as JSON (with --follow: one JSON object per line)")
+    .action(async (opts: LogsFlags, cmd: Command) => {
+      if (opts.follow && opts.until) throw new UserError("--follow and --until exclude each other");
+      if (opts.since && opts.until && opts.since > opts.until)
+        throw new UserError("--since is after --until: nothing can match");
+      const file = await logFile(cmd);
+      const { entries } = await loadLog(file);
+      const query: LogQuery = { task: opts.task, since: opts.since, until: opts.until };
+      const shown = queryTaskEntries(entries, { ...query, tail: opts.tail });
+      if (opts.follow) return follow(file, shown, query, opts.json);
+      if (opts.json) return printJson({ entries: shown });
+      if (shown.length === 0)
+        return print(entries.length === 0 ? "no runs recorded yet" : "no matching entries");
+      print(renderTable(HEADERS, shown.map(row)));
     });
 
   program
@@ -65,8 +93,8 @@ export function registerLogs(program: Command): void {
     .description("running tasks, and per task: last outcome, success rate, average duration and cost")
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const { entries } = await loadLog(cmd);
-      const summary = summariseLog(entries, (e) => alive(e.pid));
+      const { entries } = await loadLog(await logFile(cmd));
+      const summary = summariseLog(entries, (e) => pidAlive(e.pid));
       if (opts.json) return printJson(summary);
       for (const r of summary.running)
         print(`${paint("cyan", "running")} run ${r.runId} (${r.mode}, pid ${r.pid}): ${r.tasks.join(", ")}`);
@@ -87,4 +115,36 @@ export function registerLogs(program: Command): void {
         ),
       );
     });
+}
+
+/** Prints what is there, then every new matching entry until Ctrl-C (or SIGTERM); exits 0. */
+async function follow(file: string, shown: TaskEntry[], query: LogQuery, json?: boolean): Promise<void> {
+  const out = (e: LogEntry) =>
+    json ? process.stdout.write(`${JSON.stringify(e)}\n`) : print(followedLine(e));
+  if (!json && shown.length > 0) print(renderTable(HEADERS, shown.map(row)));
+  else for (const e of shown) out(e);
+  if (!json) printErr(paint("dim", `following ${file} (Ctrl-C to stop)`, process.stderr));
+  const from = await stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    await followFile(file, {
+      from,
+      signal: stop.signal,
+      onLine: (line) => {
+        const e = parseLog(line).entries[0];
+        if (!e || !matchesQuery(e, query)) return;
+        if (json && e.type !== "task") return;
+        out(e);
+      },
+    });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }

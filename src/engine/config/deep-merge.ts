@@ -19,5 +19,8 @@ export function deepMerge(base: PlainObject, over: PlainObject): PlainObject {
 }
 
 function define(obj: PlainObject, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  // Assigning makes the same own property, faster; only `__proto__` would set the prototype.
+  if (key === "__proto__")
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }

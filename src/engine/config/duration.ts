@@ -15,10 +15,21 @@ const UNIT_MS = [3_600_000, 60_000, 1000] as const;
 
 /** Milliseconds of a duration string, or undefined if it is not one (or is longer than 24h). */
 export function tryParseDuration(s: string): number | undefined {
+  // Every task has a few durations, and a directory uses a handful of distinct ones.
+  if (parsed.has(s)) return parsed.get(s);
+  const ms = parseUncached(s);
+  if (parsed.size >= 1000) parsed.clear();
+  parsed.set(s, ms);
+  return ms;
+}
+
+const parsed = new Map<string, number | undefined>();
+
+function parseUncached(s: string): number | undefined {
   const m = DURATION_PATTERN.exec(s);
   if (!m) return undefined;
   let ms = 0;
-  for (const [i, unit] of UNIT_MS.entries()) ms += Number(m[i + 1] ?? 0) * unit;
+  for (let i = 0; i < UNIT_MS.length; i++) ms += Number(m[i + 1] ?? 0) * UNIT_MS[i]!;
   return ms <= MAX_DURATION_MS ? ms : undefined;
 }
 

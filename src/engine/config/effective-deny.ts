@@ -9,7 +9,7 @@ const WORKFLOWS_DIR = ".github/workflows/";
  * narrower workflow deny the task wrote stays. Idempotent.
  */
 export function effectiveDeny(paths: { allow: readonly string[]; deny: readonly string[] }): string[] {
-  const optedIn = paths.allow.some((g) => g.replace(/^\.\//, "").startsWith(WORKFLOWS_DIR));
+  const optedIn = paths.allow.some((g) => g.startsWith(WORKFLOWS_DIR) || g.startsWith(`./${WORKFLOWS_DIR}`));
   if (optedIn) return paths.deny.filter((g) => g !== WORKFLOWS_GLOB);
   return paths.deny.includes(WORKFLOWS_GLOB) ? [...paths.deny] : [...paths.deny, WORKFLOWS_GLOB];
 }

@@ -1,11 +1,12 @@
 import type { Location } from "../errors.ts";
+import { isPlainObject } from "./deep-merge.ts";
 import { keyLocation, nearestLocation, type Path, valueLocation } from "./yaml-locate.ts";
-import type { YamlSource } from "./yaml-source.ts";
+import type { YamlFile } from "./yaml-source.ts";
 
 /** The files a task's values come from: its own file, and `_defaults` merged under it. */
 export interface TaskSources {
-  task: YamlSource;
-  defaults?: YamlSource | undefined;
+  task: YamlFile;
+  defaults?: YamlFile | undefined;
 }
 
 /**
@@ -20,13 +21,9 @@ export function locateIn(sources: TaskSources, path: Path, what: "value" | "key"
   const inDefaults = sources.defaults && exact(sources.defaults, path);
   if (inDefaults) return inDefaults;
   for (const source of [sources.task, sources.defaults]) {
-    if (!source || !isMapping(source.value)) continue;
+    if (!source || !isPlainObject(source.precise().value)) continue;
     const near = nearestLocation(source, path);
     if (near.depth > 0) return near.location;
   }
   return { file: sources.task.path, line: 1, col: 1 };
-}
-
-function isMapping(v: unknown): boolean {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

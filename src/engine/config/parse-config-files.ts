@@ -2,6 +2,11 @@
  * The task directory, from file contents to effective tasks and problems. Pure: the caller reads
  * the files (see `readConfig`) and may pass a `statFile` for the `prompt_file` check.
  * parse (YAML → value) → merge `_defaults` → validate (zod) → rules → normalise.
+ *
+ * Two tiers: each file is first read by the fast path (`fast-yaml.ts`) and checked; a file the fast
+ * path cannot read, or that has any problem, is read and checked again by the precise path (yaml's
+ * Document), which locates every problem. A valid file's Document is only built when `locate` is
+ * asked about it.
  */
 import { posix } from "node:path";
 import { type Locate, type Location, type Problem, problemAt } from "../errors.ts";
@@ -26,7 +31,7 @@ import {
 } from "./rules.ts";
 import { type Task, type TaskFileOutput, taskFileSchema } from "./schema.ts";
 import { didYouMean } from "./suggest.ts";
-import { parseYamlSource, type YamlSource } from "./yaml-source.ts";
+import { readYamlFile, type YamlReads, type YamlSource } from "./yaml-source.ts";
 
 export const DEFAULT_CONFIG_DIR = ".github/claude-tasks";
 const DEFAULTS_FILES = ["_defaults.yml", "_defaults.yaml"];
@@ -46,6 +51,11 @@ export interface ParseOptions {
   missingEnv?: "error" | "warning";
   /** What a repository path is, for the `prompt_file` check; the check is skipped without it. */
   statFile?: (repoPath: string) => FileKind;
+  /**
+   * Read each file with the fast path first (see `fast-yaml.ts`). Default true; `false` reads every
+   * file with yaml's Document, which gives the same result more slowly (tests compare the two).
+   */
+  fastPath?: boolean;
 }
 
 export interface LoadedConfig {
@@ -60,9 +70,12 @@ export interface LoadedConfig {
 }
 
 interface Context {
-  opts: Required<Pick<ParseOptions, "configDir" | "env" | "missingEnv">> & Pick<ParseOptions, "statFile">;
+  opts: Required<Pick<ParseOptions, "configDir" | "env" | "missingEnv" | "fastPath">> &
+    Pick<ParseOptions, "statFile">;
   defaults?: { source: YamlSource; value: PlainObject } | undefined;
   problems: Problem[];
+  /** Strings the files have in common, shared rather than copied (see `fastParse`). */
+  strings: Map<string, string>;
 }
 
 interface TaskResult {
@@ -73,13 +86,15 @@ interface TaskResult {
   file: string;
   sources: TaskSources;
   task?: Task | undefined;
-  nameLocation: Location;
+  /** Where the name is written (a function: only asked for when the name is claimed twice). */
+  nameLocation: () => Location;
 }
 
 export function parseConfigFiles(files: readonly ConfigFile[], opts: ParseOptions = {}): LoadedConfig {
   const ctx: Context = {
-    opts: { configDir: DEFAULT_CONFIG_DIR, env: {}, missingEnv: "error", ...opts },
+    opts: { configDir: DEFAULT_CONFIG_DIR, env: {}, missingEnv: "error", fastPath: true, ...opts },
     problems: [],
+    strings: new Map(),
   };
   const { defaultsFiles, taskFiles } = classify(files, ctx);
   ctx.defaults = loadDefaults(defaultsFiles, ctx);
@@ -121,25 +136,53 @@ function loadDefaults(files: ConfigFile[], ctx: Context): Context["defaults"] {
     ctx.problems.push(problemAt({ file: other.path, line: 1, col: 1 }, message));
   }
   if (!file) return undefined;
-  const source = parseYamlSource(file.path, file.text);
-  ctx.problems.push(...source.problems);
+  return twoTier(readFile(file, ctx), ctx.problems, checkDefaults);
+}
+
+function readFile(file: ConfigFile, ctx: Context): YamlReads {
+  return readYamlFile(file.path, file.text, ctx.opts.fastPath ? ctx.strings : undefined);
+}
+
+/**
+ * Checks the fast read of a file if there is one, and keeps it if it has no problem at all;
+ * otherwise checks the precise read, whose problems are the ones reported.
+ */
+function twoTier<T>(
+  reads: YamlReads,
+  problems: Problem[],
+  check: (source: YamlSource, problems: Problem[]) => T,
+): T {
+  if (reads.fast) {
+    const found: Problem[] = [];
+    const result = check(reads.fast, found);
+    if (found.length === 0) return result;
+  }
+  return check(reads.precise(), problems);
+}
+
+function checkDefaults(source: YamlSource, problems: Problem[]): Context["defaults"] {
+  problems.push(...source.problems);
   if (!source.usable) return { source, value: {} };
   if (source.value === undefined) return { source, value: {} };
   if (!isPlainObject(source.value)) {
-    ctx.problems.push(notAMapping(source, "_defaults"));
+    problems.push(notAMapping(source, "_defaults"));
     return { source, value: {} };
   }
-  const locate: LocateValue = (path, what = "value") => locateIn({ task: source }, path, what);
-  ctx.problems.push(...defaultsRule(source.value, locate));
-  ctx.problems.push(...validate(source.value, locate).problems);
+  const locate: LocateValue = (path, what = "value") => locateIn({ task: source.file }, path, what);
+  problems.push(...defaultsRule(source.value, locate));
+  problems.push(...validate(source.value, locate).problems);
   return { source, value: source.value };
 }
 
 function loadTask(file: ConfigFile, ctx: Context): TaskResult {
-  const source = parseYamlSource(file.path, file.text);
+  const reads = readFile(file, ctx);
+  return twoTier(reads, ctx.problems, (source, problems) => checkTaskFile(file, source, ctx, problems));
+}
+
+function checkTaskFile(file: ConfigFile, source: YamlSource, ctx: Context, problems: Problem[]): TaskResult {
   const sources: TaskSources = {
-    task: source,
-    defaults: ctx.defaults?.source.usable ? ctx.defaults.source : undefined,
+    task: source.file,
+    defaults: ctx.defaults?.source.usable ? ctx.defaults.source.file : undefined,
   };
   const fileStart = { file: file.path, line: 1, col: 1 };
   // Until the file is read, the stem is the best guess at the name (for `invalidTasks` and `locate`).
@@ -149,43 +192,43 @@ function loadTask(file: ConfigFile, ctx: Context): TaskResult {
     sources,
     name: stemName,
     claimsName: false,
-    nameLocation: fileStart,
+    nameLocation: () => fileStart,
   };
-  ctx.problems.push(...source.problems);
-  const value = taskMapping(source, ctx);
-  if (value) checkTask(value, result, ctx);
+  problems.push(...source.problems);
+  const value = taskMapping(source, problems);
+  if (value) checkTask(value, result, ctx, problems);
   return result;
 }
 
 /** The task file's mapping, or undefined (with a problem) when the file is broken, empty or not one. */
-function taskMapping(source: YamlSource, ctx: Context): PlainObject | undefined {
+function taskMapping(source: YamlSource, problems: Problem[]): PlainObject | undefined {
   if (!source.usable) return undefined;
   if (source.value === undefined) {
     const message = "empty task file; a task needs `prompt`, `prompt_file` or `run`";
-    ctx.problems.push(problemAt({ file: source.path, line: 1, col: 1 }, message));
+    problems.push(problemAt({ file: source.path, line: 1, col: 1 }, message));
     return undefined;
   }
   if (isPlainObject(source.value)) return source.value;
-  ctx.problems.push(notAMapping(source, "task"));
+  problems.push(notAMapping(source, "task"));
   return undefined;
 }
 
-function checkTask(value: PlainObject, result: TaskResult, ctx: Context): void {
+function checkTask(value: PlainObject, result: TaskResult, ctx: Context, problems: Problem[]): void {
   const locate: LocateValue = (path, what = "value") => locateIn(result.sources, path, what);
   const named = taskNameOf(value, result.file);
-  if (named.problem) ctx.problems.push(named.problem);
+  if (named.problem) problems.push(named.problem);
   result.name = named.name ?? (Object.hasOwn(value, "name") ? undefined : result.name);
   result.claimsName = named.name !== undefined;
-  if (Object.hasOwn(value, "name")) result.nameLocation = locate(["name"]);
-  ctx.problems.push(...actionRule(value, locate));
+  if (Object.hasOwn(value, "name")) result.nameLocation = () => locate(["name"]);
+  problems.push(...actionRule(value, locate));
   const merged = ctx.defaults ? deepMerge(ctx.defaults.value, value) : value;
   const validated = validate(merged, locate);
-  ctx.problems.push(...validated.problems, ...promptFileProblems(merged, locate, ctx));
+  problems.push(...validated.problems, ...promptFileProblems(merged, locate, ctx));
   const { problems: envProblems, ...env } = agentEnv(merged, locate, ctx.opts);
-  ctx.problems.push(...envProblems);
+  problems.push(...envProblems);
   if (validated.output && named.name) {
     result.task = toTask(validated.output, { name: named.name, file: result.file, ...env });
-    ctx.problems.push(...branchRule(result.task, locate));
+    problems.push(...branchRule(result.task, locate));
   }
 }
 
@@ -208,7 +251,7 @@ function promptFileProblems(task: PlainObject, locate: LocateValue, ctx: Context
 function notAMapping(source: YamlSource, what: "task" | "_defaults"): Problem {
   const got = Array.isArray(source.value) ? "a list" : "a single value";
   const file = what === "task" ? "a task file" : "_defaults";
-  const location = locateIn({ task: source }, []);
+  const location = locateIn({ task: source.file }, []);
   return problemAt(
     location,
     `${file} must be a mapping of keys such as \`prompt:\` and \`schedule:\`, got ${got}`,
@@ -223,7 +266,7 @@ function crossFileProblems(results: readonly TaskResult[]): Problem[] {
   // Two tasks of the same name share a branch too; that is the same mistake, reported once.
   const branches: Claim[] = named
     .filter((r) => r.task && count.get(r.name!) === 1)
-    .map((r) => ({ value: r.task!.branch, location: locateIn(r.sources, ["branch"]) }));
+    .map((r) => ({ value: r.task!.branch, location: () => locateIn(r.sources, ["branch"]) }));
   return [
     ...uniqueRule(names, (name) => `duplicate task name \`${name}\``),
     ...uniqueRule(

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { errorMessage, problemAt } from "../errors.ts";
 import type { Env } from "./env-template.ts";
@@ -54,22 +54,26 @@ function listTaskFiles(dirAbs: string, configDir: string, repoRoot: string): Lis
   if (configDir.startsWith("..") || isAbsolute(configDir)) {
     return { problem: `the task directory ${dirAbs} is outside the repository ${repoRoot}`, at };
   }
-  let names: string[];
+  let entries: Dirent[];
   try {
     if (!statSync(dirAbs).isDirectory())
       return { problem: `${configDir} is a file, not a task directory`, at };
-    names = readdirSync(dirAbs).filter((n) => /\.ya?ml$/.test(n));
+    entries = readdirSync(dirAbs, { withFileTypes: true }).filter((e) => /\.ya?ml$/.test(e.name));
   } catch (err) {
     if (isNotFound(err)) return { problem: `no task directory ${configDir}; run claude-tasks init`, at };
     return { problem: `cannot read the task directory ${configDir}: ${errorMessage(err)}`, at };
   }
   const files: ConfigFile[] = [];
   const unreadable = [];
-  for (const name of names.sort()) {
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const name = entry.name;
     const path = configDir === "." ? name : `${configDir}/${name}`;
+    const abs = join(dirAbs, name);
     try {
-      if (!statSync(join(dirAbs, name)).isFile()) continue;
-      files.push({ path, text: readFileSync(join(dirAbs, name), "utf8") });
+      // The directory entry says what a file is; only a symlink needs a stat (of its target).
+      const isFile = entry.isFile() || (entry.isSymbolicLink() && statSync(abs).isFile());
+      if (!isFile) continue;
+      files.push({ path, text: readFileSync(abs, "utf8") });
     } catch (err) {
       unreadable.push(
         problemAt({ file: path, line: 1, col: 1 }, `cannot read the file: ${errorMessage(err)}`),

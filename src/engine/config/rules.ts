@@ -97,7 +97,8 @@ export function branchRule(
 export interface Claim {
   /** The claimed value: a task name or a branch. */
   value: string;
-  location: Location;
+  /** Where it is claimed; only asked for when the value is claimed twice. */
+  location: () => Location;
 }
 
 /**
@@ -113,9 +114,10 @@ export function uniqueRule(claims: readonly Claim[], what: (value: string) => st
       first.set(claim.value, claim);
       continue;
     }
-    problems.push(problemAt(claim.location, `${what(claim.value)}; also in ${where(earlier.location)}`));
-    if (!problems.some((p) => sameLocation(p, earlier.location))) {
-      problems.push(problemAt(earlier.location, `${what(claim.value)}; also in ${where(claim.location)}`));
+    const [here, there] = [claim.location(), earlier.location()];
+    problems.push(problemAt(here, `${what(claim.value)}; also in ${where(there)}`));
+    if (!problems.some((p) => sameLocation(p, there))) {
+      problems.push(problemAt(there, `${what(claim.value)}; also in ${where(here)}`));
     }
   }
   return problems;

@@ -1,8 +1,15 @@
 /**
  * Where claude-tasks keeps its local state: `<git-common-dir>/claude-tasks`, i.e. `.git/claude-tasks`
  * of the main checkout even when asked from inside a worktree. Nothing there shows in `git status`.
+ *
+ * Task worktrees are the exception: Claude Code refuses to write any path with a `.git` segment (it
+ * treats them as sensitive), so they live outside the repository, in a per-repository directory
+ * under `$CLAUDE_TASKS_WORKTREES`, else `$RUNNER_TEMP/claude-tasks/worktrees` on an Actions runner,
+ * else `~/.cache/claude-tasks/worktrees` (or the system temp dir when there is no home).
  */
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { homedir, tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import type { Git } from "./exec.ts";
 
 export const STATE_DIR_NAME = "claude-tasks";
@@ -13,7 +20,25 @@ export async function stateDir(git: Git): Promise<string> {
   return join(r.stdout.trim(), STATE_DIR_NAME);
 }
 
-export const worktreesDir = (state: string): string => join(state, "worktrees");
+/** The directory holding this repository's task worktrees (see above); never inside the repository. */
+export function worktreesDir(state: string, env: NodeJS.ProcessEnv = process.env): string {
+  const home = (() => {
+    try {
+      return homedir();
+    } catch {
+      return "";
+    }
+  })();
+  const root =
+    env.CLAUDE_TASKS_WORKTREES ||
+    (env.RUNNER_TEMP ? join(env.RUNNER_TEMP, "claude-tasks", "worktrees") : "") ||
+    (home ? join(env.XDG_CACHE_HOME || join(home, ".cache"), "claude-tasks", "worktrees") : "") ||
+    join(tmpdir(), "claude-tasks", "worktrees");
+  // One folder per repository: readable name + a hash of the state path, which is unique per clone.
+  const repo = basename(dirname(dirname(state))).replace(/[^A-Za-z0-9._-]/g, "_") || "repo";
+  const id = createHash("sha256").update(state).digest("hex").slice(0, 10);
+  return join(root, `${repo}-${id}`);
+}
 export const backupsDir = (state: string): string => join(state, "backups");
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -1,6 +1,7 @@
 /**
  * Task worktrees: one per task and run, detached at the base commit, under
- * `.git/claude-tasks/worktrees/<task>-<runId>` so they never show in the user's `git status`.
+ * `worktreesDir(state)/<task>-<runId>` (outside the repository; see paths.ts), so they never show in the
+ * user's `git status`.
  * A worktree is an async disposable; removing it never loses work (a backup is written first when it
  * holds uncommitted or unreachable commits). A lock file per active worktree (pid + process start
  * time) lets a later run tell a leftover from a worktree another process is still using.

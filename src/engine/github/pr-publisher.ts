@@ -1,33 +1,29 @@
 /**
- * The engine's `Publisher` for GitHub: the task's PR title and settings, and a body made of the
- * task's own `pr.body` followed by the run report (the same Markdown as the step summary).
+ * The engine's `Publisher` for GitHub, used by the Action and by `run --pr`: the task's PR title and
+ * settings, and a body made of the task's own `pr.body`, then the run report (the same Markdown as
+ * the step summary).
  */
+import type { Logger } from "../logger.ts";
 import { type MarkdownLinks, renderTaskMarkdown } from "../report/markdown.ts";
 import type { PublishContext, Publisher } from "../run/options.ts";
 import type { PullRequestSummary } from "../run/types.ts";
 import type { GitHub } from "./client.ts";
 import { publishPullRequest } from "./publish.ts";
 
-export interface PullRequestPublisherOptions {
+export interface GitHubPublisherOptions {
   gh: GitHub;
   links?: MarkdownLinks;
-  /** Appended to the body, e.g. `Closes #12` for an ad-hoc task started from an issue. */
-  footer?: string;
+  /** Where warnings about PR extras (labels, reviewers, …) go. */
+  logger?: Logger;
 }
 
-export function pullRequestBody(
-  ctx: PublishContext,
-  opts: Pick<PullRequestPublisherOptions, "links" | "footer">,
-): string {
-  const parts = [
-    ctx.task.pr.body.trim(),
-    renderTaskMarkdown(ctx.result, opts.links),
-    opts.footer?.trim() ?? "",
-  ];
-  return `${parts.filter(Boolean).join("\n\n")}\n\n<sub>Opened by claude-tasks from \`${ctx.task.file}\`.</sub>\n`;
+export function pullRequestBody(ctx: PublishContext, links: MarkdownLinks = {}): string {
+  const own = ctx.task.pr.body.trim();
+  const report = renderTaskMarkdown(ctx.result, links);
+  return `${own ? `${own}\n\n---\n\n` : ""}${report}\n<sub>Opened by claude-tasks from \`${ctx.task.file}\`.</sub>\n`;
 }
 
-export function createPullRequestPublisher(opts: PullRequestPublisherOptions): Publisher {
+export function createGitHubPublisher(opts: GitHubPublisherOptions): Publisher {
   return {
     async publish(ctx): Promise<PullRequestSummary> {
       const pr = ctx.task.pr;
@@ -36,7 +32,7 @@ export function createPullRequestPublisher(opts: PullRequestPublisherOptions): P
         branch: ctx.branch,
         base: ctx.base,
         title: pr.title,
-        body: pullRequestBody(ctx, opts),
+        body: pullRequestBody(ctx, opts.links),
         draft: pr.draft,
         labels: pr.labels,
         reviewers: pr.reviewers,
@@ -47,13 +43,10 @@ export function createPullRequestPublisher(opts: PullRequestPublisherOptions): P
         onNoChanges: pr.on_no_changes,
         dryRun: ctx.dryRun,
       });
-      const action: PullRequestSummary["action"] = res.dryRun
-        ? res.action === "created"
-          ? "would-create"
-          : res.action === "updated"
-            ? "would-update"
-            : res.action
-        : res.action;
+      for (const w of res.warnings) opts.logger?.warn(`${ctx.task.name}: ${w}`);
+      const would = { created: "would-create", updated: "would-update" } as const;
+      const action =
+        res.dryRun && (res.action === "created" || res.action === "updated") ? would[res.action] : res.action;
       return {
         action,
         ...(res.number !== null ? { number: res.number } : {}),

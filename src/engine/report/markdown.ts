@@ -50,6 +50,7 @@ export function renderTaskMarkdown(r: TaskResult, links: MarkdownLinks = {}): st
     out.push("<details><summary>Agent summary</summary>", "", summary, "", "</details>", "");
   }
   if (r.agent?.error) out.push(`**Agent error:** ${cell(r.agent.error)}`, "");
+  for (const w of r.warnings ?? []) out.push(`> [!WARNING]\n> ${cell(w)}`, "");
   if (r.violations.length > 0) {
     out.push("**Guard violations** (the change was not committed):", "");
     for (const v of r.violations) out.push(`- \`${v.rule}\`: ${v.message}`);

@@ -10,9 +10,14 @@ export interface NeedsNode {
 /** At most this many nodes are drawn; a bigger graph is noise in a summary. */
 const MAX_NODES = 100;
 
-export function renderNeedsMermaid(nodes: readonly NeedsNode[], status: Readonly<Record<string, TaskStatus>> = {}): string {
+export function renderNeedsMermaid(
+  nodes: readonly NeedsNode[],
+  status: Readonly<Record<string, TaskStatus>> = {},
+): string {
   const names = new Set(nodes.map((n) => n.name));
-  const edges = nodes.flatMap((n) => n.needs.filter((d) => names.has(d) && d !== n.name).map((d) => [d, n.name] as const));
+  const edges = nodes.flatMap((n) =>
+    n.needs.filter((d) => names.has(d) && d !== n.name).map((d) => [d, n.name] as const),
+  );
   if (edges.length === 0 || nodes.length > MAX_NODES) return "";
   const id = new Map(nodes.map((n, i) => [n.name, `t${i}`]));
   const lines = ["```mermaid", "graph LR"];

@@ -6,7 +6,10 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
-export function renderPlanMarkdown(plan: RunPlan, opts: { title?: string; notes?: readonly string[] } = {}): string {
+export function renderPlanMarkdown(
+  plan: RunPlan,
+  opts: { title?: string; notes?: readonly string[] } = {},
+): string {
   const out: string[] = [`## ${opts.title ?? "claude-tasks plan"}`, ""];
   for (const note of opts.notes ?? []) out.push(`> ${cell(note)}`, "");
   if (plan.tasks.length === 0) {
@@ -15,7 +18,8 @@ export function renderPlanMarkdown(plan: RunPlan, opts: { title?: string; notes?
     out.push(`${plan.tasks.length} task(s) in ${plan.groups.length} group(s).`, "");
     out.push("| Task | Group | Why | Needs |", "|---|---|---|---|");
     for (const t of plan.tasks) {
-      const needs = [...t.needs, ...t.needsOutsidePlan.map((n) => `${n} (not in this run)`)].join(", ") || "–";
+      const needs =
+        [...t.needs, ...t.needsOutsidePlan.map((n) => `${n} (not in this run)`)].join(", ") || "–";
       out.push(`| \`${t.name}\` | \`${t.group}\` | ${cell(t.reason)} | ${cell(needs)} |`);
     }
     out.push("");

@@ -54,6 +54,7 @@ function taskLines(r: TaskResult, paint: Painter): string[] {
   if (r.files.length > 30) lines.push(`   … ${r.files.length - 30} more files`);
   for (const v of r.violations) lines.push(paint("red", `   ✗ ${v.rule}: ${v.message}`));
   for (const c of r.conflicts) lines.push(paint("red", `   ✗ conflict: ${c}`));
+  for (const w of r.warnings ?? []) lines.push(paint("yellow", `   ⚠ ${w}`));
   if (r.agent?.error && r.status !== "success") lines.push(paint("red", `   agent: ${r.agent.error}`));
   if (r.pr?.url) lines.push(`   PR ${r.pr.action}: ${r.pr.url}`);
   if (r.backup)

@@ -19,6 +19,8 @@ export interface AttemptsOptions {
   signal?: AbortSignal;
   emit: (e: RunEvent) => void;
   random?: () => number;
+  /** Runs before every attempt, in the (clean) worktree. */
+  prepare?: () => Promise<void>;
 }
 
 export async function runAttempts(opts: AttemptsOptions): Promise<{ result: AgentResult; attempts: number }> {
@@ -27,6 +29,7 @@ export async function runAttempts(opts: AttemptsOptions): Promise<{ result: Agen
   const backoffMs = parseDuration(task.retry.backoff);
   for (let attempt = 1; ; attempt++) {
     opts.emit({ type: "task-start", task: task.name, attempt });
+    await opts.prepare?.();
     const result = await opts.agent.run({
       cwd: wt.path,
       prompt: opts.prompt,

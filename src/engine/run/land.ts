@@ -14,7 +14,7 @@ import {
   updateBranch,
   type Worktree,
 } from "../git/index.ts";
-import { baseTip, fetchBranch, type RepoContext } from "./repo-context.ts";
+import { baseTip, fetchOnto, type RepoContext } from "./repo-context.ts";
 import type { RunTaskOptions, StartingPoint } from "./run-task.ts";
 import type { TaskResult } from "./types.ts";
 
@@ -73,7 +73,7 @@ export async function land(o: LandOptions): Promise<void> {
 /** Rebases onto the base's latest tip when it moved. False when the task ends here (already in base). */
 async function followBase(o: LandOptions, commit: string): Promise<boolean> {
   const { result: r, repo } = o;
-  const latest = o.onto ? await fetchBranch(repo, o.onto.branch) : await baseTip(repo, r.base);
+  const latest = o.onto ? await fetchOnto(repo, o.onto) : await baseTip(repo, r.base);
   if (!latest || latest === o.start.commit) return true;
   const rb = await rebaseOnto({
     git: o.worktree.git,
@@ -127,6 +127,12 @@ async function landLocal(o: LandOptions): Promise<void> {
 
 async function landRemote(o: LandOptions): Promise<void> {
   const { result: r, repo } = o;
+  if (o.onto?.fetchRef) {
+    // A fork's branch is never pushed to: the result stays in the report and the backup.
+    if (r.status !== "conflict") r.status = "success";
+    r.message = `${r.message ? `${r.message}; ` : ""}nothing was pushed: \`${r.branch}\` belongs to a fork (the change is in backup ${r.backup})`;
+    return;
+  }
   const ref = `refs/heads/${r.branch}`;
   const updates: RefUpdate[] = [{ ref, commit: r.commit!, expected: o.start.branchTip ?? null }];
   const old = o.start.branchTip;

@@ -1,6 +1,7 @@
 import type { Agent, AgentEvent } from "../agent/index.ts";
 import type { Task } from "../config/index.ts";
 import type { Logger } from "../logger.ts";
+import type { TrustedConfig } from "./trusted-config.ts";
 import type { PullRequestSummary, RunMode, TaskResult, TaskStatus } from "./types.ts";
 
 /**
@@ -36,6 +37,11 @@ export type RunEvent =
 /** Work on an existing branch (a same-repo PR's head) instead of the task branch: commit on top, no force. */
 export interface OntoBranch {
   branch: string;
+  /**
+   * Fetch the starting point from this ref instead of `refs/heads/<branch>` — a fork's PR head
+   * (`refs/pull/N/head`). Such a run never pushes: the result stays in the report and the backup.
+   */
+  fetchRef?: string;
 }
 
 export interface RunTasksOptions {
@@ -52,13 +58,23 @@ export interface RunTasksOptions {
   base?: string;
   /** Commit onto this existing branch instead of the task branch (PR comment commands). */
   onto?: OntoBranch;
+  /**
+   * For runs on a PR's head: Claude Code's settings, hooks, MCP config and memory files are taken from
+   * this trusted source (the base branch), never from the head (see trusted-config.ts).
+   */
+  trustedConfig?: TrustedConfig;
   /** Opens/updates the PR in `pr` mode. */
   publisher?: Publisher;
-  /** Extra git environment for fetch/push (e.g. an `http.extraheader` carrying the token). */
-  gitEnv?: Record<string, string>;
+  /**
+   * Extra git environment for fetch/push (e.g. an `http.extraheader` carrying the token); `undefined`
+   * removes an inherited variable.
+   */
+  gitEnv?: Record<string, string | undefined>;
   /** Base environment for agents (scrubbed before use). Default `process.env`. */
   env?: Record<string, string | undefined>;
   claudePath?: string;
+  /** Between SIGTERM and SIGKILL when an agent's process tree is stopped (timeout, cancel). Default 5 s. */
+  killGraceMs?: number;
   /** Injects the agent (tests, benchmarks); default: Claude Code or the command runner. */
   agentFor?: (task: Task) => Agent;
   onEvent?: (event: RunEvent) => void;

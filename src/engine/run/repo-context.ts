@@ -71,6 +71,21 @@ export async function fetchBranch(ctx: RepoContext, branch: string): Promise<str
   });
 }
 
+/** The tip a run `onto` an existing branch starts from: the branch, or a fork PR's head ref. */
+export async function fetchOnto(
+  ctx: RepoContext,
+  onto: { branch: string; fetchRef?: string },
+): Promise<string | undefined> {
+  if (!onto.fetchRef) return fetchBranch(ctx, onto.branch);
+  if (!ctx.remote) return undefined;
+  const remote = ctx.remote;
+  const local = `refs/claude-tasks/onto/${onto.fetchRef.replace(/^refs\//, "")}`;
+  return ctx.serial(async () => {
+    await fetchRefs({ git: ctx.git, remote, refspecs: [`+${onto.fetchRef}:${local}`] });
+    return resolveCommit(ctx.git, local);
+  });
+}
+
 /** The latest tip of the base branch, fetched fresh in `pr` mode. */
 export async function baseTip(ctx: RepoContext, base: string): Promise<string> {
   const tip =

@@ -22,8 +22,10 @@ import { runGuards } from "../guard/index.ts";
 import { runAttempts } from "./attempts.ts";
 import { land } from "./land.ts";
 import type { OntoBranch, Publisher, RunEvent } from "./options.ts";
-import { baseTip, fetchBranch, type RepoContext } from "./repo-context.ts";
+import { baseTip, fetchBranch, fetchOnto, type RepoContext } from "./repo-context.ts";
 import { newResult, summariseAgent, summariseFiles } from "./result.ts";
+import type { TrustedConfig } from "./trusted-config.ts";
+import { overlayTrustedConfig, removeTrustedOverlay } from "./trusted-config.ts";
 import type { TaskResult, TaskStatus } from "./types.ts";
 
 export interface RunTaskOptions {
@@ -34,6 +36,7 @@ export interface RunTaskOptions {
   agent: Agent;
   env: Record<string, string | undefined>;
   onto?: OntoBranch;
+  trustedConfig?: TrustedConfig;
   publisher?: Publisher;
   emit: (e: RunEvent) => void;
   signal?: AbortSignal;
@@ -83,7 +86,14 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     logger: repo.logger,
   });
 
-  const prompt = task.kind === "claude" ? await promptOf(task, wt) : "";
+  const prompt = task.kind === "claude" ? await promptOf(opts, wt) : "";
+  const trusted = opts.trustedConfig;
+  let overlay: Awaited<ReturnType<typeof overlayTrustedConfig>> | undefined;
+  const source = trusted ? await trustedSource(opts) : undefined;
+  // Before every attempt (a retry starts from a clean worktree): the trusted configuration on top.
+  const prepare = trusted
+    ? async () => void (overlay = await overlayTrustedConfig(wt.git, source!, trusted.paths))
+    : undefined;
   phase(task.kind === "claude" ? "running Claude Code" : "running command");
   const { result: agentResult, attempts } = await runAttempts({
     task,
@@ -93,9 +103,18 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     env: opts.env,
     signal: opts.signal,
     emit: opts.emit,
+    prepare,
   });
   r.attempts = attempts;
   r.agent = summariseAgent(opts.agent.kind, agentResult);
+  if (trusted && overlay) {
+    const dropped = await removeTrustedOverlay(wt.git, trusted.paths, overlay);
+    if (dropped.length > 0) {
+      r.warnings = [
+        `changes to Claude Code's configuration were dropped (it comes from ${trusted.source}): ${dropped.join(", ")}`,
+      ];
+    }
+  }
 
   phase("checking the change");
   const change = await collectChanges({ git: wt.git, base: start.commit });
@@ -137,8 +156,9 @@ export interface StartingPoint {
 async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promise<StartingPoint | undefined> {
   const { repo } = opts;
   if (opts.onto) {
-    const tip = await fetchBranch(repo, opts.onto.branch);
-    if (!tip) throw new Error(`branch \`${opts.onto.branch}\` not found on ${repo.remote ?? "the remote"}`);
+    const tip = await fetchOnto(repo, opts.onto);
+    const where = opts.onto.fetchRef ?? opts.onto.branch;
+    if (!tip) throw new Error(`\`${where}\` not found on ${repo.remote ?? "the remote"}`);
     return { commit: tip, branchTip: tip, branchExistedOnRemote: true };
   }
   const commit = await baseTip(repo, r.base);
@@ -163,10 +183,21 @@ async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promise<Start
   return { commit, branchTip, branchExistedOnRemote: repo.mode === "pr" && branchTip !== undefined };
 }
 
-async function promptOf(task: Task, wt: Worktree): Promise<string> {
+async function promptOf(opts: RunTaskOptions, wt: Worktree): Promise<string> {
+  const { task } = opts;
   if (task.prompt !== undefined) return task.prompt;
-  // prompt_file is read from the base commit's tree (the worktree), so it is the reviewed version.
-  return readFile(join(wt.path, task.prompt_file ?? ""), "utf8");
+  const file = task.prompt_file ?? "";
+  // Normally the worktree is the base commit: the reviewed version. On a PR's head it is not, so the
+  // prompt comes from the base branch, like the task definition itself.
+  if (!opts.onto) return readFile(join(wt.path, file), "utf8");
+  const base = await baseTip(opts.repo, opts.base);
+  return (await opts.repo.git.run(["show", `${base}:${file}`])).stdout;
+}
+
+/** The commit trusted Claude Code configuration comes from: the fetched tip of the configured source. */
+async function trustedSource(opts: RunTaskOptions): Promise<string> {
+  const source = opts.trustedConfig!.source;
+  return (await fetchBranch(opts.repo, source)) ?? (await baseTip(opts.repo, source));
 }
 
 function guardInput(task: Task, change: Change, wt: Worktree) {

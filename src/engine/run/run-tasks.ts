@@ -47,7 +47,11 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   });
   emit({ type: "run-start", runId, mode: opts.mode, tasks: [...byName.keys()] });
 
+  // Every result is reported exactly once: when its task ends, or after the graph for the ones that
+  // never ran (skipped by a need, cancelled before they started, crashed).
+  const finished = new Set<string>();
   const finish = async (r: TaskResult) => {
+    finished.add(r.task);
     emit({ type: "task-end", task: r.task, status: r.status, message: r.message, result: r });
     await appendLog(log, taskEntry(runId, opts.mode, r)).catch((err) =>
       logger.warn(`could not write the run log: ${errorMessage(err)}`),
@@ -77,9 +81,12 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           task,
           runId,
           base: baseOf(task),
-          agent: opts.agentFor?.(task) ?? defaultAgentFor(task, { claudePath: opts.claudePath }),
+          agent:
+            opts.agentFor?.(task) ??
+            defaultAgentFor(task, { claudePath: opts.claudePath, killGraceMs: opts.killGraceMs }),
           env: opts.env ?? process.env,
           onto: opts.onto,
+          trustedConfig: opts.trustedConfig,
           publisher: opts.publisher,
           emit,
           signal: opts.signal,
@@ -90,8 +97,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     },
   });
   const ordered = opts.tasks.map((t) => results.get(t.name)!);
-  for (const r of ordered)
-    if (r.status === "skipped" || (r.status === "cancelled" && r.attempts === 0)) await finish(r);
+  for (const r of ordered) if (!finished.has(r.task)) await finish(r);
 
   const committed = ordered.filter((r) => r.commit && (r.status === "success" || r.status === "conflict"));
   const crossConflicts =

@@ -86,6 +86,8 @@ export interface TaskResult {
   pr?: PullRequestSummary;
   fireTimes?: string[];
   trigger?: string;
+  /** Things the user should know that did not fail the task. */
+  warnings?: string[];
 }
 
 export interface CrossConflict {

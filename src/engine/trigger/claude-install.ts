@@ -113,7 +113,11 @@ export async function ensureClaude(opts: EnsureClaudeOptions): Promise<ClaudeIns
       );
     }
     if (r.exitCode !== 0) {
-      const tail = String(r.all ?? "").trim().split("\n").slice(-8).join("\n");
+      const tail = String(r.all ?? "")
+        .trim()
+        .split("\n")
+        .slice(-8)
+        .join("\n");
       throw new ClaudeInstallError(
         `installing ${CLAUDE_PACKAGE}@${opts.version} with npm failed (exit ${r.exitCode ?? r.signal}): ${tail || "no output"}. ` +
           "Check that the version exists (`npm view @anthropic-ai/claude-code versions`) and that the runner can reach the registry",
@@ -144,7 +148,8 @@ function npmEnv(env: Record<string, string | undefined>): Record<string, string>
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined || /^(INPUT_|ACTIONS_)/.test(k)) continue;
-    if (/^(GITHUB_TOKEN|GH_TOKEN|ANTHROPIC_API_KEY|ANTHROPIC_AUTH_TOKEN|CLAUDE_CODE_OAUTH_TOKEN)$/.test(k)) continue;
+    if (/^(GITHUB_TOKEN|GH_TOKEN|ANTHROPIC_API_KEY|ANTHROPIC_AUTH_TOKEN|CLAUDE_CODE_OAUTH_TOKEN)$/.test(k))
+      continue;
     out[k] = v;
   }
   return out;

@@ -48,11 +48,13 @@ export function parseCommentCommand(body: string, command = DEFAULT_COMMENT_COMM
   if (after !== "" && !/^\s/.test(after)) return { kind: "none" }; // `/claude-tasksfoo`
   const newline = after.indexOf("\n");
   const first = (newline < 0 ? after : after.slice(0, newline)).trim();
-  const rest = newline < 0 ? "" : after.slice(newline + 1).trim();
+  // the lines after the first, blank lines kept (they are part of the prompt's formatting)
+  const rest = newline < 0 ? "" : after.slice(newline + 1).replace(/\s+$/, "");
   const words = first === "" ? [] : first.split(/\s+/);
 
-  if (words.length === 0 && rest === "") return { kind: "help" };
-  if (words.length === 1 && words[0]!.toLowerCase() === "help" && rest === "") return { kind: "help" };
+  const more = rest.trim() !== "";
+  if (words.length === 0 && !more) return { kind: "help" };
+  if (words.length === 1 && words[0]!.toLowerCase() === "help" && !more) return { kind: "help" };
 
   if (words[0]?.toLowerCase() === "run") {
     const args = words.slice(1);
@@ -65,14 +67,15 @@ export function parseCommentCommand(body: string, command = DEFAULT_COMMENT_COMM
 function parseRun(args: string[], name: string | undefined, rest: string, command: string): CommentCommand {
   const flags = args.filter((w) => w.startsWith("-"));
   const bad = flags.find((f) => f !== DRY_RUN_FLAG);
-  if (bad !== undefined) return invalid(`unknown option \`${shown(bad)}\`: the only option is \`${DRY_RUN_FLAG}\``);
+  if (bad !== undefined)
+    return invalid(`unknown option \`${shown(bad)}\`: the only option is \`${DRY_RUN_FLAG}\``);
   if (name === undefined) return invalid(`\`run\` needs a task name: \`${command} run <task>\``);
   if (!TASK_NAME_PATTERN.test(name)) {
     return invalid(
       `\`${shown(name)}\` is not a task name (lowercase letters, digits and \`-\`, at most 63 characters)`,
     );
   }
-  if (rest !== "") {
+  if (rest.trim() !== "") {
     return invalid(
       `\`${command} run <task>\` takes no further text; to ask for something else write \`${command} <what to do>\``,
     );
@@ -94,7 +97,7 @@ function parseAdhoc(words: string[], rest: string, command: string): CommentComm
   if (option !== undefined) {
     return invalid(`unknown option \`${shown(option)}\`: the only option is \`${DRY_RUN_FLAG}\``);
   }
-  const prompt = [first.join(" "), rest].filter((s) => s !== "").join("\n").trim();
+  const prompt = `${first.join(" ")}\n${rest}`.trim();
   if (prompt === "") return invalid(`say what to do: \`${command} <what to do>\``);
   if (prompt.length > MAX_PROMPT_CHARS) {
     return invalid(

@@ -15,7 +15,7 @@
  * fake GitHub and a fake runner.
  */
 import type { Task } from "../config/index.ts";
-import { errorMessage, type Problem, formatProblem } from "../errors.ts";
+import { errorMessage, formatProblem, type Problem } from "../errors.ts";
 import type { GitHub, Permission, PullRequest } from "../github/index.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { renderTaskMarkdown } from "../report/markdown.ts";
@@ -23,7 +23,7 @@ import type { OntoBranch } from "../run/options.ts";
 import type { RunReport, TaskResult } from "../run/types.ts";
 import { unknownTaskMessage } from "../select-tasks.ts";
 import { type CommentCommand, commentUsage, parseCommentCommand } from "./comment-command.ts";
-import { TRUSTED_CONFIG_PATHS, type TrustedConfig } from "./trusted-config.ts";
+import { TRUSTED_CONFIG_PATHS, type TrustedConfig } from "../run/trusted-config.ts";
 
 /** The parts of GitHub's `issue_comment` payload that are read. */
 export interface IssueCommentEvent {
@@ -64,7 +64,13 @@ export interface CommentFlowOptions {
   /** The configured tasks (from the trusted checkout) and their problems. */
   loadTasks: () => Promise<{ tasks: Task[]; problems: Problem[] }>;
   /** Builds the ad-hoc task of a free-text command. */
-  adhocTask: (o: { commentId: number; prompt: string; issueNumber: number; closesIssue: boolean; requestedBy: string }) => Promise<{ task?: Task; problems: Problem[] }>;
+  adhocTask: (o: {
+    commentId: number;
+    prompt: string;
+    issueNumber: number;
+    closesIssue: boolean;
+    requestedBy: string;
+  }) => Promise<{ task?: Task; problems: Problem[] }>;
   execute: (req: CommentRunRequest) => Promise<RunReport>;
   /** The patch of a result (from its backup), for dry runs on forks. */
   patchOf?: (result: TaskResult) => Promise<string | undefined>;
@@ -84,7 +90,15 @@ export type CommentOutcome =
 export function screenComment(
   event: IssueCommentEvent,
   command: string,
-): { ok: true; parsed: Exclude<CommentCommand, { kind: "none" }>; login: string; commentId: number; issueNumber: number } | { ok: false; reason: string } {
+):
+  | {
+      ok: true;
+      parsed: Exclude<CommentCommand, { kind: "none" }>;
+      login: string;
+      commentId: number;
+      issueNumber: number;
+    }
+  | { ok: false; reason: string } {
   if (event.action !== "created") {
     return { ok: false, reason: `comment ${event.action ?? "event"}: only new comments are read, not edits` };
   }
@@ -112,7 +126,10 @@ export async function handleComment(o: CommentFlowOptions): Promise<CommentOutco
   const permission = await gh.getPermission(login);
   if (!WRITE_PERMISSIONS.includes(permission)) {
     await bestEffort(logger, "react", () => gh.addReaction(commentId, "confused"));
-    return { status: "refused", reason: `@${login} has ${permission} permission; write, maintain or admin is needed` };
+    return {
+      status: "refused",
+      reason: `@${login} has ${permission} permission; write, maintain or admin is needed`,
+    };
   }
   await bestEffort(logger, "react", () => gh.addReaction(commentId, "eyes"));
 
@@ -122,7 +139,10 @@ export async function handleComment(o: CommentFlowOptions): Promise<CommentOutco
     return { status: "answered", reason: "help", replyId: reply.id };
   }
   if (parsed.kind === "invalid") {
-    const reply = await gh.createComment(issueNumber, `⚠️ ${parsed.message}\n\n${commentUsage(o.command)}${footer}`);
+    const reply = await gh.createComment(
+      issueNumber,
+      `⚠️ ${parsed.message}\n\n${commentUsage(o.command)}${footer}`,
+    );
     return { status: "answered", reason: parsed.message, replyId: reply.id };
   }
 
@@ -136,7 +156,8 @@ export async function handleComment(o: CommentFlowOptions): Promise<CommentOutco
 
   try {
     const pr = o.event.issue?.pull_request ? await gh.getPr(issueNumber) : undefined;
-    if (pr && pr.state !== "open") return await answer(`⚠️ pull request #${issueNumber} is closed; nothing was run`);
+    if (pr && pr.state !== "open")
+      return await answer(`⚠️ pull request #${issueNumber} is closed; nothing was run`);
 
     let task: Task | undefined;
     if (parsed.kind === "run") {
@@ -144,7 +165,13 @@ export async function handleComment(o: CommentFlowOptions): Promise<CommentOutco
       const errors = loaded.problems.filter((p) => p.severity === "error");
       task = loaded.tasks.find((t) => t.name === parsed.task);
       if (!task && errors.length > 0) return await answer(problemsText("the task files have errors", errors));
-      if (!task) return await answer(`⚠️ ${unknownTaskMessage(parsed.task, loaded.tasks.map((t) => t.name))}`);
+      if (!task)
+        return await answer(
+          `⚠️ ${unknownTaskMessage(
+            parsed.task,
+            loaded.tasks.map((t) => t.name),
+          )}`,
+        );
     } else {
       const built = await o.adhocTask({
         commentId,
@@ -153,7 +180,8 @@ export async function handleComment(o: CommentFlowOptions): Promise<CommentOutco
         closesIssue: !pr,
         requestedBy: login,
       });
-      if (!built.task) return await answer(problemsText("the ad-hoc task could not be built", built.problems));
+      if (!built.task)
+        return await answer(problemsText("the ad-hoc task could not be built", built.problems));
       task = built.task;
     }
 
@@ -206,7 +234,9 @@ export function renderCommentReply(i: CommentReplyInput): string {
     out.push(renderTaskMarkdown(r, i.links.runUrl ? { runUrl: i.links.runUrl } : {}).trimEnd(), "");
     const web = `${i.links.serverUrl.replace(/\/+$/, "")}/${i.links.repository}`;
     if (i.fork) {
-      out.push("This pull request comes from a fork, so nothing was pushed: this was a dry run. The change it made:");
+      out.push(
+        "This pull request comes from a fork, so nothing was pushed: this was a dry run. The change it made:",
+      );
     } else if (i.dryRun) {
       out.push("Dry run: nothing was pushed.");
     } else if (i.pr && r.commit && r.status === "success") {
@@ -218,7 +248,8 @@ export function renderCommentReply(i: CommentReplyInput): string {
   }
   if (i.links.runUrl) out.push("", `[Workflow run](${i.links.runUrl})`);
   let text = out.join("\n").trimEnd();
-  if (text.length > MAX_COMMENT_BODY) text = `${text.slice(0, MAX_COMMENT_BODY - 40)}\n\n… (cut: the reply is too long)`;
+  if (text.length > MAX_COMMENT_BODY)
+    text = `${text.slice(0, MAX_COMMENT_BODY - 40)}\n\n… (cut: the reply is too long)`;
   return text;
 }
 
@@ -228,7 +259,9 @@ export function diffBlock(patch: string): string {
   const body = cut ? patch.slice(0, MAX_DIFF_CHARS) : patch;
   const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const note = cut ? `\n\n… the diff is longer than ${MAX_DIFF_CHARS} characters; the full patch is in the run's backup artifact` : "";
+  const note = cut
+    ? `\n\n… the diff is longer than ${MAX_DIFF_CHARS} characters; the full patch is in the run's backup artifact`
+    : "";
   return `<details open><summary>Diff</summary>\n\n${fence}diff\n${body.trimEnd()}\n${fence}${note}\n\n</details>`;
 }
 
@@ -253,7 +286,9 @@ function throttledEditor(gh: GitHub, commentId: number, intervalMs: number, logg
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   const write = (body: string) => {
-    chain = chain.then(() => gh.updateComment(commentId, body)).catch((err) => logger.warn(`could not update the reply: ${errorMessage(err)}`));
+    chain = chain
+      .then(() => gh.updateComment(commentId, body))
+      .catch((err) => logger.warn(`could not update the reply: ${errorMessage(err)}`));
     last = Date.now();
   };
   return {

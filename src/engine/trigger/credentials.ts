@@ -12,7 +12,8 @@ export interface ClaudeCredentials {
 
 const PROVIDER_SWITCHES = ["CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX", "CLAUDE_CODE_USE_FOUNDRY"];
 
-const truthy = (v: string | undefined) => v !== undefined && v !== "" && v !== "0" && v.toLowerCase() !== "false";
+const truthy = (v: string | undefined) =>
+  v !== undefined && v !== "" && v !== "0" && v.toLowerCase() !== "false";
 
 /** Which credential Claude Code will use, or undefined when there is none. */
 export function credentialSource(
@@ -35,15 +36,22 @@ export function assertClaudeCredentials(opts: {
 }): void {
   const claude = opts.tasks.filter((t) => t.kind === "claude").map((t) => t.name);
   if (claude.length === 0 || credentialSource(opts.credentials, opts.env) !== undefined) return;
-  const list = claude.slice(0, 5).map((n) => `\`${n}\``).join(", ") + (claude.length > 5 ? ", …" : "");
+  const list =
+    claude
+      .slice(0, 5)
+      .map((n) => `\`${n}\``)
+      .join(", ") + (claude.length > 5 ? ", …" : "");
   throw new UserError(
     `no credentials for Claude Code, needed by ${list}. Add one to the step's \`with:\`: ` +
-      "`anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}` or " +
-      "`claude-code-oauth-token: ${{ secrets.CLAUDE_CODE_OAUTH_TOKEN }}` (create the secret under " +
+      `\`anthropic-api-key: ${secretExpr("ANTHROPIC_API_KEY")}\` or ` +
+      `\`claude-code-oauth-token: ${secretExpr("CLAUDE_CODE_OAUTH_TOKEN")}\` (create the secret under ` +
       "Settings → Secrets and variables → Actions), or set `CLAUDE_CODE_USE_BEDROCK: 1` / " +
       "`CLAUDE_CODE_USE_VERTEX: 1` with the cloud credentials in the step's `env:`",
   );
 }
+
+/** `${{ secrets.NAME }}`, the workflow expression. */
+const secretExpr = (name: string) => `\${{ secrets.${name} }}`;
 
 /** The environment for the engine's agents: the credentials as Claude Code reads them, no GitHub token. */
 export function agentBaseEnv(

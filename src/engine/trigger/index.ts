@@ -2,6 +2,19 @@
  * Everything event-specific for the Action, as plain engine code (no `@actions/*`): routing, comment
  * commands, push watching, the schedule state, Claude Code installation, credentials.
  */
+
+export {
+  createGitHubPublisher,
+  type GitHubPublisherOptions,
+  pullRequestBody,
+} from "../github/pr-publisher.ts";
+export {
+  type Fingerprint,
+  overlayTrustedConfig,
+  removeTrustedOverlay,
+  TRUSTED_CONFIG_PATHS,
+  type TrustedConfig,
+} from "../run/trusted-config.ts";
 export { ADHOC_PREFIX, adhocTask, adhocTaskName, readDefaultsFile } from "./adhoc-task.ts";
 export {
   CLAUDE_PACKAGE,
@@ -34,9 +47,13 @@ export {
   screenComment,
   WRITE_PERMISSIONS,
 } from "./comment-flow.ts";
-export { agentBaseEnv, assertClaudeCredentials, type ClaudeCredentials, credentialSource } from "./credentials.ts";
+export {
+  agentBaseEnv,
+  assertClaudeCredentials,
+  type ClaudeCredentials,
+  credentialSource,
+} from "./credentials.ts";
 export { gitAuthEnv, gitAuthSecret, hasExtraHeader } from "./git-auth.ts";
-export { createGitHubPublisher, type GitHubPublisherOptions, pullRequestBody } from "./publisher.ts";
 export {
   DEFAULT_BOT_LOGINS,
   diffChangedFiles,
@@ -69,14 +86,7 @@ export {
   type TaskState,
   writeStateCommit,
 } from "./schedule-state.ts";
-export {
-  type Fingerprint,
-  overlayTrustedConfig,
-  removeTrustedOverlay,
-  TRUSTED_CONFIG_PATHS,
-  type TrustedConfig,
-} from "./trusted-config.ts";
-export { matchWatch, type WatchMatch, watchedTasks, type WatchingTask } from "./watch.ts";
+export { matchWatch, type WatchingTask, type WatchMatch, watchedTasks } from "./watch.ts";
 export {
   DEFAULT_WORKFLOW_IDS,
   WORKFLOW_TEMPLATES,

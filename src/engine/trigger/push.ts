@@ -4,8 +4,9 @@
  * large pushes are truncated) or when the list would mislead (a force push, a new branch): then the
  * two commits are compared with git.
  */
-import { DEFAULT_IDENTITY, type Git, splitZ } from "../git/exec.ts";
+
 import { TRAILER_TASK } from "../git/commit.ts";
+import { DEFAULT_IDENTITY, type Git, splitZ } from "../git/exec.ts";
 
 export const ZERO_SHA = "0000000000000000000000000000000000000000";
 /** GitHub puts at most this many commits into a push payload. */
@@ -35,7 +36,9 @@ export interface PushPayload {
   sender?: { login?: string; type?: string };
 }
 
-export type PayloadFiles = { files: string[] } | { diff: { before: string | null; after: string }; reason: string };
+export type PayloadFiles =
+  | { files: string[] }
+  | { diff: { before: string | null; after: string }; reason: string };
 
 /** The branch a push went to (`refs/heads/main` → `main`), or undefined for tags and deletions. */
 export function pushedBranch(p: PushPayload): string | undefined {
@@ -54,11 +57,14 @@ export function payloadChangedFiles(p: PushPayload): PayloadFiles {
   if (before === null || p.created) return fallback("a new branch");
   if (commits.length === 0) return fallback("the payload lists no commits");
   if (commits.length >= MAX_PAYLOAD_COMMITS) return fallback("the payload's commit list is truncated");
-  if (commits.some((c) => !Array.isArray(c.added) && !Array.isArray(c.modified) && !Array.isArray(c.removed))) {
+  if (
+    commits.some((c) => !Array.isArray(c.added) && !Array.isArray(c.modified) && !Array.isArray(c.removed))
+  ) {
     return fallback("the payload does not list the files of its commits");
   }
   const files = new Set<string>();
-  for (const c of commits) for (const f of [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]) files.add(f);
+  for (const c of commits)
+    for (const f of [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]) files.add(f);
   return { files: [...files].sort() };
 }
 
@@ -67,7 +73,10 @@ export function payloadChangedFiles(p: PushPayload): PayloadFiles {
  * pushes come from the Actions bot or the engine's bot identity, or carry the task trailer in the head
  * commit (also after a squash merge of a claude-tasks pull request).
  */
-export function ownPushReason(p: PushPayload, botLogins: readonly string[] = DEFAULT_BOT_LOGINS): string | undefined {
+export function ownPushReason(
+  p: PushPayload,
+  botLogins: readonly string[] = DEFAULT_BOT_LOGINS,
+): string | undefined {
   const bots = botLogins.map((b) => b.toLowerCase());
   const sender = p.sender?.login?.toLowerCase();
   if (sender && bots.includes(sender)) return `pushed by ${p.sender!.login}`;
@@ -77,7 +86,8 @@ export function ownPushReason(p: PushPayload, botLogins: readonly string[] = DEF
   if (head?.committer?.email?.toLowerCase() === DEFAULT_IDENTITY.email.toLowerCase()) {
     return `the head commit was made by ${DEFAULT_IDENTITY.name}`;
   }
-  if (head?.message && hasTaskTrailer(head.message)) return `the head commit carries a \`${TRAILER_TASK}\` trailer`;
+  if (head?.message && hasTaskTrailer(head.message))
+    return `the head commit carries a \`${TRAILER_TASK}\` trailer`;
   return undefined;
 }
 
@@ -102,13 +112,35 @@ export async function diffChangedFiles(opts: {
   const missing: string[] = [];
   for (const sha of [opts.before, opts.after]) if (sha && !(await hasCommit(git, sha))) missing.push(sha);
   if (missing.length > 0) {
-    await git.run(["fetch", "--no-tags", "--no-write-fetch-head", "--quiet", "--depth=1", "--", opts.remote, ...missing]);
+    await git.run([
+      "fetch",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--quiet",
+      "--depth=1",
+      "--",
+      opts.remote,
+      ...missing,
+    ]);
   }
   let r: string;
   if (opts.before) {
     r = (await git.run(["diff", "--name-only", "--no-renames", "-z", opts.before, opts.after, "--"])).stdout;
   } else {
-    r = (await git.run(["diff-tree", "-r", "--root", "--no-commit-id", "--name-only", "--no-renames", "-z", "-m", "--first-parent", opts.after])).stdout;
+    r = (
+      await git.run([
+        "diff-tree",
+        "-r",
+        "--root",
+        "--no-commit-id",
+        "--name-only",
+        "--no-renames",
+        "-z",
+        "-m",
+        "--first-parent",
+        opts.after,
+      ])
+    ).stdout;
   }
   return [...new Set(splitZ(r))].sort();
 }

@@ -15,7 +15,13 @@
  */
 import { UserError } from "../errors.ts";
 import type { IssueCommentEvent } from "./comment-flow.ts";
-import { ownPushReason, type PayloadFiles, type PushPayload, payloadChangedFiles, pushedBranch } from "./push.ts";
+import {
+  ownPushReason,
+  type PayloadFiles,
+  type PushPayload,
+  payloadChangedFiles,
+  pushedBranch,
+} from "./push.ts";
 
 export const SUPPORTED_EVENTS = ["schedule", "workflow_dispatch", "push", "issue_comment"] as const;
 
@@ -40,7 +46,9 @@ export function routeEvent(i: RouteInput): TriggerDecision {
   const by = i.actor ? ` by @${i.actor}` : "";
   if (i.eventName === "issue_comment") {
     if (i.mode === "plan") {
-      throw new UserError("`mode: plan` is for schedule, push and workflow_dispatch; comment commands need `mode: run`");
+      throw new UserError(
+        "`mode: plan` is for schedule, push and workflow_dispatch; comment commands need `mode: run`",
+      );
     }
     return { kind: "comment", event: i.payload as IssueCommentEvent };
   }
@@ -52,7 +60,12 @@ export function routeEvent(i: RouteInput): TriggerDecision {
     const branch = pushedBranch(p);
     if (!branch) return { kind: "ignore", reason: "not a push to a branch (a tag or a deletion)" };
     const after = (p.after ?? "").slice(0, 7);
-    return { kind: "push", branch, changes: payloadChangedFiles(p), trigger: `push ${after} to ${branch}${by}` };
+    return {
+      kind: "push",
+      branch,
+      changes: payloadChangedFiles(p),
+      trigger: `push ${after} to ${branch}${by}`,
+    };
   }
   if (i.tasks.length > 0) return { kind: "named", patterns: [...i.tasks], trigger: `${i.eventName}${by}` };
   if (i.eventName === "schedule") return { kind: "schedule", trigger: "schedule" };

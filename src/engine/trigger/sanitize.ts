@@ -14,7 +14,7 @@ export const MAX_COMMENT_CHARS = 65_536;
  * lone surrogates, variation selectors, and the Hangul fillers that render as blanks.
  */
 const INVISIBLE =
-  /(?![\t\n])[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u{FE00}-\u{FE0F}\u{E0100}-\u{E01EF}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFFA0]/gu;
+  /(?![\t\n])(?:[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u115F\u1160\u2800\u3164\uFFA0]|[\u17B4\u17B5]|[\u180B-\u180F]|[\u{FE00}-\u{FE0F}]|[\u{E0100}-\u{E01EF}]|\u034F)/gu;
 
 /** Removes `<!-- … -->`; an unterminated `<!--` hides everything after it (as on GitHub). */
 export function stripHtmlComments(text: string): string {

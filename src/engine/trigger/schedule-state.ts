@@ -48,7 +48,8 @@ export interface ScheduleState {
 export type ParsedState = { ok: true; state: ScheduleState } | { ok: false; problem: string };
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
-const isIso = (v: unknown): v is string => typeof v === "string" && ISO.test(v) && !Number.isNaN(Date.parse(v));
+const isIso = (v: unknown): v is string =>
+  typeof v === "string" && ISO.test(v) && !Number.isNaN(Date.parse(v));
 
 /** Reads `state.json`. Anything unexpected is a problem (described), never an exception. */
 export function parseState(text: string): ParsedState {
@@ -59,7 +60,8 @@ export function parseState(text: string): ParsedState {
     return { ok: false, problem: `${STATE_FILE} is not JSON (${(err as Error).message})` };
   }
   if (!isObject(raw)) return { ok: false, problem: `${STATE_FILE} is not a JSON object` };
-  if (raw.version !== 1) return { ok: false, problem: `${STATE_FILE} has unknown version ${JSON.stringify(raw.version)}` };
+  if (raw.version !== 1)
+    return { ok: false, problem: `${STATE_FILE} has unknown version ${JSON.stringify(raw.version)}` };
   if (!isObject(raw.tasks)) return { ok: false, problem: `${STATE_FILE} has no \`tasks\` object` };
   const tasks: Record<string, TaskState> = {};
   for (const [name, entry] of Object.entries(raw.tasks)) {
@@ -71,7 +73,9 @@ export function parseState(text: string): ParsedState {
     }
     tasks[name] = {
       until: new Date(entry.until).toISOString(),
-      ...(entry.lastFireTime !== undefined ? { lastFireTime: new Date(entry.lastFireTime).toISOString() } : {}),
+      ...(entry.lastFireTime !== undefined
+        ? { lastFireTime: new Date(entry.lastFireTime).toISOString() }
+        : {}),
       ...(typeof entry.lastRunId === "string" ? { lastRunId: entry.lastRunId } : {}),
     };
   }
@@ -138,7 +142,11 @@ export function advanceState(opts: {
  * Whether the state must be written: something was claimed, or a scheduled task has no entry yet (so
  * its window starts now), or entries must go. Otherwise nothing changes and no commit is made.
  */
-export function stateNeedsWrite(previous: ScheduleState | null, next: ScheduleState, due: readonly DueTask[]): boolean {
+export function stateNeedsWrite(
+  previous: ScheduleState | null,
+  next: ScheduleState,
+  due: readonly DueTask[],
+): boolean {
   if (due.length > 0 || previous === null) return true;
   const before = Object.keys(previous.tasks);
   const after = Object.keys(next.tasks);
@@ -166,10 +174,13 @@ export async function readRemoteState(opts: { git: Git; remote: string }): Promi
   if (!tips.has(STATE_REF)) return { oid: null, state: null };
   await fetchRefs({ git, remote, refspecs: [`+${STATE_REF}:${FETCHED_STATE_REF}`] });
   const oid = (await git.run(["rev-parse", "--verify", "--quiet", FETCHED_STATE_REF])).stdout.trim();
-  const commit = await git.run(["rev-parse", "--verify", "--quiet", `${oid}^{commit}`], { allowFailure: true });
+  const commit = await git.run(["rev-parse", "--verify", "--quiet", `${oid}^{commit}`], {
+    allowFailure: true,
+  });
   if (commit.exitCode !== 0) return damaged(oid, `${STATE_REF} does not point at a commit`);
   const blob = await git.run(["cat-file", "blob", `${oid}:${STATE_FILE}`], { allowFailure: true });
-  if (blob.exitCode !== 0) return damaged(oid, `the commit ${oid.slice(0, 12)} of ${STATE_REF} has no ${STATE_FILE}`);
+  if (blob.exitCode !== 0)
+    return damaged(oid, `the commit ${oid.slice(0, 12)} of ${STATE_REF} has no ${STATE_FILE}`);
   const parsed = parseState(blob.stdout);
   return parsed.ok ? { oid, state: parsed.state } : damaged(oid, parsed.problem);
 }
@@ -180,7 +191,9 @@ function damaged(oid: string, problem: string): StateSnapshot {
 
 /** Writes a parentless commit holding `state.json`; returns its id. */
 export async function writeStateCommit(git: Git, state: ScheduleState): Promise<string> {
-  const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: serializeState(state) })).stdout.trim();
+  const blob = (
+    await git.run(["hash-object", "-w", "--stdin"], { input: serializeState(state) })
+  ).stdout.trim();
   const tree = (await git.run(["mktree"], { input: `100644 blob ${blob}\t${STATE_FILE}\n` })).stdout.trim();
   const message = `claude-tasks: schedule state${state.runId ? ` (run ${state.runId})` : ""}\n`;
   return (await git.run(["commit-tree", tree], { input: message })).stdout.trim();
@@ -237,8 +250,15 @@ export async function claimDueTasks(opts: ClaimOptions): Promise<ClaimResult> {
       firstRun: snap.state === null,
       ...(snap.problem ? { problem: damagedMessage(snap.problem) } : {}),
     };
-    const next = advanceState({ previous: snap.state, tasks: opts.tasks, due, now: opts.now, runId: opts.runId });
-    if (opts.peek || !stateNeedsWrite(snap.state, next, due)) return { ...base, oid: snap.oid, written: false };
+    const next = advanceState({
+      previous: snap.state,
+      tasks: opts.tasks,
+      due,
+      now: opts.now,
+      runId: opts.runId,
+    });
+    if (opts.peek || !stateNeedsWrite(snap.state, next, due))
+      return { ...base, oid: snap.oid, written: false };
     const commit = await writeStateCommit(opts.git, next);
     const pushed = await pushRefs({
       git: opts.git,

@@ -56,7 +56,10 @@ export function watchedTasks(
     if ((task.base ?? opts.defaultBase) !== opts.branch) continue;
     const hit = matchWatch(task.watch, files);
     if (hit.length === 0) continue;
-    const shown = hit.slice(0, 3).map((f) => `\`${f}\``).join(", ");
+    const shown = hit
+      .slice(0, 3)
+      .map((f) => `\`${f}\``)
+      .join(", ");
     const more = hit.length > 3 ? ` and ${hit.length - 3} more` : "";
     out.push({ name: task.name, files: hit, reason: `push to \`${opts.branch}\` changed ${shown}${more}` });
   }

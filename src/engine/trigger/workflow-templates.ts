@@ -34,7 +34,8 @@ export const WORKFLOW_TEMPLATES: readonly WorkflowTemplate[] = [
     id: "org",
     target: ".github/workflows/claude-tasks-org.yml",
     template: "templates/workflows/claude-tasks-org.yml",
-    description: "calls the reusable workflow that fans tasks out over a matrix (for many tasks or org-wide use)",
+    description:
+      "calls the reusable workflow that fans tasks out over a matrix (for many tasks or org-wide use)",
   },
 ];
 
@@ -44,7 +45,9 @@ export const DEFAULT_WORKFLOW_IDS: readonly WorkflowTemplate["id"][] = ["schedul
 export function workflowTemplates(ids: readonly string[] = DEFAULT_WORKFLOW_IDS): WorkflowTemplate[] {
   const unknown = ids.filter((id) => !WORKFLOW_TEMPLATES.some((t) => t.id === id));
   if (unknown.length > 0) {
-    throw new UserError(`unknown workflow template ${unknown.join(", ")} (known: ${WORKFLOW_TEMPLATES.map((t) => t.id).join(", ")})`);
+    throw new UserError(
+      `unknown workflow template ${unknown.join(", ")} (known: ${WORKFLOW_TEMPLATES.map((t) => t.id).join(", ")})`,
+    );
   }
   return WORKFLOW_TEMPLATES.filter((t) => ids.includes(t.id));
 }

@@ -7,7 +7,7 @@ const __dirname = __ctDirname(__filename);
 import {
   assertValid,
   loadProject
-} from "./chunk-UGXWFZ5R.js";
+} from "./chunk-W5EG2RN2.js";
 
 // src/cli/context.ts
 function globals(cmd) {

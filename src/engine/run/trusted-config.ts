@@ -30,7 +30,11 @@ export type Fingerprint = Map<string, string>;
  * Replaces `paths` in the worktree with their content at `source` (a commit); paths absent there are
  * removed. The index is left alone. Returns the fingerprint of the overlay.
  */
-export async function overlayTrustedConfig(git: Git, source: string, paths: readonly string[]): Promise<Fingerprint> {
+export async function overlayTrustedConfig(
+  git: Git,
+  source: string,
+  paths: readonly string[],
+): Promise<Fingerprint> {
   for (const p of paths) await rm(join(git.cwd, p), { recursive: true, force: true });
   await checkoutPaths(git, source, paths);
   return fingerprint(git.cwd, paths);
@@ -40,7 +44,11 @@ export async function overlayTrustedConfig(git: Git, source: string, paths: read
  * Puts `paths` back as the worktree's HEAD has them (worktree and index). Returns the paths the agent
  * changed since the overlay (their changes are dropped).
  */
-export async function removeTrustedOverlay(git: Git, paths: readonly string[], overlay: Fingerprint): Promise<string[]> {
+export async function removeTrustedOverlay(
+  git: Git,
+  paths: readonly string[],
+  overlay: Fingerprint,
+): Promise<string[]> {
   const after = await fingerprint(git.cwd, paths);
   const changed = new Set<string>();
   for (const [p, h] of after) if (overlay.get(p) !== h) changed.add(p);
@@ -55,7 +63,9 @@ export async function removeTrustedOverlay(git: Git, paths: readonly string[], o
 }
 
 async function checkoutPaths(git: Git, source: string, paths: readonly string[]): Promise<void> {
-  const files = splitZ((await git.run(["ls-tree", "-r", "-z", "--name-only", source, "--", ...paths])).stdout);
+  const files = splitZ(
+    (await git.run(["ls-tree", "-r", "-z", "--name-only", source, "--", ...paths])).stdout,
+  );
   if (files.length === 0) return;
   await git.run(
     ["restore", `--source=${source}`, "--worktree", "--pathspec-from-file=-", "--pathspec-file-nul"],
@@ -71,7 +81,13 @@ async function fingerprint(dir: string, paths: readonly string[]): Promise<Finge
     if (!st) return;
     if (st.isSymbolicLink()) out.set(rel, `link:${await readlink(abs)}`);
     else if (st.isDirectory()) for (const name of await readdir(abs)) await walk(`${rel}/${name}`);
-    else if (st.isFile()) out.set(rel, createHash("sha256").update(await readFile(abs)).digest("hex"));
+    else if (st.isFile())
+      out.set(
+        rel,
+        createHash("sha256")
+          .update(await readFile(abs))
+          .digest("hex"),
+      );
   };
   for (const p of paths) await walk(p);
   return out;

@@ -6,8 +6,9 @@ const __filename = __ctFileURLToPath(import.meta.url);
 const __dirname = __ctDirname(__filename);
 import {
   errorMessage,
+  renderTaskMarkdown,
   silentLogger
-} from "./chunk-UGXWFZ5R.js";
+} from "./chunk-W5EG2RN2.js";
 import {
   Octokit,
   legacyRestEndpointMethods,
@@ -873,7 +874,52 @@ async function applyExtras(gh, pr, x, steps, warnings) {
   if (method) await attempt(`enable auto-merge (${method})`, () => gh.enableAutoMerge(pr.nodeId, method));
 }
 
+// src/engine/github/pr-publisher.ts
+function pullRequestBody(ctx, links = {}) {
+  const own = ctx.task.pr.body.trim();
+  const report = renderTaskMarkdown(ctx.result, links);
+  return `${own ? `${own}
+
+---
+
+` : ""}${report}
+<sub>Opened by claude-tasks from \`${ctx.task.file}\`.</sub>
+`;
+}
+function createGitHubPublisher(opts) {
+  return {
+    async publish(ctx) {
+      const pr = ctx.task.pr;
+      const res = await publishPullRequest({
+        gh: opts.gh,
+        branch: ctx.branch,
+        base: ctx.base,
+        title: pr.title,
+        body: pullRequestBody(ctx, opts.links),
+        draft: pr.draft,
+        labels: pr.labels,
+        reviewers: pr.reviewers,
+        assignees: pr.assignees,
+        autoMerge: pr.auto_merge,
+        branchExistedOnRemote: ctx.branchExistedOnRemote,
+        hasChanges: ctx.hasChanges,
+        onNoChanges: pr.on_no_changes,
+        dryRun: ctx.dryRun
+      });
+      for (const w of res.warnings) opts.logger?.warn(`${ctx.task.name}: ${w}`);
+      const would = { created: "would-create", updated: "would-update" };
+      const action = res.dryRun && (res.action === "created" || res.action === "updated") ? would[res.action] : res.action;
+      return {
+        action,
+        ...res.number !== null ? { number: res.number } : {},
+        ...res.url !== null ? { url: res.url } : {},
+        apiCalls: res.calls
+      };
+    }
+  };
+}
+
 export {
   createGitHub,
-  publishPullRequest
+  createGitHubPublisher
 };

@@ -9,11 +9,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-DQOPUYMY.js";
+} from "./chunk-AD5YVWPL.js";
 import {
   createGitHub,
-  publishPullRequest
-} from "./chunk-XMIXQBE3.js";
+  createGitHubPublisher
+} from "./chunk-IKGHUNLH.js";
 import {
   STATUS_ICON,
   UserError,
@@ -22,12 +22,11 @@ import {
   formatCost,
   formatDuration,
   onExit,
-  renderTaskMarkdown,
   runTasks,
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-UGXWFZ5R.js";
+} from "./chunk-W5EG2RN2.js";
 import "./chunk-MW7XFXAP.js";
 import {
   __export
@@ -82,6 +81,7 @@ function taskLines(r, paint2) {
   if (r.files.length > 30) lines.push(`   \u2026 ${r.files.length - 30} more files`);
   for (const v of r.violations) lines.push(paint2("red", `   \u2717 ${v.rule}: ${v.message}`));
   for (const c of r.conflicts) lines.push(paint2("red", `   \u2717 conflict: ${c}`));
+  for (const w of r.warnings ?? []) lines.push(paint2("yellow", `   \u26A0 ${w}`));
   if (r.agent?.error && r.status !== "success") lines.push(paint2("red", `   agent: ${r.agent.error}`));
   if (r.pr?.url) lines.push(`   PR ${r.pr.action}: ${r.pr.url}`);
   if (r.backup)
@@ -2416,49 +2416,6 @@ function lineProgress() {
   };
 }
 
-// src/engine/github/pr-publisher.ts
-function pullRequestBody(ctx, opts) {
-  const parts = [
-    ctx.task.pr.body.trim(),
-    renderTaskMarkdown(ctx.result, opts.links),
-    opts.footer?.trim() ?? ""
-  ];
-  return `${parts.filter(Boolean).join("\n\n")}
-
-<sub>Opened by claude-tasks from \`${ctx.task.file}\`.</sub>
-`;
-}
-function createPullRequestPublisher(opts) {
-  return {
-    async publish(ctx) {
-      const pr = ctx.task.pr;
-      const res = await publishPullRequest({
-        gh: opts.gh,
-        branch: ctx.branch,
-        base: ctx.base,
-        title: pr.title,
-        body: pullRequestBody(ctx, opts),
-        draft: pr.draft,
-        labels: pr.labels,
-        reviewers: pr.reviewers,
-        assignees: pr.assignees,
-        autoMerge: pr.auto_merge,
-        branchExistedOnRemote: ctx.branchExistedOnRemote,
-        hasChanges: ctx.hasChanges,
-        onNoChanges: pr.on_no_changes,
-        dryRun: ctx.dryRun
-      });
-      const action = res.dryRun ? res.action === "created" ? "would-create" : res.action === "updated" ? "would-update" : res.action : res.action;
-      return {
-        action,
-        ...res.number !== null ? { number: res.number } : {},
-        ...res.url !== null ? { url: res.url } : {},
-        apiCalls: res.calls
-      };
-    }
-  };
-}
-
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {
   const m = /^(?:https?:\/\/(?:[^@/]+@)?[^/]+\/|ssh:\/\/git@[^/]+\/|git@[^:]+:)([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(
@@ -2479,7 +2436,7 @@ async function githubPublisherFromEnv(repoRoot) {
       `cannot tell the GitHub repository from the origin URL \`${url.trim()}\`; set GITHUB_REPOSITORY=owner/repo`
     );
   const gh = createGitHub({ token, baseUrl: process.env.GITHUB_API_URL, ...slug, logger: stderrLogger() });
-  return { publisher: createPullRequestPublisher({ gh }) };
+  return { publisher: createGitHubPublisher({ gh, logger: stderrLogger() }) };
 }
 function parseSlug(s) {
   const m = s ? /^([^/\s]+)\/([^/\s]+)$/.exec(s) : null;

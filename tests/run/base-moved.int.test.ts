@@ -1,0 +1,68 @@
+/**
+ * The base branch moves while a task runs (the user commits to main meanwhile): the result is rebased
+ * onto the new tip, or reported as a conflict with the unrebased branch kept.
+ */
+import { describe, expect, it } from "vitest";
+import { listBackups } from "../../src/engine/git/index.ts";
+import { makeEngineRepo } from "../support/engine.ts";
+
+/** A command task that also commits to the user's main (through `$REPO`) while it runs. */
+const movingTask = (work: string, userCommit: string) => `run: |
+  ${work}
+  ${userCommit}
+  git -C "$REPO" commit -q -am "user commit during the run"
+agent:
+  env:
+    REPO: "{{ env.REPO }}"
+`;
+
+describe("the base moves during the run", () => {
+  it("a non-conflicting move: the task commit is rebased onto the new main", async () => {
+    await using e = await makeEngineRepo({ files: { "README.md": "# repo\n", "notes.txt": "a\n" } });
+    const [task] = await e.tasks(
+      { moved: movingTask("echo feature > feature.txt", 'echo b >> "$REPO/notes.txt"') },
+      { REPO: e.path },
+    );
+    const oldBase = await e.head();
+    const { report, result: r } = await e.run([task!]);
+    const newMain = await e.head("main");
+
+    expect(newMain).not.toBe(oldBase);
+    expect(await e.git("log", "-1", "--format=%s", "main")).toBe("user commit during the run");
+    expect(r).toMatchObject({ status: "success", rebased: true, baseCommit: newMain, conflicts: [] });
+    expect(report.ok).toBe(true);
+    expect(await e.git("rev-parse", "claude-tasks/moved^")).toBe(newMain);
+    expect(await e.git("rev-parse", "claude-tasks/moved")).toBe(r.commit);
+    expect(await e.git("diff", "--name-only", "main", "claude-tasks/moved")).toBe("feature.txt");
+    // The result's backup (on the old base) also stands for the "before rebase" one: same patch.
+    const backups = await listBackups(e.state);
+    expect(backups.map((b) => [b.id, b.meta.base])).toEqual([[r.backup, oldBase]]);
+    expect(await e.worktrees()).toEqual([e.path]);
+    expect(await e.status()).toBe("");
+  });
+
+  it("a conflicting move: status conflict naming the file; the unrebased branch is kept; not ok", async () => {
+    await using e = await makeEngineRepo({ files: { "README.md": "# repo\n" } });
+    const [task] = await e.tasks(
+      { clash: movingTask("echo '# task title' > README.md", `echo '# user title' > "$REPO/README.md"`) },
+      { REPO: e.path },
+    );
+    const oldBase = await e.head();
+    const { report, result: r } = await e.run([task!]);
+
+    expect(r.status).toBe("conflict");
+    expect(r.conflicts).toEqual(["README.md"]);
+    expect(r.message).toBe(
+      "the base moved during the run and the change conflicts with it in 1 file(s): README.md; the unrebased result is on `claude-tasks/clash`",
+    );
+    expect(r.rebased).toBeUndefined();
+    expect(report.ok).toBe(false);
+    // The branch holds the task's own commit on the old base; main has the user's commit.
+    expect(await e.git("rev-parse", "claude-tasks/clash")).toBe(r.commit);
+    expect(await e.git("rev-parse", "claude-tasks/clash^")).toBe(oldBase);
+    expect(await e.git("show", "claude-tasks/clash:README.md")).toBe("# task title");
+    expect(await e.git("show", "main:README.md")).toBe("# user title");
+    expect(await e.worktrees()).toEqual([e.path]);
+    expect(await e.status()).toBe("");
+  });
+});

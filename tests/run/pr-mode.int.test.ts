@@ -1,0 +1,91 @@
+/**
+ * `pr` mode against a bare `origin`: the task branch is pushed, later force-updated with a lease (its
+ * old tip kept under refs/claude-tasks/backups/… on the remote), and never overwritten when someone
+ * else pushed to it meanwhile.
+ */
+import { describe, expect, it } from "vitest";
+import type { PublishContext, Publisher } from "../../src/engine/run/index.ts";
+import { makeEngineRepo } from "../support/engine.ts";
+
+const publishTask = (version: string) => `run: echo ${version} > out.txt\npr:\n  title: "chore: publish ${version}"\n`;
+
+/** A command that pushes a commit of its own to the task branch on origin while the task runs. */
+const racingTask = `run: |
+  echo v3 > out.txt
+  git -C "$CLONE" fetch -q origin claude-tasks/pub
+  git -C "$CLONE" checkout -q FETCH_HEAD
+  echo mine > "$CLONE/human.txt"
+  git -C "$CLONE" add human.txt
+  git -C "$CLONE" commit -q -m "human commit"
+  git -C "$CLONE" push -q origin HEAD:refs/heads/claude-tasks/pub
+agent:
+  env:
+    CLONE: "{{ env.CLONE }}"
+`;
+
+describe("pr mode against a bare origin", () => {
+  it("pushes the branch, force-updates it with a lease keeping the old tip, and never overwrites a concurrent push", async () => {
+    await using e = await makeEngineRepo({ origin: true });
+    const origin = e.origin!;
+    const remote = (...args: string[]) => e.gitIn(origin, ...args);
+    const published: PublishContext[] = [];
+    const publisher: Publisher = {
+      publish: async (ctx) => {
+        published.push(ctx);
+        return { action: ctx.branchExistedOnRemote ? "updated" : "created", number: 7, url: "https://example.test/pull/7" };
+      },
+    };
+    const base = await remote("rev-parse", "refs/heads/main");
+    const pr = { mode: "pr" as const, publisher };
+
+    // 1. First run: the branch is created on origin; the publisher is told it did not exist.
+    const [v1] = await e.tasks({ pub: publishTask("v1") });
+    const first = await e.run([v1!], pr);
+    expect(first.result).toMatchObject({ status: "success", message: "pushed `claude-tasks/pub` with 1 file (+1 −0)" });
+    expect(first.result.pr).toEqual({ action: "created", number: 7, url: "https://example.test/pull/7" });
+    expect(await remote("rev-parse", "refs/heads/claude-tasks/pub")).toBe(first.result.commit);
+    expect(await remote("rev-parse", "refs/heads/claude-tasks/pub^")).toBe(base);
+    expect(published.map((p) => [p.branchExistedOnRemote, p.hasChanges, p.dryRun])).toEqual([[false, true, false]]);
+    expect(await e.branches()).toEqual(["main"]); // pr mode keeps no local task branch
+
+    // 2. Second run with another result: a rewrite, allowed by the lease; the old tip is kept on origin.
+    const [v2] = await e.tasks({ pub: publishTask("v2") });
+    const second = await e.run([v2!], pr);
+    expect(second.result.status).toBe("success");
+    expect(await remote("rev-parse", "refs/heads/claude-tasks/pub")).toBe(second.result.commit);
+    expect(await remote("show", "refs/heads/claude-tasks/pub:out.txt")).toBe("v2");
+    const backupRefs = (await remote("for-each-ref", "--format=%(refname) %(objectname)", "refs/claude-tasks/backups/"))
+      .split("\n")
+      .filter(Boolean);
+    expect(backupRefs).toHaveLength(1);
+    expect(backupRefs[0]).toMatch(new RegExp(`^refs/claude-tasks/backups/claude-tasks/pub/\\S+ ${first.result.commit}$`));
+    expect(published.at(-1)?.branchExistedOnRemote).toBe(true);
+
+    // 3. Someone pushes to the branch while the task runs: the push loses its lease, nothing is overwritten.
+    const clone = await e.clone();
+    const [racing] = await e.tasks({ pub: racingTask }, { CLONE: clone });
+    const third = await e.run([racing!], pr);
+    const human = await e.gitIn(clone, "rev-parse", "HEAD");
+    expect(third.result.status).toBe("failed");
+    expect(third.result.message).toBe(
+      `push of \`claude-tasks/pub\` refused (stale info): someone else updated it during the run; nothing was overwritten, the result is in backup ${third.result.backup}`,
+    );
+    expect(await remote("rev-parse", "refs/heads/claude-tasks/pub")).toBe(human);
+    expect(await remote("log", "-1", "--format=%s", "refs/heads/claude-tasks/pub")).toBe("human commit");
+    expect(await remote("for-each-ref", "refs/claude-tasks/backups/")).toMatch(/^[^\n]+$/); // still one
+    expect(published).toHaveLength(2);
+    expect(third.report.ok).toBe(false);
+
+    // 4. From now on the branch carries a human's commit: the task is skipped, the branch left alone.
+    const fourth = await e.run([v1!], pr);
+    expect(fourth.result.status).toBe("skipped");
+    expect(fourth.result.message).toContain(`${human.slice(0, 7)} by Test User <test@example.com>`);
+    expect(await remote("rev-parse", "refs/heads/claude-tasks/pub")).toBe(human);
+    expect(fourth.spawned).toEqual([]);
+
+    expect(await e.worktrees()).toEqual([e.path]);
+    expect(await e.status()).toBe("");
+    const prUrls = (await e.runLog()).flatMap((l) => (l.type === "task" && l.prUrl ? [l.prUrl] : []));
+    expect(prUrls).toEqual(["https://example.test/pull/7", "https://example.test/pull/7"]);
+  });
+});
