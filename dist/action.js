@@ -6,11 +6,11 @@ const __filename = __ctFileURLToPath(import.meta.url);
 const __dirname = __ctDirname(__filename);
 import {
   claimDueTasks
-} from "./chunks/chunk-PUVKEZZC.js";
+} from "./chunks/chunk-RDLM3RJY.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunks/chunk-IKGHUNLH.js";
+} from "./chunks/chunk-WFPKWWTN.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -42,7 +42,7 @@ import {
   stateDir,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-W5EG2RN2.js";
+} from "./chunks/chunk-UGVUNY36.js";
 import "./chunks/chunk-MW7XFXAP.js";
 import {
   __toESM

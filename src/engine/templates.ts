@@ -30,7 +30,10 @@ export function taskTemplates(root: string = packageRoot()): TaskTemplate[] {
   const names = readdirSync(join(root, TASK_TEMPLATES_DIR))
     .filter((f) => f.endsWith(".yml"))
     .map((f) => f.slice(0, -".yml".length))
-    .sort((a, b) => Number(b === DEFAULT_TASK_TEMPLATE) - Number(a === DEFAULT_TASK_TEMPLATE) || a.localeCompare(b));
+    .sort(
+      (a, b) =>
+        Number(b === DEFAULT_TASK_TEMPLATE) - Number(a === DEFAULT_TASK_TEMPLATE) || a.localeCompare(b),
+    );
   return names.map((name) => {
     const template = `${TASK_TEMPLATES_DIR}/${name}.yml`;
     return { name, template, ...describeTemplate(readFileSync(join(root, template), "utf8")) };

@@ -25,9 +25,20 @@ const entry = (runId: string, task: string, at: string, over: Partial<TaskEntry>
 });
 
 const LOG: LogEntry[] = [
-  { type: "run-start", runId: "r1", mode: "local", tasks: ["docs-sync", "lint-fix"], pid: 999_999, at: "2026-11-01T06:00:00.000Z" },
+  {
+    type: "run-start",
+    runId: "r1",
+    mode: "local",
+    tasks: ["docs-sync", "lint-fix"],
+    pid: 999_999,
+    at: "2026-11-01T06:00:00.000Z",
+  },
   entry("r1", "docs-sync", "2026-11-01T06:01:00.000Z"),
-  entry("r1", "lint-fix", "2026-11-01T06:02:00.000Z", { status: "failed", costUsd: undefined, durationMs: 4000 }),
+  entry("r1", "lint-fix", "2026-11-01T06:02:00.000Z", {
+    status: "failed",
+    costUsd: undefined,
+    durationMs: 4000,
+  }),
   { type: "run-end", runId: "r1", ok: false, durationMs: 1, at: "2026-11-01T06:03:00.000Z" },
   entry("r2", "docs-sync", "2026-11-10T06:01:00.000Z", { costUsd: 1.5 }),
   entry("r3", "docs-sync", "2026-11-20T06:01:00.000Z", { status: "no_changes" }),
@@ -36,12 +47,16 @@ const jsonl = (entries: LogEntry[]) => entries.map((e) => `${JSON.stringify(e)}\
 
 describe("log query", () => {
   it("filters by task (name or glob) and by time, inclusive", () => {
-    const q = (o: Parameters<typeof queryTaskEntries>[1]) => queryTaskEntries(LOG, o).map((e) => `${e.runId}:${e.task}`);
+    const q = (o: Parameters<typeof queryTaskEntries>[1]) =>
+      queryTaskEntries(LOG, o).map((e) => `${e.runId}:${e.task}`);
     expect(q({})).toEqual(["r1:docs-sync", "r1:lint-fix", "r2:docs-sync", "r3:docs-sync"]);
     expect(q({ task: "lint-fix" })).toEqual(["r1:lint-fix"]);
     expect(q({ task: "docs-*", tail: 2 })).toEqual(["r2:docs-sync", "r3:docs-sync"]);
     expect(q({ since: new Date("2026-11-10T06:01:00Z") })).toEqual(["r2:docs-sync", "r3:docs-sync"]);
-    expect(q({ until: new Date("2026-11-10T06:01:00Z"), since: new Date("2026-11-01T06:02:00Z") })).toEqual(["r1:lint-fix", "r2:docs-sync"]);
+    expect(q({ until: new Date("2026-11-10T06:01:00Z"), since: new Date("2026-11-01T06:02:00Z") })).toEqual([
+      "r1:lint-fix",
+      "r2:docs-sync",
+    ]);
   });
   it("run markers pass a task filter only when they name the task", () => {
     expect(matchesQuery(LOG[0]!, { task: "lint-fix" })).toBe(true);
@@ -58,7 +73,12 @@ describe("followFile", () => {
     await writeFile(file, "a\nb\n");
     const got: string[] = [];
     const stop = new AbortController();
-    const done = followFile(file, { from: 4, signal: stop.signal, intervalMs: 10, onLine: (l) => got.push(l) });
+    const done = followFile(file, {
+      from: 4,
+      signal: stop.signal,
+      intervalMs: 10,
+      onLine: (l) => got.push(l),
+    });
     const until = async (n: number) => {
       for (let i = 0; i < 300 && got.length < n; i++) await new Promise((r) => setTimeout(r, 10));
     };
@@ -89,7 +109,10 @@ describe("logs and status (built CLI)", () => {
   it("logs --task/--since/--until/--json", async () => {
     const { repo } = await repoWithLog(LOG);
     await using _ = repo;
-    const r = cli(["logs", "--task", "docs-sync", "--since", "2026-11-05", "--until", "2026-11-15T00:00:00Z", "--json"], { cwd: repo.path });
+    const r = cli(
+      ["logs", "--task", "docs-sync", "--since", "2026-11-05", "--until", "2026-11-15T00:00:00Z", "--json"],
+      { cwd: repo.path },
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).entries.map((e: TaskEntry) => e.runId)).toEqual(["r2"]);
     const table = cli(["logs", "--since", "2026-11-15"], { cwd: repo.path });
@@ -117,7 +140,14 @@ describe("logs and status (built CLI)", () => {
   it("status --json: per task runs, success rate, averages, last outcome; a dead run is not running", async () => {
     const { repo } = await repoWithLog([
       ...LOG,
-      { type: "run-start", runId: "r9", mode: "dry-run", tasks: ["docs-sync"], pid: 999_999_9, at: "2026-11-21T00:00:00.000Z" },
+      {
+        type: "run-start",
+        runId: "r9",
+        mode: "dry-run",
+        tasks: ["docs-sync"],
+        pid: 999_999_9,
+        at: "2026-11-21T00:00:00.000Z",
+      },
     ]);
     await using _ = repo;
     const r = cli(["status", "--json"], { cwd: repo.path });
@@ -125,15 +155,38 @@ describe("logs and status (built CLI)", () => {
     const s = JSON.parse(r.stdout);
     expect(s.running).toEqual([]);
     const docs = s.tasks.find((t: { task: string }) => t.task === "docs-sync");
-    expect(docs).toMatchObject({ runs: 3, successes: 3, failures: 0, successRate: 1, avgDurationMs: 2000, totalCostUsd: 2.5, last: { runId: "r3", status: "no_changes" } });
+    expect(docs).toMatchObject({
+      runs: 3,
+      successes: 3,
+      failures: 0,
+      successRate: 1,
+      avgDurationMs: 2000,
+      totalCostUsd: 2.5,
+      last: { runId: "r3", status: "no_changes" },
+    });
     expect(docs.avgCostUsd).toBeCloseTo(2.5 / 3);
-    expect(s.tasks.find((t: { task: string }) => t.task === "lint-fix")).toMatchObject({ runs: 1, successRate: 0, avgCostUsd: null });
+    expect(s.tasks.find((t: { task: string }) => t.task === "lint-fix")).toMatchObject({
+      runs: 1,
+      successRate: 0,
+      avgCostUsd: null,
+    });
     const text = cli(["status"], { cwd: repo.path });
-    expect(text.stdout).toMatch(/^docs-sync\s+➖ no_changes\s+2026-11-20 06:01\s+3\s+100%\s+2s\s+\$0\.83\s+\$2\.50$/m);
+    expect(text.stdout).toMatch(
+      /^docs-sync\s+➖ no_changes\s+2026-11-20 06:01\s+3\s+100%\s+2s\s+\$0\.83\s+\$2\.50$/m,
+    );
   });
 
   it("status shows a run that is still running", async () => {
-    const { repo } = await repoWithLog([{ type: "run-start", runId: "live", mode: "local", tasks: ["docs-sync"], pid: process.pid, at: "2026-11-21T00:00:00.000Z" }]);
+    const { repo } = await repoWithLog([
+      {
+        type: "run-start",
+        runId: "live",
+        mode: "local",
+        tasks: ["docs-sync"],
+        pid: process.pid,
+        at: "2026-11-21T00:00:00.000Z",
+      },
+    ]);
     await using _ = repo;
     const s = JSON.parse(cli(["status", "--json"], { cwd: repo.path }).stdout);
     expect(s.running).toMatchObject([{ runId: "live", tasks: ["docs-sync"] }]);
@@ -156,12 +209,21 @@ describe("logs and status (built CLI)", () => {
       expect(out).toMatch(re);
     };
     await waitFor(/"runId":"r1"/); // the existing entry, as one JSON line
-    await appendFile(log, jsonl([entry("r5", "lint-fix", "2026-11-21T00:00:00.000Z"), entry("r5", "docs-sync", "2026-11-21T00:00:01.000Z")]));
+    await appendFile(
+      log,
+      jsonl([
+        entry("r5", "lint-fix", "2026-11-21T00:00:00.000Z"),
+        entry("r5", "docs-sync", "2026-11-21T00:00:01.000Z"),
+      ]),
+    );
     await waitFor(/"runId":"r5"/);
     const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.kill("SIGINT");
     expect(await exit).toBe(0);
-    const lines = out.trim().split("\n").map((l) => JSON.parse(l) as TaskEntry);
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as TaskEntry);
     expect(lines.map((e) => `${e.runId}:${e.task}`)).toEqual(["r1:docs-sync", "r5:docs-sync"]);
   });
 });

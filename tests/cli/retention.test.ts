@@ -14,6 +14,7 @@ import {
   runIdTime,
 } from "../../src/engine/retention/index.ts";
 import { type LogEntry, parseLog, type TaskEntry } from "../../src/engine/run/index.ts";
+import { cli } from "../support/cli.ts";
 import { makeRepo } from "../support/git-repo.ts";
 
 const task = (runId: string, name: string, at: string): TaskEntry => ({
@@ -29,20 +30,49 @@ const task = (runId: string, name: string, at: string): TaskEntry => ({
   files: 1,
   branch: `claude-tasks/${name}`,
 });
-const start = (runId: string, at: string, pid = 999_999): LogEntry => ({ type: "run-start", runId, mode: "local", tasks: [], pid, at });
-const end = (runId: string, at: string): LogEntry => ({ type: "run-end", runId, ok: true, durationMs: 1, at });
-const backup = (id: string, taskName: string, runId: string, createdAt: string): BackupItem => ({ id, task: taskName, runId, createdAt, size: 10 });
+const start = (runId: string, at: string, pid = 999_999): LogEntry => ({
+  type: "run-start",
+  runId,
+  mode: "local",
+  tasks: [],
+  pid,
+  at,
+});
+const end = (runId: string, at: string): LogEntry => ({
+  type: "run-end",
+  runId,
+  ok: true,
+  durationMs: 1,
+  at,
+});
+const backup = (id: string, taskName: string, runId: string, createdAt: string): BackupItem => ({
+  id,
+  task: taskName,
+  runId,
+  createdAt,
+  size: 10,
+});
 
 describe("retentionPolicy", () => {
   it("flags, then the environment, then the default of 20", () => {
     expect(retentionPolicy({}, {})).toEqual({ keep: 20 });
-    expect(retentionPolicy({}, { CLAUDE_TASKS_KEEP_BACKUPS: "5", CLAUDE_TASKS_MAX_AGE: "2w" })).toEqual({ keep: 5, maxAgeMs: 14 * 86_400_000 });
-    expect(retentionPolicy({ keep: "3", maxAge: "12h" }, { CLAUDE_TASKS_KEEP_BACKUPS: "5" })).toEqual({ keep: 3, maxAgeMs: 12 * 3_600_000 });
+    expect(retentionPolicy({}, { CLAUDE_TASKS_KEEP_BACKUPS: "5", CLAUDE_TASKS_MAX_AGE: "2w" })).toEqual({
+      keep: 5,
+      maxAgeMs: 14 * 86_400_000,
+    });
+    expect(retentionPolicy({ keep: "3", maxAge: "12h" }, { CLAUDE_TASKS_KEEP_BACKUPS: "5" })).toEqual({
+      keep: 3,
+      maxAgeMs: 12 * 3_600_000,
+    });
   });
   it("bad values are one-line UserErrors naming their source", () => {
     expect(() => retentionPolicy({ keep: "0" }, {})).toThrow(/--keep: expected a whole number ≥ 1, got `0`/);
-    expect(() => retentionPolicy({}, { CLAUDE_TASKS_KEEP_BACKUPS: "lots" })).toThrow(/CLAUDE_TASKS_KEEP_BACKUPS/);
-    expect(() => retentionPolicy({ maxAge: "30 days" }, {})).toThrow(/--max-age: expected an age such as 30d/);
+    expect(() => retentionPolicy({}, { CLAUDE_TASKS_KEEP_BACKUPS: "lots" })).toThrow(
+      /CLAUDE_TASKS_KEEP_BACKUPS/,
+    );
+    expect(() => retentionPolicy({ maxAge: "30 days" }, {})).toThrow(
+      /--max-age: expected an age such as 30d/,
+    );
   });
   it("parses ages and run ids", () => {
     expect(parseAge("30d")).toBe(30 * 86_400_000);
@@ -56,14 +86,28 @@ describe("retentionPolicy", () => {
 describe("planPrune", () => {
   const now = new Date("2026-11-20T00:00:00Z");
   const entries: LogEntry[] = [
-    start("r1", "2026-11-01T00:00:00Z"), task("r1", "a", "2026-11-01T00:01:00Z"), task("r1", "b", "2026-11-01T00:01:00Z"), end("r1", "2026-11-01T00:02:00Z"),
-    start("r2", "2026-11-10T00:00:00Z"), task("r2", "a", "2026-11-10T00:01:00Z"), end("r2", "2026-11-10T00:02:00Z"),
-    start("r3", "2026-11-19T00:00:00Z"), task("r3", "a", "2026-11-19T00:01:00Z"), end("r3", "2026-11-19T00:02:00Z"),
+    start("r1", "2026-11-01T00:00:00Z"),
+    task("r1", "a", "2026-11-01T00:01:00Z"),
+    task("r1", "b", "2026-11-01T00:01:00Z"),
+    end("r1", "2026-11-01T00:02:00Z"),
+    start("r2", "2026-11-10T00:00:00Z"),
+    task("r2", "a", "2026-11-10T00:01:00Z"),
+    end("r2", "2026-11-10T00:02:00Z"),
+    start("r3", "2026-11-19T00:00:00Z"),
+    task("r3", "a", "2026-11-19T00:01:00Z"),
+    end("r3", "2026-11-19T00:02:00Z"),
     start("r4", "2026-11-19T12:00:00Z"), // running, no task finished yet
   ];
 
   it("keeps the newest N runs of each task; a run stays while any of its tasks keeps it", () => {
-    const plan = planPrune({ backups: [], entries, reports: ["r1", "r2", "r3"], running: new Set(["r4"]), policy: { keep: 1 }, now });
+    const plan = planPrune({
+      backups: [],
+      entries,
+      reports: ["r1", "r2", "r3"],
+      running: new Set(["r4"]),
+      policy: { keep: 1 },
+      now,
+    });
     // a: r3 is its newest; b: r1 is its newest (and only) run, so r1 stays too.
     expect([...plan.keepRuns].sort()).toEqual(["r1", "r3", "r4"]);
     expect(plan.dropRuns).toEqual(["r2"]);
@@ -71,7 +115,14 @@ describe("planPrune", () => {
   });
 
   it("max age drops old runs even within N, never a running one", () => {
-    const plan = planPrune({ backups: [], entries, reports: ["r1", "r2", "r3", "r0"], running: new Set(["r4", "r1"]), policy: { keep: 10, maxAgeMs: 5 * 86_400_000 }, now });
+    const plan = planPrune({
+      backups: [],
+      entries,
+      reports: ["r1", "r2", "r3", "r0"],
+      running: new Set(["r4", "r1"]),
+      policy: { keep: 10, maxAgeMs: 5 * 86_400_000 },
+      now,
+    });
     expect([...plan.keepRuns].sort()).toEqual(["r1", "r3", "r4"]);
     expect(plan.deleteReports).toEqual(["r2"]); // r0 is unknown to the log and its id is no date: kept
   });
@@ -84,13 +135,27 @@ describe("planPrune", () => {
       backup("b4", "b", "r4", "2026-10-01T00:00:00Z"),
       backup("b5", "b", "r1", "2026-11-01T00:00:00Z"),
     ];
-    const plan = planPrune({ backups, entries, reports: [], running: new Set(["r4"]), policy: { keep: 1 }, now });
+    const plan = planPrune({
+      backups,
+      entries,
+      reports: [],
+      running: new Set(["r4"]),
+      policy: { keep: 1 },
+      now,
+    });
     expect(plan.deleteBackups.map((b) => b.id).sort()).toEqual(["b1", "b2"]);
     expect(plan.keepBackups.map((b) => b.id).sort()).toEqual(["b3", "b4", "b5"]);
   });
 
   it("reports of runs the log forgot go by the age in their id", () => {
-    const plan = planPrune({ backups: [], entries: [], reports: ["20261001-000000-aaaa", "20261119-000000-bbbb"], running: new Set(), policy: { keep: 5, maxAgeMs: 7 * 86_400_000 }, now });
+    const plan = planPrune({
+      backups: [],
+      entries: [],
+      reports: ["20261001-000000-aaaa", "20261119-000000-bbbb"],
+      running: new Set(),
+      policy: { keep: 5, maxAgeMs: 7 * 86_400_000 },
+      now,
+    });
     expect(plan.deleteReports).toEqual(["20261001-000000-aaaa"]);
   });
 });
@@ -108,12 +173,28 @@ describe("prune on a real state directory", () => {
       lines.push(start(runId, at), task(runId, "docs", at), end(runId, at));
       await mkdir(join(state, "runs", runId), { recursive: true });
       await writeFile(join(state, "runs", runId, "report.json"), "{}\n");
-      await writeBackup({ stateDir: state, runId, task: "docs", base, reason: "run result", patch: Buffer.from(`diff --git a/${i} b/${i}\n`), now: new Date(at) });
+      await writeBackup({
+        stateDir: state,
+        runId,
+        task: "docs",
+        base,
+        reason: "run result",
+        patch: Buffer.from(`diff --git a/${i} b/${i}\n`),
+        now: new Date(at),
+      });
     }
     // A run still going (this very process), with an old backup of its own.
     const live = "20261001-000000-dddd";
     lines.push(start(live, "2026-10-01T00:00:00.000Z", process.pid));
-    await writeBackup({ stateDir: state, runId: live, task: "docs", base, reason: "before rebase", patch: Buffer.from("diff --git a/l b/l\n"), now: new Date("2026-10-01T00:00:00Z") });
+    await writeBackup({
+      stateDir: state,
+      runId: live,
+      task: "docs",
+      base,
+      reason: "before rebase",
+      patch: Buffer.from("diff --git a/l b/l\n"),
+      now: new Date("2026-10-01T00:00:00Z"),
+    });
     const log = join(state, "runs.jsonl");
     await writeFile(log, `${lines.map((l) => JSON.stringify(l)).join("\n")}\nnot json\n`);
 
@@ -124,7 +205,11 @@ describe("prune on a real state directory", () => {
     expect(existsSync(join(state, "runs", runs[0]!))).toBe(true);
 
     const done = await prune({ git, policy: { keep: 1 } });
-    expect(done).toMatchObject({ dryRun: false, reports: { deleted: runs.slice(0, 2) }, log: { keptLines: 4, droppedLines: 7, damagedLines: 1 } });
+    expect(done).toMatchObject({
+      dryRun: false,
+      reports: { deleted: runs.slice(0, 2) },
+      log: { keptLines: 4, droppedLines: 7, damagedLines: 1 },
+    });
     expect((await listBackups(state)).map((b) => b.meta.runId).sort()).toEqual([live, runs[2]].sort());
     expect(existsSync(join(state, "runs", runs[0]!))).toBe(false);
     expect(existsSync(join(state, "runs", runs[2]!))).toBe(true);
@@ -150,5 +235,50 @@ describe("prune on a real state directory", () => {
     expect(late).toHaveLength(50);
     expect(new Set(late).size).toBe(50);
     expect(text.split("\n").filter((l) => l.includes('"n"'))).toHaveLength(100);
+  });
+});
+
+describe("prune (built CLI)", () => {
+  it("--dry-run --json shows what would go; the environment sets the limit; bad flags exit 2", async () => {
+    await using repo = await makeRepo();
+    const state = await stateDir(repo.client());
+    const base = await repo.head();
+    for (const [i, runId] of ["20261101-000000-aaaa", "20261102-000000-bbbb"].entries()) {
+      await writeBackup({
+        stateDir: state,
+        runId,
+        task: "docs",
+        base,
+        reason: "run result",
+        patch: Buffer.from(`diff --git a/${i} b/${i}\n`),
+        now: new Date(`2026-11-0${i + 1}T00:00:00Z`),
+      });
+    }
+    const dry = cli(["prune", "--dry-run", "--json"], {
+      cwd: repo.path,
+      env: { CLAUDE_TASKS_KEEP_BACKUPS: "1" },
+    });
+    expect(dry.code).toBe(0);
+    const out = JSON.parse(dry.stdout);
+    expect(out).toMatchObject({ dryRun: true, policy: { keep: 1, maxAge: null }, backups: { kept: 1 } });
+    expect(out.backups.deleted.map((b: BackupItem) => b.id)).toEqual(["20261101-000000-aaaa-docs"]);
+    expect((await listBackups(state)).length).toBe(2);
+    const text = cli(["prune", "--keep", "1"], { cwd: repo.path });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/deleted backup 20261101-000000-aaaa-docs/);
+    expect((await listBackups(state)).length).toBe(1);
+    const bad = cli(["prune", "--max-age", "a month"], { cwd: repo.path });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      "claude-tasks: --max-age: expected an age such as 30d, 12h or 2w, got `a month`\n",
+    );
+  });
+
+  it("--help works for the new commands", () => {
+    for (const c of ["doctor", "prune", "logs", "status", "init"]) {
+      const r = cli([c, "--help"], { cwd: "." });
+      expect(r.code, c).toBe(0);
+      expect(r.stdout, c).toMatch(/^Usage: claude-tasks /);
+    }
   });
 });

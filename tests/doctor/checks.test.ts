@@ -43,7 +43,10 @@ describe("checkNode / checkGit", () => {
   });
 
   it("git: missing fails, unreadable warns", () => {
-    expect(checkGit(undefined)).toMatchObject({ status: "fail", message: expect.stringMatching(/not found/) });
+    expect(checkGit(undefined)).toMatchObject({
+      status: "fail",
+      message: expect.stringMatching(/not found/),
+    });
     expect(checkGit("git something").status).toBe("warn");
   });
 });
@@ -51,7 +54,11 @@ describe("checkNode / checkGit", () => {
 describe("checkClaude", () => {
   const missing = { available: false as const, path: "claude", error: "claude not found" };
   it("ok with the version and path", () => {
-    const r = checkClaude({ availability: { available: true, version: "2.1.329", path: "/x/claude" }, claudeTasks: 1, inActions: false });
+    const r = checkClaude({
+      availability: { available: true, version: "2.1.329", path: "/x/claude" },
+      claudeTasks: 1,
+      inActions: false,
+    });
     expect(r).toMatchObject({ status: "ok", message: "Claude Code 2.1.329 (/x/claude)" });
   });
   it("missing: fails when Claude tasks exist, skips without them, warns in Actions (the Action installs it)", () => {
@@ -83,21 +90,38 @@ describe("checkCredentials", () => {
       status: "fail",
       fix: expect.stringMatching(/AWS_REGION/),
     });
-    expect(checkCredentials({ ...base, env: { CLAUDE_CODE_USE_BEDROCK: "1", AWS_REGION: "us-east-1" } }).status).toBe("warn");
     expect(
-      checkCredentials({ ...base, env: { CLAUDE_CODE_USE_BEDROCK: "true", AWS_REGION: "us-east-1", AWS_PROFILE: "p" } }),
+      checkCredentials({ ...base, env: { CLAUDE_CODE_USE_BEDROCK: "1", AWS_REGION: "us-east-1" } }).status,
+    ).toBe("warn");
+    expect(
+      checkCredentials({
+        ...base,
+        env: { CLAUDE_CODE_USE_BEDROCK: "true", AWS_REGION: "us-east-1", AWS_PROFILE: "p" },
+      }),
     ).toMatchObject({ status: "ok", message: "Amazon Bedrock (AWS_PROFILE is set)" });
     expect(checkCredentials({ ...base, env: { CLAUDE_CODE_USE_BEDROCK: "0" } }).status).toBe("fail");
   });
   it("Vertex needs a region and a project", () => {
-    const r = checkCredentials({ ...base, env: { CLAUDE_CODE_USE_VERTEX: "1", CLOUD_ML_REGION: "us-east5" } });
-    expect(r).toMatchObject({ status: "fail", message: expect.stringMatching(/ANTHROPIC_VERTEX_PROJECT_ID is not set/) });
+    const r = checkCredentials({
+      ...base,
+      env: { CLAUDE_CODE_USE_VERTEX: "1", CLOUD_ML_REGION: "us-east5" },
+    });
+    expect(r).toMatchObject({
+      status: "fail",
+      message: expect.stringMatching(/ANTHROPIC_VERTEX_PROJECT_ID is not set/),
+    });
     expect(
-      checkCredentials({ ...base, env: { CLAUDE_CODE_USE_VERTEX: "1", CLOUD_ML_REGION: "x", ANTHROPIC_VERTEX_PROJECT_ID: "p" } }).status,
+      checkCredentials({
+        ...base,
+        env: { CLAUDE_CODE_USE_VERTEX: "1", CLOUD_ML_REGION: "x", ANTHROPIC_VERTEX_PROJECT_ID: "p" },
+      }).status,
     ).toBe("ok");
   });
   it("nothing: fails with a fix; a Claude Code login counts; macOS keychain warns; Actions names the input", () => {
-    expect(checkCredentials({ ...base, env: {} })).toMatchObject({ status: "fail", fix: expect.stringMatching(/ANTHROPIC_API_KEY/) });
+    expect(checkCredentials({ ...base, env: {} })).toMatchObject({
+      status: "fail",
+      fix: expect.stringMatching(/ANTHROPIC_API_KEY/),
+    });
     expect(checkCredentials({ ...base, env: {}, loginFile: true }).status).toBe("ok");
     expect(checkCredentials({ ...base, env: {}, platform: "darwin" }).status).toBe("warn");
     expect(checkCredentials({ ...base, env: {}, inActions: true, loginFile: true })).toMatchObject({
@@ -111,30 +135,71 @@ describe("checkCredentials", () => {
 });
 
 describe("checkTasks", () => {
-  const p = (message: string, severity: "error" | "warning" = "error") => ({ file: ".github/claude-tasks/a.yml", line: 2, col: 1, message, severity });
+  const p = (message: string, severity: "error" | "warning" = "error") => ({
+    file: ".github/claude-tasks/a.yml",
+    line: 2,
+    col: 1,
+    message,
+    severity,
+  });
   it("ok, warnings, errors with file:line:col details", () => {
-    expect(checkTasks({ configDir: ".github/claude-tasks", tasks: 3, problems: [] })).toMatchObject({ status: "ok", message: "3 task(s) valid in .github/claude-tasks" });
-    expect(checkTasks({ configDir: "d", tasks: 1, problems: [p("listed twice", "warning")] }).status).toBe("warn");
-    const r = checkTasks({ configDir: "d", tasks: 0, problems: [p("unknown key `schedul`, did you mean `schedule`?")] });
+    expect(checkTasks({ configDir: ".github/claude-tasks", tasks: 3, problems: [] })).toMatchObject({
+      status: "ok",
+      message: "3 task(s) valid in .github/claude-tasks",
+    });
+    expect(checkTasks({ configDir: "d", tasks: 1, problems: [p("listed twice", "warning")] }).status).toBe(
+      "warn",
+    );
+    const r = checkTasks({
+      configDir: "d",
+      tasks: 0,
+      problems: [p("unknown key `schedul`, did you mean `schedule`?")],
+    });
     expect(r).toMatchObject({ status: "fail", fix: expect.stringMatching(/validate/) });
-    expect(r.details).toEqual([".github/claude-tasks/a.yml:2:1: unknown key `schedul`, did you mean `schedule`?"]);
+    expect(r.details).toEqual([
+      ".github/claude-tasks/a.yml:2:1: unknown key `schedul`, did you mean `schedule`?",
+    ]);
   });
   it("no task folder: the fix is init", () => {
-    const r = checkTasks({ configDir: "d", tasks: 0, problems: [p("no task directory d; run claude-tasks init")] });
-    expect(r).toMatchObject({ status: "fail", message: "no task directory d", fix: expect.stringMatching(/npx claude-tasks init/) });
+    const r = checkTasks({
+      configDir: "d",
+      tasks: 0,
+      problems: [p("no task directory d; run claude-tasks init")],
+    });
+    expect(r).toMatchObject({
+      status: "fail",
+      message: "no task directory d",
+      fix: expect.stringMatching(/npx claude-tasks init/),
+    });
   });
   it("at most 10 details", () => {
-    const r = checkTasks({ configDir: "d", tasks: 0, problems: Array.from({ length: 14 }, (_, i) => p(`problem ${i}`)) });
+    const r = checkTasks({
+      configDir: "d",
+      tasks: 0,
+      problems: Array.from({ length: 14 }, (_, i) => p(`problem ${i}`)),
+    });
     expect(r.details).toHaveLength(11);
     expect(r.details?.at(-1)).toBe("… and 4 more");
   });
 });
 
 describe("checkWorktrees", () => {
-  const wt = (over: Partial<WorktreeInfo>): WorktreeInfo => ({ path: "/w", detached: true, main: false, locked: false, prunable: false, ours: true, stale: false, ...over });
+  const wt = (over: Partial<WorktreeInfo>): WorktreeInfo => ({
+    path: "/w",
+    detached: true,
+    main: false,
+    locked: false,
+    prunable: false,
+    ours: true,
+    stale: false,
+    ...over,
+  });
   it("skips outside git, ok without leftovers, warns with the prune command", () => {
     expect(checkWorktrees(undefined).status).toBe("skip");
-    expect(checkWorktrees([wt({ ours: false, main: true }), wt({})])).toMatchObject({ status: "ok", message: "none (1 in use by a running task)" });
+    expect(checkWorktrees([wt({ ours: false, main: true }), wt({})])).toMatchObject({
+      status: "ok",
+      message: "none (1 in use by a running task)",
+    });
     const r = checkWorktrees([wt({ stale: true, path: "/w/docs-r1" })]);
     expect(r).toMatchObject({ status: "warn", fix: expect.stringMatching(/worktrees --prune/) });
     expect(r.details).toEqual(["/w/docs-r1"]);
@@ -151,12 +216,24 @@ describe("checkHistory", () => {
       policy: { keep: 20 },
       now,
     });
-    expect(r).toMatchObject({ status: "ok", message: "1 backup(s), 2 KiB, oldest 10 days old; 4 run report(s) (within the retention: keep 20 per task)" });
+    expect(r).toMatchObject({
+      status: "ok",
+      message:
+        "1 backup(s), 2 KiB, oldest 10 days old; 4 run report(s) (within the retention: keep 20 per task)",
+    });
   });
   it("beyond it: warns with prune", () => {
-    const r = checkHistory({ backups: [], reports: 0, surplus: { backups: 3, reports: 1, logLines: 9 }, policy: { keep: 5, maxAgeMs: 30 * 86_400_000 }, now });
+    const r = checkHistory({
+      backups: [],
+      reports: 0,
+      surplus: { backups: 3, reports: 1, logLines: 9 },
+      policy: { keep: 5, maxAgeMs: 30 * 86_400_000 },
+      now,
+    });
     expect(r.status).toBe("warn");
-    expect(r.message).toMatch(/keep 5 per task, at most 30d old\) are 3 backup\(s\), 1 report\(s\), 9 log line\(s\)/);
+    expect(r.message).toMatch(
+      /keep 5 per task, at most 30d old\) are 3 backup\(s\), 1 report\(s\), 9 log line\(s\)/,
+    );
     expect(r.fix).toMatch(/claude-tasks prune/);
   });
 });
@@ -173,10 +250,32 @@ describe("checkStateRef", () => {
   it("absent is fine; readable is ok; unreadable fails with how to reset it", () => {
     expect(checkStateRef(undefined).status).toBe("skip");
     expect(checkStateRef({ present: false }).status).toBe("ok");
-    const ok = checkStateRef({ present: true, ref: "refs/claude-tasks/state", commit: "abcdef123", text: '{"tasks":{"a":{}},"updatedAt":"2026-11-20T06:00:00.000Z"}', parse });
-    expect(ok).toMatchObject({ status: "ok", message: "refs/claude-tasks/state (abcdef1): 1 task(s), updated 2026-11-20T06:00:00.000Z" });
-    const bad = checkStateRef({ present: true, ref: "refs/claude-tasks/state", commit: "abcdef123", text: "{", parse });
-    expect(bad).toMatchObject({ status: "fail", message: expect.stringMatching(/not JSON/), fix: expect.stringMatching(/git push origin :refs\/claude-tasks\/state/) });
-    expect(checkStateRef({ present: true, ref: "r", commit: "c", error: "no state.json in the commit", parse }).status).toBe("fail");
+    const ok = checkStateRef({
+      present: true,
+      ref: "refs/claude-tasks/state",
+      commit: "abcdef123",
+      text: '{"tasks":{"a":{}},"updatedAt":"2026-11-20T06:00:00.000Z"}',
+      parse,
+    });
+    expect(ok).toMatchObject({
+      status: "ok",
+      message: "refs/claude-tasks/state (abcdef1): 1 task(s), updated 2026-11-20T06:00:00.000Z",
+    });
+    const bad = checkStateRef({
+      present: true,
+      ref: "refs/claude-tasks/state",
+      commit: "abcdef123",
+      text: "{",
+      parse,
+    });
+    expect(bad).toMatchObject({
+      status: "fail",
+      message: expect.stringMatching(/not JSON/),
+      fix: expect.stringMatching(/git push origin :refs\/claude-tasks\/state/),
+    });
+    expect(
+      checkStateRef({ present: true, ref: "r", commit: "c", error: "no state.json in the commit", parse })
+        .status,
+    ).toBe("fail");
   });
 });

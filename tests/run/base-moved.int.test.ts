@@ -65,4 +65,21 @@ describe("the base moves during the run", () => {
     expect(await e.worktrees()).toEqual([e.path]);
     expect(await e.status()).toBe("");
   });
+  it("in a dry run: rebased and reported, and the one backup holds only the task's change", async () => {
+    await using e = await makeEngineRepo({ files: { "README.md": "# repo\n", "notes.txt": "a\n" } });
+    const [task] = await e.tasks(
+      { moved: movingTask("echo feature > feature.txt", 'echo b >> "$REPO/notes.txt"') },
+      { REPO: e.path },
+    );
+    const refs = await e.refs();
+    const { result: r } = await e.run([task!], { mode: "dry-run" });
+    expect(r).toMatchObject({ status: "success", rebased: true, baseCommit: await e.head("main") });
+    const backups = await listBackups(e.state);
+    expect(backups.map((b) => [b.id, b.meta.files])).toEqual([[r.backup, 1]]);
+    // Only the user's own commit moved main; the dry run added no ref.
+    expect((await e.refs()).filter((x) => !x.startsWith("refs/heads/main "))).toEqual(
+      refs.filter((x) => !x.startsWith("refs/heads/main ")),
+    );
+    expect(await e.worktrees()).toEqual([e.path]);
+  });
 });

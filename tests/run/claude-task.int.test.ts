@@ -12,7 +12,10 @@ import { newRunId } from "../../src/engine/run/index.ts";
 import { type EngineRepo, leftoverProcesses, makeEngineRepo } from "../support/engine.ts";
 import { type Scenario, startModelServer, type Turn } from "../support/model-server.ts";
 
-const write = (path: string, content: string): Turn => ({ tool: "Write", input: { file_path: path, content } });
+const write = (path: string, content: string): Turn => ({
+  tool: "Write",
+  input: { file_path: path, content },
+});
 
 const claudeTask = (extra = "") => `prompt: Do the scripted thing.
 agent:
@@ -51,15 +54,29 @@ describe("a Claude task, end to end", () => {
     await using e = await makeEngineRepo();
     const yaml = claudeTask(`pr:\n  title: "docs: add a greeting"\n`);
     const base = await e.head();
-    const { report, result: r, spawned } = await runClaude(e, "greet", yaml, (wt) => [
+    const {
+      report,
+      result: r,
+      spawned,
+    } = await runClaude(e, "greet", yaml, (wt) => [
       write(join(wt, "hello.txt"), "hello\n"),
       { text: "Added hello.txt." },
     ]);
     const main = await e.head("main");
 
-    expect(r).toMatchObject({ status: "success", attempts: 1, branch: "claude-tasks/greet", baseCommit: main });
+    expect(r).toMatchObject({
+      status: "success",
+      attempts: 1,
+      branch: "claude-tasks/greet",
+      baseCommit: main,
+    });
     expect(r.message).toBe("branch `claude-tasks/greet` created with 1 file (+1 −0)");
-    expect(r.agent).toMatchObject({ kind: "claude", status: "success", numTurns: 2, summary: "Added hello.txt." });
+    expect(r.agent).toMatchObject({
+      kind: "claude",
+      status: "success",
+      numTurns: 2,
+      summary: "Added hello.txt.",
+    });
     expect(r.agent?.costUsd).toBeGreaterThan(0);
     expect(report.totalCostUsd).toBe(r.agent?.costUsd);
     expect(report.ok).toBe(true);
@@ -113,7 +130,11 @@ describe("a Claude task, end to end", () => {
   it("a credential in the diff: refused; file and line named, the secret appears nowhere in the report", async () => {
     await using e = await makeEngineRepo();
     const token = githubToken();
-    const { report, result: r, logged } = await runClaude(e, "config", claudeTask(), (wt) => [
+    const {
+      report,
+      result: r,
+      logged,
+    } = await runClaude(e, "config", claudeTask(), (wt) => [
       write(join(wt, "src/config.ts"), `// settings\nexport const token = "${token}";\n`),
       { text: "Added the configuration." },
     ]);
@@ -143,6 +164,29 @@ describe("a Claude task, end to end", () => {
     await expectUserRepoUntouched(e);
   });
 
+  it("a credential in the agent's answer is withheld from the commit message and the report", async () => {
+    await using e = await makeEngineRepo({
+      files: { "src/config.ts": "export const token = process.env.TOKEN;\n" },
+    });
+    const token = githubToken();
+    const { report, result: r } = await runClaude(e, "scrub", claudeTask(), (wt) => [
+      write(join(wt, "NOTES.md"), "Rotate the old token.\n"),
+      { text: `Added a note.\nThe old token was ${token} and it must be rotated.\nNothing else changed.` },
+    ]);
+    expect(r.status).toBe("success");
+    expect(r.agent?.summary).toBe(
+      "Added a note.\n[line withheld: it looks like it contains a credential (github-token)]\nNothing else changed.",
+    );
+    const message = await e.git("log", "-1", "--format=%B", "claude-tasks/scrub");
+    expect(message).toContain("[line withheld: it looks like it contains a credential (github-token)]");
+    const texts = [
+      message,
+      JSON.stringify(report),
+      await readFile(join(e.state, "runs", report.runId, "report.md"), "utf8"),
+    ];
+    for (const text of texts) expect(text).not.toContain(token);
+  });
+
   it("max_turns: stopped after the first turn; that turn's edit is in the backup", async () => {
     await using e = await makeEngineRepo();
     const yaml = claudeTask().replace("timeout: 30s", "timeout: 30s\n  max_turns: 1");
@@ -152,7 +196,9 @@ describe("a Claude task, end to end", () => {
       { text: "never" },
     ]);
     expect(r.status).toBe("max_turns");
-    expect(r.message).toMatch(/^Claude Code stopped: .*maximum number of turns \(1\).*; its partial work is in backup /);
+    expect(r.message).toMatch(
+      /^Claude Code stopped: .*maximum number of turns \(1\).*; its partial work is in backup /,
+    );
     expect(r.files.map((f) => f.path)).toEqual(["a.txt"]);
     const patch = await readFile(join(e.state, "backups", r.backup!, "changes.patch"), "utf8");
     expect(patch).toContain("+first");
@@ -178,7 +224,11 @@ describe("a Claude task, end to end", () => {
   it("a transient error (529) is retried by the engine; the partial first attempt is backed up", async () => {
     await using e = await makeEngineRepo();
     const yaml = claudeTask("retry:\n  attempts: 2\n  backoff: 0s\n");
-    const { result: r, events, server } = await runClaude(e, "flaky", yaml, (wt) => ({ index }) => {
+    const {
+      result: r,
+      events,
+      server,
+    } = await runClaude(e, "flaky", yaml, (wt) => ({ index }) => {
       if (index === 0) return write(join(wt, "partial.txt"), "partial\n");
       if (index === 1) return { status: 529 };
       if (index === 2) return write(join(wt, "final.txt"), "final\n");
@@ -207,6 +257,36 @@ describe("a Claude task, end to end", () => {
     expect(server.mainRequests).toHaveLength(1);
     expect(report.ok).toBe(false);
     await expectUserRepoUntouched(e);
+  });
+
+  it("cancelled while waiting to retry: cancelled (not the transient failure), the partial work named", async () => {
+    await using e = await makeEngineRepo();
+    const [task] = await e.tasks({ flaky: claudeTask("retry:\n  attempts: 3\n  backoff: 30s\n") });
+    const runId = newRunId();
+    const wt = e.worktreePath("flaky", runId);
+    const server = await startModelServer(({ index }) =>
+      index === 0 ? write(join(wt, "partial.txt"), "partial\n") : { status: 529 },
+    );
+    const abort = new AbortController();
+    try {
+      const started = Date.now();
+      const { result: r } = await e.run([task!], {
+        runId,
+        env: e.agentEnv(server),
+        signal: abort.signal,
+        onEvent: (ev) => ev.type === "task-retry" && abort.abort("SIGINT"),
+      });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(r).toMatchObject({ status: "cancelled", attempts: 1 });
+      expect(r.message).toMatch(
+        /^cancelled while waiting to retry \(attempt 1 failed: Claude Code reported an error: .*529.*\); its partial work is in backup \S+$/,
+      );
+      const partial = (await listBackups(e.state)).find((b) => b.id === r.backup);
+      expect(partial?.meta.reason).toBe("before retry 2: partial work of attempt 1");
+      await expectUserRepoUntouched(e);
+    } finally {
+      await server.close();
+    }
   });
 
   it("cancellation: the running task ends cancelled with its work backed up; queued tasks never start", async () => {
@@ -246,7 +326,9 @@ describe("a Claude task, end to end", () => {
       expect(await e.branches()).toEqual(["main"]);
       await expectUserRepoUntouched(e);
       const log = await e.runLog();
-      expect(log.filter((l) => l.type === "task").map((l) => l.type === "task" && [l.task, l.status])).toEqual([
+      expect(
+        log.filter((l) => l.type === "task").map((l) => l.type === "task" && [l.task, l.status]),
+      ).toEqual([
         ["first", "cancelled"],
         ["second", "cancelled"],
       ]);

@@ -42,7 +42,11 @@ describe("several tasks in one run", () => {
       message: "`echo broken >&2; exit 3` exited with code 3",
     });
     expect(byTask("lint").agent?.summary).toBe("broken");
-    expect(byTask("docs")).toMatchObject({ status: "skipped", attempts: 0, message: "dependency `lint` failed" });
+    expect(byTask("docs")).toMatchObject({
+      status: "skipped",
+      attempts: 0,
+      message: "dependency `lint` failed",
+    });
     expect(byTask("report")).toMatchObject({ status: "success" });
     expect(spawned.map((s) => s.task).sort()).toEqual(["lint", "report"]);
     expect(report.ok).toBe(false);

@@ -30,8 +30,14 @@ paths:
       ["paths.deny", ".github/workflows/evil.yml"],
       ["paths.allow", "src/extra.ts"],
     ]);
-    expect(r.message).toMatch(/^the change was refused: `\.github\/workflows\/evil\.yml` is denied by paths\.deny .* \(\+1 more\)$/);
-    expect(r.files.map((f) => f.path).sort()).toEqual([".github/workflows/evil.yml", "docs/guide.md", "src/extra.ts"]);
+    expect(r.message).toMatch(
+      /^the change was refused: `\.github\/workflows\/evil\.yml` is denied by paths\.deny .* \(\+1 more\)$/,
+    );
+    expect(r.files.map((f) => f.path).sort()).toEqual([
+      ".github/workflows/evil.yml",
+      "docs/guide.md",
+      "src/extra.ts",
+    ]);
     expect(r.commit).toBeUndefined();
     expect(await e.branches()).toEqual(["main"]);
     expect(await e.refs()).toEqual(refsBefore);
@@ -55,7 +61,9 @@ paths:
     const started = Date.now();
     const { result: r, spawned } = await e.run([task!]);
     expect(r.status).toBe("timeout");
-    expect(r.message).toMatch(/^`echo started > started\.txt; sleep 1001 & sleep 1002` did not finish within 2s; its partial work is in backup \S+$/);
+    expect(r.message).toMatch(
+      /^`echo started > started\.txt; sleep 1001 & sleep 1002` did not finish within 2s; its partial work is in backup \S+$/,
+    );
     expect(Date.now() - started).toBeLessThan(8_000);
     expect(spawned).toHaveLength(1);
     expect(leftoverProcesses(spawned)).toEqual([]);

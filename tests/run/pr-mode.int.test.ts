@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import type { PublishContext, Publisher } from "../../src/engine/run/index.ts";
 import { makeEngineRepo } from "../support/engine.ts";
 
-const publishTask = (version: string) => `run: echo ${version} > out.txt\npr:\n  title: "chore: publish ${version}"\n`;
+const publishTask = (version: string) =>
+  `run: echo ${version} > out.txt\npr:\n  title: "chore: publish ${version}"\n`;
 
 /** A command that pushes a commit of its own to the task branch on origin while the task runs. */
 const racingTask = `run: |
@@ -32,7 +33,11 @@ describe("pr mode against a bare origin", () => {
     const publisher: Publisher = {
       publish: async (ctx) => {
         published.push(ctx);
-        return { action: ctx.branchExistedOnRemote ? "updated" : "created", number: 7, url: "https://example.test/pull/7" };
+        return {
+          action: ctx.branchExistedOnRemote ? "updated" : "created",
+          number: 7,
+          url: "https://example.test/pull/7",
+        };
       },
     };
     const base = await remote("rev-parse", "refs/heads/main");
@@ -41,11 +46,16 @@ describe("pr mode against a bare origin", () => {
     // 1. First run: the branch is created on origin; the publisher is told it did not exist.
     const [v1] = await e.tasks({ pub: publishTask("v1") });
     const first = await e.run([v1!], pr);
-    expect(first.result).toMatchObject({ status: "success", message: "pushed `claude-tasks/pub` with 1 file (+1 −0)" });
+    expect(first.result).toMatchObject({
+      status: "success",
+      message: "pushed `claude-tasks/pub` with 1 file (+1 −0)",
+    });
     expect(first.result.pr).toEqual({ action: "created", number: 7, url: "https://example.test/pull/7" });
     expect(await remote("rev-parse", "refs/heads/claude-tasks/pub")).toBe(first.result.commit);
     expect(await remote("rev-parse", "refs/heads/claude-tasks/pub^")).toBe(base);
-    expect(published.map((p) => [p.branchExistedOnRemote, p.hasChanges, p.dryRun])).toEqual([[false, true, false]]);
+    expect(published.map((p) => [p.branchExistedOnRemote, p.hasChanges, p.dryRun])).toEqual([
+      [false, true, false],
+    ]);
     expect(await e.branches()).toEqual(["main"]); // pr mode keeps no local task branch
 
     // 2. Second run with another result: a rewrite, allowed by the lease; the old tip is kept on origin.
@@ -54,12 +64,26 @@ describe("pr mode against a bare origin", () => {
     expect(second.result.status).toBe("success");
     expect(await remote("rev-parse", "refs/heads/claude-tasks/pub")).toBe(second.result.commit);
     expect(await remote("show", "refs/heads/claude-tasks/pub:out.txt")).toBe("v2");
-    const backupRefs = (await remote("for-each-ref", "--format=%(refname) %(objectname)", "refs/claude-tasks/backups/"))
+    const backupRefs = (
+      await remote("for-each-ref", "--format=%(refname) %(objectname)", "refs/claude-tasks/backups/")
+    )
       .split("\n")
       .filter(Boolean);
     expect(backupRefs).toHaveLength(1);
-    expect(backupRefs[0]).toMatch(new RegExp(`^refs/claude-tasks/backups/claude-tasks/pub/\\S+ ${first.result.commit}$`));
+    expect(backupRefs[0]).toMatch(
+      new RegExp(`^refs/claude-tasks/backups/claude-tasks/pub/\\S+ ${first.result.commit}$`),
+    );
     expect(published.at(-1)?.branchExistedOnRemote).toBe(true);
+
+    // The same result again: nothing is pushed, no backup ref added; the PR is still refreshed.
+    const again = await e.run([v2!], pr);
+    expect(again.result).toMatchObject({ status: "success", commit: second.result.commit });
+    expect(again.result.message).toBe(
+      "`claude-tasks/pub` already holds this change (1 file (+1 −0)); it was left as it is",
+    );
+    expect(await remote("rev-parse", "refs/heads/claude-tasks/pub")).toBe(second.result.commit);
+    expect(await remote("for-each-ref", "refs/claude-tasks/backups/")).toMatch(/^[^\n]+$/); // still one
+    expect(published).toHaveLength(3);
 
     // 3. Someone pushes to the branch while the task runs: the push loses its lease, nothing is overwritten.
     const clone = await e.clone();
@@ -73,7 +97,7 @@ describe("pr mode against a bare origin", () => {
     expect(await remote("rev-parse", "refs/heads/claude-tasks/pub")).toBe(human);
     expect(await remote("log", "-1", "--format=%s", "refs/heads/claude-tasks/pub")).toBe("human commit");
     expect(await remote("for-each-ref", "refs/claude-tasks/backups/")).toMatch(/^[^\n]+$/); // still one
-    expect(published).toHaveLength(2);
+    expect(published).toHaveLength(3);
     expect(third.report.ok).toBe(false);
 
     // 4. From now on the branch carries a human's commit: the task is skipped, the branch left alone.
@@ -86,6 +110,6 @@ describe("pr mode against a bare origin", () => {
     expect(await e.worktrees()).toEqual([e.path]);
     expect(await e.status()).toBe("");
     const prUrls = (await e.runLog()).flatMap((l) => (l.type === "task" && l.prUrl ? [l.prUrl] : []));
-    expect(prUrls).toEqual(["https://example.test/pull/7", "https://example.test/pull/7"]);
+    expect(prUrls).toEqual(Array(3).fill("https://example.test/pull/7"));
   });
 });

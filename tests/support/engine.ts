@@ -12,8 +12,8 @@ import { lstat, mkdir, readdir, readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import type { AgentEvent } from "../../src/engine/agent/index.ts";
 import { type ConfigFile, parseConfigFiles, type Task } from "../../src/engine/config/index.ts";
-import { worktreesDir } from "../../src/engine/git/index.ts";
 import { formatProblem } from "../../src/engine/errors.ts";
+import { worktreesDir } from "../../src/engine/git/index.ts";
 import type { Logger } from "../../src/engine/logger.ts";
 import {
   type LogEntry,
@@ -61,7 +61,10 @@ export interface EngineRepo extends TestRepo {
   /** `runTasks` in `local` mode with the hermetic git and agent environment; `opts` override. */
   run(tasks: Task[], opts?: Partial<RunTasksOptions>): Promise<RunOutcome>;
   /** The agents' base environment: hermetic HOME and git config, and the model server when given. */
-  agentEnv(server?: ModelServer, extra?: Record<string, string | undefined>): Record<string, string | undefined>;
+  agentEnv(
+    server?: ModelServer,
+    extra?: Record<string, string | undefined>,
+  ): Record<string, string | undefined>;
   /** Where the worktree of `task` in run `runId` lives (for scripted absolute tool paths). */
   worktreePath(task: string, runId: string): string;
   /** Every ref of the repository (`refname objectname`), sorted. */

@@ -22,7 +22,15 @@ type Script = (cwd: string) => Turn[];
 function scripted(script: Script) {
   let turns: Turn[] | undefined;
   const toolOutputs: string[] = [];
-  const scenario = ({ index, body, toolResults }: { index: number; body: MessagesBody; toolResults: { text: string; isError: boolean }[] }) => {
+  const scenario = ({
+    index,
+    body,
+    toolResults,
+  }: {
+    index: number;
+    body: MessagesBody;
+    toolResults: { text: string; isError: boolean }[];
+  }) => {
     for (const r of toolResults) toolOutputs.push(`${r.isError ? "ERROR " : ""}${r.text}`);
     turns ??= script(workingDirectory(body));
     return turns[index] ?? { text: "done" };
@@ -31,7 +39,9 @@ function scripted(script: Script) {
 }
 
 function workingDirectory(body: MessagesBody): string {
-  const m = /Primary working directory: ([^\s"\\]+)/.exec(JSON.stringify(body.messages ?? []) + JSON.stringify(body.system ?? ""));
+  const m = /Primary working directory: ([^\s"\\]+)/.exec(
+    JSON.stringify(body.messages ?? []) + JSON.stringify(body.system ?? ""),
+  );
   if (!m) throw new Error("the CLI did not say its working directory");
   return m[1]!;
 }
@@ -64,7 +74,11 @@ const BIOME = resolve("node_modules/.bin/biome");
 const CASES: Record<string, Case> = {
   example: {
     files: { "README.md": "# Fixture\n\nThis is teh fixture.\n" },
-    script: (cwd) => [read(cwd, "README.md"), edit(cwd, "README.md", "teh", "the"), { text: "Fixed one typo." }],
+    script: (cwd) => [
+      read(cwd, "README.md"),
+      edit(cwd, "README.md", "teh", "the"),
+      { text: "Fixed one typo." },
+    ],
   },
   "dependency-update": {
     files: {
@@ -97,7 +111,12 @@ const CASES: Record<string, Case> = {
     script: (cwd) => [
       bash("npm test"),
       read(cwd, "tests/time.test.js"),
-      edit(cwd, "tests/time.test.js", 'assert.ok(Date.now() - t0 < 15, "too slow")', 'assert.ok(Date.now() - t0 >= 10, "fired early")'),
+      edit(
+        cwd,
+        "tests/time.test.js",
+        'assert.ok(Date.now() - t0 < 15, "too slow")',
+        'assert.ok(Date.now() - t0 >= 10, "fired early")',
+      ),
       bash("npm test"),
       { text: "time.test.js: asserted a wall-clock upper bound under load; now asserts the lower bound." },
     ],
@@ -115,19 +134,36 @@ const CASES: Record<string, Case> = {
     ],
   },
   changelog: {
-    files: { "CHANGELOG.md": "# Changelog\n\n## Unreleased\n\n## 1.0.0\n\n- First release.\n", "a.txt": "a\n" },
+    files: {
+      "CHANGELOG.md": "# Changelog\n\n## Unreleased\n\n## 1.0.0\n\n- First release.\n",
+      "a.txt": "a\n",
+    },
     setup: async (repo) => {
       await repo.git("tag", "v1.0.0");
       await repo.git("checkout", "-q", "-b", "feature");
       await repo.commit("Add the --color flag", { "a.txt": "b\n" });
       await repo.git("checkout", "-q", "main");
-      await repo.git("merge", "-q", "--no-ff", "feature", "-m", "Merge pull request #12 from me/feature", "-m", "Add the --color flag");
+      await repo.git(
+        "merge",
+        "-q",
+        "--no-ff",
+        "feature",
+        "-m",
+        "Merge pull request #12 from me/feature",
+        "-m",
+        "Add the --color flag",
+      );
     },
     script: (cwd) => [
       bash("git describe --tags --abbrev=0"),
       bash("git log v1.0.0..HEAD --first-parent --format='%h %s%n%b'"),
       read(cwd, "CHANGELOG.md"),
-      edit(cwd, "CHANGELOG.md", "## Unreleased\n", "## Unreleased\n\n### Added\n\n- A `--color` flag (#12)\n"),
+      edit(
+        cwd,
+        "CHANGELOG.md",
+        "## Unreleased\n",
+        "## Unreleased\n\n### Added\n\n- A `--color` flag (#12)\n",
+      ),
       { text: "Added #12." },
     ],
     outputs: [/v1\.0\.0/, /Merge pull request #12/],
@@ -135,9 +171,11 @@ const CASES: Record<string, Case> = {
   "dead-code": {
     files: {
       "package.json": PKG("node test.js", { type: "module" }),
-      "src/util.js": "export function used() {\n  return 1;\n}\n\nexport function unused() {\n  return 2;\n}\n",
+      "src/util.js":
+        "export function used() {\n  return 1;\n}\n\nexport function unused() {\n  return 2;\n}\n",
       "src/index.js": 'import { used } from "./util.js";\nexport default used();\n',
-      "test.js": 'import value from "./src/index.js";\nif (value !== 1) throw new Error("bad");\nconsole.log("tests pass");\n',
+      "test.js":
+        'import value from "./src/index.js";\nif (value !== 1) throw new Error("bad");\nconsole.log("tests pass");\n',
     },
     script: (cwd) => [
       { tool: "Grep", input: { pattern: "unused", path: cwd, output_mode: "files_with_matches" } },
@@ -185,9 +223,15 @@ const CASES: Record<string, Case> = {
   },
 };
 
-async function runTemplate(name: string, c: Case): Promise<{ report: RunReport; toolOutputs: string[]; server?: ModelServer }> {
+async function runTemplate(
+  name: string,
+  c: Case,
+): Promise<{ report: RunReport; toolOutputs: string[]; server?: ModelServer }> {
   await using repo = await makeRepo({
-    files: { ...c.files, [`.github/claude-tasks/${name}.yml`]: readFileSync(`templates/tasks/${name}.yml`, "utf8") },
+    files: {
+      ...c.files,
+      [`.github/claude-tasks/${name}.yml`]: readFileSync(`templates/tasks/${name}.yml`, "utf8"),
+    },
   });
   await c.setup?.(repo);
   const project = assertValid(await loadProject({ cwd: repo.path, env: {} }));
@@ -198,7 +242,11 @@ async function runTemplate(name: string, c: Case): Promise<{ report: RunReport; 
       repoRoot: repo.path,
       tasks: project.tasks,
       mode: "dry-run",
-      env: cliEnv(server, { NPM_CONFIG_UPDATE_NOTIFIER: "false", npm_config_update_notifier: "false", ...c.env }),
+      env: cliEnv(server, {
+        NPM_CONFIG_UPDATE_NOTIFIER: "false",
+        npm_config_update_notifier: "false",
+        ...c.env,
+      }),
       gitEnv: repo.env,
       claudePath: CLAUDE_PATH,
     });
@@ -228,7 +276,10 @@ describe("every template runs end to end (dry run)", () => {
       expect(r!.backup).toBeTruthy();
       if (r!.agent?.kind === "claude") {
         expect(r!.agent.permissionDenials ?? 0, JSON.stringify(toolOutputs)).toBe(0);
-        expect(toolOutputs.filter((o) => o.startsWith("ERROR")), "tool errors").toEqual([]);
+        expect(
+          toolOutputs.filter((o) => o.startsWith("ERROR")),
+          "tool errors",
+        ).toEqual([]);
       }
       for (const re of c.outputs ?? []) expect(toolOutputs.join("\n")).toMatch(re);
     });

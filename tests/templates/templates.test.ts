@@ -93,7 +93,11 @@ describe("task templates", () => {
     const text = "# header\n#\n# When to use: first part\n#   second part.\n#\n# Other notes.\nrun: x\n";
     expect(whenToUse(text)).toBe("first part second part.");
     expect(whenToUse("run: x\n")).toBe("");
-    expect(describeTemplate('run: "x"\ndescription: d\n')).toEqual({ kind: "command", description: "d", whenToUse: "" });
+    expect(describeTemplate('run: "x"\ndescription: d\n')).toEqual({
+      kind: "command",
+      description: "d",
+      whenToUse: "",
+    });
   });
 
   it("taskTemplateFiles maps names to files and suggests the closest for a typo", () => {

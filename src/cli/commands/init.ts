@@ -79,9 +79,9 @@ export function registerInit(program: Command): void {
       for (const f of result.written) print(`${paint("green", "created")} ${f}`);
       print("\nNext steps:");
       const width = Math.max(...steps.map(([c]) => c.length));
-      steps.forEach(([command, why], i) =>
-        print(`  ${i + 1}. ${paint("bold", command.padEnd(width))}  ${why}`),
-      );
+      for (const [i, [command, why]] of steps.entries()) {
+        print(`  ${i + 1}. ${paint("bold", command.padEnd(width))}  ${why}`);
+      }
     });
 }
 

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { UserError } from "../../engine/errors.ts";
 import { createGit, stateDir } from "../../engine/git/index.ts";
@@ -8,7 +8,7 @@ import { followFile, type LogQuery, matchesQuery, queryTaskEntries } from "../..
 import { summariseLog } from "../../engine/report/stats.ts";
 import { renderTable } from "../../engine/report/table.ts";
 import { pidAlive } from "../../engine/retention/index.ts";
-import { type LogEntry, parseLog, readLog, runLogPath, type TaskEntry } from "../../engine/run/index.ts";
+import { type LogEntry, parseLog, runLogPath, type TaskEntry } from "../../engine/run/index.ts";
 import { isoDate, positiveInt } from "../args.ts";
 import { globals } from "../context.ts";
 import { paint, print, printErr, printJson } from "../output.ts";
@@ -18,8 +18,14 @@ async function logFile(cmd: Command): Promise<string> {
   return runLogPath(await stateDir(git));
 }
 
+/** The log's entries, and how many bytes of complete lines they came from (where `--follow` starts). */
 async function loadLog(file: string) {
-  const log = await readLog(file);
+  const text = await readFile(file, "utf8").catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") return "";
+    throw err;
+  });
+  const complete = text.slice(0, text.lastIndexOf("\n") + 1);
+  const log = { ...parseLog(complete), bytes: Buffer.byteLength(complete) };
   if (log.damagedLines.length > 0) {
     printErr(
       `warning: ${file}: skipped ${log.damagedLines.length} damaged line(s) (${log.damagedLines.slice(0, 5).join(", ")})`,
@@ -78,10 +84,10 @@ export function registerLogs(program: Command): void {
       if (opts.since && opts.until && opts.since > opts.until)
         throw new UserError("--since is after --until: nothing can match");
       const file = await logFile(cmd);
-      const { entries } = await loadLog(file);
+      const { entries, bytes } = await loadLog(file);
       const query: LogQuery = { task: opts.task, since: opts.since, until: opts.until };
       const shown = queryTaskEntries(entries, { ...query, tail: opts.tail });
-      if (opts.follow) return follow(file, shown, query, opts.json);
+      if (opts.follow) return follow({ file, from: bytes, shown, query, json: opts.json });
       if (opts.json) return printJson({ entries: shown });
       if (shown.length === 0)
         return print(entries.length === 0 ? "no runs recorded yet" : "no matching entries");
@@ -118,23 +124,26 @@ export function registerLogs(program: Command): void {
 }
 
 /** Prints what is there, then every new matching entry until Ctrl-C (or SIGTERM); exits 0. */
-async function follow(file: string, shown: TaskEntry[], query: LogQuery, json?: boolean): Promise<void> {
+async function follow(o: {
+  file: string;
+  from: number;
+  shown: TaskEntry[];
+  query: LogQuery;
+  json?: boolean;
+}): Promise<void> {
+  const { file, shown, query, json } = o;
   const out = (e: LogEntry) =>
     json ? process.stdout.write(`${JSON.stringify(e)}\n`) : print(followedLine(e));
   if (!json && shown.length > 0) print(renderTable(HEADERS, shown.map(row)));
   else for (const e of shown) out(e);
   if (!json) printErr(paint("dim", `following ${file} (Ctrl-C to stop)`, process.stderr));
-  const from = await stat(file).then(
-    (s) => s.size,
-    () => 0,
-  );
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
     await followFile(file, {
-      from,
+      from: o.from,
       signal: stop.signal,
       onLine: (line) => {
         const e = parseLog(line).entries[0];

@@ -40,6 +40,11 @@ export class YamlFile {
     this.#parsed ??= parsePrecisely(this.path, this.text);
     return this.#parsed;
   }
+
+  /** Whether yaml has read the file yet. */
+  get parsed(): boolean {
+    return this.#parsed !== undefined;
+  }
 }
 
 /** One file both ways (see `fast-yaml.ts`); yaml parses it at most once, and only when needed. */
@@ -54,7 +59,11 @@ export interface YamlReads {
  * Reads one file. `strings` is shared by the files of one directory (see `fastParse`); without it,
  * there is no fast read.
  */
-export function readYamlFile(path: string, text: string, strings: Map<string, string> | undefined): YamlReads {
+export function readYamlFile(
+  path: string,
+  text: string,
+  strings: Map<string, string> | undefined,
+): YamlReads {
   const read = strings && fastParse(text, strings);
   // The fast path's copy of the text, when it has one: its strings point into it, so keeping it
   // rather than `text` keeps one copy of the file instead of two.

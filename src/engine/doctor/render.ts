@@ -16,7 +16,8 @@ export function renderDoctor(report: DoctorReport, paint: Paint = (_f, t) => t):
   for (const c of report.checks) {
     lines.push(`${CHECK_ICON[c.status]} ${paint("bold", c.title.padEnd(width))}  ${c.message}`);
     for (const d of c.details ?? []) lines.push(`     ${paint("dim", d)}`);
-    if (c.fix && (c.status === "fail" || c.status === "warn")) lines.push(`     ${paint(COLOUR[c.status], `fix: ${c.fix}`)}`);
+    if (c.fix && (c.status === "fail" || c.status === "warn"))
+      lines.push(`     ${paint(COLOUR[c.status], `fix: ${c.fix}`)}`);
   }
   const count = (s: CheckStatus) => report.checks.filter((c) => c.status === s).length;
   const parts = [`${count("ok")} ok`];

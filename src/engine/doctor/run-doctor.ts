@@ -10,13 +10,26 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { type ClaudeAvailability, claudeAvailable } from "../agent/index.ts";
 import { errorMessage } from "../errors.ts";
-import { createGit, type Git, listBackups, listWorktrees, stateDir, type WorktreeInfo } from "../git/index.ts";
+import {
+  createGit,
+  type Git,
+  listBackups,
+  listWorktrees,
+  stateDir,
+  type WorktreeInfo,
+} from "../git/index.ts";
 import { loadProject, type Project } from "../project.ts";
 import { prune, type RetentionPolicy, retentionPolicy } from "../retention/index.ts";
 import { FETCHED_STATE_REF, parseState, STATE_FILE, STATE_REF } from "../trigger/schedule-state.ts";
 import { type LinterLoad, loadActionlint } from "./actionlint.ts";
 import { checkClaude, checkCredentials, checkGit, checkNode } from "./checks/environment.ts";
-import { checkHistory, checkStateRef, checkTasks, checkWorktrees, type StateRefInput } from "./checks/local-state.ts";
+import {
+  checkHistory,
+  checkStateRef,
+  checkTasks,
+  checkWorktrees,
+  type StateRefInput,
+} from "./checks/local-state.ts";
 import { checkScheduleReach } from "./checks/schedule-reach.ts";
 import {
   checkActionlint,
@@ -53,8 +66,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
 
   checks.push(checkGit(await (opts.gitVersion ?? (() => gitVersion(env)))()));
 
-  const project = await loadProject({ cwd: opts.cwd, configDir: opts.configDir, env }).catch(
-    (err: unknown) => errorMessage(err),
+  const project = await loadProject({ cwd: opts.cwd, configDir: opts.configDir, env }).catch((err: unknown) =>
+    errorMessage(err),
   );
   const tasks = typeof project === "string" ? [] : project.tasks;
   const claudeTasks = tasks.filter((t) => t.kind === "claude").length;
@@ -94,7 +107,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     ? await listWorktrees(git, { stateDir: state }).catch(() => undefined)
     : undefined;
   checks.push(checkWorktrees(worktrees));
-  if (git && state) checks.push(await historyCheck(git, state, opts.retention ?? retentionPolicy({}, env), now));
+  if (git && state)
+    checks.push(await historyCheck(git, state, opts.retention ?? retentionPolicy({}, env), now));
   checks.push(checkStateRef(git ? await readStateRef(git) : undefined));
 
   return { ok: checks.every((c) => c.status !== "fail"), checks };
@@ -102,7 +116,11 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
 
 function tasksCheck(project: Project | string, configDir = ".github/claude-tasks"): CheckResult {
   if (typeof project === "string") return checkTasks({ configDir, tasks: 0, problems: [], error: project });
-  return checkTasks({ configDir: project.configDir, tasks: project.tasks.length, problems: project.problems });
+  return checkTasks({
+    configDir: project.configDir,
+    tasks: project.tasks.length,
+    problems: project.problems,
+  });
 }
 
 function gitVersion(env: Record<string, string | undefined>): Promise<string | undefined> {
@@ -143,9 +161,16 @@ async function lintCheck(
   return checkActionlint(workflows, (path) => linter.lint(byPath.get(path) ?? "", path));
 }
 
-async function historyCheck(git: Git, state: string, policy: RetentionPolicy, now: Date): Promise<CheckResult> {
+async function historyCheck(
+  git: Git,
+  state: string,
+  policy: RetentionPolicy,
+  now: Date,
+): Promise<CheckResult> {
   const backups = await listBackups(state).catch(() => []);
-  const reports = (await readdir(join(state, "runs")).catch(() => [] as string[])).filter((n) => !n.startsWith("."));
+  const reports = (await readdir(join(state, "runs")).catch(() => [] as string[])).filter(
+    (n) => !n.startsWith("."),
+  );
   const plan = await prune({ git, stateDir: state, policy, dryRun: true, now }).catch(() => undefined);
   return checkHistory({
     backups: backups.map((b) => ({ size: b.size, createdAt: b.meta.createdAt })),
@@ -167,12 +192,19 @@ async function readStateRef(git: Git): Promise<StateRefInput> {
     if (r.exitCode !== 0) {
       const exists = await git.run(["rev-parse", "-q", "--verify", ref], { allowFailure: true });
       if (exists.exitCode === 0)
-        return { present: true, ref, commit: exists.stdout.trim(), error: "it does not point at a commit", parse: parseStateText };
+        return {
+          present: true,
+          ref,
+          commit: exists.stdout.trim(),
+          error: "it does not point at a commit",
+          parse: parseStateText,
+        };
       continue;
     }
     const commit = r.stdout.trim();
     const blob = await git.run(["cat-file", "blob", `${commit}:${STATE_FILE}`], { allowFailure: true });
-    if (blob.exitCode !== 0) return { present: true, ref, commit, error: `no ${STATE_FILE} in the commit`, parse: parseStateText };
+    if (blob.exitCode !== 0)
+      return { present: true, ref, commit, error: `no ${STATE_FILE} in the commit`, parse: parseStateText };
     return { present: true, ref, commit, text: blob.stdout, parse: parseStateText };
   }
   return { present: false };
@@ -181,5 +213,9 @@ async function readStateRef(git: Git): Promise<StateRefInput> {
 function parseStateText(text: string) {
   const parsed = parseState(text);
   if (!parsed.ok) return { ok: false as const, problem: parsed.problem };
-  return { ok: true as const, taskCount: Object.keys(parsed.state.tasks).length, updatedAt: parsed.state.updatedAt };
+  return {
+    ok: true as const,
+    taskCount: Object.keys(parsed.state.tasks).length,
+    updatedAt: parsed.state.updatedAt,
+  };
 }

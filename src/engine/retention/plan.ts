@@ -40,7 +40,8 @@ export interface PrunePlan {
 }
 
 export function planPrune(input: PruneInput): PrunePlan {
-  const cutoff = input.policy.maxAgeMs === undefined ? undefined : input.now.getTime() - input.policy.maxAgeMs;
+  const cutoff =
+    input.policy.maxAgeMs === undefined ? undefined : input.now.getTime() - input.policy.maxAgeMs;
   const young = (iso: string) => cutoff === undefined || Date.parse(iso) >= cutoff;
 
   // Runs: the newest `keep` task entries of every task vote for their run.
@@ -72,7 +73,9 @@ export function planPrune(input: PruneInput): PrunePlan {
   const backupsByTask = new Map<string, BackupItem[]>();
   for (const b of input.backups) backupsByTask.set(b.task, [...(backupsByTask.get(b.task) ?? []), b]);
   for (const list of backupsByTask.values()) {
-    const newest = [...list].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    const newest = [...list].sort(
+      (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id),
+    );
     newest.forEach((b, i) => {
       const keep = input.running.has(b.runId) || (i < input.policy.keep && young(b.createdAt));
       (keep ? keepBackups : deleteBackups).push(b);

@@ -7,8 +7,8 @@
 import { randomBytes } from "node:crypto";
 import { open, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { backupsDir, type Git, listBackups, listWorktrees, stateDir as getStateDir } from "../git/index.ts";
 import { isCode } from "../git/backup.ts";
+import { backupsDir, type Git, stateDir as getStateDir, listBackups, listWorktrees } from "../git/index.ts";
 import { type LogEntry, parseLog } from "../run/run-log.ts";
 import { runLogPath } from "../run/run-tasks.ts";
 import { type BackupItem, planPrune } from "./plan.ts";
@@ -53,7 +53,8 @@ export async function runningRuns(
 ): Promise<Set<string>> {
   const ended = new Set(entries.filter((e) => e.type === "run-end").map((e) => e.runId));
   const running = new Set<string>();
-  for (const e of entries) if (e.type === "run-start" && !ended.has(e.runId) && isAlive(e.pid)) running.add(e.runId);
+  for (const e of entries)
+    if (e.type === "run-start" && !ended.has(e.runId) && isAlive(e.pid)) running.add(e.runId);
   const worktrees = await listWorktrees(git, { stateDir: state }).catch(() => []);
   for (const w of worktrees) if (w.ours && !w.stale && w.lock) running.add(w.lock.runId);
   return running;
@@ -92,8 +93,10 @@ export async function prune(opts: PruneOptions): Promise<PruneResult> {
   }
 
   if (!opts.dryRun) {
-    for (const b of plan.deleteBackups) await rm(join(backupsDir(state), b.id), { recursive: true, force: true });
-    for (const runId of plan.deleteReports) await rm(join(state, "runs", runId), { recursive: true, force: true });
+    for (const b of plan.deleteBackups)
+      await rm(join(backupsDir(state), b.id), { recursive: true, force: true });
+    for (const runId of plan.deleteReports)
+      await rm(join(state, "runs", runId), { recursive: true, force: true });
     if (droppedLines > 0) await rewriteLog(logFile, (line) => keepLine(parseLine(line)));
   }
   return {

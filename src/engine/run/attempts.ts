@@ -23,10 +23,18 @@ export interface AttemptsOptions {
   prepare?: () => Promise<void>;
 }
 
-export async function runAttempts(opts: AttemptsOptions): Promise<{ result: AgentResult; attempts: number }> {
+export interface AttemptsResult {
+  result: AgentResult;
+  attempts: number;
+  /** Backups of the work of failed attempts, taken before the worktree was reset for a retry. */
+  partialBackups: string[];
+}
+
+export async function runAttempts(opts: AttemptsOptions): Promise<AttemptsResult> {
   const { task, worktree: wt } = opts;
   const max = task.retry.attempts;
   const backoffMs = parseDuration(task.retry.backoff);
+  const partialBackups: string[] = [];
   for (let attempt = 1; ; attempt++) {
     opts.emit({ type: "task-start", task: task.name, attempt });
     await opts.prepare?.();
@@ -38,11 +46,11 @@ export async function runAttempts(opts: AttemptsOptions): Promise<{ result: Agen
       onEvent: (event) => opts.emit({ type: "agent", task: task.name, event }),
     });
     const retry = result.status === "failed" && result.transient && attempt < max && !opts.signal?.aborted;
-    if (!retry) return { result, attempts: attempt };
+    if (!retry) return { result, attempts: attempt, partialBackups };
 
     const partial = await collectChanges({ git: wt.git, base: wt.baseCommit });
     if (partial.files.length > 0) {
-      await writeBackup({
+      const saved = await writeBackup({
         stateDir: wt.stateDir,
         runId: wt.runId,
         task: task.name,
@@ -51,6 +59,7 @@ export async function runAttempts(opts: AttemptsOptions): Promise<{ result: Agen
         patch: partial.patch,
         details: { error: result.error, apiErrorStatus: result.apiErrorStatus },
       });
+      partialBackups.push(saved.id);
     }
     await wt.git.run(["reset", "--hard", "--quiet", wt.baseCommit]);
     await wt.git.run(["clean", "-fdq"]);
@@ -65,7 +74,9 @@ export async function runAttempts(opts: AttemptsOptions): Promise<{ result: Agen
     try {
       await sleep(delayMs, undefined, { signal: opts.signal });
     } catch {
-      return { result, attempts: attempt }; // cancelled while waiting
+      // Cancelled while waiting: the run ends as cancelled, not as the transient failure before it.
+      const error = `cancelled while waiting to retry (attempt ${attempt} failed: ${result.error ?? "transient error"})`;
+      return { result: { ...result, status: "cancelled", error }, attempts: attempt, partialBackups };
     }
   }
 }

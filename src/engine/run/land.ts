@@ -56,6 +56,7 @@ export async function land(o: LandOptions): Promise<void> {
 
   o.phase("checking conflicts with the latest base");
   if (!(await followBase(o, commit))) return;
+  if (r.status !== "conflict" && (await alreadyOnBranch(o))) return keepBranch(o);
 
   o.phase(repo.mode === "dry-run" ? "reporting" : repo.mode === "local" ? "updating branch" : "pushing");
   if (repo.mode === "dry-run") {
@@ -64,10 +65,21 @@ export async function land(o: LandOptions): Promise<void> {
       r.message = `dry run: would update \`${r.branch}\` with ${fileCount(r)} — nothing was kept but the report and backup ${r.backup}`;
     }
     if (o.publisher && !o.onto) await publish(o, true);
+    await forgetDryRunCommit(o);
     return;
   }
   if (repo.mode === "local") return landLocal(o);
   return landRemote(o);
+}
+
+/**
+ * A dry run's commit is not kept, and its change is already in the result's backup. Left checked out,
+ * the worktree's removal would back it up a second time — against the original base, so after a
+ * rebase that copy would also carry the base's own new commits. The worktree is put back on its base.
+ */
+async function forgetDryRunCommit(o: LandOptions): Promise<void> {
+  if (!o.result.backup) return;
+  await o.worktree.git.run(["checkout", "--quiet", "--detach", "--force", o.start.commit]);
 }
 
 /** Rebases onto the base's latest tip when it moved. False when the task ends here (already in base). */
@@ -99,6 +111,30 @@ async function followBase(o: LandOptions, commit: string): Promise<boolean> {
   r.status = "conflict";
   r.message = `the base moved during the run and the change conflicts with it in ${rb.conflicts.length} file(s): ${rb.conflicts.slice(0, 5).join(", ")}`;
   return true;
+}
+
+/**
+ * Whether the task branch already holds exactly this result (the same tree on the same parent), as
+ * when a scheduled task finds the same thing to change every day: then nothing is rewritten, pushed
+ * or backed up again.
+ */
+async function alreadyOnBranch(o: LandOptions): Promise<boolean> {
+  const tip = o.start.branchTip;
+  if (!tip || !o.result.commit) return false;
+  const shape = async (c: string) =>
+    (await o.repo.git.run(["show", "-s", "--format=%T %P", c])).stdout.trim();
+  return (await shape(tip)) === (await shape(o.result.commit));
+}
+
+async function keepBranch(o: LandOptions): Promise<void> {
+  const { result: r, repo } = o;
+  r.commit = o.start.branchTip;
+  r.status = "success";
+  r.message =
+    repo.mode === "dry-run"
+      ? `dry run: \`${r.branch}\` already holds this change and would stay as it is`
+      : `\`${r.branch}\` already holds this change (${fileCount(r)}); it was left as it is`;
+  if (repo.mode !== "local" && !o.onto) await publish(o, true);
 }
 
 async function landLocal(o: LandOptions): Promise<void> {

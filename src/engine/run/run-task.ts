@@ -22,6 +22,7 @@ import { runGuards } from "../guard/index.ts";
 import { runAttempts } from "./attempts.ts";
 import { land } from "./land.ts";
 import type { OntoBranch, Publisher, RunEvent } from "./options.ts";
+import { withoutSecrets } from "./redact.ts";
 import { baseTip, fetchBranch, fetchOnto, type RepoContext } from "./repo-context.ts";
 import { newResult, summariseAgent, summariseFiles } from "./result.ts";
 import type { TrustedConfig } from "./trusted-config.ts";
@@ -61,6 +62,7 @@ export async function runTask(opts: RunTaskOptions): Promise<TaskResult> {
   } catch (err) {
     result.status = opts.signal?.aborted ? "cancelled" : "failed";
     result.message = errorMessage(err);
+    if (result.backup) result.message += `; the work is kept in backup ${result.backup}`;
   }
   result.durationMs = Date.now() - t0;
   return result;
@@ -95,7 +97,11 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     ? async () => void (overlay = await overlayTrustedConfig(wt.git, source!, trusted.paths))
     : undefined;
   phase(task.kind === "claude" ? "running Claude Code" : "running command");
-  const { result: agentResult, attempts } = await runAttempts({
+  const {
+    result: rawResult,
+    attempts,
+    partialBackups,
+  } = await runAttempts({
     task,
     agent: opts.agent,
     worktree: wt,
@@ -106,6 +112,7 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     prepare,
   });
   r.attempts = attempts;
+  const agentResult = withoutSecrets(rawResult);
   r.agent = summariseAgent(opts.agent.kind, agentResult);
   if (trusted && overlay) {
     const dropped = await removeTrustedOverlay(wt.git, trusted.paths, overlay);
@@ -127,6 +134,7 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     message: v.message,
   }));
   if (change.files.length > 0) r.backup = (await backup(wt, opts, change, agentResult, r)).id;
+  else if (partialBackups.length > 0) r.backup = partialBackups.at(-1); // a failed attempt's work
 
   if (agentResult.status !== "success") {
     r.status = AGENT_STATUS[agentResult.status];

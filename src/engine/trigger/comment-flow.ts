@@ -20,10 +20,10 @@ import type { GitHub, Permission, PullRequest } from "../github/index.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { renderTaskMarkdown } from "../report/markdown.ts";
 import type { OntoBranch } from "../run/options.ts";
+import { TRUSTED_CONFIG_PATHS, type TrustedConfig } from "../run/trusted-config.ts";
 import type { RunReport, TaskResult } from "../run/types.ts";
 import { unknownTaskMessage } from "../select-tasks.ts";
 import { type CommentCommand, commentUsage, parseCommentCommand } from "./comment-command.ts";
-import { TRUSTED_CONFIG_PATHS, type TrustedConfig } from "../run/trusted-config.ts";
 
 /** The parts of GitHub's `issue_comment` payload that are read. */
 export interface IssueCommentEvent {

@@ -22,9 +22,15 @@ export function atLeast(v: readonly number[], min: readonly number[]): boolean {
 export function checkNode(version: string): CheckResult {
   const v = parseVersion(version);
   if (v && atLeast(v, MIN_NODE)) return result("node", "Node.js", "ok", `Node.js ${version}`);
-  return result("node", "Node.js", "fail", `Node.js ${version} is too old: claude-tasks needs ${MIN_NODE[0]} or later`, {
-    fix: "install Node.js 22 or later (https://nodejs.org, or `actions/setup-node` with `node-version: 22`)",
-  });
+  return result(
+    "node",
+    "Node.js",
+    "fail",
+    `Node.js ${version} is too old: claude-tasks needs ${MIN_NODE[0]} or later`,
+    {
+      fix: "install Node.js 22 or later (https://nodejs.org, or `actions/setup-node` with `node-version: 22`)",
+    },
+  );
 }
 
 /** `git --version` output, or undefined when git could not be run. */
@@ -38,10 +44,17 @@ export function checkGit(versionOutput: string | undefined): CheckResult {
   const v = parseVersion(versionOutput);
   if (!v) return result("git", title, "warn", `could not read the version from \`${versionOutput.trim()}\``);
   const text = v.join(".");
-  if (atLeast(v, MIN_GIT)) return result("git", title, "ok", `git ${text} (merge-tree --write-tree available)`);
-  return result("git", title, "fail", `git ${text} is too old: conflict checks need \`git merge-tree --write-tree\` (2.38+)`, {
-    fix: "upgrade git to 2.38 or later (Ubuntu: `sudo add-apt-repository ppa:git-core/ppa && sudo apt install git`)",
-  });
+  if (atLeast(v, MIN_GIT))
+    return result("git", title, "ok", `git ${text} (merge-tree --write-tree available)`);
+  return result(
+    "git",
+    title,
+    "fail",
+    `git ${text} is too old: conflict checks need \`git merge-tree --write-tree\` (2.38+)`,
+    {
+      fix: "upgrade git to 2.38 or later (Ubuntu: `sudo add-apt-repository ppa:git-core/ppa && sudo apt install git`)",
+    },
+  );
 }
 
 export interface ClaudeCheckInput {
@@ -64,7 +77,9 @@ export function checkClaude(input: ClaudeCheckInput): CheckResult {
     return result("claude", title, "warn", `${a.error}; the claude-tasks Action installs it when it runs`, {
       fix: "nothing to do for the Action; to run the CLI in this job, install it first",
     });
-  return result("claude", title, "fail", `${a.error} (needed by ${input.claudeTasks} Claude task(s))`, { fix });
+  return result("claude", title, "fail", `${a.error} (needed by ${input.claudeTasks} Claude task(s))`, {
+    fix,
+  });
 }
 
 export interface CredentialsInput {
@@ -98,45 +113,95 @@ export function checkCredentials(input: CredentialsInput): CheckResult {
   }
   if (truthy(env.CLAUDE_CODE_USE_BEDROCK)) return bedrock(env);
   if (truthy(env.CLAUDE_CODE_USE_VERTEX)) return vertex(env);
-  if (truthy(env.CLAUDE_CODE_USE_FOUNDRY)) return result(id, title, "ok", "Microsoft Foundry (CLAUDE_CODE_USE_FOUNDRY)");
+  if (truthy(env.CLAUDE_CODE_USE_FOUNDRY))
+    return result(id, title, "ok", "Microsoft Foundry (CLAUDE_CODE_USE_FOUNDRY)");
   if (input.inActions) {
-    return result(id, title, "fail", "no ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in this step's environment", {
-      fix: "pass `anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}` to the Action (or put it in this step's `env:` to check it here)",
-    });
+    return result(
+      id,
+      title,
+      "fail",
+      "no ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in this step's environment",
+      {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+        fix: "pass `anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}` to the Action (or put it in this step's `env:` to check it here)",
+      },
+    );
   }
   if (input.loginFile) return result(id, title, "ok", "Claude Code login (~/.claude/.credentials.json)");
   if (input.platform === "darwin") {
-    return result(id, title, "warn", "no credential variable; a `claude` login in the macOS keychain would be used", {
-      fix: "if `claude -p hi` asks you to log in, run `claude` and /login, or export ANTHROPIC_API_KEY",
-    });
+    return result(
+      id,
+      title,
+      "warn",
+      "no credential variable; a `claude` login in the macOS keychain would be used",
+      {
+        fix: "if `claude -p hi` asks you to log in, run `claude` and /login, or export ANTHROPIC_API_KEY",
+      },
+    );
   }
-  return result(id, title, "fail", "no ANTHROPIC_API_KEY, CLAUDE_CODE_OAUTH_TOKEN, cloud provider or Claude Code login", {
-    fix: "export ANTHROPIC_API_KEY=… (https://console.anthropic.com), or run `claude` and /login",
-  });
+  return result(
+    id,
+    title,
+    "fail",
+    "no ANTHROPIC_API_KEY, CLAUDE_CODE_OAUTH_TOKEN, cloud provider or Claude Code login",
+    {
+      fix: "export ANTHROPIC_API_KEY=… (https://console.anthropic.com), or run `claude` and /login",
+    },
+  );
 }
 
 function bedrock(env: Record<string, string | undefined>): CheckResult {
   const title = "Claude credentials";
   if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
-    return result("credentials", title, "fail", "Amazon Bedrock is switched on (CLAUDE_CODE_USE_BEDROCK) but AWS_REGION is not set", {
-      fix: "set AWS_REGION, e.g. `us-east-1` (Claude Code does not read the region from ~/.aws/config)",
-    });
+    return result(
+      "credentials",
+      title,
+      "fail",
+      "Amazon Bedrock is switched on (CLAUDE_CODE_USE_BEDROCK) but AWS_REGION is not set",
+      {
+        fix: "set AWS_REGION, e.g. `us-east-1` (Claude Code does not read the region from ~/.aws/config)",
+      },
+    );
   }
-  const creds = ["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_BEARER_TOKEN_BEDROCK", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"];
+  const creds = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_PROFILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_BEARER_TOKEN_BEDROCK",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+  ];
   const found = creds.find((n) => env[n]);
   if (found) return result("credentials", title, "ok", `Amazon Bedrock (${found} is set)`);
-  return result("credentials", title, "warn", "Amazon Bedrock is switched on, but no AWS credential variable is set", {
-    fix: "fine on a machine with an instance role; otherwise use aws-actions/configure-aws-credentials or set AWS_PROFILE",
-  });
+  return result(
+    "credentials",
+    title,
+    "warn",
+    "Amazon Bedrock is switched on, but no AWS credential variable is set",
+    {
+      fix: "fine on a machine with an instance role; otherwise use aws-actions/configure-aws-credentials or set AWS_PROFILE",
+    },
+  );
 }
 
 function vertex(env: Record<string, string | undefined>): CheckResult {
   const title = "Claude credentials";
   const missing = ["CLOUD_ML_REGION", "ANTHROPIC_VERTEX_PROJECT_ID"].filter((n) => !env[n]);
   if (missing.length > 0) {
-    return result("credentials", title, "fail", `Google Vertex AI is switched on (CLAUDE_CODE_USE_VERTEX) but ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set`, {
-      fix: `set ${missing.join(" and ")} (e.g. CLOUD_ML_REGION=us-east5)`,
-    });
+    return result(
+      "credentials",
+      title,
+      "fail",
+      `Google Vertex AI is switched on (CLAUDE_CODE_USE_VERTEX) but ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set`,
+      {
+        fix: `set ${missing.join(" and ")} (e.g. CLOUD_ML_REGION=us-east5)`,
+      },
+    );
   }
-  return result("credentials", title, "ok", "Google Vertex AI (CLOUD_ML_REGION and ANTHROPIC_VERTEX_PROJECT_ID are set)");
+  return result(
+    "credentials",
+    title,
+    "ok",
+    "Google Vertex AI (CLOUD_ML_REGION and ANTHROPIC_VERTEX_PROJECT_ID are set)",
+  );
 }

@@ -20,7 +20,9 @@ export function checkTasks(input: TasksInput): CheckResult {
   const details = [...errors, ...warnings].slice(0, 10).map(formatProblem);
   if (input.problems.length > 10) details.push(`… and ${input.problems.length - 10} more`);
   if (input.error) {
-    return result("tasks", title, "fail", input.error, { fix: "run `npx claude-tasks init` to add a first task" });
+    return result("tasks", title, "fail", input.error, {
+      fix: "run `npx claude-tasks init` to add a first task",
+    });
   }
   if (errors.length > 0 && errors.every((p) => p.message.includes("claude-tasks init"))) {
     return result("tasks", title, "fail", errors[0]!.message.replace(/[;,] (add one or )?run .*$/, ""), {
@@ -53,7 +55,9 @@ export function checkWorktrees(worktrees: readonly WorktreeInfo[] | undefined): 
   }
   return result("worktrees", title, "warn", `${stale.length} leftover worktree(s) from interrupted runs`, {
     fix: "run `npx claude-tasks worktrees --prune` (their work is backed up first)",
-    details: stale.slice(0, 5).map((w) => `${w.path}${w.lock ? ` (task ${w.lock.task}, run ${w.lock.runId})` : ""}`),
+    details: stale
+      .slice(0, 5)
+      .map((w) => `${w.path}${w.lock ? ` (task ${w.lock.task}, run ${w.lock.runId})` : ""}`),
   });
 }
 
@@ -75,34 +79,64 @@ export function checkHistory(input: HistoryInput): CheckResult {
     undefined,
   );
   const age = oldest ? ageText(input.now.getTime() - Date.parse(oldest)) : undefined;
-  const summary =
-    `${input.backups.length} backup(s), ${mib(bytes)}${age ? `, oldest ${age} old` : ""}; ${input.reports} run report(s)`;
+  const summary = `${input.backups.length} backup(s), ${mib(bytes)}${age ? `, oldest ${age} old` : ""}; ${input.reports} run report(s)`;
   const policy = `keep ${input.policy.keep} per task${input.policy.maxAgeMs ? `, at most ${formatAge(input.policy.maxAgeMs)} old` : ""}`;
   const { surplus } = input;
   if (surplus.backups + surplus.reports + surplus.logLines === 0)
     return result("history", title, "ok", `${summary} (within the retention: ${policy})`);
-  return result("history", title, "warn", `${summary}: beyond the retention (${policy}) are ${surplus.backups} backup(s), ${surplus.reports} report(s), ${surplus.logLines} log line(s)`, {
-    fix: "run `npx claude-tasks prune` (`--dry-run` shows what goes; CLAUDE_TASKS_KEEP_BACKUPS sets the limit)",
-  });
+  return result(
+    "history",
+    title,
+    "warn",
+    `${summary}: beyond the retention (${policy}) are ${surplus.backups} backup(s), ${surplus.reports} report(s), ${surplus.logLines} log line(s)`,
+    {
+      fix: "run `npx claude-tasks prune` (`--dry-run` shows what goes; CLAUDE_TASKS_KEEP_BACKUPS sets the limit)",
+    },
+  );
 }
 
 export type StateRefInput =
   | { present: false }
-  | { present: true; ref: string; commit: string; text?: string; error?: string; parse: (text: string) => { ok: true; taskCount: number; updatedAt: string } | { ok: false; problem: string } };
+  | {
+      present: true;
+      ref: string;
+      commit: string;
+      text?: string;
+      error?: string;
+      parse: (
+        text: string,
+      ) => { ok: true; taskCount: number; updatedAt: string } | { ok: false; problem: string };
+    };
 
 export function checkStateRef(input: StateRefInput | undefined): CheckResult {
   const title = "schedule state ref";
   if (!input) return result("state-ref", title, "skip", "not a git repository");
   if (!input.present) {
-    return result("state-ref", title, "ok", "no local copy of refs/claude-tasks/state (the first scheduled run on GitHub creates it)");
+    return result(
+      "state-ref",
+      title,
+      "ok",
+      "no local copy of refs/claude-tasks/state (the first scheduled run on GitHub creates it)",
+    );
   }
   const fix = `delete it: \`git push origin :refs/claude-tasks/state\` and \`git update-ref -d ${input.ref}\` (the next run starts with a one-hour window)`;
   if (input.error || input.text === undefined) {
-    return result("state-ref", title, "fail", `${input.ref} (${input.commit.slice(0, 7)}) has no readable state.json: ${input.error ?? "missing"}`, { fix });
+    return result(
+      "state-ref",
+      title,
+      "fail",
+      `${input.ref} (${input.commit.slice(0, 7)}) has no readable state.json: ${input.error ?? "missing"}`,
+      { fix },
+    );
   }
   const parsed = input.parse(input.text);
   if (!parsed.ok) return result("state-ref", title, "fail", `${input.ref}: ${parsed.problem}`, { fix });
-  return result("state-ref", title, "ok", `${input.ref} (${input.commit.slice(0, 7)}): ${parsed.taskCount} task(s), updated ${parsed.updatedAt}`);
+  return result(
+    "state-ref",
+    title,
+    "ok",
+    `${input.ref} (${input.commit.slice(0, 7)}): ${parsed.taskCount} task(s), updated ${parsed.updatedAt}`,
+  );
 }
 
 function mib(bytes: number): string {

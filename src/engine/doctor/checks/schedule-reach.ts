@@ -37,7 +37,11 @@ export interface TaskReach {
 
 const entries = (s: string | readonly string[]) => (typeof s === "string" ? [s] : s);
 
-export function reachOf(task: ScheduledTask, tickCrons: readonly string[], opts: Omit<ReachInput, "tasks" | "ticks">): TaskReach {
+export function reachOf(
+  task: ScheduledTask,
+  tickCrons: readonly string[],
+  opts: Omit<ReachInput, "tasks" | "ticks">,
+): TaskReach {
   const grace = opts.graceMs ?? DEFAULT_GRACE_MS;
   const fires = nextFireTimes(task, { from: opts.now, count: opts.samples ?? 300 });
   const tick = { schedule: tickCrons, timezone: "UTC" };
@@ -68,7 +72,9 @@ export function reachOf(task: ScheduledTask, tickCrons: readonly string[], opts:
 export function checkScheduleReach(input: ReachInput): CheckResult {
   const title = "schedules vs. workflow tick";
   const id = "schedule-reach";
-  const scheduled = input.tasks.filter((t) => t.enabled && entries(t.schedule).some((s) => parseSchedule(s).ok));
+  const scheduled = input.tasks.filter(
+    (t) => t.enabled && entries(t.schedule).some((s) => parseSchedule(s).ok),
+  );
   if (scheduled.length === 0) return result(id, title, "skip", "no enabled task has a schedule");
   const ticks = input.ticks.filter((t) => {
     const p = parseSchedule(t.cron);
@@ -76,19 +82,29 @@ export function checkScheduleReach(input: ReachInput): CheckResult {
   });
   const tickText = [...new Set(ticks.map((t) => `\`${t.cron}\``))].join(", ");
   if (ticks.length === 0) {
-    return result(id, title, "warn", `${scheduled.length} scheduled task(s), but no workflow that runs claude-tasks has a \`schedule:\` trigger: they run only when started by hand`, {
-      fix: "add the scheduled workflow: `npx claude-tasks init --template none --workflows schedule`",
-    });
+    return result(
+      id,
+      title,
+      "warn",
+      `${scheduled.length} scheduled task(s), but no workflow that runs claude-tasks has a \`schedule:\` trigger: they run only when started by hand`,
+      {
+        fix: "add the scheduled workflow: `npx claude-tasks init --template none --workflows schedule`",
+      },
+    );
   }
   const crons = [...new Set(ticks.map((t) => t.cron))];
   let status: CheckStatus = "ok";
   const details: string[] = [];
   for (const task of scheduled) {
     const r = reachOf(task, crons, input);
-    const what = `\`${task.name}\` (${entries(task.schedule).map((s) => `\`${s}\``).join(", ")}, ${task.timezone})`;
+    const what = `\`${task.name}\` (${entries(task.schedule)
+      .map((s) => `\`${s}\``)
+      .join(", ")}, ${task.timezone})`;
     if (r.sampled > 0 && r.dropped === r.sampled) {
       status = "fail";
-      details.push(`${what} never runs: every fire time is more than the grace period before the next tick, and \`missed: skip\` drops it`);
+      details.push(
+        `${what} never runs: every fire time is more than the grace period before the next tick, and \`missed: skip\` drops it`,
+      );
       continue;
     }
     if (r.maxLateMinutes === Number.POSITIVE_INFINITY) {
@@ -96,15 +112,23 @@ export function checkScheduleReach(input: ReachInput): CheckResult {
       details.push(`${what}: some fire times are never followed by a tick`);
     } else if (r.maxLateMinutes > 0) {
       status = status === "fail" ? status : "warn";
-      const drop = r.dropped > 0 ? `; with \`missed: skip\`, ${r.dropped} of ${r.sampled} sampled fire times are dropped` : "";
-      details.push(`${what} fires at minutes the tick never hits: it runs up to ${lateText(r.maxLateMinutes)} late${drop}`);
+      const drop =
+        r.dropped > 0
+          ? `; with \`missed: skip\`, ${r.dropped} of ${r.sampled} sampled fire times are dropped`
+          : "";
+      details.push(
+        `${what} fires at minutes the tick never hits: it runs up to ${lateText(r.maxLateMinutes)} late${drop}`,
+      );
     }
     if (r.maxPerTick > 1) {
       status = status === "fail" ? status : "warn";
-      details.push(`${what} fires more often than the tick: up to ${r.maxPerTick} fire times share one tick (batched by \`missed: ${task.missed}\`)`);
+      details.push(
+        `${what} fires more often than the tick: up to ${r.maxPerTick} fire times share one tick (batched by \`missed: ${task.missed}\`)`,
+      );
     }
   }
-  if (status === "ok") return result(id, title, "ok", `${scheduled.length} scheduled task(s) fall on the tick (${tickText})`);
+  if (status === "ok")
+    return result(id, title, "ok", `${scheduled.length} scheduled task(s) fall on the tick (${tickText})`);
   return result(id, title, status, `${details.length} schedule(s) do not fit the tick (${tickText})`, {
     fix: "tick more often in the workflow's `on.schedule`, or move the task's schedule onto tick minutes",
     details,

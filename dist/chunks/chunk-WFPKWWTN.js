@@ -8,7 +8,7 @@ import {
   errorMessage,
   renderTaskMarkdown,
   silentLogger
-} from "./chunk-W5EG2RN2.js";
+} from "./chunk-UGVUNY36.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

@@ -10,7 +10,7 @@ import {
   fetchRefs,
   lsRemote,
   pushRefs
-} from "./chunk-W5EG2RN2.js";
+} from "./chunk-UGVUNY36.js";
 
 // src/engine/trigger/schedule-state.ts
 import { setTimeout as sleep } from "node:timers/promises";

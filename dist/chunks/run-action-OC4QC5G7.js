@@ -9,11 +9,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-AD5YVWPL.js";
+} from "./chunk-M52YIZ32.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-IKGHUNLH.js";
+} from "./chunk-WFPKWWTN.js";
 import {
   STATUS_ICON,
   UserError,
@@ -26,7 +26,7 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-W5EG2RN2.js";
+} from "./chunk-UGVUNY36.js";
 import "./chunk-MW7XFXAP.js";
 import {
   __export

@@ -7,7 +7,7 @@ const __dirname = __ctDirname(__filename);
 import {
   assertValid,
   loadProject
-} from "./chunk-W5EG2RN2.js";
+} from "./chunk-UGVUNY36.js";
 
 // src/cli/context.ts
 function globals(cmd) {

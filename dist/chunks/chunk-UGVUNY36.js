@@ -36046,6 +36046,10 @@ var YamlFile = class {
     this.#parsed ??= parsePrecisely(this.path, this.text);
     return this.#parsed;
   }
+  /** Whether yaml has read the file yet. */
+  get parsed() {
+    return this.#parsed !== void 0;
+  }
 };
 function readYamlFile(path6, text2, strings2) {
   const read = strings2 && fastParse(text2, strings2);
@@ -36733,16 +36737,6 @@ function taskEntry(runId, mode, r) {
     prUrl: r.pr?.url
   };
 }
-async function readLog(file2) {
-  let text2;
-  try {
-    text2 = await readFile4(file2, "utf8");
-  } catch (err) {
-    if (err.code === "ENOENT") return { entries: [], damagedLines: [] };
-    throw err;
-  }
-  return parseLog(text2);
-}
 function parseLog(text2) {
   const entries2 = [];
   const damagedLines = [];
@@ -36980,6 +36974,9 @@ function addedLines(patch) {
 function scanSecrets(patch) {
   return scanLines(addedLines(typeof patch === "string" ? patch : patch.toString("utf8")));
 }
+function scanText(text2, file2) {
+  return scanLines(text2.split("\n").map((t, i2) => ({ file: file2, line: i2 + 1, text: t })));
+}
 function scanLines(lines) {
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
@@ -37080,6 +37077,7 @@ async function runAttempts(opts) {
   const { task, worktree: wt } = opts;
   const max = task.retry.attempts;
   const backoffMs = parseDuration(task.retry.backoff);
+  const partialBackups = [];
   for (let attempt = 1; ; attempt++) {
     opts.emit({ type: "task-start", task: task.name, attempt });
     await opts.prepare?.();
@@ -37091,10 +37089,10 @@ async function runAttempts(opts) {
       onEvent: (event) => opts.emit({ type: "agent", task: task.name, event })
     });
     const retry = result.status === "failed" && result.transient && attempt < max && !opts.signal?.aborted;
-    if (!retry) return { result, attempts: attempt };
+    if (!retry) return { result, attempts: attempt, partialBackups };
     const partial2 = await collectChanges({ git: wt.git, base: wt.baseCommit });
     if (partial2.files.length > 0) {
-      await writeBackup({
+      const saved = await writeBackup({
         stateDir: wt.stateDir,
         runId: wt.runId,
         task: task.name,
@@ -37103,6 +37101,7 @@ async function runAttempts(opts) {
         patch: partial2.patch,
         details: { error: result.error, apiErrorStatus: result.apiErrorStatus }
       });
+      partialBackups.push(saved.id);
     }
     await wt.git.run(["reset", "--hard", "--quiet", wt.baseCommit]);
     await wt.git.run(["clean", "-fdq"]);
@@ -37117,7 +37116,8 @@ async function runAttempts(opts) {
     try {
       await sleep2(delayMs, void 0, { signal: opts.signal });
     } catch {
-      return { result, attempts: attempt };
+      const error62 = `cancelled while waiting to retry (attempt ${attempt} failed: ${result.error ?? "transient error"})`;
+      return { result: { ...result, status: "cancelled", error: error62 }, attempts: attempt, partialBackups };
     }
   }
 }
@@ -37150,6 +37150,7 @@ async function land(o2) {
   r.commit = commit;
   o2.phase("checking conflicts with the latest base");
   if (!await followBase(o2, commit)) return;
+  if (r.status !== "conflict" && await alreadyOnBranch(o2)) return keepBranch(o2);
   o2.phase(repo.mode === "dry-run" ? "reporting" : repo.mode === "local" ? "updating branch" : "pushing");
   if (repo.mode === "dry-run") {
     if (r.status !== "conflict") {
@@ -37157,10 +37158,15 @@ async function land(o2) {
       r.message = `dry run: would update \`${r.branch}\` with ${fileCount(r)} \u2014 nothing was kept but the report and backup ${r.backup}`;
     }
     if (o2.publisher && !o2.onto) await publish(o2, true);
+    await forgetDryRunCommit(o2);
     return;
   }
   if (repo.mode === "local") return landLocal(o2);
   return landRemote(o2);
+}
+async function forgetDryRunCommit(o2) {
+  if (!o2.result.backup) return;
+  await o2.worktree.git.run(["checkout", "--quiet", "--detach", "--force", o2.start.commit]);
 }
 async function followBase(o2, commit) {
   const { result: r, repo } = o2;
@@ -37190,6 +37196,19 @@ async function followBase(o2, commit) {
   r.status = "conflict";
   r.message = `the base moved during the run and the change conflicts with it in ${rb.conflicts.length} file(s): ${rb.conflicts.slice(0, 5).join(", ")}`;
   return true;
+}
+async function alreadyOnBranch(o2) {
+  const tip = o2.start.branchTip;
+  if (!tip || !o2.result.commit) return false;
+  const shape = async (c3) => (await o2.repo.git.run(["show", "-s", "--format=%T %P", c3])).stdout.trim();
+  return await shape(tip) === await shape(o2.result.commit);
+}
+async function keepBranch(o2) {
+  const { result: r, repo } = o2;
+  r.commit = o2.start.branchTip;
+  r.status = "success";
+  r.message = repo.mode === "dry-run" ? `dry run: \`${r.branch}\` already holds this change and would stay as it is` : `\`${r.branch}\` already holds this change (${fileCount(r)}); it was left as it is`;
+  if (repo.mode !== "local" && !o2.onto) await publish(o2, true);
 }
 async function landLocal(o2) {
   const { result: r, repo } = o2;
@@ -37265,6 +37284,25 @@ function fileCount(r) {
   return `${r.files.length} file${r.files.length === 1 ? "" : "s"} (+${r.additions} \u2212${r.deletions})`;
 }
 
+// src/engine/run/redact.ts
+function withholdSecrets(text2) {
+  const findings = scanText(text2, "agent output");
+  if (findings.length === 0) return text2;
+  const lines = text2.split("\n");
+  for (const f of findings) {
+    const rule = f.rule.replace(/^secret\./, "");
+    lines[f.line - 1] = `[line withheld: it looks like it contains a credential (${rule})]`;
+  }
+  return lines.join("\n");
+}
+function withoutSecrets(result) {
+  return {
+    ...result,
+    summary: withholdSecrets(result.summary),
+    ...result.error !== void 0 ? { error: withholdSecrets(result.error) } : {}
+  };
+}
+
 // src/engine/run/trusted-config.ts
 import { createHash as createHash3 } from "node:crypto";
 import { lstat, readdir as readdir3, readFile as readFile5, readlink, rm as rm3 } from "node:fs/promises";
@@ -37333,6 +37371,7 @@ async function runTask(opts) {
   } catch (err) {
     result.status = opts.signal?.aborted ? "cancelled" : "failed";
     result.message = errorMessage(err);
+    if (result.backup) result.message += `; the work is kept in backup ${result.backup}`;
   }
   result.durationMs = Date.now() - t0;
   return result;
@@ -37362,7 +37401,11 @@ async function pipeline(opts, r) {
     const source = trusted ? await trustedSource(opts) : void 0;
     const prepare = trusted ? async () => void (overlay = await overlayTrustedConfig(wt.git, source, trusted.paths)) : void 0;
     phase(task.kind === "claude" ? "running Claude Code" : "running command");
-    const { result: agentResult, attempts } = await runAttempts({
+    const {
+      result: rawResult,
+      attempts,
+      partialBackups
+    } = await runAttempts({
       task,
       agent: opts.agent,
       worktree: wt,
@@ -37373,6 +37416,7 @@ async function pipeline(opts, r) {
       prepare
     });
     r.attempts = attempts;
+    const agentResult = withoutSecrets(rawResult);
     r.agent = summariseAgent(opts.agent.kind, agentResult);
     if (trusted && overlay) {
       const dropped = await removeTrustedOverlay(wt.git, trusted.paths, overlay);
@@ -37393,6 +37437,7 @@ async function pipeline(opts, r) {
       message: v.message
     }));
     if (change.files.length > 0) r.backup = (await backup(wt, opts, change, agentResult, r)).id;
+    else if (partialBackups.length > 0) r.backup = partialBackups.at(-1);
     if (agentResult.status !== "success") {
       r.status = AGENT_STATUS[agentResult.status];
       r.message = agentResult.error ?? `the agent ended with ${agentResult.status}`;
@@ -45579,7 +45624,6 @@ export {
   findRepoRoot,
   loadProject,
   assertValid,
-  readLog,
   parseLog,
   formatDuration,
   formatCost,

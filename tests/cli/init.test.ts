@@ -1,0 +1,247 @@
+/** `init`: the files it writes, its refusal to overwrite, its flags, and the interactive questions. */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { askInitChoices, pick } from "../../src/cli/init-prompt.ts";
+import { existingTargets, init, nextSteps, templateNames, workflowFiles } from "../../src/engine/init.ts";
+import { taskTemplates } from "../../src/engine/templates.ts";
+import { WORKFLOW_TEMPLATES } from "../../src/engine/trigger/workflow-templates.ts";
+import { CLI, cli, taskDir } from "../support/cli.ts";
+
+describe("init (engine)", () => {
+  it("writes the chosen templates and workflows; reports the task names", async () => {
+    using dir = taskDir({});
+    const r = await init({
+      repoRoot: dir.path,
+      configDir: ".github/claude-tasks",
+      templates: ["docs-sync,lint-fix"],
+      extra: workflowFiles("schedule"),
+    });
+    expect(r).toEqual({
+      written: [
+        ".github/claude-tasks/docs-sync.yml",
+        ".github/claude-tasks/lint-fix.yml",
+        ".github/workflows/claude-tasks.yml",
+      ],
+      tasks: ["docs-sync", "lint-fix"],
+    });
+    expect(readFileSync(join(dir.path, ".github/claude-tasks/lint-fix.yml"), "utf8")).toBe(
+      readFileSync("templates/tasks/lint-fix.yml", "utf8"),
+    );
+  });
+
+  it("refuses before writing anything when one target exists, counting x.yaml for x.yml", async () => {
+    using dir = taskDir({ "docs-sync.yaml": 'run: "true"\n' });
+    await expect(
+      init({
+        repoRoot: dir.path,
+        configDir: ".github/claude-tasks",
+        templates: ["example", "docs-sync"],
+        extra: workflowFiles("schedule"),
+      }),
+    ).rejects.toThrow(/refusing to overwrite .github\/claude-tasks\/docs-sync.yaml .*nothing was written/);
+    expect(readdirSync(join(dir.path, ".github/claude-tasks"))).toEqual(["docs-sync.yaml"]);
+    expect(existsSync(join(dir.path, ".github/workflows"))).toBe(false);
+    expect(
+      existingTargets(dir.path, [{ target: ".github/claude-tasks/docs-sync.yml", template: "" }]),
+    ).toEqual([".github/claude-tasks/docs-sync.yaml"]);
+  });
+
+  it("nothing to write is bad input", async () => {
+    using dir = taskDir({});
+    await expect(
+      init({ repoRoot: dir.path, configDir: "c", templates: ["none"], extra: [] }),
+    ).rejects.toThrow(/nothing to write/);
+  });
+
+  it("workflow names, aliases and none; unknown ones are listed", () => {
+    expect(workflowFiles("schedule,comments").map((f) => f.target)).toEqual([
+      ".github/workflows/claude-tasks.yml",
+      ".github/workflows/claude-tasks-comments.yml",
+    ]);
+    expect(workflowFiles(["comment dispatch", "cron"]).map((f) => f.target)).toEqual([
+      ".github/workflows/claude-tasks.yml",
+      ".github/workflows/claude-tasks-comments.yml",
+    ]);
+    expect(workflowFiles("none")).toEqual([]);
+    expect(() => workflowFiles("nightly")).toThrow(
+      /unknown workflow template nightly \(known: schedule, comments, push, org\)/,
+    );
+    expect(templateNames(undefined)).toEqual(["example"]);
+    expect(templateNames(["none"])).toEqual([]);
+    expect(templateNames(["a, b", "c"])).toEqual(["a", "b", "c"]);
+  });
+
+  it("next steps: doctor, a dry run of the first task, then commit + secret (or add a workflow)", () => {
+    const withWorkflows = nextSteps({
+      written: [".github/claude-tasks/docs-sync.yml", ".github/workflows/claude-tasks.yml"],
+      tasks: ["docs-sync"],
+    });
+    expect(withWorkflows.map(([c]) => c)).toEqual([
+      "npx claude-tasks doctor",
+      "npx claude-tasks run docs-sync --dry-run",
+      "git add .github && gh secret set ANTHROPIC_API_KEY",
+    ]);
+    expect(nextSteps({ written: [".github/claude-tasks/x.yml"], tasks: ["x"] })[2]?.[0]).toMatch(
+      /--workflows schedule/,
+    );
+  });
+});
+
+describe("init --interactive questions (injected streams)", () => {
+  const options = {
+    templates: taskTemplates(),
+    workflows: WORKFLOW_TEMPLATES,
+    defaultTemplates: ["example"],
+    defaultWorkflows: ["schedule", "comments"],
+    configDir: ".github/claude-tasks",
+  };
+
+  async function answer(lines: string[]) {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let shown = "";
+    output.on("data", (d: Buffer) => {
+      shown += d.toString();
+    });
+    const pending = askInitChoices({ input, output, terminal: false }, options);
+    for (const line of lines) input.write(`${line}\n`);
+    input.end();
+    return { result: await pending.catch((err: Error) => err), shown: () => shown };
+  }
+
+  it("Enter takes the defaults; the files are listed before the confirmation", async () => {
+    const { result, shown } = await answer(["", "", ""]);
+    expect(result).toEqual({ templates: ["example"], workflows: ["schedule", "comments"], confirmed: true });
+    expect(shown()).toMatch(/1\. example/);
+    expect(shown()).toContain(
+      "  .github/claude-tasks/example.yml\n  .github/workflows/claude-tasks.yml\n  .github/workflows/claude-tasks-comments.yml",
+    );
+  });
+
+  it("numbers and names; a bad answer is explained and asked again; n declines", async () => {
+    const docs = options.templates.findIndex((t) => t.name === "docs-sync") + 1;
+    const { result, shown } = await answer([`${docs}, lint-fix`, "push, nightly", "3", "maybe", "n"]);
+    expect(result).toEqual({ templates: ["docs-sync", "lint-fix"], workflows: ["push"], confirmed: false });
+    expect(shown()).toContain("unknown workflow `nightly`");
+    expect(shown()).toContain("answer y or n");
+  });
+
+  it("none and none: nothing to confirm", async () => {
+    const { result } = await answer(["none", "none"]);
+    expect(result).toEqual({ templates: [], workflows: [], confirmed: false });
+  });
+
+  it("end of input cancels; three bad answers give up", async () => {
+    expect(String((await answer([""])).result)).toMatch(/init cancelled; nothing was written/);
+    expect(String((await answer(["x", "y", "z"])).result)).toMatch(
+      /unknown template `z`.*nothing was written/,
+    );
+  });
+
+  it("pick parses lists", () => {
+    expect(pick("2 1 2", ["a", "b"], [], "t")).toEqual(["b", "a"]);
+    expect(pick("", ["a"], ["a"], "t")).toEqual(["a"]);
+    expect(pick("9", ["a"], [], "t")).toMatch(/numbers 1-1/);
+  });
+});
+
+describe("init (built CLI)", () => {
+  it("defaults: the example task and the schedule and comment workflows, then three next steps", () => {
+    using dir = taskDir({});
+    const r = cli(["init"], { cwd: dir.path });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /created .github\/claude-tasks\/example.yml\ncreated .github\/workflows\/claude-tasks.yml\ncreated .github\/workflows\/claude-tasks-comments.yml\n/,
+    );
+    expect(r.stdout).toMatch(
+      /Next steps:\n {2}1\. npx claude-tasks doctor +check .*\n {2}2\. npx claude-tasks run example --dry-run +.*\n {2}3\. git add .github && gh secret set ANTHROPIC_API_KEY +.*\n$/,
+    );
+    expect(cli(["validate"], { cwd: dir.path }).code).toBe(0);
+  });
+
+  it("--template/--workflows/--json; then a second init refuses with exit 2 and writes nothing", () => {
+    using dir = taskDir({});
+    const r = cli(["init", "--template", "dependency-update", "changelog", "--workflows", "push", "--json"], {
+      cwd: dir.path,
+    });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      written: [
+        ".github/claude-tasks/dependency-update.yml",
+        ".github/claude-tasks/changelog.yml",
+        ".github/workflows/claude-tasks-push.yml",
+      ],
+      tasks: ["dependency-update", "changelog"],
+      nextSteps: [
+        "npx claude-tasks doctor",
+        "npx claude-tasks run dependency-update --dry-run",
+        expect.any(String),
+      ],
+    });
+    const again = cli(["init", "-t", "docs-sync", "changelog", "-w", "none"], { cwd: dir.path });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(
+      "claude-tasks: refusing to overwrite .github/claude-tasks/changelog.yml (already initialised?); nothing was written\n",
+    );
+    expect(existsSync(join(dir.path, ".github/claude-tasks/docs-sync.yml"))).toBe(false);
+    // Adding a workflow later works.
+    expect(cli(["init", "-t", "none", "-w", "schedule"], { cwd: dir.path }).code).toBe(0);
+  });
+
+  it("--list-templates lists every template; unknown names are one-line errors", () => {
+    const list = cli(["init", "--list-templates"], { cwd: "." });
+    expect(list.code).toBe(0);
+    expect(list.stdout.split("\n")[0]).toMatch(/^TEMPLATE\s+KIND\s+WHAT IT DOES$/);
+    expect(list.stdout).toMatch(/^lint-fix\s+command\s+/m);
+    const json = JSON.parse(cli(["init", "--list-templates", "--json"], { cwd: "." }).stdout);
+    expect(json.templates.map((t: { name: string }) => t.name)).toEqual(taskTemplates().map((t) => t.name));
+    using dir = taskDir({});
+    for (const [args, re] of [
+      [["init", "-t", "doc-sync"], /unknown template `doc-sync`, did you mean `docs-sync`\?/],
+      [["init", "-w", "nightly"], /unknown workflow template nightly/],
+      [["init", "--interactive"], /--interactive needs a terminal/],
+    ] as const) {
+      const r = cli([...args], { cwd: dir.path });
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(re);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
+    expect(existsSync(join(dir.path, ".github"))).toBe(false);
+  });
+
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+  it.skipIf(!hasScript)("--interactive on a real pseudo-terminal (util-linux `script`)", async () => {
+    using dir = taskDir({});
+    const child = spawn(
+      "script",
+      ["-q", "-e", "-c", `${process.execPath} ${CLI} init --interactive`, "/dev/null"],
+      {
+        cwd: dir.path,
+        env: { PATH: process.env.PATH ?? "", HOME: dir.path, TERM: "dumb" },
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const waitFor = async (text: string) => {
+      for (let i = 0; i < 500 && !out.includes(text); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(out).toContain(text);
+    };
+    const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await waitFor("Which templates?");
+    child.stdin.write("typos-and-links\r");
+    await waitFor("Which workflows?");
+    child.stdin.write("schedule\r");
+    await waitFor("Write these files?");
+    child.stdin.write("y\r");
+    expect(await exit).toBe(0);
+    expect(out).toContain("created .github/claude-tasks/typos-and-links.yml");
+    expect(existsSync(join(dir.path, ".github/workflows/claude-tasks.yml"))).toBe(true);
+    expect(existsSync(join(dir.path, ".github/claude-tasks/example.yml"))).toBe(false);
+  });
+});
