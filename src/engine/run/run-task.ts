@@ -94,7 +94,9 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
   const source = trusted ? await trustedSource(opts) : undefined;
   // Before every attempt (a retry starts from a clean worktree): the trusted configuration on top.
   const prepare = trusted
-    ? async () => void (overlay = await overlayTrustedConfig(wt.git, source!, trusted.paths))
+    ? async () => {
+        overlay = await overlayTrustedConfig(wt.git, source!, trusted.paths);
+      }
     : undefined;
   phase(task.kind === "claude" ? "running Claude Code" : "running command");
   const {
