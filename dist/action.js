@@ -6,11 +6,11 @@ const __filename = __ctFileURLToPath(import.meta.url);
 const __dirname = __ctDirname(__filename);
 import {
   claimDueTasks
-} from "./chunks/chunk-RDLM3RJY.js";
+} from "./chunks/chunk-IS4PEY6X.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunks/chunk-WFPKWWTN.js";
+} from "./chunks/chunk-O3GFX372.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -42,7 +42,7 @@ import {
   stateDir,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-UGVUNY36.js";
+} from "./chunks/chunk-GNSBUDHD.js";
 import "./chunks/chunk-MW7XFXAP.js";
 import {
   __toESM

@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-RDLM3RJY.js";
+} from "./chunks/chunk-IS4PEY6X.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-M52YIZ32.js";
+} from "./chunks/chunk-U3GNGMYJ.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -58,7 +58,7 @@ import {
   selectTasks,
   stateDir,
   toMatrix
-} from "./chunks/chunk-UGVUNY36.js";
+} from "./chunks/chunk-GNSBUDHD.js";
 import {
   __commonJS,
   __require,
@@ -3669,14 +3669,15 @@ function checkClaude(input) {
   const title = "Claude Code CLI";
   const a = input.availability;
   if (a.available) return result("claude", title, "ok", `Claude Code ${a.version} (${a.path})`);
+  const error = a.error.replace(/; install it with .*$/, "");
   const fix = "install it with `npm install -g @anthropic-ai/claude-code`, or point CLAUDE_TASKS_CLAUDE at the `claude` executable";
   if (input.claudeTasks === 0)
-    return result("claude", title, "skip", `${a.error}; only needed by Claude tasks, and there are none`);
+    return result("claude", title, "skip", `${error}; only needed by Claude tasks, and there are none`);
   if (input.inActions)
-    return result("claude", title, "warn", `${a.error}; the claude-tasks Action installs it when it runs`, {
+    return result("claude", title, "warn", `${error}; the claude-tasks Action installs it when it runs`, {
       fix: "nothing to do for the Action; to run the CLI in this job, install it first"
     });
-  return result("claude", title, "fail", `${a.error} (needed by ${input.claudeTasks} Claude task(s))`, {
+  return result("claude", title, "fail", `${error} (needed by ${input.claudeTasks} Claude task(s))`, {
     fix
   });
 }
@@ -4483,8 +4484,9 @@ async function runDoctor(opts) {
   const state = git ? await stateDir(git) : void 0;
   const worktrees = git ? await listWorktrees(git, { stateDir: state }).catch(() => void 0) : void 0;
   checks.push(checkWorktrees(worktrees));
-  if (git && state)
-    checks.push(await historyCheck(git, state, opts.retention ?? retentionPolicy({}, env), now));
+  checks.push(
+    git && state ? await historyCheck(git, state, opts.retention ?? retentionPolicy({}, env), now) : result("history", "backups and run history", "skip", "not a git repository")
+  );
   checks.push(checkStateRef(git ? await readStateRef(git) : void 0));
   return { ok: checks.every((c) => c.status !== "fail"), checks };
 }
@@ -5272,7 +5274,7 @@ function registerRun(program2) {
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-OC4QC5G7.js");
+    const { runAction } = await import("./chunks/run-action-EVMUNVG3.js");
     await runAction(names, flags, cmd);
   });
 }

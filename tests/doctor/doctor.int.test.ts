@@ -171,6 +171,7 @@ describe("doctor on real repositories", () => {
       const c = byId((await doctor(dir)).checks);
       expect(c.tasks).toMatchObject({ status: "fail", fix: expect.stringMatching(/claude-tasks init/) });
       expect(c.worktrees?.status).toBe("skip");
+      expect(c.history?.status).toBe("skip");
       expect(c["state-ref"]?.status).toBe("skip");
     } finally {
       await rm(dir, { recursive: true, force: true });

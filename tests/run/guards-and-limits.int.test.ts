@@ -2,6 +2,7 @@
  * Command tasks end to end: guard rails on the diff (paths, the default workflow deny) and the
  * wall-clock limit, checked in a real repository and in the process table.
  */
+import { randomInt } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { listBackups } from "../../src/engine/git/index.ts";
@@ -55,19 +56,20 @@ paths:
 
   it("timeout: `sleep & sleep` is stopped after agent.timeout, whole process group included", async () => {
     await using e = await makeEngineRepo();
-    const [task] = await e.tasks({
-      sleepy: "run: echo started > started.txt; sleep 1001 & sleep 1002\nagent:\n  timeout: 2s\n",
-    });
+    // Unique durations, so the process-table check cannot see sleeps of a concurrent run of this suite.
+    const n = 100_000 + randomInt(800_000);
+    const command = `echo started > started.txt; sleep ${n}1 & sleep ${n}2`;
+    const [task] = await e.tasks({ sleepy: `run: ${command}\nagent:\n  timeout: 2s\n` });
     const started = Date.now();
     const { result: r, spawned } = await e.run([task!]);
     expect(r.status).toBe("timeout");
-    expect(r.message).toMatch(
-      /^`echo started > started\.txt; sleep 1001 & sleep 1002` did not finish within 2s; its partial work is in backup \S+$/,
+    expect(r.message).toBe(
+      `\`${command}\` did not finish within 2s; its partial work is in backup ${r.backup}`,
     );
     expect(Date.now() - started).toBeLessThan(8_000);
     expect(spawned).toHaveLength(1);
     expect(leftoverProcesses(spawned)).toEqual([]);
-    expect([...processesNamed("sleep 1001"), ...processesNamed("sleep 1002")]).toEqual([]);
+    expect([...processesNamed(`sleep ${n}1`), ...processesNamed(`sleep ${n}2`)]).toEqual([]);
     expect(r.files.map((f) => f.path)).toEqual(["started.txt"]);
     expect(await e.branches()).toEqual(["main"]);
     expect(await e.worktrees()).toEqual([e.path]);

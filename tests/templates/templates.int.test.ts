@@ -106,7 +106,7 @@ const CASES: Record<string, Case> = {
     files: {
       "package.json": PKG("node tests/time.test.js"),
       "tests/time.test.js":
-        'const assert = require("node:assert");\nconst t0 = Date.now();\nsetTimeout(() => assert.ok(Date.now() - t0 < 15, "too slow"), 10);\n',
+        'const assert = require("node:assert");\nconst t0 = Date.now();\nsetTimeout(() => assert.ok(Date.now() - t0 < 60000, "too slow"), 10);\n',
     },
     script: (cwd) => [
       bash("npm test"),
@@ -114,11 +114,11 @@ const CASES: Record<string, Case> = {
       edit(
         cwd,
         "tests/time.test.js",
-        'assert.ok(Date.now() - t0 < 15, "too slow")',
-        'assert.ok(Date.now() - t0 >= 10, "fired early")',
+        'assert.ok(Date.now() - t0 < 60000, "too slow")',
+        'assert.equal(typeof t0, "number")',
       ),
       bash("npm test"),
-      { text: "time.test.js: asserted a wall-clock upper bound under load; now asserts the lower bound." },
+      { text: "time.test.js: asserted on wall-clock time, which fails under load; now asserts no timing." },
     ],
   },
   "docs-sync": {

@@ -39,7 +39,7 @@ import {
   type Workflow,
   type WorkflowFile,
 } from "./checks/workflows.ts";
-import type { CheckResult, DoctorReport } from "./types.ts";
+import { type CheckResult, type DoctorReport, result } from "./types.ts";
 
 export interface DoctorOptions {
   cwd: string;
@@ -107,8 +107,11 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     ? await listWorktrees(git, { stateDir: state }).catch(() => undefined)
     : undefined;
   checks.push(checkWorktrees(worktrees));
-  if (git && state)
-    checks.push(await historyCheck(git, state, opts.retention ?? retentionPolicy({}, env), now));
+  checks.push(
+    git && state
+      ? await historyCheck(git, state, opts.retention ?? retentionPolicy({}, env), now)
+      : result("history", "backups and run history", "skip", "not a git repository"),
+  );
   checks.push(checkStateRef(git ? await readStateRef(git) : undefined));
 
   return { ok: checks.every((c) => c.status !== "fail"), checks };

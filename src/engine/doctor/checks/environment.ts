@@ -69,15 +69,16 @@ export function checkClaude(input: ClaudeCheckInput): CheckResult {
   const title = "Claude Code CLI";
   const a = input.availability;
   if (a.available) return result("claude", title, "ok", `Claude Code ${a.version} (${a.path})`);
+  const error = a.error.replace(/; install it with .*$/, ""); // the fix says how
   const fix =
     "install it with `npm install -g @anthropic-ai/claude-code`, or point CLAUDE_TASKS_CLAUDE at the `claude` executable";
   if (input.claudeTasks === 0)
-    return result("claude", title, "skip", `${a.error}; only needed by Claude tasks, and there are none`);
+    return result("claude", title, "skip", `${error}; only needed by Claude tasks, and there are none`);
   if (input.inActions)
-    return result("claude", title, "warn", `${a.error}; the claude-tasks Action installs it when it runs`, {
+    return result("claude", title, "warn", `${error}; the claude-tasks Action installs it when it runs`, {
       fix: "nothing to do for the Action; to run the CLI in this job, install it first",
     });
-  return result("claude", title, "fail", `${a.error} (needed by ${input.claudeTasks} Claude task(s))`, {
+  return result("claude", title, "fail", `${error} (needed by ${input.claudeTasks} Claude task(s))`, {
     fix,
   });
 }

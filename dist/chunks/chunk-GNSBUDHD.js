@@ -37399,7 +37399,9 @@ async function pipeline(opts, r) {
     const trusted = opts.trustedConfig;
     let overlay;
     const source = trusted ? await trustedSource(opts) : void 0;
-    const prepare = trusted ? async () => void (overlay = await overlayTrustedConfig(wt.git, source, trusted.paths)) : void 0;
+    const prepare = trusted ? async () => {
+      overlay = await overlayTrustedConfig(wt.git, source, trusted.paths);
+    } : void 0;
     phase(task.kind === "claude" ? "running Claude Code" : "running command");
     const {
       result: rawResult,

@@ -9,11 +9,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-M52YIZ32.js";
+} from "./chunk-U3GNGMYJ.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-WFPKWWTN.js";
+} from "./chunk-O3GFX372.js";
 import {
   STATUS_ICON,
   UserError,
@@ -26,7 +26,7 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-UGVUNY36.js";
+} from "./chunk-GNSBUDHD.js";
 import "./chunk-MW7XFXAP.js";
 import {
   __export

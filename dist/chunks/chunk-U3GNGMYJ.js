@@ -7,7 +7,7 @@ const __dirname = __ctDirname(__filename);
 import {
   assertValid,
   loadProject
-} from "./chunk-UGVUNY36.js";
+} from "./chunk-GNSBUDHD.js";
 
 // src/cli/context.ts
 function globals(cmd) {

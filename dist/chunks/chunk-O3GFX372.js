@@ -8,7 +8,7 @@ import {
   errorMessage,
   renderTaskMarkdown,
   silentLogger
-} from "./chunk-UGVUNY36.js";
+} from "./chunk-GNSBUDHD.js";
 import {
   Octokit,
   legacyRestEndpointMethods,
