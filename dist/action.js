@@ -6,29 +6,30 @@ const __filename = __ctFileURLToPath(import.meta.url);
 const __dirname = __ctDirname(__filename);
 import {
   claimDueTasks
-} from "./chunks/chunk-IS4PEY6X.js";
+} from "./chunks/chunk-LHO4AOYH.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunks/chunk-O3GFX372.js";
+} from "./chunks/chunk-6QVBEGXM.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
   STATUS_ICON,
   TASK_NAME_PATTERN,
   TRAILER_TASK,
-  TRUSTED_CONFIG_PATHS,
   UserError,
   assertValid,
   backupsDir,
   buildPlan,
   createGit,
   errorMessage,
+  evaluateSchedules,
   execa,
   findOnPath,
   formatProblem,
   isValidBranchName,
   loadProject,
+  newRunId,
   parseConfigFiles,
   readBackup,
   renderRunMarkdown,
@@ -42,7 +43,7 @@ import {
   stateDir,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-GNSBUDHD.js";
+} from "./chunks/chunk-ERNQGGU3.js";
 import "./chunks/chunk-MW7XFXAP.js";
 import {
   __toESM
@@ -425,7 +426,7 @@ ${commentUsage(o.command)}${footer}`
 }
 function prTarget(pr) {
   const onto = pr.isFork ? { branch: pr.headRef, fetchRef: `refs/pull/${pr.number}/head` } : { branch: pr.headRef };
-  return { onto, base: pr.baseRef, trustedConfig: { source: pr.baseRef, paths: [...TRUSTED_CONFIG_PATHS] } };
+  return { onto, base: pr.baseRef };
 }
 function renderCommentReply(i) {
   const out = [];
@@ -1041,6 +1042,17 @@ async function runAction(deps) {
   if (decision.kind === "comment") return action.comment(decision);
   return action.tasks(decision);
 }
+function scheduleNotes(claim, tasks, now, mode) {
+  const notes = mode === "plan" ? [] : claim.due.map((d) => `\`${d.name}\`: ${d.reason}`);
+  const due = new Set(claim.due.map((d) => d.name));
+  for (const e of evaluateSchedules(
+    tasks.filter((t) => !due.has(t.name)),
+    { since: claim.since, now }
+  )) {
+    if (!e.due && e.missedCount > 0) notes.push(`\`${e.name}\` not run: ${e.reason}`);
+  }
+  return notes;
+}
 function ignore(io, settings, reason) {
   io.logger.info(`nothing to do: ${reason}`);
   if (settings.mode === "plan") writePlanOutputs(io, { include: [] });
@@ -1076,6 +1088,7 @@ var Action = class {
     let selected;
     let since;
     let trigger = decision.trigger;
+    const runId = newRunId(now);
     if (decision.kind === "named") {
       selected = selectTasks(project.tasks, decision.patterns).map((t) => ({
         name: t.name,
@@ -1098,6 +1111,7 @@ var Action = class {
         remote: REMOTE,
         tasks: project.tasks,
         now,
+        runId,
         peek: settings.dryRun
       });
       if (claim.problem) {
@@ -1107,6 +1121,7 @@ var Action = class {
       if (claim.firstRun && !claim.problem)
         notes.push("first run: no schedule state yet, so only fire times of the last hour were considered");
       if (settings.dryRun) notes.push("dry run: the schedule state was read, not claimed");
+      notes.push(...scheduleNotes(claim, project.tasks, now, settings.mode));
       selected = claim.due.map((d) => ({ name: d.name, fireTimes: d.fireTimes, reason: d.reason }));
       const starts = project.tasks.map((t) => claim.since(t.name)).filter((d) => d !== void 0);
       since = starts.length > 0 ? new Date(Math.min(...starts.map((d) => d.getTime()))) : void 0;
@@ -1130,6 +1145,7 @@ var Action = class {
       tasks: plan.tasks.map((p) => byName.get(p.name)),
       dryRun: settings.dryRun,
       trigger,
+      runId,
       publish: true,
       fireTimes: Object.fromEntries(
         plan.tasks.filter((t) => t.fireTimes.length > 0).map((t) => [t.name, t.fireTimes])
@@ -1230,8 +1246,9 @@ var Action = class {
       });
       this.claudePath = claude.path;
     }
+    const dryRun = req.dryRun || req.onto?.fetchRef !== void 0;
     const needsApi = req.publish && !req.onto;
-    if (needsApi && !req.dryRun && !settings.githubToken) {
+    if (needsApi && !dryRun && !settings.githubToken) {
       throw new UserError("the `github-token` input is empty: it is needed to open pull requests");
     }
     const publisher = needsApi && settings.githubToken ? createGitHubPublisher({
@@ -1242,7 +1259,7 @@ var Action = class {
     const opts = {
       repoRoot: ctx.workspace,
       tasks: req.tasks,
-      mode: req.dryRun ? "dry-run" : "pr",
+      mode: dryRun ? "dry-run" : "pr",
       remote: REMOTE,
       env: agentBaseEnv(this.deps.env, this.credentials),
       logger: io.logger,
@@ -1256,6 +1273,7 @@ var Action = class {
       ...publisher ? { publisher } : {},
       ...this.claudePath ? { claudePath: this.claudePath } : {},
       ...req.fireTimes ? { fireTimes: req.fireTimes } : {},
+      ...req.runId ? { runId: req.runId } : {},
       ...req.onto ? { onto: req.onto } : {},
       ...req.trustedConfig ? { trustedConfig: req.trustedConfig } : {},
       ...await this.gitEnv()

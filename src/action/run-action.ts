@@ -10,13 +10,17 @@ import { createGit, type Git, readBackup, stateDir } from "../engine/git/index.t
 import { createGitHub, type GitHub } from "../engine/github/index.ts";
 import { buildPlan, type RunPlan, type Selection, toMatrix } from "../engine/plan/index.ts";
 import { assertValid, loadProject, type Project } from "../engine/project.ts";
-import type { RunTasksOptions } from "../engine/run/options.ts";
+import type { OntoBranch, RunTasksOptions } from "../engine/run/options.ts";
+import { newRunId } from "../engine/run/run-id.ts";
+import type { TrustedConfig } from "../engine/run/trusted-config.ts";
 import type { RunReport } from "../engine/run/types.ts";
+import { evaluateSchedules } from "../engine/schedule/index.ts";
 import { selectTasks } from "../engine/select-tasks.ts";
 import {
   adhocTask,
   agentBaseEnv,
   assertClaudeCredentials,
+  type ClaimResult,
   type ClaudeCredentials,
   claimDueTasks,
   createGitHubPublisher,
@@ -27,12 +31,10 @@ import {
   gitAuthSecret,
   handleComment,
   hasExtraHeader,
-  type OntoRef,
   readDefaultsFile,
   routeEvent,
   screenComment,
   type TriggerDecision,
-  type TrustedConfig,
   watchedTasks,
 } from "../engine/trigger/index.ts";
 import { type ActionContext, readContext } from "./context.ts";
@@ -66,16 +68,15 @@ export interface ActionOutcome {
   plan?: RunPlan;
 }
 
-/** `RunTasksOptions` plus what the Action asks of the engine beyond it (see the report to the lead). */
-type EngineOptions = RunTasksOptions & { onto?: OntoRef; trustedConfig?: TrustedConfig };
-
 interface RunRequest {
   tasks: Task[];
   dryRun: boolean;
   trigger: string;
   publish: boolean;
   fireTimes?: Record<string, string[]>;
-  onto?: OntoRef;
+  runId?: string;
+  /** A pull request's head; a fork's comes with `fetchRef` (such runs are dry runs and never push). */
+  onto?: OntoBranch;
   base?: string;
   trustedConfig?: TrustedConfig;
   onProgress?: (line: string) => void;
@@ -99,6 +100,22 @@ export async function runAction(deps: ActionDeps): Promise<ActionOutcome> {
   const action = new Action(deps, settings, ctx);
   if (decision.kind === "comment") return action.comment(decision);
   return action.tasks(decision);
+}
+
+/**
+ * Why each scheduled task runs (its fire times and what the `missed` policy did; a plan's table says it
+ * already), and which were passed over because their fire times are too old for `missed: skip`.
+ */
+function scheduleNotes(claim: ClaimResult, tasks: readonly Task[], now: Date, mode: string): string[] {
+  const notes = mode === "plan" ? [] : claim.due.map((d) => `\`${d.name}\`: ${d.reason}`);
+  const due = new Set(claim.due.map((d) => d.name));
+  for (const e of evaluateSchedules(
+    tasks.filter((t) => !due.has(t.name)),
+    { since: claim.since, now },
+  )) {
+    if (!e.due && e.missedCount > 0) notes.push(`\`${e.name}\` not run: ${e.reason}`);
+  }
+  return notes;
 }
 
 function ignore(io: ActionIO, settings: ActionSettings, reason: string): ActionOutcome {
@@ -140,6 +157,8 @@ class Action {
     let selected: Selection[];
     let since: Date | undefined;
     let trigger = decision.trigger;
+    // chosen here so the schedule state records which run claimed a fire time
+    const runId = newRunId(now);
 
     if (decision.kind === "named") {
       selected = selectTasks(project.tasks, decision.patterns).map((t) => ({
@@ -168,6 +187,7 @@ class Action {
         remote: REMOTE,
         tasks: project.tasks,
         now,
+        runId,
         peek: settings.dryRun,
       });
       if (claim.problem) {
@@ -177,6 +197,7 @@ class Action {
       if (claim.firstRun && !claim.problem)
         notes.push("first run: no schedule state yet, so only fire times of the last hour were considered");
       if (settings.dryRun) notes.push("dry run: the schedule state was read, not claimed");
+      notes.push(...scheduleNotes(claim, project.tasks, now, settings.mode));
       selected = claim.due.map((d) => ({ name: d.name, fireTimes: d.fireTimes, reason: d.reason }));
       const starts = project.tasks.map((t) => claim.since(t.name)).filter((d): d is Date => d !== undefined);
       since = starts.length > 0 ? new Date(Math.min(...starts.map((d) => d.getTime()))) : undefined;
@@ -201,6 +222,7 @@ class Action {
       tasks: plan.tasks.map((p) => byName.get(p.name)!),
       dryRun: settings.dryRun,
       trigger,
+      runId,
       publish: true,
       fireTimes: Object.fromEntries(
         plan.tasks.filter((t) => t.fireTimes.length > 0).map((t) => [t.name, t.fireTimes]),
@@ -310,8 +332,10 @@ class Action {
       });
       this.claudePath = claude.path;
     }
+    // a fork's head (fetched from `refs/pull/N/head`) is never pushed to: always a dry run
+    const dryRun = req.dryRun || req.onto?.fetchRef !== undefined;
     const needsApi = req.publish && !req.onto;
-    if (needsApi && !req.dryRun && !settings.githubToken) {
+    if (needsApi && !dryRun && !settings.githubToken) {
       throw new UserError("the `github-token` input is empty: it is needed to open pull requests");
     }
     const publisher =
@@ -322,10 +346,10 @@ class Action {
             logger: io.logger,
           })
         : undefined;
-    const opts: EngineOptions = {
+    const opts: RunTasksOptions = {
       repoRoot: ctx.workspace,
       tasks: req.tasks,
-      mode: req.dryRun ? "dry-run" : "pr",
+      mode: dryRun ? "dry-run" : "pr",
       remote: REMOTE,
       env: agentBaseEnv(this.deps.env, this.credentials),
       logger: io.logger,
@@ -339,6 +363,7 @@ class Action {
       ...(publisher ? { publisher } : {}),
       ...(this.claudePath ? { claudePath: this.claudePath } : {}),
       ...(req.fireTimes ? { fireTimes: req.fireTimes } : {}),
+      ...(req.runId ? { runId: req.runId } : {}),
       ...(req.onto ? { onto: req.onto } : {}),
       ...(req.trustedConfig ? { trustedConfig: req.trustedConfig } : {}),
       ...(await this.gitEnv()),

@@ -185,3 +185,37 @@ export function commentPayload(o: {
     sender: { login: o.login, type: "User" },
   };
 }
+
+/** The `results` output, parsed. */
+// biome-ignore lint/suspicious/noExplicitAny: the output's JSON, checked with toMatchObject
+export const results = (outputs: Record<string, string>): any[] => JSON.parse(outputs.results ?? "null");
+
+/** The operation ids of the API calls the fake saw (GraphQL as `graphql`), in order. */
+export function apiOps(fake: GitHubFake, o: { writes?: boolean } = {}): string[] {
+  return fake.calls.filter((c) => !o.writes || c.method !== "GET").map((c) => c.operation ?? c.path);
+}
+
+/** Every ref of the bare origin: ref name → sha. */
+export async function originRefs(e2e: E2E): Promise<Record<string, string>> {
+  const out = await e2e.repo.gitIn(e2e.repo.origin!, "for-each-ref", "--format=%(refname) %(objectname)");
+  return Object.fromEntries(
+    out
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(" ") as [string, string]),
+  );
+}
+
+/** GitHub's push payload for `after` on `main`, listing `files` as modified. */
+export function pushPayload(after: string, message: string, files: string[]) {
+  return {
+    ref: "refs/heads/main",
+    before: "1".repeat(40),
+    after,
+    commits: [{ id: after, message, added: [], modified: files, removed: [] }],
+    head_commit: { id: after, message, committer: { email: "alice@example.com" } },
+    repository: { default_branch: "main", full_name: "acme/widgets" },
+    sender: { login: "alice", type: "User" },
+    pusher: { name: "alice" },
+  };
+}

@@ -120,7 +120,7 @@ describe("runAction wiring", () => {
       runTasks,
     });
     expect(out.ok).toBe(true);
-    const o = calls[0]! as RunTasksOptions & { trustedConfig?: unknown };
+    const o = calls[0]!;
     expect(o).toMatchObject({
       repoRoot: repo.path,
       mode: "pr",
@@ -140,6 +140,34 @@ describe("runAction wiring", () => {
     expect(o.gitEnv?.GIT_CONFIG_VALUE_0).toMatch(/^AUTHORIZATION: basic /);
     expect(rec.secrets).toEqual(expect.arrayContaining([TOKEN, "sk-ant-1"]));
     expect(JSON.parse(rec.outputs.results!)).toHaveLength(1);
+  });
+
+  it("a comment on a fork's PR: a dry run from refs/pull/N/head, base settings, no publisher", async () => {
+    await using repo = await makeRepo({ origin: true, files: FILES });
+    fake = await startGitHubFake({ owner: "acme", repo: "widgets", token: TOKEN });
+    fake.addCollaborator("alice", "write");
+    const pr = fake.seedPull({ head: "patch-1", base: "main", forkOwner: "eve" });
+    const c = fake.seedComment(pr.number, "/claude-tasks run fmt", "alice");
+    const { calls, runTasks } = engine();
+    const rec = recorder({ "github-token": TOKEN });
+    const out = await runAction({
+      io: rec.io,
+      env: env(
+        repo,
+        "issue_comment",
+        commentPayload({ issue: pr.number, commentId: c.id, body: c.body, login: "alice", pr: true }),
+      ),
+      runTasks,
+    });
+    expect(out.ok).toBe(true);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({
+      mode: "dry-run",
+      base: "main",
+      onto: { branch: "patch-1", fetchRef: `refs/pull/${pr.number}/head` },
+      trustedConfig: { source: "main" },
+    });
+    expect(calls[0]!.publisher).toBeUndefined();
   });
 
   it("schedule in a dry run: reads the state without claiming, passes fire times, runs in dependency order", async () => {

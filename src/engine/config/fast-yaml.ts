@@ -42,16 +42,15 @@ const LEADING = /^(?:\uFEFF(?! ))?(?:--- *\r?\n)?/;
 /**
  * The plain scalars of `yaml`'s core schema (`yaml/dist/schema/core`), with the same tests in the
  * same order and the same values, so that `0o17`, `+1`, `1.`, `.inf`, `1_000` or `0b1` read the
- * same in both paths. Their tags are private: written explicitly (`!<...>`) they do not resolve.
+ * same in both paths.
  */
-const CORE_PLAIN: readonly { tag: string; test: RegExp; value: (s: string) => unknown }[] = [
-  { tag: "null", test: /^(?:~|[Nn]ull|NULL)?$/, value: () => null },
-  { tag: "bool", test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, value: (s) => s[0] === "t" || s[0] === "T" },
-  { tag: "int-oct", test: /^0o[0-7]+$/, value: (s) => Number.parseInt(s.substring(2), 8) },
-  { tag: "int", test: /^[-+]?[0-9]+$/, value: (s) => Number.parseInt(s, 10) },
-  { tag: "int-hex", test: /^0x[0-9a-fA-F]+$/, value: (s) => Number.parseInt(s.substring(2), 16) },
+const CORE_PLAIN: readonly { test: RegExp; value: (s: string) => unknown }[] = [
+  { test: /^(?:~|[Nn]ull|NULL)?$/, value: () => null },
+  { test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, value: (s) => s[0] === "t" || s[0] === "T" },
+  { test: /^0o[0-7]+$/, value: (s) => Number.parseInt(s.substring(2), 8) },
+  { test: /^[-+]?[0-9]+$/, value: (s) => Number.parseInt(s, 10) },
+  { test: /^0x[0-9a-fA-F]+$/, value: (s) => Number.parseInt(s.substring(2), 16) },
   {
-    tag: "float-nan",
     test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
     value: (s) =>
       s.slice(-3).toLowerCase() === "nan"
@@ -60,32 +59,48 @@ const CORE_PLAIN: readonly { tag: string; test: RegExp; value: (s: string) => un
           ? Number.NEGATIVE_INFINITY
           : Number.POSITIVE_INFINITY,
   },
-  {
-    tag: "float-exp",
-    test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-    value: (s) => Number.parseFloat(s),
-  },
-  { tag: "float", test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, value: (s) => Number.parseFloat(s) },
+  { test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, value: (s) => Number.parseFloat(s) },
+  { test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, value: (s) => Number.parseFloat(s) },
 ];
 
-const TAG_PREFIX = "tag:claude-tasks.invalid,fast:";
-const OWN_TAGS = new Set(CORE_PLAIN.map((t) => TAG_PREFIX + t.tag));
+/** Plain scalars that are not text start with one of these (or are empty). */
+const CORE_FIRST = /^[-+.0-9~nNtTfF]/;
+
+/** The last plain scalar resolved, and its value: js-yaml asks `resolve`, then `construct`. */
+const resolved = { text: "", value: undefined as unknown };
+
+function coreType(text: string): (typeof CORE_PLAIN)[number] | undefined {
+  if (text !== "" && !CORE_FIRST.test(text)) return undefined;
+  return CORE_PLAIN.find((t) => t.test.test(text));
+}
+
+function resolveCore(text: string): boolean {
+  const found = coreType(text);
+  if (!found) return false;
+  resolved.text = text;
+  resolved.value = found.value(text);
+  return true;
+}
+
+/** A private tag: written explicitly (`!<...>`), it does not resolve. */
+const CORE_TAG = "tag:claude-tasks.invalid,2026:core-plain";
 
 /**
- * No explicit types at all: every explicit tag (`!!str`, `!foo`) is unknown and makes js-yaml
- * throw. js-yaml calls `resolve` with one argument when resolving a plain scalar implicitly and
- * with the tag when it is written explicitly; only the first is accepted.
+ * One implicit type for all of them, and no explicit types at all: every explicit tag (`!!str`,
+ * `!foo`) is unknown and makes js-yaml throw. js-yaml calls `resolve` with one argument when it
+ * resolves a plain scalar and with the tag when one is written; only the first is accepted.
  */
 const SCHEMA = new Schema({
-  implicit: CORE_PLAIN.map(
-    ({ tag, test, value }) =>
-      new Type(TAG_PREFIX + tag, {
-        kind: "scalar",
-        resolve: (...args: unknown[]) =>
-          args.length === 1 && typeof args[0] === "string" && test.test(args[0]),
-        construct: (s: string) => value(s),
-      }),
-  ),
+  implicit: [
+    new Type(CORE_TAG, {
+      kind: "scalar",
+      resolve(this: unknown, data: unknown) {
+        // biome-ignore lint/complexity/noArguments: the only way to tell the two calls apart
+        return arguments.length === 1 && typeof data === "string" && resolveCore(data);
+      },
+      construct: (data: string) => (data === resolved.text ? resolved.value : coreType(data)?.value(data)),
+    }),
+  ],
 });
 
 /** The parser state js-yaml hands to a listener (only what is read here). */
@@ -117,7 +132,7 @@ function listener(event: "open" | "close", state: ListenerState): void {
   }
   const start = watch.starts.pop() ?? 0;
   if (watch.unjudged) return;
-  if (state.anchor !== null || (state.tag !== null && state.tag !== "?" && !OWN_TAGS.has(state.tag))) {
+  if (state.anchor !== null || (state.tag !== null && state.tag !== "?" && state.tag !== CORE_TAG)) {
     watch.unjudged = true;
     return;
   }
@@ -239,7 +254,7 @@ function settle(value: PlainObject | unknown[], strings: Map<string, string> | u
   const length = isList ? value.length : keys!.length;
   for (let i = 0; i < length; i++) {
     const key = isList ? i : keys![i]!;
-    if (typeof key === "string" && (!KEY.test(key) || NOT_TEXT_KEYS.has(key))) return false;
+    if (typeof key === "string" && !ordinaryKey(key)) return false;
     const item = (value as Record<string | number, unknown>)[key];
     if (typeof item === "string") {
       if (strings && item.length <= MAX_SHARED) {
@@ -252,6 +267,16 @@ function settle(value: PlainObject | unknown[], strings: Map<string, string> | u
   }
   return true;
 }
+
+function ordinaryKey(key: string): boolean {
+  if (ordinaryKeys.has(key)) return true;
+  if (!KEY.test(key) || NOT_TEXT_KEYS.has(key)) return false;
+  if (ordinaryKeys.size < 10_000) ordinaryKeys.add(key);
+  return true;
+}
+
+/** Keys already found ordinary: a directory's files use the same few dozen. */
+const ordinaryKeys = new Set<string>();
 
 /** Longest string worth sharing between files. */
 const MAX_SHARED = 64;

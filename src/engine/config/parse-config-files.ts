@@ -86,8 +86,8 @@ interface TaskResult {
   file: string;
   sources: TaskSources;
   task?: Task | undefined;
-  /** Where the name is written (a function: only asked for when the name is claimed twice). */
-  nameLocation: () => Location;
+  /** Whether the name is written in the file (`name:`), rather than taken from the file name. */
+  nameInFile: boolean;
 }
 
 export function parseConfigFiles(files: readonly ConfigFile[], opts: ParseOptions = {}): LoadedConfig {
@@ -184,7 +184,6 @@ function checkTaskFile(file: ConfigFile, source: YamlSource, ctx: Context, probl
     task: source.file,
     defaults: ctx.defaults?.source.usable ? ctx.defaults.source.file : undefined,
   };
-  const fileStart = { file: file.path, line: 1, col: 1 };
   // Until the file is read, the stem is the best guess at the name (for `invalidTasks` and `locate`).
   const stemName = taskNameOf({}, file.path).name;
   const result: TaskResult = {
@@ -192,7 +191,7 @@ function checkTaskFile(file: ConfigFile, source: YamlSource, ctx: Context, probl
     sources,
     name: stemName,
     claimsName: false,
-    nameLocation: () => fileStart,
+    nameInFile: false,
   };
   problems.push(...source.problems);
   const value = taskMapping(source, problems);
@@ -219,7 +218,7 @@ function checkTask(value: PlainObject, result: TaskResult, ctx: Context, problem
   if (named.problem) problems.push(named.problem);
   result.name = named.name ?? (Object.hasOwn(value, "name") ? undefined : result.name);
   result.claimsName = named.name !== undefined;
-  if (Object.hasOwn(value, "name")) result.nameLocation = () => locate(["name"]);
+  result.nameInFile = Object.hasOwn(value, "name");
   problems.push(...actionRule(value, locate));
   const merged = ctx.defaults ? deepMerge(ctx.defaults.value, value) : value;
   const validated = validate(merged, locate);
@@ -260,7 +259,8 @@ function notAMapping(source: YamlSource, what: "task" | "_defaults"): Problem {
 
 function crossFileProblems(results: readonly TaskResult[]): Problem[] {
   const named = results.filter((r) => r.name !== undefined && r.claimsName);
-  const names: Claim[] = named.map((r) => ({ value: r.name!, location: r.nameLocation }));
+  // Locations are only worked out for a name or branch that is claimed twice.
+  const names: Claim[] = named.map((r) => ({ value: r.name!, location: () => nameLocation(r) }));
   const count = new Map<string, number>();
   for (const { value } of names) count.set(value, (count.get(value) ?? 0) + 1);
   // Two tasks of the same name share a branch too; that is the same mistake, reported once.
@@ -274,6 +274,10 @@ function crossFileProblems(results: readonly TaskResult[]): Problem[] {
       (branch) => `branch \`${branch}\` is used by another task too; use \`{task}\` in it`,
     ),
   ];
+}
+
+function nameLocation(r: TaskResult): Location {
+  return r.nameInFile ? locateIn(r.sources, ["name"]) : { file: r.file, line: 1, col: 1 };
 }
 
 function assemble(results: readonly TaskResult[], ctx: Context): LoadedConfig {

@@ -37,18 +37,13 @@ export const WRITE_PERMISSIONS: readonly Permission[] = ["admin", "maintain", "w
 const MAX_COMMENT_BODY = 65_000;
 const MAX_DIFF_CHARS = 40_000;
 
-/** Where the work goes: the task's own branch and PR, or onto an existing branch (a pull request's head). */
-export interface OntoRef extends OntoBranch {
-  /** Fetch the starting commit from this ref instead of the branch (a fork's `refs/pull/N/head`). */
-  fetchRef?: string;
-}
-
 export interface CommentRunRequest {
   tasks: Task[];
   dryRun: boolean;
   /** Open/update the task's own pull request (runs on an issue). */
   publish: boolean;
-  onto?: OntoRef;
+  /** Instead of the task's own branch and PR: a pull request's head (a fork's with `fetchRef`). */
+  onto?: OntoBranch;
   base?: string;
   trustedConfig?: TrustedConfig;
   trigger: string;
@@ -208,7 +203,7 @@ export async function handleComment(o: CommentFlowOptions): Promise<CommentOutco
 
 /** Where a run on a pull request works: its head branch (or, for a fork, its head fetched read-only). */
 export function prTarget(pr: PullRequest): Pick<CommentRunRequest, "onto" | "base" | "trustedConfig"> {
-  const onto: OntoRef = pr.isFork
+  const onto: OntoBranch = pr.isFork
     ? { branch: pr.headRef, fetchRef: `refs/pull/${pr.number}/head` }
     : { branch: pr.headRef };
   return { onto, base: pr.baseRef, trustedConfig: { source: pr.baseRef, paths: [...TRUSTED_CONFIG_PATHS] } };

@@ -41,7 +41,6 @@ export {
   diffBlock,
   handleComment,
   type IssueCommentEvent,
-  type OntoRef,
   prTarget,
   renderCommentReply,
   screenComment,

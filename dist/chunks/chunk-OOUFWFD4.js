@@ -7,7 +7,7 @@ const __dirname = __ctDirname(__filename);
 import {
   assertValid,
   loadProject
-} from "./chunk-GNSBUDHD.js";
+} from "./chunk-ERNQGGU3.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -8,7 +8,7 @@ import {
   errorMessage,
   renderTaskMarkdown,
   silentLogger
-} from "./chunk-GNSBUDHD.js";
+} from "./chunk-ERNQGGU3.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

@@ -10016,9 +10016,9 @@ var require_resolveCommand = __commonJS({
         } catch (err) {
         }
       }
-      let resolved;
+      let resolved2;
       try {
-        resolved = which.sync(parsed2.command, {
+        resolved2 = which.sync(parsed2.command, {
           path: env[getPathKey({ env })],
           pathExt: withoutPathExt ? path6.delimiter : void 0
         });
@@ -10028,10 +10028,10 @@ var require_resolveCommand = __commonJS({
           process.chdir(cwd);
         }
       }
-      if (resolved) {
-        resolved = path6.resolve(hasCustomCwd ? parsed2.options.cwd : "", resolved);
+      if (resolved2) {
+        resolved2 = path6.resolve(hasCustomCwd ? parsed2.options.cwd : "", resolved2);
       }
-      return resolved;
+      return resolved2;
     }
     function resolveCommand(parsed2) {
       return resolveCommandAttempt(parsed2) || resolveCommandAttempt(parsed2, true);
@@ -31537,8 +31537,8 @@ function convertBaseSchema(schema2, ctx) {
       });
     }
     ctx.processing.add(refPath);
-    const resolved = resolveRef(refPath, ctx);
-    const zodSchema2 = convertSchema(resolved, ctx);
+    const resolved2 = resolveRef(refPath, ctx);
+    const zodSchema2 = convertSchema(resolved2, ctx);
     ctx.refs.set(refPath, zodSchema2);
     ctx.processing.delete(refPath);
     return zodSchema2;
@@ -35821,33 +35821,42 @@ var NOT_TEXT_KEYS = /* @__PURE__ */ new Set(["null", "Null", "NULL", "true", "Tr
 var UNJUDGED = /[\t\x85\u2028\u2029\uFEFF]|\r(?!\n)|^%|^(?:---|\.\.\.)(?=[ \r\n]|$)|(?:^|[\s[{,])\?|!<|^[ -]*- *(?:#.*)?$/mu;
 var LEADING = /^(?:\uFEFF(?! ))?(?:--- *\r?\n)?/;
 var CORE_PLAIN = [
-  { tag: "null", test: /^(?:~|[Nn]ull|NULL)?$/, value: () => null },
-  { tag: "bool", test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, value: (s) => s[0] === "t" || s[0] === "T" },
-  { tag: "int-oct", test: /^0o[0-7]+$/, value: (s) => Number.parseInt(s.substring(2), 8) },
-  { tag: "int", test: /^[-+]?[0-9]+$/, value: (s) => Number.parseInt(s, 10) },
-  { tag: "int-hex", test: /^0x[0-9a-fA-F]+$/, value: (s) => Number.parseInt(s.substring(2), 16) },
+  { test: /^(?:~|[Nn]ull|NULL)?$/, value: () => null },
+  { test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, value: (s) => s[0] === "t" || s[0] === "T" },
+  { test: /^0o[0-7]+$/, value: (s) => Number.parseInt(s.substring(2), 8) },
+  { test: /^[-+]?[0-9]+$/, value: (s) => Number.parseInt(s, 10) },
+  { test: /^0x[0-9a-fA-F]+$/, value: (s) => Number.parseInt(s.substring(2), 16) },
   {
-    tag: "float-nan",
     test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
     value: (s) => s.slice(-3).toLowerCase() === "nan" ? Number.NaN : s[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
   },
-  {
-    tag: "float-exp",
-    test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-    value: (s) => Number.parseFloat(s)
-  },
-  { tag: "float", test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, value: (s) => Number.parseFloat(s) }
+  { test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, value: (s) => Number.parseFloat(s) },
+  { test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, value: (s) => Number.parseFloat(s) }
 ];
-var TAG_PREFIX = "tag:claude-tasks.invalid,fast:";
-var OWN_TAGS = new Set(CORE_PLAIN.map((t) => TAG_PREFIX + t.tag));
+var CORE_FIRST = /^[-+.0-9~nNtTfF]/;
+var resolved = { text: "", value: void 0 };
+function coreType(text2) {
+  if (text2 !== "" && !CORE_FIRST.test(text2)) return void 0;
+  return CORE_PLAIN.find((t) => t.test.test(text2));
+}
+function resolveCore(text2) {
+  const found = coreType(text2);
+  if (!found) return false;
+  resolved.text = text2;
+  resolved.value = found.value(text2);
+  return true;
+}
+var CORE_TAG = "tag:claude-tasks.invalid,2026:core-plain";
 var SCHEMA = new Schema({
-  implicit: CORE_PLAIN.map(
-    ({ tag, test, value: value2 }) => new Type(TAG_PREFIX + tag, {
+  implicit: [
+    new Type(CORE_TAG, {
       kind: "scalar",
-      resolve: (...args) => args.length === 1 && typeof args[0] === "string" && test.test(args[0]),
-      construct: (s) => value2(s)
+      resolve(data) {
+        return arguments.length === 1 && typeof data === "string" && resolveCore(data);
+      },
+      construct: (data) => data === resolved.text ? resolved.value : coreType(data)?.value(data)
     })
-  )
+  ]
 });
 var watch = { starts: [], unjudged: false, input: "" };
 function listener(event, state) {
@@ -35858,7 +35867,7 @@ function listener(event, state) {
   }
   const start = watch.starts.pop() ?? 0;
   if (watch.unjudged) return;
-  if (state.anchor !== null || state.tag !== null && state.tag !== "?" && !OWN_TAGS.has(state.tag)) {
+  if (state.anchor !== null || state.tag !== null && state.tag !== "?" && state.tag !== CORE_TAG) {
     watch.unjudged = true;
     return;
   }
@@ -35939,7 +35948,7 @@ function settle2(value2, strings2) {
   const length = isList ? value2.length : keys.length;
   for (let i2 = 0; i2 < length; i2++) {
     const key = isList ? i2 : keys[i2];
-    if (typeof key === "string" && (!KEY.test(key) || NOT_TEXT_KEYS.has(key))) return false;
+    if (typeof key === "string" && !ordinaryKey(key)) return false;
     const item = value2[key];
     if (typeof item === "string") {
       if (strings2 && item.length <= MAX_SHARED) {
@@ -35952,6 +35961,13 @@ function settle2(value2, strings2) {
   }
   return true;
 }
+function ordinaryKey(key) {
+  if (ordinaryKeys.has(key)) return true;
+  if (!KEY.test(key) || NOT_TEXT_KEYS.has(key)) return false;
+  if (ordinaryKeys.size < 1e4) ordinaryKeys.add(key);
+  return true;
+}
+var ordinaryKeys = /* @__PURE__ */ new Set();
 var MAX_SHARED = 64;
 
 // src/engine/config/yaml-to-value.ts
@@ -36359,14 +36375,13 @@ function checkTaskFile(file2, source, ctx, problems) {
     task: source.file,
     defaults: ctx.defaults?.source.usable ? ctx.defaults.source.file : void 0
   };
-  const fileStart = { file: file2.path, line: 1, col: 1 };
   const stemName = taskNameOf({}, file2.path).name;
   const result = {
     file: file2.path,
     sources,
     name: stemName,
     claimsName: false,
-    nameLocation: () => fileStart
+    nameInFile: false
   };
   problems.push(...source.problems);
   const value2 = taskMapping(source, problems);
@@ -36390,7 +36405,7 @@ function checkTask(value2, result, ctx, problems) {
   if (named.problem) problems.push(named.problem);
   result.name = named.name ?? (Object.hasOwn(value2, "name") ? void 0 : result.name);
   result.claimsName = named.name !== void 0;
-  if (Object.hasOwn(value2, "name")) result.nameLocation = () => locate(["name"]);
+  result.nameInFile = Object.hasOwn(value2, "name");
   problems.push(...actionRule(value2, locate));
   const merged = ctx.defaults ? deepMerge(ctx.defaults.value, value2) : value2;
   const validated = validate2(merged, locate);
@@ -36426,7 +36441,7 @@ function notAMapping(source, what) {
 }
 function crossFileProblems(results) {
   const named = results.filter((r) => r.name !== void 0 && r.claimsName);
-  const names = named.map((r) => ({ value: r.name, location: r.nameLocation }));
+  const names = named.map((r) => ({ value: r.name, location: () => nameLocation(r) }));
   const count2 = /* @__PURE__ */ new Map();
   for (const { value: value2 } of names) count2.set(value2, (count2.get(value2) ?? 0) + 1);
   const branches = named.filter((r) => r.task && count2.get(r.name) === 1).map((r) => ({ value: r.task.branch, location: () => locateIn(r.sources, ["branch"]) }));
@@ -36437,6 +36452,9 @@ function crossFileProblems(results) {
       (branch) => `branch \`${branch}\` is used by another task too; use \`{task}\` in it`
     )
   ];
+}
+function nameLocation(r) {
+  return r.nameInFile ? locateIn(r.sources, ["name"]) : { file: r.file, line: 1, col: 1 };
 }
 function assemble(results, ctx) {
   const problems = finishProblems(ctx.problems);
@@ -37307,7 +37325,6 @@ function withoutSecrets(result) {
 import { createHash as createHash3 } from "node:crypto";
 import { lstat, readdir as readdir3, readFile as readFile5, readlink, rm as rm3 } from "node:fs/promises";
 import { join as join7 } from "node:path";
-var TRUSTED_CONFIG_PATHS = [".claude", ".mcp.json", "CLAUDE.md", "CLAUDE.local.md"];
 async function overlayTrustedConfig(git, source, paths) {
   for (const p of paths) await rm3(join7(git.cwd, p), { recursive: true, force: true });
   await checkoutPaths(git, source, paths);
@@ -38124,6 +38141,632 @@ function depthProblems(g, order, locate) {
     }
   }
   return problems;
+}
+
+// src/engine/schedule/parse.ts
+var MIN_INTERVAL_MINUTES = 5;
+var MAX_INTERVAL_MINUTES = 8760 * 60;
+var MAX_LENGTH = 1e3;
+var MACROS = {
+  "@yearly": "0 0 1 1 *",
+  "@annually": "0 0 1 1 *",
+  "@monthly": "0 0 1 * *",
+  "@weekly": "0 0 * * 0",
+  "@daily": "0 0 * * *",
+  "@midnight": "0 0 * * *",
+  "@hourly": "0 * * * *",
+  "@workdays": "0 0 * * 1-5",
+  "@weekends": "0 0 * * 0,6"
+};
+var SCHEDULE_MACROS = Object.keys(MACROS);
+var MACRO_HINTS = {
+  "@weekdays": "@workdays",
+  "@weekday": "@workdays",
+  "@workday": "@workdays",
+  "@weekend": "@weekends"
+};
+var MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+var DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+var DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+var MONTH_LONG = [
+  "",
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December"
+];
+var FIELDS = [
+  { label: "minute", min: 0, max: 59, range: "0-59" },
+  { label: "hour", min: 0, max: 23, range: "0-23" },
+  { label: "day of month", min: 1, max: 31, range: "1-31" },
+  { label: "month", min: 1, max: 12, names: MONTH_NAMES, nameOffset: 1, range: "1-12 or jan-dec" },
+  { label: "weekday", min: 0, max: 7, names: DAY_NAMES, nameOffset: 0, range: "0-7 or sun-sat" }
+];
+var cache = /* @__PURE__ */ new Map();
+var MAX_CACHED = 1e4;
+function parseSchedule(spec) {
+  if (typeof spec !== "string") return fail2("a schedule must be a string");
+  let result = cache.get(spec);
+  if (result === void 0) {
+    result = parseUncached2(spec);
+    if (cache.size >= MAX_CACHED) cache.clear();
+    cache.set(spec, result);
+  }
+  return result;
+}
+function fail2(message) {
+  return { ok: false, message };
+}
+function parseUncached2(spec) {
+  const text2 = spec.trim().replace(/\s+/g, " ");
+  if (text2 === "")
+    return fail2("empty schedule: expected 5-field cron, a macro like `@daily`, or `every 30m`");
+  if (text2.length > MAX_LENGTH) return fail2(`schedule is too long (${text2.length} characters)`);
+  const lower = text2.toLowerCase();
+  if (lower.startsWith("@")) return parseMacro(spec, lower);
+  if (lower === "every" || lower.startsWith("every ")) return parseInterval(spec, lower);
+  if (/^[a-z]+$/.test(lower)) {
+    const word = closest3(lower, [...SCHEDULE_MACROS.map((m) => m.slice(1)), "every"]);
+    if (word !== void 0) {
+      const meant = word === "every" ? "every 30m" : `@${word}`;
+      return fail2(`unknown schedule \`${text2}\`, did you mean \`${meant}\`?`);
+    }
+  }
+  return parseCron(spec, text2);
+}
+function parseMacro(source, lower) {
+  const cron = MACROS[lower];
+  if (cron === void 0) {
+    if (lower === "@reboot") return fail2("`@reboot` is not supported: schedules run on the clock");
+    const hint = MACRO_HINTS[lower];
+    const suggestion = hint === void 0 ? didYouMean2(lower, SCHEDULE_MACROS) : `, did you mean \`${hint}\`?`;
+    return fail2(`unknown schedule \`${lower}\`${suggestion}`);
+  }
+  return parseCron(source, cron);
+}
+function parseInterval(source, lower) {
+  const m = /^every ?(\d+) ?([a-z]*)$/.exec(lower);
+  if (m === null || m[2] === "") {
+    return fail2(`bad interval \`${lower}\`: expected \`every <n>m\` or \`every <n>h\`, e.g. \`every 30m\``);
+  }
+  const n3 = Number(m[1]);
+  const unit = m[2];
+  if (unit !== "m" && unit !== "h") {
+    return fail2(
+      `bad interval unit \`${unit}\` in \`${lower}\`: use m (minutes) or h (hours), e.g. \`every 30m\``
+    );
+  }
+  const minutes = unit === "h" ? n3 * 60 : n3;
+  if (minutes < MIN_INTERVAL_MINUTES) {
+    return fail2(
+      `interval \`${lower}\` is too short: the minimum is every 5m (GitHub runs scheduled workflows at most every 5 minutes)`
+    );
+  }
+  if (minutes > MAX_INTERVAL_MINUTES)
+    return fail2(`interval \`${lower}\` is too long: the maximum is every 8760h`);
+  if (1440 % minutes !== 0)
+    return { ok: true, schedule: { kind: "interval", source, minutes, alignment: "epoch" } };
+  const slots = [];
+  for (let s = 0; s < 1440; s += minutes) slots.push(s);
+  const pattern = {
+    months: 8190,
+    // 1-12
+    days: ALL_DAYS,
+    weekdays: 127,
+    daysStar: true,
+    weekdaysStar: true,
+    slots
+  };
+  return { ok: true, schedule: { kind: "interval", source, minutes, alignment: "local-midnight", pattern } };
+}
+var ALL_DAYS = 4294967294 >>> 0;
+function parseCron(source, text2) {
+  const fields = text2.split(" ");
+  if (fields.length === 1) {
+    return fail2(
+      `unknown schedule \`${text2}\`: expected 5-field cron (minute hour day month weekday), a macro like \`@daily\`, or \`every 30m\``
+    );
+  }
+  if (fields.length !== 5) {
+    const hint = fields.length === 6 ? " (a seconds field is not supported)" : "";
+    return fail2(
+      `expected 5 cron fields (minute hour day month weekday), got ${fields.length}${hint}: \`${text2}\``
+    );
+  }
+  const sets = [];
+  for (let i2 = 0; i2 < 5; i2++) {
+    const result = parseField(fields[i2], FIELDS[i2]);
+    if (typeof result === "string") return fail2(result);
+    sets.push(result);
+  }
+  const [minutes, hours, daySet, monthSet, weekdaySet] = sets;
+  weekdaySet[0] ||= weekdaySet[7] === true;
+  const days = toMask(daySet, 31);
+  const months = toMask(monthSet, 12);
+  const weekdays = toMask(weekdaySet, 6);
+  const daysStar = fields[2].startsWith("*");
+  const weekdaysStar = fields[4].startsWith("*");
+  if (!daysStar && weekdaysStar) {
+    const never2 = neverFires(days, months);
+    if (never2 !== void 0) return fail2(never2);
+  }
+  const slots = [];
+  for (let h2 = 0; h2 < 24; h2++) {
+    if (!hours[h2]) continue;
+    for (let m = 0; m < 60; m++) if (minutes[m]) slots.push(h2 * 60 + m);
+  }
+  const pattern = { months, days, weekdays, daysStar, weekdaysStar, slots };
+  return { ok: true, schedule: { kind: "cron", source, cron: fields.join(" "), pattern } };
+}
+function toMask(set3, max) {
+  let mask = 0;
+  for (let i2 = 0; i2 <= max; i2++) if (set3[i2]) mask |= 1 << i2;
+  return mask >>> 0;
+}
+function hasBit(mask, i2) {
+  return (mask >>> i2 & 1) === 1;
+}
+function neverFires(days, months) {
+  for (let m = 1; m <= 12; m++) {
+    if (!hasBit(months, m)) continue;
+    for (let d = 1; d <= DAYS_IN_MONTH[m]; d++) if (hasBit(days, d)) return void 0;
+  }
+  const dayList = [];
+  for (let d = 1; d <= 31; d++) if (hasBit(days, d)) dayList.push(d);
+  const monthList = [];
+  for (let m = 1; m <= 12; m++) if (hasBit(months, m)) monthList.push(MONTH_LONG[m]);
+  return `schedule never fires: ${monthList.join(", ")} ${monthList.length === 1 ? "has" : "have"} no day ${dayList.join(", ")}`;
+}
+function parseField(field, spec) {
+  const set3 = [];
+  for (const item of field.split(",")) {
+    const values = parseItem(item, spec);
+    if (typeof values === "string") return values;
+    for (const v of values) set3[v] = true;
+  }
+  return set3;
+}
+function parseItem(item, spec) {
+  const bad = () => badField(item, spec);
+  if (item === "") return `bad cron field: empty list entry in ${spec.label} (${spec.range})`;
+  const slash = item.indexOf("/");
+  const base = slash === -1 ? item : item.slice(0, slash);
+  let step2 = 1;
+  if (slash !== -1) {
+    const stepText = item.slice(slash + 1);
+    if (!/^\d+$/.test(stepText)) return bad();
+    step2 = Number(stepText);
+    if (step2 < 1) return `bad step \`/${stepText}\` in ${spec.label}: a step must be at least 1`;
+  }
+  let lo;
+  let hi;
+  if (base === "*") {
+    lo = spec.min;
+    hi = spec.max;
+  } else {
+    const dash = base.indexOf("-");
+    const a2 = value(dash === -1 ? base : base.slice(0, dash), spec);
+    if (a2 === void 0) return bad();
+    lo = a2;
+    if (dash === -1) {
+      hi = slash === -1 ? a2 : spec.max;
+    } else {
+      const b = value(base.slice(dash + 1), spec);
+      if (b === void 0) return bad();
+      hi = b;
+      if (lo > hi) return `bad range \`${base}\` in ${spec.label}: ${lo} is after ${hi}`;
+    }
+  }
+  const values = [];
+  for (let v = lo; v <= hi; v += step2) values.push(v);
+  return values;
+}
+function value(text2, spec) {
+  if (/^\d+$/.test(text2)) {
+    const n3 = Number(text2);
+    return n3 >= spec.min && n3 <= spec.max ? n3 : void 0;
+  }
+  if (spec.names === void 0) return void 0;
+  const i2 = spec.names.indexOf(text2.toLowerCase());
+  return i2 === -1 ? void 0 : i2 + (spec.nameOffset ?? 0);
+}
+function badField(item, spec) {
+  const base = `bad cron field \`${item}\` in ${spec.label} (${spec.range})`;
+  if (/[?#]/.test(item) || /^(\d*L|LW|\d+W|H(\(.*\))?(\/.*)?)$/i.test(item)) {
+    return `${base}: the cron extensions L, W, #, ? and H are not supported`;
+  }
+  if (spec.names !== void 0 && /^[a-z]{2,}$/i.test(item)) return `${base}${didYouMean2(item, spec.names)}`;
+  return base;
+}
+
+// src/engine/schedule/zone.ts
+var MINUTE = 6e4;
+var DAY = 864e5;
+var UTC_NAMES = /* @__PURE__ */ new Set(["UTC", "Etc/UTC", "GMT", "Etc/GMT"]);
+var UNIFORM_ZERO = Object.freeze({ before: 0, after: 0, transition: Number.NaN });
+var MAX_CACHED_DAYS = 2e4;
+var zones2 = /* @__PURE__ */ new Map();
+function getZone(name) {
+  let zone = zones2.get(name);
+  if (zone === void 0) {
+    zone = createZone(name);
+    zones2.set(name, zone);
+  }
+  return zone ?? void 0;
+}
+function createZone(name) {
+  if (typeof name !== "string" || name.trim() === "") return null;
+  let fmt;
+  try {
+    fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone: name,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric"
+    });
+  } catch {
+    return null;
+  }
+  const canonical = fmt.resolvedOptions().timeZone;
+  if (UTC_NAMES.has(canonical)) return { name: canonical, offsetAt: () => 0, day: () => UNIFORM_ZERO };
+  const offsetAt = (t) => {
+    let y = 0;
+    let mo = 0;
+    let d = 0;
+    let h2 = 0;
+    let mi = 0;
+    let s = 0;
+    for (const p of fmt.formatToParts(t)) {
+      switch (p.type) {
+        case "year":
+          y = Number(p.value);
+          break;
+        case "month":
+          mo = Number(p.value);
+          break;
+        case "day":
+          d = Number(p.value);
+          break;
+        case "hour":
+          h2 = Number(p.value);
+          break;
+        case "minute":
+          mi = Number(p.value);
+          break;
+        case "second":
+          s = Number(p.value);
+          break;
+      }
+    }
+    const local = new Date(Date.UTC(2e3, mo - 1, d, h2, mi, s)).setUTCFullYear(y);
+    return local - Math.floor(t / 1e3) * 1e3;
+  };
+  const days = /* @__PURE__ */ new Map();
+  const day = (dn) => {
+    let cached2 = days.get(dn);
+    if (cached2 === void 0) {
+      if (days.size >= MAX_CACHED_DAYS) days.clear();
+      cached2 = computeDay(offsetAt, dn);
+      days.set(dn, cached2);
+    }
+    return cached2;
+  };
+  return { name: canonical, offsetAt, day };
+}
+function computeDay(offsetAt, dn) {
+  let lo = (dn - 1) * DAY;
+  let hi = (dn + 2) * DAY;
+  const before = offsetAt(lo);
+  const after = offsetAt(hi);
+  if (before === after) return { before, after, transition: Number.NaN };
+  while (hi - lo > 1e3) {
+    const mid = lo + Math.floor((hi - lo) / 2e3) * 1e3;
+    if (offsetAt(mid) === before) lo = mid;
+    else hi = mid;
+  }
+  return { before, after, transition: hi };
+}
+function resolveLocal(naive, d) {
+  if (d.before === d.after) return naive - d.before;
+  const early = naive - d.before;
+  const late = naive - d.after;
+  const earlyValid = early < d.transition;
+  const lateValid = late >= d.transition;
+  if (earlyValid && lateValid) return Math.min(early, late);
+  if (lateValid) return late;
+  return early;
+}
+function monthDayOf(dn) {
+  const z2 = dn + 719468;
+  const doe = z2 - Math.floor(z2 / 146097) * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  return (mp < 10 ? mp + 3 : mp - 9) * 32 + doy - Math.floor((153 * mp + 2) / 5) + 1;
+}
+function weekdayOf(dn) {
+  return ((dn + 4) % 7 + 7) % 7;
+}
+
+// src/engine/schedule/fire-times.ts
+function fireTimeValues(schedule, opts) {
+  const lo = opts.after.getTime();
+  const hi = opts.until.getTime();
+  const limit = Math.floor(opts.limit ?? Number.POSITIVE_INFINITY);
+  if (!(lo < hi) || !(limit > 0)) return [];
+  const zone = getZone(opts.timezone);
+  if (zone === void 0) return [];
+  if (schedule.kind === "interval" && schedule.alignment === "epoch") {
+    return epochTimes(schedule.minutes * MINUTE, lo, hi, limit, opts.latest === true);
+  }
+  return wallTimes(schedule.pattern, zone, lo, hi, limit, opts.latest === true);
+}
+function countFireTimes(schedule, opts) {
+  const lo = opts.after.getTime();
+  const hi = opts.until.getTime();
+  if (!(lo < hi)) return 0;
+  const zone = getZone(opts.timezone);
+  if (zone === void 0) return 0;
+  if (schedule.kind === "interval" && schedule.alignment === "epoch") {
+    const period = schedule.minutes * MINUTE;
+    return Math.floor(hi / period) - Math.floor(lo / period);
+  }
+  let count2 = 0;
+  const last = Math.floor(hi / DAY) + 2;
+  for (let dn = Math.floor(lo / DAY) - 2; dn <= last; dn++) {
+    if (!dayMatches(schedule.pattern, dn)) continue;
+    const off = zone.day(dn);
+    if (off.before === off.after) {
+      const base = dn * DAY - off.before;
+      count2 += firstAfter(schedule.pattern.slots, base, hi) - firstAfter(schedule.pattern.slots, base, lo);
+    } else {
+      for (const t of irregularDay(schedule.pattern.slots, dn, off)) if (t > lo && t <= hi) count2++;
+    }
+  }
+  return count2;
+}
+function epochTimes(period, lo, hi, limit, latest) {
+  const first = Math.floor(lo / period) + 1;
+  const last = Math.floor(hi / period);
+  const n3 = Math.min(last - first + 1, limit);
+  const out = [];
+  const start = latest ? last - n3 + 1 : first;
+  for (let k = 0; k < n3; k++) out.push((start + k) * period);
+  return out;
+}
+function dayMatches(p, dn) {
+  const monthDay = monthDayOf(dn);
+  if (!hasBit(p.months, monthDay >>> 5)) return false;
+  const dayOk = hasBit(p.days, monthDay & 31);
+  const weekdayOk = hasBit(p.weekdays, weekdayOf(dn));
+  return p.daysStar || p.weekdaysStar ? dayOk && weekdayOk : dayOk || weekdayOk;
+}
+function wallTimes(p, zone, lo, hi, limit, latest) {
+  const first = Math.floor(lo / DAY) - 2;
+  const last = Math.floor(hi / DAY) + 2;
+  const out = [];
+  let irregular = false;
+  let extraDays = 0;
+  const step2 = latest ? -1 : 1;
+  for (let dn = latest ? last : first; latest ? dn >= first : dn <= last; dn += step2) {
+    if (!dayMatches(p, dn)) continue;
+    const off = zone.day(dn);
+    if (off.before === off.after) {
+      const base = dn * DAY - off.before;
+      const i0 = firstAfter(p.slots, base, lo);
+      const i1 = firstAfter(p.slots, base, hi);
+      if (latest) for (let i2 = i1 - 1; i2 >= i0; i2--) out.push(base + p.slots[i2] * MINUTE);
+      else for (let i2 = i0; i2 < i1; i2++) out.push(base + p.slots[i2] * MINUTE);
+    } else {
+      irregular = true;
+      const times = irregularDay(p.slots, dn, off).filter((t) => t > lo && t <= hi);
+      if (latest) times.reverse();
+      out.push(...times);
+    }
+    if (out.length >= limit && ++extraDays > 1) break;
+  }
+  if (latest) out.reverse();
+  if (irregular) sortUnique(out);
+  if (out.length <= limit) return out;
+  return latest ? out.slice(out.length - limit) : out.slice(0, limit);
+}
+function firstAfter(slots, base, t) {
+  return lowerBound(slots, Math.floor((t - base) / MINUTE) + 1);
+}
+function lowerBound(slots, value2) {
+  let lo = 0;
+  let hi = slots.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (slots[mid] < value2) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function irregularDay(slots, dn, off) {
+  const times = slots.map((s) => resolveLocal(dn * DAY + s * MINUTE, off));
+  sortUnique(times);
+  return times;
+}
+function sortUnique(values) {
+  values.sort((a2, b) => a2 - b);
+  let w = 0;
+  for (let r = 0; r < values.length; r++) {
+    if (w === 0 || values[r] !== values[w - 1]) values[w++] = values[r];
+  }
+  values.length = w;
+}
+
+// src/engine/schedule/due.ts
+var DEFAULT_GRACE_MS = 60 * MINUTE;
+var DEFAULT_MAX_FIRE_TIMES = 1e3;
+var EXACT_COUNT_LIMIT = 5e3;
+function dueTasks(tasks, opts) {
+  const due = [];
+  for (const e of evaluateSchedules(tasks, opts)) {
+    if (e.due)
+      due.push({ name: e.name, fireTimes: e.fireTimes, missedCount: e.missedCount, reason: e.reason });
+  }
+  return due;
+}
+function evaluateSchedules(tasks, opts) {
+  return tasks.map((task) => evaluate(task, opts));
+}
+function evaluate(task, opts) {
+  const notDue = (reason2, missedCount = 0) => ({
+    name: task.name,
+    due: false,
+    fireTimes: [],
+    missedCount,
+    reason: reason2
+  });
+  if (!task.enabled) return notDue("disabled");
+  const schedules = validSchedules(task.schedule);
+  if (schedules.length === 0)
+    return notDue(entries(task.schedule).length === 0 ? "no schedule" : "no valid schedule");
+  if (getZone(task.timezone) === void 0) return notDue(`unknown time zone \`${task.timezone}\``);
+  const grace = opts.grace ?? DEFAULT_GRACE_MS;
+  const cap = Math.max(1, opts.maxFireTimes ?? DEFAULT_MAX_FIRE_TIMES);
+  const now = opts.now;
+  const since = typeof opts.since === "function" ? opts.since(task.name) : opts.since;
+  const after = since ?? new Date(now.getTime() - grace);
+  const window = { timezone: task.timezone, after, until: now };
+  const windowText = since === void 0 ? `in the last ${duration4(grace)} (first run)` : `since ${iso(since)}`;
+  const counts = schedules.map((s) => countFireTimes(s, window));
+  const upperBound = counts.reduce((a2, b) => a2 + b, 0);
+  if (upperBound === 0) return notDue(`no fire time ${windowText}`);
+  const wanted = task.missed === "all" ? cap : 1;
+  const exact = schedules.length === 1 || upperBound <= EXACT_COUNT_LIMIT;
+  const limit = schedules.length === 1 || !exact ? wanted : void 0;
+  const perSchedule = schedules.map((s) => fireTimeValues(s, { ...window, limit, latest: true }));
+  const merged = mergeUnique(perSchedule);
+  const total = schedules.length === 1 ? upperBound : exact ? merged.length : upperBound;
+  const latest = merged[merged.length - 1];
+  const source = schedules[perSchedule.findIndex((times) => times[times.length - 1] === latest)].source;
+  const fired = `\`${source}\` (${task.timezone}) fired at ${iso(latest)}`;
+  if (task.missed === "all") {
+    const kept = merged.slice(Math.max(0, merged.length - cap));
+    const dropped = total - kept.length;
+    const reason2 = kept.length === 1 ? fired : `${fired}; ${kept.length} fire times ${windowText} (missed: all)${dropped > 0 ? `; ${dropped} older ones dropped (at most ${cap} per run)` : ""}`;
+    return {
+      name: task.name,
+      due: true,
+      fireTimes: kept.map((t) => new Date(t)),
+      missedCount: dropped,
+      reason: reason2
+    };
+  }
+  const earlier = total - 1;
+  if (task.missed === "skip" && now.getTime() - latest > grace) {
+    return notDue(
+      `missed: latest fire time ${iso(latest)} is more than ${duration4(grace)} old (missed: skip); ${plural2(total, "fire time")} skipped`,
+      total
+    );
+  }
+  const reason = earlier === 0 ? fired : `${fired}; ${plural2(earlier, "earlier fire time")} ${windowText} ${task.missed === "once" ? "folded into this run (missed: once)" : "skipped (missed: skip)"}`;
+  return { name: task.name, due: true, fireTimes: [new Date(latest)], missedCount: earlier, reason };
+}
+function nextFireTimes(task, opts) {
+  const count2 = Math.min(Math.max(0, Math.floor(opts.count ?? 5)), 1e4);
+  if (count2 === 0) return [];
+  const horizon = Math.min(opts.from.getTime() + (count2 + 1) * 9 * 366 * 24 * 60 * MINUTE, 864e13);
+  const window = { timezone: task.timezone, after: opts.from, until: new Date(horizon), limit: count2 };
+  const merged = mergeUnique(validSchedules(task.schedule).map((s) => fireTimeValues(s, window)));
+  return merged.slice(0, count2).map((t) => new Date(t));
+}
+function entries(schedule) {
+  return typeof schedule === "string" ? [schedule] : schedule;
+}
+function validSchedules(schedule) {
+  const out = [];
+  for (const entry of entries(schedule)) {
+    const parsed2 = parseSchedule(entry);
+    if (parsed2.ok) out.push(parsed2.schedule);
+  }
+  return out;
+}
+function mergeUnique(lists) {
+  if (lists.length === 1) return lists[0];
+  const all = lists.flat().sort((a2, b) => a2 - b);
+  return all.filter((t, i2) => i2 === 0 || t !== all[i2 - 1]);
+}
+var isoCache = /* @__PURE__ */ new Map();
+function iso(time3) {
+  const t = typeof time3 === "number" ? time3 : time3.getTime();
+  let text2 = isoCache.get(t);
+  if (text2 === void 0) {
+    if (isoCache.size >= 1e4) isoCache.clear();
+    text2 = new Date(t).toISOString().replace(".000Z", "Z");
+    isoCache.set(t, text2);
+  }
+  return text2;
+}
+function duration4(ms) {
+  if (ms % (60 * MINUTE) === 0) return `${ms / (60 * MINUTE)}h`;
+  if (ms % MINUTE === 0) return `${ms / MINUTE}m`;
+  return `${ms / 1e3}s`;
+}
+function plural2(n3, word) {
+  return `${n3} ${word}${n3 === 1 ? "" : "s"}`;
+}
+
+// src/engine/schedule/problems.ts
+var GITHUB_CRON_MINUTES = 5;
+function scheduleProblems(tasks, locate) {
+  const problems = [];
+  for (const task of tasks) {
+    const single = typeof task.schedule === "string";
+    const list2 = single ? [task.schedule] : task.schedule;
+    const seen = /* @__PURE__ */ new Map();
+    list2.forEach((entry, i2) => {
+      const at2 = () => locate(task.name, single ? ["schedule"] : ["schedule", i2]);
+      const parsed2 = parseSchedule(entry);
+      if (!parsed2.ok) {
+        problems.push(problemAt(at2(), parsed2.message));
+        return;
+      }
+      const key = parsed2.schedule.kind === "cron" ? parsed2.schedule.cron : parsed2.schedule.source.trim();
+      const earlier = seen.get(key);
+      if (earlier !== void 0) {
+        const what = earlier === entry ? "is listed twice" : `is the same as \`${earlier}\``;
+        problems.push(problemAt(at2(), `schedule \`${entry}\` ${what}`, "warning"));
+        return;
+      }
+      seen.set(key, entry);
+      if (parsed2.schedule.kind === "cron") {
+        const gap = minimumGap(parsed2.schedule.pattern);
+        if (gap < GITHUB_CRON_MINUTES) {
+          problems.push(
+            problemAt(
+              at2(),
+              `schedule \`${entry}\` fires every ${gap === 1 ? "minute" : `${gap} minutes`}, but GitHub runs scheduled workflows at most every ${GITHUB_CRON_MINUTES} minutes: fire times in between are batched by the \`missed\` policy`,
+              "warning"
+            )
+          );
+        }
+      }
+    });
+  }
+  return problems;
+}
+function minimumGap(p) {
+  let gap = Number.POSITIVE_INFINITY;
+  for (let i2 = 1; i2 < p.slots.length; i2++) gap = Math.min(gap, p.slots[i2] - p.slots[i2 - 1]);
+  return gap;
 }
 
 // src/engine/project.ts
@@ -44930,632 +45573,6 @@ var {
   getCancelSignal: getCancelSignal2
 } = getIpcExport();
 
-// src/engine/schedule/parse.ts
-var MIN_INTERVAL_MINUTES = 5;
-var MAX_INTERVAL_MINUTES = 8760 * 60;
-var MAX_LENGTH = 1e3;
-var MACROS = {
-  "@yearly": "0 0 1 1 *",
-  "@annually": "0 0 1 1 *",
-  "@monthly": "0 0 1 * *",
-  "@weekly": "0 0 * * 0",
-  "@daily": "0 0 * * *",
-  "@midnight": "0 0 * * *",
-  "@hourly": "0 * * * *",
-  "@workdays": "0 0 * * 1-5",
-  "@weekends": "0 0 * * 0,6"
-};
-var SCHEDULE_MACROS = Object.keys(MACROS);
-var MACRO_HINTS = {
-  "@weekdays": "@workdays",
-  "@weekday": "@workdays",
-  "@workday": "@workdays",
-  "@weekend": "@weekends"
-};
-var MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-var DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-var DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-var MONTH_LONG = [
-  "",
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December"
-];
-var FIELDS = [
-  { label: "minute", min: 0, max: 59, range: "0-59" },
-  { label: "hour", min: 0, max: 23, range: "0-23" },
-  { label: "day of month", min: 1, max: 31, range: "1-31" },
-  { label: "month", min: 1, max: 12, names: MONTH_NAMES, nameOffset: 1, range: "1-12 or jan-dec" },
-  { label: "weekday", min: 0, max: 7, names: DAY_NAMES, nameOffset: 0, range: "0-7 or sun-sat" }
-];
-var cache = /* @__PURE__ */ new Map();
-var MAX_CACHED = 1e4;
-function parseSchedule(spec) {
-  if (typeof spec !== "string") return fail2("a schedule must be a string");
-  let result = cache.get(spec);
-  if (result === void 0) {
-    result = parseUncached2(spec);
-    if (cache.size >= MAX_CACHED) cache.clear();
-    cache.set(spec, result);
-  }
-  return result;
-}
-function fail2(message) {
-  return { ok: false, message };
-}
-function parseUncached2(spec) {
-  const text2 = spec.trim().replace(/\s+/g, " ");
-  if (text2 === "")
-    return fail2("empty schedule: expected 5-field cron, a macro like `@daily`, or `every 30m`");
-  if (text2.length > MAX_LENGTH) return fail2(`schedule is too long (${text2.length} characters)`);
-  const lower = text2.toLowerCase();
-  if (lower.startsWith("@")) return parseMacro(spec, lower);
-  if (lower === "every" || lower.startsWith("every ")) return parseInterval(spec, lower);
-  if (/^[a-z]+$/.test(lower)) {
-    const word = closest3(lower, [...SCHEDULE_MACROS.map((m) => m.slice(1)), "every"]);
-    if (word !== void 0) {
-      const meant = word === "every" ? "every 30m" : `@${word}`;
-      return fail2(`unknown schedule \`${text2}\`, did you mean \`${meant}\`?`);
-    }
-  }
-  return parseCron(spec, text2);
-}
-function parseMacro(source, lower) {
-  const cron = MACROS[lower];
-  if (cron === void 0) {
-    if (lower === "@reboot") return fail2("`@reboot` is not supported: schedules run on the clock");
-    const hint = MACRO_HINTS[lower];
-    const suggestion = hint === void 0 ? didYouMean2(lower, SCHEDULE_MACROS) : `, did you mean \`${hint}\`?`;
-    return fail2(`unknown schedule \`${lower}\`${suggestion}`);
-  }
-  return parseCron(source, cron);
-}
-function parseInterval(source, lower) {
-  const m = /^every ?(\d+) ?([a-z]*)$/.exec(lower);
-  if (m === null || m[2] === "") {
-    return fail2(`bad interval \`${lower}\`: expected \`every <n>m\` or \`every <n>h\`, e.g. \`every 30m\``);
-  }
-  const n3 = Number(m[1]);
-  const unit = m[2];
-  if (unit !== "m" && unit !== "h") {
-    return fail2(
-      `bad interval unit \`${unit}\` in \`${lower}\`: use m (minutes) or h (hours), e.g. \`every 30m\``
-    );
-  }
-  const minutes = unit === "h" ? n3 * 60 : n3;
-  if (minutes < MIN_INTERVAL_MINUTES) {
-    return fail2(
-      `interval \`${lower}\` is too short: the minimum is every 5m (GitHub runs scheduled workflows at most every 5 minutes)`
-    );
-  }
-  if (minutes > MAX_INTERVAL_MINUTES)
-    return fail2(`interval \`${lower}\` is too long: the maximum is every 8760h`);
-  if (1440 % minutes !== 0)
-    return { ok: true, schedule: { kind: "interval", source, minutes, alignment: "epoch" } };
-  const slots = [];
-  for (let s = 0; s < 1440; s += minutes) slots.push(s);
-  const pattern = {
-    months: 8190,
-    // 1-12
-    days: ALL_DAYS,
-    weekdays: 127,
-    daysStar: true,
-    weekdaysStar: true,
-    slots
-  };
-  return { ok: true, schedule: { kind: "interval", source, minutes, alignment: "local-midnight", pattern } };
-}
-var ALL_DAYS = 4294967294 >>> 0;
-function parseCron(source, text2) {
-  const fields = text2.split(" ");
-  if (fields.length === 1) {
-    return fail2(
-      `unknown schedule \`${text2}\`: expected 5-field cron (minute hour day month weekday), a macro like \`@daily\`, or \`every 30m\``
-    );
-  }
-  if (fields.length !== 5) {
-    const hint = fields.length === 6 ? " (a seconds field is not supported)" : "";
-    return fail2(
-      `expected 5 cron fields (minute hour day month weekday), got ${fields.length}${hint}: \`${text2}\``
-    );
-  }
-  const sets = [];
-  for (let i2 = 0; i2 < 5; i2++) {
-    const result = parseField(fields[i2], FIELDS[i2]);
-    if (typeof result === "string") return fail2(result);
-    sets.push(result);
-  }
-  const [minutes, hours, daySet, monthSet, weekdaySet] = sets;
-  weekdaySet[0] ||= weekdaySet[7] === true;
-  const days = toMask(daySet, 31);
-  const months = toMask(monthSet, 12);
-  const weekdays = toMask(weekdaySet, 6);
-  const daysStar = fields[2].startsWith("*");
-  const weekdaysStar = fields[4].startsWith("*");
-  if (!daysStar && weekdaysStar) {
-    const never2 = neverFires(days, months);
-    if (never2 !== void 0) return fail2(never2);
-  }
-  const slots = [];
-  for (let h2 = 0; h2 < 24; h2++) {
-    if (!hours[h2]) continue;
-    for (let m = 0; m < 60; m++) if (minutes[m]) slots.push(h2 * 60 + m);
-  }
-  const pattern = { months, days, weekdays, daysStar, weekdaysStar, slots };
-  return { ok: true, schedule: { kind: "cron", source, cron: fields.join(" "), pattern } };
-}
-function toMask(set3, max) {
-  let mask = 0;
-  for (let i2 = 0; i2 <= max; i2++) if (set3[i2]) mask |= 1 << i2;
-  return mask >>> 0;
-}
-function hasBit(mask, i2) {
-  return (mask >>> i2 & 1) === 1;
-}
-function neverFires(days, months) {
-  for (let m = 1; m <= 12; m++) {
-    if (!hasBit(months, m)) continue;
-    for (let d = 1; d <= DAYS_IN_MONTH[m]; d++) if (hasBit(days, d)) return void 0;
-  }
-  const dayList = [];
-  for (let d = 1; d <= 31; d++) if (hasBit(days, d)) dayList.push(d);
-  const monthList = [];
-  for (let m = 1; m <= 12; m++) if (hasBit(months, m)) monthList.push(MONTH_LONG[m]);
-  return `schedule never fires: ${monthList.join(", ")} ${monthList.length === 1 ? "has" : "have"} no day ${dayList.join(", ")}`;
-}
-function parseField(field, spec) {
-  const set3 = [];
-  for (const item of field.split(",")) {
-    const values = parseItem(item, spec);
-    if (typeof values === "string") return values;
-    for (const v of values) set3[v] = true;
-  }
-  return set3;
-}
-function parseItem(item, spec) {
-  const bad = () => badField(item, spec);
-  if (item === "") return `bad cron field: empty list entry in ${spec.label} (${spec.range})`;
-  const slash = item.indexOf("/");
-  const base = slash === -1 ? item : item.slice(0, slash);
-  let step2 = 1;
-  if (slash !== -1) {
-    const stepText = item.slice(slash + 1);
-    if (!/^\d+$/.test(stepText)) return bad();
-    step2 = Number(stepText);
-    if (step2 < 1) return `bad step \`/${stepText}\` in ${spec.label}: a step must be at least 1`;
-  }
-  let lo;
-  let hi;
-  if (base === "*") {
-    lo = spec.min;
-    hi = spec.max;
-  } else {
-    const dash = base.indexOf("-");
-    const a2 = value(dash === -1 ? base : base.slice(0, dash), spec);
-    if (a2 === void 0) return bad();
-    lo = a2;
-    if (dash === -1) {
-      hi = slash === -1 ? a2 : spec.max;
-    } else {
-      const b = value(base.slice(dash + 1), spec);
-      if (b === void 0) return bad();
-      hi = b;
-      if (lo > hi) return `bad range \`${base}\` in ${spec.label}: ${lo} is after ${hi}`;
-    }
-  }
-  const values = [];
-  for (let v = lo; v <= hi; v += step2) values.push(v);
-  return values;
-}
-function value(text2, spec) {
-  if (/^\d+$/.test(text2)) {
-    const n3 = Number(text2);
-    return n3 >= spec.min && n3 <= spec.max ? n3 : void 0;
-  }
-  if (spec.names === void 0) return void 0;
-  const i2 = spec.names.indexOf(text2.toLowerCase());
-  return i2 === -1 ? void 0 : i2 + (spec.nameOffset ?? 0);
-}
-function badField(item, spec) {
-  const base = `bad cron field \`${item}\` in ${spec.label} (${spec.range})`;
-  if (/[?#]/.test(item) || /^(\d*L|LW|\d+W|H(\(.*\))?(\/.*)?)$/i.test(item)) {
-    return `${base}: the cron extensions L, W, #, ? and H are not supported`;
-  }
-  if (spec.names !== void 0 && /^[a-z]{2,}$/i.test(item)) return `${base}${didYouMean2(item, spec.names)}`;
-  return base;
-}
-
-// src/engine/schedule/zone.ts
-var MINUTE = 6e4;
-var DAY = 864e5;
-var UTC_NAMES = /* @__PURE__ */ new Set(["UTC", "Etc/UTC", "GMT", "Etc/GMT"]);
-var UNIFORM_ZERO = Object.freeze({ before: 0, after: 0, transition: Number.NaN });
-var MAX_CACHED_DAYS = 2e4;
-var zones2 = /* @__PURE__ */ new Map();
-function getZone(name) {
-  let zone = zones2.get(name);
-  if (zone === void 0) {
-    zone = createZone(name);
-    zones2.set(name, zone);
-  }
-  return zone ?? void 0;
-}
-function createZone(name) {
-  if (typeof name !== "string" || name.trim() === "") return null;
-  let fmt;
-  try {
-    fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone: name,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric"
-    });
-  } catch {
-    return null;
-  }
-  const canonical = fmt.resolvedOptions().timeZone;
-  if (UTC_NAMES.has(canonical)) return { name: canonical, offsetAt: () => 0, day: () => UNIFORM_ZERO };
-  const offsetAt = (t) => {
-    let y = 0;
-    let mo = 0;
-    let d = 0;
-    let h2 = 0;
-    let mi = 0;
-    let s = 0;
-    for (const p of fmt.formatToParts(t)) {
-      switch (p.type) {
-        case "year":
-          y = Number(p.value);
-          break;
-        case "month":
-          mo = Number(p.value);
-          break;
-        case "day":
-          d = Number(p.value);
-          break;
-        case "hour":
-          h2 = Number(p.value);
-          break;
-        case "minute":
-          mi = Number(p.value);
-          break;
-        case "second":
-          s = Number(p.value);
-          break;
-      }
-    }
-    const local = new Date(Date.UTC(2e3, mo - 1, d, h2, mi, s)).setUTCFullYear(y);
-    return local - Math.floor(t / 1e3) * 1e3;
-  };
-  const days = /* @__PURE__ */ new Map();
-  const day = (dn) => {
-    let cached2 = days.get(dn);
-    if (cached2 === void 0) {
-      if (days.size >= MAX_CACHED_DAYS) days.clear();
-      cached2 = computeDay(offsetAt, dn);
-      days.set(dn, cached2);
-    }
-    return cached2;
-  };
-  return { name: canonical, offsetAt, day };
-}
-function computeDay(offsetAt, dn) {
-  let lo = (dn - 1) * DAY;
-  let hi = (dn + 2) * DAY;
-  const before = offsetAt(lo);
-  const after = offsetAt(hi);
-  if (before === after) return { before, after, transition: Number.NaN };
-  while (hi - lo > 1e3) {
-    const mid = lo + Math.floor((hi - lo) / 2e3) * 1e3;
-    if (offsetAt(mid) === before) lo = mid;
-    else hi = mid;
-  }
-  return { before, after, transition: hi };
-}
-function resolveLocal(naive, d) {
-  if (d.before === d.after) return naive - d.before;
-  const early = naive - d.before;
-  const late = naive - d.after;
-  const earlyValid = early < d.transition;
-  const lateValid = late >= d.transition;
-  if (earlyValid && lateValid) return Math.min(early, late);
-  if (lateValid) return late;
-  return early;
-}
-function monthDayOf(dn) {
-  const z2 = dn + 719468;
-  const doe = z2 - Math.floor(z2 / 146097) * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  return (mp < 10 ? mp + 3 : mp - 9) * 32 + doy - Math.floor((153 * mp + 2) / 5) + 1;
-}
-function weekdayOf(dn) {
-  return ((dn + 4) % 7 + 7) % 7;
-}
-
-// src/engine/schedule/fire-times.ts
-function fireTimeValues(schedule, opts) {
-  const lo = opts.after.getTime();
-  const hi = opts.until.getTime();
-  const limit = Math.floor(opts.limit ?? Number.POSITIVE_INFINITY);
-  if (!(lo < hi) || !(limit > 0)) return [];
-  const zone = getZone(opts.timezone);
-  if (zone === void 0) return [];
-  if (schedule.kind === "interval" && schedule.alignment === "epoch") {
-    return epochTimes(schedule.minutes * MINUTE, lo, hi, limit, opts.latest === true);
-  }
-  return wallTimes(schedule.pattern, zone, lo, hi, limit, opts.latest === true);
-}
-function countFireTimes(schedule, opts) {
-  const lo = opts.after.getTime();
-  const hi = opts.until.getTime();
-  if (!(lo < hi)) return 0;
-  const zone = getZone(opts.timezone);
-  if (zone === void 0) return 0;
-  if (schedule.kind === "interval" && schedule.alignment === "epoch") {
-    const period = schedule.minutes * MINUTE;
-    return Math.floor(hi / period) - Math.floor(lo / period);
-  }
-  let count2 = 0;
-  const last = Math.floor(hi / DAY) + 2;
-  for (let dn = Math.floor(lo / DAY) - 2; dn <= last; dn++) {
-    if (!dayMatches(schedule.pattern, dn)) continue;
-    const off = zone.day(dn);
-    if (off.before === off.after) {
-      const base = dn * DAY - off.before;
-      count2 += firstAfter(schedule.pattern.slots, base, hi) - firstAfter(schedule.pattern.slots, base, lo);
-    } else {
-      for (const t of irregularDay(schedule.pattern.slots, dn, off)) if (t > lo && t <= hi) count2++;
-    }
-  }
-  return count2;
-}
-function epochTimes(period, lo, hi, limit, latest) {
-  const first = Math.floor(lo / period) + 1;
-  const last = Math.floor(hi / period);
-  const n3 = Math.min(last - first + 1, limit);
-  const out = [];
-  const start = latest ? last - n3 + 1 : first;
-  for (let k = 0; k < n3; k++) out.push((start + k) * period);
-  return out;
-}
-function dayMatches(p, dn) {
-  const monthDay = monthDayOf(dn);
-  if (!hasBit(p.months, monthDay >>> 5)) return false;
-  const dayOk = hasBit(p.days, monthDay & 31);
-  const weekdayOk = hasBit(p.weekdays, weekdayOf(dn));
-  return p.daysStar || p.weekdaysStar ? dayOk && weekdayOk : dayOk || weekdayOk;
-}
-function wallTimes(p, zone, lo, hi, limit, latest) {
-  const first = Math.floor(lo / DAY) - 2;
-  const last = Math.floor(hi / DAY) + 2;
-  const out = [];
-  let irregular = false;
-  let extraDays = 0;
-  const step2 = latest ? -1 : 1;
-  for (let dn = latest ? last : first; latest ? dn >= first : dn <= last; dn += step2) {
-    if (!dayMatches(p, dn)) continue;
-    const off = zone.day(dn);
-    if (off.before === off.after) {
-      const base = dn * DAY - off.before;
-      const i0 = firstAfter(p.slots, base, lo);
-      const i1 = firstAfter(p.slots, base, hi);
-      if (latest) for (let i2 = i1 - 1; i2 >= i0; i2--) out.push(base + p.slots[i2] * MINUTE);
-      else for (let i2 = i0; i2 < i1; i2++) out.push(base + p.slots[i2] * MINUTE);
-    } else {
-      irregular = true;
-      const times = irregularDay(p.slots, dn, off).filter((t) => t > lo && t <= hi);
-      if (latest) times.reverse();
-      out.push(...times);
-    }
-    if (out.length >= limit && ++extraDays > 1) break;
-  }
-  if (latest) out.reverse();
-  if (irregular) sortUnique(out);
-  if (out.length <= limit) return out;
-  return latest ? out.slice(out.length - limit) : out.slice(0, limit);
-}
-function firstAfter(slots, base, t) {
-  return lowerBound(slots, Math.floor((t - base) / MINUTE) + 1);
-}
-function lowerBound(slots, value2) {
-  let lo = 0;
-  let hi = slots.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (slots[mid] < value2) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-function irregularDay(slots, dn, off) {
-  const times = slots.map((s) => resolveLocal(dn * DAY + s * MINUTE, off));
-  sortUnique(times);
-  return times;
-}
-function sortUnique(values) {
-  values.sort((a2, b) => a2 - b);
-  let w = 0;
-  for (let r = 0; r < values.length; r++) {
-    if (w === 0 || values[r] !== values[w - 1]) values[w++] = values[r];
-  }
-  values.length = w;
-}
-
-// src/engine/schedule/due.ts
-var DEFAULT_GRACE_MS = 60 * MINUTE;
-var DEFAULT_MAX_FIRE_TIMES = 1e3;
-var EXACT_COUNT_LIMIT = 5e3;
-function dueTasks(tasks, opts) {
-  const due = [];
-  for (const e of evaluateSchedules(tasks, opts)) {
-    if (e.due)
-      due.push({ name: e.name, fireTimes: e.fireTimes, missedCount: e.missedCount, reason: e.reason });
-  }
-  return due;
-}
-function evaluateSchedules(tasks, opts) {
-  return tasks.map((task) => evaluate(task, opts));
-}
-function evaluate(task, opts) {
-  const notDue = (reason2, missedCount = 0) => ({
-    name: task.name,
-    due: false,
-    fireTimes: [],
-    missedCount,
-    reason: reason2
-  });
-  if (!task.enabled) return notDue("disabled");
-  const schedules = validSchedules(task.schedule);
-  if (schedules.length === 0)
-    return notDue(entries(task.schedule).length === 0 ? "no schedule" : "no valid schedule");
-  if (getZone(task.timezone) === void 0) return notDue(`unknown time zone \`${task.timezone}\``);
-  const grace = opts.grace ?? DEFAULT_GRACE_MS;
-  const cap = Math.max(1, opts.maxFireTimes ?? DEFAULT_MAX_FIRE_TIMES);
-  const now = opts.now;
-  const since = typeof opts.since === "function" ? opts.since(task.name) : opts.since;
-  const after = since ?? new Date(now.getTime() - grace);
-  const window = { timezone: task.timezone, after, until: now };
-  const windowText = since === void 0 ? `in the last ${duration4(grace)} (first run)` : `since ${iso(since)}`;
-  const counts = schedules.map((s) => countFireTimes(s, window));
-  const upperBound = counts.reduce((a2, b) => a2 + b, 0);
-  if (upperBound === 0) return notDue(`no fire time ${windowText}`);
-  const wanted = task.missed === "all" ? cap : 1;
-  const exact = schedules.length === 1 || upperBound <= EXACT_COUNT_LIMIT;
-  const limit = schedules.length === 1 || !exact ? wanted : void 0;
-  const perSchedule = schedules.map((s) => fireTimeValues(s, { ...window, limit, latest: true }));
-  const merged = mergeUnique(perSchedule);
-  const total = schedules.length === 1 ? upperBound : exact ? merged.length : upperBound;
-  const latest = merged[merged.length - 1];
-  const source = schedules[perSchedule.findIndex((times) => times[times.length - 1] === latest)].source;
-  const fired = `\`${source}\` (${task.timezone}) fired at ${iso(latest)}`;
-  if (task.missed === "all") {
-    const kept = merged.slice(Math.max(0, merged.length - cap));
-    const dropped = total - kept.length;
-    const reason2 = kept.length === 1 ? fired : `${fired}; ${kept.length} fire times ${windowText} (missed: all)${dropped > 0 ? `; ${dropped} older ones dropped (at most ${cap} per run)` : ""}`;
-    return {
-      name: task.name,
-      due: true,
-      fireTimes: kept.map((t) => new Date(t)),
-      missedCount: dropped,
-      reason: reason2
-    };
-  }
-  const earlier = total - 1;
-  if (task.missed === "skip" && now.getTime() - latest > grace) {
-    return notDue(
-      `missed: latest fire time ${iso(latest)} is more than ${duration4(grace)} old (missed: skip); ${plural2(total, "fire time")} skipped`,
-      total
-    );
-  }
-  const reason = earlier === 0 ? fired : `${fired}; ${plural2(earlier, "earlier fire time")} ${windowText} ${task.missed === "once" ? "folded into this run (missed: once)" : "skipped (missed: skip)"}`;
-  return { name: task.name, due: true, fireTimes: [new Date(latest)], missedCount: earlier, reason };
-}
-function nextFireTimes(task, opts) {
-  const count2 = Math.min(Math.max(0, Math.floor(opts.count ?? 5)), 1e4);
-  if (count2 === 0) return [];
-  const horizon = Math.min(opts.from.getTime() + (count2 + 1) * 9 * 366 * 24 * 60 * MINUTE, 864e13);
-  const window = { timezone: task.timezone, after: opts.from, until: new Date(horizon), limit: count2 };
-  const merged = mergeUnique(validSchedules(task.schedule).map((s) => fireTimeValues(s, window)));
-  return merged.slice(0, count2).map((t) => new Date(t));
-}
-function entries(schedule) {
-  return typeof schedule === "string" ? [schedule] : schedule;
-}
-function validSchedules(schedule) {
-  const out = [];
-  for (const entry of entries(schedule)) {
-    const parsed2 = parseSchedule(entry);
-    if (parsed2.ok) out.push(parsed2.schedule);
-  }
-  return out;
-}
-function mergeUnique(lists) {
-  if (lists.length === 1) return lists[0];
-  const all = lists.flat().sort((a2, b) => a2 - b);
-  return all.filter((t, i2) => i2 === 0 || t !== all[i2 - 1]);
-}
-var isoCache = /* @__PURE__ */ new Map();
-function iso(time3) {
-  const t = typeof time3 === "number" ? time3 : time3.getTime();
-  let text2 = isoCache.get(t);
-  if (text2 === void 0) {
-    if (isoCache.size >= 1e4) isoCache.clear();
-    text2 = new Date(t).toISOString().replace(".000Z", "Z");
-    isoCache.set(t, text2);
-  }
-  return text2;
-}
-function duration4(ms) {
-  if (ms % (60 * MINUTE) === 0) return `${ms / (60 * MINUTE)}h`;
-  if (ms % MINUTE === 0) return `${ms / MINUTE}m`;
-  return `${ms / 1e3}s`;
-}
-function plural2(n3, word) {
-  return `${n3} ${word}${n3 === 1 ? "" : "s"}`;
-}
-
-// src/engine/schedule/problems.ts
-var GITHUB_CRON_MINUTES = 5;
-function scheduleProblems(tasks, locate) {
-  const problems = [];
-  for (const task of tasks) {
-    const single = typeof task.schedule === "string";
-    const list2 = single ? [task.schedule] : task.schedule;
-    const seen = /* @__PURE__ */ new Map();
-    list2.forEach((entry, i2) => {
-      const at2 = () => locate(task.name, single ? ["schedule"] : ["schedule", i2]);
-      const parsed2 = parseSchedule(entry);
-      if (!parsed2.ok) {
-        problems.push(problemAt(at2(), parsed2.message));
-        return;
-      }
-      const key = parsed2.schedule.kind === "cron" ? parsed2.schedule.cron : parsed2.schedule.source.trim();
-      const earlier = seen.get(key);
-      if (earlier !== void 0) {
-        const what = earlier === entry ? "is listed twice" : `is the same as \`${earlier}\``;
-        problems.push(problemAt(at2(), `schedule \`${entry}\` ${what}`, "warning"));
-        return;
-      }
-      seen.set(key, entry);
-      if (parsed2.schedule.kind === "cron") {
-        const gap = minimumGap(parsed2.schedule.pattern);
-        if (gap < GITHUB_CRON_MINUTES) {
-          problems.push(
-            problemAt(
-              at2(),
-              `schedule \`${entry}\` fires every ${gap === 1 ? "minute" : `${gap} minutes`}, but GitHub runs scheduled workflows at most every ${GITHUB_CRON_MINUTES} minutes: fire times in between are batched by the \`missed\` policy`,
-              "warning"
-            )
-          );
-        }
-      }
-    });
-  }
-  return problems;
-}
-function minimumGap(p) {
-  let gap = Number.POSITIVE_INFINITY;
-  for (let i2 = 1; i2 < p.slots.length; i2++) gap = Math.min(gap, p.slots[i2] - p.slots[i2 - 1]);
-  return gap;
-}
-
 // src/engine/project.ts
 async function findRepoRoot(cwd) {
   const r = await execa("git", ["rev-parse", "--show-toplevel"], { cwd, reject: false });
@@ -45622,6 +45639,7 @@ export {
   parseSchedule,
   DEFAULT_GRACE_MS,
   dueTasks,
+  evaluateSchedules,
   nextFireTimes,
   findRepoRoot,
   loadProject,
@@ -45635,8 +45653,8 @@ export {
   renderRunMarkdown,
   claudeAvailable,
   findOnPath,
+  newRunId,
   require_picomatch2 as require_picomatch,
-  TRUSTED_CONFIG_PATHS,
   FAILING_STATUSES,
   runLogPath,
   runTasks,

@@ -9,11 +9,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-U3GNGMYJ.js";
+} from "./chunk-OOUFWFD4.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-O3GFX372.js";
+} from "./chunk-6QVBEGXM.js";
 import {
   STATUS_ICON,
   UserError,
@@ -26,7 +26,7 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-GNSBUDHD.js";
+} from "./chunk-ERNQGGU3.js";
 import "./chunk-MW7XFXAP.js";
 import {
   __export
