@@ -6,17 +6,18 @@ const __filename = __ctFileURLToPath(import.meta.url);
 const __dirname = __ctDirname(__filename);
 import {
   claimDueTasks
-} from "./chunks/chunk-LHO4AOYH.js";
+} from "./chunks/chunk-HMIE3HYW.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunks/chunk-6QVBEGXM.js";
+} from "./chunks/chunk-JIYOWNYO.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
   STATUS_ICON,
   TASK_NAME_PATTERN,
   TRAILER_TASK,
+  TRUSTED_CONFIG_PATHS,
   UserError,
   assertValid,
   backupsDir,
@@ -43,7 +44,7 @@ import {
   stateDir,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-ERNQGGU3.js";
+} from "./chunks/chunk-T6IYLVXW.js";
 import "./chunks/chunk-MW7XFXAP.js";
 import {
   __toESM
@@ -426,7 +427,7 @@ ${commentUsage(o.command)}${footer}`
 }
 function prTarget(pr) {
   const onto = pr.isFork ? { branch: pr.headRef, fetchRef: `refs/pull/${pr.number}/head` } : { branch: pr.headRef };
-  return { onto, base: pr.baseRef };
+  return { onto, base: pr.baseRef, trustedConfig: { source: pr.baseRef, paths: [...TRUSTED_CONFIG_PATHS] } };
 }
 function renderCommentReply(i) {
   const out = [];

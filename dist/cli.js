@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-LHO4AOYH.js";
+} from "./chunks/chunk-HMIE3HYW.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-OOUFWFD4.js";
+} from "./chunks/chunk-B6TKQU5C.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -58,7 +58,7 @@ import {
   selectTasks,
   stateDir,
   toMatrix
-} from "./chunks/chunk-ERNQGGU3.js";
+} from "./chunks/chunk-T6IYLVXW.js";
 import {
   __commonJS,
   __require,
@@ -5274,7 +5274,7 @@ function registerRun(program2) {
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-Q365FFDI.js");
+    const { runAction } = await import("./chunks/run-action-MVVOI7MM.js");
     await runAction(names, flags, cmd);
   });
 }

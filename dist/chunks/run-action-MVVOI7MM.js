@@ -9,11 +9,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-OOUFWFD4.js";
+} from "./chunk-B6TKQU5C.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-6QVBEGXM.js";
+} from "./chunk-JIYOWNYO.js";
 import {
   STATUS_ICON,
   UserError,
@@ -26,7 +26,7 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-ERNQGGU3.js";
+} from "./chunk-T6IYLVXW.js";
 import "./chunk-MW7XFXAP.js";
 import {
   __export

@@ -37325,6 +37325,7 @@ function withoutSecrets(result) {
 import { createHash as createHash3 } from "node:crypto";
 import { lstat, readdir as readdir3, readFile as readFile5, readlink, rm as rm3 } from "node:fs/promises";
 import { join as join7 } from "node:path";
+var TRUSTED_CONFIG_PATHS = [".claude", ".mcp.json", "CLAUDE.md", "CLAUDE.local.md"];
 async function overlayTrustedConfig(git, source, paths) {
   for (const p of paths) await rm3(join7(git.cwd, p), { recursive: true, force: true });
   await checkoutPaths(git, source, paths);
@@ -45655,6 +45656,7 @@ export {
   findOnPath,
   newRunId,
   require_picomatch2 as require_picomatch,
+  TRUSTED_CONFIG_PATHS,
   FAILING_STATUSES,
   runLogPath,
   runTasks,

@@ -7,7 +7,7 @@ const __dirname = __ctDirname(__filename);
 import {
   assertValid,
   loadProject
-} from "./chunk-ERNQGGU3.js";
+} from "./chunk-T6IYLVXW.js";
 
 // src/cli/context.ts
 function globals(cmd) {

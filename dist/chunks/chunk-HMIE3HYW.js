@@ -10,7 +10,7 @@ import {
   fetchRefs,
   lsRemote,
   pushRefs
-} from "./chunk-ERNQGGU3.js";
+} from "./chunk-T6IYLVXW.js";
 
 // src/engine/trigger/schedule-state.ts
 import { setTimeout as sleep } from "node:timers/promises";

@@ -8,7 +8,7 @@ import {
   errorMessage,
   renderTaskMarkdown,
   silentLogger
-} from "./chunk-ERNQGGU3.js";
+} from "./chunk-T6IYLVXW.js";
 import {
   Octokit,
   legacyRestEndpointMethods,
