@@ -6,11 +6,11 @@ const __filename = __ctFileURLToPath(import.meta.url);
 const __dirname = __ctDirname(__filename);
 import {
   claimDueTasks
-} from "./chunks/chunk-HMIE3HYW.js";
+} from "./chunks/chunk-R5M7HY3X.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunks/chunk-JIYOWNYO.js";
+} from "./chunks/chunk-MY4526VR.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -44,7 +44,7 @@ import {
   stateDir,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-T6IYLVXW.js";
+} from "./chunks/chunk-V62ZQC63.js";
 import "./chunks/chunk-MW7XFXAP.js";
 import {
   __toESM
@@ -875,7 +875,8 @@ function logRunEvent(logger, e) {
       return;
     case "agent": {
       const a = e.event;
-      if (a.type === "tool_use") logger.info(`[${e.task}]   ${cut(a.description)}`);
+      if (a.type === "spawn") logger.debug(`[${e.task}]   agent started (pid ${a.pid})`);
+      else if (a.type === "tool_use") logger.info(`[${e.task}]   ${cut(a.description)}`);
       else if (a.type === "permission_denied")
         logger.warn(`[${e.task}] permission denied: ${a.tool}: ${cut(a.message)}`);
       else if (a.type === "api_retry")

@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-HMIE3HYW.js";
+} from "./chunks/chunk-R5M7HY3X.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-B6TKQU5C.js";
+} from "./chunks/chunk-36J3RUT6.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -58,7 +58,7 @@ import {
   selectTasks,
   stateDir,
   toMatrix
-} from "./chunks/chunk-T6IYLVXW.js";
+} from "./chunks/chunk-V62ZQC63.js";
 import {
   __commonJS,
   __require,
@@ -5274,7 +5274,7 @@ function registerRun(program2) {
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-MVVOI7MM.js");
+    const { runAction } = await import("./chunks/run-action-URSWLT72.js");
     await runAction(names, flags, cmd);
   });
 }

@@ -29,7 +29,8 @@ export function logRunEvent(logger: Logger, e: RunEvent): void {
       return;
     case "agent": {
       const a = e.event;
-      if (a.type === "tool_use") logger.info(`[${e.task}]   ${cut(a.description)}`);
+      if (a.type === "spawn") logger.debug(`[${e.task}]   agent started (pid ${a.pid})`);
+      else if (a.type === "tool_use") logger.info(`[${e.task}]   ${cut(a.description)}`);
       else if (a.type === "permission_denied")
         logger.warn(`[${e.task}] permission denied: ${a.tool}: ${cut(a.message)}`);
       else if (a.type === "api_retry")

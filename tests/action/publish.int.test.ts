@@ -81,7 +81,8 @@ describe("the Action's pull request paths and their API budget (dist/action.js)"
     // 5. a dry run reads what it must to say what would happen, and writes nothing
     const before = await originRefs(e2e);
     const dry = await dispatch("v3", { "dry-run": "true" });
-    expect(dry.res).toMatchObject({ status: "success", prAction: "would-update", prUrl: null });
+    // it sees the task branch and its PR on the remote, as the real run would
+    expect(dry.res).toMatchObject({ status: "success", prAction: "would-update", prNumber: pr!.number });
     expect(dry.writes).toEqual([]);
     expect(dry.ops).toEqual(["pulls/list"]);
     expect(dry.summary).toContain("claude-tasks dry run");

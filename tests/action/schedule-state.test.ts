@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Git } from "../../src/engine/git/exec.ts";
 import { pushRefs } from "../../src/engine/git/remote.ts";
 import type { ScheduledTask } from "../../src/engine/schedule/index.ts";
 import {
@@ -260,6 +261,42 @@ describe("claimDueTasks against a real remote", () => {
       "hourly@2026-03-10T07:00:00.000Z",
       "hourly@2026-03-10T08:00:00.000Z",
     ]);
+  });
+
+  it("a rival that pushed the very same state commit first wins: git's 'up to date' is no won lease", async () => {
+    await using repo = await makeRepo({ origin: true });
+    await seed(repo, state({ h: { until: "2026-03-10T05:30:00.000Z" } }));
+    // the same clock to the second: both runs make byte-identical state commits
+    const sameSecond = {
+      GIT_COMMITTER_DATE: "2026-03-10T06:01:00Z",
+      GIT_AUTHOR_DATE: "2026-03-10T06:01:00Z",
+    };
+    const [dirA, dirB] = await Promise.all([repo.clone(), repo.clone()]);
+    const gitA = repo.client({ env: sameSecond }).at(dirA!);
+    const gitB = repo.client({ env: sameSecond }).at(dirB!);
+    const claim = (git: Git) =>
+      claimDueTasks({
+        git,
+        remote: "origin",
+        tasks: [task("h", "@hourly")],
+        now: at("2026-03-10T06:01:00Z"),
+        backoff: noWait,
+      });
+    let rival: Awaited<ReturnType<typeof claim>> | undefined;
+    // B has read the state; A claims before B pushes
+    const racingB: Git = {
+      ...gitB,
+      at: (cwd) => gitB.at(cwd),
+      runBuffer: (args, o) => gitB.runBuffer(args, o),
+      run: async (args, o) => {
+        if (args[0] === "push" && !rival) rival = await claim(gitA);
+        return gitB.run(args, o);
+      },
+    };
+    const b = await claim(racingB);
+    expect(rival).toMatchObject({ written: true, attempts: 1 });
+    expect(rival!.due.map((d) => d.name)).toEqual(["h"]);
+    expect(b).toMatchObject({ written: false, attempts: 2, due: [] });
   });
 
   it("many runs racing on one fire time: one winner, the losers re-read and claim nothing", async () => {

@@ -1,5 +1,5 @@
 import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { errorMessage, problemAt } from "../errors.ts";
 import type { Env } from "./env-template.ts";
 import {
@@ -68,7 +68,8 @@ function listTaskFiles(dirAbs: string, configDir: string, repoRoot: string): Lis
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const name = entry.name;
     const path = configDir === "." ? name : `${configDir}/${name}`;
-    const abs = join(dirAbs, name);
+    // `dirAbs` is resolved and `name` a plain entry name, so this is `join` without its cost.
+    const abs = dirAbs.endsWith(sep) ? dirAbs + name : dirAbs + sep + name;
     try {
       // The directory entry says what a file is; only a symlink needs a stat (of its target).
       const isFile = entry.isFile() || (entry.isSymbolicLink() && statSync(abs).isFile());

@@ -1,7 +1,8 @@
 /**
  * What every task of a run shares about the user's repository: its git client, the state directory,
- * the remote, and where the base branch's tip comes from (the remote in `pr` mode, the local branch
- * otherwise — a developer's local run works on the main branch they see).
+ * the remote, and where the base branch's and the task branch's tips come from (the remote in `pr` mode
+ * and in a dry run of it, the local branches otherwise — a developer's local run works on the main
+ * branch they see).
  */
 import { UserError } from "../errors.ts";
 import { fetchRefs, type Git, lsRemote, resolveCommit } from "../git/index.ts";
@@ -14,6 +15,11 @@ export interface RepoContext {
   state: string;
   mode: RunMode;
   remote?: string;
+  /**
+   * Branch tips come from the remote: `pr` mode, and a dry run that previews pull requests (it has a
+   * publisher), which must see the task branch and PR a real run would update.
+   */
+  fromRemote: boolean;
   logger: Logger;
   /** Serialises fetches (they take ref locks). */
   serial: <T>(fn: () => Promise<T>) => Promise<T>;
@@ -24,6 +30,8 @@ export async function makeRepoContext(opts: {
   state: string;
   mode: RunMode;
   remote?: string;
+  /** A dry run that previews pull requests (see `RepoContext.fromRemote`). */
+  previewsPullRequests?: boolean;
   logger: Logger;
 }): Promise<RepoContext> {
   const remotes = (await opts.git.run(["remote"])).stdout.split("\n").filter(Boolean);
@@ -32,7 +40,17 @@ export async function makeRepoContext(opts: {
   if (opts.mode === "pr" && !remote) {
     throw new UserError(`cannot open pull requests: the repository has no remote \`${wanted}\``);
   }
-  return { ...opts, remote, serial: createMutex() };
+  const fromRemote =
+    remote !== undefined && (opts.mode === "pr" || (opts.mode === "dry-run" && !!opts.previewsPullRequests));
+  return {
+    git: opts.git,
+    state: opts.state,
+    mode: opts.mode,
+    remote,
+    fromRemote,
+    logger: opts.logger,
+    serial: createMutex(),
+  };
 }
 
 /** The repository's default branch: the remote's HEAD, else the checked-out branch, else `main`. */
@@ -43,7 +61,7 @@ export async function defaultBranch(ctx: RepoContext): Promise<string> {
     });
     const m = /^refs\/remotes\/[^/]+\/(.+)$/.exec(r.stdout.trim());
     if (m) return m[1]!;
-    if (ctx.mode === "pr") {
+    if (ctx.fromRemote) {
       const s = await ctx.git.run(["ls-remote", "--symref", ctx.remote, "HEAD"], { allowFailure: true });
       const sm = /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(s.stdout);
       if (sm) return sm[1]!;
@@ -86,14 +104,13 @@ export async function fetchOnto(
   });
 }
 
-/** The latest tip of the base branch, fetched fresh in `pr` mode. */
+/** The latest tip of the base branch, fetched fresh when tips come from the remote. */
 export async function baseTip(ctx: RepoContext, base: string): Promise<string> {
-  const tip =
-    ctx.mode === "pr"
-      ? await fetchBranch(ctx, base)
-      : ((await resolveCommit(ctx.git, `refs/heads/${base}`)) ??
-        (ctx.remote ? await resolveCommit(ctx.git, trackingRef(ctx, base)) : undefined));
+  const tip = ctx.fromRemote
+    ? await fetchBranch(ctx, base)
+    : ((await resolveCommit(ctx.git, `refs/heads/${base}`)) ??
+      (ctx.remote ? await resolveCommit(ctx.git, trackingRef(ctx, base)) : undefined));
   if (!tip)
-    throw new UserError(`base branch \`${base}\` not found${ctx.mode === "pr" ? ` on ${ctx.remote}` : ""}`);
+    throw new UserError(`base branch \`${base}\` not found${ctx.fromRemote ? ` on ${ctx.remote}` : ""}`);
   return tip;
 }

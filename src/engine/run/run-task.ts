@@ -172,10 +172,9 @@ async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promise<Start
     return { commit: tip, branchTip: tip, branchExistedOnRemote: true };
   }
   const commit = await baseTip(repo, r.base);
-  const branchTip =
-    repo.mode === "pr"
-      ? await fetchBranch(repo, r.branch)
-      : await resolveCommit(repo.git, `refs/heads/${r.branch}`);
+  const branchTip = repo.fromRemote
+    ? await fetchBranch(repo, r.branch)
+    : await resolveCommit(repo.git, `refs/heads/${r.branch}`);
   if (branchTip) {
     const foreign = await foreignCommits({
       git: repo.git,
@@ -190,7 +189,7 @@ async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promise<Start
       return undefined;
     }
   }
-  return { commit, branchTip, branchExistedOnRemote: repo.mode === "pr" && branchTip !== undefined };
+  return { commit, branchTip, branchExistedOnRemote: repo.fromRemote && branchTip !== undefined };
 }
 
 async function promptOf(opts: RunTaskOptions, wt: Worktree): Promise<string> {

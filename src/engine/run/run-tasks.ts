@@ -29,7 +29,14 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   const emit = (e: RunEvent) => opts.onEvent?.(e);
   const git = createGit({ cwd: opts.repoRoot, env: opts.gitEnv, logger });
   const state = await stateDir(git);
-  const repo = await makeRepoContext({ git, state, mode: opts.mode, remote: opts.remote, logger });
+  const repo = await makeRepoContext({
+    git,
+    state,
+    mode: opts.mode,
+    remote: opts.remote,
+    previewsPullRequests: opts.publisher !== undefined,
+    logger,
+  });
   const runId = opts.runId ?? newRunId();
   const fallbackBase = opts.base ?? (await defaultBranch(repo));
   const baseOf = (t: Task) => opts.base ?? t.base ?? fallbackBase;

@@ -265,7 +265,10 @@ export async function claimDueTasks(opts: ClaimOptions): Promise<ClaimResult> {
       remote: opts.remote,
       updates: [{ ref: STATE_REF, commit, expected: snap.oid }],
     });
-    if (pushed.ok) return { ...base, oid: commit, written: true };
+    // Git reports a ref that already holds the pushed commit as "up to date" without checking the lease:
+    // another run wrote the very same state commit (same content and second) first, so this one lost.
+    const lost = pushed.refs.some((r) => r.ref === STATE_REF && r.status === "up-to-date");
+    if (pushed.ok && !lost) return { ...base, oid: commit, written: true };
     if (attempt < maxAttempts) await backoff(attempt);
   }
   throw new StateContentionError(

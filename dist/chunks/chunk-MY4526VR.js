@@ -8,7 +8,7 @@ import {
   errorMessage,
   renderTaskMarkdown,
   silentLogger
-} from "./chunk-T6IYLVXW.js";
+} from "./chunk-V62ZQC63.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

@@ -7,7 +7,7 @@ const __dirname = __ctDirname(__filename);
 import {
   assertValid,
   loadProject
-} from "./chunk-T6IYLVXW.js";
+} from "./chunk-V62ZQC63.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -11405,7 +11405,7 @@ async function restoreBackup(opts) {
 // src/engine/run/run-tasks.ts
 var import_write_file_atomic = __toESM(require_lib(), 1);
 import { mkdir as mkdir4 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/engine/report/format.ts
 function formatDuration(ms) {
@@ -36476,7 +36476,7 @@ function locateTask(results, configDir) {
 
 // src/engine/config/read-config.ts
 import { readdirSync as readdirSync2, readFileSync as readFileSync2, realpathSync, statSync as statSync2 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join5, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute2, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 async function readConfig(opts) {
   const repoRoot = resolve3(opts.repoRoot);
   const dirAbs = resolve3(repoRoot, opts.configDir ?? DEFAULT_CONFIG_DIR);
@@ -36513,7 +36513,7 @@ function listTaskFiles(dirAbs, configDir, repoRoot) {
   for (const entry of entries2.sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0)) {
     const name = entry.name;
     const path6 = configDir === "." ? name : `${configDir}/${name}`;
-    const abs = join5(dirAbs, name);
+    const abs = dirAbs.endsWith(sep2) ? dirAbs + name : dirAbs + sep2 + name;
     try {
       const isFile = entry.isFile() || entry.isSymbolicLink() && statSync2(abs).isFile();
       if (!isFile) continue;
@@ -36619,7 +36619,16 @@ async function makeRepoContext(opts) {
   if (opts.mode === "pr" && !remote) {
     throw new UserError(`cannot open pull requests: the repository has no remote \`${wanted}\``);
   }
-  return { ...opts, remote, serial: createMutex() };
+  const fromRemote = remote !== void 0 && (opts.mode === "pr" || opts.mode === "dry-run" && !!opts.previewsPullRequests);
+  return {
+    git: opts.git,
+    state: opts.state,
+    mode: opts.mode,
+    remote,
+    fromRemote,
+    logger: opts.logger,
+    serial: createMutex()
+  };
 }
 async function defaultBranch(ctx) {
   if (ctx.remote) {
@@ -36628,7 +36637,7 @@ async function defaultBranch(ctx) {
     });
     const m = /^refs\/remotes\/[^/]+\/(.+)$/.exec(r.stdout.trim());
     if (m) return m[1];
-    if (ctx.mode === "pr") {
+    if (ctx.fromRemote) {
       const s = await ctx.git.run(["ls-remote", "--symref", ctx.remote, "HEAD"], { allowFailure: true });
       const sm = /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(s.stdout);
       if (sm) return sm[1];
@@ -36663,9 +36672,9 @@ async function fetchOnto(ctx, onto) {
   });
 }
 async function baseTip(ctx, base) {
-  const tip = ctx.mode === "pr" ? await fetchBranch(ctx, base) : await resolveCommit(ctx.git, `refs/heads/${base}`) ?? (ctx.remote ? await resolveCommit(ctx.git, trackingRef(ctx, base)) : void 0);
+  const tip = ctx.fromRemote ? await fetchBranch(ctx, base) : await resolveCommit(ctx.git, `refs/heads/${base}`) ?? (ctx.remote ? await resolveCommit(ctx.git, trackingRef(ctx, base)) : void 0);
   if (!tip)
-    throw new UserError(`base branch \`${base}\` not found${ctx.mode === "pr" ? ` on ${ctx.remote}` : ""}`);
+    throw new UserError(`base branch \`${base}\` not found${ctx.fromRemote ? ` on ${ctx.remote}` : ""}`);
   return tip;
 }
 
@@ -36779,7 +36788,7 @@ function isEntry(v) {
 
 // src/engine/run/run-task.ts
 import { readFile as readFile6 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { join as join7 } from "node:path";
 
 // src/engine/guard/limits.ts
 var n = (x) => x.toLocaleString("en-US");
@@ -37028,7 +37037,7 @@ function scanLines(lines) {
 
 // src/engine/guard/symlinks.ts
 import { realpath as realpath2 } from "node:fs/promises";
-import { join as join6, posix as posix4, sep as sep3 } from "node:path";
+import { join as join5, posix as posix4, sep as sep3 } from "node:path";
 var isAbsoluteTarget = (t) => t.startsWith("/") || t.startsWith("\\") || /^[A-Za-z]:[\\/]/.test(t);
 var hasDotDot = (p) => p.split(/[\\/]/).includes("..");
 async function checkSymlinks(change, worktreePath) {
@@ -37061,7 +37070,7 @@ async function checkSymlinks(change, worktreePath) {
       violation("points into `.git`");
       continue;
     }
-    const real = await realpath2(join6(root, f.path)).catch(() => void 0);
+    const real = await realpath2(join5(root, f.path)).catch(() => void 0);
     if (real !== void 0 && real !== root && !real.startsWith(root + sep3)) {
       violation("resolves outside the repository through another symlink");
     }
@@ -37324,10 +37333,10 @@ function withoutSecrets(result) {
 // src/engine/run/trusted-config.ts
 import { createHash as createHash3 } from "node:crypto";
 import { lstat, readdir as readdir3, readFile as readFile5, readlink, rm as rm3 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { join as join6 } from "node:path";
 var TRUSTED_CONFIG_PATHS = [".claude", ".mcp.json", "CLAUDE.md", "CLAUDE.local.md"];
 async function overlayTrustedConfig(git, source, paths) {
-  for (const p of paths) await rm3(join7(git.cwd, p), { recursive: true, force: true });
+  for (const p of paths) await rm3(join6(git.cwd, p), { recursive: true, force: true });
   await checkoutPaths(git, source, paths);
   return fingerprint(git.cwd, paths);
 }
@@ -37336,7 +37345,7 @@ async function removeTrustedOverlay(git, paths, overlay) {
   const changed = /* @__PURE__ */ new Set();
   for (const [p, h2] of after) if (overlay.get(p) !== h2) changed.add(p);
   for (const p of overlay.keys()) if (!after.has(p)) changed.add(p);
-  for (const p of paths) await rm3(join7(git.cwd, p), { recursive: true, force: true });
+  for (const p of paths) await rm3(join6(git.cwd, p), { recursive: true, force: true });
   const tracked = splitZ((await git.run(["ls-files", "-z", "--", ...paths])).stdout);
   if (tracked.length > 0) {
     await git.run(["reset", "-q", "HEAD", "--", ...paths], { allowFailure: true });
@@ -37357,7 +37366,7 @@ async function checkoutPaths(git, source, paths) {
 async function fingerprint(dir, paths) {
   const out = /* @__PURE__ */ new Map();
   const walk2 = async (rel) => {
-    const abs = join7(dir, rel);
+    const abs = join6(dir, rel);
     const st = await lstat(abs).catch(() => void 0);
     if (!st) return;
     if (st.isSymbolicLink()) out.set(rel, `link:${await readlink(abs)}`);
@@ -37486,7 +37495,7 @@ async function startingPoint(opts, r) {
     return { commit: tip, branchTip: tip, branchExistedOnRemote: true };
   }
   const commit = await baseTip(repo, r.base);
-  const branchTip = repo.mode === "pr" ? await fetchBranch(repo, r.branch) : await resolveCommit(repo.git, `refs/heads/${r.branch}`);
+  const branchTip = repo.fromRemote ? await fetchBranch(repo, r.branch) : await resolveCommit(repo.git, `refs/heads/${r.branch}`);
   if (branchTip) {
     const foreign = await foreignCommits({
       git: repo.git,
@@ -37501,13 +37510,13 @@ async function startingPoint(opts, r) {
       return void 0;
     }
   }
-  return { commit, branchTip, branchExistedOnRemote: repo.mode === "pr" && branchTip !== void 0 };
+  return { commit, branchTip, branchExistedOnRemote: repo.fromRemote && branchTip !== void 0 };
 }
 async function promptOf(opts, wt) {
   const { task } = opts;
   if (task.prompt !== void 0) return task.prompt;
   const file2 = task.prompt_file ?? "";
-  if (!opts.onto) return readFile6(join8(wt.path, file2), "utf8");
+  if (!opts.onto) return readFile6(join7(wt.path, file2), "utf8");
   const base = await baseTip(opts.repo, opts.base);
   return (await opts.repo.git.run(["show", `${base}:${file2}`])).stdout;
 }
@@ -37547,15 +37556,22 @@ var FAILING_STATUSES = /* @__PURE__ */ new Set([
 ]);
 
 // src/engine/run/run-tasks.ts
-var runLogPath = (state) => join9(state, "runs.jsonl");
-var runReportDir = (state, runId) => join9(state, "runs", runId);
+var runLogPath = (state) => join8(state, "runs.jsonl");
+var runReportDir = (state, runId) => join8(state, "runs", runId);
 async function runTasks(opts) {
   const started = Date.now();
   const logger = opts.logger ?? silentLogger;
   const emit = (e) => opts.onEvent?.(e);
   const git = createGit({ cwd: opts.repoRoot, env: opts.gitEnv, logger });
   const state = await stateDir(git);
-  const repo = await makeRepoContext({ git, state, mode: opts.mode, remote: opts.remote, logger });
+  const repo = await makeRepoContext({
+    git,
+    state,
+    mode: opts.mode,
+    remote: opts.remote,
+    previewsPullRequests: opts.publisher !== void 0,
+    logger
+  });
   const runId = opts.runId ?? newRunId();
   const fallbackBase = opts.base ?? await defaultBranch(repo);
   const baseOf = (t) => opts.base ?? t.base ?? fallbackBase;
@@ -37647,9 +37663,9 @@ function skipped(task, base, reason, signal) {
 async function writeReport(state, report2) {
   const dir = runReportDir(state, report2.runId);
   await mkdir4(dir, { recursive: true });
-  await (0, import_write_file_atomic.default)(join9(dir, "report.json"), `${JSON.stringify(report2, null, 2)}
+  await (0, import_write_file_atomic.default)(join8(dir, "report.json"), `${JSON.stringify(report2, null, 2)}
 `);
-  await (0, import_write_file_atomic.default)(join9(dir, "report.md"), renderRunMarkdown(report2));
+  await (0, import_write_file_atomic.default)(join8(dir, "report.md"), renderRunMarkdown(report2));
 }
 async function warnAboutLeftovers(git, state, logger) {
   const leftovers = (await listWorktrees(git, { stateDir: state }).catch(() => [])).filter(

@@ -10,7 +10,7 @@ import {
   fetchRefs,
   lsRemote,
   pushRefs
-} from "./chunk-T6IYLVXW.js";
+} from "./chunk-V62ZQC63.js";
 
 // src/engine/trigger/schedule-state.ts
 import { setTimeout as sleep } from "node:timers/promises";
@@ -157,7 +157,8 @@ async function claimDueTasks(opts) {
       remote: opts.remote,
       updates: [{ ref: STATE_REF, commit, expected: snap.oid }]
     });
-    if (pushed.ok) return { ...base, oid: commit, written: true };
+    const lost = pushed.refs.some((r) => r.ref === STATE_REF && r.status === "up-to-date");
+    if (pushed.ok && !lost) return { ...base, oid: commit, written: true };
     if (attempt < maxAttempts) await backoff(attempt);
   }
   throw new StateContentionError(

@@ -9,11 +9,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-B6TKQU5C.js";
+} from "./chunk-36J3RUT6.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-JIYOWNYO.js";
+} from "./chunk-MY4526VR.js";
 import {
   STATUS_ICON,
   UserError,
@@ -26,7 +26,7 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-T6IYLVXW.js";
+} from "./chunk-V62ZQC63.js";
 import "./chunk-MW7XFXAP.js";
 import {
   __export
