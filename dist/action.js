@@ -6,11 +6,11 @@ const __filename = __ctFileURLToPath(import.meta.url);
 const __dirname = __ctDirname(__filename);
 import {
   claimDueTasks
-} from "./chunks/chunk-R5M7HY3X.js";
+} from "./chunks/chunk-NA27HYKH.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunks/chunk-MY4526VR.js";
+} from "./chunks/chunk-NJBTG6DI.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -44,7 +44,7 @@ import {
   stateDir,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-V62ZQC63.js";
+} from "./chunks/chunk-YNLJD3QN.js";
 import "./chunks/chunk-MW7XFXAP.js";
 import {
   __toESM

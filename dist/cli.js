@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 import { createRequire as __ctCreateRequire } from 'node:module';
 import { fileURLToPath as __ctFileURLToPath } from 'node:url';
 import { dirname as __ctDirname } from 'node:path';
@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-R5M7HY3X.js";
+} from "./chunks/chunk-NA27HYKH.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-36J3RUT6.js";
+} from "./chunks/chunk-UUHU4VKU.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -58,7 +58,7 @@ import {
   selectTasks,
   stateDir,
   toMatrix
-} from "./chunks/chunk-V62ZQC63.js";
+} from "./chunks/chunk-YNLJD3QN.js";
 import {
   __commonJS,
   __require,
@@ -5274,7 +5274,7 @@ function registerRun(program2) {
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-URSWLT72.js");
+    const { runAction } = await import("./chunks/run-action-37BNWVZP.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -5376,6 +5376,7 @@ var package_default = {
     format: "biome format --write .",
     schema: "node scripts/gen-schema.ts",
     docs: "node scripts/gen-docs.ts",
+    "docs:action": "node scripts/gen-action-docs.ts",
     test: "vitest run",
     bench: "node scripts/bench.ts",
     "test:reliability": "vitest run tests/reliability",

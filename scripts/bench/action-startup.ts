@@ -25,7 +25,10 @@ const repo = join(root, "repo");
 const origin = join(root, "origin.git");
 mkdirSync(home);
 const gitConfig = join(home, ".gitconfig");
-writeFileSync(gitConfig, "[user]\n\tname = Bench\n\temail = bench@example.com\n[init]\n\tdefaultBranch = main\n");
+writeFileSync(
+  gitConfig,
+  "[user]\n\tname = Bench\n\temail = bench@example.com\n[init]\n\tdefaultBranch = main\n",
+);
 const baseEnv = {
   PATH: `${BIN}:/usr/local/bin:/usr/bin:/bin`,
   HOME: home,

@@ -1,6 +1,6 @@
-import { closest, distance } from "fastest-levenshtein";
 import picomatch from "picomatch";
 import { UserError } from "./errors.ts";
+import { closest } from "./suggest.ts";
 
 /**
  * Picks tasks by names or globs (`docs-*`). A plain name that matches nothing is an error with a
@@ -23,10 +23,7 @@ export function selectTasks<T extends { name: string }>(
 
 export function unknownTaskMessage(name: string, names: readonly string[]): string {
   if (names.length === 0) return `unknown task \`${name}\`: there are no tasks (run \`claude-tasks init\`)`;
-  const near = closest(name, [...names]);
-  const hint =
-    near && distance(name, near) <= Math.max(2, Math.floor(name.length / 3))
-      ? `, did you mean \`${near}\`?`
-      : "";
+  const near = closest(name, names);
+  const hint = near ? `, did you mean \`${near}\`?` : "";
   return `unknown task \`${name}\`${hint || ` (tasks: ${names.slice(0, 10).join(", ")}${names.length > 10 ? ", …" : ""})`}`;
 }

@@ -80,12 +80,14 @@ export class TailBuffer {
   push(line: string, truncated = false): void {
     let text = line;
     if (text.length > this.#lineChars || truncated) {
-      text = `${text.slice(0, this.#lineChars)} … [line truncated]`;
+      // A copy, not a slice: V8 slices keep the whole (maybe megabytes long) line alive.
+      text = `${copyString(text.slice(0, this.#lineChars))} … [line truncated]`;
     }
     this.#lines.push(text);
     this.#size += text.length + 1;
     while (this.#size > this.#maxChars && this.#head < this.#lines.length - 1) {
       this.#size -= (this.#lines[this.#head]?.length ?? 0) + 1;
+      this.#lines[this.#head] = ""; // dropped: let it go now, not at the next compaction
       this.#head++;
       this.#dropped = true;
     }
@@ -129,4 +131,9 @@ export function formatDuration(ms: number): string {
   if (ms > 0 && ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms > 0 && ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
+}
+
+/** A string with its own storage (not a V8 slice or rope that keeps a larger string alive). */
+function copyString(s: string): string {
+  return Buffer.from(s, "utf8").toString("utf8");
 }

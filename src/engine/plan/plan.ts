@@ -32,7 +32,7 @@
  * Additive changes (new fields) keep `version: 1`; anything else bumps it.
  */
 import { UserError } from "../errors.ts";
-import { didYouMean } from "../schedule/suggest.ts";
+import { didYouMean } from "../suggest.ts";
 import {
   compareNames,
   findCycles,

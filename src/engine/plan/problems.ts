@@ -1,5 +1,5 @@
 import { type Locate, type Problem, problemAt } from "../errors.ts";
-import { closest } from "../schedule/suggest.ts";
+import { closest } from "../suggest.ts";
 import { findCycles, type IndexedGraph, indexGraph, kahnOrder, type NeedsNode } from "./graph.ts";
 
 export type RunCondition = "success" | "always" | "failure";

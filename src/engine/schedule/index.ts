@@ -1,3 +1,4 @@
+export { closest, didYouMean } from "../suggest.ts";
 export {
   DEFAULT_GRACE_MS,
   DEFAULT_MAX_FIRE_TIMES,
@@ -21,5 +22,4 @@ export {
   type WallPattern,
 } from "./parse.ts";
 export { scheduleProblems } from "./problems.ts";
-export { closest, didYouMean } from "./suggest.ts";
 export { isValidTimeZone } from "./zone.ts";

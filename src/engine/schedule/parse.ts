@@ -17,7 +17,7 @@
  *
  * Times are wall-clock times in the task's time zone; see `fire-times.ts` for DST behaviour.
  */
-import { closest, didYouMean } from "./suggest.ts";
+import { closest, didYouMean } from "../suggest.ts";
 
 /** Local wall-clock pattern: which days match and at which minutes of the day it fires. */
 export interface WallPattern {

@@ -8,7 +8,7 @@ import {
   errorMessage,
   renderTaskMarkdown,
   silentLogger
-} from "./chunk-V62ZQC63.js";
+} from "./chunk-YNLJD3QN.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

@@ -620,7 +620,7 @@ var require_mod = __commonJS({
       }
       return score;
     };
-    var distance5 = function(a2, b) {
+    var distance4 = function(a2, b) {
       if (a2.length < b.length) {
         var tmp = b;
         b = a2;
@@ -634,12 +634,12 @@ var require_mod = __commonJS({
       }
       return myers_x(a2, b);
     };
-    exports.distance = distance5;
-    var closest4 = function(str3, arr) {
+    exports.distance = distance4;
+    var closest3 = function(str3, arr) {
       var min_distance = Infinity;
       var min_index = 0;
       for (var i2 = 0; i2 < arr.length; i2++) {
-        var dist = distance5(str3, arr[i2]);
+        var dist = distance4(str3, arr[i2]);
         if (dist < min_distance) {
           min_distance = dist;
           min_index = i2;
@@ -647,7 +647,7 @@ var require_mod = __commonJS({
       }
       return arr[min_index];
     };
-    exports.closest = closest4;
+    exports.closest = closest3;
   }
 });
 
@@ -11615,12 +11615,13 @@ var TailBuffer = class {
   push(line, truncated = false) {
     let text2 = line;
     if (text2.length > this.#lineChars || truncated) {
-      text2 = `${text2.slice(0, this.#lineChars)} \u2026 [line truncated]`;
+      text2 = `${copyString(text2.slice(0, this.#lineChars))} \u2026 [line truncated]`;
     }
     this.#lines.push(text2);
     this.#size += text2.length + 1;
     while (this.#size > this.#maxChars && this.#head < this.#lines.length - 1) {
       this.#size -= (this.#lines[this.#head]?.length ?? 0) + 1;
+      this.#lines[this.#head] = "";
       this.#head++;
       this.#dropped = true;
     }
@@ -11654,6 +11655,9 @@ function formatDuration2(ms) {
   if (ms > 0 && ms % 6e4 === 0) return `${ms / 6e4}m`;
   if (ms > 0 && ms % 1e3 === 0) return `${ms / 1e3}s`;
   return `${ms}ms`;
+}
+function copyString(s) {
+  return Buffer.from(s, "utf8").toString("utf8");
 }
 
 // src/engine/agent/claude-stream.ts
@@ -37680,8 +37684,31 @@ async function warnAboutLeftovers(git, state, logger) {
 var round = (n3) => Math.round(n3 * 1e6) / 1e6;
 
 // src/engine/select-tasks.ts
-var import_fastest_levenshtein3 = __toESM(require_mod(), 1);
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
+
+// src/engine/suggest.ts
+var import_fastest_levenshtein3 = __toESM(require_mod(), 1);
+function closest2(word, candidates) {
+  const w = word.toLowerCase();
+  const max = w.length >= 10 ? 3 : w.length >= 5 ? 2 : 1;
+  let best;
+  let bestDistance = max + 1;
+  for (const c3 of candidates) {
+    if (Math.abs(c3.length - w.length) >= bestDistance) continue;
+    const d = (0, import_fastest_levenshtein3.distance)(w, c3.toLowerCase());
+    if (d < bestDistance || d === bestDistance && best !== void 0 && c3 < best) {
+      best = c3;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+function didYouMean2(word, candidates) {
+  const c3 = closest2(word, candidates);
+  return c3 === void 0 ? "" : `, did you mean \`${c3}\`?`;
+}
+
+// src/engine/select-tasks.ts
 function selectTasks(tasks, patterns) {
   const names = tasks.map((t) => t.name);
   const wanted = /* @__PURE__ */ new Set();
@@ -37695,31 +37722,9 @@ function selectTasks(tasks, patterns) {
 }
 function unknownTaskMessage(name, names) {
   if (names.length === 0) return `unknown task \`${name}\`: there are no tasks (run \`claude-tasks init\`)`;
-  const near = (0, import_fastest_levenshtein3.closest)(name, [...names]);
-  const hint = near && (0, import_fastest_levenshtein3.distance)(name, near) <= Math.max(2, Math.floor(name.length / 3)) ? `, did you mean \`${near}\`?` : "";
+  const near = closest2(name, names);
+  const hint = near ? `, did you mean \`${near}\`?` : "";
   return `unknown task \`${name}\`${hint || ` (tasks: ${names.slice(0, 10).join(", ")}${names.length > 10 ? ", \u2026" : ""})`}`;
-}
-
-// src/engine/schedule/suggest.ts
-var import_fastest_levenshtein4 = __toESM(require_mod(), 1);
-function closest3(word, candidates) {
-  const w = word.toLowerCase();
-  const max = w.length >= 10 ? 3 : w.length >= 5 ? 2 : 1;
-  let best;
-  let bestDistance = max + 1;
-  for (const c3 of candidates) {
-    if (Math.abs(c3.length - w.length) >= bestDistance) continue;
-    const d = (0, import_fastest_levenshtein4.distance)(w, c3.toLowerCase());
-    if (d < bestDistance || d === bestDistance && best !== void 0 && c3 < best) {
-      best = c3;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-function didYouMean2(word, candidates) {
-  const c3 = closest3(word, candidates);
-  return c3 === void 0 ? "" : `, did you mean \`${c3}\`?`;
 }
 
 // src/engine/plan/graph.ts
@@ -38101,7 +38106,7 @@ function graphProblems(tasks, locate, opts = {}) {
       const target = byName.get(need);
       if (target === void 0 && invalid.has(need)) return;
       if (target === void 0) {
-        const meant = suggestions++ < MAX_SUGGESTIONS ? closest3(need, byName.keys()) : void 0;
+        const meant = suggestions++ < MAX_SUGGESTIONS ? closest2(need, byName.keys()) : void 0;
         problems.push(
           problemAt(
             at2(),
@@ -38231,7 +38236,7 @@ function parseUncached2(spec) {
   if (lower.startsWith("@")) return parseMacro(spec, lower);
   if (lower === "every" || lower.startsWith("every ")) return parseInterval(spec, lower);
   if (/^[a-z]+$/.test(lower)) {
-    const word = closest3(lower, [...SCHEDULE_MACROS.map((m) => m.slice(1)), "every"]);
+    const word = closest2(lower, [...SCHEDULE_MACROS.map((m) => m.slice(1)), "every"]);
     if (word !== void 0) {
       const meant = word === "every" ? "every 30m" : `@${word}`;
       return fail2(`unknown schedule \`${text2}\`, did you mean \`${meant}\`?`);

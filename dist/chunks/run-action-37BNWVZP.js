@@ -9,11 +9,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-36J3RUT6.js";
+} from "./chunk-UUHU4VKU.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-MY4526VR.js";
+} from "./chunk-NJBTG6DI.js";
 import {
   STATUS_ICON,
   UserError,
@@ -26,7 +26,7 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-V62ZQC63.js";
+} from "./chunk-YNLJD3QN.js";
 import "./chunk-MW7XFXAP.js";
 import {
   __export

@@ -7,7 +7,7 @@ const __dirname = __ctDirname(__filename);
 import {
   assertValid,
   loadProject
-} from "./chunk-V62ZQC63.js";
+} from "./chunk-YNLJD3QN.js";
 
 // src/cli/context.ts
 function globals(cmd) {
