@@ -6,11 +6,11 @@ const __filename = __ctFileURLToPath(import.meta.url);
 const __dirname = __ctDirname(__filename);
 import {
   claimDueTasks
-} from "./chunks/chunk-NA27HYKH.js";
+} from "./chunks/chunk-7LPLL2QK.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunks/chunk-NJBTG6DI.js";
+} from "./chunks/chunk-MQPJVM2T.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -41,10 +41,11 @@ import {
   selectTasks,
   silentLogger,
   splitZ,
+  statRepoFile,
   stateDir,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-YNLJD3QN.js";
+} from "./chunks/chunk-ATXSDWY5.js";
 import "./chunks/chunk-MW7XFXAP.js";
 import {
   __toESM
@@ -86,6 +87,7 @@ ${requested}` : requested
 async function readDefaultsFile(repoRoot, configDir) {
   for (const base of ["_defaults.yml", "_defaults.yaml"]) {
     const path = posix.join(configDir, base);
+    if (statRepoFile(repoRoot, path) === "outside") continue;
     try {
       return { path, text: await readFile(join(repoRoot, path), "utf8") };
     } catch {

@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-NA27HYKH.js";
+} from "./chunks/chunk-7LPLL2QK.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-UUHU4VKU.js";
+} from "./chunks/chunk-YVY6SV33.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -32,6 +32,7 @@ import {
   buildPlan,
   claudeAvailable,
   createGit,
+  damagedBackups,
   didYouMean,
   dueTasks,
   errorMessage,
@@ -51,14 +52,16 @@ import {
   parseSchedule,
   pruneWorktrees,
   redactTask,
+  requireRepoRoot,
   require_dist,
   require_picomatch,
   restoreBackup,
   runLogPath,
   selectTasks,
   stateDir,
+  stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-YNLJD3QN.js";
+} from "./chunks/chunk-ATXSDWY5.js";
 import {
   __commonJS,
   __require,
@@ -3491,6 +3494,9 @@ var require_commander = __commonJS({
   }
 });
 
+// src/cli/program.ts
+import { statSync } from "node:fs";
+
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
@@ -3523,13 +3529,18 @@ function visibleLength(s) {
 
 // src/cli/commands/backups.ts
 async function repoGit(cmd) {
-  const git = createGit({ cwd: await findRepoRoot(globals(cmd).cwd ?? process.cwd()) });
+  const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
   return { git, state: await stateDir(git) };
 }
 function registerBackups(program2) {
   program2.command("backups").description("list patch backups (newest first)").option("--task <name>", "only this task's backups").option("--json", "print as JSON").action(async (opts, cmd) => {
     const { state } = await repoGit(cmd);
     const all = (await listBackups(state)).filter((b) => !opts.task || b.meta.task === opts.task);
+    const damaged = await damagedBackups(state);
+    if (damaged.length > 0)
+      printErr(
+        `warning: skipped ${damaged.length} damaged backup(s) (unreadable meta.json): ${damaged.slice(0, 5).join(", ")}; their changes.patch can still be applied with \`git apply --binary\``
+      );
     if (opts.json) {
       printJson({ backups: all.map((b) => ({ ...b.meta, dir: b.dir, size: b.size })) });
       return;
@@ -5008,9 +5019,9 @@ async function readRange(file, from, to) {
 // src/engine/report/stats.ts
 function summariseLog(entries2, isRunning) {
   const ended = new Set(entries2.filter((e) => e.type === "run-end").map((e) => e.runId));
-  const running = entries2.filter(
-    (e) => e.type === "run-start" && !ended.has(e.runId) && isRunning(e)
-  );
+  const unfinished = entries2.filter((e) => e.type === "run-start" && !ended.has(e.runId));
+  const running = unfinished.filter((e) => isRunning(e));
+  const interrupted = unfinished.filter((e) => !running.includes(e));
   const byTask = /* @__PURE__ */ new Map();
   for (const e of entries2) if (e.type === "task") byTask.set(e.task, [...byTask.get(e.task) ?? [], e]);
   const tasks = [...byTask.entries()].map(([task, list]) => {
@@ -5030,7 +5041,7 @@ function summariseLog(entries2, isRunning) {
       last: list[list.length - 1]
     };
   }).sort((a, b) => a.task.localeCompare(b.task));
-  return { running, tasks };
+  return { running, interrupted, tasks };
 }
 
 // src/cli/args.ts
@@ -5044,7 +5055,9 @@ function positiveInt(value) {
 function isoDate(value) {
   const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value);
   const d = new Date(value);
-  if (!ok || Number.isNaN(d.getTime())) {
+  const [y, m, day] = value.slice(0, 10).split("-").map(Number);
+  const inMonth = day >= 1 && day <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (!ok || Number.isNaN(d.getTime()) || !inMonth) {
     throw new InvalidArgumentError(
       `expected an ISO 8601 date such as 2026-11-20T06:00:00Z, got \`${value}\``
     );
@@ -5054,7 +5067,7 @@ function isoDate(value) {
 
 // src/cli/commands/logs.ts
 async function logFile(cmd) {
-  const git = createGit({ cwd: await findRepoRoot(globals(cmd).cwd ?? process.cwd()) });
+  const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
   return runLogPath(await stateDir(git));
 }
 async function loadLog(file) {
@@ -5114,7 +5127,14 @@ function registerLogs(program2) {
     if (opts.json) return printJson(summary);
     for (const r of summary.running)
       print(`${paint("cyan", "running")} run ${r.runId} (${r.mode}, pid ${r.pid}): ${r.tasks.join(", ")}`);
-    if (summary.tasks.length === 0) return print("no runs recorded yet");
+    for (const r of summary.interrupted.slice(-5))
+      print(
+        `${paint("yellow", "interrupted")} run ${r.runId} (${r.mode}, pid ${r.pid}, started ${r.at.replace("T", " ").slice(0, 19)}): ${r.tasks.join(", ")} \u2014 it never finished; \`claude-tasks worktrees\` lists what it left`
+      );
+    if (summary.tasks.length === 0) {
+      if (summary.running.length + summary.interrupted.length === 0) print("no runs recorded yet");
+      return;
+    }
     print(
       renderTable(
         ["TASK", "LAST", "WHEN", "RUNS", "SUCCESS", "AVG TIME", "AVG COST", "TOTAL COST"],
@@ -5203,8 +5223,13 @@ function registerPlan(program2) {
     "only tasks with a fire time after this time (default: every enabled task)",
     isoDate
   ).option("--now <ISO>", "evaluate the schedules at this time instead of now", isoDate).option("--json", "print the plan as JSON (the format the Action's matrix uses)").action(async (names, opts, cmd) => {
-    const project = await validProject(cmd);
     const now = opts.now ?? /* @__PURE__ */ new Date();
+    if (opts.since && opts.since > now) {
+      throw new UserError(
+        `--since ${opts.since.toISOString()} is after ${opts.now ? "--now" : "now"} (${now.toISOString()}): nothing can be due`
+      );
+    }
+    const project = await validProject(cmd);
     const pool = names.length > 0 ? selectTasks(project.tasks, names) : project.tasks;
     const selected = opts.since ? dueTasks(pool, { since: opts.since, now }).map((d) => ({
       name: d.name,
@@ -5247,7 +5272,7 @@ function registerPrune(program2) {
     `also delete what is older than this, e.g. 30d, 12h, 2w (default ${MAX_AGE_ENV})`
   ).option("--dry-run", "only show what would be deleted").option("--json", "print the result as JSON").action(async (flags, cmd) => {
     const policy = retentionPolicy({ keep: flags.keep, maxAge: flags.maxAge });
-    const git = createGit({ cwd: await findRepoRoot(globals(cmd).cwd ?? process.cwd()) });
+    const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
     const result2 = await prune({ git, stateDir: await stateDir(git), policy, dryRun: flags.dryRun });
     if (flags.json) return printJson(result2);
     const verb = result2.dryRun ? "would delete" : "deleted";
@@ -5274,7 +5299,7 @@ function registerRun(program2) {
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-37BNWVZP.js");
+    const { runAction } = await import("./chunks/run-action-FVRPV7AY.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -5302,15 +5327,16 @@ function registerWorktrees(program2) {
   program2.command("worktrees").description(
     "list claude-tasks worktrees; --prune removes leftovers of interrupted runs (after a backup)"
   ).option("--prune", "back up and remove leftover worktrees").option("--json", "print as JSON").action(async (opts, cmd) => {
-    const git = createGit({ cwd: await findRepoRoot(globals(cmd).cwd ?? process.cwd()) });
+    const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
     const state = await stateDir(git);
     if (opts.prune) {
-      const pruned = await pruneWorktrees(git, { stateDir: state });
+      const pruned = await pruneWorktrees(git, { stateDir: state, stopProcesses: stopAgentProcessesIn });
       if (opts.json) return printJson({ pruned });
       if (pruned.length === 0) return print("no leftover worktrees");
       for (const p of pruned) {
         const what = p.error ? paint("red", `kept (${p.error})`) : paint("green", "removed");
-        print(`${what} ${p.path}${p.backup ? ` \u2014 work saved in backup ${p.backup.id}` : ""}`);
+        const stopped = p.stoppedProcesses ? ` (stopped ${p.stoppedProcesses} agent process(es) still running in it)` : "";
+        print(`${what} ${p.path}${stopped}${p.backup ? ` \u2014 work saved in backup ${p.backup.id}` : ""}`);
       }
       if (pruned.some((p) => p.error)) process.exitCode = 1;
       return;
@@ -5379,7 +5405,8 @@ var package_default = {
     "docs:action": "node scripts/gen-action-docs.ts",
     test: "vitest run",
     bench: "node scripts/bench.ts",
-    "test:reliability": "vitest run tests/reliability",
+    "test:reliability": "vitest run --config vitest.reliability.config.ts",
+    "reliability:doc": "node scripts/reliability-doc.ts",
     demo: "node scripts/build.ts && node scripts/demo.ts"
   },
   devDependencies: {
@@ -5436,6 +5463,10 @@ var VERSION = package_default.version;
 // src/cli/program.ts
 function buildProgram() {
   const program2 = new Command("claude-tasks").description("Run Claude Code tasks from .github/claude-tasks in git worktrees, checked and backed up.").version(VERSION, "-V, --version").option("-C, --cwd <dir>", "run as if started in <dir>").option("--config-dir <dir>", "task directory, relative to the repository root", ".github/claude-tasks").showSuggestionAfterError(true).configureHelp({ sortSubcommands: false }).exitOverride();
+  program2.hook("preAction", (_program, action) => {
+    const cwd = action.optsWithGlobals().cwd;
+    if (cwd !== void 0 && !isDirectory(cwd)) throw new UserError(`-C ${cwd}: no such directory`);
+  });
   for (const register of commands) register(program2);
   for (const sub of program2.commands) sub.exitOverride();
   return program2;
@@ -5462,6 +5493,13 @@ async function main(argv) {
     printErr(`claude-tasks: ${errorMessage(err)}`);
     if (process.env.CLAUDE_TASKS_DEBUG && err instanceof Error && err.stack) printErr(err.stack);
     return exitCodeFor(err);
+  }
+}
+function isDirectory(path) {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -102,7 +102,10 @@ const sleepers = parseConfigFiles(
 const t0 = performance.now();
 const par = await runTasks({ repoRoot: small, tasks: sleepers, mode: "dry-run", maxParallel: 4 });
 const parallelMs = performance.now() - t0;
-if (!par.ok) throw new Error("parallel round failed");
+if (!par.ok)
+  throw new Error(
+    `parallel round failed: ${par.results.map((r) => `${r.task} ${r.status} ${r.message}`).join("; ")}`,
+  );
 
 rmSync(root, { recursive: true, force: true });
 console.log(

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { EXIT, errorMessage, exitCodeFor, UserError } from "../engine/errors.ts";
 import { commands } from "./commands/index.ts";
@@ -13,6 +14,10 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .configureHelp({ sortSubcommands: false })
     .exitOverride();
+  program.hook("preAction", (_program, action) => {
+    const cwd = action.optsWithGlobals<{ cwd?: string }>().cwd;
+    if (cwd !== undefined && !isDirectory(cwd)) throw new UserError(`-C ${cwd}: no such directory`);
+  });
   for (const register of commands) register(program);
   for (const sub of program.commands) sub.exitOverride();
   return program;
@@ -41,5 +46,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     printErr(`claude-tasks: ${errorMessage(err)}`);
     if (process.env.CLAUDE_TASKS_DEBUG && err instanceof Error && err.stack) printErr(err.stack);
     return exitCodeFor(err);
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }

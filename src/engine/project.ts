@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { execa } from "execa";
 import type { Task } from "./config/index.ts";
 import { compareProblems, hasErrors, readConfig } from "./config/index.ts";
-import { ConfigError, type Locate, type Problem } from "./errors.ts";
+import { ConfigError, type Locate, type Problem, UserError } from "./errors.ts";
 import { graphProblems } from "./plan/index.ts";
 import { scheduleProblems } from "./schedule/index.ts";
 
@@ -29,6 +29,15 @@ export interface LoadProjectOptions {
 export async function findRepoRoot(cwd: string): Promise<string> {
   const r = await execa("git", ["rev-parse", "--show-toplevel"], { cwd, reject: false });
   return r.exitCode === 0 && r.stdout ? r.stdout.trim() : resolve(cwd);
+}
+
+/** The top of the git work tree that contains `cwd`; a `UserError` when `cwd` is not in one. */
+export async function requireRepoRoot(cwd: string): Promise<string> {
+  const r = await execa("git", ["rev-parse", "--show-toplevel"], { cwd, reject: false });
+  if (r.exitCode === 0 && r.stdout) return r.stdout.trim();
+  throw new UserError(
+    `${resolve(cwd)} is not in a git repository (run claude-tasks inside one, or pass -C <dir>)`,
+  );
 }
 
 export async function loadProject(opts: LoadProjectOptions = {}): Promise<Project> {

@@ -12,7 +12,9 @@ export function selectTasks<T extends { name: string }>(
 ): T[] {
   const names = tasks.map((t) => t.name);
   const wanted = new Set<string>();
-  for (const raw of patterns.flatMap((p) => p.split(/[\s,]+/)).filter(Boolean)) {
+  const raws = patterns.flatMap((p) => p.split(/[\s,]+/)).filter(Boolean);
+  if (raws.length === 0) throw new UserError("no task named: give task names or globs such as 'docs-*'");
+  for (const raw of raws) {
     const isMatch = picomatch.scan(raw).isGlob ? picomatch(raw) : (n: string) => n === raw;
     const matches = names.filter((n) => isMatch(n));
     if (matches.length === 0) throw new UserError(unknownTaskMessage(raw, names));

@@ -6,10 +6,9 @@ import { describe, expect, it } from "vitest";
 import { STATE_REF } from "../../src/engine/trigger/index.ts";
 import { newId, nodeId, now } from "../support/github-fake/model.ts";
 import { type ModelServer, startModelServer } from "../support/model-server.ts";
-import { commentPayload, startE2E, TOKEN } from "./harness.ts";
+import { apiOps, commentPayload, results, startE2E, TOKEN } from "./harness.ts";
 
 const TASK_DIR = ".github/claude-tasks";
-const results = (outputs: Record<string, string>) => JSON.parse(outputs.results ?? "null");
 
 function seedIssue(e2e: Awaited<ReturnType<typeof startE2E>>): number {
   const s = e2e.fake.state;
@@ -61,6 +60,10 @@ describe("the Action (dist/action.js)", () => {
     expect(e2e.originBranches()["claude-tasks/stamp"]).toBe(res.commit);
     const [pr] = e2e.fake.openPulls("claude-tasks/stamp");
     expect(pr?.labels).toEqual(["automation"]);
+    expect(apiOps(e2e.fake), "a new PR: 1 call, +1 for its labels").toEqual([
+      "pulls/create",
+      "issues/add-labels",
+    ]);
     expect(pr?.body).toContain("`stamp` — success");
     expect(r.summary).toMatch(/## claude-tasks run `[^`]+`/);
     expect(r.summary).toContain("| `stamp` | ✅ success |");
@@ -159,6 +162,7 @@ describe("the Action (dist/action.js)", () => {
     expect(replies[0]!.body).toMatch(/`stamp` — success/);
     expect(replies[0]!.body).toMatch(/Pull request: https:\/\/github.com\/acme\/widgets\/pull\/\d+/);
     expect(e2e.fake.openPulls("claude-tasks/stamp")).toHaveLength(1);
+    expect(apiOps(e2e.fake).filter((op) => op.startsWith("pulls/"))).toEqual(["pulls/create"]);
 
     const m = e2e.fake.seedComment(issue, "/claude-tasks run stamp", "mallory");
     const refused = await e2e.run({

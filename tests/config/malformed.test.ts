@@ -186,6 +186,13 @@ const cases: [file: string, text: string, expected: string[]][] = [
     ],
   ],
   [
+    "nul-run.yml",
+    "run: echo hi\0\n",
+    [
+      '1:6: `run` must be a non-empty string, got the string "echo hi\\u0000"; it contains a NUL character (\\0), which no command or variable can hold',
+    ],
+  ],
+  [
     "three-actions.yml",
     yaml("prompt: hi", "prompt_file: p.md", "run: x"),
     [

@@ -35,6 +35,22 @@ test("500 and 503 are retried; a write too", async () => {
   expect(h.fake.state.issues.get(1)!.labels).toEqual(["x"]);
 });
 
+test("every request starts its own retry count: the next request's first wait is 1 s again", async () => {
+  h = await startHarness();
+  h.fake.seedPull({ head: "b" });
+  h.fake.inject(
+    { operation: "pulls/list", kind: "status", status: 502, times: 2 },
+    { operation: "issues/add-labels", kind: "status", status: 500 },
+  );
+  await h.gh.findOpenPr("b");
+  await h.gh.addLabels(1, ["x"]);
+  expect(h.logs.map((l) => /waiting (\d+) s before retry (\d) of 3/.exec(l)?.slice(1).join("/"))).toEqual([
+    "1/1",
+    "4/2",
+    "1/1",
+  ]);
+});
+
 test("a server error that persists ends as kind `server` after 3 retries", async () => {
   h = await startHarness();
   h.fake.inject({ operation: "pulls/get", kind: "status", status: 502, times: 10 });

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
-import { createGit, listBackups, restoreBackup, stateDir } from "../../engine/git/index.ts";
-import { findRepoRoot } from "../../engine/project.ts";
+import { createGit, damagedBackups, listBackups, restoreBackup, stateDir } from "../../engine/git/index.ts";
+import { requireRepoRoot } from "../../engine/project.ts";
 import { renderTable } from "../../engine/report/table.ts";
 import { globals } from "../context.ts";
-import { paint, print, printJson } from "../output.ts";
+import { paint, print, printErr, printJson } from "../output.ts";
 
 async function repoGit(cmd: Command) {
-  const git = createGit({ cwd: await findRepoRoot(globals(cmd).cwd ?? process.cwd()) });
+  const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
   return { git, state: await stateDir(git) };
 }
 
@@ -19,6 +19,11 @@ export function registerBackups(program: Command): void {
     .action(async (opts: { task?: string; json?: boolean }, cmd: Command) => {
       const { state } = await repoGit(cmd);
       const all = (await listBackups(state)).filter((b) => !opts.task || b.meta.task === opts.task);
+      const damaged = await damagedBackups(state);
+      if (damaged.length > 0)
+        printErr(
+          `warning: skipped ${damaged.length} damaged backup(s) (unreadable meta.json): ${damaged.slice(0, 5).join(", ")}; their changes.patch can still be applied with \`git apply --binary\``,
+        );
       if (opts.json) {
         printJson({ backups: all.map((b) => ({ ...b.meta, dir: b.dir, size: b.size })) });
         return;

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { UserError } from "../../engine/errors.ts";
 import { createGit, stateDir } from "../../engine/git/index.ts";
-import { findRepoRoot } from "../../engine/project.ts";
+import { requireRepoRoot } from "../../engine/project.ts";
 import { formatCost, formatDuration, STATUS_ICON } from "../../engine/report/format.ts";
 import { followFile, type LogQuery, matchesQuery, queryTaskEntries } from "../../engine/report/log-query.ts";
 import { summariseLog } from "../../engine/report/stats.ts";
@@ -14,7 +14,7 @@ import { globals } from "../context.ts";
 import { paint, print, printErr, printJson } from "../output.ts";
 
 async function logFile(cmd: Command): Promise<string> {
-  const git = createGit({ cwd: await findRepoRoot(globals(cmd).cwd ?? process.cwd()) });
+  const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
   return runLogPath(await stateDir(git));
 }
 
@@ -104,7 +104,14 @@ export function registerLogs(program: Command): void {
       if (opts.json) return printJson(summary);
       for (const r of summary.running)
         print(`${paint("cyan", "running")} run ${r.runId} (${r.mode}, pid ${r.pid}): ${r.tasks.join(", ")}`);
-      if (summary.tasks.length === 0) return print("no runs recorded yet");
+      for (const r of summary.interrupted.slice(-5))
+        print(
+          `${paint("yellow", "interrupted")} run ${r.runId} (${r.mode}, pid ${r.pid}, started ${r.at.replace("T", " ").slice(0, 19)}): ${r.tasks.join(", ")} — it never finished; \`claude-tasks worktrees\` lists what it left`,
+        );
+      if (summary.tasks.length === 0) {
+        if (summary.running.length + summary.interrupted.length === 0) print("no runs recorded yet");
+        return;
+      }
       print(
         renderTable(
           ["TASK", "LAST", "WHEN", "RUNS", "SUCCESS", "AVG TIME", "AVG COST", "TOTAL COST"],

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { UserError } from "../../engine/errors.ts";
 import { buildPlan, toMatrix } from "../../engine/plan/index.ts";
 import { dueTasks } from "../../engine/schedule/index.ts";
 import { selectTasks } from "../../engine/select-tasks.ts";
@@ -19,8 +20,13 @@ export function registerPlan(program: Command): void {
     .option("--now <ISO>", "evaluate the schedules at this time instead of now", isoDate)
     .option("--json", "print the plan as JSON (the format the Action's matrix uses)")
     .action(async (names: string[], opts: { since?: Date; now?: Date; json?: boolean }, cmd: Command) => {
-      const project = await validProject(cmd);
       const now = opts.now ?? new Date();
+      if (opts.since && opts.since > now) {
+        throw new UserError(
+          `--since ${opts.since.toISOString()} is after ${opts.now ? "--now" : "now"} (${now.toISOString()}): nothing can be due`,
+        );
+      }
+      const project = await validProject(cmd);
       const pool = names.length > 0 ? selectTasks(project.tasks, names) : project.tasks;
       const selected = opts.since
         ? dueTasks(pool, { since: opts.since, now }).map((d) => ({

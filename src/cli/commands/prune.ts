@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { createGit, stateDir } from "../../engine/git/index.ts";
-import { findRepoRoot } from "../../engine/project.ts";
+import { requireRepoRoot } from "../../engine/project.ts";
 import { DEFAULT_KEEP, KEEP_ENV, MAX_AGE_ENV, prune, retentionPolicy } from "../../engine/retention/index.ts";
 import { globals } from "../context.ts";
 import { paint, print, printJson } from "../output.ts";
@@ -25,7 +25,7 @@ export function registerPrune(program: Command): void {
     .option("--json", "print the result as JSON")
     .action(async (flags: PruneFlags, cmd: Command) => {
       const policy = retentionPolicy({ keep: flags.keep, maxAge: flags.maxAge });
-      const git = createGit({ cwd: await findRepoRoot(globals(cmd).cwd ?? process.cwd()) });
+      const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
       const result = await prune({ git, stateDir: await stateDir(git), policy, dryRun: flags.dryRun });
       if (flags.json) return printJson(result);
       const verb = result.dryRun ? "would delete" : "deleted";

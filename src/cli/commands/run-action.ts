@@ -1,9 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { branchNameProblem } from "../../engine/config/index.ts";
 import { UserError } from "../../engine/errors.ts";
 import { backupsDir, createGit, stateDir } from "../../engine/git/index.ts";
 import { stderrLogger } from "../../engine/logger.ts";
+import { requireRepoRoot } from "../../engine/project.ts";
 import { renderRunText } from "../../engine/report/terminal.ts";
 import { type RunMode, runTasks } from "../../engine/run/index.ts";
 import { selectTasks } from "../../engine/select-tasks.ts";
@@ -25,7 +27,11 @@ export interface RunFlags {
 export async function runAction(names: string[], flags: RunFlags, cmd: Command): Promise<void> {
   if (flags.dryRun && flags.pr)
     throw new UserError("--dry-run and --pr exclude each other (a dry run never pushes)");
+  const baseProblem = flags.base !== undefined ? branchNameProblem(flags.base) : undefined;
+  if (baseProblem)
+    throw new UserError(`--base ${JSON.stringify(flags.base)} is not a branch name: ${baseProblem}`);
   const project = await validProject(cmd);
+  await requireRepoRoot(project.repoRoot);
   const tasks = selectTasks(project.tasks, names);
   const mode: RunMode = flags.dryRun ? "dry-run" : flags.pr ? "pr" : "local";
   const publisher = flags.pr ? await githubPublisherFromEnv(project.repoRoot) : undefined;

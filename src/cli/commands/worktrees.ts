@@ -1,6 +1,7 @@
 import type { Command } from "commander";
+import { stopAgentProcessesIn } from "../../engine/agent/index.ts";
 import { createGit, listWorktrees, pruneWorktrees, stateDir } from "../../engine/git/index.ts";
-import { findRepoRoot } from "../../engine/project.ts";
+import { requireRepoRoot } from "../../engine/project.ts";
 import { renderTable } from "../../engine/report/table.ts";
 import { globals } from "../context.ts";
 import { paint, print, printJson } from "../output.ts";
@@ -14,15 +15,18 @@ export function registerWorktrees(program: Command): void {
     .option("--prune", "back up and remove leftover worktrees")
     .option("--json", "print as JSON")
     .action(async (opts: { prune?: boolean; json?: boolean }, cmd: Command) => {
-      const git = createGit({ cwd: await findRepoRoot(globals(cmd).cwd ?? process.cwd()) });
+      const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
       const state = await stateDir(git);
       if (opts.prune) {
-        const pruned = await pruneWorktrees(git, { stateDir: state });
+        const pruned = await pruneWorktrees(git, { stateDir: state, stopProcesses: stopAgentProcessesIn });
         if (opts.json) return printJson({ pruned });
         if (pruned.length === 0) return print("no leftover worktrees");
         for (const p of pruned) {
           const what = p.error ? paint("red", `kept (${p.error})`) : paint("green", "removed");
-          print(`${what} ${p.path}${p.backup ? ` — work saved in backup ${p.backup.id}` : ""}`);
+          const stopped = p.stoppedProcesses
+            ? ` (stopped ${p.stoppedProcesses} agent process(es) still running in it)`
+            : "";
+          print(`${what} ${p.path}${stopped}${p.backup ? ` — work saved in backup ${p.backup.id}` : ""}`);
         }
         if (pruned.some((p) => p.error)) process.exitCode = 1;
         return;

@@ -16,7 +16,14 @@ export {
   scrubReason,
 } from "./env.ts";
 export { formatDuration } from "./output.ts";
-export { findTree, killTree, MARKER_VAR, type TreeHandle } from "./process-tree.ts";
+export {
+  agentProcessesIn,
+  findTree,
+  killTree,
+  MARKER_VAR,
+  stopAgentProcessesIn,
+  type TreeHandle,
+} from "./process-tree.ts";
 export { DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_KILL_GRACE_MS } from "./run-process.ts";
 export type {
   Agent,

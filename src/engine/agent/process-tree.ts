@@ -6,7 +6,7 @@
  * plain parent links. Elsewhere we fall back to the process group and `ps` parent links.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 export const MARKER_VAR = "CLAUDE_TASKS_AGENT_RUN";
 
@@ -142,4 +142,39 @@ export async function killTree(handle: TreeHandle, graceMs: number): Promise<num
     alive = findTree(handle);
   }
   return alive;
+}
+
+/**
+ * Agent processes still running in `dir` (their working directory is `dir` or below it): what a run
+ * killed with SIGKILL leaves behind, since agents run in their own session and outlive the run. Each
+ * carries the marker of its run in its environment; those without one are never touched. Linux only
+ * (/proc); elsewhere none are found.
+ */
+export function agentProcessesIn(dir: string): { pid: number; handle: TreeHandle }[] {
+  if (!hasProc) return [];
+  const found: { pid: number; handle: TreeHandle }[] = [];
+  for (const p of readProcs()) {
+    if (p.pid === process.pid) continue;
+    let cwd: string;
+    let environ: string;
+    try {
+      cwd = readlinkSync(`/proc/${p.pid}/cwd`).replace(/ \(deleted\)$/, "");
+      if (cwd !== dir && !cwd.startsWith(`${dir}/`)) continue;
+      environ = readFileSync(`/proc/${p.pid}/environ`, "latin1");
+    } catch {
+      continue; // gone, or not ours to inspect
+    }
+    const marker = new RegExp(`(?:^|\\0)${MARKER_VAR}=([^\\0]+)`).exec(environ)?.[1];
+    // the agent was spawned as the leader of its own session: the session id is the spawned pid
+    if (marker) found.push({ pid: p.pid, handle: { pid: p.sid > 0 ? p.sid : p.pid, marker } });
+  }
+  return found;
+}
+
+/** Stops every agent process tree still running in `dir` (see agentProcessesIn); returns their pids. */
+export async function stopAgentProcessesIn(dir: string, graceMs = 2_000): Promise<number[]> {
+  const found = agentProcessesIn(dir);
+  const handles = new Map(found.map((f) => [f.handle.marker, f.handle]));
+  for (const handle of handles.values()) await killTree(handle, graceMs);
+  return found.map((f) => f.pid);
 }

@@ -74,6 +74,16 @@ function listTaskFiles(dirAbs: string, configDir: string, repoRoot: string): Lis
       // The directory entry says what a file is; only a symlink needs a stat (of its target).
       const isFile = entry.isFile() || (entry.isSymbolicLink() && statSync(abs).isFile());
       if (!isFile) continue;
+      // A link out of the repository would have anything on the machine read (and quoted in problems).
+      if (entry.isSymbolicLink() && statRepoFile(repoRoot, relative(repoRoot, abs)) === "outside") {
+        unreadable.push(
+          problemAt(
+            { file: path, line: 1, col: 1 },
+            "the task file is a symlink to a file outside the repository; task files must be in the repository",
+          ),
+        );
+        continue;
+      }
       files.push({ path, text: readFileSync(abs, "utf8") });
     } catch (err) {
       unreadable.push(

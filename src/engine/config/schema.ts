@@ -41,15 +41,23 @@ const quotedNumberHint = (input: unknown) =>
 const listHint = (input: unknown) =>
   typeof input === "string" ? `write a list, like \`[${JSON.stringify(input)}]\`` : undefined;
 
-const text = () => expecting(z.string(), "a string");
+/** Strings that end up in a command line or an environment cannot hold a NUL character. */
+const noNul = (s: string) => !s.includes("\0");
+const nulHint = (v: unknown) =>
+  typeof v === "string" && !noNul(v)
+    ? "it contains a NUL character (\\0), which no command or variable can hold"
+    : undefined;
+
+const text = () => expecting(z.string().refine(noNul), "a string", nulHint);
 
 const nonBlank = () =>
   expecting(
     z
       .string()
       .min(1)
-      .refine((s) => s.trim() !== ""),
+      .refine((s) => s.trim() !== "" && noNul(s)),
     "a non-empty string",
+    nulHint,
   );
 
 const list = <T extends z.ZodType>(item: T, expected: string) => expecting(z.array(item), expected, listHint);
@@ -143,8 +151,8 @@ export const agentSchema = z
           z.string().regex(ENV_NAME),
           "an environment variable name (letters, digits and `_`, not starting with a digit)",
         ),
-        expecting(z.string(), "a string", (v) =>
-          typeof v === "number" || typeof v === "boolean" ? `quote it: \`"${String(v)}"\`` : undefined,
+        expecting(z.string().refine(noNul), "a string", (v) =>
+          typeof v === "number" || typeof v === "boolean" ? `quote it: \`"${String(v)}"\`` : nulHint(v),
         ),
       )
       .default({})

@@ -128,6 +128,20 @@ export async function listBackups(stateDir: string): Promise<Backup[]> {
     .sort((a, b) => b.meta.createdAt.localeCompare(a.meta.createdAt) || b.id.localeCompare(a.id));
 }
 
+/** Ids of backup directories that cannot be read (damaged `meta.json`), which `listBackups` leaves out. */
+export async function damagedBackups(stateDir: string): Promise<string[]> {
+  const names = await readdir(backupsDir(stateDir)).catch(() => [] as string[]);
+  const damaged: string[] = [];
+  for (const n of names.filter((x) => !x.startsWith(".")).sort()) {
+    const ok = await readBackup(stateDir, n).then(
+      () => true,
+      () => false,
+    );
+    if (!ok) damaged.push(n);
+  }
+  return damaged;
+}
+
 /**
  * Stages everything in the worktree at `git.cwd` and returns the patch from `base` to that state:
  * committed and uncommitted work together.

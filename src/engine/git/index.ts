@@ -2,6 +2,7 @@
 export {
   type Backup,
   type BackupMeta,
+  damagedBackups,
   listBackups,
   readBackup,
   snapshotPatch,
@@ -73,6 +74,7 @@ export {
   createWorktree,
   listWorktrees,
   type PruneEntry,
+  type PruneOptions,
   pruneWorktrees,
   type RemoveResult,
   type Worktree,

@@ -3,13 +3,14 @@
  * made in a temporary worktree so the user's checkout is never touched.
  */
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { UserError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { readBackup } from "./backup.ts";
+import { META_FILE, PATCH_FILE, readBackup } from "./backup.ts";
 import { updateBranch } from "./branch.ts";
 import { commitAll } from "./commit.ts";
 import type { Git } from "./exec.ts";
-import { stateDir as getStateDir } from "./paths.ts";
+import { backupsDir, stateDir as getStateDir } from "./paths.ts";
 import { branchRef, resolveCommit, shortBranch } from "./refs.ts";
 import { createWorktree } from "./worktree.ts";
 
@@ -34,7 +35,12 @@ export async function restoreBackup(opts: {
   let backup: Awaited<ReturnType<typeof readBackup>>;
   try {
     backup = await readBackup(state, opts.id);
-  } catch {
+  } catch (err) {
+    if (err instanceof SyntaxError) {
+      throw new UserError(
+        `backup ${opts.id} is damaged (its ${META_FILE} is not valid JSON); its change is still in ${join(backupsDir(state), opts.id, PATCH_FILE)}: apply it with \`git apply --binary\``,
+      );
+    }
     throw new UserError(`no backup named ${JSON.stringify(opts.id)}; \`claude-tasks backups\` lists them`);
   }
   const branch = opts.branch ?? `${RESTORE_BRANCH_PREFIX}${backup.id}`;

@@ -7,7 +7,7 @@
  * time) lets a later run tell a leftover from a worktree another process is still using.
  */
 
-import { mkdir, open, readdir, readFile, realpath, rm } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, realpath, rm, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join, resolve, sep } from "node:path";
 import { errorMessage } from "../errors.ts";
@@ -95,9 +95,13 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
   });
   try {
     await fh.writeFile(`${JSON.stringify(lock, null, 2)}\n`);
-  } finally {
-    await fh.close();
+  } catch (err) {
+    // a disk that is full: leave no empty or half-written lock behind
+    await fh.close().catch(() => {});
+    await rm(lockFile, { force: true });
+    throw err;
   }
+  await fh.close();
   try {
     await git.run(["worktree", "add", "--detach", "--", path, baseCommit]);
   } catch (err) {
@@ -264,17 +268,27 @@ export interface PruneEntry {
   /** Removed (or, in a dry run, would be removed). */
   removed: boolean;
   backup?: Backup;
+  /** Agent processes of the interrupted run that were still running in it, and were stopped. */
+  stoppedProcesses?: number;
   error?: string;
+}
+
+export interface PruneOptions {
+  dryRun?: boolean;
+  stateDir?: string;
+  logger?: Logger;
+  /**
+   * Stops what still runs in a leftover worktree before it is backed up and removed (agents run in
+   * their own session, so a run killed with SIGKILL leaves them running); returns their pids.
+   */
+  stopProcesses?: (path: string) => Promise<number[]>;
 }
 
 /**
  * Backs up and removes leftover claude-tasks worktrees (stale ones: no live owner), then runs
  * `git worktree prune`. A dry run only reports what it would remove.
  */
-export async function pruneWorktrees(
-  git: Git,
-  opts: { dryRun?: boolean; stateDir?: string; logger?: Logger } = {},
-): Promise<PruneEntry[]> {
+export async function pruneWorktrees(git: Git, opts: PruneOptions = {}): Promise<PruneEntry[]> {
   const state = opts.stateDir ?? (await getStateDir(git));
   const logger = opts.logger ?? silentLogger;
   const stale = (await listWorktrees(git, { stateDir: state })).filter((w) => w.stale);
@@ -284,6 +298,10 @@ export async function pruneWorktrees(
     if (w.lock) Object.assign(entry, { task: w.lock.task, runId: w.lock.runId });
     out.push(entry);
     if (opts.dryRun) continue;
+    if (opts.stopProcesses && !w.prunable) {
+      const stopped = await opts.stopProcesses(w.path);
+      if (stopped.length > 0) entry.stoppedProcesses = stopped.length;
+    }
     const name = w.path.slice(w.path.lastIndexOf(sep) + 1);
     const lock = w.lock ?? (await guessLock(git, name, w));
     const res = w.prunable
@@ -355,12 +373,29 @@ async function removeOrphanLocks(git: Git, state: string): Promise<void> {
       ),
     ),
   );
-  for (const [path, lock] of await readLocks(state)) {
+  const locks = await readLocks(state);
+  for (const [path, lock] of locks) {
     if (!registered.has(path) && !(await lockAlive(lock))) {
       await rm(lockPath(state, `${lock.task}-${lock.runId}`), { force: true });
     }
   }
+  // Unreadable lock files (damaged, or empty after a crash) whose worktree is gone. A lock is written
+  // right after it is created, so one that is still unreadable after a minute is not being written.
+  const readable = new Set([...locks.values()].map((l) => `${l.task}-${l.runId}.json`));
+  const names = new Set([...registered].map((p) => `${p.slice(p.lastIndexOf(sep) + 1)}.json`));
+  for (const name of await readdir(locksDir(state)).catch(() => [] as string[])) {
+    if (!name.endsWith(".json") || readable.has(name) || names.has(name)) continue;
+    const file = join(locksDir(state), name);
+    const age =
+      Date.now() -
+      (await stat(file)
+        .then((s) => s.mtimeMs)
+        .catch(() => Date.now()));
+    if (age > UNREADABLE_LOCK_GRACE_MS) await rm(file, { force: true });
+  }
 }
+
+const UNREADABLE_LOCK_GRACE_MS = 60_000;
 
 /** A lock from another host is trusted for a day; on this host, its process must still be running. */
 const FOREIGN_HOST_MAX_AGE_MS = 24 * 60 * 60 * 1000;

@@ -124,7 +124,7 @@ export function createOctokit(opts: {
     retry,
     throttling,
   );
-  return new MyOctokit({
+  const octokit = new MyOctokit({
     auth: opts.token,
     baseUrl: opts.baseUrl,
     userAgent: opts.userAgent,
@@ -148,4 +148,14 @@ export function createOctokit(opts: {
         : { write: unspaced as never, notifications: unspaced as never, search: unspaced as never }),
     },
   });
+  // Outermost, so once per call: every call gets its own `request` options. Octokit hands each call
+  // the defaults' object itself, and plugin-retry keeps its retry count there (it sets the wait), so
+  // without this a call after one that was retried would start at that call's count. Every hook gets
+  // this same per-call `options` object, so it is changed in place.
+  octokit.hook.wrap("request", (request, options) => {
+    const { retryCount: _, ...own } = (options.request ?? {}) as { retryCount?: number };
+    options.request = own;
+    return request(options);
+  });
+  return octokit;
 }

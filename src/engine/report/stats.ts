@@ -16,6 +16,8 @@ export interface TaskStats {
 
 export interface StatusSummary {
   running: RunStartEntry[];
+  /** Runs that started and never ended, and whose process is gone (killed, crashed), oldest first. */
+  interrupted: RunStartEntry[];
   tasks: TaskStats[];
 }
 
@@ -25,9 +27,9 @@ export function summariseLog(
   isRunning: (e: RunStartEntry) => boolean,
 ): StatusSummary {
   const ended = new Set(entries.filter((e) => e.type === "run-end").map((e) => e.runId));
-  const running = entries.filter(
-    (e): e is RunStartEntry => e.type === "run-start" && !ended.has(e.runId) && isRunning(e),
-  );
+  const unfinished = entries.filter((e): e is RunStartEntry => e.type === "run-start" && !ended.has(e.runId));
+  const running = unfinished.filter((e) => isRunning(e));
+  const interrupted = unfinished.filter((e) => !running.includes(e));
   const byTask = new Map<string, TaskEntry[]>();
   for (const e of entries) if (e.type === "task") byTask.set(e.task, [...(byTask.get(e.task) ?? []), e]);
   const tasks = [...byTask.entries()]
@@ -49,5 +51,5 @@ export function summariseLog(
       };
     })
     .sort((a, b) => a.task.localeCompare(b.task));
-  return { running, tasks };
+  return { running, interrupted, tasks };
 }

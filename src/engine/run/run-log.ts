@@ -2,7 +2,7 @@
  * The local run history: `.git/claude-tasks/runs.jsonl`, one JSON object per line, appended.
  * Reading never fails on a damaged line: it is skipped and counted, so `logs` can say so.
  */
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { mkdir, open, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { RunMode, TaskResult, TaskStatus } from "./types.ts";
 
@@ -44,9 +44,21 @@ export interface TaskEntry {
 
 export type LogEntry = RunStartEntry | RunEndEntry | TaskEntry;
 
+/**
+ * Appends one entry as one line. When the file does not end with a newline (a write cut short by a
+ * full disk or a crash), the entry starts on a new line, so the damage stays one skipped line.
+ */
 export async function appendLog(file: string, entry: LogEntry): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  await appendFile(file, `${JSON.stringify(entry)}\n`, "utf8");
+  const fh = await open(file, "a+");
+  try {
+    const { size } = await fh.stat();
+    const last = Buffer.alloc(1);
+    const torn = size > 0 && (await fh.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== 0x0a;
+    await fh.appendFile(`${torn ? "\n" : ""}${JSON.stringify(entry)}\n`, "utf8");
+  } finally {
+    await fh.close();
+  }
 }
 
 export function taskEntry(runId: string, mode: RunMode, r: TaskResult): TaskEntry {

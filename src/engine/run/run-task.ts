@@ -63,6 +63,11 @@ export async function runTask(opts: RunTaskOptions): Promise<TaskResult> {
     result.status = opts.signal?.aborted ? "cancelled" : "failed";
     result.message = errorMessage(err);
     if (result.backup) result.message += `; the work is kept in backup ${result.backup}`;
+    else if (isDiskFull(err)) {
+      // no backup could be written: the worktree holding the work (if any) was kept
+      result.message +=
+        "; the disk is full: free some space, then `claude-tasks worktrees --prune` saves whatever work this run had to leave in its worktree";
+    }
   }
   result.durationMs = Date.now() - t0;
   return result;
@@ -229,4 +234,11 @@ async function backup(wt: Worktree, opts: RunTaskOptions, change: Change, agent:
       violations: r.violations,
     },
   });
+}
+
+function isDiskFull(err: unknown): boolean {
+  return (
+    (err as NodeJS.ErrnoException | null)?.code === "ENOSPC" ||
+    /no space left on device/i.test(errorMessage(err))
+  );
 }

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { stringify } from "yaml";
-import { type ConfigFile, parseConfigFiles, type Task } from "../config/index.ts";
+import { type ConfigFile, parseConfigFiles, statRepoFile, type Task } from "../config/index.ts";
 import type { Problem } from "../errors.ts";
 
 export const ADHOC_PREFIX = "adhoc-";
@@ -56,6 +56,7 @@ export function adhocTask(o: AdhocTaskOptions): { task?: Task; problems: Problem
 export async function readDefaultsFile(repoRoot: string, configDir: string): Promise<ConfigFile | undefined> {
   for (const base of ["_defaults.yml", "_defaults.yaml"]) {
     const path = posix.join(configDir, base);
+    if (statRepoFile(repoRoot, path) === "outside") continue; // never read a file outside the repository
     try {
       return { path, text: await readFile(join(repoRoot, path), "utf8") };
     } catch {

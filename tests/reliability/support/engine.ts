@@ -12,7 +12,10 @@ import { CLAUDE_PATH, type EngineRepo, leftoverProcesses, type RunOutcome } from
 import { type ModelServer, type Scenario, startModelServer, type Turn } from "../../support/model-server.ts";
 import { agentProcessesUnder } from "./proc.ts";
 
-export const write = (path: string, content: string): Turn => ({ tool: "Write", input: { file_path: path, content } });
+export const write = (path: string, content: string): Turn => ({
+  tool: "Write",
+  input: { file_path: path, content },
+});
 
 export const claudeYaml = (extra = "", timeout = "30s") =>
   `prompt: Do the scripted thing.\nagent:\n  permission_mode: acceptEdits\n  timeout: ${timeout}\n${extra}`;

@@ -33,20 +33,23 @@ export interface CliProcess {
   done: Promise<CliOutcome>;
 }
 
+export interface StartOptions {
+  cwd: string;
+  env: Record<string, string>;
+  /** Options for this node process only (e.g. `--max-old-space-size=64`). */
+  nodeArgs?: string[];
+}
+
 /** Starts `node [--import peak-rss] dist/cli.js …args` with exactly `env` (plus PATH). */
-export function startCli(args: string[], opts: { cwd: string; env: Record<string, string> }): CliProcess {
+export function startCli(args: string[], opts: StartOptions): CliProcess {
   return startNode(CLI, args, opts);
 }
 
-export function startNode(
-  script: string,
-  args: string[],
-  opts: { cwd: string; env: Record<string, string> },
-): CliProcess {
+export function startNode(script: string, args: string[], opts: StartOptions): CliProcess {
   const dir = mkdtempSync(join(tmpdir(), "ct-rss-"));
   const rssFile = join(dir, "peak");
   const started = Date.now();
-  const child = spawn(NODE, ["--import", PEAK_RSS, script, ...args], {
+  const child = spawn(NODE, [...(opts.nodeArgs ?? []), "--import", PEAK_RSS, script, ...args], {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH ?? "", ...opts.env, CT_PEAK_RSS_FILE: rssFile },
     stdio: ["ignore", "pipe", "pipe"],
@@ -81,10 +84,7 @@ export function startNode(
   };
 }
 
-export function runCli(
-  args: string[],
-  opts: { cwd: string; env: Record<string, string> },
-): Promise<CliOutcome> {
+export function runCli(args: string[], opts: StartOptions): Promise<CliOutcome> {
   return startCli(args, opts).done;
 }
 

@@ -9,24 +9,26 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-UUHU4VKU.js";
+} from "./chunk-YVY6SV33.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-NJBTG6DI.js";
+} from "./chunk-MQPJVM2T.js";
 import {
   STATUS_ICON,
   UserError,
   backupsDir,
+  branchNameProblem,
   createGit,
   formatCost,
   formatDuration,
   onExit,
+  requireRepoRoot,
   runTasks,
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-YNLJD3QN.js";
+} from "./chunk-ATXSDWY5.js";
 import "./chunk-MW7XFXAP.js";
 import {
   __export
@@ -2447,7 +2449,11 @@ function parseSlug(s) {
 async function runAction(names, flags, cmd) {
   if (flags.dryRun && flags.pr)
     throw new UserError("--dry-run and --pr exclude each other (a dry run never pushes)");
+  const baseProblem = flags.base !== void 0 ? branchNameProblem(flags.base) : void 0;
+  if (baseProblem)
+    throw new UserError(`--base ${JSON.stringify(flags.base)} is not a branch name: ${baseProblem}`);
   const project = await validProject(cmd);
+  await requireRepoRoot(project.repoRoot);
   const tasks = selectTasks(project.tasks, names);
   const mode = flags.dryRun ? "dry-run" : flags.pr ? "pr" : "local";
   const publisher = flags.pr ? await githubPublisherFromEnv(project.repoRoot) : void 0;

@@ -7,7 +7,7 @@ const __dirname = __ctDirname(__filename);
 import {
   assertValid,
   loadProject
-} from "./chunk-YNLJD3QN.js";
+} from "./chunk-ATXSDWY5.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -8,7 +8,7 @@ import {
   errorMessage,
   renderTaskMarkdown,
   silentLogger
-} from "./chunk-YNLJD3QN.js";
+} from "./chunk-ATXSDWY5.js";
 import {
   Octokit,
   legacyRestEndpointMethods,
@@ -427,7 +427,7 @@ function createOctokit(opts) {
     retry,
     throttling
   );
-  return new MyOctokit({
+  const octokit = new MyOctokit({
     auth: opts.token,
     baseUrl: opts.baseUrl,
     userAgent: opts.userAgent,
@@ -449,6 +449,12 @@ function createOctokit(opts) {
       ...spaced ? {} : { write: unspaced, notifications: unspaced, search: unspaced }
     }
   });
+  octokit.hook.wrap("request", (request, options) => {
+    const { retryCount: _, ...own } = options.request ?? {};
+    options.request = own;
+    return request(options);
+  });
+  return octokit;
 }
 
 // src/engine/github/operations.ts
