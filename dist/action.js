@@ -6,11 +6,11 @@ const __filename = __ctFileURLToPath(import.meta.url);
 const __dirname = __ctDirname(__filename);
 import {
   claimDueTasks
-} from "./chunks/chunk-7LPLL2QK.js";
+} from "./chunks/chunk-PXTXOBTM.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunks/chunk-MQPJVM2T.js";
+} from "./chunks/chunk-IL6FPDSF.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -45,7 +45,7 @@ import {
   stateDir,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-ATXSDWY5.js";
+} from "./chunks/chunk-EZMCQUMO.js";
 import "./chunks/chunk-MW7XFXAP.js";
 import {
   __toESM
@@ -573,6 +573,68 @@ async function hasExtraHeader(git) {
   return r.exitCode === 0 && r.stdout.trim() !== "";
 }
 
+// src/engine/trigger/payload.ts
+var obj = (v) => v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
+var str = (v) => typeof v === "string" ? v : void 0;
+var int = (v) => Number.isSafeInteger(v) ? v : void 0;
+var bool = (v) => typeof v === "boolean" ? v : void 0;
+var strings = (v) => Array.isArray(v) && v.every((x) => typeof x === "string") ? v : void 0;
+var SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var isSha = (v) => typeof v === "string" && SHA.test(v);
+function defined(o) {
+  for (const k of Object.keys(o)) if (o[k] === void 0) delete o[k];
+  return o;
+}
+function issueCommentEvent(raw) {
+  const comment = obj(raw.comment);
+  const user = obj(comment?.user);
+  const issue = obj(raw.issue);
+  return defined({
+    action: str(raw.action),
+    comment: comment ? defined({
+      id: int(comment.id),
+      body: str(comment.body) ?? null,
+      user: user ? defined({ login: str(user.login), type: str(user.type) }) : null
+    }) : void 0,
+    issue: issue ? defined({ number: int(issue.number), pull_request: issue.pull_request, state: str(issue.state) }) : void 0
+  });
+}
+function person(v) {
+  const p = obj(v);
+  return p ? defined({ name: str(p.name), email: str(p.email), username: str(p.username) }) : void 0;
+}
+function pushCommit(v) {
+  const c = obj(v);
+  if (!c) return void 0;
+  return defined({
+    id: isSha(c.id) ? c.id : void 0,
+    message: str(c.message),
+    added: strings(c.added),
+    modified: strings(c.modified),
+    removed: strings(c.removed),
+    author: person(c.author),
+    committer: person(c.committer)
+  });
+}
+function pushPayload(raw) {
+  const sender = obj(raw.sender);
+  const pusher = obj(raw.pusher);
+  const commits = Array.isArray(raw.commits) ? raw.commits.map(pushCommit) : void 0;
+  return defined({
+    ref: str(raw.ref),
+    before: isSha(raw.before) ? raw.before : void 0,
+    after: isSha(raw.after) ? raw.after : void 0,
+    created: bool(raw.created),
+    deleted: bool(raw.deleted),
+    forced: bool(raw.forced),
+    // a list with an entry that is not a commit says nothing reliable about the files
+    commits: commits?.every((c) => c !== void 0) ? commits : commits ? [] : void 0,
+    head_commit: raw.head_commit === null ? null : pushCommit(raw.head_commit),
+    pusher: pusher ? defined({ name: str(pusher.name), email: str(pusher.email) }) : void 0,
+    sender: sender ? defined({ login: str(sender.login), type: str(sender.type) }) : void 0
+  });
+}
+
 // src/engine/trigger/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";
 var MAX_PAYLOAD_COMMITS = 2048;
@@ -618,23 +680,17 @@ function hasTaskTrailer(message) {
 }
 async function diffChangedFiles(opts) {
   const { git } = opts;
-  const missing = [];
-  for (const sha of [opts.before, opts.after]) if (sha && !await hasCommit(git, sha)) missing.push(sha);
-  if (missing.length > 0) {
-    await git.run([
-      "fetch",
-      "--no-tags",
-      "--no-write-fetch-head",
-      "--quiet",
-      "--depth=1",
-      "--",
-      opts.remote,
-      ...missing
-    ]);
+  for (const sha of [opts.before, opts.after]) {
+    if (sha && !isSha(sha))
+      throw new UserError(`the push event names ${JSON.stringify(sha)}, which is not a commit id`);
   }
+  if (!await fetchCommit(opts, opts.after)) {
+    throw new UserError(`the pushed commit ${opts.after} cannot be fetched from ${opts.remote}`);
+  }
+  const before = opts.before && await fetchCommit(opts, opts.before) ? opts.before : null;
   let r;
-  if (opts.before) {
-    r = (await git.run(["diff", "--name-only", "--no-renames", "-z", opts.before, opts.after, "--"])).stdout;
+  if (before) {
+    r = (await git.run(["diff", "--name-only", "--no-renames", "-z", before, opts.after, "--"])).stdout;
   } else {
     r = (await git.run([
       "diff-tree",
@@ -655,6 +711,14 @@ async function hasCommit(git, sha) {
   const r = await git.run(["cat-file", "-e", `${sha}^{commit}`], { allowFailure: true });
   return r.exitCode === 0;
 }
+async function fetchCommit(opts, sha) {
+  if (await hasCommit(opts.git, sha)) return true;
+  const r = await opts.git.run(
+    ["fetch", "--no-tags", "--no-write-fetch-head", "--quiet", "--depth=1", "--", opts.remote, sha],
+    { allowFailure: true }
+  );
+  return r.exitCode === 0 && await hasCommit(opts.git, sha);
+}
 
 // src/engine/trigger/route.ts
 function routeEvent(i) {
@@ -665,10 +729,10 @@ function routeEvent(i) {
         "`mode: plan` is for schedule, push and workflow_dispatch; comment commands need `mode: run`"
       );
     }
-    return { kind: "comment", event: i.payload };
+    return { kind: "comment", event: issueCommentEvent(i.payload) };
   }
   if (i.eventName === "push") {
-    const p = i.payload;
+    const p = pushPayload(i.payload);
     const own = ownPushReason(p);
     if (own) return { kind: "ignore", reason: `push made by claude-tasks (${own})` };
     if (i.tasks.length > 0) return { kind: "named", patterns: [...i.tasks], trigger: `push${by}` };

@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-7LPLL2QK.js";
+} from "./chunks/chunk-PXTXOBTM.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-YVY6SV33.js";
+} from "./chunks/chunk-3LBJPPYL.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -61,7 +61,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-ATXSDWY5.js";
+} from "./chunks/chunk-EZMCQUMO.js";
 import {
   __commonJS,
   __require,
@@ -5299,7 +5299,7 @@ function registerRun(program2) {
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-FVRPV7AY.js");
+    const { runAction } = await import("./chunks/run-action-DHRYVSA5.js");
     await runAction(names, flags, cmd);
   });
 }

@@ -294,7 +294,7 @@ describe("Claude agent with the real CLI", () => {
     const { result } = await runClaude({}, [], { claudePath: "/nonexistent/claude" });
     expect(result).toMatchObject({ status: "failed", transient: false, exitCode: null });
     expect(result.error).toBe(
-      "could not start Claude Code (/nonexistent/claude): not found; install @anthropic-ai/claude-code",
+      "could not start Claude Code (/nonexistent/claude): not found; install it with `npm i -g @anthropic-ai/claude-code` or set CLAUDE_TASKS_CLAUDE to its path",
     );
   });
 

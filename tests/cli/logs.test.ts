@@ -172,7 +172,9 @@ describe("logs and status (built CLI)", () => {
       avgCostUsd: null,
     });
     const text = cli(["status"], { cwd: repo.path });
-    expect(text.stdout).toMatch(/^interrupted run r9 \(dry-run, pid 9999999, .*\): docs-sync — it never finished/m);
+    expect(text.stdout).toMatch(
+      /^interrupted run r9 \(dry-run, pid 9999999, .*\): docs-sync — it never finished/m,
+    );
     expect(text.stdout).toMatch(
       /^docs-sync\s+➖ no_changes\s+2026-11-20 06:01\s+3\s+100%\s+2s\s+\$0\.83\s+\$2\.50$/m,
     );

@@ -82,7 +82,7 @@ export function claudeResult(
     if (code !== "ENOENT")
       return fail(`could not start Claude Code (${ctx.claudePath}): ${proc.spawnError.message}`);
     return fail(
-      `could not start Claude Code (${ctx.claudePath}): not found; install @anthropic-ai/claude-code`,
+      `could not start Claude Code (${ctx.claudePath}): not found; install it with \`npm i -g @anthropic-ai/claude-code\` or set CLAUDE_TASKS_CLAUDE to its path`,
     );
   }
   if (proc.cancelled) {

@@ -5,8 +5,10 @@
  * two commits are compared with git.
  */
 
+import { UserError } from "../errors.ts";
 import { TRAILER_TASK } from "../git/commit.ts";
 import { DEFAULT_IDENTITY, type Git, splitZ } from "../git/exec.ts";
+import { isSha } from "./payload.ts";
 
 export const ZERO_SHA = "0000000000000000000000000000000000000000";
 /** GitHub puts at most this many commits into a push payload. */
@@ -109,23 +111,18 @@ export async function diffChangedFiles(opts: {
   after: string;
 }): Promise<string[]> {
   const { git } = opts;
-  const missing: string[] = [];
-  for (const sha of [opts.before, opts.after]) if (sha && !(await hasCommit(git, sha))) missing.push(sha);
-  if (missing.length > 0) {
-    await git.run([
-      "fetch",
-      "--no-tags",
-      "--no-write-fetch-head",
-      "--quiet",
-      "--depth=1",
-      "--",
-      opts.remote,
-      ...missing,
-    ]);
+  for (const sha of [opts.before, opts.after]) {
+    if (sha && !isSha(sha))
+      throw new UserError(`the push event names ${JSON.stringify(sha)}, which is not a commit id`);
   }
+  if (!(await fetchCommit(opts, opts.after))) {
+    throw new UserError(`the pushed commit ${opts.after} cannot be fetched from ${opts.remote}`);
+  }
+  // after a force push the old tip may be gone from the remote: then compare with the first parent
+  const before = opts.before && (await fetchCommit(opts, opts.before)) ? opts.before : null;
   let r: string;
-  if (opts.before) {
-    r = (await git.run(["diff", "--name-only", "--no-renames", "-z", opts.before, opts.after, "--"])).stdout;
+  if (before) {
+    r = (await git.run(["diff", "--name-only", "--no-renames", "-z", before, opts.after, "--"])).stdout;
   } else {
     r = (
       await git.run([
@@ -148,4 +145,14 @@ export async function diffChangedFiles(opts: {
 async function hasCommit(git: Git, sha: string): Promise<boolean> {
   const r = await git.run(["cat-file", "-e", `${sha}^{commit}`], { allowFailure: true });
   return r.exitCode === 0;
+}
+
+/** Whether the checkout has `sha`, fetching it (depth 1) when it does not. */
+async function fetchCommit(opts: { git: Git; remote: string }, sha: string): Promise<boolean> {
+  if (await hasCommit(opts.git, sha)) return true;
+  const r = await opts.git.run(
+    ["fetch", "--no-tags", "--no-write-fetch-head", "--quiet", "--depth=1", "--", opts.remote, sha],
+    { allowFailure: true },
+  );
+  return r.exitCode === 0 && (await hasCommit(opts.git, sha));
 }

@@ -15,13 +15,8 @@
  */
 import { UserError } from "../errors.ts";
 import type { IssueCommentEvent } from "./comment-flow.ts";
-import {
-  ownPushReason,
-  type PayloadFiles,
-  type PushPayload,
-  payloadChangedFiles,
-  pushedBranch,
-} from "./push.ts";
+import { issueCommentEvent, pushPayload } from "./payload.ts";
+import { ownPushReason, type PayloadFiles, payloadChangedFiles, pushedBranch } from "./push.ts";
 
 export const SUPPORTED_EVENTS = ["schedule", "workflow_dispatch", "push", "issue_comment"] as const;
 
@@ -50,10 +45,10 @@ export function routeEvent(i: RouteInput): TriggerDecision {
         "`mode: plan` is for schedule, push and workflow_dispatch; comment commands need `mode: run`",
       );
     }
-    return { kind: "comment", event: i.payload as IssueCommentEvent };
+    return { kind: "comment", event: issueCommentEvent(i.payload) };
   }
   if (i.eventName === "push") {
-    const p = i.payload as PushPayload;
+    const p = pushPayload(i.payload);
     const own = ownPushReason(p);
     if (own) return { kind: "ignore", reason: `push made by claude-tasks (${own})` };
     if (i.tasks.length > 0) return { kind: "named", patterns: [...i.tasks], trigger: `push${by}` };

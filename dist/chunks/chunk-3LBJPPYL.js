@@ -7,7 +7,7 @@ const __dirname = __ctDirname(__filename);
 import {
   assertValid,
   loadProject
-} from "./chunk-ATXSDWY5.js";
+} from "./chunk-EZMCQUMO.js";
 
 // src/cli/context.ts
 function globals(cmd) {

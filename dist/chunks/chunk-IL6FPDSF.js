@@ -8,7 +8,7 @@ import {
   errorMessage,
   renderTaskMarkdown,
   silentLogger
-} from "./chunk-ATXSDWY5.js";
+} from "./chunk-EZMCQUMO.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

@@ -44387,7 +44387,7 @@ function claudeResult(parser, proc, ctx) {
     if (code2 !== "ENOENT")
       return fail3(`could not start Claude Code (${ctx.claudePath}): ${proc.spawnError.message}`);
     return fail3(
-      `could not start Claude Code (${ctx.claudePath}): not found; install @anthropic-ai/claude-code`
+      `could not start Claude Code (${ctx.claudePath}): not found; install it with \`npm i -g @anthropic-ai/claude-code\` or set CLAUDE_TASKS_CLAUDE to its path`
     );
   }
   if (proc.cancelled) {

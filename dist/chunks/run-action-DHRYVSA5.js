@@ -9,11 +9,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-YVY6SV33.js";
+} from "./chunk-3LBJPPYL.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-MQPJVM2T.js";
+} from "./chunk-IL6FPDSF.js";
 import {
   STATUS_ICON,
   UserError,
@@ -28,7 +28,7 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-ATXSDWY5.js";
+} from "./chunk-EZMCQUMO.js";
 import "./chunk-MW7XFXAP.js";
 import {
   __export
