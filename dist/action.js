@@ -2,15 +2,15 @@ import { createRequire as __ctCreateRequire } from 'node:module';
 import { fileURLToPath as __ctFileURLToPath } from 'node:url';
 import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
-const __filename = __ctFileURLToPath(import.meta.url);
-const __dirname = __ctDirname(__filename);
+const __ctFilename = __ctFileURLToPath(import.meta.url);
+const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-PXTXOBTM.js";
+} from "./chunks/chunk-CSFFAQED.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunks/chunk-IL6FPDSF.js";
+} from "./chunks/chunk-IOKEOPAT.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -45,11 +45,11 @@ import {
   stateDir,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-EZMCQUMO.js";
-import "./chunks/chunk-MW7XFXAP.js";
+} from "./chunks/chunk-L2FQZLJ2.js";
+import "./chunks/chunk-L5AOPHZ4.js";
 import {
   __toESM
-} from "./chunks/chunk-RZ2Z3YGO.js";
+} from "./chunks/chunk-MTYGN2KO.js";
 
 // src/action/run-action.ts
 import { readFile as readFile2 } from "node:fs/promises";
@@ -238,6 +238,7 @@ var DEFAULT_COMMENT_COMMAND = "/claude-tasks";
 var MAX_PROMPT_CHARS = 8e3;
 var DRY_RUN_FLAG = "--dry-run";
 var COMMAND_PATTERN = /^\/[A-Za-z0-9][A-Za-z0-9_-]{0,38}$/;
+var OPTION = /^--[A-Za-z][^\s]*/;
 function isValidCommentCommand(command2) {
   return COMMAND_PATTERN.test(command2);
 }
@@ -300,8 +301,14 @@ function parseAdhoc(words, rest, command2) {
   if (option !== void 0) {
     return invalid(`unknown option \`${shown(option)}\`: the only option is \`${DRY_RUN_FLAG}\``);
   }
-  const prompt = `${first.join(" ")}
+  let prompt = `${first.join(" ")}
 ${rest}`.trim();
+  for (let lead = OPTION.exec(prompt)?.[0]; lead !== void 0; lead = OPTION.exec(prompt)?.[0]) {
+    if (lead !== DRY_RUN_FLAG)
+      return invalid(`unknown option \`${shown(lead)}\`: the only option is \`${DRY_RUN_FLAG}\``);
+    dryRun = true;
+    prompt = prompt.slice(lead.length).trim();
+  }
   if (prompt === "") return invalid(`say what to do: \`${command2} <what to do>\``);
   if (prompt.length > MAX_PROMPT_CHARS) {
     return invalid(
@@ -1070,7 +1077,12 @@ function annotateProblems(io, problems) {
   }
 }
 async function uploadBackups(opts) {
-  const ids = opts.report.results.flatMap((r) => r.backup ? [r.backup] : []);
+  const withheld = opts.report.results.filter(
+    (r) => r.backup && r.violations.some((v) => v.rule.startsWith("secret."))
+  );
+  for (const r of withheld)
+    opts.io.logger.warn(`backup ${r.backup} is not uploaded: its change holds what looks like a credential`);
+  const ids = opts.report.results.flatMap((r) => r.backup && !withheld.includes(r) ? [r.backup] : []);
   if (ids.length === 0) return void 0;
   try {
     const root = backupsDir(await stateDir(createGit({ cwd: opts.repoRoot })));
@@ -1463,7 +1475,7 @@ function runnerIO(env = process.env, write = stdout) {
           "ACTIONS_RUNTIME_TOKEN is not set: artifacts can only be uploaded inside a GitHub Actions job"
         );
       }
-      const { DefaultArtifactClient } = await import("./chunks/artifact-LMAUBHMH.js");
+      const { DefaultArtifactClient } = await import("./chunks/artifact-7MKW7Z7X.js");
       const r = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory);
       return r.id !== void 0 ? { id: r.id } : {};
     }

@@ -3,8 +3,8 @@ import { createRequire as __ctCreateRequire } from 'node:module';
 import { fileURLToPath as __ctFileURLToPath } from 'node:url';
 import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
-const __filename = __ctFileURLToPath(import.meta.url);
-const __dirname = __ctDirname(__filename);
+const __ctFilename = __ctFileURLToPath(import.meta.url);
+const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   DEFAULT_WORKFLOW_IDS,
   FETCHED_STATE_REF,
@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-PXTXOBTM.js";
+} from "./chunks/chunk-CSFFAQED.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-3LBJPPYL.js";
+} from "./chunks/chunk-5HXQ6BLI.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -61,12 +61,12 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-EZMCQUMO.js";
+} from "./chunks/chunk-L2FQZLJ2.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunks/chunk-RZ2Z3YGO.js";
+} from "./chunks/chunk-MTYGN2KO.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -5299,7 +5299,7 @@ function registerRun(program2) {
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-DHRYVSA5.js");
+    const { runAction } = await import("./chunks/run-action-MXHOIEZD.js");
     await runAction(names, flags, cmd);
   });
 }

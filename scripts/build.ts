@@ -22,17 +22,20 @@ const result = await build({
   target: "node22",
   legalComments: "none",
   logLevel: "warning",
-  // Bundled CommonJS dependencies still use require, __filename and __dirname; give them those.
+  // Bundled CommonJS dependencies still use require, __filename and __dirname; give them those. The
+  // last two under other names: an ESM dependency that declares its own `__filename` (as
+  // @actions/artifact's do) would otherwise clash with the banner and its chunk would not load.
   banner: {
     js: [
       "import { createRequire as __ctCreateRequire } from 'node:module';",
       "import { fileURLToPath as __ctFileURLToPath } from 'node:url';",
       "import { dirname as __ctDirname } from 'node:path';",
       "const require = __ctCreateRequire(import.meta.url);",
-      "const __filename = __ctFileURLToPath(import.meta.url);",
-      "const __dirname = __ctDirname(__filename);",
+      "const __ctFilename = __ctFileURLToPath(import.meta.url);",
+      "const __ctDirnameOf = __ctDirname(__ctFilename);",
     ].join("\n"),
   },
+  define: { __filename: "__ctFilename", __dirname: "__ctDirnameOf" },
 });
 
 const wanted = new Set<string>();

@@ -99,6 +99,17 @@ const sleepers = parseConfigFiles(
   })),
   {},
 ).tasks;
+// The engine's own overhead for one such task, alone (same command without the sleep).
+const quick = parseConfigFiles(
+  [{ path: ".github/claude-tasks/q.yml", text: 'run: "echo q > q.txt"\n' }],
+  {},
+).tasks;
+const overheads: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const q0 = performance.now();
+  await runTasks({ repoRoot: small, tasks: quick, mode: "dry-run" });
+  overheads.push(performance.now() - q0);
+}
 const t0 = performance.now();
 const par = await runTasks({ repoRoot: small, tasks: sleepers, mode: "dry-run", maxParallel: 4 });
 const parallelMs = performance.now() - t0;
@@ -114,6 +125,7 @@ console.log(
     bareMs: median(bare),
     engineMs: median(engine),
     parallelMs,
+    taskOverheadMs: median(overheads),
     peakMb: process.resourceUsage().maxRSS / 1024,
   }),
 );

@@ -124,7 +124,14 @@ export async function uploadBackups(opts: {
   runUrl?: string;
   nameSuffix?: string;
 }): Promise<string | undefined> {
-  const ids = opts.report.results.flatMap((r) => (r.backup ? [r.backup] : []));
+  // A change refused because it holds what looks like a credential stays in the local backup only: an
+  // artifact can be downloaded by anyone who can read the repository.
+  const withheld = opts.report.results.filter(
+    (r) => r.backup && r.violations.some((v) => v.rule.startsWith("secret.")),
+  );
+  for (const r of withheld)
+    opts.io.logger.warn(`backup ${r.backup} is not uploaded: its change holds what looks like a credential`);
+  const ids = opts.report.results.flatMap((r) => (r.backup && !withheld.includes(r) ? [r.backup] : []));
   if (ids.length === 0) return undefined;
   try {
     const root = backupsDir(await stateDir(createGit({ cwd: opts.repoRoot })));

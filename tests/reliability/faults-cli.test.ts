@@ -359,7 +359,7 @@ describe("damaged local state", () => {
       "F-18",
       "fault",
       "a garbage lock file, a backup whose meta.json is garbage, a leftover `.tmp-*` backup, a garbage report.json",
-      "`worktrees`, `backups`, `doctor`, `prune` and `run` work and name what is damaged; `restore` of the damaged backup is a one-line error; nothing crashes",
+      "`worktrees`, `backups`, `doctor`, `prune` and `run` work; `backups` names the damaged backup and `restore` of it says where its patch is; `worktrees --prune` removes the unreadable lock; the `.tmp-*` is ignored; nothing crashes",
     );
     await using e = await makeEngineRepo();
     await e.tasks({ t: "run: echo t > t.txt\n" });
@@ -421,5 +421,42 @@ describe("damaged local state", () => {
       agentProcesses: 0,
       userStatus: "",
     });
+  });
+});
+
+describe("concurrency", () => {
+  it("F-31 two `claude-tasks run` processes start 8 tasks each in one repository at the same moment", async () => {
+    const c = reliabilityCase(
+      "F-31",
+      "fault",
+      "two CLI runs (8 tasks each, `--max-parallel 8`) create their 16 worktrees in the same repository at once, three times over",
+      "every task succeeds: concurrent `git worktree add` never fails a task (serialized in a process, retried across processes)",
+    );
+    const failures: string[] = [];
+    let tasks = 0;
+    for (let round = 0; round < 3; round++) {
+      await using e = await makeEngineRepo();
+      const files: Record<string, string> = {};
+      for (const g of ["a", "b"])
+        for (let i = 0; i < 8; i++) files[`${g}${i}`] = `run: echo ${g}${i} > ${g}${i}.txt\n`;
+      await e.tasks(files);
+      const env = cliEnv(e);
+      const runs = await Promise.all(
+        ["a*", "b*"].map((glob) =>
+          runCli(["run", glob, "--dry-run", "--json", "-j", "8"], { cwd: e.path, env }),
+        ),
+      );
+      for (const o of runs) {
+        for (const r of JSON.parse(o.stdout).results as { task: string; status: string; message: string }[]) {
+          tasks++;
+          if (r.status !== "success") failures.push(`${r.task}: ${firstLine(r.message, 120)}`);
+        }
+      }
+      await expectConsistent(e);
+    }
+    c.note("tasks", tasks);
+    c.note("failed", failures.length ? failures : 0);
+    expect(tasks).toBe(48);
+    expect(failures).toEqual([]);
   });
 });

@@ -237,7 +237,8 @@ describe("GitHub fails while the pull request is opened", () => {
     },
     {
       id: "F-25",
-      title: "the connection drops before GitHub answers listing labels' request (network error mid-request)",
+      title:
+        "the connection drops in the middle of the request adding the label (network error, nothing applied)",
       expected: "retried after the reported wait; success",
       faults: [{ operation: "issues/add-labels", kind: "reset" }],
       ok: true,

@@ -23,6 +23,11 @@ export interface CommitAllOptions {
    * one task commit on top of it.
    */
   base?: string;
+  /**
+   * The index already holds the whole change (`collectChanges` staged it and nothing changed since),
+   * and it is not empty: skip staging again, which re-scans the whole tree.
+   */
+  staged?: boolean;
 }
 
 /**
@@ -35,11 +40,16 @@ export async function commitAll(opts: CommitAllOptions): Promise<string | undefi
     const base = await requireCommit(git, opts.base);
     await git.run(["reset", "--soft", base]);
   }
-  await git.run(["add", "-A", "--", "."]);
-  const staged = await git.run(["diff", "--cached", "--quiet", "--no-ext-diff", "--ignore-submodules=none"], {
-    allowFailure: true,
-  });
-  if (staged.exitCode === 0) return undefined;
+  if (!opts.staged) {
+    await git.run(["add", "-A", "--", "."]);
+    const staged = await git.run(
+      ["diff", "--cached", "--quiet", "--no-ext-diff", "--ignore-submodules=none"],
+      {
+        allowFailure: true,
+      },
+    );
+    if (staged.exitCode === 0) return undefined;
+  }
   const trailers: Record<string, string> = {
     [TRAILER_TASK]: opts.task,
     [TRAILER_RUN]: opts.runId,

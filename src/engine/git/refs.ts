@@ -11,10 +11,20 @@ export async function resolveCommit(git: Git, rev: string): Promise<string | und
   return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 
+/**
+ * Full commit ids already verified in this process. Every step of a task re-checks the same base and
+ * task commits; a commit does not stop existing during a run, so one `rev-parse` each is enough.
+ */
+const verified = new Set<string>();
+const FULL_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
 /** Like `resolveCommit`, but a missing commit is an error that names it. */
 export async function requireCommit(git: Git, rev: string): Promise<string> {
+  if (FULL_OID.test(rev) && verified.has(rev)) return rev;
   const oid = await resolveCommit(git, rev);
   if (!oid) throw new Error(`${rev} does not name a commit in ${git.cwd}`);
+  if (verified.size > 10_000) verified.clear();
+  verified.add(oid);
   return oid;
 }
 

@@ -10,7 +10,8 @@
 import { mkdir, open, readdir, readFile, realpath, rm, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join, resolve, sep } from "node:path";
-import { errorMessage } from "../errors.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { errorMessage, GitError } from "../errors.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { type Backup, isCode, snapshotPatch, writeBackup } from "./backup.ts";
 import type { Git } from "./exec.ts";
@@ -48,6 +49,12 @@ export interface Worktree extends AsyncDisposable {
   stateDir: string;
   /** Backs up any work, then removes the worktree. Idempotent; `asyncDispose` calls it. */
   remove(): Promise<RemoveResult>;
+  /**
+   * Declares that everything in the worktree is already saved (in a backup or on a branch), so its
+   * removal skips the scan for unsaved work — a full status of the tree, which is costly in a large
+   * repository. Call it only right after such a backup; later changes make it wrong.
+   */
+  markSaved(): void;
 }
 
 export interface CreateWorktreeOptions {
@@ -103,7 +110,7 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
   }
   await fh.close();
   try {
-    await git.run(["worktree", "add", "--detach", "--", path, baseCommit]);
+    await addWorktree(git, state, path, baseCommit);
   } catch (err) {
     await rm(lockFile, { force: true });
     throw err;
@@ -111,6 +118,7 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
   logger.debug(`created worktree ${path} at ${baseCommit.slice(0, 12)}`);
 
   let removal: Promise<RemoveResult> | undefined;
+  let saved = false;
   const wt: Worktree = {
     path,
     git: git.at(path),
@@ -119,10 +127,14 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
     branch: opts.branch,
     baseCommit,
     stateDir: state,
+    markSaved() {
+      saved = true;
+    },
     remove() {
       removal ??= removeWorktree({
         git,
         path,
+        saved,
         lock,
         lockFile,
         stateDir: state,
@@ -138,6 +150,42 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
   return wt;
 }
 
+/**
+ * `git worktree add` and `remove` read the administrative files of every other worktree of the
+ * repository, and fail ("failed to read .git/worktrees/<x>/commondir") when one of them is being
+ * created at that very moment. Within a process they run one at a time per repository; a clash with
+ * another process is retried.
+ */
+const worktreeQueues = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const next = (worktreeQueues.get(key) ?? Promise.resolve()).then(fn, fn);
+  const settled = next.then(
+    () => {},
+    () => {},
+  );
+  worktreeQueues.set(key, settled);
+  void settled.then(() => {
+    if (worktreeQueues.get(key) === settled) worktreeQueues.delete(key);
+  });
+  return next;
+}
+
+const CONCURRENT_ADMIN_FILES = /worktrees\/[^/\s]+\/(?:commondir|gitdir|HEAD|locked)\b/;
+
+async function addWorktree(git: Git, key: string, path: string, commit: string): Promise<void> {
+  const args = ["worktree", "add", "--detach", "--", path, commit];
+  for (let attempt = 1; ; attempt++) {
+    const r = await oneAtATime(key, () => git.run(args, { allowFailure: true }));
+    if (r.exitCode === 0) return;
+    if (attempt >= 4 || !CONCURRENT_ADMIN_FILES.test(r.stderr)) {
+      throw new GitError({ args, exitCode: r.exitCode, stderr: r.stderr, cwd: git.cwd });
+    }
+    await rm(path, { recursive: true, force: true });
+    await sleep(50 * attempt);
+  }
+}
+
 interface RemoveOptions {
   git: Git;
   path: string;
@@ -146,22 +194,26 @@ interface RemoveOptions {
   stateDir: string;
   logger: Logger;
   reason: string;
+  /** Its work is known to be saved: no backup needed. */
+  saved?: boolean;
 }
 
 /** Backs up work in the worktree, then removes it. When the backup fails the worktree is kept. */
 async function removeWorktree(o: RemoveOptions): Promise<RemoveResult> {
   let backup: Backup | undefined;
   try {
-    backup = await backupWork(o);
+    backup = o.saved ? undefined : await backupWork(o);
   } catch (err) {
     o.logger.error(`could not back up ${o.path}, so it was kept: ${errorMessage(err)}`);
     return { removed: false };
   }
-  const r = await o.git.run(["worktree", "remove", "--force", "--", o.path], { allowFailure: true });
+  const r = await oneAtATime(o.stateDir, () =>
+    o.git.run(["worktree", "remove", "--force", "--", o.path], { allowFailure: true }),
+  );
   if (r.exitCode !== 0) {
     o.logger.debug(`git worktree remove failed (${r.stderr.trim()}); deleting the directory instead`);
     await rm(o.path, { recursive: true, force: true });
-    await o.git.run(["worktree", "prune"]);
+    await oneAtATime(o.stateDir, () => o.git.run(["worktree", "prune"]));
   }
   await rm(o.lockFile, { force: true });
   o.logger.debug(`removed worktree ${o.path}${backup ? ` (backup ${backup.id})` : ""}`);

@@ -9,6 +9,7 @@ import { parseDuration, type Task } from "../config/index.ts";
 import { collectChanges, type Worktree, writeBackup } from "../git/index.ts";
 import { backoffDelay } from "./backoff.ts";
 import type { RunEvent } from "./options.ts";
+import { redactorFor } from "./redact.ts";
 
 export interface AttemptsOptions {
   task: Task;
@@ -35,16 +36,19 @@ export async function runAttempts(opts: AttemptsOptions): Promise<AttemptsResult
   const max = task.retry.attempts;
   const backoffMs = parseDuration(task.retry.backoff);
   const partialBackups: string[] = [];
+  const redact = redactorFor(task);
   for (let attempt = 1; ; attempt++) {
     opts.emit({ type: "task-start", task: task.name, attempt });
     await opts.prepare?.();
-    const result = await opts.agent.run({
+    // what the agent said is redacted before it reaches a retry event, a backup or the caller
+    const raw = await opts.agent.run({
       cwd: wt.path,
       prompt: opts.prompt,
       env: opts.env,
       signal: opts.signal,
-      onEvent: (event) => opts.emit({ type: "agent", task: task.name, event }),
+      onEvent: (event) => opts.emit({ type: "agent", task: task.name, event: redact.event(event) }),
     });
+    const result = redact.result(raw);
     const retry = result.status === "failed" && result.transient && attempt < max && !opts.signal?.aborted;
     if (!retry) return { result, attempts: attempt, partialBackups };
 

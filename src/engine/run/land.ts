@@ -46,6 +46,7 @@ export async function land(o: LandOptions): Promise<void> {
     task: o.task.name,
     runId: o.runId,
     base: o.start.commit,
+    staged: true, // collectChanges staged the whole change, and it is not empty
   });
   if (!commit) {
     r.status = "no_changes";
@@ -65,21 +66,10 @@ export async function land(o: LandOptions): Promise<void> {
       r.message = `dry run: would update \`${r.branch}\` with ${fileCount(r)} — nothing was kept but the report and backup ${r.backup}`;
     }
     if (o.publisher && !o.onto) await publish(o, true);
-    await forgetDryRunCommit(o);
     return;
   }
   if (repo.mode === "local") return landLocal(o);
   return landRemote(o);
-}
-
-/**
- * A dry run's commit is not kept, and its change is already in the result's backup. Left checked out,
- * the worktree's removal would back it up a second time — against the original base, so after a
- * rebase that copy would also carry the base's own new commits. The worktree is put back on its base.
- */
-async function forgetDryRunCommit(o: LandOptions): Promise<void> {
-  if (!o.result.backup) return;
-  await o.worktree.git.run(["checkout", "--quiet", "--detach", "--force", o.start.commit]);
 }
 
 /** Rebases onto the base's latest tip when it moved. False when the task ends here (already in base). */

@@ -22,7 +22,6 @@ import { runGuards } from "../guard/index.ts";
 import { runAttempts } from "./attempts.ts";
 import { land } from "./land.ts";
 import type { OntoBranch, Publisher, RunEvent } from "./options.ts";
-import { withoutSecrets } from "./redact.ts";
 import { baseTip, fetchBranch, fetchOnto, type RepoContext } from "./repo-context.ts";
 import { newResult, summariseAgent, summariseFiles } from "./result.ts";
 import type { TrustedConfig } from "./trusted-config.ts";
@@ -105,7 +104,7 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     : undefined;
   phase(task.kind === "claude" ? "running Claude Code" : "running command");
   const {
-    result: rawResult,
+    result: agentResult, // what the agent said is already redacted (see runAttempts)
     attempts,
     partialBackups,
   } = await runAttempts({
@@ -119,7 +118,6 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     prepare,
   });
   r.attempts = attempts;
-  const agentResult = withoutSecrets(rawResult);
   r.agent = summariseAgent(opts.agent.kind, agentResult);
   if (trusted && overlay) {
     const dropped = await removeTrustedOverlay(wt.git, trusted.paths, overlay);
@@ -142,6 +140,9 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
   }));
   if (change.files.length > 0) r.backup = (await backup(wt, opts, change, agentResult, r)).id;
   else if (partialBackups.length > 0) r.backup = partialBackups.at(-1); // a failed attempt's work
+  // Everything the worktree holds is now in that backup (or it holds nothing): removing it needs no
+  // second scan. What follows (commit, rebase) only rearranges this change and backs up on its own.
+  wt.markSaved();
 
   if (agentResult.status !== "success") {
     r.status = AGENT_STATUS[agentResult.status];

@@ -18,6 +18,8 @@ export const DEFAULT_COMMENT_COMMAND = "/claude-tasks";
 export const MAX_PROMPT_CHARS = 8_000;
 export const DRY_RUN_FLAG = "--dry-run";
 const COMMAND_PATTERN = /^\/[A-Za-z0-9][A-Za-z0-9_-]{0,38}$/;
+/** A word that reads as a command-line option. */
+const OPTION = /^--[A-Za-z][^\s]*/;
 
 export type CommentCommand =
   /** The comment is not addressed to claude-tasks. */
@@ -97,7 +99,14 @@ function parseAdhoc(words: string[], rest: string, command: string): CommentComm
   if (option !== undefined) {
     return invalid(`unknown option \`${shown(option)}\`: the only option is \`${DRY_RUN_FLAG}\``);
   }
-  const prompt = `${first.join(" ")}\n${rest}`.trim();
+  let prompt = `${first.join(" ")}\n${rest}`.trim();
+  // with nothing after the command on its line, flags opening the next line are read as flags too
+  for (let lead = OPTION.exec(prompt)?.[0]; lead !== undefined; lead = OPTION.exec(prompt)?.[0]) {
+    if (lead !== DRY_RUN_FLAG)
+      return invalid(`unknown option \`${shown(lead)}\`: the only option is \`${DRY_RUN_FLAG}\``);
+    dryRun = true;
+    prompt = prompt.slice(lead.length).trim();
+  }
   if (prompt === "") return invalid(`say what to do: \`${command} <what to do>\``);
   if (prompt.length > MAX_PROMPT_CHARS) {
     return invalid(

@@ -2,12 +2,12 @@ import { createRequire as __ctCreateRequire } from 'node:module';
 import { fileURLToPath as __ctFileURLToPath } from 'node:url';
 import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
-const __filename = __ctFileURLToPath(import.meta.url);
-const __dirname = __ctDirname(__filename);
+const __ctFilename = __ctFileURLToPath(import.meta.url);
+const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-EZMCQUMO.js";
+} from "./chunk-L2FQZLJ2.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -2,8 +2,8 @@ import { createRequire as __ctCreateRequire } from 'node:module';
 import { fileURLToPath as __ctFileURLToPath } from 'node:url';
 import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
-const __filename = __ctFileURLToPath(import.meta.url);
-const __dirname = __ctDirname(__filename);
+const __ctFilename = __ctFileURLToPath(import.meta.url);
+const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   __callDispose,
   __commonJS,
@@ -11,7 +11,7 @@ import {
   __require,
   __toESM,
   __using
-} from "./chunk-RZ2Z3YGO.js";
+} from "./chunk-MTYGN2KO.js";
 
 // node_modules/fastest-levenshtein/mod.js
 var require_mod = __commonJS({
@@ -8278,7 +8278,7 @@ var require_lib = __commonJS({
     })();
     var invocations = 0;
     function getTmpname(filename) {
-      return filename + "." + crypto.createHash("sha1").update(__filename).update(String(process.pid)).update(String(threadId)).update(String(++invocations)).digest().readUInt32BE(0);
+      return filename + "." + crypto.createHash("sha1").update(__ctFilename).update(String(process.pid)).update(String(threadId)).update(String(++invocations)).digest().readUInt32BE(0);
     }
     function cleanupOnExit2(tmpfile) {
       return () => {
@@ -10540,9 +10540,14 @@ async function resolveCommit(git, rev) {
   });
   return r.exitCode === 0 ? r.stdout.trim() : void 0;
 }
+var verified = /* @__PURE__ */ new Set();
+var FULL_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 async function requireCommit(git, rev) {
+  if (FULL_OID.test(rev) && verified.has(rev)) return rev;
   const oid = await resolveCommit(git, rev);
   if (!oid) throw new Error(`${rev} does not name a commit in ${git.cwd}`);
+  if (verified.size > 1e4) verified.clear();
+  verified.add(oid);
   return oid;
 }
 async function isAncestor(git, ancestor, descendant) {
@@ -10837,6 +10842,7 @@ function isCode(err, code2) {
 import { mkdir as mkdir2, open as open2, readdir as readdir2, readFile as readFile2, realpath, rm as rm2, stat as stat2 } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join as join3, resolve, sep } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 var locksDir = (state) => join3(state, "locks");
 var lockPath = (state, name) => join3(locksDir(state), `${name}.json`);
 async function createWorktree(opts) {
@@ -10878,13 +10884,14 @@ async function createWorktree(opts) {
   }
   await fh.close();
   try {
-    await git.run(["worktree", "add", "--detach", "--", path6, baseCommit]);
+    await addWorktree(git, state, path6, baseCommit);
   } catch (err) {
     await rm2(lockFile, { force: true });
     throw err;
   }
   logger.debug(`created worktree ${path6} at ${baseCommit.slice(0, 12)}`);
   let removal;
+  let saved = false;
   const wt = {
     path: path6,
     git: git.at(path6),
@@ -10893,10 +10900,14 @@ async function createWorktree(opts) {
     branch: opts.branch,
     baseCommit,
     stateDir: state,
+    markSaved() {
+      saved = true;
+    },
     remove() {
       removal ??= removeWorktree({
         git,
         path: path6,
+        saved,
         lock,
         lockFile,
         stateDir: state,
@@ -10911,19 +10922,50 @@ async function createWorktree(opts) {
   };
   return wt;
 }
+var worktreeQueues = /* @__PURE__ */ new Map();
+function oneAtATime(key, fn) {
+  const next = (worktreeQueues.get(key) ?? Promise.resolve()).then(fn, fn);
+  const settled = next.then(
+    () => {
+    },
+    () => {
+    }
+  );
+  worktreeQueues.set(key, settled);
+  void settled.then(() => {
+    if (worktreeQueues.get(key) === settled) worktreeQueues.delete(key);
+  });
+  return next;
+}
+var CONCURRENT_ADMIN_FILES = /worktrees\/[^/\s]+\/(?:commondir|gitdir|HEAD|locked)\b/;
+async function addWorktree(git, key, path6, commit) {
+  const args = ["worktree", "add", "--detach", "--", path6, commit];
+  for (let attempt = 1; ; attempt++) {
+    const r = await oneAtATime(key, () => git.run(args, { allowFailure: true }));
+    if (r.exitCode === 0) return;
+    if (attempt >= 4 || !CONCURRENT_ADMIN_FILES.test(r.stderr)) {
+      throw new GitError({ args, exitCode: r.exitCode, stderr: r.stderr, cwd: git.cwd });
+    }
+    await rm2(path6, { recursive: true, force: true });
+    await sleep(50 * attempt);
+  }
+}
 async function removeWorktree(o2) {
   let backup2;
   try {
-    backup2 = await backupWork(o2);
+    backup2 = o2.saved ? void 0 : await backupWork(o2);
   } catch (err) {
     o2.logger.error(`could not back up ${o2.path}, so it was kept: ${errorMessage(err)}`);
     return { removed: false };
   }
-  const r = await o2.git.run(["worktree", "remove", "--force", "--", o2.path], { allowFailure: true });
+  const r = await oneAtATime(
+    o2.stateDir,
+    () => o2.git.run(["worktree", "remove", "--force", "--", o2.path], { allowFailure: true })
+  );
   if (r.exitCode !== 0) {
     o2.logger.debug(`git worktree remove failed (${r.stderr.trim()}); deleting the directory instead`);
     await rm2(o2.path, { recursive: true, force: true });
-    await o2.git.run(["worktree", "prune"]);
+    await oneAtATime(o2.stateDir, () => o2.git.run(["worktree", "prune"]));
   }
   await rm2(o2.lockFile, { force: true });
   o2.logger.debug(`removed worktree ${o2.path}${backup2 ? ` (backup ${backup2.id})` : ""}`);
@@ -11185,11 +11227,16 @@ async function commitAll(opts) {
     const base = await requireCommit(git, opts.base);
     await git.run(["reset", "--soft", base]);
   }
-  await git.run(["add", "-A", "--", "."]);
-  const staged = await git.run(["diff", "--cached", "--quiet", "--no-ext-diff", "--ignore-submodules=none"], {
-    allowFailure: true
-  });
-  if (staged.exitCode === 0) return void 0;
+  if (!opts.staged) {
+    await git.run(["add", "-A", "--", "."]);
+    const staged = await git.run(
+      ["diff", "--cached", "--quiet", "--no-ext-diff", "--ignore-submodules=none"],
+      {
+        allowFailure: true
+      }
+    );
+    if (staged.exitCode === 0) return void 0;
+  }
   const trailers = {
     [TRAILER_TASK]: opts.task,
     [TRAILER_RUN]: opts.runId,
@@ -44175,20 +44222,20 @@ function signalAll(handle, pids, signal) {
     }
   }
 }
-var sleep = (ms) => new Promise((resolve5) => setTimeout(resolve5, ms));
+var sleep2 = (ms) => new Promise((resolve5) => setTimeout(resolve5, ms));
 async function killTree(handle, graceMs) {
   let alive = findTree(handle);
   if (alive.length === 0) return [];
   signalAll(handle, alive, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
+    await sleep2(Math.min(50, Math.max(1, deadline - Date.now())));
     alive = findTree(handle);
     if (alive.length === 0) return [];
   }
   for (let round2 = 0; round2 < 20 && alive.length > 0; round2++) {
     signalAll(handle, alive, "SIGKILL");
-    await sleep(20);
+    await sleep2(20);
     alive = findTree(handle);
   }
   return alive;
@@ -45101,12 +45148,58 @@ async function runGuards(opts) {
 }
 
 // src/engine/run/attempts.ts
-import { setTimeout as sleep2 } from "node:timers/promises";
+import { setTimeout as sleep3 } from "node:timers/promises";
 
 // src/engine/run/backoff.ts
 function backoffDelay(baseMs, attempt, random = Math.random) {
   const exp = baseMs * 2 ** Math.max(0, attempt - 1);
   return Math.round(exp * (0.5 + random()));
+}
+
+// src/engine/run/redact.ts
+var MIN_SECRET_LENGTH = 8;
+var REDACTED = "***";
+function withholdSecrets(text2) {
+  const findings = scanText(text2, "agent output");
+  if (findings.length === 0) return text2;
+  const lines = text2.split("\n");
+  for (const f of findings) {
+    const rule = f.rule.replace(/^secret\./, "");
+    lines[f.line - 1] = `[line withheld: it looks like it contains a credential (${rule})]`;
+  }
+  return lines.join("\n");
+}
+function redactorFor(task) {
+  const secrets = Object.keys(task.agent.env_templates ?? {}).map((k) => task.agent.env[k]).filter((v) => typeof v === "string" && v.length >= MIN_SECRET_LENGTH).sort((a2, b) => b.length - a2.length);
+  const text2 = (s) => {
+    let out = s;
+    for (const v of secrets) if (out.includes(v)) out = out.split(v).join(REDACTED);
+    return withholdSecrets(out);
+  };
+  return {
+    text: text2,
+    result: (r) => ({
+      ...r,
+      summary: text2(r.summary),
+      ...r.error !== void 0 ? { error: text2(r.error) } : {}
+    }),
+    event(e) {
+      switch (e.type) {
+        case "text":
+          return { ...e, text: text2(e.text) };
+        case "tool_use":
+          return { ...e, description: text2(e.description) };
+        case "permission_denied":
+          return { ...e, message: text2(e.message) };
+        case "output":
+          return { ...e, line: text2(e.line) };
+        case "api_retry":
+          return e.error === void 0 ? e : { ...e, error: text2(e.error) };
+        default:
+          return e;
+      }
+    }
+  };
 }
 
 // src/engine/run/attempts.ts
@@ -45115,16 +45208,18 @@ async function runAttempts(opts) {
   const max = task.retry.attempts;
   const backoffMs = parseDuration(task.retry.backoff);
   const partialBackups = [];
+  const redact = redactorFor(task);
   for (let attempt = 1; ; attempt++) {
     opts.emit({ type: "task-start", task: task.name, attempt });
     await opts.prepare?.();
-    const result = await opts.agent.run({
+    const raw = await opts.agent.run({
       cwd: wt.path,
       prompt: opts.prompt,
       env: opts.env,
       signal: opts.signal,
-      onEvent: (event) => opts.emit({ type: "agent", task: task.name, event })
+      onEvent: (event) => opts.emit({ type: "agent", task: task.name, event: redact.event(event) })
     });
+    const result = redact.result(raw);
     const retry = result.status === "failed" && result.transient && attempt < max && !opts.signal?.aborted;
     if (!retry) return { result, attempts: attempt, partialBackups };
     const partial2 = await collectChanges({ git: wt.git, base: wt.baseCommit });
@@ -45151,7 +45246,7 @@ async function runAttempts(opts) {
       reason: result.error ?? "transient error"
     });
     try {
-      await sleep2(delayMs, void 0, { signal: opts.signal });
+      await sleep3(delayMs, void 0, { signal: opts.signal });
     } catch {
       const error62 = `cancelled while waiting to retry (attempt ${attempt} failed: ${result.error ?? "transient error"})`;
       return { result: { ...result, status: "cancelled", error: error62 }, attempts: attempt, partialBackups };
@@ -45177,7 +45272,9 @@ async function land(o2) {
     body: summary.length > MAX_BODY ? `${summary.slice(0, MAX_BODY)}\u2026` : summary,
     task: o2.task.name,
     runId: o2.runId,
-    base: o2.start.commit
+    base: o2.start.commit,
+    staged: true
+    // collectChanges staged the whole change, and it is not empty
   });
   if (!commit) {
     r.status = "no_changes";
@@ -45195,15 +45292,10 @@ async function land(o2) {
       r.message = `dry run: would update \`${r.branch}\` with ${fileCount(r)} \u2014 nothing was kept but the report and backup ${r.backup}`;
     }
     if (o2.publisher && !o2.onto) await publish(o2, true);
-    await forgetDryRunCommit(o2);
     return;
   }
   if (repo.mode === "local") return landLocal(o2);
   return landRemote(o2);
-}
-async function forgetDryRunCommit(o2) {
-  if (!o2.result.backup) return;
-  await o2.worktree.git.run(["checkout", "--quiet", "--detach", "--force", o2.start.commit]);
 }
 async function followBase(o2, commit) {
   const { result: r, repo } = o2;
@@ -45321,25 +45413,6 @@ function fileCount(r) {
   return `${r.files.length} file${r.files.length === 1 ? "" : "s"} (+${r.additions} \u2212${r.deletions})`;
 }
 
-// src/engine/run/redact.ts
-function withholdSecrets(text2) {
-  const findings = scanText(text2, "agent output");
-  if (findings.length === 0) return text2;
-  const lines = text2.split("\n");
-  for (const f of findings) {
-    const rule = f.rule.replace(/^secret\./, "");
-    lines[f.line - 1] = `[line withheld: it looks like it contains a credential (${rule})]`;
-  }
-  return lines.join("\n");
-}
-function withoutSecrets(result) {
-  return {
-    ...result,
-    summary: withholdSecrets(result.summary),
-    ...result.error !== void 0 ? { error: withholdSecrets(result.error) } : {}
-  };
-}
-
 // src/engine/run/trusted-config.ts
 import { createHash as createHash3 } from "node:crypto";
 import { lstat, readdir as readdir3, readFile as readFile5, readlink, rm as rm3 } from "node:fs/promises";
@@ -45444,7 +45517,8 @@ async function pipeline(opts, r) {
     } : void 0;
     phase(task.kind === "claude" ? "running Claude Code" : "running command");
     const {
-      result: rawResult,
+      result: agentResult,
+      // what the agent said is already redacted (see runAttempts)
       attempts,
       partialBackups
     } = await runAttempts({
@@ -45458,7 +45532,6 @@ async function pipeline(opts, r) {
       prepare
     });
     r.attempts = attempts;
-    const agentResult = withoutSecrets(rawResult);
     r.agent = summariseAgent(opts.agent.kind, agentResult);
     if (trusted && overlay) {
       const dropped = await removeTrustedOverlay(wt.git, trusted.paths, overlay);
@@ -45480,6 +45553,7 @@ async function pipeline(opts, r) {
     }));
     if (change.files.length > 0) r.backup = (await backup(wt, opts, change, agentResult, r)).id;
     else if (partialBackups.length > 0) r.backup = partialBackups.at(-1);
+    wt.markSaved();
     if (agentResult.status !== "success") {
       r.status = AGENT_STATUS[agentResult.status];
       r.message = agentResult.error ?? `the agent ended with ${agentResult.status}`;

@@ -2,13 +2,13 @@ import { createRequire as __ctCreateRequire } from 'node:module';
 import { fileURLToPath as __ctFileURLToPath } from 'node:url';
 import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
-const __filename = __ctFileURLToPath(import.meta.url);
-const __dirname = __ctDirname(__filename);
+const __ctFilename = __ctFileURLToPath(import.meta.url);
+const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   errorMessage,
   renderTaskMarkdown,
   silentLogger
-} from "./chunk-EZMCQUMO.js";
+} from "./chunk-L2FQZLJ2.js";
 import {
   Octokit,
   legacyRestEndpointMethods,
@@ -16,10 +16,10 @@ import {
   requestLog,
   require_light,
   retry
-} from "./chunk-MW7XFXAP.js";
+} from "./chunk-L5AOPHZ4.js";
 import {
   __toESM
-} from "./chunk-RZ2Z3YGO.js";
+} from "./chunk-MTYGN2KO.js";
 
 // src/engine/github/errors.ts
 var GitHubError = class extends Error {

@@ -2,18 +2,18 @@ import { createRequire as __ctCreateRequire } from 'node:module';
 import { fileURLToPath as __ctFileURLToPath } from 'node:url';
 import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
-const __filename = __ctFileURLToPath(import.meta.url);
-const __dirname = __ctDirname(__filename);
+const __ctFilename = __ctFileURLToPath(import.meta.url);
+const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   paint,
   print,
   printJson,
   validProject
-} from "./chunk-3LBJPPYL.js";
+} from "./chunk-5HXQ6BLI.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-IL6FPDSF.js";
+} from "./chunk-IOKEOPAT.js";
 import {
   STATUS_ICON,
   UserError,
@@ -28,11 +28,11 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-EZMCQUMO.js";
-import "./chunk-MW7XFXAP.js";
+} from "./chunk-L2FQZLJ2.js";
+import "./chunk-L5AOPHZ4.js";
 import {
   __export
-} from "./chunk-RZ2Z3YGO.js";
+} from "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/run-action.ts
 import { readFile } from "node:fs/promises";

@@ -2,12 +2,12 @@ import { createRequire as __ctCreateRequire } from 'node:module';
 import { fileURLToPath as __ctFileURLToPath } from 'node:url';
 import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
-const __filename = __ctFileURLToPath(import.meta.url);
-const __dirname = __ctDirname(__filename);
+const __ctFilename = __ctFileURLToPath(import.meta.url);
+const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   __commonJS,
   __toESM
-} from "./chunk-RZ2Z3YGO.js";
+} from "./chunk-MTYGN2KO.js";
 
 // node_modules/bottleneck/light.js
 var require_light = __commonJS({
