@@ -6,11 +6,11 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-CSFFAQED.js";
+} from "./chunks/chunk-5GH2G7Z5.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunks/chunk-IOKEOPAT.js";
+} from "./chunks/chunk-YOPBSKJD.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -45,7 +45,7 @@ import {
   stateDir,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-L2FQZLJ2.js";
+} from "./chunks/chunk-NINCZNRP.js";
 import "./chunks/chunk-L5AOPHZ4.js";
 import {
   __toESM

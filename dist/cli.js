@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-CSFFAQED.js";
+} from "./chunks/chunk-5GH2G7Z5.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-5HXQ6BLI.js";
+} from "./chunks/chunk-DENNWWE3.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -61,7 +61,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-L2FQZLJ2.js";
+} from "./chunks/chunk-NINCZNRP.js";
 import {
   __commonJS,
   __require,
@@ -5299,7 +5299,7 @@ function registerRun(program2) {
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-MXHOIEZD.js");
+    const { runAction } = await import("./chunks/run-action-XBJPDJUO.js");
     await runAction(names, flags, cmd);
   });
 }

@@ -64,7 +64,11 @@ const total = records.length;
 const passed = records.filter((r) => r.state === "pass").length;
 const commit = (() => {
   try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src", "tests", "scripts"], {
+      encoding: "utf8",
+    });
+    return dirty.trim() ? `${head} with local changes` : head;
   } catch {
     return "unknown";
   }
@@ -88,7 +92,8 @@ lines.push(
   "|---|---|---|",
   ...counts.map((c) => `| ${c.heading} | ${c.rows.length} | ${c.passed} |`),
   "",
-  "Fuzzing uses a fixed seed; `CLAUDE_TASKS_FUZZ_RUNS=100000 npm run test:reliability` runs it longer. " +
+  "Fuzzing uses a fixed seed; `CLAUDE_TASKS_FUZZ_RUNS=100000 npm run test:reliability` runs each " +
+    "property 100,000 times (`npm run bench` runs 20 times the default). " +
     "To reproduce one case: `npx vitest run --config vitest.reliability.config.ts -t F-01`.",
 );
 for (const c of counts) {

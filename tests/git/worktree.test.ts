@@ -94,6 +94,21 @@ describe("createWorktree", () => {
       /does not name a commit/,
     );
   });
+
+  it("creates and removes many worktrees at once (git alone trips over another add's half-written files)", async () => {
+    await using repo = await makeRepo();
+    const git = repo.client();
+    for (let round = 0; round < 3; round++) {
+      const wts = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          createWorktree({ git, task: `t${i}`, runId: `r${round}`, base: "HEAD", branch: "b" }),
+        ),
+      );
+      expect(new Set(wts.map((w) => w.path)).size).toBe(8);
+      await Promise.all(wts.map((w) => w.remove()));
+    }
+    expect((await repo.git("worktree", "list", "--porcelain")).match(/^worktree /gm)).toHaveLength(1);
+  });
 });
 
 describe("leftover worktrees", () => {

@@ -3,10 +3,11 @@
  * API errors from the (scripted) model. Each run must end with a clear status, keep the work in a
  * backup, leave the state consistent, and a rerun of the same task must complete normally.
  */
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { listBackups } from "../../src/engine/git/index.ts";
 import { newRunId } from "../../src/engine/run/index.ts";
 import { makeEngineRepo } from "../support/engine.ts";
 import { startModelServer } from "../support/model-server.ts";
@@ -155,7 +156,7 @@ describe("agent faults", () => {
     const run = await runClaude(e, "garbage", claudeYaml(), () => [], { claudePath: claude });
     const r = run.result;
     c.note("status", r.status);
-    c.note("message", firstLine(r.message, 90));
+    c.note("message", firstLine(r.message, 90).replace(/[^\x20-\x7e…]/g, "?"));
     expect(r.status).toBe("failed");
     expect(r.message).toMatch(
       /^Claude Code printed output that is not stream-json: .*; its partial work is in backup /,
@@ -238,6 +239,10 @@ describe("agent faults", () => {
       "files",
       r.files.map((f) => f.path),
     );
+    const partial = (await listBackups(e.state)).find((b) => b.meta.reason.startsWith("before retry 2"));
+    const partialFiles = patchFiles(partial ? await readFile(partial.patchPath, "utf8") : "");
+    c.note("attempt 1's backup holds", partialFiles);
+    expect(partialFiles).toEqual(["attempt1.txt"]);
     expect(r).toMatchObject({ status: "success", attempts: 2 });
     expect(r.files.map((f) => f.path)).toEqual(["attempt2.txt"]);
     await expectConsistent(e, run.spawned);

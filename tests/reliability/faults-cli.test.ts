@@ -279,7 +279,10 @@ describe.runIf(canFillDisk)("a full disk (tmpfs under .git/claude-tasks)", () =>
     c.note(
       "output",
       firstLine(
-        run.stdout.split("\n").find((l) => l.includes("big failed")),
+        run.stdout
+          .split("\n")
+          .find((l) => l.includes("big failed"))
+          ?.replace(/^❌\s*/, ""),
         120,
       ),
     );

@@ -1,6 +1,6 @@
 /**
  * Property-based fuzzing of the parsers of untrusted text, with a fixed seed (so CI is repeatable);
- * `CLAUDE_TASKS_FUZZ_RUNS=100000` runs each property longer (scaled from its default of 1000 units).
+ * `CLAUDE_TASKS_FUZZ_RUNS=100000` runs each property 100,000 times instead of its default.
  */
 import { describe, expect, it } from "vitest";
 import { reliabilityCase } from "./support/cases.ts";

@@ -40,7 +40,10 @@ function plan(): { name: string; kind: "claude" | "command"; outcome: Outcome }[
   const rand = prng(SEED);
   const pickOf = <T>(weighted: [T, number][]) => {
     let x = rand() * weighted.reduce((n, [, w]) => n + w, 0);
-    for (const [v, w] of weighted) if ((x -= w) < 0) return v;
+    for (const [v, w] of weighted) {
+      x -= w;
+      if (x < 0) return v;
+    }
     return weighted.at(-1)![0];
   };
   return Array.from({ length: TASKS }, (_, i) => {

@@ -159,7 +159,7 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
 const worktreeQueues = new Map<string, Promise<unknown>>();
 
 function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const next = (worktreeQueues.get(key) ?? Promise.resolve()).then(fn, fn);
+  const next = (worktreeQueues.get(key) ?? Promise.resolve()).then(fn); // the queue never rejects
   const settled = next.then(
     () => {},
     () => {},

@@ -8,7 +8,7 @@ import {
   errorMessage,
   renderTaskMarkdown,
   silentLogger
-} from "./chunk-L2FQZLJ2.js";
+} from "./chunk-NINCZNRP.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

@@ -10924,7 +10924,7 @@ async function createWorktree(opts) {
 }
 var worktreeQueues = /* @__PURE__ */ new Map();
 function oneAtATime(key, fn) {
-  const next = (worktreeQueues.get(key) ?? Promise.resolve()).then(fn, fn);
+  const next = (worktreeQueues.get(key) ?? Promise.resolve()).then(fn);
   const settled = next.then(
     () => {
     },

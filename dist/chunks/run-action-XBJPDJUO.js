@@ -9,11 +9,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-5HXQ6BLI.js";
+} from "./chunk-DENNWWE3.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-IOKEOPAT.js";
+} from "./chunk-YOPBSKJD.js";
 import {
   STATUS_ICON,
   UserError,
@@ -28,7 +28,7 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-L2FQZLJ2.js";
+} from "./chunk-NINCZNRP.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __export

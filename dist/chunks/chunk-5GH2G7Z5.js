@@ -10,7 +10,7 @@ import {
   fetchRefs,
   lsRemote,
   pushRefs
-} from "./chunk-L2FQZLJ2.js";
+} from "./chunk-NINCZNRP.js";
 
 // src/engine/trigger/schedule-state.ts
 import { setTimeout as sleep } from "node:timers/promises";

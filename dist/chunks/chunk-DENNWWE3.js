@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-L2FQZLJ2.js";
+} from "./chunk-NINCZNRP.js";
 
 // src/cli/context.ts
 function globals(cmd) {
