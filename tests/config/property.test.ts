@@ -5,83 +5,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { KEYS, scalar, structure, yamlText } from "../support/yaml-arbitraries.ts";
 import { DIR, loadBothWays } from "./helpers.ts";
-
-const KEYS = [
-  "name",
-  "prompt",
-  "prompt_file",
-  "run",
-  "schedule",
-  "timezone",
-  "missed",
-  "watch",
-  "needs",
-  "if",
-  "base",
-  "branch",
-  "agent",
-  "paths",
-  "limits",
-  "retry",
-  "pr",
-  "enabled",
-  "model",
-  "env",
-  "timeout",
-  "allow",
-  "deny",
-  "max_files",
-  "attempts",
-  "backoff",
-  "title",
-  "auto_merge",
-  "__proto__",
-  "constructor",
-];
-
-const scalar = fc.oneof(
-  fc.string(),
-  fc.constantFrom(
-    "30s",
-    "20m",
-    "{{ env.X }}",
-    "{{ env.",
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, on purpose
-    "${{ x }}",
-    "UTC",
-    "Europe/Berln",
-    "../x",
-    "/abs",
-    "**",
-  ),
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-);
-
-const { value: yamlish } = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    scalar,
-    fc.array(tie("value"), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.string()), tie("value"), { maxKeys: 5 }),
-  ),
-}));
-
-const yamlChars = fc.constantFrom(..."ab: -\n\t'\"[]{}#&*!|>%@`,?~0\\");
-const yamlText = fc.oneof(
-  fc.string({ unit: "binary", maxLength: 200 }),
-  fc.string({ unit: yamlChars, maxLength: 200 }),
-  yamlish.map((v) => stringify(v)),
-  // Valid structures with a few characters broken.
-  fc.tuple(yamlish, fc.array(fc.tuple(fc.nat(), yamlChars), { maxLength: 4 })).map(([v, edits]) => {
-    let s = stringify(v);
-    for (const [at, ch] of edits) s = s.slice(0, at % (s.length + 1)) + ch + s.slice(at % (s.length + 1));
-    return s;
-  }),
-);
 
 function checkInvariants(files: { path: string; text: string }[]) {
   const loaded = loadBothWays(files, { env: { X: "x" }, statFile: () => "missing" });
@@ -111,7 +36,7 @@ describe("parseConfigFiles on arbitrary input", () => {
 
   it("never throws on arbitrary task and _defaults structures", () => {
     fc.assert(
-      fc.property(yamlish, yamlish, (task, defaults) =>
+      fc.property(structure, structure, (task, defaults) =>
         checkInvariants([
           { path: `${DIR}/_defaults.yml`, text: stringify(defaults) },
           { path: `${DIR}/a.yml`, text: stringify(task) },

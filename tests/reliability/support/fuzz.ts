@@ -5,13 +5,13 @@
  * `CLAUDE_TASKS_FUZZ_RUNS` sets the runs per property. Used by the reliability suite and `npm run bench`.
  */
 import fc from "fast-check";
-import { stringify } from "yaml";
 import { MAX_DURATION_MS, parseDuration, tryParseDuration } from "../../../src/engine/config/duration.ts";
 import { parseConfigFiles } from "../../../src/engine/config/index.ts";
 import { TASK_NAME_PATTERN } from "../../../src/engine/config/task-name.ts";
 import { UserError } from "../../../src/engine/errors.ts";
 import { fireTimes, parseSchedule } from "../../../src/engine/schedule/index.ts";
 import { MAX_PROMPT_CHARS, parseCommentCommand } from "../../../src/engine/trigger/comment-command.ts";
+import { yamlText } from "../../support/yaml-arbitraries.ts";
 
 export const FUZZ_SEED = 20261120;
 const DIR = ".github/claude-tasks";
@@ -27,60 +27,6 @@ function check(ok: boolean, what: string): void {
 }
 
 // ---- the task loader -----------------------------------------------------------------------------
-
-const KEYS = [
-  "name",
-  "prompt",
-  "prompt_file",
-  "run",
-  "schedule",
-  "timezone",
-  "missed",
-  "watch",
-  "needs",
-  "if",
-]
-  .concat(["base", "branch", "agent", "paths", "limits", "retry", "pr", "enabled", "env", "timeout", "allow"])
-  .concat(["deny", "max_files", "attempts", "backoff", "title", "auto_merge", "__proto__", "constructor"]);
-
-const scalar = fc.oneof(
-  fc.string(),
-  fc.constantFrom(
-    "30s",
-    "{{ env.X }}",
-    "{{ env.",
-    "../x",
-    "/abs",
-    "**",
-    "@daily",
-    "0 6 * * 1-5",
-    "\0",
-    "\u202e",
-  ),
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-);
-const { value: structure } = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    scalar,
-    fc.array(tie("value"), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.string()), tie("value"), { maxKeys: 5 }),
-  ),
-}));
-const yamlChars = fc.constantFrom(..."ab: -\n\t'\"[]{}#&*!|>%@`,?~0\\\r\u00a0\ufeff");
-const yamlText = fc.oneof(
-  fc.string({ unit: "binary", maxLength: 300 }),
-  fc.string({ unit: yamlChars, maxLength: 300 }),
-  structure.map((v) => stringify(v)),
-  fc.tuple(structure, fc.array(fc.tuple(fc.nat(), yamlChars), { maxLength: 5 })).map(([v, edits]) => {
-    let s = stringify(v);
-    for (const [at, ch] of edits) s = s.slice(0, at % (s.length + 1)) + ch + s.slice(at % (s.length + 1));
-    return s;
-  }),
-);
 
 export const loaderProperty = fc.property(yamlText, yamlText, (task, defaults) => {
   const files = [
