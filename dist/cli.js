@@ -5299,7 +5299,7 @@ function registerRun(program2) {
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-XBJPDJUO.js");
+    const { runAction } = await import("./chunks/run-action-HKMV5VKX.js");
     await runAction(names, flags, cmd);
   });
 }

@@ -2375,9 +2375,10 @@ function ttyProgress() {
   timer.unref();
   return {
     onEvent(e) {
-      if (e.type === "task-start" && !live.has(e.task))
+      if ("task" in e && e.type !== "task-end" && !live.has(e.task))
         live.set(e.task, { task: e.task, since: Date.now(), doing: "starting" });
       const l = "task" in e ? live.get(e.task) : void 0;
+      if (l && e.type === "task-start" && e.attempt > 1) l.doing = `attempt ${e.attempt}`;
       const doing = describe(e);
       if (l && doing) l.doing = doing;
       if (l && e.type === "agent" && e.event.type === "result" && e.event.costUsd !== void 0)
@@ -2406,7 +2407,7 @@ function lineProgress() {
 `);
   return {
     onEvent(e) {
-      if (e.type === "task-start") say(e.task, e.attempt > 1 ? `attempt ${e.attempt}` : "started");
+      if (e.type === "task-start" && e.attempt > 1) say(e.task, `attempt ${e.attempt}`);
       else if (e.type === "task-phase") say(e.task, e.phase);
       else if (e.type === "task-retry")
         say(e.task, `retrying in ${formatDuration(e.delayMs)} (attempt ${e.attempt}): ${e.reason}`);
