@@ -6,11 +6,11 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-5GH2G7Z5.js";
+} from "./chunks/chunk-EBOSZLRS.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunks/chunk-YOPBSKJD.js";
+} from "./chunks/chunk-TWQGZAYG.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -45,11 +45,59 @@ import {
   stateDir,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-NINCZNRP.js";
+} from "./chunks/chunk-SMM6JR2Z.js";
+import {
+  debug,
+  error,
+  getInput,
+  info,
+  notice,
+  setFailed,
+  setOutput,
+  setSecret,
+  summary,
+  warning
+} from "./chunks/chunk-U63DCT2C.js";
 import "./chunks/chunk-L5AOPHZ4.js";
 import {
   __toESM
 } from "./chunks/chunk-MTYGN2KO.js";
+
+// src/action/core-io.ts
+var coreLogger = {
+  debug: (m) => debug(m),
+  info: (m) => info(m),
+  warn: (m) => warning(m),
+  error: (m) => error(m)
+};
+function coreIO(env = process.env) {
+  return {
+    getInput: (name) => getInput(name),
+    setSecret: (secret) => setSecret(secret),
+    setOutput: (name, value) => setOutput(name, value),
+    async appendSummary(markdown) {
+      if (!env.GITHUB_STEP_SUMMARY) return info(markdown);
+      await summary.addRaw(markdown, true).write();
+      summary.emptyBuffer();
+    },
+    annotate(level, message, props) {
+      if (level === "error") error(message, props);
+      else if (level === "warning") warning(message, props);
+      else notice(message, props);
+    },
+    logger: coreLogger,
+    async uploadArtifact(name, files, rootDirectory) {
+      if (!env.ACTIONS_RUNTIME_TOKEN) {
+        throw new Error(
+          "ACTIONS_RUNTIME_TOKEN is not set: artifacts can only be uploaded inside a GitHub Actions job"
+        );
+      }
+      const { DefaultArtifactClient } = await import("./chunks/artifact-JBJCHJ5J.js");
+      const r = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory);
+      return r.id !== void 0 ? { id: r.id } : {};
+    }
+  };
+}
 
 // src/action/run-action.ts
 import { readFile as readFile2 } from "node:fs/promises";
@@ -105,8 +153,7 @@ import { join as join2 } from "node:path";
 var CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
 var DEFAULT_INSTALL_TIMEOUT_MS = 5 * 6e4;
 var VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
-var ClaudeInstallError = class extends Error {
-  name = "ClaudeInstallError";
+var ClaudeInstallError = class extends UserError {
 };
 function isExactVersion(version) {
   return VERSION.test(version);
@@ -239,21 +286,21 @@ var MAX_PROMPT_CHARS = 8e3;
 var DRY_RUN_FLAG = "--dry-run";
 var COMMAND_PATTERN = /^\/[A-Za-z0-9][A-Za-z0-9_-]{0,38}$/;
 var OPTION = /^--[A-Za-z][^\s]*/;
-function isValidCommentCommand(command2) {
-  return COMMAND_PATTERN.test(command2);
+function isValidCommentCommand(command) {
+  return COMMAND_PATTERN.test(command);
 }
-function commentUsage(command2 = DEFAULT_COMMENT_COMMAND) {
+function commentUsage(command = DEFAULT_COMMENT_COMMAND) {
   return [
-    `\`${command2} run <task> [--dry-run]\` runs a task of \`.github/claude-tasks/\`;`,
-    `\`${command2} [--dry-run] <what to do>\` asks Claude Code to do it as an ad-hoc task;`,
-    `\`${command2} help\` shows this.`
+    `\`${command} run <task> [--dry-run]\` runs a task of \`.github/claude-tasks/\`;`,
+    `\`${command} [--dry-run] <what to do>\` asks Claude Code to do it as an ad-hoc task;`,
+    `\`${command} help\` shows this.`
   ].join("\n");
 }
-function parseCommentCommand(body, command2 = DEFAULT_COMMENT_COMMAND) {
-  if (!isValidCommentCommand(command2)) throw new Error(`invalid comment command ${JSON.stringify(command2)}`);
+function parseCommentCommand(body, command = DEFAULT_COMMENT_COMMAND) {
+  if (!isValidCommentCommand(command)) throw new Error(`invalid comment command ${JSON.stringify(command)}`);
   const text = sanitizeCommentText(body).replace(/^\s+/, "");
-  if (!text.toLowerCase().startsWith(command2.toLowerCase())) return { kind: "none" };
-  const after = text.slice(command2.length);
+  if (!text.toLowerCase().startsWith(command.toLowerCase())) return { kind: "none" };
+  const after = text.slice(command.length);
   if (after !== "" && !/^\s/.test(after)) return { kind: "none" };
   const newline = after.indexOf("\n");
   const first = (newline < 0 ? after : after.slice(0, newline)).trim();
@@ -265,16 +312,16 @@ function parseCommentCommand(body, command2 = DEFAULT_COMMENT_COMMAND) {
   if (words[0]?.toLowerCase() === "run") {
     const args = words.slice(1);
     const names = args.filter((w) => !w.startsWith("-"));
-    if (names.length <= 1) return parseRun(args, names[0], rest, command2);
+    if (names.length <= 1) return parseRun(args, names[0], rest, command);
   }
-  return parseAdhoc(words, rest, command2);
+  return parseAdhoc(words, rest, command);
 }
-function parseRun(args, name, rest, command2) {
+function parseRun(args, name, rest, command) {
   const flags = args.filter((w) => w.startsWith("-"));
   const bad = flags.find((f) => f !== DRY_RUN_FLAG);
   if (bad !== void 0)
     return invalid(`unknown option \`${shown(bad)}\`: the only option is \`${DRY_RUN_FLAG}\``);
-  if (name === void 0) return invalid(`\`run\` needs a task name: \`${command2} run <task>\``);
+  if (name === void 0) return invalid(`\`run\` needs a task name: \`${command} run <task>\``);
   if (!TASK_NAME_PATTERN.test(name)) {
     return invalid(
       `\`${shown(name)}\` is not a task name (lowercase letters, digits and \`-\`, at most 63 characters)`
@@ -282,12 +329,12 @@ function parseRun(args, name, rest, command2) {
   }
   if (rest.trim() !== "") {
     return invalid(
-      `\`${command2} run <task>\` takes no further text; to ask for something else write \`${command2} <what to do>\``
+      `\`${command} run <task>\` takes no further text; to ask for something else write \`${command} <what to do>\``
     );
   }
   return { kind: "run", task: name, dryRun: flags.length > 0 };
 }
-function parseAdhoc(words, rest, command2) {
+function parseAdhoc(words, rest, command) {
   let dryRun = false;
   const first = [...words];
   if (first[0] === DRY_RUN_FLAG) {
@@ -309,10 +356,10 @@ ${rest}`.trim();
     dryRun = true;
     prompt = prompt.slice(lead.length).trim();
   }
-  if (prompt === "") return invalid(`say what to do: \`${command2} <what to do>\``);
+  if (prompt === "") return invalid(`say what to do: \`${command} <what to do>\``);
   if (prompt.length > MAX_PROMPT_CHARS) {
     return invalid(
-      `the request is too long (${prompt.length} characters; at most ${MAX_PROMPT_CHARS}): put the details in a task file and use \`${command2} run <task>\``
+      `the request is too long (${prompt.length} characters; at most ${MAX_PROMPT_CHARS}): put the details in a task file and use \`${command} run <task>\``
     );
   }
   return { kind: "adhoc", prompt, dryRun };
@@ -329,7 +376,7 @@ function shown(token) {
 var WRITE_PERMISSIONS = ["admin", "maintain", "write"];
 var MAX_COMMENT_BODY = 65e3;
 var MAX_DIFF_CHARS = 4e4;
-function screenComment(event, command2) {
+function screenComment(event, command) {
   if (event.action !== "created") {
     return { ok: false, reason: `comment ${event.action ?? "event"}: only new comments are read, not edits` };
   }
@@ -342,8 +389,8 @@ function screenComment(event, command2) {
   if (event.comment?.user?.type === "Bot" || login.toLowerCase().endsWith("[bot]")) {
     return { ok: false, reason: `comment by the bot ${login}` };
   }
-  const parsed = parseCommentCommand(event.comment?.body ?? "", command2);
-  if (parsed.kind === "none") return { ok: false, reason: `the comment does not start with ${command2}` };
+  const parsed = parseCommentCommand(event.comment?.body ?? "", command);
+  if (parsed.kind === "none") return { ok: false, reason: `the comment does not start with ${command}` };
   return { ok: true, parsed, login, commentId, issueNumber };
 }
 async function handleComment(o) {
@@ -679,8 +726,14 @@ function ownPushReason(p, botLogins = DEFAULT_BOT_LOGINS) {
   }
   if (head?.message && hasTaskTrailer(head.message))
     return `the head commit carries a \`${TRAILER_TASK}\` trailer`;
+  if (head?.message && MERGE_COMMIT.test(head.message)) {
+    const merged = (p.commits ?? []).filter((c) => c !== head && (head.id === void 0 || c.id !== head.id));
+    if (merged.length > 0 && merged.every((c) => c.message !== void 0 && hasTaskTrailer(c.message)))
+      return `it merges a pull request whose commits all carry a \`${TRAILER_TASK}\` trailer`;
+  }
   return void 0;
 }
+var MERGE_COMMIT = /^Merge pull request #\d+ from /;
 var DEFAULT_BOT_LOGINS = ["github-actions[bot]", DEFAULT_IDENTITY.name];
 function hasTaskTrailer(message) {
   return new RegExp(`^${TRAILER_TASK}:\\s*\\S`, "mi").test(message);
@@ -781,7 +834,7 @@ function watchedTasks(tasks, files, opts) {
   const out = [];
   for (const task of tasks) {
     if (!task.enabled || task.watch.length === 0) continue;
-    if ((task.base ?? opts.defaultBase) !== opts.branch) continue;
+    if ((opts.base ?? task.base ?? opts.defaultBase) !== opts.branch) continue;
     const hit = matchWatch(task.watch, files);
     if (hit.length === 0) continue;
     const shown2 = hit.slice(0, 3).map((f) => `\`${f}\``).join(", ");
@@ -1180,8 +1233,11 @@ var Action = class {
       const files = "files" in decision.changes ? decision.changes.files : await diffChangedFiles({ git: await this.git(), remote: REMOTE, ...decision.changes.diff });
       if ("reason" in decision.changes) io.logger.info(`changed files from git (${decision.changes.reason})`);
       const repository = this.ctx.payload.repository;
-      const defaultBase = settings.base ?? repository?.default_branch ?? decision.branch;
-      selected = watchedTasks(project.tasks, files, { branch: decision.branch, defaultBase });
+      selected = watchedTasks(project.tasks, files, {
+        branch: decision.branch,
+        base: settings.base,
+        defaultBase: repository?.default_branch ?? decision.branch
+      });
       io.logger.info(`${files.length} changed file(s); ${selected.length} task(s) watch them`);
     } else {
       trigger = `schedule ${now.toISOString().slice(0, 16)}Z`;
@@ -1414,99 +1470,27 @@ var Action = class {
   }
 };
 
-// src/action/runner.ts
-import { randomUUID } from "node:crypto";
-import { appendFileSync } from "node:fs";
-import { appendFile } from "node:fs/promises";
-import { EOL } from "node:os";
-var stdout = (line) => process.stdout.write(line + EOL);
-function escapeData(s) {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty(s) {
-  return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-function command(name, props, message) {
-  const list = Object.entries(props).filter(([, v]) => v !== void 0 && v !== "").map(([k, v]) => `${k}=${escapeProperty(String(v))}`);
-  return `::${name}${list.length > 0 ? ` ${list.join(",")}` : ""}::${escapeData(message)}`;
-}
-function keyValueMessage(key, value) {
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (key.includes(delimiter) || value.includes(delimiter))
-    throw new Error("unexpected delimiter in an output");
-  return `${key}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
-}
-function inputName(name) {
-  return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-function annotationProps(p = {}) {
-  return { title: p.title, file: p.file, line: p.startLine, col: p.startColumn };
-}
-function runnerLogger(write = stdout) {
-  return {
-    debug: (m) => write(command("debug", {}, m)),
-    info: (m) => write(m),
-    warn: (m) => write(command("warning", {}, m)),
-    error: (m) => write(command("error", {}, m))
-  };
-}
-function runnerIO(env = process.env, write = stdout) {
-  return {
-    getInput: (name) => (env[inputName(name)] ?? "").trim(),
-    setSecret: (secret) => write(command("add-mask", {}, secret)),
-    setOutput(name, value) {
-      const file = env.GITHUB_OUTPUT;
-      if (file) appendFileSync(file, keyValueMessage(name, value));
-      else write(command("set-output", { name }, value));
-    },
-    async appendSummary(markdown) {
-      const file = env.GITHUB_STEP_SUMMARY;
-      if (file) await appendFile(file, markdown.endsWith("\n") ? markdown : `${markdown}
-`);
-      else write(markdown);
-    },
-    annotate(level, message, props) {
-      write(command(level, annotationProps(props), message));
-    },
-    logger: runnerLogger(write),
-    async uploadArtifact(name, files, rootDirectory) {
-      if (!env.ACTIONS_RUNTIME_TOKEN) {
-        throw new Error(
-          "ACTIONS_RUNTIME_TOKEN is not set: artifacts can only be uploaded inside a GitHub Actions job"
-        );
-      }
-      const { DefaultArtifactClient } = await import("./chunks/artifact-7MKW7Z7X.js");
-      const r = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory);
-      return r.id !== void 0 ? { id: r.id } : {};
-    }
-  };
-}
-
 // src/action/main.ts
-function setFailed(message) {
-  process.exitCode = 1;
-  process.stdout.write(`${command("error", {}, message)}
-`);
-}
+var setFailed2 = (message) => setFailed(message);
 async function main() {
   try {
-    const outcome = await runAction({ io: runnerIO(process.env), env: process.env, runTasks });
+    const outcome = await runAction({ io: coreIO(process.env), env: process.env, runTasks });
     if (!outcome.ok) {
       const failed = (outcome.report?.results ?? []).filter(
         (r) => !["success", "no_changes", "skipped"].includes(r.status)
       );
-      setFailed(
+      setFailed2(
         `${failed.length} task(s) failed: ${failed.map((r) => `${r.task} (${r.status})`).join(", ")}`
       );
     }
   } catch (err) {
     if (err instanceof ConfigError)
-      setFailed(`the task files have errors (see the annotations):
+      setFailed2(`the task files have errors (see the annotations):
 ${err.message}`);
-    else if (err instanceof UserError) setFailed(err.message);
+    else if (err instanceof UserError) setFailed2(err.message);
     else {
-      runnerLogger().debug(err instanceof Error && err.stack ? err.stack : String(err));
-      setFailed(`claude-tasks failed unexpectedly: ${errorMessage(err)}`);
+      debug(err instanceof Error && err.stack ? err.stack : String(err));
+      setFailed2(`claude-tasks failed unexpectedly: ${errorMessage(err)}`);
     }
   }
 }

@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-5GH2G7Z5.js";
+} from "./chunks/chunk-EBOSZLRS.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-DENNWWE3.js";
+} from "./chunks/chunk-MFD2FETH.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -61,7 +61,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-NINCZNRP.js";
+} from "./chunks/chunk-SMM6JR2Z.js";
 import {
   __commonJS,
   __require,
@@ -4674,7 +4674,6 @@ var WORKFLOW_ALIASES = {
   issue_comment: "comments",
   reusable: "org"
 };
-var WORKFLOW_CHOICES = WORKFLOW_TEMPLATES.map((t) => t.id);
 function workflowFiles2(ids = DEFAULT_WORKFLOW_IDS) {
   const list = (typeof ids === "string" ? [ids] : ids).flatMap((s) => s.split(/[\s,]+/)).map((s) => s.trim().toLowerCase()).filter(Boolean);
   if (list.length === 1 && list[0] === "none") return [];
@@ -5299,7 +5298,7 @@ function registerRun(program2) {
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-HKMV5VKX.js");
+    const { runAction } = await import("./chunks/run-action-OUGXWWWS.js");
     await runAction(names, flags, cmd);
   });
 }

@@ -176,8 +176,11 @@ class Action {
           : await diffChangedFiles({ git: await this.git(), remote: REMOTE, ...decision.changes.diff });
       if ("reason" in decision.changes) io.logger.info(`changed files from git (${decision.changes.reason})`);
       const repository = this.ctx.payload.repository as { default_branch?: string } | undefined;
-      const defaultBase = settings.base ?? repository?.default_branch ?? decision.branch;
-      selected = watchedTasks(project.tasks, files, { branch: decision.branch, defaultBase });
+      selected = watchedTasks(project.tasks, files, {
+        branch: decision.branch,
+        base: settings.base,
+        defaultBase: repository?.default_branch ?? decision.branch,
+      });
       io.logger.info(`${files.length} changed file(s); ${selected.length} task(s) watch them`);
     } else {
       trigger = `schedule ${now.toISOString().slice(0, 16)}Z`;

@@ -18,5 +18,3 @@ export function printJson(value: unknown): void {
 export function printErr(text: string): void {
   process.stderr.write(`${text}\n`);
 }
-
-export const isTty = (): boolean => Boolean(process.stdout.isTTY);

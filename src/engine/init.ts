@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { UserError } from "./errors.ts";
 import { packageRoot } from "./package-root.ts";
 import { DEFAULT_TASK_TEMPLATE, taskTemplateFiles } from "./templates.ts";
-import { DEFAULT_WORKFLOW_IDS, WORKFLOW_TEMPLATES, workflowTemplates } from "./trigger/workflow-templates.ts";
+import { DEFAULT_WORKFLOW_IDS, workflowTemplates } from "./trigger/workflow-templates.ts";
 
 export interface InitFile {
   /** Path in the user's repository, relative to its root. */
@@ -44,9 +44,6 @@ const WORKFLOW_ALIASES: Readonly<Record<string, string>> = {
   issue_comment: "comments",
   reusable: "org",
 };
-
-/** Every id (and alias) `--workflows` accepts. */
-export const WORKFLOW_CHOICES: readonly string[] = WORKFLOW_TEMPLATES.map((t) => t.id);
 
 /**
  * The workflow files for `--workflows schedule,comments` (names or aliases, comma- or space-separated;

@@ -25,19 +25,26 @@ export interface LoadProjectOptions {
   env?: Record<string, string | undefined>;
 }
 
+/** `git rev-parse --show-toplevel` in `cwd`: the work tree's top, or why there is none. */
+async function showToplevel(cwd: string): Promise<{ root?: string; stderr: string }> {
+  const r = await execa("git", ["rev-parse", "--show-toplevel"], { cwd, reject: false });
+  return r.exitCode === 0 && r.stdout ? { root: r.stdout.trim(), stderr: "" } : { stderr: r.stderr };
+}
+
 /** The top of the git work tree that contains `cwd` (or `cwd` itself outside git). */
 export async function findRepoRoot(cwd: string): Promise<string> {
-  const r = await execa("git", ["rev-parse", "--show-toplevel"], { cwd, reject: false });
-  return r.exitCode === 0 && r.stdout ? r.stdout.trim() : resolve(cwd);
+  return (await showToplevel(cwd)).root ?? resolve(cwd);
 }
 
 /** The top of the git work tree that contains `cwd`; a `UserError` when `cwd` is not in one. */
 export async function requireRepoRoot(cwd: string): Promise<string> {
-  const r = await execa("git", ["rev-parse", "--show-toplevel"], { cwd, reject: false });
-  if (r.exitCode === 0 && r.stdout) return r.stdout.trim();
-  throw new UserError(
-    `${resolve(cwd)} is not in a git repository (run claude-tasks inside one, or pass -C <dir>)`,
-  );
+  const { root, stderr } = await showToplevel(cwd);
+  if (root) return root;
+  // A bare repository, or the inside of a .git directory: a repository, but no work tree to run in.
+  const why = /must be run in a work tree/.test(stderr)
+    ? "has no work tree (a bare repository, or inside .git): run claude-tasks in a work tree, or pass -C <dir>"
+    : "is not in a git repository (run claude-tasks inside one, or pass -C <dir>)";
+  throw new UserError(`${resolve(cwd)} ${why}`);
 }
 
 export async function loadProject(opts: LoadProjectOptions = {}): Promise<Project> {

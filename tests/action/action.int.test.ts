@@ -2,6 +2,9 @@
  * The Action end to end: the committed bundle, run as the runner runs it, one test per trigger, against
  * a real git remote (a bare repository) and the fake GitHub.
  */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { STATE_REF } from "../../src/engine/trigger/index.ts";
 import { newId, nodeId, now } from "../support/github-fake/model.ts";
@@ -236,6 +239,22 @@ describe("the Action (dist/action.js)", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/::error::no credentials for Claude Code, needed by `docs`/);
     expect(r.stdout).not.toMatch(/installing @anthropic-ai\/claude-code/);
+  });
+
+  it("a runner without Claude Code or npm fails with the fix, not as an unexpected error", async () => {
+    await using e2e = await startE2E({ [`${TASK_DIR}/docs.yml`]: "prompt: update the docs\n" });
+    const bin = join(e2e.repo.root, "git-only");
+    mkdirSync(bin);
+    symlinkSync(execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim(), join(bin, "git"));
+    const r = await e2e.run({
+      event: "workflow_dispatch",
+      inputs: { "anthropic-api-key": "sk-ant-never-used" },
+      env: { PATH: bin },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/::error::Claude Code is not installed and npm was not found on PATH/);
+    expect(r.stdout).toMatch(/add `actions\/setup-node` before this step/);
+    expect(r.stdout).not.toMatch(/unexpectedly/);
   });
 
   it("config errors become annotations on the task file and line, and fail the step", async () => {

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { coreIO } from "../../src/action/core-io.ts";
 import type { ActionIO } from "../../src/action/io.ts";
 import { annotateProblems, resultsOutput, runSummary, writeRunOutputs } from "../../src/action/outputs.ts";
-import { command, keyValueMessage, runnerIO } from "../../src/action/runner.ts";
 import { renderNeedsMermaid } from "../../src/engine/report/mermaid.ts";
 import { newResult } from "../../src/engine/run/result.ts";
 import type { RunReport } from "../../src/engine/run/types.ts";
@@ -150,38 +150,49 @@ describe("outputs", () => {
   });
 });
 
-describe("runner commands", () => {
-  it("escapes like @actions/core", () => {
-    expect(command("error", { file: "a,b:c.yml", line: 3, col: undefined }, "50% done\r\nnext")).toBe(
-      "::error file=a%2Cb%3Ac.yml,line=3::50%25 done%0D%0Anext",
-    );
-    expect(command("add-mask", {}, "s3cr3t")).toBe("::add-mask::s3cr3t");
-    expect(keyValueMessage("results", "[1,\n2]")).toMatch(
-      /^results<<(ghadelimiter_[0-9a-f-]+)\n\[1,\n2\]\n\1\n$/,
-    );
-  });
-
-  it("reads inputs and writes outputs and the summary to their files", async () => {
+describe("the runner, through @actions/core", () => {
+  it("reads inputs, masks, writes outputs, the summary and annotations where the runner reads them", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ct-runner-"));
     dirs.push(dir);
-    const lines: string[] = [];
-    const env = {
+    const env: Record<string, string> = {
       "INPUT_GITHUB-TOKEN": "  t  ",
       INPUT_MAX_PARALLEL: "9",
       GITHUB_OUTPUT: join(dir, "out"),
       GITHUB_STEP_SUMMARY: join(dir, "summary"),
     };
-    const io = runnerIO(env, (l) => lines.push(l));
-    expect(io.getInput("github-token")).toBe("t");
-    expect(io.getInput("max parallel")).toBe("9");
-    expect(io.getInput("tasks")).toBe("");
-    io.setOutput("matrix", '{"include":[]}');
-    await io.appendSummary("## hi");
-    io.setSecret("tok");
-    io.annotate("warning", "careful", { file: "x.yml", startLine: 2, startColumn: 5, title: "t" });
+    writeFileSync(env.GITHUB_OUTPUT!, "");
+    writeFileSync(env.GITHUB_STEP_SUMMARY!, "");
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => {
+      lines.push(String(chunk).trimEnd());
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      const io = coreIO(process.env);
+      expect(io.getInput("github-token")).toBe("t");
+      expect(io.getInput("max parallel")).toBe("9");
+      expect(io.getInput("tasks")).toBe("");
+      io.setOutput("matrix", '{"include":[]}');
+      await io.appendSummary("## hi");
+      io.setSecret("tok");
+      io.annotate("warning", "50% done, next: x", {
+        file: "a,b.yml",
+        startLine: 2,
+        startColumn: 5,
+        title: "t",
+      });
+      await expect(io.uploadArtifact("a", [], dir)).rejects.toThrow(/ACTIONS_RUNTIME_TOKEN/);
+    } finally {
+      process.stdout.write = write;
+      for (const k of Object.keys(env)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
     expect(readFileSync(join(dir, "out"), "utf8")).toMatch(/^matrix<<ghadelimiter_.*\n\{"include":\[\]\}\n/);
     expect(readFileSync(join(dir, "summary"), "utf8")).toBe("## hi\n");
-    expect(lines).toEqual(["::add-mask::tok", "::warning title=t,file=x.yml,line=2,col=5::careful"]);
-    await expect(io.uploadArtifact("a", [], dir)).rejects.toThrow(/ACTIONS_RUNTIME_TOKEN/);
+    expect(lines).toContain("::add-mask::tok");
+    expect(lines).toContain("::warning title=t,file=a%2Cb.yml,line=2,col=5::50%25 done, next: x");
   });
 });

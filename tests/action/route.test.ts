@@ -150,6 +150,26 @@ describe("push payloads", () => {
       ownPushReason({ ...human, head_commit: { message: "mentions Claude-Tasks-Task: in the middle" } }),
     ).toBeUndefined();
   });
+
+  it("a merge commit of a pull request is its own only when every merged commit carries the trailer", () => {
+    const human = { sender: { login: "alice", type: "User" }, pusher: { name: "alice" } };
+    const [M, A, B] = ["a", "b", "c"].map((c) => c.repeat(40)) as [string, string, string];
+    const merge = {
+      id: M,
+      message: "Merge pull request #12 from acme/claude-tasks/docs\n\ndocs: sync README",
+      committer: { email: "noreply@github.com" },
+    };
+    const ours = { id: A, message: "docs: sync README\n\nClaude-Tasks-Task: docs\nClaude-Tasks-Run: r1" };
+    const theirs = { id: B, message: "fix a typo the bot made" };
+    expect(ownPushReason({ ...human, head_commit: merge, commits: [ours, merge] })).toMatch(/merges a pull/);
+    // without head_commit, the last listed commit is the head
+    expect(ownPushReason({ ...human, commits: [ours, merge] })).toMatch(/merges a pull/);
+    expect(ownPushReason({ ...human, head_commit: merge, commits: [ours, theirs, merge] })).toBeUndefined();
+    expect(ownPushReason({ ...human, head_commit: merge, commits: [merge] })).toBeUndefined();
+    expect(ownPushReason({ ...human, head_commit: merge })).toBeUndefined();
+    const feature = { ...merge, message: "Merge pull request #13 from acme/feature" };
+    expect(ownPushReason({ ...human, head_commit: feature, commits: [theirs, feature] })).toBeUndefined();
+  });
 });
 
 describe("watch", () => {
@@ -184,6 +204,16 @@ describe("watch", () => {
     expect(watchedTasks(tasks, files, { branch: "develop", defaultBase: "main" }).map((g) => g.name)).toEqual(
       ["dev-only"],
     );
+  });
+
+  it("with the `base` input, every task's base is that branch, as when the tasks run", () => {
+    const tasks = [task("on-main", ["src/**"]), task("dev-only", ["src/**"], { base: "develop" })];
+    const files = ["src/a.ts"];
+    const override = (branch: string) =>
+      watchedTasks(tasks, files, { branch, base: "release", defaultBase: "main" }).map((g) => g.name);
+    expect(override("release")).toEqual(["on-main", "dev-only"]);
+    expect(override("main")).toEqual([]);
+    expect(override("develop")).toEqual([]);
   });
 });
 

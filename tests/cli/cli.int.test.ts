@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, taskDir } from "../support/cli.ts";
+import { makeRepo } from "../support/git-repo.ts";
 
 const VALID = {
   "docs-sync.yml":
@@ -141,6 +142,46 @@ describe("claude-tasks CLI (built dist/cli.js)", () => {
       expect(r.code, c).toBe(0);
       expect(r.stdout, c).toMatch(/^Usage: claude-tasks /);
     }
+  });
+
+  it("run: a base branch that does not exist, or a repository without commits, is bad input (exit 2)", async () => {
+    await using repo = await makeRepo({
+      files: { ".github/claude-tasks/x.yml": 'run: "echo hi > out.txt"\n' },
+    });
+    const bad = cli(["run", "x", "--base", "nope"], { cwd: repo.path });
+    expect(bad.stderr).toBe("claude-tasks: base branch `nope` not found\n");
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe(""); // no run report: nothing ran, nothing was logged
+    expect(existsSync(join(repo.path, ".git/claude-tasks/runs.jsonl"))).toBe(false);
+    expect(cli(["run", "x", "--base", "main", "-q"], { cwd: repo.path }).code).toBe(0);
+
+    using empty = taskDir({ "x.yml": 'run: "true"\n' });
+    const r = cli(["run", "x"], { cwd: empty.path });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "claude-tasks: the repository has no commits yet: commit the task files, then run again\n",
+    );
+  });
+
+  it("run, backups, logs: a bare repository or a directory outside git is a one-line error, exit 2", async () => {
+    await using repo = await makeRepo({
+      files: { ".github/claude-tasks/x.yml": 'run: "true"\n' },
+      origin: true,
+    });
+    for (const args of [["run", "x"], ["backups"], ["logs"]]) {
+      const r = cli(args, { cwd: repo.origin! });
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toBe(
+        `claude-tasks: ${repo.origin} has no work tree (a bare repository, or inside .git): run claude-tasks in a work tree, or pass -C <dir>\n`,
+      );
+    }
+    // outside git, `run` says so before looking for task files
+    using outside = taskDir({ "x.yml": 'run: "true"\n' }, { git: false });
+    const r = cli(["run", "x"], { cwd: outside.path });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^claude-tasks: \S+ is not in a git repository \(run claude-tasks inside one, or pass -C <dir>\)\n$/,
+    );
   });
 
   it("a directory without tasks is a clear error", () => {

@@ -9,7 +9,7 @@ import { requireRepoRoot } from "../../engine/project.ts";
 import { renderRunText } from "../../engine/report/terminal.ts";
 import { type RunMode, runTasks } from "../../engine/run/index.ts";
 import { selectTasks } from "../../engine/select-tasks.ts";
-import { validProject } from "../context.ts";
+import { globals, validProject } from "../context.ts";
 import { paint, print, printJson } from "../output.ts";
 import { createProgress } from "../progress.ts";
 import { githubPublisherFromEnv } from "../publisher.ts";
@@ -30,8 +30,9 @@ export async function runAction(names: string[], flags: RunFlags, cmd: Command):
   const baseProblem = flags.base !== undefined ? branchNameProblem(flags.base) : undefined;
   if (baseProblem)
     throw new UserError(`--base ${JSON.stringify(flags.base)} is not a branch name: ${baseProblem}`);
+  // A run needs a work tree: say so before any problem of the task files found outside one.
+  await requireRepoRoot(globals(cmd).cwd ?? process.cwd());
   const project = await validProject(cmd);
-  await requireRepoRoot(project.repoRoot);
   const tasks = selectTasks(project.tasks, names);
   const mode: RunMode = flags.dryRun ? "dry-run" : flags.pr ? "pr" : "local";
   const publisher = flags.pr ? await githubPublisherFromEnv(project.repoRoot) : undefined;

@@ -6,14 +6,14 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import type { Task } from "../config/index.ts";
-import { errorMessage } from "../errors.ts";
+import { errorMessage, UserError } from "../errors.ts";
 import { createGit, listWorktrees, pairwiseConflicts, stateDir } from "../git/index.ts";
 import { silentLogger } from "../logger.ts";
 import { renderRunMarkdown } from "../report/markdown.ts";
 import { defaultAgentFor } from "./agent-for.ts";
 import { executeGraph } from "./execute-graph.ts";
 import type { RunEvent, RunTasksOptions } from "./options.ts";
-import { defaultBranch, makeRepoContext } from "./repo-context.ts";
+import { baseTip, defaultBranch, makeRepoContext, type RepoContext } from "./repo-context.ts";
 import { skippedResult } from "./result.ts";
 import { newRunId } from "./run-id.ts";
 import { appendLog, taskEntry } from "./run-log.ts";
@@ -37,6 +37,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     previewsPullRequests: opts.publisher !== undefined,
     logger,
   });
+  await assertRunnable(repo, opts);
   const runId = opts.runId ?? newRunId();
   const fallbackBase = opts.base ?? (await defaultBranch(repo));
   const baseOf = (t: Task) => opts.base ?? t.base ?? fallbackBase;
@@ -135,6 +136,23 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   });
   emit({ type: "run-end", ok: report.ok, durationMs: report.durationMs });
   return report;
+}
+
+/**
+ * Bad input found before anything is logged (exit 2, not a failed task per task): a repository with
+ * no commits at all, or a run-wide base branch that does not exist.
+ */
+async function assertRunnable(repo: RepoContext, opts: RunTasksOptions): Promise<void> {
+  const refs = await repo.git.run([
+    "for-each-ref",
+    "--count=1",
+    "--format=%(refname)",
+    "refs/heads",
+    "refs/remotes",
+  ]);
+  if (!repo.fromRemote && !refs.stdout.trim())
+    throw new UserError("the repository has no commits yet: commit the task files, then run again");
+  if (opts.base !== undefined && !opts.onto) await baseTip(repo, opts.base);
 }
 
 function skipped(task: Task, base: string, reason: string, signal?: AbortSignal): TaskResult {

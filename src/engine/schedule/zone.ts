@@ -192,8 +192,3 @@ export function monthDayOf(dn: number): number {
 export function weekdayOf(dn: number): number {
   return (((dn + 4) % 7) + 7) % 7;
 }
-
-/** Every IANA zone `Intl` knows (for did-you-mean suggestions). */
-export function knownTimeZones(): readonly string[] {
-  return Intl.supportedValuesOf("timeZone");
-}

@@ -37,9 +37,8 @@ export interface ClaudeInstallation {
   dir?: string;
 }
 
-export class ClaudeInstallError extends Error {
-  override readonly name = "ClaudeInstallError";
-}
+/** Claude Code cannot be installed on this runner; the message says how to fix the workflow. */
+export class ClaudeInstallError extends UserError {}
 
 export function isExactVersion(version: string): boolean {
   return VERSION.test(version);

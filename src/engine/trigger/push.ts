@@ -73,7 +73,8 @@ export function payloadChangedFiles(p: PushPayload): PayloadFiles {
 /**
  * Why this push was made by claude-tasks itself (and must not trigger tasks), or undefined. Its own
  * pushes come from the Actions bot or the engine's bot identity, or carry the task trailer in the head
- * commit (also after a squash merge of a claude-tasks pull request).
+ * commit (also after a squash or rebase merge of a claude-tasks pull request), or are the merge commit
+ * of a pull request whose commits all carry it.
  */
 export function ownPushReason(
   p: PushPayload,
@@ -90,8 +91,17 @@ export function ownPushReason(
   }
   if (head?.message && hasTaskTrailer(head.message))
     return `the head commit carries a \`${TRAILER_TASK}\` trailer`;
+  // GitHub's merge commit of a pull request: its own when every commit it brings carries the trailer
+  if (head?.message && MERGE_COMMIT.test(head.message)) {
+    const merged = (p.commits ?? []).filter((c) => c !== head && (head.id === undefined || c.id !== head.id));
+    if (merged.length > 0 && merged.every((c) => c.message !== undefined && hasTaskTrailer(c.message)))
+      return `it merges a pull request whose commits all carry a \`${TRAILER_TASK}\` trailer`;
+  }
   return undefined;
 }
+
+/** The message GitHub gives the merge commit of a pull request. */
+const MERGE_COMMIT = /^Merge pull request #\d+ from /;
 
 export const DEFAULT_BOT_LOGINS = ["github-actions[bot]", DEFAULT_IDENTITY.name];
 

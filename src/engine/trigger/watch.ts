@@ -19,7 +19,9 @@ export interface WatchMatch {
 export interface WatchOptions {
   /** The branch the push went to. */
   branch: string;
-  /** The base of tasks without their own `base` (the Action's `base` input, else the default branch). */
+  /** Overrides every task's own `base` (the Action's `base` input), as it does when the tasks run. */
+  base?: string | undefined;
+  /** The base of tasks without their own `base`: the repository's default branch. */
   defaultBase: string;
 }
 
@@ -42,8 +44,8 @@ export function matchWatch(globs: readonly string[], files: readonly string[]): 
 }
 
 /**
- * Enabled tasks whose base is the pushed branch and whose `watch` globs match a changed file, in input
- * order.
+ * Enabled tasks whose base (`opts.base`, else their own, else `opts.defaultBase`: the precedence of
+ * the run) is the pushed branch and whose `watch` globs match a changed file, in input order.
  */
 export function watchedTasks(
   tasks: readonly WatchingTask[],
@@ -53,7 +55,7 @@ export function watchedTasks(
   const out: WatchMatch[] = [];
   for (const task of tasks) {
     if (!task.enabled || task.watch.length === 0) continue;
-    if ((task.base ?? opts.defaultBase) !== opts.branch) continue;
+    if ((opts.base ?? task.base ?? opts.defaultBase) !== opts.branch) continue;
     const hit = matchWatch(task.watch, files);
     if (hit.length === 0) continue;
     const shown = hit

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-NINCZNRP.js";
+} from "./chunk-SMM6JR2Z.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -43587,16 +43587,18 @@ function minimumGap(p) {
 }
 
 // src/engine/project.ts
-async function findRepoRoot(cwd) {
+async function showToplevel(cwd) {
   const r = await execa("git", ["rev-parse", "--show-toplevel"], { cwd, reject: false });
-  return r.exitCode === 0 && r.stdout ? r.stdout.trim() : resolve4(cwd);
+  return r.exitCode === 0 && r.stdout ? { root: r.stdout.trim(), stderr: "" } : { stderr: r.stderr };
+}
+async function findRepoRoot(cwd) {
+  return (await showToplevel(cwd)).root ?? resolve4(cwd);
 }
 async function requireRepoRoot(cwd) {
-  const r = await execa("git", ["rev-parse", "--show-toplevel"], { cwd, reject: false });
-  if (r.exitCode === 0 && r.stdout) return r.stdout.trim();
-  throw new UserError(
-    `${resolve4(cwd)} is not in a git repository (run claude-tasks inside one, or pass -C <dir>)`
-  );
+  const { root, stderr } = await showToplevel(cwd);
+  if (root) return root;
+  const why = /must be run in a work tree/.test(stderr) ? "has no work tree (a bare repository, or inside .git): run claude-tasks in a work tree, or pass -C <dir>" : "is not in a git repository (run claude-tasks inside one, or pass -C <dir>)";
+  throw new UserError(`${resolve4(cwd)} ${why}`);
 }
 async function loadProject(opts = {}) {
   const repoRoot = await findRepoRoot(resolve4(opts.cwd ?? process.cwd()));
@@ -45662,6 +45664,7 @@ async function runTasks(opts) {
     previewsPullRequests: opts.publisher !== void 0,
     logger
   });
+  await assertRunnable(repo, opts);
   const runId = opts.runId ?? newRunId();
   const fallbackBase = opts.base ?? await defaultBranch(repo);
   const baseOf = (t) => opts.base ?? t.base ?? fallbackBase;
@@ -45745,6 +45748,18 @@ async function runTasks(opts) {
   });
   emit({ type: "run-end", ok: report2.ok, durationMs: report2.durationMs });
   return report2;
+}
+async function assertRunnable(repo, opts) {
+  const refs = await repo.git.run([
+    "for-each-ref",
+    "--count=1",
+    "--format=%(refname)",
+    "refs/heads",
+    "refs/remotes"
+  ]);
+  if (!repo.fromRemote && !refs.stdout.trim())
+    throw new UserError("the repository has no commits yet: commit the task files, then run again");
+  if (opts.base !== void 0 && !opts.onto) await baseTip(repo, opts.base);
 }
 function skipped(task, base, reason, signal) {
   const r = skippedResult(task.name, task.branch, base, reason);

@@ -5,15 +5,16 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
+  globals,
   paint,
   print,
   printJson,
   validProject
-} from "./chunk-DENNWWE3.js";
+} from "./chunk-MFD2FETH.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-YOPBSKJD.js";
+} from "./chunk-TWQGZAYG.js";
 import {
   STATUS_ICON,
   UserError,
@@ -28,7 +29,7 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-NINCZNRP.js";
+} from "./chunk-SMM6JR2Z.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __export
@@ -2453,8 +2454,8 @@ async function runAction(names, flags, cmd) {
   const baseProblem = flags.base !== void 0 ? branchNameProblem(flags.base) : void 0;
   if (baseProblem)
     throw new UserError(`--base ${JSON.stringify(flags.base)} is not a branch name: ${baseProblem}`);
+  await requireRepoRoot(globals(cmd).cwd ?? process.cwd());
   const project = await validProject(cmd);
-  await requireRepoRoot(project.repoRoot);
   const tasks = selectTasks(project.tasks, names);
   const mode = flags.dryRun ? "dry-run" : flags.pr ? "pr" : "local";
   const publisher = flags.pr ? await githubPublisherFromEnv(project.repoRoot) : void 0;

@@ -8,7 +8,7 @@ import {
   errorMessage,
   renderTaskMarkdown,
   silentLogger
-} from "./chunk-NINCZNRP.js";
+} from "./chunk-SMM6JR2Z.js";
 import {
   Octokit,
   legacyRestEndpointMethods,
