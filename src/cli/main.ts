@@ -2,4 +2,12 @@
 // A small young generation: planning 10,000 tasks stays well under 200 MB (see docs/benchmarks.md).
 import { main } from "./program.ts";
 
+// `claude-tasks run … | head`: when the reader goes away, further output is dropped; the run itself
+// goes on and cleans up after itself instead of dying on EPIPE with its worktrees left behind.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2));

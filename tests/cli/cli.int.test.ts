@@ -1,7 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, taskDir } from "../support/cli.ts";
+import { CLI, cli, taskDir } from "../support/cli.ts";
 import { makeRepo } from "../support/git-repo.ts";
 
 const VALID = {
@@ -189,5 +190,24 @@ describe("claude-tasks CLI (built dist/cli.js)", () => {
     const r = cli(["validate"], { cwd: dir.path });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/claude-tasks init/);
+  });
+
+  it("`run … | head`: the reader going away does not kill the run or leave its worktree behind", async () => {
+    await using repo = await makeRepo({
+      files: { ".github/claude-tasks/slow.yml": 'run: "sleep 1 && echo done > done.txt"\n' },
+    });
+    const env = { ...repo.env, PATH: process.env.PATH ?? "" } as Record<string, string>;
+    const piped = spawnSync("bash", ["-c", `"${process.execPath}" "${CLI}" run slow 2>&1 | head -1`], {
+      cwd: repo.path,
+      env,
+      encoding: "utf8",
+    });
+    expect(piped.stdout.split("\n").filter(Boolean)).toHaveLength(1);
+    // The pipeline ends when the CLI does: by then the task has finished and cleaned up.
+    const logs = JSON.parse(cli(["logs", "--json"], { cwd: repo.path, env }).stdout);
+    expect(logs.entries.map((e: { task: string; status: string }) => [e.task, e.status])).toEqual([
+      ["slow", "success"],
+    ]);
+    expect(JSON.parse(cli(["worktrees", "--json"], { cwd: repo.path, env }).stdout).worktrees).toEqual([]);
   });
 });
