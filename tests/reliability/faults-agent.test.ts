@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { listBackups } from "../../src/engine/git/index.ts";
 import { newRunId } from "../../src/engine/run/index.ts";
-import { makeEngineRepo } from "../support/engine.ts";
+import { makeEngineRepo, type RunOutcome } from "../support/engine.ts";
 import { startModelServer } from "../support/model-server.ts";
-import { firstLine, mb, reliabilityCase } from "./support/cases.ts";
+import { firstLine, mb, type ReliabilityCase, reliabilityCase } from "./support/cases.ts";
 import {
   backupPatch,
   claudeYaml,
@@ -37,6 +37,14 @@ async function fakeClaude(name: string, script: string): Promise<string> {
   await writeFile(path, script);
   await chmod(path, 0o755);
   return path;
+}
+
+/** Every fault must leave things so that the next run completes normally. */
+async function expectRerunSucceeds(c: ReliabilityCase, rerun: Promise<RunOutcome>): Promise<RunOutcome> {
+  const again = await rerun;
+  c.note("rerun", again.result.status);
+  expect(again.result.status).toBe("success");
+  return again;
 }
 
 describe("agent faults", () => {
@@ -78,9 +86,7 @@ describe("agent faults", () => {
     );
     expect(patch).toContain("+half done");
     await expectConsistent(e, run.spawned);
-    const again = await rerunClaude(e, run.task);
-    c.note("rerun", again.result.status);
-    expect(again.result.status).toBe("success");
+    const again = await expectRerunSucceeds(c, rerunClaude(e, run.task));
     await expectConsistent(e, again.spawned);
   });
 
@@ -109,9 +115,7 @@ describe("agent faults", () => {
     expect(await backupPatch(e, r.backup)).toContain("+x");
     expect(r.durationMs).toBeLessThan(10_000);
     await expectConsistent(e, run.spawned);
-    const again = await rerunClaude(e, run.task);
-    c.note("rerun", again.result.status);
-    expect(again.result.status).toBe("success");
+    await expectRerunSucceeds(c, rerunClaude(e, run.task));
   });
 
   it("F-03 command hangs with a grandchild in its own session that ignores SIGTERM", async () => {
@@ -136,9 +140,7 @@ describe("agent faults", () => {
     expect(await backupPatch(e, r.backup)).toContain("+partial");
     await expectConsistent(e, out.spawned);
     const [fixed] = await e.tasks({ hang: "run: echo done > p.txt\n" });
-    const again = await e.run([fixed!]);
-    c.note("rerun", again.result.status);
-    expect(again.result.status).toBe("success");
+    await expectRerunSucceeds(c, e.run([fixed!]));
   });
 
   it("F-04 the agent prints binary garbage instead of stream-json", async () => {
@@ -163,9 +165,7 @@ describe("agent faults", () => {
     );
     expect(await backupPatch(e, r.backup)).toContain("+changed");
     await expectConsistent(e, run.spawned);
-    const again = await rerunClaude(e, run.task);
-    c.note("rerun", again.result.status);
-    expect(again.result.status).toBe("success");
+    await expectRerunSucceeds(c, rerunClaude(e, run.task));
   });
 
   it("F-05 the agent's stream-json stops mid-line and it exits", async () => {
@@ -205,9 +205,7 @@ describe("agent faults", () => {
     expect(r.message).not.toContain("\n");
     expect(r.message.length).toBeGreaterThan(10);
     await expectConsistent(e, run.spawned);
-    const again = await rerunClaude(e, run.task);
-    c.note("rerun", again.result.status);
-    expect(again.result.status).toBe("success");
+    await expectRerunSucceeds(c, rerunClaude(e, run.task));
   });
 
   it("F-07 the model's stream is cut mid-message; the engine retries", async () => {
@@ -314,9 +312,7 @@ describe("agent faults", () => {
     expect(r.agent?.transient).toBe(true);
     expect(r.message).toMatch(/^Claude Code reported an error: .*529/);
     await expectConsistent(e, run.spawned);
-    const again = await rerunClaude(e, run.task);
-    c.note("rerun", again.result.status);
-    expect(again.result.status).toBe("success");
+    await expectRerunSucceeds(c, rerunClaude(e, run.task));
   });
 
   it("F-10 API 429 and 529 absorbed by Claude Code's own retries (CLAUDE_CODE_MAX_RETRIES=2)", async () => {
