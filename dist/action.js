@@ -6,11 +6,11 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-EBOSZLRS.js";
+} from "./chunks/chunk-BOQUIQKP.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunks/chunk-TWQGZAYG.js";
+} from "./chunks/chunk-BXLX5FAD.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -45,7 +45,7 @@ import {
   stateDir,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-SMM6JR2Z.js";
+} from "./chunks/chunk-KWZFOQVO.js";
 import {
   debug,
   error,
@@ -1464,7 +1464,11 @@ var Action = class {
   /** The engine's git in the workspace, authenticated for fetch/push. */
   git() {
     this.gitPromise ??= this.gitEnv().then(
-      (e) => createGit({ cwd: this.ctx.workspace, logger: this.io.logger, ...e.gitEnv ? { env: e.gitEnv } : {} })
+      (e) => createGit({
+        cwd: this.ctx.workspace,
+        logger: this.io.logger,
+        ...e.gitEnv ? { authEnv: e.gitEnv } : {}
+      })
     );
     return this.gitPromise;
   }

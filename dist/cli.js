@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-EBOSZLRS.js";
+} from "./chunks/chunk-BOQUIQKP.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-MFD2FETH.js";
+} from "./chunks/chunk-3BBD5QXD.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -61,7 +61,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-SMM6JR2Z.js";
+} from "./chunks/chunk-KWZFOQVO.js";
 import {
   __commonJS,
   __require,
@@ -5298,7 +5298,7 @@ function registerRun(program2) {
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-OUGXWWWS.js");
+    const { runAction } = await import("./chunks/run-action-YKLSNF3W.js");
     await runAction(names, flags, cmd);
   });
 }

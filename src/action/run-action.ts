@@ -430,7 +430,11 @@ class Action {
   /** The engine's git in the workspace, authenticated for fetch/push. */
   private git(): Promise<Git> {
     this.gitPromise ??= this.gitEnv().then((e) =>
-      createGit({ cwd: this.ctx.workspace, logger: this.io.logger, ...(e.gitEnv ? { env: e.gitEnv } : {}) }),
+      createGit({
+        cwd: this.ctx.workspace,
+        logger: this.io.logger,
+        ...(e.gitEnv ? { authEnv: e.gitEnv } : {}),
+      }),
     );
     return this.gitPromise;
   }

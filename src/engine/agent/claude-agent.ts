@@ -34,6 +34,7 @@ export function createClaudeAgent(settings: ClaudeAgentSettings, options: Claude
         stdin: input.prompt,
         timeoutMs,
         signal: input.signal,
+        sandbox: input.sandbox,
         killGraceMs: options.killGraceMs,
         maxLineChars: MAX_JSON_LINE_CHARS,
         onSpawn: (h) => emit?.({ type: "spawn", pid: h.pid, marker: h.marker }),

@@ -48,6 +48,7 @@ export function createCommandAgent(command: string, options: CommandAgentOptions
         env,
         timeoutMs,
         signal: input.signal,
+        sandbox: input.sandbox,
         killGraceMs: options.killGraceMs,
         maxLineChars: 16 * 1024,
         onSpawn: (h) => emit?.({ type: "spawn", pid: h.pid, marker: h.marker }),

@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
 import type { Readable } from "node:stream";
+import type { Launch, SandboxSession } from "../sandbox/types.ts";
 import { DEFAULT_TAIL_BYTES, LineSplitter, TailBuffer } from "./output.ts";
 import { killTree, MARKER_VAR, type TreeHandle } from "./process-tree.ts";
 
@@ -30,6 +31,8 @@ export interface RunProcessOptions {
   maxLineChars?: number;
   tailBytes?: number;
   onSpawn?: (handle: TreeHandle) => void;
+  /** Runs the process inside this sandbox (the launch is rewritten by it). */
+  sandbox?: SandboxSession;
   onLine?: (stream: "stdout" | "stderr", line: string, truncated: boolean) => void;
 }
 
@@ -74,9 +77,21 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
   }
 
   const marker = randomUUID();
-  const child = spawn(opts.command, opts.args, {
+  const plain: Launch = {
+    command: opts.command,
+    args: opts.args,
     cwd: opts.cwd,
     env: { ...opts.env, [MARKER_VAR]: marker },
+  };
+  let launch = plain;
+  try {
+    if (opts.sandbox) launch = await opts.sandbox.wrap(plain);
+  } catch (err) {
+    return result({ spawnError: Object.assign(err as Error, { code: "ESANDBOX" }) });
+  }
+  const child = spawn(launch.command, launch.args, {
+    cwd: launch.cwd,
+    env: launch.env,
     detached: true,
     // No input → /dev/null: a socket on stdin makes Debian's bash source ~/.bashrc (SSH heuristics).
     stdio: [opts.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],

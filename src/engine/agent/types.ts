@@ -1,3 +1,5 @@
+import type { SandboxSession } from "../sandbox/types.ts";
+
 /** The agent layer: one small interface, two implementations (Claude Code and a plain command). */
 
 export type AgentStatus = "success" | "failed" | "max_turns" | "timeout" | "cancelled";
@@ -15,6 +17,8 @@ export interface AgentRunInput {
    */
   env: Record<string, string | undefined>;
   signal?: AbortSignal;
+  /** The sandbox the process runs in; without one it runs directly (the run opted out of isolation). */
+  sandbox?: SandboxSession;
   onEvent?: (event: AgentEvent) => void;
 }
 

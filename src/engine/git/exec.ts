@@ -44,14 +44,23 @@ export interface Git {
   run(args: readonly string[], opts?: GitRunOptions): Promise<GitResult>;
   /** Like `run`, but stdout is returned as raw bytes (patches, blobs). */
   runBuffer(args: readonly string[], opts?: GitRunOptions): Promise<GitResult<Buffer>>;
-  /** The same client (env, identity, logger) working in another directory, e.g. a worktree. */
-  at(cwd: string): Git;
+  /**
+   * The same client (env, identity, logger) working in another directory, e.g. a worktree. With
+   * `untrusted`, the directory's files were written by an agent: no system or global config (their
+   * filter, fsmonitor and attribute settings would act on the agent's files) and no credentials.
+   */
+  at(cwd: string, opts?: { untrusted?: boolean }): Git;
 }
 
 export interface CreateGitOptions {
   cwd: string;
   /** Merged over `process.env` (after the repository-locating GIT_* variables are removed). */
   env?: Env;
+  /**
+   * Credentials for the remote (an `http.extraheader` in `GIT_CONFIG_*` variables): given only to the
+   * commands that talk to it (fetch, push, ls-remote), never to those that read or write files.
+   */
+  authEnv?: Env;
   logger?: Logger;
   identity?: BotIdentity;
   /** Run the repository's hooks. Off by default: hooks live in files the agent can write. */
@@ -122,19 +131,37 @@ export function createGit(opts: CreateGitOptions): Git {
   const logger = opts.logger ?? silentLogger;
   const env = gitEnv(identity, opts.env);
   const bin = opts.bin ?? "git";
-  const prefix = ["-c", "commit.gpgSign=false", "-c", "tag.gpgSign=false", "-c", "core.quotePath=false"];
+  const prefix = [
+    "-c",
+    "commit.gpgSign=false",
+    "-c",
+    "tag.gpgSign=false",
+    "-c",
+    "core.quotePath=false",
+    // fsmonitor runs a configured program on index operations: never from the engine's git.
+    "-c",
+    "core.fsmonitor=false",
+  ];
   if (!opts.hooks) prefix.push("-c", "core.hooksPath=/dev/null");
+  const authEnv = opts.authEnv ? definedOnly(opts.authEnv) : undefined;
+  const untrustedEnv = gitEnv(identity, { ...opts.env, ...UNTRUSTED_ENV });
 
   async function exec(
     cwd: string,
     args: readonly string[],
     o: GitRunOptions = {},
+    untrusted = false,
   ): Promise<GitResult<Buffer>> {
     const shown = redactArgs(args);
     const started = Date.now();
-    const child = spawn(bin, [...prefix, ...args], {
+    const base = untrusted
+      ? untrustedEnv
+      : authEnv && NETWORK.has(subcommandOf(args))
+        ? { ...env, ...authEnv }
+        : env;
+    const child = spawn(bin, [...prefix, ...(untrusted ? UNTRUSTED_CONFIG : []), ...args], {
       cwd,
-      env: o.env ? definedOnly({ ...env, ...o.env }) : env,
+      env: o.env ? definedOnly({ ...base, ...o.env }) : base,
       stdio: ["pipe", "pipe", "pipe"],
       signal: o.signal,
     });
@@ -157,17 +184,43 @@ export function createGit(opts: CreateGitOptions): Git {
     return { stdout: Buffer.concat(out), stderr, exitCode };
   }
 
-  const make = (cwd: string): Git => ({
+  const make = (cwd: string, untrusted = false): Git => ({
     cwd,
     identity,
     async run(args, o) {
-      const r = await exec(cwd, args, o);
+      const r = await exec(cwd, args, o, untrusted);
       return { ...r, stdout: r.stdout.toString("utf8") };
     },
-    runBuffer: (args, o) => exec(cwd, args, o),
-    at: (dir) => make(dir),
+    runBuffer: (args, o) => exec(cwd, args, o, untrusted),
+    at: (dir, o) => make(dir, untrusted || o?.untrusted === true),
   });
   return make(opts.cwd);
+}
+
+/** The git commands that talk to a remote: the only ones that get credentials. */
+const NETWORK = new Set(["fetch", "push", "ls-remote", "pull", "clone"]);
+
+/** Configuration that must not come from files an agent may have reached (see `Git.at`). */
+const UNTRUSTED_ENV: Env = {
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  GIT_ATTR_NOSYSTEM: "1",
+  GIT_CONFIG_COUNT: undefined,
+  GIT_CONFIG_PARAMETERS: undefined,
+};
+const UNTRUSTED_CONFIG = ["-c", "core.attributesFile=/dev/null", "-c", "core.untrackedCache=false"];
+
+/** The git subcommand of an argv (skipping global options such as `-c k=v` and `-C dir`). */
+export function subcommandOf(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "-c" || a === "-C" || a === "--git-dir" || a === "--work-tree") {
+      i++;
+      continue;
+    }
+    if (!a.startsWith("-")) return a;
+  }
+  return "";
 }
 
 function isEnoent(e: unknown): boolean {

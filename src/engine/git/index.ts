@@ -49,6 +49,13 @@ export {
   type GitResult,
   type GitRunOptions,
 } from "./exec.ts";
+export {
+  compareRepo,
+  type IntegrityChange,
+  type RepoSnapshot,
+  restoreRepo,
+  snapshotRepo,
+} from "./integrity.ts";
 export { assertSafeName, backupsDir, stateDir, worktreesDir } from "./paths.ts";
 export {
   branchRef,

@@ -121,7 +121,8 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
   let saved = false;
   const wt: Worktree = {
     path,
-    git: git.at(path),
+    // The agent writes this directory: the engine reads it with no system or global git config.
+    git: git.at(path, { untrusted: true }),
     task: opts.task,
     runId: opts.runId,
     branch: opts.branch,

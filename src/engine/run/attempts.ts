@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Agent, AgentResult } from "../agent/index.ts";
 import { parseDuration, type Task } from "../config/index.ts";
 import { collectChanges, type Worktree, writeBackup } from "../git/index.ts";
+import type { SandboxSession } from "../sandbox/types.ts";
 import { backoffDelay } from "./backoff.ts";
 import type { RunEvent } from "./options.ts";
 import { redactorFor } from "./redact.ts";
@@ -22,6 +23,10 @@ export interface AttemptsOptions {
   random?: () => number;
   /** Runs before every attempt, in the (clean) worktree. */
   prepare?: () => Promise<void>;
+  /** The sandbox the agent runs in (absent: no isolation). */
+  sandbox?: SandboxSession;
+  /** Runs right after every attempt, before the engine's git touches the worktree (integrity check). */
+  afterAgent?: () => Promise<void>;
 }
 
 export interface AttemptsResult {
@@ -46,8 +51,10 @@ export async function runAttempts(opts: AttemptsOptions): Promise<AttemptsResult
       prompt: opts.prompt,
       env: opts.env,
       signal: opts.signal,
+      sandbox: opts.sandbox,
       onEvent: (event) => opts.emit({ type: "agent", task: task.name, event: redact.event(event) }),
     });
+    await opts.afterAgent?.();
     const result = redact.result(raw);
     const retry = result.status === "failed" && result.transient && attempt < max && !opts.signal?.aborted;
     if (!retry) return { result, attempts: attempt, partialBackups };

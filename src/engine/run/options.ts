@@ -1,6 +1,7 @@
 import type { Agent, AgentEvent } from "../agent/index.ts";
 import type { Task } from "../config/index.ts";
 import type { Logger } from "../logger.ts";
+import type { Isolation } from "../sandbox/types.ts";
 import type { TrustedConfig } from "./trusted-config.ts";
 import type { PullRequestSummary, RunMode, TaskResult, TaskStatus } from "./types.ts";
 
@@ -73,6 +74,11 @@ export interface RunTasksOptions {
   /** Base environment for agents (scrubbed before use). Default `process.env`. */
   env?: Record<string, string | undefined>;
   claudePath?: string;
+  /**
+   * How agents are isolated: `sandbox` (default; refuses to run where no sandbox can be had) or
+   * `none` (an explicit opt-out, warned about in the log and the report).
+   */
+  isolation?: Isolation;
   /** Between SIGTERM and SIGKILL when an agent's process tree is stopped (timeout, cancel). Default 5 s. */
   killGraceMs?: number;
   /** Injects the agent (tests, benchmarks); default: Claude Code or the command runner. */

@@ -5,20 +5,24 @@
  * is in a backup before the worktree goes away.
  */
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Agent, AgentResult } from "../agent/index.ts";
 import type { Task } from "../config/index.ts";
 import { errorMessage } from "../errors.ts";
 import {
   type Change,
   collectChanges,
+  compareRepo,
   createWorktree,
   foreignCommits,
   resolveCommit,
+  restoreRepo,
+  snapshotRepo,
   type Worktree,
   writeBackup,
 } from "../git/index.ts";
 import { runGuards } from "../guard/index.ts";
+import type { SandboxProvider } from "../sandbox/types.ts";
 import { runAttempts } from "./attempts.ts";
 import { land } from "./land.ts";
 import type { OntoBranch, Publisher, RunEvent } from "./options.ts";
@@ -38,6 +42,8 @@ export interface RunTaskOptions {
   onto?: OntoBranch;
   trustedConfig?: TrustedConfig;
   publisher?: Publisher;
+  /** Where agents run; absent: directly (only tests that inject their own agent). */
+  sandbox?: SandboxProvider;
   emit: (e: RunEvent) => void;
   signal?: AbortSignal;
   trigger?: string;
@@ -93,6 +99,24 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
   });
 
   const prompt = task.kind === "claude" ? await promptOf(opts, wt) : "";
+  const commonDir = dirname(repo.state);
+  await using sandbox = opts.sandbox
+    ? await opts.sandbox.open({
+        worktree: wt.path,
+        commonDir,
+        adminDir: (await wt.git.run(["rev-parse", "--absolute-git-dir"])).stdout.trim(),
+        repoRoot: repo.git.cwd,
+        privateDir: join(repo.state, "sandbox", `${task.name}-${opts.runId}`),
+      })
+    : undefined;
+  // The repository's config, hooks and refs come out of the agent's run as they went in.
+  const before = await snapshotRepo(repo.git, commonDir);
+  const afterAgent = async () => {
+    const changed = await compareRepo(repo.git, before);
+    if (changed.length === 0) return;
+    await restoreRepo(repo.git, before, changed);
+    throw new RepositoryTamperedError(changed.map((c) => c.name));
+  };
   const trusted = opts.trustedConfig;
   let overlay: Awaited<ReturnType<typeof overlayTrustedConfig>> | undefined;
   const source = trusted ? await trustedSource(opts) : undefined;
@@ -116,6 +140,8 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     signal: opts.signal,
     emit: opts.emit,
     prepare,
+    sandbox,
+    afterAgent,
   });
   r.attempts = attempts;
   r.agent = summariseAgent(opts.agent.kind, agentResult);
@@ -235,6 +261,22 @@ async function backup(wt: Worktree, opts: RunTaskOptions, change: Change, agent:
       violations: r.violations,
     },
   });
+}
+
+/** The agent changed the repository's own git setup; it was put back and the run's result dropped. */
+export class RepositoryTamperedError extends Error {
+  override readonly name = "RepositoryTamperedError";
+  readonly changed: readonly string[];
+  constructor(changed: readonly string[]) {
+    const list = changed
+      .slice(0, 5)
+      .map((c) => JSON.stringify(c))
+      .join(", ");
+    super(
+      `the agent changed the repository's git setup (${list}${changed.length > 5 ? `, +${changed.length - 5} more` : ""}); it was restored and the result of this run is not used`,
+    );
+    this.changed = changed;
+  }
 }
 
 function isDiskFull(err: unknown): boolean {

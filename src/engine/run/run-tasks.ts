@@ -10,6 +10,7 @@ import { errorMessage, UserError } from "../errors.ts";
 import { createGit, listWorktrees, pairwiseConflicts, stateDir } from "../git/index.ts";
 import { silentLogger } from "../logger.ts";
 import { renderRunMarkdown } from "../report/markdown.ts";
+import { createSandboxProvider } from "../sandbox/index.ts";
 import { defaultAgentFor } from "./agent-for.ts";
 import { executeGraph } from "./execute-graph.ts";
 import type { RunEvent, RunTasksOptions } from "./options.ts";
@@ -27,7 +28,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   const started = Date.now();
   const logger = opts.logger ?? silentLogger;
   const emit = (e: RunEvent) => opts.onEvent?.(e);
-  const git = createGit({ cwd: opts.repoRoot, env: opts.gitEnv, logger });
+  const git = createGit({ cwd: opts.repoRoot, authEnv: opts.gitEnv, logger });
   const state = await stateDir(git);
   const repo = await makeRepoContext({
     git,
@@ -38,6 +39,16 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     logger,
   });
   await assertRunnable(repo, opts);
+  const isolation = opts.isolation ?? "sandbox";
+  // Injected agents (tests, benchmarks) run in-process fakes: there is nothing to sandbox.
+  const sandbox = opts.agentFor
+    ? undefined
+    : await createSandboxProvider({ isolation, env: opts.env ?? process.env });
+  if (isolation === "none") {
+    logger.warn(
+      "isolation: none — agents and task commands run without a sandbox: they can read this machine's credentials and change anything this user can",
+    );
+  }
   const runId = opts.runId ?? newRunId();
   const fallbackBase = opts.base ?? (await defaultBranch(repo));
   const baseOf = (t: Task) => opts.base ?? t.base ?? fallbackBase;
@@ -96,6 +107,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           onto: opts.onto,
           trustedConfig: opts.trustedConfig,
           publisher: opts.publisher,
+          ...(sandbox ? { sandbox } : {}),
           emit,
           signal: opts.signal,
           trigger: opts.trigger,
@@ -121,6 +133,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     ...(opts.trigger ? { trigger: opts.trigger } : {}),
     results: ordered,
     crossConflicts,
+    isolation,
     totalCostUsd: round(ordered.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
     ok: ordered.every((r) => !FAILING_STATUSES.has(r.status)),
   };

@@ -1,3 +1,4 @@
+import type { Isolation } from "../sandbox/types.ts";
 /**
  * The outcome of running tasks: what the CLI prints, the Action outputs, the PR body and the run
  * log are all rendered from these plain, serialisable objects.
@@ -104,6 +105,8 @@ export interface RunReport {
   trigger?: string;
   results: TaskResult[];
   crossConflicts: CrossConflict[];
+  /** How agents were isolated in this run (`none`: an explicit opt-out, shown as a warning). */
+  isolation?: Isolation;
   totalCostUsd: number;
   ok: boolean;
 }

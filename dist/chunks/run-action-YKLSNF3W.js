@@ -10,11 +10,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-MFD2FETH.js";
+} from "./chunk-3BBD5QXD.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-TWQGZAYG.js";
+} from "./chunk-BXLX5FAD.js";
 import {
   STATUS_ICON,
   UserError,
@@ -29,7 +29,7 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-SMM6JR2Z.js";
+} from "./chunk-KWZFOQVO.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __export

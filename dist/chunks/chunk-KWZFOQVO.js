@@ -4124,10 +4124,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value: value2 } = collItem;
+        const { start, key, sep: sep5, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4141,7 +4141,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map3.comment)
@@ -4165,7 +4165,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map3.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value2,
           offset: keyNode.range[2],
@@ -4181,7 +4181,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
@@ -4272,7 +4272,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -4286,13 +4286,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep4 + cb;
-              sep4 = "";
+                comment += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -4335,18 +4335,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep4, value: value2 } = collItem;
+        const { start, key, sep: sep5, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value2) {
+          if (!props.anchor && !props.tag && !sep5 && !value2) {
             if (i2 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -4400,8 +4400,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep4 && !props.found) {
-          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap3 && !sep5 && !props.found) {
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value2))
@@ -4413,7 +4413,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value2,
@@ -4424,8 +4424,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4442,7 +4442,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4622,7 +4622,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value2 = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value2 += lines[i2][0].slice(trimIndent) + "\n";
@@ -4639,24 +4639,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value2 += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          value2 += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value2 += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value2 += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value2 += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value2 += sep4 + content;
-          sep4 = " ";
+          value2 += sep5 + content;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4839,25 +4839,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5667,14 +5667,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value: value2 }) {
+    function stringifyItem({ start, key, sep: sep5, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value2)
         res += stringifyToken(value2);
@@ -6841,18 +6841,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map3 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map3;
@@ -7005,15 +7005,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7207,13 +7207,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map3 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map3;
@@ -8258,7 +8258,7 @@ var require_cjs = __commonJS({
 var require_lib = __commonJS({
   "node_modules/write-file-atomic/lib/index.js"(exports, module) {
     "use strict";
-    module.exports = writeFile;
+    module.exports = writeFile3;
     module.exports.sync = writeFileSync2;
     module.exports._getTmpname = getTmpname;
     module.exports._cleanupOnExit = cleanupOnExit2;
@@ -8383,7 +8383,7 @@ var require_lib = __commonJS({
         }
       }
     }
-    async function writeFile(filename, data, options, callback) {
+    async function writeFile3(filename, data, options, callback) {
       if (options instanceof Function) {
         callback = options;
         options = {};
@@ -10385,14 +10385,27 @@ function createGit(opts) {
   const logger = opts.logger ?? silentLogger;
   const env = gitEnv(identity3, opts.env);
   const bin = opts.bin ?? "git";
-  const prefix = ["-c", "commit.gpgSign=false", "-c", "tag.gpgSign=false", "-c", "core.quotePath=false"];
+  const prefix = [
+    "-c",
+    "commit.gpgSign=false",
+    "-c",
+    "tag.gpgSign=false",
+    "-c",
+    "core.quotePath=false",
+    // fsmonitor runs a configured program on index operations: never from the engine's git.
+    "-c",
+    "core.fsmonitor=false"
+  ];
   if (!opts.hooks) prefix.push("-c", "core.hooksPath=/dev/null");
-  async function exec(cwd, args, o2 = {}) {
+  const authEnv = opts.authEnv ? definedOnly(opts.authEnv) : void 0;
+  const untrustedEnv = gitEnv(identity3, { ...opts.env, ...UNTRUSTED_ENV });
+  async function exec(cwd, args, o2 = {}, untrusted = false) {
     const shown = redactArgs(args);
     const started = Date.now();
-    const child2 = spawn(bin, [...prefix, ...args], {
+    const base = untrusted ? untrustedEnv : authEnv && NETWORK.has(subcommandOf(args)) ? { ...env, ...authEnv } : env;
+    const child2 = spawn(bin, [...prefix, ...untrusted ? UNTRUSTED_CONFIG : [], ...args], {
       cwd,
-      env: o2.env ? definedOnly({ ...env, ...o2.env }) : env,
+      env: o2.env ? definedOnly({ ...base, ...o2.env }) : base,
       stdio: ["pipe", "pipe", "pipe"],
       signal: o2.signal
     });
@@ -10415,17 +10428,37 @@ function createGit(opts) {
     if (exitCode !== 0 && !o2.allowFailure) throw new GitError({ args: shown, exitCode, stderr, cwd });
     return { stdout: Buffer.concat(out), stderr, exitCode };
   }
-  const make = (cwd) => ({
+  const make = (cwd, untrusted = false) => ({
     cwd,
     identity: identity3,
     async run(args, o2) {
-      const r = await exec(cwd, args, o2);
+      const r = await exec(cwd, args, o2, untrusted);
       return { ...r, stdout: r.stdout.toString("utf8") };
     },
-    runBuffer: (args, o2) => exec(cwd, args, o2),
-    at: (dir) => make(dir)
+    runBuffer: (args, o2) => exec(cwd, args, o2, untrusted),
+    at: (dir, o2) => make(dir, untrusted || o2?.untrusted === true)
   });
   return make(opts.cwd);
+}
+var NETWORK = /* @__PURE__ */ new Set(["fetch", "push", "ls-remote", "pull", "clone"]);
+var UNTRUSTED_ENV = {
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  GIT_ATTR_NOSYSTEM: "1",
+  GIT_CONFIG_COUNT: void 0,
+  GIT_CONFIG_PARAMETERS: void 0
+};
+var UNTRUSTED_CONFIG = ["-c", "core.attributesFile=/dev/null", "-c", "core.untrackedCache=false"];
+function subcommandOf(args) {
+  for (let i2 = 0; i2 < args.length; i2++) {
+    const a2 = args[i2];
+    if (a2 === "-c" || a2 === "-C" || a2 === "--git-dir" || a2 === "--work-tree") {
+      i2++;
+      continue;
+    }
+    if (!a2.startsWith("-")) return a2;
+  }
+  return "";
 }
 function isEnoent(e) {
   return typeof e === "object" && e !== null && e.code === "ENOENT";
@@ -10894,7 +10927,8 @@ async function createWorktree(opts) {
   let saved = false;
   const wt = {
     path: path6,
-    git: git.at(path6),
+    // The agent writes this directory: the engine reads it with no system or global git config.
+    git: git.at(path6, { untrusted: true }),
     task: opts.task,
     runId: opts.runId,
     branch: opts.branch,
@@ -11363,6 +11397,84 @@ async function pairwiseConflicts(opts) {
   return found;
 }
 
+// src/engine/git/integrity.ts
+import { readdir as readdir3, readFile as readFile3, rm as rm3, writeFile } from "node:fs/promises";
+import { join as join4, relative } from "node:path";
+var FILES = [
+  "config",
+  "config.worktree",
+  "HEAD",
+  "info/attributes",
+  "info/exclude",
+  "info/sparse-checkout"
+];
+var ENGINE_REFS = /^refs\/(?:heads\/claude-tasks\/|claude-tasks\/|remotes\/)/;
+async function snapshotRepo(git, commonDir) {
+  const files = /* @__PURE__ */ new Map();
+  for (const f of [...FILES, ...await listHooks(commonDir)])
+    files.set(f, await readOrNull(join4(commonDir, f)));
+  return { commonDir, files, refs: await userRefs(git) };
+}
+async function compareRepo(git, snap) {
+  const changes = [];
+  const names = /* @__PURE__ */ new Set([...snap.files.keys(), ...await listHooks(snap.commonDir)]);
+  for (const name of names) {
+    const now = await readOrNull(join4(snap.commonDir, name));
+    if (!sameContent(snap.files.get(name) ?? null, now)) changes.push({ kind: "file", name });
+  }
+  const refs = await userRefs(git);
+  for (const name of /* @__PURE__ */ new Set([...snap.refs.keys(), ...refs.keys()])) {
+    if (snap.refs.get(name) !== refs.get(name)) changes.push({ kind: "ref", name });
+  }
+  return changes;
+}
+async function restoreRepo(git, snap, changes) {
+  for (const c3 of changes.filter((x) => x.kind === "file")) {
+    const path6 = join4(snap.commonDir, c3.name);
+    const old = snap.files.get(c3.name) ?? null;
+    if (old === null) await rm3(path6, { force: true, recursive: true });
+    else await writeFile(path6, old);
+  }
+  for (const c3 of changes.filter((x) => x.kind === "ref")) {
+    const old = snap.refs.get(c3.name);
+    if (old) await git.run(["update-ref", "--no-deref", c3.name, old]);
+    else await git.run(["update-ref", "--no-deref", "-d", c3.name]);
+  }
+}
+async function userRefs(git) {
+  const out = await git.run(["for-each-ref", "--format=%(objectname) %(refname)"]);
+  const refs = /* @__PURE__ */ new Map();
+  for (const line of out.stdout.split("\n")) {
+    const i2 = line.indexOf(" ");
+    if (i2 < 0) continue;
+    const name = line.slice(i2 + 1);
+    if (!ENGINE_REFS.test(name)) refs.set(name, line.slice(0, i2));
+  }
+  return refs;
+}
+async function listHooks(commonDir) {
+  const dir = join4(commonDir, "hooks");
+  try {
+    const entries2 = await readdir3(dir, { recursive: true, withFileTypes: true });
+    return entries2.filter((e) => !e.isDirectory()).map((e) => relative(commonDir, join4(e.parentPath, e.name)));
+  } catch (err) {
+    if (isCode(err, "ENOENT")) return [];
+    throw err;
+  }
+}
+async function readOrNull(path6) {
+  try {
+    return await readFile3(path6);
+  } catch (err) {
+    if (isCode(err, "ENOENT") || isCode(err, "EISDIR")) return null;
+    throw err;
+  }
+}
+function sameContent(a2, b) {
+  if (a2 === null || b === null) return a2 === b;
+  return a2.equals(b);
+}
+
 // src/engine/git/remote.ts
 async function lsRemote(opts) {
   const r = await opts.git.run(["ls-remote", "--", opts.remote, ...opts.refs]);
@@ -11420,7 +11532,7 @@ function parsePushPorcelain(out) {
 
 // src/engine/git/restore.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 var RESTORE_BRANCH_PREFIX = "claude-tasks/restore/";
 async function restoreBackup(opts) {
   var _stack = [];
@@ -11433,7 +11545,7 @@ async function restoreBackup(opts) {
     } catch (err) {
       if (err instanceof SyntaxError) {
         throw new UserError(
-          `backup ${opts.id} is damaged (its ${META_FILE} is not valid JSON); its change is still in ${join4(backupsDir(state), opts.id, PATCH_FILE)}: apply it with \`git apply --binary\``
+          `backup ${opts.id} is damaged (its ${META_FILE} is not valid JSON); its change is still in ${join5(backupsDir(state), opts.id, PATCH_FILE)}: apply it with \`git apply --binary\``
         );
       }
       throw new UserError(`no backup named ${JSON.stringify(opts.id)}; \`claude-tasks backups\` lists them`);
@@ -13585,8 +13697,8 @@ function emoji() {
 }
 var ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
 var ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
-var mac = (delimiter2) => {
-  const escapedDelim = escapeRegex(delimiter2 ?? ":");
+var mac = (delimiter3) => {
+  const escapedDelim = escapeRegex(delimiter3 ?? ":");
   return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
 };
 var cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
@@ -35482,9 +35594,9 @@ function loadDefaults(files, ctx) {
     ctx.problems.push(problemAt({ file: other.path, line: 1, col: 1 }, message));
   }
   if (!file2) return void 0;
-  return twoTier(readFile3(file2, ctx), ctx.problems, checkDefaults);
+  return twoTier(readFile4(file2, ctx), ctx.problems, checkDefaults);
 }
-function readFile3(file2, ctx) {
+function readFile4(file2, ctx) {
   return readYamlFile(file2.path, file2.text, ctx.opts.fastPath ? ctx.strings : void 0);
 }
 function twoTier(reads, problems, check2) {
@@ -35509,7 +35621,7 @@ function checkDefaults(source, problems) {
   return { source, value: source.value };
 }
 function loadTask(file2, ctx) {
-  const reads = readFile3(file2, ctx);
+  const reads = readFile4(file2, ctx);
   return twoTier(reads, ctx.problems, (source, problems) => checkTaskFile(file2, source, ctx, problems));
 }
 function checkTaskFile(file2, source, ctx, problems) {
@@ -35618,11 +35730,11 @@ function locateTask(results, configDir) {
 
 // src/engine/config/read-config.ts
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve as resolve3, sep as sep2 } from "node:path";
+import { isAbsolute, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 async function readConfig(opts) {
   const repoRoot = resolve3(opts.repoRoot);
   const dirAbs = resolve3(repoRoot, opts.configDir ?? DEFAULT_CONFIG_DIR);
-  const configDir = toPosix(relative(repoRoot, dirAbs)) || ".";
+  const configDir = toPosix(relative2(repoRoot, dirAbs)) || ".";
   const parseOpts = {
     configDir,
     env: opts.env ?? process.env,
@@ -35659,7 +35771,7 @@ function listTaskFiles(dirAbs, configDir, repoRoot) {
     try {
       const isFile = entry.isFile() || entry.isSymbolicLink() && statSync(abs).isFile();
       if (!isFile) continue;
-      if (entry.isSymbolicLink() && statRepoFile(repoRoot, relative(repoRoot, abs)) === "outside") {
+      if (entry.isSymbolicLink() && statRepoFile(repoRoot, relative2(repoRoot, abs)) === "outside") {
         unreadable.push(
           problemAt(
             { file: path6, line: 1, col: 1 },
@@ -35680,10 +35792,10 @@ function listTaskFiles(dirAbs, configDir, repoRoot) {
 function statRepoFile(repoRoot, repoPath) {
   const abs = resolve3(repoRoot, repoPath);
   try {
-    const real = realpathSync(abs);
+    const real2 = realpathSync(abs);
     const root = realpathSync(repoRoot);
-    if (real !== root && !real.startsWith(root + sep2)) return "outside";
-    return statSync(real).isDirectory() ? "directory" : "file";
+    if (real2 !== root && !real2.startsWith(root + sep2)) return "outside";
+    return statSync(real2).isDirectory() ? "directory" : "file";
   } catch {
     return "missing";
   }
@@ -43625,8 +43737,8 @@ function assertValid(project) {
 
 // src/engine/run/run-tasks.ts
 var import_write_file_atomic = __toESM(require_lib(), 1);
-import { mkdir as mkdir4 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { mkdir as mkdir6 } from "node:fs/promises";
+import { join as join13 } from "node:path";
 
 // src/engine/report/format.ts
 function formatDuration(ms) {
@@ -43753,23 +43865,90 @@ function renderRunMarkdown(report2, links = {}) {
   return out.join("\n").trimEnd() + "\n";
 }
 
-// src/engine/agent/claude-args.ts
-function buildClaudeArgs(settings) {
-  const argv = ["-p", "--output-format", "stream-json"];
-  if (settings.model) argv.push("--model", settings.model);
-  if (settings.max_turns !== void 0) argv.push("--max-turns", String(settings.max_turns));
-  if (settings.max_budget_usd !== void 0) argv.push("--max-budget-usd", String(settings.max_budget_usd));
-  if (settings.permission_mode) argv.push("--permission-mode", settings.permission_mode);
-  if (settings.append_system_prompt) argv.push("--append-system-prompt", settings.append_system_prompt);
-  if (settings.allowed_tools?.length) argv.push("--allowedTools", ...settings.allowed_tools);
-  if (settings.disallowed_tools?.length) argv.push("--disallowedTools", ...settings.disallowed_tools);
-  argv.push("--verbose");
-  if (settings.args?.length) argv.push(...settings.args);
-  return argv;
-}
+// src/engine/sandbox/index.ts
+import { mkdir as mkdir4, rm as rm5 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 
-// src/engine/agent/claude-stream.ts
-import { isAbsolute as isAbsolute2, relative as relative2 } from "node:path";
+// src/engine/agent/command-agent.ts
+import { accessSync, constants as constants5 } from "node:fs";
+import { delimiter, join as join6 } from "node:path";
+
+// src/engine/agent/env.ts
+var DEFAULT_CLAUDE_MAX_RETRIES = 3;
+var REMOVE_EXACT = /* @__PURE__ */ new Set([
+  "GITHUB_TOKEN",
+  "GH_TOKEN",
+  "GITHUB_PAT",
+  "GH_ENTERPRISE_TOKEN",
+  "GITHUB_ENTERPRISE_TOKEN",
+  "GITHUB_ENV",
+  "GITHUB_PATH",
+  "GITHUB_OUTPUT",
+  "GITHUB_STATE",
+  "GITHUB_STEP_SUMMARY",
+  "SSH_AUTH_SOCK"
+]);
+var REMOVE_PREFIXES = ["INPUT_", "ACTIONS_"];
+var SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_KEY|_KEY$|^KEY$/i;
+var SESSION_MARKERS = /* @__PURE__ */ new Set([
+  "CLAUDECODE",
+  "CLAUDE_CODE_ENTRYPOINT",
+  "CLAUDE_CODE_CHILD_SESSION",
+  "CLAUDE_CODE_SESSION_ID",
+  "CLAUDE_CODE_SESSION_ATTENDED",
+  "CLAUDE_CODE_SESSION_KIND",
+  "CLAUDE_CODE_SESSION_ACCESS_TOKEN",
+  "CLAUDE_CODE_SESSIONS_OAUTH_TOKEN",
+  "CLAUDE_CODE_REMOTE_SESSION_ID",
+  "CLAUDE_CODE_LAUNCHED_BY_SESSION_IDS",
+  "CLAUDE_CODE_HOST_SESSION_ID",
+  "CLAUDE_CODE_BRIDGE_SESSION_ID",
+  "CLAUDE_CODE_MESSAGING_SOCKET",
+  "CLAUDE_CODE_MESSAGING_TOKEN",
+  "CLAUDE_CODE_CHILD_NOTES_DIR",
+  "CLAUDE_CODE_EXECPATH",
+  "CLAUDE_CODE_SSE_PORT",
+  "CLAUDE_AGENT_SDK_VERSION",
+  "CLAUDE_PID",
+  "CLAUDE_EFFORT",
+  "AI_AGENT"
+]);
+function isClaudeCredential(name) {
+  return name.startsWith("ANTHROPIC_") || name === "CLAUDE_CODE_OAUTH_TOKEN" || name === "CLAUDE_CODE_API_KEY_HELPER_TTL_MS" || /^CLAUDE_CODE_(USE|SKIP)_(BEDROCK|VERTEX|FOUNDRY)(_AUTH)?$/.test(name);
+}
+var truthy = (v) => v !== void 0 && v !== "" && v !== "0" && v.toLowerCase() !== "false";
+function providerCredential(name, env) {
+  if (truthy(env.CLAUDE_CODE_USE_BEDROCK) && name.startsWith("AWS_")) return true;
+  if (truthy(env.CLAUDE_CODE_USE_VERTEX) && (name === "GOOGLE_APPLICATION_CREDENTIALS" || name.startsWith("CLOUDSDK_") || name.startsWith("GOOGLE_"))) {
+    return true;
+  }
+  if (truthy(env.CLAUDE_CODE_USE_FOUNDRY) && name.startsWith("AZURE_")) return true;
+  return false;
+}
+function scrubReason(name, env, kind = "claude") {
+  if (REMOVE_EXACT.has(name)) return "GitHub credential or workflow file";
+  if (REMOVE_PREFIXES.some((p) => name.startsWith(p))) return "Actions input or runtime variable";
+  if (SESSION_MARKERS.has(name)) return "marker of an enclosing Claude Code session";
+  if (kind === "claude" && (isClaudeCredential(name) || providerCredential(name, env))) return void 0;
+  if (SECRET_NAME.test(name)) return "looks like a secret";
+  return void 0;
+}
+function agentEnv2(baseEnv, taskEnv = {}, options = {}) {
+  const kind = options.kind ?? "claude";
+  const merged = { ...baseEnv, ...taskEnv };
+  const out = {};
+  for (const [name, value2] of Object.entries(baseEnv)) {
+    if (value2 === void 0) continue;
+    if (scrubReason(name, merged, kind) !== void 0) continue;
+    out[name] = value2;
+  }
+  Object.assign(out, taskEnv);
+  if (kind === "claude") {
+    out.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC ??= "1";
+    out.CLAUDE_CODE_MAX_RETRIES ??= String(options.maxRetries ?? DEFAULT_CLAUDE_MAX_RETRIES);
+  }
+  return out;
+}
 
 // src/engine/agent/output.ts
 import { StringDecoder as StringDecoder3 } from "node:string_decoder";
@@ -43879,256 +44058,6 @@ function formatDuration2(ms) {
 }
 function copyString(s) {
   return Buffer.from(s, "utf8").toString("utf8");
-}
-
-// src/engine/agent/claude-stream.ts
-var str2 = (v) => typeof v === "string" ? v : void 0;
-var num = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
-var obj = (v) => v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
-function describeToolUse(tool, input2, cwd) {
-  const args = obj(input2) ?? {};
-  const path6 = str2(args.file_path) ?? str2(args.notebook_path) ?? str2(args.path);
-  const shown = (p) => {
-    if (!cwd || !isAbsolute2(p)) return p;
-    const rel = relative2(cwd, p);
-    return rel && !rel.startsWith("..") && !isAbsolute2(rel) ? rel : p;
-  };
-  const command = str2(args.command);
-  if (command !== void 0) return `${tool}: ${oneLine2(command.split("\n")[0] ?? "", 100)}`;
-  if (path6 !== void 0 && (tool === "Read" || tool === "Write" || tool === "Edit" || tool === "NotebookEdit")) {
-    return `${tool} ${shown(path6)}`;
-  }
-  const pattern = str2(args.pattern);
-  if (pattern !== void 0) return `${tool} ${oneLine2(pattern, 80)}${path6 ? ` in ${shown(path6)}` : ""}`;
-  const detail = str2(args.url) ?? str2(args.query) ?? str2(args.description) ?? str2(args.prompt);
-  return detail ? `${tool}: ${oneLine2(detail, 100)}` : tool;
-}
-var ClaudeStreamParser = class {
-  #cwd;
-  sessionId;
-  model;
-  result;
-  /** `error` of the last assistant message (set on synthetic error messages). */
-  lastAssistantError;
-  /** The last text the assistant produced, in case no result line arrives. */
-  lastText;
-  lastRetry;
-  nonJsonLines = 0;
-  lastNonJsonLine;
-  constructor(cwd) {
-    this.#cwd = cwd;
-  }
-  /** Parses one stdout line; returns the events it carries (possibly none). */
-  handleLine(line, truncated = false) {
-    const trimmed = line.trim();
-    if (!trimmed) return [];
-    if (truncated || !trimmed.startsWith("{")) return this.#nonJson(trimmed);
-    let message;
-    try {
-      message = obj(JSON.parse(trimmed));
-    } catch {
-      return this.#nonJson(trimmed);
-    }
-    if (!message) return this.#nonJson(trimmed);
-    switch (message.type) {
-      case "system":
-        return this.#system(message);
-      case "assistant":
-        return this.#assistant(message);
-      case "user":
-        return this.#user(message);
-      case "result":
-        return this.#result(message);
-      default:
-        return [];
-    }
-  }
-  #nonJson(line) {
-    this.nonJsonLines++;
-    this.lastNonJsonLine = oneLine2(line, 300);
-    return [];
-  }
-  #system(m) {
-    if (m.subtype === "init") {
-      this.sessionId = str2(m.session_id) ?? this.sessionId;
-      this.model = str2(m.model) ?? this.model;
-      const tools = Array.isArray(m.tools) ? m.tools.filter((t) => typeof t === "string") : [];
-      return [
-        {
-          type: "init",
-          sessionId: this.sessionId,
-          model: this.model,
-          tools,
-          permissionMode: str2(m.permissionMode),
-          version: str2(m.claude_code_version)
-        }
-      ];
-    }
-    if (m.subtype === "api_retry") {
-      const status = num(m.error_status);
-      this.lastRetry = { status, error: str2(m.error) };
-      return [
-        {
-          type: "api_retry",
-          attempt: num(m.attempt) ?? 0,
-          maxRetries: num(m.max_retries),
-          delayMs: num(m.retry_delay_ms),
-          status,
-          error: str2(m.error)
-        }
-      ];
-    }
-    if (m.subtype === "permission_denied") {
-      return [
-        { type: "permission_denied", tool: str2(m.tool_name) ?? "?", message: oneLine2(str2(m.message) ?? "") }
-      ];
-    }
-    return [];
-  }
-  #assistant(m) {
-    const message = obj(m.message);
-    this.lastAssistantError = str2(m.error);
-    if (message && str2(message.model) !== "<synthetic>") this.model = str2(message.model) ?? this.model;
-    const events = [];
-    const content = Array.isArray(message?.content) ? message.content : [];
-    for (const raw of content) {
-      const block = obj(raw);
-      if (block?.type === "text") {
-        const text2 = str2(block.text) ?? "";
-        if (text2.trim()) {
-          this.lastText = text2;
-          events.push({ type: "text", text: text2 });
-        }
-      } else if (block?.type === "tool_use") {
-        const tool = str2(block.name) ?? "?";
-        events.push({
-          type: "tool_use",
-          tool,
-          id: str2(block.id),
-          description: describeToolUse(tool, block.input, this.#cwd)
-        });
-      }
-    }
-    return events;
-  }
-  #user(m) {
-    const content = obj(m.message)?.content;
-    if (!Array.isArray(content)) return [];
-    const events = [];
-    for (const raw of content) {
-      const block = obj(raw);
-      if (block?.type === "tool_result") {
-        events.push({ type: "tool_result", id: str2(block.tool_use_id), isError: block.is_error === true });
-      }
-    }
-    return events;
-  }
-  #result(m) {
-    const denials = Array.isArray(m.permission_denials) ? m.permission_denials : [];
-    const result = {
-      subtype: str2(m.subtype) ?? "unknown",
-      isError: m.is_error === true,
-      text: str2(m.result) ?? "",
-      numTurns: num(m.num_turns),
-      costUsd: num(m.total_cost_usd),
-      sessionId: str2(m.session_id),
-      apiErrorStatus: num(m.api_error_status),
-      errors: Array.isArray(m.errors) ? m.errors.map((e) => oneLine2(String(e), 300)).slice(0, 10) : [],
-      permissionDenials: denials.slice(0, 100).map((d) => {
-        const denial = obj(d) ?? {};
-        const tool = str2(denial.tool_name) ?? "?";
-        return { tool, description: truncate(describeToolUse(tool, denial.tool_input, this.#cwd), 200) };
-      })
-    };
-    this.result = result;
-    this.sessionId = result.sessionId ?? this.sessionId;
-    return [
-      {
-        type: "result",
-        subtype: result.subtype,
-        isError: result.isError,
-        numTurns: result.numTurns,
-        costUsd: result.costUsd
-      }
-    ];
-  }
-};
-
-// src/engine/agent/env.ts
-var DEFAULT_CLAUDE_MAX_RETRIES = 3;
-var REMOVE_EXACT = /* @__PURE__ */ new Set([
-  "GITHUB_TOKEN",
-  "GH_TOKEN",
-  "GITHUB_PAT",
-  "GH_ENTERPRISE_TOKEN",
-  "GITHUB_ENTERPRISE_TOKEN",
-  "GITHUB_ENV",
-  "GITHUB_PATH",
-  "GITHUB_OUTPUT",
-  "GITHUB_STATE",
-  "GITHUB_STEP_SUMMARY",
-  "SSH_AUTH_SOCK"
-]);
-var REMOVE_PREFIXES = ["INPUT_", "ACTIONS_"];
-var SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_KEY|_KEY$|^KEY$/i;
-var SESSION_MARKERS = /* @__PURE__ */ new Set([
-  "CLAUDECODE",
-  "CLAUDE_CODE_ENTRYPOINT",
-  "CLAUDE_CODE_CHILD_SESSION",
-  "CLAUDE_CODE_SESSION_ID",
-  "CLAUDE_CODE_SESSION_ATTENDED",
-  "CLAUDE_CODE_SESSION_KIND",
-  "CLAUDE_CODE_SESSION_ACCESS_TOKEN",
-  "CLAUDE_CODE_SESSIONS_OAUTH_TOKEN",
-  "CLAUDE_CODE_REMOTE_SESSION_ID",
-  "CLAUDE_CODE_LAUNCHED_BY_SESSION_IDS",
-  "CLAUDE_CODE_HOST_SESSION_ID",
-  "CLAUDE_CODE_BRIDGE_SESSION_ID",
-  "CLAUDE_CODE_MESSAGING_SOCKET",
-  "CLAUDE_CODE_MESSAGING_TOKEN",
-  "CLAUDE_CODE_CHILD_NOTES_DIR",
-  "CLAUDE_CODE_EXECPATH",
-  "CLAUDE_CODE_SSE_PORT",
-  "CLAUDE_AGENT_SDK_VERSION",
-  "CLAUDE_PID",
-  "CLAUDE_EFFORT",
-  "AI_AGENT"
-]);
-function isClaudeCredential(name) {
-  return name.startsWith("ANTHROPIC_") || name === "CLAUDE_CODE_OAUTH_TOKEN" || name === "CLAUDE_CODE_API_KEY_HELPER_TTL_MS" || /^CLAUDE_CODE_(USE|SKIP)_(BEDROCK|VERTEX|FOUNDRY)(_AUTH)?$/.test(name);
-}
-var truthy = (v) => v !== void 0 && v !== "" && v !== "0" && v.toLowerCase() !== "false";
-function providerCredential(name, env) {
-  if (truthy(env.CLAUDE_CODE_USE_BEDROCK) && name.startsWith("AWS_")) return true;
-  if (truthy(env.CLAUDE_CODE_USE_VERTEX) && (name === "GOOGLE_APPLICATION_CREDENTIALS" || name.startsWith("CLOUDSDK_") || name.startsWith("GOOGLE_"))) {
-    return true;
-  }
-  if (truthy(env.CLAUDE_CODE_USE_FOUNDRY) && name.startsWith("AZURE_")) return true;
-  return false;
-}
-function scrubReason(name, env, kind = "claude") {
-  if (REMOVE_EXACT.has(name)) return "GitHub credential or workflow file";
-  if (REMOVE_PREFIXES.some((p) => name.startsWith(p))) return "Actions input or runtime variable";
-  if (SESSION_MARKERS.has(name)) return "marker of an enclosing Claude Code session";
-  if (kind === "claude" && (isClaudeCredential(name) || providerCredential(name, env))) return void 0;
-  if (SECRET_NAME.test(name)) return "looks like a secret";
-  return void 0;
-}
-function agentEnv2(baseEnv, taskEnv = {}, options = {}) {
-  const kind = options.kind ?? "claude";
-  const merged = { ...baseEnv, ...taskEnv };
-  const out = {};
-  for (const [name, value2] of Object.entries(baseEnv)) {
-    if (value2 === void 0) continue;
-    if (scrubReason(name, merged, kind) !== void 0) continue;
-    out[name] = value2;
-  }
-  Object.assign(out, taskEnv);
-  if (kind === "claude") {
-    out.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC ??= "1";
-    out.CLAUDE_CODE_MAX_RETRIES ??= String(options.maxRetries ?? DEFAULT_CLAUDE_MAX_RETRIES);
-  }
-  return out;
 }
 
 // src/engine/agent/run-process.ts
@@ -44295,9 +44224,21 @@ async function runProcess(opts) {
     });
   }
   const marker = randomUUID();
-  const child2 = spawn3(opts.command, opts.args, {
+  const plain = {
+    command: opts.command,
+    args: opts.args,
     cwd: opts.cwd,
-    env: { ...opts.env, [MARKER_VAR]: marker },
+    env: { ...opts.env, [MARKER_VAR]: marker }
+  };
+  let launch = plain;
+  try {
+    if (opts.sandbox) launch = await opts.sandbox.wrap(plain);
+  } catch (err2) {
+    return result({ spawnError: Object.assign(err2, { code: "ESANDBOX" }) });
+  }
+  const child2 = spawn3(launch.command, launch.args, {
+    cwd: launch.cwd,
+    env: launch.env,
     detached: true,
     // No input → /dev/null: a socket on stdin makes Debian's bash source ~/.bashrc (SSH heuristics).
     stdio: [opts.stdin === void 0 ? "ignore" : "pipe", "pipe", "pipe"]
@@ -44378,6 +44319,528 @@ function isDirectory(path6) {
   }
 }
 
+// src/engine/agent/command-agent.ts
+function findOnPath(name, path6 = process.env.PATH ?? "") {
+  for (const dir of path6.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join6(dir, name);
+    try {
+      accessSync(candidate, constants5.X_OK);
+      return candidate;
+    } catch {
+    }
+  }
+  return void 0;
+}
+function createCommandAgent(command, options = {}) {
+  return {
+    kind: "command",
+    async run(input2) {
+      const env = agentEnv2(input2.env, options.env, { kind: "command" });
+      const shell = options.shell ?? findOnPath("bash", env.PATH) ?? "/bin/sh";
+      const timeoutMs = input2.timeoutMs ?? options.timeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
+      const emit = input2.onEvent;
+      const proc = await runProcess({
+        command: shell,
+        args: ["-c", command],
+        cwd: input2.cwd,
+        env,
+        timeoutMs,
+        signal: input2.signal,
+        sandbox: input2.sandbox,
+        killGraceMs: options.killGraceMs,
+        maxLineChars: 16 * 1024,
+        onSpawn: (h2) => emit?.({ type: "spawn", pid: h2.pid, marker: h2.marker }),
+        onLine: emit ? (stream, line) => emit({ type: "output", stream, line }) : void 0
+      });
+      const summary = truncateStart(proc.tail.lastLines(options.summaryLines ?? 20).join("\n"), 4e3);
+      const base = {
+        exitCode: proc.exitCode,
+        durationMs: proc.durationMs,
+        outputTail: proc.tail.toString(),
+        summary,
+        transient: false
+      };
+      const name = oneLine2(command, 80);
+      if (proc.spawnError) {
+        return {
+          ...base,
+          status: "failed",
+          error: oneLine2(`could not start ${shell}: ${proc.spawnError.message}`)
+        };
+      }
+      if (proc.cancelled) return { ...base, status: "cancelled", error: "cancelled" };
+      if (proc.timedOut) {
+        return {
+          ...base,
+          status: "timeout",
+          error: `\`${name}\` did not finish within ${formatDuration2(timeoutMs)}`
+        };
+      }
+      if (proc.signal)
+        return { ...base, status: "failed", error: `\`${name}\` was killed by ${proc.signal}` };
+      if (proc.exitCode !== 0) {
+        return { ...base, status: "failed", error: `\`${name}\` exited with code ${proc.exitCode}` };
+      }
+      return { ...base, status: "success" };
+    }
+  };
+}
+
+// src/engine/sandbox/agent-git.ts
+import { copyFile, mkdir as mkdir3, readFile as readFile5, rm as rm4, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join7 } from "node:path";
+async function prepareAgentGitDir(opts) {
+  const { dir } = opts;
+  await rm4(dir, { recursive: true, force: true });
+  await mkdir3(join7(dir, "objects", "info"), { recursive: true });
+  await mkdir3(join7(dir, "refs", "heads"), { recursive: true });
+  await mkdir3(join7(dir, "refs", "tags"), { recursive: true });
+  await writeFile2(join7(dir, "objects", "info", "alternates"), `${opts.objectsDir}
+`);
+  const head = (await readFile5(join7(opts.adminDir, "HEAD"), "utf8")).trim();
+  await writeFile2(join7(dir, "HEAD"), `${head}
+`);
+  await writeFile2(
+    join7(dir, "config"),
+    "[core]\n	repositoryformatversion = 0\n	filemode = true\n	bare = false\n	logallrefupdates = false\n"
+  );
+  try {
+    await copyFile(join7(opts.adminDir, "index"), join7(dir, "index"));
+  } catch (err) {
+    if (!isCode(err, "ENOENT")) throw err;
+  }
+}
+
+// src/engine/sandbox/bwrap.ts
+import { existsSync, realpathSync as realpathSync2, statSync as statSync4 } from "node:fs";
+import { delimiter as delimiter2, dirname as dirname2, join as join8, sep as sep3 } from "node:path";
+function bwrapArgs(plan) {
+  const a2 = [
+    "--unshare-user",
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--unshare-cgroup-try",
+    "--die-with-parent",
+    "--new-session",
+    "--cap-drop",
+    "ALL"
+  ];
+  if (plan.uid !== void 0) a2.push("--uid", String(plan.uid), "--gid", String(plan.uid));
+  a2.push("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc");
+  for (const dir of outermost(plan.hide)) a2.push("--tmpfs", dir);
+  a2.push("--tmpfs", plan.home);
+  for (const file2 of plan.blank) a2.push("--ro-bind", "/dev/null", file2);
+  for (const path6 of plan.expose) a2.push("--ro-bind", path6, path6);
+  a2.push("--bind", plan.worktree, plan.worktree);
+  const gitFile = join8(plan.worktree, ".git");
+  a2.push("--ro-bind", gitFile, gitFile);
+  a2.push("--ro-bind", plan.objectsDir, plan.objectsDir);
+  a2.push("--bind", plan.agentGitDir, plan.adminDir);
+  a2.push("--chdir", plan.cwd, "--", plan.command, ...plan.args);
+  return a2;
+}
+function outermost(paths) {
+  const unique2 = [...new Set(paths)];
+  return unique2.filter((p) => !unique2.some((q) => q !== p && isInside(p, q)));
+}
+function isInside(path6, dir) {
+  return dir === "/" ? path6 !== "/" : path6 === dir || path6.startsWith(dir + sep3);
+}
+var NEVER_HIDE = /* @__PURE__ */ new Set([
+  "/",
+  "/usr",
+  "/bin",
+  "/sbin",
+  "/lib",
+  "/lib32",
+  "/lib64",
+  "/etc",
+  "/opt",
+  "/var",
+  "/proc",
+  "/dev",
+  "/sys"
+]);
+var BLANK_FILES = ["/etc/shadow", "/etc/gshadow", "/etc/sudoers"];
+function hostMounts(h2) {
+  const e = h2.env;
+  const candidates = [
+    "/tmp",
+    "/var/tmp",
+    "/run",
+    "/home",
+    "/root",
+    "/mnt",
+    "/media",
+    "/srv",
+    "/etc/ssh",
+    "/var/run",
+    e.HOME,
+    e.TMPDIR,
+    e.XDG_RUNTIME_DIR,
+    e.RUNNER_TEMP,
+    e.RUNNER_WORKSPACE,
+    e.GITHUB_WORKSPACE,
+    h2.repoRoot,
+    h2.commonDir,
+    h2.stateDir,
+    // sibling worktrees (other tasks of this and other runs)
+    dirname2(h2.worktree)
+  ];
+  const hide2 = candidates.filter((p) => typeof p === "string" && p.startsWith("/")).map(real).filter((p) => !NEVER_HIDE.has(p) && isDir(p));
+  const hidden2 = (p) => hide2.some((d) => isInside(p, d));
+  const expose = [];
+  const add = (p) => {
+    if (!p || !existsSync(p)) return;
+    const r = real(p);
+    if (hidden2(r) && !expose.includes(r)) expose.push(r);
+  };
+  add(h2.command);
+  for (const dir of (h2.path ?? "").split(delimiter2)) {
+    if (!dir.startsWith("/") || !isDir(dir)) continue;
+    if (dir.endsWith(`${sep3}bin`) && existsSync(join8(dir, "node"))) add(dirname2(dir));
+    else add(dir);
+  }
+  add(existsSync("/etc/resolv.conf") ? "/etc/resolv.conf" : void 0);
+  const secret = [h2.repoRoot, h2.commonDir, h2.stateDir, e.RUNNER_TEMP, e.GITHUB_WORKSPACE].filter((p) => !!p && p.startsWith("/")).map(real);
+  const safe = expose.filter((p) => !secret.some((s) => isInside(p, s) || isInside(s, p)));
+  const blank = BLANK_FILES.filter((f) => existsSync(f));
+  return { hide: hide2, expose: safe, blank };
+}
+function real(p) {
+  try {
+    return realpathSync2(p);
+  } catch {
+    return p;
+  }
+}
+function isDir(p) {
+  try {
+    return statSync4(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+var probed;
+function probeBwrap(env = process.env) {
+  probed ??= (async () => {
+    const bin = env.CLAUDE_TASKS_BWRAP || "bwrap";
+    const version2 = await execa(bin, ["--version"], {
+      reject: false,
+      timeout: 1e4,
+      env: { PATH: env.PATH ?? "" }
+    });
+    if (version2.failed) {
+      return {
+        ok: false,
+        reason: "bubblewrap (bwrap) is not installed (Debian/Ubuntu: `apt-get install bubblewrap`)"
+      };
+    }
+    const probe = await execa(
+      bin,
+      [
+        "--unshare-user",
+        "--unshare-pid",
+        "--die-with-parent",
+        "--ro-bind",
+        "/",
+        "/",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--",
+        "true"
+      ],
+      { reject: false, timeout: 1e4, env: { PATH: env.PATH ?? "" } }
+    );
+    if (probe.failed) {
+      const why = String(probe.stderr).trim().split("\n").at(-1) || `exit code ${probe.exitCode}`;
+      return { ok: false, reason: `bubblewrap cannot create a sandbox here (${why})` };
+    }
+    const path6 = (await execa("sh", ["-c", `command -v ${bin}`], { reject: false, env: { PATH: env.PATH ?? "" } })).stdout.trim();
+    return { ok: true, path: path6 || bin, version: String(version2.stdout).trim() };
+  })();
+  return probed;
+}
+
+// src/engine/sandbox/index.ts
+var SandboxUnavailableError = class extends UserError {
+};
+var HOST_SESSION_VARS = [
+  "XDG_RUNTIME_DIR",
+  "DBUS_SESSION_BUS_ADDRESS",
+  "SSH_AUTH_SOCK",
+  "GPG_AGENT_INFO",
+  "DISPLAY",
+  "WAYLAND_DISPLAY",
+  "XAUTHORITY"
+];
+async function createSandboxProvider(opts) {
+  if (opts.isolation === "none") return noneProvider;
+  const platform2 = opts.platform ?? process.platform;
+  if (platform2 !== "linux") {
+    throw new SandboxUnavailableError(
+      `no sandbox for agents on ${platform2} yet (claude-tasks uses bubblewrap on Linux); set \`isolation: none\` (Action input) or pass \`--isolation none\` (CLI) to run agents without one`
+    );
+  }
+  const bwrap = await probeBwrap(opts.env);
+  if (!bwrap.ok) {
+    throw new SandboxUnavailableError(
+      `agents cannot be sandboxed: ${bwrap.reason}; install bubblewrap, or set \`isolation: none\` (Action input) or pass \`--isolation none\` (CLI) to run agents without a sandbox`
+    );
+  }
+  const hostEnv = opts.env;
+  return {
+    isolation: "sandbox",
+    async open(target) {
+      await mkdir4(target.privateDir, { recursive: true });
+      const agentGitDir = join9(target.privateDir, "git");
+      const objectsDir = join9(target.commonDir, "objects");
+      const uid = process.getuid?.() === 0 ? 1e3 : void 0;
+      return {
+        kind: "bwrap",
+        async wrap(launch) {
+          await prepareAgentGitDir({ dir: agentGitDir, adminDir: target.adminDir, objectsDir });
+          const env = { ...launch.env };
+          for (const name of HOST_SESSION_VARS) delete env[name];
+          const home = env.HOME && env.HOME !== "/" ? env.HOME : "/tmp/home";
+          env.HOME = home;
+          env.TMPDIR = "/tmp";
+          const command = launch.command.startsWith("/") ? launch.command : findOnPath(launch.command, env.PATH) ?? launch.command;
+          const mounts = hostMounts({
+            env: hostEnv,
+            worktree: target.worktree,
+            repoRoot: target.repoRoot,
+            commonDir: target.commonDir,
+            stateDir: target.privateDir,
+            command,
+            path: env.PATH
+          });
+          const args = bwrapArgs({
+            command,
+            args: launch.args,
+            cwd: launch.cwd,
+            worktree: target.worktree,
+            agentGitDir,
+            adminDir: target.adminDir,
+            objectsDir,
+            home,
+            uid,
+            ...mounts
+          });
+          return { command: bwrap.path, args, cwd: launch.cwd, env };
+        },
+        async [Symbol.asyncDispose]() {
+          await rm5(target.privateDir, { recursive: true, force: true });
+        }
+      };
+    }
+  };
+}
+var noneProvider = {
+  isolation: "none",
+  async open() {
+    return {
+      kind: "none",
+      wrap: async (launch) => launch,
+      async [Symbol.asyncDispose]() {
+      }
+    };
+  }
+};
+
+// src/engine/agent/claude-args.ts
+function buildClaudeArgs(settings) {
+  const argv = ["-p", "--output-format", "stream-json"];
+  if (settings.model) argv.push("--model", settings.model);
+  if (settings.max_turns !== void 0) argv.push("--max-turns", String(settings.max_turns));
+  if (settings.max_budget_usd !== void 0) argv.push("--max-budget-usd", String(settings.max_budget_usd));
+  if (settings.permission_mode) argv.push("--permission-mode", settings.permission_mode);
+  if (settings.append_system_prompt) argv.push("--append-system-prompt", settings.append_system_prompt);
+  if (settings.allowed_tools?.length) argv.push("--allowedTools", ...settings.allowed_tools);
+  if (settings.disallowed_tools?.length) argv.push("--disallowedTools", ...settings.disallowed_tools);
+  argv.push("--verbose");
+  if (settings.args?.length) argv.push(...settings.args);
+  return argv;
+}
+
+// src/engine/agent/claude-stream.ts
+import { isAbsolute as isAbsolute2, relative as relative3 } from "node:path";
+var str2 = (v) => typeof v === "string" ? v : void 0;
+var num = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
+var obj = (v) => v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
+function describeToolUse(tool, input2, cwd) {
+  const args = obj(input2) ?? {};
+  const path6 = str2(args.file_path) ?? str2(args.notebook_path) ?? str2(args.path);
+  const shown = (p) => {
+    if (!cwd || !isAbsolute2(p)) return p;
+    const rel = relative3(cwd, p);
+    return rel && !rel.startsWith("..") && !isAbsolute2(rel) ? rel : p;
+  };
+  const command = str2(args.command);
+  if (command !== void 0) return `${tool}: ${oneLine2(command.split("\n")[0] ?? "", 100)}`;
+  if (path6 !== void 0 && (tool === "Read" || tool === "Write" || tool === "Edit" || tool === "NotebookEdit")) {
+    return `${tool} ${shown(path6)}`;
+  }
+  const pattern = str2(args.pattern);
+  if (pattern !== void 0) return `${tool} ${oneLine2(pattern, 80)}${path6 ? ` in ${shown(path6)}` : ""}`;
+  const detail = str2(args.url) ?? str2(args.query) ?? str2(args.description) ?? str2(args.prompt);
+  return detail ? `${tool}: ${oneLine2(detail, 100)}` : tool;
+}
+var ClaudeStreamParser = class {
+  #cwd;
+  sessionId;
+  model;
+  result;
+  /** `error` of the last assistant message (set on synthetic error messages). */
+  lastAssistantError;
+  /** The last text the assistant produced, in case no result line arrives. */
+  lastText;
+  lastRetry;
+  nonJsonLines = 0;
+  lastNonJsonLine;
+  constructor(cwd) {
+    this.#cwd = cwd;
+  }
+  /** Parses one stdout line; returns the events it carries (possibly none). */
+  handleLine(line, truncated = false) {
+    const trimmed = line.trim();
+    if (!trimmed) return [];
+    if (truncated || !trimmed.startsWith("{")) return this.#nonJson(trimmed);
+    let message;
+    try {
+      message = obj(JSON.parse(trimmed));
+    } catch {
+      return this.#nonJson(trimmed);
+    }
+    if (!message) return this.#nonJson(trimmed);
+    switch (message.type) {
+      case "system":
+        return this.#system(message);
+      case "assistant":
+        return this.#assistant(message);
+      case "user":
+        return this.#user(message);
+      case "result":
+        return this.#result(message);
+      default:
+        return [];
+    }
+  }
+  #nonJson(line) {
+    this.nonJsonLines++;
+    this.lastNonJsonLine = oneLine2(line, 300);
+    return [];
+  }
+  #system(m) {
+    if (m.subtype === "init") {
+      this.sessionId = str2(m.session_id) ?? this.sessionId;
+      this.model = str2(m.model) ?? this.model;
+      const tools = Array.isArray(m.tools) ? m.tools.filter((t) => typeof t === "string") : [];
+      return [
+        {
+          type: "init",
+          sessionId: this.sessionId,
+          model: this.model,
+          tools,
+          permissionMode: str2(m.permissionMode),
+          version: str2(m.claude_code_version)
+        }
+      ];
+    }
+    if (m.subtype === "api_retry") {
+      const status = num(m.error_status);
+      this.lastRetry = { status, error: str2(m.error) };
+      return [
+        {
+          type: "api_retry",
+          attempt: num(m.attempt) ?? 0,
+          maxRetries: num(m.max_retries),
+          delayMs: num(m.retry_delay_ms),
+          status,
+          error: str2(m.error)
+        }
+      ];
+    }
+    if (m.subtype === "permission_denied") {
+      return [
+        { type: "permission_denied", tool: str2(m.tool_name) ?? "?", message: oneLine2(str2(m.message) ?? "") }
+      ];
+    }
+    return [];
+  }
+  #assistant(m) {
+    const message = obj(m.message);
+    this.lastAssistantError = str2(m.error);
+    if (message && str2(message.model) !== "<synthetic>") this.model = str2(message.model) ?? this.model;
+    const events = [];
+    const content = Array.isArray(message?.content) ? message.content : [];
+    for (const raw of content) {
+      const block = obj(raw);
+      if (block?.type === "text") {
+        const text2 = str2(block.text) ?? "";
+        if (text2.trim()) {
+          this.lastText = text2;
+          events.push({ type: "text", text: text2 });
+        }
+      } else if (block?.type === "tool_use") {
+        const tool = str2(block.name) ?? "?";
+        events.push({
+          type: "tool_use",
+          tool,
+          id: str2(block.id),
+          description: describeToolUse(tool, block.input, this.#cwd)
+        });
+      }
+    }
+    return events;
+  }
+  #user(m) {
+    const content = obj(m.message)?.content;
+    if (!Array.isArray(content)) return [];
+    const events = [];
+    for (const raw of content) {
+      const block = obj(raw);
+      if (block?.type === "tool_result") {
+        events.push({ type: "tool_result", id: str2(block.tool_use_id), isError: block.is_error === true });
+      }
+    }
+    return events;
+  }
+  #result(m) {
+    const denials = Array.isArray(m.permission_denials) ? m.permission_denials : [];
+    const result = {
+      subtype: str2(m.subtype) ?? "unknown",
+      isError: m.is_error === true,
+      text: str2(m.result) ?? "",
+      numTurns: num(m.num_turns),
+      costUsd: num(m.total_cost_usd),
+      sessionId: str2(m.session_id),
+      apiErrorStatus: num(m.api_error_status),
+      errors: Array.isArray(m.errors) ? m.errors.map((e) => oneLine2(String(e), 300)).slice(0, 10) : [],
+      permissionDenials: denials.slice(0, 100).map((d) => {
+        const denial = obj(d) ?? {};
+        const tool = str2(denial.tool_name) ?? "?";
+        return { tool, description: truncate(describeToolUse(tool, denial.tool_input, this.#cwd), 200) };
+      })
+    };
+    this.result = result;
+    this.sessionId = result.sessionId ?? this.sessionId;
+    return [
+      {
+        type: "result",
+        subtype: result.subtype,
+        isError: result.isError,
+        numTurns: result.numTurns,
+        costUsd: result.costUsd
+      }
+    ];
+  }
+};
+
 // src/engine/agent/claude-agent.ts
 var SUMMARY_CHARS = 4e3;
 var MAX_JSON_LINE_CHARS = 8 * 1024 * 1024;
@@ -44398,6 +44861,7 @@ function createClaudeAgent(settings, options = {}) {
         stdin: input2.prompt,
         timeoutMs,
         signal: input2.signal,
+        sandbox: input2.sandbox,
         killGraceMs: options.killGraceMs,
         maxLineChars: MAX_JSON_LINE_CHARS,
         onSpawn: (h2) => emit?.({ type: "spawn", pid: h2.pid, marker: h2.marker }),
@@ -44525,75 +44989,6 @@ function claudeAvailable(claudePath = "claude", options = {}) {
       }
     );
   });
-}
-
-// src/engine/agent/command-agent.ts
-import { accessSync, constants as constants5 } from "node:fs";
-import { delimiter, join as join5 } from "node:path";
-function findOnPath(name, path6 = process.env.PATH ?? "") {
-  for (const dir of path6.split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join5(dir, name);
-    try {
-      accessSync(candidate, constants5.X_OK);
-      return candidate;
-    } catch {
-    }
-  }
-  return void 0;
-}
-function createCommandAgent(command, options = {}) {
-  return {
-    kind: "command",
-    async run(input2) {
-      const env = agentEnv2(input2.env, options.env, { kind: "command" });
-      const shell = options.shell ?? findOnPath("bash", env.PATH) ?? "/bin/sh";
-      const timeoutMs = input2.timeoutMs ?? options.timeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
-      const emit = input2.onEvent;
-      const proc = await runProcess({
-        command: shell,
-        args: ["-c", command],
-        cwd: input2.cwd,
-        env,
-        timeoutMs,
-        signal: input2.signal,
-        killGraceMs: options.killGraceMs,
-        maxLineChars: 16 * 1024,
-        onSpawn: (h2) => emit?.({ type: "spawn", pid: h2.pid, marker: h2.marker }),
-        onLine: emit ? (stream, line) => emit({ type: "output", stream, line }) : void 0
-      });
-      const summary = truncateStart(proc.tail.lastLines(options.summaryLines ?? 20).join("\n"), 4e3);
-      const base = {
-        exitCode: proc.exitCode,
-        durationMs: proc.durationMs,
-        outputTail: proc.tail.toString(),
-        summary,
-        transient: false
-      };
-      const name = oneLine2(command, 80);
-      if (proc.spawnError) {
-        return {
-          ...base,
-          status: "failed",
-          error: oneLine2(`could not start ${shell}: ${proc.spawnError.message}`)
-        };
-      }
-      if (proc.cancelled) return { ...base, status: "cancelled", error: "cancelled" };
-      if (proc.timedOut) {
-        return {
-          ...base,
-          status: "timeout",
-          error: `\`${name}\` did not finish within ${formatDuration2(timeoutMs)}`
-        };
-      }
-      if (proc.signal)
-        return { ...base, status: "failed", error: `\`${name}\` was killed by ${proc.signal}` };
-      if (proc.exitCode !== 0) {
-        return { ...base, status: "failed", error: `\`${name}\` exited with code ${proc.exitCode}` };
-      }
-      return { ...base, status: "success" };
-    }
-  };
 }
 
 // src/engine/run/agent-for.ts
@@ -44788,10 +45183,10 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
 }
 
 // src/engine/run/run-log.ts
-import { mkdir as mkdir3, open as open4, readFile as readFile4 } from "node:fs/promises";
-import { dirname as dirname2 } from "node:path";
+import { mkdir as mkdir5, open as open4, readFile as readFile6 } from "node:fs/promises";
+import { dirname as dirname3 } from "node:path";
 async function appendLog(file2, entry) {
-  await mkdir3(dirname2(file2), { recursive: true });
+  await mkdir5(dirname3(file2), { recursive: true });
   const fh = await open4(file2, "a+");
   try {
     const { size } = await fh.stat();
@@ -44846,8 +45241,8 @@ function isEntry(v) {
 }
 
 // src/engine/run/run-task.ts
-import { readFile as readFile6 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { readFile as readFile8 } from "node:fs/promises";
+import { dirname as dirname4, join as join12 } from "node:path";
 
 // src/engine/guard/limits.ts
 var n2 = (x) => x.toLocaleString("en-US");
@@ -45096,7 +45491,7 @@ function scanLines(lines) {
 
 // src/engine/guard/symlinks.ts
 import { realpath as realpath2 } from "node:fs/promises";
-import { join as join6, posix as posix4, sep as sep3 } from "node:path";
+import { join as join10, posix as posix4, sep as sep4 } from "node:path";
 var isAbsoluteTarget = (t) => t.startsWith("/") || t.startsWith("\\") || /^[A-Za-z]:[\\/]/.test(t);
 var hasDotDot = (p) => p.split(/[\\/]/).includes("..");
 async function checkSymlinks(change, worktreePath) {
@@ -45129,8 +45524,8 @@ async function checkSymlinks(change, worktreePath) {
       violation("points into `.git`");
       continue;
     }
-    const real = await realpath2(join6(root, f.path)).catch(() => void 0);
-    if (real !== void 0 && real !== root && !real.startsWith(root + sep3)) {
+    const real2 = await realpath2(join10(root, f.path)).catch(() => void 0);
+    if (real2 !== void 0 && real2 !== root && !real2.startsWith(root + sep4)) {
       violation("resolves outside the repository through another symlink");
     }
   }
@@ -45219,8 +45614,10 @@ async function runAttempts(opts) {
       prompt: opts.prompt,
       env: opts.env,
       signal: opts.signal,
+      sandbox: opts.sandbox,
       onEvent: (event) => opts.emit({ type: "agent", task: task.name, event: redact.event(event) })
     });
+    await opts.afterAgent?.();
     const result = redact.result(raw);
     const retry = result.status === "failed" && result.transient && attempt < max && !opts.signal?.aborted;
     if (!retry) return { result, attempts: attempt, partialBackups };
@@ -45417,11 +45814,11 @@ function fileCount(r) {
 
 // src/engine/run/trusted-config.ts
 import { createHash as createHash3 } from "node:crypto";
-import { lstat, readdir as readdir3, readFile as readFile5, readlink, rm as rm3 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { lstat, readdir as readdir4, readFile as readFile7, readlink, rm as rm6 } from "node:fs/promises";
+import { join as join11 } from "node:path";
 var TRUSTED_CONFIG_PATHS = [".claude", ".mcp.json", "CLAUDE.md", "CLAUDE.local.md"];
 async function overlayTrustedConfig(git, source, paths) {
-  for (const p of paths) await rm3(join7(git.cwd, p), { recursive: true, force: true });
+  for (const p of paths) await rm6(join11(git.cwd, p), { recursive: true, force: true });
   await checkoutPaths(git, source, paths);
   return fingerprint(git.cwd, paths);
 }
@@ -45430,7 +45827,7 @@ async function removeTrustedOverlay(git, paths, overlay) {
   const changed = /* @__PURE__ */ new Set();
   for (const [p, h2] of after) if (overlay.get(p) !== h2) changed.add(p);
   for (const p of overlay.keys()) if (!after.has(p)) changed.add(p);
-  for (const p of paths) await rm3(join7(git.cwd, p), { recursive: true, force: true });
+  for (const p of paths) await rm6(join11(git.cwd, p), { recursive: true, force: true });
   const tracked = splitZ((await git.run(["ls-files", "-z", "--", ...paths])).stdout);
   if (tracked.length > 0) {
     await git.run(["reset", "-q", "HEAD", "--", ...paths], { allowFailure: true });
@@ -45451,15 +45848,15 @@ async function checkoutPaths(git, source, paths) {
 async function fingerprint(dir, paths) {
   const out = /* @__PURE__ */ new Map();
   const walk2 = async (rel) => {
-    const abs = join7(dir, rel);
+    const abs = join11(dir, rel);
     const st = await lstat(abs).catch(() => void 0);
     if (!st) return;
     if (st.isSymbolicLink()) out.set(rel, `link:${await readlink(abs)}`);
-    else if (st.isDirectory()) for (const name of await readdir3(abs)) await walk2(`${rel}/${name}`);
+    else if (st.isDirectory()) for (const name of await readdir4(abs)) await walk2(`${rel}/${name}`);
     else if (st.isFile())
       out.set(
         rel,
-        createHash3("sha256").update(await readFile5(abs)).digest("hex")
+        createHash3("sha256").update(await readFile7(abs)).digest("hex")
       );
   };
   for (const p of paths) await walk2(p);
@@ -45511,6 +45908,21 @@ async function pipeline(opts, r) {
       logger: repo.logger
     }), true);
     const prompt = task.kind === "claude" ? await promptOf(opts, wt) : "";
+    const commonDir = dirname4(repo.state);
+    const sandbox = __using(_stack, opts.sandbox ? await opts.sandbox.open({
+      worktree: wt.path,
+      commonDir,
+      adminDir: (await wt.git.run(["rev-parse", "--absolute-git-dir"])).stdout.trim(),
+      repoRoot: repo.git.cwd,
+      privateDir: join12(repo.state, "sandbox", `${task.name}-${opts.runId}`)
+    }) : void 0, true);
+    const before = await snapshotRepo(repo.git, commonDir);
+    const afterAgent = async () => {
+      const changed = await compareRepo(repo.git, before);
+      if (changed.length === 0) return;
+      await restoreRepo(repo.git, before, changed);
+      throw new RepositoryTamperedError(changed.map((c3) => c3.name));
+    };
     const trusted = opts.trustedConfig;
     let overlay;
     const source = trusted ? await trustedSource(opts) : void 0;
@@ -45531,7 +45943,9 @@ async function pipeline(opts, r) {
       env: opts.env,
       signal: opts.signal,
       emit: opts.emit,
-      prepare
+      prepare,
+      sandbox,
+      afterAgent
     });
     r.attempts = attempts;
     r.agent = summariseAgent(opts.agent.kind, agentResult);
@@ -45605,7 +46019,7 @@ async function promptOf(opts, wt) {
   const { task } = opts;
   if (task.prompt !== void 0) return task.prompt;
   const file2 = task.prompt_file ?? "";
-  if (!opts.onto) return readFile6(join8(wt.path, file2), "utf8");
+  if (!opts.onto) return readFile8(join12(wt.path, file2), "utf8");
   const base = await baseTip(opts.repo, opts.base);
   return (await opts.repo.git.run(["show", `${base}:${file2}`])).stdout;
 }
@@ -45633,6 +46047,17 @@ async function backup(wt, opts, change, agent, r) {
     }
   });
 }
+var RepositoryTamperedError = class extends Error {
+  name = "RepositoryTamperedError";
+  changed;
+  constructor(changed) {
+    const list2 = changed.slice(0, 5).map((c3) => JSON.stringify(c3)).join(", ");
+    super(
+      `the agent changed the repository's git setup (${list2}${changed.length > 5 ? `, +${changed.length - 5} more` : ""}); it was restored and the result of this run is not used`
+    );
+    this.changed = changed;
+  }
+};
 function isDiskFull(err) {
   return err?.code === "ENOSPC" || /no space left on device/i.test(errorMessage(err));
 }
@@ -45648,13 +46073,13 @@ var FAILING_STATUSES = /* @__PURE__ */ new Set([
 ]);
 
 // src/engine/run/run-tasks.ts
-var runLogPath = (state) => join9(state, "runs.jsonl");
-var runReportDir = (state, runId) => join9(state, "runs", runId);
+var runLogPath = (state) => join13(state, "runs.jsonl");
+var runReportDir = (state, runId) => join13(state, "runs", runId);
 async function runTasks(opts) {
   const started = Date.now();
   const logger = opts.logger ?? silentLogger;
   const emit = (e) => opts.onEvent?.(e);
-  const git = createGit({ cwd: opts.repoRoot, env: opts.gitEnv, logger });
+  const git = createGit({ cwd: opts.repoRoot, authEnv: opts.gitEnv, logger });
   const state = await stateDir(git);
   const repo = await makeRepoContext({
     git,
@@ -45665,6 +46090,13 @@ async function runTasks(opts) {
     logger
   });
   await assertRunnable(repo, opts);
+  const isolation = opts.isolation ?? "sandbox";
+  const sandbox = opts.agentFor ? void 0 : await createSandboxProvider({ isolation, env: opts.env ?? process.env });
+  if (isolation === "none") {
+    logger.warn(
+      "isolation: none \u2014 agents and task commands run without a sandbox: they can read this machine's credentials and change anything this user can"
+    );
+  }
   const runId = opts.runId ?? newRunId();
   const fallbackBase = opts.base ?? await defaultBranch(repo);
   const baseOf = (t) => opts.base ?? t.base ?? fallbackBase;
@@ -45712,6 +46144,7 @@ async function runTasks(opts) {
           onto: opts.onto,
           trustedConfig: opts.trustedConfig,
           publisher: opts.publisher,
+          ...sandbox ? { sandbox } : {},
           emit,
           signal: opts.signal,
           trigger: opts.trigger,
@@ -45733,6 +46166,7 @@ async function runTasks(opts) {
     ...opts.trigger ? { trigger: opts.trigger } : {},
     results: ordered,
     crossConflicts,
+    isolation,
     totalCostUsd: round(ordered.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
     ok: ordered.every((r) => !FAILING_STATUSES.has(r.status))
   };
@@ -45767,10 +46201,10 @@ function skipped(task, base, reason, signal) {
 }
 async function writeReport(state, report2) {
   const dir = runReportDir(state, report2.runId);
-  await mkdir4(dir, { recursive: true });
-  await (0, import_write_file_atomic.default)(join9(dir, "report.json"), `${JSON.stringify(report2, null, 2)}
+  await mkdir6(dir, { recursive: true });
+  await (0, import_write_file_atomic.default)(join13(dir, "report.json"), `${JSON.stringify(report2, null, 2)}
 `);
-  await (0, import_write_file_atomic.default)(join9(dir, "report.md"), renderRunMarkdown(report2));
+  await (0, import_write_file_atomic.default)(join13(dir, "report.md"), renderRunMarkdown(report2));
 }
 async function warnAboutLeftovers(git, state, logger) {
   const leftovers = (await listWorktrees(git, { stateDir: state }).catch(() => [])).filter(
@@ -45861,8 +46295,8 @@ export {
   renderTaskMarkdown,
   renderRunMarkdown,
   stopAgentProcessesIn,
-  claudeAvailable,
   findOnPath,
+  claudeAvailable,
   newRunId,
   require_picomatch2 as require_picomatch,
   TRUSTED_CONFIG_PATHS,

@@ -8,7 +8,7 @@ import {
   errorMessage,
   renderTaskMarkdown,
   silentLogger
-} from "./chunk-SMM6JR2Z.js";
+} from "./chunk-KWZFOQVO.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

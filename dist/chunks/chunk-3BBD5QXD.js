@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-SMM6JR2Z.js";
+} from "./chunk-KWZFOQVO.js";
 
 // src/cli/context.ts
 function globals(cmd) {

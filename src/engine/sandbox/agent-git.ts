@@ -1,0 +1,36 @@
+/**
+ * The agent's own git directory. Inside the sandbox the worktree's `.git` file points at this
+ * directory (bound over the engine's administrative directory), so `git status`, `log` and `diff` work
+ * for the agent while everything it could plant (config with `core.fsmonitor` or filter drivers,
+ * hooks, refs, an index) lands here, where the engine never looks. Objects are borrowed read-only
+ * from the repository through `objects/info/alternates`; the agent's own commits stay in its copy.
+ * Made anew before every attempt.
+ */
+import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { isCode } from "../git/backup.ts";
+
+export async function prepareAgentGitDir(opts: {
+  dir: string;
+  adminDir: string;
+  objectsDir: string;
+}): Promise<void> {
+  const { dir } = opts;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, "objects", "info"), { recursive: true });
+  await mkdir(join(dir, "refs", "heads"), { recursive: true });
+  await mkdir(join(dir, "refs", "tags"), { recursive: true });
+  await writeFile(join(dir, "objects", "info", "alternates"), `${opts.objectsDir}\n`);
+  // HEAD: the engine's worktree is detached at the base commit.
+  const head = (await readFile(join(opts.adminDir, "HEAD"), "utf8")).trim();
+  await writeFile(join(dir, "HEAD"), `${head}\n`);
+  await writeFile(
+    join(dir, "config"),
+    "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = false\n",
+  );
+  try {
+    await copyFile(join(opts.adminDir, "index"), join(dir, "index"));
+  } catch (err) {
+    if (!isCode(err, "ENOENT")) throw err; // no index yet: git builds one
+  }
+}
