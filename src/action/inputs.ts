@@ -5,6 +5,7 @@
  */
 import { isValidBranchName } from "../engine/config/index.ts";
 import { UserError } from "../engine/errors.ts";
+import { ISOLATIONS, type Isolation } from "../engine/sandbox/types.ts";
 import { DEFAULT_COMMENT_COMMAND, isExactVersion, isValidCommentCommand } from "../engine/trigger/index.ts";
 
 /** The pinned Claude Code version installed when `claude` is not on PATH. Keep in sync with action.yml. */
@@ -35,6 +36,8 @@ export interface ActionSettings {
   commentCommand: string;
   /** Overrides every task's base branch. */
   base?: string;
+  /** `sandbox` (default) or `none`: agents without a sandbox, an explicit and visible opt-out. */
+  isolation: Isolation;
 }
 
 /** Reads one input by its name (`core.getInput`, or a record in tests). */
@@ -52,6 +55,7 @@ export function readSettings(input: InputReader): ActionSettings {
     configDir: parseConfigDir(get("config-dir")),
     claudeCodeVersion: parseVersion(get("claude-code-version")),
     commentCommand: parseCommand(get("comment-command")),
+    isolation: parseIsolation(get("isolation")),
   };
   const token = get("github-token");
   if (token) settings.githubToken = token;
@@ -81,6 +85,12 @@ export function parseBoolean(name: string, value: string | undefined): boolean {
   if (["true", "True", "TRUE"].includes(value)) return true;
   if (["false", "False", "FALSE"].includes(value)) return false;
   throw new UserError(`input \`${name}\`: ${JSON.stringify(value)} is not \`true\` or \`false\``);
+}
+
+function parseIsolation(value: string | undefined): Isolation {
+  if (value === undefined) return "sandbox";
+  if ((ISOLATIONS as readonly string[]).includes(value)) return value as Isolation;
+  throw new UserError(`input \`isolation\`: ${JSON.stringify(value)} is not \`sandbox\` or \`none\``);
 }
 
 function parseMode(value: string | undefined): "run" | "plan" {

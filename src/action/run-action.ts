@@ -38,6 +38,7 @@ import {
   watchedTasks,
 } from "../engine/trigger/index.ts";
 import { type ActionContext, readContext } from "./context.ts";
+import { ensureSandbox } from "./sandbox-setup.ts";
 import { type ActionSettings, readSettings, secretsOf } from "./inputs.ts";
 import type { ActionIO } from "./io.ts";
 import { logRunEvent } from "./log-events.ts";
@@ -335,6 +336,7 @@ class Action {
       });
       this.claudePath = claude.path;
     }
+    if (settings.isolation === "sandbox") await ensureSandbox({ logger: io.logger, env: this.deps.env });
     // a fork's head (fetched from `refs/pull/N/head`) is never pushed to: always a dry run
     const dryRun = req.dryRun || req.onto?.fetchRef !== undefined;
     const needsApi = req.publish && !req.onto;
@@ -353,6 +355,7 @@ class Action {
       repoRoot: ctx.workspace,
       tasks: req.tasks,
       mode: dryRun ? "dry-run" : "pr",
+      isolation: settings.isolation,
       remote: REMOTE,
       env: agentBaseEnv(this.deps.env, this.credentials),
       logger: io.logger,

@@ -8,6 +8,7 @@ import { stderrLogger } from "../../engine/logger.ts";
 import { requireRepoRoot } from "../../engine/project.ts";
 import { renderRunText } from "../../engine/report/terminal.ts";
 import { type RunMode, runTasks } from "../../engine/run/index.ts";
+import type { Isolation } from "../../engine/sandbox/types.ts";
 import { selectTasks } from "../../engine/select-tasks.ts";
 import { globals, validProject } from "../context.ts";
 import { paint, print, printJson } from "../output.ts";
@@ -22,6 +23,7 @@ export interface RunFlags {
   diff?: boolean;
   quiet?: boolean;
   base?: string;
+  isolation: Isolation;
 }
 
 export async function runAction(names: string[], flags: RunFlags, cmd: Command): Promise<void> {
@@ -55,6 +57,7 @@ export async function runAction(names: string[], flags: RunFlags, cmd: Command):
       repoRoot: project.repoRoot,
       tasks,
       mode,
+      isolation: flags.isolation,
       maxParallel: flags.maxParallel,
       base: flags.base,
       publisher: publisher?.publisher,

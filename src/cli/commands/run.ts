@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { positiveInt } from "../args.ts";
 import type { RunFlags } from "./run-action.ts";
 
@@ -15,6 +15,15 @@ export function registerRun(program: Command): void {
     .option(
       "--base <branch>",
       "base branch for every task (default: the task's base, else the default branch)",
+    )
+    .addOption(
+      new Option(
+        "--isolation <how>",
+        "sandbox: agents run in a bubblewrap sandbox (default); none: without one — they can read your credentials and change anything you can",
+      )
+        .choices(["sandbox", "none"])
+        .default("sandbox")
+        .env("CLAUDE_TASKS_ISOLATION"),
     )
     .option("--diff", "print each task's diff after the report")
     .option("--json", "print the run report as JSON on stdout")

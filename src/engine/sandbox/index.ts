@@ -10,7 +10,7 @@ import { prepareAgentGitDir } from "./agent-git.ts";
 import { bwrapArgs, hostMounts, probeBwrap } from "./bwrap.ts";
 import type { Isolation, Launch, SandboxProvider, SandboxSession, SandboxTarget } from "./types.ts";
 
-export { bwrapArgs, hostMounts, isInside, outermost, probeBwrap, resetBwrapProbe } from "./bwrap.ts";
+export { type BwrapAvailability, bwrapArgs, hostMounts, isInside, outermost, probeBwrap, resetBwrapProbe } from "./bwrap.ts";
 export * from "./types.ts";
 
 /** The sandbox cannot be had here, and the run did not opt out. Exit code 2: the setup must change. */
