@@ -13,7 +13,6 @@ import { execa } from "execa";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import {
   type ModelCredential,
-  type ModelProxy,
   modelCredentialFrom,
   startModelProxy,
 } from "../../src/engine/sandbox/model-proxy.ts";
@@ -90,7 +89,10 @@ describe("modelCredentialFrom", () => {
   it("follows Claude Code's precedence: auth token, then API key, then OAuth token; empty means unset", () => {
     const all = { ANTHROPIC_AUTH_TOKEN: "t", ANTHROPIC_API_KEY: "k", CLAUDE_CODE_OAUTH_TOKEN: "o" };
     expect(modelCredentialFrom(all)).toEqual({ kind: "auth-token", value: "t" });
-    expect(modelCredentialFrom({ ...all, ANTHROPIC_AUTH_TOKEN: "" })).toEqual({ kind: "api-key", value: "k" });
+    expect(modelCredentialFrom({ ...all, ANTHROPIC_AUTH_TOKEN: "" })).toEqual({
+      kind: "api-key",
+      value: "k",
+    });
     expect(modelCredentialFrom({ CLAUDE_CODE_OAUTH_TOKEN: "o", ANTHROPIC_API_KEY: undefined })).toEqual({
       kind: "oauth",
       value: "o",
@@ -150,7 +152,11 @@ describe("startModelProxy", () => {
       const proxy = await proxyTo(server.url, { kind, value: SECRET });
       const reply = await send(`${proxy.baseUrl}/v1/messages/count_tokens?beta=true`, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: "Bearer placeholder", "x-api-key": "x" },
+        headers: {
+          "content-type": "application/json",
+          authorization: "Bearer placeholder",
+          "x-api-key": "x",
+        },
         body: messagesBody(false),
       });
       expect(reply.status).toBe(200);
@@ -162,11 +168,13 @@ describe("startModelProxy", () => {
   });
 
   it("passes HEAD /, other methods and the upstream's own base path through", async () => {
-    let seen: { method?: string; url?: string }[] = [];
+    const seen: { method?: string; url?: string }[] = [];
     const upstream = await rawUpstream((req, res) => {
       seen.push({ method: req.method, url: req.url });
       req.resume();
-      res.writeHead(200, { "content-type": "application/json" }).end(req.method === "HEAD" ? undefined : "{}");
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(req.method === "HEAD" ? undefined : "{}");
     });
     const proxy = await proxyTo(`${upstream}/gateway/anthropic/`);
     expect((await send(proxy.baseUrl, { method: "HEAD" })).status).toBe(200);
@@ -179,7 +187,6 @@ describe("startModelProxy", () => {
       { method: "GET", url: "/gateway/anthropic/v1/models?limit=1" },
       { method: "DELETE", url: "/gateway/anthropic/v1/files/abc" },
     ]);
-    seen = [];
   });
 
   it("refuses requests without the nonce (403) and paths that climb (400); nothing reaches the upstream", async () => {
@@ -191,12 +198,22 @@ describe("startModelProxy", () => {
     const post = (path: string) =>
       new Promise<Reply>((resolve, reject) => {
         const req = request(
-          { host: "127.0.0.1", port: new URL(origin).port, path, method: "POST", headers: { "x-api-key": "x" } },
+          {
+            host: "127.0.0.1",
+            port: new URL(origin).port,
+            path,
+            method: "POST",
+            headers: { "x-api-key": "x" },
+          },
           (res) => {
             const parts: Buffer[] = [];
             res.on("data", (c: Buffer) => parts.push(c));
             res.on("end", () =>
-              resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString() }),
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body: Buffer.concat(parts).toString(),
+              }),
             );
           },
         );
@@ -252,7 +269,10 @@ describe("startModelProxy", () => {
     expect(JSON.parse(r429.body).error.type).toBe("rate_limit_error");
     const r529 = await send(`${proxy.baseUrl}/v1/messages`, { method: "POST", body: messagesBody(true) });
     expect(r529.status).toBe(529);
-    expect(JSON.parse(r529.body)).toEqual({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
+    expect(JSON.parse(r529.body)).toEqual({
+      type: "error",
+      error: { type: "overloaded_error", message: "Overloaded" },
+    });
   });
 
   it("drops hop-by-hop headers both ways, and any response header that would echo the credential", async () => {

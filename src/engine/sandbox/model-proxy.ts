@@ -140,7 +140,10 @@ export async function startModelProxy(opts: {
 
   return {
     baseUrl,
-    agentEnv: { ANTHROPIC_BASE_URL: baseUrl, [CREDENTIAL_VARIABLE[credential.kind]]: PLACEHOLDER[credential.kind] },
+    agentEnv: {
+      ANTHROPIC_BASE_URL: baseUrl,
+      [CREDENTIAL_VARIABLE[credential.kind]]: PLACEHOLDER[credential.kind],
+    },
     get requests() {
       return requests;
     },
