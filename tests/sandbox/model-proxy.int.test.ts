@@ -50,7 +50,7 @@ async function runThroughProxy(
     return e;
   };
   const server = await startModelServer(scenario(spawn));
-  const proxy = await startModelProxy({ credential, upstream: server.url });
+  const proxy = await startModelProxy({ credential, upstream: server.url, proxyEnv: {} });
   const home = tempDir("home");
   const tmp = tempDir("tmp");
   const cwd = tempDir("cwd");
@@ -187,6 +187,7 @@ describe("the proxy's door", () => {
     const proxy = await startModelProxy({
       credential: { kind: "api-key", value: "sk-secret" },
       upstream: server.url,
+      proxyEnv: {},
     });
     try {
       const origin = new URL(proxy.baseUrl).origin;

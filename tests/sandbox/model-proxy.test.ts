@@ -25,7 +25,8 @@ afterEach(async () => {
 });
 
 async function proxyTo(upstream: string, credential: ModelCredential = { kind: "api-key", value: SECRET }) {
-  const proxy = await startModelProxy({ credential, upstream });
+  // No proxy variables from the test's own environment: the upstreams here are on loopback.
+  const proxy = await startModelProxy({ credential, upstream, proxyEnv: {} });
   cleanups.push(() => proxy.close());
   return proxy;
 }
@@ -390,6 +391,24 @@ describe("startModelProxy", () => {
     ).resolves.toBe("closed");
   });
 
+  it("goes out through HTTP(S)_PROXY when the environment names one, as Claude Code would", async () => {
+    const seen: { url?: string; key?: string | string[] }[] = [];
+    const forward = await rawUpstream((req, res) => {
+      seen.push({ url: req.url, key: req.headers["x-api-key"] });
+      req.resume();
+      res.writeHead(200, { "content-type": "application/json" }).end('{"via":"proxy"}');
+    });
+    const proxy = await startModelProxy({
+      credential: { kind: "api-key", value: SECRET },
+      upstream: "http://upstream.invalid/base",
+      proxyEnv: { HTTP_PROXY: forward, PATH: "/usr/bin" },
+    });
+    cleanups.push(() => proxy.close());
+    const reply = await send(`${proxy.baseUrl}/v1/messages?beta=true`, { method: "POST", body: "{}" });
+    expect(reply.body).toBe('{"via":"proxy"}');
+    expect(seen).toEqual([{ url: "http://upstream.invalid/base/v1/messages?beta=true", key: SECRET }]);
+  });
+
   it("streams a request body through as it arrives (a large body reaches the upstream intact)", async () => {
     let received = "";
     const upstream = await rawUpstream((req, res) => {
@@ -463,7 +482,7 @@ describe("startModelProxy with an https upstream", () => {
       script,
       [
         `import { startModelProxy } from ${JSON.stringify(resolve("src/engine/sandbox/model-proxy.ts"))};`,
-        `const p = await startModelProxy({ credential: { kind: "api-key", value: ${JSON.stringify(SECRET)} }, upstream: ${JSON.stringify(upstream)} });`,
+        `const p = await startModelProxy({ credential: { kind: "api-key", value: ${JSON.stringify(SECRET)} }, upstream: ${JSON.stringify(upstream)}, proxyEnv: {} });`,
         `const r = await fetch(p.baseUrl + "/v1/messages", { method: "POST", body: "{}" });`,
         "console.log(r.status, await r.text());",
         "await p.close();",

@@ -59,6 +59,11 @@ export async function startModelProxy(opts: {
   credential: ModelCredential;
   /** Upstream base URL: the engine's own ANTHROPIC_BASE_URL if set, else https://api.anthropic.com */
   upstream?: string;
+  /**
+   * `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` for the way out, as Claude Code would honour them (node's
+   * built-in proxy support, node 24.5 and later). Default: the engine's own `process.env`.
+   */
+  proxyEnv?: Record<string, string | undefined>;
 }): Promise<ModelProxy> {
   const { credential } = opts;
   const upstream = new URL(opts.upstream || DEFAULT_UPSTREAM);
@@ -69,7 +74,8 @@ export async function startModelProxy(opts: {
     throw new Error("model proxy: the upstream URL must not carry a user name or password");
   }
   const secure = upstream.protocol === "https:";
-  const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  const agentOptions = { keepAlive: true, proxyEnv: proxyVariables(opts.proxyEnv ?? process.env) };
+  const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   const upstreamPrefix = upstream.pathname.replace(/\/+$/, "");
   const nonce = randomBytes(24).toString("base64url");
   let requests = 0;
@@ -126,7 +132,9 @@ export async function startModelProxy(opts: {
     pipeline(req, out, () => {});
   };
 
-  const server = http.createServer(handle);
+  // Idle keep-alive connections stay open longer than any client's own idle timeout, so a client
+  // never reuses a connection the proxy is just closing.
+  const server = http.createServer({ keepAliveTimeout: 120_000 }, handle);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
@@ -154,6 +162,18 @@ export async function startModelProxy(opts: {
         agent.destroy();
       }),
   };
+}
+
+const PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
+
+/** Only the proxy settings of an environment: the HTTP agent needs nothing else of it. */
+function proxyVariables(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of PROXY_VARIABLES) {
+    const value = env[name];
+    if (value) out[name] = value;
+  }
+  return out;
 }
 
 /** The path and query after `/<nonce>`, or undefined when the request does not start with it. */
