@@ -66,6 +66,7 @@ export async function startModelProxy(opts: {
   proxyEnv?: Record<string, string | undefined>;
 }): Promise<ModelProxy> {
   const { credential } = opts;
+  if (!credential.value) throw new Error("model proxy: the credential is empty");
   const upstream = new URL(opts.upstream || DEFAULT_UPSTREAM);
   if (upstream.protocol !== "https:" && upstream.protocol !== "http:") {
     throw new Error(`model proxy: upstream must be an http(s) URL, not ${upstream.protocol}`);
@@ -101,7 +102,7 @@ export async function startModelProxy(opts: {
     const controller = new AbortController();
     const out = (secure ? https : http).request({
       protocol: upstream.protocol,
-      hostname: upstream.hostname,
+      hostname: upstream.hostname.replace(/^\[(.*)\]$/, "$1"),
       port: upstream.port || undefined,
       method: req.method,
       path: upstreamPath(upstreamPrefix, rest),
@@ -129,7 +130,9 @@ export async function startModelProxy(opts: {
     res.on("close", () => {
       if (!res.writableFinished) controller.abort();
     });
-    pipeline(req, out, () => {});
+    // `pipe`, not `pipeline`: an upstream error must not destroy the client's socket before the 502.
+    req.pipe(out);
+    req.on("error", () => controller.abort());
   };
 
   // Idle keep-alive connections stay open longer than any client's own idle timeout, so a client
