@@ -85,7 +85,7 @@ export async function publishResults(opts: PublishResultsOptions): Promise<RunRe
   const started = Date.now();
   const logger = opts.logger ?? silentLogger;
   const emit = (e: RunEvent) => opts.onEvent?.(e);
-  const git = createGit({ cwd: opts.repoRoot, env: opts.gitEnv, logger });
+  const git = createGit({ cwd: opts.repoRoot, authEnv: opts.gitEnv, logger });
   const state = await stateDir(git);
   const repo = await makeRepoContext({
     git,
