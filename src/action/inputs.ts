@@ -24,8 +24,14 @@ export interface ActionSettings {
   tasks: string[];
   /** Do everything except push and write to GitHub. */
   dryRun: boolean;
-  /** `run` the tasks, or `plan` them and output the matrix for a fan-out. */
-  mode: "run" | "plan";
+  /**
+   * `run` the tasks and publish them (one job), `plan` them and output the matrix for a fan-out,
+   * `run-only` (push nothing, hand each result over as an artifact) or `publish` (check and land the
+   * results handed over): the privilege split of the reusable workflow.
+   */
+  mode: ActionMode;
+  /** Where `run-only` writes and `publish` reads the handed-over results. */
+  resultsDir?: string;
   /** Task directory relative to the repository root. */
   configDir: string;
   /** Tasks at once in this job; default: the engine's (4). */
@@ -39,6 +45,9 @@ export interface ActionSettings {
   /** `sandbox` (default) or `none`: agents without a sandbox, an explicit and visible opt-out. */
   isolation: Isolation;
 }
+
+export const ACTION_MODES = ["run", "plan", "run-only", "publish"] as const;
+export type ActionMode = (typeof ACTION_MODES)[number];
 
 /** Reads one input by its name (`core.getInput`, or a record in tests). */
 export type InputReader = (name: string) => string;
@@ -65,6 +74,8 @@ export function readSettings(input: InputReader): ActionSettings {
   if (oauth) settings.claudeCodeOauthToken = oauth;
   const maxParallel = get("max-parallel");
   if (maxParallel !== undefined) settings.maxParallel = parseMaxParallel(maxParallel);
+  const resultsDir = get("results-dir");
+  if (resultsDir !== undefined) settings.resultsDir = resultsDir;
   const base = get("base");
   if (base !== undefined) {
     if (!isValidBranchName(base))
@@ -93,9 +104,13 @@ function parseIsolation(value: string | undefined): Isolation {
   throw new UserError(`input \`isolation\`: ${JSON.stringify(value)} is not \`sandbox\` or \`none\``);
 }
 
-function parseMode(value: string | undefined): "run" | "plan" {
-  if (value === undefined || value === "run" || value === "plan") return value ?? "run";
-  throw new UserError(`input \`mode\`: ${JSON.stringify(value)} is not \`run\` or \`plan\``);
+function parseMode(value: string | undefined): ActionMode {
+  if (value === undefined) return "run";
+  const mode = ACTION_MODES.find((m) => m === value);
+  if (mode) return mode;
+  throw new UserError(
+    `input \`mode\`: ${JSON.stringify(value)} is not one of ${ACTION_MODES.map((m) => `\`${m}\``).join(", ")}`,
+  );
 }
 
 function parseConfigDir(value: string | undefined): string {

@@ -4,12 +4,14 @@
  * file only wires the runner (inputs, payload, token, credentials) to the engine.
  */
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { Task } from "../engine/config/index.ts";
 import { errorMessage, UserError } from "../engine/errors.ts";
 import { createGit, type Git, readBackup, stateDir } from "../engine/git/index.ts";
 import { createGitHub, type GitHub } from "../engine/github/index.ts";
 import { buildPlan, type RunPlan, type Selection, toMatrix } from "../engine/plan/index.ts";
 import { assertValid, loadProject, type Project } from "../engine/project.ts";
+import { exportResults, publishResults } from "../engine/publish/index.ts";
 import type { OntoBranch, RunTasksOptions } from "../engine/run/options.ts";
 import { newRunId } from "../engine/run/run-id.ts";
 import type { TrustedConfig } from "../engine/run/trusted-config.ts";
@@ -52,6 +54,8 @@ import {
 } from "./outputs.ts";
 
 export const REMOTE = "origin";
+/** Each task's handed-over result is one artifact: this prefix and the task's name. */
+export const RESULT_ARTIFACT_PREFIX = "claude-tasks-result-";
 
 export interface ActionDeps {
   io: ActionIO;
@@ -93,12 +97,18 @@ export async function runAction(deps: ActionDeps): Promise<ActionOutcome> {
     eventName: ctx.eventName,
     payload: ctx.payload,
     tasks: settings.tasks,
-    mode: settings.mode,
+    mode: settings.mode === "plan" ? "plan" : "run",
     ...(ctx.actor ? { actor: ctx.actor } : {}),
   });
   if (decision.kind === "ignore") return ignore(io, settings, decision.reason);
 
   const action = new Action(deps, settings, ctx);
+  const split = settings.mode === "run-only" || settings.mode === "publish";
+  if (split && decision.kind === "comment")
+    throw new UserError(
+      `\`mode: ${settings.mode}\` is for the reusable workflow; comment commands need \`mode: run\``,
+    );
+  if (settings.mode === "publish") return action.publish();
   if (decision.kind === "comment") return action.comment(decision);
   return action.tasks(decision);
 }
@@ -192,7 +202,7 @@ class Action {
         tasks: project.tasks,
         now,
         runId,
-        peek: settings.dryRun,
+        peek: settings.dryRun || settings.mode === "run-only", // a read-only job claims nothing
       });
       if (claim.problem) {
         io.annotate("warning", claim.problem, { title: "claude-tasks schedule state" });
@@ -232,6 +242,7 @@ class Action {
         plan.tasks.filter((t) => t.fireTimes.length > 0).map((t) => [t.name, t.fireTimes]),
       ),
     });
+    if (settings.mode === "run-only") await this.handOver(report);
     await this.finish(report, plan.tasks, notes);
     return { ok: report.ok, report, plan };
   }
@@ -339,7 +350,8 @@ class Action {
     if (settings.isolation === "sandbox") await ensureSandbox({ logger: io.logger, env: this.deps.env });
     // a fork's head (fetched from `refs/pull/N/head`) is never pushed to: always a dry run
     const dryRun = req.dryRun || req.onto?.fetchRef !== undefined;
-    const needsApi = req.publish && !req.onto;
+    const runOnly = this.settings.mode === "run-only";
+    const needsApi = req.publish && !req.onto && !runOnly;
     if (needsApi && !dryRun && !settings.githubToken) {
       throw new UserError("the `github-token` input is empty: it is needed to open pull requests");
     }
@@ -354,7 +366,8 @@ class Action {
     const opts: RunTasksOptions = {
       repoRoot: ctx.workspace,
       tasks: req.tasks,
-      mode: dryRun ? "dry-run" : "pr",
+      mode: dryRun || runOnly ? "dry-run" : "pr",
+      ...(runOnly ? { tipsFromRemote: true } : {}),
       isolation: settings.isolation,
       remote: REMOTE,
       env: agentBaseEnv(this.deps.env, this.credentials),
@@ -375,6 +388,59 @@ class Action {
       ...(await this.gitEnv()),
     };
     return this.deps.runTasks(opts);
+  }
+
+  // ---- the privilege split (reusable workflow) ----------------------------------------------------
+
+  /** `run-only`: each task's result (and its change as a bundle) as the artifact `claude-tasks-result-<task>`. */
+  private async handOver(report: RunReport): Promise<void> {
+    const dir = this.resultsDir();
+    const exported = await exportResults({ git: await this.git(), report, dir });
+    for (const t of exported) {
+      const name = `${RESULT_ARTIFACT_PREFIX}${t.task}`;
+      await this.io.uploadArtifact(name, t.files, t.dir);
+      this.io.logger.info(
+        `${t.task}: handed over as the artifact ${name}${t.bundled ? " (with its change)" : ""}`,
+      );
+    }
+  }
+
+  /** `publish`: checks and lands what the run jobs handed over; runs no task code, needs no model key. */
+  async publish(): Promise<ActionOutcome> {
+    const { io, settings, ctx } = this;
+    if (!settings.dryRun && !settings.githubToken)
+      throw new UserError("the `github-token` input is empty: it is needed to push and open pull requests");
+    const publisher = settings.githubToken
+      ? createGitHubPublisher({
+          gh: this.gh(),
+          links: ctx.runUrl ? { runUrl: ctx.runUrl } : {},
+          logger: io.logger,
+        })
+      : undefined;
+    const report = await publishResults({
+      repoRoot: ctx.workspace,
+      dir: this.resultsDir(),
+      configDir: settings.configDir,
+      mode: settings.dryRun ? "dry-run" : "pr",
+      remote: REMOTE,
+      env: this.deps.env,
+      logger: io.logger,
+      onEvent: (e) => logRunEvent(io.logger, e),
+      trigger: `${ctx.eventName || "publish"}${ctx.actor ? ` by @${ctx.actor}` : ""}`,
+      ...(settings.base ? { base: settings.base } : {}),
+      ...(publisher ? { publisher } : {}),
+      ...(await this.gitEnv()),
+    });
+    await this.finish(
+      report,
+      report.results.map((r) => ({ name: r.task, needs: [] })),
+      report.results.length === 0 ? ["no run job handed over a result"] : [],
+    );
+    return { ok: report.ok, report };
+  }
+
+  private resultsDir(): string {
+    return this.settings.resultsDir ?? join(this.ctx.tempDir, "claude-tasks-results");
   }
 
   private async finish(

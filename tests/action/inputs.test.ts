@@ -23,6 +23,12 @@ describe("readSettings", () => {
     });
   });
 
+  it("reads the privilege split's modes and the results directory", () => {
+    expect(readSettings(reader({ mode: "run-only" })).mode).toBe("run-only");
+    const s = readSettings(reader({ mode: "publish", "results-dir": " /tmp/results " }));
+    expect(s).toMatchObject({ mode: "publish", resultsDir: "/tmp/results" });
+  });
+
   it("reads every input; empty strings and blanks are absent", () => {
     const s = readSettings(
       reader({
@@ -56,7 +62,7 @@ describe("readSettings", () => {
 
   it.each([
     ["dry-run", "yes", /`dry-run`.*"yes" is not `true` or `false`/],
-    ["mode", "apply", /`mode`.*`run` or `plan`/],
+    ["mode", "apply", /`mode`.*`run`, `plan`, `run-only`, `publish`/],
     ["config-dir", "../other", /`config-dir`.*inside the repository/],
     ["config-dir", "/etc", /`config-dir`.*inside the repository/],
     ["max-parallel", "0", /`max-parallel`.*1 to 64/],

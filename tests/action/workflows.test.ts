@@ -30,6 +30,7 @@ const SPEC_INPUTS = [
   "claude-code-version",
   "comment-command",
   "base",
+  "results-dir",
 ];
 const SPEC_OUTPUTS = ["results", "matrix", "pull-request-urls", "total-cost-usd"];
 
@@ -128,6 +129,8 @@ describe("workflows", () => {
         for (const key of Object.keys(u.secrets ?? {}))
           expect(Object.keys(reusable.secrets), `${u.where}.secrets.${key}`).toContain(key);
         expect(u.secrets, "secrets are passed explicitly").not.toBe("inherit");
+      } else if (u.uses.startsWith("actions/download-artifact@")) {
+        expect(u.uses, u.where).toMatch(/^actions\/download-artifact@v\d+$/);
       } else {
         expect(u.uses, u.where).toMatch(/^actions\/checkout@v\d+$/);
         expect(u.with["persist-credentials"], `${u.where}: the token stays out of .git/config`).toBe(false);
@@ -151,6 +154,41 @@ describe("workflows", () => {
       "ANTHROPIC_API_KEY",
       "CLAUDE_CODE_OAUTH_TOKEN",
     ]);
+  });
+
+  it("the reusable workflow splits privileges: task code runs read-only, one publish job writes", () => {
+    const wf: Yaml = parse(read(REUSABLE));
+    const step = (job: string, mode: string) =>
+      wf.jobs[job].steps.find(
+        (s: Yaml) => /^claude-tasks\/claude-tasks@/.test(s.uses) && s.with.mode === mode,
+      );
+    // the run jobs: the model key and task code, a token that can only read
+    expect(wf.jobs.run.permissions).toEqual({ contents: "read" });
+    expect(step("run", "run-only")).toBeDefined();
+    // the publish job: the write permissions, no model key, no task code
+    expect(wf.jobs.publish.permissions).toEqual({ contents: "write", "pull-requests": "write" });
+    expect(wf.jobs.publish.needs).toEqual(["plan", "run"]);
+    expect(wf.jobs.publish.if).toMatch(/^\$\{\{ always\(\) && /);
+    const publish = step("publish", "publish");
+    expect(publish).toBeDefined();
+    const text = JSON.stringify(wf.jobs.publish);
+    expect(text).not.toMatch(/ANTHROPIC_API_KEY|CLAUDE_CODE_OAUTH_TOKEN|secrets\./);
+    for (const s of wf.jobs.publish.steps) {
+      expect(s.run, "the publish job runs no command").toBeUndefined();
+      expect(s.with?.ref, "the publish job checks out the trusted default ref").toBeUndefined();
+    }
+    const download = wf.jobs.publish.steps.find((s: Yaml) =>
+      s.uses?.startsWith("actions/download-artifact@"),
+    );
+    expect(download.with.pattern).toBe("claude-tasks-result-*");
+    expect(download.with.path).toBe(publish.with["results-dir"]);
+    // no job but the plan job (schedule state only) and the publish job can write
+    for (const [id, job] of Object.entries<Yaml>(wf.jobs)) {
+      if (id === "plan" || id === "publish") continue;
+      expect(Object.values(job.permissions), id).not.toContain("write");
+    }
+    expect(wf.jobs.plan.permissions).toEqual({ contents: "write" });
+    expect(JSON.stringify(wf.jobs)).not.toContain("id-token");
   });
 
   it("the templates trigger as documented", () => {

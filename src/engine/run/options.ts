@@ -67,6 +67,11 @@ export interface RunTasksOptions {
   /** Opens/updates the PR in `pr` mode. */
   publisher?: Publisher;
   /**
+   * Take the base and task branch tips from the remote in a dry run too (as `pr` mode does) without
+   * previewing pull requests: the run jobs of the reusable workflow, which hand their results over.
+   */
+  tipsFromRemote?: boolean;
+  /**
    * Extra git environment for fetch/push (e.g. an `http.extraheader` carrying the token); `undefined`
    * removes an inherited variable.
    */

@@ -195,7 +195,7 @@ export interface StartingPoint {
  * Where the task starts, and whether its branch may be touched at all: a task branch that carries
  * commits by anyone but claude-tasks is never overwritten (reported as skipped, before any cost).
  */
-async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promise<StartingPoint | undefined> {
+export async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promise<StartingPoint | undefined> {
   const { repo } = opts;
   if (opts.onto) {
     const tip = await fetchOnto(repo, opts.onto);

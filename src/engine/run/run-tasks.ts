@@ -35,7 +35,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     state,
     mode: opts.mode,
     remote: opts.remote,
-    previewsPullRequests: opts.publisher !== undefined,
+    previewsPullRequests: opts.publisher !== undefined || opts.tipsFromRemote === true,
     logger,
   });
   await assertRunnable(repo, opts);
