@@ -6,46 +6,70 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-BOQUIQKP.js";
+} from "./chunks/chunk-IHIET2V5.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunks/chunk-BXLX5FAD.js";
+} from "./chunks/chunk-T7HK3KEE.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
+  FAILING_STATUSES,
+  ISOLATIONS,
   STATUS_ICON,
   TASK_NAME_PATTERN,
   TRAILER_TASK,
   TRUSTED_CONFIG_PATHS,
   UserError,
+  appendLog,
+  assertSafeName,
   assertValid,
   backupsDir,
+  baseTip,
   buildPlan,
+  collectChanges,
   createGit,
+  createWorktree,
+  defaultBranch,
   errorMessage,
   evaluateSchedules,
   execa,
+  external_exports,
   findOnPath,
   formatProblem,
+  isAncestor,
   isValidBranchName,
+  land,
   loadProject,
+  makeRepoContext,
+  newResult,
   newRunId,
+  pairwiseConflicts,
   parseConfigFiles,
+  probeBwrap,
   readBackup,
   renderRunMarkdown,
   renderTaskMarkdown,
   require_dist,
+  require_lib,
   require_picomatch,
+  resetBwrapProbe,
+  runGuards,
+  runLogPath,
   runTasks,
   selectTasks,
   silentLogger,
   splitZ,
+  startingPoint,
   statRepoFile,
   stateDir,
+  summariseFiles,
+  taskEntry,
   toMatrix,
-  unknownTaskMessage
-} from "./chunks/chunk-KWZFOQVO.js";
+  unknownTaskMessage,
+  withholdSecrets,
+  writeBackup
+} from "./chunks/chunk-ZUL45WHZ.js";
 import {
   debug,
   error,
@@ -60,7 +84,9 @@ import {
 } from "./chunks/chunk-U63DCT2C.js";
 import "./chunks/chunk-L5AOPHZ4.js";
 import {
-  __toESM
+  __callDispose,
+  __toESM,
+  __using
 } from "./chunks/chunk-MTYGN2KO.js";
 
 // src/action/core-io.ts
@@ -100,12 +126,396 @@ function coreIO(env = process.env) {
 }
 
 // src/action/run-action.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
+import { join as join6 } from "node:path";
+
+// src/engine/publish/export.ts
+var import_write_file_atomic = __toESM(require_lib(), 1);
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+
+// src/engine/publish/format.ts
+var RESULT_FILE = "result.json";
+var BUNDLE_FILE = "change.bundle";
+var EXPORT_REF = "refs/claude-tasks/export/change";
+var MAX_RESULT_BYTES = 1 << 20;
+var STATUSES = [
+  "success",
+  "no_changes",
+  "failed",
+  "timeout",
+  "max_turns",
+  "refused",
+  "conflict",
+  "skipped",
+  "cancelled"
+];
+var text = (max) => external_exports.string().transform((s) => s.length > max ? `${s.slice(0, max)}\u2026` : s).catch("");
+var count = external_exports.number().nonnegative().optional().catch(void 0);
+var ExportedResult = external_exports.object({
+  version: external_exports.literal(1),
+  task: external_exports.string(),
+  status: external_exports.enum(STATUSES),
+  message: text(2e3),
+  attempts: external_exports.number().int().nonnegative().max(100).catch(1),
+  durationMs: external_exports.number().nonnegative().catch(0),
+  fireTimes: external_exports.array(external_exports.string().max(40)).max(100).optional().catch(void 0),
+  agent: external_exports.object({
+    kind: external_exports.enum(["claude", "command"]),
+    status: text(40),
+    summary: text(2e4),
+    error: text(2e3).optional(),
+    model: text(100).optional(),
+    numTurns: count,
+    costUsd: count,
+    durationMs: external_exports.number().nonnegative().catch(0)
+  }).optional().catch(void 0)
+});
+function displayAgent(r) {
+  const a = r.agent;
+  if (!a) return void 0;
+  return {
+    kind: a.kind,
+    status: withholdSecrets(a.status),
+    summary: withholdSecrets(a.summary),
+    ...a.error ? { error: withholdSecrets(a.error) } : {},
+    ...a.model ? { model: a.model } : {},
+    ...a.numTurns !== void 0 ? { numTurns: a.numTurns } : {},
+    ...a.costUsd !== void 0 ? { costUsd: a.costUsd } : {},
+    durationMs: a.durationMs,
+    transient: false
+  };
+}
+
+// src/engine/publish/export.ts
+var PUBLISHABLE = /* @__PURE__ */ new Set(["success", "conflict"]);
+async function exportResults(opts) {
+  const out = [];
+  for (const r of opts.report.results) {
+    const dir = join(opts.dir, assertSafeName("task", r.task));
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const files = [];
+    const bundled = PUBLISHABLE.has(r.status) && r.commit !== void 0 && r.files.length > 0;
+    if (bundled) files.push(await writeBundle(opts.git, r.commit, join(dir, BUNDLE_FILE)));
+    const result = join(dir, RESULT_FILE);
+    await (0, import_write_file_atomic.default)(result, `${JSON.stringify({ version: 1, ...handedOver(r, bundled) }, null, 2)}
+`);
+    files.push(result);
+    out.push({ task: r.task, dir, files, bundled });
+  }
+  return out;
+}
+function handedOver(r, bundled) {
+  if (!bundled) return r;
+  const what = r.status === "conflict" ? "conflicts with the latest base; " : "";
+  return {
+    ...r,
+    message: `${what}${r.files.length} file(s) changed; the publish job checks the change again and opens the pull request`
+  };
+}
+async function writeBundle(git, commit, file) {
+  await git.run(["update-ref", EXPORT_REF, commit]);
+  try {
+    await git.run(["bundle", "create", "--quiet", file, EXPORT_REF, `^${commit}^`]);
+  } finally {
+    await git.run(["update-ref", "-d", EXPORT_REF], { allowFailure: true });
+  }
+  return file;
+}
+
+// src/engine/publish/publish.ts
+import { lstat, readdir, readFile } from "node:fs/promises";
+import { join as join2 } from "node:path";
+var LANDABLE = /* @__PURE__ */ new Set(["success", "conflict"]);
+async function publishResults(opts) {
+  const started = Date.now();
+  const logger = opts.logger ?? silentLogger;
+  const emit = (e) => opts.onEvent?.(e);
+  const git = createGit({ cwd: opts.repoRoot, authEnv: opts.gitEnv, logger });
+  const state = await stateDir(git);
+  const repo = await makeRepoContext({
+    git,
+    state,
+    mode: opts.mode,
+    remote: opts.remote,
+    previewsPullRequests: true,
+    // tips always come from the remote
+    logger
+  });
+  const runId = opts.runId ?? newRunId();
+  const defaultBase = opts.base ?? await defaultBranch(repo);
+  const tasks = await trustedTasks(repo, opts, defaultBase, runId);
+  const handed = await readHandedOver(opts.dir, logger);
+  const byName = new Map(tasks.map((t) => [t.name, t]));
+  const seen = /* @__PURE__ */ new Set();
+  const todo = [];
+  for (const h of handed) {
+    const task = byName.get(h.result.task);
+    if (!task) {
+      logger.warn(`${h.from}: no task \`${h.result.task.slice(0, 64)}\` on \`${defaultBase}\`; ignored`);
+      continue;
+    }
+    if (seen.has(task.name)) {
+      logger.warn(`${h.from}: a second result for \`${task.name}\`; ignored`);
+      continue;
+    }
+    seen.add(task.name);
+    todo.push({ task, h });
+  }
+  todo.sort((a, b) => tasks.indexOf(a.task) - tasks.indexOf(b.task));
+  emit({ type: "run-start", runId, mode: opts.mode, tasks: todo.map((t) => t.task.name) });
+  const results = [];
+  for (const { task, h } of todo) {
+    const base = opts.base ?? task.base ?? defaultBase;
+    const r = await publishOne({ repo, task, h, base, runId, opts, emit });
+    results.push(r);
+    emit({ type: "task-end", task: r.task, status: r.status, message: r.message, result: r });
+    await appendLog(runLogPath(state), taskEntry(runId, opts.mode, r)).catch(() => {
+    });
+  }
+  const committed = results.filter((r) => r.commit && (r.status === "success" || r.status === "conflict"));
+  const crossConflicts = committed.length > 1 ? await pairwiseConflicts({ git, results: committed.map((r) => ({ task: r.task, commit: r.commit })) }) : [];
+  const report = {
+    version: 1,
+    runId,
+    mode: opts.mode,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    ...opts.trigger ? { trigger: opts.trigger } : {},
+    results,
+    crossConflicts,
+    totalCostUsd: Math.round(results.reduce((n, r) => n + (r.agent?.costUsd ?? 0), 0) * 1e6) / 1e6,
+    ok: results.every((r) => !FAILING_STATUSES.has(r.status))
+  };
+  emit({ type: "run-end", ok: report.ok, durationMs: report.durationMs });
+  return report;
+}
+async function trustedTasks(repo, opts, branch, runId) {
+  var _stack = [];
+  try {
+    const tip = await baseTip(repo, branch);
+    const wt = __using(_stack, await createWorktree({
+      git: repo.git,
+      task: "publish-config",
+      runId,
+      base: tip,
+      branch,
+      stateDir: repo.state,
+      logger: repo.logger
+    }), true);
+    wt.markSaved();
+    const project = await loadProject({ cwd: wt.path, configDir: opts.configDir, env: opts.env ?? {} });
+    return assertValid(project).tasks;
+  } catch (_) {
+    var _error = _, _hasError = true;
+  } finally {
+    var _promise = __callDispose(_stack, _error, _hasError);
+    _promise && await _promise;
+  }
+}
+async function readHandedOver(dir, logger) {
+  const out = [];
+  const visit = async (d, depth) => {
+    const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.isDirectory() && depth < 2) await visit(join2(d, e.name), depth + 1);
+    }
+    const file = join2(d, RESULT_FILE);
+    const info2 = await lstat(file).catch(() => void 0);
+    if (!info2) return;
+    const from = file.slice(dir.length + 1) || RESULT_FILE;
+    if (!info2.isFile() || info2.size > MAX_RESULT_BYTES) {
+      logger.warn(`${from}: not a regular file of at most ${MAX_RESULT_BYTES} bytes; ignored`);
+      return;
+    }
+    let parsed;
+    try {
+      parsed = ExportedResult.safeParse(JSON.parse(await readFile(file, "utf8")));
+    } catch {
+      logger.warn(`${from}: not JSON; ignored`);
+      return;
+    }
+    if (!parsed.success) {
+      logger.warn(`${from}: not a claude-tasks result; ignored`);
+      return;
+    }
+    const bundle = join2(d, BUNDLE_FILE);
+    const hasBundle = await isBundleFile(bundle);
+    out.push({ result: parsed.data, from, ...hasBundle ? { bundle } : {} });
+  };
+  await visit(dir, 0);
+  return out;
+}
+async function isBundleFile(path) {
+  const info2 = await lstat(path).catch(() => void 0);
+  if (!info2?.isFile()) return false;
+  const head = (await readFile(path)).subarray(0, 20).toString("latin1");
+  return /^# v[23] git bundle\n/.test(head);
+}
+var NO_AGENT = (kind) => ({
+  kind,
+  run: () => Promise.reject(new Error("the publish job runs no task code"))
+});
+async function publishOne(o) {
+  const { repo, task, h } = o;
+  const r = newResult(task.name, task.branch, o.base, o.opts.trigger, h.result.fireTimes);
+  r.attempts = h.result.attempts;
+  const agent = displayAgent(h.result);
+  if (agent) r.agent = agent;
+  const t0 = Date.now();
+  const phase = (p) => o.emit({ type: "task-phase", task: task.name, phase: p });
+  const runOpts = {
+    repo,
+    task,
+    runId: o.runId,
+    base: o.base,
+    agent: NO_AGENT(task.kind),
+    env: {},
+    emit: o.emit,
+    ...o.opts.publisher ? { publisher: o.opts.publisher } : {},
+    ...o.opts.trigger ? { trigger: o.opts.trigger } : {}
+  };
+  try {
+    const claimed = h.result.status;
+    if (!LANDABLE.has(claimed) && claimed !== "no_changes") {
+      r.status = claimed;
+      r.message = `run job: ${h.result.message}`;
+    } else if (!h.bundle) {
+      if (claimed === "no_changes") await noChanges(runOpts, r, phase);
+      else {
+        r.status = "failed";
+        r.message = "the run job reported a change but handed over no bundle; nothing was published";
+      }
+    } else {
+      await fromBundle(runOpts, r, h.bundle, phase);
+    }
+  } catch (err) {
+    r.status = "failed";
+    r.message = errorMessage(err);
+    if (r.backup) r.message += `; the change is kept in backup ${r.backup}`;
+  }
+  r.durationMs = h.result.durationMs + (Date.now() - t0);
+  return r;
+}
+async function noChanges(opts, r, phase) {
+  const start = await startingPoint(opts, r);
+  if (!start) return;
+  r.status = "no_changes";
+  r.message = "the task ran and changed nothing";
+  if (!opts.publisher) return;
+  phase("publishing the pull request");
+  const pr = await opts.publisher.publish({
+    task: opts.task,
+    result: r,
+    branch: r.branch,
+    base: r.base,
+    hasChanges: false,
+    branchExistedOnRemote: start.branchExistedOnRemote,
+    dryRun: opts.repo.mode === "dry-run"
+  });
+  if (pr) r.pr = pr;
+}
+async function fromBundle(opts, r, bundle, phase) {
+  var _stack = [];
+  try {
+    const { repo, task } = opts;
+    phase("resolving base");
+    const start = await startingPoint(opts, r);
+    if (!start) return;
+    phase("reading the run job's change");
+    const { commit, parent } = await importBundle(repo, bundle, opts.runId, task.name);
+    if (parent !== start.commit && !await isAncestor(repo.git, parent, start.commit)) {
+      r.status = "refused";
+      r.message = `the run job's change is not based on \`${r.base}\` (its parent ${parent.slice(0, 12)} is not on the branch); nothing was published`;
+      return;
+    }
+    r.baseCommit = parent;
+    const from = { ...start, commit: parent };
+    const wt = __using(_stack, await createWorktree({
+      git: repo.git,
+      task: task.name,
+      runId: opts.runId,
+      base: parent,
+      branch: r.branch,
+      stateDir: repo.state,
+      logger: repo.logger
+    }), true);
+    await wt.git.run(["read-tree", "--reset", "-u", `${commit}^{tree}`]);
+    phase("checking the change");
+    const change = await collectChanges({ git: wt.git, base: parent });
+    Object.assign(r, summariseFiles(change));
+    const guards = change.files.length > 0 ? await runGuards({ change, worktreePath: wt.path, paths: task.paths, limits: task.limits }) : void 0;
+    r.violations = (guards?.violations ?? []).map((v) => ({
+      rule: v.rule,
+      file: v.file,
+      line: v.line,
+      message: v.message
+    }));
+    if (change.files.length > 0) {
+      const b = await writeBackup({
+        stateDir: wt.stateDir,
+        runId: opts.runId,
+        task: task.name,
+        base: change.base,
+        reason: "run job result (publish)",
+        patch: change.patch,
+        details: { mode: repo.mode, branch: r.branch, agent: r.agent, violations: r.violations }
+      });
+      r.backup = b.id;
+    }
+    wt.markSaved();
+    if (r.violations.length > 0) {
+      r.status = "refused";
+      r.message = `the change was refused: ${r.violations[0].message}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ""}`;
+      return;
+    }
+    await land({ ...opts, worktree: wt, change, result: r, start: from, phase });
+  } catch (_) {
+    var _error = _, _hasError = true;
+  } finally {
+    var _promise = __callDispose(_stack, _error, _hasError);
+    _promise && await _promise;
+  }
+}
+async function importBundle(repo, bundle, runId, task) {
+  const git = repo.git;
+  const heads = (await git.run(["bundle", "list-heads", bundle])).stdout.trim().split("\n").filter(Boolean);
+  if (heads.length !== 1) throw new UserError(`the run job's bundle holds ${heads.length} refs, not 1`);
+  const verify = await git.run(["bundle", "verify", "--quiet", bundle], { allowFailure: true });
+  if (verify.exitCode !== 0 && repo.remote) {
+    const missing = [...verify.stderr.matchAll(/\b([0-9a-f]{40,64})\b/g)].map((m) => m[1]);
+    if (missing.length === 1)
+      await git.run(["fetch", "--quiet", "--no-tags", repo.remote, missing[0]], { allowFailure: true });
+  }
+  const local = `refs/claude-tasks/import/${runId}/${task}`;
+  const ref = heads[0].split(" ")[1];
+  if (ref !== EXPORT_REF) throw new UserError(`the run job's bundle holds an unexpected ref`);
+  await git.run([
+    "-c",
+    "transfer.fsckObjects=true",
+    "fetch",
+    "--quiet",
+    "--no-tags",
+    "--no-write-fetch-head",
+    bundle,
+    `+${ref}:${local}`
+  ]);
+  try {
+    const line = (await git.run(["rev-list", "--parents", "-n", "1", `${local}^{commit}`])).stdout.trim();
+    const [commit, ...parents] = line.split(" ");
+    if (!commit || parents.length !== 1)
+      throw new UserError(`the run job's commit has ${parents.length} parents, not 1`);
+    return { commit, parent: parents[0] };
+  } finally {
+    await git.run(["update-ref", "-d", local], { allowFailure: true });
+  }
+}
 
 // src/engine/trigger/adhoc-task.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { readFile } from "node:fs/promises";
-import { join, posix } from "node:path";
+import { readFile as readFile2 } from "node:fs/promises";
+import { join as join3, posix } from "node:path";
 var ADHOC_PREFIX = "adhoc-";
 function adhocTaskName(commentId) {
   return `${ADHOC_PREFIX}${commentId}`;
@@ -137,7 +547,7 @@ async function readDefaultsFile(repoRoot, configDir) {
     const path = posix.join(configDir, base);
     if (statRepoFile(repoRoot, path) === "outside") continue;
     try {
-      return { path, text: await readFile(join(repoRoot, path), "utf8") };
+      return { path, text: await readFile2(join3(repoRoot, path), "utf8") };
     } catch {
     }
   }
@@ -147,9 +557,9 @@ async function readDefaultsFile(repoRoot, configDir) {
 // src/engine/trigger/claude-install.ts
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir as mkdir2, rename, rm as rm2, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join2 } from "node:path";
+import { join as join4 } from "node:path";
 var CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
 var DEFAULT_INSTALL_TIMEOUT_MS = 5 * 6e4;
 var VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
@@ -159,8 +569,8 @@ function isExactVersion(version) {
   return VERSION.test(version);
 }
 function claudeToolDir(version, env) {
-  if (env.RUNNER_TOOL_CACHE) return join2(env.RUNNER_TOOL_CACHE, "claude-code", version);
-  return join2(env.RUNNER_TEMP || tmpdir(), "claude-tasks-tools", "claude-code", version);
+  if (env.RUNNER_TOOL_CACHE) return join4(env.RUNNER_TOOL_CACHE, "claude-code", version);
+  return join4(env.RUNNER_TEMP || tmpdir(), "claude-tasks-tools", "claude-code", version);
 }
 async function ensureClaude(opts) {
   const logger = opts.logger ?? silentLogger;
@@ -175,9 +585,9 @@ async function ensureClaude(opts) {
     );
   }
   const dir = claudeToolDir(opts.version, opts.env);
-  const bin = join2(dir, "node_modules", ".bin", "claude");
+  const bin = join4(dir, "node_modules", ".bin", "claude");
   const marker = `${dir}.complete`;
-  if (existsSync(marker) && findOnPath("claude", join2(dir, "node_modules", ".bin"))) {
+  if (existsSync(marker) && findOnPath("claude", join4(dir, "node_modules", ".bin"))) {
     logger.info(`using Claude Code ${opts.version} from ${dir}`);
     return { path: bin, source: "cache", dir };
   }
@@ -190,7 +600,7 @@ async function ensureClaude(opts) {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS;
   const staging = `${dir}.tmp-${process.pid}-${randomBytes(3).toString("hex")}`;
   logger.info(`installing ${CLAUDE_PACKAGE}@${opts.version} into ${dir}`);
-  await mkdir(staging, { recursive: true });
+  await mkdir2(staging, { recursive: true });
   try {
     const r = await execa(
       npm,
@@ -226,12 +636,12 @@ async function ensureClaude(opts) {
         `installing ${CLAUDE_PACKAGE}@${opts.version} with npm failed (exit ${r.exitCode ?? r.signal}): ${tail || "no output"}. Check that the version exists (\`npm view @anthropic-ai/claude-code versions\`) and that the runner can reach the registry`
       );
     }
-    if (!findOnPath("claude", join2(staging, "node_modules", ".bin"))) {
+    if (!findOnPath("claude", join4(staging, "node_modules", ".bin"))) {
       throw new ClaudeInstallError(
         `npm installed ${CLAUDE_PACKAGE}@${opts.version} but no \`claude\` executable appeared in node_modules/.bin`
       );
     }
-    await rm(dir, { recursive: true, force: true });
+    await rm2(dir, { recursive: true, force: true });
     try {
       await rename(staging, dir);
     } catch (err) {
@@ -241,7 +651,7 @@ async function ensureClaude(opts) {
     await writeFile(marker, `${(/* @__PURE__ */ new Date()).toISOString()}
 `);
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await rm2(staging, { recursive: true, force: true });
   }
   return { path: bin, source: "installed", dir };
 }
@@ -259,20 +669,20 @@ function npmEnv(env) {
 // src/engine/trigger/sanitize.ts
 var MAX_COMMENT_CHARS = 65536;
 var INVISIBLE = /(?![\t\n])(?:[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u115F\u1160\u2800\u3164\uFFA0]|[\u17B4\u17B5]|[\u180B-\u180F]|[\u{FE00}-\u{FE0F}]|[\u{E0100}-\u{E01EF}]|\u034F)/gu;
-function stripHtmlComments(text) {
+function stripHtmlComments(text2) {
   let out = "";
   let at = 0;
   for (; ; ) {
-    const open = text.indexOf("<!--", at);
-    if (open < 0) return out + text.slice(at);
-    out += text.slice(at, open);
-    const close = text.indexOf("-->", open + 4);
+    const open = text2.indexOf("<!--", at);
+    if (open < 0) return out + text2.slice(at);
+    out += text2.slice(at, open);
+    const close = text2.indexOf("-->", open + 4);
     if (close < 0) return out;
     at = close + 3;
   }
 }
-function stripInvisible(text) {
-  return text.replace(INVISIBLE, "");
+function stripInvisible(text2) {
+  return text2.replace(INVISIBLE, "");
 }
 function sanitizeCommentText(body, maxChars = MAX_COMMENT_CHARS) {
   const capped = body.length > maxChars ? body.slice(0, maxChars) : body;
@@ -298,9 +708,9 @@ function commentUsage(command = DEFAULT_COMMENT_COMMAND) {
 }
 function parseCommentCommand(body, command = DEFAULT_COMMENT_COMMAND) {
   if (!isValidCommentCommand(command)) throw new Error(`invalid comment command ${JSON.stringify(command)}`);
-  const text = sanitizeCommentText(body).replace(/^\s+/, "");
-  if (!text.toLowerCase().startsWith(command.toLowerCase())) return { kind: "none" };
-  const after = text.slice(command.length);
+  const text2 = sanitizeCommentText(body).replace(/^\s+/, "");
+  if (!text2.toLowerCase().startsWith(command.toLowerCase())) return { kind: "none" };
+  const after = text2.slice(command.length);
   if (after !== "" && !/^\s/.test(after)) return { kind: "none" };
   const newline = after.indexOf("\n");
   const first = (newline < 0 ? after : after.slice(0, newline)).trim();
@@ -427,9 +837,9 @@ ${commentUsage(o.command)}${footer}`
   const label = parsed.kind === "run" ? `\`${parsed.task}\`` : "an ad-hoc task";
   const reply = await gh.createComment(issueNumber, `\u23F3 claude-tasks is starting ${label}\u2026${footer}`);
   const progress = throttledEditor(gh, reply.id, o.progressIntervalMs ?? 5e3, logger);
-  const answer = async (text) => {
-    await progress.final(`${text}${footer}`);
-    return { status: "answered", reason: text, replyId: reply.id };
+  const answer = async (text2) => {
+    await progress.final(`${text2}${footer}`);
+    return { status: "answered", reason: text2, replyId: reply.id };
   };
   try {
     const pr = o.event.issue?.pull_request ? await gh.getPr(issueNumber) : void 0;
@@ -507,12 +917,12 @@ function renderCommentReply(i) {
     if (i.patch !== void 0 && i.patch.trim() !== "") out.push("", diffBlock(i.patch));
   }
   if (i.links.runUrl) out.push("", `[Workflow run](${i.links.runUrl})`);
-  let text = out.join("\n").trimEnd();
-  if (text.length > MAX_COMMENT_BODY)
-    text = `${text.slice(0, MAX_COMMENT_BODY - 40)}
+  let text2 = out.join("\n").trimEnd();
+  if (text2.length > MAX_COMMENT_BODY)
+    text2 = `${text2.slice(0, MAX_COMMENT_BODY - 40)}
 
 \u2026 (cut: the reply is too long)`;
-  return text;
+  return text2;
 }
 function diffBlock(patch) {
   const cut2 = patch.length > MAX_DIFF_CHARS;
@@ -874,14 +1284,14 @@ function readContext(env) {
 }
 function readPayload(path) {
   if (!path) return {};
-  let text;
+  let text2;
   try {
-    text = readFileSync(path, "utf8");
+    text2 = readFileSync(path, "utf8");
   } catch {
     return {};
   }
   try {
-    const value = JSON.parse(text);
+    const value = JSON.parse(text2);
     return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
   } catch {
     throw new UserError(`the event payload ${path} is not JSON`);
@@ -892,6 +1302,7 @@ function readPayload(path) {
 var DEFAULT_CLAUDE_CODE_VERSION = "2.1.329";
 var DEFAULT_CONFIG_DIR = ".github/claude-tasks";
 var MAX_PARALLEL_LIMIT = 64;
+var ACTION_MODES = ["run", "plan", "run-only", "publish"];
 function readSettings(input) {
   const get = (name) => {
     const v = input(name).trim();
@@ -903,7 +1314,8 @@ function readSettings(input) {
     mode: parseMode(get("mode")),
     configDir: parseConfigDir(get("config-dir")),
     claudeCodeVersion: parseVersion(get("claude-code-version")),
-    commentCommand: parseCommand(get("comment-command"))
+    commentCommand: parseCommand(get("comment-command")),
+    isolation: parseIsolation(get("isolation"))
   };
   const token = get("github-token");
   if (token) settings.githubToken = token;
@@ -913,6 +1325,8 @@ function readSettings(input) {
   if (oauth) settings.claudeCodeOauthToken = oauth;
   const maxParallel = get("max-parallel");
   if (maxParallel !== void 0) settings.maxParallel = parseMaxParallel(maxParallel);
+  const resultsDir = get("results-dir");
+  if (resultsDir !== void 0) settings.resultsDir = resultsDir;
   const base = get("base");
   if (base !== void 0) {
     if (!isValidBranchName(base))
@@ -921,8 +1335,8 @@ function readSettings(input) {
   }
   return settings;
 }
-function splitTasks(text) {
-  return text.split(/[\s,]+/).filter(Boolean);
+function splitTasks(text2) {
+  return text2.split(/[\s,]+/).filter(Boolean);
 }
 function parseBoolean(name, value) {
   if (value === void 0) return false;
@@ -930,9 +1344,18 @@ function parseBoolean(name, value) {
   if (["false", "False", "FALSE"].includes(value)) return false;
   throw new UserError(`input \`${name}\`: ${JSON.stringify(value)} is not \`true\` or \`false\``);
 }
+function parseIsolation(value) {
+  if (value === void 0) return "sandbox";
+  if (ISOLATIONS.includes(value)) return value;
+  throw new UserError(`input \`isolation\`: ${JSON.stringify(value)} is not \`sandbox\` or \`none\``);
+}
 function parseMode(value) {
-  if (value === void 0 || value === "run" || value === "plan") return value ?? "run";
-  throw new UserError(`input \`mode\`: ${JSON.stringify(value)} is not \`run\` or \`plan\``);
+  if (value === void 0) return "run";
+  const mode = ACTION_MODES.find((m) => m === value);
+  if (mode) return mode;
+  throw new UserError(
+    `input \`mode\`: ${JSON.stringify(value)} is not one of ${ACTION_MODES.map((m) => `\`${m}\``).join(", ")}`
+  );
 }
 function parseConfigDir(value) {
   if (value === void 0) return DEFAULT_CONFIG_DIR;
@@ -1019,8 +1442,8 @@ function cut(s) {
 }
 
 // src/action/outputs.ts
-import { readdir } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { readdir as readdir2 } from "node:fs/promises";
+import { join as join5 } from "node:path";
 
 // src/engine/report/mermaid.ts
 var MAX_NODES = 100;
@@ -1044,8 +1467,8 @@ function renderNeedsMermaid(nodes, status = {}) {
 }
 
 // src/engine/report/plan-markdown.ts
-function cell(text) {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+function cell(text2) {
+  return text2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 function renderPlanMarkdown(plan, opts = {}) {
   const out = [`## ${opts.title ?? "claude-tasks plan"}`, ""];
@@ -1141,8 +1564,8 @@ async function uploadBackups(opts) {
     const root = backupsDir(await stateDir(createGit({ cwd: opts.repoRoot })));
     const files = [];
     for (const id2 of ids) {
-      for (const name2 of await readdir(join3(root, id2)).catch(() => []))
-        files.push(join3(root, id2, name2));
+      for (const name2 of await readdir2(join5(root, id2)).catch(() => []))
+        files.push(join5(root, id2, name2));
     }
     if (files.length === 0) return void 0;
     const name = `claude-tasks-backups-${opts.report.runId}${opts.nameSuffix ? `-${opts.nameSuffix}` : ""}`;
@@ -1155,8 +1578,78 @@ async function uploadBackups(opts) {
   }
 }
 
+// src/action/sandbox-setup.ts
+import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
+var APPARMOR_PROFILE_PATH = "/etc/apparmor.d/claude-tasks-bwrap";
+var USERNS_SYSCTL = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
+function apparmorProfile(bwrapPath) {
+  return [
+    "abi <abi/4.0>,",
+    "include <tunables/global>",
+    "",
+    `profile claude-tasks-bwrap ${bwrapPath} flags=(unconfined) {`,
+    "  userns,",
+    "  include if exists <local/claude-tasks-bwrap>",
+    "}",
+    ""
+  ].join("\n");
+}
+var sudo = async (args, input) => {
+  const asRoot = process.getuid?.() === 0;
+  const r = await execa(asRoot ? args[0] : "sudo", asRoot ? args.slice(1) : ["-n", ...args], {
+    reject: false,
+    timeout: 18e4,
+    ...input !== void 0 ? { input } : {},
+    env: { DEBIAN_FRONTEND: "noninteractive", PATH: process.env.PATH ?? "" }
+  });
+  return !r.failed;
+};
+async function ensureSandbox(opts) {
+  const run = opts.privileged ?? sudo;
+  const probe = opts.probe ?? (() => {
+    resetBwrapProbe();
+    return probeBwrap(opts.env);
+  });
+  const restricted = opts.usernsRestricted ?? (() => existsSync2(USERNS_SYSCTL) && readFileSync2(USERNS_SYSCTL, "utf8").trim() === "1");
+  let state = await probe();
+  if (state.ok) return;
+  if (/not installed/.test(state.reason)) {
+    opts.logger.info("installing bubblewrap (the sandbox for agents) from the distribution's packages");
+    const installed = await run(["apt-get", "install", "-y", "-q", "bubblewrap"]) || await run(["apt-get", "update", "-q"]) && await run(["apt-get", "install", "-y", "-q", "bubblewrap"]);
+    state = await probe();
+    if (state.ok) return;
+    if (!installed) {
+      throw new UserError(
+        "agents run in a bubblewrap sandbox, and bwrap is not installed and could not be installed here (no passwordless sudo or apt-get): install the `bubblewrap` package in an earlier step, or set `isolation: none` to run agents without a sandbox"
+      );
+    }
+  }
+  if (!state.ok && restricted()) {
+    opts.logger.info("allowing bubblewrap to create user namespaces (AppArmor profile claude-tasks-bwrap)");
+    const bwrapPath = await which("bwrap");
+    const ok = await run(["tee", APPARMOR_PROFILE_PATH], apparmorProfile(bwrapPath)) && await run(["apparmor_parser", "-r", APPARMOR_PROFILE_PATH]);
+    state = await probe();
+    if (state.ok) return;
+    if (!ok) {
+      throw new UserError(
+        `this runner restricts user namespaces (AppArmor) and the profile for bwrap could not be installed (no passwordless sudo): ${state.ok ? "" : state.reason}; allow it in an earlier step (\`sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0\`), or set \`isolation: none\``
+      );
+    }
+  }
+  if (!state.ok) {
+    throw new UserError(
+      `${state.reason}; fix it in an earlier step, or set \`isolation: none\` to run agents without a sandbox`
+    );
+  }
+}
+async function which(name) {
+  const r = await execa("sh", ["-c", `command -v ${name}`], { reject: false });
+  return String(r.stdout).trim() || `/usr/bin/${name}`;
+}
+
 // src/action/run-action.ts
 var REMOTE = "origin";
+var RESULT_ARTIFACT_PREFIX = "claude-tasks-result-";
 async function runAction(deps) {
   const { io, env } = deps;
   const settings = readSettings((name) => io.getInput(name));
@@ -1167,11 +1660,17 @@ async function runAction(deps) {
     eventName: ctx.eventName,
     payload: ctx.payload,
     tasks: settings.tasks,
-    mode: settings.mode,
+    mode: settings.mode === "plan" ? "plan" : "run",
     ...ctx.actor ? { actor: ctx.actor } : {}
   });
   if (decision.kind === "ignore") return ignore(io, settings, decision.reason);
   const action = new Action(deps, settings, ctx);
+  const split = settings.mode === "run-only" || settings.mode === "publish";
+  if (split && decision.kind === "comment")
+    throw new UserError(
+      `\`mode: ${settings.mode}\` is for the reusable workflow; comment commands need \`mode: run\``
+    );
+  if (settings.mode === "publish") return action.publish();
   if (decision.kind === "comment") return action.comment(decision);
   return action.tasks(decision);
 }
@@ -1248,7 +1747,8 @@ var Action = class {
         tasks: project.tasks,
         now,
         runId,
-        peek: settings.dryRun
+        peek: settings.dryRun || settings.mode === "run-only"
+        // a read-only job claims nothing
       });
       if (claim.problem) {
         io.annotate("warning", claim.problem, { title: "claude-tasks schedule state" });
@@ -1287,6 +1787,7 @@ var Action = class {
         plan.tasks.filter((t) => t.fireTimes.length > 0).map((t) => [t.name, t.fireTimes])
       )
     });
+    if (settings.mode === "run-only") await this.handOver(report);
     await this.finish(report, plan.tasks, notes);
     return { ok: report.ok, report, plan };
   }
@@ -1338,7 +1839,7 @@ var Action = class {
       patchOf: async (result) => {
         if (!result.backup) return void 0;
         const backup = await readBackup(await stateDir(await this.git()), result.backup);
-        return readFile2(backup.patchPath, "utf8");
+        return readFile3(backup.patchPath, "utf8");
       },
       links: {
         ...ctx.runUrl ? { runUrl: ctx.runUrl } : {},
@@ -1382,8 +1883,10 @@ var Action = class {
       });
       this.claudePath = claude.path;
     }
+    if (settings.isolation === "sandbox") await ensureSandbox({ logger: io.logger, env: this.deps.env });
     const dryRun = req.dryRun || req.onto?.fetchRef !== void 0;
-    const needsApi = req.publish && !req.onto;
+    const runOnly = this.settings.mode === "run-only";
+    const needsApi = req.publish && !req.onto && !runOnly;
     if (needsApi && !dryRun && !settings.githubToken) {
       throw new UserError("the `github-token` input is empty: it is needed to open pull requests");
     }
@@ -1395,7 +1898,9 @@ var Action = class {
     const opts = {
       repoRoot: ctx.workspace,
       tasks: req.tasks,
-      mode: dryRun ? "dry-run" : "pr",
+      mode: dryRun || runOnly ? "dry-run" : "pr",
+      ...runOnly ? { tipsFromRemote: true } : {},
+      isolation: settings.isolation,
       remote: REMOTE,
       env: agentBaseEnv(this.deps.env, this.credentials),
       logger: io.logger,
@@ -1415,6 +1920,53 @@ var Action = class {
       ...await this.gitEnv()
     };
     return this.deps.runTasks(opts);
+  }
+  // ---- the privilege split (reusable workflow) ----------------------------------------------------
+  /** `run-only`: each task's result (and its change as a bundle) as the artifact `claude-tasks-result-<task>`. */
+  async handOver(report) {
+    const dir = this.resultsDir();
+    const exported = await exportResults({ git: await this.git(), report, dir });
+    for (const t of exported) {
+      const name = `${RESULT_ARTIFACT_PREFIX}${t.task}`;
+      await this.io.uploadArtifact(name, t.files, t.dir);
+      this.io.logger.info(
+        `${t.task}: handed over as the artifact ${name}${t.bundled ? " (with its change)" : ""}`
+      );
+    }
+  }
+  /** `publish`: checks and lands what the run jobs handed over; runs no task code, needs no model key. */
+  async publish() {
+    const { io, settings, ctx } = this;
+    if (!settings.dryRun && !settings.githubToken)
+      throw new UserError("the `github-token` input is empty: it is needed to push and open pull requests");
+    const publisher = settings.githubToken ? createGitHubPublisher({
+      gh: this.gh(),
+      links: ctx.runUrl ? { runUrl: ctx.runUrl } : {},
+      logger: io.logger
+    }) : void 0;
+    const report = await publishResults({
+      repoRoot: ctx.workspace,
+      dir: this.resultsDir(),
+      configDir: settings.configDir,
+      mode: settings.dryRun ? "dry-run" : "pr",
+      remote: REMOTE,
+      env: this.deps.env,
+      logger: io.logger,
+      onEvent: (e) => logRunEvent(io.logger, e),
+      trigger: `${ctx.eventName || "publish"}${ctx.actor ? ` by @${ctx.actor}` : ""}`,
+      ...settings.base ? { base: settings.base } : {},
+      ...publisher ? { publisher } : {},
+      ...await this.gitEnv()
+    });
+    await this.finish(
+      report,
+      report.results.map((r) => ({ name: r.task, needs: [] })),
+      report.results.length === 0 ? ["no run job handed over a result"] : []
+    );
+    return { ok: report.ok, report };
+  }
+  resultsDir() {
+    return this.settings.resultsDir ?? join6(this.ctx.tempDir, "claude-tasks-results");
   }
   async finish(report, needs, notes) {
     const { io, ctx } = this;

@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-BOQUIQKP.js";
+} from "./chunks/chunk-IHIET2V5.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-3BBD5QXD.js";
+} from "./chunks/chunk-QF4OSJLY.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -61,7 +61,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-KWZFOQVO.js";
+} from "./chunks/chunk-ZUL45WHZ.js";
 import {
   __commonJS,
   __require,
@@ -5297,8 +5297,13 @@ function registerRun(program2) {
   ).argument("<tasks...>", "task names or globs (quote globs: 'docs-*')").option("--dry-run", "do everything except update a branch: leaves only the report and the patch backup").option("--pr", "push the task branch and open or update its pull request (needs GITHUB_TOKEN)").option("-j, --max-parallel <N>", "tasks running at once", positiveInt, 4).option(
     "--base <branch>",
     "base branch for every task (default: the task's base, else the default branch)"
+  ).addOption(
+    new Option(
+      "--isolation <how>",
+      "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
+    ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-YKLSNF3W.js");
+    const { runAction } = await import("./chunks/run-action-BPBW4VRX.js");
     await runAction(names, flags, cmd);
   });
 }

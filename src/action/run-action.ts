@@ -40,7 +40,6 @@ import {
   watchedTasks,
 } from "../engine/trigger/index.ts";
 import { type ActionContext, readContext } from "./context.ts";
-import { ensureSandbox } from "./sandbox-setup.ts";
 import { type ActionSettings, readSettings, secretsOf } from "./inputs.ts";
 import type { ActionIO } from "./io.ts";
 import { logRunEvent } from "./log-events.ts";
@@ -52,6 +51,7 @@ import {
   writePlanOutputs,
   writeRunOutputs,
 } from "./outputs.ts";
+import { ensureSandbox } from "./sandbox-setup.ts";
 
 export const REMOTE = "origin";
 /** Each task's handed-over result is one artifact: this prefix and the task's name. */

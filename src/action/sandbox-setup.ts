@@ -72,7 +72,8 @@ export async function ensureSandbox(opts: SandboxSetupOptions): Promise<void> {
     opts.logger.info("installing bubblewrap (the sandbox for agents) from the distribution's packages");
     const installed =
       (await run(["apt-get", "install", "-y", "-q", "bubblewrap"])) ||
-      ((await run(["apt-get", "update", "-q"])) && (await run(["apt-get", "install", "-y", "-q", "bubblewrap"])));
+      ((await run(["apt-get", "update", "-q"])) &&
+        (await run(["apt-get", "install", "-y", "-q", "bubblewrap"])));
     state = await probe();
     if (state.ok) return;
     if (!installed) {
@@ -96,7 +97,9 @@ export async function ensureSandbox(opts: SandboxSetupOptions): Promise<void> {
     }
   }
   if (!state.ok) {
-    throw new UserError(`${state.reason}; fix it in an earlier step, or set \`isolation: none\` to run agents without a sandbox`);
+    throw new UserError(
+      `${state.reason}; fix it in an earlier step, or set \`isolation: none\` to run agents without a sandbox`,
+    );
   }
 }
 

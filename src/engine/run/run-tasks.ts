@@ -11,6 +11,7 @@ import { createGit, listWorktrees, pairwiseConflicts, stateDir } from "../git/in
 import { silentLogger } from "../logger.ts";
 import { renderRunMarkdown } from "../report/markdown.ts";
 import { createSandboxProvider } from "../sandbox/index.ts";
+import { type ModelCredential, modelCredentialFrom, startModelProxy } from "../sandbox/model-proxy.ts";
 import { defaultAgentFor } from "./agent-for.ts";
 import { executeGraph } from "./execute-graph.ts";
 import type { RunEvent, RunTasksOptions } from "./options.ts";
@@ -44,6 +45,12 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   const sandbox = opts.agentFor
     ? undefined
     : await createSandboxProvider({ isolation, env: opts.env ?? process.env });
+  // The model credential stays in the engine: Claude Code talks to a loopback proxy that adds it.
+  const baseEnv = opts.env ?? process.env;
+  const credential =
+    !opts.agentFor && opts.tasks.some((t) => t.kind === "claude") ? modelCredentialFrom(baseEnv) : undefined;
+  await using proxy = credential ? await startProxy(credential, baseEnv.ANTHROPIC_BASE_URL) : undefined;
+  const agentBaseEnv = proxy ? { ...withoutModelCredentials(baseEnv), ...proxy.agentEnv } : baseEnv;
   if (isolation === "none") {
     logger.warn(
       "isolation: none — agents and task commands run without a sandbox: they can read this machine's credentials and change anything this user can",
@@ -103,7 +110,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           agent:
             opts.agentFor?.(task) ??
             defaultAgentFor(task, { claudePath: opts.claudePath, killGraceMs: opts.killGraceMs }),
-          env: opts.env ?? process.env,
+          env: agentBaseEnv,
           onto: opts.onto,
           trustedConfig: opts.trustedConfig,
           publisher: opts.publisher,
@@ -193,6 +200,27 @@ async function warnAboutLeftovers(
       `${leftovers.length} leftover worktree(s) from an interrupted run: ${leftovers.map((w) => w.path).join(", ")} — run \`claude-tasks worktrees --prune\` (their work is backed up first)`,
     );
   }
+}
+
+/** The variables that carry the model credential or point Claude Code at an endpoint. */
+const MODEL_CREDENTIAL_VARS = [
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_AUTH_TOKEN",
+  "CLAUDE_CODE_OAUTH_TOKEN",
+  "ANTHROPIC_BASE_URL",
+];
+
+function withoutModelCredentials(
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  const out = { ...env };
+  for (const name of MODEL_CREDENTIAL_VARS) delete out[name];
+  return out;
+}
+
+async function startProxy(credential: ModelCredential, upstream: string | undefined) {
+  const proxy = await startModelProxy({ credential, ...(upstream ? { upstream } : {}) });
+  return Object.assign(proxy, { [Symbol.asyncDispose]: () => proxy.close() });
 }
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;

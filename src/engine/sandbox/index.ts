@@ -10,7 +10,15 @@ import { prepareAgentGitDir } from "./agent-git.ts";
 import { bwrapArgs, hostMounts, probeBwrap } from "./bwrap.ts";
 import type { Isolation, Launch, SandboxProvider, SandboxSession, SandboxTarget } from "./types.ts";
 
-export { type BwrapAvailability, bwrapArgs, hostMounts, isInside, outermost, probeBwrap, resetBwrapProbe } from "./bwrap.ts";
+export {
+  type BwrapAvailability,
+  bwrapArgs,
+  hostMounts,
+  isInside,
+  outermost,
+  probeBwrap,
+  resetBwrapProbe,
+} from "./bwrap.ts";
 export * from "./types.ts";
 
 /** The sandbox cannot be had here, and the run did not opt out. Exit code 2: the setup must change. */
@@ -63,6 +71,7 @@ export async function createSandboxProvider(opts: {
           const home = env.HOME && env.HOME !== "/" ? env.HOME : "/tmp/home";
           env.HOME = home;
           env.TMPDIR = "/tmp";
+          if (env.CLAUDE_CODE_TMPDIR) env.CLAUDE_CODE_TMPDIR = "/tmp";
           const command = launch.command.startsWith("/")
             ? launch.command
             : (findOnPath(launch.command, env.PATH) ?? launch.command);

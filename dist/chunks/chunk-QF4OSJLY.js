@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-KWZFOQVO.js";
+} from "./chunk-ZUL45WHZ.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -44565,6 +44565,12 @@ function probeBwrap(env = process.env) {
   })();
   return probed;
 }
+function resetBwrapProbe() {
+  probed = void 0;
+}
+
+// src/engine/sandbox/types.ts
+var ISOLATIONS = ["sandbox", "none"];
 
 // src/engine/sandbox/index.ts
 var SandboxUnavailableError = class extends UserError {
@@ -44609,6 +44615,7 @@ async function createSandboxProvider(opts) {
           const home = env.HOME && env.HOME !== "/" ? env.HOME : "/tmp/home";
           env.HOME = home;
           env.TMPDIR = "/tmp";
+          if (env.CLAUDE_CODE_TMPDIR) env.CLAUDE_CODE_TMPDIR = "/tmp";
           const command = launch.command.startsWith("/") ? launch.command : findOnPath(launch.command, env.PATH) ?? launch.command;
           const mounts = hostMounts({
             env: hostEnv,
@@ -44651,6 +44658,195 @@ var noneProvider = {
     };
   }
 };
+
+// src/engine/sandbox/model-proxy.ts
+import { randomBytes as randomBytes3, timingSafeEqual } from "node:crypto";
+import http from "node:http";
+import https from "node:https";
+import { pipeline } from "node:stream";
+
+// src/engine/sandbox/credentials.ts
+var CREDENTIAL_VARIABLE = {
+  "auth-token": "ANTHROPIC_AUTH_TOKEN",
+  "api-key": "ANTHROPIC_API_KEY",
+  oauth: "CLAUDE_CODE_OAUTH_TOKEN"
+};
+function modelCredentialFrom(env) {
+  for (const kind of ["auth-token", "api-key", "oauth"]) {
+    const value2 = env[CREDENTIAL_VARIABLE[kind]];
+    if (value2) return { kind, value: value2 };
+  }
+  return void 0;
+}
+
+// src/engine/sandbox/model-proxy.ts
+var DEFAULT_UPSTREAM = "https://api.anthropic.com";
+var PLACEHOLDER2 = {
+  "api-key": "sk-ant-api03-claude-tasks-proxy-placeholder",
+  oauth: "sk-ant-oat01-claude-tasks-proxy-placeholder",
+  "auth-token": "claude-tasks-proxy-placeholder"
+};
+var HOP_BY_HOP = /* @__PURE__ */ new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade"
+]);
+var REQUEST_DROPPED = /* @__PURE__ */ new Set(["host", "expect", "x-api-key", "authorization"]);
+async function startModelProxy(opts) {
+  const { credential } = opts;
+  if (!credential.value) throw new Error("model proxy: the credential is empty");
+  const upstream = new URL(opts.upstream || DEFAULT_UPSTREAM);
+  if (upstream.protocol !== "https:" && upstream.protocol !== "http:") {
+    throw new Error(`model proxy: upstream must be an http(s) URL, not ${upstream.protocol}`);
+  }
+  if (upstream.username || upstream.password) {
+    throw new Error("model proxy: the upstream URL must not carry a user name or password");
+  }
+  const secure = upstream.protocol === "https:";
+  const agentOptions = { keepAlive: true, proxyEnv: proxyVariables(opts.proxyEnv ?? process.env) };
+  const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  const upstreamPrefix = upstream.pathname.replace(/\/+$/, "");
+  const nonce = randomBytes3(24).toString("base64url");
+  let requests = 0;
+  const authHeaders = credential.kind === "api-key" ? { "x-api-key": credential.value } : { authorization: `Bearer ${credential.value}` };
+  const handle = (req, res) => {
+    const rest = afterNonce(req.url ?? "", nonce);
+    if (rest === void 0) {
+      sendError(res, 403, "permission_error", "claude-tasks model proxy: unknown path");
+      req.resume();
+      return;
+    }
+    if (hasDotSegment(rest)) {
+      sendError(res, 400, "invalid_request_error", "claude-tasks model proxy: bad path");
+      req.resume();
+      return;
+    }
+    requests++;
+    const controller = new AbortController();
+    const out = (secure ? https : http).request({
+      protocol: upstream.protocol,
+      hostname: upstream.hostname.replace(/^\[(.*)\]$/, "$1"),
+      port: upstream.port || void 0,
+      method: req.method,
+      path: upstreamPath(upstreamPrefix, rest),
+      headers: { ...requestHeaders(req.headers), ...authHeaders },
+      agent,
+      signal: controller.signal
+    });
+    out.on("response", (up) => {
+      res.writeHead(up.statusCode ?? 502, up.statusMessage, responseHeaders(up.headers, credential.value));
+      res.flushHeaders();
+      pipeline(up, res, () => {
+      });
+    });
+    out.on("error", (err) => {
+      if (controller.signal.aborted) return;
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const code2 = /^[A-Z0-9_]{1,40}$/.test(err.code ?? "") ? ` (${err.code})` : "";
+      sendError(res, 502, "api_error", `claude-tasks model proxy: upstream unreachable${code2}`);
+    });
+    res.on("close", () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    req.pipe(out);
+    req.on("error", () => controller.abort());
+  };
+  const server = http.createServer({ keepAliveTimeout: 12e4 }, handle);
+  await new Promise((resolve5, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve5();
+    });
+  });
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("model proxy has no TCP address");
+  const baseUrl = `http://127.0.0.1:${address.port}/${nonce}`;
+  return {
+    baseUrl,
+    agentEnv: {
+      ANTHROPIC_BASE_URL: baseUrl,
+      [CREDENTIAL_VARIABLE[credential.kind]]: PLACEHOLDER2[credential.kind]
+    },
+    get requests() {
+      return requests;
+    },
+    close: () => new Promise((resolve5) => {
+      server.close(() => resolve5());
+      server.closeAllConnections();
+      agent.destroy();
+    })
+  };
+}
+var PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
+function proxyVariables(env) {
+  const out = {};
+  for (const name of PROXY_VARIABLES) {
+    const value2 = env[name];
+    if (value2) out[name] = value2;
+  }
+  return out;
+}
+function afterNonce(url2, nonce) {
+  if (!url2.startsWith("/")) return void 0;
+  const end = url2.slice(1).search(/[/?]/);
+  const segment = end === -1 ? url2.slice(1) : url2.slice(1, end + 1);
+  const given = Buffer.from(segment);
+  const wanted = Buffer.from(nonce);
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return void 0;
+  return url2.slice(1 + segment.length);
+}
+function upstreamPath(prefix, rest) {
+  const path6 = rest.startsWith("/") ? rest : `/${rest}`;
+  return prefix + path6;
+}
+function hasDotSegment(rest) {
+  const path6 = rest.split("?")[0] ?? "";
+  return path6.split("/").some((segment) => {
+    try {
+      const s = decodeURIComponent(segment);
+      return s === "." || s === "..";
+    } catch {
+      return true;
+    }
+  });
+}
+function hopByHop(headers) {
+  const named = String(headers.connection ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  return /* @__PURE__ */ new Set([...HOP_BY_HOP, ...named]);
+}
+function requestHeaders(headers) {
+  const drop = hopByHop(headers);
+  const out = {};
+  for (const [name, value2] of Object.entries(headers)) {
+    if (!drop.has(name) && !REQUEST_DROPPED.has(name)) out[name] = value2;
+  }
+  return out;
+}
+function responseHeaders(headers, secret) {
+  const drop = hopByHop(headers);
+  const out = {};
+  for (const [name, value2] of Object.entries(headers)) {
+    if (drop.has(name) || value2 === void 0) continue;
+    if ((Array.isArray(value2) ? value2 : [value2]).some((v) => v.includes(secret))) continue;
+    out[name] = value2;
+  }
+  return out;
+}
+function sendError(res, status, type2, message) {
+  const body = JSON.stringify({ type: "error", error: { type: type2, message } });
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  res.end(body);
+}
 
 // src/engine/agent/claude-args.ts
 function buildClaudeArgs(settings) {
@@ -45176,10 +45372,10 @@ function summariseFiles(change) {
 }
 
 // src/engine/run/run-id.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes as randomBytes4 } from "node:crypto";
 function newRunId(now = /* @__PURE__ */ new Date()) {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-  return `${stamp}-${randomBytes3(2).toString("hex")}`;
+  return `${stamp}-${randomBytes4(2).toString("hex")}`;
 }
 
 // src/engine/run/run-log.ts
@@ -45876,7 +46072,7 @@ async function runTask(opts) {
   const result = newResult(opts.task.name, branch, opts.base, opts.trigger, opts.fireTimes);
   const t0 = Date.now();
   try {
-    await pipeline(opts, result);
+    await pipeline2(opts, result);
   } catch (err) {
     result.status = opts.signal?.aborted ? "cancelled" : "failed";
     result.message = errorMessage(err);
@@ -45888,7 +46084,7 @@ async function runTask(opts) {
   result.durationMs = Date.now() - t0;
   return result;
 }
-async function pipeline(opts, r) {
+async function pipeline2(opts, r) {
   var _stack = [];
   try {
     const { repo, task } = opts;
@@ -46076,112 +46272,124 @@ var FAILING_STATUSES = /* @__PURE__ */ new Set([
 var runLogPath = (state) => join13(state, "runs.jsonl");
 var runReportDir = (state, runId) => join13(state, "runs", runId);
 async function runTasks(opts) {
-  const started = Date.now();
-  const logger = opts.logger ?? silentLogger;
-  const emit = (e) => opts.onEvent?.(e);
-  const git = createGit({ cwd: opts.repoRoot, authEnv: opts.gitEnv, logger });
-  const state = await stateDir(git);
-  const repo = await makeRepoContext({
-    git,
-    state,
-    mode: opts.mode,
-    remote: opts.remote,
-    previewsPullRequests: opts.publisher !== void 0,
-    logger
-  });
-  await assertRunnable(repo, opts);
-  const isolation = opts.isolation ?? "sandbox";
-  const sandbox = opts.agentFor ? void 0 : await createSandboxProvider({ isolation, env: opts.env ?? process.env });
-  if (isolation === "none") {
-    logger.warn(
-      "isolation: none \u2014 agents and task commands run without a sandbox: they can read this machine's credentials and change anything this user can"
-    );
-  }
-  const runId = opts.runId ?? newRunId();
-  const fallbackBase = opts.base ?? await defaultBranch(repo);
-  const baseOf = (t) => opts.base ?? t.base ?? fallbackBase;
-  const byName = new Map(opts.tasks.map((t) => [t.name, t]));
-  const log = runLogPath(state);
-  await warnAboutLeftovers(git, state, logger);
-  await appendLog(log, {
-    type: "run-start",
-    runId,
-    mode: opts.mode,
-    tasks: [...byName.keys()],
-    pid: process.pid,
-    at: (/* @__PURE__ */ new Date()).toISOString()
-  });
-  emit({ type: "run-start", runId, mode: opts.mode, tasks: [...byName.keys()] });
-  const finished7 = /* @__PURE__ */ new Set();
-  const finish = async (r) => {
-    finished7.add(r.task);
-    emit({ type: "task-end", task: r.task, status: r.status, message: r.message, result: r });
-    await appendLog(log, taskEntry(runId, opts.mode, r)).catch(
-      (err) => logger.warn(`could not write the run log: ${errorMessage(err)}`)
-    );
-    return r;
-  };
-  const results = await executeGraph({
-    nodes: opts.tasks.map((t) => ({ name: t.name, needs: t.needs, if: t.if })),
-    maxParallel: opts.maxParallel ?? 4,
-    signal: opts.signal,
-    outcome: (r) => r.status === "success" || r.status === "no_changes" ? "success" : r.status === "skipped" ? "skipped" : "failure",
-    skip: (name, reason) => skipped(byName.get(name), baseOf(byName.get(name)), reason, opts.signal),
-    crash: (name, err) => ({
-      ...skippedResult(name, byName.get(name).branch, baseOf(byName.get(name)), errorMessage(err)),
-      status: "failed"
-    }),
-    run: async (name) => {
-      const task = byName.get(name);
-      return finish(
-        await runTask({
-          repo,
-          task,
-          runId,
-          base: baseOf(task),
-          agent: opts.agentFor?.(task) ?? defaultAgentFor(task, { claudePath: opts.claudePath, killGraceMs: opts.killGraceMs }),
-          env: opts.env ?? process.env,
-          onto: opts.onto,
-          trustedConfig: opts.trustedConfig,
-          publisher: opts.publisher,
-          ...sandbox ? { sandbox } : {},
-          emit,
-          signal: opts.signal,
-          trigger: opts.trigger,
-          fireTimes: opts.fireTimes?.[name]
-        })
+  var _stack = [];
+  try {
+    const started = Date.now();
+    const logger = opts.logger ?? silentLogger;
+    const emit = (e) => opts.onEvent?.(e);
+    const git = createGit({ cwd: opts.repoRoot, authEnv: opts.gitEnv, logger });
+    const state = await stateDir(git);
+    const repo = await makeRepoContext({
+      git,
+      state,
+      mode: opts.mode,
+      remote: opts.remote,
+      previewsPullRequests: opts.publisher !== void 0 || opts.tipsFromRemote === true,
+      logger
+    });
+    await assertRunnable(repo, opts);
+    const isolation = opts.isolation ?? "sandbox";
+    const sandbox = opts.agentFor ? void 0 : await createSandboxProvider({ isolation, env: opts.env ?? process.env });
+    const baseEnv = opts.env ?? process.env;
+    const credential = !opts.agentFor && opts.tasks.some((t) => t.kind === "claude") ? modelCredentialFrom(baseEnv) : void 0;
+    const proxy = __using(_stack, credential ? await startProxy(credential, baseEnv.ANTHROPIC_BASE_URL) : void 0, true);
+    const agentBaseEnv = proxy ? { ...withoutModelCredentials(baseEnv), ...proxy.agentEnv } : baseEnv;
+    if (isolation === "none") {
+      logger.warn(
+        "isolation: none \u2014 agents and task commands run without a sandbox: they can read this machine's credentials and change anything this user can"
       );
     }
-  });
-  const ordered = opts.tasks.map((t) => results.get(t.name));
-  for (const r of ordered) if (!finished7.has(r.task)) await finish(r);
-  const committed = ordered.filter((r) => r.commit && (r.status === "success" || r.status === "conflict"));
-  const crossConflicts = committed.length > 1 ? await pairwiseConflicts({ git, results: committed.map((r) => ({ task: r.task, commit: r.commit })) }) : [];
-  const report2 = {
-    version: 1,
-    runId,
-    mode: opts.mode,
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    ...opts.trigger ? { trigger: opts.trigger } : {},
-    results: ordered,
-    crossConflicts,
-    isolation,
-    totalCostUsd: round(ordered.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
-    ok: ordered.every((r) => !FAILING_STATUSES.has(r.status))
-  };
-  await writeReport(state, report2).catch(
-    (err) => logger.warn(`could not write the run report: ${errorMessage(err)}`)
-  );
-  await appendLog(log, {
-    type: "run-end",
-    runId,
-    ok: report2.ok,
-    durationMs: report2.durationMs,
-    at: (/* @__PURE__ */ new Date()).toISOString()
-  });
-  emit({ type: "run-end", ok: report2.ok, durationMs: report2.durationMs });
-  return report2;
+    const runId = opts.runId ?? newRunId();
+    const fallbackBase = opts.base ?? await defaultBranch(repo);
+    const baseOf = (t) => opts.base ?? t.base ?? fallbackBase;
+    const byName = new Map(opts.tasks.map((t) => [t.name, t]));
+    const log = runLogPath(state);
+    await warnAboutLeftovers(git, state, logger);
+    await appendLog(log, {
+      type: "run-start",
+      runId,
+      mode: opts.mode,
+      tasks: [...byName.keys()],
+      pid: process.pid,
+      at: (/* @__PURE__ */ new Date()).toISOString()
+    });
+    emit({ type: "run-start", runId, mode: opts.mode, tasks: [...byName.keys()] });
+    const finished7 = /* @__PURE__ */ new Set();
+    const finish = async (r) => {
+      finished7.add(r.task);
+      emit({ type: "task-end", task: r.task, status: r.status, message: r.message, result: r });
+      await appendLog(log, taskEntry(runId, opts.mode, r)).catch(
+        (err) => logger.warn(`could not write the run log: ${errorMessage(err)}`)
+      );
+      return r;
+    };
+    const results = await executeGraph({
+      nodes: opts.tasks.map((t) => ({ name: t.name, needs: t.needs, if: t.if })),
+      maxParallel: opts.maxParallel ?? 4,
+      signal: opts.signal,
+      outcome: (r) => r.status === "success" || r.status === "no_changes" ? "success" : r.status === "skipped" ? "skipped" : "failure",
+      skip: (name, reason) => skipped(byName.get(name), baseOf(byName.get(name)), reason, opts.signal),
+      crash: (name, err) => ({
+        ...skippedResult(name, byName.get(name).branch, baseOf(byName.get(name)), errorMessage(err)),
+        status: "failed"
+      }),
+      run: async (name) => {
+        const task = byName.get(name);
+        return finish(
+          await runTask({
+            repo,
+            task,
+            runId,
+            base: baseOf(task),
+            agent: opts.agentFor?.(task) ?? defaultAgentFor(task, { claudePath: opts.claudePath, killGraceMs: opts.killGraceMs }),
+            env: agentBaseEnv,
+            onto: opts.onto,
+            trustedConfig: opts.trustedConfig,
+            publisher: opts.publisher,
+            ...sandbox ? { sandbox } : {},
+            emit,
+            signal: opts.signal,
+            trigger: opts.trigger,
+            fireTimes: opts.fireTimes?.[name]
+          })
+        );
+      }
+    });
+    const ordered = opts.tasks.map((t) => results.get(t.name));
+    for (const r of ordered) if (!finished7.has(r.task)) await finish(r);
+    const committed = ordered.filter((r) => r.commit && (r.status === "success" || r.status === "conflict"));
+    const crossConflicts = committed.length > 1 ? await pairwiseConflicts({ git, results: committed.map((r) => ({ task: r.task, commit: r.commit })) }) : [];
+    const report2 = {
+      version: 1,
+      runId,
+      mode: opts.mode,
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      ...opts.trigger ? { trigger: opts.trigger } : {},
+      results: ordered,
+      crossConflicts,
+      isolation,
+      totalCostUsd: round(ordered.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
+      ok: ordered.every((r) => !FAILING_STATUSES.has(r.status))
+    };
+    await writeReport(state, report2).catch(
+      (err) => logger.warn(`could not write the run report: ${errorMessage(err)}`)
+    );
+    await appendLog(log, {
+      type: "run-end",
+      runId,
+      ok: report2.ok,
+      durationMs: report2.durationMs,
+      at: (/* @__PURE__ */ new Date()).toISOString()
+    });
+    emit({ type: "run-end", ok: report2.ok, durationMs: report2.durationMs });
+    return report2;
+  } catch (_) {
+    var _error = _, _hasError = true;
+  } finally {
+    var _promise2 = __callDispose(_stack, _error, _hasError);
+    _promise2 && await _promise2;
+  }
 }
 async function assertRunnable(repo, opts) {
   const refs = await repo.git.run([
@@ -46215,6 +46423,21 @@ async function warnAboutLeftovers(git, state, logger) {
       `${leftovers.length} leftover worktree(s) from an interrupted run: ${leftovers.map((w) => w.path).join(", ")} \u2014 run \`claude-tasks worktrees --prune\` (their work is backed up first)`
     );
   }
+}
+var MODEL_CREDENTIAL_VARS = [
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_AUTH_TOKEN",
+  "CLAUDE_CODE_OAUTH_TOKEN",
+  "ANTHROPIC_BASE_URL"
+];
+function withoutModelCredentials(env) {
+  const out = { ...env };
+  for (const name of MODEL_CREDENTIAL_VARS) delete out[name];
+  return out;
+}
+async function startProxy(credential, upstream) {
+  const proxy = await startModelProxy({ credential, ...upstream ? { upstream } : {} });
+  return Object.assign(proxy, { [Symbol.asyncDispose]: () => proxy.close() });
 }
 var round = (n3) => Math.round(n3 * 1e6) / 1e6;
 
@@ -46252,15 +46475,21 @@ export {
   DEFAULT_IDENTITY,
   createGit,
   splitZ,
+  isAncestor,
+  collectChanges,
   stateDir,
   backupsDir,
+  assertSafeName,
+  writeBackup,
   readBackup,
   listBackups,
   damagedBackups,
   isCode,
+  createWorktree,
   listWorktrees,
   pruneWorktrees,
   TRAILER_TASK,
+  pairwiseConflicts,
   lsRemote,
   fetchRefs,
   pushRefs,
@@ -46269,6 +46498,7 @@ export {
   execa,
   isValidBranchName,
   branchNameProblem,
+  external_exports,
   didYouMean,
   TASK_NAME_PATTERN,
   redactTask,
@@ -46287,7 +46517,10 @@ export {
   requireRepoRoot,
   loadProject,
   assertValid,
+  appendLog,
+  taskEntry,
   parseLog,
+  require_lib,
   formatDuration,
   formatCost,
   STATUS_ICON,
@@ -46296,10 +46529,22 @@ export {
   renderRunMarkdown,
   stopAgentProcessesIn,
   findOnPath,
+  probeBwrap,
+  resetBwrapProbe,
+  ISOLATIONS,
   claudeAvailable,
+  makeRepoContext,
+  defaultBranch,
+  baseTip,
+  newResult,
+  summariseFiles,
   newRunId,
   require_picomatch2 as require_picomatch,
+  runGuards,
+  withholdSecrets,
+  land,
   TRUSTED_CONFIG_PATHS,
+  startingPoint,
   FAILING_STATUSES,
   runLogPath,
   runTasks,

@@ -10,11 +10,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-3BBD5QXD.js";
+} from "./chunk-QF4OSJLY.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-BXLX5FAD.js";
+} from "./chunk-T7HK3KEE.js";
 import {
   STATUS_ICON,
   UserError,
@@ -29,7 +29,7 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-KWZFOQVO.js";
+} from "./chunk-ZUL45WHZ.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __export
@@ -2479,6 +2479,7 @@ ${signal}: stopping running tasks and backing up their work\u2026
       repoRoot: project.repoRoot,
       tasks,
       mode,
+      isolation: flags.isolation,
       maxParallel: flags.maxParallel,
       base: flags.base,
       publisher: publisher?.publisher,

@@ -8,7 +8,7 @@ import {
   errorMessage,
   renderTaskMarkdown,
   silentLogger
-} from "./chunk-KWZFOQVO.js";
+} from "./chunk-ZUL45WHZ.js";
 import {
   Octokit,
   legacyRestEndpointMethods,
