@@ -163,11 +163,9 @@ describe("whose Claude Code configuration", () => {
       "a same-repository PR whose head adds `.claude/settings.json` with a hook (and MCP servers turned on) and `.mcp.json` that would each write a marker file; the base has its own hook writing another marker; a writer runs a Claude task on the PR",
       "the head's markers never appear; the base's hook ran; the head's `.claude/` and `.mcp.json` are unchanged on the PR branch",
     );
-    const marks = {
-      head: join(scratch, "head-hook"),
-      mcp: join(scratch, "head-mcp"),
-      base: join(scratch, "base-hook"),
-    };
+    // Agents run sandboxed: a hook can write only inside the worktree, so each marker is a file there
+    // (relative to the project directory hooks run in), and what was committed tells which ran.
+    const marks = { head: "head-hook.mark", mcp: "head-mcp.mark", base: "base-hook.mark" };
     const hook = (file: string) =>
       JSON.stringify({
         hooks: { PreToolUse: [{ matcher: "*", hooks: [{ type: "command", command: `touch ${file}` }] }] },
@@ -210,16 +208,19 @@ describe("whose Claude Code configuration", () => {
       const after = await originRefs(e2e);
       const onBranch = (path: string) =>
         e2e.repo.gitIn(e2e.repo.origin!, "show", `refs/heads/feature:${path}`);
+      const committed = (
+        await e2e.repo.gitIn(e2e.repo.origin!, "ls-tree", "-r", "--name-only", "refs/heads/feature")
+      ).split("\n");
       c.note("status", res.status);
-      c.note("base hook ran", existsSync(marks.base));
-      c.note("head hook ran", existsSync(marks.head));
-      c.note("head MCP server started", existsSync(marks.mcp));
+      c.note("base hook ran", committed.includes(marks.base));
+      c.note("head hook ran", committed.includes(marks.head));
+      c.note("head MCP server started", committed.includes(marks.mcp));
       expect(r.code, r.stdout).toBe(0);
       expect(res).toMatchObject({ task: "edit", status: "success", branch: "feature" });
       expect(after["refs/heads/feature"]).toBe(res.commit);
-      expect(existsSync(marks.head)).toBe(false);
-      expect(existsSync(marks.mcp)).toBe(false);
-      expect(existsSync(marks.base)).toBe(true);
+      expect(committed).not.toContain(marks.head);
+      expect(committed).not.toContain(marks.mcp);
+      expect(committed).toContain(marks.base);
       expect(await onBranch(".claude/settings.json")).toBe(headSettings);
       expect(await onBranch(".mcp.json")).toBe(mcp);
       expect(await onBranch("DONE.md")).toBe("done");

@@ -107,6 +107,16 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
         adminDir: (await wt.git.run(["rev-parse", "--absolute-git-dir"])).stdout.trim(),
         repoRoot: repo.git.cwd,
         privateDir: join(repo.state, "sandbox", `${task.name}-${opts.runId}`),
+        refs: async () =>
+          (
+            await repo.git.run([
+              "for-each-ref",
+              "--format=%(objectname) %(refname)",
+              "refs/heads",
+              "refs/tags",
+              "refs/remotes",
+            ])
+          ).stdout,
       })
     : undefined;
   // The repository's config, hooks and refs come out of the agent's run as they went in.

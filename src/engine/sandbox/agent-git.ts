@@ -14,6 +14,8 @@ export async function prepareAgentGitDir(opts: {
   dir: string;
   adminDir: string;
   objectsDir: string;
+  /** `<oid> <refname>` lines for the agent's copy of the branches and tags. */
+  refs: string;
 }): Promise<void> {
   const { dir } = opts;
   await rm(dir, { recursive: true, force: true });
@@ -24,6 +26,11 @@ export async function prepareAgentGitDir(opts: {
   // HEAD: the engine's worktree is detached at the base commit.
   const head = (await readFile(join(opts.adminDir, "HEAD"), "utf8")).trim();
   await writeFile(join(dir, "HEAD"), `${head}\n`);
+  const packed = opts.refs
+    .split("\n")
+    .filter((l) => /^[0-9a-f]{40,64} refs\/(?:heads|tags|remotes)\/\S+$/.test(l))
+    .join("\n");
+  await writeFile(join(dir, "packed-refs"), `# pack-refs with: sorted\n${packed}\n`);
   await writeFile(
     join(dir, "config"),
     "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = false\n",

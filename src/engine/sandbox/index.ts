@@ -65,7 +65,12 @@ export async function createSandboxProvider(opts: {
       return {
         kind: "bwrap",
         async wrap(launch: Launch): Promise<Launch> {
-          await prepareAgentGitDir({ dir: agentGitDir, adminDir: target.adminDir, objectsDir });
+          await prepareAgentGitDir({
+            dir: agentGitDir,
+            adminDir: target.adminDir,
+            objectsDir,
+            refs: await target.refs(),
+          });
           const env: Record<string, string> = { ...launch.env };
           for (const name of HOST_SESSION_VARS) delete env[name];
           const home = env.HOME && env.HOME !== "/" ? env.HOME : "/tmp/home";

@@ -38,6 +38,11 @@ export interface SandboxTarget {
   repoRoot: string;
   /** The engine's state directory for this run's private files (agent git dir, home). */
   privateDir: string;
+  /**
+   * The user's branches and tags, as `<oid> <refname>` lines: copied into the agent's git directory
+   * (read-only copies), so `git describe` and `git log main..` work and a moved copy moves nothing.
+   */
+  refs: () => Promise<string>;
 }
 
 /** Opens sandboxes for the tasks of one run. */
