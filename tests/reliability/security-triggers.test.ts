@@ -3,7 +3,7 @@
  * from a non-collaborator, a bot, an edited comment and a fork's author start nothing; on a pull
  * request, Claude Code's settings, hooks and MCP servers come from the base branch, never the head.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
