@@ -6,11 +6,11 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-IHIET2V5.js";
+} from "./chunks/chunk-OMBKOWNS.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunks/chunk-T7HK3KEE.js";
+} from "./chunks/chunk-DQXPHQLT.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -69,7 +69,7 @@ import {
   unknownTaskMessage,
   withholdSecrets,
   writeBackup
-} from "./chunks/chunk-ZUL45WHZ.js";
+} from "./chunks/chunk-3ZRXOFOA.js";
 import {
   debug,
   error,

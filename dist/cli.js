@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-IHIET2V5.js";
+} from "./chunks/chunk-OMBKOWNS.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-QF4OSJLY.js";
+} from "./chunks/chunk-5ZGWU7XN.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -50,6 +50,7 @@ import {
   nextFireTimes,
   parseLog,
   parseSchedule,
+  probeBwrap,
   pruneWorktrees,
   redactTask,
   requireRepoRoot,
@@ -61,7 +62,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-ZUL45WHZ.js";
+} from "./chunks/chunk-3ZRXOFOA.js";
 import {
   __commonJS,
   __require,
@@ -3801,6 +3802,30 @@ function vertex(env) {
     "Google Vertex AI (CLOUD_ML_REGION and ANTHROPIC_VERTEX_PROJECT_ID are set)"
   );
 }
+function checkSandbox(opts) {
+  const title = "sandbox for agents";
+  if (opts.isolation === "none") {
+    return result("sandbox", title, "warn", "CLAUDE_TASKS_ISOLATION=none: agents run without a sandbox", {
+      fix: "unset CLAUDE_TASKS_ISOLATION unless every task and its repository are fully trusted"
+    });
+  }
+  if (opts.platform !== "linux") {
+    return result("sandbox", title, "fail", `no sandbox for agents on ${opts.platform} yet: runs refuse`, {
+      fix: "run on Linux with bubblewrap, or pass `--isolation none` for tasks you fully trust"
+    });
+  }
+  if (!opts.bwrap?.ok) {
+    return result("sandbox", title, "fail", opts.bwrap?.reason ?? "bubblewrap was not checked", {
+      fix: "install bubblewrap (`sudo apt-get install bubblewrap`); on Ubuntu 24.04 allow it user namespaces (the Action does this itself)"
+    });
+  }
+  return result(
+    "sandbox",
+    title,
+    "ok",
+    `${opts.bwrap.version}: agents run with no view of your credentials or processes`
+  );
+}
 
 // src/engine/retention/plan.ts
 function planPrune(input) {
@@ -4459,6 +4484,13 @@ async function runDoctor(opts) {
   const inActions = env.GITHUB_ACTIONS === "true";
   const checks = [checkNode(process.versions.node)];
   checks.push(checkGit(await (opts.gitVersion ?? (() => gitVersion(env)))()));
+  checks.push(
+    checkSandbox({
+      platform: process.platform,
+      bwrap: process.platform === "linux" ? await (opts.sandbox ?? (() => probeBwrap(env)))() : void 0,
+      ...env.CLAUDE_TASKS_ISOLATION ? { isolation: env.CLAUDE_TASKS_ISOLATION } : {}
+    })
+  );
   const project = await loadProject({ cwd: opts.cwd, configDir: opts.configDir, env }).catch(
     (err) => errorMessage(err)
   );
@@ -5303,7 +5335,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-BPBW4VRX.js");
+    const { runAction } = await import("./chunks/run-action-6VNO6QXJ.js");
     await runAction(names, flags, cmd);
   });
 }

@@ -20,7 +20,15 @@ describe("readSettings", () => {
       configDir: ".github/claude-tasks",
       claudeCodeVersion: "2.1.329",
       commentCommand: "/claude-tasks",
+      isolation: "sandbox",
     });
+  });
+
+  it("isolation is `sandbox` unless `none` is asked for explicitly", () => {
+    expect(readSettings(reader({ isolation: "none" })).isolation).toBe("none");
+    expect(() => readSettings(reader({ isolation: "off" }))).toThrow(
+      /`isolation`: "off" is not `sandbox` or `none`/,
+    );
   });
 
   it("reads the privilege split's modes and the results directory", () => {
@@ -43,6 +51,7 @@ describe("readSettings", () => {
         "claude-code-version": "2.2.0-beta.1",
         "comment-command": "/bot",
         base: "develop",
+        isolation: "none",
       }),
     );
     expect(s).toEqual({
@@ -56,6 +65,7 @@ describe("readSettings", () => {
       claudeCodeVersion: "2.2.0-beta.1",
       commentCommand: "/bot",
       base: "develop",
+      isolation: "none",
     });
     expect(secretsOf(s)).toEqual(["ghs_abc", "sk-ant-1"]);
   });

@@ -31,6 +31,7 @@ const SPEC_INPUTS = [
   "comment-command",
   "base",
   "results-dir",
+  "isolation",
 ];
 const SPEC_OUTPUTS = ["results", "matrix", "pull-request-urls", "total-cost-usd"];
 
@@ -87,6 +88,7 @@ describe("action.yml", () => {
     expect(action.inputs["config-dir"].default).toBe(DEFAULT_CONFIG_DIR);
     expect(action.inputs.mode.default).toBe("run");
     expect(action.inputs["dry-run"].default).toBe("false");
+    expect(action.inputs.isolation.default).toBe("sandbox");
   });
 });
 

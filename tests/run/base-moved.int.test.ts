@@ -2,29 +2,37 @@
  * The base branch moves while a task runs (the user commits to main meanwhile): the result is rebased
  * onto the new tip, or reported as a conflict with the unrebased branch kept.
  */
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { listBackups } from "../../src/engine/git/index.ts";
+import type { RunEvent } from "../../src/engine/run/index.ts";
 import { makeEngineRepo } from "../support/engine.ts";
 
-/** A command task that also commits to the user's main (through `$REPO`) while it runs. */
-const movingTask = (work: string, userCommit: string) => `run: |
-  ${work}
-  ${userCommit}
-  git -C "$REPO" commit -q -am "user commit during the run"
-agent:
-  env:
-    REPO: "{{ env.REPO }}"
-`;
+/**
+ * The user commits to main while the task runs: right after the agent, before the engine checks the
+ * change (the sandboxed task itself cannot reach the user's repository, which is the point).
+ */
+const movingTask = (work: string, userCommit: string) => ({
+  task: `run: |\n  ${work}\n`,
+  onEvent: (repo: string) => {
+    let done = false;
+    return (ev: RunEvent) => {
+      if (done || ev.type !== "task-phase" || ev.phase !== "checking the change") return;
+      done = true;
+      execFileSync("sh", ["-c", `${userCommit}\ngit -C "$REPO" commit -q -am "user commit during the run"`], {
+        env: { ...process.env, REPO: repo },
+      });
+    };
+  },
+});
 
 describe("the base moves during the run", () => {
   it("a non-conflicting move: the task commit is rebased onto the new main", async () => {
     await using e = await makeEngineRepo({ files: { "README.md": "# repo\n", "notes.txt": "a\n" } });
-    const [task] = await e.tasks(
-      { moved: movingTask("echo feature > feature.txt", 'echo b >> "$REPO/notes.txt"') },
-      { REPO: e.path },
-    );
+    const moving = movingTask("echo feature > feature.txt", 'echo b >> "$REPO/notes.txt"');
+    const [task] = await e.tasks({ moved: moving.task });
     const oldBase = await e.head();
-    const { report, result: r } = await e.run([task!]);
+    const { report, result: r } = await e.run([task!], { onEvent: moving.onEvent(e.path) });
     const newMain = await e.head("main");
 
     expect(newMain).not.toBe(oldBase);
@@ -43,12 +51,10 @@ describe("the base moves during the run", () => {
 
   it("a conflicting move: status conflict naming the file; the unrebased branch is kept; not ok", async () => {
     await using e = await makeEngineRepo({ files: { "README.md": "# repo\n" } });
-    const [task] = await e.tasks(
-      { clash: movingTask("echo '# task title' > README.md", `echo '# user title' > "$REPO/README.md"`) },
-      { REPO: e.path },
-    );
+    const moving = movingTask("echo '# task title' > README.md", `echo '# user title' > "$REPO/README.md"`);
+    const [task] = await e.tasks({ clash: moving.task });
     const oldBase = await e.head();
-    const { report, result: r } = await e.run([task!]);
+    const { report, result: r } = await e.run([task!], { onEvent: moving.onEvent(e.path) });
 
     expect(r.status).toBe("conflict");
     expect(r.conflicts).toEqual(["README.md"]);
@@ -67,12 +73,10 @@ describe("the base moves during the run", () => {
   });
   it("in a dry run: rebased and reported, and the one backup holds only the task's change", async () => {
     await using e = await makeEngineRepo({ files: { "README.md": "# repo\n", "notes.txt": "a\n" } });
-    const [task] = await e.tasks(
-      { moved: movingTask("echo feature > feature.txt", 'echo b >> "$REPO/notes.txt"') },
-      { REPO: e.path },
-    );
+    const moving = movingTask("echo feature > feature.txt", 'echo b >> "$REPO/notes.txt"');
+    const [task] = await e.tasks({ moved: moving.task });
     const refs = await e.refs();
-    const { result: r } = await e.run([task!], { mode: "dry-run" });
+    const { result: r } = await e.run([task!], { mode: "dry-run", onEvent: moving.onEvent(e.path) });
     expect(r).toMatchObject({ status: "success", rebased: true, baseCommit: await e.head("main") });
     const backups = await listBackups(e.state);
     expect(backups.map((b) => [b.id, b.meta.files])).toEqual([[r.backup, 1]]);

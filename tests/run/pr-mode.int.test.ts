@@ -3,26 +3,38 @@
  * old tip kept under refs/claude-tasks/backups/… on the remote), and never overwritten when someone
  * else pushed to it meanwhile.
  */
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import type { PublishContext, Publisher } from "../../src/engine/run/index.ts";
+import type { PublishContext, Publisher, RunEvent } from "../../src/engine/run/index.ts";
 import { makeEngineRepo } from "../support/engine.ts";
 
 const publishTask = (version: string) =>
   `run: echo ${version} > out.txt\npr:\n  title: "chore: publish ${version}"\n`;
 
-/** A command that pushes a commit of its own to the task branch on origin while the task runs. */
-const racingTask = `run: |
-  echo v3 > out.txt
-  git -C "$CLONE" fetch -q origin claude-tasks/pub
-  git -C "$CLONE" checkout -q FETCH_HEAD
-  echo mine > "$CLONE/human.txt"
-  git -C "$CLONE" add human.txt
-  git -C "$CLONE" commit -q -m "human commit"
-  git -C "$CLONE" push -q origin HEAD:refs/heads/claude-tasks/pub
-agent:
-  env:
-    CLONE: "{{ env.CLONE }}"
-`;
+/** A task whose branch someone else pushes to while it runs (right after its command). */
+const racingTask = "run: echo v3 > out.txt\n";
+const humanPush = (clone: string) => {
+  let done = false;
+  return (ev: RunEvent) => {
+    if (done || ev.type !== "task-phase" || ev.phase !== "checking the change") return;
+    done = true;
+    execFileSync(
+      "sh",
+      [
+        "-c",
+        [
+          'git -C "$CLONE" fetch -q origin claude-tasks/pub',
+          'git -C "$CLONE" checkout -q FETCH_HEAD',
+          'echo mine > "$CLONE/human.txt"',
+          'git -C "$CLONE" add human.txt',
+          'git -C "$CLONE" commit -q -m "human commit"',
+          'git -C "$CLONE" push -q origin HEAD:refs/heads/claude-tasks/pub',
+        ].join("\n"),
+      ],
+      { env: { ...process.env, CLONE: clone } },
+    );
+  };
+};
 
 describe("pr mode against a bare origin", () => {
   it("pushes the branch, force-updates it with a lease keeping the old tip, and never overwrites a concurrent push", async () => {
@@ -87,8 +99,8 @@ describe("pr mode against a bare origin", () => {
 
     // 3. Someone pushes to the branch while the task runs: the push loses its lease, nothing is overwritten.
     const clone = await e.clone();
-    const [racing] = await e.tasks({ pub: racingTask }, { CLONE: clone });
-    const third = await e.run([racing!], pr);
+    const [racing] = await e.tasks({ pub: racingTask });
+    const third = await e.run([racing!], { ...pr, onEvent: humanPush(clone) });
     const human = await e.gitIn(clone, "rev-parse", "HEAD");
     expect(third.result.status).toBe("failed");
     expect(third.result.message).toBe(

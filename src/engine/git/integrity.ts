@@ -27,6 +27,7 @@ export interface RepoSnapshot {
   files: Map<string, Buffer | null>;
   /** Ref name → object id, for the user's refs. */
   refs: Map<string, string>;
+  withRefs: boolean;
 }
 
 export interface IntegrityChange {
@@ -35,11 +36,20 @@ export interface IntegrityChange {
   name: string;
 }
 
-export async function snapshotRepo(git: Git, commonDir: string): Promise<RepoSnapshot> {
+/**
+ * `refs: false` leaves refs out: inside the sandbox the agent cannot reach them, and a user who
+ * commits to `main` while a local run goes on must not have that commit taken for an attack.
+ */
+export async function snapshotRepo(
+  git: Git,
+  commonDir: string,
+  opts: { refs?: boolean } = {},
+): Promise<RepoSnapshot> {
   const files = new Map<string, Buffer | null>();
   for (const f of [...FILES, ...(await listHooks(commonDir))])
     files.set(f, await readOrNull(join(commonDir, f)));
-  return { commonDir, files, refs: await userRefs(git) };
+  const withRefs = opts.refs !== false;
+  return { commonDir, files, refs: withRefs ? await userRefs(git) : new Map(), withRefs };
 }
 
 /** What differs from the snapshot (hooks added since count too). Empty when nothing changed. */
@@ -50,6 +60,7 @@ export async function compareRepo(git: Git, snap: RepoSnapshot): Promise<Integri
     const now = await readOrNull(join(snap.commonDir, name));
     if (!sameContent(snap.files.get(name) ?? null, now)) changes.push({ kind: "file", name });
   }
+  if (!snap.withRefs) return changes;
   const refs = await userRefs(git);
   for (const name of new Set([...snap.refs.keys(), ...refs.keys()])) {
     if (snap.refs.get(name) !== refs.get(name)) changes.push({ kind: "ref", name });
@@ -57,8 +68,13 @@ export async function compareRepo(git: Git, snap: RepoSnapshot): Promise<Integri
   return changes;
 }
 
-/** Puts back what changed: files first (so git reads the original config), then refs. */
+/**
+ * Puts back what changed: files first (so git reads the original config), then refs. A ref's new tip
+ * is kept under `refs/claude-tasks/tampered/<stamp>/<ref>` first: nothing is lost, even if the
+ * change was someone's real commit.
+ */
 export async function restoreRepo(git: Git, snap: RepoSnapshot, changes: IntegrityChange[]): Promise<void> {
+  const stamp = new Date().toISOString().replace(/[-:.]/g, "");
   for (const c of changes.filter((x) => x.kind === "file")) {
     const path = join(snap.commonDir, c.name);
     const old = snap.files.get(c.name) ?? null;
@@ -66,6 +82,15 @@ export async function restoreRepo(git: Git, snap: RepoSnapshot, changes: Integri
     else await writeFile(path, old);
   }
   for (const c of changes.filter((x) => x.kind === "ref")) {
+    const now = (
+      await git.run(["rev-parse", "--verify", "--quiet", `${c.name}^{}`], { allowFailure: true })
+    ).stdout.trim();
+    if (now)
+      await git.run([
+        "update-ref",
+        `refs/claude-tasks/tampered/${stamp}/${c.name.replace(/^refs\//, "")}`,
+        now,
+      ]);
     const old = snap.refs.get(c.name);
     if (old) await git.run(["update-ref", "--no-deref", c.name, old]);
     else await git.run(["update-ref", "--no-deref", "-d", c.name]);

@@ -120,7 +120,7 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
       })
     : undefined;
   // The repository's config, hooks and refs come out of the agent's run as they went in.
-  const before = await snapshotRepo(repo.git, commonDir);
+  const before = await snapshotRepo(repo.git, commonDir, { refs: sandbox?.kind !== "bwrap" });
   const afterAgent = async () => {
     const changed = await compareRepo(repo.git, before);
     if (changed.length === 0) return;

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-ZUL45WHZ.js";
+} from "./chunk-3ZRXOFOA.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -8,7 +8,7 @@ import {
   errorMessage,
   renderTaskMarkdown,
   silentLogger
-} from "./chunk-ZUL45WHZ.js";
+} from "./chunk-3ZRXOFOA.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

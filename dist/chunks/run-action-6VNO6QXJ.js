@@ -10,11 +10,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-QF4OSJLY.js";
+} from "./chunk-5ZGWU7XN.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-T7HK3KEE.js";
+} from "./chunk-DQXPHQLT.js";
 import {
   STATUS_ICON,
   UserError,
@@ -29,7 +29,7 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-ZUL45WHZ.js";
+} from "./chunk-3ZRXOFOA.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __export

@@ -11409,11 +11409,12 @@ var FILES = [
   "info/sparse-checkout"
 ];
 var ENGINE_REFS = /^refs\/(?:heads\/claude-tasks\/|claude-tasks\/|remotes\/)/;
-async function snapshotRepo(git, commonDir) {
+async function snapshotRepo(git, commonDir, opts = {}) {
   const files = /* @__PURE__ */ new Map();
   for (const f of [...FILES, ...await listHooks(commonDir)])
     files.set(f, await readOrNull(join4(commonDir, f)));
-  return { commonDir, files, refs: await userRefs(git) };
+  const withRefs = opts.refs !== false;
+  return { commonDir, files, refs: withRefs ? await userRefs(git) : /* @__PURE__ */ new Map(), withRefs };
 }
 async function compareRepo(git, snap) {
   const changes = [];
@@ -11422,6 +11423,7 @@ async function compareRepo(git, snap) {
     const now = await readOrNull(join4(snap.commonDir, name));
     if (!sameContent(snap.files.get(name) ?? null, now)) changes.push({ kind: "file", name });
   }
+  if (!snap.withRefs) return changes;
   const refs = await userRefs(git);
   for (const name of /* @__PURE__ */ new Set([...snap.refs.keys(), ...refs.keys()])) {
     if (snap.refs.get(name) !== refs.get(name)) changes.push({ kind: "ref", name });
@@ -11429,6 +11431,7 @@ async function compareRepo(git, snap) {
   return changes;
 }
 async function restoreRepo(git, snap, changes) {
+  const stamp = (/* @__PURE__ */ new Date()).toISOString().replace(/[-:.]/g, "");
   for (const c3 of changes.filter((x) => x.kind === "file")) {
     const path6 = join4(snap.commonDir, c3.name);
     const old = snap.files.get(c3.name) ?? null;
@@ -11436,6 +11439,13 @@ async function restoreRepo(git, snap, changes) {
     else await writeFile(path6, old);
   }
   for (const c3 of changes.filter((x) => x.kind === "ref")) {
+    const now = (await git.run(["rev-parse", "--verify", "--quiet", `${c3.name}^{}`], { allowFailure: true })).stdout.trim();
+    if (now)
+      await git.run([
+        "update-ref",
+        `refs/claude-tasks/tampered/${stamp}/${c3.name.replace(/^refs\//, "")}`,
+        now
+      ]);
     const old = snap.refs.get(c3.name);
     if (old) await git.run(["update-ref", "--no-deref", c3.name, old]);
     else await git.run(["update-ref", "--no-deref", "-d", c3.name]);
@@ -43738,7 +43748,7 @@ function assertValid(project) {
 // src/engine/run/run-tasks.ts
 var import_write_file_atomic = __toESM(require_lib(), 1);
 import { mkdir as mkdir6 } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 
 // src/engine/report/format.ts
 function formatDuration(ms) {
@@ -43865,13 +43875,50 @@ function renderRunMarkdown(report2, links = {}) {
   return out.join("\n").trimEnd() + "\n";
 }
 
+// src/engine/sandbox/credentials.ts
+import { readFile as readFile5 } from "node:fs/promises";
+import { join as join6 } from "node:path";
+var CREDENTIAL_VARIABLE = {
+  "auth-token": "ANTHROPIC_AUTH_TOKEN",
+  "api-key": "ANTHROPIC_API_KEY",
+  oauth: "CLAUDE_CODE_OAUTH_TOKEN"
+};
+function modelCredentialFrom(env) {
+  for (const kind of ["auth-token", "api-key", "oauth"]) {
+    const value2 = env[CREDENTIAL_VARIABLE[kind]];
+    if (value2) return { kind, value: value2 };
+  }
+  return void 0;
+}
+async function loginCredential(home, now = Date.now()) {
+  if (!home) return void 0;
+  let text2;
+  try {
+    text2 = await readFile5(join6(home, ".claude", ".credentials.json"), "utf8");
+  } catch (err) {
+    if (err.code === "ENOENT") return void 0;
+    throw err;
+  }
+  let login;
+  try {
+    login = JSON.parse(text2);
+  } catch {
+    return void 0;
+  }
+  const token = login.claudeAiOauth?.accessToken;
+  const expires = login.claudeAiOauth?.expiresAt;
+  if (typeof token !== "string" || token === "") return void 0;
+  if (typeof expires === "number" && expires < now) return void 0;
+  return { kind: "oauth", value: token };
+}
+
 // src/engine/sandbox/index.ts
 import { mkdir as mkdir4, rm as rm5 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 
 // src/engine/agent/command-agent.ts
 import { accessSync, constants as constants5 } from "node:fs";
-import { delimiter, join as join6 } from "node:path";
+import { delimiter, join as join7 } from "node:path";
 
 // src/engine/agent/env.ts
 var DEFAULT_CLAUDE_MAX_RETRIES = 3;
@@ -44323,7 +44370,7 @@ function isDirectory(path6) {
 function findOnPath(name, path6 = process.env.PATH ?? "") {
   for (const dir of path6.split(delimiter)) {
     if (!dir) continue;
-    const candidate = join6(dir, name);
+    const candidate = join7(dir, name);
     try {
       accessSync(candidate, constants5.X_OK);
       return candidate;
@@ -44388,25 +44435,29 @@ function createCommandAgent(command, options = {}) {
 }
 
 // src/engine/sandbox/agent-git.ts
-import { copyFile, mkdir as mkdir3, readFile as readFile5, rm as rm4, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { copyFile, mkdir as mkdir3, readFile as readFile6, rm as rm4, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join8 } from "node:path";
 async function prepareAgentGitDir(opts) {
   const { dir } = opts;
   await rm4(dir, { recursive: true, force: true });
-  await mkdir3(join7(dir, "objects", "info"), { recursive: true });
-  await mkdir3(join7(dir, "refs", "heads"), { recursive: true });
-  await mkdir3(join7(dir, "refs", "tags"), { recursive: true });
-  await writeFile2(join7(dir, "objects", "info", "alternates"), `${opts.objectsDir}
+  await mkdir3(join8(dir, "objects", "info"), { recursive: true });
+  await mkdir3(join8(dir, "refs", "heads"), { recursive: true });
+  await mkdir3(join8(dir, "refs", "tags"), { recursive: true });
+  await writeFile2(join8(dir, "objects", "info", "alternates"), `${opts.objectsDir}
 `);
-  const head = (await readFile5(join7(opts.adminDir, "HEAD"), "utf8")).trim();
-  await writeFile2(join7(dir, "HEAD"), `${head}
+  const head = (await readFile6(join8(opts.adminDir, "HEAD"), "utf8")).trim();
+  await writeFile2(join8(dir, "HEAD"), `${head}
+`);
+  const packed = opts.refs.split("\n").filter((l) => /^[0-9a-f]{40,64} refs\/(?:heads|tags|remotes)\/\S+$/.test(l)).join("\n");
+  await writeFile2(join8(dir, "packed-refs"), `# pack-refs with: sorted
+${packed}
 `);
   await writeFile2(
-    join7(dir, "config"),
+    join8(dir, "config"),
     "[core]\n	repositoryformatversion = 0\n	filemode = true\n	bare = false\n	logallrefupdates = false\n"
   );
   try {
-    await copyFile(join7(opts.adminDir, "index"), join7(dir, "index"));
+    await copyFile(join8(opts.adminDir, "index"), join8(dir, "index"));
   } catch (err) {
     if (!isCode(err, "ENOENT")) throw err;
   }
@@ -44414,7 +44465,7 @@ async function prepareAgentGitDir(opts) {
 
 // src/engine/sandbox/bwrap.ts
 import { existsSync, realpathSync as realpathSync2, statSync as statSync4 } from "node:fs";
-import { delimiter as delimiter2, dirname as dirname2, join as join8, sep as sep3 } from "node:path";
+import { delimiter as delimiter2, dirname as dirname2, join as join9, sep as sep3 } from "node:path";
 function bwrapArgs(plan) {
   const a2 = [
     "--unshare-user",
@@ -44434,7 +44485,7 @@ function bwrapArgs(plan) {
   for (const file2 of plan.blank) a2.push("--ro-bind", "/dev/null", file2);
   for (const path6 of plan.expose) a2.push("--ro-bind", path6, path6);
   a2.push("--bind", plan.worktree, plan.worktree);
-  const gitFile = join8(plan.worktree, ".git");
+  const gitFile = join9(plan.worktree, ".git");
   a2.push("--ro-bind", gitFile, gitFile);
   a2.push("--ro-bind", plan.objectsDir, plan.objectsDir);
   a2.push("--bind", plan.agentGitDir, plan.adminDir);
@@ -44500,7 +44551,7 @@ function hostMounts(h2) {
   add(h2.command);
   for (const dir of (h2.path ?? "").split(delimiter2)) {
     if (!dir.startsWith("/") || !isDir(dir)) continue;
-    if (dir.endsWith(`${sep3}bin`) && existsSync(join8(dir, "node"))) add(dirname2(dir));
+    if (dir.endsWith(`${sep3}bin`) && existsSync(join9(dir, "node"))) add(dirname2(dir));
     else add(dir);
   }
   add(existsSync("/etc/resolv.conf") ? "/etc/resolv.conf" : void 0);
@@ -44603,13 +44654,18 @@ async function createSandboxProvider(opts) {
     isolation: "sandbox",
     async open(target) {
       await mkdir4(target.privateDir, { recursive: true });
-      const agentGitDir = join9(target.privateDir, "git");
-      const objectsDir = join9(target.commonDir, "objects");
+      const agentGitDir = join10(target.privateDir, "git");
+      const objectsDir = join10(target.commonDir, "objects");
       const uid = process.getuid?.() === 0 ? 1e3 : void 0;
       return {
         kind: "bwrap",
         async wrap(launch) {
-          await prepareAgentGitDir({ dir: agentGitDir, adminDir: target.adminDir, objectsDir });
+          await prepareAgentGitDir({
+            dir: agentGitDir,
+            adminDir: target.adminDir,
+            objectsDir,
+            refs: await target.refs()
+          });
           const env = { ...launch.env };
           for (const name of HOST_SESSION_VARS) delete env[name];
           const home = env.HOME && env.HOME !== "/" ? env.HOME : "/tmp/home";
@@ -44664,22 +44720,6 @@ import { randomBytes as randomBytes3, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import { pipeline } from "node:stream";
-
-// src/engine/sandbox/credentials.ts
-var CREDENTIAL_VARIABLE = {
-  "auth-token": "ANTHROPIC_AUTH_TOKEN",
-  "api-key": "ANTHROPIC_API_KEY",
-  oauth: "CLAUDE_CODE_OAUTH_TOKEN"
-};
-function modelCredentialFrom(env) {
-  for (const kind of ["auth-token", "api-key", "oauth"]) {
-    const value2 = env[CREDENTIAL_VARIABLE[kind]];
-    if (value2) return { kind, value: value2 };
-  }
-  return void 0;
-}
-
-// src/engine/sandbox/model-proxy.ts
 var DEFAULT_UPSTREAM = "https://api.anthropic.com";
 var PLACEHOLDER2 = {
   "api-key": "sk-ant-api03-claude-tasks-proxy-placeholder",
@@ -45379,7 +45419,7 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
 }
 
 // src/engine/run/run-log.ts
-import { mkdir as mkdir5, open as open4, readFile as readFile6 } from "node:fs/promises";
+import { mkdir as mkdir5, open as open4, readFile as readFile7 } from "node:fs/promises";
 import { dirname as dirname3 } from "node:path";
 async function appendLog(file2, entry) {
   await mkdir5(dirname3(file2), { recursive: true });
@@ -45437,8 +45477,8 @@ function isEntry(v) {
 }
 
 // src/engine/run/run-task.ts
-import { readFile as readFile8 } from "node:fs/promises";
-import { dirname as dirname4, join as join12 } from "node:path";
+import { readFile as readFile9 } from "node:fs/promises";
+import { dirname as dirname4, join as join13 } from "node:path";
 
 // src/engine/guard/limits.ts
 var n2 = (x) => x.toLocaleString("en-US");
@@ -45687,7 +45727,7 @@ function scanLines(lines) {
 
 // src/engine/guard/symlinks.ts
 import { realpath as realpath2 } from "node:fs/promises";
-import { join as join10, posix as posix4, sep as sep4 } from "node:path";
+import { join as join11, posix as posix4, sep as sep4 } from "node:path";
 var isAbsoluteTarget = (t) => t.startsWith("/") || t.startsWith("\\") || /^[A-Za-z]:[\\/]/.test(t);
 var hasDotDot = (p) => p.split(/[\\/]/).includes("..");
 async function checkSymlinks(change, worktreePath) {
@@ -45720,7 +45760,7 @@ async function checkSymlinks(change, worktreePath) {
       violation("points into `.git`");
       continue;
     }
-    const real2 = await realpath2(join10(root, f.path)).catch(() => void 0);
+    const real2 = await realpath2(join11(root, f.path)).catch(() => void 0);
     if (real2 !== void 0 && real2 !== root && !real2.startsWith(root + sep4)) {
       violation("resolves outside the repository through another symlink");
     }
@@ -46010,11 +46050,11 @@ function fileCount(r) {
 
 // src/engine/run/trusted-config.ts
 import { createHash as createHash3 } from "node:crypto";
-import { lstat, readdir as readdir4, readFile as readFile7, readlink, rm as rm6 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { lstat, readdir as readdir4, readFile as readFile8, readlink, rm as rm6 } from "node:fs/promises";
+import { join as join12 } from "node:path";
 var TRUSTED_CONFIG_PATHS = [".claude", ".mcp.json", "CLAUDE.md", "CLAUDE.local.md"];
 async function overlayTrustedConfig(git, source, paths) {
-  for (const p of paths) await rm6(join11(git.cwd, p), { recursive: true, force: true });
+  for (const p of paths) await rm6(join12(git.cwd, p), { recursive: true, force: true });
   await checkoutPaths(git, source, paths);
   return fingerprint(git.cwd, paths);
 }
@@ -46023,7 +46063,7 @@ async function removeTrustedOverlay(git, paths, overlay) {
   const changed = /* @__PURE__ */ new Set();
   for (const [p, h2] of after) if (overlay.get(p) !== h2) changed.add(p);
   for (const p of overlay.keys()) if (!after.has(p)) changed.add(p);
-  for (const p of paths) await rm6(join11(git.cwd, p), { recursive: true, force: true });
+  for (const p of paths) await rm6(join12(git.cwd, p), { recursive: true, force: true });
   const tracked = splitZ((await git.run(["ls-files", "-z", "--", ...paths])).stdout);
   if (tracked.length > 0) {
     await git.run(["reset", "-q", "HEAD", "--", ...paths], { allowFailure: true });
@@ -46044,7 +46084,7 @@ async function checkoutPaths(git, source, paths) {
 async function fingerprint(dir, paths) {
   const out = /* @__PURE__ */ new Map();
   const walk2 = async (rel) => {
-    const abs = join11(dir, rel);
+    const abs = join12(dir, rel);
     const st = await lstat(abs).catch(() => void 0);
     if (!st) return;
     if (st.isSymbolicLink()) out.set(rel, `link:${await readlink(abs)}`);
@@ -46052,7 +46092,7 @@ async function fingerprint(dir, paths) {
     else if (st.isFile())
       out.set(
         rel,
-        createHash3("sha256").update(await readFile7(abs)).digest("hex")
+        createHash3("sha256").update(await readFile8(abs)).digest("hex")
       );
   };
   for (const p of paths) await walk2(p);
@@ -46110,9 +46150,16 @@ async function pipeline2(opts, r) {
       commonDir,
       adminDir: (await wt.git.run(["rev-parse", "--absolute-git-dir"])).stdout.trim(),
       repoRoot: repo.git.cwd,
-      privateDir: join12(repo.state, "sandbox", `${task.name}-${opts.runId}`)
+      privateDir: join13(repo.state, "sandbox", `${task.name}-${opts.runId}`),
+      refs: async () => (await repo.git.run([
+        "for-each-ref",
+        "--format=%(objectname) %(refname)",
+        "refs/heads",
+        "refs/tags",
+        "refs/remotes"
+      ])).stdout
     }) : void 0, true);
-    const before = await snapshotRepo(repo.git, commonDir);
+    const before = await snapshotRepo(repo.git, commonDir, { refs: sandbox?.kind !== "bwrap" });
     const afterAgent = async () => {
       const changed = await compareRepo(repo.git, before);
       if (changed.length === 0) return;
@@ -46215,7 +46262,7 @@ async function promptOf(opts, wt) {
   const { task } = opts;
   if (task.prompt !== void 0) return task.prompt;
   const file2 = task.prompt_file ?? "";
-  if (!opts.onto) return readFile8(join12(wt.path, file2), "utf8");
+  if (!opts.onto) return readFile9(join13(wt.path, file2), "utf8");
   const base = await baseTip(opts.repo, opts.base);
   return (await opts.repo.git.run(["show", `${base}:${file2}`])).stdout;
 }
@@ -46269,8 +46316,8 @@ var FAILING_STATUSES = /* @__PURE__ */ new Set([
 ]);
 
 // src/engine/run/run-tasks.ts
-var runLogPath = (state) => join13(state, "runs.jsonl");
-var runReportDir = (state, runId) => join13(state, "runs", runId);
+var runLogPath = (state) => join14(state, "runs.jsonl");
+var runReportDir = (state, runId) => join14(state, "runs", runId);
 async function runTasks(opts) {
   var _stack = [];
   try {
@@ -46291,7 +46338,7 @@ async function runTasks(opts) {
     const isolation = opts.isolation ?? "sandbox";
     const sandbox = opts.agentFor ? void 0 : await createSandboxProvider({ isolation, env: opts.env ?? process.env });
     const baseEnv = opts.env ?? process.env;
-    const credential = !opts.agentFor && opts.tasks.some((t) => t.kind === "claude") ? modelCredentialFrom(baseEnv) : void 0;
+    const credential = !opts.agentFor && opts.tasks.some((t) => t.kind === "claude") ? modelCredentialFrom(baseEnv) ?? (isolation === "sandbox" ? await loginCredential(baseEnv.HOME) : void 0) : void 0;
     const proxy = __using(_stack, credential ? await startProxy(credential, baseEnv.ANTHROPIC_BASE_URL) : void 0, true);
     const agentBaseEnv = proxy ? { ...withoutModelCredentials(baseEnv), ...proxy.agentEnv } : baseEnv;
     if (isolation === "none") {
@@ -46410,9 +46457,9 @@ function skipped(task, base, reason, signal) {
 async function writeReport(state, report2) {
   const dir = runReportDir(state, report2.runId);
   await mkdir6(dir, { recursive: true });
-  await (0, import_write_file_atomic.default)(join13(dir, "report.json"), `${JSON.stringify(report2, null, 2)}
+  await (0, import_write_file_atomic.default)(join14(dir, "report.json"), `${JSON.stringify(report2, null, 2)}
 `);
-  await (0, import_write_file_atomic.default)(join13(dir, "report.md"), renderRunMarkdown(report2));
+  await (0, import_write_file_atomic.default)(join14(dir, "report.md"), renderRunMarkdown(report2));
 }
 async function warnAboutLeftovers(git, state, logger) {
   const leftovers = (await listWorktrees(git, { stateDir: state }).catch(() => [])).filter(
