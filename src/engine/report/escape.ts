@@ -13,7 +13,7 @@
  *   (so no code span, link, image, HTML tag or emphasis can be opened), pipes escaped for tables,
  *   mentions and issue references defused.
  * - {@link mdCode} (a path as inline code, also inside a table): a code span whose delimiter is longer
- *   than any backtick run in the text, pipes escaped.
+ *   than any backtick run in the text, pipes escaped, references defused.
  * - {@link mdFenced} (the agent's own text): a fenced block whose fence is longer than any backtick run,
  *   so nothing inside renders — no HTML (`</details>`, `<!-- -->`, `<img>`), no Markdown; invisible
  *   and bidirectional characters stripped.
@@ -130,10 +130,11 @@ export function mdText(text: string, max?: number): string {
 /**
  * Untrusted text as one inline code span, safe inside a table cell: hidden characters shown as escapes,
  * a delimiter longer than any backtick run inside, a space of padding where the text starts or ends
- * with a backtick or a space, pipes escaped (GitHub splits table cells on `|` even in code).
+ * with a backtick or a space, pipes escaped (GitHub splits table cells on `|` even in code), mentions
+ * and references defused (closing keywords are read from the raw text, code spans included).
  */
 export function mdCode(text: string): string {
-  const body = showHidden(text).replace(/\|/g, "\\|");
+  const body = defuseReferences(showHidden(text)).replace(/\|/g, "\\|");
   const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
   const tick = "`".repeat(longest + 1);
   const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
