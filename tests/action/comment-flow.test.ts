@@ -292,7 +292,8 @@ describe("comment commands", () => {
       report({
         task: req.tasks[0]!.name,
         status: "refused",
-        message: "the change broke 1 guard rail: `env.txt` line 1 adds what looks like a GitHub token (github-token)",
+        message:
+          "the change broke 1 guard rail: `env.txt` line 1 adds what looks like a GitHub token (github-token)",
         baseCommit: "f00dfeed".repeat(5),
         backup: "r1-lint-fix",
         agent: {

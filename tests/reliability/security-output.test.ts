@@ -18,8 +18,7 @@ import { reliabilityCase } from "./support/cases.ts";
 const TASKS = ".github/claude-tasks";
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 /** A GitHub-token-shaped value, generated (no real-looking token is written in this file). */
-const fakeToken = () =>
-  ["gh", "p_", ...Array.from(randomBytes(36), (b) => ALNUM[b % ALNUM.length])].join("");
+const fakeToken = () => ["gh", "p_", ...Array.from(randomBytes(36), (b) => ALNUM[b % ALNUM.length])].join("");
 
 /** A branch with one commit on top of main, pushed to the origin under `ref`. */
 async function pushBranch(e2e: E2E, branch: string, files: Record<string, string>, ref: string) {
@@ -100,7 +99,8 @@ describe("a fork's script cannot publish the secrets it reads", () => {
     });
     const [res] = results(r.outputs);
     const sent = sentToGitHub(e2e);
-    const reply = [...e2e.fake.state.comments.values()].find((x) => x.user === e2e.fake.state.viewer)?.body ?? "";
+    const reply =
+      [...e2e.fake.state.comments.values()].find((x) => x.user === e2e.fake.state.viewer)?.body ?? "";
     const forms = [...secretForms(secret), ...secretForms(TOKEN)];
     c.note("status", res?.status);
     c.note("files changed", res?.filesChanged);
@@ -177,7 +177,9 @@ describe("untrusted text in the log, the summary, the pull request and the commi
     expect(fenced?.[0]).toContain("::error title=claude-tasks::INJECTED");
     const outside = r.summary.replace(fenced![0], "\n").split("\n");
     expect(outside.filter((l) => /^\s*::|^b\.md|INJECTED$/.test(l))).toEqual([]);
-    expect(r.summary).toContain("`docs/a\\n::warning title=claude-tasks::INJECTED\\n::add-mask::claude-tasks\\nb.md`");
+    expect(r.summary).toContain(
+      "`docs/a\\n::warning title=claude-tasks::INJECTED\\n::add-mask::claude-tasks\\nb.md`",
+    );
     expect(r.summary).not.toMatch(/@org\/security-team|Fixes #1|acme\/widgets#2/);
   });
 
@@ -192,7 +194,10 @@ describe("untrusted text in the log, the summary, the pull request and the commi
       const context = JSON.stringify([req.body.system, req.body.messages]);
       const cwd = /[Ww]orking directory: ([^\s"\\]+)/.exec(context)?.[1];
       if (req.index === 0 && cwd)
-        return { tool: "Write", input: { file_path: `${cwd}/docs/tick\`|<b>@bob Fixes #3.md`, content: "x\n" } };
+        return {
+          tool: "Write",
+          input: { file_path: `${cwd}/docs/tick\`|<b>@bob Fixes #3.md`, content: "x\n" },
+        };
       return { text: HOSTILE_TEXT };
     });
     try {
@@ -221,7 +226,9 @@ describe("untrusted text in the log, the summary, the pull request and the commi
         expect(fenced, where).not.toBeNull();
         expect(fenced![2]).toContain("</details>");
         const outside = text.replace(fenced![0], "\n");
-        expect(outside, where).not.toMatch(/<\/details>\s*<\/details>|<!--(?! claude-tasks:pr )|<img|::error/);
+        expect(outside, where).not.toMatch(
+          /<\/details>\s*<\/details>|<!--(?! claude-tasks:pr )|<img|::error/,
+        );
         expect(text, where).not.toMatch(/@org\/security-team|@bob|Fixes #[13]|acme\/widgets#2/);
         expect(text, where).toContain("＠org/security-team");
         expect(text, where).toContain("``docs/tick`\\|<b>＠bob Fixes ＃3.md``");
