@@ -125,7 +125,6 @@ describe("a fork's script cannot publish the secrets it reads", () => {
   });
 });
 
-const HOSTILE_NAME = "docs/a\n::warning title=claude-tasks::INJECTED\n::add-mask::claude-tasks\nb.md";
 const HOSTILE_TEXT = [
   "Done.",
   "::error title=claude-tasks::INJECTED",
