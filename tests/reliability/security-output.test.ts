@@ -116,8 +116,8 @@ describe("a fork's script cannot publish the secrets it reads", () => {
     expect(reply).toContain(
       `this was a dry run: \`format\` ran on the fork's code at \`${head.slice(0, 12)}\`, and nothing was pushed.`,
     );
-    expect(reply).not.toMatch(/```diff/);
     if (res.status === "refused") {
+      expect(reply).not.toMatch(/```diff/);
       expect(reply).toMatch(/env-dump\.txt.* line \d+ adds what looks like a GitHub token/);
       expect(reply).toContain("holds what looks like a credential");
     }
