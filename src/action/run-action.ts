@@ -475,6 +475,7 @@ class Action {
       repo: this.ctx.repo,
       logger: this.io.logger,
       userAgent: "claude-tasks-action",
+      secrets: secretsOf(this.settings),
     });
     return this.ghClient;
   }

@@ -3,6 +3,7 @@
  * is doing, elapsed time, cost so far); otherwise plain log lines, one per event worth telling.
  */
 import { createLogUpdate } from "log-update";
+import { oneLine } from "../engine/report/escape.ts";
 import { formatCost, formatDuration, STATUS_ICON } from "../engine/report/format.ts";
 import type { RunEvent } from "../engine/run/index.ts";
 import { paint } from "./output.ts";
@@ -26,7 +27,13 @@ export function createProgress(opts: { tty: boolean; quiet?: boolean }): Progres
   return opts.tty ? ttyProgress() : lineProgress();
 }
 
+/** What the task is doing, on one line with no control character (agent text can hold any). */
 function describe(e: RunEvent): string | undefined {
+  const text = describeRaw(e);
+  return text === undefined ? undefined : oneLine(text, 200);
+}
+
+function describeRaw(e: RunEvent): string | undefined {
   if (e.type !== "agent") return e.type === "task-phase" ? e.phase : undefined;
   const ev = e.event;
   if (ev.type === "tool_use") return ev.description;
@@ -64,12 +71,12 @@ function ttyProgress(): Progress {
       if (l && e.type === "agent" && e.event.type === "result" && e.event.costUsd !== undefined)
         l.costUsd = e.event.costUsd;
       if (e.type === "task-retry" && l)
-        l.doing = `retry ${e.attempt} in ${formatDuration(e.delayMs)}: ${e.reason}`;
+        l.doing = `retry ${e.attempt} in ${formatDuration(e.delayMs)}: ${oneLine(e.reason, 200)}`;
       if (e.type === "task-end") {
         live.delete(e.task);
         update.clear();
         stderr.write(
-          `${STATUS_ICON[e.status] ?? ""} ${paint("bold", e.task, stderr)} ${e.status}: ${e.message}\n`,
+          `${STATUS_ICON[e.status] ?? ""} ${paint("bold", e.task, stderr)} ${e.status}: ${oneLine(e.message)}\n`,
         );
       }
       draw();
@@ -89,9 +96,13 @@ function lineProgress(): Progress {
       if (e.type === "task-start" && e.attempt > 1) say(e.task, `attempt ${e.attempt}`);
       else if (e.type === "task-phase") say(e.task, e.phase);
       else if (e.type === "task-retry")
-        say(e.task, `retrying in ${formatDuration(e.delayMs)} (attempt ${e.attempt}): ${e.reason}`);
-      else if (e.type === "agent" && e.event.type === "tool_use") say(e.task, e.event.description);
-      else if (e.type === "task-end") say(e.task, `${e.status}: ${e.message}`);
+        say(
+          e.task,
+          `retrying in ${formatDuration(e.delayMs)} (attempt ${e.attempt}): ${oneLine(e.reason, 200)}`,
+        );
+      else if (e.type === "agent" && e.event.type === "tool_use")
+        say(e.task, oneLine(e.event.description, 200));
+      else if (e.type === "task-end") say(e.task, `${e.status}: ${oneLine(e.message)}`);
     },
     stop() {},
   };

@@ -10,7 +10,7 @@ import {
   handleComment,
   type IssueCommentEvent,
 } from "../../src/engine/trigger/index.ts";
-import { type Harness, startHarness } from "../github/helpers.ts";
+import { type Harness, startHarness, TOKEN } from "../github/helpers.ts";
 import { newId, nodeId, now } from "../support/github-fake/model.ts";
 
 let h: Harness;
@@ -273,8 +273,83 @@ describe("comment commands", () => {
       onto: { branch: "main", fetchRef: `refs/pull/${pr.number}/head` },
     });
     const reply = comments().find((x) => x.user === h.fake.state.viewer)!.body;
-    expect(reply).toMatch(/comes from a fork, so nothing was pushed/);
+    expect(reply).toContain(
+      `comes from a fork, so this was a dry run: \`docs-sync\` ran on the fork's code at \`${pr.pull!.headSha.slice(0, 12)}\`, and nothing was pushed. The change it made:`,
+    );
     expect(reply).toContain("`````diff\ndiff --git a/README.md");
+  });
+
+  it("on a fork's pull request, a change holding a credential: no diff, no agent text, where but never what", async () => {
+    h = await startHarness();
+    h.fake.addCollaborator("alice", "write");
+    const pr = h.fake.seedPull({ head: "patch-1", base: "main", forkOwner: "eve" });
+    const c = h.fake.seedComment(pr.number, "/claude-tasks run lint-fix", "alice");
+    const token = "ghp_Zq3vN8xLp2Rt6Yw9Kd4Hs7Jm1Bc5Fg0Ae2Ui";
+    const b64rev = [...Buffer.from(`DEPLOY=${token}\n`).toString("base64")].reverse().join("");
+    const patch = `diff --git a/env.txt b/env.txt\nnew file mode 100644\n--- /dev/null\n+++ b/env.txt\n@@ -0,0 +1,2 @@\n+DEPLOY=${token}\n+${b64rev}\n`;
+    let patchRead = false;
+    const run = flow(event(pr.number, c.id, c.body, { pr: true }), async (req) =>
+      report({
+        task: req.tasks[0]!.name,
+        status: "refused",
+        message:
+          "the change broke 1 guard rail: `env.txt` line 1 adds what looks like a GitHub token (github-token)",
+        baseCommit: "f00dfeed".repeat(5),
+        backup: "r1-lint-fix",
+        agent: {
+          kind: "command",
+          status: "success",
+          summary: `wrote env.txt\nDEPLOY=${token}\n${b64rev}`,
+          durationMs: 3,
+          transient: false,
+        },
+        files: [{ path: "env.txt", status: "A", additions: 2, deletions: 0, binary: false }],
+        violations: [
+          {
+            rule: "secret.github-token",
+            file: "env.txt",
+            line: 1,
+            message: "`env.txt` line 1 adds what looks like a GitHub token (github-token)",
+          },
+        ],
+      }),
+    );
+    run.options.patchOf = async () => {
+      patchRead = true;
+      return patch;
+    };
+    await handleComment(run.options);
+    const reply = comments().find((x) => x.user === h.fake.state.viewer)!.body;
+    expect(patchRead).toBe(false);
+    const sent = JSON.stringify(h.fake.calls.map((x) => x.body));
+    for (const leak of [token, token.slice(4, 20), b64rev, b64rev.slice(8, 40), "wrote env.txt"])
+      expect(sent).not.toContain(leak);
+    expect(reply).toMatch(/env\.txt.* line 1 adds what looks like a GitHub token/);
+    expect(reply).toContain("holds what looks like a credential");
+    expect(reply).toContain(`this was a dry run: \`lint-fix\` ran on the fork's code at \`f00dfeedf00d\``);
+    expect(reply).toContain("refused by the guards, so it is not shown");
+    expect(reply).not.toContain("```diff");
+  });
+
+  it("any comment body holding a credential or a known secret is replaced by a notice before it is sent", async () => {
+    h = await startHarness();
+    const n = seedIssue(h.fake.state);
+    const token = "ghp_Zq3vN8xLp2Rt6Yw9Kd4Hs7Jm1Bc5Fg0Ae2Ui";
+    const own = TOKEN;
+    const leaks = [
+      `see ${token}`,
+      `mine: ${[...Buffer.from(`T=${own}`).toString("base64")].reverse().join("")}`,
+    ];
+    for (const body of leaks) {
+      const reply = await h.gh.createComment(n, body);
+      await h.gh.updateComment(reply.id, `again\n${body}`);
+    }
+    const sent = JSON.stringify(h.fake.calls.map((x) => x.body));
+    for (const body of leaks) expect(sent).not.toContain(body.split(" ")[1]);
+    expect(comments().map((x) => x.body)).toEqual([
+      expect.stringMatching(/^🛡️ claude-tasks withheld this comment: .*\(github-token; line 2 of the text\)/),
+      expect.stringMatching(/^🛡️ claude-tasks withheld this comment: .*\(known-secret; line 2 of the text\)/),
+    ]);
   });
 
   it("a closed pull request is not worked on", async () => {

@@ -191,7 +191,9 @@ describe("the Action on comments on pull requests (dist/action.js)", () => {
         new Set(["reactions/create-for-issue-comment", "issues/create-comment", "issues/update-comment"]),
       );
       const [reply] = replies(e2e);
-      expect(reply?.body).toContain("This pull request comes from a fork, so nothing was pushed");
+      expect(reply?.body).toContain(
+        "This pull request comes from a fork, so this was a dry run: `fix-typo` ran on the fork's code at",
+      );
       expect(reply?.body).toMatch(/```diff\n[\s\S]*-teh notes\n\+the notes\n[\s\S]*```/);
       expect(reply?.body).not.toContain("CLAUDE.md");
 

@@ -178,7 +178,7 @@ describe("a Claude task, end to end", () => {
       "Added a note.\n[line withheld: it looks like it contains a credential (github-token)]\nNothing else changed.",
     );
     const message = await e.git("log", "-1", "--format=%B", "claude-tasks/scrub");
-    expect(message).toContain("[line withheld: it looks like it contains a credential (github-token)]");
+    expect(message).not.toMatch(/Added a note|line withheld|Nothing else changed/); // the answer is the PR's, never the commit's
     const texts = [
       message,
       JSON.stringify(report),

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { UserError } from "../../engine/errors.ts";
 import { createGit, stateDir } from "../../engine/git/index.ts";
 import { requireRepoRoot } from "../../engine/project.ts";
+import { oneLine } from "../../engine/report/escape.ts";
 import { formatCost, formatDuration, STATUS_ICON } from "../../engine/report/format.ts";
 import { followFile, type LogQuery, matchesQuery, queryTaskEntries } from "../../engine/report/log-query.ts";
 import { summariseLog } from "../../engine/report/stats.ts";
@@ -53,7 +54,7 @@ function row(e: TaskEntry): string[] {
     formatDuration(e.durationMs),
     formatCost(e.costUsd),
     e.runId,
-    e.message.length > 90 ? `${e.message.slice(0, 89)}…` : e.message,
+    oneLine(e.message, 89),
   ];
 }
 

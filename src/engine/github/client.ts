@@ -1,8 +1,12 @@
 /**
  * The GitHub the engine needs, behind a few methods: pull requests, comments, reactions, permissions.
- * Octokit (with retry and throttling) stays inside; every failure leaves as a GitHubError.
+ * Octokit (with retry and throttling) stays inside; every failure leaves as a GitHubError. Every title,
+ * body and comment passes the credential check (`report/publishable.ts`) on its way out: one that holds
+ * what looks like a credential, or the token or another known secret in any cheap encoding, is
+ * replaced by a notice saying so.
  */
 import { type Logger, silentLogger } from "../logger.ts";
+import { publishable } from "../report/publishable.ts";
 import { GitHubError, PullRequestExistsError, toGitHubError } from "./errors.ts";
 import { createOctokit, type EngineOctokit, type RetryPolicy } from "./octokit.ts";
 import { GITHUB_OPERATIONS, type GitHubOperationId } from "./operations.ts";
@@ -90,6 +94,8 @@ export interface CreateGitHubOptions {
   policy?: RetryPolicy;
   /** A fetch implementation (tests); default the global one. */
   fetch?: typeof fetch;
+  /** Other secret values (the model key …) that must never be posted; the token always is one. */
+  secrets?: readonly string[];
 }
 
 /** The subset of GitHub's pull request JSON (list and get shapes) that we read. */
@@ -174,6 +180,13 @@ export function createGitHub(options: CreateGitHubOptions): GitHub {
     fetch: options.fetch,
   });
   const secrets = [token];
+  const known = [token, ...(options.secrets ?? [])];
+  const safe = (text: string, what: string) => {
+    const out = publishable(text, { what, known });
+    if (out === text) return text;
+    logger.warn(`the ${what} was withheld: it held what looks like a credential`);
+    return what === "title" ? "claude-tasks: title withheld (it held what looks like a credential)" : out;
+  };
   let calls = 0;
   let writes = 0;
 
@@ -227,8 +240,8 @@ export function createGitHub(options: CreateGitHubOptions): GitHub {
             ...repoParams,
             head: input.head,
             base: input.base,
-            title: input.title,
-            body: input.body,
+            title: safe(input.title, "title"),
+            body: safe(input.body, "pull request body"),
             draft: input.draft ?? false,
           }),
         );
@@ -252,6 +265,8 @@ export function createGitHub(options: CreateGitHubOptions): GitHub {
           ...repoParams,
           pull_number: number,
           ...input,
+          ...(input.title !== undefined ? { title: safe(input.title, "title") } : {}),
+          ...(input.body !== undefined ? { body: safe(input.body, "pull request body") } : {}),
         }),
       );
       return toPullRequest(data as PullJson);
@@ -318,7 +333,7 @@ export function createGitHub(options: CreateGitHubOptions): GitHub {
         octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
           ...repoParams,
           issue_number: issueNumber,
-          body,
+          body: safe(body, "comment"),
         }),
       );
       return { id: Number(data.id), url: data.html_url };
@@ -329,7 +344,7 @@ export function createGitHub(options: CreateGitHubOptions): GitHub {
         octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
           ...repoParams,
           comment_id: commentId,
-          body,
+          body: safe(body, "comment"),
         }),
       );
     },

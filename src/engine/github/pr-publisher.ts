@@ -4,6 +4,7 @@
  * the step summary).
  */
 import type { Logger } from "../logger.ts";
+import { mdCode } from "../report/escape.ts";
 import { type MarkdownLinks, renderTaskMarkdown } from "../report/markdown.ts";
 import type { PublishContext, Publisher } from "../run/options.ts";
 import type { PullRequestSummary } from "../run/types.ts";
@@ -20,7 +21,7 @@ export interface GitHubPublisherOptions {
 export function pullRequestBody(ctx: PublishContext, links: MarkdownLinks = {}): string {
   const own = ctx.task.pr.body.trim();
   const report = renderTaskMarkdown(ctx.result, links);
-  return `${own ? `${own}\n\n---\n\n` : ""}${report}\n<sub>Opened by claude-tasks from \`${ctx.task.file}\`.</sub>\n`;
+  return `${own ? `${own}\n\n---\n\n` : ""}${report}\n<sub>Opened by claude-tasks from ${mdCode(ctx.task.file)}.</sub>\n`;
 }
 
 export function createGitHubPublisher(opts: GitHubPublisherOptions): Publisher {

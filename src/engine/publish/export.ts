@@ -8,6 +8,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { assertSafeName, type Git } from "../git/index.ts";
+import { holdsCredential } from "../report/markdown.ts";
 import type { RunReport, TaskResult } from "../run/types.ts";
 import { BUNDLE_FILE, EXPORT_REF, RESULT_FILE } from "./format.ts";
 
@@ -43,8 +44,16 @@ export async function exportResults(opts: {
   return out;
 }
 
-/** The result as the run job saw it, with a message that says what happens next. */
+/**
+ * The result as the run job saw it, with a message that says what happens next. A result whose change
+ * held what looks like a credential goes without the agent's text (an artifact is readable by anyone
+ * who can read the repository); its violations still say where.
+ */
 function handedOver(r: TaskResult, bundled: boolean): TaskResult {
+  if (holdsCredential(r) && r.agent) {
+    const { error: _error, ...agent } = r.agent;
+    return { ...r, agent: { ...agent, summary: "" } };
+  }
   if (!bundled) return r;
   const what = r.status === "conflict" ? "conflicts with the latest base; " : "";
   return {

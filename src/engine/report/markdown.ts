@@ -1,4 +1,5 @@
 import type { RunReport, TaskResult } from "../run/types.ts";
+import { mdCode, mdFenced, mdText } from "./escape.ts";
 import { formatCost, formatDuration, STATUS_ICON } from "./format.ts";
 
 export interface MarkdownLinks {
@@ -11,24 +12,30 @@ export interface MarkdownLinks {
 const MAX_FILES_LISTED = 50;
 const MAX_SUMMARY_CHARS = 6000;
 
-/** Escapes text for a Markdown table cell. */
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+/** A run that found what looks like a credential: none of its text or content is shown anywhere. */
+export function holdsCredential(r: Pick<TaskResult, "violations">): boolean {
+  return r.violations.some((v) => v.rule.startsWith("secret."));
 }
 
 /** The report of one task: the PR body (after the task's own `pr.body`) and a section of the summary. */
 export function renderTaskMarkdown(r: TaskResult, links: MarkdownLinks = {}): string {
   const out: string[] = [];
-  out.push(`### ${STATUS_ICON[r.status] ?? ""} \`${r.task}\` — ${r.status.replace("_", " ")}`, "");
-  out.push(r.message, "");
+  const secret = holdsCredential(r);
+  out.push(`### ${STATUS_ICON[r.status] ?? ""} ${mdCode(r.task)} — ${r.status.replace("_", " ")}`, "");
+  out.push(mdText(r.message), "");
   const facts: [string, string][] = [
-    ["Branch", `\`${r.branch}\` onto \`${r.base}\`${r.baseCommit ? ` (${r.baseCommit.slice(0, 7)})` : ""}`],
+    [
+      "Branch",
+      `${mdCode(r.branch)} onto ${mdCode(r.base)}${r.baseCommit ? ` (${r.baseCommit.slice(0, 7)})` : ""}`,
+    ],
   ];
-  if (r.trigger) facts.push(["Trigger", r.trigger]);
+  if (r.trigger) facts.push(["Trigger", mdText(r.trigger)]);
   if (r.agent) {
     facts.push([
       "Agent",
-      r.agent.kind === "claude" ? `Claude Code${r.agent.model ? ` (${r.agent.model})` : ""}` : "command",
+      r.agent.kind === "claude"
+        ? `Claude Code${r.agent.model ? ` (${mdText(r.agent.model)})` : ""}`
+        : "command",
     ]);
     if (r.agent.numTurns !== undefined) facts.push(["Turns", String(r.agent.numTurns)]);
     if (r.agent.costUsd !== undefined) facts.push(["Cost", formatCost(r.agent.costUsd)]);
@@ -39,32 +46,44 @@ export function renderTaskMarkdown(r: TaskResult, links: MarkdownLinks = {}): st
   if (r.rebased) facts.push(["Rebased", "yes, onto the latest base"]);
   if (links.runUrl) facts.push(["Workflow run", `[open](${links.runUrl})`]);
   if (r.backup)
-    facts.push(["Backup", links.artifactUrl ? `[${r.backup}](${links.artifactUrl})` : `\`${r.backup}\``]);
-  out.push("| | |", "|---|---|", ...facts.map(([k, v]) => `| ${k} | ${cell(v)} |`), "");
+    facts.push([
+      "Backup",
+      links.artifactUrl && !secret ? `[${mdText(r.backup)}](${links.artifactUrl})` : mdCode(r.backup),
+    ]);
+  out.push("| | |", "|---|---|", ...facts.map(([k, v]) => `| ${k} | ${v} |`), "");
 
-  if (r.agent?.summary) {
-    const summary =
-      r.agent.summary.length > MAX_SUMMARY_CHARS
-        ? `${r.agent.summary.slice(0, MAX_SUMMARY_CHARS)}…`
-        : r.agent.summary;
-    out.push("<details><summary>Agent summary</summary>", "", summary, "", "</details>", "");
+  if (secret) {
+    out.push(
+      "**The change holds what looks like a credential.** Its diff, its files' content and the agent's " +
+        "text are not shown; where it was found is listed below, never what.",
+      "",
+    );
+  } else {
+    if (r.agent?.summary) {
+      const summary =
+        r.agent.summary.length > MAX_SUMMARY_CHARS
+          ? `${r.agent.summary.slice(0, MAX_SUMMARY_CHARS)}…`
+          : r.agent.summary;
+      const who = r.agent.kind === "claude" ? "What the agent reported" : "The command's last output";
+      out.push(`<details><summary>${who}</summary>`, "", mdFenced(summary), "", "</details>", "");
+    }
+    if (r.agent?.error) out.push(`**Agent error:** ${mdText(r.agent.error, 1000)}`, "");
   }
-  if (r.agent?.error) out.push(`**Agent error:** ${cell(r.agent.error)}`, "");
-  for (const w of r.warnings ?? []) out.push(`> [!WARNING]\n> ${cell(w)}`, "");
+  for (const w of r.warnings ?? []) out.push(`> [!WARNING]\n> ${mdText(w)}`, "");
   if (r.violations.length > 0) {
     out.push("**Guard violations** (the change was not committed):", "");
-    for (const v of r.violations) out.push(`- \`${v.rule}\`: ${v.message}`);
+    for (const v of r.violations) out.push(`- ${mdCode(v.rule)}: ${mdText(v.message)}`);
     out.push("");
   }
   if (r.conflicts.length > 0) {
-    out.push("**Conflicts with the latest base:**", "", ...r.conflicts.map((f) => `- \`${f}\``), "");
+    out.push("**Conflicts with the latest base:**", "", ...r.conflicts.map((f) => `- ${mdCode(f)}`), "");
   }
   if (r.files.length > 0) {
     out.push("<details><summary>Files</summary>", "", "| File | Change | + | − |", "|---|---|---|---|");
     for (const f of r.files.slice(0, MAX_FILES_LISTED)) {
-      const name = f.oldPath ? `${f.oldPath} → ${f.path}` : f.path;
+      const name = f.oldPath ? `${mdCode(f.oldPath)} → ${mdCode(f.path)}` : mdCode(f.path);
       out.push(
-        `| \`${cell(name)}\` | ${f.status} | ${f.binary ? "bin" : f.additions} | ${f.binary ? "bin" : f.deletions} |`,
+        `| ${name} | ${mdText(f.status)} | ${f.binary ? "bin" : f.additions} | ${f.binary ? "bin" : f.deletions} |`,
       );
     }
     if (r.files.length > MAX_FILES_LISTED) out.push(`| … ${r.files.length - MAX_FILES_LISTED} more | | | |`);
@@ -77,7 +96,7 @@ export function renderTaskMarkdown(r: TaskResult, links: MarkdownLinks = {}): st
 export function renderRunMarkdown(report: RunReport, links: MarkdownLinks = {}): string {
   const out: string[] = [];
   const title = report.mode === "dry-run" ? "claude-tasks dry run" : "claude-tasks run";
-  out.push(`## ${title} \`${report.runId}\``, "");
+  out.push(`## ${title} ${mdCode(report.runId)}`, "");
   out.push("| Task | Status | PR | Cost | Turns | Duration | Files |", "|---|---|---|---|---|---|---|");
   for (const r of report.results) {
     const pr = r.pr?.url
@@ -86,7 +105,7 @@ export function renderRunMarkdown(report: RunReport, links: MarkdownLinks = {}):
         ? r.pr.action
         : "–";
     out.push(
-      `| \`${r.task}\` | ${STATUS_ICON[r.status] ?? ""} ${r.status} | ${pr} | ${formatCost(r.agent?.costUsd)} | ${
+      `| ${mdCode(r.task)} | ${STATUS_ICON[r.status] ?? ""} ${r.status} | ${pr} | ${formatCost(r.agent?.costUsd)} | ${
         r.agent?.numTurns ?? "–"
       } | ${formatDuration(r.durationMs)} | ${r.files.length} |`,
     );
@@ -95,7 +114,9 @@ export function renderRunMarkdown(report: RunReport, links: MarkdownLinks = {}):
   if (report.crossConflicts.length > 0) {
     out.push("**Tasks whose changes conflict with each other:**", "");
     for (const c of report.crossConflicts)
-      out.push(`- \`${c.tasks[0]}\` ↔ \`${c.tasks[1]}\`: ${c.files.map((f) => `\`${f}\``).join(", ")}`);
+      out.push(
+        `- ${mdCode(c.tasks[0])} ↔ ${mdCode(c.tasks[1])}: ${c.files.map((f) => mdCode(f)).join(", ")}`,
+      );
     out.push("");
   }
   for (const r of report.results) {

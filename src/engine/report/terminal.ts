@@ -1,4 +1,5 @@
 import type { RunReport, TaskResult } from "../run/types.ts";
+import { oneLine, quotePath } from "./escape.ts";
 import { formatCost, formatDuration, STATUS_ICON } from "./format.ts";
 
 /** Paints text; the CLI passes a colour function that is a no-op when colour is off. */
@@ -20,7 +21,10 @@ export function renderRunText(report: RunReport, paint: Painter = plain): string
   for (const r of report.results) out.push(...taskLines(r, paint), "");
   for (const c of report.crossConflicts) {
     out.push(
-      paint("yellow", `⚠ ${c.tasks[0]} and ${c.tasks[1]} change the same lines: ${c.files.join(", ")}`),
+      paint(
+        "yellow",
+        `⚠ ${c.tasks[0]} and ${c.tasks[1]} change the same lines: ${c.files.map(quotePath).join(", ")}`,
+      ),
     );
   }
   const failed = report.results.filter(
@@ -34,7 +38,7 @@ export function renderRunText(report: RunReport, paint: Painter = plain): string
 
 function taskLines(r: TaskResult, paint: Painter): string[] {
   const lines = [
-    `${STATUS_ICON[r.status] ?? ""} ${paint("bold", r.task)} ${paint(STATUS_COLOUR[r.status] ?? "red", r.status)}  ${r.message}`,
+    `${STATUS_ICON[r.status] ?? ""} ${paint("bold", r.task)} ${paint(STATUS_COLOUR[r.status] ?? "red", r.status)}  ${oneLine(r.message)}`,
   ];
   const facts = [`branch ${r.branch}`, `base ${r.base}${r.baseCommit ? `@${r.baseCommit.slice(0, 7)}` : ""}`];
   if (r.agent?.numTurns !== undefined) facts.push(`${r.agent.numTurns} turns`);
@@ -42,20 +46,23 @@ function taskLines(r: TaskResult, paint: Painter): string[] {
   facts.push(formatDuration(r.durationMs));
   if (r.attempts > 1) facts.push(`${r.attempts} attempts`);
   if (r.status !== "skipped") lines.push(paint("dim", `   ${facts.join(" · ")}`));
-  const width = Math.max(0, ...r.files.map((f) => f.path.length));
-  for (const f of r.files.slice(0, 30)) {
+  const shown = r.files.slice(0, 30).map((f) => ({
+    f,
+    name: f.oldPath ? `${quotePath(f.oldPath)} → ${quotePath(f.path)}` : quotePath(f.path),
+  }));
+  const width = shown.reduce((w, s) => Math.max(w, s.name.length), 0);
+  for (const { f, name } of shown) {
     const stat = f.binary
       ? "binary"
       : `${paint("green", `+${f.additions}`)} ${paint("red", `-${f.deletions}`)}`;
-    lines.push(
-      `   ${(f.oldPath ? `${f.oldPath} → ${f.path}` : f.path).padEnd(width)}  ${f.status.padEnd(8)} ${stat}`,
-    );
+    lines.push(`   ${name.padEnd(width)}  ${f.status.padEnd(8)} ${stat}`);
   }
   if (r.files.length > 30) lines.push(`   … ${r.files.length - 30} more files`);
-  for (const v of r.violations) lines.push(paint("red", `   ✗ ${v.rule}: ${v.message}`));
-  for (const c of r.conflicts) lines.push(paint("red", `   ✗ conflict: ${c}`));
-  for (const w of r.warnings ?? []) lines.push(paint("yellow", `   ⚠ ${w}`));
-  if (r.agent?.error && r.status !== "success") lines.push(paint("red", `   agent: ${r.agent.error}`));
+  for (const v of r.violations) lines.push(paint("red", `   ✗ ${v.rule}: ${oneLine(v.message)}`));
+  for (const c of r.conflicts) lines.push(paint("red", `   ✗ conflict: ${quotePath(c)}`));
+  for (const w of r.warnings ?? []) lines.push(paint("yellow", `   ⚠ ${oneLine(w)}`));
+  if (r.agent?.error && r.status !== "success")
+    lines.push(paint("red", `   agent: ${oneLine(r.agent.error, 1000)}`));
   if (r.pr?.url) lines.push(`   PR ${r.pr.action}: ${r.pr.url}`);
   if (r.backup)
     lines.push(paint("dim", `   backup ${r.backup} (restore with: claude-tasks restore ${r.backup})`));

@@ -26,8 +26,6 @@ export interface LandOptions extends RunTaskOptions {
   phase: (p: string) => void;
 }
 
-const MAX_BODY = 4000;
-
 export async function land(o: LandOptions): Promise<void> {
   const { result: r, repo } = o;
   if (o.change.files.length === 0) {
@@ -38,11 +36,11 @@ export async function land(o: LandOptions): Promise<void> {
   }
 
   o.phase("committing");
-  const summary = r.agent?.summary ?? "";
+  // The commit says what ran; what the agent reported (untrusted text) goes to the PR, never here.
   const commit = await commitAll({
     git: o.worktree.git,
     subject: o.task.pr.title,
-    body: summary.length > MAX_BODY ? `${summary.slice(0, MAX_BODY)}…` : summary,
+    body: `Made by claude-tasks: the task ${o.task.name} (${o.task.kind === "claude" ? "Claude Code" : "a run: command"}).`,
     task: o.task.name,
     runId: o.runId,
     base: o.start.commit,

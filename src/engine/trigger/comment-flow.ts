@@ -6,8 +6,9 @@
  *    payload); others get a 😕 reaction and nothing runs;
  * 3. 👀 at once, then one progress comment, updated in place and ending with the result;
  * 4. on a pull request from the same repository the work is committed onto its branch; on a fork's
- *    pull request nothing is pushed (a dry run; the diff goes into the reply); on an issue the task
- *    opens its own pull request (an ad-hoc one says `Closes #N`);
+ *    pull request nothing is pushed (a dry run: the reply names the fork's commit that ran, and shows
+ *    the diff only when every guard passed); on an issue the task opens its own pull request (an
+ *    ad-hoc one says `Closes #N`);
  * 5. for runs on a pull request, Claude Code's settings (`.claude/`, `.mcp.json`, `CLAUDE.md`) come
  *    from the base branch, never from the pull request's head (see `TRUSTED_CONFIG_PATHS`).
  *
@@ -18,7 +19,8 @@ import type { Task } from "../config/index.ts";
 import { errorMessage, formatProblem, type Problem } from "../errors.ts";
 import type { GitHub, Permission, PullRequest } from "../github/index.ts";
 import { type Logger, silentLogger } from "../logger.ts";
-import { renderTaskMarkdown } from "../report/markdown.ts";
+import { mdCode, mdFenced, mdText } from "../report/escape.ts";
+import { holdsCredential, renderTaskMarkdown } from "../report/markdown.ts";
 import type { OntoBranch } from "../run/options.ts";
 import { TRUSTED_CONFIG_PATHS, type TrustedConfig } from "../run/trusted-config.ts";
 import type { RunReport, TaskResult } from "../run/types.ts";
@@ -141,7 +143,7 @@ export async function handleComment(o: CommentFlowOptions): Promise<CommentOutco
     return { status: "answered", reason: parsed.message, replyId: reply.id };
   }
 
-  const label = parsed.kind === "run" ? `\`${parsed.task}\`` : "an ad-hoc task";
+  const label = parsed.kind === "run" ? mdCode(parsed.task) : "an ad-hoc task";
   const reply = await gh.createComment(issueNumber, `⏳ claude-tasks is starting ${label}…${footer}`);
   const progress = throttledEditor(gh, reply.id, o.progressIntervalMs ?? 5_000, logger);
   const answer = async (text: string) => {
@@ -192,11 +194,17 @@ export async function handleComment(o: CommentFlowOptions): Promise<CommentOutco
     };
     const report = await o.execute(request);
     const result = report.results.find((r) => r.task === task.name) ?? report.results[0];
-    const patch = result && dryRun && o.patchOf ? await o.patchOf(result).catch(() => undefined) : undefined;
+    // A diff is shown only for a change every guard accepted: a refused one (above all one holding a
+    // credential) is never read back, let alone posted.
+    const showable = result !== undefined && result.violations.length === 0 && !holdsCredential(result);
+    const patch =
+      result && showable && dryRun && o.patchOf ? await o.patchOf(result).catch(() => undefined) : undefined;
     await progress.final(renderCommentReply({ report, result, pr, fork, dryRun, patch, links: o.links }));
     return { status: "ran", report, replyId: reply.id, command: parsed };
   } catch (err) {
-    await progress.final(`❌ claude-tasks failed: ${errorMessage(err)}${footer}`).catch(() => {});
+    await progress
+      .final(`❌ claude-tasks failed: ${mdText(errorMessage(err), 2000)}${footer}`)
+      .catch(() => {});
     throw err;
   }
 }
@@ -229,13 +237,23 @@ export function renderCommentReply(i: CommentReplyInput): string {
     out.push(renderTaskMarkdown(r, i.links.runUrl ? { runUrl: i.links.runUrl } : {}).trimEnd(), "");
     const web = `${i.links.serverUrl.replace(/\/+$/, "")}/${i.links.repository}`;
     if (i.fork) {
+      const head = r.baseCommit ?? i.pr?.headSha;
+      const ran = `${mdCode(r.task)} ran on the fork's code${head ? ` at ${mdCode(head.slice(0, 12))}` : ""}`;
+      const shown =
+        i.patch !== undefined && i.patch.trim() !== ""
+          ? "The change it made:"
+          : r.violations.length > 0
+            ? "The change was refused by the guards, so it is not shown."
+            : "";
       out.push(
-        "This pull request comes from a fork, so nothing was pushed: this was a dry run. The change it made:",
+        `This pull request comes from a fork, so this was a dry run: ${ran}, and nothing was pushed. ${shown}`.trimEnd(),
       );
     } else if (i.dryRun) {
       out.push("Dry run: nothing was pushed.");
     } else if (i.pr && r.commit && r.status === "success") {
-      out.push(`Pushed [\`${r.commit.slice(0, 7)}\`](${web}/commit/${r.commit}) onto \`${i.pr.headRef}\`.`);
+      out.push(
+        `Pushed [\`${r.commit.slice(0, 7)}\`](${web}/commit/${r.commit}) onto ${mdCode(i.pr.headRef)}.`,
+      );
     } else if (r.pr?.url) {
       out.push(`Pull request: ${r.pr.url}`);
     }
@@ -248,20 +266,18 @@ export function renderCommentReply(i: CommentReplyInput): string {
   return text;
 }
 
-/** A fenced ```diff block that the patch cannot close early, cut to a readable size. */
+/** A fenced ```diff block that the patch cannot close early (see `mdFenced`), cut to a readable size. */
 export function diffBlock(patch: string): string {
   const cut = patch.length > MAX_DIFF_CHARS;
   const body = cut ? patch.slice(0, MAX_DIFF_CHARS) : patch;
-  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
   const note = cut
     ? `\n\n… the diff is longer than ${MAX_DIFF_CHARS} characters; the full patch is in the run's backup artifact`
     : "";
-  return `<details open><summary>Diff</summary>\n\n${fence}diff\n${body.trimEnd()}\n${fence}${note}\n\n</details>`;
+  return `<details open><summary>Diff</summary>\n\n${mdFenced(body.trimEnd(), "diff")}${note}\n\n</details>`;
 }
 
 function problemsText(what: string, problems: readonly Problem[]): string {
-  const lines = problems.slice(0, 10).map((p) => `- ${formatProblem(p)}`);
+  const lines = problems.slice(0, 10).map((p) => `- ${mdText(formatProblem(p))}`);
   return `⚠️ ${what}:\n\n${lines.join("\n")}${problems.length > 10 ? `\n- … ${problems.length - 10} more` : ""}`;
 }
 

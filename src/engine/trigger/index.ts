@@ -8,6 +8,7 @@ export {
   type GitHubPublisherOptions,
   pullRequestBody,
 } from "../github/pr-publisher.ts";
+export { stripInvisible } from "../report/escape.ts";
 export {
   type Fingerprint,
   overlayTrustedConfig,
@@ -65,7 +66,7 @@ export {
   ZERO_SHA,
 } from "./push.ts";
 export { type RouteInput, routeEvent, SUPPORTED_EVENTS, type TriggerDecision } from "./route.ts";
-export { MAX_COMMENT_CHARS, sanitizeCommentText, stripHtmlComments, stripInvisible } from "./sanitize.ts";
+export { MAX_COMMENT_CHARS, sanitizeCommentText, stripHtmlComments } from "./sanitize.ts";
 export {
   advanceState,
   type ClaimOptions,

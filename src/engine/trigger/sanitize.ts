@@ -4,17 +4,10 @@
  * so are invisible, bidirectional, control and tag characters that can hide or reorder text. Every
  * step is linear in the input: a 1 MB body costs milliseconds.
  */
+import { stripInvisible } from "../report/escape.ts";
 
 /** GitHub refuses comments longer than this; anything beyond is not from a real comment. */
 export const MAX_COMMENT_CHARS = 65_536;
-
-/**
- * Control characters except tab and newline, format characters (zero-width, bidi embeddings and
- * isolates, soft hyphen, word joiners, BOM, Unicode tags used for "ASCII smuggling"), private-use and
- * lone surrogates, variation selectors, and the Hangul fillers that render as blanks.
- */
-const INVISIBLE =
-  /(?![\t\n])(?:[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u115F\u1160\u2800\u3164\uFFA0]|[\u17B4\u17B5]|[\u180B-\u180F]|[\u{FE00}-\u{FE0F}]|[\u{E0100}-\u{E01EF}]|\u034F)/gu;
 
 /** Removes `<!-- … -->`; an unterminated `<!--` hides everything after it (as on GitHub). */
 export function stripHtmlComments(text: string): string {
@@ -28,10 +21,6 @@ export function stripHtmlComments(text: string): string {
     if (close < 0) return out;
     at = close + 3;
   }
-}
-
-export function stripInvisible(text: string): string {
-  return text.replace(INVISIBLE, "");
 }
 
 /** The visible text of a comment: capped, newlines normalised, hidden parts and invisible characters removed. */
