@@ -55,7 +55,6 @@ export const FILE_TOOLS: readonly string[] = Object.keys(SCOPED_RULE);
 export function rulePath(abs: string): string {
   const escaped = abs
     .replace(/[\\*?[\]!#()]/g, (c) => `\\${c}`)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
     .replace(/[\u0000-\u001f\u007f]/g, "?")
     // gitignore drops trailing spaces
     .replace(/ $/, "?");
