@@ -29,6 +29,13 @@
  *   boundary, the deny rules a second line for what a user's own wider rule might open.
  * - The Read tool refuses `/proc/self/environ` by itself ("a device or process file"); `/proc` is
  *   denied anyway.
+ * - In `acceptEdits` the CLI runs some file commands without a rule (`touch`, `echo > f`, `mkdir`,
+ *   `cp`, `mv`, `rm`, `sed -i`) inside the working directory only; aimed outside they were refused
+ *   ("needs approval. The path is outside the working directory"), `cat ../f` and `ls ..` blocked.
+ * - An exact Bash rule (`Bash(git log -n 300 --first-parent --format=%h%d%x09%s%n%b)`) allowed that
+ *   command and refused it with `--output=x`/`--out=x` added anywhere; a prefix rule
+ *   (`Bash(git log:*)`) would allow those.
+ * - `bypassPermissions` could not be measured: the CLI refuses it when run as root.
  * None of this binds the Bash tool or what a Bash command runs: that is the sandbox's job.
  */
 import { lstatSync, readdirSync, readFileSync, realpathSync } from "node:fs";
