@@ -165,9 +165,7 @@ const CASES: Record<string, Case> = {
       ),
       { text: "Added #12." },
     ],
-    // Not asserted: the `tag: v1.0.0` decoration. The sandbox's private git directory holds no tags
-    // (sandbox/agent-git.ts), so inside it the agent cannot see where the last release was.
-    outputs: [/Merge pull request #12/],
+    outputs: [/tag: v1\.0\.0/, /Merge pull request #12/],
   },
   "dead-code": {
     files: {
