@@ -155,8 +155,7 @@ const CASES: Record<string, Case> = {
       );
     },
     script: (cwd) => [
-      bash("git describe --tags --abbrev=0"),
-      bash("git log v1.0.0..HEAD --first-parent --format='%h %s%n%b'"),
+      bash("git log -n 300 --first-parent --format=%h%d%x09%s%n%b"),
       read(cwd, "CHANGELOG.md"),
       edit(
         cwd,
@@ -166,7 +165,7 @@ const CASES: Record<string, Case> = {
       ),
       { text: "Added #12." },
     ],
-    outputs: [/v1\.0\.0/, /Merge pull request #12/],
+    outputs: [/tag: v1\.0\.0/, /Merge pull request #12/],
   },
   "dead-code": {
     files: {

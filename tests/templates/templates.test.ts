@@ -75,6 +75,9 @@ describe("task templates", () => {
         expect(task!.agent.allowed_tools.length).toBeGreaterThan(0);
         // Shell access, when given, is to named commands only.
         for (const tool of task!.agent.allowed_tools) expect(tool).not.toMatch(/^Bash(\(\*?\))?$/);
+        // No prefix rule for a git command that writes where `--output=<file>` says.
+        for (const tool of task!.agent.allowed_tools)
+          expect(tool).not.toMatch(/^Bash\(git (log|diff|show|format-patch)\b.*:\*\)$/);
         expect(task!.prompt).toMatch(/change nothing/i);
       }
     });

@@ -4,6 +4,7 @@ import { ClaudeStreamParser } from "./claude-stream.ts";
 import { agentEnv } from "./env.ts";
 import { formatDuration, oneLine, truncate } from "./output.ts";
 import { DEFAULT_AGENT_TIMEOUT_MS, type RunProcessResult, runProcess } from "./run-process.ts";
+import { toolScope } from "./tool-rules.ts";
 import type { Agent, AgentResult, AgentRunInput } from "./types.ts";
 
 export const SUMMARY_CHARS = 4_000;
@@ -19,13 +20,14 @@ export interface ClaudeAgentOptions {
 
 export function createClaudeAgent(settings: ClaudeAgentSettings, options: ClaudeAgentOptions = {}): Agent {
   const claudePath = options.claudePath ?? "claude";
-  const args = buildClaudeArgs(settings);
   return {
     kind: "claude",
     async run(input: AgentRunInput): Promise<AgentResult> {
       const parser = new ClaudeStreamParser(input.cwd);
       const timeoutMs = input.timeoutMs ?? settings.timeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
       const emit = input.onEvent;
+      // The file tools' rules name the worktree and what lies around it, so they are built per run.
+      const args = buildClaudeArgs(settings, toolScope(input.cwd, input.env));
       const proc = await runProcess({
         command: claudePath,
         args,

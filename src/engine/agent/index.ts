@@ -25,6 +25,17 @@ export {
   type TreeHandle,
 } from "./process-tree.ts";
 export { DEFAULT_AGENT_TIMEOUT_MS, DEFAULT_KILL_GRACE_MS } from "./run-process.ts";
+export {
+  type DirLister,
+  denyRules,
+  FILE_TOOLS,
+  protectedRoots,
+  rulePath,
+  scopeAllowedTools,
+  splitToolRules,
+  type ToolScope,
+  toolScope,
+} from "./tool-rules.ts";
 export type {
   Agent,
   AgentEvent,
