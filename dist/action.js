@@ -6,11 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-OMBKOWNS.js";
+} from "./chunks/chunk-NIEZJ5WS.js";
 import {
   createGitHub,
-  createGitHubPublisher
-} from "./chunks/chunk-DQXPHQLT.js";
+  createGitHubPublisher,
+  publishable
+} from "./chunks/chunk-OBAYTQP3.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -37,13 +38,19 @@ import {
   external_exports,
   findOnPath,
   formatProblem,
+  holdsCredential,
+  inertLogLines,
   isAncestor,
   isValidBranchName,
   land,
   loadProject,
   makeRepoContext,
+  mdCode,
+  mdFenced,
+  mdText,
   newResult,
   newRunId,
+  oneLine,
   pairwiseConflicts,
   parseConfigFiles,
   probeBwrap,
@@ -63,13 +70,14 @@ import {
   startingPoint,
   statRepoFile,
   stateDir,
+  stripInvisible,
   summariseFiles,
   taskEntry,
   toMatrix,
   unknownTaskMessage,
   withholdSecrets,
   writeBackup
-} from "./chunks/chunk-3ZRXOFOA.js";
+} from "./chunks/chunk-Z3QLABWM.js";
 import {
   debug,
   error,
@@ -92,17 +100,22 @@ import {
 // src/action/core-io.ts
 var coreLogger = {
   debug: (m) => debug(m),
-  info: (m) => info(m),
+  info: (m) => info(inertLogLines(m)),
   warn: (m) => warning(m),
   error: (m) => error(m)
 };
 function coreIO(env = process.env) {
+  const secrets = [];
   return {
     getInput: (name) => getInput(name),
-    setSecret: (secret) => setSecret(secret),
+    setSecret: (secret) => {
+      secrets.push(secret);
+      setSecret(secret);
+    },
     setOutput: (name, value) => setOutput(name, value),
-    async appendSummary(markdown) {
-      if (!env.GITHUB_STEP_SUMMARY) return info(markdown);
+    async appendSummary(text2) {
+      const markdown = publishable(text2, { what: "summary", known: secrets });
+      if (!env.GITHUB_STEP_SUMMARY) return info(inertLogLines(markdown));
       await summary.addRaw(markdown, true).write();
       summary.emptyBuffer();
     },
@@ -207,6 +220,10 @@ async function exportResults(opts) {
   return out;
 }
 function handedOver(r, bundled) {
+  if (holdsCredential(r) && r.agent) {
+    const { error: _error, ...agent } = r.agent;
+    return { ...r, agent: { ...agent, summary: "" } };
+  }
   if (!bundled) return r;
   const what = r.status === "conflict" ? "conflicts with the latest base; " : "";
   return {
@@ -668,7 +685,6 @@ function npmEnv(env) {
 
 // src/engine/trigger/sanitize.ts
 var MAX_COMMENT_CHARS = 65536;
-var INVISIBLE = /(?![\t\n])(?:[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u115F\u1160\u2800\u3164\uFFA0]|[\u17B4\u17B5]|[\u180B-\u180F]|[\u{FE00}-\u{FE0F}]|[\u{E0100}-\u{E01EF}]|\u034F)/gu;
 function stripHtmlComments(text2) {
   let out = "";
   let at = 0;
@@ -680,9 +696,6 @@ function stripHtmlComments(text2) {
     if (close < 0) return out;
     at = close + 3;
   }
-}
-function stripInvisible(text2) {
-  return text2.replace(INVISIBLE, "");
 }
 function sanitizeCommentText(body, maxChars = MAX_COMMENT_CHARS) {
   const capped = body.length > maxChars ? body.slice(0, maxChars) : body;
@@ -834,7 +847,7 @@ ${commentUsage(o.command)}${footer}`
     );
     return { status: "answered", reason: parsed.message, replyId: reply2.id };
   }
-  const label = parsed.kind === "run" ? `\`${parsed.task}\`` : "an ad-hoc task";
+  const label = parsed.kind === "run" ? mdCode(parsed.task) : "an ad-hoc task";
   const reply = await gh.createComment(issueNumber, `\u23F3 claude-tasks is starting ${label}\u2026${footer}`);
   const progress = throttledEditor(gh, reply.id, o.progressIntervalMs ?? 5e3, logger);
   const answer = async (text2) => {
@@ -882,11 +895,12 @@ ${commentUsage(o.command)}${footer}`
     };
     const report = await o.execute(request);
     const result = report.results.find((r) => r.task === task.name) ?? report.results[0];
-    const patch = result && dryRun && o.patchOf ? await o.patchOf(result).catch(() => void 0) : void 0;
+    const showable = result !== void 0 && result.violations.length === 0 && !holdsCredential(result);
+    const patch = result && showable && dryRun && o.patchOf ? await o.patchOf(result).catch(() => void 0) : void 0;
     await progress.final(renderCommentReply({ report, result, pr, fork, dryRun, patch, links: o.links }));
     return { status: "ran", report, replyId: reply.id, command: parsed };
   } catch (err) {
-    await progress.final(`\u274C claude-tasks failed: ${errorMessage(err)}${footer}`).catch(() => {
+    await progress.final(`\u274C claude-tasks failed: ${mdText(errorMessage(err), 2e3)}${footer}`).catch(() => {
     });
     throw err;
   }
@@ -904,13 +918,18 @@ function renderCommentReply(i) {
     out.push(renderTaskMarkdown(r, i.links.runUrl ? { runUrl: i.links.runUrl } : {}).trimEnd(), "");
     const web = `${i.links.serverUrl.replace(/\/+$/, "")}/${i.links.repository}`;
     if (i.fork) {
+      const head = r.baseCommit ?? i.pr?.headSha;
+      const ran = `${mdCode(r.task)} ran on the fork's code${head ? ` at ${mdCode(head.slice(0, 12))}` : ""}`;
+      const shown2 = i.patch !== void 0 && i.patch.trim() !== "" ? "The change it made:" : r.violations.length > 0 ? "The change was refused by the guards, so it is not shown." : "";
       out.push(
-        "This pull request comes from a fork, so nothing was pushed: this was a dry run. The change it made:"
+        `This pull request comes from a fork, so this was a dry run: ${ran}, and nothing was pushed. ${shown2}`.trimEnd()
       );
     } else if (i.dryRun) {
       out.push("Dry run: nothing was pushed.");
     } else if (i.pr && r.commit && r.status === "success") {
-      out.push(`Pushed [\`${r.commit.slice(0, 7)}\`](${web}/commit/${r.commit}) onto \`${i.pr.headRef}\`.`);
+      out.push(
+        `Pushed [\`${r.commit.slice(0, 7)}\`](${web}/commit/${r.commit}) onto ${mdCode(i.pr.headRef)}.`
+      );
     } else if (r.pr?.url) {
       out.push(`Pull request: ${r.pr.url}`);
     }
@@ -927,21 +946,17 @@ function renderCommentReply(i) {
 function diffBlock(patch) {
   const cut2 = patch.length > MAX_DIFF_CHARS;
   const body = cut2 ? patch.slice(0, MAX_DIFF_CHARS) : patch;
-  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
   const note = cut2 ? `
 
 \u2026 the diff is longer than ${MAX_DIFF_CHARS} characters; the full patch is in the run's backup artifact` : "";
   return `<details open><summary>Diff</summary>
 
-${fence}diff
-${body.trimEnd()}
-${fence}${note}
+${mdFenced(body.trimEnd(), "diff")}${note}
 
 </details>`;
 }
 function problemsText(what, problems) {
-  const lines = problems.slice(0, 10).map((p) => `- ${formatProblem(p)}`);
+  const lines = problems.slice(0, 10).map((p) => `- ${mdText(formatProblem(p))}`);
   return `\u26A0\uFE0F ${what}:
 
 ${lines.join("\n")}${problems.length > 10 ? `
@@ -1413,11 +1428,11 @@ function logRunEvent(logger, e) {
       return;
     case "task-retry":
       logger.warn(
-        `[${e.task}] retrying in ${Math.round(e.delayMs / 1e3)}s (attempt ${e.attempt}): ${e.reason}`
+        `[${e.task}] retrying in ${Math.round(e.delayMs / 1e3)}s (attempt ${e.attempt}): ${oneLine(e.reason, MAX_LINE)}`
       );
       return;
     case "task-end":
-      logger.info(`[${e.task}] ${STATUS_ICON[e.status] ?? ""} ${e.status}: ${e.message}`);
+      logger.info(`[${e.task}] ${STATUS_ICON[e.status] ?? ""} ${e.status}: ${oneLine(e.message)}`);
       return;
     case "run-end":
       logger.info(`claude-tasks run ${e.ok ? "succeeded" : "failed"} in ${Math.round(e.durationMs / 1e3)}s`);
@@ -1427,7 +1442,7 @@ function logRunEvent(logger, e) {
       if (a.type === "spawn") logger.debug(`[${e.task}]   agent started (pid ${a.pid})`);
       else if (a.type === "tool_use") logger.info(`[${e.task}]   ${cut(a.description)}`);
       else if (a.type === "permission_denied")
-        logger.warn(`[${e.task}] permission denied: ${a.tool}: ${cut(a.message)}`);
+        logger.warn(`[${e.task}] permission denied: ${oneLine(a.tool, 80)}: ${cut(a.message)}`);
       else if (a.type === "api_retry")
         logger.info(`[${e.task}]   API retry ${a.attempt}${a.status ? ` (HTTP ${a.status})` : ""}`);
       else if (a.type === "text") logger.debug(`[${e.task}]   ${cut(a.text)}`);
@@ -1437,8 +1452,7 @@ function logRunEvent(logger, e) {
   }
 }
 function cut(s) {
-  const line = s.replace(/\s+/g, " ").trim();
-  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}\u2026` : line;
+  return oneLine(s.replace(/[ \t\r\n]+/g, " ").trim(), MAX_LINE);
 }
 
 // src/action/outputs.ts
@@ -1994,7 +2008,8 @@ var Action = class {
       owner: this.ctx.owner,
       repo: this.ctx.repo,
       logger: this.io.logger,
-      userAgent: "claude-tasks-action"
+      userAgent: "claude-tasks-action",
+      secrets: secretsOf(this.settings)
     });
     return this.ghClient;
   }

@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-OMBKOWNS.js";
+} from "./chunks/chunk-NIEZJ5WS.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-5ZGWU7XN.js";
+} from "./chunks/chunk-32IL5BFN.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -48,6 +48,7 @@ import {
   listWorktrees,
   loadProject,
   nextFireTimes,
+  oneLine,
   parseLog,
   parseSchedule,
   probeBwrap,
@@ -62,7 +63,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-3ZRXOFOA.js";
+} from "./chunks/chunk-Z3QLABWM.js";
 import {
   __commonJS,
   __require,
@@ -5124,7 +5125,7 @@ function row(e) {
     formatDuration(e.durationMs),
     formatCost(e.costUsd),
     e.runId,
-    e.message.length > 90 ? `${e.message.slice(0, 89)}\u2026` : e.message
+    oneLine(e.message, 89)
   ];
 }
 function followedLine(e) {
@@ -5335,7 +5336,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-6VNO6QXJ.js");
+    const { runAction } = await import("./chunks/run-action-6VRC2BV6.js");
     await runAction(names, flags, cmd);
   });
 }

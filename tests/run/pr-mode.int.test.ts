@@ -31,7 +31,16 @@ const humanPush = (clone: string) => {
           'git -C "$CLONE" push -q origin HEAD:refs/heads/claude-tasks/pub',
         ].join("\n"),
       ],
-      { env: { ...process.env, CLONE: clone } },
+      {
+        env: {
+          ...process.env,
+          CLONE: clone,
+          GIT_AUTHOR_NAME: "Test User",
+          GIT_AUTHOR_EMAIL: "test@example.com",
+          GIT_COMMITTER_NAME: "Test User",
+          GIT_COMMITTER_EMAIL: "test@example.com",
+        },
+      },
     );
   };
 };

@@ -4124,10 +4124,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value: value2 } = collItem;
+        const { start, key, sep: sep6, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4141,7 +4141,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map3.comment)
@@ -4165,7 +4165,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map3.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value2,
           offset: keyNode.range[2],
@@ -4181,7 +4181,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
@@ -4272,7 +4272,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -4286,13 +4286,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep5 + cb;
-              sep5 = "";
+                comment += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep5 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -4335,18 +4335,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep5, value: value2 } = collItem;
+        const { start, key, sep: sep6, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value2) {
+          if (!props.anchor && !props.tag && !sep6 && !value2) {
             if (i2 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -4400,8 +4400,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep5 && !props.found) {
-          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+        if (!isMap3 && !sep6 && !props.found) {
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value2))
@@ -4413,7 +4413,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value2,
@@ -4424,8 +4424,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep5)
-                for (const st of sep5) {
+              if (sep6)
+                for (const st of sep6) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4442,7 +4442,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4622,7 +4622,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value2 = "";
-      let sep5 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value2 += lines[i2][0].slice(trimIndent) + "\n";
@@ -4639,24 +4639,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value2 += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          value2 += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value2 += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value2 += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep5 === "\n")
+          if (sep6 === "\n")
             value2 += "\n";
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          value2 += sep5 + content;
-          sep5 = " ";
+          value2 += sep6 + content;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4839,25 +4839,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep5 + (match?.[1] ?? "");
+      return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5667,14 +5667,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value: value2 }) {
+    function stringifyItem({ start, key, sep: sep6, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep5)
-        for (const st of sep5)
+      if (sep6)
+        for (const st of sep6)
           res += st.source;
       if (value2)
         res += stringifyToken(value2);
@@ -6841,18 +6841,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep6;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map3 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map3;
@@ -7005,15 +7005,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep5 = it.sep;
-                  sep5.push(this.sourceToken);
+                  const sep6 = it.sep;
+                  sep6.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7207,13 +7207,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map3 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map3;
@@ -7585,12 +7585,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve6, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve5(is);
+              resolve6(is);
             }
           });
         });
@@ -7656,27 +7656,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step2 = (i2) => new Promise((resolve5, reject) => {
+      const step2 = (i2) => new Promise((resolve6, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve5(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve6(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve5(subStep(p, i2, 0));
+        resolve6(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve5, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve6, reject) => {
         if (ii === pathExt.length)
-          return resolve5(step2(i2 + 1));
+          return resolve6(step2(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve5(p + ext);
+              return resolve6(p + ext);
           }
-          return resolve5(subStep(p, i2, ii + 1));
+          return resolve6(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step2(0).then((res) => cb(null, res), cb) : step2(0);
@@ -8289,13 +8289,13 @@ var require_lib = __commonJS({
       };
     }
     function serializeActiveFile(absoluteName) {
-      return new Promise((resolve5) => {
+      return new Promise((resolve6) => {
         if (!activeFiles[absoluteName]) {
           activeFiles[absoluteName] = [];
         }
-        activeFiles[absoluteName].push(resolve5);
+        activeFiles[absoluteName].push(resolve6);
         if (activeFiles[absoluteName].length === 1) {
-          resolve5();
+          resolve6();
         }
       });
     }
@@ -10416,12 +10416,12 @@ function createGit(opts) {
     child2.stdin.on("error", () => {
     });
     child2.stdin.end(o2.input ?? "");
-    const exitCode = await new Promise((resolve5, reject) => {
+    const exitCode = await new Promise((resolve6, reject) => {
       child2.on(
         "error",
         (e) => reject(isEnoent(e) ? new Error(`cannot run ${bin} in ${cwd}: no such program or directory`) : e)
       );
-      child2.on("close", (code2, signal) => resolve5(code2 ?? (signal ? 128 + signalNumber(signal) : 1)));
+      child2.on("close", (code2, signal) => resolve6(code2 ?? (signal ? 128 + signalNumber(signal) : 1)));
     });
     const stderr = redactText(Buffer.concat(err).toString("utf8"));
     logger.debug(`git ${shown.join(" ")} \u2192 ${exitCode} (${Date.now() - started} ms)`);
@@ -16764,7 +16764,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve5) {
+function isRecursive(inst, stack, resolve6) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -16774,7 +16774,7 @@ function isRecursive(inst, stack, resolve5) {
   let result = NONE;
   const check2 = (child2) => {
     if (result !== PROVEN && child2?._zod) {
-      const answer = isRecursive(child2, stack, resolve5);
+      const answer = isRecursive(child2, stack, resolve6);
       if (answer > result)
         result = answer;
     }
@@ -16785,7 +16785,7 @@ function isRecursive(inst, stack, resolve5) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
+      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
       if (child2 > answer)
         answer = child2;
     }
@@ -16849,7 +16849,7 @@ function isRecursive(inst, stack, resolve5) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -35802,10 +35802,10 @@ function listTaskFiles(dirAbs, configDir, repoRoot) {
 function statRepoFile(repoRoot, repoPath) {
   const abs = resolve3(repoRoot, repoPath);
   try {
-    const real2 = realpathSync(abs);
+    const real3 = realpathSync(abs);
     const root = realpathSync(repoRoot);
-    if (real2 !== root && !real2.startsWith(root + sep2)) return "outside";
-    return statSync(real2).isDirectory() ? "directory" : "file";
+    if (real3 !== root && !real3.startsWith(root + sep2)) return "outside";
+    return statSync(real3).isDirectory() ? "directory" : "file";
   } catch {
     return "missing";
   }
@@ -37389,8 +37389,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise2 = new Promise((resolve5, reject) => {
-    Object.assign(methods, { resolve: resolve5, reject });
+  const promise2 = new Promise((resolve6, reject) => {
+    Object.assign(methods, { resolve: resolve6, reject });
   });
   return Object.assign(promise2, methods);
 };
@@ -42033,11 +42033,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises = weakMap.get(stream);
   const promise2 = createDeferred();
   promises.push(promise2);
-  const resolve5 = promise2.resolve.bind(promise2);
-  return { resolve: resolve5, promises };
+  const resolve6 = promise2.resolve.bind(promise2);
+  return { resolve: resolve6, promises };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve5, promises }, subprocess) => {
-  resolve5();
+var waitForConcurrentStreams = async ({ resolve: resolve6, promises }, subprocess) => {
+  resolve6();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises])
@@ -43748,7 +43748,75 @@ function assertValid(project) {
 // src/engine/run/run-tasks.ts
 var import_write_file_atomic = __toESM(require_lib(), 1);
 import { mkdir as mkdir6 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
+
+// src/engine/report/escape.ts
+var HIDDEN = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}\u115F\u1160\u2800\u3164\uFFA0]|[\u17B4\u17B5]|[\u180B-\u180F]|\u034F|[\u{FE00}-\u{FE0F}]|[\u{E0100}-\u{E01EF}]/gu;
+var C_ESCAPES = {
+  "\n": "\\n",
+  "\r": "\\r",
+  "	": "\\t",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\v": "\\v",
+  "\0": "\\0"
+};
+var HIDDEN_ONE = new RegExp(HIDDEN.source, "u");
+function escapeChar(ch) {
+  const named = C_ESCAPES[ch];
+  if (named) return named;
+  const cp = ch.codePointAt(0);
+  if (cp <= 255) return `\\x${cp.toString(16).padStart(2, "0")}`;
+  if (cp <= 65535) return `\\u${cp.toString(16).padStart(4, "0")}`;
+  return `\\u{${cp.toString(16)}}`;
+}
+function showHidden(text2) {
+  return text2.replace(HIDDEN, escapeChar);
+}
+function stripInvisible(text2) {
+  return text2.replace(HIDDEN, (ch) => ch === "\n" || ch === "	" ? ch : "");
+}
+function breakCommands(line) {
+  return line.replace(/##\[/g, "#\\#[").replace(/^(\s*):(?=:)/, "$1:\\");
+}
+function oneLine2(text2, max) {
+  const cut = max !== void 0 && text2.length > max ? `${text2.slice(0, max)}\u2026` : text2;
+  return breakCommands(showHidden(cut));
+}
+function quotePath(path6) {
+  const plain = path6 !== "" && !HIDDEN_ONE.test(path6) && !/["\\`]|^[\s:#]|\s$|##\[/.test(path6);
+  if (plain) return path6;
+  return `"${path6.replace(/["\\]/g, "\\$&").replace(HIDDEN, escapeChar)}"`;
+}
+function inertLogLines(text2) {
+  return text2.split(/(\r\n|\r|\n)/).map((part, i2) => i2 % 2 === 0 ? breakCommands(part) : part).join("");
+}
+function defuseReferences(text2) {
+  return text2.replace(/(^|[^\w])@(?=[A-Za-z0-9])/g, "$1\uFF20").replace(/(^|[^\w&])([\w.-]+\/[\w.-]+)?#(?=\d)/g, "$1$2\uFF03").replace(/\bGH-(?=\d)/gi, (m) => `${m.slice(0, 2)}\u2010`).replace(
+    /\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)(\s*:?\s+)(https?):\/\//gi,
+    (_m, kw, sp, scheme) => `${kw}${sp}${scheme}[:]//`
+  );
+}
+var MD_PUNCT = /[\\`*_{}[\]()<>#!|~&$]/g;
+function mdText(text2, max) {
+  const cut = max !== void 0 && text2.length > max ? `${text2.slice(0, max)}\u2026` : text2;
+  return defuseReferences(showHidden(cut)).replace(MD_PUNCT, "\\$&");
+}
+function mdCode(text2) {
+  const body = defuseReferences(showHidden(text2)).replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const tick = "`".repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
+  return `${tick}${pad}${body}${pad}${tick}`;
+}
+function mdFenced(text2, info = "text") {
+  const body = defuseReferences(stripInvisible(text2.replace(/\r\n?/g, "\n"))).replace(/\n+$/, "");
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${info}
+${body}
+${fence}`;
+}
 
 // src/engine/report/format.ts
 function formatDuration(ms) {
@@ -43795,21 +43863,25 @@ function formatInZone(date5, timeZone) {
 // src/engine/report/markdown.ts
 var MAX_FILES_LISTED = 50;
 var MAX_SUMMARY_CHARS = 6e3;
-function cell(text2) {
-  return text2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+function holdsCredential(r) {
+  return r.violations.some((v) => v.rule.startsWith("secret."));
 }
 function renderTaskMarkdown(r, links = {}) {
   const out = [];
-  out.push(`### ${STATUS_ICON[r.status] ?? ""} \`${r.task}\` \u2014 ${r.status.replace("_", " ")}`, "");
-  out.push(r.message, "");
+  const secret = holdsCredential(r);
+  out.push(`### ${STATUS_ICON[r.status] ?? ""} ${mdCode(r.task)} \u2014 ${r.status.replace("_", " ")}`, "");
+  out.push(mdText(r.message), "");
   const facts = [
-    ["Branch", `\`${r.branch}\` onto \`${r.base}\`${r.baseCommit ? ` (${r.baseCommit.slice(0, 7)})` : ""}`]
+    [
+      "Branch",
+      `${mdCode(r.branch)} onto ${mdCode(r.base)}${r.baseCommit ? ` (${r.baseCommit.slice(0, 7)})` : ""}`
+    ]
   ];
-  if (r.trigger) facts.push(["Trigger", r.trigger]);
+  if (r.trigger) facts.push(["Trigger", mdText(r.trigger)]);
   if (r.agent) {
     facts.push([
       "Agent",
-      r.agent.kind === "claude" ? `Claude Code${r.agent.model ? ` (${r.agent.model})` : ""}` : "command"
+      r.agent.kind === "claude" ? `Claude Code${r.agent.model ? ` (${mdText(r.agent.model)})` : ""}` : "command"
     ]);
     if (r.agent.numTurns !== void 0) facts.push(["Turns", String(r.agent.numTurns)]);
     if (r.agent.costUsd !== void 0) facts.push(["Cost", formatCost(r.agent.costUsd)]);
@@ -43820,29 +43892,40 @@ function renderTaskMarkdown(r, links = {}) {
   if (r.rebased) facts.push(["Rebased", "yes, onto the latest base"]);
   if (links.runUrl) facts.push(["Workflow run", `[open](${links.runUrl})`]);
   if (r.backup)
-    facts.push(["Backup", links.artifactUrl ? `[${r.backup}](${links.artifactUrl})` : `\`${r.backup}\``]);
-  out.push("| | |", "|---|---|", ...facts.map(([k, v]) => `| ${k} | ${cell(v)} |`), "");
-  if (r.agent?.summary) {
-    const summary = r.agent.summary.length > MAX_SUMMARY_CHARS ? `${r.agent.summary.slice(0, MAX_SUMMARY_CHARS)}\u2026` : r.agent.summary;
-    out.push("<details><summary>Agent summary</summary>", "", summary, "", "</details>", "");
+    facts.push([
+      "Backup",
+      links.artifactUrl && !secret ? `[${mdText(r.backup)}](${links.artifactUrl})` : mdCode(r.backup)
+    ]);
+  out.push("| | |", "|---|---|", ...facts.map(([k, v]) => `| ${k} | ${v} |`), "");
+  if (secret) {
+    out.push(
+      "**The change holds what looks like a credential.** Its diff, its files' content and the agent's text are not shown; where it was found is listed below, never what.",
+      ""
+    );
+  } else {
+    if (r.agent?.summary) {
+      const summary = r.agent.summary.length > MAX_SUMMARY_CHARS ? `${r.agent.summary.slice(0, MAX_SUMMARY_CHARS)}\u2026` : r.agent.summary;
+      const who = r.agent.kind === "claude" ? "What the agent reported" : "The command's last output";
+      out.push(`<details><summary>${who}</summary>`, "", mdFenced(summary), "", "</details>", "");
+    }
+    if (r.agent?.error) out.push(`**Agent error:** ${mdText(r.agent.error, 1e3)}`, "");
   }
-  if (r.agent?.error) out.push(`**Agent error:** ${cell(r.agent.error)}`, "");
   for (const w of r.warnings ?? []) out.push(`> [!WARNING]
-> ${cell(w)}`, "");
+> ${mdText(w)}`, "");
   if (r.violations.length > 0) {
     out.push("**Guard violations** (the change was not committed):", "");
-    for (const v of r.violations) out.push(`- \`${v.rule}\`: ${v.message}`);
+    for (const v of r.violations) out.push(`- ${mdCode(v.rule)}: ${mdText(v.message)}`);
     out.push("");
   }
   if (r.conflicts.length > 0) {
-    out.push("**Conflicts with the latest base:**", "", ...r.conflicts.map((f) => `- \`${f}\``), "");
+    out.push("**Conflicts with the latest base:**", "", ...r.conflicts.map((f) => `- ${mdCode(f)}`), "");
   }
   if (r.files.length > 0) {
     out.push("<details><summary>Files</summary>", "", "| File | Change | + | \u2212 |", "|---|---|---|---|");
     for (const f of r.files.slice(0, MAX_FILES_LISTED)) {
-      const name = f.oldPath ? `${f.oldPath} \u2192 ${f.path}` : f.path;
+      const name = f.oldPath ? `${mdCode(f.oldPath)} \u2192 ${mdCode(f.path)}` : mdCode(f.path);
       out.push(
-        `| \`${cell(name)}\` | ${f.status} | ${f.binary ? "bin" : f.additions} | ${f.binary ? "bin" : f.deletions} |`
+        `| ${name} | ${mdText(f.status)} | ${f.binary ? "bin" : f.additions} | ${f.binary ? "bin" : f.deletions} |`
       );
     }
     if (r.files.length > MAX_FILES_LISTED) out.push(`| \u2026 ${r.files.length - MAX_FILES_LISTED} more | | | |`);
@@ -43853,19 +43936,21 @@ function renderTaskMarkdown(r, links = {}) {
 function renderRunMarkdown(report2, links = {}) {
   const out = [];
   const title = report2.mode === "dry-run" ? "claude-tasks dry run" : "claude-tasks run";
-  out.push(`## ${title} \`${report2.runId}\``, "");
+  out.push(`## ${title} ${mdCode(report2.runId)}`, "");
   out.push("| Task | Status | PR | Cost | Turns | Duration | Files |", "|---|---|---|---|---|---|---|");
   for (const r of report2.results) {
     const pr = r.pr?.url ? `[#${r.pr.number}](${r.pr.url})` : r.pr?.action?.startsWith("would") ? r.pr.action : "\u2013";
     out.push(
-      `| \`${r.task}\` | ${STATUS_ICON[r.status] ?? ""} ${r.status} | ${pr} | ${formatCost(r.agent?.costUsd)} | ${r.agent?.numTurns ?? "\u2013"} | ${formatDuration(r.durationMs)} | ${r.files.length} |`
+      `| ${mdCode(r.task)} | ${STATUS_ICON[r.status] ?? ""} ${r.status} | ${pr} | ${formatCost(r.agent?.costUsd)} | ${r.agent?.numTurns ?? "\u2013"} | ${formatDuration(r.durationMs)} | ${r.files.length} |`
     );
   }
   out.push("", `Total cost: ${formatCost(report2.totalCostUsd)} \xB7 ${formatDuration(report2.durationMs)}`, "");
   if (report2.crossConflicts.length > 0) {
     out.push("**Tasks whose changes conflict with each other:**", "");
     for (const c3 of report2.crossConflicts)
-      out.push(`- \`${c3.tasks[0]}\` \u2194 \`${c3.tasks[1]}\`: ${c3.files.map((f) => `\`${f}\``).join(", ")}`);
+      out.push(
+        `- ${mdCode(c3.tasks[0])} \u2194 ${mdCode(c3.tasks[1])}: ${c3.files.map((f) => mdCode(f)).join(", ")}`
+      );
     out.push("");
   }
   for (const r of report2.results) {
@@ -44094,7 +44179,7 @@ function truncate(text2, max) {
 function truncateStart(text2, max) {
   return text2.length <= max ? text2 : `\u2026${text2.slice(text2.length - max + 1)}`;
 }
-function oneLine2(text2, max = 500) {
+function oneLine3(text2, max = 500) {
   return truncate(text2.replace(/\s+/g, " ").trim(), max);
 }
 function formatDuration2(ms) {
@@ -44200,7 +44285,7 @@ function signalAll(handle, pids, signal) {
     }
   }
 }
-var sleep2 = (ms) => new Promise((resolve5) => setTimeout(resolve5, ms));
+var sleep2 = (ms) => new Promise((resolve6) => setTimeout(resolve6, ms));
 async function killTree(handle, graceMs) {
   let alive = findTree(handle);
   if (alive.length === 0) return [];
@@ -44290,9 +44375,9 @@ async function runProcess(opts) {
     // No input → /dev/null: a socket on stdin makes Debian's bash source ~/.bashrc (SSH heuristics).
     stdio: [opts.stdin === void 0 ? "ignore" : "pipe", "pipe", "pipe"]
   });
-  const spawned = new Promise((resolve5) => {
-    child2.once("spawn", () => resolve5(void 0));
-    child2.once("error", (err2) => resolve5(err2));
+  const spawned = new Promise((resolve6) => {
+    child2.once("spawn", () => resolve6(void 0));
+    child2.once("error", (err2) => resolve6(err2));
   });
   const spawnError = await spawned;
   if (spawnError || child2.pid === void 0) {
@@ -44321,10 +44406,10 @@ async function runProcess(opts) {
     child2.stdin.end(opts.stdin);
   }
   let hasExited = false;
-  const exited = new Promise((resolve5) => {
+  const exited = new Promise((resolve6) => {
     child2.once("exit", (code3, signal2) => {
       hasExited = true;
-      resolve5({ code: code3, signal: signal2 });
+      resolve6({ code: code3, signal: signal2 });
     });
   });
   let timedOut = false;
@@ -44408,12 +44493,12 @@ function createCommandAgent(command, options = {}) {
         summary,
         transient: false
       };
-      const name = oneLine2(command, 80);
+      const name = oneLine3(command, 80);
       if (proc.spawnError) {
         return {
           ...base,
           status: "failed",
-          error: oneLine2(`could not start ${shell}: ${proc.spawnError.message}`)
+          error: oneLine3(`could not start ${shell}: ${proc.spawnError.message}`)
         };
       }
       if (proc.cancelled) return { ...base, status: "cancelled", error: "cancelled" };
@@ -44801,11 +44886,11 @@ async function startModelProxy(opts) {
     req.on("error", () => controller.abort());
   };
   const server = http.createServer({ keepAliveTimeout: 12e4 }, handle);
-  await new Promise((resolve5, reject) => {
+  await new Promise((resolve6, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       server.off("error", reject);
-      resolve5();
+      resolve6();
     });
   });
   const address = server.address();
@@ -44820,8 +44905,8 @@ async function startModelProxy(opts) {
     get requests() {
       return requests;
     },
-    close: () => new Promise((resolve5) => {
-      server.close(() => resolve5());
+    close: () => new Promise((resolve6) => {
+      server.close(() => resolve6());
       server.closeAllConnections();
       agent.destroy();
     })
@@ -44888,23 +44973,153 @@ function sendError(res, status, type2, message) {
   res.end(body);
 }
 
+// src/engine/agent/tool-rules.ts
+import { lstatSync, readdirSync as readdirSync3, readFileSync as readFileSync5, realpathSync as realpathSync3 } from "node:fs";
+import { homedir as homedir2 } from "node:os";
+import { dirname as dirname3, isAbsolute as isAbsolute2, join as join11, relative as relative3, resolve as resolve5, sep as sep4 } from "node:path";
+var SCOPED_RULE = {
+  Read: "Read",
+  Edit: "Edit",
+  Write: "Edit",
+  MultiEdit: "Edit",
+  NotebookEdit: "Edit",
+  Glob: "Glob",
+  Grep: "Grep"
+};
+var FILE_TOOLS = Object.keys(SCOPED_RULE);
+function rulePath(abs) {
+  const escaped = abs.replace(/[\\*?[\]!#()]/g, (c3) => `\\${c3}`).replace(/[\u0000-\u001f\u007f]/g, "?").replace(/ $/, "?");
+  return `/${escaped}`;
+}
+function splitToolRules(list2) {
+  const out = [];
+  for (const item of list2) {
+    let depth = 0;
+    let current = "";
+    for (let i2 = 0; i2 < item.length; i2++) {
+      const c3 = item[i2] ?? "";
+      if (c3 === "\\") {
+        current += c3 + (item[++i2] ?? "");
+        continue;
+      }
+      if (c3 === "(") depth++;
+      else if (c3 === ")") depth = Math.max(0, depth - 1);
+      if (depth === 0 && (c3 === "," || /\s/.test(c3))) {
+        if (current) out.push(current);
+        current = "";
+      } else current += c3;
+    }
+    if (current) out.push(current);
+  }
+  return out;
+}
+function scopeAllowedTools(allowed, worktree) {
+  const out = [];
+  for (const tool of splitToolRules(allowed)) {
+    const rule = SCOPED_RULE[tool];
+    const mapped = rule ? `${rule}(${rulePath(worktree)}/**)` : tool;
+    if (!out.includes(mapped)) out.push(mapped);
+  }
+  return out;
+}
+var fsLister = {
+  list: (dir) => {
+    try {
+      return readdirSync3(dir);
+    } catch {
+      return [];
+    }
+  },
+  isDir: (path6) => {
+    try {
+      return lstatSync(path6).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+};
+var isInside2 = (path6, dir) => {
+  const rel = relative3(dir, path6);
+  return rel === "" || !rel.startsWith("..") && !isAbsolute2(rel);
+};
+function denyRules(worktree, roots, fs = fsLister) {
+  const paths = [];
+  const add = (path6, dir) => {
+    if (!paths.some((p) => p.path === path6)) paths.push({ path: path6, dir });
+  };
+  for (const root of roots) {
+    if (isInside2(root, worktree)) continue;
+    if (!isInside2(worktree, root)) {
+      add(root, true);
+      continue;
+    }
+    for (let keep = worktree; keep !== root; keep = dirname3(keep)) {
+      const parent = dirname3(keep);
+      for (const name of fs.list(parent)) {
+        const entry = join11(parent, name);
+        if (entry !== keep) add(entry, fs.isDir(entry));
+      }
+    }
+  }
+  return paths.flatMap(({ path: path6, dir }) => {
+    const body = dir ? `${rulePath(path6)}/**` : rulePath(path6);
+    return [`Read(${body})`, `Edit(${body})`];
+  });
+}
+function protectedRoots(worktree, env) {
+  const roots = [env.HOME, homeOf(), env.RUNNER_TEMP, "/proc", ...repositoryOf(worktree)].filter((p) => !!p && isAbsolute2(p)).map(real2);
+  return [...new Set(roots)];
+}
+function repositoryOf(worktree) {
+  try {
+    const dotGit = readFileSync5(join11(worktree, ".git"), "utf8");
+    const m = /^gitdir: (.+)$/m.exec(dotGit);
+    if (!m?.[1]) return [];
+    const adminDir = resolve5(worktree, m[1].trim());
+    const common3 = resolve5(adminDir, readFileSync5(join11(adminDir, "commondir"), "utf8").trim());
+    return common3.endsWith(`${sep4}.git`) ? [common3, dirname3(common3)] : [common3];
+  } catch {
+    return [];
+  }
+}
+function homeOf() {
+  try {
+    return homedir2();
+  } catch {
+    return void 0;
+  }
+}
+function real2(p) {
+  try {
+    return realpathSync3(p);
+  } catch {
+    return resolve5(p);
+  }
+}
+function toolScope(cwd, env) {
+  const worktree = real2(cwd);
+  return { worktree, deny: denyRules(worktree, protectedRoots(worktree, env)) };
+}
+
 // src/engine/agent/claude-args.ts
-function buildClaudeArgs(settings) {
+function buildClaudeArgs(settings, scope) {
   const argv = ["-p", "--output-format", "stream-json"];
   if (settings.model) argv.push("--model", settings.model);
   if (settings.max_turns !== void 0) argv.push("--max-turns", String(settings.max_turns));
   if (settings.max_budget_usd !== void 0) argv.push("--max-budget-usd", String(settings.max_budget_usd));
   if (settings.permission_mode) argv.push("--permission-mode", settings.permission_mode);
   if (settings.append_system_prompt) argv.push("--append-system-prompt", settings.append_system_prompt);
-  if (settings.allowed_tools?.length) argv.push("--allowedTools", ...settings.allowed_tools);
-  if (settings.disallowed_tools?.length) argv.push("--disallowedTools", ...settings.disallowed_tools);
+  const allowed = scope ? scopeAllowedTools(settings.allowed_tools ?? [], scope.worktree) : settings.allowed_tools ?? [];
+  const disallowed = [...settings.disallowed_tools ?? [], ...scope?.deny ?? []];
+  if (allowed.length) argv.push("--allowedTools", ...allowed);
+  if (disallowed.length) argv.push("--disallowedTools", ...disallowed);
   argv.push("--verbose");
   if (settings.args?.length) argv.push(...settings.args);
   return argv;
 }
 
 // src/engine/agent/claude-stream.ts
-import { isAbsolute as isAbsolute2, relative as relative3 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative4 } from "node:path";
 var str2 = (v) => typeof v === "string" ? v : void 0;
 var num = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
 var obj = (v) => v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
@@ -44912,19 +45127,19 @@ function describeToolUse(tool, input2, cwd) {
   const args = obj(input2) ?? {};
   const path6 = str2(args.file_path) ?? str2(args.notebook_path) ?? str2(args.path);
   const shown = (p) => {
-    if (!cwd || !isAbsolute2(p)) return p;
-    const rel = relative3(cwd, p);
-    return rel && !rel.startsWith("..") && !isAbsolute2(rel) ? rel : p;
+    if (!cwd || !isAbsolute3(p)) return p;
+    const rel = relative4(cwd, p);
+    return rel && !rel.startsWith("..") && !isAbsolute3(rel) ? rel : p;
   };
   const command = str2(args.command);
-  if (command !== void 0) return `${tool}: ${oneLine2(command.split("\n")[0] ?? "", 100)}`;
+  if (command !== void 0) return `${tool}: ${oneLine3(command.split("\n")[0] ?? "", 100)}`;
   if (path6 !== void 0 && (tool === "Read" || tool === "Write" || tool === "Edit" || tool === "NotebookEdit")) {
     return `${tool} ${shown(path6)}`;
   }
   const pattern = str2(args.pattern);
-  if (pattern !== void 0) return `${tool} ${oneLine2(pattern, 80)}${path6 ? ` in ${shown(path6)}` : ""}`;
+  if (pattern !== void 0) return `${tool} ${oneLine3(pattern, 80)}${path6 ? ` in ${shown(path6)}` : ""}`;
   const detail = str2(args.url) ?? str2(args.query) ?? str2(args.description) ?? str2(args.prompt);
-  return detail ? `${tool}: ${oneLine2(detail, 100)}` : tool;
+  return detail ? `${tool}: ${oneLine3(detail, 100)}` : tool;
 }
 var ClaudeStreamParser = class {
   #cwd;
@@ -44968,7 +45183,7 @@ var ClaudeStreamParser = class {
   }
   #nonJson(line) {
     this.nonJsonLines++;
-    this.lastNonJsonLine = oneLine2(line, 300);
+    this.lastNonJsonLine = oneLine3(line, 300);
     return [];
   }
   #system(m) {
@@ -45003,7 +45218,7 @@ var ClaudeStreamParser = class {
     }
     if (m.subtype === "permission_denied") {
       return [
-        { type: "permission_denied", tool: str2(m.tool_name) ?? "?", message: oneLine2(str2(m.message) ?? "") }
+        { type: "permission_denied", tool: str2(m.tool_name) ?? "?", message: oneLine3(str2(m.message) ?? "") }
       ];
     }
     return [];
@@ -45056,7 +45271,7 @@ var ClaudeStreamParser = class {
       costUsd: num(m.total_cost_usd),
       sessionId: str2(m.session_id),
       apiErrorStatus: num(m.api_error_status),
-      errors: Array.isArray(m.errors) ? m.errors.map((e) => oneLine2(String(e), 300)).slice(0, 10) : [],
+      errors: Array.isArray(m.errors) ? m.errors.map((e) => oneLine3(String(e), 300)).slice(0, 10) : [],
       permissionDenials: denials.slice(0, 100).map((d) => {
         const denial = obj(d) ?? {};
         const tool = str2(denial.tool_name) ?? "?";
@@ -45082,13 +45297,13 @@ var SUMMARY_CHARS = 4e3;
 var MAX_JSON_LINE_CHARS = 8 * 1024 * 1024;
 function createClaudeAgent(settings, options = {}) {
   const claudePath = options.claudePath ?? "claude";
-  const args = buildClaudeArgs(settings);
   return {
     kind: "claude",
     async run(input2) {
       const parser = new ClaudeStreamParser(input2.cwd);
       const timeoutMs = input2.timeoutMs ?? settings.timeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
       const emit = input2.onEvent;
+      const args = buildClaudeArgs(settings, toolScope(input2.cwd, input2.env));
       const proc = await runProcess({
         command: claudePath,
         args,
@@ -45128,7 +45343,7 @@ function claudeResult(parser, proc, ctx) {
     status: "failed",
     transient: false,
     summary: truncate(parser.lastText ?? "", SUMMARY_CHARS),
-    error: oneLine2(error62),
+    error: oneLine3(error62),
     ...extra
   });
   if (proc.spawnError) {
@@ -45200,7 +45415,7 @@ function parseClaudeVersion(output2) {
   return /(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)/.exec(output2)?.[1];
 }
 function claudeAvailable(claudePath = "claude", options = {}) {
-  return new Promise((resolve5) => {
+  return new Promise((resolve6) => {
     execFile(
       claudePath,
       ["--version"],
@@ -45209,19 +45424,19 @@ function claudeAvailable(claudePath = "claude", options = {}) {
         if (err) {
           const code2 = err.code;
           const error62 = code2 === "ENOENT" ? `${claudePath} not found; install it with \`npm i -g @anthropic-ai/claude-code\`` : `\`${claudePath} --version\` failed: ${(stderr || err.message).trim().split("\n")[0]}`;
-          resolve5({ available: false, path: claudePath, error: error62 });
+          resolve6({ available: false, path: claudePath, error: error62 });
           return;
         }
         const version2 = parseClaudeVersion(stdout);
         if (!version2) {
-          resolve5({
+          resolve6({
             available: false,
             path: claudePath,
             error: `unexpected \`--version\` output: ${stdout.trim()}`
           });
           return;
         }
-        resolve5({ available: true, version: version2, path: claudePath });
+        resolve6({ available: true, version: version2, path: claudePath });
       }
     );
   });
@@ -45420,9 +45635,9 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
 
 // src/engine/run/run-log.ts
 import { mkdir as mkdir5, open as open4, readFile as readFile7 } from "node:fs/promises";
-import { dirname as dirname3 } from "node:path";
+import { dirname as dirname4 } from "node:path";
 async function appendLog(file2, entry) {
-  await mkdir5(dirname3(file2), { recursive: true });
+  await mkdir5(dirname4(file2), { recursive: true });
   const fh = await open4(file2, "a+");
   try {
     const { size } = await fh.stat();
@@ -45478,7 +45693,7 @@ function isEntry(v) {
 
 // src/engine/run/run-task.ts
 import { readFile as readFile9 } from "node:fs/promises";
-import { dirname as dirname4, join as join13 } from "node:path";
+import { dirname as dirname5, join as join14 } from "node:path";
 
 // src/engine/guard/limits.ts
 var n2 = (x) => x.toLocaleString("en-US");
@@ -45727,7 +45942,7 @@ function scanLines(lines) {
 
 // src/engine/guard/symlinks.ts
 import { realpath as realpath2 } from "node:fs/promises";
-import { join as join11, posix as posix4, sep as sep4 } from "node:path";
+import { join as join12, posix as posix4, sep as sep5 } from "node:path";
 var isAbsoluteTarget = (t) => t.startsWith("/") || t.startsWith("\\") || /^[A-Za-z]:[\\/]/.test(t);
 var hasDotDot = (p) => p.split(/[\\/]/).includes("..");
 async function checkSymlinks(change, worktreePath) {
@@ -45760,8 +45975,8 @@ async function checkSymlinks(change, worktreePath) {
       violation("points into `.git`");
       continue;
     }
-    const real2 = await realpath2(join11(root, f.path)).catch(() => void 0);
-    if (real2 !== void 0 && real2 !== root && !real2.startsWith(root + sep4)) {
+    const real3 = await realpath2(join12(root, f.path)).catch(() => void 0);
+    if (real3 !== void 0 && real3 !== root && !real3.startsWith(root + sep5)) {
       violation("resolves outside the repository through another symlink");
     }
   }
@@ -45890,7 +46105,6 @@ async function runAttempts(opts) {
 }
 
 // src/engine/run/land.ts
-var MAX_BODY = 4e3;
 async function land(o2) {
   const { result: r, repo } = o2;
   if (o2.change.files.length === 0) {
@@ -45900,11 +46114,10 @@ async function land(o2) {
     return;
   }
   o2.phase("committing");
-  const summary = r.agent?.summary ?? "";
   const commit = await commitAll({
     git: o2.worktree.git,
     subject: o2.task.pr.title,
-    body: summary.length > MAX_BODY ? `${summary.slice(0, MAX_BODY)}\u2026` : summary,
+    body: `Made by claude-tasks: the task ${o2.task.name} (${o2.task.kind === "claude" ? "Claude Code" : "a run: command"}).`,
     task: o2.task.name,
     runId: o2.runId,
     base: o2.start.commit,
@@ -46051,10 +46264,10 @@ function fileCount(r) {
 // src/engine/run/trusted-config.ts
 import { createHash as createHash3 } from "node:crypto";
 import { lstat, readdir as readdir4, readFile as readFile8, readlink, rm as rm6 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 var TRUSTED_CONFIG_PATHS = [".claude", ".mcp.json", "CLAUDE.md", "CLAUDE.local.md"];
 async function overlayTrustedConfig(git, source, paths) {
-  for (const p of paths) await rm6(join12(git.cwd, p), { recursive: true, force: true });
+  for (const p of paths) await rm6(join13(git.cwd, p), { recursive: true, force: true });
   await checkoutPaths(git, source, paths);
   return fingerprint(git.cwd, paths);
 }
@@ -46063,7 +46276,7 @@ async function removeTrustedOverlay(git, paths, overlay) {
   const changed = /* @__PURE__ */ new Set();
   for (const [p, h2] of after) if (overlay.get(p) !== h2) changed.add(p);
   for (const p of overlay.keys()) if (!after.has(p)) changed.add(p);
-  for (const p of paths) await rm6(join12(git.cwd, p), { recursive: true, force: true });
+  for (const p of paths) await rm6(join13(git.cwd, p), { recursive: true, force: true });
   const tracked = splitZ((await git.run(["ls-files", "-z", "--", ...paths])).stdout);
   if (tracked.length > 0) {
     await git.run(["reset", "-q", "HEAD", "--", ...paths], { allowFailure: true });
@@ -46084,7 +46297,7 @@ async function checkoutPaths(git, source, paths) {
 async function fingerprint(dir, paths) {
   const out = /* @__PURE__ */ new Map();
   const walk2 = async (rel) => {
-    const abs = join12(dir, rel);
+    const abs = join13(dir, rel);
     const st = await lstat(abs).catch(() => void 0);
     if (!st) return;
     if (st.isSymbolicLink()) out.set(rel, `link:${await readlink(abs)}`);
@@ -46144,13 +46357,13 @@ async function pipeline2(opts, r) {
       logger: repo.logger
     }), true);
     const prompt = task.kind === "claude" ? await promptOf(opts, wt) : "";
-    const commonDir = dirname4(repo.state);
+    const commonDir = dirname5(repo.state);
     const sandbox = __using(_stack, opts.sandbox ? await opts.sandbox.open({
       worktree: wt.path,
       commonDir,
       adminDir: (await wt.git.run(["rev-parse", "--absolute-git-dir"])).stdout.trim(),
       repoRoot: repo.git.cwd,
-      privateDir: join13(repo.state, "sandbox", `${task.name}-${opts.runId}`),
+      privateDir: join14(repo.state, "sandbox", `${task.name}-${opts.runId}`),
       refs: async () => (await repo.git.run([
         "for-each-ref",
         "--format=%(objectname) %(refname)",
@@ -46262,7 +46475,7 @@ async function promptOf(opts, wt) {
   const { task } = opts;
   if (task.prompt !== void 0) return task.prompt;
   const file2 = task.prompt_file ?? "";
-  if (!opts.onto) return readFile9(join13(wt.path, file2), "utf8");
+  if (!opts.onto) return readFile9(join14(wt.path, file2), "utf8");
   const base = await baseTip(opts.repo, opts.base);
   return (await opts.repo.git.run(["show", `${base}:${file2}`])).stdout;
 }
@@ -46316,8 +46529,8 @@ var FAILING_STATUSES = /* @__PURE__ */ new Set([
 ]);
 
 // src/engine/run/run-tasks.ts
-var runLogPath = (state) => join14(state, "runs.jsonl");
-var runReportDir = (state, runId) => join14(state, "runs", runId);
+var runLogPath = (state) => join15(state, "runs.jsonl");
+var runReportDir = (state, runId) => join15(state, "runs", runId);
 async function runTasks(opts) {
   var _stack = [];
   try {
@@ -46457,9 +46670,9 @@ function skipped(task, base, reason, signal) {
 async function writeReport(state, report2) {
   const dir = runReportDir(state, report2.runId);
   await mkdir6(dir, { recursive: true });
-  await (0, import_write_file_atomic.default)(join14(dir, "report.json"), `${JSON.stringify(report2, null, 2)}
+  await (0, import_write_file_atomic.default)(join15(dir, "report.json"), `${JSON.stringify(report2, null, 2)}
 `);
-  await (0, import_write_file_atomic.default)(join14(dir, "report.md"), renderRunMarkdown(report2));
+  await (0, import_write_file_atomic.default)(join15(dir, "report.md"), renderRunMarkdown(report2));
 }
 async function warnAboutLeftovers(git, state, logger) {
   const leftovers = (await listWorktrees(git, { stateDir: state }).catch(() => [])).filter(
@@ -46568,10 +46781,18 @@ export {
   taskEntry,
   parseLog,
   require_lib,
+  stripInvisible,
+  oneLine2 as oneLine,
+  quotePath,
+  inertLogLines,
+  mdText,
+  mdCode,
+  mdFenced,
   formatDuration,
   formatCost,
   STATUS_ICON,
   formatInZone,
+  holdsCredential,
   renderTaskMarkdown,
   renderRunMarkdown,
   stopAgentProcessesIn,
@@ -46587,6 +46808,7 @@ export {
   summariseFiles,
   newRunId,
   require_picomatch2 as require_picomatch,
+  scanText,
   runGuards,
   withholdSecrets,
   land,

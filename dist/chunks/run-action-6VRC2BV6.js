@@ -10,11 +10,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-5ZGWU7XN.js";
+} from "./chunk-32IL5BFN.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-DQXPHQLT.js";
+} from "./chunk-OBAYTQP3.js";
 import {
   STATUS_ICON,
   UserError,
@@ -24,12 +24,14 @@ import {
   formatCost,
   formatDuration,
   onExit,
+  oneLine,
+  quotePath,
   requireRepoRoot,
   runTasks,
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-3ZRXOFOA.js";
+} from "./chunk-Z3QLABWM.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __export
@@ -53,7 +55,10 @@ function renderRunText(report, paint2 = plain) {
   for (const r of report.results) out.push(...taskLines(r, paint2), "");
   for (const c of report.crossConflicts) {
     out.push(
-      paint2("yellow", `\u26A0 ${c.tasks[0]} and ${c.tasks[1]} change the same lines: ${c.files.join(", ")}`)
+      paint2(
+        "yellow",
+        `\u26A0 ${c.tasks[0]} and ${c.tasks[1]} change the same lines: ${c.files.map(quotePath).join(", ")}`
+      )
     );
   }
   const failed = report.results.filter(
@@ -66,7 +71,7 @@ function renderRunText(report, paint2 = plain) {
 }
 function taskLines(r, paint2) {
   const lines = [
-    `${STATUS_ICON[r.status] ?? ""} ${paint2("bold", r.task)} ${paint2(STATUS_COLOUR[r.status] ?? "red", r.status)}  ${r.message}`
+    `${STATUS_ICON[r.status] ?? ""} ${paint2("bold", r.task)} ${paint2(STATUS_COLOUR[r.status] ?? "red", r.status)}  ${oneLine(r.message)}`
   ];
   const facts = [`branch ${r.branch}`, `base ${r.base}${r.baseCommit ? `@${r.baseCommit.slice(0, 7)}` : ""}`];
   if (r.agent?.numTurns !== void 0) facts.push(`${r.agent.numTurns} turns`);
@@ -74,18 +79,21 @@ function taskLines(r, paint2) {
   facts.push(formatDuration(r.durationMs));
   if (r.attempts > 1) facts.push(`${r.attempts} attempts`);
   if (r.status !== "skipped") lines.push(paint2("dim", `   ${facts.join(" \xB7 ")}`));
-  const width = Math.max(0, ...r.files.map((f) => f.path.length));
-  for (const f of r.files.slice(0, 30)) {
+  const shown = r.files.slice(0, 30).map((f) => ({
+    f,
+    name: f.oldPath ? `${quotePath(f.oldPath)} \u2192 ${quotePath(f.path)}` : quotePath(f.path)
+  }));
+  const width = shown.reduce((w, s) => Math.max(w, s.name.length), 0);
+  for (const { f, name } of shown) {
     const stat = f.binary ? "binary" : `${paint2("green", `+${f.additions}`)} ${paint2("red", `-${f.deletions}`)}`;
-    lines.push(
-      `   ${(f.oldPath ? `${f.oldPath} \u2192 ${f.path}` : f.path).padEnd(width)}  ${f.status.padEnd(8)} ${stat}`
-    );
+    lines.push(`   ${name.padEnd(width)}  ${f.status.padEnd(8)} ${stat}`);
   }
   if (r.files.length > 30) lines.push(`   \u2026 ${r.files.length - 30} more files`);
-  for (const v of r.violations) lines.push(paint2("red", `   \u2717 ${v.rule}: ${v.message}`));
-  for (const c of r.conflicts) lines.push(paint2("red", `   \u2717 conflict: ${c}`));
-  for (const w of r.warnings ?? []) lines.push(paint2("yellow", `   \u26A0 ${w}`));
-  if (r.agent?.error && r.status !== "success") lines.push(paint2("red", `   agent: ${r.agent.error}`));
+  for (const v of r.violations) lines.push(paint2("red", `   \u2717 ${v.rule}: ${oneLine(v.message)}`));
+  for (const c of r.conflicts) lines.push(paint2("red", `   \u2717 conflict: ${quotePath(c)}`));
+  for (const w of r.warnings ?? []) lines.push(paint2("yellow", `   \u26A0 ${oneLine(w)}`));
+  if (r.agent?.error && r.status !== "success")
+    lines.push(paint2("red", `   agent: ${oneLine(r.agent.error, 1e3)}`));
   if (r.pr?.url) lines.push(`   PR ${r.pr.action}: ${r.pr.url}`);
   if (r.backup)
     lines.push(paint2("dim", `   backup ${r.backup} (restore with: claude-tasks restore ${r.backup})`));
@@ -2350,6 +2358,10 @@ function createProgress(opts) {
   return opts.tty ? ttyProgress() : lineProgress();
 }
 function describe(e) {
+  const text = describeRaw(e);
+  return text === void 0 ? void 0 : oneLine(text, 200);
+}
+function describeRaw(e) {
   if (e.type !== "agent") return e.type === "task-phase" ? e.phase : void 0;
   const ev = e.event;
   if (ev.type === "tool_use") return ev.description;
@@ -2385,12 +2397,12 @@ function ttyProgress() {
       if (l && e.type === "agent" && e.event.type === "result" && e.event.costUsd !== void 0)
         l.costUsd = e.event.costUsd;
       if (e.type === "task-retry" && l)
-        l.doing = `retry ${e.attempt} in ${formatDuration(e.delayMs)}: ${e.reason}`;
+        l.doing = `retry ${e.attempt} in ${formatDuration(e.delayMs)}: ${oneLine(e.reason, 200)}`;
       if (e.type === "task-end") {
         live.delete(e.task);
         update.clear();
         stderr.write(
-          `${STATUS_ICON[e.status] ?? ""} ${paint("bold", e.task, stderr)} ${e.status}: ${e.message}
+          `${STATUS_ICON[e.status] ?? ""} ${paint("bold", e.task, stderr)} ${e.status}: ${oneLine(e.message)}
 `
         );
       }
@@ -2411,9 +2423,13 @@ function lineProgress() {
       if (e.type === "task-start" && e.attempt > 1) say(e.task, `attempt ${e.attempt}`);
       else if (e.type === "task-phase") say(e.task, e.phase);
       else if (e.type === "task-retry")
-        say(e.task, `retrying in ${formatDuration(e.delayMs)} (attempt ${e.attempt}): ${e.reason}`);
-      else if (e.type === "agent" && e.event.type === "tool_use") say(e.task, e.event.description);
-      else if (e.type === "task-end") say(e.task, `${e.status}: ${e.message}`);
+        say(
+          e.task,
+          `retrying in ${formatDuration(e.delayMs)} (attempt ${e.attempt}): ${oneLine(e.reason, 200)}`
+        );
+      else if (e.type === "agent" && e.event.type === "tool_use")
+        say(e.task, oneLine(e.event.description, 200));
+      else if (e.type === "task-end") say(e.task, `${e.status}: ${oneLine(e.message)}`);
     },
     stop() {
     }

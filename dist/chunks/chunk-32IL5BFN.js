@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-3ZRXOFOA.js";
+} from "./chunk-Z3QLABWM.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -6,9 +6,11 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   errorMessage,
+  mdCode,
   renderTaskMarkdown,
+  scanText,
   silentLogger
-} from "./chunk-3ZRXOFOA.js";
+} from "./chunk-Z3QLABWM.js";
 import {
   Octokit,
   legacyRestEndpointMethods,
@@ -20,6 +22,53 @@ import {
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";
+
+// src/engine/report/publishable.ts
+var MIN_KNOWN = 8;
+var reverse = (s) => [...s].reverse().join("");
+function base64Cores(value) {
+  const bytes = Buffer.from(value, "utf8");
+  const out = [];
+  for (let k = 0; k < 3; k++) {
+    const enc = Buffer.concat([Buffer.alloc(k), bytes]).toString("base64");
+    const core = enc.slice(Math.ceil(8 * k / 6), Math.floor(8 * (k + bytes.length) / 6));
+    if (core.length >= MIN_KNOWN) out.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return out;
+}
+function secretForms(value) {
+  if (value.length < MIN_KNOWN) return [];
+  const cores = [...base64Cores(value), ...base64Cores(reverse(value))];
+  return [.../* @__PURE__ */ new Set([value, reverse(value), ...cores, ...cores.map(reverse)])];
+}
+function credentialFindings(text, known = []) {
+  const findings = scanText(text, "text").map((f) => ({
+    kind: f.rule.replace(/^secret\./, ""),
+    line: f.line
+  }));
+  for (const secret of known) {
+    for (const form of secretForms(secret)) {
+      for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) {
+        findings.push({ kind: "known-secret", line: lineAt(text, at) });
+      }
+    }
+  }
+  return findings;
+}
+function lineAt(text, index) {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < index; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
+function withheldNotice(what, findings) {
+  const kinds = [...new Set(findings.map((f) => f.kind))].join(", ");
+  const lines = [...new Set(findings.map((f) => f.line))].sort((a, b) => a - b).slice(0, 10);
+  return `\u{1F6E1}\uFE0F claude-tasks withheld this ${what}: it contained what looks like a credential (${kinds}; line${lines.length === 1 ? "" : "s"} ${lines.join(", ")} of the text). Nothing of it is shown here; the run's outcome is in the workflow run's log.`;
+}
+function publishable(text, o) {
+  const findings = credentialFindings(text, o.known);
+  return findings.length === 0 ? text : withheldNotice(o.what, findings);
+}
 
 // src/engine/github/errors.ts
 var GitHubError = class extends Error {
@@ -531,6 +580,13 @@ function createGitHub(options) {
     fetch: options.fetch
   });
   const secrets = [token];
+  const known = [token, ...options.secrets ?? []];
+  const safe = (text, what) => {
+    const out = publishable(text, { what, known });
+    if (out === text) return text;
+    logger.warn(`the ${what} was withheld: it held what looks like a credential`);
+    return what === "title" ? "claude-tasks: title withheld (it held what looks like a credential)" : out;
+  };
   let calls = 0;
   let writes = 0;
   async function call(op, fn) {
@@ -579,8 +635,8 @@ function createGitHub(options) {
             ...repoParams,
             head: input.head,
             base: input.base,
-            title: input.title,
-            body: input.body,
+            title: safe(input.title, "title"),
+            body: safe(input.body, "pull request body"),
             draft: input.draft ?? false
           })
         );
@@ -598,7 +654,9 @@ function createGitHub(options) {
         () => octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
           ...repoParams,
           pull_number: number,
-          ...input
+          ...input,
+          ...input.title !== void 0 ? { title: safe(input.title, "title") } : {},
+          ...input.body !== void 0 ? { body: safe(input.body, "pull request body") } : {}
         })
       );
       return toPullRequest(data);
@@ -664,7 +722,7 @@ function createGitHub(options) {
         () => octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
           ...repoParams,
           issue_number: issueNumber,
-          body
+          body: safe(body, "comment")
         })
       );
       return { id: Number(data.id), url: data.html_url };
@@ -675,7 +733,7 @@ function createGitHub(options) {
         () => octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
           ...repoParams,
           comment_id: commentId,
-          body
+          body: safe(body, "comment")
         })
       );
     },
@@ -889,7 +947,7 @@ function pullRequestBody(ctx, links = {}) {
 ---
 
 ` : ""}${report}
-<sub>Opened by claude-tasks from \`${ctx.task.file}\`.</sub>
+<sub>Opened by claude-tasks from ${mdCode(ctx.task.file)}.</sub>
 `;
 }
 function createGitHubPublisher(opts) {
@@ -926,6 +984,7 @@ function createGitHubPublisher(opts) {
 }
 
 export {
+  publishable,
   createGitHub,
   createGitHubPublisher
 };
