@@ -93,10 +93,15 @@ export function renderTaskMarkdown(r: TaskResult, links: MarkdownLinks = {}): st
 }
 
 /** The whole run: a row per task, then cross-task conflicts; used for the Actions step summary. */
+/** Every report of a run without the sandbox says so first. */
+export const ISOLATION_NONE_WARNING =
+  "> [!WARNING]\n> `isolation: none`: the agents of this run had no sandbox — they could read this machine's credentials and change anything its user can.";
+
 export function renderRunMarkdown(report: RunReport, links: MarkdownLinks = {}): string {
   const out: string[] = [];
   const title = report.mode === "dry-run" ? "claude-tasks dry run" : "claude-tasks run";
   out.push(`## ${title} ${mdCode(report.runId)}`, "");
+  if (report.isolation === "none") out.push(ISOLATION_NONE_WARNING, "");
   out.push("| Task | Status | PR | Cost | Turns | Duration | Files |", "|---|---|---|---|---|---|---|");
   for (const r of report.results) {
     const pr = r.pr?.url

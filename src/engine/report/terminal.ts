@@ -18,6 +18,8 @@ export function renderRunText(report: RunReport, paint: Painter = plain): string
   const out: string[] = [];
   const title = report.mode === "dry-run" ? "dry run" : report.mode === "pr" ? "run (pull requests)" : "run";
   out.push(paint("bold", `claude-tasks ${title} ${report.runId}`), "");
+  if (report.isolation === "none")
+    out.push(paint("yellow", "⚠ isolation: none — agents ran without a sandbox"), "");
   for (const r of report.results) out.push(...taskLines(r, paint), "");
   for (const c of report.crossConflicts) {
     out.push(
