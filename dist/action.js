@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-NIEZJ5WS.js";
+} from "./chunks/chunk-UQQFEHTQ.js";
 import {
   createGitHub,
   createGitHubPublisher,
   publishable
-} from "./chunks/chunk-OBAYTQP3.js";
+} from "./chunks/chunk-7P62N4A7.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -77,7 +77,7 @@ import {
   unknownTaskMessage,
   withholdSecrets,
   writeBackup
-} from "./chunks/chunk-Z3QLABWM.js";
+} from "./chunks/chunk-EEJPH4V6.js";
 import {
   debug,
   error,

@@ -10,11 +10,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-32IL5BFN.js";
+} from "./chunk-3JVCYLHL.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-OBAYTQP3.js";
+} from "./chunk-7P62N4A7.js";
 import {
   STATUS_ICON,
   UserError,
@@ -31,7 +31,7 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-Z3QLABWM.js";
+} from "./chunk-EEJPH4V6.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __export
@@ -52,6 +52,8 @@ function renderRunText(report, paint2 = plain) {
   const out = [];
   const title = report.mode === "dry-run" ? "dry run" : report.mode === "pr" ? "run (pull requests)" : "run";
   out.push(paint2("bold", `claude-tasks ${title} ${report.runId}`), "");
+  if (report.isolation === "none")
+    out.push(paint2("yellow", "\u26A0 isolation: none \u2014 agents ran without a sandbox"), "");
   for (const r of report.results) out.push(...taskLines(r, paint2), "");
   for (const c of report.crossConflicts) {
     out.push(

@@ -43933,10 +43933,12 @@ function renderTaskMarkdown(r, links = {}) {
   }
   return out.join("\n").trimEnd() + "\n";
 }
+var ISOLATION_NONE_WARNING = "> [!WARNING]\n> `isolation: none`: the agents of this run had no sandbox \u2014 they could read this machine's credentials and change anything its user can.";
 function renderRunMarkdown(report2, links = {}) {
   const out = [];
   const title = report2.mode === "dry-run" ? "claude-tasks dry run" : "claude-tasks run";
   out.push(`## ${title} ${mdCode(report2.runId)}`, "");
+  if (report2.isolation === "none") out.push(ISOLATION_NONE_WARNING, "");
   out.push("| Task | Status | PR | Cost | Turns | Duration | Files |", "|---|---|---|---|---|---|---|");
   for (const r of report2.results) {
     const pr = r.pr?.url ? `[#${r.pr.number}](${r.pr.url})` : r.pr?.action?.startsWith("would") ? r.pr.action : "\u2013";

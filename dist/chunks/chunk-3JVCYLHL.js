@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-Z3QLABWM.js";
+} from "./chunk-EEJPH4V6.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -10,7 +10,7 @@ import {
   renderTaskMarkdown,
   scanText,
   silentLogger
-} from "./chunk-Z3QLABWM.js";
+} from "./chunk-EEJPH4V6.js";
 import {
   Octokit,
   legacyRestEndpointMethods,
