@@ -39,6 +39,8 @@ export interface E2E extends AsyncDisposable {
     payload?: unknown;
     inputs?: Record<string, string>;
     env?: Record<string, string>;
+    /** The action script to run (default: this checkout's `dist/action.js`). */
+    action?: string;
   }): Promise<ActionResult>;
   /** The branches of the bare origin: name → sha. */
   originBranches(): Record<string, string>;
@@ -119,7 +121,11 @@ export async function startE2E(files: Record<string, FileSpec>): Promise<E2E> {
         ...o.env,
       };
       const started = Date.now();
-      const child = spawn(NODE, [ACTION], { cwd: repo.path, env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(NODE, [o.action ?? ACTION], {
+        cwd: repo.path,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (c: Buffer) => {
