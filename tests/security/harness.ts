@@ -6,10 +6,10 @@
  * Every attack proves it ran (it writes a harmless proof file inside its own worktree, and the test
  * finds that file in the result), then the test asserts the attack achieved nothing.
  */
-import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { execFileSync, spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { expect } from "vitest";
 import type { E2E } from "../action/harness.ts";
 import type { ModelRequest, Turn } from "../support/model-server.ts";
@@ -135,7 +135,7 @@ export function fingerprint(dir: string, skip: (path: string) => boolean = () =>
       } else {
         try {
           const st = lstatSync(p);
-          out.set(p, e.isFile() ? `${st.mode}:${readFileSync(p).toString("base64")}` : `other:${st.mode}`);
+          out.set(p, e.isFile() ? `${st.mode}:${sha256(readFileSync(p))}` : `other:${st.mode}`);
         } catch {
           out.set(p, "gone");
         }
@@ -145,6 +145,8 @@ export function fingerprint(dir: string, skip: (path: string) => boolean = () =>
   walk(dir);
   return out;
 }
+
+const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 /** The paths that differ between two fingerprints (added, removed or changed). */
 export function fingerprintDiff(a: Map<string, string>, b: Map<string, string>): string[] {
@@ -247,4 +249,58 @@ export function toolOutcomes(req: ModelRequest): ToolOutcome[] {
         text: r?.text ?? "(no result)",
       };
     });
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The built CLI as a user runs it, without blocking this process (a model server may answer from here). */
+export function runCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string | undefined>,
+): Promise<CliRun> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [resolve("dist/cli.js"), ...args], {
+      cwd,
+      env: definedEnv(env),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c;
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c;
+    });
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** Files directly in `dir` whose name starts with `prefix`. */
+export function namesStartingWith(dir: string, prefix: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => n.startsWith(prefix));
+  } catch {
+    return [];
+  }
+}
+
+/** The repository's own git setup, byte for byte: config, info/, hooks/, HEAD, packed-refs. */
+export function gitSetup(gitDir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of ["config", "config.worktree", "HEAD", "packed-refs"]) {
+    try {
+      out.set(f, readFileSync(join(gitDir, f), "latin1"));
+    } catch {
+      out.set(f, "(absent)");
+    }
+  }
+  for (const [k, v] of fingerprint(join(gitDir, "info"))) out.set(k, v);
+  for (const [k, v] of fingerprint(join(gitDir, "hooks"))) out.set(k, v);
+  return out;
 }
