@@ -71,7 +71,15 @@ describe("attack with isolation: none", () => {
     expect(patches.some((p) => p.includes("+the unsandboxed attack ran"))).toBe(true);
     // Everything is back: config, attributes, hooks, HEAD, every ref; no task branch; nothing ran.
     expect(gitSetup(gitDir)).toEqual(setup);
-    expect(refsOf(repo.path, repo.env)).toEqual(refs);
+    const after = refsOf(repo.path, repo.env);
+    // the moved tips are kept aside for inspection, under the engine's own namespace
+    const kept = Object.keys(after).filter((k) => k.startsWith("refs/claude-tasks/tampered/"));
+    expect(kept.map((k) => k.replace(/^refs\/claude-tasks\/tampered\/[^/]+\//, "")).sort()).toEqual([
+      "heads/main",
+      "tags/evil-tag",
+    ]);
+    for (const k of kept) delete after[k];
+    expect(after).toEqual(refs);
     expect(namesStartingWith(tmpdir(), name)).toEqual([]);
     // The user's own git afterwards runs nothing planted either.
     await repo.write("README.md", "# widgets, edited\n");
