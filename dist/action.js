@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-UQQFEHTQ.js";
+} from "./chunks/chunk-KZ5S54ME.js";
 import {
   createGitHub,
   createGitHubPublisher,
   publishable
-} from "./chunks/chunk-7P62N4A7.js";
+} from "./chunks/chunk-3AMU3ZAN.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -77,7 +77,7 @@ import {
   unknownTaskMessage,
   withholdSecrets,
   writeBackup
-} from "./chunks/chunk-EEJPH4V6.js";
+} from "./chunks/chunk-EGC633FB.js";
 import {
   debug,
   error,

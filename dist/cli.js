@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-UQQFEHTQ.js";
+} from "./chunks/chunk-KZ5S54ME.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-3JVCYLHL.js";
+} from "./chunks/chunk-RUPPWHUD.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -63,7 +63,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-EEJPH4V6.js";
+} from "./chunks/chunk-EGC633FB.js";
 import {
   __commonJS,
   __require,
@@ -5336,7 +5336,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-4JRNGJIH.js");
+    const { runAction } = await import("./chunks/run-action-A35EG2RN.js");
     await runAction(names, flags, cmd);
   });
 }

@@ -208,7 +208,19 @@ const UNTRUSTED_ENV: Env = {
   GIT_CONFIG_COUNT: undefined,
   GIT_CONFIG_PARAMETERS: undefined,
 };
-const UNTRUSTED_CONFIG = ["-c", "core.attributesFile=/dev/null", "-c", "core.untrackedCache=false"];
+const UNTRUSTED_CONFIG = [
+  "-c",
+  "core.attributesFile=/dev/null",
+  "-c",
+  "core.untrackedCache=false",
+  // never step into a repository the agent made inside its worktree (its config is the agent's)
+  "-c",
+  "submodule.recurse=false",
+  "-c",
+  "diff.ignoreSubmodules=dirty",
+  "-c",
+  "status.submoduleSummary=false",
+];
 
 /** The git subcommand of an argv (skipping global options such as `-c k=v` and `-C dir`). */
 export function subcommandOf(args: readonly string[]): string {

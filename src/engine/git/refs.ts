@@ -51,14 +51,19 @@ export function shortBranch(ref: string): string {
   return ref.replace(/^refs\//, "");
 }
 
-/** Whether the work tree at `git.cwd` has anything not committed (staged, unstaged or untracked). */
+/**
+ * Whether the work tree at `git.cwd` has anything not committed (staged, unstaged or untracked).
+ * Submodules count by the commit they point at, never by their own work trees: looking into one runs
+ * `git status` inside it, with *its* config — and in a task's worktree that repository (and its
+ * filter drivers) would be the agent's, run outside the sandbox.
+ */
 export async function isDirty(git: Git): Promise<boolean> {
   const r = await git.run([
     "status",
     "--porcelain=v1",
     "-z",
     "--untracked-files=all",
-    "--ignore-submodules=none",
+    "--ignore-submodules=dirty",
   ]);
   return r.stdout.length > 0;
 }

@@ -10,7 +10,7 @@ import {
   fetchRefs,
   lsRemote,
   pushRefs
-} from "./chunk-EEJPH4V6.js";
+} from "./chunk-EGC633FB.js";
 
 // src/engine/trigger/schedule-state.ts
 import { setTimeout as sleep } from "node:timers/promises";

@@ -10,11 +10,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-3JVCYLHL.js";
+} from "./chunk-RUPPWHUD.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-7P62N4A7.js";
+} from "./chunk-3AMU3ZAN.js";
 import {
   STATUS_ICON,
   UserError,
@@ -31,7 +31,7 @@ import {
   selectTasks,
   stateDir,
   stderrLogger
-} from "./chunk-EEJPH4V6.js";
+} from "./chunk-EGC633FB.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __export

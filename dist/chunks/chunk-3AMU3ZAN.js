@@ -10,7 +10,7 @@ import {
   renderTaskMarkdown,
   scanText,
   silentLogger
-} from "./chunk-EEJPH4V6.js";
+} from "./chunk-EGC633FB.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

@@ -10448,7 +10448,19 @@ var UNTRUSTED_ENV = {
   GIT_CONFIG_COUNT: void 0,
   GIT_CONFIG_PARAMETERS: void 0
 };
-var UNTRUSTED_CONFIG = ["-c", "core.attributesFile=/dev/null", "-c", "core.untrackedCache=false"];
+var UNTRUSTED_CONFIG = [
+  "-c",
+  "core.attributesFile=/dev/null",
+  "-c",
+  "core.untrackedCache=false",
+  // never step into a repository the agent made inside its worktree (its config is the agent's)
+  "-c",
+  "submodule.recurse=false",
+  "-c",
+  "diff.ignoreSubmodules=dirty",
+  "-c",
+  "status.submoduleSummary=false"
+];
 function subcommandOf(args) {
   for (let i2 = 0; i2 < args.length; i2++) {
     const a2 = args[i2];
@@ -10605,7 +10617,7 @@ async function isDirty(git) {
     "--porcelain=v1",
     "-z",
     "--untracked-files=all",
-    "--ignore-submodules=none"
+    "--ignore-submodules=dirty"
   ]);
   return r.stdout.length > 0;
 }

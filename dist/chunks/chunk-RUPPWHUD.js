@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-EEJPH4V6.js";
+} from "./chunk-EGC633FB.js";
 
 // src/cli/context.ts
 function globals(cmd) {
