@@ -12,7 +12,7 @@ import type { Logger } from "../../src/engine/logger.ts";
 import type { Publisher } from "../../src/engine/run/index.ts";
 import { STATE_REF } from "../../src/engine/trigger/index.ts";
 import { startE2E } from "../action/harness.ts";
-import { type EngineRepo, makeEngineRepo } from "../support/engine.ts";
+import { type EngineRepo, makeEngineRepo, meanwhile } from "../support/engine.ts";
 import { type FaultRule, type GitHubFake, startGitHubFake } from "../support/github-fake/index.ts";
 import { firstLine, reliabilityCase } from "./support/cases.ts";
 import { backupPatch, expectConsistent, patchFiles } from "./support/engine.ts";
@@ -79,24 +79,17 @@ describe("the remote moves under a run", () => {
     const [first] = await e.tasks(task("pub"));
     expect((await e.run([first!], { mode: "pr" })).result.status).toBe("success");
     const clone = await e.clone();
-    const [racing] = await e.tasks(
-      {
-        pub: `run: |
-  echo v2 > pub.txt
-  git -C "$CLONE" fetch -q origin claude-tasks/pub
-  git -C "$CLONE" checkout -q FETCH_HEAD
-  echo mine > "$CLONE/human.txt"
-  git -C "$CLONE" add human.txt
-  git -C "$CLONE" commit -q -m "human commit"
-  git -C "$CLONE" push -q origin HEAD:refs/heads/claude-tasks/pub
-agent:
-  env:
-    CLONE: "{{ env.CLONE }}"
-`,
-      },
+    const [racing] = await e.tasks({ pub: "run: echo v2 > pub.txt\n" });
+    const person = meanwhile(
+      `git -C "$CLONE" fetch -q origin claude-tasks/pub
+git -C "$CLONE" checkout -q FETCH_HEAD
+echo mine > "$CLONE/human.txt"
+git -C "$CLONE" add human.txt
+git -C "$CLONE" commit -q -m "human commit"
+git -C "$CLONE" push -q origin HEAD:refs/heads/claude-tasks/pub`,
       { CLONE: clone },
     );
-    const out = await e.run([racing!], { mode: "pr" });
+    const out = await e.run([racing!], { mode: "pr", onEvent: person });
     const human = await e.gitIn(clone, "rev-parse", "HEAD");
     const onOrigin = await e.gitIn(e.origin!, "rev-parse", "refs/heads/claude-tasks/pub");
     c.note("status", out.result.status);
@@ -127,23 +120,16 @@ agent:
     await e.tasks(task("other")); // a commit to amend
     await e.git("push", "-q", "origin", "main");
     const clone = await e.clone();
-    const [t] = await e.tasks(
-      {
-        sync: `run: |
-  echo synced > sync.txt
-  git -C "$CLONE" pull -q origin main
-  git -C "$CLONE" commit -q --amend -m "rewritten history"
-  git -C "$CLONE" push -q -f origin HEAD:main
-agent:
-  env:
-    CLONE: "{{ env.CLONE }}"
-`,
-      },
+    const [t] = await e.tasks({ sync: "run: echo synced > sync.txt\n" });
+    const person = meanwhile(
+      `git -C "$CLONE" pull -q origin main
+git -C "$CLONE" commit -q --amend -m "rewritten history"
+git -C "$CLONE" push -q -f origin HEAD:main`,
       { CLONE: clone },
     );
     await e.git("push", "-q", "origin", "main");
     const before = await e.gitIn(e.origin!, "rev-parse", "refs/heads/main");
-    const out = await e.run([t!], { mode: "pr" });
+    const out = await e.run([t!], { mode: "pr", onEvent: person });
     const after = await e.gitIn(e.origin!, "rev-parse", "refs/heads/main");
     const parent = await e.gitIn(e.origin!, "rev-parse", "refs/heads/claude-tasks/sync^");
     const diff = await e.gitIn(

@@ -2,28 +2,15 @@
  * The base branch moves while a task runs (the user commits to main meanwhile): the result is rebased
  * onto the new tip, or reported as a conflict with the unrebased branch kept.
  */
-import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { listBackups } from "../../src/engine/git/index.ts";
-import type { RunEvent } from "../../src/engine/run/index.ts";
-import { makeEngineRepo } from "../support/engine.ts";
+import { makeEngineRepo, meanwhile } from "../support/engine.ts";
 
-/**
- * The user commits to main while the task runs: right after the agent, before the engine checks the
- * change (the sandboxed task itself cannot reach the user's repository, which is the point).
- */
+/** The task's own work, and the user's commit to main while it runs (see `meanwhile`). */
 const movingTask = (work: string, userCommit: string) => ({
   task: `run: |\n  ${work}\n`,
-  onEvent: (repo: string) => {
-    let done = false;
-    return (ev: RunEvent) => {
-      if (done || ev.type !== "task-phase" || ev.phase !== "checking the change") return;
-      done = true;
-      execFileSync("sh", ["-c", `${userCommit}\ngit -C "$REPO" commit -q -am "user commit during the run"`], {
-        env: { ...process.env, REPO: repo },
-      });
-    };
-  },
+  onEvent: (repo: string) =>
+    meanwhile(`${userCommit}\ngit -C "$REPO" commit -q -am "user commit during the run"`, { REPO: repo }),
 });
 
 describe("the base moves during the run", () => {

@@ -3,47 +3,27 @@
  * old tip kept under refs/claude-tasks/backups/… on the remote), and never overwritten when someone
  * else pushed to it meanwhile.
  */
-import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import type { PublishContext, Publisher, RunEvent } from "../../src/engine/run/index.ts";
-import { makeEngineRepo } from "../support/engine.ts";
+import type { PublishContext, Publisher } from "../../src/engine/run/index.ts";
+import { makeEngineRepo, meanwhile } from "../support/engine.ts";
 
 const publishTask = (version: string) =>
   `run: echo ${version} > out.txt\npr:\n  title: "chore: publish ${version}"\n`;
 
 /** A task whose branch someone else pushes to while it runs (right after its command). */
 const racingTask = "run: echo v3 > out.txt\n";
-const humanPush = (clone: string) => {
-  let done = false;
-  return (ev: RunEvent) => {
-    if (done || ev.type !== "task-phase" || ev.phase !== "checking the change") return;
-    done = true;
-    execFileSync(
-      "sh",
-      [
-        "-c",
-        [
-          'git -C "$CLONE" fetch -q origin claude-tasks/pub',
-          'git -C "$CLONE" checkout -q FETCH_HEAD',
-          'echo mine > "$CLONE/human.txt"',
-          'git -C "$CLONE" add human.txt',
-          'git -C "$CLONE" commit -q -m "human commit"',
-          'git -C "$CLONE" push -q origin HEAD:refs/heads/claude-tasks/pub',
-        ].join("\n"),
-      ],
-      {
-        env: {
-          ...process.env,
-          CLONE: clone,
-          GIT_AUTHOR_NAME: "Test User",
-          GIT_AUTHOR_EMAIL: "test@example.com",
-          GIT_COMMITTER_NAME: "Test User",
-          GIT_COMMITTER_EMAIL: "test@example.com",
-        },
-      },
-    );
-  };
-};
+const humanPush = (clone: string) =>
+  meanwhile(
+    [
+      'git -C "$CLONE" fetch -q origin claude-tasks/pub',
+      'git -C "$CLONE" checkout -q FETCH_HEAD',
+      'echo mine > "$CLONE/human.txt"',
+      'git -C "$CLONE" add human.txt',
+      'git -C "$CLONE" commit -q -m "human commit"',
+      'git -C "$CLONE" push -q origin HEAD:refs/heads/claude-tasks/pub',
+    ].join("\n"),
+    { CLONE: clone },
+  );
 
 describe("pr mode against a bare origin", () => {
   it("pushes the branch, force-updates it with a lease keeping the old tip, and never overwrites a concurrent push", async () => {

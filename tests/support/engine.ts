@@ -8,6 +8,7 @@
  *   const [task] = await e.tasks({ docs: "run: echo hi > hi.txt\n" });
  *   const { report, result } = await e.run([task]);
  */
+import { execFileSync } from "node:child_process";
 import { lstat, mkdir, readdir, readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import type { AgentEvent } from "../../src/engine/agent/index.ts";
@@ -196,4 +197,27 @@ export function leftoverProcesses(spawned: readonly Spawned[]) {
 /** Live processes whose command line is exactly `cmdline`. */
 export function processesNamed(cmdline: string) {
   return processTable().filter((p) => p.cmdline === cmdline);
+}
+
+/**
+ * Someone else acts while a task runs: `script` (sh) runs once, right after the agent and before the
+ * engine checks the change. A sandboxed task cannot reach the user's repository or a remote clone
+ * itself — which is the point — so races with people are staged from the test, through `onEvent`.
+ */
+export function meanwhile(script: string, env: Record<string, string> = {}): (ev: RunEvent) => void {
+  let done = false;
+  return (ev) => {
+    if (done || ev.type !== "task-phase" || ev.phase !== "checking the change") return;
+    done = true;
+    execFileSync("sh", ["-ec", script], {
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "Test User",
+        GIT_AUTHOR_EMAIL: "test@example.com",
+        GIT_COMMITTER_NAME: "Test User",
+        GIT_COMMITTER_EMAIL: "test@example.com",
+        ...env,
+      },
+    });
+  };
 }
