@@ -17,7 +17,7 @@ import { defaultAgentFor } from "./agent-for.ts";
 import { executeGraph } from "./execute-graph.ts";
 import type { RunEvent, RunTasksOptions } from "./options.ts";
 import { baseTip, defaultBranch, makeRepoContext, type RepoContext } from "./repo-context.ts";
-import { skippedResult } from "./result.ts";
+import { roundUsd, skippedResult } from "./result.ts";
 import { newRunId } from "./run-id.ts";
 import { appendLog, taskEntry } from "./run-log.ts";
 import { runTask } from "./run-task.ts";
@@ -145,7 +145,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     results: ordered,
     crossConflicts,
     isolation,
-    totalCostUsd: round(ordered.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
+    totalCostUsd: roundUsd(ordered.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
     ok: ordered.every((r) => !FAILING_STATUSES.has(r.status)),
   };
   await writeReport(state, report).catch((err) =>
@@ -226,5 +226,3 @@ async function startProxy(credential: ModelCredential, upstream: string | undefi
   const proxy = await startModelProxy({ credential, ...(upstream ? { upstream } : {}) });
   return Object.assign(proxy, { [Symbol.asyncDispose]: () => proxy.close() });
 }
-
-const round = (n: number) => Math.round(n * 1e6) / 1e6;
