@@ -21,7 +21,7 @@ import { roundUsd, skippedResult } from "./result.ts";
 import { newRunId } from "./run-id.ts";
 import { appendLog, taskEntry } from "./run-log.ts";
 import { runTask } from "./run-task.ts";
-import { FAILING_STATUSES, type RunReport, type TaskResult } from "./types.ts";
+import { outcomeOf, type RunReport, type TaskResult } from "./types.ts";
 
 export const runLogPath = (state: string): string => join(state, "runs.jsonl");
 export const runReportDir = (state: string, runId: string): string => join(state, "runs", runId);
@@ -92,12 +92,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     nodes: opts.tasks.map((t) => ({ name: t.name, needs: t.needs, if: t.if })),
     maxParallel: opts.maxParallel ?? 4,
     signal: opts.signal,
-    outcome: (r) =>
-      r.status === "success" || r.status === "no_changes"
-        ? "success"
-        : r.status === "skipped"
-          ? "skipped"
-          : "failure",
+    outcome: (r) => outcomeOf(r.status) ?? "failure",
     skip: (name, reason) => skipped(byName.get(name)!, baseOf(byName.get(name)!), reason, opts.signal),
     crash: (name, err) => ({
       ...skippedResult(name, byName.get(name)!.branch, baseOf(byName.get(name)!), errorMessage(err)),
@@ -146,7 +141,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     crossConflicts,
     isolation,
     totalCostUsd: roundUsd(ordered.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
-    ok: ordered.every((r) => !FAILING_STATUSES.has(r.status)),
+    ok: ordered.every((r) => outcomeOf(r.status) !== "failure"),
   };
   await writeReport(state, report).catch((err) =>
     logger.warn(`could not write the run report: ${errorMessage(err)}`),
