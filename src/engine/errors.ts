@@ -4,6 +4,12 @@
  * anything else is a bug and is reported as such.
  */
 
+/**
+ * What kind of problem it is, for code that acts on one kind (`doctor` suggests `init` when there is
+ * nothing to read). The message is for people and may change; the code is what code reads.
+ */
+export type ProblemCode = "no-task-dir" | "no-task-files";
+
 /** A problem located in a file: `path:line:col: message`. Problems are data, not exceptions. */
 export interface Problem {
   file: string;
@@ -11,6 +17,7 @@ export interface Problem {
   col: number;
   message: string;
   severity: "error" | "warning";
+  code?: ProblemCode;
 }
 
 export function formatProblem(p: Problem): string {
@@ -76,8 +83,13 @@ export interface Location {
  */
 export type Locate = (task: string, path: readonly (string | number)[]) => Location;
 
-export function problemAt(loc: Location, message: string, severity: Problem["severity"] = "error"): Problem {
-  return { ...loc, message, severity };
+export function problemAt(
+  loc: Location,
+  message: string,
+  severity: Problem["severity"] = "error",
+  code?: ProblemCode,
+): Problem {
+  return { ...loc, message, severity, ...(code ? { code } : {}) };
 }
 
 /**
