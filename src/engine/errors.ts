@@ -42,12 +42,12 @@ export class ConfigError extends UserError {
   }
 }
 
-/** One or more tasks ended in a failure status. Exit code 1. */
+/** One or more tasks ended in a failure status (the run's report says which). Exit code 1. */
 export class TaskFailedError extends Error {
   override readonly name = "TaskFailedError";
 }
 
-/** The run was interrupted (SIGINT/SIGTERM); work was backed up. Exit code 130/143 style: non-zero. */
+/** The run was interrupted (SIGINT/SIGTERM); work was backed up. Exit code 130 / 143, as a shell's. */
 export class InterruptedError extends Error {
   override readonly name = "InterruptedError";
   readonly signal: NodeJS.Signals;
@@ -59,10 +59,15 @@ export class InterruptedError extends Error {
 
 export const EXIT = { ok: 0, taskFailed: 1, badInput: 2 } as const;
 
+/** 128 + the signal's number, as a shell reports a process the signal ended. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === "SIGINT" ? 130 : 143;
+}
+
 /** The exit code an adapter should use for an error thrown by the engine. */
 export function exitCodeFor(err: unknown): number {
   if (err instanceof UserError) return EXIT.badInput;
-  if (err instanceof InterruptedError) return err.signal === "SIGINT" ? 130 : 143;
+  if (err instanceof InterruptedError) return signalExitCode(err.signal);
   return EXIT.taskFailed;
 }
 
