@@ -191,9 +191,7 @@ async function warnAboutLeftovers(
   state: string,
   logger: RunTasksOptions["logger"] & object,
 ) {
-  const leftovers = (await listWorktrees(git, { stateDir: state }).catch(() => [])).filter(
-    (w) => w.ours && w.stale,
-  );
+  const leftovers = (await listWorktrees(git, { stateDir: state })).filter((w) => w.ours && w.stale);
   if (leftovers.length > 0) {
     logger.warn(
       `${leftovers.length} leftover worktree(s) from an interrupted run: ${leftovers.map((w) => w.path).join(", ")} — run \`claude-tasks worktrees --prune\` (their work is backed up first)`,
