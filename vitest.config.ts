@@ -1,15 +1,40 @@
+// Two projects. `unit` runs the source in-process: no build, threads, the inner loop while editing
+// (`npm run test:unit`). `int` runs what a user runs: the built dist/ (built once by the global
+// setup) and the real Claude Code CLI, in forks; a test that spawns either is a `*.int.test.ts`.
+// `npm test` runs both.
 import { defineConfig } from "vitest/config";
+
+const shared = {
+  setupFiles: ["tests/setup-env.ts"],
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+};
 
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts"],
-    exclude: ["tests/reliability/**", "node_modules/**"],
-    globalSetup: ["tests/global-setup.ts"],
-    setupFiles: ["tests/setup-env.ts"],
-    pool: "forks",
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
     reporters: ["default", "json"],
     outputFile: { json: ".tmp/vitest-report.json" },
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: "unit",
+          include: ["tests/**/*.test.ts"],
+          exclude: ["tests/**/*.int.test.ts", "tests/reliability/**", "node_modules/**"],
+          pool: "threads",
+          env: { CLAUDE_TASKS_TEST_PROJECT: "unit" },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: "int",
+          include: ["tests/**/*.int.test.ts"],
+          exclude: ["tests/reliability/**", "node_modules/**"],
+          globalSetup: ["tests/global-setup.ts"],
+          pool: "forks",
+        },
+      },
+    ],
   },
 });

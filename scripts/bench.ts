@@ -24,15 +24,31 @@ function child(script: string, args: string[]): Record<string, number> {
 
 // 1. Planning: `claude-tasks plan` (parse + validate + schedule + graph) over N generated task files,
 // timed as a whole process, as a user runs it.
+const planMs: Record<number, number> = {};
 for (const n of [100, 1000, 10000]) {
   const r = child("scripts/bench/plan-process.ts", [String(n), "5"]);
-  const target = n === 10000 ? "≤ 1000 ms, ≤ 200 MB" : "–";
-  const ok = n !== 10000 || (r.ms! <= 1000 && r.peakMb! <= 200);
+  planMs[n] = r.ms!;
+  const target = n === 10000 ? "≤ 1000 ms, ≤ 200 MB" : n === 1000 ? "≤ 500 ms" : "–";
+  const ok = n === 10000 ? r.ms! <= 1000 && r.peakMb! <= 200 : n === 1000 ? r.ms! <= 500 : true;
   rows.push({
     what: `\`plan\` over ${n} task files (whole process)`,
     measured: `${r.ms!.toFixed(0)} ms, ${r.peakMb!.toFixed(0)} MB peak`,
     target,
     ok,
+  });
+}
+
+// 1b. Whether the js-yaml fast path (config/fast-yaml.ts) pays: it stays only while `plan` over 1,000
+// files would take more than 500 ms without it.
+{
+  const r = child("scripts/bench/fast-path.ts", ["1000", "5"]);
+  const saved = r.preciseMs! - r.fastMs!;
+  const without = planMs[1000]! + saved;
+  rows.push({
+    what: "`plan` over 1000 task files without the js-yaml fast path (the plan above + what it saves)",
+    measured: `≈ ${without.toFixed(0)} ms: loading takes ${r.fastMs!.toFixed(0)} ms with it, ${r.preciseMs!.toFixed(0)} ms without (fresh processes)`,
+    target: "> 500 ms, or the fast path goes",
+    ok: without > 500,
   });
 }
 
@@ -129,6 +145,9 @@ const HOW = `## How each figure is measured
 - **plan**: N generated task files (cron, intervals, macros, five time zones, chains of \`needs\`) in a
   scratch repository; the built \`dist/cli.js plan --since … --now … --json\` run as its own process,
   median wall time of 5 runs, peak RSS of that process (GNU time).
+- **fast path**: the 1,000 files loaded by \`parseConfigFiles\` with and without the js-yaml fast path,
+  each in a fresh node process (start-up and imports included), alternating, median of 5; what it
+  saves is added to the \`plan\` figure. The fast path is kept only while that sum is over 500 ms.
 - **engine overhead**: a generated repository of 10,000 files; one task with an instant agent run
   through the engine as a dry run (worktree, change collection, guards, backup, commit, conflict check,
   removal), against the bare git commands the same work needs (worktree add, add, commit, merge-tree,

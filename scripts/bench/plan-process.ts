@@ -2,9 +2,10 @@
 // over them as a user would (the executable itself, a fresh process each time) and reports the median
 // wall time and the peak RSS of that whole process. Prints one JSON line.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { writeTaskFiles } from "./task-files.ts";
 
 const n = Number(process.argv[2] ?? 100);
 const runs = Number(process.argv[3] ?? 3);
@@ -13,26 +14,7 @@ const root = mkdtempSync(join(tmpdir(), "ct-bench-plan-"));
 const dir = join(root, ".github", "claude-tasks");
 mkdirSync(dir, { recursive: true });
 execFileSync("git", ["init", "-q", root]);
-const zones = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney"];
-const schedules = [
-  '"0 6 * * 1-5"',
-  '"*/15 * * * *"',
-  '"every 30m"',
-  '"@daily"',
-  '["0 9 * * 1", "30 17 * * 5"]',
-  '"@workdays"',
-];
-for (let i = 0; i < n; i++) {
-  const needs = i % 10 === 0 ? "" : `needs: [t${i - 1}]\n`;
-  const body =
-    i % 3 === 0
-      ? `run: "npm run lint -- --fix"\n`
-      : `prompt: |\n  Task ${i}: keep the docs in sync.\nagent:\n  max_turns: ${5 + (i % 20)}\n  timeout: 20m\n  allowed_tools: [Read, Edit]\n`;
-  writeFileSync(
-    join(dir, `t${i}.yml`),
-    `description: generated task ${i}\n${body}schedule: ${schedules[i % schedules.length]}\ntimezone: ${zones[i % zones.length]}\nmissed: once\n${needs}paths:\n  allow: ["docs/**", "README.md"]\nlimits: { max_files: 20, max_lines: 500 }\n`,
-  );
-}
+writeTaskFiles(dir, n);
 
 // GNU time reports the child's peak RSS; without it, fall back to wall time only.
 const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;

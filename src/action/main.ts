@@ -6,6 +6,7 @@
 import * as core from "@actions/core";
 import { ConfigError, errorMessage, UserError } from "../engine/errors.ts";
 import { runTasks } from "../engine/run/run-tasks.ts";
+import { outcomeOf } from "../engine/run/types.ts";
 import { coreIO } from "./core-io.ts";
 import { runAction } from "./run-action.ts";
 
@@ -15,9 +16,7 @@ async function main(): Promise<void> {
   try {
     const outcome = await runAction({ io: coreIO(process.env), env: process.env, runTasks });
     if (!outcome.ok) {
-      const failed = (outcome.report?.results ?? []).filter(
-        (r) => !["success", "no_changes", "skipped"].includes(r.status),
-      );
+      const failed = (outcome.report?.results ?? []).filter((r) => outcomeOf(r.status) === "failure");
       setFailed(
         `${failed.length} task(s) failed: ${failed.map((r) => `${r.task} (${r.status})`).join(", ")}`,
       );

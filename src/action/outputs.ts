@@ -10,6 +10,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { errorMessage, type Problem } from "../engine/errors.ts";
 import { backupsDir, createGit, stateDir } from "../engine/git/index.ts";
+import { orIfMissing } from "../engine/missing.ts";
 import type { Matrix, RunPlan } from "../engine/plan/index.ts";
 import { renderRunMarkdown } from "../engine/report/markdown.ts";
 import { renderNeedsMermaid } from "../engine/report/mermaid.ts";
@@ -137,7 +138,7 @@ export async function uploadBackups(opts: {
     const root = backupsDir(await stateDir(createGit({ cwd: opts.repoRoot })));
     const files: string[] = [];
     for (const id of ids) {
-      for (const name of await readdir(join(root, id)).catch(() => [] as string[]))
+      for (const name of await orIfMissing(readdir(join(root, id)), [] as string[]))
         files.push(join(root, id, name));
     }
     if (files.length === 0) return undefined;

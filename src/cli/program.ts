@@ -1,6 +1,13 @@
 import { statSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { EXIT, errorMessage, exitCodeFor, UserError } from "../engine/errors.ts";
+import {
+  EXIT,
+  errorMessage,
+  exitCodeFor,
+  InterruptedError,
+  TaskFailedError,
+  UserError,
+} from "../engine/errors.ts";
 import { commands } from "./commands/index.ts";
 import { printErr } from "./output.ts";
 import { VERSION } from "./version.ts";
@@ -39,6 +46,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (err.code === "commander.help") return EXIT.ok;
       return EXIT.badInput; // commander already printed "error: …" with a suggestion
     }
+    // The run's report has said which tasks failed, or that the run was stopped: only the code is left.
+    if (err instanceof TaskFailedError || err instanceof InterruptedError) return exitCodeFor(err);
     if (err instanceof UserError) {
       printErr(err.problems.length > 0 ? err.message : `claude-tasks: ${err.message}`);
       return EXIT.badInput;

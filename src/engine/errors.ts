@@ -4,6 +4,12 @@
  * anything else is a bug and is reported as such.
  */
 
+/**
+ * What kind of problem it is, for code that acts on one kind (`doctor` suggests `init` when there is
+ * nothing to read). The message is for people and may change; the code is what code reads.
+ */
+export type ProblemCode = "no-task-dir" | "no-task-files";
+
 /** A problem located in a file: `path:line:col: message`. Problems are data, not exceptions. */
 export interface Problem {
   file: string;
@@ -11,6 +17,7 @@ export interface Problem {
   col: number;
   message: string;
   severity: "error" | "warning";
+  code?: ProblemCode;
 }
 
 export function formatProblem(p: Problem): string {
@@ -35,12 +42,12 @@ export class ConfigError extends UserError {
   }
 }
 
-/** One or more tasks ended in a failure status. Exit code 1. */
+/** One or more tasks ended in a failure status (the run's report says which). Exit code 1. */
 export class TaskFailedError extends Error {
   override readonly name = "TaskFailedError";
 }
 
-/** The run was interrupted (SIGINT/SIGTERM); work was backed up. Exit code 130/143 style: non-zero. */
+/** The run was interrupted (SIGINT/SIGTERM); work was backed up. Exit code 130 / 143, as a shell's. */
 export class InterruptedError extends Error {
   override readonly name = "InterruptedError";
   readonly signal: NodeJS.Signals;
@@ -52,10 +59,15 @@ export class InterruptedError extends Error {
 
 export const EXIT = { ok: 0, taskFailed: 1, badInput: 2 } as const;
 
+/** 128 + the signal's number, as a shell reports a process the signal ended. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === "SIGINT" ? 130 : 143;
+}
+
 /** The exit code an adapter should use for an error thrown by the engine. */
 export function exitCodeFor(err: unknown): number {
   if (err instanceof UserError) return EXIT.badInput;
-  if (err instanceof InterruptedError) return err.signal === "SIGINT" ? 130 : 143;
+  if (err instanceof InterruptedError) return signalExitCode(err.signal);
   return EXIT.taskFailed;
 }
 
@@ -76,8 +88,13 @@ export interface Location {
  */
 export type Locate = (task: string, path: readonly (string | number)[]) => Location;
 
-export function problemAt(loc: Location, message: string, severity: Problem["severity"] = "error"): Problem {
-  return { ...loc, message, severity };
+export function problemAt(
+  loc: Location,
+  message: string,
+  severity: Problem["severity"] = "error",
+  code?: ProblemCode,
+): Problem {
+  return { ...loc, message, severity, ...(code ? { code } : {}) };
 }
 
 /**

@@ -8,15 +8,8 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { UserError } from "./errors.ts";
 import { packageRoot } from "./package-root.ts";
-import { DEFAULT_TASK_TEMPLATE, taskTemplateFiles } from "./templates.ts";
+import { DEFAULT_TASK_TEMPLATE, type InitFile, taskTemplateFiles } from "./templates.ts";
 import { DEFAULT_WORKFLOW_IDS, workflowTemplates } from "./trigger/workflow-templates.ts";
-
-export interface InitFile {
-  /** Path in the user's repository, relative to its root. */
-  target: string;
-  /** Path of the template inside the claude-tasks package. */
-  template: string;
-}
 
 export interface InitOptions {
   repoRoot: string;

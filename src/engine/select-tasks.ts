@@ -1,5 +1,5 @@
-import picomatch from "picomatch";
 import { UserError } from "./errors.ts";
+import { compileGlob } from "./glob.ts";
 import { closest } from "./suggest.ts";
 
 /**
@@ -15,7 +15,7 @@ export function selectTasks<T extends { name: string }>(
   const raws = patterns.flatMap((p) => p.split(/[\s,]+/)).filter(Boolean);
   if (raws.length === 0) throw new UserError("no task named: give task names or globs such as 'docs-*'");
   for (const raw of raws) {
-    const isMatch = picomatch.scan(raw).isGlob ? picomatch(raw) : (n: string) => n === raw;
+    const isMatch = compileGlob(raw);
     const matches = names.filter((n) => isMatch(n));
     if (matches.length === 0) throw new UserError(unknownTaskMessage(raw, names));
     for (const m of matches) wanted.add(m);

@@ -8,12 +8,19 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { didYouMean } from "./config/index.ts";
 import { UserError } from "./errors.ts";
-import type { InitFile } from "./init.ts";
 import { packageRoot } from "./package-root.ts";
 
 export const TASK_TEMPLATES_DIR = "templates/tasks";
 /** The template `init` writes when no `--template` is given. */
 export const DEFAULT_TASK_TEMPLATE = "example";
+
+/** A shipped template and where `init` writes it. */
+export interface InitFile {
+  /** Path in the user's repository, relative to its root. */
+  target: string;
+  /** Path of the template inside the claude-tasks package. */
+  template: string;
+}
 
 export interface TaskTemplate {
   name: string;

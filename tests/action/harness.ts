@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type FileSpec, makeRepo, type TestRepo } from "../support/git-repo.ts";
 import { type GitHubFake, startGitHubFake } from "../support/github-fake/index.ts";
+import { intOnly } from "../support/project.ts";
 
 export const TOKEN = "ghs_e2eTokenThatMustNeverReachTheAgent0001";
 export const NODE = resolve("node_modules/.bin/node");
@@ -47,6 +48,7 @@ export interface E2E extends AsyncDisposable {
 }
 
 export async function startE2E(files: Record<string, FileSpec>): Promise<E2E> {
+  intOnly("the built Action (dist/action.js)");
   const repo = await makeRepo({ origin: true, files: { "README.md": "# widgets\n", ...files } });
   const fake = await startGitHubFake({ owner: "acme", repo: "widgets", token: TOKEN });
   const gitEnv = Object.fromEntries(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/engine/errors.ts";
+import { checkPaths } from "../../src/engine/guard/index.ts";
 import {
   diffChangedFiles,
   matchWatch,
@@ -186,6 +187,30 @@ describe("watch", () => {
     ).toEqual(["README.md", "src/cli/a.ts"]);
     expect(matchWatch([".github/**"], [".github/workflows/ci.yml"])).toEqual([".github/workflows/ci.yml"]);
     expect(matchWatch([], ["a"])).toEqual([]);
+  });
+
+  it("reads a glob as paths.allow does: a folder (`docs/`, `./docs/`) means everything under it", () => {
+    const files = ["docs/a.md", "docs/deep/b.md", "docs.md", "src/docs/c.md"];
+    for (const glob of ["docs/", "./docs/", "/docs/", "docs/**"]) {
+      expect(matchWatch([glob], files), glob).toEqual(["docs/a.md", "docs/deep/b.md"]);
+      expect(
+        checkPaths(
+          {
+            files: files.map((path) => ({
+              path,
+              status: "modified" as const,
+              binary: false,
+              additions: 1,
+              deletions: 0,
+              oldMode: "100644",
+              newMode: "100644",
+            })),
+          },
+          { allow: [glob], deny: [] },
+        ).map((v) => v.file),
+        glob,
+      ).toEqual(["docs.md", "src/docs/c.md"]);
+    }
   });
 
   it("selects enabled tasks whose base is the pushed branch", () => {

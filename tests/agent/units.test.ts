@@ -4,7 +4,6 @@ import {
   agentEnv,
   buildClaudeArgs,
   ClaudeStreamParser,
-  claudeAvailable,
   claudeResult,
   describeToolUse,
   formatDuration,
@@ -14,7 +13,6 @@ import {
 } from "../../src/engine/agent/index.ts";
 import { LineSplitter, TailBuffer, truncateStart } from "../../src/engine/agent/output.ts";
 import type { RunProcessResult } from "../../src/engine/agent/run-process.ts";
-import { CLAUDE_PATH } from "./harness.ts";
 
 describe("LineSplitter", () => {
   it("splits across chunks, multi-byte characters included, and flushes the last line", () => {
@@ -417,16 +415,5 @@ describe("claude version", () => {
     expect(parseClaudeVersion("2.1.329 (Claude Code)\n")).toBe("2.1.329");
     expect(parseClaudeVersion("claude 1.0.0-beta.2")).toBe("1.0.0-beta.2");
     expect(parseClaudeVersion("nope")).toBeUndefined();
-  });
-
-  it("detects the pinned CLI and a missing one", async () => {
-    expect(await claudeAvailable(CLAUDE_PATH)).toEqual({
-      available: true,
-      version: "2.1.329",
-      path: CLAUDE_PATH,
-    });
-    const missing = await claudeAvailable("/nonexistent/claude");
-    expect(missing).toMatchObject({ available: false });
-    expect(missing.available === false && missing.error).toMatch(/not found/);
   });
 });

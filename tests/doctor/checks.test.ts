@@ -1,5 +1,6 @@
 /** Each doctor check is a pure function of its inputs: every status, message and fix. */
 import { describe, expect, it } from "vitest";
+import { readConfig } from "../../src/engine/config/index.ts";
 import {
   checkClaude,
   checkCredentials,
@@ -12,6 +13,7 @@ import {
   parseVersion,
 } from "../../src/engine/doctor/index.ts";
 import type { WorktreeInfo } from "../../src/engine/git/index.ts";
+import { taskDir } from "../support/cli.ts";
 
 const SECRET = "sk-ant-api03-very-secret-value";
 
@@ -160,17 +162,23 @@ describe("checkTasks", () => {
       ".github/claude-tasks/a.yml:2:1: unknown key `schedul`, did you mean `schedule`?",
     ]);
   });
-  it("no task folder: the fix is init", () => {
-    const r = checkTasks({
-      configDir: "d",
-      tasks: 0,
-      problems: [p("no task directory d; run claude-tasks init")],
-    });
+  it("no task folder: the fix is init (read from the problem's code, not its text)", async () => {
+    using dir = taskDir({}, { git: false });
+    const { problems } = await readConfig({ repoRoot: dir.path, configDir: "d" });
+    expect(problems).toMatchObject([{ code: "no-task-dir", file: "d" }]);
+    const r = checkTasks({ configDir: "d", tasks: 0, problems });
     expect(r).toMatchObject({
       status: "fail",
       message: "no task directory d",
       fix: expect.stringMatching(/npx claude-tasks init/),
     });
+    // the same words without the code are an ordinary error
+    const worded = checkTasks({
+      configDir: "d",
+      tasks: 0,
+      problems: [p("no task directory d; run claude-tasks init")],
+    });
+    expect(worded).toMatchObject({ status: "fail", message: "1 error(s) in d" });
   });
   it("at most 10 details", () => {
     const r = checkTasks({

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { intOnly } from "./project.ts";
 
 export const CLI = resolve("dist/cli.js");
 
@@ -16,6 +17,7 @@ export function cli(
   args: string[],
   opts: { cwd: string; env?: Record<string, string> } = { cwd: "." },
 ): CliResult {
+  intOnly("the built CLI (dist/cli.js)");
   const home = mkdtempSync(join(tmpdir(), "ct-cli-home-"));
   try {
     const r = spawnSync(process.execPath, [CLI, ...args], {

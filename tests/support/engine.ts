@@ -29,6 +29,7 @@ import {
 import { processesOf, processTable } from "../agent/harness.ts";
 import { type MakeRepoOptions, makeRepo, type TestRepo } from "./git-repo.ts";
 import type { ModelServer } from "./model-server.ts";
+import { intOnly } from "./project.ts";
 
 export const CLAUDE_PATH = resolve("node_modules/.bin/claude");
 const TASK_DIR = ".github/claude-tasks";
@@ -80,6 +81,7 @@ export interface EngineRepo extends TestRepo {
 }
 
 export async function makeEngineRepo(opts: MakeRepoOptions = {}): Promise<EngineRepo> {
+  intOnly("the engine with the real Claude Code CLI");
   const repo = await makeRepo(opts);
   const state = join(repo.path, ".git", "claude-tasks");
 

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { branchNameProblem } from "../../engine/config/index.ts";
-import { UserError } from "../../engine/errors.ts";
+import { InterruptedError, signalExitCode, TaskFailedError, UserError } from "../../engine/errors.ts";
 import { backupsDir, createGit, stateDir } from "../../engine/git/index.ts";
 import { stderrLogger } from "../../engine/logger.ts";
 import { requireRepoRoot } from "../../engine/project.ts";
@@ -45,7 +45,7 @@ export async function runAction(names: string[], flags: RunFlags, cmd: Command):
   });
   const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
-    if (abort.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143); // second Ctrl-C: leave now
+    if (abort.signal.aborted) process.exit(signalExitCode(signal)); // second Ctrl-C: leave now
     process.stderr.write(`\n${signal}: stopping running tasks and backing up their work…\n`);
     abort.abort(signal);
   };
@@ -80,8 +80,8 @@ export async function runAction(names: string[], flags: RunFlags, cmd: Command):
       project.repoRoot,
       report.results.map((r) => r.backup),
     );
-  if (abort.signal.aborted) process.exitCode = abort.signal.reason === "SIGINT" ? 130 : 143;
-  else if (!report.ok) process.exitCode = 1;
+  if (abort.signal.aborted) throw new InterruptedError(abort.signal.reason as NodeJS.Signals);
+  if (!report.ok) throw new TaskFailedError("a task failed");
 }
 
 async function printDiffs(repoRoot: string, backups: (string | undefined)[]): Promise<void> {

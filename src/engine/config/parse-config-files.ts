@@ -106,7 +106,7 @@ export function parseConfigFiles(files: readonly ConfigFile[], opts: ParseOption
 
 function noTasks(configDir: string): Problem {
   const message = `no task files in ${configDir}; add one or run \`claude-tasks init\``;
-  return problemAt({ file: configDir, line: 1, col: 1 }, message, "warning");
+  return problemAt({ file: configDir, line: 1, col: 1 }, message, "warning", "no-task-files");
 }
 
 function classify(files: readonly ConfigFile[], ctx: Context) {

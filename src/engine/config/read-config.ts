@@ -1,6 +1,6 @@
 import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { errorMessage, problemAt } from "../errors.ts";
+import { errorMessage, type ProblemCode, problemAt } from "../errors.ts";
 import type { Env } from "./env-template.ts";
 import {
   type ConfigFile,
@@ -39,7 +39,8 @@ export async function readConfig(opts: ReadConfigOptions): Promise<LoadedConfig>
   };
   const listed = listTaskFiles(dirAbs, configDir, repoRoot);
   if ("problem" in listed) {
-    return { ...parseConfigFiles([], parseOpts), problems: [problemAt(listed.at, listed.problem)] };
+    const problem = problemAt(listed.at, listed.problem, "error", listed.code);
+    return { ...parseConfigFiles([], parseOpts), problems: [problem] };
   }
   const loaded = parseConfigFiles(listed.files, parseOpts);
   return { ...loaded, problems: [...listed.unreadable, ...loaded.problems] };
@@ -47,7 +48,7 @@ export async function readConfig(opts: ReadConfigOptions): Promise<LoadedConfig>
 
 type Listing =
   | { files: ConfigFile[]; unreadable: ReturnType<typeof problemAt>[] }
-  | { problem: string; at: { file: string; line: number; col: number } };
+  | { problem: string; code?: ProblemCode; at: { file: string; line: number; col: number } };
 
 function listTaskFiles(dirAbs: string, configDir: string, repoRoot: string): Listing {
   const at = { file: configDir, line: 1, col: 1 };
@@ -60,7 +61,9 @@ function listTaskFiles(dirAbs: string, configDir: string, repoRoot: string): Lis
       return { problem: `${configDir} is a file, not a task directory`, at };
     entries = readdirSync(dirAbs, { withFileTypes: true }).filter((e) => /\.ya?ml$/.test(e.name));
   } catch (err) {
-    if (isNotFound(err)) return { problem: `no task directory ${configDir}; run claude-tasks init`, at };
+    if (isNotFound(err)) {
+      return { problem: `no task directory ${configDir}; run claude-tasks init`, code: "no-task-dir", at };
+    }
     return { problem: `cannot read the task directory ${configDir}: ${errorMessage(err)}`, at };
   }
   const files: ConfigFile[] = [];

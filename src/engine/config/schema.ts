@@ -263,7 +263,9 @@ export const taskFileSchema = z
       .describe("Fire times missed since the last run: `skip` them, run `once`, or run `all` of them."),
     watch: globs()
       .default([])
-      .describe("Run when a push to the base branch touches files matching these globs."),
+      .describe(
+        "Run when a push to the base branch touches files matching these globs (read as `paths` reads them: `docs/` means `docs/**`).",
+      ),
     needs: list(taskName(), "a list of task names")
       .default([])
       .describe("Tasks that must finish first (a DAG, like GitHub Actions `needs`)."),

@@ -18,6 +18,7 @@ import {
   stateDir,
   type WorktreeInfo,
 } from "../git/index.ts";
+import { orIfMissing } from "../missing.ts";
 import { loadProject, type Project } from "../project.ts";
 import { prune, type RetentionPolicy, retentionPolicy } from "../retention/index.ts";
 import { type BwrapAvailability, probeBwrap } from "../sandbox/bwrap.ts";
@@ -67,7 +68,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   const inActions = env.GITHUB_ACTIONS === "true";
   const checks: CheckResult[] = [checkNode(process.versions.node)];
 
-  checks.push(checkGit(await (opts.gitVersion ?? (() => gitVersion(env)))()));
+  const installedGit = await (opts.gitVersion ?? (() => gitVersion(env)))();
+  checks.push(checkGit(installedGit));
   checks.push(
     checkSandbox({
       platform: process.platform,
@@ -111,10 +113,11 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   );
   checks.push(checkActionsToken({ env, workflows: ours }));
 
-  const git = await repoGit(repoRoot);
+  // Without git (its check says so) there is no repository to look into.
+  const git = installedGit === undefined ? undefined : await repoGit(repoRoot);
   const state = git ? await stateDir(git) : undefined;
   const worktrees: WorktreeInfo[] | undefined = git
-    ? await listWorktrees(git, { stateDir: state }).catch(() => undefined)
+    ? await listWorktrees(git, { stateDir: state })
     : undefined;
   checks.push(checkWorktrees(worktrees));
   checks.push(
@@ -146,17 +149,17 @@ function gitVersion(env: Record<string, string | undefined>): Promise<string | u
 
 async function repoGit(repoRoot: string): Promise<Git | undefined> {
   const git = createGit({ cwd: repoRoot });
-  const r = await git.run(["rev-parse", "--git-dir"], { allowFailure: true }).catch(() => undefined);
-  return r?.exitCode === 0 ? git : undefined;
+  const r = await git.run(["rev-parse", "--git-dir"], { allowFailure: true });
+  return r.exitCode === 0 ? git : undefined;
 }
 
 /** `.github/workflows/*.yml|yaml` (GitHub reads only that folder, not below it). */
 async function workflowFiles(repoRoot: string): Promise<WorkflowFile[]> {
   const dir = join(repoRoot, ".github", "workflows");
-  const names = await readdir(dir).catch(() => [] as string[]);
+  const names = await orIfMissing(readdir(dir), [] as string[]);
   const files: WorkflowFile[] = [];
   for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
-    const text = await readFile(join(dir, name), "utf8").catch(() => undefined);
+    const text = await orIfMissing(readFile(join(dir, name), "utf8"), undefined);
     if (text !== undefined) files.push({ path: `.github/workflows/${name}`, text });
   }
   return files;
@@ -180,11 +183,11 @@ async function historyCheck(
   policy: RetentionPolicy,
   now: Date,
 ): Promise<CheckResult> {
-  const backups = await listBackups(state).catch(() => []);
-  const reports = (await readdir(join(state, "runs")).catch(() => [] as string[])).filter(
+  const backups = await listBackups(state);
+  const reports = (await orIfMissing(readdir(join(state, "runs")), [] as string[])).filter(
     (n) => !n.startsWith("."),
   );
-  const plan = await prune({ git, stateDir: state, policy, dryRun: true, now }).catch(() => undefined);
+  const plan = await prune({ git, stateDir: state, policy, dryRun: true, now });
   return checkHistory({
     backups: backups.map((b) => ({ size: b.size, createdAt: b.meta.createdAt })),
     reports: reports.length,

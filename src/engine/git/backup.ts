@@ -7,6 +7,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { errorMessage } from "../errors.ts";
+import { isCode, isMissing, orIfMissing } from "../missing.ts";
 import { diffPatch } from "./changes.ts";
 import type { Git } from "./exec.ts";
 import { assertSafeName, backupsDir } from "./paths.ts";
@@ -66,12 +68,12 @@ export async function writeBackup(opts: WriteBackupOptions): Promise<Backup> {
   for (let n = 1; n < 1000; n++) {
     const id = n === 1 ? baseId : `${baseId}-${n}`;
     const dir = join(root, id);
-    const existing = await readBackup(opts.stateDir, id).catch(() => undefined);
+    const existing = await inspectBackup(opts.stateDir, id);
+    if (existing && "damaged" in existing) continue; // a broken or foreign directory: leave it alone
     if (existing) {
       if (existing.meta.patchSha256 === sha && existing.meta.base === opts.base) return existing;
       continue;
     }
-    if (await exists(dir)) continue; // a broken or foreign directory: leave it alone
     const meta: BackupMeta = {
       version: 1,
       id,
@@ -111,6 +113,22 @@ export async function readBackup(stateDir: string, id: string): Promise<Backup> 
   return { id, dir, patchPath, size, meta };
 }
 
+/**
+ * One backup by id; undefined when there is no such directory, `damaged` with the reason when there is
+ * one that cannot be read as a backup (a damaged `meta.json`, a missing patch, a foreign directory).
+ */
+async function inspectBackup(
+  stateDir: string,
+  id: string,
+): Promise<Backup | { damaged: string } | undefined> {
+  try {
+    return await readBackup(stateDir, id);
+  } catch (err) {
+    if (isMissing(err) && !(await exists(join(backupsDir(stateDir), id)))) return undefined;
+    return { damaged: errorMessage(err) };
+  }
+}
+
 /** Every readable backup, newest first. */
 export async function listBackups(stateDir: string): Promise<Backup[]> {
   let names: string[];
@@ -121,23 +139,20 @@ export async function listBackups(stateDir: string): Promise<Backup[]> {
     throw err;
   }
   const all = await Promise.all(
-    names.filter((n) => !n.startsWith(".")).map((n) => readBackup(stateDir, n).catch(() => undefined)),
+    names.filter((n) => !n.startsWith(".")).map((n) => inspectBackup(stateDir, n)),
   );
   return all
-    .filter((b) => b !== undefined)
+    .filter((b): b is Backup => b !== undefined && !("damaged" in b))
     .sort((a, b) => b.meta.createdAt.localeCompare(a.meta.createdAt) || b.id.localeCompare(a.id));
 }
 
 /** Ids of backup directories that cannot be read (damaged `meta.json`), which `listBackups` leaves out. */
 export async function damagedBackups(stateDir: string): Promise<string[]> {
-  const names = await readdir(backupsDir(stateDir)).catch(() => [] as string[]);
+  const names = await orIfMissing(readdir(backupsDir(stateDir)), [] as string[]);
   const damaged: string[] = [];
   for (const n of names.filter((x) => !x.startsWith(".")).sort()) {
-    const ok = await readBackup(stateDir, n).then(
-      () => true,
-      () => false,
-    );
-    if (!ok) damaged.push(n);
+    const found = await inspectBackup(stateDir, n);
+    if (found && "damaged" in found) damaged.push(n);
   }
   return damaged;
 }
@@ -172,12 +187,5 @@ async function writeDurable(path: string, data: string | Buffer): Promise<void> 
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-export function isCode(err: unknown, code: string): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === code;
+  return (await orIfMissing(stat(path), undefined)) !== undefined;
 }

@@ -6,7 +6,7 @@
  */
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { isCode } from "./backup.ts";
+import { isCode } from "../missing.ts";
 import type { Git } from "./exec.ts";
 
 /** Files of the common git directory that steer every git command run there. */

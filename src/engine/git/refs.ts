@@ -18,6 +18,9 @@ export async function resolveCommit(git: Git, rev: string): Promise<string | und
 const verified = new Set<string>();
 const FULL_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
+/** A full SHA-1 or SHA-256 commit id, which no git option or revision expression can look like. */
+export const isSha = (v: unknown): v is string => typeof v === "string" && FULL_OID.test(v);
+
 /** Like `resolveCommit`, but a missing commit is an error that names it. */
 export async function requireCommit(git: Git, rev: string): Promise<string> {
   if (FULL_OID.test(rev) && verified.has(rev)) return rev;

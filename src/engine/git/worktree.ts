@@ -13,7 +13,8 @@ import { join, resolve, sep } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { errorMessage, GitError } from "../errors.ts";
 import { type Logger, silentLogger } from "../logger.ts";
-import { type Backup, isCode, snapshotPatch, writeBackup } from "./backup.ts";
+import { isCode, orIfMissing } from "../missing.ts";
+import { type Backup, snapshotPatch, writeBackup } from "./backup.ts";
 import type { Git } from "./exec.ts";
 import { assertSafeName, stateDir as getStateDir, worktreesDir } from "./paths.ts";
 import { isDirty, requireCommit } from "./refs.ts";
@@ -100,15 +101,22 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
       throw new Error(`a worktree for ${opts.task} in run ${opts.runId} already exists`);
     throw err;
   });
+  let failed: unknown;
   try {
     await fh.writeFile(`${JSON.stringify(lock, null, 2)}\n`);
   } catch (err) {
-    // a disk that is full: leave no empty or half-written lock behind
-    await fh.close().catch(() => {});
-    await rm(lockFile, { force: true });
-    throw err;
+    failed = err;
   }
-  await fh.close();
+  try {
+    await fh.close();
+  } catch (err) {
+    failed ??= err;
+  }
+  if (failed !== undefined) {
+    // a disk that is full: leave no empty or half-written lock behind, and report the first error
+    await rm(lockFile, { force: true });
+    throw failed;
+  }
   try {
     await addWorktree(git, state, path, baseCommit);
   } catch (err) {
@@ -436,15 +444,11 @@ async function removeOrphanLocks(git: Git, state: string): Promise<void> {
   // right after it is created, so one that is still unreadable after a minute is not being written.
   const readable = new Set([...locks.values()].map((l) => `${l.task}-${l.runId}.json`));
   const names = new Set([...registered].map((p) => `${p.slice(p.lastIndexOf(sep) + 1)}.json`));
-  for (const name of await readdir(locksDir(state)).catch(() => [] as string[])) {
+  for (const name of await orIfMissing(readdir(locksDir(state)), [] as string[])) {
     if (!name.endsWith(".json") || readable.has(name) || names.has(name)) continue;
     const file = join(locksDir(state), name);
-    const age =
-      Date.now() -
-      (await stat(file)
-        .then((s) => s.mtimeMs)
-        .catch(() => Date.now()));
-    if (age > UNREADABLE_LOCK_GRACE_MS) await rm(file, { force: true });
+    const written = await orIfMissing(stat(file), undefined); // gone meanwhile: nothing to remove
+    if (written && Date.now() - written.mtimeMs > UNREADABLE_LOCK_GRACE_MS) await rm(file, { force: true });
   }
 }
 
@@ -482,5 +486,5 @@ async function processStartTime(pid: number): Promise<number | undefined> {
 }
 
 async function realOrResolved(path: string): Promise<string> {
-  return realpath(path).catch(() => resolve(path));
+  return orIfMissing(realpath(path), resolve(path));
 }

@@ -4,7 +4,7 @@
  * Globs are picomatch globs relative to the repository root; dot files match. Deny globs also match
  * case-insensitively, so `.GitHub/Workflows/x.yml` cannot slip past `.github/workflows/**`.
  */
-import picomatch from "picomatch";
+import { compileGlob } from "../glob.ts";
 import { type ChangedFiles, code, type Violation } from "./types.ts";
 
 export interface PathRules {
@@ -12,19 +12,14 @@ export interface PathRules {
   deny: readonly string[];
 }
 
-/** `./docs/` → `docs/**`; `/README.md` → `README.md`. */
-export function normalizeGlob(glob: string): string {
-  let g = glob.trim().replace(/^\.\//, "").replace(/^\/+/, "");
-  if (g.endsWith("/")) g += "**";
-  return g;
-}
+export { normalizeGlob } from "../glob.ts";
 
 export function checkPaths(change: ChangedFiles, rules: PathRules): Violation[] {
   const deny = rules.deny.map((g) => ({
     glob: g,
-    match: picomatch(normalizeGlob(g), { dot: true, nocase: true }),
+    match: compileGlob(g, { nocase: true }),
   }));
-  const allow = rules.allow.map((g) => picomatch(normalizeGlob(g), { dot: true }));
+  const allow = rules.allow.map((g) => compileGlob(g));
   const allowList = rules.allow.map(code).join(", ");
   const violations: Violation[] = [];
   for (const f of change.files) {

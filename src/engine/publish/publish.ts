@@ -41,7 +41,7 @@ import { newRunId } from "../run/run-id.ts";
 import { appendLog, taskEntry } from "../run/run-log.ts";
 import { type RunTaskOptions, startingPoint } from "../run/run-task.ts";
 import { runLogPath } from "../run/run-tasks.ts";
-import { FAILING_STATUSES, type RunReport, type TaskResult } from "../run/types.ts";
+import { outcomeOf, type RunReport, type TaskResult } from "../run/types.ts";
 import {
   BUNDLE_FILE,
   displayAgent,
@@ -144,7 +144,7 @@ export async function publishResults(opts: PublishResultsOptions): Promise<RunRe
     results,
     crossConflicts,
     totalCostUsd: Math.round(results.reduce((n, r) => n + (r.agent?.costUsd ?? 0), 0) * 1e6) / 1e6,
-    ok: results.every((r) => !FAILING_STATUSES.has(r.status)),
+    ok: results.every((r) => outcomeOf(r.status) !== "failure"),
   };
   emit({ type: "run-end", ok: report.ok, durationMs: report.durationMs });
   return report;

@@ -5,7 +5,7 @@
  */
 import { open, stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import picomatch from "picomatch";
+import { compileGlob } from "../glob.ts";
 import type { LogEntry, TaskEntry } from "../run/run-log.ts";
 
 export interface LogQuery {
@@ -20,7 +20,7 @@ export interface LogQuery {
 /** Whether an entry passes the query. Times are the entry's `at` (when it was recorded). */
 export function matchesQuery(e: LogEntry, q: LogQuery): boolean {
   if (q.task !== undefined) {
-    const wanted = taskMatcher(q.task);
+    const wanted = compileGlob(q.task);
     if (e.type === "task" && !wanted(e.task)) return false;
     if (e.type === "run-start" && !e.tasks.some(wanted)) return false;
     if (e.type === "run-end") return false; // it names no task
@@ -35,16 +35,6 @@ export function matchesQuery(e: LogEntry, q: LogQuery): boolean {
 export function queryTaskEntries(entries: readonly LogEntry[], q: LogQuery & { tail?: number }): TaskEntry[] {
   const list = entries.filter((e): e is TaskEntry => e.type === "task" && matchesQuery(e, q));
   return q.tail === undefined ? list : list.slice(-q.tail);
-}
-
-const matchers = new Map<string, (name: string) => boolean>();
-function taskMatcher(pattern: string): (name: string) => boolean {
-  let m = matchers.get(pattern);
-  if (!m) {
-    m = picomatch.scan(pattern).isGlob ? picomatch(pattern) : (n: string) => n === pattern;
-    matchers.set(pattern, m);
-  }
-  return m;
 }
 
 export interface FollowOptions {

@@ -1,5 +1,5 @@
 import type { LogEntry, RunStartEntry, TaskEntry } from "../run/run-log.ts";
-import { FAILING_STATUSES } from "../run/types.ts";
+import { outcomeOf } from "../run/types.ts";
 
 export interface TaskStats {
   task: string;
@@ -35,14 +35,14 @@ export function summariseLog(
   const tasks = [...byTask.entries()]
     .map(([task, list]) => {
       const counted = list.filter((e) => e.status !== "skipped");
-      const successes = counted.filter((e) => e.status === "success" || e.status === "no_changes").length;
+      const successes = counted.filter((e) => outcomeOf(e.status) === "success").length;
       const costs = counted.map((e) => e.costUsd).filter((c): c is number => c !== undefined);
       const totalCostUsd = costs.reduce((a, b) => a + b, 0);
       return {
         task,
         runs: counted.length,
         successes,
-        failures: counted.filter((e) => FAILING_STATUSES.has(e.status)).length,
+        failures: counted.filter((e) => outcomeOf(e.status) === "failure").length,
         successRate: counted.length ? successes / counted.length : null,
         avgDurationMs: counted.length ? counted.reduce((a, e) => a + e.durationMs, 0) / counted.length : null,
         avgCostUsd: costs.length ? totalCostUsd / costs.length : null,

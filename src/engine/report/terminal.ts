@@ -1,4 +1,4 @@
-import type { RunReport, TaskResult } from "../run/types.ts";
+import { outcomeOf, type RunReport, type TaskResult } from "../run/types.ts";
 import { oneLine, quotePath } from "./escape.ts";
 import { formatCost, formatDuration, STATUS_ICON } from "./format.ts";
 
@@ -29,9 +29,7 @@ export function renderRunText(report: RunReport, paint: Painter = plain): string
       ),
     );
   }
-  const failed = report.results.filter(
-    (r) => !["success", "no_changes", "skipped"].includes(r.status),
-  ).length;
+  const failed = report.results.filter((r) => outcomeOf(r.status) === "failure").length;
   out.push(
     `${report.results.length} task(s), ${failed} failed · ${formatCost(report.totalCostUsd)} · ${formatDuration(report.durationMs)}`,
   );

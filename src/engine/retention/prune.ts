@@ -7,8 +7,8 @@
 import { randomBytes } from "node:crypto";
 import { open, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { isCode } from "../git/backup.ts";
 import { backupsDir, type Git, stateDir as getStateDir, listBackups, listWorktrees } from "../git/index.ts";
+import { isCode } from "../missing.ts";
 import { type LogEntry, parseLog } from "../run/run-log.ts";
 import { runLogPath } from "../run/run-tasks.ts";
 import { type BackupItem, planPrune } from "./plan.ts";
@@ -55,7 +55,7 @@ export async function runningRuns(
   const running = new Set<string>();
   for (const e of entries)
     if (e.type === "run-start" && !ended.has(e.runId) && isAlive(e.pid)) running.add(e.runId);
-  const worktrees = await listWorktrees(git, { stateDir: state }).catch(() => []);
+  const worktrees = await listWorktrees(git, { stateDir: state });
   for (const w of worktrees) if (w.ours && !w.stale && w.lock) running.add(w.lock.runId);
   return running;
 }

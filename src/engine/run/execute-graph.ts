@@ -4,7 +4,9 @@
  * `success` — every need succeeded; `failure` — at least one need failed; `always` — regardless.
  * Needs outside the run are ignored here (the plan reports them).
  */
-export type Outcome = "success" | "failure" | "skipped";
+import type { Outcome } from "./types.ts";
+
+export type { Outcome };
 
 export interface GraphNode {
   name: string;

@@ -3,6 +3,8 @@
  * report conflicts), then land the result the way the mode says — nothing in a dry run, the local
  * task branch by default, a leased push and the task's PR in `pr` mode.
  */
+
+import type { Task } from "../config/index.ts";
 import {
   BACKUP_REF_PREFIX,
   type Change,
@@ -14,11 +16,25 @@ import {
   updateBranch,
   type Worktree,
 } from "../git/index.ts";
+import type { OntoBranch, Publisher } from "./options.ts";
 import { baseTip, fetchOnto, type RepoContext } from "./repo-context.ts";
-import type { RunTaskOptions, StartingPoint } from "./run-task.ts";
 import type { TaskResult } from "./types.ts";
 
-export interface LandOptions extends RunTaskOptions {
+/** Where the task started (found by runTask before the agent runs). */
+export interface StartingPoint {
+  commit: string;
+  /** The task branch's tip before this run (local ref, or the remote's in `pr` mode). */
+  branchTip?: string;
+  branchExistedOnRemote: boolean;
+}
+
+/** What landing needs of the task's run (runTask passes its own options, which hold all of it). */
+export interface LandOptions {
+  repo: RepoContext;
+  task: Task;
+  runId: string;
+  onto?: OntoBranch;
+  publisher?: Publisher;
   worktree: Worktree;
   change: Change;
   result: TaskResult;

@@ -2,6 +2,9 @@ import type { AgentResult } from "../agent/index.ts";
 import type { Change } from "../git/index.ts";
 import type { AgentSummary, FileChangeSummary, TaskResult } from "./types.ts";
 
+/** Costs are kept in whole micro-dollars, so a task's cost and the run's total add up exactly. */
+export const roundUsd = (n: number) => Math.round(n * 1e6) / 1e6;
+
 export function newResult(
   task: string,
   branch: string,
@@ -42,7 +45,7 @@ export function summariseAgent(kind: "claude" | "command", a: AgentResult): Agen
     ...(a.model ? { model: a.model } : {}),
     ...(a.sessionId ? { sessionId: a.sessionId } : {}),
     ...(a.numTurns !== undefined ? { numTurns: a.numTurns } : {}),
-    ...(a.costUsd !== undefined ? { costUsd: a.costUsd } : {}),
+    ...(a.costUsd !== undefined ? { costUsd: roundUsd(a.costUsd) } : {}),
     durationMs: a.durationMs,
     ...(a.apiErrorStatus !== undefined ? { apiErrorStatus: a.apiErrorStatus } : {}),
     transient: a.transient,

@@ -24,7 +24,7 @@ import {
 import { runGuards } from "../guard/index.ts";
 import type { SandboxProvider } from "../sandbox/types.ts";
 import { runAttempts } from "./attempts.ts";
-import { land } from "./land.ts";
+import { land, type StartingPoint } from "./land.ts";
 import type { OntoBranch, Publisher, RunEvent } from "./options.ts";
 import { baseTip, fetchBranch, fetchOnto, type RepoContext } from "./repo-context.ts";
 import { newResult, summariseAgent, summariseFiles } from "./result.ts";
@@ -192,13 +192,6 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     return;
   }
   await land({ ...opts, worktree: wt, change, result: r, start, phase });
-}
-
-export interface StartingPoint {
-  commit: string;
-  /** The task branch's tip before this run (local ref, or the remote's in `pr` mode). */
-  branchTip?: string;
-  branchExistedOnRemote: boolean;
 }
 
 /**

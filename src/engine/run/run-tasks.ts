@@ -17,11 +17,11 @@ import { defaultAgentFor } from "./agent-for.ts";
 import { executeGraph } from "./execute-graph.ts";
 import type { RunEvent, RunTasksOptions } from "./options.ts";
 import { baseTip, defaultBranch, makeRepoContext, type RepoContext } from "./repo-context.ts";
-import { skippedResult } from "./result.ts";
+import { roundUsd, skippedResult } from "./result.ts";
 import { newRunId } from "./run-id.ts";
 import { appendLog, taskEntry } from "./run-log.ts";
 import { runTask } from "./run-task.ts";
-import { FAILING_STATUSES, type RunReport, type TaskResult } from "./types.ts";
+import { outcomeOf, type RunReport, type TaskResult } from "./types.ts";
 
 export const runLogPath = (state: string): string => join(state, "runs.jsonl");
 export const runReportDir = (state: string, runId: string): string => join(state, "runs", runId);
@@ -92,12 +92,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     nodes: opts.tasks.map((t) => ({ name: t.name, needs: t.needs, if: t.if })),
     maxParallel: opts.maxParallel ?? 4,
     signal: opts.signal,
-    outcome: (r) =>
-      r.status === "success" || r.status === "no_changes"
-        ? "success"
-        : r.status === "skipped"
-          ? "skipped"
-          : "failure",
+    outcome: (r) => outcomeOf(r.status) ?? "failure",
     skip: (name, reason) => skipped(byName.get(name)!, baseOf(byName.get(name)!), reason, opts.signal),
     crash: (name, err) => ({
       ...skippedResult(name, byName.get(name)!.branch, baseOf(byName.get(name)!), errorMessage(err)),
@@ -145,8 +140,8 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     results: ordered,
     crossConflicts,
     isolation,
-    totalCostUsd: round(ordered.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
-    ok: ordered.every((r) => !FAILING_STATUSES.has(r.status)),
+    totalCostUsd: roundUsd(ordered.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
+    ok: ordered.every((r) => outcomeOf(r.status) !== "failure"),
   };
   await writeReport(state, report).catch((err) =>
     logger.warn(`could not write the run report: ${errorMessage(err)}`),
@@ -196,9 +191,7 @@ async function warnAboutLeftovers(
   state: string,
   logger: RunTasksOptions["logger"] & object,
 ) {
-  const leftovers = (await listWorktrees(git, { stateDir: state }).catch(() => [])).filter(
-    (w) => w.ours && w.stale,
-  );
+  const leftovers = (await listWorktrees(git, { stateDir: state })).filter((w) => w.ours && w.stale);
   if (leftovers.length > 0) {
     logger.warn(
       `${leftovers.length} leftover worktree(s) from an interrupted run: ${leftovers.map((w) => w.path).join(", ")} — run \`claude-tasks worktrees --prune\` (their work is backed up first)`,
@@ -226,5 +219,3 @@ async function startProxy(credential: ModelCredential, upstream: string | undefi
   const proxy = await startModelProxy({ credential, ...(upstream ? { upstream } : {}) });
   return Object.assign(proxy, { [Symbol.asyncDispose]: () => proxy.close() });
 }
-
-const round = (n: number) => Math.round(n * 1e6) / 1e6;

@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import { lstat, readdir, readFile, readlink, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type Git, splitZ } from "../git/exec.ts";
+import { orIfMissing } from "../missing.ts";
 
 /** Paths Claude Code takes instructions or settings from (hooks in `.claude/settings.json` run commands). */
 export const TRUSTED_CONFIG_PATHS = [".claude", ".mcp.json", "CLAUDE.md", "CLAUDE.local.md"] as const;
@@ -77,7 +78,7 @@ async function fingerprint(dir: string, paths: readonly string[]): Promise<Finge
   const out: Fingerprint = new Map();
   const walk = async (rel: string): Promise<void> => {
     const abs = join(dir, rel);
-    const st = await lstat(abs).catch(() => undefined);
+    const st = await orIfMissing(lstat(abs), undefined);
     if (!st) return;
     if (st.isSymbolicLink()) out.set(rel, `link:${await readlink(abs)}`);
     else if (st.isDirectory()) for (const name of await readdir(abs)) await walk(`${rel}/${name}`);

@@ -15,14 +15,25 @@ export type TaskStatus =
   | "skipped" // not run: a dependency's outcome, a foreign branch, …
   | "cancelled"; // interrupted (Ctrl-C / SIGTERM)
 
-export const FAILING_STATUSES: ReadonlySet<TaskStatus> = new Set([
-  "failed",
-  "timeout",
-  "max_turns",
-  "refused",
-  "conflict",
-  "cancelled",
-]);
+/** What a task's status means for everything after it: its dependents' `if:`, the run's `ok` and exit code, the counts. */
+export type Outcome = "success" | "failure" | "skipped";
+
+const OUTCOMES: Record<TaskStatus, Outcome> = {
+  success: "success",
+  no_changes: "success",
+  failed: "failure",
+  timeout: "failure",
+  max_turns: "failure",
+  refused: "failure",
+  conflict: "failure",
+  cancelled: "failure",
+  skipped: "skipped",
+};
+
+/** The one answer to "did this task fail?". A status this version does not know (an old log line) is none of the three. */
+export function outcomeOf(status: TaskStatus): Outcome | undefined {
+  return Object.hasOwn(OUTCOMES, status) ? OUTCOMES[status] : undefined;
+}
 
 export type RunMode = "dry-run" | "local" | "pr";
 

@@ -8,7 +8,7 @@
  */
 import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { isCode } from "../git/backup.ts";
+import { isCode } from "../missing.ts";
 
 export async function prepareAgentGitDir(opts: {
   dir: string;

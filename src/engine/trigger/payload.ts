@@ -3,6 +3,7 @@
  * here, once, and anything of the wrong type is left out (as if absent). Commit ids must be SHA-1 or
  * SHA-256 hex, so no payload value can ever read as a git option or revision expression.
  */
+import { isSha } from "../git/refs.ts";
 import type { IssueCommentEvent } from "./comment-flow.ts";
 import type { PushCommit, PushPayload } from "./push.ts";
 
@@ -16,9 +17,6 @@ const bool = (v: unknown): boolean | undefined => (typeof v === "boolean" ? v : 
 /** A list of strings; a list holding anything else does not count as a list. */
 const strings = (v: unknown): string[] | undefined =>
   Array.isArray(v) && v.every((x) => typeof x === "string") ? v : undefined;
-
-const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-export const isSha = (v: unknown): v is string => typeof v === "string" && SHA.test(v);
 
 function defined<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];

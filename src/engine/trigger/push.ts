@@ -8,7 +8,7 @@
 import { UserError } from "../errors.ts";
 import { TRAILER_TASK } from "../git/commit.ts";
 import { DEFAULT_IDENTITY, type Git, splitZ } from "../git/exec.ts";
-import { isSha } from "./payload.ts";
+import { isSha } from "../git/refs.ts";
 
 export const ZERO_SHA = "0000000000000000000000000000000000000000";
 /** GitHub puts at most this many commits into a push payload. */

@@ -1,5 +1,5 @@
 /** `watch:` globs against the files a push changed. Pure. */
-import picomatch from "picomatch";
+import { compileGlob } from "../glob.ts";
 
 export interface WatchingTask {
   readonly name: string;
@@ -25,21 +25,10 @@ export interface WatchOptions {
   defaultBase: string;
 }
 
-const matchers = new Map<string, (path: string) => boolean>();
-
-function matcher(glob: string): (path: string) => boolean {
-  let m = matchers.get(glob);
-  if (!m) {
-    m = picomatch(glob, { dot: true });
-    matchers.set(glob, m);
-  }
-  return m;
-}
-
 /** The files among `files` that any of `globs` matches. */
 export function matchWatch(globs: readonly string[], files: readonly string[]): string[] {
   if (globs.length === 0) return [];
-  const tests = globs.map(matcher);
+  const tests = globs.map((g) => compileGlob(g));
   return files.filter((f) => tests.some((t) => t(f))).sort();
 }
 

@@ -24,8 +24,8 @@ export function checkTasks(input: TasksInput): CheckResult {
       fix: "run `npx claude-tasks init` to add a first task",
     });
   }
-  if (errors.length > 0 && errors.every((p) => p.message.includes("claude-tasks init"))) {
-    return result("tasks", title, "fail", errors[0]!.message.replace(/[;,] (add one or )?run .*$/, ""), {
+  if (errors.length > 0 && errors.every((p) => p.code === "no-task-dir")) {
+    return result("tasks", title, "fail", `no task directory ${errors[0]!.file}`, {
       fix: "run `npx claude-tasks init` to add a first task (`--list-templates` shows the others)",
     });
   }
