@@ -5,11 +5,12 @@
  * and a rerun must complete normally.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { worktreesDir } from "../../src/engine/git/index.ts";
 import { parseLog } from "../../src/engine/run/index.ts";
 import { type EngineRepo, makeEngineRepo } from "../support/engine.ts";
 import { firstLine, reliabilityCase } from "./support/cases.ts";
@@ -20,26 +21,30 @@ const scratch = await mkdtemp(join(tmpdir(), "ct-rel-cli-"));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 const WORKTREES = String(process.env.CLAUDE_TASKS_WORKTREES);
 
-/** `a-slow` writes a file, says it is ready, then sleeps unless $GO exists; `b-queued` is instant. */
-async function slowTasks(e: EngineRepo, name: string) {
-  const ready = join(scratch, `${name}.ready`);
-  const go = join(scratch, `${name}.go`);
+/**
+ * `a-slow` writes a file (which the test watches for in its worktree: a sandboxed command can write
+ * nowhere else), then sleeps unless $GO is set; `b-queued` is instant. `env` runs it slow, `goEnv`
+ * fast.
+ */
+async function slowTasks(e: EngineRepo, _name: string) {
   await e.tasks(
     {
       "a-slow": `run: |
   echo partial > partial.txt
-  touch "$READY"
-  [ -e "$GO" ] || sleep 300
+  [ -n "$GO" ] || sleep 300
 agent:
   env:
-    READY: "{{ env.CT_READY }}"
     GO: "{{ env.CT_GO }}"
 `,
       "b-queued": "run: echo q > q.txt\n",
     },
-    { CT_READY: ready, CT_GO: go },
+    { CT_GO: "" },
   );
-  return { ready, go, env: cliEnv(e, undefined, { CT_READY: ready, CT_GO: go }) };
+  const dir = worktreesDir(e.state);
+  const ready = () =>
+    existsSync(dir) &&
+    readdirSync(dir).some((w) => w.startsWith("a-slow-") && existsSync(join(dir, w, "partial.txt")));
+  return { ready, env: cliEnv(e, undefined, { CT_GO: "" }), goEnv: cliEnv(e, undefined, { CT_GO: "1" }) };
 }
 
 const cliOk = (out: { stderr: string }) => !/\n\s+at .+:\d+:\d+\)?\n/.test(out.stderr);
@@ -53,9 +58,9 @@ describe("the CLI interrupted", () => {
       "exit 143; a-slow cancelled with its work in a backup, b-queued never started; nothing left; rerun succeeds",
     );
     await using e = await makeEngineRepo();
-    const { ready, go, env } = await slowTasks(e, "term");
+    const { ready, env, goEnv } = await slowTasks(e, "term");
     const cli = startCli(["run", "a-slow", "b-queued", "-j", "1", "--json"], { cwd: e.path, env });
-    await waitFor("the task to be ready", () => existsSync(ready));
+    await waitFor("the task to be ready", ready);
     const sent = Date.now();
     cli.child.kill("SIGTERM");
     const out = await cli.done;
@@ -73,8 +78,7 @@ describe("the CLI interrupted", () => {
     expect(await backupPatch(e, slow.backup)).toContain("+partial");
     expect(queued).toMatchObject({ status: "cancelled", message: "run cancelled before the task started" });
     await expectConsistent(e);
-    await writeFile(go, "");
-    const again = await runCli(["run", "a-slow", "b-queued", "--json"], { cwd: e.path, env });
+    const again = await runCli(["run", "a-slow", "b-queued", "--json"], { cwd: e.path, env: goEnv });
     c.note(
       "rerun",
       JSON.parse(again.stdout).results.map((r: { status: string }) => r.status),
@@ -87,18 +91,19 @@ describe("the CLI interrupted", () => {
     const c = reliabilityCase(
       "F-14",
       "fault",
-      "`claude-tasks run a-slow` is killed with SIGKILL while its command runs (the agent survives it)",
-      "the next run warns about the leftover; `status` reports the interrupted run; `worktrees --prune` stops the orphaned agent, backs up its work and removes it; rerun succeeds",
+      "`claude-tasks run a-slow` is killed with SIGKILL while its (sandboxed) command runs",
+      "the sandbox and everything in it end with the run; the next run warns about the leftover; `status` reports the interrupted run; `worktrees --prune` backs up its work and removes it; rerun succeeds",
     );
     await using e = await makeEngineRepo();
-    const { ready, go, env } = await slowTasks(e, "kill");
+    const { ready, env, goEnv } = await slowTasks(e, "kill");
     const cli = startCli(["run", "a-slow"], { cwd: e.path, env });
-    await waitFor("the task to be ready", () => existsSync(ready));
+    await waitFor("the task to be ready", ready);
     cli.child.kill("SIGKILL");
     const killed = await cli.done;
     expect(killed.signal).toBe("SIGKILL");
-    const orphans = agentProcessesUnder(WORKTREES);
-    c.note("orphaned agent processes", orphans.length);
+    // bubblewrap's --die-with-parent: the kernel ends the sandbox's PID namespace with the run
+    await waitFor("the sandbox to end with the run", () => agentProcessesUnder(WORKTREES).length === 0);
+    c.note("orphaned agent processes", agentProcessesUnder(WORKTREES).length);
 
     const next = await runCli(["run", "b-queued"], { cwd: e.path, env });
     const warning = next.stderr.split("\n").find((l) => l.includes("leftover")) ?? "";
@@ -124,7 +129,7 @@ describe("the CLI interrupted", () => {
     });
     expect(pruned.code, pruned.stderr).toBe(0);
     expect(entry).toMatchObject({ task: "a-slow", removed: true });
-    expect(entry.stoppedProcesses).toBeGreaterThanOrEqual(1);
+    expect(entry.stoppedProcesses ?? 0).toBe(0); // nothing was left to stop
     expect(await backupPatch(e, entry.backup.id)).toContain("+partial");
     expect(agentProcessesUnder(WORKTREES)).toEqual([]);
     const state = await consistency(e);
@@ -132,8 +137,7 @@ describe("the CLI interrupted", () => {
     expect({ ...state, unfinishedRuns: 0 }).toEqual({ ...state, unfinishedRuns: 0, worktrees: 0, locks: 0 });
     expect(state).toMatchObject({ worktreeDirs: 0, tmpBackups: 0, agentProcesses: 0, unfinishedRuns: 1 });
 
-    await writeFile(go, "");
-    const again = await runCli(["run", "a-slow"], { cwd: e.path, env });
+    const again = await runCli(["run", "a-slow"], { cwd: e.path, env: goEnv });
     c.note("rerun", `exit ${again.code}`);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).not.toContain("leftover");

@@ -175,21 +175,23 @@ describe("secrets", () => {
       c.note("command agent saw", seen(dumped).length ? seen(dumped) : "none");
       c.note("Claude's Bash saw", seen(claudeEnv).length ? seen(claudeEnv) : "none");
 
+      // Claude's environment holds only the proxy's placeholder: its dump is harmless and lands
       expect(results.map((x) => [x.task, x.status])).toEqual([
-        ["claude", "refused"], // its change holds the key it dumped: refused, never committed
+        ["claude", "success"],
         ["deploy", "success"],
         ["dump", "success"],
       ]);
-      expect(r.code, r.stdout).toBe(1);
+      expect(r.code, r.stdout).toBe(0);
       expect(leaks).toEqual([]);
       expect(artifacts.artifacts).toHaveLength(1);
-      expect([...new Set(uploaded.map(backupOf))].sort()).toEqual(["deploy", "dump"]);
+      expect([...new Set(uploaded.map(backupOf))].sort()).toEqual(["claude", "deploy", "dump"]);
       expect(seen(dumped)).toEqual([]);
       expect(dumped).not.toMatch(
         /^(GITHUB_TOKEN|GH_TOKEN|ACTIONS_[A-Z_]+|INPUT_[A-Z_-]+|ANTHROPIC_API_KEY)=/m,
       );
-      // Claude keeps only its own credential: never a GitHub or Actions token, nor another task's secret
-      expect(seen(claudeEnv).filter((k) => k !== "anthropicKey")).toEqual([]);
+      // Claude sees no credential at all, not even its own: the model key stays in the engine's proxy
+      expect(claudeEnv).toContain("ANTHROPIC_API_KEY=sk-ant-api03-claude-tasks-proxy-placeholder");
+      expect(seen(claudeEnv)).toEqual([]);
       // the task that printed its own secret: the value is replaced where its output is quoted
       const [deployPr] = e2e.fake.openPulls("claude-tasks/deploy");
       c.note("deploy's PR quotes", deployPr?.body?.match(/deploying with \S+/)?.[0] ?? "nothing");
