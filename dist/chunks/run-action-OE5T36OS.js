@@ -10,13 +10,15 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-RUPPWHUD.js";
+} from "./chunk-W27OJPDV.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-3AMU3ZAN.js";
+} from "./chunk-IJ4FXD5S.js";
 import {
+  InterruptedError,
   STATUS_ICON,
+  TaskFailedError,
   UserError,
   backupsDir,
   branchNameProblem,
@@ -25,13 +27,15 @@ import {
   formatDuration,
   onExit,
   oneLine,
+  outcomeOf,
   quotePath,
   requireRepoRoot,
   runTasks,
   selectTasks,
+  signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-EGC633FB.js";
+} from "./chunk-ROXD6RR5.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __export
@@ -63,9 +67,7 @@ function renderRunText(report, paint2 = plain) {
       )
     );
   }
-  const failed = report.results.filter(
-    (r) => !["success", "no_changes", "skipped"].includes(r.status)
-  ).length;
+  const failed = report.results.filter((r) => outcomeOf(r.status) === "failure").length;
   out.push(
     `${report.results.length} task(s), ${failed} failed \xB7 ${formatCost(report.totalCostUsd)} \xB7 ${formatDuration(report.durationMs)}`
   );
@@ -2483,7 +2485,7 @@ async function runAction(names, flags, cmd) {
   });
   const abort = new AbortController();
   const onSignal = (signal) => {
-    if (abort.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143);
+    if (abort.signal.aborted) process.exit(signalExitCode(signal));
     process.stderr.write(`
 ${signal}: stopping running tasks and backing up their work\u2026
 `);
@@ -2520,8 +2522,8 @@ ${signal}: stopping running tasks and backing up their work\u2026
       project.repoRoot,
       report.results.map((r) => r.backup)
     );
-  if (abort.signal.aborted) process.exitCode = abort.signal.reason === "SIGINT" ? 130 : 143;
-  else if (!report.ok) process.exitCode = 1;
+  if (abort.signal.aborted) throw new InterruptedError(abort.signal.reason);
+  if (!report.ok) throw new TaskFailedError("a task failed");
 }
 async function printDiffs(repoRoot, backups) {
   const dir = backupsDir(await stateDir(createGit({ cwd: repoRoot })));

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-EGC633FB.js";
+} from "./chunk-ROXD6RR5.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -10,7 +10,7 @@ import {
   renderTaskMarkdown,
   scanText,
   silentLogger
-} from "./chunk-EGC633FB.js";
+} from "./chunk-ROXD6RR5.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

@@ -10106,9 +10106,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants6 = require_constants();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch3 = (glob2, options, returnState = false) => {
+    var picomatch2 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
-        const fns = glob2.map((input2) => picomatch3(input2, options, returnState));
+        const fns = glob2.map((input2) => picomatch2(input2, options, returnState));
         const arrayMatcher = (str3) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str3);
@@ -10124,16 +10124,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix5 = opts.windows;
-      const regex = isState ? picomatch3.compileRe(glob2, options) : picomatch3.makeRe(glob2, options, false, true);
+      const regex = isState ? picomatch2.compileRe(glob2, options) : picomatch2.makeRe(glob2, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch3.test(input2, regex, options, { glob: glob2, posix: posix5 });
+        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex, options, { glob: glob2, posix: posix5 });
         const result = { glob: glob2, state, regex, posix: posix5, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -10159,7 +10159,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input2, regex, options, { glob: glob2, posix: posix5 } = {}) => {
+    picomatch2.test = (input2, regex, options, { glob: glob2, posix: posix5 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -10176,24 +10176,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input2, regex, options, posix5);
+          match = picomatch2.matchBase(input2, regex, options, posix5);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch3.matchBase = (input2, glob2, options, posix5 = options && options.windows) => {
-      const regex = glob2 instanceof RegExp ? glob2 : picomatch3.makeRe(glob2, options);
+    picomatch2.matchBase = (input2, glob2, options, posix5 = options && options.windows) => {
+      const regex = glob2 instanceof RegExp ? glob2 : picomatch2.makeRe(glob2, options);
       return regex.test(utils.basename(input2, { windows: posix5 }));
     };
-    picomatch3.isMatch = (str3, patterns, options) => picomatch3(patterns, options)(str3);
-    picomatch3.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
+    picomatch2.isMatch = (str3, patterns, options) => picomatch2(patterns, options)(str3);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
       return parse3(pattern, { ...options, fastpaths: false });
     };
-    picomatch3.scan = (input2, options) => scan(input2, options);
-    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch2.scan = (input2, options) => scan(input2, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -10204,13 +10204,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch3.toRegex(source, options);
+      const regex = picomatch2.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch3.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch2.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -10221,9 +10221,9 @@ var require_picomatch = __commonJS({
       if (!parsed2.output) {
         parsed2 = parse3(input2, options);
       }
-      return picomatch3.compileRe(parsed2, options, returnOutput, returnState);
+      return picomatch2.compileRe(parsed2, options, returnOutput, returnState);
     };
-    picomatch3.toRegex = (source, options) => {
+    picomatch2.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -10232,8 +10232,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch3.constants = constants6;
-    module.exports = picomatch3;
+    picomatch2.constants = constants6;
+    module.exports = picomatch2;
   }
 });
 
@@ -10243,14 +10243,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch3(glob2, options, returnState = false) {
+    function picomatch2(glob2, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob2, options, returnState);
     }
-    Object.assign(picomatch3, pico);
-    module.exports = picomatch3;
+    Object.assign(picomatch2, pico);
+    module.exports = picomatch2;
   }
 });
 
@@ -10272,6 +10272,9 @@ var ConfigError = class extends UserError {
     super(problems.map(formatProblem).join("\n"), problems);
   }
 };
+var TaskFailedError = class extends Error {
+  name = "TaskFailedError";
+};
 var InterruptedError = class extends Error {
   name = "InterruptedError";
   signal;
@@ -10281,16 +10284,19 @@ var InterruptedError = class extends Error {
   }
 };
 var EXIT = { ok: 0, taskFailed: 1, badInput: 2 };
+function signalExitCode(signal) {
+  return signal === "SIGINT" ? 130 : 143;
+}
 function exitCodeFor(err) {
   if (err instanceof UserError) return EXIT.badInput;
-  if (err instanceof InterruptedError) return err.signal === "SIGINT" ? 130 : 143;
+  if (err instanceof InterruptedError) return signalExitCode(err.signal);
   return EXIT.taskFailed;
 }
 function errorMessage(err) {
   return err instanceof Error ? err.message : String(err);
 }
-function problemAt(loc, message, severity = "error") {
-  return { ...loc, message, severity };
+function problemAt(loc, message, severity = "error", code2) {
+  return { ...loc, message, severity, ...code2 ? { code: code2 } : {} };
 }
 var GitError = class extends Error {
   name = "GitError";
@@ -10525,6 +10531,22 @@ import { createHash as createHash2, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join as join2 } from "node:path";
 
+// src/engine/missing.ts
+function isCode(err, code2) {
+  return typeof err === "object" && err !== null && err.code === code2;
+}
+function isMissing(err) {
+  return isCode(err, "ENOENT") || isCode(err, "ENOTDIR");
+}
+async function orIfMissing(read, fallback) {
+  try {
+    return await read;
+  } catch (err) {
+    if (isMissing(err)) return fallback;
+    throw err;
+  }
+}
+
 // src/engine/git/diff-text.ts
 function diffPath(header) {
   let p = header.replace(/\t.*$/, "");
@@ -10587,6 +10609,7 @@ async function resolveCommit(git, rev) {
 }
 var verified = /* @__PURE__ */ new Set();
 var FULL_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var isSha = (v) => typeof v === "string" && FULL_OID.test(v);
 async function requireCommit(git, rev) {
   if (FULL_OID.test(rev) && verified.has(rev)) return rev;
   const oid = await resolveCommit(git, rev);
@@ -10783,12 +10806,12 @@ async function writeBackup(opts) {
   for (let n3 = 1; n3 < 1e3; n3++) {
     const id = n3 === 1 ? baseId : `${baseId}-${n3}`;
     const dir = join2(root, id);
-    const existing = await readBackup(opts.stateDir, id).catch(() => void 0);
+    const existing = await inspectBackup(opts.stateDir, id);
+    if (existing && "damaged" in existing) continue;
     if (existing) {
       if (existing.meta.patchSha256 === sha && existing.meta.base === opts.base) return existing;
       continue;
     }
-    if (await exists(dir)) continue;
     const meta3 = {
       version: 1,
       id,
@@ -10826,6 +10849,14 @@ async function readBackup(stateDir2, id) {
   const { size } = await stat(patchPath);
   return { id, dir, patchPath, size, meta: meta3 };
 }
+async function inspectBackup(stateDir2, id) {
+  try {
+    return await readBackup(stateDir2, id);
+  } catch (err) {
+    if (isMissing(err) && !await exists(join2(backupsDir(stateDir2), id))) return void 0;
+    return { damaged: errorMessage(err) };
+  }
+}
 async function listBackups(stateDir2) {
   let names;
   try {
@@ -10835,19 +10866,16 @@ async function listBackups(stateDir2) {
     throw err;
   }
   const all = await Promise.all(
-    names.filter((n3) => !n3.startsWith(".")).map((n3) => readBackup(stateDir2, n3).catch(() => void 0))
+    names.filter((n3) => !n3.startsWith(".")).map((n3) => inspectBackup(stateDir2, n3))
   );
-  return all.filter((b) => b !== void 0).sort((a2, b) => b.meta.createdAt.localeCompare(a2.meta.createdAt) || b.id.localeCompare(a2.id));
+  return all.filter((b) => b !== void 0 && !("damaged" in b)).sort((a2, b) => b.meta.createdAt.localeCompare(a2.meta.createdAt) || b.id.localeCompare(a2.id));
 }
 async function damagedBackups(stateDir2) {
-  const names = await readdir(backupsDir(stateDir2)).catch(() => []);
+  const names = await orIfMissing(readdir(backupsDir(stateDir2)), []);
   const damaged = [];
   for (const n3 of names.filter((x) => !x.startsWith(".")).sort()) {
-    const ok = await readBackup(stateDir2, n3).then(
-      () => true,
-      () => false
-    );
-    if (!ok) damaged.push(n3);
+    const found = await inspectBackup(stateDir2, n3);
+    if (found && "damaged" in found) damaged.push(n3);
   }
   return damaged;
 }
@@ -10874,13 +10902,7 @@ async function writeDurable(path6, data) {
   }
 }
 async function exists(path6) {
-  return stat(path6).then(
-    () => true,
-    () => false
-  );
-}
-function isCode(err, code2) {
-  return typeof err === "object" && err !== null && err.code === code2;
+  return await orIfMissing(stat(path6), void 0) !== void 0;
 }
 
 // src/engine/git/worktree.ts
@@ -10918,16 +10940,22 @@ async function createWorktree(opts) {
       throw new Error(`a worktree for ${opts.task} in run ${opts.runId} already exists`);
     throw err;
   });
+  let failed;
   try {
     await fh.writeFile(`${JSON.stringify(lock, null, 2)}
 `);
   } catch (err) {
-    await fh.close().catch(() => {
-    });
-    await rm2(lockFile, { force: true });
-    throw err;
+    failed = err;
   }
-  await fh.close();
+  try {
+    await fh.close();
+  } catch (err) {
+    failed ??= err;
+  }
+  if (failed !== void 0) {
+    await rm2(lockFile, { force: true });
+    throw failed;
+  }
   try {
     await addWorktree(git, state, path6, baseCommit);
   } catch (err) {
@@ -11170,11 +11198,11 @@ async function removeOrphanLocks(git, state) {
   }
   const readable2 = new Set([...locks.values()].map((l) => `${l.task}-${l.runId}.json`));
   const names = new Set([...registered].map((p) => `${p.slice(p.lastIndexOf(sep) + 1)}.json`));
-  for (const name of await readdir2(locksDir(state)).catch(() => [])) {
+  for (const name of await orIfMissing(readdir2(locksDir(state)), [])) {
     if (!name.endsWith(".json") || readable2.has(name) || names.has(name)) continue;
     const file2 = join3(locksDir(state), name);
-    const age = Date.now() - await stat2(file2).then((s) => s.mtimeMs).catch(() => Date.now());
-    if (age > UNREADABLE_LOCK_GRACE_MS) await rm2(file2, { force: true });
+    const written = await orIfMissing(stat2(file2), void 0);
+    if (written && Date.now() - written.mtimeMs > UNREADABLE_LOCK_GRACE_MS) await rm2(file2, { force: true });
   }
 }
 var UNREADABLE_LOCK_GRACE_MS = 6e4;
@@ -11205,7 +11233,7 @@ async function processStartTime(pid) {
   }
 }
 async function realOrResolved(path6) {
-  return realpath(path6).catch(() => resolve(path6));
+  return orIfMissing(realpath(path6), resolve(path6));
 }
 
 // src/engine/git/branch.ts
@@ -31211,21 +31239,21 @@ function visit(schema2, fnOrHandlers) {
     const h2 = fnOrHandlers[node2._zod.def.type];
     return h2 ? h2(node2, rewritten) : node2;
   };
-  const cache2 = /* @__PURE__ */ new Map();
+  const cache3 = /* @__PURE__ */ new Map();
   function run(s) {
-    const cached2 = cache2.get(s);
+    const cached2 = cache3.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache2.get(s)
+        getter: () => cache3.get(s)
       });
     }
     if (cached2 !== void 0)
       return cached2;
-    cache2.set(s, RESOLVING);
+    cache3.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache2.set(s, mapped);
+    cache3.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -31676,7 +31704,9 @@ var taskFileSchema = external_exports.strictObject({
     timeZoneHint
   ).default("UTC").describe("IANA time zone of the schedule. GitHub's own cron is UTC only; this one is not."),
   missed: external_exports.enum(MISSED_POLICIES).default("once").describe("Fire times missed since the last run: `skip` them, run `once`, or run `all` of them."),
-  watch: globs().default([]).describe("Run when a push to the base branch touches files matching these globs."),
+  watch: globs().default([]).describe(
+    "Run when a push to the base branch touches files matching these globs (read as `paths` reads them: `docs/` means `docs/**`)."
+  ),
   needs: list(taskName(), "a list of task names").default([]).describe("Tasks that must finish first (a DAG, like GitHub Actions `needs`)."),
   if: external_exports.enum(NEEDS_CONDITIONS).default("success").describe(
     "When to run after the `needs`: all succeeded (`success`), whatever they did (`always`), one failed (`failure`)."
@@ -35589,7 +35619,7 @@ function parseConfigFiles(files, opts = {}) {
 }
 function noTasks(configDir) {
   const message = `no task files in ${configDir}; add one or run \`claude-tasks init\``;
-  return problemAt({ file: configDir, line: 1, col: 1 }, message, "warning");
+  return problemAt({ file: configDir, line: 1, col: 1 }, message, "warning", "no-task-files");
 }
 function classify(files, ctx) {
   const yaml2 = [...files].filter((f) => /\.ya?ml$/.test(f.path)).sort((a2, b) => a2.path.localeCompare(b.path));
@@ -35765,7 +35795,8 @@ async function readConfig(opts) {
   };
   const listed = listTaskFiles(dirAbs, configDir, repoRoot);
   if ("problem" in listed) {
-    return { ...parseConfigFiles([], parseOpts), problems: [problemAt(listed.at, listed.problem)] };
+    const problem = problemAt(listed.at, listed.problem, "error", listed.code);
+    return { ...parseConfigFiles([], parseOpts), problems: [problem] };
   }
   const loaded = parseConfigFiles(listed.files, parseOpts);
   return { ...loaded, problems: [...listed.unreadable, ...loaded.problems] };
@@ -35781,7 +35812,9 @@ function listTaskFiles(dirAbs, configDir, repoRoot) {
       return { problem: `${configDir} is a file, not a task directory`, at: at2 };
     entries2 = readdirSync(dirAbs, { withFileTypes: true }).filter((e) => /\.ya?ml$/.test(e.name));
   } catch (err) {
-    if (isNotFound(err)) return { problem: `no task directory ${configDir}; run claude-tasks init`, at: at2 };
+    if (isNotFound(err)) {
+      return { problem: `no task directory ${configDir}; run claude-tasks init`, code: "no-task-dir", at: at2 };
+    }
     return { problem: `cannot read the task directory ${configDir}: ${errorMessage(err)}`, at: at2 };
   }
   const files = [];
@@ -43757,6 +43790,22 @@ function assertValid(project) {
   return project;
 }
 
+// src/engine/run/types.ts
+var OUTCOMES = {
+  success: "success",
+  no_changes: "success",
+  failed: "failure",
+  timeout: "failure",
+  max_turns: "failure",
+  refused: "failure",
+  conflict: "failure",
+  cancelled: "failure",
+  skipped: "skipped"
+};
+function outcomeOf(status) {
+  return Object.hasOwn(OUTCOMES, status) ? OUTCOMES[status] : void 0;
+}
+
 // src/engine/run/run-tasks.ts
 var import_write_file_atomic = __toESM(require_lib(), 1);
 import { mkdir as mkdir6 } from "node:fs/promises";
@@ -44310,7 +44359,7 @@ async function killTree(handle, graceMs) {
     alive = findTree(handle);
     if (alive.length === 0) return [];
   }
-  for (let round2 = 0; round2 < 20 && alive.length > 0; round2++) {
+  for (let round = 0; round < 20 && alive.length > 0; round++) {
     signalAll(handle, alive, "SIGKILL");
     await sleep2(20);
     alive = findTree(handle);
@@ -45502,9 +45551,9 @@ async function executeGraph(opts) {
   }
   return results;
 }
-function blockedReason(node2, needs, outcomeOf) {
+function blockedReason(node2, needs, outcomeOf2) {
   if (node2.if === "always" || needs.length === 0) return void 0;
-  const outcomes = needs.map((d) => [d, outcomeOf(d)]);
+  const outcomes = needs.map((d) => [d, outcomeOf2(d)]);
   if (node2.if === "failure") {
     return outcomes.some(([, o2]) => o2 === "failure") ? void 0 : `if: failure, and no dependency failed (${needs.join(", ")})`;
   }
@@ -45516,8 +45565,8 @@ function blockedReason(node2, needs, outcomeOf) {
 function createMutex() {
   let tail = Promise.resolve();
   return (fn) => {
-    const next = tail.then(fn, fn);
-    tail = next.catch(() => void 0);
+    const next = tail.then(fn);
+    tail = Promise.allSettled([next]);
     return next;
   };
 }
@@ -45590,6 +45639,7 @@ async function baseTip(ctx, base) {
 }
 
 // src/engine/run/result.ts
+var roundUsd = (n3) => Math.round(n3 * 1e6) / 1e6;
 function newResult(task, branch, base, trigger, fireTimes2) {
   return {
     task,
@@ -45621,7 +45671,7 @@ function summariseAgent(kind, a2) {
     ...a2.model ? { model: a2.model } : {},
     ...a2.sessionId ? { sessionId: a2.sessionId } : {},
     ...a2.numTurns !== void 0 ? { numTurns: a2.numTurns } : {},
-    ...a2.costUsd !== void 0 ? { costUsd: a2.costUsd } : {},
+    ...a2.costUsd !== void 0 ? { costUsd: roundUsd(a2.costUsd) } : {},
     durationMs: a2.durationMs,
     ...a2.apiErrorStatus !== void 0 ? { apiErrorStatus: a2.apiErrorStatus } : {},
     transient: a2.transient,
@@ -45731,24 +45781,36 @@ function checkLimits(change, limits) {
   return out;
 }
 
-// src/engine/guard/paths.ts
+// src/engine/glob.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// src/engine/guard/types.ts
-var code = (s) => `\`${s}\``;
-
-// src/engine/guard/paths.ts
 function normalizeGlob(glob2) {
   let g = glob2.trim().replace(/^\.\//, "").replace(/^\/+/, "");
   if (g.endsWith("/")) g += "**";
   return g;
 }
+var cache2 = /* @__PURE__ */ new Map();
+function compileGlob(glob2, opts = {}) {
+  const key = `${opts.nocase ? "i" : "c"}${glob2}`;
+  let m = cache2.get(key);
+  if (!m) {
+    const isMatch = (0, import_picomatch.default)(normalizeGlob(glob2), { dot: true, nocase: opts.nocase === true });
+    m = (path6) => isMatch(path6);
+    if (cache2.size >= 1e4) cache2.clear();
+    cache2.set(key, m);
+  }
+  return m;
+}
+
+// src/engine/guard/types.ts
+var code = (s) => `\`${s}\``;
+
+// src/engine/guard/paths.ts
 function checkPaths(change, rules) {
   const deny = rules.deny.map((g) => ({
     glob: g,
-    match: (0, import_picomatch.default)(normalizeGlob(g), { dot: true, nocase: true })
+    match: compileGlob(g, { nocase: true })
   }));
-  const allow = rules.allow.map((g) => (0, import_picomatch.default)(normalizeGlob(g), { dot: true }));
+  const allow = rules.allow.map((g) => compileGlob(g));
   const allowList = rules.allow.map(code).join(", ");
   const violations = [];
   for (const f of change.files) {
@@ -46312,7 +46374,7 @@ async function fingerprint(dir, paths) {
   const out = /* @__PURE__ */ new Map();
   const walk2 = async (rel) => {
     const abs = join13(dir, rel);
-    const st = await lstat(abs).catch(() => void 0);
+    const st = await orIfMissing(lstat(abs), void 0);
     if (!st) return;
     if (st.isSymbolicLink()) out.set(rel, `link:${await readlink(abs)}`);
     else if (st.isDirectory()) for (const name of await readdir4(abs)) await walk2(`${rel}/${name}`);
@@ -46532,16 +46594,6 @@ function isDiskFull(err) {
   return err?.code === "ENOSPC" || /no space left on device/i.test(errorMessage(err));
 }
 
-// src/engine/run/types.ts
-var FAILING_STATUSES = /* @__PURE__ */ new Set([
-  "failed",
-  "timeout",
-  "max_turns",
-  "refused",
-  "conflict",
-  "cancelled"
-]);
-
 // src/engine/run/run-tasks.ts
 var runLogPath = (state) => join15(state, "runs.jsonl");
 var runReportDir = (state, runId) => join15(state, "runs", runId);
@@ -46601,7 +46653,7 @@ async function runTasks(opts) {
       nodes: opts.tasks.map((t) => ({ name: t.name, needs: t.needs, if: t.if })),
       maxParallel: opts.maxParallel ?? 4,
       signal: opts.signal,
-      outcome: (r) => r.status === "success" || r.status === "no_changes" ? "success" : r.status === "skipped" ? "skipped" : "failure",
+      outcome: (r) => outcomeOf(r.status) ?? "failure",
       skip: (name, reason) => skipped(byName.get(name), baseOf(byName.get(name)), reason, opts.signal),
       crash: (name, err) => ({
         ...skippedResult(name, byName.get(name).branch, baseOf(byName.get(name)), errorMessage(err)),
@@ -46643,8 +46695,8 @@ async function runTasks(opts) {
       results: ordered,
       crossConflicts,
       isolation,
-      totalCostUsd: round(ordered.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
-      ok: ordered.every((r) => !FAILING_STATUSES.has(r.status))
+      totalCostUsd: roundUsd(ordered.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
+      ok: ordered.every((r) => outcomeOf(r.status) !== "failure")
     };
     await writeReport(state, report2).catch(
       (err) => logger.warn(`could not write the run report: ${errorMessage(err)}`)
@@ -46689,9 +46741,7 @@ async function writeReport(state, report2) {
   await (0, import_write_file_atomic.default)(join15(dir, "report.md"), renderRunMarkdown(report2));
 }
 async function warnAboutLeftovers(git, state, logger) {
-  const leftovers = (await listWorktrees(git, { stateDir: state }).catch(() => [])).filter(
-    (w) => w.ours && w.stale
-  );
+  const leftovers = (await listWorktrees(git, { stateDir: state })).filter((w) => w.ours && w.stale);
   if (leftovers.length > 0) {
     logger.warn(
       `${leftovers.length} leftover worktree(s) from an interrupted run: ${leftovers.map((w) => w.path).join(", ")} \u2014 run \`claude-tasks worktrees --prune\` (their work is backed up first)`
@@ -46713,17 +46763,15 @@ async function startProxy(credential, upstream) {
   const proxy = await startModelProxy({ credential, ...upstream ? { upstream } : {} });
   return Object.assign(proxy, { [Symbol.asyncDispose]: () => proxy.close() });
 }
-var round = (n3) => Math.round(n3 * 1e6) / 1e6;
 
 // src/engine/select-tasks.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
 function selectTasks(tasks, patterns) {
   const names = tasks.map((t) => t.name);
   const wanted = /* @__PURE__ */ new Set();
   const raws = patterns.flatMap((p) => p.split(/[\s,]+/)).filter(Boolean);
   if (raws.length === 0) throw new UserError("no task named: give task names or globs such as 'docs-*'");
   for (const raw of raws) {
-    const isMatch = import_picomatch2.default.scan(raw).isGlob ? (0, import_picomatch2.default)(raw) : (n3) => n3 === raw;
+    const isMatch = compileGlob(raw);
     const matches = names.filter((n3) => isMatch(n3));
     if (matches.length === 0) throw new UserError(unknownTaskMessage(raw, names));
     for (const m of matches) wanted.add(m);
@@ -46741,14 +46789,20 @@ export {
   formatProblem,
   UserError,
   ConfigError,
+  TaskFailedError,
+  InterruptedError,
   EXIT,
+  signalExitCode,
   exitCodeFor,
   errorMessage,
+  isCode,
+  orIfMissing,
   silentLogger,
   stderrLogger,
   DEFAULT_IDENTITY,
   createGit,
   splitZ,
+  isSha,
   isAncestor,
   collectChanges,
   stateDir,
@@ -46758,7 +46812,6 @@ export {
   readBackup,
   listBackups,
   damagedBackups,
-  isCode,
   createWorktree,
   listWorktrees,
   pruneWorktrees,
@@ -46821,14 +46874,14 @@ export {
   newResult,
   summariseFiles,
   newRunId,
-  require_picomatch2 as require_picomatch,
+  compileGlob,
   scanText,
   runGuards,
   withholdSecrets,
   land,
   TRUSTED_CONFIG_PATHS,
   startingPoint,
-  FAILING_STATUSES,
+  outcomeOf,
   runLogPath,
   runTasks,
   selectTasks,
