@@ -132,8 +132,10 @@ export function hostMounts(h: HostLayout): { hide: string[]; expose: string[]; b
     h.repoRoot,
     h.commonDir,
     h.stateDir,
-    // sibling worktrees (other tasks of this and other runs)
+    // sibling worktrees (other tasks of this and other runs) and other repositories' worktrees
     dirname(h.worktree),
+    dirname(dirname(h.worktree)),
+    e.CLAUDE_TASKS_WORKTREES,
   ];
   const hide = candidates
     .filter((p): p is string => typeof p === "string" && p.startsWith("/"))
