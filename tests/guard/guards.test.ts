@@ -192,6 +192,10 @@ describe("runGuards on a collected change", () => {
     expect(byPath["real.bin"]).toMatchObject({ binary: true });
     expect(change.patch.toString()).toContain("GIT binary patch"); // the backup patch stays binary-safe
     const result = await runGuards({ change, worktreePath: wt.path, limits: { max_lines: 3 } });
-    expect(result.violations.map((v) => v.rule)).toEqual(["limits.max_lines", "secret.github-token"]);
+    expect(result.violations.map((v) => `${v.rule} ${v.file ?? ""}`.trim())).toEqual([
+      "protected.path .gitattributes", // and .gitattributes itself is a protected file
+      "limits.max_lines",
+      "secret.github-token notes.txt",
+    ]);
   });
 });

@@ -5,11 +5,12 @@
  * `meta.json`. A backup directory appears complete or not at all (written aside, then renamed).
  */
 import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { errorMessage } from "../errors.ts";
 import { isCode, isMissing, orIfMissing } from "../missing.ts";
-import { diffPatch } from "./changes.ts";
+import { type Change, DIFF_MEMORY_CAP, diffPatch, stageTree, treeWeight, writePatchFile } from "./changes.ts";
 import type { Git } from "./exec.ts";
 import { assertSafeName, backupsDir } from "./paths.ts";
 
@@ -49,7 +50,8 @@ export interface WriteBackupOptions {
   task: string;
   base: string;
   reason: string;
-  patch: Buffer;
+  /** The patch, in memory or (for a large change) in a file that the backup takes over (moved). */
+  patch: Buffer | { file: string };
   details?: Record<string, unknown>;
   now?: Date;
 }
@@ -63,7 +65,14 @@ export async function writeBackup(opts: WriteBackupOptions): Promise<Backup> {
   assertSafeName("task", opts.task);
   const root = backupsDir(opts.stateDir);
   await mkdir(root, { recursive: true });
-  const sha = createHash("sha256").update(opts.patch).digest("hex");
+  const inFile = Buffer.isBuffer(opts.patch) ? undefined : opts.patch.file;
+  const facts = inFile ? await fileFacts(inFile) : undefined;
+  const sha =
+    facts?.sha ??
+    createHash("sha256")
+      .update(opts.patch as Buffer)
+      .digest("hex");
+  const patchBytes = facts?.bytes ?? (opts.patch as Buffer).length;
   const baseId = `${opts.runId}-${opts.task}`;
   for (let n = 1; n < 1000; n++) {
     const id = n === 1 ? baseId : `${baseId}-${n}`;
@@ -71,7 +80,10 @@ export async function writeBackup(opts: WriteBackupOptions): Promise<Backup> {
     const existing = await inspectBackup(opts.stateDir, id);
     if (existing && "damaged" in existing) continue; // a broken or foreign directory: leave it alone
     if (existing) {
-      if (existing.meta.patchSha256 === sha && existing.meta.base === opts.base) return existing;
+      if (existing.meta.patchSha256 === sha && existing.meta.base === opts.base) {
+        if (inFile) await rm(inFile, { force: true });
+        return existing;
+      }
       continue;
     }
     const meta: BackupMeta = {
@@ -82,15 +94,16 @@ export async function writeBackup(opts: WriteBackupOptions): Promise<Backup> {
       base: opts.base,
       createdAt: (opts.now ?? new Date()).toISOString(),
       reason: opts.reason,
-      files: countFiles(opts.patch),
-      patchBytes: opts.patch.length,
+      files: facts?.files ?? countFiles(opts.patch as Buffer),
+      patchBytes,
       patchSha256: sha,
       ...(opts.details ? { details: opts.details } : {}),
     };
     const tmp = join(root, `.tmp-${id}-${process.pid}-${randomBytes(4).toString("hex")}`);
     await mkdir(tmp);
     try {
-      await writeDurable(join(tmp, PATCH_FILE), opts.patch);
+      if (inFile) await rename(inFile, join(tmp, PATCH_FILE));
+      else await writeDurable(join(tmp, PATCH_FILE), opts.patch as Buffer);
       await writeDurable(join(tmp, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
       await rename(tmp, dir);
     } catch (err) {
@@ -98,7 +111,7 @@ export async function writeBackup(opts: WriteBackupOptions): Promise<Backup> {
       if (isCode(err, "ENOTEMPTY") || isCode(err, "EEXIST")) continue; // lost a race for this id
       throw err;
     }
-    return { id, dir, patchPath: join(dir, PATCH_FILE), size: opts.patch.length, meta };
+    return { id, dir, patchPath: join(dir, PATCH_FILE), size: patchBytes, meta };
   }
   throw new Error(`too many backups named ${baseId} in ${root}`);
 }
@@ -159,11 +172,84 @@ export async function damagedBackups(stateDir: string): Promise<string[]> {
 
 /**
  * Stages everything in the worktree at `git.cwd` and returns the patch from `base` to that state:
- * committed and uncommitted work together.
+ * committed and uncommitted work together. Only for changes that fit in memory; see `snapshotBackup`.
  */
 export async function snapshotPatch(git: Git, base: string): Promise<Buffer> {
-  await git.run(["add", "-A", "--", "."]);
-  return diffPatch(git, ["--cached", base]);
+  const { tree } = await stageTree(git);
+  return diffPatch(git, [base, tree]);
+}
+
+/** The most a backup keeps: a larger change is not backed up (and the caller says so). */
+export const BACKUP_MAX_BYTES = 2 ** 30;
+
+/** Why a change was not backed up. */
+export class NoBackupError extends Error {}
+
+/**
+ * Writes the backup of a change from `base` to `tree` (staged in the worktree at `git.cwd`): from
+ * memory when it fits (`patch`), else streamed from git into the backup directory, never buffered.
+ * Throws `NoBackupError` when the change is larger than `BACKUP_MAX_BYTES` or git cannot write it.
+ */
+export async function writeTreeBackup(
+  opts: Omit<WriteBackupOptions, "patch"> & { git: Git; tree: string; patch?: Buffer; weight?: number },
+): Promise<Backup> {
+  const { git, tree, patch, weight: known, ...rest } = opts;
+  if (patch && patch.length > 0) return writeBackup({ ...rest, patch });
+  const weight = known ?? (await treeWeight(git, rest.base, tree));
+  if (weight <= DIFF_MEMORY_CAP)
+    return writeBackup({ ...rest, patch: await diffPatch(git, [rest.base, tree]) });
+  if (weight > BACKUP_MAX_BYTES) {
+    throw new NoBackupError(
+      `the change weighs ${(weight / 2 ** 30).toFixed(1)} GB, more than the ${BACKUP_MAX_BYTES / 2 ** 30} GB a backup keeps`,
+    );
+  }
+  const root = backupsDir(rest.stateDir);
+  await mkdir(root, { recursive: true });
+  const file = join(root, `.stream-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    await writePatchFile(git, [rest.base, tree], file);
+  } catch (err) {
+    await rm(file, { force: true });
+    throw new NoBackupError(
+      `git could not write its patch (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`,
+    );
+  }
+  return writeBackup({ ...rest, patch: { file } });
+}
+
+/** Backs up a collected change (see `writeTreeBackup`). */
+export function writeChangeBackup(
+  opts: Omit<WriteBackupOptions, "patch" | "base"> & { git: Git; change: Change },
+): Promise<Backup> {
+  const { change, ...rest } = opts;
+  return writeTreeBackup({
+    ...rest,
+    base: change.base,
+    tree: change.tree,
+    patch: change.patch,
+    ...(change.oversized ? { weight: change.oversized.bytes } : {}),
+  });
+}
+
+/** sha256, size and number of files of a patch file, read as a stream. */
+async function fileFacts(file: string): Promise<{ sha: string; bytes: number; files: number }> {
+  const hash = createHash("sha256");
+  const header = Buffer.from("\ndiff --git ");
+  let bytes = 0;
+  let files = 0;
+  let carry = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    if (bytes === 0 && chunk.subarray(0, header.length - 1).equals(header.subarray(1))) files++;
+    hash.update(chunk);
+    bytes += chunk.length;
+    const buf = Buffer.concat([carry, chunk]);
+    // a header that lies wholly in the carried bytes was counted with the previous chunk
+    for (let i = buf.indexOf(header); i !== -1; i = buf.indexOf(header, i + 1)) {
+      if (i + header.length > carry.length) files++;
+    }
+    carry = Buffer.from(buf.subarray(Math.max(0, buf.length - (header.length - 1))));
+  }
+  return { sha: hash.digest("hex"), bytes, files };
 }
 
 function countFiles(patch: Buffer): number {

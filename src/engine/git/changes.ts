@@ -1,10 +1,16 @@
 /**
  * Collects the full change a task made in its worktree: everything is staged (`add -A`, so new files
- * count unless the repository ignores them) and compared with the base commit. The result describes
- * every file (status, rename source, binary, line counts, mode, symlink target) and carries the
- * binary-safe patch that a backup stores and `git apply --binary` replays onto the base.
+ * count unless the repository ignores them), the index is written as one tree, and that tree is
+ * compared with the base commit. Every guard looks at that tree, and the task commit is made of that
+ * tree id (`commitTree`), so nothing that changes in the worktree after the checks can reach a commit.
+ *
+ * Sizes are known before anything is buffered (`cat-file --batch-check`): a change whose diff would
+ * be larger than the engine holds in memory comes back `oversized`, without a patch, and the guards
+ * refuse it; its backup is streamed to disk (`writePatchFile`). The result describes every file
+ * (status, rename source, binary, line counts, size, mode, symlink target) and carries the binary-safe
+ * patch that a backup stores and `git apply --binary` replays onto the base.
  */
-import { countDiffLines } from "./diff-text.ts";
+import { binaryLines, countDiffLines, type NumberedLine } from "./diff-text.ts";
 import { type Git, splitZ } from "./exec.ts";
 import { requireCommit } from "./refs.ts";
 
@@ -18,6 +24,13 @@ export const MODE = {
   none: "000000",
 } as const;
 
+/**
+ * The most a change's old and new content together may weigh for the engine to diff and scan it in
+ * memory (the patch, the text diff and the blobs of binary files are each at most about this big).
+ * A larger change is refused (`limits.diff_size`) and backed up by streaming.
+ */
+export const DIFF_MEMORY_CAP = 128 * 2 ** 20;
+
 export interface FileChange {
   path: string;
   /** The source path of a rename or copy. */
@@ -25,10 +38,16 @@ export interface FileChange {
   status: FileStatus;
   /** Rename/copy similarity in percent. */
   similarity?: number;
+  /** The content has a NUL byte in its first 8000 bytes (git's test), whatever `.gitattributes` say. */
   binary: boolean;
-  /** Lines added/removed; 0 for binary files (they count as files, not lines). */
+  /**
+   * Lines added/removed. For a binary file: its text-looking lines (NUL bytes dropped) that the
+   * other side lacks, so text behind one NUL byte still counts; 0 for an image or an archive.
+   */
   additions: number;
   deletions: number;
+  /** Bytes of the new content (absent for a deletion or a git link). */
+  size?: number;
   /** Git file modes ("100644", "100755", "120000", "160000"; "000000" when absent). */
   oldMode: string;
   newMode: string;
@@ -38,21 +57,45 @@ export interface FileChange {
   symlinkTarget?: string;
 }
 
+/** A line of a binary file's new content, for the credential scan. */
+export interface BinaryLine extends NumberedLine {
+  file: string;
+}
+
 export interface Change {
   /** The commit the change is relative to. */
   base: string;
+  /** The tree that was checked: the worktree as staged by `collectChanges`. Commit exactly this. */
+  tree: string;
   files: FileChange[];
   additions: number;
   deletions: number;
-  /** additions + deletions over text files. */
+  /** additions + deletions over all files (binary files: their text-looking lines). */
   totalLines: number;
-  /** `git diff --binary --full-index` from base: applies with `git apply --binary` onto base. */
+  /** Bytes of new content: the sizes of every added or changed file's new version. */
+  bytes: number;
+  /**
+   * `git diff --binary --full-index` from base to `tree`: applies with `git apply --binary` onto
+   * base. Empty when the change is `oversized`.
+   */
   patch: Buffer;
+  /**
+   * Set when old and new content together exceed the memory cap: nothing was buffered or scanned
+   * (no patch, no text diff, no binary lines), and the guards refuse the change.
+   */
+  oversized?: { bytes: number; cap: number };
   /**
    * Text diff of files that `.gitattributes` marks binary although their content is text (they show
    * as "binary" in `patch`). Scanned for secrets with `patch`; usually empty.
    */
   textDiff: string;
+  /** The lines of binary files' new content that their old content lacks (for the credential scan). */
+  binaryLines: BinaryLine[];
+  /**
+   * Paths git could not stage (an embedded repository without a commit, an unreadable file): they are
+   * not in `tree`, and the guards refuse the change rather than commit it without them.
+   */
+  unstaged: string[];
 }
 
 /** Diff options that ignore user configuration that would change the output format. */
@@ -66,52 +109,176 @@ const DIFF_FLAGS = [
 ];
 
 /**
- * Stages everything in the worktree at `git.cwd` and describes the change against `base`.
- * The index is left staged; the working files are untouched.
+ * Configuration for the calls that hash the worktree's files: no fsmonitor hook, no global attributes
+ * file, no untracked cache. (Git has no `--no-filters` for `add`; a clean filter needs a driver in the
+ * repository's config, which the agent's sandbox does not let it write.)
  */
-export async function collectChanges(opts: { git: Git; base: string }): Promise<Change> {
+const HASHING_CONFIG = [
+  "-c",
+  "core.fsmonitor=false",
+  "-c",
+  "core.attributesFile=/dev/null",
+  "-c",
+  "core.untrackedCache=false",
+];
+
+export interface CollectOptions {
+  git: Git;
+  base: string;
+  /** Override of `DIFF_MEMORY_CAP` (tests). */
+  memoryCap?: number;
+}
+
+/**
+ * Stages everything in the worktree at `git.cwd`, writes it as a tree and describes the change from
+ * `base` to that tree. The index is left staged; the working files are untouched.
+ */
+export async function collectChanges(opts: CollectOptions): Promise<Change> {
   const { git } = opts;
+  const cap = opts.memoryCap ?? DIFF_MEMORY_CAP;
   const base = await requireCommit(git, opts.base);
-  await git.run(["add", "-A", "--", "."]);
-  const [raw, numstat, patch] = await Promise.all([
-    git.run(["diff", "--cached", "--raw", "-z", "--no-abbrev", ...DIFF_FLAGS, base]),
-    git.run(["diff", "--cached", "--numstat", "-z", ...DIFF_FLAGS, base]),
-    diffPatch(git, ["--cached", base]),
+  const { tree, unstaged } = await stageTree(git);
+  const [raw, numstat] = await Promise.all([
+    git.run(["diff", "--raw", "-z", "--no-abbrev", ...DIFF_FLAGS, base, tree]),
+    git.run(["diff", "--numstat", "-z", ...DIFF_FLAGS, base, tree]),
   ]);
   const files = parseRaw(raw.stdout);
   applyNumstat(files, parseNumstat(numstat.stdout));
+  const sizes = await blobSizes(git, files);
+  let bytes = 0;
+  let weight = 0;
+  for (const f of files) {
+    const newSize = sizes.get(f.newBlob);
+    const oldSize = sizes.get(f.oldBlob) ?? 0;
+    if (newSize !== undefined) f.change.size = newSize;
+    if (newSize !== undefined && f.newBlob !== f.oldBlob) bytes += newSize;
+    weight += (newSize ?? 0) + oldSize;
+  }
   await Promise.all(
     files
-      .filter((f) => f.change.newMode === MODE.symlink)
+      .filter((f) => f.change.newMode === MODE.symlink && (sizes.get(f.newBlob) ?? 0) <= cap)
       .map(async (f) => {
         f.change.symlinkTarget = (await git.run(["cat-file", "blob", f.newBlob])).stdout;
       }),
   );
-  const textDiff = await unmaskText(git, base, files);
-  const list = files.map((f) => f.change);
-  const additions = list.reduce((n, f) => n + f.additions, 0);
-  const deletions = list.reduce((n, f) => n + f.deletions, 0);
-  return { base, files: list, additions, deletions, totalLines: additions + deletions, patch, textDiff };
+  const result: Change = {
+    base,
+    tree,
+    files: files.map((f) => f.change),
+    additions: 0,
+    deletions: 0,
+    totalLines: 0,
+    bytes,
+    patch: Buffer.alloc(0),
+    textDiff: "",
+    binaryLines: [],
+    unstaged,
+  };
+  if (weight > cap) {
+    result.oversized = { bytes: weight, cap };
+  } else {
+    result.patch = await diffPatch(git, [base, tree]);
+    const binary = await readBinaries(git, files);
+    result.textDiff = await unmaskText(git, base, tree, binary.masked);
+    result.binaryLines = binary.lines;
+  }
+  result.additions = result.files.reduce((n, f) => n + f.additions, 0);
+  result.deletions = result.files.reduce((n, f) => n + f.deletions, 0);
+  result.totalLines = result.additions + result.deletions;
+  return result;
 }
 
 /**
- * `.gitattributes` (which the agent can edit) decides what git calls binary: `* binary` would hide
- * every line from the line limit and the secret scan. So a file counts as binary only when its
- * content is (a NUL byte in the first 8000 bytes, git's own test); text files that attributes mark
- * binary get real line counts and a text diff for the secret scan.
+ * `add -A` with hashing config, then `write-tree`. A path git cannot add (an embedded repository
+ * without a commit, an unreadable file) does not stop the others; it is reported instead.
  */
-async function unmaskText(git: Git, base: string, files: RawEntry[]): Promise<string> {
-  const suspects = files.filter((f) => f.change.binary);
-  const masked: RawEntry[] = [];
-  for (const f of suspects) {
-    if (!(await blobIsBinary(git, f.oldBlob)) && !(await blobIsBinary(git, f.newBlob))) masked.push(f);
+export async function stageTree(git: Git): Promise<{ tree: string; unstaged: string[] }> {
+  const add = await git.run([...HASHING_CONFIG, "add", "-A", "--ignore-errors", "--", "."], {
+    allowFailure: true,
+  });
+  let unstaged: string[] = [];
+  if (add.exitCode !== 0) {
+    const [others, modified] = await Promise.all([
+      git.run([...HASHING_CONFIG, "ls-files", "-z", "--others", "--exclude-standard", "--directory"]),
+      git.run([...HASHING_CONFIG, "ls-files", "-z", "--modified"]),
+    ]);
+    unstaged = [...new Set([...splitZ(others.stdout), ...splitZ(modified.stdout)])];
+    // Nothing left behind: a real failure (a damaged index, a full disk), not one path.
+    if (unstaged.length === 0) await git.run([...HASHING_CONFIG, "add", "-A", "--", "."]);
   }
+  const tree = (await git.run(["write-tree"])).stdout.trim();
+  return { tree, unstaged };
+}
+
+/** The old and new content of the change from `base` to `tree` together, in bytes. */
+export async function treeWeight(git: Git, base: string, tree: string): Promise<number> {
+  const raw = await git.run(["diff", "--raw", "-z", "--no-abbrev", ...DIFF_FLAGS, base, tree]);
+  const files = parseRaw(raw.stdout);
+  const sizes = await blobSizes(git, files);
+  return files.reduce((n, f) => n + (sizes.get(f.oldBlob) ?? 0) + (sizes.get(f.newBlob) ?? 0), 0);
+}
+
+/** Sizes of the regular-file and symlink blobs on either side of the change. */
+async function blobSizes(git: Git, files: RawEntry[]): Promise<Map<string, number>> {
+  const isBlob = (mode: string) => mode !== MODE.none && mode !== MODE.submodule;
+  const oids = new Set<string>();
+  for (const f of files) {
+    if (isBlob(f.change.oldMode)) oids.add(f.oldBlob);
+    if (isBlob(f.change.newMode)) oids.add(f.newBlob);
+  }
+  const sizes = new Map<string, number>();
+  if (oids.size === 0) return sizes;
+  const r = await git.run(["cat-file", "--batch-check=%(objectname) %(objectsize)"], {
+    input: `${[...oids].join("\n")}\n`,
+  });
+  for (const line of r.stdout.split("\n")) {
+    const [oid, size] = line.split(" ");
+    if (oid && size && /^\d+$/.test(size)) sizes.set(oid, Number(size));
+  }
+  return sizes;
+}
+
+/**
+ * The files git's numstat calls binary. Content decides, not `.gitattributes` (which the agent can
+ * edit: `* binary` would hide every line from the line limit and the secret scan): a file is binary
+ * only when its content is (a NUL byte in the first 8000 bytes, git's own test). Files that are
+ * binary by attribute only are `masked` (they get a text diff); for really binary ones, the lines of
+ * their content count and are scanned.
+ */
+async function readBinaries(
+  git: Git,
+  files: RawEntry[],
+): Promise<{ masked: RawEntry[]; lines: BinaryLine[] }> {
+  const masked: RawEntry[] = [];
+  const lines: BinaryLine[] = [];
+  for (const f of files.filter((x) => x.change.binary)) {
+    const [oldBlob, newBlob] = await Promise.all([readBlob(git, f.oldBlob), readBlob(git, f.newBlob)]);
+    if (!isBinary(oldBlob) && !isBinary(newBlob)) {
+      masked.push(f);
+      continue;
+    }
+    const b = binaryLines(newBlob, oldBlob);
+    f.change.additions = b.additions;
+    f.change.deletions = b.deletions;
+    for (const l of b.added) lines.push({ file: f.change.path, ...l });
+  }
+  return { masked, lines };
+}
+
+const isBinary = (blob: Buffer) => blob.subarray(0, 8000).includes(0);
+
+async function readBlob(git: Git, oid: string): Promise<Buffer> {
+  if (/^0+$/.test(oid)) return Buffer.alloc(0);
+  return (await git.runBuffer(["cat-file", "blob", oid])).stdout;
+}
+
+async function unmaskText(git: Git, base: string, tree: string, masked: RawEntry[]): Promise<string> {
   if (masked.length === 0) return "";
   const paths = masked.flatMap((f) =>
     f.change.oldPath ? [f.change.oldPath, f.change.path] : [f.change.path],
   );
   const pathspec = paths.map((p) => `:(literal)${p}`);
-  const diff = await git.run(["diff", "--cached", "--text", ...DIFF_FLAGS, base, "--", ...pathspec]);
+  const diff = await git.run(["diff", "--text", ...DIFF_FLAGS, base, tree, "--", ...pathspec]);
   // numstat ignores --text for attribute-binary files: count the text diff's lines instead.
   const counts = countDiffLines(diff.stdout);
   for (const f of masked) {
@@ -123,24 +290,17 @@ async function unmaskText(git: Git, base: string, files: RawEntry[]): Promise<st
   return diff.stdout;
 }
 
-async function blobIsBinary(git: Git, oid: string): Promise<boolean> {
-  if (/^0+$/.test(oid)) return false;
-  const blob = (await git.runBuffer(["cat-file", "blob", oid])).stdout;
-  return blob.subarray(0, 8000).includes(0);
-}
+const PATCH_FLAGS = ["diff", "--binary", "--full-index", "--src-prefix=a/", "--dst-prefix=b/", ...DIFF_FLAGS];
 
 /** The binary-safe, full-index patch for `git diff <args>`, with fixed `a/` `b/` prefixes. */
 export async function diffPatch(git: Git, args: readonly string[]): Promise<Buffer> {
-  const r = await git.runBuffer([
-    "diff",
-    "--binary",
-    "--full-index",
-    "--src-prefix=a/",
-    "--dst-prefix=b/",
-    ...DIFF_FLAGS,
-    ...args,
-  ]);
+  const r = await git.runBuffer([...PATCH_FLAGS, ...args]);
   return r.stdout;
+}
+
+/** Like `diffPatch`, streamed into `file` (never held in memory): for changes of any size. */
+export async function writePatchFile(git: Git, args: readonly string[], file: string): Promise<void> {
+  await git.run([...PATCH_FLAGS, ...args], { stdoutFile: file });
 }
 
 interface RawEntry {

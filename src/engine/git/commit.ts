@@ -61,6 +61,48 @@ export async function commitAll(opts: CommitAllOptions): Promise<string | undefi
   return (await git.run(["rev-parse", "HEAD"])).stdout.trim();
 }
 
+export interface CommitTreeOptions {
+  /** A git client working in the worktree; its detached HEAD is moved to the new commit. */
+  git: Git;
+  /** The tree that was checked (`Change.tree`): the commit holds exactly this tree. */
+  tree: string;
+  /** The one parent. */
+  base: string;
+  subject: string;
+  body?: string;
+  task: string;
+  runId: string;
+  trailers?: Record<string, string>;
+}
+
+/**
+ * Makes the task commit of exactly `tree` on `base` (`git commit-tree`): nothing staged, written or
+ * changed in the worktree after the tree was taken and checked can enter it. The worktree's HEAD,
+ * index and files are then reset to that commit (anything written after the checks is dropped), so
+ * what follows (a rebase) starts from the checked state. Returns the commit id, or `undefined` when
+ * the tree equals the base's.
+ */
+export async function commitTree(opts: CommitTreeOptions): Promise<string | undefined> {
+  const { git } = opts;
+  const base = await requireCommit(git, opts.base);
+  const baseTree = (await git.run(["rev-parse", "--verify", `${base}^{tree}`])).stdout.trim();
+  const tree = (await git.run(["rev-parse", "--verify", `${opts.tree}^{tree}`])).stdout.trim();
+  if (tree === baseTree) return undefined;
+  const trailers: Record<string, string> = {
+    [TRAILER_TASK]: opts.task,
+    [TRAILER_RUN]: opts.runId,
+    ...opts.trailers,
+  };
+  const commit = (
+    await git.run(["commit-tree", tree, "-p", base, "-F", "-"], {
+      input: commitMessage(opts.subject, opts.body, trailers),
+    })
+  ).stdout.trim();
+  await git.run(["reset", "--hard", "--quiet", commit]);
+  await git.run(["clean", "-ffdq"]);
+  return commit;
+}
+
 /**
  * Subject, body, and the trailers as the last paragraph. Built here (not with `--trailer`) so that
  * `#` lines in the body are kept and cannot move the trailers away from the end.

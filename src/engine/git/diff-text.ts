@@ -56,3 +56,65 @@ export function countDiffLines(diff: string): Map<string, { additions: number; d
   }
   return counts;
 }
+
+export interface NumberedLine {
+  /** 1-based, counting `\n` in the content. */
+  line: number;
+  text: string;
+}
+
+/** Longer runs without a newline are cut into overlapping pieces for the scan. */
+const PIECE = 4096;
+const OVERLAP = 512;
+
+/**
+ * What a diff cannot show of a binary file (git prints "Binary files differ"): its lines, read as
+ * bytes (latin1) and split at `\n`.
+ * - `additions`/`deletions`: the text-looking lines (NUL bytes dropped, so UTF-16 text and text behind
+ *   one NUL byte count; printable ASCII or well-formed UTF-8, no control characters) that the other
+ *   side lacks. An image or an archive has next to none.
+ * - `added`: every line of the new content the old content lacks — the raw bytes, and again without
+ *   NUL bytes when it has any (UTF-16) — for the credential scan.
+ */
+export function binaryLines(
+  next: Buffer,
+  prev: Buffer,
+): { additions: number; deletions: number; added: NumberedLine[] } {
+  const newLines = next.toString("latin1").split("\n");
+  const oldLines = prev.length > 0 ? prev.toString("latin1").split("\n") : [];
+  const oldSet = new Set(oldLines);
+  const newText = multiset(newLines.map(stripNul).filter(isTextLine));
+  const oldText = multiset(oldLines.map(stripNul).filter(isTextLine));
+  let additions = 0;
+  let deletions = 0;
+  for (const [l, n] of newText) additions += Math.max(0, n - (oldText.get(l) ?? 0));
+  for (const [l, n] of oldText) deletions += Math.max(0, n - (newText.get(l) ?? 0));
+  const added: NumberedLine[] = [];
+  newLines.forEach((text, i) => {
+    if (text === "" || oldSet.has(text)) return;
+    const variants = text.includes("\0") ? [text, stripNul(text)] : [text];
+    for (const v of variants) {
+      if (v.length <= PIECE) added.push({ line: i + 1, text: v });
+      else
+        for (let at = 0; at < v.length; at += PIECE - OVERLAP)
+          added.push({ line: i + 1, text: v.slice(at, at + PIECE) });
+    }
+  });
+  return { additions, deletions, added };
+}
+
+const stripNul = (s: string) => (s.includes("\0") ? s.replaceAll("\0", "") : s);
+
+/** Printable ASCII or well-formed UTF-8 (as latin1 characters), tabs allowed, not empty. */
+const TEXT_LINE =
+  /^(?:[\t\x20-\x7e]|[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})+\r?$/;
+
+function isTextLine(s: string): boolean {
+  return s.length > 0 && TEXT_LINE.test(s);
+}
+
+function multiset(lines: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const l of lines) m.set(l, (m.get(l) ?? 0) + 1);
+  return m;
+}

@@ -4,6 +4,7 @@
  * (no hooks, no signing), captures output and turns unexpected failures into a `GitError`.
  */
 import { spawn } from "node:child_process";
+import { open } from "node:fs/promises";
 import { constants } from "node:os";
 import { GitError } from "../errors.ts";
 import { type Logger, silentLogger } from "../logger.ts";
@@ -29,6 +30,11 @@ export interface GitRunOptions {
   /** Extra variables for this call only. */
   env?: Env;
   signal?: AbortSignal;
+  /**
+   * Stream stdout into this file (created, or truncated) instead of holding it in memory: for output
+   * that may be larger than the engine should buffer (a patch of a huge change). `stdout` is then empty.
+   */
+  stdoutFile?: string;
 }
 
 export interface GitResult<T = string> {
@@ -159,25 +165,26 @@ export function createGit(opts: CreateGitOptions): Git {
       : authEnv && NETWORK.has(subcommandOf(args))
         ? { ...env, ...authEnv }
         : env;
+    const file = o.stdoutFile ? await open(o.stdoutFile, "w") : undefined;
     const child = spawn(bin, [...prefix, ...(untrusted ? UNTRUSTED_CONFIG : []), ...args], {
       cwd,
       env: o.env ? definedOnly({ ...base, ...o.env }) : base,
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: ["pipe", file?.fd ?? "pipe", "pipe"],
       signal: o.signal,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on("data", (c: Buffer) => out.push(c));
-    child.stderr.on("data", (c: Buffer) => err.push(c));
+    child.stdout?.on("data", (c: Buffer) => out.push(c));
+    child.stderr!.on("data", (c: Buffer) => err.push(c));
     // git may exit before reading all of stdin (e.g. on a usage error): ignore EPIPE.
-    child.stdin.on("error", () => {});
-    child.stdin.end(o.input ?? "");
+    child.stdin!.on("error", () => {});
+    child.stdin!.end(o.input ?? "");
     const exitCode = await new Promise<number>((resolve, reject) => {
       child.on("error", (e) =>
         reject(isEnoent(e) ? new Error(`cannot run ${bin} in ${cwd}: no such program or directory`) : e),
       );
       child.on("close", (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 1)));
-    });
+    }).finally(() => file?.close());
     const stderr = redactText(Buffer.concat(err).toString("utf8"));
     logger.debug(`git ${shown.join(" ")} → ${exitCode} (${Date.now() - started} ms)`);
     if (exitCode !== 0 && !o.allowFailure) throw new GitError({ args: shown, exitCode, stderr, cwd });

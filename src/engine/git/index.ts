@@ -4,10 +4,13 @@ export {
   type BackupMeta,
   damagedBackups,
   listBackups,
+  NoBackupError,
   readBackup,
   snapshotPatch,
   type WriteBackupOptions,
   writeBackup,
+  writeChangeBackup,
+  writeTreeBackup,
 } from "./backup.ts";
 export {
   BACKUP_REF_PREFIX,
@@ -18,11 +21,20 @@ export {
   type UpdateBranchResult,
   updateBranch,
 } from "./branch.ts";
-export { type Change, collectChanges, diffPatch, type FileChange, type FileStatus, MODE } from "./changes.ts";
+export {
+  type Change,
+  collectChanges,
+  DIFF_MEMORY_CAP,
+  diffPatch,
+  type FileChange,
+  type FileStatus,
+  MODE,
+} from "./changes.ts";
 export {
   type CommitAllOptions,
   commitAll,
   commitMessage,
+  commitTree,
   type ForeignCommit,
   foreignCommits,
   TRAILER_RUN,

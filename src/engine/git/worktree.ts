@@ -14,7 +14,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { errorMessage, GitError } from "../errors.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { isCode, orIfMissing } from "../missing.ts";
-import { type Backup, snapshotPatch, writeBackup } from "./backup.ts";
+import { type Backup, NoBackupError, writeTreeBackup } from "./backup.ts";
+import { stageTree } from "./changes.ts";
 import type { Git } from "./exec.ts";
 import { assertSafeName, stateDir as getStateDir, worktreesDir } from "./paths.ts";
 import { isDirty, requireCommit } from "./refs.ts";
@@ -213,8 +214,12 @@ async function removeWorktree(o: RemoveOptions): Promise<RemoveResult> {
   try {
     backup = o.saved ? undefined : await backupWork(o);
   } catch (err) {
-    o.logger.error(`could not back up ${o.path}, so it was kept: ${errorMessage(err)}`);
-    return { removed: false };
+    if (!(err instanceof NoBackupError)) {
+      o.logger.error(`could not back up ${o.path}, so it was kept: ${errorMessage(err)}`);
+      return { removed: false };
+    }
+    // Too large to keep: keeping the worktree would only fill the disk run after run.
+    o.logger.error(`removed ${o.path} without a backup: ${errorMessage(err)}`);
   }
   const r = await oneAtATime(o.stateDir, () =>
     o.git.run(["worktree", "remove", "--force", "--", o.path], { allowFailure: true }),
@@ -233,15 +238,17 @@ async function removeWorktree(o: RemoveOptions): Promise<RemoveResult> {
 async function backupWork(o: RemoveOptions): Promise<Backup | undefined> {
   const wt = o.git.at(o.path);
   if (!(await isDirty(wt)) && !(await hasUnreachableCommits(wt))) return undefined;
-  const patch = await snapshotPatch(wt, o.lock.base);
-  if (patch.length === 0) return undefined;
-  return writeBackup({
+  const { tree } = await stageTree(wt);
+  const same = await wt.run(["diff", "--quiet", "--no-ext-diff", o.lock.base, tree], { allowFailure: true });
+  if (same.exitCode === 0) return undefined;
+  return writeTreeBackup({
+    git: wt,
+    tree,
     stateDir: o.stateDir,
     runId: o.lock.runId,
     task: o.lock.task,
     base: o.lock.base,
     reason: o.reason,
-    patch,
     details: { branch: o.lock.branch, worktree: o.path },
   });
 }

@@ -3,6 +3,12 @@
  * never the secret, not even part of it. Every rule keys on a provider's fixed prefix or on an
  * assignment context, and matches that look like placeholders (`XXXX…`, `EXAMPLE`, `abcdef…`,
  * low variety) are ignored, so hashes, UUIDs, base64 images and lockfile integrity strings do not hit.
+ *
+ * What a reader could decode counts too: each line is also read reversed, base64 runs that contain
+ * the base64 form of a known prefix (at any of the three byte alignments) are decoded and scanned, and
+ * a line is joined with the next where a token could have been split between them. Binary files'
+ * bytes (and the same without NUL bytes: UTF-16), file names and symlink targets are scanned by
+ * `runGuards` through the same rules.
  */
 import { diffPath } from "../git/diff-text.ts";
 import { code, type Violation } from "./types.ts";
@@ -130,9 +136,64 @@ const RULES: Rule[] = [
   },
 ];
 
+/** The literal prefixes and contexts the rules key on; `QUICK` and its encoded forms come from them. */
+const PREFIXES = [
+  ..."pousr".split("").map((c) => `gh${c}_`),
+  "github_pat_",
+  "sk-",
+  "AKIA",
+  "ASIA",
+  "ABIA",
+  "ACCA",
+  "secret",
+  "Secret",
+  "SECRET",
+  ..."abposr".split("").map((c) => `xox${c}-`),
+  "hooks.slack.com",
+  "_live_",
+  "AIza",
+  "PRIVATE KEY",
+  "eyJ",
+  "npm_",
+];
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** Cheap pre-check: a line that contains none of these cannot match any rule. */
 const QUICK =
   /gh[pousr]_|github_pat_|sk-|AKIA|ASIA|ABIA|ACCA|[Ss][Ee][Cc][Rr][Ee][Tt]|xox[abposr]-|hooks\.slack\.com|_live_|AIza|PRIVATE KEY|eyJ|npm_/;
+/** The same, for a line written backwards. */
+const QUICK_REVERSED = new RegExp(
+  [
+    ...PREFIXES.filter((p) => !/secret/i.test(p)).map((p) => escapeRe([...p].reverse().join(""))),
+    "[Tt][Ee][Rr][Cc][Ee][Ss]",
+  ].join("|"),
+);
+/** Longer forms of short prefixes, for their base64 forms. */
+const BASE64_ONLY = ["sk-ant-", "sk-proj-", "sk-svcacct-", "sk-admin-", "T3BlbkFJ"];
+
+/**
+ * The base64 forms of the prefixes at each of the three byte alignments (only the characters that do
+ * not depend on the neighbouring bytes). Prefixes shorter than 4 bytes are left out: their forms are
+ * too short to tell anything apart.
+ */
+const QUICK_BASE64 = new RegExp(
+  [
+    ...new Set(
+      [...PREFIXES, ...BASE64_ONLY]
+        .filter((p) => p.length >= 4)
+        .flatMap((p) =>
+          [0, 1, 2].map((k) => {
+            const enc = Buffer.concat([Buffer.alloc(k), Buffer.from(p)]).toString("base64");
+            return enc.slice(Math.ceil((k * 8) / 6), Math.floor(((k + p.length) * 8) / 6));
+          }),
+        ),
+    ),
+  ]
+    .map(escapeRe)
+    .join("|"),
+);
+const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
 
 /** Values published as examples in documentation (e.g. the jwt.io sample token's signature). */
 const KNOWN_EXAMPLES = new Set(["SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"]);
@@ -196,33 +257,111 @@ export function scanText(text: string, file: string): SecretFinding[] {
   return scanLines(text.split("\n").map((t, i) => ({ file, line: i + 1, text: t })));
 }
 
+/** Scans lines given with their file and line number (e.g. a binary file's content). */
+export function scanAddedLines(lines: readonly AddedLine[]): SecretFinding[] {
+  return scanLines(lines);
+}
+
+/** The first credential rule a bit of text (a file name, a link target) matches, or undefined. */
+export function credentialIn(text: string): { id: string; what: string } | undefined {
+  for (const form of decodedForms(text)) {
+    const hit = firstMatch(form.text, () => undefined);
+    if (hit) return { id: hit.rule.id, what: hit.rule.what };
+  }
+  return undefined;
+}
+
+/** The line, reversed, and its base64 runs decoded (where they hold an encoded prefix). */
+function decodedForms(text: string): { text: string; how?: string }[] {
+  const forms: { text: string; how?: string }[] = [{ text }];
+  if (QUICK_REVERSED.test(text)) forms.push({ text: [...text].reverse().join(""), how: "reversed" });
+  if (QUICK_BASE64.test(text)) {
+    for (const m of text.matchAll(BASE64_RUN)) {
+      const run = m[0].replace(/=+$/, "").replaceAll("-", "+").replaceAll("_", "/");
+      // The run may start anywhere in the encoding: try every character alignment.
+      for (let k = 0; k < 4; k++) {
+        const decoded = Buffer.from(run.slice(k), "base64").toString("latin1");
+        if (QUICK.test(decoded)) forms.push({ text: decoded, how: "base64-encoded" });
+      }
+    }
+  }
+  return forms;
+}
+
+function firstMatch(
+  text: string,
+  next: (k: number) => string | undefined,
+): { rule: Rule; index: number; end: number } | undefined {
+  if (!QUICK.test(text)) return undefined;
+  for (const rule of RULES) {
+    rule.pattern.lastIndex = 0;
+    for (const m of text.matchAll(rule.pattern)) {
+      const value = rule.group !== undefined ? m[rule.group] : m.slice(1).find((g) => g !== undefined);
+      if (value !== undefined && looksLikePlaceholder(value)) continue;
+      if (rule.confirm && !rule.confirm(m, next)) continue;
+      return { rule, index: m.index, end: m.index + m[0].length };
+    }
+  }
+  return undefined;
+}
+
+/** Whether `rule` matches `text` at `index`, placeholder or not (a token complete on its line). */
+function matchesAt(rule: Rule, text: string, index: number): boolean {
+  const re = new RegExp(rule.pattern.source, `${rule.pattern.flags.replace("g", "")}y`);
+  re.lastIndex = index;
+  return re.test(text);
+}
+
+/** Where a token split over two lines would meet: quotes, `+`, `\` and blanks around the break dropped. */
+const TAIL = 160;
+const HEAD = 400;
+const trimTail = (a: string) => a.slice(-TAIL).replace(/[\s"'`+\\,]+$/, "");
+const joinAt = (a: string, b: string) => trimTail(a) + b.slice(0, HEAD).replace(/^[\s"'`+]+/, "");
+
 function scanLines(lines: readonly AddedLine[]): SecretFinding[] {
   const findings: SecretFinding[] = [];
   const seen = new Set<string>();
+  const report = (l: AddedLine, rule: Rule, how?: string) => {
+    const key = `${rule.id}\0${l.file}\0${l.line}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    findings.push({
+      rule: `secret.${rule.id}`,
+      file: l.file,
+      line: l.line,
+      message: `${code(l.file)} line ${l.line} adds what looks like ${rule.what} (${rule.id}${how ? `, ${how}` : ""})`,
+    });
+  };
   lines.forEach((l, idx) => {
-    if (!QUICK.test(l.text)) return;
     const next = (k: number) => {
       const n = lines[idx + k];
       return n && n.file === l.file && n.line === l.line + k ? n.text : undefined;
     };
-    for (const rule of RULES) {
-      rule.pattern.lastIndex = 0;
-      for (const m of l.text.matchAll(rule.pattern)) {
-        const value = rule.group !== undefined ? m[rule.group] : m.slice(1).find((g) => g !== undefined);
-        if (value !== undefined && looksLikePlaceholder(value)) continue;
-        if (rule.confirm && !rule.confirm(m, next)) continue;
-        const key = `${rule.id}\0${l.file}\0${l.line}`;
-        if (seen.has(key)) break;
-        seen.add(key);
-        findings.push({
-          rule: `secret.${rule.id}`,
-          file: l.file,
-          line: l.line,
-          message: `${code(l.file)} line ${l.line} adds what looks like ${rule.what} (${rule.id})`,
-        });
-        break;
+    for (const form of decodedForms(l.text)) {
+      const nextOf = form.how ? () => undefined : next;
+      if (!QUICK.test(form.text)) continue;
+      for (const rule of RULES) {
+        rule.pattern.lastIndex = 0;
+        for (const m of form.text.matchAll(rule.pattern)) {
+          const value = rule.group !== undefined ? m[rule.group] : m.slice(1).find((g) => g !== undefined);
+          if (value !== undefined && looksLikePlaceholder(value)) continue;
+          if (rule.confirm && !rule.confirm(m, nextOf)) continue;
+          report(l, rule, form.how);
+          break;
+        }
       }
     }
+    // A token split over this line and the next (only where a prefix could be at the break).
+    const following = next(1);
+    if (following === undefined) return;
+    const tail = l.text.slice(-TAIL);
+    if (!QUICK.test(tail) && !QUICK.test(joinAt(l.text.slice(-16), following.slice(0, 16)))) return;
+    const joined = joinAt(l.text, following);
+    const hit = firstMatch(joined, () => undefined);
+    const cut = trimTail(l.text).length;
+    // only a match that starts before the break, ends after it, and is not already whole on this line
+    if (hit && hit.index < cut && hit.end > cut && !matchesAt(hit.rule, trimTail(l.text), hit.index))
+      report(l, hit.rule, "split over two lines");
   });
   return findings;
 }

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Agent, AgentResult } from "../agent/index.ts";
 import { parseDuration, type Task } from "../config/index.ts";
-import { collectChanges, type Worktree, writeBackup } from "../git/index.ts";
+import { collectChanges, NoBackupError, type Worktree, writeChangeBackup } from "../git/index.ts";
 import type { SandboxSession } from "../sandbox/types.ts";
 import { backoffDelay } from "./backoff.ts";
 import type { RunEvent } from "./options.ts";
@@ -61,16 +61,19 @@ export async function runAttempts(opts: AttemptsOptions): Promise<AttemptsResult
 
     const partial = await collectChanges({ git: wt.git, base: wt.baseCommit });
     if (partial.files.length > 0) {
-      const saved = await writeBackup({
+      const saved = await writeChangeBackup({
+        git: wt.git,
+        change: partial,
         stateDir: wt.stateDir,
         runId: wt.runId,
         task: task.name,
-        base: wt.baseCommit,
         reason: `before retry ${attempt + 1}: partial work of attempt ${attempt}`,
-        patch: partial.patch,
         details: { error: result.error, apiErrorStatus: result.apiErrorStatus },
+      }).catch((err: unknown) => {
+        if (err instanceof NoBackupError) return undefined; // too large to keep: the retry starts clean
+        throw err;
       });
-      partialBackups.push(saved.id);
+      if (saved) partialBackups.push(saved.id);
     }
     await wt.git.run(["reset", "--hard", "--quiet", wt.baseCommit]);
     await wt.git.run(["clean", "-fdq"]);

@@ -8,7 +8,7 @@ import type { Task } from "../config/index.ts";
 import {
   BACKUP_REF_PREFIX,
   type Change,
-  commitAll,
+  commitTree,
   isAncestor,
   pushRefs,
   type RefUpdate,
@@ -52,15 +52,16 @@ export async function land(o: LandOptions): Promise<void> {
   }
 
   o.phase("committing");
-  // The commit says what ran; what the agent reported (untrusted text) goes to the PR, never here.
-  const commit = await commitAll({
+  // Exactly the tree the guards checked, whatever happened in the worktree since. The commit says
+  // what ran; what the agent reported (untrusted text) goes to the PR, never here.
+  const commit = await commitTree({
     git: o.worktree.git,
+    tree: o.change.tree,
+    base: o.start.commit,
     subject: o.task.pr.title,
     body: `Made by claude-tasks: the task ${o.task.name} (${o.task.kind === "claude" ? "Claude Code" : "a run: command"}).`,
     task: o.task.name,
     runId: o.runId,
-    base: o.start.commit,
-    staged: true, // collectChanges staged the whole change, and it is not empty
   });
   if (!commit) {
     r.status = "no_changes";

@@ -15,11 +15,12 @@ import {
   compareRepo,
   createWorktree,
   foreignCommits,
+  NoBackupError,
   resolveCommit,
   restoreRepo,
   snapshotRepo,
   type Worktree,
-  writeBackup,
+  writeChangeBackup,
 } from "../git/index.ts";
 import { runGuards } from "../guard/index.ts";
 import type { SandboxProvider } from "../sandbox/types.ts";
@@ -174,8 +175,28 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     line: v.line,
     message: v.message,
   }));
-  if (change.files.length > 0) r.backup = (await backup(wt, opts, change, agentResult, r)).id;
-  else if (partialBackups.length > 0) r.backup = partialBackups.at(-1); // a failed attempt's work
+  const withheld = new Set(guards?.withheldNames ?? []);
+  if (withheld.size > 0) {
+    // a file name that holds a credential is never shown, not even in the list of files
+    r.files = r.files.map((f) =>
+      withheld.has(f.path) || (f.oldPath !== undefined && withheld.has(f.oldPath))
+        ? {
+            ...f,
+            path: "[name withheld]",
+            ...(f.oldPath !== undefined ? { oldPath: "[name withheld]" } : {}),
+          }
+        : f,
+    );
+  }
+  let noBackup: string | undefined;
+  if (change.files.length > 0) {
+    try {
+      r.backup = (await backup(wt, opts, change, agentResult, r)).id;
+    } catch (err) {
+      if (!(err instanceof NoBackupError)) throw err;
+      noBackup = err.message;
+    }
+  } else if (partialBackups.length > 0) r.backup = partialBackups.at(-1); // a failed attempt's work
   // Everything the worktree holds is now in that backup (or it holds nothing): removing it needs no
   // second scan. What follows (commit, rebase) only rearranges this change and backs up on its own.
   wt.markSaved();
@@ -189,8 +210,10 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
   if (r.violations.length > 0) {
     r.status = "refused";
     r.message = `the change was refused: ${r.violations[0]!.message}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ""}`;
+    if (noBackup) r.message += `; it was not backed up: ${noBackup}`;
     return;
   }
+  if (noBackup) throw new Error(`the change could not be backed up: ${noBackup}`);
   await land({ ...opts, worktree: wt, change, result: r, start, phase });
 }
 
@@ -249,13 +272,13 @@ function guardInput(task: Task, change: Change, wt: Worktree) {
 }
 
 async function backup(wt: Worktree, opts: RunTaskOptions, change: Change, agent: AgentResult, r: TaskResult) {
-  return writeBackup({
+  return writeChangeBackup({
+    git: wt.git,
+    change,
     stateDir: wt.stateDir,
     runId: opts.runId,
     task: opts.task.name,
-    base: change.base,
     reason: "run result",
-    patch: change.patch,
     details: {
       mode: opts.repo.mode,
       branch: r.branch,
