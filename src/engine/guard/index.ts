@@ -115,7 +115,9 @@ function secretViolations(change: Change, names: SecretName[], targets: SecretTa
       message: `a changed file's name looks like it holds ${n.what} (${n.id}); the name is withheld`,
     });
   }
-  for (const t of targets) {
+  // a link's target is its content, so the diff scan usually found it already
+  const found = new Set(out.map((v) => v.file));
+  for (const t of targets.filter((x) => !found.has(x.path))) {
     out.push({
       rule: `secret.${t.id}`,
       file: t.path,
