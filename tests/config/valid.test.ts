@@ -35,7 +35,7 @@ describe("valid task files", () => {
         env_templates: {},
       },
       paths: { allow: ["README.md", "docs/**"], deny: [".github/workflows/**"] },
-      limits: { max_files: 50, max_lines: 2000 },
+      limits: { max_files: 50, max_lines: 2000, max_bytes: 10 * 2 ** 20 },
       retry: { attempts: 2, backoff: "30s" },
       pr: {
         title: "docs: sync README with the CLI",
@@ -78,7 +78,7 @@ describe("valid task files", () => {
           env_templates: {},
         },
         paths: { allow: ["**"], deny: [".github/workflows/**"] },
-        limits: { max_files: 50, max_lines: 2000 },
+        limits: { max_files: 50, max_lines: 2000, max_bytes: 10 * 2 ** 20 },
         retry: { attempts: 2, backoff: "30s" },
         pr: {
           title: "claude-tasks: lint-fix",

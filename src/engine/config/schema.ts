@@ -15,6 +15,8 @@ import { TASK_NAME_PATTERN, TASK_NAME_RULE, taskNameHint } from "./task-name.ts"
 import { isTimeZone, timeZoneHint } from "./time-zone.ts";
 
 export const WORKFLOWS_GLOB = ".github/workflows/**";
+/** `limits.max_bytes` may not exceed this (the engine diffs and scans a change in memory). */
+const MAX_BYTES_CEILING = 100 * 2 ** 20;
 export const MISSED_POLICIES = ["skip", "once", "all"] as const;
 export const NEEDS_CONDITIONS = ["success", "always", "failure"] as const;
 /** Claude Code's `--permission-mode` values (`manual` is the CLI's label for `default`). */
@@ -167,7 +169,13 @@ export const pathsSchema = z
   .strictObject({
     allow: globs()
       .default(["**"])
-      .describe("Globs of the files the task may change. A change outside them fails the task."),
+      .describe(
+        "Globs of the files the task may change. A change outside them fails the task. Files that steer " +
+          "the repository (`.github/**`, `.claude/**`, `.mcp.json`, `.gitattributes`, `.gitmodules`, " +
+          "`CLAUDE.md`, `AGENTS.md`) are refused unless a glob here spells out their name (`.github/CODEOWNERS`, " +
+          "`.claude/**`; not `**`); git links (submodules) and executable files unless a glob that starts " +
+          "with a literal name matches them (`scripts/**`; not `**/*.sh`). See docs/safety.md.",
+      ),
     deny: globs()
       .default([WORKFLOWS_GLOB])
       .describe(
@@ -180,7 +188,18 @@ export const pathsSchema = z
 export const limitsSchema = z
   .strictObject({
     max_files: wholeNumber(0).default(50).describe("Most files one run may change."),
-    max_lines: wholeNumber(0).default(2000).describe("Most lines (added + removed) one run may change."),
+    max_lines: wholeNumber(0)
+      .default(2000)
+      .describe(
+        "Most lines (added + removed) one run may change. A binary file counts its text-looking lines " +
+          "(text behind a NUL byte, UTF-16 text).",
+      ),
+    max_bytes: wholeNumber(0, MAX_BYTES_CEILING)
+      .default(10 * 2 ** 20)
+      .describe(
+        "Most bytes of new content one run may add or rewrite: the sizes of every added or changed file, " +
+          "binary or not (default 10 MiB, at most 100 MiB; GitHub refuses files over 100 MB).",
+      ),
   })
   .describe("Size limits on the diff of one run.");
 
