@@ -13,8 +13,9 @@ import { scanSecrets, scanText } from "../../src/engine/guard/secrets.ts";
 import { newRunId } from "../../src/engine/run/index.ts";
 import { makeEngineRepo } from "../support/engine.ts";
 import { startModelServer } from "../support/model-server.ts";
-import { reliabilityCase } from "./support/cases.ts";
-import { claudeYaml, expectConsistent } from "./support/engine.ts";
+import { mb, reliabilityCase } from "./support/cases.ts";
+import { backupPatch, claudeYaml, cliEnv, expectConsistent } from "./support/engine.ts";
+import { startCli } from "./support/proc.ts";
 
 const outside = await mkdtemp(join(tmpdir(), "ct-rel-outside-"));
 afterAll(() => rm(outside, { recursive: true, force: true }));
@@ -268,4 +269,161 @@ describe("what a change may touch", () => {
       await server.close();
     }
   });
+});
+
+// ---- what a change may hide: encodings, binary content, names, protected files, size -----------------
+
+/** A helper committed in the base: writes a payload the way an attacker would hide a token. */
+const DROP = `import { writeFileSync } from "node:fs";
+const [kind, token, file] = process.argv.slice(2);
+const text = "key = " + token + "\\n";
+const out = {
+  nul: () => Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(text)]),
+  utf16: () => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]),
+  utf16be: () => Buffer.from(text, "utf16le").swap16(),
+  base64: () => Buffer.from(Buffer.from(text).toString("base64") + "\\n"),
+  reversed: () => Buffer.from([...token].reverse().join("") + "\\n"),
+  split: () => Buffer.from('k = "' + token.slice(0, 12) + '" +\\n  "' + token.slice(12) + '";\\n'),
+  hidden: () => Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: 2000 }, (_, i) => "line " + i).join("\\n"))]),
+}[kind]();
+writeFileSync(file, out);
+`;
+
+describe("what a change may hide", () => {
+  it("S-13 credentials behind a NUL byte, in UTF-16, in a file name, base64, reversed or split are caught", async () => {
+    const c = reliabilityCase(
+      "S-13",
+      "security",
+      "commands that write a generated GitHub token after a NUL byte, as UTF-16 (LE with a BOM, BE without), base64-encoded, reversed, split over two lines, and as a file name",
+      "each refused with a `secret.github-token` violation, nothing lands on a branch, and no message or report field holds the token",
+    );
+    await using e = await makeEngineRepo({ files: { "README.md": "# r\n", "tools/drop.mjs": DROP } });
+    const token = () => p("gh", "p_") + pick(ALNUM, 36);
+    const tokens: Record<string, string> = {};
+    const specs: Record<string, string> = {};
+    for (const kind of ["nul", "utf16", "utf16be", "base64", "reversed", "split"]) {
+      tokens[kind] = token();
+      specs[kind] = `run: node tools/drop.mjs ${kind} ${tokens[kind]} out-${kind}.dat\n`;
+    }
+    tokens.name = token();
+    specs.name = `run: echo hello > notes-${tokens.name}.md\n`;
+    const out = await e.run(await e.tasks(specs));
+    const status = Object.fromEntries(out.report.results.map((r) => [r.task, r.status]));
+    c.note("statuses", status);
+    c.note(
+      "messages",
+      out.report.results.map((r) => r.violations[0]?.message.slice(0, 90) ?? r.message.slice(0, 90)),
+    );
+    for (const r of out.report.results) {
+      expect(r.status, r.task).toBe("refused");
+      expect(
+        r.violations.map((v) => v.rule),
+        r.task,
+      ).toContain("secret.github-token");
+      expect(r.files.length, r.task).toBe(1); // the attack ran: it wrote its file
+    }
+    expect(await e.branches()).toEqual(["main"]);
+    const report = JSON.stringify(out.report);
+    for (const t of Object.values(tokens)) expect(report).not.toContain(t.slice(4));
+    await expectConsistent(e, out.spawned);
+  });
+
+  it("S-14 files that steer the repository are refused unless paths.allow names them", async () => {
+    const c = reliabilityCase(
+      "S-14",
+      "security",
+      'commands (with the default `paths.allow: ["**"]`) that write `.github/CODEOWNERS`, `.github/actions/x/action.yml`, `.github/claude-tasks/x.yml`, `.claude/settings.json`, `.mcp.json`, `.gitattributes`, `.gitmodules`, `CLAUDE.md`, `AGENTS.md`, create an embedded repository (`git init` + commit), and make a script executable; one task naming `.github/CODEOWNERS` in paths.allow',
+      "each refused (`protected.path`, `protected.gitlink`, `protected.executable`), nothing lands on a branch; only the naming task succeeds",
+    );
+    await using e = await makeEngineRepo({ files: { "README.md": "# r\n", "run.sh": "#!/bin/sh\n" } });
+    const write = (path: string) => `run: "mkdir -p $(dirname ${path}) && echo x > ${path}"\n`;
+    const tasks = await e.tasks({
+      codeowners: write(".github/CODEOWNERS"),
+      action: write(".github/actions/x/action.yml"),
+      "task-file": write(".github/claude-tasks/x.yml"),
+      "claude-settings": write(".claude/settings.json"),
+      mcp: write(".mcp.json"),
+      attributes: write(".gitattributes"),
+      modules: write(".gitmodules"),
+      "claude-md": write("CLAUDE.md"),
+      "agents-md": write("docs/AGENTS.md"),
+      embedded:
+        'run: "mkdir sub && cd sub && git init -q && echo a > a && git add a && git -c user.name=a -c user.email=a@b commit -qm x"\n',
+      executable: "run: chmod +x run.sh\n",
+      named: `${write(".github/CODEOWNERS")}paths:\n  allow: [".github/CODEOWNERS"]\n`,
+    });
+    const out = await e.run(tasks);
+    const status = Object.fromEntries(out.report.results.map((r) => [r.task, r.status]));
+    const rules = Object.fromEntries(
+      out.report.results.map((r) => [r.task, r.violations.map((v) => v.rule).join(",")]),
+    );
+    c.note("statuses", status);
+    c.note("rules", rules);
+    for (const r of out.report.results.filter((x) => x.task !== "named")) {
+      expect(r.status, r.task).toBe("refused");
+      expect(r.files.length, r.task).toBeGreaterThan(0); // the attack ran
+      expect(await e.branches()).not.toContain(`claude-tasks/${r.task}`);
+    }
+    expect(rules.embedded).toBe("protected.gitlink");
+    expect(rules.executable).toBe("protected.executable");
+    expect(rules.codeowners).toBe("protected.path");
+    expect(status.named).toBe("success");
+    await expectConsistent(e, out.spawned);
+  });
+
+  it("S-15 limits count what they should: lines behind a NUL byte, bytes of a one-line file", async () => {
+    const c = reliabilityCase(
+      "S-15",
+      "security",
+      "a command writes 2,000 text lines behind one NUL byte (limits.max_lines 500); another writes one 12 MB line (default limits.max_bytes 10 MiB)",
+      "both refused: `limits.max_lines` (2,000 lines counted) and `limits.max_bytes`",
+    );
+    await using e = await makeEngineRepo({ files: { "README.md": "# r\n", "tools/drop.mjs": DROP } });
+    const out = await e.run(
+      await e.tasks({
+        hidden: "run: node tools/drop.mjs hidden x hidden.dat\nlimits:\n  max_lines: 500\n",
+        wide: `run: node -e "require('fs').writeFileSync('wide.txt', 'x'.repeat(12 * 2 ** 20))"\n`,
+      }),
+    );
+    c.note(
+      "messages",
+      out.report.results.map((r) => r.violations[0]?.message ?? r.message),
+    );
+    expect(out.byTask("hidden").violations.map((v) => v.rule)).toEqual(["limits.max_lines"]);
+    expect(out.byTask("hidden").violations[0]?.message).toContain("2,000 lines");
+    expect(out.byTask("wide").violations.map((v) => v.rule)).toEqual(["limits.max_bytes"]);
+    expect(await e.branches()).toEqual(["main"]);
+    await expectConsistent(e, out.spawned);
+  });
+
+  it("S-16 a 600 MB file is refused with a clear message, backed up by streaming, in bounded memory", async () => {
+    const c = reliabilityCase(
+      "S-16",
+      "security",
+      "`claude-tasks run` (the built CLI) of a command that writes a 600 MB file (sparse: `truncate -s 600M`)",
+      "refused with `limits.diff_size` and `limits.max_bytes` (no V8 string error), a backup written by streaming, the worktree removed, the CLI's peak RSS under 400 MB",
+    );
+    await using e = await makeEngineRepo();
+    await e.tasks({ huge: "run: truncate -s 600M huge.bin\n" });
+    const cli = startCli(["run", "huge", "--json"], { cwd: e.path, env: cliEnv(e) });
+    const done = await cli.done;
+    const report = JSON.parse(done.stdout) as {
+      results: { status: string; message: string; backup?: string; violations: { rule: string }[] }[];
+    };
+    const r = report.results[0]!;
+    c.note("status", r.status);
+    c.note("message", r.message.slice(0, 160));
+    c.note("peak RSS of the CLI", mb(done.peakRss ?? 0));
+    c.note("wall time", `${(done.ms / 1000).toFixed(1)} s`);
+    expect(done.stderr).not.toMatch(/Cannot create a string|heap/i);
+    expect(r.status).toBe("refused");
+    expect(r.violations.map((v) => v.rule)).toEqual(["limits.diff_size", "limits.max_bytes"]);
+    expect(r.message).toContain("too large to check");
+    expect(r.backup).toBeDefined();
+    const patch = await backupPatch(e, r.backup);
+    expect(patch).toContain("diff --git a/huge.bin b/huge.bin");
+    expect(done.peakRss).toBeGreaterThan(0);
+    expect(done.peakRss!).toBeLessThan(400 * 2 ** 20);
+    await expectConsistent(e);
+  }, 180_000);
 });

@@ -194,6 +194,8 @@ const QUICK_BASE64 = new RegExp(
     .join("|"),
 );
 const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+/** Any of the three: a line that matches none has no form worth decoding. */
+const QUICK_ANY = new RegExp([QUICK.source, QUICK_REVERSED.source, QUICK_BASE64.source].join("|"));
 
 /** Values published as examples in documentation (e.g. the jwt.io sample token's signature). */
 const KNOWN_EXAMPLES = new Set(["SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"]);
@@ -318,6 +320,19 @@ const HEAD = 400;
 const trimTail = (a: string) => a.slice(-TAIL).replace(/[\s"'`+\\,]+$/, "");
 const joinAt = (a: string, b: string) => trimTail(a) + b.slice(0, HEAD).replace(/^[\s"'`+]+/, "");
 
+/** Characters dropped at a break: blanks, quotes, `+`, `\`, `,`. */
+const isBreakChar = (c: number) =>
+  c === 32 || c === 9 || c === 13 || c === 34 || c === 39 || c === 96 || c === 43 || c === 92 || c === 44;
+const isTokenChar = (c: number) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+
+/** Whether the first character past the break characters (from the end: `dir` -1) can be in a token. */
+function tokenCharAt(text: string, dir: 1 | -1): boolean {
+  let i = dir === 1 ? 0 : text.length - 1;
+  while (i >= 0 && i < text.length && isBreakChar(text.charCodeAt(i))) i += dir;
+  return i >= 0 && i < text.length && isTokenChar(text.charCodeAt(i));
+}
+
 function scanLines(lines: readonly AddedLine[]): SecretFinding[] {
   const findings: SecretFinding[] = [];
   const seen = new Set<string>();
@@ -337,7 +352,8 @@ function scanLines(lines: readonly AddedLine[]): SecretFinding[] {
       const n = lines[idx + k];
       return n && n.file === l.file && n.line === l.line + k ? n.text : undefined;
     };
-    for (const form of decodedForms(l.text)) {
+    const forms = QUICK_ANY.test(l.text) ? decodedForms(l.text) : [];
+    for (const form of forms) {
       const nextOf = form.how ? () => undefined : next;
       if (!QUICK.test(form.text)) continue;
       for (const rule of RULES) {
@@ -355,7 +371,12 @@ function scanLines(lines: readonly AddedLine[]): SecretFinding[] {
     const following = next(1);
     if (following === undefined) return;
     const tail = l.text.slice(-TAIL);
-    if (!QUICK.test(tail) && !QUICK.test(joinAt(l.text.slice(-16), following.slice(0, 16)))) return;
+    const mayJoin =
+      (forms.length > 0 && QUICK.test(tail)) ||
+      (tokenCharAt(l.text, -1) &&
+        tokenCharAt(following, 1) &&
+        QUICK.test(joinAt(l.text.slice(-16), following.slice(0, 16))));
+    if (!mayJoin) return;
     const joined = joinAt(l.text, following);
     const hit = firstMatch(joined, () => undefined);
     const cut = trimTail(l.text).length;
