@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Task } from "../engine/config/index.ts";
 import { errorMessage, UserError } from "../engine/errors.ts";
-import { createGit, type Git, readBackup, stateDir } from "../engine/git/index.ts";
+import { createGit, type Git, readBackup, readPatchText, stateDir } from "../engine/git/index.ts";
 import { createGitHub, type GitHub } from "../engine/github/index.ts";
 import { buildPlan, type RunPlan, type Selection, toMatrix } from "../engine/plan/index.ts";
 import { assertValid, loadProject, type Project } from "../engine/project.ts";
@@ -300,7 +300,7 @@ class Action {
       patchOf: async (result) => {
         if (!result.backup) return undefined;
         const backup = await readBackup(await stateDir(await this.git()), result.backup);
-        return readFile(backup.patchPath, "utf8");
+        return readPatchText(backup.patchPath); // never a whole huge patch in one string
       },
       links: {
         ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}),

@@ -2,7 +2,14 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/engine/errors.ts";
-import { listBackups, readBackup, writeBackup } from "../../src/engine/git/backup.ts";
+import {
+  listBackups,
+  NoBackupError,
+  readBackup,
+  readPatchText,
+  writeBackup,
+  writeTreeBackup,
+} from "../../src/engine/git/backup.ts";
 import { collectChanges } from "../../src/engine/git/changes.ts";
 import { stateDir } from "../../src/engine/git/paths.ts";
 import { restoreBackup } from "../../src/engine/git/restore.ts";
@@ -126,5 +133,58 @@ describe("patch backups", () => {
       patch: Buffer.from(""),
     });
     await expect(restoreBackup({ git: repo.client(), id: "r-t" })).rejects.toThrow(/fetch it first/);
+  });
+});
+
+describe("backups of large changes", () => {
+  it("a patch file moved into a backup keeps its hash, size and file count; too large a change says why", async () => {
+    await using repo = await makeRepo({ files: { "a.txt": "a\n" } });
+    const git = repo.client();
+    const state = await stateDir(git);
+    await using wt = await createWorktree({ git, task: "big", runId: "r1", base: "HEAD", branch: "b" });
+    await writeFile(join(wt.path, "a.txt"), "b\n");
+    await writeFile(join(wt.path, "c.txt"), "c\n");
+    const change = await collectChanges({ git: wt.git, base: wt.baseCommit });
+    const file = join(repo.root, "streamed.patch");
+    await writeFile(file, change.patch);
+    const backup = await writeBackup({
+      stateDir: state,
+      runId: "r1",
+      task: "big",
+      base: change.base,
+      reason: "test",
+      patch: { file },
+    });
+    const inMemory = await writeBackup({
+      stateDir: join(repo.root, "other-state"),
+      runId: "r1",
+      task: "big",
+      base: change.base,
+      reason: "test",
+      patch: change.patch,
+    });
+    expect(backup.meta).toMatchObject({
+      files: 2,
+      patchBytes: change.patch.length,
+      patchSha256: inMemory.meta.patchSha256,
+    });
+    expect(await readFile(backup.patchPath)).toEqual(change.patch);
+    // shown cut, never read whole
+    expect(await readPatchText(backup.patchPath, 20)).toBe(
+      `${change.patch.subarray(0, 20).toString()}\n… (the patch is ${change.patch.length} bytes; cut here)\n`,
+    );
+
+    const tooLarge = writeTreeBackup({
+      git: wt.git,
+      tree: change.tree,
+      weight: 3 * 2 ** 30,
+      stateDir: state,
+      runId: "r2",
+      task: "big",
+      base: change.base,
+      reason: "test",
+    });
+    await expect(tooLarge).rejects.toThrow(NoBackupError);
+    await expect(tooLarge).rejects.toThrow("the change weighs 3.0 GB, more than the 1 GB a backup keeps");
   });
 });

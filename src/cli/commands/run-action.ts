@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { branchNameProblem } from "../../engine/config/index.ts";
 import { InterruptedError, signalExitCode, TaskFailedError, UserError } from "../../engine/errors.ts";
-import { backupsDir, createGit, stateDir } from "../../engine/git/index.ts";
+import { backupsDir, createGit, readPatchText, stateDir } from "../../engine/git/index.ts";
 import { stderrLogger } from "../../engine/logger.ts";
 import { requireRepoRoot } from "../../engine/project.ts";
 import { renderRunText } from "../../engine/report/terminal.ts";
@@ -88,7 +87,7 @@ async function printDiffs(repoRoot: string, backups: (string | undefined)[]): Pr
   const dir = backupsDir(await stateDir(createGit({ cwd: repoRoot })));
   for (const id of backups) {
     if (!id) continue;
-    const patch = await readFile(join(dir, id, "changes.patch"), "utf8");
+    const patch = await readPatchText(join(dir, id, "changes.patch"));
     print(`\n${paint("bold", `diff of ${id}`)}\n${patch}`);
   }
 }

@@ -231,6 +231,25 @@ export function writeChangeBackup(
   });
 }
 
+/**
+ * The text of a backup's patch for showing (a reply, `run --diff`), read only up to `maxBytes`: a
+ * backup of a huge change is never read whole into a string.
+ */
+export async function readPatchText(path: string, maxBytes = 4 * 2 ** 20): Promise<string> {
+  const fh = await open(path, "r");
+  try {
+    const { size } = await fh.stat();
+    const buf = Buffer.alloc(Math.min(size, maxBytes));
+    await fh.read(buf, 0, buf.length, 0);
+    const text = buf.toString("utf8");
+    return size > maxBytes
+      ? `${text}\n… (the patch is ${size.toLocaleString("en-US")} bytes; cut here)\n`
+      : text;
+  } finally {
+    await fh.close();
+  }
+}
+
 /** sha256, size and number of files of a patch file, read as a stream. */
 async function fileFacts(file: string): Promise<{ sha: string; bytes: number; files: number }> {
   const hash = createHash("sha256");

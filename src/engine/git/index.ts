@@ -6,6 +6,7 @@ export {
   listBackups,
   NoBackupError,
   readBackup,
+  readPatchText,
   snapshotPatch,
   type WriteBackupOptions,
   writeBackup,
