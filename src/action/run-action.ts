@@ -3,7 +3,6 @@
  * Nothing here decides what an event means (see `routeEvent` and the rest of `engine/trigger`); this
  * file only wires the runner (inputs, payload, token, credentials) to the engine.
  */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Task } from "../engine/config/index.ts";
 import { errorMessage, UserError } from "../engine/errors.ts";

@@ -108,20 +108,6 @@ const DIFF_FLAGS = [
   "--ignore-submodules=none",
 ];
 
-/**
- * Configuration for the calls that hash the worktree's files: no fsmonitor hook, no global attributes
- * file, no untracked cache. (Git has no `--no-filters` for `add`; a clean filter needs a driver in the
- * repository's config, which the agent's sandbox does not let it write.)
- */
-const HASHING_CONFIG = [
-  "-c",
-  "core.fsmonitor=false",
-  "-c",
-  "core.attributesFile=/dev/null",
-  "-c",
-  "core.untrackedCache=false",
-];
-
 export interface CollectOptions {
   git: Git;
   base: string;
@@ -189,22 +175,25 @@ export async function collectChanges(opts: CollectOptions): Promise<Change> {
 }
 
 /**
- * `add -A` with hashing config, then `write-tree`. A path git cannot add (an embedded repository
- * without a commit, an unreadable file) does not stop the others; it is reported instead.
+ * `add -A`, then `write-tree`. The worktree's files were written by the agent, so this always runs
+ * with the untrusted client (no system or global config, no global attributes file, no untracked
+ * cache; `core.fsmonitor` and hooks are off for every engine git call, and the agent's sandbox cannot
+ * write the repository's config, where a clean filter would have to be defined). A path git cannot
+ * add (an embedded repository without a commit, an unreadable file) does not stop the others; it is
+ * reported instead.
  */
-export async function stageTree(git: Git): Promise<{ tree: string; unstaged: string[] }> {
-  const add = await git.run([...HASHING_CONFIG, "add", "-A", "--ignore-errors", "--", "."], {
-    allowFailure: true,
-  });
+export async function stageTree(repoGit: Git): Promise<{ tree: string; unstaged: string[] }> {
+  const git = repoGit.at(repoGit.cwd, { untrusted: true });
+  const add = await git.run(["add", "-A", "--ignore-errors", "--", "."], { allowFailure: true });
   let unstaged: string[] = [];
   if (add.exitCode !== 0) {
     const [others, modified] = await Promise.all([
-      git.run([...HASHING_CONFIG, "ls-files", "-z", "--others", "--exclude-standard", "--directory"]),
-      git.run([...HASHING_CONFIG, "ls-files", "-z", "--modified"]),
+      git.run(["ls-files", "-z", "--others", "--exclude-standard", "--directory"]),
+      git.run(["ls-files", "-z", "--modified"]),
     ]);
     unstaged = [...new Set([...splitZ(others.stdout), ...splitZ(modified.stdout)])];
     // Nothing left behind: a real failure (a damaged index, a full disk), not one path.
-    if (unstaged.length === 0) await git.run([...HASHING_CONFIG, "add", "-A", "--", "."]);
+    if (unstaged.length === 0) await git.run(["add", "-A", "--", "."]);
   }
   const tree = (await git.run(["write-tree"])).stdout.trim();
   return { tree, unstaged };

@@ -236,7 +236,7 @@ async function removeWorktree(o: RemoveOptions): Promise<RemoveResult> {
 
 /** Writes a backup when the worktree has uncommitted changes or commits no ref reaches. */
 async function backupWork(o: RemoveOptions): Promise<Backup | undefined> {
-  const wt = o.git.at(o.path);
+  const wt = o.git.at(o.path, { untrusted: true }); // the agent wrote these files
   if (!(await isDirty(wt)) && !(await hasUnreachableCommits(wt))) return undefined;
   const { tree } = await stageTree(wt);
   const same = await wt.run(["diff", "--quiet", "--no-ext-diff", o.lock.base, tree], { allowFailure: true });
