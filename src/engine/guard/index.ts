@@ -127,6 +127,21 @@ function secretViolations(change: Change, names: SecretName[], targets: SecretTa
   return out;
 }
 
+/** The list of changed files with every name that holds a credential (`withheldNames`) replaced. */
+export function withholdFileNames<T extends { path: string; oldPath?: string }>(
+  files: T[],
+  names: readonly string[] | undefined,
+): T[] {
+  if (!names || names.length === 0) return files;
+  const hidden = new Set(names);
+  const name = (p: string) => (hidden.has(p) ? "[name withheld]" : p);
+  return files.map((f) => ({
+    ...f,
+    path: name(f.path),
+    ...(f.oldPath !== undefined ? { oldPath: name(f.oldPath) } : {}),
+  }));
+}
+
 /** A violation about a file whose name holds a credential, with the name withheld. */
 function withhold(v: Violation, names: Set<string>): Violation {
   let message = v.message;

@@ -26,10 +26,11 @@ import {
   type Env,
   type Git,
   isAncestor,
+  NoBackupError,
   stateDir,
-  writeBackup,
+  writeChangeBackup,
 } from "../git/index.ts";
-import { runGuards } from "../guard/index.ts";
+import { runGuards, withholdFileNames } from "../guard/index.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { assertValid, loadProject } from "../project.ts";
 import { land } from "../run/land.ts";
@@ -336,24 +337,33 @@ async function fromBundle(
     line: v.line,
     message: v.message,
   }));
+  r.files = withholdFileNames(r.files, guards?.withheldNames);
+  let noBackup: string | undefined;
   if (change.files.length > 0) {
-    const b = await writeBackup({
-      stateDir: wt.stateDir,
-      runId: opts.runId,
-      task: task.name,
-      base: change.base,
-      reason: "run job result (publish)",
-      patch: change.patch,
-      details: { mode: repo.mode, branch: r.branch, agent: r.agent, violations: r.violations },
-    });
-    r.backup = b.id;
+    try {
+      const b = await writeChangeBackup({
+        git: wt.git,
+        change,
+        stateDir: wt.stateDir,
+        runId: opts.runId,
+        task: task.name,
+        reason: "run job result (publish)",
+        details: { mode: repo.mode, branch: r.branch, agent: r.agent, violations: r.violations },
+      });
+      r.backup = b.id;
+    } catch (err) {
+      if (!(err instanceof NoBackupError)) throw err;
+      noBackup = err.message; // too large to keep: the change is refused (limits.diff_size)
+    }
   }
   wt.markSaved();
   if (r.violations.length > 0) {
     r.status = "refused";
     r.message = `the change was refused: ${r.violations[0]!.message}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ""}`;
+    if (noBackup) r.message += `; it was not backed up: ${noBackup}`;
     return;
   }
+  if (noBackup) throw new Error(`the change could not be backed up: ${noBackup}`);
   await land({ ...opts, worktree: wt, change, result: r, start: from, phase });
 }
 

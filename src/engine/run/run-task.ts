@@ -22,7 +22,7 @@ import {
   type Worktree,
   writeChangeBackup,
 } from "../git/index.ts";
-import { runGuards } from "../guard/index.ts";
+import { runGuards, withholdFileNames } from "../guard/index.ts";
 import type { SandboxProvider } from "../sandbox/types.ts";
 import { runAttempts } from "./attempts.ts";
 import { land, type StartingPoint } from "./land.ts";
@@ -175,19 +175,8 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     line: v.line,
     message: v.message,
   }));
-  const withheld = new Set(guards?.withheldNames ?? []);
-  if (withheld.size > 0) {
-    // a file name that holds a credential is never shown, not even in the list of files
-    r.files = r.files.map((f) =>
-      withheld.has(f.path) || (f.oldPath !== undefined && withheld.has(f.oldPath))
-        ? {
-            ...f,
-            path: "[name withheld]",
-            ...(f.oldPath !== undefined ? { oldPath: "[name withheld]" } : {}),
-          }
-        : f,
-    );
-  }
+  // a file name that holds a credential is never shown, not even in the list of files
+  r.files = withholdFileNames(r.files, guards?.withheldNames);
   let noBackup: string | undefined;
   if (change.files.length > 0) {
     try {
