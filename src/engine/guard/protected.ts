@@ -12,9 +12,8 @@
  * - a git link or an executable file: by a pattern that matches it and starts with a literal directory
  *   or file name (`scripts/**`, `tools/run.sh`, `vendor/lib`) — not `**` or `**\/*.sh`.
  */
-import picomatch from "picomatch";
 import { MODE } from "../git/changes.ts";
-import { normalizeGlob } from "./paths.ts";
+import { compileGlob, normalizeGlob } from "../glob.ts";
 import { type ChangedFiles, code, type Violation } from "./types.ts";
 
 interface ProtectedPath {
@@ -48,10 +47,7 @@ export const PROTECTED_PATHS: readonly ProtectedPath[] = [
   { glob: "**/AGENTS.md", literal: "AGENTS.md", what: "instructions every later coding agent follows" },
 ];
 
-const matchers = PROTECTED_PATHS.map((p) => ({
-  ...p,
-  match: picomatch(p.glob, { dot: true, nocase: true }),
-}));
+const matchers = PROTECTED_PATHS.map((p) => ({ ...p, match: compileGlob(p.glob, { nocase: true }) }));
 
 /** A pattern that starts with a literal name: not `**`, `*`, `**\/*.sh`, `{a,b}/**`, `[abc]*`. */
 const startsLiteral = (glob: string) => /^[^*?[{(!+@]/.test(glob);
@@ -59,7 +55,7 @@ const startsLiteral = (glob: string) => /^[^*?[{(!+@]/.test(glob);
 export function checkProtected(change: ChangedFiles, allow: readonly string[]): Violation[] {
   const allowed = allow.map((g) => {
     const glob = normalizeGlob(g);
-    return { glob, lower: glob.toLowerCase(), match: picomatch(glob, { dot: true }) };
+    return { glob, lower: glob.toLowerCase(), match: compileGlob(glob) };
   });
   const named = (path: string, literal: string) =>
     allowed.some((a) => a.lower.includes(literal.toLowerCase()) && a.match(path));
