@@ -6,22 +6,24 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-MHUSLVZ5.js";
+} from "./chunks/chunk-YFY2OG6O.js";
 import {
   createGitHub,
   createGitHubPublisher,
   publishable
-} from "./chunks/chunk-IJ4FXD5S.js";
+} from "./chunks/chunk-WENI3CGI.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
   ISOLATIONS,
+  NoBackupError,
   STATUS_ICON,
   TASK_NAME_PATTERN,
   TRAILER_TASK,
   TRUSTED_CONFIG_PATHS,
   UserError,
   appendLog,
+  assembleReport,
   assertSafeName,
   assertValid,
   backupsDir,
@@ -54,10 +56,10 @@ import {
   oneLine,
   orIfMissing,
   outcomeOf,
-  pairwiseConflicts,
   parseConfigFiles,
   probeBwrap,
   readBackup,
+  readPatchText,
   renderRunMarkdown,
   renderTaskMarkdown,
   require_dist,
@@ -77,9 +79,10 @@ import {
   taskEntry,
   toMatrix,
   unknownTaskMessage,
+  withholdFileNames,
   withholdSecrets,
-  writeBackup
-} from "./chunks/chunk-ROXD6RR5.js";
+  writeChangeBackup
+} from "./chunks/chunk-BUGXTICC.js";
 import {
   debug,
   error,
@@ -141,7 +144,6 @@ function coreIO(env = process.env) {
 }
 
 // src/action/run-action.ts
-import { readFile as readFile3 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 
 // src/engine/publish/export.ts
@@ -293,20 +295,14 @@ async function publishResults(opts) {
     await appendLog(runLogPath(state), taskEntry(runId, opts.mode, r)).catch(() => {
     });
   }
-  const committed = results.filter((r) => r.commit && (r.status === "success" || r.status === "conflict"));
-  const crossConflicts = committed.length > 1 ? await pairwiseConflicts({ git, results: committed.map((r) => ({ task: r.task, commit: r.commit })) }) : [];
-  const report = {
-    version: 1,
+  const report = await assembleReport({
+    git,
     runId,
     mode: opts.mode,
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
+    started,
     ...opts.trigger ? { trigger: opts.trigger } : {},
-    results,
-    crossConflicts,
-    totalCostUsd: Math.round(results.reduce((n, r) => n + (r.agent?.costUsd ?? 0), 0) * 1e6) / 1e6,
-    ok: results.every((r) => outcomeOf(r.status) !== "failure")
-  };
+    results
+  });
   emit({ type: "run-end", ok: report.ok, durationMs: report.durationMs });
   return report;
 }
@@ -471,24 +467,33 @@ async function fromBundle(opts, r, bundle, phase) {
       line: v.line,
       message: v.message
     }));
+    r.files = withholdFileNames(r.files, guards?.withheldNames);
+    let noBackup;
     if (change.files.length > 0) {
-      const b = await writeBackup({
-        stateDir: wt.stateDir,
-        runId: opts.runId,
-        task: task.name,
-        base: change.base,
-        reason: "run job result (publish)",
-        patch: change.patch,
-        details: { mode: repo.mode, branch: r.branch, agent: r.agent, violations: r.violations }
-      });
-      r.backup = b.id;
+      try {
+        const b = await writeChangeBackup({
+          git: wt.git,
+          change,
+          stateDir: wt.stateDir,
+          runId: opts.runId,
+          task: task.name,
+          reason: "run job result (publish)",
+          details: { mode: repo.mode, branch: r.branch, agent: r.agent, violations: r.violations }
+        });
+        r.backup = b.id;
+      } catch (err) {
+        if (!(err instanceof NoBackupError)) throw err;
+        noBackup = err.message;
+      }
     }
     wt.markSaved();
     if (r.violations.length > 0) {
       r.status = "refused";
       r.message = `the change was refused: ${r.violations[0].message}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ""}`;
+      if (noBackup) r.message += `; it was not backed up: ${noBackup}`;
       return;
     }
+    if (noBackup) throw new Error(`the change could not be backed up: ${noBackup}`);
     await land({ ...opts, worktree: wt, change, result: r, start: from, phase });
   } catch (_) {
     var _error = _, _hasError = true;
@@ -1843,7 +1848,7 @@ var Action = class {
       patchOf: async (result) => {
         if (!result.backup) return void 0;
         const backup = await readBackup(await stateDir(await this.git()), result.backup);
-        return readFile3(backup.patchPath, "utf8");
+        return readPatchText(backup.patchPath);
       },
       links: {
         ...ctx.runUrl ? { runUrl: ctx.runUrl } : {},

@@ -60,7 +60,7 @@ describe("the CLI interrupted", () => {
     await using e = await makeEngineRepo();
     const { ready, env, goEnv } = await slowTasks(e, "term");
     const cli = startCli(["run", "a-slow", "b-queued", "-j", "1", "--json"], { cwd: e.path, env });
-    await waitFor("the task to be ready", ready);
+    await waitFor("the task to be ready", ready, 90_000);
     const sent = Date.now();
     cli.child.kill("SIGTERM");
     const out = await cli.done;
@@ -97,7 +97,7 @@ describe("the CLI interrupted", () => {
     await using e = await makeEngineRepo();
     const { ready, env, goEnv } = await slowTasks(e, "kill");
     const cli = startCli(["run", "a-slow"], { cwd: e.path, env });
-    await waitFor("the task to be ready", ready);
+    await waitFor("the task to be ready", ready, 90_000);
     cli.child.kill("SIGKILL");
     const killed = await cli.done;
     expect(killed.signal).toBe("SIGKILL");

@@ -10,7 +10,7 @@ import {
   renderTaskMarkdown,
   scanText,
   silentLogger
-} from "./chunk-ROXD6RR5.js";
+} from "./chunk-BUGXTICC.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

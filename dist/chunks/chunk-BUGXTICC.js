@@ -9479,16 +9479,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open5 = tokens[token.tokensIndex];
-          open5.type = "text";
-          open5.value = literal2;
-          open5.output = safeOutput || utils.escapeRegex(literal2);
+          const open6 = tokens[token.tokensIndex];
+          open6.type = "text";
+          open6.value = literal2;
+          open6.output = safeOutput || utils.escapeRegex(literal2);
           for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
             tokens[i2].value = "";
             tokens[i2].output = "";
             delete tokens[i2].suffix;
           }
-          state.output = token.output + open5.output;
+          state.output = token.output + open6.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
@@ -9708,15 +9708,15 @@ var require_parse2 = __commonJS({
         }
         if (value2 === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open5 = {
+          const open6 = {
             type: "brace",
             value: value2,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open5);
-          push(open5);
+          braces.push(open6);
+          push(open6);
           continue;
         }
         if (value2 === "}") {
@@ -10340,6 +10340,7 @@ function stderrLogger(opts = {}) {
 
 // src/engine/git/exec.ts
 import { spawn } from "node:child_process";
+import { open } from "node:fs/promises";
 import { constants } from "node:os";
 var DEFAULT_IDENTITY = {
   name: "claude-tasks[bot]",
@@ -10409,15 +10410,16 @@ function createGit(opts) {
     const shown = redactArgs(args);
     const started = Date.now();
     const base = untrusted ? untrustedEnv : authEnv && NETWORK.has(subcommandOf(args)) ? { ...env, ...authEnv } : env;
+    const file2 = o2.stdoutFile ? await open(o2.stdoutFile, "w") : void 0;
     const child2 = spawn(bin, [...prefix, ...untrusted ? UNTRUSTED_CONFIG : [], ...args], {
       cwd,
       env: o2.env ? definedOnly({ ...base, ...o2.env }) : base,
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: ["pipe", file2?.fd ?? "pipe", "pipe"],
       signal: o2.signal
     });
     const out = [];
     const err = [];
-    child2.stdout.on("data", (c3) => out.push(c3));
+    child2.stdout?.on("data", (c3) => out.push(c3));
     child2.stderr.on("data", (c3) => err.push(c3));
     child2.stdin.on("error", () => {
     });
@@ -10428,7 +10430,7 @@ function createGit(opts) {
         (e) => reject(isEnoent(e) ? new Error(`cannot run ${bin} in ${cwd}: no such program or directory`) : e)
       );
       child2.on("close", (code2, signal) => resolve6(code2 ?? (signal ? 128 + signalNumber(signal) : 1)));
-    });
+    }).finally(() => file2?.close());
     const stderr = redactText(Buffer.concat(err).toString("utf8"));
     logger.debug(`git ${shown.join(" ")} \u2192 ${exitCode} (${Date.now() - started} ms)`);
     if (exitCode !== 0 && !o2.allowFailure) throw new GitError({ args: shown, exitCode, stderr, cwd });
@@ -10528,7 +10530,8 @@ function assertSafeName(kind, name) {
 
 // src/engine/git/backup.ts
 import { createHash as createHash2, randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdir, open as open2, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join as join2 } from "node:path";
 
 // src/engine/missing.ts
@@ -10599,6 +10602,41 @@ function countDiffLines(diff) {
   }
   return counts;
 }
+var PIECE = 4096;
+var OVERLAP = 512;
+function binaryLines(next, prev) {
+  const newLines = next.toString("latin1").split("\n");
+  const oldLines = prev.length > 0 ? prev.toString("latin1").split("\n") : [];
+  const oldSet = new Set(oldLines);
+  const newText = multiset(newLines.map(stripNul).filter(isTextLine));
+  const oldText = multiset(oldLines.map(stripNul).filter(isTextLine));
+  let additions = 0;
+  let deletions = 0;
+  for (const [l, n3] of newText) additions += Math.max(0, n3 - (oldText.get(l) ?? 0));
+  for (const [l, n3] of oldText) deletions += Math.max(0, n3 - (newText.get(l) ?? 0));
+  const added = [];
+  newLines.forEach((text2, i2) => {
+    if (text2 === "" || oldSet.has(text2)) return;
+    const variants = text2.includes("\0") ? [text2, stripNul(text2)] : [text2];
+    for (const v of variants) {
+      if (v.length <= PIECE) added.push({ line: i2 + 1, text: v });
+      else
+        for (let at2 = 0; at2 < v.length; at2 += PIECE - OVERLAP)
+          added.push({ line: i2 + 1, text: v.slice(at2, at2 + PIECE) });
+    }
+  });
+  return { additions, deletions, added };
+}
+var stripNul = (s) => s.includes("\0") ? s.replaceAll("\0", "") : s;
+var TEXT_LINE = /^(?:[\t\x20-\x7e]|[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})+\r?$/;
+function isTextLine(s) {
+  return s.length > 0 && TEXT_LINE.test(s);
+}
+function multiset(lines) {
+  const m = /* @__PURE__ */ new Map();
+  for (const l of lines) m.set(l, (m.get(l) ?? 0) + 1);
+  return m;
+}
 
 // src/engine/git/refs.ts
 async function resolveCommit(git, rev) {
@@ -10653,6 +10691,7 @@ var MODE = {
   submodule: "160000",
   none: "000000"
 };
+var DIFF_MEMORY_CAP = 128 * 2 ** 20;
 var DIFF_FLAGS = [
   "--no-color",
   "--no-ext-diff",
@@ -10663,38 +10702,124 @@ var DIFF_FLAGS = [
 ];
 async function collectChanges(opts) {
   const { git } = opts;
+  const cap = opts.memoryCap ?? DIFF_MEMORY_CAP;
   const base = await requireCommit(git, opts.base);
-  await git.run(["add", "-A", "--", "."]);
-  const [raw, numstat, patch] = await Promise.all([
-    git.run(["diff", "--cached", "--raw", "-z", "--no-abbrev", ...DIFF_FLAGS, base]),
-    git.run(["diff", "--cached", "--numstat", "-z", ...DIFF_FLAGS, base]),
-    diffPatch(git, ["--cached", base])
+  const { tree, unstaged: unstaged2 } = await stageTree(git);
+  const [raw, numstat] = await Promise.all([
+    git.run(["diff", "--raw", "-z", "--no-abbrev", ...DIFF_FLAGS, base, tree]),
+    git.run(["diff", "--numstat", "-z", ...DIFF_FLAGS, base, tree])
   ]);
   const files = parseRaw(raw.stdout);
   applyNumstat(files, parseNumstat(numstat.stdout));
+  const sizes = await blobSizes(git, files);
+  let bytes = 0;
+  let weight = 0;
+  for (const f of files) {
+    const newSize = sizes.get(f.newBlob);
+    const oldSize = sizes.get(f.oldBlob) ?? 0;
+    if (newSize !== void 0) f.change.size = newSize;
+    if (newSize !== void 0 && f.newBlob !== f.oldBlob) bytes += newSize;
+    weight += (newSize ?? 0) + oldSize;
+  }
   await Promise.all(
-    files.filter((f) => f.change.newMode === MODE.symlink).map(async (f) => {
+    files.filter((f) => f.change.newMode === MODE.symlink && (sizes.get(f.newBlob) ?? 0) <= cap).map(async (f) => {
       f.change.symlinkTarget = (await git.run(["cat-file", "blob", f.newBlob])).stdout;
     })
   );
-  const textDiff = await unmaskText(git, base, files);
-  const list2 = files.map((f) => f.change);
-  const additions = list2.reduce((n3, f) => n3 + f.additions, 0);
-  const deletions = list2.reduce((n3, f) => n3 + f.deletions, 0);
-  return { base, files: list2, additions, deletions, totalLines: additions + deletions, patch, textDiff };
-}
-async function unmaskText(git, base, files) {
-  const suspects = files.filter((f) => f.change.binary);
-  const masked = [];
-  for (const f of suspects) {
-    if (!await blobIsBinary(git, f.oldBlob) && !await blobIsBinary(git, f.newBlob)) masked.push(f);
+  const result = {
+    base,
+    tree,
+    files: files.map((f) => f.change),
+    additions: 0,
+    deletions: 0,
+    totalLines: 0,
+    bytes,
+    patch: Buffer.alloc(0),
+    textDiff: "",
+    binaryLines: [],
+    unstaged: unstaged2
+  };
+  if (weight > cap) {
+    result.oversized = { bytes: weight, cap };
+  } else {
+    result.patch = await diffPatch(git, [base, tree]);
+    const binary2 = await readBinaries(git, files);
+    result.textDiff = await unmaskText(git, base, tree, binary2.masked);
+    result.binaryLines = binary2.lines;
   }
+  result.additions = result.files.reduce((n3, f) => n3 + f.additions, 0);
+  result.deletions = result.files.reduce((n3, f) => n3 + f.deletions, 0);
+  result.totalLines = result.additions + result.deletions;
+  return result;
+}
+async function stageTree(repoGit) {
+  const git = repoGit.at(repoGit.cwd, { untrusted: true });
+  const add = await git.run(["add", "-A", "--ignore-errors", "--", "."], { allowFailure: true });
+  let unstaged2 = [];
+  if (add.exitCode !== 0) {
+    const [others, modified] = await Promise.all([
+      git.run(["ls-files", "-z", "--others", "--exclude-standard", "--directory"]),
+      git.run(["ls-files", "-z", "--modified"])
+    ]);
+    unstaged2 = [.../* @__PURE__ */ new Set([...splitZ(others.stdout), ...splitZ(modified.stdout)])];
+    if (unstaged2.length === 0) await git.run(["add", "-A", "--", "."]);
+  }
+  const tree = (await git.run(["write-tree"])).stdout.trim();
+  return { tree, unstaged: unstaged2 };
+}
+async function treeWeight(git, base, tree) {
+  const raw = await git.run(["diff", "--raw", "-z", "--no-abbrev", ...DIFF_FLAGS, base, tree]);
+  const files = parseRaw(raw.stdout);
+  const sizes = await blobSizes(git, files);
+  return files.reduce((n3, f) => n3 + (sizes.get(f.oldBlob) ?? 0) + (sizes.get(f.newBlob) ?? 0), 0);
+}
+async function blobSizes(git, files) {
+  const isBlob = (mode) => mode !== MODE.none && mode !== MODE.submodule;
+  const oids = /* @__PURE__ */ new Set();
+  for (const f of files) {
+    if (isBlob(f.change.oldMode)) oids.add(f.oldBlob);
+    if (isBlob(f.change.newMode)) oids.add(f.newBlob);
+  }
+  const sizes = /* @__PURE__ */ new Map();
+  if (oids.size === 0) return sizes;
+  const r = await git.run(["cat-file", "--batch-check=%(objectname) %(objectsize)"], {
+    input: `${[...oids].join("\n")}
+`
+  });
+  for (const line of r.stdout.split("\n")) {
+    const [oid, size] = line.split(" ");
+    if (oid && size && /^\d+$/.test(size)) sizes.set(oid, Number(size));
+  }
+  return sizes;
+}
+async function readBinaries(git, files) {
+  const masked = [];
+  const lines = [];
+  for (const f of files.filter((x) => x.change.binary)) {
+    const [oldBlob, newBlob] = await Promise.all([readBlob(git, f.oldBlob), readBlob(git, f.newBlob)]);
+    if (!isBinary(oldBlob) && !isBinary(newBlob)) {
+      masked.push(f);
+      continue;
+    }
+    const b = binaryLines(newBlob, oldBlob);
+    f.change.additions = b.additions;
+    f.change.deletions = b.deletions;
+    for (const l of b.added) lines.push({ file: f.change.path, ...l });
+  }
+  return { masked, lines };
+}
+var isBinary = (blob) => blob.subarray(0, 8e3).includes(0);
+async function readBlob(git, oid) {
+  if (/^0+$/.test(oid)) return Buffer.alloc(0);
+  return (await git.runBuffer(["cat-file", "blob", oid])).stdout;
+}
+async function unmaskText(git, base, tree, masked) {
   if (masked.length === 0) return "";
   const paths = masked.flatMap(
     (f) => f.change.oldPath ? [f.change.oldPath, f.change.path] : [f.change.path]
   );
   const pathspec = paths.map((p) => `:(literal)${p}`);
-  const diff = await git.run(["diff", "--cached", "--text", ...DIFF_FLAGS, base, "--", ...pathspec]);
+  const diff = await git.run(["diff", "--text", ...DIFF_FLAGS, base, tree, "--", ...pathspec]);
   const counts = countDiffLines(diff.stdout);
   for (const f of masked) {
     const c3 = counts.get(f.change.path);
@@ -10704,22 +10829,13 @@ async function unmaskText(git, base, files) {
   }
   return diff.stdout;
 }
-async function blobIsBinary(git, oid) {
-  if (/^0+$/.test(oid)) return false;
-  const blob = (await git.runBuffer(["cat-file", "blob", oid])).stdout;
-  return blob.subarray(0, 8e3).includes(0);
-}
+var PATCH_FLAGS = ["diff", "--binary", "--full-index", "--src-prefix=a/", "--dst-prefix=b/", ...DIFF_FLAGS];
 async function diffPatch(git, args) {
-  const r = await git.runBuffer([
-    "diff",
-    "--binary",
-    "--full-index",
-    "--src-prefix=a/",
-    "--dst-prefix=b/",
-    ...DIFF_FLAGS,
-    ...args
-  ]);
+  const r = await git.runBuffer([...PATCH_FLAGS, ...args]);
   return r.stdout;
+}
+async function writePatchFile(git, args, file2) {
+  await git.run([...PATCH_FLAGS, ...args], { stdoutFile: file2 });
 }
 var STATUS = {
   A: "added",
@@ -10801,7 +10917,10 @@ async function writeBackup(opts) {
   assertSafeName("task", opts.task);
   const root = backupsDir(opts.stateDir);
   await mkdir(root, { recursive: true });
-  const sha = createHash2("sha256").update(opts.patch).digest("hex");
+  const inFile = Buffer.isBuffer(opts.patch) ? void 0 : opts.patch.file;
+  const facts = inFile ? await fileFacts(inFile) : void 0;
+  const sha = facts?.sha ?? createHash2("sha256").update(opts.patch).digest("hex");
+  const patchBytes = facts?.bytes ?? opts.patch.length;
   const baseId = `${opts.runId}-${opts.task}`;
   for (let n3 = 1; n3 < 1e3; n3++) {
     const id = n3 === 1 ? baseId : `${baseId}-${n3}`;
@@ -10809,7 +10928,10 @@ async function writeBackup(opts) {
     const existing = await inspectBackup(opts.stateDir, id);
     if (existing && "damaged" in existing) continue;
     if (existing) {
-      if (existing.meta.patchSha256 === sha && existing.meta.base === opts.base) return existing;
+      if (existing.meta.patchSha256 === sha && existing.meta.base === opts.base) {
+        if (inFile) await rm(inFile, { force: true });
+        return existing;
+      }
       continue;
     }
     const meta3 = {
@@ -10820,15 +10942,16 @@ async function writeBackup(opts) {
       base: opts.base,
       createdAt: (opts.now ?? /* @__PURE__ */ new Date()).toISOString(),
       reason: opts.reason,
-      files: countFiles(opts.patch),
-      patchBytes: opts.patch.length,
+      files: facts?.files ?? countFiles(opts.patch),
+      patchBytes,
       patchSha256: sha,
       ...opts.details ? { details: opts.details } : {}
     };
     const tmp = join2(root, `.tmp-${id}-${process.pid}-${randomBytes(4).toString("hex")}`);
     await mkdir(tmp);
     try {
-      await writeDurable(join2(tmp, PATCH_FILE), opts.patch);
+      if (inFile) await rename(inFile, join2(tmp, PATCH_FILE));
+      else await writeDurable(join2(tmp, PATCH_FILE), opts.patch);
       await writeDurable(join2(tmp, META_FILE), `${JSON.stringify(meta3, null, 2)}
 `);
       await rename(tmp, dir);
@@ -10837,7 +10960,7 @@ async function writeBackup(opts) {
       if (isCode(err, "ENOTEMPTY") || isCode(err, "EEXIST")) continue;
       throw err;
     }
-    return { id, dir, patchPath: join2(dir, PATCH_FILE), size: opts.patch.length, meta: meta3 };
+    return { id, dir, patchPath: join2(dir, PATCH_FILE), size: patchBytes, meta: meta3 };
   }
   throw new Error(`too many backups named ${baseId} in ${root}`);
 }
@@ -10879,9 +11002,74 @@ async function damagedBackups(stateDir2) {
   }
   return damaged;
 }
-async function snapshotPatch(git, base) {
-  await git.run(["add", "-A", "--", "."]);
-  return diffPatch(git, ["--cached", base]);
+var BACKUP_MAX_BYTES = 2 ** 30;
+var NoBackupError = class extends Error {
+};
+async function writeTreeBackup(opts) {
+  const { git, tree, patch, weight: known, ...rest } = opts;
+  if (patch && patch.length > 0) return writeBackup({ ...rest, patch });
+  const weight = known ?? await treeWeight(git, rest.base, tree);
+  if (weight <= DIFF_MEMORY_CAP)
+    return writeBackup({ ...rest, patch: await diffPatch(git, [rest.base, tree]) });
+  if (weight > BACKUP_MAX_BYTES) {
+    throw new NoBackupError(
+      `the change weighs ${(weight / 2 ** 30).toFixed(1)} GB, more than the ${BACKUP_MAX_BYTES / 2 ** 30} GB a backup keeps`
+    );
+  }
+  const root = backupsDir(rest.stateDir);
+  await mkdir(root, { recursive: true });
+  const file2 = join2(root, `.stream-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    await writePatchFile(git, [rest.base, tree], file2);
+  } catch (err) {
+    await rm(file2, { force: true });
+    throw new NoBackupError(
+      `git could not write its patch (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`
+    );
+  }
+  return writeBackup({ ...rest, patch: { file: file2 } });
+}
+function writeChangeBackup(opts) {
+  const { change, ...rest } = opts;
+  return writeTreeBackup({
+    ...rest,
+    base: change.base,
+    tree: change.tree,
+    patch: change.patch,
+    ...change.oversized ? { weight: change.oversized.bytes } : {}
+  });
+}
+async function readPatchText(path6, maxBytes = 4 * 2 ** 20) {
+  const fh = await open2(path6, "r");
+  try {
+    const { size } = await fh.stat();
+    const buf = Buffer.alloc(Math.min(size, maxBytes));
+    await fh.read(buf, 0, buf.length, 0);
+    const text2 = buf.toString("utf8");
+    return size > maxBytes ? `${text2}
+\u2026 (the patch is ${size.toLocaleString("en-US")} bytes; cut here)
+` : text2;
+  } finally {
+    await fh.close();
+  }
+}
+async function fileFacts(file2) {
+  const hash2 = createHash2("sha256");
+  const header = Buffer.from("\ndiff --git ");
+  let bytes = 0;
+  let files = 0;
+  let carry = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file2)) {
+    if (bytes === 0 && chunk.subarray(0, header.length - 1).equals(header.subarray(1))) files++;
+    hash2.update(chunk);
+    bytes += chunk.length;
+    const buf = Buffer.concat([carry, chunk]);
+    for (let i2 = buf.indexOf(header); i2 !== -1; i2 = buf.indexOf(header, i2 + 1)) {
+      if (i2 + header.length > carry.length) files++;
+    }
+    carry = Buffer.from(buf.subarray(Math.max(0, buf.length - (header.length - 1))));
+  }
+  return { sha: hash2.digest("hex"), bytes, files };
 }
 function countFiles(patch) {
   let n3 = 0;
@@ -10893,7 +11081,7 @@ function countFiles(patch) {
   return n3;
 }
 async function writeDurable(path6, data) {
-  const fh = await open(path6, "wx");
+  const fh = await open2(path6, "wx");
   try {
     await fh.writeFile(data);
     await fh.sync();
@@ -10906,7 +11094,7 @@ async function exists(path6) {
 }
 
 // src/engine/git/worktree.ts
-import { mkdir as mkdir2, open as open2, readdir as readdir2, readFile as readFile2, realpath, rm as rm2, stat as stat2 } from "node:fs/promises";
+import { mkdir as mkdir2, open as open3, readdir as readdir2, readFile as readFile2, realpath, rm as rm2, stat as stat2 } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join as join3, resolve, sep } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -10935,7 +11123,7 @@ async function createWorktree(opts) {
     path: path6,
     createdAt: (/* @__PURE__ */ new Date()).toISOString()
   };
-  const fh = await open2(lockFile, "wx").catch((err) => {
+  const fh = await open3(lockFile, "wx").catch((err) => {
     if (isCode(err, "EEXIST"))
       throw new Error(`a worktree for ${opts.task} in run ${opts.runId} already exists`);
     throw err;
@@ -11029,8 +11217,11 @@ async function removeWorktree(o2) {
   try {
     backup2 = o2.saved ? void 0 : await backupWork(o2);
   } catch (err) {
-    o2.logger.error(`could not back up ${o2.path}, so it was kept: ${errorMessage(err)}`);
-    return { removed: false };
+    if (!(err instanceof NoBackupError)) {
+      o2.logger.error(`could not back up ${o2.path}, so it was kept: ${errorMessage(err)}`);
+      return { removed: false };
+    }
+    o2.logger.error(`removed ${o2.path} without a backup: ${errorMessage(err)}`);
   }
   const r = await oneAtATime(
     o2.stateDir,
@@ -11046,17 +11237,19 @@ async function removeWorktree(o2) {
   return { removed: true, ...backup2 ? { backup: backup2 } : {} };
 }
 async function backupWork(o2) {
-  const wt = o2.git.at(o2.path);
+  const wt = o2.git.at(o2.path, { untrusted: true });
   if (!await isDirty(wt) && !await hasUnreachableCommits(wt)) return void 0;
-  const patch = await snapshotPatch(wt, o2.lock.base);
-  if (patch.length === 0) return void 0;
-  return writeBackup({
+  const { tree } = await stageTree(wt);
+  const same = await wt.run(["diff", "--quiet", "--no-ext-diff", o2.lock.base, tree], { allowFailure: true });
+  if (same.exitCode === 0) return void 0;
+  return writeTreeBackup({
+    git: wt,
+    tree,
     stateDir: o2.stateDir,
     runId: o2.lock.runId,
     task: o2.lock.task,
     base: o2.lock.base,
     reason: o2.reason,
-    patch,
     details: { branch: o2.lock.branch, worktree: o2.path }
   });
 }
@@ -11320,6 +11513,24 @@ async function commitAll(opts) {
     input: commitMessage(opts.subject, opts.body, trailers)
   });
   return (await git.run(["rev-parse", "HEAD"])).stdout.trim();
+}
+async function commitTree(opts) {
+  const { git } = opts;
+  const base = await requireCommit(git, opts.base);
+  const baseTree = (await git.run(["rev-parse", "--verify", `${base}^{tree}`])).stdout.trim();
+  const tree = (await git.run(["rev-parse", "--verify", `${opts.tree}^{tree}`])).stdout.trim();
+  if (tree === baseTree) return void 0;
+  const trailers = {
+    [TRAILER_TASK]: opts.task,
+    [TRAILER_RUN]: opts.runId,
+    ...opts.trailers
+  };
+  const commit = (await git.run(["commit-tree", tree, "-p", base, "-F", "-"], {
+    input: commitMessage(opts.subject, opts.body, trailers)
+  })).stdout.trim();
+  await git.run(["reset", "--hard", "--quiet", commit]);
+  await git.run(["clean", "-ffdq"]);
+  return commit;
 }
 function commitMessage(subject2, body, trailers) {
   const lines = Object.entries(trailers).map(([k, v]) => {
@@ -16953,7 +17164,7 @@ function bucketFor(state, inst) {
   return bucket;
 }
 var handoff;
-var open3 = [];
+var open4 = [];
 var memo = {
   alloc(_inst, payload, empty) {
     const bucket = handoff;
@@ -16962,7 +17173,7 @@ var memo = {
     handoff = void 0;
     const entry = { value: empty, issues: null };
     bucket.set(payload.value, entry);
-    open3.push(entry);
+    open4.push(entry);
     return empty;
   },
   guard(inst) {
@@ -17033,10 +17244,10 @@ var memo = {
           return payload;
         }
         handoff = bucket;
-        const depth = open3.length;
+        const depth = open4.length;
         const result = base(payload, ctx);
         handoff = void 0;
-        const entry = open3.length > depth ? open3.pop() : void 0;
+        const entry = open4.length > depth ? open4.pop() : void 0;
         if (result instanceof Promise) {
           return result.then((r) => {
             if (entry)
@@ -31566,6 +31777,7 @@ function timeZoneHint(value2) {
 
 // src/engine/config/schema.ts
 var WORKFLOWS_GLOB = ".github/workflows/**";
+var MAX_BYTES_CEILING = 100 * 2 ** 20;
 var MISSED_POLICIES = ["skip", "once", "all"];
 var NEEDS_CONDITIONS = ["success", "always", "failure"];
 var PERMISSION_MODES = [
@@ -31653,14 +31865,21 @@ var agentSchema = external_exports.strictObject({
   )
 }).describe("How Claude Code runs this task.");
 var pathsSchema = external_exports.strictObject({
-  allow: globs().default(["**"]).describe("Globs of the files the task may change. A change outside them fails the task."),
+  allow: globs().default(["**"]).describe(
+    "Globs of the files the task may change. A change outside them fails the task. Files that steer the repository (`.github/**`, `.claude/**`, `.mcp.json`, `.gitattributes`, `.gitmodules`, `CLAUDE.md`, `AGENTS.md`) are refused unless a glob here spells out their name (`.github/CODEOWNERS`, `.claude/**`; not `**`); git links (submodules) and executable files unless a glob that starts with a literal name matches them (`scripts/**`; not `**/*.sh`). See docs/safety.md."
+  ),
   deny: globs().default([WORKFLOWS_GLOB]).describe(
     "Globs of files the task may never change. `.github/workflows/**` stays denied even if this list leaves it out, unless `allow` names a path under `.github/workflows/` explicitly."
   )
 }).describe("Which files the task may change; checked on the diff before anything is pushed.");
 var limitsSchema = external_exports.strictObject({
   max_files: wholeNumber(0).default(50).describe("Most files one run may change."),
-  max_lines: wholeNumber(0).default(2e3).describe("Most lines (added + removed) one run may change.")
+  max_lines: wholeNumber(0).default(2e3).describe(
+    "Most lines (added + removed) one run may change. A binary file counts its text-looking lines (text behind a NUL byte, UTF-16 text)."
+  ),
+  max_bytes: wholeNumber(0, MAX_BYTES_CEILING).default(10 * 2 ** 20).describe(
+    "Most bytes of new content one run may add or rewrite: the sizes of every added or changed file, binary or not (default 10 MiB, at most 100 MiB; GitHub refuses files over 100 MB)."
+  )
 }).describe("Size limits on the diff of one run.");
 var retrySchema = external_exports.strictObject({
   attempts: wholeNumber(1, 10).default(2).describe("Total attempts, the first included. Only transient failures are retried."),
@@ -31749,14 +31968,14 @@ function substituteEnv(template, env) {
   let out = "";
   let rest = template;
   let templated = false;
-  for (let open5 = rest.indexOf("{{"); open5 !== -1; open5 = rest.indexOf("{{")) {
-    const close = rest.indexOf("}}", open5 + 2);
+  for (let open6 = rest.indexOf("{{"); open6 !== -1; open6 = rest.indexOf("{{")) {
+    const close = rest.indexOf("}}", open6 + 2);
     if (close === -1) {
       errors.push({ kind: "malformed", message: `unclosed \`{{\`; write \`{{ env.NAME }}\`` });
       break;
     }
-    const inner = rest.slice(open5 + 2, close);
-    out += rest.slice(0, open5) + resolve2(inner, rest[open5 - 1] === "$", env, errors);
+    const inner = rest.slice(open6 + 2, close);
+    out += rest.slice(0, open6) + resolve2(inner, rest[open6 - 1] === "$", env, errors);
     rest = rest.slice(close + 2);
     templated = true;
   }
@@ -32893,14 +33112,14 @@ function requireBinary() {
     }
     return result;
   }
-  function isBinary(obj2) {
+  function isBinary2(obj2) {
     return Object.prototype.toString.call(obj2) === "[object Uint8Array]";
   }
   binary = new Type2("tag:yaml.org,2002:binary", {
     kind: "scalar",
     resolve: resolveYamlBinary,
     construct: constructYamlBinary,
-    predicate: isBinary,
+    predicate: isBinary2,
     represent: representYamlBinary
   });
   return binary;
@@ -36492,11 +36711,11 @@ var replacements = Object.entries(specialMainSymbols);
 // node_modules/yoctocolors/base.js
 import tty from "node:tty";
 var hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-var format = (open5, close) => {
+var format = (open6, close) => {
   if (!hasColors) {
     return (input2) => input2;
   }
-  const openCode = `\x1B[${open5}m`;
+  const openCode = `\x1B[${open6}m`;
   const closeCode = `\x1B[${close}m`;
   return (input2) => {
     const string4 = input2 + "";
@@ -40723,7 +40942,7 @@ var duplex = () => new Duplex({ read() {
 var handleDummyPromise = async (error62, verboseInfo, options) => handleResult(error62, verboseInfo, options);
 
 // node_modules/execa/lib/stdio/handle-async.js
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
 import { Buffer as Buffer4 } from "node:buffer";
 import { Readable as Readable2, Writable as Writable2, Duplex as Duplex2 } from "node:stream";
 var handleStdioAsync = (options, verboseInfo) => handleStdio(addPropertiesAsync, options, verboseInfo, false);
@@ -40747,8 +40966,8 @@ var addProperties2 = {
 var addPropertiesAsync = {
   input: {
     ...addProperties2,
-    fileUrl: ({ value: value2 }) => ({ stream: createReadStream(value2) }),
-    filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream(file2) }),
+    fileUrl: ({ value: value2 }) => ({ stream: createReadStream2(value2) }),
+    filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream2(file2) }),
     webStream: ({ value: value2 }) => ({ stream: Readable2.fromWeb(value2) }),
     iterable: ({ value: value2 }) => ({ stream: Readable2.from(value2) }),
     asyncIterable: ({ value: value2 }) => ({ stream: Readable2.from(value2) }),
@@ -44685,8 +44904,10 @@ function hostMounts(h2) {
     h2.repoRoot,
     h2.commonDir,
     h2.stateDir,
-    // sibling worktrees (other tasks of this and other runs)
-    dirname2(h2.worktree)
+    // sibling worktrees (other tasks of this and other runs) and other repositories' worktrees
+    dirname2(h2.worktree),
+    dirname2(dirname2(h2.worktree)),
+    e.CLAUDE_TASKS_WORKTREES
   ];
   const hide2 = candidates.filter((p) => typeof p === "string" && p.startsWith("/")).map(real).filter((p) => !NEVER_HIDE.has(p) && isDir(p));
   const hidden2 = (p) => hide2.some((d) => isInside(p, d));
@@ -45698,11 +45919,11 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
 }
 
 // src/engine/run/run-log.ts
-import { mkdir as mkdir5, open as open4, readFile as readFile7 } from "node:fs/promises";
+import { mkdir as mkdir5, open as open5, readFile as readFile7 } from "node:fs/promises";
 import { dirname as dirname4 } from "node:path";
 async function appendLog(file2, entry) {
   await mkdir5(dirname4(file2), { recursive: true });
-  const fh = await open4(file2, "a+");
+  const fh = await open5(file2, "a+");
   try {
     const { size } = await fh.stat();
     const last = Buffer.alloc(1);
@@ -45755,15 +45976,47 @@ function isEntry(v) {
   return v.type === "run-start" || v.type === "run-end";
 }
 
+// src/engine/run/run-report.ts
+async function assembleReport(o2) {
+  const committed = o2.results.filter((r) => r.commit && (r.status === "success" || r.status === "conflict"));
+  const crossConflicts = committed.length > 1 ? await pairwiseConflicts({
+    git: o2.git,
+    results: committed.map((r) => ({ task: r.task, commit: r.commit }))
+  }) : [];
+  return {
+    version: 1,
+    runId: o2.runId,
+    mode: o2.mode,
+    startedAt: new Date(o2.started).toISOString(),
+    durationMs: Date.now() - o2.started,
+    ...o2.trigger ? { trigger: o2.trigger } : {},
+    results: o2.results,
+    crossConflicts,
+    ...o2.isolation ? { isolation: o2.isolation } : {},
+    totalCostUsd: roundUsd(o2.results.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
+    ok: o2.results.every((r) => outcomeOf(r.status) !== "failure")
+  };
+}
+
 // src/engine/run/run-task.ts
 import { readFile as readFile9 } from "node:fs/promises";
 import { dirname as dirname5, join as join14 } from "node:path";
 
 // src/engine/guard/limits.ts
 var n2 = (x) => x.toLocaleString("en-US");
+function megabytes(bytes) {
+  const mb = bytes / 2 ** 20;
+  return `${mb < 10 ? mb.toFixed(1) : n2(Math.round(mb))} MB`;
+}
 function checkLimits(change, limits) {
   const out = [];
   const files = change.files.length;
+  if (change.oversized) {
+    out.push({
+      rule: "limits.diff_size",
+      message: `the change is too large to check: its old and new content weigh ${megabytes(change.oversized.bytes)}, more than the ${megabytes(change.oversized.cap)} the engine diffs and scans`
+    });
+  }
   if (limits.max_files !== void 0 && files > limits.max_files) {
     out.push({
       rule: "limits.max_files",
@@ -45771,11 +46024,17 @@ function checkLimits(change, limits) {
     });
   }
   if (limits.max_lines !== void 0 && change.totalLines > limits.max_lines) {
-    const binary2 = change.files.filter((f) => f.binary).length;
+    const binary2 = change.files.filter((f) => f.binary && f.additions + f.deletions === 0).length;
     const note = binary2 > 0 ? ` (${n2(binary2)} binary files not counted)` : "";
     out.push({
       rule: "limits.max_lines",
       message: `the change adds or removes ${n2(change.totalLines)} lines, more than limits.max_lines ${n2(limits.max_lines)}${note}`
+    });
+  }
+  if (limits.max_bytes !== void 0 && change.bytes !== void 0 && change.bytes > limits.max_bytes) {
+    out.push({
+      rule: "limits.max_bytes",
+      message: `the change adds or rewrites ${megabytes(change.bytes)} (${n2(change.bytes)} bytes), more than limits.max_bytes ${n2(limits.max_bytes)}`
     });
   }
   return out;
@@ -45834,6 +46093,69 @@ function checkPaths(change, rules) {
     }
   }
   return violations;
+}
+
+// src/engine/guard/protected.ts
+var PROTECTED_PATHS = [
+  {
+    glob: ".github/**",
+    literal: ".github/",
+    what: "GitHub configuration (workflows, actions, CODEOWNERS, task definitions)"
+  },
+  { glob: "**/.claude/**", literal: ".claude/", what: "Claude Code settings, hooks, commands and agents" },
+  { glob: "**/.mcp.json", literal: ".mcp.json", what: "the MCP servers Claude Code starts" },
+  {
+    glob: "**/.gitattributes",
+    literal: ".gitattributes",
+    what: "git attributes (filters, diff and merge drivers, what counts as binary)"
+  },
+  { glob: "**/.gitmodules", literal: ".gitmodules", what: "where submodules are fetched from" },
+  { glob: "**/CLAUDE.md", literal: "CLAUDE.md", what: "instructions every later Claude Code run follows" },
+  {
+    glob: "**/CLAUDE.local.md",
+    literal: "CLAUDE.local.md",
+    what: "instructions every later Claude Code run follows"
+  },
+  { glob: "**/AGENTS.md", literal: "AGENTS.md", what: "instructions every later coding agent follows" }
+];
+var matchers = PROTECTED_PATHS.map((p) => ({ ...p, match: compileGlob(p.glob, { nocase: true }) }));
+var startsLiteral = (glob2) => /^[^*?[{(!+@]/.test(glob2);
+function checkProtected(change, allow) {
+  const allowed = allow.map((g) => {
+    const glob2 = normalizeGlob(g);
+    return { glob: glob2, lower: glob2.toLowerCase(), match: compileGlob(glob2) };
+  });
+  const named = (path6, literal2) => allowed.some((a2) => a2.lower.includes(literal2.toLowerCase()) && a2.match(path6));
+  const literally = (path6) => allowed.some((a2) => startsLiteral(a2.glob) && a2.match(path6));
+  const out = [];
+  for (const f of change.files) {
+    for (const path6 of f.oldPath ? [f.oldPath, f.path] : [f.path]) {
+      const p = matchers.find((m) => m.match(path6));
+      if (p && !named(path6, p.literal)) {
+        out.push({
+          rule: "protected.path",
+          file: path6,
+          message: `${code(path6)} is protected (${p.what}); a task may change it only when paths.allow names it explicitly`
+        });
+      }
+    }
+    if (f.newMode === MODE.submodule && !literally(f.path)) {
+      out.push({
+        rule: "protected.gitlink",
+        file: f.path,
+        message: `${code(f.path)} is a git link (a submodule or an embedded repository); a task may add one only when paths.allow names it explicitly`
+      });
+    }
+    const nowExecutable = f.newMode === MODE.executable && f.oldMode !== MODE.executable;
+    if (nowExecutable && !literally(f.path)) {
+      out.push({
+        rule: "protected.executable",
+        file: f.path,
+        message: `${code(f.path)} ${f.status === "added" ? "is added as an executable file" : "is made executable"}; a task may do that only when paths.allow names it explicitly`
+      });
+    }
+  }
+  return out;
 }
 
 // src/engine/guard/secrets.ts
@@ -45938,7 +46260,48 @@ var RULES = [
     group: 1
   }
 ];
+var PREFIXES = [
+  ..."pousr".split("").map((c3) => `gh${c3}_`),
+  "github_pat_",
+  "sk-",
+  "AKIA",
+  "ASIA",
+  "ABIA",
+  "ACCA",
+  "secret",
+  "Secret",
+  "SECRET",
+  ..."abposr".split("").map((c3) => `xox${c3}-`),
+  "hooks.slack.com",
+  "_live_",
+  "AIza",
+  "PRIVATE KEY",
+  "eyJ",
+  "npm_"
+];
+var escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 var QUICK = /gh[pousr]_|github_pat_|sk-|AKIA|ASIA|ABIA|ACCA|[Ss][Ee][Cc][Rr][Ee][Tt]|xox[abposr]-|hooks\.slack\.com|_live_|AIza|PRIVATE KEY|eyJ|npm_/;
+var QUICK_REVERSED = new RegExp(
+  [
+    ...PREFIXES.filter((p) => !/secret/i.test(p)).map((p) => escapeRe([...p].reverse().join(""))),
+    "[Tt][Ee][Rr][Cc][Ee][Ss]"
+  ].join("|")
+);
+var BASE64_ONLY = ["sk-ant-", "sk-proj-", "sk-svcacct-", "sk-admin-", "T3BlbkFJ"];
+var QUICK_BASE64 = new RegExp(
+  [
+    ...new Set(
+      [...PREFIXES, ...BASE64_ONLY].filter((p) => p.length >= 4).flatMap(
+        (p) => [0, 1, 2].map((k) => {
+          const enc = Buffer.concat([Buffer.alloc(k), Buffer.from(p)]).toString("base64");
+          return enc.slice(Math.ceil(k * 8 / 6), Math.floor((k + p.length) * 8 / 6));
+        })
+      )
+    )
+  ].map(escapeRe).join("|")
+);
+var BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+var QUICK_ANY = new RegExp([QUICK.source, QUICK_REVERSED.source, QUICK_BASE64.source].join("|"));
 var KNOWN_EXAMPLES = /* @__PURE__ */ new Set(["SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"]);
 function looksLikePlaceholder(value2) {
   if (KNOWN_EXAMPLES.has(value2)) return true;
@@ -45985,33 +46348,103 @@ function scanSecrets(patch) {
 function scanText(text2, file2) {
   return scanLines(text2.split("\n").map((t, i2) => ({ file: file2, line: i2 + 1, text: t })));
 }
+function scanAddedLines(lines) {
+  return scanLines(lines);
+}
+function credentialIn(text2) {
+  for (const form of decodedForms(text2)) {
+    const hit = firstMatch(form.text, () => void 0);
+    if (hit) return { id: hit.rule.id, what: hit.rule.what };
+  }
+  return void 0;
+}
+function decodedForms(text2) {
+  const forms = [{ text: text2 }];
+  if (QUICK_REVERSED.test(text2)) forms.push({ text: [...text2].reverse().join(""), how: "reversed" });
+  if (QUICK_BASE64.test(text2)) {
+    for (const m of text2.matchAll(BASE64_RUN)) {
+      const run = m[0].replace(/=+$/, "").replaceAll("-", "+").replaceAll("_", "/");
+      for (let k = 0; k < 4; k++) {
+        const decoded = Buffer.from(run.slice(k), "base64").toString("latin1");
+        if (QUICK.test(decoded)) forms.push({ text: decoded, how: "base64-encoded" });
+      }
+    }
+  }
+  return forms;
+}
+function firstMatch(text2, next) {
+  if (!QUICK.test(text2)) return void 0;
+  for (const rule of RULES) {
+    rule.pattern.lastIndex = 0;
+    for (const m of text2.matchAll(rule.pattern)) {
+      const value2 = rule.group !== void 0 ? m[rule.group] : m.slice(1).find((g) => g !== void 0);
+      if (value2 !== void 0 && looksLikePlaceholder(value2)) continue;
+      if (rule.confirm && !rule.confirm(m, next)) continue;
+      return { rule, index: m.index, end: m.index + m[0].length };
+    }
+  }
+  return void 0;
+}
+function matchesAt(rule, text2, index) {
+  const re = new RegExp(rule.pattern.source, `${rule.pattern.flags.replace("g", "")}y`);
+  re.lastIndex = index;
+  return re.test(text2);
+}
+var TAIL = 160;
+var HEAD = 400;
+var trimTail = (a2) => a2.slice(-TAIL).replace(/[\s"'`+\\,]+$/, "");
+var joinAt = (a2, b) => trimTail(a2) + b.slice(0, HEAD).replace(/^[\s"'`+]+/, "");
+var isBreakChar = (c3) => c3 === 32 || c3 === 9 || c3 === 13 || c3 === 34 || c3 === 39 || c3 === 96 || c3 === 43 || c3 === 92 || c3 === 44;
+var isTokenChar = (c3) => c3 >= 48 && c3 <= 57 || c3 >= 65 && c3 <= 90 || c3 >= 97 && c3 <= 122 || c3 === 95 || c3 === 45;
+function tokenCharAt(text2, dir) {
+  let i2 = dir === 1 ? 0 : text2.length - 1;
+  while (i2 >= 0 && i2 < text2.length && isBreakChar(text2.charCodeAt(i2))) i2 += dir;
+  return i2 >= 0 && i2 < text2.length && isTokenChar(text2.charCodeAt(i2));
+}
 function scanLines(lines) {
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
+  const report2 = (l, rule, how) => {
+    const key = `${rule.id}\0${l.file}\0${l.line}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    findings.push({
+      rule: `secret.${rule.id}`,
+      file: l.file,
+      line: l.line,
+      message: `${code(l.file)} line ${l.line} adds what looks like ${rule.what} (${rule.id}${how ? `, ${how}` : ""})`
+    });
+  };
   lines.forEach((l, idx) => {
-    if (!QUICK.test(l.text)) return;
     const next = (k) => {
       const n3 = lines[idx + k];
       return n3 && n3.file === l.file && n3.line === l.line + k ? n3.text : void 0;
     };
-    for (const rule of RULES) {
-      rule.pattern.lastIndex = 0;
-      for (const m of l.text.matchAll(rule.pattern)) {
-        const value2 = rule.group !== void 0 ? m[rule.group] : m.slice(1).find((g) => g !== void 0);
-        if (value2 !== void 0 && looksLikePlaceholder(value2)) continue;
-        if (rule.confirm && !rule.confirm(m, next)) continue;
-        const key = `${rule.id}\0${l.file}\0${l.line}`;
-        if (seen.has(key)) break;
-        seen.add(key);
-        findings.push({
-          rule: `secret.${rule.id}`,
-          file: l.file,
-          line: l.line,
-          message: `${code(l.file)} line ${l.line} adds what looks like ${rule.what} (${rule.id})`
-        });
-        break;
+    const forms = QUICK_ANY.test(l.text) ? decodedForms(l.text) : [];
+    for (const form of forms) {
+      const nextOf = form.how ? () => void 0 : next;
+      if (!QUICK.test(form.text)) continue;
+      for (const rule of RULES) {
+        rule.pattern.lastIndex = 0;
+        for (const m of form.text.matchAll(rule.pattern)) {
+          const value2 = rule.group !== void 0 ? m[rule.group] : m.slice(1).find((g) => g !== void 0);
+          if (value2 !== void 0 && looksLikePlaceholder(value2)) continue;
+          if (rule.confirm && !rule.confirm(m, nextOf)) continue;
+          report2(l, rule, form.how);
+          break;
+        }
       }
     }
+    const following = next(1);
+    if (following === void 0) return;
+    const tail = l.text.slice(-TAIL);
+    const mayJoin = forms.length > 0 && QUICK.test(tail) || tokenCharAt(l.text, -1) && tokenCharAt(following, 1) && QUICK.test(joinAt(l.text.slice(-16), following.slice(0, 16)));
+    if (!mayJoin) return;
+    const joined = joinAt(l.text, following);
+    const hit = firstMatch(joined, () => void 0);
+    const cut = trimTail(l.text).length;
+    if (hit && hit.index < cut && hit.end > cut && !matchesAt(hit.rule, trimTail(l.text), hit.index))
+      report2(l, hit.rule, "split over two lines");
   });
   return findings;
 }
@@ -46062,13 +46495,89 @@ async function checkSymlinks(change, worktreePath) {
 // src/engine/guard/index.ts
 async function runGuards(opts) {
   const { change } = opts;
+  const pathViolations = opts.paths ? checkPaths(change, opts.paths) : [];
+  const ruled = new Set(pathViolations.map((v) => v.file));
+  const names = opts.secrets === false ? [] : secretNames(change);
+  const targets = opts.secrets === false ? [] : secretTargets(change);
+  const withheld = /* @__PURE__ */ new Set([...names.map((n3) => n3.path), ...targets.map((t) => t.target)]);
   const violations = [
-    ...opts.paths ? checkPaths(change, opts.paths) : [],
-    ...opts.limits ? checkLimits(change, opts.limits) : [],
+    ...pathViolations,
+    // a path already refused by paths.allow/deny needs no second line
+    ...checkProtected(change, opts.paths?.allow ?? ["**"]).filter(
+      (v) => v.rule !== "protected.path" || !ruled.has(v.file)
+    ),
+    ...unstaged(change),
+    ...checkLimits(change, opts.limits ?? {}),
     ...await checkSymlinks(change, opts.worktreePath),
-    ...opts.secrets === false ? [] : [...scanSecrets(change.patch), ...scanSecrets(change.textDiff)]
-  ];
-  return { ok: violations.length === 0, violations };
+    ...opts.secrets === false ? [] : secretViolations(change, names, targets)
+  ].map((v) => withheld.size > 0 ? withhold(v, withheld) : v);
+  return {
+    ok: violations.length === 0,
+    violations,
+    ...names.length > 0 ? { withheldNames: [...new Set(names.map((n3) => n3.path))] } : {}
+  };
+}
+function unstaged(change) {
+  return (change.unstaged ?? []).map((path6) => ({
+    rule: "unstaged",
+    file: path6,
+    message: `${code(path6)} could not be added to the change (an embedded git repository without a commit, or an unreadable file)`
+  }));
+}
+function secretNames(change) {
+  const out = [];
+  for (const f of change.files) {
+    for (const path6 of f.oldPath ? [f.oldPath, f.path] : [f.path]) {
+      const hit = credentialIn(path6.replaceAll("/", "\n"));
+      if (hit) out.push({ path: path6, ...hit });
+    }
+  }
+  return out;
+}
+function secretTargets(change) {
+  const out = [];
+  for (const f of change.files) {
+    if (f.symlinkTarget === void 0) continue;
+    const hit = credentialIn(f.symlinkTarget.replaceAll("/", "\n"));
+    if (hit) out.push({ path: f.path, target: f.symlinkTarget, ...hit });
+  }
+  return out;
+}
+function secretViolations(change, names, targets) {
+  const out = [...scanSecrets(change.patch), ...scanSecrets(change.textDiff)];
+  out.push(...scanAddedLines(change.binaryLines ?? []));
+  for (const n3 of names) {
+    out.push({
+      rule: `secret.${n3.id}`,
+      message: `a changed file's name looks like it holds ${n3.what} (${n3.id}); the name is withheld`
+    });
+  }
+  const found = new Set(out.map((v) => v.file));
+  for (const t of targets.filter((x) => !found.has(x.path))) {
+    out.push({
+      rule: `secret.${t.id}`,
+      file: t.path,
+      message: `the target of symlink ${code(t.path)} looks like it holds ${t.what} (${t.id}); the target is withheld`
+    });
+  }
+  return out;
+}
+function withholdFileNames(files, names) {
+  if (!names || names.length === 0) return files;
+  const hidden2 = new Set(names);
+  const name = (p) => hidden2.has(p) ? "[name withheld]" : p;
+  return files.map((f) => ({
+    ...f,
+    path: name(f.path),
+    ...f.oldPath !== void 0 ? { oldPath: name(f.oldPath) } : {}
+  }));
+}
+function withhold(v, names) {
+  let message = v.message;
+  for (const n3 of names) message = message.replaceAll(n3, "[name withheld]");
+  const out = { ...v, message };
+  if (v.file !== void 0 && names.has(v.file)) delete out.file;
+  return out;
 }
 
 // src/engine/run/attempts.ts
@@ -46150,16 +46659,19 @@ async function runAttempts(opts) {
     if (!retry) return { result, attempts: attempt, partialBackups };
     const partial2 = await collectChanges({ git: wt.git, base: wt.baseCommit });
     if (partial2.files.length > 0) {
-      const saved = await writeBackup({
+      const saved = await writeChangeBackup({
+        git: wt.git,
+        change: partial2,
         stateDir: wt.stateDir,
         runId: wt.runId,
         task: task.name,
-        base: wt.baseCommit,
         reason: `before retry ${attempt + 1}: partial work of attempt ${attempt}`,
-        patch: partial2.patch,
         details: { error: result.error, apiErrorStatus: result.apiErrorStatus }
+      }).catch((err) => {
+        if (err instanceof NoBackupError) return void 0;
+        throw err;
       });
-      partialBackups.push(saved.id);
+      if (saved) partialBackups.push(saved.id);
     }
     await wt.git.run(["reset", "--hard", "--quiet", wt.baseCommit]);
     await wt.git.run(["clean", "-fdq"]);
@@ -46190,15 +46702,14 @@ async function land(o2) {
     return;
   }
   o2.phase("committing");
-  const commit = await commitAll({
+  const commit = await commitTree({
     git: o2.worktree.git,
+    tree: o2.change.tree,
+    base: o2.start.commit,
     subject: o2.task.pr.title,
     body: `Made by claude-tasks: the task ${o2.task.name} (${o2.task.kind === "claude" ? "Claude Code" : "a run: command"}).`,
     task: o2.task.name,
-    runId: o2.runId,
-    base: o2.start.commit,
-    staged: true
-    // collectChanges staged the whole change, and it is not empty
+    runId: o2.runId
   });
   if (!commit) {
     r.status = "no_changes";
@@ -46499,8 +47010,16 @@ async function pipeline2(opts, r) {
       line: v.line,
       message: v.message
     }));
-    if (change.files.length > 0) r.backup = (await backup(wt, opts, change, agentResult, r)).id;
-    else if (partialBackups.length > 0) r.backup = partialBackups.at(-1);
+    r.files = withholdFileNames(r.files, guards?.withheldNames);
+    let noBackup;
+    if (change.files.length > 0) {
+      try {
+        r.backup = (await backup(wt, opts, change, agentResult, r)).id;
+      } catch (err) {
+        if (!(err instanceof NoBackupError)) throw err;
+        noBackup = err.message;
+      }
+    } else if (partialBackups.length > 0) r.backup = partialBackups.at(-1);
     wt.markSaved();
     if (agentResult.status !== "success") {
       r.status = AGENT_STATUS[agentResult.status];
@@ -46511,8 +47030,10 @@ async function pipeline2(opts, r) {
     if (r.violations.length > 0) {
       r.status = "refused";
       r.message = `the change was refused: ${r.violations[0].message}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ""}`;
+      if (noBackup) r.message += `; it was not backed up: ${noBackup}`;
       return;
     }
+    if (noBackup) throw new Error(`the change could not be backed up: ${noBackup}`);
     await land({ ...opts, worktree: wt, change, result: r, start, phase });
   } catch (_) {
     var _error = _, _hasError = true;
@@ -46563,13 +47084,13 @@ function guardInput(task, change, wt) {
   return { change, worktreePath: wt.path, paths: task.paths, limits: task.limits };
 }
 async function backup(wt, opts, change, agent, r) {
-  return writeBackup({
+  return writeChangeBackup({
+    git: wt.git,
+    change,
     stateDir: wt.stateDir,
     runId: opts.runId,
     task: opts.task.name,
-    base: change.base,
     reason: "run result",
-    patch: change.patch,
     details: {
       mode: opts.repo.mode,
       branch: r.branch,
@@ -46683,21 +47204,15 @@ async function runTasks(opts) {
     });
     const ordered = opts.tasks.map((t) => results.get(t.name));
     for (const r of ordered) if (!finished7.has(r.task)) await finish(r);
-    const committed = ordered.filter((r) => r.commit && (r.status === "success" || r.status === "conflict"));
-    const crossConflicts = committed.length > 1 ? await pairwiseConflicts({ git, results: committed.map((r) => ({ task: r.task, commit: r.commit })) }) : [];
-    const report2 = {
-      version: 1,
+    const report2 = await assembleReport({
+      git,
       runId,
       mode: opts.mode,
-      startedAt: new Date(started).toISOString(),
-      durationMs: Date.now() - started,
+      started,
       ...opts.trigger ? { trigger: opts.trigger } : {},
       results: ordered,
-      crossConflicts,
-      isolation,
-      totalCostUsd: roundUsd(ordered.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0)),
-      ok: ordered.every((r) => outcomeOf(r.status) !== "failure")
-    };
+      isolation
+    });
     await writeReport(state, report2).catch(
       (err) => logger.warn(`could not write the run report: ${errorMessage(err)}`)
     );
@@ -46808,15 +47323,16 @@ export {
   stateDir,
   backupsDir,
   assertSafeName,
-  writeBackup,
   readBackup,
   listBackups,
   damagedBackups,
+  NoBackupError,
+  writeChangeBackup,
+  readPatchText,
   createWorktree,
   listWorktrees,
   pruneWorktrees,
   TRAILER_TASK,
-  pairwiseConflicts,
   lsRemote,
   fetchRefs,
   pushRefs,
@@ -46874,14 +47390,16 @@ export {
   newResult,
   summariseFiles,
   newRunId,
+  outcomeOf,
+  assembleReport,
   compileGlob,
   scanText,
   runGuards,
+  withholdFileNames,
   withholdSecrets,
   land,
   TRUSTED_CONFIG_PATHS,
   startingPoint,
-  outcomeOf,
   runLogPath,
   runTasks,
   selectTasks,

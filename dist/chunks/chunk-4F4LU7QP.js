@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-ROXD6RR5.js";
+} from "./chunk-BUGXTICC.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -10,11 +10,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-W27OJPDV.js";
+} from "./chunk-4F4LU7QP.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-IJ4FXD5S.js";
+} from "./chunk-WENI3CGI.js";
 import {
   InterruptedError,
   STATUS_ICON,
@@ -29,20 +29,20 @@ import {
   oneLine,
   outcomeOf,
   quotePath,
+  readPatchText,
   requireRepoRoot,
   runTasks,
   selectTasks,
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-ROXD6RR5.js";
+} from "./chunk-BUGXTICC.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/run-action.ts
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
 // src/engine/report/terminal.ts
@@ -2529,7 +2529,7 @@ async function printDiffs(repoRoot, backups) {
   const dir = backupsDir(await stateDir(createGit({ cwd: repoRoot })));
   for (const id of backups) {
     if (!id) continue;
-    const patch = await readFile(join(dir, id, "changes.patch"), "utf8");
+    const patch = await readPatchText(join(dir, id, "changes.patch"));
     print(`
 ${paint("bold", `diff of ${id}`)}
 ${patch}`);
