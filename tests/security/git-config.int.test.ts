@@ -76,7 +76,8 @@ describe("attack: planted git configuration", () => {
       "true",
     ].join("\n");
     await repo.commit("tasks", {
-      ".github/claude-tasks/attack.yml": `run: ${JSON.stringify(script)}\npaths: { allow: ["**"] }\n`,
+      // the task allows even the protected files, so the result lands and can be inspected
+      ".github/claude-tasks/attack.yml": `run: ${JSON.stringify(script)}\npaths: { allow: ["**", ".gitattributes", "hooks/**"] }\n`,
       ".github/claude-tasks/later.yml": 'run: "echo later > later.txt"\n',
     });
     const before = gitSetup(gitDir);

@@ -45,7 +45,9 @@ describe("attack: a nested repository's config", () => {
       "sleep 3",
     ].join("\n");
     await repo.commit("tasks", {
-      ".github/claude-tasks/attack.yml": `run: ${JSON.stringify(script)}\npaths: { allow: ["**"] }\n`,
+      // the gitlink is allowed explicitly (it is refused by default): the engine must still never
+      // step into the nested repository, through the rebase and the backups
+      ".github/claude-tasks/attack.yml": `run: ${JSON.stringify(script)}\npaths: { allow: ["**", "sub"] }\n`,
     });
 
     const running = runCli(["run", "attack", "--json", "--quiet"], repo.path, repo.env);
