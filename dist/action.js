@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-YFY2OG6O.js";
+} from "./chunks/chunk-B7P6R7TC.js";
 import {
   createGitHub,
   createGitHubPublisher,
   publishable
-} from "./chunks/chunk-WENI3CGI.js";
+} from "./chunks/chunk-MPRYO3QF.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -82,7 +82,7 @@ import {
   withholdFileNames,
   withholdSecrets,
   writeChangeBackup
-} from "./chunks/chunk-BUGXTICC.js";
+} from "./chunks/chunk-TDW2MJYN.js";
 import {
   debug,
   error,

@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-YFY2OG6O.js";
+} from "./chunks/chunk-B7P6R7TC.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-4F4LU7QP.js";
+} from "./chunks/chunk-AGBLFJA7.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -66,7 +66,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-BUGXTICC.js";
+} from "./chunks/chunk-TDW2MJYN.js";
 import {
   __commonJS,
   __require,
@@ -5330,7 +5330,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-UVC2UBKR.js");
+    const { runAction } = await import("./chunks/run-action-JT2FCCXC.js");
     await runAction(names, flags, cmd);
   });
 }

@@ -11,7 +11,12 @@ export const SUMMARY_CHARS = 4_000;
 /** stream-json lines can be large (tool results); longer ones are cut and not parsed. */
 const MAX_JSON_LINE_CHARS = 8 * 1024 * 1024;
 
+/** How long Claude Code may take to exit after it reported its result. */
+export const RESULT_LINGER_MS = 10_000;
+
 export interface ClaudeAgentOptions {
+  /** Overrides RESULT_LINGER_MS (tests). */
+  lingerMs?: number;
   /** The `claude` executable; default: `claude` on PATH. */
   claudePath?: string;
   /** Between SIGTERM and SIGKILL when stopping the process tree. */
@@ -28,6 +33,11 @@ export function createClaudeAgent(settings: ClaudeAgentSettings, options: Claude
       const emit = input.onEvent;
       // The file tools' rules name the worktree and what lies around it, so they are built per run.
       const args = buildClaudeArgs(settings, toolScope(input.cwd, input.env));
+      // A background command the agent left (Bash `run_in_background`) keeps Claude Code alive after
+      // it reported its result: once the result is in, it gets a grace period, then its tree is ended.
+      const linger = new AbortController();
+      const signal = input.signal ? AbortSignal.any([input.signal, linger.signal]) : linger.signal;
+      let lingerTimer: NodeJS.Timeout | undefined;
       const proc = await runProcess({
         command: claudePath,
         args,
@@ -35,17 +45,28 @@ export function createClaudeAgent(settings: ClaudeAgentSettings, options: Claude
         env: agentEnv(input.env, settings.env, { kind: "claude" }),
         stdin: input.prompt,
         timeoutMs,
-        signal: input.signal,
+        signal,
         sandbox: input.sandbox,
         killGraceMs: options.killGraceMs,
         maxLineChars: MAX_JSON_LINE_CHARS,
         onSpawn: (h) => emit?.({ type: "spawn", pid: h.pid, marker: h.marker }),
         onLine: (stream, line, truncated) => {
           if (stream === "stderr") emit?.({ type: "output", stream, line });
-          else for (const event of parser.handleLine(line, truncated)) emit?.(event);
+          else
+            for (const event of parser.handleLine(line, truncated)) {
+              emit?.(event);
+              if (event.type === "result")
+                lingerTimer ??= setTimeout(() => linger.abort(), options.lingerMs ?? RESULT_LINGER_MS);
+            }
         },
       });
-      return claudeResult(parser, proc, { claudePath, timeoutMs });
+      clearTimeout(lingerTimer);
+      // Ended by us after its result (not by the caller): the result stands, as if it had exited.
+      const ended = proc.cancelled && linger.signal.aborted && !input.signal?.aborted;
+      return claudeResult(parser, ended ? { ...proc, cancelled: false, exitCode: 0 } : proc, {
+        claudePath,
+        timeoutMs,
+      });
     },
   };
 }

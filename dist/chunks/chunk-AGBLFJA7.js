@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-BUGXTICC.js";
+} from "./chunk-TDW2MJYN.js";
 
 // src/cli/context.ts
 function globals(cmd) {

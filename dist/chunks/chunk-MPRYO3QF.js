@@ -10,7 +10,7 @@ import {
   renderTaskMarkdown,
   scanText,
   silentLogger
-} from "./chunk-BUGXTICC.js";
+} from "./chunk-TDW2MJYN.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

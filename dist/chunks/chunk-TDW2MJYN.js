@@ -45579,6 +45579,7 @@ var ClaudeStreamParser = class {
 // src/engine/agent/claude-agent.ts
 var SUMMARY_CHARS = 4e3;
 var MAX_JSON_LINE_CHARS = 8 * 1024 * 1024;
+var RESULT_LINGER_MS = 1e4;
 function createClaudeAgent(settings, options = {}) {
   const claudePath = options.claudePath ?? "claude";
   return {
@@ -45588,6 +45589,9 @@ function createClaudeAgent(settings, options = {}) {
       const timeoutMs = input2.timeoutMs ?? settings.timeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
       const emit = input2.onEvent;
       const args = buildClaudeArgs(settings, toolScope(input2.cwd, input2.env));
+      const linger = new AbortController();
+      const signal = input2.signal ? AbortSignal.any([input2.signal, linger.signal]) : linger.signal;
+      let lingerTimer;
       const proc = await runProcess({
         command: claudePath,
         args,
@@ -45595,17 +45599,27 @@ function createClaudeAgent(settings, options = {}) {
         env: agentEnv2(input2.env, settings.env, { kind: "claude" }),
         stdin: input2.prompt,
         timeoutMs,
-        signal: input2.signal,
+        signal,
         sandbox: input2.sandbox,
         killGraceMs: options.killGraceMs,
         maxLineChars: MAX_JSON_LINE_CHARS,
         onSpawn: (h2) => emit?.({ type: "spawn", pid: h2.pid, marker: h2.marker }),
         onLine: (stream, line, truncated) => {
           if (stream === "stderr") emit?.({ type: "output", stream, line });
-          else for (const event of parser.handleLine(line, truncated)) emit?.(event);
+          else
+            for (const event of parser.handleLine(line, truncated)) {
+              emit?.(event);
+              if (event.type === "result")
+                lingerTimer ??= setTimeout(() => linger.abort(), options.lingerMs ?? RESULT_LINGER_MS);
+            }
         }
       });
-      return claudeResult(parser, proc, { claudePath, timeoutMs });
+      clearTimeout(lingerTimer);
+      const ended = proc.cancelled && linger.signal.aborted && !input2.signal?.aborted;
+      return claudeResult(parser, ended ? { ...proc, cancelled: false, exitCode: 0 } : proc, {
+        claudePath,
+        timeoutMs
+      });
     }
   };
 }

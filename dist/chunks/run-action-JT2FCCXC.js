@@ -10,11 +10,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-4F4LU7QP.js";
+} from "./chunk-AGBLFJA7.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-WENI3CGI.js";
+} from "./chunk-MPRYO3QF.js";
 import {
   InterruptedError,
   STATUS_ICON,
@@ -36,7 +36,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-BUGXTICC.js";
+} from "./chunk-TDW2MJYN.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __export
