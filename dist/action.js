@@ -6,17 +6,16 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-B7P6R7TC.js";
+} from "./chunks/chunk-QWEJ4242.js";
 import {
   createGitHub,
   createGitHubPublisher,
   publishable
-} from "./chunks/chunk-MPRYO3QF.js";
+} from "./chunks/chunk-PO5PZNR5.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
   ISOLATIONS,
-  NoBackupError,
   STATUS_ICON,
   TASK_NAME_PATTERN,
   TRAILER_TASK,
@@ -29,7 +28,7 @@ import {
   backupsDir,
   baseTip,
   buildPlan,
-  collectChanges,
+  checkChange,
   compileGlob,
   createGit,
   createWorktree,
@@ -60,12 +59,12 @@ import {
   probeBwrap,
   readBackup,
   readPatchText,
+  refuseViolations,
   renderRunMarkdown,
   renderTaskMarkdown,
   require_dist,
   require_lib,
   resetBwrapProbe,
-  runGuards,
   runLogPath,
   runTasks,
   selectTasks,
@@ -75,14 +74,11 @@ import {
   statRepoFile,
   stateDir,
   stripInvisible,
-  summariseFiles,
   taskEntry,
   toMatrix,
   unknownTaskMessage,
-  withholdFileNames,
-  withholdSecrets,
-  writeChangeBackup
-} from "./chunks/chunk-TDW2MJYN.js";
+  withholdSecrets
+} from "./chunks/chunk-6OV5OMV2.js";
 import {
   debug,
   error,
@@ -458,41 +454,15 @@ async function fromBundle(opts, r, bundle, phase) {
     }), true);
     await wt.git.run(["read-tree", "--reset", "-u", `${commit}^{tree}`]);
     phase("checking the change");
-    const change = await collectChanges({ git: wt.git, base: parent });
-    Object.assign(r, summariseFiles(change));
-    const guards = change.files.length > 0 ? await runGuards({ change, worktreePath: wt.path, paths: task.paths, limits: task.limits }) : void 0;
-    r.violations = (guards?.violations ?? []).map((v) => ({
-      rule: v.rule,
-      file: v.file,
-      line: v.line,
-      message: v.message
-    }));
-    r.files = withholdFileNames(r.files, guards?.withheldNames);
-    let noBackup;
-    if (change.files.length > 0) {
-      try {
-        const b = await writeChangeBackup({
-          git: wt.git,
-          change,
-          stateDir: wt.stateDir,
-          runId: opts.runId,
-          task: task.name,
-          reason: "run job result (publish)",
-          details: { mode: repo.mode, branch: r.branch, agent: r.agent, violations: r.violations }
-        });
-        r.backup = b.id;
-      } catch (err) {
-        if (!(err instanceof NoBackupError)) throw err;
-        noBackup = err.message;
-      }
-    }
-    wt.markSaved();
-    if (r.violations.length > 0) {
-      r.status = "refused";
-      r.message = `the change was refused: ${r.violations[0].message}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ""}`;
-      if (noBackup) r.message += `; it was not backed up: ${noBackup}`;
-      return;
-    }
+    const { change, noBackup } = await checkChange({
+      wt,
+      base: parent,
+      task,
+      r,
+      reason: "run job result (publish)",
+      details: () => ({ mode: repo.mode, branch: r.branch, agent: r.agent, violations: r.violations })
+    });
+    if (refuseViolations(r, noBackup)) return;
     if (noBackup) throw new Error(`the change could not be backed up: ${noBackup}`);
     await land({ ...opts, worktree: wt, change, result: r, start: from, phase });
   } catch (_) {
@@ -1588,7 +1558,7 @@ async function uploadBackups(opts) {
 }
 
 // src/action/sandbox-setup.ts
-import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync2, realpathSync } from "node:fs";
 var APPARMOR_PROFILE_PATH = "/etc/apparmor.d/claude-tasks-bwrap";
 var USERNS_SYSCTL = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
 function apparmorProfile(bwrapPath) {
@@ -1635,7 +1605,8 @@ async function ensureSandbox(opts) {
   }
   if (!state.ok && restricted()) {
     opts.logger.info("allowing bubblewrap to create user namespaces (AppArmor profile claude-tasks-bwrap)");
-    const bwrapPath = await which("bwrap");
+    const found = findOnPath("bwrap") ?? "/usr/bin/bwrap";
+    const bwrapPath = existsSync2(found) ? realpathSync(found) : found;
     const ok = await run(["tee", APPARMOR_PROFILE_PATH], apparmorProfile(bwrapPath)) && await run(["apparmor_parser", "-r", APPARMOR_PROFILE_PATH]);
     state = await probe();
     if (state.ok) return;
@@ -1650,10 +1621,6 @@ async function ensureSandbox(opts) {
       `${state.reason}; fix it in an earlier step, or set \`isolation: none\` to run agents without a sandbox`
     );
   }
-}
-async function which(name) {
-  const r = await execa("sh", ["-c", `command -v ${name}`], { reject: false });
-  return String(r.stdout).trim() || `/usr/bin/${name}`;
 }
 
 // src/action/run-action.ts

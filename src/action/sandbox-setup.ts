@@ -7,8 +7,9 @@
  * rather than switching the restriction off for the whole machine. Where bwrap is missing it is
  * installed from the distribution's packages. Anything that cannot be fixed is one clear error.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { execa } from "execa";
+import { findOnPath } from "../engine/agent/index.ts";
 import { UserError } from "../engine/errors.ts";
 import type { Logger } from "../engine/logger.ts";
 import { type BwrapAvailability, probeBwrap, resetBwrapProbe } from "../engine/sandbox/index.ts";
@@ -84,7 +85,8 @@ export async function ensureSandbox(opts: SandboxSetupOptions): Promise<void> {
   }
   if (!state.ok && restricted()) {
     opts.logger.info("allowing bubblewrap to create user namespaces (AppArmor profile claude-tasks-bwrap)");
-    const bwrapPath = await which("bwrap");
+    const found = findOnPath("bwrap") ?? "/usr/bin/bwrap";
+    const bwrapPath = existsSync(found) ? realpathSync(found) : found; // AppArmor attaches by real path
     const ok =
       (await run(["tee", APPARMOR_PROFILE_PATH], apparmorProfile(bwrapPath))) &&
       (await run(["apparmor_parser", "-r", APPARMOR_PROFILE_PATH]));
@@ -101,9 +103,4 @@ export async function ensureSandbox(opts: SandboxSetupOptions): Promise<void> {
       `${state.reason}; fix it in an earlier step, or set \`isolation: none\` to run agents without a sandbox`,
     );
   }
-}
-
-async function which(name: string): Promise<string> {
-  const r = await execa("sh", ["-c", `command -v ${name}`], { reject: false });
-  return String(r.stdout).trim() || `/usr/bin/${name}`;
 }

@@ -19,24 +19,14 @@ import { join } from "node:path";
 import type { Agent } from "../agent/index.ts";
 import type { Task } from "../config/index.ts";
 import { errorMessage, UserError } from "../errors.ts";
-import {
-  collectChanges,
-  createGit,
-  createWorktree,
-  type Env,
-  type Git,
-  isAncestor,
-  NoBackupError,
-  stateDir,
-  writeChangeBackup,
-} from "../git/index.ts";
-import { runGuards, withholdFileNames } from "../guard/index.ts";
+import { createGit, createWorktree, type Env, type Git, isAncestor, stateDir } from "../git/index.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { assertValid, loadProject } from "../project.ts";
+import { checkChange, refuseViolations } from "../run/check-change.ts";
 import { land } from "../run/land.ts";
 import type { Publisher, RunEvent } from "../run/options.ts";
 import { baseTip, defaultBranch, makeRepoContext, type RepoContext } from "../run/repo-context.ts";
-import { newResult, summariseFiles } from "../run/result.ts";
+import { newResult } from "../run/result.ts";
 import { newRunId } from "../run/run-id.ts";
 import { appendLog, taskEntry } from "../run/run-log.ts";
 import { assembleReport } from "../run/run-report.ts";
@@ -325,44 +315,15 @@ async function fromBundle(
   await wt.git.run(["read-tree", "--reset", "-u", `${commit}^{tree}`]);
 
   phase("checking the change");
-  const change = await collectChanges({ git: wt.git, base: parent });
-  Object.assign(r, summariseFiles(change));
-  const guards =
-    change.files.length > 0
-      ? await runGuards({ change, worktreePath: wt.path, paths: task.paths, limits: task.limits })
-      : undefined;
-  r.violations = (guards?.violations ?? []).map((v) => ({
-    rule: v.rule,
-    file: v.file,
-    line: v.line,
-    message: v.message,
-  }));
-  r.files = withholdFileNames(r.files, guards?.withheldNames);
-  let noBackup: string | undefined;
-  if (change.files.length > 0) {
-    try {
-      const b = await writeChangeBackup({
-        git: wt.git,
-        change,
-        stateDir: wt.stateDir,
-        runId: opts.runId,
-        task: task.name,
-        reason: "run job result (publish)",
-        details: { mode: repo.mode, branch: r.branch, agent: r.agent, violations: r.violations },
-      });
-      r.backup = b.id;
-    } catch (err) {
-      if (!(err instanceof NoBackupError)) throw err;
-      noBackup = err.message; // too large to keep: the change is refused (limits.diff_size)
-    }
-  }
-  wt.markSaved();
-  if (r.violations.length > 0) {
-    r.status = "refused";
-    r.message = `the change was refused: ${r.violations[0]!.message}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ""}`;
-    if (noBackup) r.message += `; it was not backed up: ${noBackup}`;
-    return;
-  }
+  const { change, noBackup } = await checkChange({
+    wt,
+    base: parent,
+    task,
+    r,
+    reason: "run job result (publish)",
+    details: () => ({ mode: repo.mode, branch: r.branch, agent: r.agent, violations: r.violations }),
+  });
+  if (refuseViolations(r, noBackup)) return;
   if (noBackup) throw new Error(`the change could not be backed up: ${noBackup}`);
   await land({ ...opts, worktree: wt, change, result: r, start: from, phase });
 }

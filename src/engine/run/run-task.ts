@@ -10,25 +10,21 @@ import type { Agent, AgentResult } from "../agent/index.ts";
 import type { Task } from "../config/index.ts";
 import { errorMessage } from "../errors.ts";
 import {
-  type Change,
-  collectChanges,
   compareRepo,
   createWorktree,
   foreignCommits,
-  NoBackupError,
   resolveCommit,
   restoreRepo,
   snapshotRepo,
   type Worktree,
-  writeChangeBackup,
 } from "../git/index.ts";
-import { runGuards, withholdFileNames } from "../guard/index.ts";
 import type { SandboxProvider } from "../sandbox/types.ts";
 import { runAttempts } from "./attempts.ts";
+import { checkChange, refuseViolations } from "./check-change.ts";
 import { land, type StartingPoint } from "./land.ts";
 import type { OntoBranch, Publisher, RunEvent } from "./options.ts";
 import { baseTip, fetchBranch, fetchOnto, type RepoContext } from "./repo-context.ts";
-import { newResult, summariseAgent, summariseFiles } from "./result.ts";
+import { newResult, summariseAgent } from "./result.ts";
 import type { TrustedConfig } from "./trusted-config.ts";
 import { overlayTrustedConfig, removeTrustedOverlay } from "./trusted-config.ts";
 import type { TaskResult, TaskStatus } from "./types.ts";
@@ -166,29 +162,21 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
   }
 
   phase("checking the change");
-  const change = await collectChanges({ git: wt.git, base: start.commit });
-  Object.assign(r, summariseFiles(change));
-  const guards = change.files.length > 0 ? await runGuards(guardInput(task, change, wt)) : undefined;
-  r.violations = (guards?.violations ?? []).map((v) => ({
-    rule: v.rule,
-    file: v.file,
-    line: v.line,
-    message: v.message,
-  }));
-  // a file name that holds a credential is never shown, not even in the list of files
-  r.files = withholdFileNames(r.files, guards?.withheldNames);
-  let noBackup: string | undefined;
-  if (change.files.length > 0) {
-    try {
-      r.backup = (await backup(wt, opts, change, agentResult, r)).id;
-    } catch (err) {
-      if (!(err instanceof NoBackupError)) throw err;
-      noBackup = err.message;
-    }
-  } else if (partialBackups.length > 0) r.backup = partialBackups.at(-1); // a failed attempt's work
-  // Everything the worktree holds is now in that backup (or it holds nothing): removing it needs no
-  // second scan. What follows (commit, rebase) only rearranges this change and backs up on its own.
-  wt.markSaved();
+  const { change, noBackup } = await checkChange({
+    wt,
+    base: start.commit,
+    task,
+    r,
+    reason: "run result",
+    details: () => ({
+      mode: repo.mode,
+      branch: r.branch,
+      agent: r.agent,
+      agentStatus: agentResult.status,
+      violations: r.violations,
+    }),
+  });
+  if (change.files.length === 0 && partialBackups.length > 0) r.backup = partialBackups.at(-1); // a failed attempt's work
 
   if (agentResult.status !== "success") {
     r.status = AGENT_STATUS[agentResult.status];
@@ -196,12 +184,7 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     if (r.backup) r.message += `; its partial work is in backup ${r.backup}`;
     return;
   }
-  if (r.violations.length > 0) {
-    r.status = "refused";
-    r.message = `the change was refused: ${r.violations[0]!.message}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ""}`;
-    if (noBackup) r.message += `; it was not backed up: ${noBackup}`;
-    return;
-  }
+  if (refuseViolations(r, noBackup)) return;
   if (noBackup) throw new Error(`the change could not be backed up: ${noBackup}`);
   await land({ ...opts, worktree: wt, change, result: r, start, phase });
 }
@@ -254,28 +237,6 @@ async function promptOf(opts: RunTaskOptions, wt: Worktree): Promise<string> {
 async function trustedSource(opts: RunTaskOptions): Promise<string> {
   const source = opts.trustedConfig!.source;
   return (await fetchBranch(opts.repo, source)) ?? (await baseTip(opts.repo, source));
-}
-
-function guardInput(task: Task, change: Change, wt: Worktree) {
-  return { change, worktreePath: wt.path, paths: task.paths, limits: task.limits };
-}
-
-async function backup(wt: Worktree, opts: RunTaskOptions, change: Change, agent: AgentResult, r: TaskResult) {
-  return writeChangeBackup({
-    git: wt.git,
-    change,
-    stateDir: wt.stateDir,
-    runId: opts.runId,
-    task: opts.task.name,
-    reason: "run result",
-    details: {
-      mode: opts.repo.mode,
-      branch: r.branch,
-      agent: r.agent,
-      agentStatus: agent.status,
-      violations: r.violations,
-    },
-  });
 }
 
 /** The agent changed the repository's own git setup; it was put back and the run's result dropped. */

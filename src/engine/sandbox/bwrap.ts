@@ -12,6 +12,7 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { delimiter, dirname, join, sep } from "node:path";
 import { execa } from "execa";
+import { findOnPath } from "../agent/command-agent.ts";
 
 export interface BwrapPlan {
   /** The program inside the sandbox (absolute, real path) and its arguments. */
@@ -231,10 +232,8 @@ export function probeBwrap(
       const why = String(probe.stderr).trim().split("\n").at(-1) || `exit code ${probe.exitCode}`;
       return { ok: false, reason: `bubblewrap cannot create a sandbox here (${why})` };
     }
-    const path = (
-      await execa("sh", ["-c", `command -v ${bin}`], { reject: false, env: { PATH: env.PATH ?? "" } })
-    ).stdout.trim();
-    return { ok: true, path: path || bin, version: String(version.stdout).trim() };
+    const path = bin.includes("/") ? bin : findOnPath(bin, env.PATH ?? "");
+    return { ok: true, path: path ?? bin, version: String(version.stdout).trim() };
   })();
   return probed;
 }

@@ -10,7 +10,7 @@ import {
   renderTaskMarkdown,
   scanText,
   silentLogger
-} from "./chunk-TDW2MJYN.js";
+} from "./chunk-6OV5OMV2.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

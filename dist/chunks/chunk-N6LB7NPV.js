@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-TDW2MJYN.js";
+} from "./chunk-6OV5OMV2.js";
 
 // src/cli/context.ts
 function globals(cmd) {

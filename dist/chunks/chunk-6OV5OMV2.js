@@ -11213,9 +11213,9 @@ async function addWorktree(git, key, path6, commit) {
   }
 }
 async function removeWorktree(o2) {
-  let backup2;
+  let backup;
   try {
-    backup2 = o2.saved ? void 0 : await backupWork(o2);
+    backup = o2.saved ? void 0 : await backupWork(o2);
   } catch (err) {
     if (!(err instanceof NoBackupError)) {
       o2.logger.error(`could not back up ${o2.path}, so it was kept: ${errorMessage(err)}`);
@@ -11233,8 +11233,8 @@ async function removeWorktree(o2) {
     await oneAtATime(o2.stateDir, () => o2.git.run(["worktree", "prune"]));
   }
   await rm2(o2.lockFile, { force: true });
-  o2.logger.debug(`removed worktree ${o2.path}${backup2 ? ` (backup ${backup2.id})` : ""}`);
-  return { removed: true, ...backup2 ? { backup: backup2 } : {} };
+  o2.logger.debug(`removed worktree ${o2.path}${backup ? ` (backup ${backup.id})` : ""}`);
+  return { removed: true, ...backup ? { backup } : {} };
 }
 async function backupWork(o2) {
   const wt = o2.git.at(o2.path, { untrusted: true });
@@ -11460,10 +11460,10 @@ async function updateBranch(opts) {
   const holder = list2.find((w) => w.branch === ref);
   if (holder)
     throw new Error(`${shortBranch(ref)} is checked out in ${holder.path}; it cannot be moved under it`);
-  let backup2;
+  let backup;
   const old = opts.expectedOld;
   if (old && old !== commit && await resolveCommit(git, old) && !await isAncestor(git, old, commit)) {
-    backup2 = await backupRef(git, ref, { commit: old });
+    backup = await backupRef(git, ref, { commit: old });
   }
   const r = await git.run(
     [
@@ -11481,7 +11481,7 @@ async function updateBranch(opts) {
     if (actual !== (old ?? void 0)) return { updated: false, actual };
     await git.run(["update-ref", ref, commit, old ?? zeroOid(commit)]);
   }
-  return { updated: true, old, ...backup2 ? { backup: backup2 } : {} };
+  return { updated: true, old, ...backup ? { backup } : {} };
 }
 var zeroOid = (like) => "0".repeat(like.length);
 
@@ -11591,7 +11591,7 @@ async function rebaseOnto(opts) {
   const oldBase = await requireCommit(git, opts.oldBase);
   const newBase = await requireCommit(git, opts.newBase);
   const head = await requireCommit(git, "HEAD");
-  const backup2 = await writeBackup({
+  const backup = await writeBackup({
     stateDir: opts.stateDir,
     runId: opts.runId,
     task: opts.task,
@@ -11615,7 +11615,7 @@ async function rebaseOnto(opts) {
   );
   if (r.exitCode === 0) {
     const commit = await requireCommit(git, "HEAD");
-    return { ok: true, commit, backup: backup2, empty: commit === newBase };
+    return { ok: true, commit, backup, empty: commit === newBase };
   }
   const unmerged = await git.run(["diff", "--name-only", "--diff-filter=U", "-z"], { allowFailure: true });
   await git.run(["rebase", "--abort"], { allowFailure: true });
@@ -11627,7 +11627,7 @@ async function rebaseOnto(opts) {
       stderr: r.stderr
     });
   }
-  return { ok: false, conflicts, backup: backup2 };
+  return { ok: false, conflicts, backup };
 }
 async function pairwiseConflicts(opts) {
   const pairs2 = [];
@@ -11800,9 +11800,9 @@ async function restoreBackup(opts) {
   try {
     const { git } = opts;
     const state = opts.stateDir ?? await stateDir(git);
-    let backup2;
+    let backup;
     try {
-      backup2 = await readBackup(state, opts.id);
+      backup = await readBackup(state, opts.id);
     } catch (err) {
       if (err instanceof SyntaxError) {
         throw new UserError(
@@ -11811,34 +11811,34 @@ async function restoreBackup(opts) {
       }
       throw new UserError(`no backup named ${JSON.stringify(opts.id)}; \`claude-tasks backups\` lists them`);
     }
-    const branch = opts.branch ?? `${RESTORE_BRANCH_PREFIX}${backup2.id}`;
+    const branch = opts.branch ?? `${RESTORE_BRANCH_PREFIX}${backup.id}`;
     const check2 = await git.run(["check-ref-format", branchRef(branch)], { allowFailure: true });
     if (check2.exitCode !== 0) throw new UserError(`${JSON.stringify(branch)} is not a valid branch name`);
     if (await resolveCommit(git, branchRef(branch))) {
       throw new UserError(`branch ${shortBranch(branchRef(branch))} already exists; pass another branch name`);
     }
-    if (!await resolveCommit(git, backup2.meta.base)) {
+    if (!await resolveCommit(git, backup.meta.base)) {
       throw new UserError(
-        `backup ${backup2.id} is based on commit ${backup2.meta.base}, which is not in this repository; fetch it first`
+        `backup ${backup.id} is based on commit ${backup.meta.base}, which is not in this repository; fetch it first`
       );
     }
     const wt = __using(_stack, await createWorktree({
       git,
       task: "restore",
       runId: `${Date.now()}-${randomBytes2(3).toString("hex")}`,
-      base: backup2.meta.base,
+      base: backup.meta.base,
       branch,
       stateDir: state,
       ...opts.logger ? { logger: opts.logger } : {}
     }), true);
-    await wt.git.run(["apply", "--binary", "--index", "--whitespace=nowarn", "--", backup2.patchPath]);
+    await wt.git.run(["apply", "--binary", "--index", "--whitespace=nowarn", "--", backup.patchPath]);
     const commit = await commitAll({
       git: wt.git,
-      subject: `Restore claude-tasks backup ${backup2.id}`,
-      body: `Task ${backup2.meta.task}, run ${backup2.meta.runId} (${backup2.meta.reason}, ${backup2.meta.createdAt}).`,
-      task: backup2.meta.task,
-      runId: backup2.meta.runId,
-      trailers: { "Claude-Tasks-Backup": backup2.id }
+      subject: `Restore claude-tasks backup ${backup.id}`,
+      body: `Task ${backup.meta.task}, run ${backup.meta.runId} (${backup.meta.reason}, ${backup.meta.createdAt}).`,
+      task: backup.meta.task,
+      runId: backup.meta.runId,
+      trailers: { "Claude-Tasks-Backup": backup.id }
     });
     const tip = commit ?? wt.baseCommit;
     const moved = await updateBranch({
@@ -11846,10 +11846,10 @@ async function restoreBackup(opts) {
       branch,
       commit: tip,
       expectedOld: null,
-      message: `claude-tasks: restore ${backup2.id}`
+      message: `claude-tasks: restore ${backup.id}`
     });
     if (!moved.updated) throw new UserError(`branch ${branch} was created by someone else meanwhile`);
-    return { branch: shortBranch(branchRef(branch)), commit: tip, backupId: backup2.id };
+    return { branch: shortBranch(branchRef(branch)), commit: tip, backupId: backup.id };
   } catch (_) {
     var _error = _, _hasError = true;
   } finally {
@@ -44980,8 +44980,8 @@ function probeBwrap(env = process.env) {
       const why = String(probe.stderr).trim().split("\n").at(-1) || `exit code ${probe.exitCode}`;
       return { ok: false, reason: `bubblewrap cannot create a sandbox here (${why})` };
     }
-    const path6 = (await execa("sh", ["-c", `command -v ${bin}`], { reject: false, env: { PATH: env.PATH ?? "" } })).stdout.trim();
-    return { ok: true, path: path6 || bin, version: String(version2.stdout).trim() };
+    const path6 = bin.includes("/") ? bin : findOnPath(bin, env.PATH ?? "");
+    return { ok: true, path: path6 ?? bin, version: String(version2.stdout).trim() };
   })();
   return probed;
 }
@@ -46016,6 +46016,15 @@ async function assembleReport(o2) {
 import { readFile as readFile9 } from "node:fs/promises";
 import { dirname as dirname5, join as join14 } from "node:path";
 
+// src/engine/run/attempts.ts
+import { setTimeout as sleep3 } from "node:timers/promises";
+
+// src/engine/run/backoff.ts
+function backoffDelay(baseMs, attempt, random = Math.random) {
+  const exp = baseMs * 2 ** Math.max(0, attempt - 1);
+  return Math.round(exp * (0.5 + random()));
+}
+
 // src/engine/guard/limits.ts
 var n2 = (x) => x.toLocaleString("en-US");
 function megabytes(bytes) {
@@ -46594,15 +46603,6 @@ function withhold(v, names) {
   return out;
 }
 
-// src/engine/run/attempts.ts
-import { setTimeout as sleep3 } from "node:timers/promises";
-
-// src/engine/run/backoff.ts
-function backoffDelay(baseMs, attempt, random = Math.random) {
-  const exp = baseMs * 2 ** Math.max(0, attempt - 1);
-  return Math.round(exp * (0.5 + random()));
-}
-
 // src/engine/run/redact.ts
 var MIN_SECRET_LENGTH = 8;
 var REDACTED = "***";
@@ -46704,6 +46704,48 @@ async function runAttempts(opts) {
       return { result: { ...result, status: "cancelled", error: error62 }, attempts: attempt, partialBackups };
     }
   }
+}
+
+// src/engine/run/check-change.ts
+async function checkChange(o2) {
+  const { wt, task, r } = o2;
+  const change = await collectChanges({ git: wt.git, base: o2.base });
+  Object.assign(r, summariseFiles(change));
+  const guards = change.files.length > 0 ? await runGuards({ change, worktreePath: wt.path, paths: task.paths, limits: task.limits }) : void 0;
+  r.violations = (guards?.violations ?? []).map((v) => ({
+    rule: v.rule,
+    file: v.file,
+    line: v.line,
+    message: v.message
+  }));
+  r.files = withholdFileNames(r.files, guards?.withheldNames);
+  let noBackup;
+  if (change.files.length > 0) {
+    try {
+      const b = await writeChangeBackup({
+        git: wt.git,
+        change,
+        stateDir: wt.stateDir,
+        runId: wt.runId,
+        task: task.name,
+        reason: o2.reason,
+        details: o2.details()
+      });
+      r.backup = b.id;
+    } catch (err) {
+      if (!(err instanceof NoBackupError)) throw err;
+      noBackup = err.message;
+    }
+  }
+  wt.markSaved();
+  return { change, ...noBackup ? { noBackup } : {} };
+}
+function refuseViolations(r, noBackup) {
+  if (r.violations.length === 0) return false;
+  r.status = "refused";
+  r.message = `the change was refused: ${r.violations[0].message}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ""}`;
+  if (noBackup) r.message += `; it was not backed up: ${noBackup}`;
+  return true;
 }
 
 // src/engine/run/land.ts
@@ -47015,38 +47057,28 @@ async function pipeline2(opts, r) {
       }
     }
     phase("checking the change");
-    const change = await collectChanges({ git: wt.git, base: start.commit });
-    Object.assign(r, summariseFiles(change));
-    const guards = change.files.length > 0 ? await runGuards(guardInput(task, change, wt)) : void 0;
-    r.violations = (guards?.violations ?? []).map((v) => ({
-      rule: v.rule,
-      file: v.file,
-      line: v.line,
-      message: v.message
-    }));
-    r.files = withholdFileNames(r.files, guards?.withheldNames);
-    let noBackup;
-    if (change.files.length > 0) {
-      try {
-        r.backup = (await backup(wt, opts, change, agentResult, r)).id;
-      } catch (err) {
-        if (!(err instanceof NoBackupError)) throw err;
-        noBackup = err.message;
-      }
-    } else if (partialBackups.length > 0) r.backup = partialBackups.at(-1);
-    wt.markSaved();
+    const { change, noBackup } = await checkChange({
+      wt,
+      base: start.commit,
+      task,
+      r,
+      reason: "run result",
+      details: () => ({
+        mode: repo.mode,
+        branch: r.branch,
+        agent: r.agent,
+        agentStatus: agentResult.status,
+        violations: r.violations
+      })
+    });
+    if (change.files.length === 0 && partialBackups.length > 0) r.backup = partialBackups.at(-1);
     if (agentResult.status !== "success") {
       r.status = AGENT_STATUS[agentResult.status];
       r.message = agentResult.error ?? `the agent ended with ${agentResult.status}`;
       if (r.backup) r.message += `; its partial work is in backup ${r.backup}`;
       return;
     }
-    if (r.violations.length > 0) {
-      r.status = "refused";
-      r.message = `the change was refused: ${r.violations[0].message}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ""}`;
-      if (noBackup) r.message += `; it was not backed up: ${noBackup}`;
-      return;
-    }
+    if (refuseViolations(r, noBackup)) return;
     if (noBackup) throw new Error(`the change could not be backed up: ${noBackup}`);
     await land({ ...opts, worktree: wt, change, result: r, start, phase });
   } catch (_) {
@@ -47093,26 +47125,6 @@ async function promptOf(opts, wt) {
 async function trustedSource(opts) {
   const source = opts.trustedConfig.source;
   return await fetchBranch(opts.repo, source) ?? await baseTip(opts.repo, source);
-}
-function guardInput(task, change, wt) {
-  return { change, worktreePath: wt.path, paths: task.paths, limits: task.limits };
-}
-async function backup(wt, opts, change, agent, r) {
-  return writeChangeBackup({
-    git: wt.git,
-    change,
-    stateDir: wt.stateDir,
-    runId: opts.runId,
-    task: opts.task.name,
-    reason: "run result",
-    details: {
-      mode: opts.repo.mode,
-      branch: r.branch,
-      agent: r.agent,
-      agentStatus: agent.status,
-      violations: r.violations
-    }
-  });
 }
 var RepositoryTamperedError = class extends Error {
   name = "RepositoryTamperedError";
@@ -47333,15 +47345,12 @@ export {
   splitZ,
   isSha,
   isAncestor,
-  collectChanges,
   stateDir,
   backupsDir,
   assertSafeName,
   readBackup,
   listBackups,
   damagedBackups,
-  NoBackupError,
-  writeChangeBackup,
   readPatchText,
   createWorktree,
   listWorktrees,
@@ -47402,15 +47411,14 @@ export {
   defaultBranch,
   baseTip,
   newResult,
-  summariseFiles,
   newRunId,
   outcomeOf,
   assembleReport,
   compileGlob,
   scanText,
-  runGuards,
-  withholdFileNames,
   withholdSecrets,
+  checkChange,
+  refuseViolations,
   land,
   TRUSTED_CONFIG_PATHS,
   startingPoint,

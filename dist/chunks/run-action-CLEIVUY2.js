@@ -10,11 +10,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-AGBLFJA7.js";
+} from "./chunk-N6LB7NPV.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-MPRYO3QF.js";
+} from "./chunk-PO5PZNR5.js";
 import {
   InterruptedError,
   STATUS_ICON,
@@ -36,7 +36,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-TDW2MJYN.js";
+} from "./chunk-6OV5OMV2.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __export
