@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-QWEJ4242.js";
+} from "./chunks/chunk-EWO3RMC6.js";
 import {
   createGitHub,
   createGitHubPublisher,
   publishable
-} from "./chunks/chunk-PO5PZNR5.js";
+} from "./chunks/chunk-FFVI3W34.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -78,7 +78,7 @@ import {
   toMatrix,
   unknownTaskMessage,
   withholdSecrets
-} from "./chunks/chunk-6OV5OMV2.js";
+} from "./chunks/chunk-IUOG2XUE.js";
 import {
   debug,
   error,

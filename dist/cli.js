@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-QWEJ4242.js";
+} from "./chunks/chunk-EWO3RMC6.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-N6LB7NPV.js";
+} from "./chunks/chunk-AM2SNCRC.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -66,7 +66,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-6OV5OMV2.js";
+} from "./chunks/chunk-IUOG2XUE.js";
 import {
   __commonJS,
   __require,
@@ -5330,7 +5330,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-CLEIVUY2.js");
+    const { runAction } = await import("./chunks/run-action-S7WJ4RZX.js");
     await runAction(names, flags, cmd);
   });
 }

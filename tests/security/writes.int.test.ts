@@ -6,7 +6,7 @@
  * as the runner runs the Action from its directory). Afterwards none of those host paths changed.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -35,6 +35,14 @@ for (const part of ["dist", "package.json", "action.yml", "templates", "schema"]
   execFileSync("cp", ["-r", resolve(part), join(actionDir, part)]);
 const actionJs = join(actionDir, "dist", "action.js");
 afterAll(() => rmSync(actionDir, { recursive: true, force: true }));
+/**
+ * A checkout of this project under /tmp or a home (`git clone . /tmp/x`) puts that copy where the
+ * sandbox hides everything: then the agent cannot even see the Action, and its writes land in the
+ * sandbox's own empty tmpfs. Either way the host copy must come out unchanged (the fingerprints).
+ */
+const actionVisible = ![realpathSync(tmpdir()), "/home", "/root", process.env.HOME]
+  .filter((d): d is string => !!d && d !== "/")
+  .some((d) => actionDir === d || actionDir.startsWith(`${d}/`));
 
 let watch: string[] = [];
 afterEach(async () => {
@@ -139,11 +147,14 @@ describe("attack: write outside the worktree", () => {
     const proof = gitOut(e2e, e2e.repo.origin!, "show", "refs/heads/claude-tasks/attack:attack-proof.txt");
     expect(proof.split("\n")).toHaveLength(attempts.length + 1);
     for (const [name] of attempts) expect(proof).toMatch(new RegExp(`^(wrote|refused) ${name}$`, "m"));
-    // The Action's files are visible but read-only: every write to them failed.
-    expect(proof).toMatch(/^refused action\.js$/m);
-    expect(proof).toMatch(/^refused action chunks$/m);
-    expect(proof).toMatch(/^refused action new file$/m);
-    expect(proof).toMatch(/^refused action delete$/m);
+    // The Action's files are visible but read-only: every write to them failed (or, hidden, they
+    // went to the sandbox's own tmpfs: the fingerprints below are what holds in both layouts).
+    if (actionVisible) {
+      expect(proof).toMatch(/^refused action\.js$/m);
+      expect(proof).toMatch(/^refused action chunks$/m);
+      expect(proof).toMatch(/^refused action new file$/m);
+      expect(proof).toMatch(/^refused action delete$/m);
+    }
     // It changed nothing outside its worktree: no host file, no sibling, no checkout, no Action file.
     expect(changedHostPaths(before, hostState(e2e))).toEqual([]);
     expect(markedFiles(m, [e2e.repo.root], e2e.repo.path)).toEqual([]);
@@ -236,11 +247,11 @@ describe("attack: write outside the worktree", () => {
       // into the sandbox's own empty HOME and temp dirs, which vanish with it.
       const [readme, action] = seen[1]!;
       expect(readme!.isError).toBe(true);
-      expect(action!.isError, action!.text).toBe(false);
+      expect(action!.isError, action!.text).toBe(!actionVisible);
       const [editReadme, editAction, , , , , , chunk] = seen[2]!;
       expect(editReadme!.isError).toBe(true);
       expect(editAction!.isError, editAction!.text).toBe(true);
-      expect(chunk!.isError, chunk!.text).toBe(true);
+      if (actionVisible) expect(chunk!.isError, chunk!.text).toBe(true);
       expect(changedHostPaths(before, hostState(e2e))).toEqual([]);
       expect(markedFiles(m, [e2e.repo.root], e2e.repo.path)).toEqual([]);
       expect(gitOut(e2e, e2e.repo.origin!, "show", "refs/heads/claude-tasks/victim:victim.txt")).toBe(

@@ -152,10 +152,13 @@ export function hostMounts(h: HostLayout): { hide: string[]; expose: string[]; b
   };
   add(h.command);
   // Programs on the agent's PATH that live in hidden places (a tool cache under $HOME, nvm): their
-  // directory, and for a `…/bin` that holds node, the whole prefix (npm lives in `lib/`).
+  // directory; for a `…/bin` that holds node the whole prefix (npm lives in `lib/`), and for a
+  // `node_modules/.bin` the whole `node_modules`.
   for (const dir of (h.path ?? "").split(delimiter)) {
     if (!dir.startsWith("/") || !isDir(dir)) continue;
     if (dir.endsWith(`${sep}bin`) && existsSync(join(dir, "node"))) add(dirname(dir));
+    // `node_modules/.bin` holds links into its packages (and they into platform binaries)
+    else if (dir.endsWith(`${sep}node_modules${sep}.bin`)) add(dirname(dir));
     else add(dir);
   }
   // DNS: /etc/resolv.conf is often a link into /run.

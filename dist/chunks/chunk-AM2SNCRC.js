@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-6OV5OMV2.js";
+} from "./chunk-IUOG2XUE.js";
 
 // src/cli/context.ts
 function globals(cmd) {

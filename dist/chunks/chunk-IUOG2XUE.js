@@ -44921,6 +44921,7 @@ function hostMounts(h2) {
   for (const dir of (h2.path ?? "").split(delimiter2)) {
     if (!dir.startsWith("/") || !isDir(dir)) continue;
     if (dir.endsWith(`${sep3}bin`) && existsSync(join9(dir, "node"))) add(dirname2(dir));
+    else if (dir.endsWith(`${sep3}node_modules${sep3}.bin`)) add(dirname2(dir));
     else add(dir);
   }
   add(existsSync("/etc/resolv.conf") ? "/etc/resolv.conf" : void 0);

@@ -10,11 +10,11 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-N6LB7NPV.js";
+} from "./chunk-AM2SNCRC.js";
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-PO5PZNR5.js";
+} from "./chunk-FFVI3W34.js";
 import {
   InterruptedError,
   STATUS_ICON,
@@ -36,7 +36,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-6OV5OMV2.js";
+} from "./chunk-IUOG2XUE.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __export

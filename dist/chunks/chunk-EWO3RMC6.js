@@ -10,7 +10,7 @@ import {
   fetchRefs,
   lsRemote,
   pushRefs
-} from "./chunk-6OV5OMV2.js";
+} from "./chunk-IUOG2XUE.js";
 
 // src/engine/trigger/schedule-state.ts
 import { setTimeout as sleep } from "node:timers/promises";

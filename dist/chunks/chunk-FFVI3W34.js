@@ -10,7 +10,7 @@ import {
   renderTaskMarkdown,
   scanText,
   silentLogger
-} from "./chunk-6OV5OMV2.js";
+} from "./chunk-IUOG2XUE.js";
 import {
   Octokit,
   legacyRestEndpointMethods,
