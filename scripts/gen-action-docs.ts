@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { SUPPORTED_EVENTS, WORKFLOW_TEMPLATES } from "../src/engine/trigger/index.ts";
+import { SUPPORTED_EVENTS, WORKFLOW_TEMPLATES } from "../src/engine/event/index.ts";
 
 export const ACTION_DOC = "docs/action.md";
 const REUSABLE = ".github/workflows/claude-tasks.yml";

@@ -5,8 +5,9 @@
  */
 import { isValidBranchName } from "../engine/config/index.ts";
 import { UserError } from "../engine/errors.ts";
+import { DEFAULT_COMMENT_COMMAND, isValidCommentCommand } from "../engine/event/index.ts";
 import { ISOLATIONS, type Isolation } from "../engine/sandbox/types.ts";
-import { DEFAULT_COMMENT_COMMAND, isExactVersion, isValidCommentCommand } from "../engine/trigger/index.ts";
+import { isExactVersion } from "./claude-install.ts";
 
 /** The pinned Claude Code version installed when `claude` is not on PATH. Keep in sync with action.yml. */
 export const DEFAULT_CLAUDE_CODE_VERSION = "2.1.329";

@@ -1,11 +1,31 @@
 /**
  * The Action: inputs → the event's decision → one engine call → outputs, summary, annotations.
- * Nothing here decides what an event means (see `routeEvent` and the rest of `engine/trigger`); this
+ * Nothing here decides what an event means (see `routeEvent` and the rest of `engine/event`); this
  * file only wires the runner (inputs, payload, token, credentials) to the engine.
  */
 import { join } from "node:path";
 import type { Task } from "../engine/config/index.ts";
 import { errorMessage, UserError } from "../engine/errors.ts";
+import {
+  adhocTask,
+  agentBaseEnv,
+  assertClaudeCredentials,
+  type ClaimResult,
+  type ClaudeCredentials,
+  claimDueTasks,
+  createGitHubPublisher,
+  credentialSource,
+  diffChangedFiles,
+  gitAuthEnv,
+  gitAuthSecret,
+  handleComment,
+  hasExtraHeader,
+  readDefaultsFile,
+  routeEvent,
+  screenComment,
+  type TriggerDecision,
+  watchedTasks,
+} from "../engine/event/index.ts";
 import { createGit, type Git, readBackup, readPatchText, stateDir } from "../engine/git/index.ts";
 import { createGitHub, type GitHub } from "../engine/github/index.ts";
 import { buildPlan, type RunPlan, type Selection, toMatrix } from "../engine/plan/index.ts";
@@ -17,27 +37,7 @@ import type { TrustedConfig } from "../engine/run/trusted-config.ts";
 import type { RunReport } from "../engine/run/types.ts";
 import { evaluateSchedules } from "../engine/schedule/index.ts";
 import { selectTasks } from "../engine/select-tasks.ts";
-import {
-  adhocTask,
-  agentBaseEnv,
-  assertClaudeCredentials,
-  type ClaimResult,
-  type ClaudeCredentials,
-  claimDueTasks,
-  createGitHubPublisher,
-  credentialSource,
-  diffChangedFiles,
-  ensureClaude,
-  gitAuthEnv,
-  gitAuthSecret,
-  handleComment,
-  hasExtraHeader,
-  readDefaultsFile,
-  routeEvent,
-  screenComment,
-  type TriggerDecision,
-  watchedTasks,
-} from "../engine/trigger/index.ts";
+import { ensureClaude } from "./claude-install.ts";
 import { type ActionContext, readContext } from "./context.ts";
 import { type ActionSettings, readSettings, secretsOf } from "./inputs.ts";
 import type { ActionIO } from "./io.ts";

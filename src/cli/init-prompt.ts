@@ -5,8 +5,8 @@
  */
 import { createInterface } from "node:readline/promises";
 import { UserError } from "../engine/errors.ts";
-import type { TaskTemplate } from "../engine/templates.ts";
-import type { WorkflowTemplate } from "../engine/trigger/workflow-templates.ts";
+import type { TaskTemplate } from "../engine/init/templates.ts";
+import type { WorkflowTemplate } from "../engine/init/workflow-templates.ts";
 
 export interface PromptStreams {
   input: NodeJS.ReadableStream;

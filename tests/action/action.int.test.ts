@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { STATE_REF } from "../../src/engine/trigger/index.ts";
+import { STATE_REF } from "../../src/engine/event/index.ts";
 import { newId, nodeId, now } from "../support/github-fake/model.ts";
 import { type ModelServer, startModelServer } from "../support/model-server.ts";
 import { apiOps, commentPayload, results, startE2E, TOKEN } from "./harness.ts";

@@ -2,8 +2,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { ClaudeInstallError, claudeToolDir, ensureClaude } from "../../src/action/claude-install.ts";
 import { UserError } from "../../src/engine/errors.ts";
-import { ClaudeInstallError, claudeToolDir, ensureClaude } from "../../src/engine/trigger/index.ts";
 
 const dirs: string[] = [];
 afterEach(() => {

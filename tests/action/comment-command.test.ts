@@ -4,7 +4,7 @@ import {
   parseCommentCommand,
   sanitizeCommentText,
   stripHtmlComments,
-} from "../../src/engine/trigger/index.ts";
+} from "../../src/engine/event/index.ts";
 
 const parse = (body: string) => parseCommentCommand(body, "/claude-tasks");
 

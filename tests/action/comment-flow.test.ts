@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfigFiles, type Task } from "../../src/engine/config/index.ts";
-import { newResult } from "../../src/engine/run/result.ts";
-import type { RunReport, TaskResult } from "../../src/engine/run/types.ts";
 import {
   adhocTask,
   type CommentFlowOptions,
@@ -9,7 +7,9 @@ import {
   diffBlock,
   handleComment,
   type IssueCommentEvent,
-} from "../../src/engine/trigger/index.ts";
+} from "../../src/engine/event/index.ts";
+import { newResult } from "../../src/engine/run/result.ts";
+import type { RunReport, TaskResult } from "../../src/engine/run/types.ts";
 import { type Harness, startHarness, TOKEN } from "../github/helpers.ts";
 import { newId, nodeId, now } from "../support/github-fake/model.ts";
 

@@ -7,7 +7,7 @@ import {
   credentialSource,
   gitAuthEnv,
   gitAuthSecret,
-} from "../../src/engine/trigger/index.ts";
+} from "../../src/engine/event/index.ts";
 
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? "";
 

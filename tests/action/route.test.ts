@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/engine/errors.ts";
-import { checkPaths } from "../../src/engine/guard/index.ts";
 import {
   diffChangedFiles,
   matchWatch,
@@ -10,7 +9,8 @@ import {
   routeEvent,
   watchedTasks,
   ZERO_SHA,
-} from "../../src/engine/trigger/index.ts";
+} from "../../src/engine/event/index.ts";
+import { checkPaths } from "../../src/engine/guard/index.ts";
 import { makeRepo } from "../support/git-repo.ts";
 
 const A = "a".repeat(40);

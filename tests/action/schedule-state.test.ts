@@ -1,7 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { Git } from "../../src/engine/git/exec.ts";
-import { pushRefs } from "../../src/engine/git/remote.ts";
-import type { ScheduledTask } from "../../src/engine/schedule/index.ts";
 import {
   advanceState,
   claimDueTasks,
@@ -12,7 +9,10 @@ import {
   serializeState,
   stateNeedsWrite,
   writeStateCommit,
-} from "../../src/engine/trigger/index.ts";
+} from "../../src/engine/event/index.ts";
+import type { Git } from "../../src/engine/git/exec.ts";
+import { pushRefs } from "../../src/engine/git/remote.ts";
+import type { ScheduledTask } from "../../src/engine/schedule/index.ts";
 import { makeRepo, type TestRepo } from "../support/git-repo.ts";
 
 const at = (iso: string) => new Date(iso);

@@ -4,7 +4,7 @@
  * nothing (each task's `missed` policy decides), and two runs of the same tick claim a fire time once.
  */
 import { describe, expect, it } from "vitest";
-import { type ScheduleState, STATE_REF, writeStateCommit } from "../../src/engine/trigger/index.ts";
+import { type ScheduleState, STATE_REF, writeStateCommit } from "../../src/engine/event/index.ts";
 import { apiOps, type E2E, results, startE2E } from "./harness.ts";
 
 const TASK_DIR = ".github/claude-tasks";

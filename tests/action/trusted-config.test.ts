@@ -3,7 +3,7 @@ import {
   overlayTrustedConfig,
   removeTrustedOverlay,
   TRUSTED_CONFIG_PATHS,
-} from "../../src/engine/trigger/index.ts";
+} from "../../src/engine/event/index.ts";
 import { makeRepo } from "../support/git-repo.ts";
 
 describe("Claude Code settings from the base branch on pull request runs", () => {

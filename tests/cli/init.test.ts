@@ -4,9 +4,15 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { askInitChoices, pick } from "../../src/cli/init-prompt.ts";
-import { existingTargets, init, nextSteps, templateNames, workflowFiles } from "../../src/engine/init.ts";
-import { taskTemplates } from "../../src/engine/templates.ts";
-import { WORKFLOW_TEMPLATES } from "../../src/engine/trigger/workflow-templates.ts";
+import {
+  existingTargets,
+  init,
+  nextSteps,
+  templateNames,
+  workflowFiles,
+} from "../../src/engine/init/init.ts";
+import { taskTemplates } from "../../src/engine/init/templates.ts";
+import { WORKFLOW_TEMPLATES } from "../../src/engine/init/workflow-templates.ts";
 import { taskDir } from "../support/cli.ts";
 
 describe("init (engine)", () => {

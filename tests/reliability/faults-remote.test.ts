@@ -6,11 +6,11 @@
  */
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { STATE_REF } from "../../src/engine/event/index.ts";
 import { createGitHub } from "../../src/engine/github/client.ts";
 import { createGitHubPublisher } from "../../src/engine/github/pr-publisher.ts";
 import type { Logger } from "../../src/engine/logger.ts";
 import type { Publisher } from "../../src/engine/run/index.ts";
-import { STATE_REF } from "../../src/engine/trigger/index.ts";
 import { startE2E } from "../action/harness.ts";
 import { type EngineRepo, makeEngineRepo, meanwhile } from "../support/engine.ts";
 import { type FaultRule, type GitHubFake, startGitHubFake } from "../support/github-fake/index.ts";

@@ -9,8 +9,13 @@ import { join } from "node:path";
 import picomatch from "picomatch";
 import { afterAll, describe, expect, it } from "vitest";
 import { schemaComment } from "../../src/engine/config/index.ts";
+import {
+  describeTemplate,
+  taskTemplateFiles,
+  taskTemplates,
+  whenToUse,
+} from "../../src/engine/init/templates.ts";
 import { loadProject } from "../../src/engine/project.ts";
-import { describeTemplate, taskTemplateFiles, taskTemplates, whenToUse } from "../../src/engine/templates.ts";
 
 const templates = taskTemplates();
 const dirs: string[] = [];

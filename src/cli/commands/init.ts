@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { UserError } from "../../engine/errors.ts";
-import { init, nextSteps, templateNames, workflowFiles } from "../../engine/init.ts";
+import { init, nextSteps, templateNames, workflowFiles } from "../../engine/init/init.ts";
+import { DEFAULT_TASK_TEMPLATE, taskTemplates } from "../../engine/init/templates.ts";
+import { DEFAULT_WORKFLOW_IDS, WORKFLOW_TEMPLATES } from "../../engine/init/workflow-templates.ts";
 import { findRepoRoot } from "../../engine/project.ts";
 import { renderTable } from "../../engine/report/table.ts";
-import { DEFAULT_TASK_TEMPLATE, taskTemplates } from "../../engine/templates.ts";
-import { DEFAULT_WORKFLOW_IDS, WORKFLOW_TEMPLATES } from "../../engine/trigger/workflow-templates.ts";
 import { globals } from "../context.ts";
 import { askInitChoices } from "../init-prompt.ts";
 import { paint, print, printJson } from "../output.ts";

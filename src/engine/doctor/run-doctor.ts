@@ -22,7 +22,7 @@ import { orIfMissing } from "../missing.ts";
 import { loadProject, type Project } from "../project.ts";
 import { prune, type RetentionPolicy, retentionPolicy } from "../retention/index.ts";
 import { type BwrapAvailability, probeBwrap } from "../sandbox/bwrap.ts";
-import { FETCHED_STATE_REF, parseState, STATE_FILE, STATE_REF } from "../trigger/schedule-state.ts";
+import { FETCHED_STATE_REF, parseState, STATE_FILE, STATE_REF } from "../schedule/state.ts";
 import { type LinterLoad, loadActionlint } from "./actionlint.ts";
 import { checkClaude, checkCredentials, checkGit, checkNode, checkSandbox } from "./checks/environment.ts";
 import {

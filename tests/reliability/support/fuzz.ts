@@ -9,8 +9,8 @@ import { MAX_DURATION_MS, parseDuration, tryParseDuration } from "../../../src/e
 import { parseConfigFiles } from "../../../src/engine/config/index.ts";
 import { TASK_NAME_PATTERN } from "../../../src/engine/config/task-name.ts";
 import { UserError } from "../../../src/engine/errors.ts";
+import { MAX_PROMPT_CHARS, parseCommentCommand } from "../../../src/engine/event/comment-command.ts";
 import { fireTimes, parseSchedule } from "../../../src/engine/schedule/index.ts";
-import { MAX_PROMPT_CHARS, parseCommentCommand } from "../../../src/engine/trigger/comment-command.ts";
 import { yamlText } from "../../support/yaml-arbitraries.ts";
 
 export const FUZZ_SEED = 20261120;

@@ -3,7 +3,7 @@
  * repository. The CLI's `init` passes the chosen ones as `InitOptions.extra`.
  */
 import { UserError } from "../errors.ts";
-import type { InitFile } from "../templates.ts";
+import type { InitFile } from "./templates.ts";
 
 export interface WorkflowTemplate extends InitFile {
   /** Short id for a flag, e.g. `init --workflows schedule,comments`. */

@@ -1,13 +1,26 @@
 /**
- * Everything event-specific for the Action, as plain engine code (no `@actions/*`): routing, comment
- * commands, push watching, the schedule state, Claude Code installation, credentials.
+ * What the engine does with a GitHub event, as plain engine code (no `@actions/*`): routing, comment
+ * commands, push watching; it re-exports the schedule state, credentials and git auth the Action uses.
  */
 
+export {
+  agentBaseEnv,
+  assertClaudeCredentials,
+  type ClaudeCredentials,
+  credentialSource,
+} from "../agent/claude-credentials.ts";
+export { gitAuthEnv, gitAuthSecret, hasExtraHeader } from "../git/auth.ts";
 export {
   createGitHubPublisher,
   type GitHubPublisherOptions,
   pullRequestBody,
 } from "../github/pr-publisher.ts";
+export {
+  DEFAULT_WORKFLOW_IDS,
+  WORKFLOW_TEMPLATES,
+  type WorkflowTemplate,
+  workflowTemplates,
+} from "../init/workflow-templates.ts";
 export { stripInvisible } from "../report/escape.ts";
 export {
   type Fingerprint,
@@ -16,16 +29,26 @@ export {
   TRUSTED_CONFIG_PATHS,
   type TrustedConfig,
 } from "../run/trusted-config.ts";
-export { ADHOC_PREFIX, adhocTask, adhocTaskName, readDefaultsFile } from "./adhoc-task.ts";
 export {
-  CLAUDE_PACKAGE,
-  type ClaudeInstallation,
-  ClaudeInstallError,
-  claudeToolDir,
-  type EnsureClaudeOptions,
-  ensureClaude,
-  isExactVersion,
-} from "./claude-install.ts";
+  advanceState,
+  type ClaimOptions,
+  type ClaimResult,
+  claimDueTasks,
+  FETCHED_STATE_REF,
+  parseState,
+  readRemoteState,
+  type ScheduleState,
+  STATE_FILE,
+  STATE_REF,
+  StateContentionError,
+  type StateSnapshot,
+  serializeState,
+  sinceFromState,
+  stateNeedsWrite,
+  type TaskState,
+  writeStateCommit,
+} from "../schedule/state.ts";
+export { ADHOC_PREFIX, adhocTask, adhocTaskName, readDefaultsFile } from "./adhoc-task.ts";
 export {
   type CommentCommand,
   commentUsage,
@@ -48,13 +71,6 @@ export {
   WRITE_PERMISSIONS,
 } from "./comment-flow.ts";
 export {
-  agentBaseEnv,
-  assertClaudeCredentials,
-  type ClaudeCredentials,
-  credentialSource,
-} from "./credentials.ts";
-export { gitAuthEnv, gitAuthSecret, hasExtraHeader } from "./git-auth.ts";
-export {
   DEFAULT_BOT_LOGINS,
   diffChangedFiles,
   hasTaskTrailer,
@@ -67,29 +83,4 @@ export {
 } from "./push.ts";
 export { type RouteInput, routeEvent, SUPPORTED_EVENTS, type TriggerDecision } from "./route.ts";
 export { MAX_COMMENT_CHARS, sanitizeCommentText, stripHtmlComments } from "./sanitize.ts";
-export {
-  advanceState,
-  type ClaimOptions,
-  type ClaimResult,
-  claimDueTasks,
-  FETCHED_STATE_REF,
-  parseState,
-  readRemoteState,
-  type ScheduleState,
-  STATE_FILE,
-  STATE_REF,
-  StateContentionError,
-  type StateSnapshot,
-  serializeState,
-  sinceFromState,
-  stateNeedsWrite,
-  type TaskState,
-  writeStateCommit,
-} from "./schedule-state.ts";
 export { matchWatch, type WatchingTask, type WatchMatch, watchedTasks } from "./watch.ts";
-export {
-  DEFAULT_WORKFLOW_IDS,
-  WORKFLOW_TEMPLATES,
-  type WorkflowTemplate,
-  workflowTemplates,
-} from "./workflow-templates.ts";

@@ -6,10 +6,10 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { UserError } from "./errors.ts";
-import { packageRoot } from "./package-root.ts";
+import { UserError } from "../errors.ts";
+import { packageRoot } from "../package-root.ts";
 import { DEFAULT_TASK_TEMPLATE, type InitFile, taskTemplateFiles } from "./templates.ts";
-import { DEFAULT_WORKFLOW_IDS, workflowTemplates } from "./trigger/workflow-templates.ts";
+import { DEFAULT_WORKFLOW_IDS, workflowTemplates } from "./workflow-templates.ts";
 
 export interface InitOptions {
   repoRoot: string;

@@ -21,7 +21,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Git } from "../git/exec.ts";
 import { fetchRefs, lsRemote, pushRefs } from "../git/remote.ts";
-import { type DueTask, dueTasks, type ScheduledTask } from "../schedule/index.ts";
+import { type DueTask, dueTasks, type ScheduledTask } from "./index.ts";
 
 export const STATE_REF = "refs/claude-tasks/state";
 /** Where the fetched state commit is kept locally (a hidden ref; never shows in `git branch`). */

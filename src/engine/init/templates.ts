@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { didYouMean } from "./config/index.ts";
-import { UserError } from "./errors.ts";
-import { packageRoot } from "./package-root.ts";
+import { didYouMean } from "../config/index.ts";
+import { UserError } from "../errors.ts";
+import { packageRoot } from "../package-root.ts";
 
 export const TASK_TEMPLATES_DIR = "templates/tasks";
 /** The template `init` writes when no `--template` is given. */

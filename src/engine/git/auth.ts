@@ -4,7 +4,7 @@
  * calls (never to agents). Skipped when the checkout already configured a header (actions/checkout with
  * `persist-credentials: true`), because two Authorization headers make GitHub refuse the request.
  */
-import type { Git } from "../git/exec.ts";
+import type { Git } from "./exec.ts";
 
 export function gitAuthEnv(token: string, serverUrl: string): Record<string, string> {
   const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");

@@ -11,9 +11,9 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { findOnPath } from "../agent/command-agent.ts";
-import { UserError } from "../errors.ts";
-import { type Logger, silentLogger } from "../logger.ts";
+import { findOnPath } from "../engine/agent/command-agent.ts";
+import { UserError } from "../engine/errors.ts";
+import { type Logger, silentLogger } from "../engine/logger.ts";
 
 export const CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
 export const DEFAULT_INSTALL_TIMEOUT_MS = 5 * 60_000;
