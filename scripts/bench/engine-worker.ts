@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Agent } from "../../src/engine/agent/index.ts";
 import { parseConfigFiles } from "../../src/engine/config/index.ts";
+import { planOf } from "../../src/engine/plan/index.ts";
 import { runTasks } from "../../src/engine/run/index.ts";
 
 const FILES = Number(process.argv[2] ?? 10_000);
@@ -68,7 +69,13 @@ const [task] = parseConfigFiles(
 
 async function engineRound(): Promise<number> {
   const t0 = performance.now();
-  const report = await runTasks({ repoRoot: repo, tasks: [task!], mode: "dry-run", agentFor: () => instant });
+  const report = await runTasks({
+    repoRoot: repo,
+    tasks: [task!],
+    plan: planOf([task!], "bench"),
+    mode: "dry-run",
+    agentFor: () => instant,
+  });
   if (report.results[0]?.status !== "success")
     throw new Error(`engine round failed: ${report.results[0]?.message}`);
   return performance.now() - t0;
@@ -107,11 +114,17 @@ const quick = parseConfigFiles(
 const overheads: number[] = [];
 for (let i = 0; i < 3; i++) {
   const q0 = performance.now();
-  await runTasks({ repoRoot: small, tasks: quick, mode: "dry-run" });
+  await runTasks({ repoRoot: small, tasks: quick, plan: planOf(quick, "bench"), mode: "dry-run" });
   overheads.push(performance.now() - q0);
 }
 const t0 = performance.now();
-const par = await runTasks({ repoRoot: small, tasks: sleepers, mode: "dry-run", maxParallel: 4 });
+const par = await runTasks({
+  repoRoot: small,
+  tasks: sleepers,
+  plan: planOf(sleepers, "bench"),
+  mode: "dry-run",
+  maxParallel: 4,
+});
 const parallelMs = performance.now() - t0;
 if (!par.ok)
   throw new Error(

@@ -5,7 +5,6 @@
 
 import * as core from "@actions/core";
 import { ConfigError, errorMessage, UserError } from "../engine/errors.ts";
-import { runTasks } from "../engine/run/run-tasks.ts";
 import { outcomeOf } from "../engine/run/types.ts";
 import { coreIO } from "./core-io.ts";
 import { runAction } from "./run-action.ts";
@@ -14,7 +13,7 @@ const setFailed = (message: string): void => core.setFailed(message);
 
 async function main(): Promise<void> {
   try {
-    const outcome = await runAction({ io: coreIO(process.env), env: process.env, runTasks });
+    const outcome = await runAction({ io: coreIO(process.env), env: process.env });
     if (!outcome.ok) {
       const failed = (outcome.report?.results ?? []).filter((r) => outcomeOf(r.status) === "failure");
       setFailed(

@@ -16,6 +16,7 @@ import { renderRunMarkdown } from "../engine/report/markdown.ts";
 import { renderNeedsMermaid } from "../engine/report/mermaid.ts";
 import { renderPlanMarkdown } from "../engine/report/plan-markdown.ts";
 import type { RunReport, TaskStatus } from "../engine/run/types.ts";
+import type { ActionSettings } from "./inputs.ts";
 import type { ActionIO } from "./io.ts";
 
 export interface ResultOutput {
@@ -150,4 +151,22 @@ export async function uploadBackups(opts: {
     opts.io.logger.warn(`the patch backups were not uploaded as an artifact: ${errorMessage(err)}`);
     return undefined;
   }
+}
+
+/** What the Action did with an event. */
+export interface ActionOutcome {
+  /** False when a task failed (the job should fail). */
+  ok: boolean;
+  /** Why the event was not acted on. */
+  ignored?: string;
+  report?: RunReport;
+  plan?: RunPlan;
+}
+
+/** An event not acted on: said in the log, with empty outputs. */
+export function ignore(io: ActionIO, settings: Pick<ActionSettings, "mode">, reason: string): ActionOutcome {
+  io.logger.info(`nothing to do: ${reason}`);
+  if (settings.mode === "plan") writePlanOutputs(io, { include: [] });
+  else writeRunOutputs(io, undefined);
+  return { ok: true, ignored: reason };
 }

@@ -53,11 +53,13 @@ function engine() {
   const calls: RunTasksOptions[] = [];
   const runTasks = async (opts: RunTasksOptions): Promise<RunReport> => {
     calls.push(opts);
-    const results = opts.tasks.map((t) => ({
-      ...newResult(t.name, opts.onto?.branch ?? t.branch, opts.base ?? "main"),
-      status: "success" as const,
-      message: "ok",
-    }));
+    const results = opts.plan.tasks
+      .map((p) => opts.tasks.find((t) => t.name === p.name)!)
+      .map((t) => ({
+        ...newResult(t.name, opts.onto?.branch ?? t.branch, opts.base ?? "main"),
+        status: "success" as const,
+        message: "ok",
+      }));
     return {
       version: 1,
       runId: "r1",
@@ -117,7 +119,7 @@ describe("runAction wiring", () => {
         "issue_comment",
         commentPayload({ issue: pr.number, commentId: c.id, body: c.body, login: "alice", pr: true }),
       ),
-      runTasks,
+      engine: { runTasks },
     });
     expect(out.ok).toBe(true);
     const o = calls[0]!;
@@ -132,7 +134,7 @@ describe("runAction wiring", () => {
       trigger: `comment by @alice on #${pr.number}`,
     });
     expect(o.publisher).toBeUndefined();
-    expect(o.tasks.map((t) => t.name)).toEqual(["docs"]);
+    expect(o.plan.tasks.map((t) => t.name)).toEqual(["docs"]);
     expect(o.claudePath).toMatch(/\/bin\/claude$/);
     expect(o.env?.ANTHROPIC_API_KEY).toBe("sk-ant-1");
     expect(o.env?.GITHUB_TOKEN).toBeUndefined();
@@ -157,7 +159,7 @@ describe("runAction wiring", () => {
         "issue_comment",
         commentPayload({ issue: pr.number, commentId: c.id, body: c.body, login: "alice", pr: true }),
       ),
-      runTasks,
+      engine: { runTasks },
     });
     expect(out.ok).toBe(true);
     expect(calls).toHaveLength(1);
@@ -177,13 +179,13 @@ describe("runAction wiring", () => {
     await runAction({
       io: rec.io,
       env: env(repo, "schedule", { schedule: "*/15 * * * *" }),
-      runTasks,
+      engine: { runTasks },
       now: () => new Date("2026-03-10T06:05:00Z"),
     });
     const o = calls[0]!;
     expect(o.mode).toBe("dry-run");
-    expect(o.tasks.map((t) => t.name)).toEqual(["docs"]);
-    expect(o.fireTimes).toEqual({ docs: ["2026-03-10T06:00:00.000Z"] });
+    expect(o.plan.tasks.map((t) => t.name)).toEqual(["docs"]);
+    expect(o.plan.tasks.map((t) => [t.name, t.fireTimes])).toEqual([["docs", ["2026-03-10T06:00:00.000Z"]]]);
     expect(o.trigger).toBe("schedule 2026-03-10T06:05Z");
     expect(o.publisher).toBeUndefined(); // no token: a dry run reports without GitHub
     expect(await repo.git("ls-remote", "origin", "refs/claude-tasks/state")).toBe("");
@@ -196,7 +198,7 @@ describe("runAction wiring", () => {
     const rec = recorder({});
     const e = env(repo, "schedule", {});
     await expect(
-      runAction({ io: rec.io, env: e, runTasks, now: () => new Date("2026-03-10T06:05:00Z") }),
+      runAction({ io: rec.io, env: e, engine: { runTasks }, now: () => new Date("2026-03-10T06:05:00Z") }),
     ).rejects.toThrow(/no credentials for Claude Code, needed by `docs`/);
     expect(calls).toEqual([]);
     expect(await repo.git("ls-remote", "origin", "refs/claude-tasks/state")).toBe("");
@@ -209,10 +211,10 @@ describe("runAction wiring", () => {
     await runAction({
       io: rec.io,
       env: env(repo, "workflow_dispatch", {}, { GITHUB_ACTOR: "octocat" }),
-      runTasks,
+      engine: { runTasks },
     });
     expect(calls[0]).toMatchObject({ mode: "pr", base: "main", trigger: "workflow_dispatch by @octocat" });
-    expect(calls[0]!.tasks.map((t) => t.name)).toEqual(["fmt"]);
+    expect(calls[0]!.plan.tasks.map((t) => t.name)).toEqual(["fmt"]);
     expect(calls[0]!.publisher).toBeDefined();
     expect(calls[0]!.claudePath).toBeUndefined(); // command tasks need no Claude Code
   });
@@ -224,7 +226,7 @@ describe("runAction wiring", () => {
     const out = await runAction({
       io: rec.io,
       env: env(repo, "issue_comment", commentPayload({ issue: 1, commentId: 5, body: "LGTM", login: "bob" })),
-      runTasks,
+      engine: { runTasks },
     });
     expect(out).toMatchObject({ ok: true, ignored: expect.stringMatching(/does not start with/) });
     expect(calls).toEqual([]);

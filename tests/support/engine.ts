@@ -16,6 +16,7 @@ import { type ConfigFile, parseConfigFiles, type Task } from "../../src/engine/c
 import { formatProblem } from "../../src/engine/errors.ts";
 import { worktreesDir } from "../../src/engine/git/index.ts";
 import type { Logger } from "../../src/engine/logger.ts";
+import { planOf } from "../../src/engine/plan/index.ts";
 import {
   type LogEntry,
   newRunId,
@@ -129,6 +130,7 @@ export async function makeEngineRepo(opts: MakeRepoOptions = {}): Promise<Engine
     const report = await runTasks({
       repoRoot: repo.path,
       tasks: list,
+      plan: planOf(list, "test"),
       mode: "local",
       gitEnv: repo.env,
       env: agentEnv(),

@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { planOf } from "../../src/engine/plan/index.ts";
 import { assertValid, loadProject } from "../../src/engine/project.ts";
 import { type RunReport, runTasks } from "../../src/engine/run/index.ts";
 import { CLAUDE_PATH, cliEnv, removeTempDirs } from "../agent/harness.ts";
@@ -240,6 +241,7 @@ async function runTemplate(
     const report = await runTasks({
       repoRoot: repo.path,
       tasks: project.tasks,
+      plan: planOf(project.tasks, "test"),
       mode: "dry-run",
       env: cliEnv(server, {
         NPM_CONFIG_UPDATE_NOTIFIER: "false",

@@ -4,6 +4,7 @@ import { branchNameProblem } from "../../engine/config/index.ts";
 import { InterruptedError, signalExitCode, TaskFailedError, UserError } from "../../engine/errors.ts";
 import { backupsDir, createGit, readPatchText, stateDir } from "../../engine/git/index.ts";
 import { stderrLogger } from "../../engine/logger.ts";
+import { planOf } from "../../engine/plan/index.ts";
 import { requireRepoRoot } from "../../engine/project.ts";
 import { renderRunText } from "../../engine/report/terminal.ts";
 import { type RunMode, runTasks } from "../../engine/run/index.ts";
@@ -55,6 +56,7 @@ export async function runAction(names: string[], flags: RunFlags, cmd: Command):
     report = await runTasks({
       repoRoot: project.repoRoot,
       tasks,
+      plan: planOf(tasks, "cli"),
       mode,
       isolation: flags.isolation,
       maxParallel: flags.maxParallel,

@@ -21,7 +21,7 @@ import type { GitHub, Permission, PullRequest } from "../github/index.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { mdCode, mdFenced, mdText } from "../report/escape.ts";
 import { holdsCredential, renderTaskMarkdown } from "../report/markdown.ts";
-import type { OntoBranch } from "../run/options.ts";
+import { effectiveDryRun, type OntoBranch, ontoPullRequest } from "../run/onto.ts";
 import { TRUSTED_CONFIG_PATHS, type TrustedConfig } from "../run/trusted-config.ts";
 import type { RunReport, TaskResult } from "../run/types.ts";
 import { unknownTaskMessage } from "../select-tasks.ts";
@@ -183,14 +183,15 @@ export async function handleComment(o: CommentFlowOptions): Promise<CommentOutco
     }
 
     const fork = pr?.isFork ?? false;
-    const dryRun = parsed.dryRun || fork;
+    const target = pr ? prTarget(pr) : {};
+    const dryRun = effectiveDryRun(parsed.dryRun, target.onto);
     const request: CommentRunRequest = {
       tasks: [task],
       dryRun,
       publish: !pr,
       trigger: `comment by @${login} on #${issueNumber}`,
       progress: (line) => progress.update(`⏳ claude-tasks: ${label} — ${line}${footer}`),
-      ...(pr ? prTarget(pr) : {}),
+      ...target,
     };
     const report = await o.execute(request);
     const result = report.results.find((r) => r.task === task.name) ?? report.results[0];
@@ -211,9 +212,7 @@ export async function handleComment(o: CommentFlowOptions): Promise<CommentOutco
 
 /** Where a run on a pull request works: its head branch (or, for a fork, its head fetched read-only). */
 export function prTarget(pr: PullRequest): Pick<CommentRunRequest, "onto" | "base" | "trustedConfig"> {
-  const onto: OntoBranch = pr.isFork
-    ? { branch: pr.headRef, fetchRef: `refs/pull/${pr.number}/head` }
-    : { branch: pr.headRef };
+  const onto: OntoBranch = ontoPullRequest(pr);
   return { onto, base: pr.baseRef, trustedConfig: { source: pr.baseRef, paths: [...TRUSTED_CONFIG_PATHS] } };
 }
 

@@ -81,6 +81,12 @@ export {
   pushedBranch,
   ZERO_SHA,
 } from "./push.ts";
+export {
+  type ResolvedRun,
+  type ResolveRunInput,
+  type RunDecision,
+  resolveRun,
+} from "./resolve-run.ts";
 export { type RouteInput, routeEvent, SUPPORTED_EVENTS, type TriggerDecision } from "./route.ts";
 export { MAX_COMMENT_CHARS, sanitizeCommentText, stripHtmlComments } from "./sanitize.ts";
 export { matchWatch, type WatchingTask, type WatchMatch, watchedTasks } from "./watch.ts";

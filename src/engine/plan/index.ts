@@ -7,6 +7,7 @@ export {
   type MatrixOptions,
   type PlanGroup,
   type PlannedTask,
+  planOf,
   type RunPlan,
   type Selection,
   type SkippedTask,

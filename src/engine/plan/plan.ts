@@ -88,6 +88,8 @@ export interface BuildPlanInput {
   since?: Date;
   /** Tasks the caller already decided not to run (e.g. missed with `missed: skip`), listed as is. */
   skipped?: readonly SkippedTask[];
+  /** Run selected tasks even when disabled (named by hand on the command line). Default false. */
+  includeDisabled?: boolean;
 }
 
 /**
@@ -111,7 +113,7 @@ export function buildPlan(input: BuildPlanInput): RunPlan {
       entry.fireTimes = [...entry.fireTimes, ...(s.fireTimes ?? [])];
       continue;
     }
-    if (!byName.get(s.name)!.enabled) {
+    if (!input.includeDisabled && !byName.get(s.name)!.enabled) {
       if (!skippedNames.has(s.name)) skipped.push({ name: s.name, reason: "disabled (enabled: false)" });
       skippedNames.add(s.name);
       continue;
@@ -163,6 +165,16 @@ export function buildPlan(input: BuildPlanInput): RunPlan {
     groups: groups.map((group) => ({ id: group[0]!, tasks: group })),
     skipped: skipped.sort((a, b) => compareNames(a.name, b.name)),
   };
+}
+
+/** A plan of exactly the given tasks, as named by hand (disabled ones included), for one reason. */
+export function planOf(tasks: readonly GraphTask[], reason: string, now: Date = new Date()): RunPlan {
+  return buildPlan({
+    tasks,
+    selected: tasks.map((t) => ({ name: t.name, reason })),
+    now,
+    includeDisabled: true,
+  });
 }
 
 /** Tasks on a needs cycle (every member of a cyclic component, self-needs included), with a reason naming the cycle. */

@@ -16,7 +16,8 @@ import {
   updateBranch,
   type Worktree,
 } from "../git/index.ts";
-import type { OntoBranch, Publisher } from "./options.ts";
+import { type OntoBranch, pushesTo } from "./onto.ts";
+import type { Publisher } from "./options.ts";
 import { baseTip, fetchOnto, type RepoContext } from "./repo-context.ts";
 import type { TaskResult } from "./types.ts";
 
@@ -168,8 +169,8 @@ async function landLocal(o: LandOptions): Promise<void> {
 
 async function landRemote(o: LandOptions): Promise<void> {
   const { result: r, repo } = o;
-  if (o.onto?.fetchRef) {
-    // A fork's branch is never pushed to: the result stays in the report and the backup.
+  if (!pushesTo(o.onto)) {
+    // A fork's branch: the result stays in the report and the backup.
     if (r.status !== "conflict") r.status = "success";
     r.message = `${r.message ? `${r.message}; ` : ""}nothing was pushed: \`${r.branch}\` belongs to a fork (the change is in backup ${r.backup})`;
     return;

@@ -1,9 +1,13 @@
 import type { Agent, AgentEvent } from "../agent/index.ts";
 import type { Task } from "../config/index.ts";
 import type { Logger } from "../logger.ts";
+import type { RunPlan } from "../plan/index.ts";
 import type { Isolation } from "../sandbox/types.ts";
+import type { OntoBranch } from "./onto.ts";
 import type { TrustedConfig } from "./trusted-config.ts";
 import type { PullRequestSummary, RunMode, TaskResult, TaskStatus } from "./types.ts";
+
+export type { OntoBranch } from "./onto.ts";
 
 /**
  * How a task's result leaves the machine. The CLI's default keeps a local branch (no publisher);
@@ -35,21 +39,16 @@ export type RunEvent =
   | { type: "task-end"; task: string; status: TaskStatus; message: string; result: TaskResult }
   | { type: "run-end"; ok: boolean; durationMs: number };
 
-/** Work on an existing branch (a same-repo PR's head) instead of the task branch: commit on top, no force. */
-export interface OntoBranch {
-  branch: string;
-  /**
-   * Fetch the starting point from this ref instead of `refs/heads/<branch>` — a fork's PR head
-   * (`refs/pull/N/head`). Such a run never pushes: the result stays in the report and the backup.
-   */
-  fetchRef?: string;
-}
-
 export interface RunTasksOptions {
   /** The user's repository (any directory inside it). */
   repoRoot: string;
-  /** The tasks to run, effective (defaults applied). Needs between them order and condition them. */
-  tasks: Task[];
+  /**
+   * What runs: the plan's tasks, in its order, with its needs, conditions and fire times (see
+   * `buildPlan`; `planOf` plans given tasks as they are).
+   */
+  plan: RunPlan;
+  /** The tasks' definitions, effective (defaults applied): every task the plan names must be here. */
+  tasks: readonly Task[];
   mode: RunMode;
   /** Default 4. */
   maxParallel?: number;
@@ -94,6 +93,4 @@ export interface RunTasksOptions {
   /** Shown in reports: "schedule 2026-11-20T06:00Z", "workflow_dispatch", "comment by @octocat", … */
   trigger?: string;
   runId?: string;
-  /** Fire times per task (from the plan), for the report. */
-  fireTimes?: Record<string, string[]>;
 }

@@ -42,6 +42,12 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     logger,
   });
   await assertRunnable(repo, opts);
+  const planned = opts.plan.tasks;
+  const byName = new Map(opts.tasks.map((t) => [t.name, t]));
+  const missing = planned.filter((p) => !byName.has(p.name)).map((p) => p.name);
+  if (missing.length > 0) throw new Error(`the plan names tasks without a definition: ${missing.join(", ")}`);
+  const taskOf = (name: string) => byName.get(name)!;
+  const fireTimesOf = new Map(planned.map((p) => [p.name, p.fireTimes]));
   const isolation = opts.isolation ?? "sandbox";
   // Injected agents (tests, benchmarks) run in-process fakes: there is nothing to sandbox.
   const sandbox = opts.agentFor
@@ -50,7 +56,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   // The model credential stays in the engine: Claude Code talks to a loopback proxy that adds it.
   const baseEnv = opts.env ?? process.env;
   const credential =
-    !opts.agentFor && opts.tasks.some((t) => t.kind === "claude")
+    !opts.agentFor && planned.some((p) => taskOf(p.name).kind === "claude")
       ? (modelCredentialFrom(baseEnv) ??
         (isolation === "sandbox" ? await loginCredential(baseEnv.HOME) : undefined))
       : undefined;
@@ -64,7 +70,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   const runId = opts.runId ?? newRunId();
   const fallbackBase = opts.base ?? (await defaultBranch(repo));
   const baseOf = (t: Task) => opts.base ?? t.base ?? fallbackBase;
-  const byName = new Map(opts.tasks.map((t) => [t.name, t]));
+  const names = planned.map((p) => p.name);
   const log = runLogPath(state);
 
   await warnAboutLeftovers(git, state, logger);
@@ -72,11 +78,11 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     type: "run-start",
     runId,
     mode: opts.mode,
-    tasks: [...byName.keys()],
+    tasks: names,
     pid: process.pid,
     at: new Date().toISOString(),
   });
-  emit({ type: "run-start", runId, mode: opts.mode, tasks: [...byName.keys()] });
+  emit({ type: "run-start", runId, mode: opts.mode, tasks: names });
 
   // Every result is reported exactly once: when its task ends, or after the graph for the ones that
   // never ran (skipped by a need, cancelled before they started, crashed).
@@ -90,17 +96,18 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     return r;
   };
   const results = await executeGraph<TaskResult>({
-    nodes: opts.tasks.map((t) => ({ name: t.name, needs: t.needs, if: t.if })),
+    nodes: planned.map((p) => ({ name: p.name, needs: p.needs, if: p.if })),
     maxParallel: opts.maxParallel ?? 4,
     signal: opts.signal,
     outcome: (r) => outcomeOf(r.status) ?? "failure",
-    skip: (name, reason) => skipped(byName.get(name)!, baseOf(byName.get(name)!), reason, opts.signal),
+    skip: (name, reason) => skipped(taskOf(name), baseOf(taskOf(name)), reason, opts.signal),
     crash: (name, err) => ({
-      ...skippedResult(name, byName.get(name)!.branch, baseOf(byName.get(name)!), errorMessage(err)),
+      ...skippedResult(name, taskOf(name).branch, baseOf(taskOf(name)), errorMessage(err)),
       status: "failed",
     }),
     run: async (name) => {
-      const task = byName.get(name)!;
+      const task = taskOf(name);
+      const fireTimes = fireTimesOf.get(name) ?? [];
       return finish(
         await runTask({
           repo,
@@ -118,12 +125,12 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           emit,
           signal: opts.signal,
           trigger: opts.trigger,
-          fireTimes: opts.fireTimes?.[name],
+          ...(fireTimes.length > 0 ? { fireTimes } : {}),
         }),
       );
     },
   });
-  const ordered = opts.tasks.map((t) => results.get(t.name)!);
+  const ordered = names.map((name) => results.get(name)!);
   for (const r of ordered) if (!finished.has(r.task)) await finish(r);
 
   const report = await assembleReport({

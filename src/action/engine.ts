@@ -1,0 +1,31 @@
+/** The engine's entry points the Action calls, in one object: a test replaces them with a recorder. */
+import { type CommentFlowOptions, type CommentOutcome, handleComment } from "../engine/event/comment-flow.ts";
+import { type ResolvedRun, type ResolveRunInput, resolveRun } from "../engine/event/resolve-run.ts";
+import { type LoadProjectOptions, loadProject, type Project } from "../engine/project.ts";
+import { exportResults, publishResults } from "../engine/publish/index.ts";
+import type { RunTasksOptions } from "../engine/run/options.ts";
+import { runTasks } from "../engine/run/run-tasks.ts";
+import type { RunReport } from "../engine/run/types.ts";
+
+export interface ActionEngine {
+  loadProject(opts: LoadProjectOptions): Promise<Project>;
+  /** The event's decision → `{ plan, notes, trigger, runId, … }`. */
+  resolveRun(input: ResolveRunInput): Promise<ResolvedRun>;
+  /** Executes a resolved run's plan. */
+  runTasks(opts: RunTasksOptions): Promise<RunReport>;
+  /** A comment command, from the event to the reply (its runs go through `resolveRun` and `runTasks`). */
+  handleComment(opts: CommentFlowOptions): Promise<CommentOutcome>;
+  /** `run-only`: each result written for the publish job. */
+  exportResults: typeof exportResults;
+  /** `publish`: checks and lands what the run jobs handed over. */
+  publishResults: typeof publishResults;
+}
+
+export const ENGINE: ActionEngine = {
+  loadProject,
+  resolveRun,
+  runTasks,
+  handleComment,
+  exportResults,
+  publishResults,
+};

@@ -1,0 +1,190 @@
+/**
+ * What the Action hands the engine: the handles it builds lazily from the runner (GitHub client, the
+ * engine's authenticated git, Claude Code, the sandbox) and the mapping of a resolved run onto
+ * `runTasks`'s options. No decision about events, tasks or forks is made here (see `resolveRun`).
+ */
+import { errorMessage, UserError } from "../engine/errors.ts";
+import {
+  agentBaseEnv,
+  assertClaudeCredentials,
+  type ClaudeCredentials,
+  createGitHubPublisher,
+  gitAuthEnv,
+  hasExtraHeader,
+  type ResolvedRun,
+} from "../engine/event/index.ts";
+import { createGit, type Git } from "../engine/git/index.ts";
+import { createGitHub, type GitHub } from "../engine/github/index.ts";
+import type { Project } from "../engine/project.ts";
+import type { RunReport } from "../engine/run/types.ts";
+import { ensureClaude } from "./claude-install.ts";
+import type { ActionContext } from "./context.ts";
+import type { ActionEngine } from "./engine.ts";
+import { type ActionSettings, secretsOf } from "./inputs.ts";
+import type { ActionIO } from "./io.ts";
+import { logRunEvent } from "./log-events.ts";
+import { annotateProblems, runSummary, uploadBackups, writeRunOutputs } from "./outputs.ts";
+import { ensureSandbox } from "./sandbox-setup.ts";
+
+export const REMOTE = "origin";
+
+export class Wiring {
+  readonly io: ActionIO;
+  readonly env: Record<string, string | undefined>;
+  readonly settings: ActionSettings;
+  readonly ctx: ActionContext;
+  readonly engine: ActionEngine;
+  readonly credentials: ClaudeCredentials;
+  private gitPromise?: Promise<Git>;
+  private authPromise?: Promise<{ gitEnv?: Record<string, string> }>;
+  private ghClient?: GitHub;
+  private claudePath?: string;
+
+  constructor(o: {
+    io: ActionIO;
+    env: Record<string, string | undefined>;
+    settings: ActionSettings;
+    ctx: ActionContext;
+    engine: ActionEngine;
+  }) {
+    this.io = o.io;
+    this.env = o.env;
+    this.settings = o.settings;
+    this.ctx = o.ctx;
+    this.engine = o.engine;
+    this.credentials = {
+      ...(o.settings.anthropicApiKey ? { anthropicApiKey: o.settings.anthropicApiKey } : {}),
+      ...(o.settings.claudeCodeOauthToken ? { claudeCodeOauthToken: o.settings.claudeCodeOauthToken } : {}),
+    };
+  }
+
+  /** The configuration in the workspace, its problems annotated on the task files. */
+  async project(): Promise<Project> {
+    const p = await this.engine.loadProject({
+      cwd: this.ctx.workspace,
+      configDir: this.settings.configDir,
+      env: this.env,
+    });
+    annotateProblems(this.io, p.problems);
+    return p;
+  }
+
+  /** Checks credentials, installs Claude Code and the sandbox when needed, and runs the resolved run. */
+  async execute(run: ResolvedRun, onProgress?: (line: string) => void): Promise<RunReport> {
+    const { settings, io, ctx } = this;
+    const byName = new Map(run.tasks.map((t) => [t.name, t]));
+    const tasks = run.plan.tasks.flatMap((p) => byName.get(p.name) ?? []);
+    assertClaudeCredentials({ tasks, credentials: this.credentials, env: this.env });
+    if (tasks.some((t) => t.kind === "claude") && this.claudePath === undefined) {
+      const claude = await ensureClaude({
+        version: settings.claudeCodeVersion,
+        env: this.env,
+        logger: io.logger,
+      });
+      this.claudePath = claude.path;
+    }
+    if (settings.isolation === "sandbox") await ensureSandbox({ logger: io.logger, env: this.env });
+    const runOnly = settings.mode === "run-only";
+    const needsApi = run.publish && !run.onto && !runOnly;
+    if (needsApi && !run.dryRun && !settings.githubToken) {
+      throw new UserError("the `github-token` input is empty: it is needed to open pull requests");
+    }
+    const publisher = needsApi && settings.githubToken ? this.publisher() : undefined;
+    const base = run.base ?? settings.base;
+    return this.engine.runTasks({
+      repoRoot: ctx.workspace,
+      plan: run.plan,
+      tasks: run.tasks,
+      mode: run.dryRun || runOnly ? "dry-run" : "pr",
+      ...(runOnly ? { tipsFromRemote: true } : {}),
+      isolation: settings.isolation,
+      remote: REMOTE,
+      env: agentBaseEnv(this.env, this.credentials),
+      logger: io.logger,
+      trigger: run.trigger,
+      runId: run.runId,
+      onEvent: (e) => {
+        logRunEvent(io.logger, e);
+        if (e.type === "task-phase") onProgress?.(e.phase);
+      },
+      ...(settings.maxParallel !== undefined ? { maxParallel: settings.maxParallel } : {}),
+      ...(base ? { base } : {}),
+      ...(publisher ? { publisher } : {}),
+      ...(this.claudePath ? { claudePath: this.claudePath } : {}),
+      ...(run.onto ? { onto: run.onto } : {}),
+      ...(run.trustedConfig ? { trustedConfig: run.trustedConfig } : {}),
+      ...(await this.gitEnv()),
+    });
+  }
+
+  /** Outputs, the backups artifact and the step summary of a finished run. */
+  async finish(
+    report: RunReport,
+    needs: readonly { name: string; needs: readonly string[] }[],
+    notes: readonly string[],
+  ): Promise<void> {
+    const { io, ctx } = this;
+    writeRunOutputs(io, report);
+    const runUrl = ctx.runUrl ? { runUrl: ctx.runUrl } : {};
+    const artifactUrl = await uploadBackups({ io, report, repoRoot: ctx.workspace, ...runUrl });
+    const links = { ...runUrl, ...(artifactUrl ? { artifactUrl } : {}) };
+    try {
+      await io.appendSummary(runSummary(report, needs, links, [...notes]));
+    } catch (err) {
+      io.logger.warn(`could not write the step summary: ${errorMessage(err)}`);
+    }
+  }
+
+  publisher() {
+    return createGitHubPublisher({
+      gh: this.gh(),
+      links: this.ctx.runUrl ? { runUrl: this.ctx.runUrl } : {},
+      logger: this.io.logger,
+    });
+  }
+
+  gh(): GitHub {
+    if (!this.settings.githubToken) {
+      throw new UserError("the `github-token` input is empty: comment commands and pull requests need it");
+    }
+    this.ghClient ??= createGitHub({
+      token: this.settings.githubToken,
+      baseUrl: this.ctx.apiUrl,
+      owner: this.ctx.owner,
+      repo: this.ctx.repo,
+      logger: this.io.logger,
+      userAgent: "claude-tasks-action",
+      secrets: secretsOf(this.settings),
+    });
+    return this.ghClient;
+  }
+
+  /** Authentication for the engine's fetch/push, unless the checkout persisted its own. */
+  gitEnv(): Promise<{ gitEnv?: Record<string, string> }> {
+    this.authPromise ??= (async () => {
+      const token = this.settings.githubToken;
+      if (!token) return {};
+      if (await hasExtraHeader(createGit({ cwd: this.ctx.workspace }))) {
+        this.io.logger.warn(
+          "the checkout stored a token in .git/config, where tasks can read it: use `actions/checkout` with " +
+            "`persist-credentials: false` (claude-tasks authenticates its own pushes with `github-token`)",
+        );
+        return {};
+      }
+      return { gitEnv: gitAuthEnv(token, this.ctx.serverUrl) };
+    })();
+    return this.authPromise;
+  }
+
+  /** The engine's git in the workspace, authenticated for fetch/push. */
+  git(): Promise<Git> {
+    this.gitPromise ??= this.gitEnv().then((e) =>
+      createGit({
+        cwd: this.ctx.workspace,
+        logger: this.io.logger,
+        ...(e.gitEnv ? { authEnv: e.gitEnv } : {}),
+      }),
+    );
+    return this.gitPromise;
+  }
+}
