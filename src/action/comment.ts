@@ -36,7 +36,6 @@ export async function comment(
         tasks: request.tasks,
         now: now(),
         dryRun: settings.dryRun,
-        peek: true,
         git: () => w.git(),
         remote: REMOTE,
         logger: io.logger,

@@ -41,8 +41,8 @@ export interface ResolveRunInput {
   now: Date;
   /** The run pushes nothing (the `dry-run` input). */
   dryRun: boolean;
-  /** Read the schedule state without claiming (a dry run, or a job that runs but does not land). */
-  peek: boolean;
+  /** Read the schedule state without claiming (a job that runs but does not land). Default `dryRun`. */
+  peek?: boolean;
   /** Only a plan is wanted (`mode: plan`): the notes leave out what the plan's table says already. */
   planOnly?: boolean;
   /** Overrides every task's base (the `base` input). */
@@ -168,7 +168,7 @@ async function scheduleRun(
     tasks: i.tasks,
     now,
     runId,
-    peek: i.peek,
+    peek: i.peek ?? i.dryRun,
   });
   const notes: string[] = [];
   const warnings: string[] = [];

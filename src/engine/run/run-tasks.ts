@@ -1,6 +1,7 @@
 /**
- * Runs a set of tasks: their needs order and condition them, at most `maxParallel` at once, each in
- * its own worktree. Writes the run log and the run report (JSON + Markdown) under the state directory.
+ * Executes a `RunPlan`: its tasks in its order, its needs ordering and conditioning them, at most
+ * `maxParallel` at once, each in its own worktree (definitions from `tasks`; the graph is the plan's).
+ * Writes the run log and the run report (JSON + Markdown) under the state directory.
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
