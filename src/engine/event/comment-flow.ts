@@ -21,7 +21,7 @@ import type { GitHub, Permission, PullRequest } from "../github/index.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { mdCode, mdFenced, mdText } from "../report/escape.ts";
 import { holdsCredential, renderTaskMarkdown } from "../report/markdown.ts";
-import { effectiveDryRun, type OntoBranch, ontoPullRequest } from "../run/onto.ts";
+import { effectiveDryRun, type OntoBranch, ontoPullRequest, pushesTo } from "../run/onto.ts";
 import { TRUSTED_CONFIG_PATHS, type TrustedConfig } from "../run/trusted-config.ts";
 import type { RunReport, TaskResult } from "../run/types.ts";
 import { unknownTaskMessage } from "../select-tasks.ts";
@@ -182,8 +182,8 @@ export async function handleComment(o: CommentFlowOptions): Promise<CommentOutco
       task = built.task;
     }
 
-    const fork = pr?.isFork ?? false;
     const target = pr ? prTarget(pr) : {};
+    const fork = !pushesTo(target.onto);
     const dryRun = effectiveDryRun(parsed.dryRun, target.onto);
     const request: CommentRunRequest = {
       tasks: [task],
