@@ -10,10 +10,11 @@ import { existsSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
 import { findOnPath } from "../engine/agent/command-agent.ts";
+import { scrubbedEnv } from "../engine/agent/env.ts";
 import { UserError } from "../engine/errors.ts";
 import { type Logger, silentLogger } from "../engine/logger.ts";
+import { runCommand } from "../engine/process/run.ts";
 
 export const CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
 export const DEFAULT_INSTALL_TIMEOUT_MS = 5 * 60_000;
@@ -82,7 +83,7 @@ export async function ensureClaude(opts: EnsureClaudeOptions): Promise<ClaudeIns
   logger.info(`installing ${CLAUDE_PACKAGE}@${opts.version} into ${dir}`);
   await mkdir(staging, { recursive: true });
   try {
-    const r = await execa(
+    const r = await runCommand(
       npm,
       [
         "install",
@@ -96,14 +97,7 @@ export async function ensureClaude(opts: EnsureClaudeOptions): Promise<ClaudeIns
         "--loglevel=error",
         `${CLAUDE_PACKAGE}@${opts.version}`,
       ],
-      {
-        env: npmEnv(opts.env),
-        extendEnv: false,
-        reject: false,
-        timeout: timeoutMs,
-        stdin: "ignore",
-        all: true,
-      },
+      { env: npmEnv(opts.env), timeoutMs },
     );
     if (r.timedOut) {
       throw new ClaudeInstallError(
@@ -112,13 +106,14 @@ export async function ensureClaude(opts: EnsureClaudeOptions): Promise<ClaudeIns
       );
     }
     if (r.exitCode !== 0) {
-      const tail = String(r.all ?? "")
+      // npm reports errors on stderr: its last lines say why
+      const tail = `${r.stdout.toString("utf8")}\n${r.stderr.toString("utf8")}`
         .trim()
         .split("\n")
         .slice(-8)
         .join("\n");
       throw new ClaudeInstallError(
-        `installing ${CLAUDE_PACKAGE}@${opts.version} with npm failed (exit ${r.exitCode ?? r.signal}): ${tail || "no output"}. ` +
+        `installing ${CLAUDE_PACKAGE}@${opts.version} with npm failed (exit ${r.exitCode}): ${tail || "no output"}. ` +
           "Check that the version exists (`npm view @anthropic-ai/claude-code versions`) and that the runner can reach the registry",
       );
     }
@@ -144,12 +139,5 @@ export async function ensureClaude(opts: EnsureClaudeOptions): Promise<ClaudeIns
 
 /** npm (and the package's install script) sees no Action inputs, tokens or runner secrets. */
 function npmEnv(env: Record<string, string | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined || /^(INPUT_|ACTIONS_)/.test(k)) continue;
-    if (/^(GITHUB_TOKEN|GH_TOKEN|ANTHROPIC_API_KEY|ANTHROPIC_AUTH_TOKEN|CLAUDE_CODE_OAUTH_TOKEN)$/.test(k))
-      continue;
-    out[k] = v;
-  }
-  return out;
+  return scrubbedEnv(env, { modelCredentials: false });
 }

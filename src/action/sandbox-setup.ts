@@ -8,10 +8,10 @@
  * installed from the distribution's packages. Anything that cannot be fixed is one clear error.
  */
 import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { execa } from "execa";
 import { findOnPath } from "../engine/agent/index.ts";
 import { UserError } from "../engine/errors.ts";
 import type { Logger } from "../engine/logger.ts";
+import { runCommand } from "../engine/process/run.ts";
 import { type BwrapAvailability, probeBwrap, resetBwrapProbe } from "../engine/sandbox/index.ts";
 
 export const APPARMOR_PROFILE_PATH = "/etc/apparmor.d/claude-tasks-bwrap";
@@ -36,13 +36,12 @@ export type Privileged = (args: string[], input?: string) => Promise<boolean>;
 
 const sudo: Privileged = async (args, input) => {
   const asRoot = process.getuid?.() === 0;
-  const r = await execa(asRoot ? args[0]! : "sudo", asRoot ? args.slice(1) : ["-n", ...args], {
-    reject: false,
-    timeout: 180_000,
+  const r = await runCommand(asRoot ? args[0]! : "sudo", asRoot ? args.slice(1) : ["-n", ...args], {
+    timeoutMs: 180_000,
     ...(input !== undefined ? { input } : {}),
     env: { DEBIAN_FRONTEND: "noninteractive", PATH: process.env.PATH ?? "" },
   });
-  return !r.failed;
+  return r.exitCode === 0 && !r.startError;
 };
 
 export interface SandboxSetupOptions {

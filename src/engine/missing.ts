@@ -13,12 +13,19 @@ export function isMissing(err: unknown): boolean {
   return isCode(err, "ENOENT") || isCode(err, "ENOTDIR");
 }
 
-/** What `read` gives, or `fallback` when there is nothing to read; any other error is thrown. */
-export async function orIfMissing<T, F>(read: Promise<T>, fallback: F): Promise<T | F> {
+/**
+ * What `read` gives, or `fallback` when there is nothing to read (or it failed with one of `alsoCodes`,
+ * e.g. `ELOOP` for a link that leads nowhere); any other error is thrown.
+ */
+export async function orIfMissing<T, F>(
+  read: Promise<T>,
+  fallback: F,
+  alsoCodes: readonly string[] = [],
+): Promise<T | F> {
   try {
     return await read;
   } catch (err) {
-    if (isMissing(err)) return fallback;
+    if (isMissing(err) || alsoCodes.some((code) => isCode(err, code))) return fallback;
     throw err;
   }
 }

@@ -4,10 +4,11 @@
  */
 
 import { resolve } from "node:path";
-import { execa } from "execa";
 import type { Task } from "./config/index.ts";
 import { compareProblems, hasErrors, readConfig } from "./config/index.ts";
 import { ConfigError, type Locate, type Problem, UserError } from "./errors.ts";
+import { createGit } from "./git/exec.ts";
+import { isMissing } from "./missing.ts";
 import { graphProblems } from "./plan/index.ts";
 import { scheduleProblems } from "./schedule/index.ts";
 
@@ -25,23 +26,34 @@ export interface LoadProjectOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** `git rev-parse --show-toplevel` in `cwd`: the work tree's top, or why there is none. */
-async function showToplevel(cwd: string): Promise<{ root?: string; stderr: string }> {
-  const r = await execa("git", ["rev-parse", "--show-toplevel"], { cwd, reject: false });
-  return r.exitCode === 0 && r.stdout ? { root: r.stdout.trim(), stderr: "" } : { stderr: r.stderr };
+/**
+ * Where `cwd` is: the top of its work tree, inside a repository without one (a bare repository, or
+ * inside `.git`), or outside git (a directory that does not exist included). Decided by git's exit
+ * codes, never by its messages.
+ */
+async function locate(cwd: string): Promise<{ root: string } | { root?: undefined; repository: boolean }> {
+  const git = createGit({ cwd });
+  try {
+    const top = await git.run(["rev-parse", "--show-toplevel"], { allowFailure: true });
+    if (top.exitCode === 0 && top.stdout.trim()) return { root: top.stdout.trim() };
+    const gitDir = await git.run(["rev-parse", "--git-dir"], { allowFailure: true });
+    return { repository: gitDir.exitCode === 0 };
+  } catch (err) {
+    if (isMissing(err)) return { repository: false };
+    throw err;
+  }
 }
 
 /** The top of the git work tree that contains `cwd` (or `cwd` itself outside git). */
 export async function findRepoRoot(cwd: string): Promise<string> {
-  return (await showToplevel(cwd)).root ?? resolve(cwd);
+  return (await locate(cwd)).root ?? resolve(cwd);
 }
 
 /** The top of the git work tree that contains `cwd`; a `UserError` when `cwd` is not in one. */
 export async function requireRepoRoot(cwd: string): Promise<string> {
-  const { root, stderr } = await showToplevel(cwd);
-  if (root) return root;
-  // A bare repository, or the inside of a .git directory: a repository, but no work tree to run in.
-  const why = /must be run in a work tree/.test(stderr)
+  const where = await locate(cwd);
+  if (where.root !== undefined) return where.root;
+  const why = where.repository
     ? "has no work tree (a bare repository, or inside .git): run claude-tasks in a work tree, or pass -C <dir>"
     : "is not in a git repository (run claude-tasks inside one, or pass -C <dir>)";
   throw new UserError(`${resolve(cwd)} ${why}`);

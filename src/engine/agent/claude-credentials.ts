@@ -4,6 +4,7 @@
  * Checked before anything is installed or run, so a missing secret fails in a second with a fix.
  */
 import { UserError } from "../errors.ts";
+import { scrubbedEnv } from "./env.ts";
 
 export interface ClaudeCredentials {
   anthropicApiKey?: string;
@@ -58,11 +59,7 @@ export function agentBaseEnv(
   env: Record<string, string | undefined>,
   creds: ClaudeCredentials,
 ): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (name.startsWith("INPUT_") || name === "GITHUB_TOKEN" || name === "GH_TOKEN") continue;
-    out[name] = value;
-  }
+  const out: Record<string, string | undefined> = scrubbedEnv(env);
   if (creds.anthropicApiKey) out.ANTHROPIC_API_KEY = creds.anthropicApiKey;
   if (creds.claudeCodeOauthToken) out.CLAUDE_CODE_OAUTH_TOKEN = creds.claudeCodeOauthToken;
   return out;

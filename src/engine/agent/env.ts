@@ -94,15 +94,48 @@ function providerCredential(name: string, env: Record<string, string | undefined
   return false;
 }
 
+/** Why a variable is removed from every environment the engine hands on, whatever runs there. */
+function alwaysRemoved(name: string): string | undefined {
+  if (REMOVE_EXACT.has(name)) return "GitHub credential or workflow file";
+  if (REMOVE_PREFIXES.some((p) => name.startsWith(p))) return "Actions input or runtime variable";
+  if (SESSION_MARKERS.has(name)) return "marker of an enclosing Claude Code session";
+  return undefined;
+}
+
+/** The variables Claude Code takes the model credential (and its endpoint) from. */
+export const MODEL_CREDENTIAL_VARS = [
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_AUTH_TOKEN",
+  "CLAUDE_CODE_OAUTH_TOKEN",
+  "ANTHROPIC_BASE_URL",
+] as const;
+
+/**
+ * `env` without what no process the engine starts may see (GitHub and Actions credentials, workflow
+ * files, session markers) and, with `modelCredentials: false`, without the model credential too. The
+ * base every per-process environment is cut from; `agentEnv` removes the rest for agents.
+ */
+export function scrubbedEnv(
+  env: Record<string, string | undefined>,
+  opts: { modelCredentials?: boolean } = {},
+): Record<string, string> {
+  const drop = new Set<string>(opts.modelCredentials === false ? MODEL_CREDENTIAL_VARS : []);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || drop.has(name) || alwaysRemoved(name) !== undefined) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
 /** Why a variable is removed, or undefined when it passes. Exported for `doctor` and tests. */
 export function scrubReason(
   name: string,
   env: Record<string, string | undefined>,
   kind: AgentKind = "claude",
 ): string | undefined {
-  if (REMOVE_EXACT.has(name)) return "GitHub credential or workflow file";
-  if (REMOVE_PREFIXES.some((p) => name.startsWith(p))) return "Actions input or runtime variable";
-  if (SESSION_MARKERS.has(name)) return "marker of an enclosing Claude Code session";
+  const always = alwaysRemoved(name);
+  if (always !== undefined) return always;
   if (kind === "claude" && (isClaudeCredential(name) || providerCredential(name, env))) return undefined;
   if (SECRET_NAME.test(name)) return "looks like a secret";
   return undefined;

@@ -13,6 +13,8 @@ export {
   type AgentKind,
   agentEnv,
   DEFAULT_CLAUDE_MAX_RETRIES,
+  MODEL_CREDENTIAL_VARS,
+  scrubbedEnv,
   scrubReason,
 } from "./env.ts";
 export { formatDuration } from "./output.ts";

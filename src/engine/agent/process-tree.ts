@@ -5,6 +5,8 @@
  * also match the session, the marker (inherited by every descendant that keeps its environment) and
  * plain parent links. Elsewhere we fall back to the process group and `ps` parent links.
  */
+// The one process started outside process/run.ts: `ps`, where /proc is missing (not Linux), run
+// synchronously because the sweep that needs it is synchronous and must not yield mid-kill.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 

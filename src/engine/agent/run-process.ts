@@ -4,10 +4,10 @@
  * abort signal that stop the whole tree (SIGTERM, then SIGKILL after a grace period), and a final
  * sweep so nothing it started outlives it. Never waits on pipes held open by orphaned grandchildren.
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
 import type { Readable } from "node:stream";
+import { startDetached } from "../process/run.ts";
 import type { Launch, SandboxSession } from "../sandbox/types.ts";
 import { DEFAULT_TAIL_BYTES, LineSplitter, TailBuffer } from "./output.ts";
 import { killTree, MARKER_VAR, type TreeHandle } from "./process-tree.ts";
@@ -89,19 +89,12 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
   } catch (err) {
     return result({ spawnError: Object.assign(err as Error, { code: "ESANDBOX" }) });
   }
-  const child = spawn(launch.command, launch.args, {
+  const { child, started: running } = startDetached(launch.command, launch.args, {
     cwd: launch.cwd,
     env: launch.env,
-    detached: true,
-    // No input → /dev/null: a socket on stdin makes Debian's bash source ~/.bashrc (SSH heuristics).
-    stdio: [opts.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
   });
-
-  const spawned = new Promise<Error | undefined>((resolve) => {
-    child.once("spawn", () => resolve(undefined));
-    child.once("error", (err) => resolve(err));
-  });
-  const spawnError = await spawned;
+  const spawnError = await running;
   if (spawnError || child.pid === undefined) {
     return result({ spawnError: spawnError ?? new Error("no pid") });
   }
@@ -124,12 +117,6 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
     new Promise<void>((r) => stdout.once("close", () => r())),
     new Promise<void>((r) => stderr.once("close", () => r())),
   ]);
-
-  if (child.stdin) {
-    // The child may exit before reading its input: ignore EPIPE.
-    child.stdin.on("error", () => {});
-    child.stdin.end(opts.stdin);
-  }
 
   let hasExited = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {

@@ -3,7 +3,6 @@
  * state) and runs them in order. All I/O is here; every check is a pure function in `checks/`.
  * Nothing here needs the network, and no secret value is ever read into a result.
  */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -139,12 +138,13 @@ function tasksCheck(project: Project | string, configDir = ".github/claude-tasks
   });
 }
 
-function gitVersion(env: Record<string, string | undefined>): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile("git", ["--version"], { env, timeout: 10_000, encoding: "utf8" }, (err, stdout) =>
-      resolve(err ? undefined : stdout.trim()),
-    );
-  });
+/** `git --version`, or undefined when git is not installed (or fails). */
+async function gitVersion(env: Record<string, string | undefined>): Promise<string | undefined> {
+  const r = await orIfMissing(
+    createGit({ cwd: process.cwd(), env }).run(["--version"], { allowFailure: true }),
+    undefined,
+  );
+  return r?.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 
 async function repoGit(repoRoot: string): Promise<Git | undefined> {

@@ -198,14 +198,19 @@ export async function handleComment(o: CommentFlowOptions): Promise<CommentOutco
     // A diff is shown only for a change every guard accepted: a refused one (above all one holding a
     // credential) is never read back, let alone posted.
     const showable = result !== undefined && result.violations.length === 0 && !holdsCredential(result);
-    const patch =
-      result && showable && dryRun && o.patchOf ? await o.patchOf(result).catch(() => undefined) : undefined;
+    let patch: string | undefined;
+    if (result && showable && dryRun && o.patchOf) {
+      const patchOf = o.patchOf;
+      await bestEffort(logger, "read the change for the reply", async () => {
+        patch = await patchOf(result);
+      });
+    }
     await progress.final(renderCommentReply({ report, result, pr, fork, dryRun, patch, links: o.links }));
     return { status: "ran", report, replyId: reply.id, command: parsed };
   } catch (err) {
-    await progress
-      .final(`❌ claude-tasks failed: ${mdText(errorMessage(err), 2000)}${footer}`)
-      .catch(() => {});
+    await bestEffort(logger, "post the failure", () =>
+      progress.final(`❌ claude-tasks failed: ${mdText(errorMessage(err), 2000)}${footer}`),
+    );
     throw err;
   }
 }

@@ -3,11 +3,11 @@
  * environment (no prompts, no pager, no editor, C locale, the bot identity) and the safety `-c` options
  * (no hooks, no signing), captures output and turns unexpected failures into a `GitError`.
  */
-import { spawn } from "node:child_process";
-import { open } from "node:fs/promises";
-import { constants } from "node:os";
 import { GitError } from "../errors.ts";
 import { type Logger, silentLogger } from "../logger.ts";
+import { C_LOCALE, type Env, processEnv, runCommand } from "../process/run.ts";
+
+export type { Env };
 
 export interface BotIdentity {
   name: string;
@@ -18,9 +18,6 @@ export const DEFAULT_IDENTITY: BotIdentity = {
   name: "claude-tasks[bot]",
   email: "claude-tasks[bot]@users.noreply.github.com",
 };
-
-/** Variables; `undefined` removes a variable inherited from the process. */
-export type Env = Record<string, string | undefined>;
 
 export interface GitRunOptions {
   /** Written to git's stdin. */
@@ -96,26 +93,28 @@ export function gitEnv(
   extra: Env = {},
   base: Env = process.env,
 ): Record<string, string> {
-  const env: Env = { ...base };
-  for (const name of LOCATING_VARS) delete env[name];
-  Object.assign(env, {
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_PAGER: "cat",
-    PAGER: "cat",
-    GIT_EDITOR: "true",
-    GIT_SEQUENCE_EDITOR: "true",
-    GIT_MERGE_AUTOEDIT: "no",
-    GIT_OPTIONAL_LOCKS: "0",
-    GIT_ASKPASS: "",
-    SSH_ASKPASS: "",
-    LC_ALL: "C",
-    LANG: "C",
-    GIT_AUTHOR_NAME: identity.name,
-    GIT_AUTHOR_EMAIL: identity.email,
-    GIT_COMMITTER_NAME: identity.name,
-    GIT_COMMITTER_EMAIL: identity.email,
-  });
-  return definedOnly({ ...env, ...extra });
+  const dropped: Env = Object.fromEntries(LOCATING_VARS.map((name) => [name, undefined]));
+  return processEnv(
+    base,
+    dropped,
+    C_LOCALE,
+    {
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_PAGER: "cat",
+      PAGER: "cat",
+      GIT_EDITOR: "true",
+      GIT_SEQUENCE_EDITOR: "true",
+      GIT_MERGE_AUTOEDIT: "no",
+      GIT_OPTIONAL_LOCKS: "0",
+      GIT_ASKPASS: "",
+      SSH_ASKPASS: "",
+      GIT_AUTHOR_NAME: identity.name,
+      GIT_AUTHOR_EMAIL: identity.email,
+      GIT_COMMITTER_NAME: identity.name,
+      GIT_COMMITTER_EMAIL: identity.email,
+    },
+    extra,
+  );
 }
 
 /** Credentials never reach a log line or an error message. */
@@ -149,7 +148,7 @@ export function createGit(opts: CreateGitOptions): Git {
     "core.fsmonitor=false",
   ];
   if (!opts.hooks) prefix.push("-c", "core.hooksPath=/dev/null");
-  const authEnv = opts.authEnv ? definedOnly(opts.authEnv) : undefined;
+  const authEnv = opts.authEnv ? processEnv(opts.authEnv) : undefined;
   const untrustedEnv = gitEnv(identity, { ...opts.env, ...UNTRUSTED_ENV });
 
   async function exec(
@@ -165,30 +164,25 @@ export function createGit(opts: CreateGitOptions): Git {
       : authEnv && NETWORK.has(subcommandOf(args))
         ? { ...env, ...authEnv }
         : env;
-    const file = o.stdoutFile ? await open(o.stdoutFile, "w") : undefined;
-    const child = spawn(bin, [...prefix, ...(untrusted ? UNTRUSTED_CONFIG : []), ...args], {
+    const r = await runCommand(bin, [...prefix, ...(untrusted ? UNTRUSTED_CONFIG : []), ...args], {
       cwd,
-      env: o.env ? definedOnly({ ...base, ...o.env }) : base,
-      stdio: ["pipe", file?.fd ?? "pipe", "pipe"],
-      signal: o.signal,
+      env: o.env ? processEnv(base, o.env) : base,
+      ...(o.input !== undefined ? { input: o.input } : {}),
+      ...(o.stdoutFile !== undefined ? { stdoutFile: o.stdoutFile } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
     });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout?.on("data", (c: Buffer) => out.push(c));
-    child.stderr!.on("data", (c: Buffer) => err.push(c));
-    // git may exit before reading all of stdin (e.g. on a usage error): ignore EPIPE.
-    child.stdin!.on("error", () => {});
-    child.stdin!.end(o.input ?? "");
-    const exitCode = await new Promise<number>((resolve, reject) => {
-      child.on("error", (e) =>
-        reject(isEnoent(e) ? new Error(`cannot run ${bin} in ${cwd}: no such program or directory`) : e),
-      );
-      child.on("close", (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 1)));
-    }).finally(() => file?.close());
-    const stderr = redactText(Buffer.concat(err).toString("utf8"));
+    if (r.startError?.code === "ENOENT") {
+      const message = `cannot run ${bin} in ${cwd}: no such program or directory`;
+      throw Object.assign(new Error(message), { code: "ENOENT" });
+    }
+    if (r.startError) throw r.startError;
+    if (r.cancelled)
+      throw Object.assign(new Error("git was cancelled"), { name: "AbortError", code: "ABORT_ERR" });
+    const exitCode = r.exitCode;
+    const stderr = redactText(r.stderr.toString("utf8"));
     logger.debug(`git ${shown.join(" ")} → ${exitCode} (${Date.now() - started} ms)`);
     if (exitCode !== 0 && !o.allowFailure) throw new GitError({ args: shown, exitCode, stderr, cwd });
-    return { stdout: Buffer.concat(out), stderr, exitCode };
+    return { stdout: r.stdout, stderr, exitCode };
   }
 
   const make = (cwd: string, untrusted = false): Git => ({
@@ -240,20 +234,6 @@ export function subcommandOf(args: readonly string[]): string {
     if (!a.startsWith("-")) return a;
   }
   return "";
-}
-
-function isEnoent(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: unknown }).code === "ENOENT";
-}
-
-function definedOnly(env: Env): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
-  return out;
-}
-
-function signalNumber(signal: NodeJS.Signals): number {
-  return constants.signals[signal] ?? 15;
 }
 
 /** Splits NUL-terminated git output (`-z`), dropping the trailing empty field. */

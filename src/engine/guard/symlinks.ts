@@ -6,6 +6,7 @@
 import { realpath } from "node:fs/promises";
 import { join, posix, sep } from "node:path";
 import { MODE } from "../git/changes.ts";
+import { orIfMissing } from "../missing.ts";
 import { type ChangedFiles, code, type Violation } from "./types.ts";
 
 const isAbsoluteTarget = (t: string) => t.startsWith("/") || t.startsWith("\\") || /^[A-Za-z]:[\\/]/.test(t);
@@ -13,7 +14,7 @@ const hasDotDot = (p: string) => p.split(/[\\/]/).includes("..");
 
 export async function checkSymlinks(change: ChangedFiles, worktreePath: string): Promise<Violation[]> {
   const out: Violation[] = [];
-  const root = await realpath(worktreePath).catch(() => worktreePath);
+  const root = await orIfMissing(realpath(worktreePath), worktreePath);
   for (const f of change.files) {
     for (const p of f.oldPath ? [f.oldPath, f.path] : [f.path]) {
       if (hasDotDot(p) || isAbsoluteTarget(p)) {
@@ -41,8 +42,9 @@ export async function checkSymlinks(change: ChangedFiles, worktreePath: string):
       violation("points into `.git`");
       continue;
     }
-    // Through other symlinks on disk (e.g. `a → b`, `b → ../..`). A dangling link has nothing to follow.
-    const real = await realpath(join(root, f.path)).catch(() => undefined);
+    // Through other symlinks on disk (e.g. `a → b`, `b → ../..`). A dangling link (ENOENT) or a loop
+    // of links (ELOOP) has nothing to follow; any other error is thrown.
+    const real = await orIfMissing(realpath(join(root, f.path)), undefined, ["ELOOP"]);
     if (real !== undefined && real !== root && !real.startsWith(root + sep)) {
       violation("resolves outside the repository through another symlink");
     }

@@ -21,6 +21,7 @@ import type { Task } from "../config/index.ts";
 import { errorMessage, UserError } from "../errors.ts";
 import { createGit, createWorktree, type Env, type Git, isAncestor, stateDir } from "../git/index.ts";
 import { type Logger, silentLogger } from "../logger.ts";
+import { orIfMissing } from "../missing.ts";
 import { assertValid, loadProject } from "../project.ts";
 import { checkChange, refuseViolations } from "../run/check-change.ts";
 import { land } from "../run/land.ts";
@@ -117,7 +118,9 @@ export async function publishResults(opts: PublishResultsOptions): Promise<RunRe
     const r = await publishOne({ repo, task, h, base, runId, opts, emit });
     results.push(r);
     emit({ type: "task-end", task: r.task, status: r.status, message: r.message, result: r });
-    await appendLog(runLogPath(state), taskEntry(runId, opts.mode, r)).catch(() => {});
+    await appendLog(runLogPath(state), taskEntry(runId, opts.mode, r)).catch((err) =>
+      logger.warn(`could not write the run log: ${errorMessage(err)}`),
+    );
   }
 
   const report = await assembleReport({
@@ -161,12 +164,12 @@ async function trustedTasks(
 async function readHandedOver(dir: string, logger: Logger): Promise<HandedOver[]> {
   const out: HandedOver[] = [];
   const visit = async (d: string, depth: number): Promise<void> => {
-    const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
+    const entries = await orIfMissing(readdir(d, { withFileTypes: true }), []);
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (e.isDirectory() && depth < 2) await visit(join(d, e.name), depth + 1);
     }
     const file = join(d, RESULT_FILE);
-    const info = await lstat(file).catch(() => undefined);
+    const info = await orIfMissing(lstat(file), undefined);
     if (!info) return;
     const from = file.slice(dir.length + 1) || RESULT_FILE;
     if (!info.isFile() || info.size > MAX_RESULT_BYTES) {
@@ -194,7 +197,7 @@ async function readHandedOver(dir: string, logger: Logger): Promise<HandedOver[]
 
 /** A regular file that starts like a git bundle (never a directory or repository git would open). */
 async function isBundleFile(path: string): Promise<boolean> {
-  const info = await lstat(path).catch(() => undefined);
+  const info = await orIfMissing(lstat(path), undefined);
   if (!info?.isFile()) return false;
   const head = (await readFile(path)).subarray(0, 20).toString("latin1");
   return /^# v[23] git bundle\n/.test(head);

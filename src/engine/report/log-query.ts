@@ -6,6 +6,7 @@
 import { open, stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { compileGlob } from "../glob.ts";
+import { orIfMissing } from "../missing.ts";
 import type { LogEntry, TaskEntry } from "../run/run-log.ts";
 
 export interface LogQuery {
@@ -68,7 +69,7 @@ export async function followFile(file: string, opts: FollowOptions): Promise<voi
   }
   const interval = opts.intervalMs ?? 250;
   while (!opts.signal.aborted) {
-    const s = await stat(file).catch(() => undefined);
+    const s = await orIfMissing(stat(file), undefined);
     if (s) {
       if ((inode !== undefined && s.ino !== inode) || s.size < offset) {
         offset = 0; // replaced (by prune) or truncated: read it again, skipping lines already shown
@@ -87,7 +88,11 @@ export async function followFile(file: string, opts: FollowOptions): Promise<voi
         }
       }
     }
-    await sleep(interval, undefined, { signal: opts.signal }).catch(() => undefined);
+    try {
+      await sleep(interval, undefined, { signal: opts.signal });
+    } catch (err) {
+      if (!opts.signal.aborted) throw err; // the one expected end: the caller stopped following
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { scrubbedEnv } from "../agent/env.ts";
 import type { Task } from "../config/index.ts";
 import { errorMessage, UserError } from "../errors.ts";
 import { createGit, listWorktrees, stateDir } from "../git/index.ts";
@@ -62,7 +63,9 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
         (isolation === "sandbox" ? await loginCredential(baseEnv.HOME) : undefined))
       : undefined;
   await using proxy = credential ? await startProxy(credential, baseEnv.ANTHROPIC_BASE_URL) : undefined;
-  const agentBaseEnv = proxy ? { ...withoutModelCredentials(baseEnv), ...proxy.agentEnv } : baseEnv;
+  const agentBaseEnv = proxy
+    ? { ...scrubbedEnv(baseEnv, { modelCredentials: false }), ...proxy.agentEnv }
+    : baseEnv;
   if (isolation === "none") {
     logger.warn(
       "isolation: none — agents and task commands run without a sandbox: they can read this machine's credentials and change anything this user can",
@@ -200,21 +203,6 @@ async function warnAboutLeftovers(
 }
 
 /** The variables that carry the model credential or point Claude Code at an endpoint. */
-const MODEL_CREDENTIAL_VARS = [
-  "ANTHROPIC_API_KEY",
-  "ANTHROPIC_AUTH_TOKEN",
-  "CLAUDE_CODE_OAUTH_TOKEN",
-  "ANTHROPIC_BASE_URL",
-];
-
-function withoutModelCredentials(
-  env: Record<string, string | undefined>,
-): Record<string, string | undefined> {
-  const out = { ...env };
-  for (const name of MODEL_CREDENTIAL_VARS) delete out[name];
-  return out;
-}
-
 async function startProxy(credential: ModelCredential, upstream: string | undefined) {
   const proxy = await startModelProxy({ credential, ...(upstream ? { upstream } : {}) });
   return Object.assign(proxy, { [Symbol.asyncDispose]: () => proxy.close() });

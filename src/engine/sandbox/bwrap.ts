@@ -11,8 +11,8 @@
  */
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { delimiter, dirname, join, sep } from "node:path";
-import { execa } from "execa";
 import { findOnPath } from "../agent/command-agent.ts";
+import { C_LOCALE, processEnv, runCommand } from "../process/run.ts";
 
 export interface BwrapPlan {
   /** The program inside the sandbox (absolute, real path) and its arguments. */
@@ -202,18 +202,15 @@ export function probeBwrap(
 ): Promise<BwrapAvailability> {
   probed ??= (async (): Promise<BwrapAvailability> => {
     const bin = env.CLAUDE_TASKS_BWRAP || "bwrap";
-    const version = await execa(bin, ["--version"], {
-      reject: false,
-      timeout: 10_000,
-      env: { PATH: env.PATH ?? "" },
-    });
-    if (version.failed) {
+    const probeEnv = processEnv({ PATH: env.PATH ?? "" }, C_LOCALE);
+    const version = await runCommand(bin, ["--version"], { env: probeEnv, timeoutMs: 10_000 });
+    if (version.exitCode !== 0 || version.startError) {
       return {
         ok: false,
         reason: "bubblewrap (bwrap) is not installed (Debian/Ubuntu: `apt-get install bubblewrap`)",
       };
     }
-    const probe = await execa(
+    const probe = await runCommand(
       bin,
       [
         "--unshare-user",
@@ -229,14 +226,14 @@ export function probeBwrap(
         "--",
         "true",
       ],
-      { reject: false, timeout: 10_000, env: { PATH: env.PATH ?? "" } },
+      { env: probeEnv, timeoutMs: 10_000 },
     );
-    if (probe.failed) {
-      const why = String(probe.stderr).trim().split("\n").at(-1) || `exit code ${probe.exitCode}`;
+    if (probe.exitCode !== 0 || probe.startError) {
+      const why = probe.stderr.toString("utf8").trim().split("\n").at(-1) || `exit code ${probe.exitCode}`;
       return { ok: false, reason: `bubblewrap cannot create a sandbox here (${why})` };
     }
     const path = bin.includes("/") ? bin : findOnPath(bin, env.PATH ?? "");
-    return { ok: true, path: path ?? bin, version: String(version.stdout).trim() };
+    return { ok: true, path: path ?? bin, version: version.stdout.toString("utf8").trim() };
   })();
   return probed;
 }
