@@ -23,13 +23,14 @@ function child(script: string, args: string[]): Record<string, number> {
 }
 
 // 1. Planning: `claude-tasks plan` (parse + validate + schedule + graph) over N generated task files,
-// timed as a whole process, as a user runs it.
+// timed as a whole process, as a user runs it. The target is 1,000 task files in ≤ 500 ms; 100 and
+// 10,000 files are measured to show how it scales (10,000 was the target before; no longer).
 const planMs: Record<number, number> = {};
 for (const n of [100, 1000, 10000]) {
   const r = child("scripts/bench/plan-process.ts", [String(n), "5"]);
   planMs[n] = r.ms!;
-  const target = n === 10000 ? "≤ 1000 ms, ≤ 200 MB" : n === 1000 ? "≤ 500 ms" : "–";
-  const ok = n === 10000 ? r.ms! <= 1000 && r.peakMb! <= 200 : n === 1000 ? r.ms! <= 500 : true;
+  const target = n === 1000 ? "≤ 500 ms" : "–";
+  const ok = n === 1000 ? r.ms! <= 500 : true;
   rows.push({
     what: `\`plan\` over ${n} task files (whole process)`,
     measured: `${r.ms!.toFixed(0)} ms, ${r.peakMb!.toFixed(0)} MB peak`,

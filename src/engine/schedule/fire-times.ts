@@ -5,7 +5,9 @@
  * calendar day and each wall time becomes an instant via `resolveLocal`:
  * - **fall back**: a wall time that occurs twice fires once, at its first occurrence (so
  *   `0 * * * *` does not fire twice in the repeated hour, and `30 1 * * *` fires at 01:30 EDT,
- *   not again at 01:30 EST);
+ *   not again at 01:30 EST). Chosen because a wall time is one slot of work: firing it twice would
+ *   run the task twice for the same slot; and the first occurrence is RFC 5545's and Temporal's
+ *   `"compatible"` choice, so a calendar shows the time it fires (docs/scheduling.md);
  * - **spring forward**: a wall time that does not exist fires once, shifted forward by the length of
  *   the gap (`30 2 * * *` fires at 03:30 on the day 02:00 jumps to 03:00), the rule of RFC 5545,
  *   Temporal and cron-parser. When the shifted time coincides with another slot (`*∕30`'s 02:30 and
