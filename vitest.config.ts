@@ -1,9 +1,10 @@
 // Two projects. `unit` runs the source in-process: no build, threads, the inner loop while editing
 // (`npm run test:unit`). `int` runs what a user runs: the built dist/ (built once by the global
 // setup) and the real Claude Code CLI, in forks; a test that spawns either is a `*.int.test.ts`, and so
-// is one that builds many real git repositories (tests/git/*: conflicts, backups, branches, worktrees,
-// remotes; the schedule-state races; the guards' coverage of real worktrees): seconds each, they
-// belong to the full run, not to the loop while editing.
+// is one that builds many real git repositories or sandboxes (tests/git/*: conflicts, backups,
+// branches, worktrees, remotes; the schedule-state races; the guards over real worktrees; bubblewrap)
+// or reads a large corpus (the secret scanner's false-positive check): seconds each, they belong to
+// the full run, not to the loop while editing.
 // `npm test` runs both.
 import { defineConfig } from "vitest/config";
 

@@ -10,9 +10,9 @@
  * passes the complete environment, usually built by `processEnv`. Tools whose output the engine reads
  * run in the C locale (`C_LOCALE`): the same messages and byte-order sorting on every machine.
  *
- * Exceptions (each says why at its import): `agent/process-tree.ts` calls `ps` synchronously where
- * /proc is missing (it runs inside a synchronous sweep), and `src/action/` is the Action adapter,
- * which uses execa directly for the runner's own setup (sudo, npm) outside the engine.
+ * The one exception (it says why at its import): `agent/process-tree.ts` calls `ps` synchronously
+ * where /proc is missing, inside a synchronous sweep. The Action's own setup (sudo, npm) runs through
+ * `runCommand` too.
  */
 
 import { constants } from "node:os";
