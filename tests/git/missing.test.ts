@@ -1,5 +1,5 @@
 /** "Nothing there" falls back; every other error of a read is thrown, not taken for "nothing there". */
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -20,5 +20,14 @@ describe("orIfMissing", () => {
     await expect(
       orIfMissing(Promise.reject(Object.assign(new Error("denied"), { code: "EACCES" })), []),
     ).rejects.toThrow("denied");
+  });
+
+  it("falls back for the other codes it is told (a loop of links), and only for those", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ct-missing-"));
+    dirs.push(dir);
+    await symlink("b", join(dir, "a"));
+    await symlink("a", join(dir, "b"));
+    expect(await orIfMissing(realpath(join(dir, "a")), undefined, ["ELOOP"])).toBeUndefined();
+    await expect(orIfMissing(realpath(join(dir, "a")), undefined)).rejects.toMatchObject({ code: "ELOOP" });
   });
 });
