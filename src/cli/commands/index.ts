@@ -4,6 +4,7 @@ import { registerDoctor } from "./doctor.ts";
 import { registerInit } from "./init.ts";
 import { registerList } from "./list.ts";
 import { registerLogs } from "./logs.ts";
+import { registerMcp } from "./mcp.ts";
 import { registerNext } from "./next.ts";
 import { registerPlan } from "./plan.ts";
 import { registerPrune } from "./prune.ts";
@@ -24,4 +25,5 @@ export const commands: ((program: Command) => void)[] = [
   registerBackups,
   registerWorktrees,
   registerPrune,
+  registerMcp,
 ];

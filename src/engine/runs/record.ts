@@ -1,0 +1,83 @@
+/**
+ * The persisted record of one background run (a run started by the MCP server): what it runs, its
+ * status, its progress lines and, once it ended, its report. One JSON file per run under
+ * `<git common dir>/claude-tasks/background/<id>.json`, written atomically on every change, so a
+ * server started later finds the runs an earlier one started and reports how they ended.
+ */
+import { mkdir, readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import writeFileAtomic from "write-file-atomic";
+import { assertSafeName } from "../git/index.ts";
+import { pidAlive } from "../retention/index.ts";
+import type { RunMode, RunReport } from "../run/index.ts";
+
+export type BackgroundStatus =
+  | "waiting" // for the runs it needs
+  | "running"
+  | "succeeded" // every task succeeded or changed nothing
+  | "failed" // a task failed, or the run could not start
+  | "skipped" // a run it needs did not succeed
+  | "cancelled" // cancelled by a client
+  | "interrupted"; // the server exited while it ran (its work is backed up)
+
+export const ACTIVE_STATUSES: readonly BackgroundStatus[] = ["waiting", "running"];
+
+export interface BackgroundRecord {
+  version: 1;
+  /** Also the engine's run id (worktrees, backups and the run report carry it). */
+  id: string;
+  kind: "tasks" | "delegate";
+  mode: RunMode;
+  tasks: string[];
+  /** Run ids this run waits for; it runs only when all of them succeeded. */
+  needs: string[];
+  status: BackgroundStatus;
+  /** The server process that runs it. */
+  pid: number;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  /** Why it failed, was skipped or interrupted (untrusted: may quote task output). */
+  message?: string;
+  /** Progress lines, oldest first (at most {@link MAX_LOG_LINES}). */
+  log: string[];
+  report?: RunReport;
+}
+
+export const MAX_LOG_LINES = 500;
+
+export const backgroundDir = (state: string): string => join(state, "background");
+
+export async function writeRecord(state: string, record: BackgroundRecord): Promise<void> {
+  assertSafeName("run id", record.id);
+  const dir = backgroundDir(state);
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(join(dir, `${record.id}.json`), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/**
+ * Every record, oldest first. A record still marked waiting or running whose server process is gone
+ * was interrupted by that server's exit (a crash, a kill): it is reported (and rewritten) as such.
+ */
+export async function readRecords(state: string): Promise<BackgroundRecord[]> {
+  const dir = backgroundDir(state);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const out: BackgroundRecord[] = [];
+  for (const name of names.filter((n) => n.endsWith(".json")).sort()) {
+    const record = await readFile(join(dir, name), "utf8")
+      .then((t) => JSON.parse(t) as BackgroundRecord)
+      .catch(() => undefined);
+    if (!record || record.version !== 1 || typeof record.id !== "string") continue;
+    if (ACTIVE_STATUSES.includes(record.status) && record.pid !== process.pid && !pidAlive(record.pid)) {
+      const interrupted: BackgroundRecord = {
+        ...record,
+        status: "interrupted",
+        message: record.message ?? "the server that ran it exited before it ended",
+        endedAt: record.endedAt ?? new Date().toISOString(),
+      };
+      await writeRecord(state, interrupted).catch(() => {});
+      out.push(interrupted);
+    } else out.push(record);
+  }
+  return out;
+}
