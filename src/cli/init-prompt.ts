@@ -18,6 +18,8 @@ export interface PromptStreams {
 export interface InitChoices {
   templates: string[];
   workflows: string[];
+  /** Add the claude-tasks MCP server to `.mcp.json` (asked only when `askMcp`). */
+  mcp?: boolean;
   /** The person said yes to writing the files. */
   confirmed: boolean;
 }
@@ -29,6 +31,9 @@ export interface AskInitOptions {
   defaultWorkflows: readonly string[];
   /** Where the task files go, for the confirmation. */
   configDir: string;
+  /** Also ask whether to add the claude-tasks MCP server to `.mcp.json` (default answer: `mcpDefault`). */
+  askMcp?: boolean;
+  mcpDefault?: boolean;
 }
 
 const MAX_TRIES = 3;
@@ -84,14 +89,25 @@ export async function askInitChoices(io: PromptStreams, opts: AskInitOptions): P
           "workflow",
         ),
     );
+    let mcp = opts.mcpDefault ?? false;
+    if (opts.askMcp) {
+      say("\nClaude Code can delegate work to these tasks through the claude-tasks MCP server.");
+      mcp = await askUntil(`Add it to .mcp.json? ${mcp ? "[Y/n]" : "[y/N]"} `, (a) => {
+        if (a === "") return mcp;
+        if (/^(y|yes)$/i.test(a)) return true;
+        if (/^(n|no)$/i.test(a)) return false;
+        return "answer y or n";
+      });
+    }
     const dir = opts.configDir.replace(/\/+$/, "");
     const targets = [
       ...templates.map((t) => `${dir}/${t}.yml`),
       ...workflows.map((id) => opts.workflows.find((w) => w.id === id)!.target),
+      ...(mcp ? [".mcp.json (the claude-tasks server added)"] : []),
     ];
     if (targets.length === 0) {
       say("\nNothing chosen; nothing was written.");
-      return { templates, workflows, confirmed: false };
+      return { templates, workflows, ...(opts.askMcp ? { mcp } : {}), confirmed: false };
     }
     say(`\nThis writes:\n${targets.map((t) => `  ${t}`).join("\n")}`);
     const confirmed = await askUntil("Write these files? [Y/n] ", (a) => {
@@ -99,7 +115,7 @@ export async function askInitChoices(io: PromptStreams, opts: AskInitOptions): P
       if (/^(n|no)$/i.test(a)) return false;
       return "answer y or n";
     });
-    return { templates, workflows, confirmed };
+    return { templates, workflows, ...(opts.askMcp ? { mcp } : {}), confirmed };
   } finally {
     rl.close();
   }

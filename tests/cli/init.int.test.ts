@@ -1,6 +1,6 @@
 /** `init` as a user runs it: the built CLI, its flags and exit codes, and --interactive on a real terminal. */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { taskTemplates } from "../../src/engine/init/templates.ts";
@@ -98,11 +98,28 @@ describe("init (built CLI)", () => {
     child.stdin.write("typos-and-links\r");
     await waitFor("Which workflows?");
     child.stdin.write("schedule\r");
+    await waitFor("Add it to .mcp.json?");
+    child.stdin.write("y\r");
     await waitFor("Write these files?");
     child.stdin.write("y\r");
     expect(await exit).toBe(0);
     expect(out).toContain("created .github/claude-tasks/typos-and-links.yml");
     expect(existsSync(join(dir.path, ".github/workflows/claude-tasks.yml"))).toBe(true);
     expect(existsSync(join(dir.path, ".github/claude-tasks/example.yml"))).toBe(false);
+    expect(out).toContain("created .mcp.json");
+  });
+
+  it("--mcp adds the MCP server to .mcp.json, alone or with the other files; a second time changes nothing", () => {
+    using dir = taskDir({});
+    const first = cli(["init", "-t", "none", "-w", "none", "--mcp"], { cwd: dir.path });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("created .mcp.json");
+    expect(JSON.parse(readFileSync(join(dir.path, ".mcp.json"), "utf8")).mcpServers["claude-tasks"]).toEqual({
+      command: "npx",
+      args: ["claude-tasks", "mcp"],
+    });
+    const again = cli(["init", "--mcp", "--json"], { cwd: dir.path });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ mcpJson: "unchanged", tasks: ["example"] });
   });
 });

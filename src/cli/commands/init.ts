@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { UserError } from "../../engine/errors.ts";
 import { init, nextSteps, templateNames, workflowFiles } from "../../engine/init/init.ts";
+import { addMcpServer, MCP_JSON } from "../../engine/init/mcp-json.ts";
 import { DEFAULT_TASK_TEMPLATE, taskTemplates } from "../../engine/init/templates.ts";
 import { DEFAULT_WORKFLOW_IDS, WORKFLOW_TEMPLATES } from "../../engine/init/workflow-templates.ts";
 import { findRepoRoot } from "../../engine/project.ts";
@@ -14,6 +15,7 @@ interface InitFlags {
   workflows?: string;
   listTemplates?: boolean;
   interactive?: boolean;
+  mcp?: boolean;
   json?: boolean;
 }
 
@@ -31,7 +33,11 @@ export function registerInit(program: Command): void {
       DEFAULT_WORKFLOW_IDS.join(","),
     )
     .option("--list-templates", "list the task templates and exit")
-    .option("-i, --interactive", "ask which templates and workflows (needs a terminal)")
+    .option("--mcp", "add the claude-tasks MCP server to .mcp.json, so Claude Code can delegate to it")
+    .option(
+      "-i, --interactive",
+      "ask which templates and workflows, and whether to add the MCP server (needs a terminal)",
+    )
     .option("--json", "print the result as JSON")
     .addHelpText(
       "after",
@@ -46,6 +52,7 @@ export function registerInit(program: Command): void {
       const repoRoot = await findRepoRoot(g.cwd ?? process.cwd());
       let templates = templateNames(flags.template);
       let workflows = flags.workflows ?? DEFAULT_WORKFLOW_IDS.join(",");
+      let mcp = flags.mcp === true;
       if (flags.interactive) {
         if (!process.stdin.isTTY || !process.stdout.isTTY) {
           throw new UserError(
@@ -62,21 +69,40 @@ export function registerInit(program: Command): void {
               (f) => WORKFLOW_TEMPLATES.find((t) => t.target === f.target)!.id,
             ),
             configDir: g.configDir,
+            askMcp: true,
+            mcpDefault: mcp,
           },
         );
         if (!choices.confirmed) return print("nothing was written");
         templates = choices.templates;
         workflows = choices.workflows.join(",") || "none";
+        mcp = choices.mcp === true;
       }
-      const result = await init({
-        repoRoot,
-        configDir: g.configDir,
-        templates: templates.length === 0 ? ["none"] : templates,
-        extra: workflowFiles(workflows),
-      });
+      const extra = workflowFiles(workflows);
+      const nothingButMcp =
+        mcp &&
+        extra.length === 0 &&
+        templateNames(templates.length === 0 ? ["none"] : templates).length === 0;
+      const result = nothingButMcp
+        ? { written: [], tasks: [] }
+        : await init({
+            repoRoot,
+            configDir: g.configDir,
+            templates: templates.length === 0 ? ["none"] : templates,
+            extra,
+          });
+      const mcpJson = mcp ? await addMcpServer(repoRoot) : undefined;
       const steps = nextSteps(result);
-      if (flags.json) return printJson({ ...result, nextSteps: steps.map(([command]) => command) });
+      if (flags.json)
+        return printJson({
+          ...result,
+          ...(mcpJson ? { mcpJson } : {}),
+          nextSteps: steps.map(([command]) => command),
+        });
       for (const f of result.written) print(`${paint("green", "created")} ${f}`);
+      if (mcpJson === "unchanged")
+        print(`${paint("dim", "unchanged")} ${MCP_JSON} (already has the claude-tasks server)`);
+      else if (mcpJson) print(`${paint("green", mcpJson)} ${MCP_JSON} (the claude-tasks MCP server)`);
       print("\nNext steps:");
       const width = Math.max(...steps.map(([c]) => c.length));
       for (const [i, [command, why]] of steps.entries()) {
