@@ -138,6 +138,7 @@ describe("claude-tasks CLI (built dist/cli.js)", () => {
       "backups",
       "restore",
       "worktrees",
+      "mcp",
     ]) {
       const r = cli([c, "--help"], { cwd: "." });
       expect(r.code, c).toBe(0);

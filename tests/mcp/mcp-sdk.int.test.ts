@@ -4,6 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { cli, taskDir } from "../support/cli.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { type ModelRequest, startModelServer, type Turn } from "../support/model-server.ts";
 import { connect, type Json, mcpEnv } from "./support.ts";
@@ -14,6 +15,13 @@ function promptOf(req: ModelRequest): string {
 }
 
 describe("claude-tasks mcp (SDK client)", () => {
+  it("outside a git repository: one line, exit 2", () => {
+    using dir = taskDir({}, { git: false });
+    const r = cli(["mcp"], { cwd: dir.path });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^claude-tasks: .* is not in a git repository .*\n$/);
+  });
+
   it("lists, validates, delegates, waits, cancels, and a restarted server finds the earlier runs", async () => {
     await using repo = await makeRepo({
       files: {
