@@ -67,7 +67,7 @@ export async function readRecords(state: string): Promise<BackgroundRecord[]> {
     const record = await readFile(join(dir, name), "utf8")
       .then((t) => JSON.parse(t) as BackgroundRecord)
       .catch(() => undefined);
-    if (!record || record.version !== 1 || typeof record.id !== "string") continue;
+    if (record?.version !== 1 || typeof record.id !== "string") continue;
     if (ACTIVE_STATUSES.includes(record.status) && record.pid !== process.pid && !pidAlive(record.pid)) {
       const interrupted: BackgroundRecord = {
         ...record,

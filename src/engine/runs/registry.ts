@@ -201,7 +201,8 @@ export class BackgroundRuns {
       const live = this.#live.get(need);
       const record = live ? await Promise.race([live.done, stop]) : await this.get(need);
       if (signal.aborted) return undefined;
-      if (!record || record.status !== "succeeded") return record ?? undefined;
+      if (record === undefined) continue; // its record was deleted meanwhile: nothing to wait for
+      if (record.status !== "succeeded") return record;
     }
     return undefined;
   }
