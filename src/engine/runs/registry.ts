@@ -9,6 +9,7 @@
 
 import type { Task } from "../config/index.ts";
 import { errorMessage } from "../errors.ts";
+import { planOf } from "../plan/index.ts";
 import { oneLine } from "../report/escape.ts";
 import type { RunEvent, RunMode, RunReport, RunTasksOptions } from "../run/index.ts";
 import { newRunId, runTasks } from "../run/index.ts";
@@ -17,7 +18,7 @@ import { ACTIVE_STATUSES, type BackgroundRecord, MAX_LOG_LINES, readRecords, wri
 /** What every background run shares: the repository, the environment, the isolation, … */
 export type BaseRunOptions = Omit<
   RunTasksOptions,
-  "tasks" | "mode" | "runId" | "signal" | "onEvent" | "base"
+  "tasks" | "plan" | "mode" | "runId" | "signal" | "onEvent" | "base"
 >;
 
 export interface BackgroundRunsOptions {
@@ -167,6 +168,7 @@ export class BackgroundRuns {
         ...this.#opts.base,
         ...extra,
         tasks: o.tasks,
+        plan: planOf(o.tasks, o.kind === "delegate" ? "delegated" : "mcp"),
         mode: o.mode,
         ...(o.base ? { base: o.base } : {}),
         runId: id,
