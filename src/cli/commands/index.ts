@@ -9,6 +9,7 @@ import { registerNext } from "./next.ts";
 import { registerPlan } from "./plan.ts";
 import { registerPrune } from "./prune.ts";
 import { registerRun } from "./run.ts";
+import { registerTick } from "./tick.ts";
 import { registerValidate } from "./validate.ts";
 import { registerWorktrees } from "./worktrees.ts";
 
@@ -21,6 +22,7 @@ export const commands: ((program: Command) => void)[] = [
   registerNext,
   registerPlan,
   registerRun,
+  registerTick,
   registerLogs,
   registerBackups,
   registerWorktrees,

@@ -7,7 +7,9 @@ import { stderrLogger } from "../../engine/logger.ts";
 import { planOf } from "../../engine/plan/index.ts";
 import { requireRepoRoot } from "../../engine/project.ts";
 import { renderRunText } from "../../engine/report/terminal.ts";
-import { type RunMode, runTasks } from "../../engine/run/index.ts";
+import { type RunMode, type RunReport, runTasks } from "../../engine/run/index.ts";
+import type { Task } from "../../engine/config/index.ts";
+import type { Project } from "../../engine/project.ts";
 import type { Isolation } from "../../engine/sandbox/types.ts";
 import { selectTasks } from "../../engine/select-tasks.ts";
 import { globals, validProject } from "../context.ts";
@@ -36,6 +38,30 @@ export async function runAction(names: string[], flags: RunFlags, cmd: Command):
   await requireRepoRoot(globals(cmd).cwd ?? process.cwd());
   const project = await validProject(cmd);
   const tasks = selectTasks(project.tasks, names);
+  await runAndReport(project, tasks, flags);
+}
+
+/** Extra details of a run started by `tick` or `watch`. */
+export interface RunExtras {
+  runId?: string;
+  trigger?: string;
+  fireTimes?: Record<string, string[]>;
+  /** Print nothing and leave a failed task to the caller (which prints its own JSON, holding the report). */
+  silent?: boolean;
+  /** Stops the run as Ctrl-C does (the watcher's own shutdown). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs `tasks` with the sandbox, progress and Ctrl-C handling of `run`, prints the report, and throws
+ * (exit code only) when the run was interrupted or a task failed.
+ */
+export async function runAndReport(
+  project: Project,
+  tasks: Task[],
+  flags: RunFlags,
+  extras: RunExtras = {},
+): Promise<RunReport> {
   const mode: RunMode = flags.dryRun ? "dry-run" : flags.pr ? "pr" : "local";
   const publisher = flags.pr ? await githubPublisherFromEnv(project.repoRoot) : undefined;
 
@@ -51,6 +77,11 @@ export async function runAction(names: string[], flags: RunFlags, cmd: Command):
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  const onOuterAbort = () => {
+    if (!abort.signal.aborted) abort.abort(extras.signal?.reason ?? "SIGINT");
+  };
+  if (extras.signal?.aborted) onOuterAbort();
+  extras.signal?.addEventListener("abort", onOuterAbort, { once: true });
   let report: Awaited<ReturnType<typeof runTasks>>;
   try {
     report = await runTasks({
@@ -67,22 +98,28 @@ export async function runAction(names: string[], flags: RunFlags, cmd: Command):
       onEvent: progress.onEvent,
       logger: stderrLogger(),
       signal: abort.signal,
-      trigger: "cli",
+      trigger: extras.trigger ?? "cli",
+      ...(extras.runId ? { runId: extras.runId } : {}),
+      ...(extras.fireTimes ? { fireTimes: extras.fireTimes } : {}),
     });
   } finally {
     progress.stop();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    extras.signal?.removeEventListener("abort", onOuterAbort);
   }
-  if (flags.json) printJson(report);
+  if (extras.silent) {
+    // the caller prints
+  } else if (flags.json) printJson(report);
   else print(renderRunText(report, (f, t) => paint(f, t)));
-  if (flags.diff && !flags.json)
+  if (flags.diff && !flags.json && !extras.silent)
     await printDiffs(
       project.repoRoot,
       report.results.map((r) => r.backup),
     );
   if (abort.signal.aborted) throw new InterruptedError(abort.signal.reason as NodeJS.Signals);
-  if (!report.ok) throw new TaskFailedError("a task failed");
+  if (!report.ok && !extras.silent) throw new TaskFailedError("a task failed");
+  return report;
 }
 
 async function printDiffs(repoRoot: string, backups: (string | undefined)[]): Promise<void> {
