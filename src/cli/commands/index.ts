@@ -9,6 +9,7 @@ import { registerNext } from "./next.ts";
 import { registerPlan } from "./plan.ts";
 import { registerPrune } from "./prune.ts";
 import { registerRun } from "./run.ts";
+import { registerSchedule } from "./schedule.ts";
 import { registerTick } from "./tick.ts";
 import { registerValidate } from "./validate.ts";
 import { registerWorktrees } from "./worktrees.ts";
@@ -23,6 +24,7 @@ export const commands: ((program: Command) => void)[] = [
   registerPlan,
   registerRun,
   registerTick,
+  registerSchedule,
   registerLogs,
   registerBackups,
   registerWorktrees,
