@@ -1,6 +1,7 @@
 /** Each doctor check is a pure function of its inputs: every status, message and fix. */
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../../src/engine/config/index.ts";
+import { checkLocalSchedule } from "../../src/engine/doctor/checks/local-schedule.ts";
 import {
   checkClaude,
   checkCredentials,
@@ -285,5 +286,53 @@ describe("checkStateRef", () => {
       checkStateRef({ present: true, ref: "r", commit: "c", error: "no state.json in the commit", parse })
         .status,
     ).toBe("fail");
+  });
+});
+
+describe("local schedule (schedule install)", () => {
+  const installed = {
+    kind: "systemd",
+    intervalMinutes: 5,
+    installedAt: "2026-03-10T10:00:00.000Z",
+    missingFiles: [] as string[],
+    missingPrograms: [] as string[],
+  };
+  const now = new Date("2026-03-10T12:00:00Z");
+  const tickAt = (at: string) => ({
+    lastTick: {
+      at,
+      now: at,
+      mode: "local" as const,
+      state: "",
+      tasks: [],
+      pid: 1,
+      status: "nothing-due" as const,
+    },
+  });
+
+  it("skips without a timer; ok while ticks arrive; warns when they stop; fails when its files are gone", () => {
+    expect(checkLocalSchedule({ record: {}, now }).status).toBe("skip");
+    expect(checkLocalSchedule({ installed, record: tickAt("2026-03-10T11:57:00.000Z"), now })).toMatchObject({
+      status: "ok",
+      message: "tick every 5 min with systemd; last tick 2026-03-10T11:57:00.000Z",
+    });
+    const stopped = checkLocalSchedule({ installed, record: tickAt("2026-03-10T11:00:00.000Z"), now });
+    expect(stopped.status).toBe("warn");
+    expect(stopped.message).toMatch(/not firing/);
+    const gone = checkLocalSchedule({
+      installed: { ...installed, missingFiles: ["/h/x.timer"] },
+      record: {},
+      now,
+    });
+    expect(gone).toMatchObject({ status: "fail", details: ["/h/x.timer"] });
+    expect(gone.fix).toMatch(/schedule install/);
+    const node = checkLocalSchedule({
+      installed: { ...installed, missingPrograms: ["/old/node"] },
+      record: {},
+      now,
+    });
+    expect(node.status).toBe("fail");
+    const open = checkLocalSchedule({ installed: { ...installed, envFileOpen: "/h/env" }, record: {}, now });
+    expect(open).toMatchObject({ status: "warn", fix: "chmod 600 /h/env" });
   });
 });

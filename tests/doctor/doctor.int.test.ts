@@ -207,6 +207,7 @@ describe("doctor on real repositories", () => {
       "worktrees",
       "history",
       "state-ref",
+      "local-schedule",
     ]);
   });
 });

@@ -42,7 +42,9 @@ function fakeHost(home: string, platform: NodeJS.Platform, systemdUsable = true)
       return { code: 0, stdout: "", stderr: "" };
     },
     async has(cmd) {
-      return platform === "linux" ? cmd !== "launchctl" && (cmd !== "systemctl" || systemdUsable) : cmd !== "systemctl";
+      return platform === "linux"
+        ? cmd !== "launchctl" && (cmd !== "systemctl" || systemdUsable)
+        : cmd !== "systemctl";
     },
   };
   return host;
@@ -88,10 +90,14 @@ describe("schedule install / uninstall", () => {
     expect(files).toHaveLength(2);
     expect(files.every((f) => f.startsWith(".config/systemd/user/claude-tasks-my_repo_100_-"))).toBe(true);
     expect(host.calls).toContain("systemctl --user daemon-reload");
-    expect(host.calls.some((c) => /^systemctl --user enable --now claude-tasks-.*\.timer$/.test(c))).toBe(true);
+    expect(host.calls.some((c) => /^systemctl --user enable --now claude-tasks-.*\.timer$/.test(c))).toBe(
+      true,
+    );
     const service = await readFile(join(home, files.find((f) => f.endsWith(".service"))!), "utf8");
     expect(service).toContain(`WorkingDirectory=${spec.repoRoot.replace("%", "%%")}`);
-    expect(service).toContain(`"${process.execPath}" "--env-file-if-exists=${home}/.config/claude-tasks/env"`);
+    expect(service).toContain(
+      `"${process.execPath}" "--env-file-if-exists=${home}/.config/claude-tasks/env"`,
+    );
     expect(service).toContain('"tick" "--quiet" "--pr"');
     expect(service).toContain('Environment="CLAUDE_TASKS_CLAUDE=/opt/claude/bin/claude"');
     expect(service).not.toMatch(/ANTHROPIC|GITHUB_TOKEN|sk-/);
@@ -129,7 +135,10 @@ describe("schedule install / uninstall", () => {
     const host = fakeHost(home, "linux");
     await installSchedule({ ...spec, watch: true }, host, "systemd");
     expect((await homeFiles()).filter((f) => f.endsWith("-watch.service"))).toHaveLength(1);
-    const watch = await readFile(join(home, (await homeFiles()).find((f) => f.endsWith("-watch.service"))!), "utf8");
+    const watch = await readFile(
+      join(home, (await homeFiles()).find((f) => f.endsWith("-watch.service"))!),
+      "utf8",
+    );
     expect(watch).toContain('"watch" "--pr"');
     expect(watch).toContain("Restart=on-failure");
     await installSchedule(spec, host, "systemd");
@@ -177,9 +186,9 @@ describe("schedule install / uninstall", () => {
     host.crontab = "MAILTO=me@example.com\n0 3 * * * /usr/bin/backup\n";
     await installSchedule({ ...spec, tickArgs: [] }, host, "cron");
     const installed = host.crontab;
-    expect(installed.startsWith("MAILTO=me@example.com\n0 3 * * * /usr/bin/backup\n# BEGIN claude-tasks-")).toBe(
-      true,
-    );
+    expect(
+      installed.startsWith("MAILTO=me@example.com\n0 3 * * * /usr/bin/backup\n# BEGIN claude-tasks-"),
+    ).toBe(true);
     const line = installed.split("\n").find((l) => l.startsWith("*/5 "))!;
     expect(line).toContain("100\\%"); // `%` escaped for cron
     expect(line).toMatch(/>> '.*schedule\.log' 2>&1$/);
@@ -187,7 +196,11 @@ describe("schedule install / uninstall", () => {
     // arguments in the repository: a stand-in for node records them
     const fakeNode = join(root, "fake node");
     await mkdir(spec.stateDir, { recursive: true });
-    await writeFile(fakeNode, `#!/bin/sh\npwd > "${root}/cwd"\nprintf '%s\\n' "$@" > "${root}/args"\necho "$CLAUDE_TASKS_CLAUDE" >> "${root}/args"\n`, { mode: 0o755 });
+    await writeFile(
+      fakeNode,
+      `#!/bin/sh\npwd > "${root}/cwd"\nprintf '%s\\n' "$@" > "${root}/args"\necho "$CLAUDE_TASKS_CLAUDE" >> "${root}/args"\n`,
+      { mode: 0o755 },
+    );
     const probe = await (async () => {
       const h = fakeHost(home, "linux", false);
       await installSchedule({ ...spec, node: fakeNode, tickArgs: [] }, h, "cron");
@@ -212,9 +225,9 @@ describe("schedule install / uninstall", () => {
   });
 
   it("cron refuses --watch (it cannot keep a process running)", async () => {
-    await expect(installSchedule({ ...spec, watch: true }, fakeHost(home, "linux", false), "cron")).rejects.toThrow(
-      /--watch.*systemd or launchd/,
-    );
+    await expect(
+      installSchedule({ ...spec, watch: true }, fakeHost(home, "linux", false), "cron"),
+    ).rejects.toThrow(/--watch.*systemd or launchd/);
   });
 
   it("removeCronBlock leaves a look-alike block of another repository alone", () => {
@@ -226,10 +239,16 @@ describe("schedule install / uninstall", () => {
 
 /** A minimal plist parser (plutil is not available): dict, array, string, integer, true/false. */
 function parsePlist(text: string): Record<string, unknown> {
-  const tokens = [...text.replace(/<\?xml[^>]*>|<!DOCTYPE[^>]*>/g, "").matchAll(/<(\/?)(\w+)(?:\s[^>]*?)?(\/?)>|([^<]+)/g)];
+  const tokens = [
+    ...text.replace(/<\?xml[^>]*>|<!DOCTYPE[^>]*>/g, "").matchAll(/<(\/?)(\w+)(?:\s[^>]*?)?(\/?)>|([^<]+)/g),
+  ];
   let i = 0;
   const unxml = (s: string) =>
-    s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+    s
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, "&");
   const next = () => {
     while (i < tokens.length && tokens[i]![4] !== undefined && tokens[i]![4]!.trim() === "") i++;
     return tokens[i++]!;

@@ -5,12 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfigFiles, type Task } from "../../src/engine/config/index.ts";
 import { acquireLock, inspectLock, lockPath, systemProbe } from "../../src/engine/local/lock.ts";
-import {
-  LOCAL_STATE_REF,
-  readTickRecord,
-  type TickRunRequest,
-  tick,
-} from "../../src/engine/local/tick.ts";
+import { LOCAL_STATE_REF, readTickRecord, type TickRunRequest, tick } from "../../src/engine/local/tick.ts";
 import type { RunReport } from "../../src/engine/run/index.ts";
 import { STATE_REF } from "../../src/engine/schedule/state.ts";
 import { makeRepo, type TestRepo } from "../support/git-repo.ts";
@@ -73,7 +68,11 @@ describe("tick: what is due since the last tick, across time", () => {
     expect(await repo.git("rev-parse", "--verify", "--quiet", LOCAL_STATE_REF)).toMatch(/^[0-9a-f]{40}$/);
     await expect(repo.git("rev-parse", "--verify", "--quiet", STATE_REF)).rejects.toThrow();
     const record = await readTickRecord(join(repo.path, ".git", "claude-tasks"));
-    expect(record.lastRun).toMatchObject({ tasks: ["hourly"], status: "ok", now: "2026-03-10T11:00:30.000Z" });
+    expect(record.lastRun).toMatchObject({
+      tasks: ["hourly"],
+      status: "ok",
+      now: "2026-03-10T11:00:30.000Z",
+    });
   });
 
   it("after a pause, `missed` decides: all runs every fire time, once folds them, skip drops stale ones", async () => {
@@ -90,7 +89,9 @@ describe("tick: what is due since the last tick, across time", () => {
     const fire = later.requests[0]!.fireTimes;
     expect(fire.all).toHaveLength(5);
     expect(fire.once).toEqual(["2026-03-10T05:00:00.000Z"]);
-    expect(later.result.status === "ran" && later.result.due.find((d) => d.name === "once")?.missedCount).toBe(4);
+    expect(
+      later.result.status === "ran" && later.result.due.find((d) => d.name === "once")?.missedCount,
+    ).toBe(4);
     // a skip task runs when its fire time is recent
     expect((await tickAt(repo, tasks, "2026-03-10T06:10:00Z")).ran.sort()).toEqual(["all", "once", "skip"]);
   });
@@ -105,9 +106,9 @@ describe("tick: what is due since the last tick, across time", () => {
     });
     const r = await tickAt(repo, tasks, "2026-03-10T10:05:00Z");
     expect(r.ran).toEqual(["a", "b", "d"]);
-    expect(r.result.status === "ran" && r.result.plan.tasks.find((t) => t.name === "d")?.needsOutsidePlan).toEqual([
-      "c",
-    ]);
+    expect(
+      r.result.status === "ran" && r.result.plan.tasks.find((t) => t.name === "d")?.needsOutsidePlan,
+    ).toEqual(["c"]);
   });
 
   it("--dry-run reads the state and claims nothing", async () => {
@@ -203,7 +204,12 @@ describe("the tick lock", () => {
     } else if (first.ok) await first.lock.release();
     await writeFile(
       lockPath(dir),
-      JSON.stringify({ pid: 1, host: `not-${hostname()}`, startedAt: new Date().toISOString(), purpose: "tick" }),
+      JSON.stringify({
+        pid: 1,
+        host: `not-${hostname()}`,
+        startedAt: new Date().toISOString(),
+        purpose: "tick",
+      }),
     );
     expect((await acquireLock({ dir, probe: { ...systemProbe, alive: () => false } })).ok).toBe(false);
     // a day later it is given up

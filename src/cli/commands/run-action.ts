@@ -1,15 +1,15 @@
 import { join } from "node:path";
 import type { Command } from "commander";
+import type { Task } from "../../engine/config/index.ts";
 import { branchNameProblem } from "../../engine/config/index.ts";
 import { InterruptedError, signalExitCode, TaskFailedError, UserError } from "../../engine/errors.ts";
 import { backupsDir, createGit, readPatchText, stateDir } from "../../engine/git/index.ts";
 import { stderrLogger } from "../../engine/logger.ts";
 import { planOf } from "../../engine/plan/index.ts";
+import type { Project } from "../../engine/project.ts";
 import { requireRepoRoot } from "../../engine/project.ts";
 import { renderRunText } from "../../engine/report/terminal.ts";
 import { type RunMode, type RunReport, runTasks } from "../../engine/run/index.ts";
-import type { Task } from "../../engine/config/index.ts";
-import type { Project } from "../../engine/project.ts";
 import type { Isolation } from "../../engine/sandbox/types.ts";
 import { selectTasks } from "../../engine/select-tasks.ts";
 import { globals, validProject } from "../context.ts";

@@ -34,10 +34,16 @@ export async function scheduleInstall(flags: ScheduleInstallFlags, cmd: Command)
   const { state } = await repo(cmd);
   const h = host();
   const kind = flags.manager ?? (await detectManager(h));
-  if (!kind) throw new UserError("no service manager found: neither systemd (systemctl --user) nor launchd nor crontab");
+  if (!kind)
+    throw new UserError(
+      "no service manager found: neither systemd (systemctl --user) nor launchd nor crontab",
+    );
   const claude = process.env.CLAUDE_TASKS_CLAUDE || (await which("claude"));
   const cli = realpathSync(process.argv[1]!);
-  const tickArgs = [...(flags.pr ? ["--pr"] : []), ...(flags.isolation ? ["--isolation", flags.isolation] : [])];
+  const tickArgs = [
+    ...(flags.pr ? ["--pr"] : []),
+    ...(flags.isolation ? ["--isolation", flags.isolation] : []),
+  ];
   const r = await installSchedule(
     {
       repoRoot: project.repoRoot,
@@ -58,13 +64,17 @@ export async function scheduleInstall(flags: ScheduleInstallFlags, cmd: Command)
     return;
   }
   const m = r.manifest;
-  print(`${r.changed.length > 0 ? "installed" : "already installed"}: tick every ${m.intervalMinutes} min with ${m.kind}`);
+  print(
+    `${r.changed.length > 0 ? "installed" : "already installed"}: tick every ${m.intervalMinutes} min with ${m.kind}`,
+  );
   for (const f of m.files) print(`  ${f.path}`);
   if (m.kind === "cron") print("  a marked block in your crontab (`crontab -l`)");
   for (const t of r.todo) print(`systemctl is not usable here; run yourself: ${t}`);
   if (!claude && project.tasks.some((t) => t.kind === "claude"))
     print("warning: `claude` is not on PATH; set CLAUDE_TASKS_CLAUDE and install again");
-  print(`credentials: put ANTHROPIC_API_KEY / GITHUB_TOKEN (if needed) in ${m.envFile} (chmod 600), or log in with \`claude\``);
+  print(
+    `credentials: put ANTHROPIC_API_KEY / GITHUB_TOKEN (if needed) in ${m.envFile} (chmod 600), or log in with \`claude\``,
+  );
   print(`logs: ${m.logs}`);
 }
 
@@ -103,5 +113,6 @@ export async function scheduleStatus(flags: { json?: boolean }, cmd: Command): P
       `last run: ${run.at} ${run.tasks.join(", ")} — ${died ? "interrupted (the tick ended during the run; see `claude-tasks backups`)" : run.status}${run.runId ? ` (run ${run.runId}; \`claude-tasks logs\`)` : ""}`,
     );
   }
-  if (lock && !lock.stale) print(`running now: pid ${lock.holder?.pid ?? "?"} since ${lock.holder?.startedAt ?? "?"}`);
+  if (lock && !lock.stale)
+    print(`running now: pid ${lock.holder?.pid ?? "?"} since ${lock.holder?.startedAt ?? "?"}`);
 }

@@ -19,9 +19,10 @@ export function registerSchedule(program: Command): void {
     .description("install (or update) the timer; idempotent")
     .option("--every <minutes>", "how often tick runs (1–59)", positiveInt, 5)
     .addOption(
-      new Option("--manager <kind>", "service manager (default: systemd if usable, launchd on macOS, else cron)").choices(
-        ["systemd", "launchd", "cron"],
-      ),
+      new Option(
+        "--manager <kind>",
+        "service manager (default: systemd if usable, launchd on macOS, else cron)",
+      ).choices(["systemd", "launchd", "cron"]),
     )
     .option("--pr", "ticks open pull requests (shares the schedule state with the Action on origin)")
     .option("--watch", "also run `claude-tasks watch` as a service (systemd, launchd)")

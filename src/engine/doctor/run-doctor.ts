@@ -4,7 +4,7 @@
  * Nothing here needs the network, and no secret value is ever read into a result.
  */
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { type ClaudeAvailability, claudeAvailable } from "../agent/index.ts";
@@ -17,6 +17,8 @@ import {
   stateDir,
   type WorktreeInfo,
 } from "../git/index.ts";
+import { readManifest } from "../local/service.ts";
+import { readTickRecord } from "../local/tick.ts";
 import { orIfMissing } from "../missing.ts";
 import { loadProject, type Project } from "../project.ts";
 import { prune, type RetentionPolicy, retentionPolicy } from "../retention/index.ts";
@@ -24,6 +26,7 @@ import { type BwrapAvailability, probeBwrap } from "../sandbox/bwrap.ts";
 import { FETCHED_STATE_REF, parseState, STATE_FILE, STATE_REF } from "../schedule/state.ts";
 import { type LinterLoad, loadActionlint } from "./actionlint.ts";
 import { checkClaude, checkCredentials, checkGit, checkNode, checkSandbox } from "./checks/environment.ts";
+import { checkLocalSchedule } from "./checks/local-schedule.ts";
 import {
   checkHistory,
   checkStateRef,
@@ -125,8 +128,45 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
       : result("history", "backups and run history", "skip", "not a git repository"),
   );
   checks.push(checkStateRef(git ? await readStateRef(git) : undefined));
+  checks.push(state ? await localScheduleCheck(state, now) : checkLocalSchedule({ record: {}, now }));
 
   return { ok: checks.every((c) => c.status !== "fail"), checks };
+}
+
+async function localScheduleCheck(state: string, now: Date): Promise<CheckResult> {
+  const m = await readManifest(state);
+  const exists = (p: string) =>
+    stat(p).then(
+      () => true,
+      () => false,
+    );
+  const missing = async (paths: string[]) => {
+    const out: string[] = [];
+    for (const p of paths) if (!(await exists(p))) out.push(p);
+    return out;
+  };
+  const envMode = m
+    ? await stat(m.envFile).then(
+        (s) => s.mode,
+        () => undefined,
+      )
+    : undefined;
+  return checkLocalSchedule({
+    ...(m
+      ? {
+          installed: {
+            kind: m.kind,
+            intervalMinutes: m.intervalMinutes,
+            installedAt: m.installedAt,
+            missingFiles: await missing(m.files.map((f) => f.path)),
+            missingPrograms: await missing([m.node, m.cli].filter(Boolean)),
+            ...(envMode !== undefined && (envMode & 0o077) !== 0 ? { envFileOpen: m.envFile } : {}),
+          },
+        }
+      : {}),
+    record: await readTickRecord(state),
+    now,
+  });
 }
 
 function tasksCheck(project: Project | string, configDir = ".github/claude-tasks"): CheckResult {

@@ -32,8 +32,11 @@ export interface LockInfo {
 }
 
 export type Acquired =
-  | { ok: true; lock: HeldLock; /** The stale lock taken over, if any. */ replaced?: LockInfo }
-  | { ok: false; /** Undefined when the lock file is being written this instant. */ holder: LockInfo | undefined };
+  | { ok: true; lock: HeldLock /** The stale lock taken over, if any. */; replaced?: LockInfo }
+  | {
+      ok: false /** Undefined when the lock file is being written this instant. */;
+      holder: LockInfo | undefined;
+    };
 
 export interface HeldLock {
   readonly path: string;

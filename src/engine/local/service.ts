@@ -71,12 +71,18 @@ export interface Manifest {
   units: string[];
   logs: string;
   envFile: string;
+  /** The programs the timer starts (they must still exist: a Node upgrade can remove one). */
+  node: string;
+  cli: string;
 }
 
 export const MANIFEST = "schedule.json";
 
 export function serviceId(stateDir: string, repoRoot: string): string {
-  const name = basename(repoRoot).replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40) || "repo";
+  const name =
+    basename(repoRoot)
+      .replace(/[^A-Za-z0-9_-]/g, "_")
+      .slice(0, 40) || "repo";
   return `claude-tasks-${name}-${createHash("sha256").update(stateDir).digest("hex").slice(0, 8)}`;
 }
 
@@ -152,7 +158,8 @@ export function systemdUnits(spec: ServiceSpec, host: ServiceHost, id: string): 
     ].join("\n"),
   };
   if (spec.watch) {
-    units[`${id}-watch.service`] = `${service("watch", "Type=simple\nRestart=on-failure\nRestartSec=30s")}\n[Install]\nWantedBy=default.target\n`;
+    units[`${id}-watch.service`] =
+      `${service("watch", "Type=simple\nRestart=on-failure\nRestartSec=30s")}\n[Install]\nWantedBy=default.target\n`;
   }
   return units;
 }
@@ -285,7 +292,10 @@ export async function installSchedule(
       await put(join(dir, name), text, `systemd unit ${name}`);
     units = [`${id}.timer`, ...(spec.watch ? [`${id}-watch.service`] : [])];
     logs = `journalctl --user -u ${id}.service${spec.watch ? ` -u ${id}-watch.service` : ""}`;
-    if ((await host.has("systemctl")) && (await host.exec("systemctl", ["--user", "show-environment"])).code === 0) {
+    if (
+      (await host.has("systemctl")) &&
+      (await host.exec("systemctl", ["--user", "show-environment"])).code === 0
+    ) {
       await run("systemctl", ["--user", "daemon-reload"]);
       await run("systemctl", ["--user", "enable", "--now", ...units]);
     } else todo.push(`systemctl --user daemon-reload && systemctl --user enable --now ${units.join(" ")}`);
@@ -294,7 +304,11 @@ export async function installSchedule(
     const labels = [id, ...(spec.watch ? [`${id}-watch`] : [])];
     for (const label of labels) {
       const path = join(dir, `${label}.plist`);
-      await put(path, launchdPlist(spec, host, label, label === id ? "tick" : "watch"), `launchd agent ${label}`);
+      await put(
+        path,
+        launchdPlist(spec, host, label, label === id ? "tick" : "watch"),
+        `launchd agent ${label}`,
+      );
       // (re)load: bootout fails harmlessly when it was not loaded
       await run("launchctl", ["bootout", `gui/${host.uid}/${label}`], { mayFail: true });
       await run("launchctl", ["bootstrap", `gui/${host.uid}`, path]);
@@ -331,6 +345,8 @@ export async function installSchedule(
     units,
     logs,
     envFile: envFilePath(host.home),
+    node: spec.node,
+    cli: spec.cli,
   };
   await mkdir(spec.stateDir, { recursive: true });
   await writeFile(join(spec.stateDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -354,7 +370,8 @@ export async function uninstallSchedule(
     (await host.has("systemctl")) &&
     (await host.exec("systemctl", ["--user", "show-environment"])).code === 0;
   if (systemdUsable) await run("systemctl", ["--user", "disable", "--now", ...m.units]);
-  if (m.kind === "launchd") for (const label of m.units) await run("launchctl", ["bootout", `gui/${host.uid}/${label}`]);
+  if (m.kind === "launchd")
+    for (const label of m.units) await run("launchctl", ["bootout", `gui/${host.uid}/${label}`]);
   if (m.kind === "cron" && m.cronMarker) {
     const current = await readCrontab(host);
     const next = removeCronBlock(current, m.cronMarker);
@@ -386,4 +403,3 @@ async function readCrontab(host: ServiceHost): Promise<string> {
   // "no crontab for <user>" is exit 1 with nothing on stdout
   return r.code === 0 ? r.stdout : "";
 }
-

@@ -204,7 +204,13 @@ export async function claimLocal(opts: {
           }
         : {}),
     };
-    const next = advanceState({ previous: snap.state, tasks: opts.tasks, due, now: opts.now, runId: opts.runId });
+    const next = advanceState({
+      previous: snap.state,
+      tasks: opts.tasks,
+      due,
+      now: opts.now,
+      runId: opts.runId,
+    });
     if (opts.peek || !stateNeedsWrite(snap.state, next, due)) return result;
     const commit = await writeStateCommit(git, next);
     const r = await git.run(["update-ref", "-m", "claude-tasks tick", ref, commit, snap.oid ?? ""], {
