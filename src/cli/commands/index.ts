@@ -12,6 +12,7 @@ import { registerRun } from "./run.ts";
 import { registerSchedule } from "./schedule.ts";
 import { registerTick } from "./tick.ts";
 import { registerValidate } from "./validate.ts";
+import { registerWatch } from "./watch.ts";
 import { registerWorktrees } from "./worktrees.ts";
 
 /** Every command, in the order `--help` lists them. */
@@ -25,6 +26,7 @@ export const commands: ((program: Command) => void)[] = [
   registerRun,
   registerTick,
   registerSchedule,
+  registerWatch,
   registerLogs,
   registerBackups,
   registerWorktrees,
