@@ -75,10 +75,16 @@ export async function runAndReport(
     process.stderr.write(`\n${signal}: stopping running tasks and backing up their work…\n`);
     abort.abort(signal);
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  // A caller with its own signal (the watcher) handles Ctrl-C itself and stops the run through it.
+  if (!extras.signal) {
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  }
   const onOuterAbort = () => {
-    if (!abort.signal.aborted) abort.abort(extras.signal?.reason ?? "SIGINT");
+    if (abort.signal.aborted) return;
+    const reason = (extras.signal?.reason as NodeJS.Signals | undefined) ?? "SIGINT";
+    process.stderr.write(`\n${reason}: stopping running tasks and backing up their work…\n`);
+    abort.abort(reason);
   };
   if (extras.signal?.aborted) onOuterAbort();
   extras.signal?.addEventListener("abort", onOuterAbort, { once: true });

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { branchNameProblem } from "../../engine/config/index.ts";
-import { InterruptedError, UserError } from "../../engine/errors.ts";
+import { InterruptedError, signalExitCode, UserError } from "../../engine/errors.ts";
 import { createGit, stateDir } from "../../engine/git/index.ts";
 import { watchBranch } from "../../engine/local/watch.ts";
 import { silentLogger } from "../../engine/logger.ts";
@@ -31,7 +31,8 @@ export async function watchAction(flags: WatchFlags, cmd: Command): Promise<void
   const stop = new AbortController();
   let stoppedBy: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    stoppedBy ??= signal;
+    if (stoppedBy) process.exit(signalExitCode(signal)); // second Ctrl-C: leave now
+    stoppedBy = signal;
     stop.abort(signal);
   };
   process.on("SIGINT", onSignal);
