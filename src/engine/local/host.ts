@@ -15,6 +15,7 @@ export function systemHost(env: NodeJS.ProcessEnv = process.env): ServiceHost {
         reject: false,
         env,
         extendEnv: false,
+        stripFinalNewline: false,
         stdin: opts.input === undefined ? "ignore" : "pipe",
         ...(opts.input !== undefined ? { input: opts.input } : {}),
         timeout: 30_000,
