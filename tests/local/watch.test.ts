@@ -150,3 +150,44 @@ describe("watch: new commits on the base branch run the tasks that watch the cha
     expect(sawAbort).toBe(true);
   });
 });
+
+describe("watch: broken task files", () => {
+  it("a commit that breaks the task files is reported; the watcher goes on and runs after the fix", async () => {
+    await using repo = await makeRepo();
+    await repo.commit("init", { "src/a.ts": "1\n" });
+    const tasks = load({ code: 'run: "true"\nwatch: ["src/**"]\n' });
+    let broken = true;
+    const runs: WatchRunRequest[] = [];
+    const events: WatchEvent[] = [];
+    const stop = new AbortController();
+    const watching = watchBranch({
+      git: repo.client(),
+      branch: "main",
+      loadTasks: async () => {
+        if (broken) throw new Error("bad task file");
+        return tasks;
+      },
+      run: async (req) => {
+        runs.push(req);
+        return report();
+      },
+      signal: stop.signal,
+      intervalMs: 30,
+      debounceMs: 100,
+      onEvent: (e) => events.push(e),
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      await repo.commit("one", { "src/a.ts": "2\n" });
+      await until(() => events.some((e) => e.type === "run-failed"));
+      expect(runs).toEqual([]);
+      broken = false;
+      const fixed = await repo.commit("two", { "src/a.ts": "3\n" });
+      await until(() => runs.length === 1);
+      expect(runs[0]!.to).toBe(fixed);
+    } finally {
+      stop.abort();
+      await watching;
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { tick } from "../../engine/local/tick.ts";
 import { requireRepoRoot } from "../../engine/project.ts";
 import { globals, validProject } from "../context.ts";
 import { paint, print, printErr, printJson } from "../output.ts";
+import { githubPublisherFromEnv } from "../publisher.ts";
 import { runAndReport } from "./run-action.ts";
 import type { TickFlags } from "./tick.ts";
 
@@ -13,6 +14,8 @@ export async function tickAction(flags: TickFlags, cmd: Command): Promise<void> 
     throw new UserError("--dry-run and --pr exclude each other (a dry run never pushes)");
   await requireRepoRoot(globals(cmd).cwd ?? process.cwd());
   const project = await validProject(cmd);
+  // --pr without a token would fail after the fire times were claimed (and so lost): check first
+  if (flags.pr) await githubPublisherFromEnv(project.repoRoot);
   const git = createGit({ cwd: project.repoRoot });
   const now = flags.now ?? new Date();
   const mode = flags.dryRun ? "dry-run" : flags.pr ? "pr" : "local";

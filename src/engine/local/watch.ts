@@ -63,7 +63,15 @@ export async function watchBranch(opts: WatchOptions): Promise<void> {
       next = again;
     }
     const files = await changedFiles(opts.git, tip, next);
-    const tasks = await opts.loadTasks();
+    let tasks: readonly Task[];
+    try {
+      tasks = await opts.loadTasks();
+    } catch (error) {
+      // task files broken by the new commits: say so, keep watching (the next commit may fix them)
+      emit({ type: "run-failed", error });
+      tip = next;
+      continue;
+    }
     const matches = watchedTasks(tasks, files, {
       branch: opts.branch,
       ...(opts.base ? { base: opts.base } : {}),
