@@ -224,6 +224,16 @@ describe("schedule install / uninstall", () => {
     expect(await homeFiles()).toEqual([]);
   });
 
+  it("a path with a line break cannot add a line to the crontab or a directive to a unit", async () => {
+    const evil = { ...spec, repoRoot: join(root, "x\n* * * * * touch /tmp/pwned\n") };
+    for (const kind of ["cron", "systemd", "launchd"] as const) {
+      const host = fakeHost(home, "linux");
+      await expect(installSchedule(evil, host, kind)).rejects.toThrow(/control character/);
+      expect(host.crontab).toBeUndefined();
+    }
+    expect(await homeFiles()).toEqual([]);
+  });
+
   it("cron refuses --watch (it cannot keep a process running)", async () => {
     await expect(
       installSchedule({ ...spec, watch: true }, fakeHost(home, "linux", false), "cron"),

@@ -260,6 +260,20 @@ export async function installSchedule(
 ): Promise<InstallResult> {
   if (spec.watch && kind === "cron")
     throw new UserError("`--watch` needs systemd or launchd; with cron, run `claude-tasks watch` yourself");
+  // a line break in a path would add a directive to a unit or a line to the crontab
+  for (const [what, value] of Object.entries({
+    "the repository path": spec.repoRoot,
+    node: spec.node,
+    "the CLI path": spec.cli,
+    claude: spec.claude ?? "",
+    PATH: spec.path,
+    HOME: host.home,
+  })) {
+    if (/[\u0000-\u001f\u007f]/.test(value))
+      throw new UserError(
+        `${what} ${JSON.stringify(value)} contains a control character; cannot install a timer for it`,
+      );
+  }
   const id = serviceId(spec.stateDir, spec.repoRoot);
   const previous = await readManifest(spec.stateDir);
   if (previous && previous.kind !== kind) await uninstallSchedule(spec.stateDir, host);
