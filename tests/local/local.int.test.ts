@@ -3,7 +3,9 @@
  * and one Claude task (the real Claude Code CLI with the scripted model).
  */
 import { execFileSync, spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeRepo, type TestRepo } from "../support/git-repo.ts";
 import { type ModelRequest, startModelServer, type Turn } from "../support/model-server.ts";
@@ -54,6 +56,10 @@ function start(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
         if (Date.now() > end) throw new Error(`timed out waiting for ${re}; output:\n${out}`);
         await new Promise((r) => setTimeout(r, 50));
       }
+    },
+    closed,
+    kill() {
+      child.kill("SIGKILL");
     },
     async interrupt() {
       child.kill("SIGINT");
@@ -130,6 +136,37 @@ describe("claude-tasks tick (built CLI)", () => {
   });
 });
 
+describe("claude-tasks tick: a crash mid-run", () => {
+  it("a tick killed (SIGKILL) during a run: the next tick takes the stale lock over, the claim holds, status says interrupted", async () => {
+    await using repo = await makeRepo({
+      files: { ".github/claude-tasks/slow.yml": 'run: "sleep 43.1"\nschedule: "@hourly"\n' },
+    });
+    const env = envFor(repo, { CLAUDE_TASKS_NOW: "2026-03-10T10:05:00Z" });
+    await using t = start(["tick"], repo.path, env);
+    await t.waitFor(/running command/);
+    const started = Date.now() + 30_000;
+    while (!processes().includes("sleep 43.1") && Date.now() < started)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(processes()).toContain("sleep 43.1");
+    t.kill();
+    await t.closed;
+    // the sandboxed command dies with the tick (nothing keeps running after a crash)
+    const end = Date.now() + 10_000;
+    while (processes().includes("sleep 43.1") && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(processes()).not.toContain("sleep 43.1");
+    expect(await readFile(join(repo.path, ".git/claude-tasks/tick.lock"), "utf8")).toMatch(/"pid"/);
+    const status = await cli(["schedule", "status"], repo.path, envFor(repo));
+    expect(status.stdout).toMatch(/last run: .* slow — interrupted/);
+
+    const next = await cli(["tick"], repo.path, envFor(repo, { CLAUDE_TASKS_NOW: "2026-03-10T10:20:00Z" }));
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toMatch(/ended without releasing its lock; taken over/);
+    expect(next.stdout).toBe("nothing due at 2026-03-10T10:20:00.000Z\n"); // 10:00 was claimed
+    expect(existsSync(join(repo.path, ".git/claude-tasks/tick.lock"))).toBe(false);
+  });
+});
+
 describe("claude-tasks watch (built CLI)", () => {
   it("a commit to the base branch starts the task that watches its files; Ctrl-C leaves nothing running", async () => {
     await using repo = await makeRepo({
@@ -158,5 +195,34 @@ describe("claude-tasks watch (built CLI)", () => {
     expect(processes()).not.toContain("sleep 41.7");
     expect(w.output()).toMatch(/SIGINT: stopping running tasks and backing up their work/);
     expect(w.output()).toMatch(/🛑 slow cancelled/); // stopped through the engine, reported as `run` does
+  });
+
+  it("a Claude task (scripted model) that watches README.md runs when a commit changes it", async () => {
+    const model = await startModelServer((req: ModelRequest): Turn => {
+      const step = Math.floor((req.body.messages?.length ?? 1) / 2);
+      if (step === 0) return { tool: "Read", input: { file_path: "README.md" } };
+      if (step === 1)
+        return { tool: "Edit", input: { file_path: "README.md", old_string: "teh", new_string: "the" } };
+      return { text: "Fixed a typo." };
+    });
+    await using _m = { [Symbol.asyncDispose]: () => model.close() };
+    await using repo = await makeRepo({
+      files: {
+        "README.md": "widgets\n",
+        ".github/claude-tasks/typos.yml": 'prompt: "Fix typos in README.md"\nwatch: ["README.md"]\n',
+      },
+    });
+    const env = envFor(repo, {
+      ANTHROPIC_BASE_URL: model.url,
+      ANTHROPIC_API_KEY: "sk-ant-watch-test",
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+      CLAUDE_CODE_MAX_RETRIES: "0",
+    });
+    await using w = start(["watch", "--interval", "100", "--debounce", "300"], repo.path, env);
+    await w.waitFor(/watching main/);
+    await repo.commit("readme", { "README.md": "teh widgets\n" });
+    await w.waitFor(/✅ typos success/, 120_000);
+    expect(await repo.git("show", "claude-tasks/typos:README.md")).toBe("the widgets");
+    expect(await w.interrupt()).toBe(130);
   });
 });
