@@ -139,7 +139,9 @@ describe("claude-tasks tick (built CLI)", () => {
 describe("claude-tasks tick: a crash mid-run", () => {
   it("a tick killed (SIGKILL) during a run: the next tick takes the stale lock over, the claim holds, status says interrupted", async () => {
     await using repo = await makeRepo({
-      files: { ".github/claude-tasks/slow.yml": 'run: "sleep 43.1"\nschedule: "@hourly"\n' },
+      files: {
+        ".github/claude-tasks/slow.yml": 'run: "echo wip > wip.txt; sleep 43.1"\nschedule: "@hourly"\n',
+      },
     });
     const env = envFor(repo, { CLAUDE_TASKS_NOW: "2026-03-10T10:05:00Z" });
     await using t = start(["tick"], repo.path, env);
@@ -162,6 +164,12 @@ describe("claude-tasks tick: a crash mid-run", () => {
     const next = await cli(["tick"], repo.path, envFor(repo, { CLAUDE_TASKS_NOW: "2026-03-10T10:20:00Z" }));
     expect(next.code, next.stderr).toBe(0);
     expect(next.stderr).toMatch(/ended without releasing its lock; taken over/);
+    // the crashed run's worktree is backed up and removed (nobody is there to run `worktrees --prune`)
+    expect(next.stderr).toMatch(/leftover worktree of slow removed; its work is in backup (\S+)/);
+    const id = /its work is in backup (\S+)/.exec(next.stderr)![1]!;
+    const backups = await cli(["backups", "--json"], repo.path, envFor(repo));
+    expect(backups.stdout).toContain(id);
+    expect(await repo.git("worktree", "list")).not.toMatch(/slow/);
     expect(next.stdout).toBe("nothing due at 2026-03-10T10:20:00.000Z\n"); // 10:00 was claimed
     expect(existsSync(join(repo.path, ".git/claude-tasks/tick.lock"))).toBe(false);
   });

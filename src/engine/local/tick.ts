@@ -21,8 +21,10 @@
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { stopAgentProcessesIn } from "../agent/process-tree.ts";
 import type { Task } from "../config/index.ts";
 import type { Git } from "../git/exec.ts";
+import { pruneWorktrees } from "../git/worktree.ts";
 import { buildPlan, type RunPlan } from "../plan/index.ts";
 import { newRunId, type RunMode, type RunReport } from "../run/index.ts";
 import { type DueTask, dueTasks } from "../schedule/index.ts";
@@ -121,10 +123,22 @@ async function tickLocked(opts: TickOptions, replaced: LockInfo | undefined): Pr
   const where = stateLocation(mode, opts.remote);
   const peek = mode === "dry-run";
   const notes: string[] = [];
-  if (replaced)
+  if (replaced) {
     notes.push(
       `the previous tick (pid ${replaced.pid}, started ${replaced.startedAt}) ended without releasing its lock; taken over`,
     );
+    // nobody is at the keyboard to run `worktrees --prune`: back up and remove what the crash left
+    if (!peek) {
+      const pruned = await pruneWorktrees(opts.git, {
+        stateDir: opts.stateDir,
+        stopProcesses: stopAgentProcessesIn,
+      });
+      for (const p of pruned.filter((x) => x.removed && !x.error))
+        notes.push(
+          `leftover worktree of ${p.task ?? "an interrupted task"} removed${p.backup ? `; its work is in backup ${p.backup.id}` : ""}`,
+        );
+    }
+  }
   const claim =
     where.kind === "remote"
       ? await claimDueTasks({ git: opts.git, remote: where.remote, tasks: opts.tasks, now, runId, peek })
