@@ -5,7 +5,7 @@ import { branchNameProblem } from "../../engine/config/index.ts";
 import { InterruptedError, signalExitCode, TaskFailedError, UserError } from "../../engine/errors.ts";
 import { backupsDir, createGit, readPatchText, stateDir } from "../../engine/git/index.ts";
 import { stderrLogger } from "../../engine/logger.ts";
-import { planOf } from "../../engine/plan/index.ts";
+import { planOf, type RunPlan } from "../../engine/plan/index.ts";
 import type { Project } from "../../engine/project.ts";
 import { requireRepoRoot } from "../../engine/project.ts";
 import { renderRunText } from "../../engine/report/terminal.ts";
@@ -45,7 +45,8 @@ export async function runAction(names: string[], flags: RunFlags, cmd: Command):
 export interface RunExtras {
   runId?: string;
   trigger?: string;
-  fireTimes?: Record<string, string[]>;
+  /** The plan to run (tick: the schedule's, with fire times); default `tasks` as they are. */
+  plan?: RunPlan;
   /** Print nothing and leave a failed task to the caller (which prints its own JSON, holding the report). */
   silent?: boolean;
   /** Stops the run as Ctrl-C does (the watcher's own shutdown). */
@@ -93,7 +94,7 @@ export async function runAndReport(
     report = await runTasks({
       repoRoot: project.repoRoot,
       tasks,
-      plan: planOf(tasks, "cli"),
+      plan: extras.plan ?? planOf(tasks, "cli"),
       mode,
       isolation: flags.isolation,
       maxParallel: flags.maxParallel,
@@ -106,7 +107,6 @@ export async function runAndReport(
       signal: abort.signal,
       trigger: extras.trigger ?? "cli",
       ...(extras.runId ? { runId: extras.runId } : {}),
-      ...(extras.fireTimes ? { fireTimes: extras.fireTimes } : {}),
     });
   } finally {
     progress.stop();

@@ -34,7 +34,7 @@ export async function tickAction(flags: TickFlags, cmd: Command): Promise<void> 
         silent: Boolean(flags.json),
         runId: req.runId,
         trigger: req.trigger,
-        fireTimes: req.fireTimes,
+        plan: req.plan,
       });
     },
   });

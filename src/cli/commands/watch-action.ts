@@ -4,6 +4,7 @@ import { InterruptedError, signalExitCode, UserError } from "../../engine/errors
 import { createGit, stateDir } from "../../engine/git/index.ts";
 import { watchBranch } from "../../engine/local/watch.ts";
 import { silentLogger } from "../../engine/logger.ts";
+import { buildPlan } from "../../engine/plan/index.ts";
 import { assertValid, loadProject, requireRepoRoot } from "../../engine/project.ts";
 import { defaultBranch, makeRepoContext } from "../../engine/run/repo-context.ts";
 import { globals, validProject } from "../context.ts";
@@ -50,6 +51,12 @@ export async function watchAction(flags: WatchFlags, cmd: Command): Promise<void
         runAndReport(project, req.tasks, flags, {
           trigger: `watch ${branch} ${req.to.slice(0, 12)}`,
           signal: stop.signal,
+          // the plan says why each task runs (the files that matched)
+          plan: buildPlan({
+            tasks: req.tasks,
+            selected: req.matches.map((m) => ({ name: m.name, reason: m.reason })),
+            now: new Date(),
+          }),
         }),
       onEvent: (e) => {
         if (e.type === "watching")

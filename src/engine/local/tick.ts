@@ -23,13 +23,17 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stopAgentProcessesIn } from "../agent/process-tree.ts";
 import type { Task } from "../config/index.ts";
+import { resolveRun } from "../event/resolve-run.ts";
 import type { Git } from "../git/exec.ts";
 import { pruneWorktrees } from "../git/worktree.ts";
-import { buildPlan, type RunPlan } from "../plan/index.ts";
+import type { RunPlan } from "../plan/index.ts";
 import { newRunId, type RunMode, type RunReport } from "../run/index.ts";
+import type { ScheduledTask } from "../schedule/index.ts";
 import { type DueTask, dueTasks } from "../schedule/index.ts";
 import {
   advanceState,
+  type ClaimOptions,
+  type ClaimResult,
   claimDueTasks,
   parseState,
   type ScheduleState,
@@ -52,6 +56,8 @@ export function stateLocation(mode: RunMode, remote = "origin"): StateLocation {
 
 export interface TickRunRequest {
   tasks: Task[];
+  /** The plan to run (needs, conditions, fire times). */
+  plan: RunPlan;
   runId: string;
   trigger: string;
   fireTimes: Record<string, string[]>;
@@ -139,19 +145,27 @@ async function tickLocked(opts: TickOptions, replaced: LockInfo | undefined): Pr
         );
     }
   }
-  const claim =
-    where.kind === "remote"
-      ? await claimDueTasks({ git: opts.git, remote: where.remote, tasks: opts.tasks, now, runId, peek })
-      : await claimLocal({ git: opts.git, ref: where.ref, tasks: opts.tasks, now, runId, peek });
-  if (claim.problem) notes.push(claim.problem);
-  if (claim.firstRun && !claim.problem)
-    notes.push("first tick: no schedule state yet, so only fire times of the last hour were considered");
-  if (peek) notes.push("dry run: the schedule state was read, not claimed");
-
-  const selected = claim.due.map((d) => ({ name: d.name, fireTimes: d.fireTimes, reason: d.reason }));
-  const starts = opts.tasks.map((t) => claim.since(t.name)).filter((d): d is Date => d !== undefined);
-  const since = starts.length > 0 ? new Date(Math.min(...starts.map((d) => d.getTime()))) : undefined;
-  const plan = buildPlan({ tasks: opts.tasks, selected, now, ...(since ? { since } : {}) });
+  let claimed: ClaimResult | undefined;
+  // the Action's schedule path (resolveRun): the same claim, notes and plan (needs, groups, fire times)
+  const resolved = await resolveRun({
+    decision: { kind: "schedule", trigger: "tick" },
+    tasks: opts.tasks,
+    now,
+    dryRun: peek,
+    git: async () => opts.git,
+    remote: where.kind === "remote" ? where.remote : ".",
+    runId,
+    claim: async (c: ClaimOptions) => {
+      claimed =
+        where.kind === "local"
+          ? await claimLocal({ ...c, ref: where.ref, peek: c.peek ?? false })
+          : await claimDueTasks(c);
+      return claimed;
+    },
+  });
+  notes.push(...resolved.notes);
+  const plan = resolved.plan;
+  const due = claimed?.due ?? [];
   const entry: TickEntry = {
     at: new Date().toISOString(),
     now: now.toISOString(),
@@ -161,7 +175,7 @@ async function tickLocked(opts: TickOptions, replaced: LockInfo | undefined): Pr
     pid: process.pid,
     status: "nothing-due",
   };
-  const base = { state: where, due: claim.due, plan, notes, ...(replaced ? { replaced } : {}) };
+  const base = { state: where, due, plan, notes, ...(replaced ? { replaced } : {}) };
   if (plan.tasks.length === 0) {
     await recordTick(opts.stateDir, entry, false);
     return { status: "nothing-due", ...base };
@@ -173,6 +187,7 @@ async function tickLocked(opts: TickOptions, replaced: LockInfo | undefined): Pr
   try {
     report = await opts.run({
       tasks: plan.tasks.map((p) => byName.get(p.name)!),
+      plan,
       runId,
       trigger: `tick ${now.toISOString().slice(0, 16)}Z`,
       fireTimes: Object.fromEntries(
@@ -187,22 +202,15 @@ async function tickLocked(opts: TickOptions, replaced: LockInfo | undefined): Pr
 
 // ---- the local state ref --------------------------------------------------------------------------
 
-interface LocalClaim {
-  due: DueTask[];
-  since: (task: string) => Date | undefined;
-  firstRun: boolean;
-  problem?: string;
-}
-
 /** The state in a local ref: read, compute, `update-ref` with the old value as the lease. */
 export async function claimLocal(opts: {
   git: Git;
   ref: string;
-  tasks: readonly Task[];
+  tasks: readonly ScheduledTask[];
   now: Date;
-  runId: string;
+  runId?: string;
   peek: boolean;
-}): Promise<LocalClaim> {
+}): Promise<ClaimResult> {
   const { git, ref } = opts;
   for (let attempt = 1; attempt <= 8; attempt++) {
     const snap = await readLocalState(git, ref);
@@ -211,6 +219,9 @@ export async function claimLocal(opts: {
     const result = {
       due,
       since,
+      oid: snap.oid,
+      written: false,
+      attempts: attempt,
       firstRun: snap.state === null,
       ...(snap.problem
         ? {
@@ -230,7 +241,7 @@ export async function claimLocal(opts: {
     const r = await git.run(["update-ref", "-m", "claude-tasks tick", ref, commit, snap.oid ?? ""], {
       allowFailure: true,
     });
-    if (r.exitCode === 0) return result;
+    if (r.exitCode === 0) return { ...result, oid: commit, written: true };
   }
   throw new Error(`could not update ${ref}: it kept changing while this tick read it`);
 }
