@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   claimDueTasks
-} from "./chunks/chunk-EWO3RMC6.js";
+} from "./chunks/chunk-ENFUOW63.js";
 import {
   createGitHub,
   createGitHubPublisher,
   publishable
-} from "./chunks/chunk-FFVI3W34.js";
+} from "./chunks/chunk-6B6ENTRS.js";
 import {
   ConfigError,
   DEFAULT_IDENTITY,
@@ -33,9 +33,9 @@ import {
   createGit,
   createWorktree,
   defaultBranch,
+  effectiveDryRun,
   errorMessage,
   evaluateSchedules,
-  execa,
   external_exports,
   findOnPath,
   formatProblem,
@@ -53,10 +53,13 @@ import {
   newResult,
   newRunId,
   oneLine,
+  ontoPullRequest,
   orIfMissing,
   outcomeOf,
   parseConfigFiles,
+  planOf,
   probeBwrap,
+  pushesTo,
   readBackup,
   readPatchText,
   refuseViolations,
@@ -65,8 +68,10 @@ import {
   require_dist,
   require_lib,
   resetBwrapProbe,
+  runCommand,
   runLogPath,
   runTasks,
+  scrubbedEnv,
   selectTasks,
   silentLogger,
   splitZ,
@@ -78,7 +83,7 @@ import {
   toMatrix,
   unknownTaskMessage,
   withholdSecrets
-} from "./chunks/chunk-IUOG2XUE.js";
+} from "./chunks/chunk-K6MXNMPY.js";
 import {
   debug,
   error,
@@ -139,13 +144,1425 @@ function coreIO(env = process.env) {
   };
 }
 
-// src/action/run-action.ts
-import { join as join6 } from "node:path";
+// src/engine/agent/claude-credentials.ts
+var PROVIDER_SWITCHES = ["CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX", "CLAUDE_CODE_USE_FOUNDRY"];
+var truthy = (v) => v !== void 0 && v !== "" && v !== "0" && v.toLowerCase() !== "false";
+function credentialSource(creds, env) {
+  if (creds.anthropicApiKey) return "the anthropic-api-key input";
+  if (creds.claudeCodeOauthToken) return "the claude-code-oauth-token input";
+  if (env.ANTHROPIC_API_KEY) return "ANTHROPIC_API_KEY";
+  if (env.CLAUDE_CODE_OAUTH_TOKEN) return "CLAUDE_CODE_OAUTH_TOKEN";
+  const provider = PROVIDER_SWITCHES.find((name) => truthy(env[name]));
+  return provider;
+}
+function assertClaudeCredentials(opts) {
+  const claude = opts.tasks.filter((t) => t.kind === "claude").map((t) => t.name);
+  if (claude.length === 0 || credentialSource(opts.credentials, opts.env) !== void 0) return;
+  const list = claude.slice(0, 5).map((n) => `\`${n}\``).join(", ") + (claude.length > 5 ? ", \u2026" : "");
+  throw new UserError(
+    `no credentials for Claude Code, needed by ${list}. Add one to the step's \`with:\`: \`anthropic-api-key: ${secretExpr("ANTHROPIC_API_KEY")}\` or \`claude-code-oauth-token: ${secretExpr("CLAUDE_CODE_OAUTH_TOKEN")}\` (create the secret under Settings \u2192 Secrets and variables \u2192 Actions), or set \`CLAUDE_CODE_USE_BEDROCK: 1\` / \`CLAUDE_CODE_USE_VERTEX: 1\` with the cloud credentials in the step's \`env:\``
+  );
+}
+var secretExpr = (name) => `\${{ secrets.${name} }}`;
+function agentBaseEnv(env, creds) {
+  const out = scrubbedEnv(env);
+  if (creds.anthropicApiKey) out.ANTHROPIC_API_KEY = creds.anthropicApiKey;
+  if (creds.claudeCodeOauthToken) out.CLAUDE_CODE_OAUTH_TOKEN = creds.claudeCodeOauthToken;
+  return out;
+}
+
+// src/engine/git/auth.ts
+function gitAuthEnv(token, serverUrl) {
+  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
+  const origin = new URL(serverUrl).origin;
+  return {
+    GIT_CONFIG_COUNT: "1",
+    GIT_CONFIG_KEY_0: `http.${origin}/.extraheader`,
+    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
+  };
+}
+function gitAuthSecret(token) {
+  return Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
+}
+async function hasExtraHeader(git) {
+  const r = await git.run(["config", "--get-regexp", "^http\\..*\\.extraheader$"], { allowFailure: true });
+  return r.exitCode === 0 && r.stdout.trim() !== "";
+}
+
+// src/engine/event/adhoc-task.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { readFile } from "node:fs/promises";
+import { join, posix } from "node:path";
+var ADHOC_PREFIX = "adhoc-";
+function adhocTaskName(commentId) {
+  return `${ADHOC_PREFIX}${commentId}`;
+}
+function adhocTask(o) {
+  const name = adhocTaskName(o.commentId);
+  const firstLine = o.prompt.split("\n", 1)[0].trim();
+  const title = firstLine.length > 60 ? `${firstLine.slice(0, 59)}\u2026` : firstLine;
+  const requested = `Requested by @${o.requestedBy} in #${o.issueNumber}.`;
+  const file = {
+    name,
+    description: `Ad-hoc task requested by @${o.requestedBy} in #${o.issueNumber}`,
+    prompt: o.prompt,
+    pr: {
+      title: `claude-tasks: ${title || name}`,
+      body: o.closesIssue ? `Closes #${o.issueNumber}
+
+${requested}` : requested
+    }
+  };
+  const files = [{ path: posix.join(o.configDir, `${name}.yml`), text: (0, import_yaml.stringify)(file) }];
+  if (o.defaults) files.push(o.defaults);
+  const loaded = parseConfigFiles(files, { configDir: o.configDir, env: o.env ?? {} });
+  const task = loaded.tasks.find((t) => t.name === name);
+  return { ...task ? { task } : {}, problems: loaded.problems.filter((p) => p.severity === "error") };
+}
+async function readDefaultsFile(repoRoot, configDir) {
+  for (const base of ["_defaults.yml", "_defaults.yaml"]) {
+    const path = posix.join(configDir, base);
+    if (statRepoFile(repoRoot, path) === "outside") continue;
+    try {
+      return { path, text: await readFile(join(repoRoot, path), "utf8") };
+    } catch {
+    }
+  }
+  return void 0;
+}
+
+// src/engine/event/sanitize.ts
+var MAX_COMMENT_CHARS = 65536;
+function stripHtmlComments(text2) {
+  let out = "";
+  let at = 0;
+  for (; ; ) {
+    const open = text2.indexOf("<!--", at);
+    if (open < 0) return out + text2.slice(at);
+    out += text2.slice(at, open);
+    const close = text2.indexOf("-->", open + 4);
+    if (close < 0) return out;
+    at = close + 3;
+  }
+}
+function sanitizeCommentText(body, maxChars = MAX_COMMENT_CHARS) {
+  const capped = body.length > maxChars ? body.slice(0, maxChars) : body;
+  const lines = capped.replace(/\r\n?/g, "\n");
+  return stripHtmlComments(stripInvisible(stripHtmlComments(lines))).normalize("NFC");
+}
+
+// src/engine/event/comment-command.ts
+var DEFAULT_COMMENT_COMMAND = "/claude-tasks";
+var MAX_PROMPT_CHARS = 8e3;
+var DRY_RUN_FLAG = "--dry-run";
+var COMMAND_PATTERN = /^\/[A-Za-z0-9][A-Za-z0-9_-]{0,38}$/;
+var OPTION = /^--[A-Za-z][^\s]*/;
+function isValidCommentCommand(command) {
+  return COMMAND_PATTERN.test(command);
+}
+function commentUsage(command = DEFAULT_COMMENT_COMMAND) {
+  return [
+    `\`${command} run <task> [--dry-run]\` runs a task of \`.github/claude-tasks/\`;`,
+    `\`${command} [--dry-run] <what to do>\` asks Claude Code to do it as an ad-hoc task;`,
+    `\`${command} help\` shows this.`
+  ].join("\n");
+}
+function parseCommentCommand(body, command = DEFAULT_COMMENT_COMMAND) {
+  if (!isValidCommentCommand(command)) throw new Error(`invalid comment command ${JSON.stringify(command)}`);
+  const text2 = sanitizeCommentText(body).replace(/^\s+/, "");
+  if (!text2.toLowerCase().startsWith(command.toLowerCase())) return { kind: "none" };
+  const after = text2.slice(command.length);
+  if (after !== "" && !/^\s/.test(after)) return { kind: "none" };
+  const newline = after.indexOf("\n");
+  const first = (newline < 0 ? after : after.slice(0, newline)).trim();
+  const rest = newline < 0 ? "" : after.slice(newline + 1).replace(/\s+$/, "");
+  const words = first === "" ? [] : first.split(/\s+/);
+  const more = rest.trim() !== "";
+  if (words.length === 0 && !more) return { kind: "help" };
+  if (words.length === 1 && words[0].toLowerCase() === "help" && !more) return { kind: "help" };
+  if (words[0]?.toLowerCase() === "run") {
+    const args = words.slice(1);
+    const names = args.filter((w) => !w.startsWith("-"));
+    if (names.length <= 1) return parseRun(args, names[0], rest, command);
+  }
+  return parseAdhoc(words, rest, command);
+}
+function parseRun(args, name, rest, command) {
+  const flags = args.filter((w) => w.startsWith("-"));
+  const bad = flags.find((f) => f !== DRY_RUN_FLAG);
+  if (bad !== void 0)
+    return invalid(`unknown option \`${shown(bad)}\`: the only option is \`${DRY_RUN_FLAG}\``);
+  if (name === void 0) return invalid(`\`run\` needs a task name: \`${command} run <task>\``);
+  if (!TASK_NAME_PATTERN.test(name)) {
+    return invalid(
+      `\`${shown(name)}\` is not a task name (lowercase letters, digits and \`-\`, at most 63 characters)`
+    );
+  }
+  if (rest.trim() !== "") {
+    return invalid(
+      `\`${command} run <task>\` takes no further text; to ask for something else write \`${command} <what to do>\``
+    );
+  }
+  return { kind: "run", task: name, dryRun: flags.length > 0 };
+}
+function parseAdhoc(words, rest, command) {
+  let dryRun = false;
+  const first = [...words];
+  if (first[0] === DRY_RUN_FLAG) {
+    dryRun = true;
+    first.shift();
+  } else if (first.length > 1 && first.at(-1) === DRY_RUN_FLAG) {
+    dryRun = true;
+    first.pop();
+  }
+  const option = first[0]?.startsWith("--") ? first[0] : void 0;
+  if (option !== void 0) {
+    return invalid(`unknown option \`${shown(option)}\`: the only option is \`${DRY_RUN_FLAG}\``);
+  }
+  let prompt = `${first.join(" ")}
+${rest}`.trim();
+  for (let lead = OPTION.exec(prompt)?.[0]; lead !== void 0; lead = OPTION.exec(prompt)?.[0]) {
+    if (lead !== DRY_RUN_FLAG)
+      return invalid(`unknown option \`${shown(lead)}\`: the only option is \`${DRY_RUN_FLAG}\``);
+    dryRun = true;
+    prompt = prompt.slice(lead.length).trim();
+  }
+  if (prompt === "") return invalid(`say what to do: \`${command} <what to do>\``);
+  if (prompt.length > MAX_PROMPT_CHARS) {
+    return invalid(
+      `the request is too long (${prompt.length} characters; at most ${MAX_PROMPT_CHARS}): put the details in a task file and use \`${command} run <task>\``
+    );
+  }
+  return { kind: "adhoc", prompt, dryRun };
+}
+function invalid(message) {
+  return { kind: "invalid", message };
+}
+function shown(token) {
+  const clean = token.replace(/`/g, "'");
+  return clean.length > 40 ? `${clean.slice(0, 40)}\u2026` : clean;
+}
+
+// src/engine/event/comment-flow.ts
+var WRITE_PERMISSIONS = ["admin", "maintain", "write"];
+var MAX_COMMENT_BODY = 65e3;
+var MAX_DIFF_CHARS = 4e4;
+function screenComment(event, command) {
+  if (event.action !== "created") {
+    return { ok: false, reason: `comment ${event.action ?? "event"}: only new comments are read, not edits` };
+  }
+  const login = event.comment?.user?.login;
+  const commentId = event.comment?.id;
+  const issueNumber = event.issue?.number;
+  if (!login || typeof commentId !== "number" || typeof issueNumber !== "number") {
+    return { ok: false, reason: "the payload has no comment, author or issue" };
+  }
+  if (event.comment?.user?.type === "Bot" || login.toLowerCase().endsWith("[bot]")) {
+    return { ok: false, reason: `comment by the bot ${login}` };
+  }
+  const parsed = parseCommentCommand(event.comment?.body ?? "", command);
+  if (parsed.kind === "none") return { ok: false, reason: `the comment does not start with ${command}` };
+  return { ok: true, parsed, login, commentId, issueNumber };
+}
+async function handleComment(o) {
+  const logger = o.logger ?? silentLogger;
+  const screened = screenComment(o.event, o.command);
+  if (!screened.ok) return { status: "ignored", reason: screened.reason };
+  const { parsed, login, commentId, issueNumber } = screened;
+  const { gh } = o;
+  const permission = await gh.getPermission(login);
+  if (!WRITE_PERMISSIONS.includes(permission)) {
+    await bestEffort(logger, "react", () => gh.addReaction(commentId, "confused"));
+    return {
+      status: "refused",
+      reason: `@${login} has ${permission} permission; write, maintain or admin is needed`
+    };
+  }
+  await bestEffort(logger, "react", () => gh.addReaction(commentId, "eyes"));
+  const footer = o.links.runUrl ? `
+
+[Workflow run](${o.links.runUrl})` : "";
+  if (parsed.kind === "help") {
+    const reply2 = await gh.createComment(issueNumber, `${commentUsage(o.command)}${footer}`);
+    return { status: "answered", reason: "help", replyId: reply2.id };
+  }
+  if (parsed.kind === "invalid") {
+    const reply2 = await gh.createComment(
+      issueNumber,
+      `\u26A0\uFE0F ${parsed.message}
+
+${commentUsage(o.command)}${footer}`
+    );
+    return { status: "answered", reason: parsed.message, replyId: reply2.id };
+  }
+  const label = parsed.kind === "run" ? mdCode(parsed.task) : "an ad-hoc task";
+  const reply = await gh.createComment(issueNumber, `\u23F3 claude-tasks is starting ${label}\u2026${footer}`);
+  const progress = throttledEditor(gh, reply.id, o.progressIntervalMs ?? 5e3, logger);
+  const answer = async (text2) => {
+    await progress.final(`${text2}${footer}`);
+    return { status: "answered", reason: text2, replyId: reply.id };
+  };
+  try {
+    const pr = o.event.issue?.pull_request ? await gh.getPr(issueNumber) : void 0;
+    if (pr && pr.state !== "open")
+      return await answer(`\u26A0\uFE0F pull request #${issueNumber} is closed; nothing was run`);
+    let task;
+    if (parsed.kind === "run") {
+      const loaded = await o.loadTasks();
+      const errors = loaded.problems.filter((p) => p.severity === "error");
+      task = loaded.tasks.find((t) => t.name === parsed.task);
+      if (!task && errors.length > 0) return await answer(problemsText("the task files have errors", errors));
+      if (!task)
+        return await answer(
+          `\u26A0\uFE0F ${unknownTaskMessage(
+            parsed.task,
+            loaded.tasks.map((t) => t.name)
+          )}`
+        );
+    } else {
+      const built = await o.adhocTask({
+        commentId,
+        prompt: parsed.prompt,
+        issueNumber,
+        closesIssue: !pr,
+        requestedBy: login
+      });
+      if (!built.task)
+        return await answer(problemsText("the ad-hoc task could not be built", built.problems));
+      task = built.task;
+    }
+    const target = pr ? prTarget(pr) : {};
+    const fork = !pushesTo(target.onto);
+    const dryRun = effectiveDryRun(parsed.dryRun, target.onto);
+    const request = {
+      tasks: [task],
+      dryRun,
+      publish: !pr,
+      trigger: `comment by @${login} on #${issueNumber}`,
+      progress: (line) => progress.update(`\u23F3 claude-tasks: ${label} \u2014 ${line}${footer}`),
+      ...target
+    };
+    const report = await o.execute(request);
+    const result = report.results.find((r) => r.task === task.name) ?? report.results[0];
+    const showable = result !== void 0 && result.violations.length === 0 && !holdsCredential(result);
+    let patch;
+    if (result && showable && dryRun && o.patchOf) {
+      const patchOf = o.patchOf;
+      await bestEffort(logger, "read the change for the reply", async () => {
+        patch = await patchOf(result);
+      });
+    }
+    await progress.final(renderCommentReply({ report, result, pr, fork, dryRun, patch, links: o.links }));
+    return { status: "ran", report, replyId: reply.id, command: parsed };
+  } catch (err) {
+    await bestEffort(
+      logger,
+      "post the failure",
+      () => progress.final(`\u274C claude-tasks failed: ${mdText(errorMessage(err), 2e3)}${footer}`)
+    );
+    throw err;
+  }
+}
+function prTarget(pr) {
+  const onto = ontoPullRequest(pr);
+  return { onto, base: pr.baseRef, trustedConfig: { source: pr.baseRef, paths: [...TRUSTED_CONFIG_PATHS] } };
+}
+function renderCommentReply(i) {
+  const out = [];
+  const r = i.result;
+  if (!r) {
+    out.push("\u2796 claude-tasks ran nothing.");
+  } else {
+    out.push(renderTaskMarkdown(r, i.links.runUrl ? { runUrl: i.links.runUrl } : {}).trimEnd(), "");
+    const web = `${i.links.serverUrl.replace(/\/+$/, "")}/${i.links.repository}`;
+    if (i.fork) {
+      const head = r.baseCommit ?? i.pr?.headSha;
+      const ran = `${mdCode(r.task)} ran on the fork's code${head ? ` at ${mdCode(head.slice(0, 12))}` : ""}`;
+      const shown2 = i.patch !== void 0 && i.patch.trim() !== "" ? "The change it made:" : r.violations.length > 0 ? "The change was refused by the guards, so it is not shown." : "";
+      out.push(
+        `This pull request comes from a fork, so this was a dry run: ${ran}, and nothing was pushed. ${shown2}`.trimEnd()
+      );
+    } else if (i.dryRun) {
+      out.push("Dry run: nothing was pushed.");
+    } else if (i.pr && r.commit && r.status === "success") {
+      out.push(
+        `Pushed [\`${r.commit.slice(0, 7)}\`](${web}/commit/${r.commit}) onto ${mdCode(i.pr.headRef)}.`
+      );
+    } else if (r.pr?.url) {
+      out.push(`Pull request: ${r.pr.url}`);
+    }
+    if (i.patch !== void 0 && i.patch.trim() !== "") out.push("", diffBlock(i.patch));
+  }
+  if (i.links.runUrl) out.push("", `[Workflow run](${i.links.runUrl})`);
+  let text2 = out.join("\n").trimEnd();
+  if (text2.length > MAX_COMMENT_BODY)
+    text2 = `${text2.slice(0, MAX_COMMENT_BODY - 40)}
+
+\u2026 (cut: the reply is too long)`;
+  return text2;
+}
+function diffBlock(patch) {
+  const cut2 = patch.length > MAX_DIFF_CHARS;
+  const body = cut2 ? patch.slice(0, MAX_DIFF_CHARS) : patch;
+  const note = cut2 ? `
+
+\u2026 the diff is longer than ${MAX_DIFF_CHARS} characters; the full patch is in the run's backup artifact` : "";
+  return `<details open><summary>Diff</summary>
+
+${mdFenced(body.trimEnd(), "diff")}${note}
+
+</details>`;
+}
+function problemsText(what, problems) {
+  const lines = problems.slice(0, 10).map((p) => `- ${mdText(formatProblem(p))}`);
+  return `\u26A0\uFE0F ${what}:
+
+${lines.join("\n")}${problems.length > 10 ? `
+- \u2026 ${problems.length - 10} more` : ""}`;
+}
+async function bestEffort(logger, what, fn) {
+  try {
+    await fn();
+  } catch (err) {
+    logger.warn(`could not ${what}: ${errorMessage(err)}`);
+  }
+}
+function throttledEditor(gh, commentId, intervalMs, logger) {
+  let chain = Promise.resolve();
+  let last = 0;
+  let pending;
+  let timer;
+  let closed = false;
+  const write = (body) => {
+    chain = chain.then(() => gh.updateComment(commentId, body)).catch((err) => logger.warn(`could not update the reply: ${errorMessage(err)}`));
+    last = Date.now();
+  };
+  return {
+    update(body) {
+      if (closed) return;
+      pending = body;
+      if (timer) return;
+      const wait = Math.max(0, last + intervalMs - Date.now());
+      timer = setTimeout(() => {
+        timer = void 0;
+        if (closed || pending === void 0) return;
+        write(pending);
+        pending = void 0;
+      }, wait);
+      timer.unref();
+    },
+    async final(body) {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      timer = void 0;
+      await chain;
+      await gh.updateComment(commentId, body);
+    }
+  };
+}
+
+// src/engine/event/push.ts
+var ZERO_SHA = "0000000000000000000000000000000000000000";
+var MAX_PAYLOAD_COMMITS = 2048;
+function pushedBranch(p) {
+  if (p.deleted || !p.ref?.startsWith("refs/heads/")) return void 0;
+  return p.ref.slice("refs/heads/".length);
+}
+function payloadChangedFiles(p) {
+  const after = p.after ?? p.head_commit?.id;
+  if (!after || after === ZERO_SHA) return { files: [] };
+  const before = p.before && p.before !== ZERO_SHA ? p.before : null;
+  const commits = p.commits ?? [];
+  const fallback = (reason) => ({ diff: { before, after }, reason });
+  if (p.forced) return fallback("a force push");
+  if (before === null || p.created) return fallback("a new branch");
+  if (commits.length === 0) return fallback("the payload lists no commits");
+  if (commits.length >= MAX_PAYLOAD_COMMITS) return fallback("the payload's commit list is truncated");
+  if (commits.some((c) => !Array.isArray(c.added) && !Array.isArray(c.modified) && !Array.isArray(c.removed))) {
+    return fallback("the payload does not list the files of its commits");
+  }
+  const files = /* @__PURE__ */ new Set();
+  for (const c of commits)
+    for (const f of [...c.added ?? [], ...c.modified ?? [], ...c.removed ?? []]) files.add(f);
+  return { files: [...files].sort() };
+}
+function ownPushReason(p, botLogins = DEFAULT_BOT_LOGINS) {
+  const bots = botLogins.map((b) => b.toLowerCase());
+  const sender = p.sender?.login?.toLowerCase();
+  if (sender && bots.includes(sender)) return `pushed by ${p.sender.login}`;
+  const pusher = p.pusher?.name?.toLowerCase();
+  if (pusher && bots.includes(pusher)) return `pushed by ${p.pusher.name}`;
+  const head = p.head_commit ?? p.commits?.at(-1);
+  if (head?.committer?.email?.toLowerCase() === DEFAULT_IDENTITY.email.toLowerCase()) {
+    return `the head commit was made by ${DEFAULT_IDENTITY.name}`;
+  }
+  if (head?.message && hasTaskTrailer(head.message))
+    return `the head commit carries a \`${TRAILER_TASK}\` trailer`;
+  if (head?.message && MERGE_COMMIT.test(head.message)) {
+    const merged = (p.commits ?? []).filter((c) => c !== head && (head.id === void 0 || c.id !== head.id));
+    if (merged.length > 0 && merged.every((c) => c.message !== void 0 && hasTaskTrailer(c.message)))
+      return `it merges a pull request whose commits all carry a \`${TRAILER_TASK}\` trailer`;
+  }
+  return void 0;
+}
+var MERGE_COMMIT = /^Merge pull request #\d+ from /;
+var DEFAULT_BOT_LOGINS = ["github-actions[bot]", DEFAULT_IDENTITY.name];
+function hasTaskTrailer(message) {
+  return new RegExp(`^${TRAILER_TASK}:\\s*\\S`, "mi").test(message);
+}
+async function diffChangedFiles(opts) {
+  const { git } = opts;
+  for (const sha of [opts.before, opts.after]) {
+    if (sha && !isSha(sha))
+      throw new UserError(`the push event names ${JSON.stringify(sha)}, which is not a commit id`);
+  }
+  if (!await fetchCommit(opts, opts.after)) {
+    throw new UserError(`the pushed commit ${opts.after} cannot be fetched from ${opts.remote}`);
+  }
+  const before = opts.before && await fetchCommit(opts, opts.before) ? opts.before : null;
+  let r;
+  if (before) {
+    r = (await git.run(["diff", "--name-only", "--no-renames", "-z", before, opts.after, "--"])).stdout;
+  } else {
+    r = (await git.run([
+      "diff-tree",
+      "-r",
+      "--root",
+      "--no-commit-id",
+      "--name-only",
+      "--no-renames",
+      "-z",
+      "-m",
+      "--first-parent",
+      opts.after
+    ])).stdout;
+  }
+  return [...new Set(splitZ(r))].sort();
+}
+async function hasCommit(git, sha) {
+  const r = await git.run(["cat-file", "-e", `${sha}^{commit}`], { allowFailure: true });
+  return r.exitCode === 0;
+}
+async function fetchCommit(opts, sha) {
+  if (await hasCommit(opts.git, sha)) return true;
+  const r = await opts.git.run(
+    ["fetch", "--no-tags", "--no-write-fetch-head", "--quiet", "--depth=1", "--", opts.remote, sha],
+    { allowFailure: true }
+  );
+  return r.exitCode === 0 && await hasCommit(opts.git, sha);
+}
+
+// src/engine/event/watch.ts
+function matchWatch(globs, files) {
+  if (globs.length === 0) return [];
+  const tests = globs.map((g) => compileGlob(g));
+  return files.filter((f) => tests.some((t) => t(f))).sort();
+}
+function watchedTasks(tasks2, files, opts) {
+  const out = [];
+  for (const task of tasks2) {
+    if (!task.enabled || task.watch.length === 0) continue;
+    if ((opts.base ?? task.base ?? opts.defaultBase) !== opts.branch) continue;
+    const hit = matchWatch(task.watch, files);
+    if (hit.length === 0) continue;
+    const shown2 = hit.slice(0, 3).map((f) => `\`${f}\``).join(", ");
+    const more = hit.length > 3 ? ` and ${hit.length - 3} more` : "";
+    out.push({ name: task.name, files: hit, reason: `push to \`${opts.branch}\` changed ${shown2}${more}` });
+  }
+  return out;
+}
+
+// src/engine/event/resolve-run.ts
+async function resolveRun(i) {
+  const runId = i.runId ?? newRunId(i.now);
+  const d = i.decision;
+  const run = (selected, extra = {}, since) => ({
+    plan: buildPlan({ tasks: i.tasks, selected, now: i.now, ...since ? { since } : {} }),
+    tasks: i.tasks,
+    notes: [],
+    warnings: [],
+    trigger: "trigger" in d ? d.trigger : "",
+    runId,
+    dryRun: i.dryRun,
+    publish: true,
+    ...extra
+  });
+  switch (d.kind) {
+    case "named":
+      return run(selectTasks(i.tasks, d.patterns).map((t) => ({ name: t.name, reason: d.trigger })));
+    case "all":
+      return run(i.tasks.filter((t) => t.enabled).map((t) => ({ name: t.name, reason: d.trigger })));
+    case "push":
+      return run(await pushSelection(i, d));
+    case "schedule":
+      return scheduleRun(i, runId, run);
+    case "comment-run": {
+      const r = d.request;
+      return {
+        plan: planOf(r.tasks, r.trigger, i.now),
+        tasks: r.tasks,
+        notes: [],
+        warnings: [],
+        trigger: r.trigger,
+        runId,
+        dryRun: effectiveDryRun(r.dryRun || i.dryRun, r.onto),
+        publish: r.publish,
+        ...r.onto ? { onto: r.onto } : {},
+        ...r.base ? { base: r.base } : {},
+        ...r.trustedConfig ? { trustedConfig: r.trustedConfig } : {}
+      };
+    }
+    default:
+      return unreachable(d);
+  }
+}
+function unreachable(d) {
+  throw new Error(`no run for the decision ${JSON.stringify(d)}`);
+}
+async function pushSelection(i, d) {
+  const logger = i.logger ?? silentLogger;
+  const files = "files" in d.changes ? d.changes.files : await diffChangedFiles({ git: await i.git(), remote: i.remote, ...d.changes.diff });
+  if ("reason" in d.changes) logger.info(`changed files from git (${d.changes.reason})`);
+  const selected = watchedTasks(i.tasks, files, {
+    branch: d.branch,
+    base: i.base,
+    defaultBase: i.defaultBranch ?? d.branch
+  });
+  logger.info(`${files.length} changed file(s); ${selected.length} task(s) watch them`);
+  return selected;
+}
+async function scheduleRun(i, runId, run) {
+  const { now } = i;
+  i.beforeClaim?.(
+    i.tasks.filter((t) => t.enabled && (typeof t.schedule === "string" || t.schedule.length > 0))
+  );
+  const claim = await (i.claim ?? claimDueTasks)({
+    git: await i.git(),
+    remote: i.remote,
+    tasks: i.tasks,
+    now,
+    runId,
+    peek: i.peek ?? i.dryRun
+  });
+  const notes = [];
+  const warnings = [];
+  if (claim.problem) {
+    warnings.push(claim.problem);
+    notes.push(claim.problem);
+  }
+  if (claim.firstRun && !claim.problem)
+    notes.push("first run: no schedule state yet, so only fire times of the last hour were considered");
+  if (i.dryRun) notes.push("dry run: the schedule state was read, not claimed");
+  notes.push(...scheduleNotes(claim, i.tasks, now, i.planOnly ?? false));
+  const starts = i.tasks.map((t) => claim.since(t.name)).filter((s) => s !== void 0);
+  const since = starts.length > 0 ? new Date(Math.min(...starts.map((s) => s.getTime()))) : void 0;
+  return run(
+    claim.due.map((due) => ({ name: due.name, fireTimes: due.fireTimes, reason: due.reason })),
+    { notes, warnings, trigger: `schedule ${now.toISOString().slice(0, 16)}Z` },
+    since
+  );
+}
+function scheduleNotes(claim, tasks2, now, planOnly) {
+  const notes = planOnly ? [] : claim.due.map((d) => `\`${d.name}\`: ${d.reason}`);
+  const due = new Set(claim.due.map((d) => d.name));
+  for (const e of evaluateSchedules(
+    tasks2.filter((t) => !due.has(t.name)),
+    { since: claim.since, now }
+  )) {
+    if (!e.due && e.missedCount > 0) notes.push(`\`${e.name}\` not run: ${e.reason}`);
+  }
+  return notes;
+}
+
+// src/engine/event/payload.ts
+var obj = (v) => v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
+var str = (v) => typeof v === "string" ? v : void 0;
+var int = (v) => Number.isSafeInteger(v) ? v : void 0;
+var bool = (v) => typeof v === "boolean" ? v : void 0;
+var strings = (v) => Array.isArray(v) && v.every((x) => typeof x === "string") ? v : void 0;
+function defined(o) {
+  for (const k of Object.keys(o)) if (o[k] === void 0) delete o[k];
+  return o;
+}
+function issueCommentEvent(raw) {
+  const comment2 = obj(raw.comment);
+  const user = obj(comment2?.user);
+  const issue = obj(raw.issue);
+  return defined({
+    action: str(raw.action),
+    comment: comment2 ? defined({
+      id: int(comment2.id),
+      body: str(comment2.body) ?? null,
+      user: user ? defined({ login: str(user.login), type: str(user.type) }) : null
+    }) : void 0,
+    issue: issue ? defined({ number: int(issue.number), pull_request: issue.pull_request, state: str(issue.state) }) : void 0
+  });
+}
+function person(v) {
+  const p = obj(v);
+  return p ? defined({ name: str(p.name), email: str(p.email), username: str(p.username) }) : void 0;
+}
+function pushCommit(v) {
+  const c = obj(v);
+  if (!c) return void 0;
+  return defined({
+    id: isSha(c.id) ? c.id : void 0,
+    message: str(c.message),
+    added: strings(c.added),
+    modified: strings(c.modified),
+    removed: strings(c.removed),
+    author: person(c.author),
+    committer: person(c.committer)
+  });
+}
+function pushPayload(raw) {
+  const sender = obj(raw.sender);
+  const pusher = obj(raw.pusher);
+  const commits = Array.isArray(raw.commits) ? raw.commits.map(pushCommit) : void 0;
+  return defined({
+    ref: str(raw.ref),
+    before: isSha(raw.before) ? raw.before : void 0,
+    after: isSha(raw.after) ? raw.after : void 0,
+    created: bool(raw.created),
+    deleted: bool(raw.deleted),
+    forced: bool(raw.forced),
+    // a list with an entry that is not a commit says nothing reliable about the files
+    commits: commits?.every((c) => c !== void 0) ? commits : commits ? [] : void 0,
+    head_commit: raw.head_commit === null ? null : pushCommit(raw.head_commit),
+    pusher: pusher ? defined({ name: str(pusher.name), email: str(pusher.email) }) : void 0,
+    sender: sender ? defined({ login: str(sender.login), type: str(sender.type) }) : void 0
+  });
+}
+
+// src/engine/event/route.ts
+function routeEvent(i) {
+  const by = i.actor ? ` by @${i.actor}` : "";
+  if (i.eventName === "issue_comment") {
+    if (i.mode === "plan") {
+      throw new UserError(
+        "`mode: plan` is for schedule, push and workflow_dispatch; comment commands need `mode: run`"
+      );
+    }
+    return { kind: "comment", event: issueCommentEvent(i.payload) };
+  }
+  if (i.eventName === "push") {
+    const p = pushPayload(i.payload);
+    const own = ownPushReason(p);
+    if (own) return { kind: "ignore", reason: `push made by claude-tasks (${own})` };
+    if (i.tasks.length > 0) return { kind: "named", patterns: [...i.tasks], trigger: `push${by}` };
+    const branch = pushedBranch(p);
+    if (!branch) return { kind: "ignore", reason: "not a push to a branch (a tag or a deletion)" };
+    const after = (p.after ?? "").slice(0, 7);
+    return {
+      kind: "push",
+      branch,
+      changes: payloadChangedFiles(p),
+      trigger: `push ${after} to ${branch}${by}`
+    };
+  }
+  if (i.tasks.length > 0) return { kind: "named", patterns: [...i.tasks], trigger: `${i.eventName}${by}` };
+  if (i.eventName === "schedule") return { kind: "schedule", trigger: "schedule" };
+  if (i.eventName === "workflow_dispatch") return { kind: "all", trigger: `workflow_dispatch${by}` };
+  throw new UserError(
+    `the \`${i.eventName}\` event does not say which tasks to run: name them with the \`tasks\` input (or trigger on schedule, workflow_dispatch, push or issue_comment)`
+  );
+}
+
+// src/action/outputs.ts
+import { readdir } from "node:fs/promises";
+import { join as join2 } from "node:path";
+
+// src/engine/report/mermaid.ts
+var MAX_NODES = 100;
+function renderNeedsMermaid(nodes, status = {}) {
+  const names = new Set(nodes.map((n) => n.name));
+  const edges = nodes.flatMap(
+    (n) => n.needs.filter((d) => names.has(d) && d !== n.name).map((d) => [d, n.name])
+  );
+  if (edges.length === 0 || nodes.length > MAX_NODES) return "";
+  const id = new Map(nodes.map((n, i) => [n.name, `t${i}`]));
+  const lines = ["```mermaid", "graph LR"];
+  for (const n of nodes) {
+    const s = status[n.name];
+    const label = s ? `${n.name} ${STATUS_ICON[s] ?? ""}`.trim() : n.name;
+    lines.push(`  ${id.get(n.name)}["${label.replace(/"/g, "#quot;")}"]`);
+  }
+  for (const [from, to] of edges) lines.push(`  ${id.get(from)} --> ${id.get(to)}`);
+  lines.push("```");
+  return `${lines.join("\n")}
+`;
+}
+
+// src/engine/report/plan-markdown.ts
+function cell(text2) {
+  return text2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+function renderPlanMarkdown(plan, opts = {}) {
+  const out = [`## ${opts.title ?? "claude-tasks plan"}`, ""];
+  for (const note of opts.notes ?? []) out.push(`> ${cell(note)}`, "");
+  if (plan.tasks.length === 0) {
+    out.push(plan.since ? `No task is due between ${plan.since} and ${plan.now}.` : "No task to run.", "");
+  } else {
+    out.push(`${plan.tasks.length} task(s) in ${plan.groups.length} group(s).`, "");
+    out.push("| Task | Group | Why | Needs |", "|---|---|---|---|");
+    for (const t of plan.tasks) {
+      const needs = [...t.needs, ...t.needsOutsidePlan.map((n) => `${n} (not in this run)`)].join(", ") || "\u2013";
+      out.push(`| \`${t.name}\` | \`${t.group}\` | ${cell(t.reason)} | ${cell(needs)} |`);
+    }
+    out.push("");
+    const graph = renderNeedsMermaid(plan.tasks);
+    if (graph) out.push(graph);
+  }
+  if (plan.skipped.length > 0) {
+    out.push("**Skipped:**", "", ...plan.skipped.map((s) => `- \`${s.name}\`: ${s.reason}`), "");
+  }
+  return `${out.join("\n").trimEnd()}
+`;
+}
+
+// src/action/outputs.ts
+function resultsOutput(report) {
+  return (report?.results ?? []).map((r) => ({
+    task: r.task,
+    status: r.status,
+    message: r.message,
+    branch: r.branch,
+    base: r.base,
+    commit: r.commit ?? null,
+    prNumber: r.pr?.number ?? null,
+    prUrl: r.pr?.url ?? null,
+    prAction: r.pr?.action ?? null,
+    costUsd: r.agent?.costUsd ?? null,
+    turns: r.agent?.numTurns ?? null,
+    durationMs: r.durationMs,
+    filesChanged: r.files.length,
+    additions: r.additions,
+    deletions: r.deletions,
+    backup: r.backup ?? null
+  }));
+}
+function writeRunOutputs(io, report) {
+  const results = resultsOutput(report);
+  io.setOutput("results", JSON.stringify(results));
+  io.setOutput("pull-request-urls", results.flatMap((r) => r.prUrl ? [r.prUrl] : []).join("\n"));
+  io.setOutput("total-cost-usd", formatUsd(report?.totalCostUsd ?? 0));
+}
+function writePlanOutputs(io, matrix) {
+  io.setOutput("matrix", JSON.stringify(matrix));
+  writeRunOutputs(io, void 0);
+}
+function formatUsd(n) {
+  return String(Math.round(n * 1e6) / 1e6);
+}
+function runSummary(report, needs, links, notes = []) {
+  const status = Object.fromEntries(report.results.map((r) => [r.task, r.status]));
+  const graph = renderNeedsMermaid(
+    needs.filter((n) => status[n.name] !== void 0),
+    status
+  );
+  const body = renderRunMarkdown(report, links);
+  const [heading, ...rest] = body.split("\n");
+  const noteLines = notes.map((n) => `> ${n.replace(/\n/g, " ")}
+`);
+  return [heading, "", ...noteLines, graph, rest.join("\n").replace(/^\n+/, "")].filter((s) => s !== "").join("\n");
+}
+function planSummary(plan, notes = []) {
+  return renderPlanMarkdown(plan, { notes });
+}
+function annotateProblems(io, problems) {
+  for (const p of problems.slice(0, 50)) {
+    io.annotate(p.severity === "error" ? "error" : "warning", p.message, {
+      title: "claude-tasks",
+      file: p.file,
+      startLine: p.line,
+      startColumn: p.col
+    });
+  }
+}
+async function uploadBackups(opts) {
+  const withheld = opts.report.results.filter(
+    (r) => r.backup && r.violations.some((v) => v.rule.startsWith("secret."))
+  );
+  for (const r of withheld)
+    opts.io.logger.warn(`backup ${r.backup} is not uploaded: its change holds what looks like a credential`);
+  const ids = opts.report.results.flatMap((r) => r.backup && !withheld.includes(r) ? [r.backup] : []);
+  if (ids.length === 0) return void 0;
+  try {
+    const root = backupsDir(await stateDir(createGit({ cwd: opts.repoRoot })));
+    const files = [];
+    for (const id2 of ids) {
+      for (const name2 of await orIfMissing(readdir(join2(root, id2)), []))
+        files.push(join2(root, id2, name2));
+    }
+    if (files.length === 0) return void 0;
+    const name = `claude-tasks-backups-${opts.report.runId}${opts.nameSuffix ? `-${opts.nameSuffix}` : ""}`;
+    const { id } = await opts.io.uploadArtifact(name, files, root);
+    opts.io.logger.info(`uploaded the patch backups as the artifact ${name}`);
+    return id !== void 0 && opts.runUrl ? `${opts.runUrl}/artifacts/${id}` : void 0;
+  } catch (err) {
+    opts.io.logger.warn(`the patch backups were not uploaded as an artifact: ${errorMessage(err)}`);
+    return void 0;
+  }
+}
+function ignore(io, settings, reason) {
+  io.logger.info(`nothing to do: ${reason}`);
+  if (settings.mode === "plan") writePlanOutputs(io, { include: [] });
+  else writeRunOutputs(io, void 0);
+  return { ok: true, ignored: reason };
+}
+
+// src/action/claude-install.ts
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join3 } from "node:path";
+var CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
+var DEFAULT_INSTALL_TIMEOUT_MS = 5 * 6e4;
+var VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+var ClaudeInstallError = class extends UserError {
+};
+function isExactVersion(version) {
+  return VERSION.test(version);
+}
+function claudeToolDir(version, env) {
+  if (env.RUNNER_TOOL_CACHE) return join3(env.RUNNER_TOOL_CACHE, "claude-code", version);
+  return join3(env.RUNNER_TEMP || tmpdir(), "claude-tasks-tools", "claude-code", version);
+}
+async function ensureClaude(opts) {
+  const logger = opts.logger ?? silentLogger;
+  const onPath = findOnPath("claude", opts.env.PATH ?? "");
+  if (onPath) {
+    logger.debug(`using Claude Code from PATH: ${onPath}`);
+    return { path: onPath, source: "path" };
+  }
+  if (!isExactVersion(opts.version)) {
+    throw new UserError(
+      `claude-code-version must be an exact version such as \`2.1.329\`, not ${JSON.stringify(opts.version)}`
+    );
+  }
+  const dir = claudeToolDir(opts.version, opts.env);
+  const bin = join3(dir, "node_modules", ".bin", "claude");
+  const marker = `${dir}.complete`;
+  if (existsSync(marker) && findOnPath("claude", join3(dir, "node_modules", ".bin"))) {
+    logger.info(`using Claude Code ${opts.version} from ${dir}`);
+    return { path: bin, source: "cache", dir };
+  }
+  const npm = opts.npm ?? findOnPath("npm", opts.env.PATH ?? "");
+  if (!npm) {
+    throw new ClaudeInstallError(
+      `Claude Code is not installed and npm was not found on PATH to install ${CLAUDE_PACKAGE}@${opts.version}; add \`actions/setup-node\` before this step, or install Claude Code yourself`
+    );
+  }
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS;
+  const staging = `${dir}.tmp-${process.pid}-${randomBytes(3).toString("hex")}`;
+  logger.info(`installing ${CLAUDE_PACKAGE}@${opts.version} into ${dir}`);
+  await mkdir(staging, { recursive: true });
+  try {
+    const r = await runCommand(
+      npm,
+      [
+        "install",
+        "--prefix",
+        staging,
+        "--no-save",
+        "--no-package-lock",
+        "--no-audit",
+        "--no-fund",
+        "--no-update-notifier",
+        "--loglevel=error",
+        `${CLAUDE_PACKAGE}@${opts.version}`
+      ],
+      { env: npmEnv(opts.env), timeoutMs }
+    );
+    if (r.timedOut) {
+      throw new ClaudeInstallError(
+        `installing ${CLAUDE_PACKAGE}@${opts.version} with npm did not finish within ${Math.round(timeoutMs / 1e3)}s; check the runner's access to the npm registry, or install Claude Code in an earlier step`
+      );
+    }
+    if (r.exitCode !== 0) {
+      const tail = `${r.stdout.toString("utf8")}
+${r.stderr.toString("utf8")}`.trim().split("\n").slice(-8).join("\n");
+      throw new ClaudeInstallError(
+        `installing ${CLAUDE_PACKAGE}@${opts.version} with npm failed (exit ${r.exitCode}): ${tail || "no output"}. Check that the version exists (\`npm view @anthropic-ai/claude-code versions\`) and that the runner can reach the registry`
+      );
+    }
+    if (!findOnPath("claude", join3(staging, "node_modules", ".bin"))) {
+      throw new ClaudeInstallError(
+        `npm installed ${CLAUDE_PACKAGE}@${opts.version} but no \`claude\` executable appeared in node_modules/.bin`
+      );
+    }
+    await rm(dir, { recursive: true, force: true });
+    try {
+      await rename(staging, dir);
+    } catch (err) {
+      if (!existsSync(marker)) throw err;
+      return { path: bin, source: "cache", dir };
+    }
+    await writeFile(marker, `${(/* @__PURE__ */ new Date()).toISOString()}
+`);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return { path: bin, source: "installed", dir };
+}
+function npmEnv(env) {
+  return scrubbedEnv(env, { modelCredentials: false });
+}
+
+// src/action/inputs.ts
+var DEFAULT_CLAUDE_CODE_VERSION = "2.1.329";
+var DEFAULT_CONFIG_DIR = ".github/claude-tasks";
+var MAX_PARALLEL_LIMIT = 64;
+var ACTION_MODES = ["run", "plan", "run-only", "publish"];
+function readSettings(input) {
+  const get = (name) => {
+    const v = input(name).trim();
+    return v === "" ? void 0 : v;
+  };
+  const settings = {
+    tasks: splitTasks(get("tasks") ?? ""),
+    dryRun: parseBoolean("dry-run", get("dry-run")),
+    mode: parseMode(get("mode")),
+    configDir: parseConfigDir(get("config-dir")),
+    claudeCodeVersion: parseVersion(get("claude-code-version")),
+    commentCommand: parseCommand(get("comment-command")),
+    isolation: parseIsolation(get("isolation"))
+  };
+  const token = get("github-token");
+  if (token) settings.githubToken = token;
+  const key = get("anthropic-api-key");
+  if (key) settings.anthropicApiKey = key;
+  const oauth = get("claude-code-oauth-token");
+  if (oauth) settings.claudeCodeOauthToken = oauth;
+  const maxParallel = get("max-parallel");
+  if (maxParallel !== void 0) settings.maxParallel = parseMaxParallel(maxParallel);
+  const resultsDir2 = get("results-dir");
+  if (resultsDir2 !== void 0) settings.resultsDir = resultsDir2;
+  const base = get("base");
+  if (base !== void 0) {
+    if (!isValidBranchName(base))
+      throw new UserError(`input \`base\`: ${JSON.stringify(base)} is not a branch name`);
+    settings.base = base;
+  }
+  return settings;
+}
+function splitTasks(text2) {
+  return text2.split(/[\s,]+/).filter(Boolean);
+}
+function parseBoolean(name, value) {
+  if (value === void 0) return false;
+  if (["true", "True", "TRUE"].includes(value)) return true;
+  if (["false", "False", "FALSE"].includes(value)) return false;
+  throw new UserError(`input \`${name}\`: ${JSON.stringify(value)} is not \`true\` or \`false\``);
+}
+function parseIsolation(value) {
+  if (value === void 0) return "sandbox";
+  if (ISOLATIONS.includes(value)) return value;
+  throw new UserError(`input \`isolation\`: ${JSON.stringify(value)} is not \`sandbox\` or \`none\``);
+}
+function parseMode(value) {
+  if (value === void 0) return "run";
+  const mode = ACTION_MODES.find((m) => m === value);
+  if (mode) return mode;
+  throw new UserError(
+    `input \`mode\`: ${JSON.stringify(value)} is not one of ${ACTION_MODES.map((m) => `\`${m}\``).join(", ")}`
+  );
+}
+function parseConfigDir(value) {
+  if (value === void 0) return DEFAULT_CONFIG_DIR;
+  const clean = value.replace(/\\/g, "/").replace(/\/+$/, "");
+  if (clean.startsWith("/") || clean.split("/").includes("..") || clean === "") {
+    throw new UserError(
+      `input \`config-dir\`: ${JSON.stringify(value)} must be a path inside the repository`
+    );
+  }
+  return clean;
+}
+function parseMaxParallel(value) {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_PARALLEL_LIMIT) {
+    throw new UserError(
+      `input \`max-parallel\`: ${JSON.stringify(value)} is not a whole number from 1 to ${MAX_PARALLEL_LIMIT}`
+    );
+  }
+  return n;
+}
+function parseVersion(value) {
+  if (value === void 0) return DEFAULT_CLAUDE_CODE_VERSION;
+  if (!isExactVersion(value)) {
+    throw new UserError(
+      `input \`claude-code-version\`: ${JSON.stringify(value)} is not an exact version such as \`${DEFAULT_CLAUDE_CODE_VERSION}\``
+    );
+  }
+  return value;
+}
+function parseCommand(value) {
+  if (value === void 0) return DEFAULT_COMMENT_COMMAND;
+  if (!isValidCommentCommand(value)) {
+    throw new UserError(
+      `input \`comment-command\`: ${JSON.stringify(value)} must be a slash and a word, like \`/claude-tasks\``
+    );
+  }
+  return value;
+}
+function secretsOf(s) {
+  return [s.githubToken, s.anthropicApiKey, s.claudeCodeOauthToken].filter((v) => !!v);
+}
+
+// src/action/log-events.ts
+var MAX_LINE = 300;
+function logRunEvent(logger, e) {
+  switch (e.type) {
+    case "run-start":
+      logger.info(`claude-tasks run ${e.runId} (${e.mode}): ${e.tasks.join(", ") || "no tasks"}`);
+      return;
+    case "task-start":
+      logger.info(`[${e.task}] started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ""}`);
+      return;
+    case "task-phase":
+      logger.info(`[${e.task}] ${e.phase}`);
+      return;
+    case "task-retry":
+      logger.warn(
+        `[${e.task}] retrying in ${Math.round(e.delayMs / 1e3)}s (attempt ${e.attempt}): ${oneLine(e.reason, MAX_LINE)}`
+      );
+      return;
+    case "task-end":
+      logger.info(`[${e.task}] ${STATUS_ICON[e.status] ?? ""} ${e.status}: ${oneLine(e.message)}`);
+      return;
+    case "run-end":
+      logger.info(`claude-tasks run ${e.ok ? "succeeded" : "failed"} in ${Math.round(e.durationMs / 1e3)}s`);
+      return;
+    case "agent": {
+      const a = e.event;
+      if (a.type === "spawn") logger.debug(`[${e.task}]   agent started (pid ${a.pid})`);
+      else if (a.type === "tool_use") logger.info(`[${e.task}]   ${cut(a.description)}`);
+      else if (a.type === "permission_denied")
+        logger.warn(`[${e.task}] permission denied: ${oneLine(a.tool, 80)}: ${cut(a.message)}`);
+      else if (a.type === "api_retry")
+        logger.info(`[${e.task}]   API retry ${a.attempt}${a.status ? ` (HTTP ${a.status})` : ""}`);
+      else if (a.type === "text") logger.debug(`[${e.task}]   ${cut(a.text)}`);
+      else if (a.type === "output") logger.debug(`[${e.task}]   ${cut(a.line)}`);
+      return;
+    }
+  }
+}
+function cut(s) {
+  return oneLine(s.replace(/[ \t\r\n]+/g, " ").trim(), MAX_LINE);
+}
+
+// src/action/sandbox-setup.ts
+import { existsSync as existsSync2, readFileSync, realpathSync } from "node:fs";
+var APPARMOR_PROFILE_PATH = "/etc/apparmor.d/claude-tasks-bwrap";
+var USERNS_SYSCTL = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
+function apparmorProfile(bwrapPath) {
+  return [
+    "abi <abi/4.0>,",
+    "include <tunables/global>",
+    "",
+    `profile claude-tasks-bwrap ${bwrapPath} flags=(unconfined) {`,
+    "  userns,",
+    "  include if exists <local/claude-tasks-bwrap>",
+    "}",
+    ""
+  ].join("\n");
+}
+var sudo = async (args, input) => {
+  const asRoot = process.getuid?.() === 0;
+  const r = await runCommand(asRoot ? args[0] : "sudo", asRoot ? args.slice(1) : ["-n", ...args], {
+    timeoutMs: 18e4,
+    ...input !== void 0 ? { input } : {},
+    env: { DEBIAN_FRONTEND: "noninteractive", PATH: process.env.PATH ?? "" }
+  });
+  return r.exitCode === 0 && !r.startError;
+};
+async function ensureSandbox(opts) {
+  const run = opts.privileged ?? sudo;
+  const probe = opts.probe ?? (() => {
+    resetBwrapProbe();
+    return probeBwrap(opts.env);
+  });
+  const restricted = opts.usernsRestricted ?? (() => existsSync2(USERNS_SYSCTL) && readFileSync(USERNS_SYSCTL, "utf8").trim() === "1");
+  let state = await probe();
+  if (state.ok) return;
+  if (/not installed/.test(state.reason)) {
+    opts.logger.info("installing bubblewrap (the sandbox for agents) from the distribution's packages");
+    const installed = await run(["apt-get", "install", "-y", "-q", "bubblewrap"]) || await run(["apt-get", "update", "-q"]) && await run(["apt-get", "install", "-y", "-q", "bubblewrap"]);
+    state = await probe();
+    if (state.ok) return;
+    if (!installed) {
+      throw new UserError(
+        "agents run in a bubblewrap sandbox, and bwrap is not installed and could not be installed here (no passwordless sudo or apt-get): install the `bubblewrap` package in an earlier step, or set `isolation: none` to run agents without a sandbox"
+      );
+    }
+  }
+  if (!state.ok && restricted()) {
+    opts.logger.info("allowing bubblewrap to create user namespaces (AppArmor profile claude-tasks-bwrap)");
+    const found = findOnPath("bwrap") ?? "/usr/bin/bwrap";
+    const bwrapPath = existsSync2(found) ? realpathSync(found) : found;
+    const ok = await run(["tee", APPARMOR_PROFILE_PATH], apparmorProfile(bwrapPath)) && await run(["apparmor_parser", "-r", APPARMOR_PROFILE_PATH]);
+    state = await probe();
+    if (state.ok) return;
+    if (!ok) {
+      throw new UserError(
+        `this runner restricts user namespaces (AppArmor) and the profile for bwrap could not be installed (no passwordless sudo): ${state.ok ? "" : state.reason}; allow it in an earlier step (\`sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0\`), or set \`isolation: none\``
+      );
+    }
+  }
+  if (!state.ok) {
+    throw new UserError(
+      `${state.reason}; fix it in an earlier step, or set \`isolation: none\` to run agents without a sandbox`
+    );
+  }
+}
+
+// src/action/wiring.ts
+var REMOTE = "origin";
+var Wiring = class {
+  io;
+  env;
+  settings;
+  ctx;
+  engine;
+  credentials;
+  gitPromise;
+  authPromise;
+  ghClient;
+  claudePath;
+  constructor(o) {
+    this.io = o.io;
+    this.env = o.env;
+    this.settings = o.settings;
+    this.ctx = o.ctx;
+    this.engine = o.engine;
+    this.credentials = {
+      ...o.settings.anthropicApiKey ? { anthropicApiKey: o.settings.anthropicApiKey } : {},
+      ...o.settings.claudeCodeOauthToken ? { claudeCodeOauthToken: o.settings.claudeCodeOauthToken } : {}
+    };
+  }
+  /** The configuration in the workspace, its problems annotated on the task files. */
+  async project() {
+    const p = await this.engine.loadProject({
+      cwd: this.ctx.workspace,
+      configDir: this.settings.configDir,
+      env: this.env
+    });
+    annotateProblems(this.io, p.problems);
+    return p;
+  }
+  /** Checks credentials, installs Claude Code and the sandbox when needed, and runs the resolved run. */
+  async execute(run, onProgress) {
+    const { settings, io, ctx } = this;
+    const byName = new Map(run.tasks.map((t) => [t.name, t]));
+    const tasks2 = run.plan.tasks.flatMap((p) => byName.get(p.name) ?? []);
+    assertClaudeCredentials({ tasks: tasks2, credentials: this.credentials, env: this.env });
+    if (tasks2.some((t) => t.kind === "claude") && this.claudePath === void 0) {
+      const claude = await ensureClaude({
+        version: settings.claudeCodeVersion,
+        env: this.env,
+        logger: io.logger
+      });
+      this.claudePath = claude.path;
+    }
+    if (settings.isolation === "sandbox") await ensureSandbox({ logger: io.logger, env: this.env });
+    const runOnly = settings.mode === "run-only";
+    const needsApi = run.publish && !run.onto && !runOnly;
+    if (needsApi && !run.dryRun && !settings.githubToken) {
+      throw new UserError("the `github-token` input is empty: it is needed to open pull requests");
+    }
+    const publisher = needsApi && settings.githubToken ? this.publisher() : void 0;
+    const base = run.base ?? settings.base;
+    return this.engine.runTasks({
+      repoRoot: ctx.workspace,
+      plan: run.plan,
+      tasks: run.tasks,
+      mode: run.dryRun || runOnly ? "dry-run" : "pr",
+      ...runOnly ? { tipsFromRemote: true } : {},
+      isolation: settings.isolation,
+      remote: REMOTE,
+      env: agentBaseEnv(this.env, this.credentials),
+      logger: io.logger,
+      trigger: run.trigger,
+      runId: run.runId,
+      onEvent: (e) => {
+        logRunEvent(io.logger, e);
+        if (e.type === "task-phase") onProgress?.(e.phase);
+      },
+      ...settings.maxParallel !== void 0 ? { maxParallel: settings.maxParallel } : {},
+      ...base ? { base } : {},
+      ...publisher ? { publisher } : {},
+      ...this.claudePath ? { claudePath: this.claudePath } : {},
+      ...run.onto ? { onto: run.onto } : {},
+      ...run.trustedConfig ? { trustedConfig: run.trustedConfig } : {},
+      ...await this.gitEnv()
+    });
+  }
+  /** Outputs, the backups artifact and the step summary of a finished run. */
+  async finish(report, needs, notes) {
+    const { io, ctx } = this;
+    writeRunOutputs(io, report);
+    const runUrl = ctx.runUrl ? { runUrl: ctx.runUrl } : {};
+    const artifactUrl = await uploadBackups({ io, report, repoRoot: ctx.workspace, ...runUrl });
+    const links = { ...runUrl, ...artifactUrl ? { artifactUrl } : {} };
+    try {
+      await io.appendSummary(runSummary(report, needs, links, [...notes]));
+    } catch (err) {
+      io.logger.warn(`could not write the step summary: ${errorMessage(err)}`);
+    }
+  }
+  publisher() {
+    return createGitHubPublisher({
+      gh: this.gh(),
+      links: this.ctx.runUrl ? { runUrl: this.ctx.runUrl } : {},
+      logger: this.io.logger
+    });
+  }
+  gh() {
+    if (!this.settings.githubToken) {
+      throw new UserError("the `github-token` input is empty: comment commands and pull requests need it");
+    }
+    this.ghClient ??= createGitHub({
+      token: this.settings.githubToken,
+      baseUrl: this.ctx.apiUrl,
+      owner: this.ctx.owner,
+      repo: this.ctx.repo,
+      logger: this.io.logger,
+      userAgent: "claude-tasks-action",
+      secrets: secretsOf(this.settings)
+    });
+    return this.ghClient;
+  }
+  /** Authentication for the engine's fetch/push, unless the checkout persisted its own. */
+  gitEnv() {
+    this.authPromise ??= (async () => {
+      const token = this.settings.githubToken;
+      if (!token) return {};
+      if (await hasExtraHeader(createGit({ cwd: this.ctx.workspace }))) {
+        this.io.logger.warn(
+          "the checkout stored a token in .git/config, where tasks can read it: use `actions/checkout` with `persist-credentials: false` (claude-tasks authenticates its own pushes with `github-token`)"
+        );
+        return {};
+      }
+      return { gitEnv: gitAuthEnv(token, this.ctx.serverUrl) };
+    })();
+    return this.authPromise;
+  }
+  /** The engine's git in the workspace, authenticated for fetch/push. */
+  git() {
+    this.gitPromise ??= this.gitEnv().then(
+      (e) => createGit({
+        cwd: this.ctx.workspace,
+        logger: this.io.logger,
+        ...e.gitEnv ? { authEnv: e.gitEnv } : {}
+      })
+    );
+    return this.gitPromise;
+  }
+};
+
+// src/action/comment.ts
+async function comment(w, decision, now) {
+  const { io, settings, ctx } = w;
+  const screened = screenComment(decision.event, settings.commentCommand);
+  if (!screened.ok) return ignore(io, settings, screened.reason);
+  const outcome = await w.engine.handleComment({
+    event: decision.event,
+    command: settings.commentCommand,
+    gh: w.gh(),
+    loadTasks: () => w.project(),
+    adhocTask: async (o) => {
+      const defaults = await readDefaultsFile(ctx.workspace, settings.configDir);
+      return adhocTask({
+        ...o,
+        configDir: settings.configDir,
+        env: w.env,
+        ...defaults ? { defaults } : {}
+      });
+    },
+    execute: async ({ progress, ...request }) => {
+      const run = await w.engine.resolveRun({
+        decision: { kind: "comment-run", request },
+        tasks: request.tasks,
+        now: now(),
+        dryRun: settings.dryRun,
+        git: () => w.git(),
+        remote: REMOTE,
+        logger: io.logger
+      });
+      return w.execute(run, progress);
+    },
+    patchOf: async (result) => {
+      if (!result.backup) return void 0;
+      const backup = await readBackup(await stateDir(await w.git()), result.backup);
+      return readPatchText(backup.patchPath);
+    },
+    links: {
+      ...ctx.runUrl ? { runUrl: ctx.runUrl } : {},
+      serverUrl: ctx.serverUrl,
+      repository: ctx.repository
+    },
+    logger: io.logger
+  });
+  if (outcome.status === "ignored" || outcome.status === "refused")
+    return ignore(io, settings, outcome.reason);
+  if (outcome.status === "answered") {
+    writeRunOutputs(io, void 0);
+    return { ok: true };
+  }
+  const needs = outcome.report.results.map((r) => ({ name: r.task, needs: [] }));
+  await w.finish(outcome.report, needs, []);
+  return { ok: outcome.report.ok, report: outcome.report };
+}
+
+// src/action/context.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+function readContext(env) {
+  const repository = env.GITHUB_REPOSITORY ?? "";
+  const [owner, repo] = repository.split("/");
+  if (!owner || !repo)
+    throw new UserError("GITHUB_REPOSITORY is not set (owner/repo): is this running on GitHub Actions?");
+  const serverUrl = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
+  const ctx = {
+    eventName: env.GITHUB_EVENT_NAME ?? "",
+    payload: readPayload(env.GITHUB_EVENT_PATH),
+    owner,
+    repo,
+    repository,
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
+    serverUrl,
+    tempDir: env.RUNNER_TEMP || tmpdir2()
+  };
+  if (env.GITHUB_RUN_ID) {
+    ctx.runId = env.GITHUB_RUN_ID;
+    ctx.runUrl = `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}`;
+  }
+  if (env.GITHUB_ACTOR) ctx.actor = env.GITHUB_ACTOR;
+  if (env.GITHUB_JOB) ctx.job = env.GITHUB_JOB;
+  return ctx;
+}
+function readPayload(path) {
+  if (!path) return {};
+  let text2;
+  try {
+    text2 = readFileSync2(path, "utf8");
+  } catch {
+    return {};
+  }
+  try {
+    const value = JSON.parse(text2);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+  } catch {
+    throw new UserError(`the event payload ${path} is not JSON`);
+  }
+}
 
 // src/engine/publish/export.ts
 var import_write_file_atomic = __toESM(require_lib(), 1);
-import { mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir as mkdir2, rm as rm2 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 
 // src/engine/publish/format.ts
 var RESULT_FILE = "result.json";
@@ -205,13 +1622,13 @@ var PUBLISHABLE = /* @__PURE__ */ new Set(["success", "conflict"]);
 async function exportResults(opts) {
   const out = [];
   for (const r of opts.report.results) {
-    const dir = join(opts.dir, assertSafeName("task", r.task));
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
+    const dir = join4(opts.dir, assertSafeName("task", r.task));
+    await rm2(dir, { recursive: true, force: true });
+    await mkdir2(dir, { recursive: true });
     const files = [];
     const bundled = PUBLISHABLE.has(r.status) && r.commit !== void 0 && r.files.length > 0;
-    if (bundled) files.push(await writeBundle(opts.git, r.commit, join(dir, BUNDLE_FILE)));
-    const result = join(dir, RESULT_FILE);
+    if (bundled) files.push(await writeBundle(opts.git, r.commit, join4(dir, BUNDLE_FILE)));
+    const result = join4(dir, RESULT_FILE);
     await (0, import_write_file_atomic.default)(result, `${JSON.stringify({ version: 1, ...handedOver(r, bundled) }, null, 2)}
 `);
     files.push(result);
@@ -242,8 +1659,8 @@ async function writeBundle(git, commit, file) {
 }
 
 // src/engine/publish/publish.ts
-import { lstat, readdir, readFile } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { lstat, readdir as readdir2, readFile as readFile2 } from "node:fs/promises";
+import { join as join5 } from "node:path";
 var LANDABLE = /* @__PURE__ */ new Set(["success", "conflict"]);
 async function publishResults(opts) {
   const started = Date.now();
@@ -262,9 +1679,9 @@ async function publishResults(opts) {
   });
   const runId = opts.runId ?? newRunId();
   const defaultBase = opts.base ?? await defaultBranch(repo);
-  const tasks = await trustedTasks(repo, opts, defaultBase, runId);
+  const tasks2 = await trustedTasks(repo, opts, defaultBase, runId);
   const handed = await readHandedOver(opts.dir, logger);
-  const byName = new Map(tasks.map((t) => [t.name, t]));
+  const byName = new Map(tasks2.map((t) => [t.name, t]));
   const seen = /* @__PURE__ */ new Set();
   const todo = [];
   for (const h of handed) {
@@ -280,7 +1697,7 @@ async function publishResults(opts) {
     seen.add(task.name);
     todo.push({ task, h });
   }
-  todo.sort((a, b) => tasks.indexOf(a.task) - tasks.indexOf(b.task));
+  todo.sort((a, b) => tasks2.indexOf(a.task) - tasks2.indexOf(b.task));
   emit({ type: "run-start", runId, mode: opts.mode, tasks: todo.map((t) => t.task.name) });
   const results = [];
   for (const { task, h } of todo) {
@@ -288,8 +1705,9 @@ async function publishResults(opts) {
     const r = await publishOne({ repo, task, h, base, runId, opts, emit });
     results.push(r);
     emit({ type: "task-end", task: r.task, status: r.status, message: r.message, result: r });
-    await appendLog(runLogPath(state), taskEntry(runId, opts.mode, r)).catch(() => {
-    });
+    await appendLog(runLogPath(state), taskEntry(runId, opts.mode, r)).catch(
+      (err) => logger.warn(`could not write the run log: ${errorMessage(err)}`)
+    );
   }
   const report = await assembleReport({
     git,
@@ -328,12 +1746,12 @@ async function trustedTasks(repo, opts, branch, runId) {
 async function readHandedOver(dir, logger) {
   const out = [];
   const visit = async (d, depth) => {
-    const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
+    const entries = await orIfMissing(readdir2(d, { withFileTypes: true }), []);
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.isDirectory() && depth < 2) await visit(join2(d, e.name), depth + 1);
+      if (e.isDirectory() && depth < 2) await visit(join5(d, e.name), depth + 1);
     }
-    const file = join2(d, RESULT_FILE);
-    const info2 = await lstat(file).catch(() => void 0);
+    const file = join5(d, RESULT_FILE);
+    const info2 = await orIfMissing(lstat(file), void 0);
     if (!info2) return;
     const from = file.slice(dir.length + 1) || RESULT_FILE;
     if (!info2.isFile() || info2.size > MAX_RESULT_BYTES) {
@@ -342,7 +1760,7 @@ async function readHandedOver(dir, logger) {
     }
     let parsed;
     try {
-      parsed = ExportedResult.safeParse(JSON.parse(await readFile(file, "utf8")));
+      parsed = ExportedResult.safeParse(JSON.parse(await readFile2(file, "utf8")));
     } catch {
       logger.warn(`${from}: not JSON; ignored`);
       return;
@@ -351,7 +1769,7 @@ async function readHandedOver(dir, logger) {
       logger.warn(`${from}: not a claude-tasks result; ignored`);
       return;
     }
-    const bundle = join2(d, BUNDLE_FILE);
+    const bundle = join5(d, BUNDLE_FILE);
     const hasBundle = await isBundleFile(bundle);
     out.push({ result: parsed.data, from, ...hasBundle ? { bundle } : {} });
   };
@@ -359,9 +1777,9 @@ async function readHandedOver(dir, logger) {
   return out;
 }
 async function isBundleFile(path) {
-  const info2 = await lstat(path).catch(() => void 0);
+  const info2 = await orIfMissing(lstat(path), void 0);
   if (!info2?.isFile()) return false;
-  const head = (await readFile(path)).subarray(0, 20).toString("latin1");
+  const head = (await readFile2(path)).subarray(0, 20).toString("latin1");
   return /^# v[23] git bundle\n/.test(head);
 }
 var NO_AGENT = (kind) => ({
@@ -506,1126 +1924,57 @@ async function importBundle(repo, bundle, runId, task) {
   }
 }
 
-// src/engine/trigger/adhoc-task.ts
-var import_yaml = __toESM(require_dist(), 1);
-import { readFile as readFile2 } from "node:fs/promises";
-import { join as join3, posix } from "node:path";
-var ADHOC_PREFIX = "adhoc-";
-function adhocTaskName(commentId) {
-  return `${ADHOC_PREFIX}${commentId}`;
-}
-function adhocTask(o) {
-  const name = adhocTaskName(o.commentId);
-  const firstLine = o.prompt.split("\n", 1)[0].trim();
-  const title = firstLine.length > 60 ? `${firstLine.slice(0, 59)}\u2026` : firstLine;
-  const requested = `Requested by @${o.requestedBy} in #${o.issueNumber}.`;
-  const file = {
-    name,
-    description: `Ad-hoc task requested by @${o.requestedBy} in #${o.issueNumber}`,
-    prompt: o.prompt,
-    pr: {
-      title: `claude-tasks: ${title || name}`,
-      body: o.closesIssue ? `Closes #${o.issueNumber}
-
-${requested}` : requested
-    }
-  };
-  const files = [{ path: posix.join(o.configDir, `${name}.yml`), text: (0, import_yaml.stringify)(file) }];
-  if (o.defaults) files.push(o.defaults);
-  const loaded = parseConfigFiles(files, { configDir: o.configDir, env: o.env ?? {} });
-  const task = loaded.tasks.find((t) => t.name === name);
-  return { ...task ? { task } : {}, problems: loaded.problems.filter((p) => p.severity === "error") };
-}
-async function readDefaultsFile(repoRoot, configDir) {
-  for (const base of ["_defaults.yml", "_defaults.yaml"]) {
-    const path = posix.join(configDir, base);
-    if (statRepoFile(repoRoot, path) === "outside") continue;
-    try {
-      return { path, text: await readFile2(join3(repoRoot, path), "utf8") };
-    } catch {
-    }
-  }
-  return void 0;
-}
-
-// src/engine/trigger/claude-install.ts
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir as mkdir2, rename, rm as rm2, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join4 } from "node:path";
-var CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
-var DEFAULT_INSTALL_TIMEOUT_MS = 5 * 6e4;
-var VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
-var ClaudeInstallError = class extends UserError {
+// src/action/engine.ts
+var ENGINE = {
+  loadProject,
+  resolveRun,
+  runTasks,
+  handleComment,
+  exportResults,
+  publishResults
 };
-function isExactVersion(version) {
-  return VERSION.test(version);
-}
-function claudeToolDir(version, env) {
-  if (env.RUNNER_TOOL_CACHE) return join4(env.RUNNER_TOOL_CACHE, "claude-code", version);
-  return join4(env.RUNNER_TEMP || tmpdir(), "claude-tasks-tools", "claude-code", version);
-}
-async function ensureClaude(opts) {
-  const logger = opts.logger ?? silentLogger;
-  const onPath = findOnPath("claude", opts.env.PATH ?? "");
-  if (onPath) {
-    logger.debug(`using Claude Code from PATH: ${onPath}`);
-    return { path: onPath, source: "path" };
-  }
-  if (!isExactVersion(opts.version)) {
-    throw new UserError(
-      `claude-code-version must be an exact version such as \`2.1.329\`, not ${JSON.stringify(opts.version)}`
+
+// src/action/split.ts
+import { join as join6 } from "node:path";
+var RESULT_ARTIFACT_PREFIX = "claude-tasks-result-";
+async function handOver(w, report) {
+  const exported = await w.engine.exportResults({ git: await w.git(), report, dir: resultsDir(w) });
+  for (const t of exported) {
+    const name = `${RESULT_ARTIFACT_PREFIX}${t.task}`;
+    await w.io.uploadArtifact(name, t.files, t.dir);
+    w.io.logger.info(
+      `${t.task}: handed over as the artifact ${name}${t.bundled ? " (with its change)" : ""}`
     );
   }
-  const dir = claudeToolDir(opts.version, opts.env);
-  const bin = join4(dir, "node_modules", ".bin", "claude");
-  const marker = `${dir}.complete`;
-  if (existsSync(marker) && findOnPath("claude", join4(dir, "node_modules", ".bin"))) {
-    logger.info(`using Claude Code ${opts.version} from ${dir}`);
-    return { path: bin, source: "cache", dir };
-  }
-  const npm = opts.npm ?? findOnPath("npm", opts.env.PATH ?? "");
-  if (!npm) {
-    throw new ClaudeInstallError(
-      `Claude Code is not installed and npm was not found on PATH to install ${CLAUDE_PACKAGE}@${opts.version}; add \`actions/setup-node\` before this step, or install Claude Code yourself`
-    );
-  }
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS;
-  const staging = `${dir}.tmp-${process.pid}-${randomBytes(3).toString("hex")}`;
-  logger.info(`installing ${CLAUDE_PACKAGE}@${opts.version} into ${dir}`);
-  await mkdir2(staging, { recursive: true });
-  try {
-    const r = await execa(
-      npm,
-      [
-        "install",
-        "--prefix",
-        staging,
-        "--no-save",
-        "--no-package-lock",
-        "--no-audit",
-        "--no-fund",
-        "--no-update-notifier",
-        "--loglevel=error",
-        `${CLAUDE_PACKAGE}@${opts.version}`
-      ],
-      {
-        env: npmEnv(opts.env),
-        extendEnv: false,
-        reject: false,
-        timeout: timeoutMs,
-        stdin: "ignore",
-        all: true
-      }
-    );
-    if (r.timedOut) {
-      throw new ClaudeInstallError(
-        `installing ${CLAUDE_PACKAGE}@${opts.version} with npm did not finish within ${Math.round(timeoutMs / 1e3)}s; check the runner's access to the npm registry, or install Claude Code in an earlier step`
-      );
-    }
-    if (r.exitCode !== 0) {
-      const tail = String(r.all ?? "").trim().split("\n").slice(-8).join("\n");
-      throw new ClaudeInstallError(
-        `installing ${CLAUDE_PACKAGE}@${opts.version} with npm failed (exit ${r.exitCode ?? r.signal}): ${tail || "no output"}. Check that the version exists (\`npm view @anthropic-ai/claude-code versions\`) and that the runner can reach the registry`
-      );
-    }
-    if (!findOnPath("claude", join4(staging, "node_modules", ".bin"))) {
-      throw new ClaudeInstallError(
-        `npm installed ${CLAUDE_PACKAGE}@${opts.version} but no \`claude\` executable appeared in node_modules/.bin`
-      );
-    }
-    await rm2(dir, { recursive: true, force: true });
-    try {
-      await rename(staging, dir);
-    } catch (err) {
-      if (!existsSync(marker)) throw err;
-      return { path: bin, source: "cache", dir };
-    }
-    await writeFile(marker, `${(/* @__PURE__ */ new Date()).toISOString()}
-`);
-  } finally {
-    await rm2(staging, { recursive: true, force: true });
-  }
-  return { path: bin, source: "installed", dir };
 }
-function npmEnv(env) {
-  const out = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (v === void 0 || /^(INPUT_|ACTIONS_)/.test(k)) continue;
-    if (/^(GITHUB_TOKEN|GH_TOKEN|ANTHROPIC_API_KEY|ANTHROPIC_AUTH_TOKEN|CLAUDE_CODE_OAUTH_TOKEN)$/.test(k))
-      continue;
-    out[k] = v;
-  }
-  return out;
-}
-
-// src/engine/trigger/sanitize.ts
-var MAX_COMMENT_CHARS = 65536;
-function stripHtmlComments(text2) {
-  let out = "";
-  let at = 0;
-  for (; ; ) {
-    const open = text2.indexOf("<!--", at);
-    if (open < 0) return out + text2.slice(at);
-    out += text2.slice(at, open);
-    const close = text2.indexOf("-->", open + 4);
-    if (close < 0) return out;
-    at = close + 3;
-  }
-}
-function sanitizeCommentText(body, maxChars = MAX_COMMENT_CHARS) {
-  const capped = body.length > maxChars ? body.slice(0, maxChars) : body;
-  const lines = capped.replace(/\r\n?/g, "\n");
-  return stripHtmlComments(stripInvisible(stripHtmlComments(lines))).normalize("NFC");
-}
-
-// src/engine/trigger/comment-command.ts
-var DEFAULT_COMMENT_COMMAND = "/claude-tasks";
-var MAX_PROMPT_CHARS = 8e3;
-var DRY_RUN_FLAG = "--dry-run";
-var COMMAND_PATTERN = /^\/[A-Za-z0-9][A-Za-z0-9_-]{0,38}$/;
-var OPTION = /^--[A-Za-z][^\s]*/;
-function isValidCommentCommand(command) {
-  return COMMAND_PATTERN.test(command);
-}
-function commentUsage(command = DEFAULT_COMMENT_COMMAND) {
-  return [
-    `\`${command} run <task> [--dry-run]\` runs a task of \`.github/claude-tasks/\`;`,
-    `\`${command} [--dry-run] <what to do>\` asks Claude Code to do it as an ad-hoc task;`,
-    `\`${command} help\` shows this.`
-  ].join("\n");
-}
-function parseCommentCommand(body, command = DEFAULT_COMMENT_COMMAND) {
-  if (!isValidCommentCommand(command)) throw new Error(`invalid comment command ${JSON.stringify(command)}`);
-  const text2 = sanitizeCommentText(body).replace(/^\s+/, "");
-  if (!text2.toLowerCase().startsWith(command.toLowerCase())) return { kind: "none" };
-  const after = text2.slice(command.length);
-  if (after !== "" && !/^\s/.test(after)) return { kind: "none" };
-  const newline = after.indexOf("\n");
-  const first = (newline < 0 ? after : after.slice(0, newline)).trim();
-  const rest = newline < 0 ? "" : after.slice(newline + 1).replace(/\s+$/, "");
-  const words = first === "" ? [] : first.split(/\s+/);
-  const more = rest.trim() !== "";
-  if (words.length === 0 && !more) return { kind: "help" };
-  if (words.length === 1 && words[0].toLowerCase() === "help" && !more) return { kind: "help" };
-  if (words[0]?.toLowerCase() === "run") {
-    const args = words.slice(1);
-    const names = args.filter((w) => !w.startsWith("-"));
-    if (names.length <= 1) return parseRun(args, names[0], rest, command);
-  }
-  return parseAdhoc(words, rest, command);
-}
-function parseRun(args, name, rest, command) {
-  const flags = args.filter((w) => w.startsWith("-"));
-  const bad = flags.find((f) => f !== DRY_RUN_FLAG);
-  if (bad !== void 0)
-    return invalid(`unknown option \`${shown(bad)}\`: the only option is \`${DRY_RUN_FLAG}\``);
-  if (name === void 0) return invalid(`\`run\` needs a task name: \`${command} run <task>\``);
-  if (!TASK_NAME_PATTERN.test(name)) {
-    return invalid(
-      `\`${shown(name)}\` is not a task name (lowercase letters, digits and \`-\`, at most 63 characters)`
-    );
-  }
-  if (rest.trim() !== "") {
-    return invalid(
-      `\`${command} run <task>\` takes no further text; to ask for something else write \`${command} <what to do>\``
-    );
-  }
-  return { kind: "run", task: name, dryRun: flags.length > 0 };
-}
-function parseAdhoc(words, rest, command) {
-  let dryRun = false;
-  const first = [...words];
-  if (first[0] === DRY_RUN_FLAG) {
-    dryRun = true;
-    first.shift();
-  } else if (first.length > 1 && first.at(-1) === DRY_RUN_FLAG) {
-    dryRun = true;
-    first.pop();
-  }
-  const option = first[0]?.startsWith("--") ? first[0] : void 0;
-  if (option !== void 0) {
-    return invalid(`unknown option \`${shown(option)}\`: the only option is \`${DRY_RUN_FLAG}\``);
-  }
-  let prompt = `${first.join(" ")}
-${rest}`.trim();
-  for (let lead = OPTION.exec(prompt)?.[0]; lead !== void 0; lead = OPTION.exec(prompt)?.[0]) {
-    if (lead !== DRY_RUN_FLAG)
-      return invalid(`unknown option \`${shown(lead)}\`: the only option is \`${DRY_RUN_FLAG}\``);
-    dryRun = true;
-    prompt = prompt.slice(lead.length).trim();
-  }
-  if (prompt === "") return invalid(`say what to do: \`${command} <what to do>\``);
-  if (prompt.length > MAX_PROMPT_CHARS) {
-    return invalid(
-      `the request is too long (${prompt.length} characters; at most ${MAX_PROMPT_CHARS}): put the details in a task file and use \`${command} run <task>\``
-    );
-  }
-  return { kind: "adhoc", prompt, dryRun };
-}
-function invalid(message) {
-  return { kind: "invalid", message };
-}
-function shown(token) {
-  const clean = token.replace(/`/g, "'");
-  return clean.length > 40 ? `${clean.slice(0, 40)}\u2026` : clean;
-}
-
-// src/engine/trigger/comment-flow.ts
-var WRITE_PERMISSIONS = ["admin", "maintain", "write"];
-var MAX_COMMENT_BODY = 65e3;
-var MAX_DIFF_CHARS = 4e4;
-function screenComment(event, command) {
-  if (event.action !== "created") {
-    return { ok: false, reason: `comment ${event.action ?? "event"}: only new comments are read, not edits` };
-  }
-  const login = event.comment?.user?.login;
-  const commentId = event.comment?.id;
-  const issueNumber = event.issue?.number;
-  if (!login || typeof commentId !== "number" || typeof issueNumber !== "number") {
-    return { ok: false, reason: "the payload has no comment, author or issue" };
-  }
-  if (event.comment?.user?.type === "Bot" || login.toLowerCase().endsWith("[bot]")) {
-    return { ok: false, reason: `comment by the bot ${login}` };
-  }
-  const parsed = parseCommentCommand(event.comment?.body ?? "", command);
-  if (parsed.kind === "none") return { ok: false, reason: `the comment does not start with ${command}` };
-  return { ok: true, parsed, login, commentId, issueNumber };
-}
-async function handleComment(o) {
-  const logger = o.logger ?? silentLogger;
-  const screened = screenComment(o.event, o.command);
-  if (!screened.ok) return { status: "ignored", reason: screened.reason };
-  const { parsed, login, commentId, issueNumber } = screened;
-  const { gh } = o;
-  const permission = await gh.getPermission(login);
-  if (!WRITE_PERMISSIONS.includes(permission)) {
-    await bestEffort(logger, "react", () => gh.addReaction(commentId, "confused"));
-    return {
-      status: "refused",
-      reason: `@${login} has ${permission} permission; write, maintain or admin is needed`
-    };
-  }
-  await bestEffort(logger, "react", () => gh.addReaction(commentId, "eyes"));
-  const footer = o.links.runUrl ? `
-
-[Workflow run](${o.links.runUrl})` : "";
-  if (parsed.kind === "help") {
-    const reply2 = await gh.createComment(issueNumber, `${commentUsage(o.command)}${footer}`);
-    return { status: "answered", reason: "help", replyId: reply2.id };
-  }
-  if (parsed.kind === "invalid") {
-    const reply2 = await gh.createComment(
-      issueNumber,
-      `\u26A0\uFE0F ${parsed.message}
-
-${commentUsage(o.command)}${footer}`
-    );
-    return { status: "answered", reason: parsed.message, replyId: reply2.id };
-  }
-  const label = parsed.kind === "run" ? mdCode(parsed.task) : "an ad-hoc task";
-  const reply = await gh.createComment(issueNumber, `\u23F3 claude-tasks is starting ${label}\u2026${footer}`);
-  const progress = throttledEditor(gh, reply.id, o.progressIntervalMs ?? 5e3, logger);
-  const answer = async (text2) => {
-    await progress.final(`${text2}${footer}`);
-    return { status: "answered", reason: text2, replyId: reply.id };
-  };
-  try {
-    const pr = o.event.issue?.pull_request ? await gh.getPr(issueNumber) : void 0;
-    if (pr && pr.state !== "open")
-      return await answer(`\u26A0\uFE0F pull request #${issueNumber} is closed; nothing was run`);
-    let task;
-    if (parsed.kind === "run") {
-      const loaded = await o.loadTasks();
-      const errors = loaded.problems.filter((p) => p.severity === "error");
-      task = loaded.tasks.find((t) => t.name === parsed.task);
-      if (!task && errors.length > 0) return await answer(problemsText("the task files have errors", errors));
-      if (!task)
-        return await answer(
-          `\u26A0\uFE0F ${unknownTaskMessage(
-            parsed.task,
-            loaded.tasks.map((t) => t.name)
-          )}`
-        );
-    } else {
-      const built = await o.adhocTask({
-        commentId,
-        prompt: parsed.prompt,
-        issueNumber,
-        closesIssue: !pr,
-        requestedBy: login
-      });
-      if (!built.task)
-        return await answer(problemsText("the ad-hoc task could not be built", built.problems));
-      task = built.task;
-    }
-    const fork = pr?.isFork ?? false;
-    const dryRun = parsed.dryRun || fork;
-    const request = {
-      tasks: [task],
-      dryRun,
-      publish: !pr,
-      trigger: `comment by @${login} on #${issueNumber}`,
-      progress: (line) => progress.update(`\u23F3 claude-tasks: ${label} \u2014 ${line}${footer}`),
-      ...pr ? prTarget(pr) : {}
-    };
-    const report = await o.execute(request);
-    const result = report.results.find((r) => r.task === task.name) ?? report.results[0];
-    const showable = result !== void 0 && result.violations.length === 0 && !holdsCredential(result);
-    const patch = result && showable && dryRun && o.patchOf ? await o.patchOf(result).catch(() => void 0) : void 0;
-    await progress.final(renderCommentReply({ report, result, pr, fork, dryRun, patch, links: o.links }));
-    return { status: "ran", report, replyId: reply.id, command: parsed };
-  } catch (err) {
-    await progress.final(`\u274C claude-tasks failed: ${mdText(errorMessage(err), 2e3)}${footer}`).catch(() => {
-    });
-    throw err;
-  }
-}
-function prTarget(pr) {
-  const onto = pr.isFork ? { branch: pr.headRef, fetchRef: `refs/pull/${pr.number}/head` } : { branch: pr.headRef };
-  return { onto, base: pr.baseRef, trustedConfig: { source: pr.baseRef, paths: [...TRUSTED_CONFIG_PATHS] } };
-}
-function renderCommentReply(i) {
-  const out = [];
-  const r = i.result;
-  if (!r) {
-    out.push("\u2796 claude-tasks ran nothing.");
-  } else {
-    out.push(renderTaskMarkdown(r, i.links.runUrl ? { runUrl: i.links.runUrl } : {}).trimEnd(), "");
-    const web = `${i.links.serverUrl.replace(/\/+$/, "")}/${i.links.repository}`;
-    if (i.fork) {
-      const head = r.baseCommit ?? i.pr?.headSha;
-      const ran = `${mdCode(r.task)} ran on the fork's code${head ? ` at ${mdCode(head.slice(0, 12))}` : ""}`;
-      const shown2 = i.patch !== void 0 && i.patch.trim() !== "" ? "The change it made:" : r.violations.length > 0 ? "The change was refused by the guards, so it is not shown." : "";
-      out.push(
-        `This pull request comes from a fork, so this was a dry run: ${ran}, and nothing was pushed. ${shown2}`.trimEnd()
-      );
-    } else if (i.dryRun) {
-      out.push("Dry run: nothing was pushed.");
-    } else if (i.pr && r.commit && r.status === "success") {
-      out.push(
-        `Pushed [\`${r.commit.slice(0, 7)}\`](${web}/commit/${r.commit}) onto ${mdCode(i.pr.headRef)}.`
-      );
-    } else if (r.pr?.url) {
-      out.push(`Pull request: ${r.pr.url}`);
-    }
-    if (i.patch !== void 0 && i.patch.trim() !== "") out.push("", diffBlock(i.patch));
-  }
-  if (i.links.runUrl) out.push("", `[Workflow run](${i.links.runUrl})`);
-  let text2 = out.join("\n").trimEnd();
-  if (text2.length > MAX_COMMENT_BODY)
-    text2 = `${text2.slice(0, MAX_COMMENT_BODY - 40)}
-
-\u2026 (cut: the reply is too long)`;
-  return text2;
-}
-function diffBlock(patch) {
-  const cut2 = patch.length > MAX_DIFF_CHARS;
-  const body = cut2 ? patch.slice(0, MAX_DIFF_CHARS) : patch;
-  const note = cut2 ? `
-
-\u2026 the diff is longer than ${MAX_DIFF_CHARS} characters; the full patch is in the run's backup artifact` : "";
-  return `<details open><summary>Diff</summary>
-
-${mdFenced(body.trimEnd(), "diff")}${note}
-
-</details>`;
-}
-function problemsText(what, problems) {
-  const lines = problems.slice(0, 10).map((p) => `- ${mdText(formatProblem(p))}`);
-  return `\u26A0\uFE0F ${what}:
-
-${lines.join("\n")}${problems.length > 10 ? `
-- \u2026 ${problems.length - 10} more` : ""}`;
-}
-async function bestEffort(logger, what, fn) {
-  try {
-    await fn();
-  } catch (err) {
-    logger.warn(`could not ${what}: ${errorMessage(err)}`);
-  }
-}
-function throttledEditor(gh, commentId, intervalMs, logger) {
-  let chain = Promise.resolve();
-  let last = 0;
-  let pending;
-  let timer;
-  let closed = false;
-  const write = (body) => {
-    chain = chain.then(() => gh.updateComment(commentId, body)).catch((err) => logger.warn(`could not update the reply: ${errorMessage(err)}`));
-    last = Date.now();
-  };
-  return {
-    update(body) {
-      if (closed) return;
-      pending = body;
-      if (timer) return;
-      const wait = Math.max(0, last + intervalMs - Date.now());
-      timer = setTimeout(() => {
-        timer = void 0;
-        if (closed || pending === void 0) return;
-        write(pending);
-        pending = void 0;
-      }, wait);
-      timer.unref();
-    },
-    async final(body) {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      timer = void 0;
-      await chain;
-      await gh.updateComment(commentId, body);
-    }
-  };
-}
-
-// src/engine/trigger/credentials.ts
-var PROVIDER_SWITCHES = ["CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX", "CLAUDE_CODE_USE_FOUNDRY"];
-var truthy = (v) => v !== void 0 && v !== "" && v !== "0" && v.toLowerCase() !== "false";
-function credentialSource(creds, env) {
-  if (creds.anthropicApiKey) return "the anthropic-api-key input";
-  if (creds.claudeCodeOauthToken) return "the claude-code-oauth-token input";
-  if (env.ANTHROPIC_API_KEY) return "ANTHROPIC_API_KEY";
-  if (env.CLAUDE_CODE_OAUTH_TOKEN) return "CLAUDE_CODE_OAUTH_TOKEN";
-  const provider = PROVIDER_SWITCHES.find((name) => truthy(env[name]));
-  return provider;
-}
-function assertClaudeCredentials(opts) {
-  const claude = opts.tasks.filter((t) => t.kind === "claude").map((t) => t.name);
-  if (claude.length === 0 || credentialSource(opts.credentials, opts.env) !== void 0) return;
-  const list = claude.slice(0, 5).map((n) => `\`${n}\``).join(", ") + (claude.length > 5 ? ", \u2026" : "");
-  throw new UserError(
-    `no credentials for Claude Code, needed by ${list}. Add one to the step's \`with:\`: \`anthropic-api-key: ${secretExpr("ANTHROPIC_API_KEY")}\` or \`claude-code-oauth-token: ${secretExpr("CLAUDE_CODE_OAUTH_TOKEN")}\` (create the secret under Settings \u2192 Secrets and variables \u2192 Actions), or set \`CLAUDE_CODE_USE_BEDROCK: 1\` / \`CLAUDE_CODE_USE_VERTEX: 1\` with the cloud credentials in the step's \`env:\``
-  );
-}
-var secretExpr = (name) => `\${{ secrets.${name} }}`;
-function agentBaseEnv(env, creds) {
-  const out = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (name.startsWith("INPUT_") || name === "GITHUB_TOKEN" || name === "GH_TOKEN") continue;
-    out[name] = value;
-  }
-  if (creds.anthropicApiKey) out.ANTHROPIC_API_KEY = creds.anthropicApiKey;
-  if (creds.claudeCodeOauthToken) out.CLAUDE_CODE_OAUTH_TOKEN = creds.claudeCodeOauthToken;
-  return out;
-}
-
-// src/engine/trigger/git-auth.ts
-function gitAuthEnv(token, serverUrl) {
-  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
-  const origin = new URL(serverUrl).origin;
-  return {
-    GIT_CONFIG_COUNT: "1",
-    GIT_CONFIG_KEY_0: `http.${origin}/.extraheader`,
-    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
-  };
-}
-function gitAuthSecret(token) {
-  return Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
-}
-async function hasExtraHeader(git) {
-  const r = await git.run(["config", "--get-regexp", "^http\\..*\\.extraheader$"], { allowFailure: true });
-  return r.exitCode === 0 && r.stdout.trim() !== "";
-}
-
-// src/engine/trigger/push.ts
-var ZERO_SHA = "0000000000000000000000000000000000000000";
-var MAX_PAYLOAD_COMMITS = 2048;
-function pushedBranch(p) {
-  if (p.deleted || !p.ref?.startsWith("refs/heads/")) return void 0;
-  return p.ref.slice("refs/heads/".length);
-}
-function payloadChangedFiles(p) {
-  const after = p.after ?? p.head_commit?.id;
-  if (!after || after === ZERO_SHA) return { files: [] };
-  const before = p.before && p.before !== ZERO_SHA ? p.before : null;
-  const commits = p.commits ?? [];
-  const fallback = (reason) => ({ diff: { before, after }, reason });
-  if (p.forced) return fallback("a force push");
-  if (before === null || p.created) return fallback("a new branch");
-  if (commits.length === 0) return fallback("the payload lists no commits");
-  if (commits.length >= MAX_PAYLOAD_COMMITS) return fallback("the payload's commit list is truncated");
-  if (commits.some((c) => !Array.isArray(c.added) && !Array.isArray(c.modified) && !Array.isArray(c.removed))) {
-    return fallback("the payload does not list the files of its commits");
-  }
-  const files = /* @__PURE__ */ new Set();
-  for (const c of commits)
-    for (const f of [...c.added ?? [], ...c.modified ?? [], ...c.removed ?? []]) files.add(f);
-  return { files: [...files].sort() };
-}
-function ownPushReason(p, botLogins = DEFAULT_BOT_LOGINS) {
-  const bots = botLogins.map((b) => b.toLowerCase());
-  const sender = p.sender?.login?.toLowerCase();
-  if (sender && bots.includes(sender)) return `pushed by ${p.sender.login}`;
-  const pusher = p.pusher?.name?.toLowerCase();
-  if (pusher && bots.includes(pusher)) return `pushed by ${p.pusher.name}`;
-  const head = p.head_commit ?? p.commits?.at(-1);
-  if (head?.committer?.email?.toLowerCase() === DEFAULT_IDENTITY.email.toLowerCase()) {
-    return `the head commit was made by ${DEFAULT_IDENTITY.name}`;
-  }
-  if (head?.message && hasTaskTrailer(head.message))
-    return `the head commit carries a \`${TRAILER_TASK}\` trailer`;
-  if (head?.message && MERGE_COMMIT.test(head.message)) {
-    const merged = (p.commits ?? []).filter((c) => c !== head && (head.id === void 0 || c.id !== head.id));
-    if (merged.length > 0 && merged.every((c) => c.message !== void 0 && hasTaskTrailer(c.message)))
-      return `it merges a pull request whose commits all carry a \`${TRAILER_TASK}\` trailer`;
-  }
-  return void 0;
-}
-var MERGE_COMMIT = /^Merge pull request #\d+ from /;
-var DEFAULT_BOT_LOGINS = ["github-actions[bot]", DEFAULT_IDENTITY.name];
-function hasTaskTrailer(message) {
-  return new RegExp(`^${TRAILER_TASK}:\\s*\\S`, "mi").test(message);
-}
-async function diffChangedFiles(opts) {
-  const { git } = opts;
-  for (const sha of [opts.before, opts.after]) {
-    if (sha && !isSha(sha))
-      throw new UserError(`the push event names ${JSON.stringify(sha)}, which is not a commit id`);
-  }
-  if (!await fetchCommit(opts, opts.after)) {
-    throw new UserError(`the pushed commit ${opts.after} cannot be fetched from ${opts.remote}`);
-  }
-  const before = opts.before && await fetchCommit(opts, opts.before) ? opts.before : null;
-  let r;
-  if (before) {
-    r = (await git.run(["diff", "--name-only", "--no-renames", "-z", before, opts.after, "--"])).stdout;
-  } else {
-    r = (await git.run([
-      "diff-tree",
-      "-r",
-      "--root",
-      "--no-commit-id",
-      "--name-only",
-      "--no-renames",
-      "-z",
-      "-m",
-      "--first-parent",
-      opts.after
-    ])).stdout;
-  }
-  return [...new Set(splitZ(r))].sort();
-}
-async function hasCommit(git, sha) {
-  const r = await git.run(["cat-file", "-e", `${sha}^{commit}`], { allowFailure: true });
-  return r.exitCode === 0;
-}
-async function fetchCommit(opts, sha) {
-  if (await hasCommit(opts.git, sha)) return true;
-  const r = await opts.git.run(
-    ["fetch", "--no-tags", "--no-write-fetch-head", "--quiet", "--depth=1", "--", opts.remote, sha],
-    { allowFailure: true }
-  );
-  return r.exitCode === 0 && await hasCommit(opts.git, sha);
-}
-
-// src/engine/trigger/payload.ts
-var obj = (v) => v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
-var str = (v) => typeof v === "string" ? v : void 0;
-var int = (v) => Number.isSafeInteger(v) ? v : void 0;
-var bool = (v) => typeof v === "boolean" ? v : void 0;
-var strings = (v) => Array.isArray(v) && v.every((x) => typeof x === "string") ? v : void 0;
-function defined(o) {
-  for (const k of Object.keys(o)) if (o[k] === void 0) delete o[k];
-  return o;
-}
-function issueCommentEvent(raw) {
-  const comment = obj(raw.comment);
-  const user = obj(comment?.user);
-  const issue = obj(raw.issue);
-  return defined({
-    action: str(raw.action),
-    comment: comment ? defined({
-      id: int(comment.id),
-      body: str(comment.body) ?? null,
-      user: user ? defined({ login: str(user.login), type: str(user.type) }) : null
-    }) : void 0,
-    issue: issue ? defined({ number: int(issue.number), pull_request: issue.pull_request, state: str(issue.state) }) : void 0
+async function publish(w) {
+  const { io, settings, ctx } = w;
+  if (!settings.dryRun && !settings.githubToken)
+    throw new UserError("the `github-token` input is empty: it is needed to push and open pull requests");
+  const publisher = settings.githubToken ? w.publisher() : void 0;
+  const report = await w.engine.publishResults({
+    repoRoot: ctx.workspace,
+    dir: resultsDir(w),
+    configDir: settings.configDir,
+    mode: settings.dryRun ? "dry-run" : "pr",
+    remote: REMOTE,
+    env: w.env,
+    logger: io.logger,
+    onEvent: (e) => logRunEvent(io.logger, e),
+    trigger: `${ctx.eventName || "publish"}${ctx.actor ? ` by @${ctx.actor}` : ""}`,
+    ...settings.base ? { base: settings.base } : {},
+    ...publisher ? { publisher } : {},
+    ...await w.gitEnv()
   });
+  const needs = report.results.map((r) => ({ name: r.task, needs: [] }));
+  await w.finish(report, needs, report.results.length === 0 ? ["no run job handed over a result"] : []);
+  return { ok: report.ok, report };
 }
-function person(v) {
-  const p = obj(v);
-  return p ? defined({ name: str(p.name), email: str(p.email), username: str(p.username) }) : void 0;
-}
-function pushCommit(v) {
-  const c = obj(v);
-  if (!c) return void 0;
-  return defined({
-    id: isSha(c.id) ? c.id : void 0,
-    message: str(c.message),
-    added: strings(c.added),
-    modified: strings(c.modified),
-    removed: strings(c.removed),
-    author: person(c.author),
-    committer: person(c.committer)
-  });
-}
-function pushPayload(raw) {
-  const sender = obj(raw.sender);
-  const pusher = obj(raw.pusher);
-  const commits = Array.isArray(raw.commits) ? raw.commits.map(pushCommit) : void 0;
-  return defined({
-    ref: str(raw.ref),
-    before: isSha(raw.before) ? raw.before : void 0,
-    after: isSha(raw.after) ? raw.after : void 0,
-    created: bool(raw.created),
-    deleted: bool(raw.deleted),
-    forced: bool(raw.forced),
-    // a list with an entry that is not a commit says nothing reliable about the files
-    commits: commits?.every((c) => c !== void 0) ? commits : commits ? [] : void 0,
-    head_commit: raw.head_commit === null ? null : pushCommit(raw.head_commit),
-    pusher: pusher ? defined({ name: str(pusher.name), email: str(pusher.email) }) : void 0,
-    sender: sender ? defined({ login: str(sender.login), type: str(sender.type) }) : void 0
-  });
-}
-
-// src/engine/trigger/route.ts
-function routeEvent(i) {
-  const by = i.actor ? ` by @${i.actor}` : "";
-  if (i.eventName === "issue_comment") {
-    if (i.mode === "plan") {
-      throw new UserError(
-        "`mode: plan` is for schedule, push and workflow_dispatch; comment commands need `mode: run`"
-      );
-    }
-    return { kind: "comment", event: issueCommentEvent(i.payload) };
-  }
-  if (i.eventName === "push") {
-    const p = pushPayload(i.payload);
-    const own = ownPushReason(p);
-    if (own) return { kind: "ignore", reason: `push made by claude-tasks (${own})` };
-    if (i.tasks.length > 0) return { kind: "named", patterns: [...i.tasks], trigger: `push${by}` };
-    const branch = pushedBranch(p);
-    if (!branch) return { kind: "ignore", reason: "not a push to a branch (a tag or a deletion)" };
-    const after = (p.after ?? "").slice(0, 7);
-    return {
-      kind: "push",
-      branch,
-      changes: payloadChangedFiles(p),
-      trigger: `push ${after} to ${branch}${by}`
-    };
-  }
-  if (i.tasks.length > 0) return { kind: "named", patterns: [...i.tasks], trigger: `${i.eventName}${by}` };
-  if (i.eventName === "schedule") return { kind: "schedule", trigger: "schedule" };
-  if (i.eventName === "workflow_dispatch") return { kind: "all", trigger: `workflow_dispatch${by}` };
-  throw new UserError(
-    `the \`${i.eventName}\` event does not say which tasks to run: name them with the \`tasks\` input (or trigger on schedule, workflow_dispatch, push or issue_comment)`
-  );
-}
-
-// src/engine/trigger/watch.ts
-function matchWatch(globs, files) {
-  if (globs.length === 0) return [];
-  const tests = globs.map((g) => compileGlob(g));
-  return files.filter((f) => tests.some((t) => t(f))).sort();
-}
-function watchedTasks(tasks, files, opts) {
-  const out = [];
-  for (const task of tasks) {
-    if (!task.enabled || task.watch.length === 0) continue;
-    if ((opts.base ?? task.base ?? opts.defaultBase) !== opts.branch) continue;
-    const hit = matchWatch(task.watch, files);
-    if (hit.length === 0) continue;
-    const shown2 = hit.slice(0, 3).map((f) => `\`${f}\``).join(", ");
-    const more = hit.length > 3 ? ` and ${hit.length - 3} more` : "";
-    out.push({ name: task.name, files: hit, reason: `push to \`${opts.branch}\` changed ${shown2}${more}` });
-  }
-  return out;
-}
-
-// src/action/context.ts
-import { readFileSync } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-function readContext(env) {
-  const repository = env.GITHUB_REPOSITORY ?? "";
-  const [owner, repo] = repository.split("/");
-  if (!owner || !repo)
-    throw new UserError("GITHUB_REPOSITORY is not set (owner/repo): is this running on GitHub Actions?");
-  const serverUrl = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
-  const ctx = {
-    eventName: env.GITHUB_EVENT_NAME ?? "",
-    payload: readPayload(env.GITHUB_EVENT_PATH),
-    owner,
-    repo,
-    repository,
-    workspace: env.GITHUB_WORKSPACE || process.cwd(),
-    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
-    serverUrl,
-    tempDir: env.RUNNER_TEMP || tmpdir2()
-  };
-  if (env.GITHUB_RUN_ID) {
-    ctx.runId = env.GITHUB_RUN_ID;
-    ctx.runUrl = `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}`;
-  }
-  if (env.GITHUB_ACTOR) ctx.actor = env.GITHUB_ACTOR;
-  if (env.GITHUB_JOB) ctx.job = env.GITHUB_JOB;
-  return ctx;
-}
-function readPayload(path) {
-  if (!path) return {};
-  let text2;
-  try {
-    text2 = readFileSync(path, "utf8");
-  } catch {
-    return {};
-  }
-  try {
-    const value = JSON.parse(text2);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
-  } catch {
-    throw new UserError(`the event payload ${path} is not JSON`);
-  }
-}
-
-// src/action/inputs.ts
-var DEFAULT_CLAUDE_CODE_VERSION = "2.1.329";
-var DEFAULT_CONFIG_DIR = ".github/claude-tasks";
-var MAX_PARALLEL_LIMIT = 64;
-var ACTION_MODES = ["run", "plan", "run-only", "publish"];
-function readSettings(input) {
-  const get = (name) => {
-    const v = input(name).trim();
-    return v === "" ? void 0 : v;
-  };
-  const settings = {
-    tasks: splitTasks(get("tasks") ?? ""),
-    dryRun: parseBoolean("dry-run", get("dry-run")),
-    mode: parseMode(get("mode")),
-    configDir: parseConfigDir(get("config-dir")),
-    claudeCodeVersion: parseVersion(get("claude-code-version")),
-    commentCommand: parseCommand(get("comment-command")),
-    isolation: parseIsolation(get("isolation"))
-  };
-  const token = get("github-token");
-  if (token) settings.githubToken = token;
-  const key = get("anthropic-api-key");
-  if (key) settings.anthropicApiKey = key;
-  const oauth = get("claude-code-oauth-token");
-  if (oauth) settings.claudeCodeOauthToken = oauth;
-  const maxParallel = get("max-parallel");
-  if (maxParallel !== void 0) settings.maxParallel = parseMaxParallel(maxParallel);
-  const resultsDir = get("results-dir");
-  if (resultsDir !== void 0) settings.resultsDir = resultsDir;
-  const base = get("base");
-  if (base !== void 0) {
-    if (!isValidBranchName(base))
-      throw new UserError(`input \`base\`: ${JSON.stringify(base)} is not a branch name`);
-    settings.base = base;
-  }
-  return settings;
-}
-function splitTasks(text2) {
-  return text2.split(/[\s,]+/).filter(Boolean);
-}
-function parseBoolean(name, value) {
-  if (value === void 0) return false;
-  if (["true", "True", "TRUE"].includes(value)) return true;
-  if (["false", "False", "FALSE"].includes(value)) return false;
-  throw new UserError(`input \`${name}\`: ${JSON.stringify(value)} is not \`true\` or \`false\``);
-}
-function parseIsolation(value) {
-  if (value === void 0) return "sandbox";
-  if (ISOLATIONS.includes(value)) return value;
-  throw new UserError(`input \`isolation\`: ${JSON.stringify(value)} is not \`sandbox\` or \`none\``);
-}
-function parseMode(value) {
-  if (value === void 0) return "run";
-  const mode = ACTION_MODES.find((m) => m === value);
-  if (mode) return mode;
-  throw new UserError(
-    `input \`mode\`: ${JSON.stringify(value)} is not one of ${ACTION_MODES.map((m) => `\`${m}\``).join(", ")}`
-  );
-}
-function parseConfigDir(value) {
-  if (value === void 0) return DEFAULT_CONFIG_DIR;
-  const clean = value.replace(/\\/g, "/").replace(/\/+$/, "");
-  if (clean.startsWith("/") || clean.split("/").includes("..") || clean === "") {
-    throw new UserError(
-      `input \`config-dir\`: ${JSON.stringify(value)} must be a path inside the repository`
-    );
-  }
-  return clean;
-}
-function parseMaxParallel(value) {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > MAX_PARALLEL_LIMIT) {
-    throw new UserError(
-      `input \`max-parallel\`: ${JSON.stringify(value)} is not a whole number from 1 to ${MAX_PARALLEL_LIMIT}`
-    );
-  }
-  return n;
-}
-function parseVersion(value) {
-  if (value === void 0) return DEFAULT_CLAUDE_CODE_VERSION;
-  if (!isExactVersion(value)) {
-    throw new UserError(
-      `input \`claude-code-version\`: ${JSON.stringify(value)} is not an exact version such as \`${DEFAULT_CLAUDE_CODE_VERSION}\``
-    );
-  }
-  return value;
-}
-function parseCommand(value) {
-  if (value === void 0) return DEFAULT_COMMENT_COMMAND;
-  if (!isValidCommentCommand(value)) {
-    throw new UserError(
-      `input \`comment-command\`: ${JSON.stringify(value)} must be a slash and a word, like \`/claude-tasks\``
-    );
-  }
-  return value;
-}
-function secretsOf(s) {
-  return [s.githubToken, s.anthropicApiKey, s.claudeCodeOauthToken].filter((v) => !!v);
-}
-
-// src/action/log-events.ts
-var MAX_LINE = 300;
-function logRunEvent(logger, e) {
-  switch (e.type) {
-    case "run-start":
-      logger.info(`claude-tasks run ${e.runId} (${e.mode}): ${e.tasks.join(", ") || "no tasks"}`);
-      return;
-    case "task-start":
-      logger.info(`[${e.task}] started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ""}`);
-      return;
-    case "task-phase":
-      logger.info(`[${e.task}] ${e.phase}`);
-      return;
-    case "task-retry":
-      logger.warn(
-        `[${e.task}] retrying in ${Math.round(e.delayMs / 1e3)}s (attempt ${e.attempt}): ${oneLine(e.reason, MAX_LINE)}`
-      );
-      return;
-    case "task-end":
-      logger.info(`[${e.task}] ${STATUS_ICON[e.status] ?? ""} ${e.status}: ${oneLine(e.message)}`);
-      return;
-    case "run-end":
-      logger.info(`claude-tasks run ${e.ok ? "succeeded" : "failed"} in ${Math.round(e.durationMs / 1e3)}s`);
-      return;
-    case "agent": {
-      const a = e.event;
-      if (a.type === "spawn") logger.debug(`[${e.task}]   agent started (pid ${a.pid})`);
-      else if (a.type === "tool_use") logger.info(`[${e.task}]   ${cut(a.description)}`);
-      else if (a.type === "permission_denied")
-        logger.warn(`[${e.task}] permission denied: ${oneLine(a.tool, 80)}: ${cut(a.message)}`);
-      else if (a.type === "api_retry")
-        logger.info(`[${e.task}]   API retry ${a.attempt}${a.status ? ` (HTTP ${a.status})` : ""}`);
-      else if (a.type === "text") logger.debug(`[${e.task}]   ${cut(a.text)}`);
-      else if (a.type === "output") logger.debug(`[${e.task}]   ${cut(a.line)}`);
-      return;
-    }
-  }
-}
-function cut(s) {
-  return oneLine(s.replace(/[ \t\r\n]+/g, " ").trim(), MAX_LINE);
-}
-
-// src/action/outputs.ts
-import { readdir as readdir2 } from "node:fs/promises";
-import { join as join5 } from "node:path";
-
-// src/engine/report/mermaid.ts
-var MAX_NODES = 100;
-function renderNeedsMermaid(nodes, status = {}) {
-  const names = new Set(nodes.map((n) => n.name));
-  const edges = nodes.flatMap(
-    (n) => n.needs.filter((d) => names.has(d) && d !== n.name).map((d) => [d, n.name])
-  );
-  if (edges.length === 0 || nodes.length > MAX_NODES) return "";
-  const id = new Map(nodes.map((n, i) => [n.name, `t${i}`]));
-  const lines = ["```mermaid", "graph LR"];
-  for (const n of nodes) {
-    const s = status[n.name];
-    const label = s ? `${n.name} ${STATUS_ICON[s] ?? ""}`.trim() : n.name;
-    lines.push(`  ${id.get(n.name)}["${label.replace(/"/g, "#quot;")}"]`);
-  }
-  for (const [from, to] of edges) lines.push(`  ${id.get(from)} --> ${id.get(to)}`);
-  lines.push("```");
-  return `${lines.join("\n")}
-`;
-}
-
-// src/engine/report/plan-markdown.ts
-function cell(text2) {
-  return text2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-function renderPlanMarkdown(plan, opts = {}) {
-  const out = [`## ${opts.title ?? "claude-tasks plan"}`, ""];
-  for (const note of opts.notes ?? []) out.push(`> ${cell(note)}`, "");
-  if (plan.tasks.length === 0) {
-    out.push(plan.since ? `No task is due between ${plan.since} and ${plan.now}.` : "No task to run.", "");
-  } else {
-    out.push(`${plan.tasks.length} task(s) in ${plan.groups.length} group(s).`, "");
-    out.push("| Task | Group | Why | Needs |", "|---|---|---|---|");
-    for (const t of plan.tasks) {
-      const needs = [...t.needs, ...t.needsOutsidePlan.map((n) => `${n} (not in this run)`)].join(", ") || "\u2013";
-      out.push(`| \`${t.name}\` | \`${t.group}\` | ${cell(t.reason)} | ${cell(needs)} |`);
-    }
-    out.push("");
-    const graph = renderNeedsMermaid(plan.tasks);
-    if (graph) out.push(graph);
-  }
-  if (plan.skipped.length > 0) {
-    out.push("**Skipped:**", "", ...plan.skipped.map((s) => `- \`${s.name}\`: ${s.reason}`), "");
-  }
-  return `${out.join("\n").trimEnd()}
-`;
-}
-
-// src/action/outputs.ts
-function resultsOutput(report) {
-  return (report?.results ?? []).map((r) => ({
-    task: r.task,
-    status: r.status,
-    message: r.message,
-    branch: r.branch,
-    base: r.base,
-    commit: r.commit ?? null,
-    prNumber: r.pr?.number ?? null,
-    prUrl: r.pr?.url ?? null,
-    prAction: r.pr?.action ?? null,
-    costUsd: r.agent?.costUsd ?? null,
-    turns: r.agent?.numTurns ?? null,
-    durationMs: r.durationMs,
-    filesChanged: r.files.length,
-    additions: r.additions,
-    deletions: r.deletions,
-    backup: r.backup ?? null
-  }));
-}
-function writeRunOutputs(io, report) {
-  const results = resultsOutput(report);
-  io.setOutput("results", JSON.stringify(results));
-  io.setOutput("pull-request-urls", results.flatMap((r) => r.prUrl ? [r.prUrl] : []).join("\n"));
-  io.setOutput("total-cost-usd", formatUsd(report?.totalCostUsd ?? 0));
-}
-function writePlanOutputs(io, matrix) {
-  io.setOutput("matrix", JSON.stringify(matrix));
-  writeRunOutputs(io, void 0);
-}
-function formatUsd(n) {
-  return String(Math.round(n * 1e6) / 1e6);
-}
-function runSummary(report, needs, links, notes = []) {
-  const status = Object.fromEntries(report.results.map((r) => [r.task, r.status]));
-  const graph = renderNeedsMermaid(
-    needs.filter((n) => status[n.name] !== void 0),
-    status
-  );
-  const body = renderRunMarkdown(report, links);
-  const [heading, ...rest] = body.split("\n");
-  const noteLines = notes.map((n) => `> ${n.replace(/\n/g, " ")}
-`);
-  return [heading, "", ...noteLines, graph, rest.join("\n").replace(/^\n+/, "")].filter((s) => s !== "").join("\n");
-}
-function planSummary(plan, notes = []) {
-  return renderPlanMarkdown(plan, { notes });
-}
-function annotateProblems(io, problems) {
-  for (const p of problems.slice(0, 50)) {
-    io.annotate(p.severity === "error" ? "error" : "warning", p.message, {
-      title: "claude-tasks",
-      file: p.file,
-      startLine: p.line,
-      startColumn: p.col
-    });
-  }
-}
-async function uploadBackups(opts) {
-  const withheld = opts.report.results.filter(
-    (r) => r.backup && r.violations.some((v) => v.rule.startsWith("secret."))
-  );
-  for (const r of withheld)
-    opts.io.logger.warn(`backup ${r.backup} is not uploaded: its change holds what looks like a credential`);
-  const ids = opts.report.results.flatMap((r) => r.backup && !withheld.includes(r) ? [r.backup] : []);
-  if (ids.length === 0) return void 0;
-  try {
-    const root = backupsDir(await stateDir(createGit({ cwd: opts.repoRoot })));
-    const files = [];
-    for (const id2 of ids) {
-      for (const name2 of await orIfMissing(readdir2(join5(root, id2)), []))
-        files.push(join5(root, id2, name2));
-    }
-    if (files.length === 0) return void 0;
-    const name = `claude-tasks-backups-${opts.report.runId}${opts.nameSuffix ? `-${opts.nameSuffix}` : ""}`;
-    const { id } = await opts.io.uploadArtifact(name, files, root);
-    opts.io.logger.info(`uploaded the patch backups as the artifact ${name}`);
-    return id !== void 0 && opts.runUrl ? `${opts.runUrl}/artifacts/${id}` : void 0;
-  } catch (err) {
-    opts.io.logger.warn(`the patch backups were not uploaded as an artifact: ${errorMessage(err)}`);
-    return void 0;
-  }
-}
-
-// src/action/sandbox-setup.ts
-import { existsSync as existsSync2, readFileSync as readFileSync2, realpathSync } from "node:fs";
-var APPARMOR_PROFILE_PATH = "/etc/apparmor.d/claude-tasks-bwrap";
-var USERNS_SYSCTL = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
-function apparmorProfile(bwrapPath) {
-  return [
-    "abi <abi/4.0>,",
-    "include <tunables/global>",
-    "",
-    `profile claude-tasks-bwrap ${bwrapPath} flags=(unconfined) {`,
-    "  userns,",
-    "  include if exists <local/claude-tasks-bwrap>",
-    "}",
-    ""
-  ].join("\n");
-}
-var sudo = async (args, input) => {
-  const asRoot = process.getuid?.() === 0;
-  const r = await execa(asRoot ? args[0] : "sudo", asRoot ? args.slice(1) : ["-n", ...args], {
-    reject: false,
-    timeout: 18e4,
-    ...input !== void 0 ? { input } : {},
-    env: { DEBIAN_FRONTEND: "noninteractive", PATH: process.env.PATH ?? "" }
-  });
-  return !r.failed;
-};
-async function ensureSandbox(opts) {
-  const run = opts.privileged ?? sudo;
-  const probe = opts.probe ?? (() => {
-    resetBwrapProbe();
-    return probeBwrap(opts.env);
-  });
-  const restricted = opts.usernsRestricted ?? (() => existsSync2(USERNS_SYSCTL) && readFileSync2(USERNS_SYSCTL, "utf8").trim() === "1");
-  let state = await probe();
-  if (state.ok) return;
-  if (/not installed/.test(state.reason)) {
-    opts.logger.info("installing bubblewrap (the sandbox for agents) from the distribution's packages");
-    const installed = await run(["apt-get", "install", "-y", "-q", "bubblewrap"]) || await run(["apt-get", "update", "-q"]) && await run(["apt-get", "install", "-y", "-q", "bubblewrap"]);
-    state = await probe();
-    if (state.ok) return;
-    if (!installed) {
-      throw new UserError(
-        "agents run in a bubblewrap sandbox, and bwrap is not installed and could not be installed here (no passwordless sudo or apt-get): install the `bubblewrap` package in an earlier step, or set `isolation: none` to run agents without a sandbox"
-      );
-    }
-  }
-  if (!state.ok && restricted()) {
-    opts.logger.info("allowing bubblewrap to create user namespaces (AppArmor profile claude-tasks-bwrap)");
-    const found = findOnPath("bwrap") ?? "/usr/bin/bwrap";
-    const bwrapPath = existsSync2(found) ? realpathSync(found) : found;
-    const ok = await run(["tee", APPARMOR_PROFILE_PATH], apparmorProfile(bwrapPath)) && await run(["apparmor_parser", "-r", APPARMOR_PROFILE_PATH]);
-    state = await probe();
-    if (state.ok) return;
-    if (!ok) {
-      throw new UserError(
-        `this runner restricts user namespaces (AppArmor) and the profile for bwrap could not be installed (no passwordless sudo): ${state.ok ? "" : state.reason}; allow it in an earlier step (\`sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0\`), or set \`isolation: none\``
-      );
-    }
-  }
-  if (!state.ok) {
-    throw new UserError(
-      `${state.reason}; fix it in an earlier step, or set \`isolation: none\` to run agents without a sandbox`
-    );
-  }
+function resultsDir(w) {
+  return w.settings.resultsDir ?? join6(w.ctx.tempDir, "claude-tasks-results");
 }
 
 // src/action/run-action.ts
-var REMOTE = "origin";
-var RESULT_ARTIFACT_PREFIX = "claude-tasks-result-";
 async function runAction(deps) {
   const { io, env } = deps;
   const settings = readSettings((name) => io.getInput(name));
@@ -1640,374 +1989,64 @@ async function runAction(deps) {
     ...ctx.actor ? { actor: ctx.actor } : {}
   });
   if (decision.kind === "ignore") return ignore(io, settings, decision.reason);
-  const action = new Action(deps, settings, ctx);
   const split = settings.mode === "run-only" || settings.mode === "publish";
   if (split && decision.kind === "comment")
     throw new UserError(
       `\`mode: ${settings.mode}\` is for the reusable workflow; comment commands need \`mode: run\``
     );
-  if (settings.mode === "publish") return action.publish();
-  if (decision.kind === "comment") return action.comment(decision);
-  return action.tasks(decision);
+  const w = new Wiring({ io, env, settings, ctx, engine: { ...ENGINE, ...deps.engine } });
+  if (settings.mode === "publish") return publish(w);
+  const now = deps.now ?? (() => /* @__PURE__ */ new Date());
+  if (decision.kind === "comment") return comment(w, decision, now);
+  return tasks(w, decision, now());
 }
-function scheduleNotes(claim, tasks, now, mode) {
-  const notes = mode === "plan" ? [] : claim.due.map((d) => `\`${d.name}\`: ${d.reason}`);
-  const due = new Set(claim.due.map((d) => d.name));
-  for (const e of evaluateSchedules(
-    tasks.filter((t) => !due.has(t.name)),
-    { since: claim.since, now }
-  )) {
-    if (!e.due && e.missedCount > 0) notes.push(`\`${e.name}\` not run: ${e.reason}`);
+async function tasks(w, decision, now) {
+  const { io, settings, ctx } = w;
+  const project = assertValid(await w.project());
+  const repository = ctx.payload.repository;
+  const run = await w.engine.resolveRun({
+    decision,
+    tasks: project.tasks,
+    now,
+    dryRun: settings.dryRun,
+    peek: settings.dryRun || settings.mode === "run-only",
+    // a read-only job claims nothing
+    planOnly: settings.mode === "plan",
+    ...settings.base ? { base: settings.base } : {},
+    ...repository?.default_branch ? { defaultBranch: repository.default_branch } : {},
+    git: () => w.git(),
+    remote: REMOTE,
+    logger: io.logger,
+    // without credentials, a due Claude task must fail before anything is claimed (and lost)
+    beforeClaim: (scheduled) => assertClaudeCredentials({ tasks: scheduled, credentials: w.credentials, env: w.env })
+  });
+  for (const warning2 of run.warnings)
+    io.annotate("warning", warning2, { title: "claude-tasks schedule state" });
+  const { plan, notes } = run;
+  if (settings.mode === "plan") {
+    const matrix = toMatrix(plan);
+    writePlanOutputs(io, matrix);
+    await io.appendSummary(planSummary(plan, notes));
+    io.logger.info(`planned ${plan.tasks.length} task(s) in ${matrix.include.length} job(s)`);
+    return { ok: true, plan };
   }
-  return notes;
+  if (plan.tasks.length === 0) {
+    writeRunOutputs(io, void 0);
+    await io.appendSummary(planSummary(plan, notes));
+    io.logger.info("no task to run");
+    return { ok: true, plan };
+  }
+  const report = await w.execute(run);
+  if (settings.mode === "run-only") await handOver(w, report);
+  await w.finish(report, plan.tasks, notes);
+  return { ok: report.ok, report, plan };
 }
-function ignore(io, settings, reason) {
-  io.logger.info(`nothing to do: ${reason}`);
-  if (settings.mode === "plan") writePlanOutputs(io, { include: [] });
-  else writeRunOutputs(io, void 0);
-  return { ok: true, ignored: reason };
-}
-var Action = class {
-  deps;
-  settings;
-  ctx;
-  io;
-  credentials;
-  gitPromise;
-  authPromise;
-  ghClient;
-  claudePath;
-  constructor(deps, settings, ctx) {
-    this.deps = deps;
-    this.settings = settings;
-    this.ctx = ctx;
-    this.io = deps.io;
-    this.credentials = {
-      ...settings.anthropicApiKey ? { anthropicApiKey: settings.anthropicApiKey } : {},
-      ...settings.claudeCodeOauthToken ? { claudeCodeOauthToken: settings.claudeCodeOauthToken } : {}
-    };
-  }
-  // ---- schedule, workflow_dispatch, push, named tasks ------------------------------------------
-  async tasks(decision) {
-    const { io, settings } = this;
-    const project = await this.project();
-    const now = (this.deps.now ?? (() => /* @__PURE__ */ new Date()))();
-    const notes = [];
-    let selected;
-    let since;
-    let trigger = decision.trigger;
-    const runId = newRunId(now);
-    if (decision.kind === "named") {
-      selected = selectTasks(project.tasks, decision.patterns).map((t) => ({
-        name: t.name,
-        reason: decision.trigger
-      }));
-    } else if (decision.kind === "all") {
-      selected = project.tasks.filter((t) => t.enabled).map((t) => ({ name: t.name, reason: decision.trigger }));
-    } else if (decision.kind === "push") {
-      const files = "files" in decision.changes ? decision.changes.files : await diffChangedFiles({ git: await this.git(), remote: REMOTE, ...decision.changes.diff });
-      if ("reason" in decision.changes) io.logger.info(`changed files from git (${decision.changes.reason})`);
-      const repository = this.ctx.payload.repository;
-      selected = watchedTasks(project.tasks, files, {
-        branch: decision.branch,
-        base: settings.base,
-        defaultBase: repository?.default_branch ?? decision.branch
-      });
-      io.logger.info(`${files.length} changed file(s); ${selected.length} task(s) watch them`);
-    } else {
-      trigger = `schedule ${now.toISOString().slice(0, 16)}Z`;
-      this.preflightSchedule(project);
-      const claim = await claimDueTasks({
-        git: await this.git(),
-        remote: REMOTE,
-        tasks: project.tasks,
-        now,
-        runId,
-        peek: settings.dryRun || settings.mode === "run-only"
-        // a read-only job claims nothing
-      });
-      if (claim.problem) {
-        io.annotate("warning", claim.problem, { title: "claude-tasks schedule state" });
-        notes.push(claim.problem);
-      }
-      if (claim.firstRun && !claim.problem)
-        notes.push("first run: no schedule state yet, so only fire times of the last hour were considered");
-      if (settings.dryRun) notes.push("dry run: the schedule state was read, not claimed");
-      notes.push(...scheduleNotes(claim, project.tasks, now, settings.mode));
-      selected = claim.due.map((d) => ({ name: d.name, fireTimes: d.fireTimes, reason: d.reason }));
-      const starts = project.tasks.map((t) => claim.since(t.name)).filter((d) => d !== void 0);
-      since = starts.length > 0 ? new Date(Math.min(...starts.map((d) => d.getTime()))) : void 0;
-    }
-    const plan = buildPlan({ tasks: project.tasks, selected, now, ...since ? { since } : {} });
-    if (settings.mode === "plan") {
-      const matrix = toMatrix(plan);
-      writePlanOutputs(io, matrix);
-      await io.appendSummary(planSummary(plan, notes));
-      io.logger.info(`planned ${plan.tasks.length} task(s) in ${matrix.include.length} job(s)`);
-      return { ok: true, plan };
-    }
-    if (plan.tasks.length === 0) {
-      writeRunOutputs(io, void 0);
-      await io.appendSummary(planSummary(plan, notes));
-      io.logger.info("no task to run");
-      return { ok: true, plan };
-    }
-    const byName = new Map(project.tasks.map((t) => [t.name, t]));
-    const report = await this.run({
-      tasks: plan.tasks.map((p) => byName.get(p.name)),
-      dryRun: settings.dryRun,
-      trigger,
-      runId,
-      publish: true,
-      fireTimes: Object.fromEntries(
-        plan.tasks.filter((t) => t.fireTimes.length > 0).map((t) => [t.name, t.fireTimes])
-      )
-    });
-    if (settings.mode === "run-only") await this.handOver(report);
-    await this.finish(report, plan.tasks, notes);
-    return { ok: report.ok, report, plan };
-  }
-  /** Without credentials, a due Claude task must fail before anything is claimed (and lost). */
-  preflightSchedule(project) {
-    if (credentialSource(this.credentials, this.deps.env) !== void 0) return;
-    const scheduledClaude = project.tasks.filter(
-      (t) => t.enabled && t.kind === "claude" && (typeof t.schedule === "string" || t.schedule.length > 0)
-    );
-    if (scheduledClaude.length === 0) return;
-    assertClaudeCredentials({ tasks: scheduledClaude, credentials: this.credentials, env: this.deps.env });
-  }
-  // ---- issue_comment ----------------------------------------------------------------------------
-  async comment(decision) {
-    const { io, settings, ctx } = this;
-    const screened = screenComment(decision.event, settings.commentCommand);
-    if (!screened.ok) return ignore(io, settings, screened.reason);
-    const outcome = await handleComment({
-      event: decision.event,
-      command: settings.commentCommand,
-      gh: this.gh(),
-      loadTasks: async () => {
-        const p = await loadProject({
-          cwd: ctx.workspace,
-          configDir: settings.configDir,
-          env: this.deps.env
-        });
-        annotateProblems(io, p.problems);
-        return { tasks: p.tasks, problems: p.problems };
-      },
-      adhocTask: async (o) => adhocTask({
-        ...o,
-        configDir: settings.configDir,
-        env: this.deps.env,
-        ...await readDefaultsFile(ctx.workspace, settings.configDir).then(
-          (d) => d ? { defaults: d } : {}
-        )
-      }),
-      execute: (req) => this.run({
-        tasks: req.tasks,
-        dryRun: req.dryRun || settings.dryRun,
-        trigger: req.trigger,
-        publish: req.publish,
-        onProgress: req.progress,
-        ...req.onto ? { onto: req.onto } : {},
-        ...req.base ? { base: req.base } : {},
-        ...req.trustedConfig ? { trustedConfig: req.trustedConfig } : {}
-      }),
-      patchOf: async (result) => {
-        if (!result.backup) return void 0;
-        const backup = await readBackup(await stateDir(await this.git()), result.backup);
-        return readPatchText(backup.patchPath);
-      },
-      links: {
-        ...ctx.runUrl ? { runUrl: ctx.runUrl } : {},
-        serverUrl: ctx.serverUrl,
-        repository: ctx.repository
-      },
-      logger: io.logger
-    });
-    if (outcome.status === "ignored" || outcome.status === "refused")
-      return ignore(io, settings, outcome.reason);
-    if (outcome.status === "answered") {
-      writeRunOutputs(io, void 0);
-      return { ok: true };
-    }
-    await this.finish(
-      outcome.report,
-      outcome.report.results.map((r) => ({ name: r.task, needs: [] })),
-      []
-    );
-    return { ok: outcome.report.ok, report: outcome.report };
-  }
-  // ---- shared -----------------------------------------------------------------------------------
-  async project() {
-    const p = await loadProject({
-      cwd: this.ctx.workspace,
-      configDir: this.settings.configDir,
-      env: this.deps.env
-    });
-    annotateProblems(this.io, p.problems);
-    return assertValid(p);
-  }
-  /** Checks credentials, installs Claude Code when needed, and runs the tasks. */
-  async run(req) {
-    const { settings, io, ctx } = this;
-    assertClaudeCredentials({ tasks: req.tasks, credentials: this.credentials, env: this.deps.env });
-    if (req.tasks.some((t) => t.kind === "claude") && this.claudePath === void 0) {
-      const claude = await ensureClaude({
-        version: settings.claudeCodeVersion,
-        env: this.deps.env,
-        logger: io.logger
-      });
-      this.claudePath = claude.path;
-    }
-    if (settings.isolation === "sandbox") await ensureSandbox({ logger: io.logger, env: this.deps.env });
-    const dryRun = req.dryRun || req.onto?.fetchRef !== void 0;
-    const runOnly = this.settings.mode === "run-only";
-    const needsApi = req.publish && !req.onto && !runOnly;
-    if (needsApi && !dryRun && !settings.githubToken) {
-      throw new UserError("the `github-token` input is empty: it is needed to open pull requests");
-    }
-    const publisher = needsApi && settings.githubToken ? createGitHubPublisher({
-      gh: this.gh(),
-      links: ctx.runUrl ? { runUrl: ctx.runUrl } : {},
-      logger: io.logger
-    }) : void 0;
-    const opts = {
-      repoRoot: ctx.workspace,
-      tasks: req.tasks,
-      mode: dryRun || runOnly ? "dry-run" : "pr",
-      ...runOnly ? { tipsFromRemote: true } : {},
-      isolation: settings.isolation,
-      remote: REMOTE,
-      env: agentBaseEnv(this.deps.env, this.credentials),
-      logger: io.logger,
-      trigger: req.trigger,
-      onEvent: (e) => {
-        logRunEvent(io.logger, e);
-        if (e.type === "task-phase") req.onProgress?.(e.phase);
-      },
-      ...settings.maxParallel !== void 0 ? { maxParallel: settings.maxParallel } : {},
-      ...req.base ?? settings.base ? { base: req.base ?? settings.base } : {},
-      ...publisher ? { publisher } : {},
-      ...this.claudePath ? { claudePath: this.claudePath } : {},
-      ...req.fireTimes ? { fireTimes: req.fireTimes } : {},
-      ...req.runId ? { runId: req.runId } : {},
-      ...req.onto ? { onto: req.onto } : {},
-      ...req.trustedConfig ? { trustedConfig: req.trustedConfig } : {},
-      ...await this.gitEnv()
-    };
-    return this.deps.runTasks(opts);
-  }
-  // ---- the privilege split (reusable workflow) ----------------------------------------------------
-  /** `run-only`: each task's result (and its change as a bundle) as the artifact `claude-tasks-result-<task>`. */
-  async handOver(report) {
-    const dir = this.resultsDir();
-    const exported = await exportResults({ git: await this.git(), report, dir });
-    for (const t of exported) {
-      const name = `${RESULT_ARTIFACT_PREFIX}${t.task}`;
-      await this.io.uploadArtifact(name, t.files, t.dir);
-      this.io.logger.info(
-        `${t.task}: handed over as the artifact ${name}${t.bundled ? " (with its change)" : ""}`
-      );
-    }
-  }
-  /** `publish`: checks and lands what the run jobs handed over; runs no task code, needs no model key. */
-  async publish() {
-    const { io, settings, ctx } = this;
-    if (!settings.dryRun && !settings.githubToken)
-      throw new UserError("the `github-token` input is empty: it is needed to push and open pull requests");
-    const publisher = settings.githubToken ? createGitHubPublisher({
-      gh: this.gh(),
-      links: ctx.runUrl ? { runUrl: ctx.runUrl } : {},
-      logger: io.logger
-    }) : void 0;
-    const report = await publishResults({
-      repoRoot: ctx.workspace,
-      dir: this.resultsDir(),
-      configDir: settings.configDir,
-      mode: settings.dryRun ? "dry-run" : "pr",
-      remote: REMOTE,
-      env: this.deps.env,
-      logger: io.logger,
-      onEvent: (e) => logRunEvent(io.logger, e),
-      trigger: `${ctx.eventName || "publish"}${ctx.actor ? ` by @${ctx.actor}` : ""}`,
-      ...settings.base ? { base: settings.base } : {},
-      ...publisher ? { publisher } : {},
-      ...await this.gitEnv()
-    });
-    await this.finish(
-      report,
-      report.results.map((r) => ({ name: r.task, needs: [] })),
-      report.results.length === 0 ? ["no run job handed over a result"] : []
-    );
-    return { ok: report.ok, report };
-  }
-  resultsDir() {
-    return this.settings.resultsDir ?? join6(this.ctx.tempDir, "claude-tasks-results");
-  }
-  async finish(report, needs, notes) {
-    const { io, ctx } = this;
-    writeRunOutputs(io, report);
-    const artifactUrl = await uploadBackups({
-      io,
-      report,
-      repoRoot: ctx.workspace,
-      ...ctx.runUrl ? { runUrl: ctx.runUrl } : {}
-    });
-    const links = { ...ctx.runUrl ? { runUrl: ctx.runUrl } : {}, ...artifactUrl ? { artifactUrl } : {} };
-    try {
-      await io.appendSummary(runSummary(report, needs, links, notes));
-    } catch (err) {
-      io.logger.warn(`could not write the step summary: ${errorMessage(err)}`);
-    }
-  }
-  gh() {
-    if (!this.settings.githubToken) {
-      throw new UserError("the `github-token` input is empty: comment commands and pull requests need it");
-    }
-    this.ghClient ??= createGitHub({
-      token: this.settings.githubToken,
-      baseUrl: this.ctx.apiUrl,
-      owner: this.ctx.owner,
-      repo: this.ctx.repo,
-      logger: this.io.logger,
-      userAgent: "claude-tasks-action",
-      secrets: secretsOf(this.settings)
-    });
-    return this.ghClient;
-  }
-  /** Authentication for the engine's fetch/push, unless the checkout persisted its own. */
-  gitEnv() {
-    this.authPromise ??= (async () => {
-      const token = this.settings.githubToken;
-      if (!token) return {};
-      if (await hasExtraHeader(createGit({ cwd: this.ctx.workspace }))) {
-        this.io.logger.warn(
-          "the checkout stored a token in .git/config, where tasks can read it: use `actions/checkout` with `persist-credentials: false` (claude-tasks authenticates its own pushes with `github-token`)"
-        );
-        return {};
-      }
-      return { gitEnv: gitAuthEnv(token, this.ctx.serverUrl) };
-    })();
-    return this.authPromise;
-  }
-  /** The engine's git in the workspace, authenticated for fetch/push. */
-  git() {
-    this.gitPromise ??= this.gitEnv().then(
-      (e) => createGit({
-        cwd: this.ctx.workspace,
-        logger: this.io.logger,
-        ...e.gitEnv ? { authEnv: e.gitEnv } : {}
-      })
-    );
-    return this.gitPromise;
-  }
-};
 
 // src/action/main.ts
 var setFailed2 = (message) => setFailed(message);
 async function main() {
   try {
-    const outcome = await runAction({ io: coreIO(process.env), env: process.env, runTasks });
+    const outcome = await runAction({ io: coreIO(process.env), env: process.env });
     if (!outcome.ok) {
       const failed = (outcome.report?.results ?? []).filter((r) => outcomeOf(r.status) === "failure");
       setFailed2(

@@ -13,7 +13,7 @@ import {
   WORKFLOW_TEMPLATES,
   parseState,
   workflowTemplates
-} from "./chunks/chunk-EWO3RMC6.js";
+} from "./chunks/chunk-ENFUOW63.js";
 import {
   globals,
   paint,
@@ -21,7 +21,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-AM2SNCRC.js";
+} from "./chunks/chunk-O2WDARGF.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -66,7 +66,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-IUOG2XUE.js";
+} from "./chunks/chunk-K6MXNMPY.js";
 import {
   __commonJS,
   __require,
@@ -4477,7 +4477,6 @@ function renderDoctor(report, paint2 = (_f, t) => t) {
 }
 
 // src/engine/doctor/run-doctor.ts
-import { execFile } from "node:child_process";
 import { existsSync as existsSync2 } from "node:fs";
 import { readdir as readdir2, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -4546,15 +4545,12 @@ function tasksCheck(project, configDir = ".github/claude-tasks") {
     problems: project.problems
   });
 }
-function gitVersion(env) {
-  return new Promise((resolve) => {
-    execFile(
-      "git",
-      ["--version"],
-      { env, timeout: 1e4, encoding: "utf8" },
-      (err, stdout) => resolve(err ? void 0 : stdout.trim())
-    );
-  });
+async function gitVersion(env) {
+  const r = await orIfMissing(
+    createGit({ cwd: process.cwd(), env }).run(["--version"], { allowFailure: true }),
+    void 0
+  );
+  return r?.exitCode === 0 ? r.stdout.trim() : void 0;
 }
 async function repoGit2(repoRoot) {
   const git = createGit({ cwd: repoRoot });
@@ -4642,12 +4638,12 @@ function registerDoctor(program2) {
   });
 }
 
-// src/engine/init.ts
+// src/engine/init/init.ts
 import { existsSync as existsSync3 } from "node:fs";
 import { mkdir, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname as dirname4, join as join6 } from "node:path";
 
-// src/engine/templates.ts
+// src/engine/init/templates.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
 import { join as join5 } from "node:path";
@@ -4699,7 +4695,7 @@ function taskTemplateFiles(names, configDir, available = taskTemplates()) {
   return files;
 }
 
-// src/engine/init.ts
+// src/engine/init/init.ts
 var WORKFLOW_ALIASES = {
   comment: "comments",
   cron: "schedule",
@@ -5009,7 +5005,7 @@ async function followFile(file, opts) {
   }
   const interval = opts.intervalMs ?? 250;
   while (!opts.signal.aborted) {
-    const s = await stat(file).catch(() => void 0);
+    const s = await orIfMissing(stat(file), void 0);
     if (s) {
       if (inode !== void 0 && s.ino !== inode || s.size < offset) {
         offset = 0;
@@ -5028,7 +5024,11 @@ async function followFile(file, opts) {
         }
       }
     }
-    await sleep(interval, void 0, { signal: opts.signal }).catch(() => void 0);
+    try {
+      await sleep(interval, void 0, { signal: opts.signal });
+    } catch (err) {
+      if (!opts.signal.aborted) throw err;
+    }
   }
 }
 async function readRange(file, from, to) {
@@ -5330,7 +5330,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-S7WJ4RZX.js");
+    const { runAction } = await import("./chunks/run-action-EX7F774G.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -5446,6 +5446,7 @@ var package_default = {
   devDependencies: {
     "@anthropic-ai/claude-code": "2.1.329",
     "@biomejs/biome": "2.5.15",
+    "@octokit/graphql-schema": "^15.26.1",
     "@types/js-yaml": "^4.0.9",
     "@types/node": "^24.19.2",
     "@types/picomatch": "^4.0.3",
@@ -5456,6 +5457,7 @@ var package_default = {
     dpdm: "^4.3.0",
     esbuild: "^0.28.2",
     "fast-check": "^4.10.2",
+    graphql: "^17.1.0",
     node: "^24.21.0",
     typescript: "^7.0.2",
     vitest: "^4.1.12"
@@ -5467,7 +5469,10 @@ var package_default = {
   },
   dependencies: {
     "@actions/artifact": "^6.2.1",
+    "@actions/cache": "^6.3.0",
     "@actions/core": "^3.0.1",
+    "@actions/tool-cache": "^4.0.0",
+    "@modelcontextprotocol/sdk": "^1.32.2",
     "@octokit/plugin-retry": "^8.1.1",
     "@octokit/plugin-throttling": "^11.0.5",
     "@octokit/rest": "^22.0.1",
