@@ -405,7 +405,8 @@ export function createGitHub(options: CreateGitHubOptions): GitHub {
         }),
       );
       const location = (res.headers as Record<string, string | undefined>).location;
-      if (!location) throw new GitHubError(`GitHub gave no download URL for the log of job ${jobId}`, {
+      if (!location)
+        throw new GitHubError(`GitHub gave no download URL for the log of job ${jobId}`, {
           kind: "server",
           status: res.status,
         });

@@ -17,7 +17,7 @@ import {
   type Worktree,
 } from "../git/index.ts";
 import { type OntoBranch, pushesTo } from "./onto.ts";
-import type { Publisher } from "./options.ts";
+import type { FollowUp, Publisher } from "./options.ts";
 import { baseTip, fetchOnto, type RepoContext } from "./repo-context.ts";
 import type { TaskResult } from "./types.ts";
 
@@ -35,6 +35,7 @@ export interface LandOptions {
   task: Task;
   runId: string;
   onto?: OntoBranch;
+  followUp?: FollowUp;
   publisher?: Publisher;
   worktree: Worktree;
   change: Change;
@@ -59,10 +60,11 @@ export async function land(o: LandOptions): Promise<void> {
     git: o.worktree.git,
     tree: o.change.tree,
     base: o.start.commit,
-    subject: o.task.pr.title,
+    subject: o.followUp?.subject ?? o.task.pr.title,
     body: `Made by claude-tasks: the task ${o.task.name} (${o.task.kind === "claude" ? "Claude Code" : "a run: command"}).`,
     task: o.task.name,
     runId: o.runId,
+    ...(o.followUp ? { trailers: o.followUp.trailers } : {}),
   });
   if (!commit) {
     r.status = "no_changes";

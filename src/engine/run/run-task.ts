@@ -23,7 +23,7 @@ import { runAttempts } from "./attempts.ts";
 import { checkChange, refuseViolations } from "./check-change.ts";
 import { land, type StartingPoint } from "./land.ts";
 import type { OntoBranch } from "./onto.ts";
-import type { Publisher, RunEvent } from "./options.ts";
+import type { FollowUp, Publisher, RunEvent } from "./options.ts";
 import { baseTip, fetchBranch, fetchOnto, type RepoContext } from "./repo-context.ts";
 import { newResult, summariseAgent } from "./result.ts";
 import type { TrustedConfig } from "./trusted-config.ts";
@@ -38,6 +38,7 @@ export interface RunTaskOptions {
   agent: Agent;
   env: Record<string, string | undefined>;
   onto?: OntoBranch;
+  followUp?: FollowUp;
   trustedConfig?: TrustedConfig;
   publisher?: Publisher;
   /** Where agents run; absent: directly (only tests that inject their own agent). */
@@ -96,7 +97,8 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     logger: repo.logger,
   });
 
-  const prompt = task.kind === "claude" ? await promptOf(opts, wt) : "";
+  const own = task.kind === "claude" ? await promptOf(opts, wt) : "";
+  const prompt = opts.followUp ? `${own.trimEnd()}\n\n${opts.followUp.context}` : own;
   const commonDir = dirname(repo.state);
   await using sandbox = opts.sandbox
     ? await opts.sandbox.open({

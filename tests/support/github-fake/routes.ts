@@ -355,7 +355,10 @@ function listJobs(ctx: RouteContext): Reply {
   const perPage = Math.min(Number(query.get("per_page") ?? 30), 100);
   const page = Math.max(Number(query.get("page") ?? 1), 1);
   const slice = jobs.slice((page - 1) * perPage, page * perPage);
-  return { status: 200, body: { total_count: jobs.length, jobs: slice.map((j) => renderJob(s, ctx.urls, j)) } };
+  return {
+    status: 200,
+    body: { total_count: jobs.length, jobs: slice.map((j) => renderJob(s, ctx.urls, j)) },
+  };
 }
 
 /** GitHub answers 302 to a short-lived signed URL on another host (see `downloadUrl` in index.ts). */
