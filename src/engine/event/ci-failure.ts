@@ -19,7 +19,7 @@ import { errorMessage } from "../errors.ts";
 import { fetchRefs, foreignCommits, type Git, lsRemote, resolveCommit } from "../git/index.ts";
 import type { GitHub, PullRequest } from "../github/index.ts";
 import { type Logger, silentLogger } from "../logger.ts";
-import { mdCode, mdText } from "../report/escape.ts";
+import { mdCode, mdText, oneLine } from "../report/escape.ts";
 import type { FollowUp, OntoBranch } from "../run/options.ts";
 import { TRUSTED_CONFIG_PATHS, type TrustedConfig } from "../run/trusted-config.ts";
 import type { RunReport, TaskResult } from "../run/types.ts";
@@ -144,7 +144,7 @@ export async function handleCiFailure(o: CiFailureOptions): Promise<CiFailureOut
       subject: `Fix CI: ${task.pr.title}`,
       trailers: { [TRAILER_CI_FIX]: String(attempt) },
     },
-    trigger: `CI failure of ${f.workflow} on ${f.branch} (fix ${attempt} of ${max})`,
+    trigger: `CI failure of ${oneLine(f.workflow, 100)} on ${f.branch} (fix ${attempt} of ${max})`,
   });
   const result = report.results.find((r) => r.task === task.name);
   const commentId = await bestEffort(logger, "comment on the pull request", () =>
