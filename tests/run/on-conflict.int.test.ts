@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { commitAll } from "../../src/engine/git/commit.ts";
 import { listBackups } from "../../src/engine/git/index.ts";
-import { newRunId } from "../../src/engine/run/index.ts";
+import { newRunId, type Publisher, type RunTasksOptions } from "../../src/engine/run/index.ts";
 import { type EngineRepo, makeEngineRepo, meanwhile } from "../support/engine.ts";
 import { startModelServer, type Turn } from "../support/model-server.ts";
 
@@ -35,13 +35,14 @@ async function humanEditedConflict(e: EngineRepo): Promise<string> {
   return tip;
 }
 
-async function resolveRun(e: EngineRepo, turns: (wt: string) => Turn[]) {
+async function resolveRun(e: EngineRepo, extra: Partial<RunTasksOptions>, turns: (wt: string) => Turn[]) {
   const [task] = await e.tasks({ notes: RESOLVE_TASK });
   const tip = await humanEditedConflict(e);
+  if (e.origin) await e.git("push", "-q", "origin", "main", BRANCH);
   const runId = newRunId();
   const server = await startModelServer(turns(e.worktreePath("notes", runId)));
   try {
-    const outcome = await e.run([task!], { runId, env: e.agentEnv(server) });
+    const outcome = await e.run([task!], { runId, env: e.agentEnv(server), ...extra });
     return { ...outcome, tip, server };
   } finally {
     await server.close();
@@ -91,7 +92,7 @@ describe("on_conflict", () => {
       result: r,
       tip,
       server,
-    } = await resolveRun(e, (wt) => [
+    } = await resolveRun(e, {}, (wt) => [
       { tool: "Write", input: { file_path: join(wt, "notes.txt"), content: "main line\ntask line\n" } },
       { text: "Kept both lines." },
     ]);
@@ -120,9 +121,16 @@ describe("on_conflict", () => {
     expect(await e.status()).toBe("");
   });
 
-  it("resolve: a result that still holds conflict markers is refused; the branch stays, the attempt is backed up", async () => {
-    await using e = await makeEngineRepo({ files: { "notes.txt": "line\n" } });
-    const { result: r, tip } = await resolveRun(e, (wt) => [
+  it("resolve: a result that still holds conflict markers is refused; the branch stays, the attempt is backed up, the PR says why", async () => {
+    await using e = await makeEngineRepo({ origin: true, files: { "notes.txt": "line\n" } });
+    const comments: { branch: string; body: string }[] = [];
+    const publisher: Publisher = {
+      publish: async () => undefined,
+      comment: async (ctx, body) => {
+        comments.push({ branch: ctx.branch, body });
+      },
+    };
+    const { result: r, tip } = await resolveRun(e, { mode: "pr", publisher }, (wt) => [
       {
         tool: "Write",
         input: {
@@ -138,9 +146,15 @@ describe("on_conflict", () => {
     expect(r.message).toMatch(
       /left conflict markers in 1 file\(s\): notes\.txt; nothing was pushed \(the attempt is in backup \S+\)/,
     );
-    expect(await e.head(BRANCH)).toBe(tip);
+    expect(await e.gitIn(e.origin!, "rev-parse", `refs/heads/${BRANCH}`)).toBe(tip);
     expect(r.backup).toBeDefined();
     expect((await listBackups(e.state)).map((b) => b.id)).toContain(r.backup);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.branch).toBe(BRANCH);
+    expect(comments[0]!.body).toContain(
+      "these files still hold conflict markers, so nothing was pushed:\n\n- `notes.txt`",
+    );
+    expect(comments[0]!.body).toContain(`backup \`${r.backup}\``);
     expect(await e.worktrees()).toEqual([e.path]);
   });
 });

@@ -15,6 +15,8 @@ export type { OntoBranch } from "./onto.ts";
  */
 export interface Publisher {
   publish(ctx: PublishContext): Promise<PullRequestSummary | undefined>;
+  /** Comments on the open pull request of `branch` (e.g. conflicts the agent could not resolve). */
+  comment?(ctx: { branch: string; base: string }, body: string): Promise<void>;
 }
 
 export interface PublishContext {

@@ -18,6 +18,7 @@ import {
   snapshotRepo,
   type Worktree,
 } from "../git/index.ts";
+import { mdCode } from "../report/escape.ts";
 import type { SandboxProvider } from "../sandbox/types.ts";
 import { runAttempts } from "./attempts.ts";
 import { checkChange, refuseViolations } from "./check-change.ts";
@@ -211,6 +212,7 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
       r.status = "conflict";
       r.conflicts = left;
       r.message = `the base \`${r.base}\` conflicts with \`${r.branch}\` and the agent left conflict markers in ${left.length} file(s): ${left.slice(0, 5).join(", ")}; nothing was pushed${r.backup ? ` (the attempt is in backup ${r.backup})` : ""}`;
+      await unresolvedComment(opts, r, left);
       return;
     }
   }
@@ -260,6 +262,29 @@ export async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promis
     }
   }
   return { commit, branchTip, branchExistedOnRemote: repo.fromRemote && branchTip !== undefined };
+}
+
+/** In `pr` mode: the pull request says which files still conflict and where the attempt is kept. */
+async function unresolvedComment(
+  opts: RunTaskOptions,
+  r: TaskResult,
+  left: readonly string[],
+): Promise<void> {
+  if (opts.repo.mode !== "pr" || !opts.publisher?.comment) return;
+  const files = left.slice(0, 20).map((f) => `- ${mdCode(f)}`);
+  if (left.length > 20) files.push(`- … and ${left.length - 20} more`);
+  const body = [
+    `⚠️ The base ${mdCode(r.base)} moved and conflicts with this branch. claude-tasks merged it in and let the agent resolve the conflicts, but these files still hold conflict markers, so nothing was pushed:`,
+    "",
+    ...files,
+    "",
+    `The attempt is kept in the backup ${mdCode(r.backup ?? "(none)")} (the run's backup artifact).`,
+  ].join("\n");
+  try {
+    await opts.publisher.comment({ branch: r.branch, base: r.base }, body);
+  } catch (err) {
+    opts.repo.logger.warn(`could not comment on the pull request of ${r.branch}: ${errorMessage(err)}`);
+  }
 }
 
 /** Merges the base into the worktree (see resolve-conflicts.ts); the conflicts as git found them. */
