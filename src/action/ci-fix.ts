@@ -3,7 +3,7 @@
  * fix (see engine/event/ci-failure.ts); the fix run is resolved as a run onto that branch and executed
  * as any other, with the failure as its follow-up.
  */
-import type { TriggerDecision } from "../engine/event/index.ts";
+import { screenCiFailure, type TriggerDecision } from "../engine/event/index.ts";
 import { assertValid } from "../engine/project.ts";
 import { secretsOf } from "./inputs.ts";
 import { type ActionOutcome, ignore } from "./outputs.ts";
@@ -15,6 +15,9 @@ export async function ciFix(
   now: () => Date,
 ): Promise<ActionOutcome> {
   const { io, settings, ctx } = w;
+  // most workflow runs succeed or are no task's: decide that from the payload before needing a token
+  const screened = screenCiFailure(decision.event);
+  if (!screened.ok) return ignore(io, settings, screened.reason);
   const outcome = await w.engine.handleCiFailure({
     event: decision.event,
     gh: w.gh(),
