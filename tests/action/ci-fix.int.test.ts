@@ -148,7 +148,7 @@ describe("self-healing pull requests (dist/action.js, workflow_run)", () => {
     } finally {
       await server?.close();
     }
-  });
+  }, 240_000); // three runs of the Action, one with Claude Code
 
   it("ignores a success, a fork's run, a task without ci_fix and another branch, with no API write", async () => {
     await using e2e = await startE2E({

@@ -49,7 +49,7 @@ async function resolveRun(e: EngineRepo, extra: Partial<RunTasksOptions>, turns:
   }
 }
 
-describe("on_conflict", () => {
+describe("on_conflict", { timeout: 120_000 }, () => {
   it("regenerate: a bot-only result that conflicts with a base that moved during the run is made again on the latest base", async () => {
     await using e = await makeEngineRepo({ files: { "README.md": "# repo\n" } });
     const [task] = await e.tasks({
