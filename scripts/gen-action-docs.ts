@@ -53,6 +53,13 @@ const EVENTS: Record<(typeof SUPPORTED_EVENTS)[number], { empty: string; given: 
       "request nothing is pushed (a dry run whose diff is the reply)",
     given: "(ignored: the comment decides)",
   },
+  workflow_run: {
+    empty:
+      "a CI fix: when a workflow run on a task's branch completed with `failure` and the task sets `ci_fix`, " +
+      "Claude Code runs the task again on the branch with the failing jobs' logs and commits a fix on top " +
+      "(at most `ci_fix.max_attempts` times; a branch with someone else's commits gets a comment instead)",
+    given: "(ignored: the failing branch decides)",
+  },
 };
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));

@@ -1,4 +1,5 @@
 /** The engine's entry points the Action calls, in one object: a test replaces them with a recorder. */
+import { type CiFailureOptions, type CiFailureOutcome, handleCiFailure } from "../engine/event/ci-failure.ts";
 import { type CommentFlowOptions, type CommentOutcome, handleComment } from "../engine/event/comment-flow.ts";
 import { type ResolvedRun, type ResolveRunInput, resolveRun } from "../engine/event/resolve-run.ts";
 import { type LoadProjectOptions, loadProject, type Project } from "../engine/project.ts";
@@ -15,6 +16,8 @@ export interface ActionEngine {
   runTasks(opts: RunTasksOptions): Promise<RunReport>;
   /** A comment command, from the event to the reply (its runs go through `resolveRun` and `runTasks`). */
   handleComment(opts: CommentFlowOptions): Promise<CommentOutcome>;
+  /** A failed workflow run on a task's branch: a fix on top, or a comment (see ci-failure.ts). */
+  handleCiFailure(opts: CiFailureOptions): Promise<CiFailureOutcome>;
   /** `run-only`: each result written for the publish job. */
   exportResults: typeof exportResults;
   /** `publish`: checks and lands what the run jobs handed over. */
@@ -26,6 +29,7 @@ export const ENGINE: ActionEngine = {
   resolveRun,
   runTasks,
   handleComment,
+  handleCiFailure,
   exportResults,
   publishResults,
 };

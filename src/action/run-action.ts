@@ -12,6 +12,7 @@ import {
 } from "../engine/event/index.ts";
 import { toMatrix } from "../engine/plan/index.ts";
 import { assertValid } from "../engine/project.ts";
+import { ciFix } from "./ci-fix.ts";
 import { comment } from "./comment.ts";
 import { readContext } from "./context.ts";
 import { type ActionEngine, ENGINE } from "./engine.ts";
@@ -48,21 +49,22 @@ export async function runAction(deps: ActionDeps): Promise<ActionOutcome> {
   });
   if (decision.kind === "ignore") return ignore(io, settings, decision.reason);
   const split = settings.mode === "run-only" || settings.mode === "publish";
-  if (split && decision.kind === "comment")
+  if (split && (decision.kind === "comment" || decision.kind === "ci-failure"))
     throw new UserError(
-      `\`mode: ${settings.mode}\` is for the reusable workflow; comment commands need \`mode: run\``,
+      `\`mode: ${settings.mode}\` is for the reusable workflow; comment commands and CI fixes need \`mode: run\``,
     );
   const w = new Wiring({ io, env, settings, ctx, engine: { ...ENGINE, ...deps.engine } });
   if (settings.mode === "publish") return publish(w);
   const now = deps.now ?? (() => new Date());
   if (decision.kind === "comment") return comment(w, decision, now);
+  if (decision.kind === "ci-failure") return ciFix(w, decision, now);
   return tasks(w, decision, now());
 }
 
 /** schedule, workflow_dispatch, push, named tasks: resolve the run, then plan it or run it. */
 async function tasks(
   w: Wiring,
-  decision: Exclude<TriggerDecision, { kind: "comment" | "ignore" }>,
+  decision: Exclude<TriggerDecision, { kind: "comment" | "ci-failure" | "ignore" }>,
   now: Date,
 ): Promise<ActionOutcome> {
   const { io, settings, ctx } = w;

@@ -113,6 +113,7 @@ export class Wiring {
       ...(this.claudePath ? { claudePath: this.claudePath } : {}),
       ...(run.onto ? { onto: run.onto } : {}),
       ...(run.trustedConfig ? { trustedConfig: run.trustedConfig } : {}),
+      ...(run.followUp ? { followUp: run.followUp } : {}),
       ...(await this.gitEnv()),
     });
   }

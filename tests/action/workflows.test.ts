@@ -110,7 +110,9 @@ describe("workflows", () => {
       expect(perms, `jobs.${id}.permissions`).toBeTypeOf("object");
       const allowed = file.includes("comments")
         ? ["contents", "pull-requests", "issues"]
-        : ["contents", "pull-requests"];
+        : file.includes("ci-fix")
+          ? ["contents", "pull-requests", "actions"]
+          : ["contents", "pull-requests"];
       for (const [scope, level] of Object.entries(perms)) {
         expect(allowed, `${id}: ${scope}`).toContain(scope);
         expect(["read", "write"]).toContain(level);
@@ -200,6 +202,9 @@ describe("workflows", () => {
     expect(on("claude-tasks-comments.yml")).toEqual({ issue_comment: { types: ["created"] } });
     expect(Object.keys(on("claude-tasks-push.yml"))).toEqual(["push"]);
     expect(Object.keys(on("claude-tasks-org.yml"))).toEqual(["schedule", "workflow_dispatch"]);
+    expect(on("claude-tasks-ci-fix.yml")).toEqual({
+      workflow_run: { workflows: ["CI"], types: ["completed"] },
+    });
   });
 
   it("init's list of workflow templates matches the files", () => {

@@ -72,7 +72,7 @@ describe("init (engine)", () => {
     ]);
     expect(workflowFiles("none")).toEqual([]);
     expect(() => workflowFiles("nightly")).toThrow(
-      /unknown workflow template nightly \(known: schedule, comments, push, org\)/,
+      /unknown workflow template nightly \(known: schedule, comments, push, org, ci-fix\)/,
     );
     expect(templateNames(undefined)).toEqual(["example"]);
     expect(templateNames(["none"])).toEqual([]);

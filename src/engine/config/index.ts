@@ -33,6 +33,7 @@ export {
   MISSED_POLICIES,
   NEEDS_CONDITIONS,
   NO_CHANGES_POLICIES,
+  ON_CONFLICT_POLICIES,
   type PathRules,
   PERMISSION_MODES,
   type PullRequestSettings,

@@ -30,6 +30,7 @@ export const PERMISSION_MODES = [
 ] as const;
 export const MERGE_METHODS = ["merge", "squash", "rebase"] as const;
 export const NO_CHANGES_POLICIES = ["keep", "close"] as const;
+export const ON_CONFLICT_POLICIES = ["report", "regenerate", "resolve"] as const;
 /** The keys that say what a task does; a task file has exactly one of them. */
 export const ACTION_KEYS = ["prompt", "prompt_file", "run"] as const;
 
@@ -234,6 +235,18 @@ export const prSchema = z
   })
   .describe("The pull request opened or updated for this task.");
 
+export const ciFixSchema = z
+  .strictObject({
+    max_attempts: wholeNumber(1, 5)
+      .default(2)
+      .describe("Most fix commits on one pull request branch (counted from its commits' trailers)."),
+  })
+  .describe(
+    "Self-healing pull requests (opt-in): when a `workflow_run` on the task's branch fails, Claude Code runs " +
+      "the task again on the branch with the failing jobs' logs as context and commits a fix on top. A " +
+      "branch with someone else's commits, or out of attempts, gets a comment instead.",
+  );
+
 // ---- the task file ------------------------------------------------------------------------------
 
 export const taskFileSchema = z
@@ -313,6 +326,16 @@ export const taskFileSchema = z
     limits: limitsSchema.prefault({}),
     retry: retrySchema.prefault({}),
     pr: prSchema.prefault({}),
+    ci_fix: ciFixSchema.optional(),
+    on_conflict: z
+      .enum(ON_CONFLICT_POLICIES)
+      .default("report")
+      .describe(
+        "When the base moved and the task's change conflicts with it: `report` it (the unrebased branch is " +
+          "kept), `regenerate` (run the task again on the latest base; its branch holds only claude-tasks " +
+          "commits), or `resolve` (a branch with someone else's commits gets the latest base merged in and " +
+          "Claude Code resolves the conflicted files, committed on top; never a force-push).",
+      ),
     enabled: flag().default(true).describe("Set to `false` to keep the file but never run the task."),
   })
   .meta({

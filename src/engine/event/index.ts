@@ -50,6 +50,16 @@ export {
 } from "../schedule/state.ts";
 export { ADHOC_PREFIX, adhocTask, adhocTaskName, readDefaultsFile } from "./adhoc-task.ts";
 export {
+  type CiFailureOptions,
+  type CiFailureOutcome,
+  type CiFixRunRequest,
+  fixAttempts,
+  handleCiFailure,
+  screenCiFailure,
+  TRAILER_CI_FIX,
+} from "./ci-failure.ts";
+export { cleanLog, failureContext } from "./ci-log.ts";
+export {
   type CommentCommand,
   commentUsage,
   DEFAULT_COMMENT_COMMAND,

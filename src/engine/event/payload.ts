@@ -79,3 +79,39 @@ export function pushPayload(raw: Json): PushPayload {
     sender: sender ? defined({ login: str(sender.login), type: str(sender.type) }) : undefined,
   });
 }
+
+/** The parts of GitHub's `workflow_run` payload that are read. */
+export interface WorkflowRunEvent {
+  action?: string;
+  run?: {
+    id?: number;
+    name?: string;
+    conclusion?: string;
+    headBranch?: string;
+    headSha?: string;
+    /** `owner/name` of the repository the head commit lives in (a fork's for fork PRs). */
+    headRepository?: string;
+    runAttempt?: number;
+  };
+  /** `owner/name` of the repository the event belongs to. */
+  repository?: string;
+}
+
+export function workflowRunEvent(raw: Json): WorkflowRunEvent {
+  const run = obj(raw.workflow_run);
+  return defined({
+    action: str(raw.action),
+    run: run
+      ? defined({
+          id: int(run.id),
+          name: str(run.name),
+          conclusion: str(run.conclusion),
+          headBranch: str(run.head_branch),
+          headSha: isSha(run.head_sha) ? run.head_sha : undefined,
+          headRepository: str(obj(run.head_repository)?.full_name),
+          runAttempt: int(run.run_attempt),
+        })
+      : undefined,
+    repository: str(obj(raw.repository)?.full_name),
+  });
+}

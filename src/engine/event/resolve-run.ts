@@ -19,6 +19,7 @@ import type { Git } from "../git/index.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { buildPlan, planOf, type RunPlan, type Selection } from "../plan/index.ts";
 import { effectiveDryRun, type OntoBranch } from "../run/onto.ts";
+import type { FollowUp } from "../run/options.ts";
 import { newRunId } from "../run/run-id.ts";
 import type { TrustedConfig } from "../run/trusted-config.ts";
 import { evaluateSchedules } from "../schedule/index.ts";
@@ -31,7 +32,7 @@ import { watchedTasks } from "./watch.ts";
 
 /** A decision that runs tasks: routed from the event, or a comment command's request. */
 export type RunDecision =
-  | Exclude<TriggerDecision, { kind: "comment" | "ignore" }>
+  | Exclude<TriggerDecision, { kind: "comment" | "ci-failure" | "ignore" }>
   | { kind: "comment-run"; request: Omit<CommentRunRequest, "progress"> };
 
 export interface ResolveRunInput {
@@ -82,6 +83,8 @@ export interface ResolvedRun {
   onto?: OntoBranch;
   base?: string;
   trustedConfig?: TrustedConfig;
+  /** A follow-up on the task's own branch (a CI fix): set by its flow, not by `resolveRun`. */
+  followUp?: FollowUp;
 }
 
 export async function resolveRun(i: ResolveRunInput): Promise<ResolvedRun> {

@@ -8,6 +8,7 @@
  * | `workflow_dispatch` | every enabled task                     | those tasks (names, globs)  |
  * | `push`              | tasks whose `watch` matches the push   | exactly those tasks         |
  * | `issue_comment`     | what the comment says                  | (ignored)                   |
+ * | `workflow_run`      | a CI fix of the task whose branch failed (see ci-failure.ts) | (ignored) |
  * | anything else       | an error: say which tasks              | those tasks                 |
  *
  * Naming tasks on `schedule` and `push` is how the fan-out's matrix jobs run the group the plan job
@@ -15,10 +16,16 @@
  */
 import { UserError } from "../errors.ts";
 import type { IssueCommentEvent } from "./comment-flow.ts";
-import { issueCommentEvent, pushPayload } from "./payload.ts";
+import { issueCommentEvent, pushPayload, type WorkflowRunEvent, workflowRunEvent } from "./payload.ts";
 import { ownPushReason, type PayloadFiles, payloadChangedFiles, pushedBranch } from "./push.ts";
 
-export const SUPPORTED_EVENTS = ["schedule", "workflow_dispatch", "push", "issue_comment"] as const;
+export const SUPPORTED_EVENTS = [
+  "schedule",
+  "workflow_dispatch",
+  "push",
+  "issue_comment",
+  "workflow_run",
+] as const;
 
 export type TriggerDecision =
   | { kind: "named"; patterns: string[]; trigger: string }
@@ -26,6 +33,7 @@ export type TriggerDecision =
   | { kind: "schedule"; trigger: string }
   | { kind: "push"; branch: string; changes: PayloadFiles; trigger: string }
   | { kind: "comment"; event: IssueCommentEvent }
+  | { kind: "ci-failure"; event: WorkflowRunEvent }
   | { kind: "ignore"; reason: string };
 
 export interface RouteInput {
@@ -47,6 +55,11 @@ export function routeEvent(i: RouteInput): TriggerDecision {
     }
     return { kind: "comment", event: issueCommentEvent(i.payload) };
   }
+  if (i.eventName === "workflow_run") {
+    if (i.mode === "plan")
+      return { kind: "ignore", reason: "a workflow_run is handled by a `mode: run` job" };
+    return { kind: "ci-failure", event: workflowRunEvent(i.payload) };
+  }
   if (i.eventName === "push") {
     const p = pushPayload(i.payload);
     const own = ownPushReason(p);
@@ -67,6 +80,6 @@ export function routeEvent(i: RouteInput): TriggerDecision {
   if (i.eventName === "workflow_dispatch") return { kind: "all", trigger: `workflow_dispatch${by}` };
   throw new UserError(
     `the \`${i.eventName}\` event does not say which tasks to run: name them with the \`tasks\` input ` +
-      "(or trigger on schedule, workflow_dispatch, push or issue_comment)",
+      "(or trigger on schedule, workflow_dispatch, push, issue_comment or workflow_run)",
   );
 }

@@ -66,8 +66,10 @@ export interface CommitTreeOptions {
   git: Git;
   /** The tree that was checked (`Change.tree`): the commit holds exactly this tree. */
   tree: string;
-  /** The one parent. */
+  /** The first parent. */
   base: string;
+  /** More parents (the base merged into a branch). */
+  mergeParents?: readonly string[];
   subject: string;
   body?: string;
   task: string;
@@ -87,14 +89,16 @@ export async function commitTree(opts: CommitTreeOptions): Promise<string | unde
   const base = await requireCommit(git, opts.base);
   const baseTree = (await git.run(["rev-parse", "--verify", `${base}^{tree}`])).stdout.trim();
   const tree = (await git.run(["rev-parse", "--verify", `${opts.tree}^{tree}`])).stdout.trim();
-  if (tree === baseTree) return undefined;
+  const merged = await Promise.all((opts.mergeParents ?? []).map((p) => requireCommit(git, p)));
+  if (tree === baseTree && merged.length === 0) return undefined;
   const trailers: Record<string, string> = {
     [TRAILER_TASK]: opts.task,
     [TRAILER_RUN]: opts.runId,
     ...opts.trailers,
   };
+  const parents = [base, ...merged].flatMap((p) => ["-p", p]);
   const commit = (
-    await git.run(["commit-tree", tree, "-p", base, "-F", "-"], {
+    await git.run(["commit-tree", tree, ...parents, "-F", "-"], {
       input: commitMessage(opts.subject, opts.body, trailers),
     })
   ).stdout.trim();

@@ -42,6 +42,12 @@ export interface PullRequest {
   autoMerge: MergeMethod | null;
 }
 
+export interface FailedJob {
+  id: number;
+  name: string;
+  headSha: string;
+}
+
 export interface CreatePrInput {
   head: string;
   base: string;
@@ -78,6 +84,13 @@ export interface GitHub {
   updateComment(commentId: number, body: string): Promise<void>;
   /** The user's role on the repository; `none` for unknown users (404). */
   getPermission(username: string): Promise<Permission>;
+  /** The jobs of a workflow run (its latest attempt) that ended in failure. 1 call per 100 jobs. */
+  failedJobs(runId: number): Promise<FailedJob[]>;
+  /**
+   * The end of a job's plain-text log, at most `maxBytes` bytes: GitHub answers with a redirect to a
+   * short-lived download URL, which is fetched without the token and read as a stream (never whole).
+   */
+  jobLogTail(jobId: number, maxBytes: number): Promise<string>;
   /** API calls made through this client so far (logical calls; retries are not counted again). */
   usage(): { calls: number; writes: number };
 }
@@ -364,7 +377,74 @@ export function createGitHub(options: CreateGitHubOptions): GitHub {
       }
     },
 
+    async failedJobs(runId) {
+      const out: FailedJob[] = [];
+      for (let page = 1; page <= 10; page++) {
+        const { data } = await call("actions/list-jobs-for-workflow-run", () =>
+          octokit.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", {
+            ...repoParams,
+            run_id: runId,
+            filter: "latest",
+            per_page: 100,
+            page,
+          }),
+        );
+        for (const j of data.jobs)
+          if (j.conclusion === "failure") out.push({ id: Number(j.id), name: j.name, headSha: j.head_sha });
+        if (data.jobs.length < 100) break;
+      }
+      return out;
+    },
+
+    async jobLogTail(jobId, maxBytes) {
+      const res = await call("actions/download-job-logs-for-workflow-run", () =>
+        octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
+          ...repoParams,
+          job_id: jobId,
+          request: { redirect: "manual" },
+        }),
+      );
+      const location = (res.headers as Record<string, string | undefined>).location;
+      if (!location)
+        throw new GitHubError(`GitHub gave no download URL for the log of job ${jobId}`, {
+          kind: "server",
+          status: res.status,
+        });
+      return downloadTail(options.fetch ?? fetch, location, maxBytes);
+    },
+
     usage: () => ({ calls, writes }),
   };
   return gh;
+}
+
+/** Streams `url` (no credentials) and keeps its last `maxBytes` bytes, cut at a line start. */
+async function downloadTail(fetchFn: typeof fetch, url: string, maxBytes: number): Promise<string> {
+  const res = await fetchFn(url, { redirect: "follow", signal: AbortSignal.timeout(120_000) });
+  if (!res.ok || !res.body) {
+    await res.body?.cancel();
+    throw new GitHubError(`the log download answered ${res.status}`, {
+      kind: res.status === 404 ? "not_found" : "server",
+      status: res.status,
+    });
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let cut = false;
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+    while (chunks.length > 1 && size - chunks[0]!.byteLength >= maxBytes) {
+      size -= chunks.shift()!.byteLength;
+      cut = true;
+    }
+  }
+  let buf = Buffer.concat(chunks);
+  if (buf.byteLength > maxBytes) {
+    buf = buf.subarray(buf.byteLength - maxBytes);
+    cut = true;
+  }
+  let text = buf.toString("utf8");
+  if (cut) text = text.slice(text.indexOf("\n") + 1);
+  return text;
 }

@@ -16,6 +16,8 @@ export const GITHUB_OPERATIONS = {
   "issues/update-comment": "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
   "reactions/create-for-issue-comment": "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
   "repos/get-collaborator-permission-level": "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+  "actions/list-jobs-for-workflow-run": "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "actions/download-job-logs-for-workflow-run": "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs",
 } as const;
 
 export type GitHubOperationId = keyof typeof GITHUB_OPERATIONS;

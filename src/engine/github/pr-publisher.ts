@@ -26,6 +26,10 @@ export function pullRequestBody(ctx: PublishContext, links: MarkdownLinks = {}):
 
 export function createGitHubPublisher(opts: GitHubPublisherOptions): Publisher {
   return {
+    async comment(ctx, body) {
+      const pr = await opts.gh.findOpenPr(ctx.branch, { base: ctx.base });
+      if (pr) await opts.gh.createComment(pr.number, body);
+    },
     async publish(ctx): Promise<PullRequestSummary> {
       const pr = ctx.task.pr;
       const res = await publishPullRequest({

@@ -7,7 +7,7 @@ import type { InitFile } from "./templates.ts";
 
 export interface WorkflowTemplate extends InitFile {
   /** Short id for a flag, e.g. `init --workflows schedule,comments`. */
-  id: "schedule" | "comments" | "push" | "org";
+  id: "schedule" | "comments" | "push" | "org" | "ci-fix";
   description: string;
 }
 
@@ -36,6 +36,12 @@ export const WORKFLOW_TEMPLATES: readonly WorkflowTemplate[] = [
     template: "templates/workflows/claude-tasks-org.yml",
     description:
       "calls the reusable workflow that fans tasks out over a matrix (for many tasks or org-wide use)",
+  },
+  {
+    id: "ci-fix",
+    target: ".github/workflows/claude-tasks-ci-fix.yml",
+    template: "templates/workflows/claude-tasks-ci-fix.yml",
+    description: "fixes a task's pull request when its CI fails (tasks with `ci_fix`)",
   },
 ];
 

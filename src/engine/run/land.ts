@@ -17,7 +17,7 @@ import {
   type Worktree,
 } from "../git/index.ts";
 import { type OntoBranch, pushesTo } from "./onto.ts";
-import type { Publisher } from "./options.ts";
+import type { FollowUp, Publisher } from "./options.ts";
 import { baseTip, fetchOnto, type RepoContext } from "./repo-context.ts";
 import type { TaskResult } from "./types.ts";
 
@@ -27,6 +27,11 @@ export interface StartingPoint {
   /** The task branch's tip before this run (local ref, or the remote's in `pr` mode). */
   branchTip?: string;
   branchExistedOnRemote: boolean;
+  /**
+   * `on_conflict: resolve`: the branch (someone else's commits on it) gets this base commit merged in;
+   * `checkBase` is the merge with its conflict markers, which the agent's change is checked against.
+   */
+  merge?: { commit: string; conflicts: string[]; checkBase: string };
 }
 
 /** What landing needs of the task's run (runTask passes its own options, which hold all of it). */
@@ -35,6 +40,7 @@ export interface LandOptions {
   task: Task;
   runId: string;
   onto?: OntoBranch;
+  followUp?: FollowUp;
   publisher?: Publisher;
   worktree: Worktree;
   change: Change;
@@ -59,10 +65,14 @@ export async function land(o: LandOptions): Promise<void> {
     git: o.worktree.git,
     tree: o.change.tree,
     base: o.start.commit,
-    subject: o.task.pr.title,
+    subject: o.start.merge
+      ? `Merge the latest ${o.result.base} into ${o.result.branch}; conflicts resolved by claude-tasks`
+      : (o.followUp?.subject ?? o.task.pr.title),
+    ...(o.start.merge ? { base: o.start.branchTip!, mergeParents: [o.start.merge.commit] } : {}),
     body: `Made by claude-tasks: the task ${o.task.name} (${o.task.kind === "claude" ? "Claude Code" : "a run: command"}).`,
     task: o.task.name,
     runId: o.runId,
+    ...(o.followUp ? { trailers: o.followUp.trailers } : {}),
   });
   if (!commit) {
     r.status = "no_changes";
@@ -72,7 +82,8 @@ export async function land(o: LandOptions): Promise<void> {
   r.commit = commit;
 
   o.phase("checking conflicts with the latest base");
-  if (!(await followBase(o, commit))) return;
+  // a merge already holds the latest base it was made with; a base that moved since is the next run's
+  if (!o.start.merge && !(await followBase(o, commit))) return;
   if (r.status !== "conflict" && (await alreadyOnBranch(o))) return keepBranch(o);
 
   o.phase(repo.mode === "dry-run" ? "reporting" : repo.mode === "local" ? "updating branch" : "pushing");
@@ -116,6 +127,11 @@ async function followBase(o: LandOptions, commit: string): Promise<boolean> {
   r.conflicts = rb.conflicts;
   r.status = "conflict";
   r.message = `the base moved during the run and the change conflicts with it in ${rb.conflicts.length} file(s): ${rb.conflicts.slice(0, 5).join(", ")}`;
+  // `regenerate`: nothing lands; runTask runs the task again on the latest base
+  if (o.task.on_conflict === "regenerate" && !o.onto) {
+    r.message += `; the result is kept in backup ${r.backup}`;
+    return false;
+  }
   return true;
 }
 

@@ -15,6 +15,8 @@ export type { OntoBranch } from "./onto.ts";
  */
 export interface Publisher {
   publish(ctx: PublishContext): Promise<PullRequestSummary | undefined>;
+  /** Comments on the open pull request of `branch` (e.g. conflicts the agent could not resolve). */
+  comment?(ctx: { branch: string; base: string }, body: string): Promise<void>;
 }
 
 export interface PublishContext {
@@ -39,6 +41,19 @@ export type RunEvent =
   | { type: "task-end"; task: string; status: TaskStatus; message: string; result: TaskResult }
   | { type: "run-end"; ok: boolean; durationMs: number };
 
+/**
+ * A follow-up run on a task's own branch (a CI fix, a conflict resolution): what the agent is told on
+ * top of the task's prompt, and how its commit is marked.
+ */
+export interface FollowUp {
+  /** Appended to the task's prompt; the maker fences any untrusted data in it. */
+  context: string;
+  /** The commit's subject (instead of the task's PR title). */
+  subject: string;
+  /** Trailers of the commit, after the task and run ones (e.g. `Claude-Tasks-CI-Fix: 1`). */
+  trailers: Record<string, string>;
+}
+
 export interface RunTasksOptions {
   /** The user's repository (any directory inside it). */
   repoRoot: string;
@@ -58,6 +73,8 @@ export interface RunTasksOptions {
   base?: string;
   /** Commit onto this existing branch instead of the task branch (PR comment commands). */
   onto?: OntoBranch;
+  /** With `onto`: a follow-up of the task on its own branch (see FollowUp). */
+  followUp?: FollowUp;
   /**
    * For runs on a PR's head: Claude Code's settings, hooks, MCP config and memory files are taken from
    * this trusted source (the base branch), never from the head (see trusted-config.ts).

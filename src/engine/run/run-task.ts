@@ -18,16 +18,18 @@ import {
   snapshotRepo,
   type Worktree,
 } from "../git/index.ts";
+import { mdCode } from "../report/escape.ts";
 import type { SandboxProvider } from "../sandbox/types.ts";
 import { runAttempts } from "./attempts.ts";
 import { checkChange, refuseViolations } from "./check-change.ts";
 import { land, type StartingPoint } from "./land.ts";
 import type { OntoBranch } from "./onto.ts";
-import type { Publisher, RunEvent } from "./options.ts";
+import type { FollowUp, Publisher, RunEvent } from "./options.ts";
 import { baseTip, fetchBranch, fetchOnto, type RepoContext } from "./repo-context.ts";
+import { filesWithMarkers, plannedMerge, prepareMerge, resolveContext } from "./resolve-conflicts.ts";
 import { newResult, summariseAgent } from "./result.ts";
 import type { TrustedConfig } from "./trusted-config.ts";
-import { overlayTrustedConfig, removeTrustedOverlay } from "./trusted-config.ts";
+import { overlayTrustedConfig, removeTrustedOverlay, TRUSTED_CONFIG_PATHS } from "./trusted-config.ts";
 import type { TaskResult, TaskStatus } from "./types.ts";
 
 export interface RunTaskOptions {
@@ -38,6 +40,7 @@ export interface RunTaskOptions {
   agent: Agent;
   env: Record<string, string | undefined>;
   onto?: OntoBranch;
+  followUp?: FollowUp;
   trustedConfig?: TrustedConfig;
   publisher?: Publisher;
   /** Where agents run; absent: directly (only tests that inject their own agent). */
@@ -62,6 +65,14 @@ export async function runTask(opts: RunTaskOptions): Promise<TaskResult> {
   const t0 = Date.now();
   try {
     await pipeline(opts, result);
+    if (result.status === "conflict" && opts.task.on_conflict === "regenerate" && !opts.onto) {
+      // the first result conflicted with a base that moved during the run (it is in its backup):
+      // the task runs again, from the latest base
+      const first = { ...result };
+      Object.assign(result, newResult(opts.task.name, branch, opts.base, opts.trigger, opts.fireTimes));
+      await pipeline(opts, result);
+      result.message = `regenerated on the latest base (the first result conflicted in ${first.conflicts.join(", ")}; it is in backup ${first.backup}): ${result.message}`;
+    }
   } catch (err) {
     result.status = opts.signal?.aborted ? "cancelled" : "failed";
     result.message = errorMessage(err);
@@ -83,7 +94,7 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
   phase("resolving base");
   const start = await startingPoint(opts, r);
   if (!start) return;
-  r.baseCommit = start.commit;
+  r.baseCommit = start.merge?.commit ?? start.commit;
 
   phase("creating worktree");
   await using wt = await createWorktree({
@@ -96,7 +107,13 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     logger: repo.logger,
   });
 
-  const prompt = task.kind === "claude" ? await promptOf(opts, wt) : "";
+  const merge = start.merge ? await mergeInto(wt, start, r) : undefined;
+  const own = task.kind === "claude" ? await promptOf(opts, wt, merge !== undefined) : "";
+  const prompt = merge
+    ? `${resolveContext({ base: r.base, branch: r.branch, conflicts: merge.conflicts })}\nFor context, the task that made this branch:\n\n${own}`
+    : opts.followUp
+      ? `${own.trimEnd()}\n\n${opts.followUp.context}`
+      : own;
   const commonDir = dirname(repo.state);
   await using sandbox = opts.sandbox
     ? await opts.sandbox.open({
@@ -125,9 +142,11 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     await restoreRepo(repo.git, before, changed);
     throw new RepositoryTamperedError(changed.map((c) => c.name));
   };
-  const trusted = opts.trustedConfig;
+  // On a branch people pushed to (a merge to resolve), Claude Code's settings come from the base.
+  const trusted =
+    opts.trustedConfig ?? (merge ? { source: r.base, paths: [...TRUSTED_CONFIG_PATHS] } : undefined);
   let overlay: Awaited<ReturnType<typeof overlayTrustedConfig>> | undefined;
-  const source = trusted ? await trustedSource(opts) : undefined;
+  const source = trusted ? await trustedSource(opts.repo, trusted.source) : undefined;
   // Before every attempt (a retry starts from a clean worktree): the trusted configuration on top.
   const prepare = trusted
     ? async () => {
@@ -165,7 +184,7 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
   phase("checking the change");
   const { change, noBackup } = await checkChange({
     wt,
-    base: start.commit,
+    base: merge?.checkBase ?? start.commit,
     task,
     r,
     reason: "run result",
@@ -187,7 +206,17 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
   }
   if (refuseViolations(r, noBackup)) return;
   if (noBackup) throw new Error(`the change could not be backed up: ${noBackup}`);
-  await land({ ...opts, worktree: wt, change, result: r, start, phase });
+  if (merge) {
+    const left = await filesWithMarkers(wt.git, change.tree, merge.conflicts);
+    if (left.length > 0) {
+      r.status = "conflict";
+      r.conflicts = left;
+      r.message = `the base \`${r.base}\` conflicts with \`${r.branch}\` and the agent left conflict markers in ${left.length} file(s): ${left.slice(0, 5).join(", ")}; nothing was pushed${r.backup ? ` (the attempt is in backup ${r.backup})` : ""}`;
+      await unresolvedComment(opts, r, left);
+      return;
+    }
+  }
+  await land({ ...opts, worktree: wt, change, result: r, start: merge ? { ...start, merge } : start, phase });
 }
 
 /**
@@ -213,6 +242,18 @@ export async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promis
       base: commit,
       task: opts.task.name,
     });
+    if (foreign.length > 0 && opts.task.on_conflict === "resolve") {
+      const merge = await plannedMerge(repo.git, branchTip, commit);
+      if (merge) {
+        r.baseCommit = commit;
+        return {
+          commit: branchTip,
+          branchTip,
+          branchExistedOnRemote: repo.fromRemote,
+          merge: { ...merge, checkBase: branchTip },
+        };
+      }
+    }
     if (foreign.length > 0) {
       const f = foreign[0]!;
       r.status = "skipped";
@@ -223,21 +264,56 @@ export async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promis
   return { commit, branchTip, branchExistedOnRemote: repo.fromRemote && branchTip !== undefined };
 }
 
-async function promptOf(opts: RunTaskOptions, wt: Worktree): Promise<string> {
+/** In `pr` mode: the pull request says which files still conflict and where the attempt is kept. */
+async function unresolvedComment(
+  opts: RunTaskOptions,
+  r: TaskResult,
+  left: readonly string[],
+): Promise<void> {
+  if (opts.repo.mode !== "pr" || !opts.publisher?.comment) return;
+  const files = left.slice(0, 20).map((f) => `- ${mdCode(f)}`);
+  if (left.length > 20) files.push(`- … and ${left.length - 20} more`);
+  const body = [
+    `⚠️ The base ${mdCode(r.base)} moved and conflicts with this branch. claude-tasks merged it in and let the agent resolve the conflicts, but these files still hold conflict markers, so nothing was pushed:`,
+    "",
+    ...files,
+    "",
+    `The attempt is kept in the backup ${mdCode(r.backup ?? "(none)")} (the run's backup artifact).`,
+  ].join("\n");
+  try {
+    await opts.publisher.comment({ branch: r.branch, base: r.base }, body);
+  } catch (err) {
+    opts.repo.logger.warn(`could not comment on the pull request of ${r.branch}: ${errorMessage(err)}`);
+  }
+}
+
+/** Merges the base into the worktree (see resolve-conflicts.ts); the conflicts as git found them. */
+async function mergeInto(
+  wt: Worktree,
+  start: StartingPoint,
+  r: TaskResult,
+): Promise<{ commit: string; conflicts: string[]; checkBase: string }> {
+  const m = start.merge!;
+  const checkBase = await prepareMerge(wt, start.branchTip!, m.commit);
+  wt.baseCommit = checkBase; // a retry starts again from the merge, not from the branch tip
+  r.conflicts = m.conflicts;
+  return { ...m, checkBase };
+}
+
+async function promptOf(opts: RunTaskOptions, wt: Worktree, onBranch: boolean): Promise<string> {
   const { task } = opts;
   if (task.prompt !== undefined) return task.prompt;
   const file = task.prompt_file ?? "";
   // Normally the worktree is the base commit: the reviewed version. On a PR's head it is not, so the
   // prompt comes from the base branch, like the task definition itself.
-  if (!opts.onto) return readFile(join(wt.path, file), "utf8");
+  if (!opts.onto && !onBranch) return readFile(join(wt.path, file), "utf8");
   const base = await baseTip(opts.repo, opts.base);
   return (await opts.repo.git.run(["show", `${base}:${file}`])).stdout;
 }
 
 /** The commit trusted Claude Code configuration comes from: the fetched tip of the configured source. */
-async function trustedSource(opts: RunTaskOptions): Promise<string> {
-  const source = opts.trustedConfig!.source;
-  return (await fetchBranch(opts.repo, source)) ?? (await baseTip(opts.repo, source));
+async function trustedSource(repo: RepoContext, source: string): Promise<string> {
+  return (await fetchBranch(repo, source)) ?? (await baseTip(repo, source));
 }
 
 /** The agent changed the repository's own git setup; it was put back and the run's result dropped. */

@@ -123,6 +123,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
             defaultAgentFor(task, { claudePath: opts.claudePath, killGraceMs: opts.killGraceMs }),
           env: agentBaseEnv,
           onto: opts.onto,
+          ...(opts.followUp ? { followUp: opts.followUp } : {}),
           trustedConfig: opts.trustedConfig,
           publisher: opts.publisher,
           ...(sandbox ? { sandbox } : {}),

@@ -18,6 +18,7 @@ import {
   ensureUser,
   type FakeComment,
   type FakeIssue,
+  type FakeJob,
   type FakeRepoState,
   newId,
   nodeId,
@@ -107,6 +108,10 @@ export interface GitHubFake {
   /** Puts a pull request straight into the state (no API call is recorded). */
   seedPull(o: SeedPull): FakeIssue;
   seedComment(issueNumber: number, body: string, user?: string): FakeComment;
+  /** A completed workflow run on `headBranch` at `headSha` with these jobs (and their logs); returns the run id. */
+  seedWorkflowRun(o: SeedWorkflowRun): number;
+  /** Requests to the log download host: path and whether they carried an Authorization header. */
+  downloads: { path: string; authorization: boolean }[];
   /** The open pull requests whose head branch is `branch`. */
   openPulls(branch?: string): FakeIssue[];
   callCount(filter?: CallFilter): number;
@@ -116,6 +121,13 @@ export interface GitHubFake {
   assertNoViolations(): void;
   /** Stops the server; rejects when violations were recorded and not taken. */
   close(): Promise<void>;
+}
+
+export interface SeedWorkflowRun {
+  headBranch: string;
+  headSha: string;
+  workflowName?: string;
+  jobs: { name: string; conclusion: FakeJob["conclusion"]; log: string }[];
 }
 
 export interface SeedPull {
@@ -387,6 +399,24 @@ export async function startGitHubFake(options: GitHubFakeOptions): Promise<GitHu
   const { port } = server.address() as AddressInfo;
   urls.api = `http://127.0.0.1:${port}`;
 
+  // Log downloads: another origin (as GitHub's signed URLs are), no token needed, plain text.
+  const downloads: GitHubFake["downloads"] = [];
+  const downloadServer = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    downloads.push({ path: url.pathname, authorization: req.headers.authorization !== undefined });
+    const job = /^\/job-logs\/(\d+)$/.exec(url.pathname);
+    const found = job ? state.jobs.get(Number(job[1])) : undefined;
+    if (!found || url.searchParams.get("sig") !== "fake") {
+      res.writeHead(404, { "content-type": "application/xml" });
+      res.end("<Error><Code>BlobNotFound</Code></Error>");
+      return;
+    }
+    res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+    res.end(found.log);
+  });
+  await new Promise<void>((resolve) => downloadServer.listen(0, "127.0.0.2", resolve));
+  urls.downloads = `http://127.0.0.2:${(downloadServer.address() as AddressInfo).port}`;
+
   const fake: GitHubFake = {
     url: urls.api,
     state,
@@ -464,6 +494,24 @@ export async function startGitHubFake(options: GitHubFakeOptions): Promise<GitHu
       state.comments.set(id, c);
       return c;
     },
+    downloads,
+    seedWorkflowRun(o) {
+      const runId = newId(state);
+      for (const j of o.jobs) {
+        const id = newId(state);
+        state.jobs.set(id, {
+          id,
+          runId,
+          name: j.name,
+          workflowName: o.workflowName ?? "CI",
+          headSha: o.headSha,
+          headBranch: o.headBranch,
+          conclusion: j.conclusion,
+          log: j.log,
+        });
+      }
+      return runId;
+    },
     openPulls(branch) {
       return [...state.issues.values()].filter(
         (i) => i.pull && i.state === "open" && (branch === undefined || i.pull.head === branch),
@@ -492,7 +540,9 @@ export async function startGitHubFake(options: GitHubFakeOptions): Promise<GitHu
     },
     async close() {
       server.closeAllConnections();
+      downloadServer.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => downloadServer.close(() => resolve()));
       fake.assertNoViolations();
     },
   };

@@ -68,6 +68,18 @@ export interface FakeLabel {
   description: string;
 }
 
+export interface FakeJob {
+  id: number;
+  runId: number;
+  name: string;
+  workflowName: string;
+  headSha: string;
+  headBranch: string;
+  conclusion: "success" | "failure" | "cancelled" | "skipped";
+  /** The plain-text log, served from the download URL the logs route redirects to. */
+  log: string;
+}
+
 export interface FakeRepoState {
   owner: string;
   repo: string;
@@ -85,6 +97,8 @@ export interface FakeRepoState {
   comments: Map<number, FakeComment>;
   reactions: FakeReaction[];
   labels: Map<string, FakeLabel>;
+  /** Workflow jobs by id (Actions); a run is the jobs that share a `runId`. */
+  jobs: Map<number, FakeJob>;
   nextNumber: number;
   nextId: number;
 }
@@ -138,6 +152,7 @@ export function createState(o: {
     comments: new Map(),
     reactions: [],
     labels: new Map(),
+    jobs: new Map(),
     nextNumber: 1,
     nextId: 1000,
   };
@@ -153,6 +168,8 @@ export function createState(o: {
 export interface Urls {
   api: string;
   web: string;
+  /** The separate host log downloads are redirected to (like GitHub's signed blob URLs). */
+  downloads?: string;
 }
 
 export function renderUser(u: FakeUser, urls: Urls): Record<string, unknown> {
@@ -523,5 +540,35 @@ export function renderPermission(
       },
       role_name: roleName,
     },
+  };
+}
+
+export function renderJob(s: FakeRepoState, urls: Urls, j: FakeJob): Record<string, unknown> {
+  const api = `${urls.api}/repos/${s.owner}/${s.repo}`;
+  const t = now();
+  return {
+    id: j.id,
+    run_id: j.runId,
+    run_url: `${api}/actions/runs/${j.runId}`,
+    run_attempt: 1,
+    node_id: nodeId("CR", j.id),
+    head_sha: j.headSha,
+    url: `${api}/actions/jobs/${j.id}`,
+    html_url: `${urls.web}/${s.owner}/${s.repo}/actions/runs/${j.runId}/job/${j.id}`,
+    status: "completed",
+    conclusion: j.conclusion,
+    created_at: t,
+    started_at: t,
+    completed_at: t,
+    name: j.name,
+    steps: [{ name: "Run tests", status: "completed", conclusion: j.conclusion, number: 1 }],
+    check_run_url: `${api}/check-runs/${j.id}`,
+    labels: ["ubuntu-latest"],
+    runner_id: 1,
+    runner_name: "GitHub Actions 1",
+    runner_group_id: 2,
+    runner_group_name: "GitHub Actions",
+    workflow_name: j.workflowName,
+    head_branch: j.headBranch,
   };
 }

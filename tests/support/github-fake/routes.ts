@@ -12,6 +12,7 @@ import {
   now,
   renderComment,
   renderIssue,
+  renderJob,
   renderLabel,
   renderPermission,
   renderPull,
@@ -346,6 +347,27 @@ function getPermission(ctx: RouteContext): Reply {
   };
 }
 
+function listJobs(ctx: RouteContext): Reply {
+  const { s, query } = ctx;
+  const runId = Number(ctx.pathParams.run_id);
+  const jobs = [...s.jobs.values()].filter((j) => j.runId === runId);
+  if (jobs.length === 0) return notFound();
+  const perPage = Math.min(Number(query.get("per_page") ?? 30), 100);
+  const page = Math.max(Number(query.get("page") ?? 1), 1);
+  const slice = jobs.slice((page - 1) * perPage, page * perPage);
+  return {
+    status: 200,
+    body: { total_count: jobs.length, jobs: slice.map((j) => renderJob(s, ctx.urls, j)) },
+  };
+}
+
+/** GitHub answers 302 to a short-lived signed URL on another host (see `downloadUrl` in index.ts). */
+function downloadJobLogs(ctx: RouteContext): Reply {
+  const job = ctx.s.jobs.get(Number(ctx.pathParams.job_id));
+  if (!job || !ctx.urls.downloads) return notFound();
+  return { status: 302, headers: { location: `${ctx.urls.downloads}/job-logs/${job.id}?sig=fake` } };
+}
+
 export const ROUTES: Record<string, (ctx: RouteContext) => Reply> = {
   "pulls/list": listPulls,
   "pulls/create": createPull,
@@ -358,4 +380,6 @@ export const ROUTES: Record<string, (ctx: RouteContext) => Reply> = {
   "issues/update-comment": updateComment,
   "reactions/create-for-issue-comment": createReaction,
   "repos/get-collaborator-permission-level": getPermission,
+  "actions/list-jobs-for-workflow-run": listJobs,
+  "actions/download-job-logs-for-workflow-run": downloadJobLogs,
 };
