@@ -37,6 +37,9 @@ export default defineConfig({
           exclude: ["tests/reliability/**", "node_modules/**"],
           globalSetup: ["tests/global-setup.ts"],
           pool: "forks",
+          // Some files run the whole Action several times in one test, each run starting real git,
+          // bubblewrap and Claude Code: a minute is too tight on a loaded 2-core machine.
+          testTimeout: 180_000,
         },
       },
     ],

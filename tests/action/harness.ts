@@ -8,6 +8,7 @@
  * it pushed are accepted as on GitHub.
  */
 import { execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,7 +18,11 @@ import { type FileSpec, makeRepo, type TestRepo } from "../support/git-repo.ts";
 import { type GitHubFake, startGitHubFake } from "../support/github-fake/index.ts";
 import { intOnly } from "../support/project.ts";
 
-export const TOKEN = "ghs_e2eTokenThatMustNeverReachTheAgent0001";
+/**
+ * The Action's token in these tests. Made per process, never a literal: a literal would sit in every
+ * transformed copy of this file that vitest writes under /tmp, where the leak scans would find it.
+ */
+export const TOKEN = `ghs_e2e${randomBytes(16).toString("hex")}`;
 export const NODE = resolve("node_modules/.bin/node");
 export const ACTION = resolve("dist/action.js");
 
