@@ -15,7 +15,7 @@ import { readTickRecord } from "../../engine/local/tick.ts";
 import { requireRepoRoot } from "../../engine/project.ts";
 import { globals, validProject } from "../context.ts";
 import { print, printJson } from "../output.ts";
-import type { ScheduleInstallFlags } from "./schedule.ts";
+import type { ScheduleInstallFlags } from "./flags.ts";
 
 function host(): ServiceHost {
   return systemHost();

@@ -1,14 +1,6 @@
 import { type Command, Option } from "commander";
 import { positiveInt } from "../args.ts";
-
-export interface ScheduleInstallFlags {
-  every: number;
-  manager?: "systemd" | "launchd" | "cron";
-  pr?: boolean;
-  watch?: boolean;
-  isolation?: "sandbox" | "none";
-  json?: boolean;
-}
+import type { ScheduleInstallFlags } from "./flags.ts";
 
 export function registerSchedule(program: Command): void {
   const schedule = program

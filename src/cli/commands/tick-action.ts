@@ -6,8 +6,8 @@ import { requireRepoRoot } from "../../engine/project.ts";
 import { globals, validProject } from "../context.ts";
 import { paint, print, printErr, printJson } from "../output.ts";
 import { githubPublisherFromEnv } from "../publisher.ts";
+import type { TickFlags } from "./flags.ts";
 import { runAndReport } from "./run-action.ts";
-import type { TickFlags } from "./tick.ts";
 
 export async function tickAction(flags: TickFlags, cmd: Command): Promise<void> {
   if (flags.dryRun && flags.pr)

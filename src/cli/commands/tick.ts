@@ -1,10 +1,6 @@
 import { type Command, Option } from "commander";
 import { isoDate, positiveInt } from "../args.ts";
-import type { RunFlags } from "./run-action.ts";
-
-export interface TickFlags extends RunFlags {
-  now?: Date;
-}
+import type { TickFlags } from "./flags.ts";
 
 /** The shared options of `run`-like commands started by a timer or a watcher. */
 export function runLikeOptions(cmd: Command): Command {

@@ -9,8 +9,8 @@ import { assertValid, loadProject, requireRepoRoot } from "../../engine/project.
 import { defaultBranch, makeRepoContext } from "../../engine/run/repo-context.ts";
 import { globals, validProject } from "../context.ts";
 import { printErr } from "../output.ts";
+import type { WatchFlags } from "./flags.ts";
 import { runAndReport } from "./run-action.ts";
-import type { WatchFlags } from "./watch.ts";
 
 export async function watchAction(flags: WatchFlags, cmd: Command): Promise<void> {
   if (flags.dryRun && flags.pr)

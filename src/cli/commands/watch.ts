@@ -1,13 +1,7 @@
 import type { Command } from "commander";
 import { positiveInt } from "../args.ts";
-import type { RunFlags } from "./run-action.ts";
+import type { WatchFlags } from "./flags.ts";
 import { runLikeOptions } from "./tick.ts";
-
-export interface WatchFlags extends RunFlags {
-  branch?: string;
-  interval: number;
-  debounce: number;
-}
 
 export function registerWatch(program: Command): void {
   const cmd = program
