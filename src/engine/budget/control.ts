@@ -20,7 +20,7 @@ import type { Git } from "../git/exec.ts";
 import { compileGlob } from "../glob.ts";
 import type { Logger } from "../logger.ts";
 import type { TaskResult } from "../run/types.ts";
-import { readRemoteState, STATE_REF, updateRemoteState } from "../schedule/state.ts";
+import { readRemoteState, type ScheduleState, STATE_REF, updateRemoteState } from "../schedule/state.ts";
 import { type Admission, admit, noteNotRun, settle } from "./admit.ts";
 import type { LedgerRun, NotRunKind } from "./ledger.ts";
 
@@ -44,6 +44,11 @@ export interface RunControl {
   admit(ctx: AdmitContext): Promise<Admitted>;
   /** After the run (whatever happened): its cost into the ledger, its reservation and lock released. */
   settle(task: Task, runId: string, result: TaskResult): Promise<void>;
+  /**
+   * Releases whatever the holder still holds (reservations and locks of runs that never reported: a
+   * run job that died). Only with a `holder`; the publish job of the reusable workflow calls it last.
+   */
+  releaseHeld(): Promise<void>;
 }
 
 export type PullRequestState = "open" | "closed" | "merged";
@@ -70,6 +75,13 @@ export interface RunControlOptions {
   /** The state of a pull request (absent: not known, e.g. local runs without GitHub). */
   prState?: (n: number) => Promise<PullRequestState | undefined>;
   logger?: Logger;
+  /**
+   * Who holds reservations and locks: default the engine's run id. The Action passes the workflow
+   * run's id, so the plan job's admission is settled by the publish job of the same workflow run.
+   */
+  holder?: string;
+  /** Longest a `concurrency: wait` run waits (then it skips, saying so). Default: until the lock expires. */
+  maxWaitMs?: number;
   /** Tests: backoff between compare-and-swap attempts. */
   backoff?: (attempt: number) => Promise<void>;
 }
@@ -180,7 +192,8 @@ export function createRunControl(opts: RunControlOptions): RunControl {
   }
 
   return {
-    async admit(ctx) {
+    async admit(given) {
+      const ctx = opts.holder ? { ...given, runId: opts.holder } : given;
       const { task } = ctx;
       const skip = await unchanged(ctx);
       if (skip) {
@@ -193,14 +206,18 @@ export function createRunControl(opts: RunControlOptions): RunControl {
         if (a.ok) break;
         if (a.kind === "budget") return { ok: false, kind: "budget", reason: a.reason };
         const expires = Date.parse(a.holder!.expires);
-        if (task.concurrency === "skip" || ctx.signal?.aborted) {
-          const reason = `skipped: ${a.reason} (concurrency: skip)`;
+        waitedSince ??= now().getTime();
+        const deadline = Math.min(expires, waitedSince + (opts.maxWaitMs ?? Number.POSITIVE_INFINITY));
+        if (task.concurrency === "skip" || ctx.signal?.aborted || now().getTime() >= deadline) {
+          const reason =
+            task.concurrency === "skip"
+              ? `skipped: ${a.reason} (concurrency: skip)`
+              : `skipped: ${a.reason}; waited ${Math.round((now().getTime() - waitedSince) / 1000)}s (concurrency: wait)`;
           await note(task.name, "busy", reason, ctx.runId);
           return { ok: false, kind: "busy", reason };
         }
-        waitedSince ??= now().getTime();
         opts.logger?.info(`${task.name}: waiting — ${a.reason} (concurrency: wait)`);
-        const pause = Math.max(1, Math.min(opts.pollMs ?? 15_000, expires - now().getTime()));
+        const pause = Math.max(1, Math.min(opts.pollMs ?? 15_000, deadline - now().getTime()));
         await sleep(pause, undefined, ctx.signal ? { signal: ctx.signal } : {}).catch(() => {});
       }
       const org = await admitOrg(ctx).catch(async (err) => {
@@ -219,7 +236,8 @@ export function createRunControl(opts: RunControlOptions): RunControl {
       return { ok: true };
     },
 
-    async settle(task, runId, result) {
+    async settle(task, given, result) {
+      const runId = opts.holder ?? given;
       const run: LedgerRun = {
         runId,
         at: now().toISOString(),
@@ -258,6 +276,36 @@ export function createRunControl(opts: RunControlOptions): RunControl {
         );
       }
     },
+
+    async releaseHeld() {
+      const holder = opts.holder;
+      if (!holder) return;
+      await updateRemoteState({ ...cas, update: (s) => ({ next: releaseHolder(s, holder), value: 0 }) });
+      const org = opts.org;
+      if (org && (org.monthlyUsd !== undefined || org.dailyUsd !== undefined))
+        await updateRemoteState({
+          git: org.git,
+          remote: org.remote,
+          ref: org.ref ?? ORG_LEDGER_REF,
+          update: (s) => ({ next: releaseHolder(s, holder), value: 0 }),
+        });
+    },
+  };
+}
+
+/** The state without anything `holder` holds. */
+export function releaseHolder(s: ScheduleState | null, holder: string): ScheduleState | null {
+  if (!s) return null;
+  const held =
+    (s.ledger?.reservations.some((r) => r.runId === holder) ?? false) ||
+    Object.values(s.locks ?? {}).some((l) => l.runId === holder);
+  if (!held) return null;
+  return {
+    ...s,
+    ...(s.ledger
+      ? { ledger: { ...s.ledger, reservations: s.ledger.reservations.filter((r) => r.runId !== holder) } }
+      : {}),
+    locks: Object.fromEntries(Object.entries(s.locks ?? {}).filter(([, l]) => l.runId !== holder)),
   };
 }
 
