@@ -74,7 +74,7 @@ export function admit(state: ScheduleState | null, req: AdmitRequest): Admission
       ok: false,
       kind: "budget",
       reason: over,
-      next: { ...s, version: 2, updatedAt: entry.at, notRun: recordNotRun(s.notRun, req.task, entry) },
+      next: { ...s, version: 2, notRun: recordNotRun(s.notRun, req.task, entry) },
     };
   }
   const ledger = s.ledger ?? emptyLedger();
@@ -83,7 +83,6 @@ export function admit(state: ScheduleState | null, req: AdmitRequest): Admission
   const next: ScheduleState = {
     ...s,
     version: 2,
-    updatedAt: at,
     ledger: {
       ...ledger,
       reservations: [
@@ -123,6 +122,14 @@ function overBudget(s: ScheduleState, req: AdmitRequest): string | undefined {
   return undefined;
 }
 
+/** Whether `runId` holds a reservation or the lock of `task`. */
+export function holds(state: ScheduleState | null, task: string, runId: string): boolean {
+  return (
+    (state?.ledger?.reservations.some((r) => r.task === task && r.runId === runId) ?? false) ||
+    state?.locks?.[task]?.runId === runId
+  );
+}
+
 /** The state after the run ended: its real cost recorded, its reservation and lock released. */
 export function settle(
   state: ScheduleState | null,
@@ -140,7 +147,6 @@ export function settle(
   return {
     ...s,
     version: 2,
-    updatedAt: req.now.toISOString(),
     ...(ledger ? { ledger } : {}),
     locks,
   };
@@ -149,5 +155,5 @@ export function settle(
 /** Records a run that did not start (skipped because nothing changed, a pre-check said no, …). */
 export function noteNotRun(state: ScheduleState | null, task: string, entry: NotRun): ScheduleState {
   const s = state ?? emptyState(new Date(entry.at));
-  return { ...s, version: 2, updatedAt: entry.at, notRun: recordNotRun(s.notRun, task, entry) };
+  return { ...s, version: 2, notRun: recordNotRun(s.notRun, task, entry) };
 }

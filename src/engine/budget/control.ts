@@ -19,9 +19,16 @@ import { errorMessage } from "../errors.ts";
 import type { Git } from "../git/exec.ts";
 import { compileGlob } from "../glob.ts";
 import type { Logger } from "../logger.ts";
+import { createMutex } from "../run/mutex.ts";
 import type { TaskResult } from "../run/types.ts";
-import { readRemoteState, type ScheduleState, STATE_REF, updateRemoteState } from "../schedule/state.ts";
-import { type Admission, admit, noteNotRun, settle } from "./admit.ts";
+import {
+  readRemoteState as readState,
+  type ScheduleState,
+  STATE_REF,
+  type UpdateOptions,
+  updateRemoteState as updateState,
+} from "../schedule/state.ts";
+import { type Admission, admit, holds, noteNotRun, settle } from "./admit.ts";
 import type { LedgerRun, NotRunKind } from "./ledger.ts";
 
 export const ORG_LEDGER_REF = "refs/claude-tasks/org-ledger";
@@ -43,7 +50,7 @@ export interface AdmitContext {
 export interface RunControl {
   admit(ctx: AdmitContext): Promise<Admitted>;
   /** After the run (whatever happened): its cost into the ledger, its reservation and lock released. */
-  settle(task: Task, runId: string, result: TaskResult): Promise<void>;
+  settle(task: Task, runId: string, result: TaskResult, opts?: { onlyIfHeld?: boolean }): Promise<void>;
   /**
    * Releases whatever the holder still holds (reservations and locks of runs that never reported: a
    * run job that died). Only with a `holder`; the publish job of the reusable workflow calls it last.
@@ -106,6 +113,10 @@ export function holdFor(task: Task): number {
 export function createRunControl(opts: RunControlOptions): RunControl {
   const now = opts.now ?? (() => new Date());
   const cas = { git: opts.git, remote: opts.remote, ...(opts.backoff ? { backoff: opts.backoff } : {}) };
+  // tasks running in parallel share the repository's fetch ref of the state: one update at a time
+  const serial = createMutex();
+  const updateRemoteState = <T>(o: UpdateOptions<T>) => serial(() => updateState(o));
+  const readRemoteState = (o: Parameters<typeof readState>[0]) => serial(() => readState(o));
 
   const note = async (task: string, kind: NotRunKind, reason: string, runId: string) => {
     await updateRemoteState({
@@ -236,7 +247,7 @@ export function createRunControl(opts: RunControlOptions): RunControl {
       return { ok: true };
     },
 
-    async settle(task, given, result) {
+    async settle(task, given, result, how = {}) {
       const runId = opts.holder ?? given;
       const run: LedgerRun = {
         runId,
@@ -251,7 +262,13 @@ export function createRunControl(opts: RunControlOptions): RunControl {
       try {
         await updateRemoteState({
           ...cas,
-          update: (s) => ({ next: settle(s, { task: task.name, runId, run, now: now() }), value: 0 }),
+          update: (s) => ({
+            next:
+              how.onlyIfHeld && !holds(s, task.name, runId)
+                ? null
+                : settle(s, { task: task.name, runId, run, now: now() }),
+            value: 0,
+          }),
         });
       } catch (err) {
         opts.logger?.warn(
@@ -265,10 +282,16 @@ export function createRunControl(opts: RunControlOptions): RunControl {
           git: org.git,
           remote: org.remote,
           ref: org.ref ?? ORG_LEDGER_REF,
-          update: (s) => ({
-            next: settle(s, { task: `${org.repository}/${task.name}`, runId, run, now: now() }),
-            value: 0,
-          }),
+          update: (s) => {
+            const key = `${org.repository}/${task.name}`;
+            return {
+              next:
+                how.onlyIfHeld && !holds(s, key, runId)
+                  ? null
+                  : settle(s, { task: key, runId, run, now: now() }),
+              value: 0,
+            };
+          },
         });
       } catch (err) {
         opts.logger?.warn(
