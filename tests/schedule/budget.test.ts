@@ -231,4 +231,60 @@ describe("the ledger on the state ref, under concurrency", () => {
     expect(await second).toEqual({ ok: true });
     expect(order).toEqual(["first settles", "third admitted"]);
   });
+
+  it("two repositories share an organisation budget through one ledger repository", async () => {
+    await using a = await makeRepo({ origin: true });
+    await using b = await makeRepo({ origin: true });
+    await using ledgerRepo = await makeRepo({ origin: true });
+    const now = () => at("2026-03-10T06:00:00Z");
+    const org = (repository: string, git = a.client()) => ({
+      git,
+      remote: ledgerRepo.origin!,
+      repository,
+      monthlyUsd: 3,
+    });
+    const inA = createRunControl({
+      git: a.client(),
+      remote: "origin",
+      now,
+      backoff: noWait,
+      org: org("o/a"),
+    });
+    const inB = createRunControl({
+      git: b.client(),
+      remote: "origin",
+      now,
+      backoff: noWait,
+      org: org("o/b", b.client()),
+    });
+    const ctx = (runId: string) => ({
+      task: claudeTask("t"),
+      runId,
+      scheduled: false,
+      baseCommit: async () => "",
+    });
+    expect(await inA.admit(ctx("a1"))).toEqual({ ok: true });
+    await inA.settle(claudeTask("t"), "a1", ended(1.5));
+    // repository b has spent nothing itself, but the organisation has: $1.50 + up to $2 > $3
+    const refused = await inB.admit(ctx("b1"));
+    expect(refused).toMatchObject({ ok: false, kind: "budget" });
+    expect(!refused.ok && refused.reason).toBe(
+      "refused by budget: the organisation's monthly budget of $3.00 would be exceeded ($1.50 spent this month + up to $2.00 for this run)",
+    );
+    // b gave its own reservation and lock back, and recorded why it did not run
+    const bState = (await readRemoteState({ git: b.client(), remote: "origin" })).state!;
+    expect(bState.ledger?.reservations).toEqual([]);
+    expect(bState.locks).toEqual({});
+    expect(bState.notRun?.t?.[0]).toMatchObject({ kind: "budget" });
+    // the org ledger keys runs by repository and task
+    const orgState = (
+      await readRemoteState({
+        git: a.client(),
+        remote: ledgerRepo.origin!,
+        ref: "refs/claude-tasks/org-ledger",
+      })
+    ).state!;
+    expect(Object.keys(orgState.ledger!.tasks)).toEqual(["o/a/t"]);
+    expect(orgState.ledger?.total.months["2026-03"]).toEqual({ usd: 1.5, runs: 1 });
+  });
 });
