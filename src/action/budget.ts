@@ -3,7 +3,7 @@
  * holder, the pull request states; the plan job's admission and the publish job's settlement for the
  * reusable workflow, whose run jobs hold a read-only token and cannot write the ledger.
  */
-import { createRunControl, type RunControl } from "../engine/budget/index.ts";
+import type { RunControl } from "../engine/budget/index.ts";
 import { errorMessage } from "../engine/errors.ts";
 import { gitAuthEnv, type ResolvedRun } from "../engine/event/index.ts";
 import { createGit } from "../engine/git/index.ts";
@@ -19,7 +19,7 @@ export function createActionControl(w: Wiring, opts: { planning?: boolean } = {}
     const { settings, ctx } = w;
     const git = await w.git();
     const org = settings.orgBudgetUsd !== undefined ? await orgLedger(w) : undefined;
-    return createRunControl({
+    return w.engine.createRunControl({
       git,
       remote: REMOTE,
       logger: w.io.logger,
