@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { admit, settle } from "../../src/engine/budget/admit.ts";
 import { createRunControl } from "../../src/engine/budget/control.ts";
 import { KEEP_DAYS, KEEP_RUNS, recordRun } from "../../src/engine/budget/ledger.ts";
+import { ledgerStatus, renderLedgerStatus } from "../../src/engine/budget/status.ts";
 import type { Task } from "../../src/engine/config/index.ts";
 import type { TaskResult } from "../../src/engine/run/types.ts";
 import {
@@ -148,6 +149,47 @@ describe("admission against the ledger", () => {
     expect(next.version).toBe(2);
     expect(next.ledger).toEqual(s.ledger);
     expect(next.locks).toEqual(s.locks);
+  });
+});
+
+describe("runs that never happened", () => {
+  it("fire times dropped by `missed: skip`, budget refusals and skips are listed per task with the reason", () => {
+    const tasks = [
+      { name: "late", schedule: "0 4 * * *", timezone: "UTC", missed: "skip" as const, enabled: true },
+      { name: "fine", schedule: "@hourly", timezone: "UTC", missed: "once" as const, enabled: true },
+    ];
+    const claimed = advanceState({
+      previous: { version: 1, updatedAt: "2026-03-10T03:00:00.000Z", tasks: {} },
+      tasks,
+      due: [],
+      now: at("2026-03-10T06:20:00Z"),
+      runId: "tick-1",
+      missed: [
+        {
+          name: "late",
+          count: 1,
+          reason:
+            "missed: latest fire time 2026-03-10T04:00Z is more than 1h old (missed: skip); 1 fire time skipped",
+        },
+        { name: "fine", count: 0, reason: "no fire time" },
+      ],
+    });
+    const refused = admit(
+      claimed,
+      req({ task: "fine", runId: "r2", now: at("2026-03-10T07:00:00Z"), limits: { daily_usd: 1 } }),
+    );
+    const status = ledgerStatus(refused.next, tasks as unknown as Task[], at("2026-03-10T07:05:00Z"));
+    expect(status.tasks.map((t) => [t.name, t.notRun.map((n) => n.kind)])).toEqual([
+      ["late", ["missed"]],
+      ["fine", ["budget"]],
+    ]);
+    const text = renderLedgerStatus(status);
+    expect(text).toContain(
+      "not run 2026-03-10T06:20:00.000Z: missed: latest fire time 2026-03-10T04:00Z is more than 1h old",
+    );
+    expect(text).toContain(
+      "not run 2026-03-10T07:00:00.000Z: refused by budget: the task's daily budget of $1.00",
+    );
   });
 });
 
