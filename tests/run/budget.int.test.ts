@@ -6,6 +6,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createRunControl } from "../../src/engine/budget/index.ts";
+import type { Task } from "../../src/engine/config/index.ts";
+import { buildPlan } from "../../src/engine/plan/index.ts";
 import { newRunId } from "../../src/engine/run/index.ts";
 import { readRemoteState } from "../../src/engine/schedule/state.ts";
 import { type EngineRepo, makeEngineRepo } from "../support/engine.ts";
@@ -84,13 +86,14 @@ describe("budgets and the ledger, end to end", () => {
       const { result: r } = await e.run([task!], { env: e.agentEnv(server), runId, control: control(e) });
       expect(r.status).toBe("budget_exhausted");
       expect(r.message).toMatch(/^Claude Code stopped: .*budget.*; its partial work is in backup /);
-      expect(r.files.map((f) => f.path)).toEqual(["a.txt"]);
+      // how far it got depends on Claude Code's own cost estimate; what it did is kept, never the text turn
+      expect(r.files.map((f) => f.path)).toContain("a.txt");
       const patch = await readFile(join(e.state, "backups", r.backup!, "changes.patch"), "utf8");
       expect(patch).toContain("+first");
-      expect(patch).not.toContain("b.txt");
+      expect(server.mainRequests.length).toBeLessThan(3);
       expect(await e.branches()).toEqual(["main"]);
       const state = (await readRemoteState({ git: e.client(), remote: "origin" })).state!;
-      expect(state.ledger?.tasks.capped?.recent[0]).toMatchObject({ outcome: "budget_exhausted", turns: 2 });
+      expect(state.ledger?.tasks.capped?.recent[0]).toMatchObject({ outcome: "budget_exhausted" });
       expect(state.locks).toEqual({});
     } finally {
       await server.close();
@@ -102,14 +105,21 @@ describe("budgets and the ledger, end to end", () => {
     const [task] = await e.tasks({
       docs: "run: date +%s%N > docs/stamp.txt\nskip_if_unchanged: true\nreads: [docs/a.md]\n",
     });
-    const scheduled = { fireTimes: { docs: ["2026-03-10T06:00:00.000Z"] } };
-    const first = await e.run([task!], { ...scheduled, control: control(e) });
+    // a scheduled run: the plan carries the fire time it covers
+    const scheduled = (t: Task) => ({
+      plan: buildPlan({
+        tasks: [t],
+        selected: [{ name: t.name, reason: "schedule", fireTimes: [new Date("2026-03-10T06:00:00Z")] }],
+        now: new Date("2026-03-10T06:05:00Z"),
+      }),
+    });
+    const first = await e.run([task!], { ...scheduled(task!), control: control(e) });
     expect(first.result.status).toBe("success");
     const base = first.result.baseCommit!;
 
     // an unrelated change: still skipped
     await e.commit("unrelated", { "src/x.ts": "y\n" });
-    const second = await e.run([task!], { ...scheduled, control: control(e) });
+    const second = await e.run([task!], { ...scheduled(task!), control: control(e) });
     expect(second.result).toMatchObject({ status: "skipped", notRun: "unchanged" });
     expect(second.result.message).toBe(`skipped: nothing changed since ${base.slice(0, 12)}`);
     expect(second.spawned).toEqual([]);
@@ -118,7 +128,7 @@ describe("budgets and the ledger, end to end", () => {
     expect((await e.run([task!], { control: control(e) })).result.status).toBe("success");
 
     await e.commit("docs", { "docs/a.md": "b\n" });
-    const third = await e.run([task!], { ...scheduled, control: control(e) });
+    const third = await e.run([task!], { ...scheduled(task!), control: control(e) });
     expect(third.result.status).toBe("success");
     const state = (await readRemoteState({ git: e.client(), remote: "origin" })).state!;
     expect(state.notRun?.docs?.map((n) => n.kind)).toEqual(["unchanged"]);
