@@ -146,6 +146,17 @@ for (const n of [100, 1000, 10000]) {
   });
 }
 
+// 7. The spend ledger: what admission + settlement add to one task's run, against one schedule claim.
+{
+  const r = child("scripts/bench/ledger.ts", ["9"]);
+  rows.push({
+    what: "ledger per task run: admission (budget reserved, lock taken) + settlement (cost recorded), against one schedule claim of the state ref",
+    measured: `${r.ledgerMs!.toFixed(0)} ms for both (2 compare-and-swap round trips); one claim: ${r.claimMs!.toFixed(0)} ms`,
+    target: "≤ 2 claim round trips",
+    ok: r.ledgerMs! <= 2.5 * r.claimMs!,
+  });
+}
+
 const table = [
   "| benchmark | measured | target | met |",
   "|---|---|---|---|",
@@ -172,6 +183,10 @@ const HOW = `## How each figure is measured
   \`workflow_dispatch\`, from process start to the first agent process, median of 7.
 - **API calls**: the publisher against the OpenAPI-checked GitHub fake, counted by the fake.
 - **fuzzing**: the reliability suite's properties with a fixed seed, 20 × the runs CI uses.
+- **ledger**: a bare remote on the local disk; one task admitted and settled through
+  \`createRunControl\` (each a read, a state commit and a push with lease of
+  \`refs/claude-tasks/state\`) against one \`claimDueTasks\` of the same ref, median of 9. Over a
+  network each round trip adds its latency.
 - **credential scan**: \`scanText\` over every text file of \`src/\`, TypeScript's \`lib/*.d.ts\`
   and up to 20,000 text files of \`node_modules\` (test and fixture folders left out); and the binary
   content scan (raw bytes and the same without NUL bytes) over up to 500 files of \`node_modules\` with

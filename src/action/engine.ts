@@ -1,4 +1,5 @@
 /** The engine's entry points the Action calls, in one object: a test replaces them with a recorder. */
+import { createRunControl } from "../engine/budget/control.ts";
 import { type CiFailureOptions, type CiFailureOutcome, handleCiFailure } from "../engine/event/ci-failure.ts";
 import { type CommentFlowOptions, type CommentOutcome, handleComment } from "../engine/event/comment-flow.ts";
 import { type ResolvedRun, type ResolveRunInput, resolveRun } from "../engine/event/resolve-run.ts";
@@ -22,6 +23,8 @@ export interface ActionEngine {
   exportResults: typeof exportResults;
   /** `publish`: checks and lands what the run jobs handed over. */
   publishResults: typeof publishResults;
+  /** Budgets, locks and skipping unchanged work against the ledger (engine/budget). */
+  createRunControl: typeof createRunControl;
 }
 
 export const ENGINE: ActionEngine = {
@@ -32,4 +35,5 @@ export const ENGINE: ActionEngine = {
   handleCiFailure,
   exportResults,
   publishResults,
+  createRunControl,
 };

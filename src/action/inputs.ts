@@ -45,6 +45,12 @@ export interface ActionSettings {
   base?: string;
   /** `sandbox` (default) or `none`: agents without a sandbox, an explicit and visible opt-out. */
   isolation: Isolation;
+  /** Most the organisation may spend per UTC month, every repository that passes it together. */
+  orgBudgetUsd?: number;
+  /** Where the organisation's ledger lives: `owner/repo` (or a git URL); default this repository. */
+  orgLedgerRepo?: string;
+  /** Token that can push to `orgLedgerRepo`; default `githubToken`. */
+  orgLedgerToken?: string;
 }
 
 export const ACTION_MODES = ["run", "plan", "run-only", "publish"] as const;
@@ -77,6 +83,19 @@ export function readSettings(input: InputReader): ActionSettings {
   if (maxParallel !== undefined) settings.maxParallel = parseMaxParallel(maxParallel);
   const resultsDir = get("results-dir");
   if (resultsDir !== undefined) settings.resultsDir = resultsDir;
+  const orgBudget = get("org-budget-usd");
+  if (orgBudget !== undefined) {
+    const n = Number(orgBudget);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new UserError(
+        `input \`org-budget-usd\`: ${JSON.stringify(orgBudget)} is not a number of dollars greater than 0`,
+      );
+    settings.orgBudgetUsd = n;
+  }
+  const ledgerRepo = get("org-ledger-repo");
+  if (ledgerRepo !== undefined) settings.orgLedgerRepo = ledgerRepo;
+  const ledgerToken = get("org-ledger-token");
+  if (ledgerToken !== undefined) settings.orgLedgerToken = ledgerToken;
   const base = get("base");
   if (base !== undefined) {
     if (!isValidBranchName(base))
@@ -157,5 +176,7 @@ function parseCommand(value: string | undefined): string {
 
 /** The secrets among the settings, to mask in logs. */
 export function secretsOf(s: ActionSettings): string[] {
-  return [s.githubToken, s.anthropicApiKey, s.claudeCodeOauthToken].filter((v): v is string => !!v);
+  return [s.githubToken, s.anthropicApiKey, s.claudeCodeOauthToken, s.orgLedgerToken].filter(
+    (v): v is string => !!v,
+  );
 }

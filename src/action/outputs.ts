@@ -36,6 +36,8 @@ export interface ResultOutput {
   additions: number;
   deletions: number;
   backup: string | null;
+  /** Why the task did not start (`budget`, `unchanged`, `busy`, …); null when it ran. */
+  notRun: string | null;
 }
 
 export function resultsOutput(report: RunReport | undefined): ResultOutput[] {
@@ -56,7 +58,13 @@ export function resultsOutput(report: RunReport | undefined): ResultOutput[] {
     additions: r.additions,
     deletions: r.deletions,
     backup: r.backup ?? null,
+    notRun: r.notRun ?? null,
   }));
+}
+
+/** One line per task that did not start in this run, with why (a budget, nothing changed, another run). */
+export function notRunNotes(report: RunReport): string[] {
+  return report.results.filter((r) => r.notRun).map((r) => `\`${r.task}\` not run: ${r.message}`);
 }
 
 export function writeRunOutputs(io: ActionIO, report: RunReport | undefined): void {

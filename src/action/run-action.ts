@@ -12,6 +12,7 @@ import {
 } from "../engine/event/index.ts";
 import { toMatrix } from "../engine/plan/index.ts";
 import { assertValid } from "../engine/project.ts";
+import { admitPlanned } from "./budget.ts";
 import { ciFix } from "./ci-fix.ts";
 import { comment } from "./comment.ts";
 import { readContext } from "./context.ts";
@@ -70,7 +71,7 @@ async function tasks(
   const { io, settings, ctx } = w;
   const project = assertValid(await w.project());
   const repository = ctx.payload.repository as { default_branch?: string } | undefined;
-  const run = await w.engine.resolveRun({
+  let run = await w.engine.resolveRun({
     decision,
     tasks: project.tasks,
     now,
@@ -88,6 +89,8 @@ async function tasks(
   });
   for (const warning of run.warnings)
     io.annotate("warning", warning, { title: "claude-tasks schedule state" });
+  // the reusable workflow's run jobs cannot write the ledger: budgets and locks are taken here, settled by publish
+  if (settings.mode === "plan" && !settings.dryRun) run = await admitPlanned(w, run);
   const { plan, notes } = run;
   if (settings.mode === "plan") {
     const matrix = toMatrix(plan);

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { UserError } from "../engine/errors.ts";
 import type { RunReport } from "../engine/run/types.ts";
+import { settlePublished } from "./budget.ts";
 import { logRunEvent } from "./log-events.ts";
 import { REMOTE, type Wiring } from "./wiring.ts";
 
@@ -44,6 +45,7 @@ export async function publish(w: Wiring): Promise<{ ok: boolean; report: RunRepo
     ...(publisher ? { publisher } : {}),
     ...(await w.gitEnv()),
   });
+  if (!settings.dryRun) await settlePublished(w, report);
   const needs = report.results.map((r) => ({ name: r.task, needs: [] }));
   await w.finish(report, needs, report.results.length === 0 ? ["no run job handed over a result"] : []);
   return { ok: report.ok, report };

@@ -3,6 +3,8 @@
  * engine's authenticated git, Claude Code, the sandbox) and the mapping of a resolved run onto
  * `runTasks`'s options. No decision about events, tasks or forks is made here (see `resolveRun`).
  */
+
+import type { RunControl } from "../engine/budget/index.ts";
 import { errorMessage, UserError } from "../engine/errors.ts";
 import {
   agentBaseEnv,
@@ -17,13 +19,14 @@ import { createGit, type Git } from "../engine/git/index.ts";
 import { createGitHub, type GitHub } from "../engine/github/index.ts";
 import type { Project } from "../engine/project.ts";
 import type { RunReport } from "../engine/run/types.ts";
+import { createActionControl } from "./budget.ts";
 import { ensureClaude } from "./claude-install.ts";
 import type { ActionContext } from "./context.ts";
 import type { ActionEngine } from "./engine.ts";
 import { type ActionSettings, secretsOf } from "./inputs.ts";
 import type { ActionIO } from "./io.ts";
 import { logRunEvent } from "./log-events.ts";
-import { annotateProblems, runSummary, uploadBackups, writeRunOutputs } from "./outputs.ts";
+import { annotateProblems, notRunNotes, runSummary, uploadBackups, writeRunOutputs } from "./outputs.ts";
 import { ensureSandbox } from "./sandbox-setup.ts";
 
 export const REMOTE = "origin";
@@ -39,6 +42,7 @@ export class Wiring {
   private authPromise?: Promise<{ gitEnv?: Record<string, string> }>;
   private ghClient?: GitHub;
   private claudePath?: string;
+  private controlPromise?: Promise<RunControl>;
 
   constructor(o: {
     io: ActionIO;
@@ -114,8 +118,16 @@ export class Wiring {
       ...(run.onto ? { onto: run.onto } : {}),
       ...(run.trustedConfig ? { trustedConfig: run.trustedConfig } : {}),
       ...(run.followUp ? { followUp: run.followUp } : {}),
+      // budgets, one run per task, skipping unchanged work; run-only jobs cannot write: their plan job admitted them
+      ...(runOnly ? {} : { control: await this.control() }),
       ...(await this.gitEnv()),
     });
+  }
+
+  /** The ledger's gatekeeper for this job (see action/budget.ts). */
+  control(opts: { planning?: boolean } = {}): Promise<RunControl> {
+    this.controlPromise ??= createActionControl(this, opts);
+    return this.controlPromise;
   }
 
   /** Outputs, the backups artifact and the step summary of a finished run. */
@@ -130,7 +142,7 @@ export class Wiring {
     const artifactUrl = await uploadBackups({ io, report, repoRoot: ctx.workspace, ...runUrl });
     const links = { ...runUrl, ...(artifactUrl ? { artifactUrl } : {}) };
     try {
-      await io.appendSummary(runSummary(report, needs, links, [...notes]));
+      await io.appendSummary(runSummary(report, needs, links, [...notes, ...notRunNotes(report)]));
     } catch (err) {
       io.logger.warn(`could not write the step summary: ${errorMessage(err)}`);
     }

@@ -57,6 +57,8 @@ function recorder(o: {
   event: string;
   payload?: unknown;
   run?: ResolvedRun;
+  /** The ledger's answer per task (default: admitted). */
+  refuse?: Record<string, string>;
 }) {
   const workspace = mkdtempSync(join(tmpdir(), "adapter-")); // not a repository: nothing may need one
   dirs.push(workspace);
@@ -101,6 +103,12 @@ function recorder(o: {
       calls.runTasks.push(opts);
       return report(opts);
     },
+    createRunControl: () => ({
+      admit: async ({ task }) =>
+        o.refuse?.[task.name] ? { ok: false, kind: "budget", reason: o.refuse[task.name]! } : { ok: true },
+      settle: async () => {},
+      releaseHeld: async () => {},
+    }),
   };
   const env = {
     GITHUB_EVENT_NAME: o.event,
@@ -193,6 +201,15 @@ describe("the Action adapter, with a recorder for the engine", () => {
     expect(r.calls.resolveRun[0]).toMatchObject({ planOnly: true, peek: false });
     expect(r.calls.runTasks).toEqual([]);
     expect(JSON.parse(r.outputs.matrix!)).toEqual({ include: [{ group: "docs", tasks: "docs fmt" }] });
+  });
+
+  it("mode plan: a task the ledger refuses leaves the matrix, and the summary says why", async () => {
+    const reason =
+      "refused by budget: the task's daily budget of $1.00 would be exceeded ($1.00 spent today)";
+    const r = recorder({ event: "schedule", inputs: { mode: "plan" }, refuse: { fmt: reason } });
+    await r.run();
+    expect(JSON.parse(r.outputs.matrix!)).toEqual({ include: [{ group: "docs", tasks: "docs" }] });
+    expect(r.summary.join("\n")).toContain(`\`fmt\` not run: ${reason}`);
   });
 
   it("mode run-only: the state is only read, tasks run without landing, each result handed over", async () => {

@@ -92,6 +92,7 @@ describe("outputs", () => {
         additions: 1,
         deletions: 1,
         backup: null,
+        notRun: null,
       },
       expect.objectContaining({
         task: "docs-sync",

@@ -67,7 +67,11 @@ describe("state.json", () => {
   it.each([
     ["not json", /not JSON/],
     ["[]", /not a JSON object/],
-    ['{"version":2,"tasks":{}}', /unknown version 2/],
+    ['{"version":3,"tasks":{}}', /unknown version 3/],
+    [
+      '{"version":2,"tasks":{},"ledger":{"reservations":[{"usd":-1}]}}',
+      /`ledger.reservations.0.task` is invalid/,
+    ],
     ['{"version":1}', /no `tasks` object/],
     ['{"version":1,"tasks":{"a":{}}}', /task `a` has no valid `until`/],
     ['{"version":1,"tasks":{"a":{"until":"yesterday"}}}', /task `a` has no valid `until`/],

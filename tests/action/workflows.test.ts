@@ -32,6 +32,9 @@ const SPEC_INPUTS = [
   "base",
   "results-dir",
   "isolation",
+  "org-budget-usd",
+  "org-ledger-repo",
+  "org-ledger-token",
 ];
 const SPEC_OUTPUTS = ["results", "matrix", "pull-request-urls", "total-cost-usd"];
 
@@ -157,6 +160,7 @@ describe("workflows", () => {
     expect(Object.keys(wf.on.workflow_call.secrets)).toEqual([
       "ANTHROPIC_API_KEY",
       "CLAUDE_CODE_OAUTH_TOKEN",
+      "ORG_LEDGER_TOKEN",
     ]);
   });
 
@@ -175,7 +179,8 @@ describe("workflows", () => {
     expect(wf.jobs.publish.if).toMatch(/^\$\{\{ always\(\) && /);
     const publish = step("publish", "publish");
     expect(publish).toBeDefined();
-    const text = JSON.stringify(wf.jobs.publish);
+    // the one secret it may hold: the organisation ledger's token, to settle what the runs cost
+    const text = JSON.stringify(wf.jobs.publish).replaceAll("secrets.ORG_LEDGER_TOKEN", "");
     expect(text).not.toMatch(/ANTHROPIC_API_KEY|CLAUDE_CODE_OAUTH_TOKEN|secrets\./);
     for (const s of wf.jobs.publish.steps) {
       expect(s.run, "the publish job runs no command").toBeUndefined();

@@ -335,8 +335,9 @@ describe("stream parsing and result mapping", () => {
       result({ subtype: "error_max_budget_usd", is_error: true, errors: ["Reached maximum budget ($1)"] }),
     ]);
     expect(claudeResult(budget.p, proc({ exitCode: 1 }), ctx)).toMatchObject({
-      status: "failed",
+      status: "budget_exhausted",
       transient: false,
+      error: "Claude Code stopped: Reached maximum budget ($1)",
     });
     const during = feed([result({ subtype: "error_during_execution", is_error: true, errors: ["boom"] })]);
     expect(claudeResult(during.p, proc({ exitCode: 1 }), ctx).error).toBe(

@@ -26,9 +26,9 @@ describe("outcomeOf", () => {
   it("is the one answer to 'did the task fail?': what counts for `if:`, ok, the exit code and status", () => {
     const of = (s: string) => outcomeOf(s as TaskStatus);
     expect(["success", "no_changes"].map(of)).toEqual(["success", "success"]);
-    expect(["failed", "timeout", "max_turns", "refused", "conflict", "cancelled"].map(of)).toEqual(
-      Array(6).fill("failure"),
-    );
+    expect(
+      ["failed", "timeout", "max_turns", "budget_exhausted", "refused", "conflict", "cancelled"].map(of),
+    ).toEqual(Array(7).fill("failure"));
     expect(of("skipped")).toBe("skipped");
     // a status from another version's log line, or a key of every object
     expect(of("exploded")).toBeUndefined();

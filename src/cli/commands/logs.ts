@@ -13,6 +13,7 @@ import { type LogEntry, parseLog, runLogPath, type TaskEntry } from "../../engin
 import { isoDate, positiveInt } from "../args.ts";
 import { globals } from "../context.ts";
 import { paint, print, printErr, printJson } from "../output.ts";
+import { LEDGER_REMOTE_HELP, ledgerSection } from "./status.ts";
 
 async function logFile(cmd: Command): Promise<string> {
   const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
@@ -97,12 +98,17 @@ export function registerLogs(program: Command): void {
 
   program
     .command("status")
-    .description("running tasks, and per task: last outcome, success rate, average duration and cost")
+    .description(
+      "running tasks, and per task: last outcome, success rate, average duration and cost; spend against budgets and what was due and did not run",
+    )
     .option("--json", "print as JSON")
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
+    .option("--remote <name>", LEDGER_REMOTE_HELP)
+    .action(async (opts: { json?: boolean; remote?: string }, cmd: Command) => {
       const { entries } = await loadLog(await logFile(cmd));
       const summary = summariseLog(entries, (e) => pidAlive(e.pid));
-      if (opts.json) return printJson(summary);
+      const ledger = await ledgerSection(cmd, opts.remote);
+      if (opts.json) return printJson({ ...summary, ledger: ledger.json });
+      const printLedger = () => print(`\n${ledger.text}`);
       for (const r of summary.running)
         print(`${paint("cyan", "running")} run ${r.runId} (${r.mode}, pid ${r.pid}): ${r.tasks.join(", ")}`);
       for (const r of summary.interrupted.slice(-5))
@@ -111,7 +117,7 @@ export function registerLogs(program: Command): void {
         );
       if (summary.tasks.length === 0) {
         if (summary.running.length + summary.interrupted.length === 0) print("no runs recorded yet");
-        return;
+        return printLedger();
       }
       print(
         renderTable(
@@ -128,6 +134,7 @@ export function registerLogs(program: Command): void {
           ]),
         ),
       );
+      printLedger();
     });
 }
 

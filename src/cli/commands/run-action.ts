@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Command } from "commander";
+import { createRunControl } from "../../engine/budget/index.ts";
 import type { Task } from "../../engine/config/index.ts";
 import { branchNameProblem } from "../../engine/config/index.ts";
 import { InterruptedError, signalExitCode, TaskFailedError, UserError } from "../../engine/errors.ts";
@@ -65,6 +66,12 @@ export async function runAndReport(
 ): Promise<RunReport> {
   const mode: RunMode = flags.dryRun ? "dry-run" : flags.pr ? "pr" : "local";
   const publisher = flags.pr ? await githubPublisherFromEnv(project.repoRoot) : undefined;
+  // the ledger, budgets and locks: the remote's state ref when publishing, this repository's otherwise
+  const control = createRunControl({
+    git: createGit({ cwd: project.repoRoot, authEnv: publisher?.gitEnv, logger: stderrLogger() }),
+    remote: mode === "pr" ? "origin" : ".",
+    logger: stderrLogger(),
+  });
 
   const progress = createProgress({
     tty: Boolean(process.stderr.isTTY),
@@ -107,6 +114,7 @@ export async function runAndReport(
       signal: abort.signal,
       trigger: extras.trigger ?? "cli",
       ...(extras.runId ? { runId: extras.runId } : {}),
+      control,
     });
   } finally {
     progress.stop();

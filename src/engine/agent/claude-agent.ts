@@ -148,7 +148,10 @@ export function claudeResult(
     };
   }
   if (r.subtype === "error_max_budget_usd") {
-    return fail(`Claude Code stopped: ${stopped || "reached the maximum budget"}`, common);
+    return {
+      ...fail(`Claude Code stopped: ${stopped || "reached the maximum budget"}`, common),
+      status: "budget_exhausted",
+    };
   }
   if (r.isError) {
     const status = r.apiErrorStatus;

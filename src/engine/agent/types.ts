@@ -2,7 +2,7 @@ import type { SandboxSession } from "../sandbox/types.ts";
 
 /** The agent layer: one small interface, two implementations (Claude Code and a plain command). */
 
-export type AgentStatus = "success" | "failed" | "max_turns" | "timeout" | "cancelled";
+export type AgentStatus = "success" | "failed" | "max_turns" | "budget_exhausted" | "timeout" | "cancelled";
 
 export interface AgentRunInput {
   /** The working directory (the task's worktree). */

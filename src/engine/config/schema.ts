@@ -29,6 +29,7 @@ export const PERMISSION_MODES = [
   "bypassPermissions",
 ] as const;
 export const MERGE_METHODS = ["merge", "squash", "rebase"] as const;
+export const CONCURRENCY_POLICIES = ["wait", "skip"] as const;
 export const NO_CHANGES_POLICIES = ["keep", "close"] as const;
 export const ON_CONFLICT_POLICIES = ["report", "regenerate", "resolve"] as const;
 /** The keys that say what a task does; a task file has exactly one of them. */
@@ -247,6 +248,25 @@ export const ciFixSchema = z
       "branch with someone else's commits, or out of attempts, gets a comment instead.",
   );
 
+const dollars = () =>
+  expecting(z.number().positive(), "a number of US dollars greater than 0", quotedNumberHint);
+
+export const budgetSchema = z
+  .strictObject({
+    daily_usd: dollars().optional().describe("Most this task may spend per UTC day, all its runs together."),
+    monthly_usd: dollars().optional().describe("Most this task may spend per UTC month."),
+    repo_daily_usd: dollars()
+      .optional()
+      .describe("Most all tasks of the repository may spend per UTC day (set it once, in `_defaults.yml`)."),
+    repo_monthly_usd: dollars()
+      .optional()
+      .describe("Most all tasks of the repository may spend per UTC month (set it in `_defaults.yml`)."),
+  })
+  .describe(
+    "Spending limits across runs, checked before the agent starts: a run that could exceed one (what was " +
+      "spent, plus what running runs reserved, plus this run's `agent.max_budget_usd`) is refused.",
+  );
+
 // ---- the task file ------------------------------------------------------------------------------
 
 export const taskFileSchema = z
@@ -321,6 +341,21 @@ export const taskFileSchema = z
     )
       .default(DEFAULT_BRANCH_TEMPLATE)
       .describe("The task's branch; `{task}` is replaced by the task's name."),
+    budget: budgetSchema.optional(),
+    concurrency: z
+      .enum(CONCURRENCY_POLICIES)
+      .optional()
+      .describe(
+        "When a run of this task is already running: `wait` for it to end (default; at most until its claim expires) or `skip` this run.",
+      ),
+    skip_if_unchanged: flag()
+      .optional()
+      .describe(
+        "Scheduled runs do not start the agent when nothing it reads (`reads`, else `watch`, else any file) changed on the base since its last successful run, and that run's pull request is still open or merged.",
+      ),
+    reads: globs()
+      .optional()
+      .describe("The files the task's result depends on, for `skip_if_unchanged` (default: `watch`)."),
     agent: agentSchema.prefault({}),
     paths: pathsSchema.prefault({}),
     limits: limitsSchema.prefault({}),

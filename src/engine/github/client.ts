@@ -40,6 +40,8 @@ export interface PullRequest {
   /** Team slugs whose review is requested. */
   requestedTeams: string[];
   autoMerge: MergeMethod | null;
+  /** Whether a closed pull request was merged (absent when the response did not say). */
+  merged?: boolean;
 }
 
 export interface FailedJob {
@@ -120,6 +122,7 @@ interface PullJson {
   body: string | null;
   state: string;
   draft?: boolean;
+  merged_at?: string | null;
   head: { ref: string; sha: string; repo: { full_name: string } | null };
   base: { ref: string; repo: { full_name: string } };
   labels: { name?: string }[];
@@ -150,6 +153,7 @@ export function toPullRequest(p: PullJson): PullRequest {
     requestedReviewers: (p.requested_reviewers ?? []).map((r) => r.login),
     requestedTeams: (p.requested_teams ?? []).map((t) => t.slug),
     autoMerge: method === "merge" || method === "squash" || method === "rebase" ? method : null,
+    ...(p.merged_at !== undefined ? { merged: p.merged_at !== null } : {}),
   };
 }
 

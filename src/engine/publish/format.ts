@@ -29,6 +29,7 @@ const STATUSES = [
   "failed",
   "timeout",
   "max_turns",
+  "budget_exhausted",
   "refused",
   "conflict",
   "skipped",

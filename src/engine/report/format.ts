@@ -20,6 +20,7 @@ export const STATUS_ICON: Record<string, string> = {
   failed: "❌",
   timeout: "⏱️",
   max_turns: "🔁",
+  budget_exhausted: "💸",
   refused: "🛡️",
   conflict: "⚔️",
   skipped: "⏭️",

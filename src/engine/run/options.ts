@@ -1,4 +1,5 @@
 import type { Agent, AgentEvent } from "../agent/index.ts";
+import type { RunControl } from "../budget/control.ts";
 import type { Task } from "../config/index.ts";
 import type { Logger } from "../logger.ts";
 import type { RunPlan } from "../plan/index.ts";
@@ -110,4 +111,9 @@ export interface RunTasksOptions {
   /** Shown in reports: "schedule 2026-11-20T06:00Z", "workflow_dispatch", "comment by @octocat", … */
   trigger?: string;
   runId?: string;
+  /**
+   * Budgets, one run per task, skipping unchanged work: asked before each task starts (a refusal is a
+   * skipped result with `notRun` set, before any worktree or agent) and told how each run ended.
+   */
+  control?: RunControl;
 }

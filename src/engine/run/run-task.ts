@@ -56,6 +56,7 @@ const AGENT_STATUS: Record<AgentResult["status"], TaskStatus> = {
   failed: "failed",
   timeout: "timeout",
   max_turns: "max_turns",
+  budget_exhausted: "budget_exhausted",
   cancelled: "cancelled",
 };
 

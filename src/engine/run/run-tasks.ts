@@ -112,8 +112,29 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     run: async (name) => {
       const task = taskOf(name);
       const fireTimes = fireTimesOf.get(name) ?? [];
-      return finish(
-        await runTask({
+      const control = opts.control;
+      if (control) {
+        // before anything else: a refused run makes no worktree and no model request
+        const admitted = await control.admit({
+          task,
+          runId,
+          scheduled: fireTimes.length > 0,
+          baseCommit: () => baseTip(repo, baseOf(task)),
+          signal: opts.signal,
+        });
+        if (!admitted.ok) {
+          logger.info(`${name}: ${admitted.reason}`);
+          return finish({
+            ...skippedResult(name, task.branch, baseOf(task), admitted.reason),
+            notRun: admitted.kind,
+            ...(fireTimes.length > 0 ? { fireTimes } : {}),
+            ...(opts.trigger ? { trigger: opts.trigger } : {}),
+          });
+        }
+      }
+      let result: TaskResult | undefined;
+      try {
+        result = await runTask({
           repo,
           task,
           runId,
@@ -131,8 +152,17 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           signal: opts.signal,
           trigger: opts.trigger,
           ...(fireTimes.length > 0 ? { fireTimes } : {}),
-        }),
-      );
+        });
+      } finally {
+        if (control) {
+          const r = result ?? {
+            ...skippedResult(name, task.branch, baseOf(task), "crashed"),
+            status: "failed" as const,
+          };
+          await control.settle(task, runId, r);
+        }
+      }
+      return finish(result);
     },
   });
   const ordered = names.map((name) => results.get(name)!);

@@ -1,3 +1,4 @@
+import type { NotRunKind } from "../budget/ledger.ts";
 import type { Isolation } from "../sandbox/types.ts";
 /**
  * The outcome of running tasks: what the CLI prints, the Action outputs, the PR body and the run
@@ -10,6 +11,7 @@ export type TaskStatus =
   | "failed" // the agent or command failed
   | "timeout" // agent.timeout elapsed; the process tree was killed
   | "max_turns" // Claude Code stopped at agent.max_turns
+  | "budget_exhausted" // Claude Code stopped at agent.max_budget_usd; the work so far is backed up
   | "refused" // the change broke a guard (paths, limits, symlinks, credentials)
   | "conflict" // the change conflicts with the latest base
   | "skipped" // not run: a dependency's outcome, a foreign branch, …
@@ -24,6 +26,7 @@ const OUTCOMES: Record<TaskStatus, Outcome> = {
   failed: "failure",
   timeout: "failure",
   max_turns: "failure",
+  budget_exhausted: "failure",
   refused: "failure",
   conflict: "failure",
   cancelled: "failure",
@@ -98,6 +101,8 @@ export interface TaskResult {
   pr?: PullRequestSummary;
   fireTimes?: string[];
   trigger?: string;
+  /** Set when the task did not start (status `skipped`): refused by a budget, nothing changed, another run held it, … */
+  notRun?: NotRunKind;
   /** Things the user should know that did not fail the task. */
   warnings?: string[];
 }

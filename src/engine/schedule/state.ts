@@ -17,11 +17,16 @@
  * only one push succeeds; the other re-reads, recomputes (its window now starts at the winner's `now`)
  * and so can never claim the same fire time. State commits have no parent, so fetching the ref costs one
  * commit whatever the history. A claim is final: a task that then fails is not retried by the next tick.
+ *
+ * Format version 2 (written since the spend ledger) adds `ledger`, `locks` and `notRun` (see
+ * `budget/ledger.ts`); version 1 is still read (as a state without them). Every writer carries the
+ * parts it does not change over unchanged.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { type NotRun, recordNotRun, type StateExtras, stateExtrasSchema } from "../budget/ledger.ts";
 import type { Git } from "../git/exec.ts";
 import { fetchRefs, lsRemote, pushRefs } from "../git/remote.ts";
-import { type DueTask, dueTasks, type ScheduledTask } from "./index.ts";
+import { type DueTask, evaluateSchedules, type ScheduledTask } from "./index.ts";
 
 export const STATE_REF = "refs/claude-tasks/state";
 /** Where the fetched state commit is kept locally (a hidden ref; never shows in `git branch`). */
@@ -38,12 +43,15 @@ export interface TaskState {
   lastRunId?: string;
 }
 
-export interface ScheduleState {
-  version: 1;
+export interface ScheduleState extends StateExtras {
+  /** 1: windows only; 2: with the ledger, locks and not-run records. Both are read. */
+  version: 1 | 2;
   updatedAt: string;
   runId?: string;
   tasks: Record<string, TaskState>;
 }
+
+export const STATE_VERSION = 2;
 
 export type ParsedState = { ok: true; state: ScheduleState } | { ok: false; problem: string };
 
@@ -60,7 +68,7 @@ export function parseState(text: string): ParsedState {
     return { ok: false, problem: `${STATE_FILE} is not JSON (${(err as Error).message})` };
   }
   if (!isObject(raw)) return { ok: false, problem: `${STATE_FILE} is not a JSON object` };
-  if (raw.version !== 1)
+  if (raw.version !== 1 && raw.version !== 2)
     return { ok: false, problem: `${STATE_FILE} has unknown version ${JSON.stringify(raw.version)}` };
   if (!isObject(raw.tasks)) return { ok: false, problem: `${STATE_FILE} has no \`tasks\` object` };
   const tasks: Record<string, TaskState> = {};
@@ -79,15 +87,39 @@ export function parseState(text: string): ParsedState {
       ...(typeof entry.lastRunId === "string" ? { lastRunId: entry.lastRunId } : {}),
     };
   }
+  let extras: StateExtras = {};
+  if (raw.version === 2) {
+    const parsed = stateExtrasSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return {
+        ok: false,
+        problem: `${STATE_FILE}: \`${issue.path.join(".")}\` is invalid (${issue.message})`,
+      };
+    }
+    extras = withoutUndefined(parsed.data);
+  }
   return {
     ok: true,
     state: {
-      version: 1,
+      version: raw.version,
       updatedAt: isIso(raw.updatedAt) ? raw.updatedAt : new Date(0).toISOString(),
       ...(typeof raw.runId === "string" ? { runId: raw.runId } : {}),
       tasks,
+      ...extras,
     },
   };
+}
+
+function withoutUndefined(e: StateExtras): StateExtras {
+  return Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as StateExtras;
+}
+
+/** The parts of a state that the schedule windows do not own, to carry over into the next state. */
+export function stateExtras(state: ScheduleState | null): StateExtras {
+  if (!state) return {};
+  const { ledger, locks, notRun } = state;
+  return withoutUndefined({ ledger, locks, notRun });
 }
 
 /** Stable text: tasks sorted by name, two-space indent, final newline. */
@@ -115,6 +147,8 @@ export function advanceState(opts: {
   due: readonly DueTask[];
   now: Date;
   runId?: string;
+  /** Fire times due in the window that will not run (the `missed` policy), recorded per task. */
+  missed?: readonly { name: string; count: number; reason: string }[];
 }): ScheduleState {
   const dueByName = new Map(opts.due.map((d) => [d.name, d]));
   const nowIso = opts.now.toISOString();
@@ -135,7 +169,29 @@ export function advanceState(opts: {
     }
     tasks[task.name] = entry;
   }
-  return { version: 1, updatedAt: nowIso, ...(opts.runId ? { runId: opts.runId } : {}), tasks };
+  const extras = stateExtras(opts.previous);
+  let notRun = extras.notRun;
+  for (const m of opts.missed ?? []) {
+    if (m.count === 0 || !tasks[m.name]) continue;
+    const entry: NotRun = { at: nowIso, kind: "missed", reason: m.reason };
+    if (opts.runId) entry.runId = opts.runId;
+    notRun = recordNotRun(notRun, m.name, entry);
+  }
+  // entries of tasks that no longer exist go, so the state stays bounded by the configuration
+  const known = new Set(opts.tasks.map((t) => t.name));
+  const keep = <T>(r: Record<string, T> | undefined) =>
+    r && Object.fromEntries(Object.entries(r).filter(([name]) => known.has(name)));
+  if (notRun) notRun = keep(notRun);
+  if (extras.locks) extras.locks = keep(extras.locks);
+  if (extras.ledger) extras.ledger = { ...extras.ledger, tasks: keep(extras.ledger.tasks)! };
+  return {
+    ...extras,
+    ...(notRun ? { notRun } : {}),
+    version: STATE_VERSION as 2,
+    updatedAt: nowIso,
+    ...(opts.runId ? { runId: opts.runId } : {}),
+    tasks,
+  };
 }
 
 /**
@@ -148,6 +204,7 @@ export function stateNeedsWrite(
   due: readonly DueTask[],
 ): boolean {
   if (due.length > 0 || previous === null) return true;
+  if (JSON.stringify(previous.notRun ?? {}) !== JSON.stringify(next.notRun ?? {})) return true;
   const before = Object.keys(previous.tasks);
   const after = Object.keys(next.tasks);
   return before.length !== after.length || after.some((name) => previous.tasks[name] === undefined);
@@ -168,19 +225,26 @@ export interface StateSnapshot {
   problem?: string;
 }
 
-export async function readRemoteState(opts: { git: Git; remote: string }): Promise<StateSnapshot> {
+export async function readRemoteState(opts: {
+  git: Git;
+  remote: string;
+  /** Another state ref (the org ledger); default `STATE_REF`. */
+  ref?: string;
+}): Promise<StateSnapshot> {
   const { git, remote } = opts;
-  const tips = await lsRemote({ git, remote, refs: [STATE_REF] });
-  if (!tips.has(STATE_REF)) return { oid: null, state: null };
-  await fetchRefs({ git, remote, refspecs: [`+${STATE_REF}:${FETCHED_STATE_REF}`] });
-  const oid = (await git.run(["rev-parse", "--verify", "--quiet", FETCHED_STATE_REF])).stdout.trim();
+  const ref = opts.ref ?? STATE_REF;
+  const fetched = ref === STATE_REF ? FETCHED_STATE_REF : `${ref}-fetched`;
+  const tips = await lsRemote({ git, remote, refs: [ref] });
+  if (!tips.has(ref)) return { oid: null, state: null };
+  await fetchRefs({ git, remote, refspecs: [`+${ref}:${fetched}`] });
+  const oid = (await git.run(["rev-parse", "--verify", "--quiet", fetched])).stdout.trim();
   const commit = await git.run(["rev-parse", "--verify", "--quiet", `${oid}^{commit}`], {
     allowFailure: true,
   });
-  if (commit.exitCode !== 0) return damaged(oid, `${STATE_REF} does not point at a commit`);
+  if (commit.exitCode !== 0) return damaged(oid, `${ref} does not point at a commit`);
   const blob = await git.run(["cat-file", "blob", `${oid}:${STATE_FILE}`], { allowFailure: true });
   if (blob.exitCode !== 0)
-    return damaged(oid, `the commit ${oid.slice(0, 12)} of ${STATE_REF} has no ${STATE_FILE}`);
+    return damaged(oid, `the commit ${oid.slice(0, 12)} of ${ref} has no ${STATE_FILE}`);
   const parsed = parseState(blob.stdout);
   return parsed.ok ? { oid, state: parsed.state } : damaged(oid, parsed.problem);
 }
@@ -242,7 +306,19 @@ export async function claimDueTasks(opts: ClaimOptions): Promise<ClaimResult> {
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const snap = await readRemoteState({ git: opts.git, remote: opts.remote });
     const since = sinceFromState(snap.state);
-    const due = dueTasks(opts.tasks, { since, now: opts.now, ...(opts.grace ? { grace: opts.grace } : {}) });
+    const verdicts = evaluateSchedules(opts.tasks, {
+      since,
+      now: opts.now,
+      ...(opts.grace ? { grace: opts.grace } : {}),
+    });
+    const due: DueTask[] = verdicts
+      .filter((e) => e.due)
+      .map((e) => ({ name: e.name, fireTimes: e.fireTimes, missedCount: e.missedCount, reason: e.reason }));
+    // fire times no run covers: dropped by `missed: skip`, or beyond the cap of `missed: all` (`once`
+    // folds earlier fire times into the run it makes: they are covered)
+    const missed = verdicts
+      .filter((e) => !e.due || opts.tasks.find((t) => t.name === e.name)?.missed === "all")
+      .map((e) => ({ name: e.name, count: e.missedCount, reason: e.reason }));
     const base = {
       due,
       since,
@@ -256,6 +332,7 @@ export async function claimDueTasks(opts: ClaimOptions): Promise<ClaimResult> {
       due,
       now: opts.now,
       runId: opts.runId,
+      missed,
     });
     if (opts.peek || !stateNeedsWrite(snap.state, next, due))
       return { ...base, oid: snap.oid, written: false };
@@ -274,6 +351,58 @@ export async function claimDueTasks(opts: ClaimOptions): Promise<ClaimResult> {
   throw new StateContentionError(
     `could not update ${STATE_REF} after ${maxAttempts} attempts: other runs kept updating it at the same time; ` +
       "nothing was claimed (the next tick will pick the due tasks up)",
+  );
+}
+
+export interface UpdateOptions<T> {
+  git: Git;
+  remote: string;
+  /** Default `STATE_REF`. */
+  ref?: string;
+  /**
+   * The new state from the one read (null: absent or damaged) and a value to return; `next: null`
+   * writes nothing. Called again with the newer state after a lost race, so it must be pure.
+   */
+  update: (state: ScheduleState | null, snap: StateSnapshot) => { next: ScheduleState | null; value: T };
+  maxAttempts?: number;
+  backoff?: (attempt: number) => Promise<void>;
+}
+
+export interface UpdateResult<T> {
+  value: T;
+  /** The state now on the remote as far as this run knows (the one written, or the one read). */
+  state: ScheduleState | null;
+  oid: string | null;
+  written: boolean;
+  attempts: number;
+  problem?: string;
+}
+
+/**
+ * Read-modify-write of a state ref, compare-and-swap like `claimDueTasks` (the ledger, locks and
+ * reservations use it). Throws `StateContentionError` when every attempt lost a race.
+ */
+export async function updateRemoteState<T>(opts: UpdateOptions<T>): Promise<UpdateResult<T>> {
+  const ref = opts.ref ?? STATE_REF;
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_CLAIM_ATTEMPTS);
+  const backoff = opts.backoff ?? ((n: number) => sleep(10 + Math.floor(Math.random() * 40 * n)));
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const snap = await readRemoteState({ git: opts.git, remote: opts.remote, ref });
+    const { next, value } = opts.update(snap.state, snap);
+    const base = { value, attempts: attempt, ...(snap.problem ? { problem: snap.problem } : {}) };
+    if (next === null) return { ...base, state: snap.state, oid: snap.oid, written: false };
+    const commit = await writeStateCommit(opts.git, next);
+    const pushed = await pushRefs({
+      git: opts.git,
+      remote: opts.remote,
+      updates: [{ ref, commit, expected: snap.oid }],
+    });
+    const lost = pushed.refs.some((r) => r.ref === ref && r.status === "up-to-date");
+    if (pushed.ok && !lost) return { ...base, state: next, oid: commit, written: true };
+    if (attempt < maxAttempts) await backoff(attempt);
+  }
+  throw new StateContentionError(
+    `could not update ${ref} after ${maxAttempts} attempts: other runs kept updating it at the same time`,
   );
 }
 
