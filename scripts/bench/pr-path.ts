@@ -37,7 +37,10 @@ const root = mkdtempSync(join(tmpdir(), "ct-bench-pr-"));
 const home = join(root, "home");
 mkdirSync(home);
 const gitConfig = join(home, ".gitconfig");
-writeFileSync(gitConfig, "[user]\n\tname = Bench\n\temail = bench@example.com\n[init]\n\tdefaultBranch = main\n");
+writeFileSync(
+  gitConfig,
+  "[user]\n\tname = Bench\n\temail = bench@example.com\n[init]\n\tdefaultBranch = main\n",
+);
 const baseEnv = {
   PATH: `${resolve("node_modules/.bin")}:/usr/local/bin:/usr/bin:/bin`,
   HOME: home,
@@ -46,7 +49,9 @@ const baseEnv = {
   LANG: "C.UTF-8",
 };
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd, env: baseEnv, stdio: ["ignore", "pipe", "pipe"] }).toString().trim();
+  execFileSync("git", args, { cwd, env: baseEnv, stdio: ["ignore", "pipe", "pipe"] })
+    .toString()
+    .trim();
 
 const srv = join(root, "srv");
 mkdirSync(join(srv, "acme"), { recursive: true });
@@ -61,7 +66,8 @@ async function freshRepo(withTasks: boolean) {
   git(root, "init", "-q", "--bare", origin);
   mkdirSync(join(seed, ".github", "claude-tasks"), { recursive: true });
   writeFileSync(join(seed, "README.md"), "# bench\n");
-  if (withTasks) writeFileSync(join(seed, ".github", "claude-tasks", "bump.yml"), 'run: "date +%s%N > stamp.txt"\n');
+  if (withTasks)
+    writeFileSync(join(seed, ".github", "claude-tasks", "bump.yml"), 'run: "date +%s%N > stamp.txt"\n');
   git(seed, "init", "-q", "-b", "main");
   git(seed, "add", "-A");
   git(seed, "commit", "-q", "-m", "init");
@@ -107,7 +113,13 @@ async function checkout(name: string): Promise<string> {
   return ws;
 }
 
-function runAction(script: string, ws: string, repoName: string, apiUrl: string, inputs: Record<string, string>) {
+function runAction(
+  script: string,
+  ws: string,
+  repoName: string,
+  apiUrl: string,
+  inputs: Record<string, string>,
+) {
   const dir = join(root, `run-${++n}`);
   mkdirSync(join(dir, "temp"), { recursive: true });
   const event = join(dir, "event.json");
@@ -162,7 +174,11 @@ function runAction(script: string, ws: string, repoName: string, apiUrl: string,
 type Tool = (ws: string, repoName: string, apiUrl: string) => Promise<Measure>;
 
 const claudeTasks: Tool = (ws, name, api) =>
-  runAction(resolve("dist/action.js"), ws, name, api, { "github-token": TOKEN, tasks: "bump", isolation: "none" });
+  runAction(resolve("dist/action.js"), ws, name, api, {
+    "github-token": TOKEN,
+    tasks: "bump",
+    isolation: "none",
+  });
 
 function peerTool(): Tool | undefined {
   if (!PEER || !existsSync(join(PEER, "dist", "index.js"))) return undefined;
@@ -227,7 +243,10 @@ async function measure(tools: Record<string, Tool>) {
 
 try {
   const peer = peerTool();
-  const out = await measure({ "claude-tasks": claudeTasks, ...(peer ? { "create-pull-request": peer } : {}) });
+  const out = await measure({
+    "claude-tasks": claudeTasks,
+    ...(peer ? { "create-pull-request": peer } : {}),
+  });
   console.log(JSON.stringify({ "create-pull-request": null, ...out, runs: RUNS }));
 } finally {
   await front.close();

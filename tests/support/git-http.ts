@@ -49,7 +49,9 @@ export async function startGitHttp(opts: { root: string }): Promise<GitHttpFront
         QUERY_STRING: url.search.slice(1),
         CONTENT_TYPE: req.headers["content-type"] ?? "",
         REMOTE_ADDR: "127.0.0.1",
-        ...(req.headers["content-encoding"] ? { HTTP_CONTENT_ENCODING: req.headers["content-encoding"] } : {}),
+        ...(req.headers["content-encoding"]
+          ? { HTTP_CONTENT_ENCODING: req.headers["content-encoding"] }
+          : {}),
         ...(req.headers["git-protocol"] ? { GIT_PROTOCOL: String(req.headers["git-protocol"]) } : {}),
       },
       stdio: ["pipe", "pipe", "ignore"],

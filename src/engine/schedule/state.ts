@@ -20,7 +20,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Git } from "../git/exec.ts";
-import { fetchRefs, lsRemote, pushRefs } from "../git/remote.ts";
+import { pushRefs } from "../git/remote.ts";
 import { type DueTask, dueTasks, type ScheduledTask } from "./index.ts";
 
 export const STATE_REF = "refs/claude-tasks/state";
@@ -170,10 +170,23 @@ export interface StateSnapshot {
 
 export async function readRemoteState(opts: { git: Git; remote: string }): Promise<StateSnapshot> {
   const { git, remote } = opts;
-  const tips = await lsRemote({ git, remote, refs: [STATE_REF] });
-  if (!tips.has(STATE_REF)) return { oid: null, state: null };
-  await fetchRefs({ git, remote, refspecs: [`+${STATE_REF}:${FETCHED_STATE_REF}`] });
-  const oid = (await git.run(["rev-parse", "--verify", "--quiet", FETCHED_STATE_REF])).stdout.trim();
+  // One fetch, no ls-remote first: a one-name pattern matches nothing (rather than failing) when the
+  // ref does not exist, and --prune then drops the copy an earlier run fetched.
+  await git.run([
+    "fetch",
+    "--no-tags",
+    "--no-write-fetch-head",
+    "--quiet",
+    "--prune",
+    "--",
+    remote,
+    `+${STATE_REF}*:${FETCHED_STATE_REF}*`,
+  ]);
+  const fetched = await git.run(["rev-parse", "--verify", "--quiet", FETCHED_STATE_REF], {
+    allowFailure: true,
+  });
+  if (fetched.exitCode !== 0) return { oid: null, state: null };
+  const oid = fetched.stdout.trim();
   const commit = await git.run(["rev-parse", "--verify", "--quiet", `${oid}^{commit}`], {
     allowFailure: true,
   });
