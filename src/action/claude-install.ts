@@ -19,8 +19,6 @@ import { existsSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as actionsCache from "@actions/cache";
-import * as toolCache from "@actions/tool-cache";
 import { findOnPath } from "../engine/agent/command-agent.ts";
 import { scrubbedEnv } from "../engine/agent/env.ts";
 import { errorMessage, UserError } from "../engine/errors.ts";
@@ -53,7 +51,7 @@ export interface CacheService {
 
 export interface ToolCache {
   /** The cached tool directory, or "" (tool-cache's `find`). */
-  find(tool: string, version: string): string;
+  find(tool: string, version: string): string | Promise<string>;
   /** Copies `dir` into the tool cache; returns where (tool-cache's `cacheDir`). */
   cacheDir(dir: string, tool: string, version: string): Promise<string>;
 }
@@ -107,7 +105,7 @@ export async function ensureClaude(opts: EnsureClaudeOptions): Promise<ClaudeIns
   const tools = env.RUNNER_TOOL_CACHE
     ? (opts.toolCache ?? runnerToolCache(env.RUNNER_TOOL_CACHE))
     : undefined;
-  const cached = tools?.find(TOOL, version);
+  const cached = await tools?.find(TOOL, version);
   if (cached && hasBin(cached)) {
     logger.info(`using Claude Code ${version} from the runner's tool cache (${cached})`);
     return { path: binIn(cached), source: "cache", dir: cached };
@@ -115,7 +113,7 @@ export async function ensureClaude(opts: EnsureClaudeOptions): Promise<ClaudeIns
   const dir = claudeToolDir(version, env);
   if (hasBin(dir) && existsSync(`${dir}.complete`)) return { path: binIn(dir), source: "cache", dir };
 
-  const cache = opts.cache ?? actionsCacheService(env, logger);
+  const cache = opts.cache ?? (await actionsCacheService(env, logger));
   const key = claudeCacheKey(version);
   if (cache) {
     const t0 = Date.now();
@@ -179,18 +177,32 @@ function runnerToolCache(root: string): ToolCache {
     }
   };
   return {
-    find: (tool, version) => within(() => toolCache.find(tool, version)),
-    cacheDir: (dir, tool, version) => within(() => toolCache.cacheDir(dir, tool, version)),
+    find: async (tool, version) => {
+      const tc = await loadToolCache();
+      return within(() => tc.find(tool, version));
+    },
+    cacheDir: async (dir, tool, version) => {
+      const tc = await loadToolCache();
+      return within(() => tc.cacheDir(dir, tool, version));
+    },
   };
 }
 
+/**
+ * The tool-cache and cache packages (with the storage SDK behind them) are loaded only when Claude
+ * Code has to be found or installed: a run of command tasks, or with `claude` on PATH, never pays for
+ * them in start-up time or memory.
+ */
+const loadToolCache = () => import("@actions/tool-cache");
+
 /** The Actions cache when this job can reach it; else undefined, with a debug line. */
-function actionsCacheService(
+async function actionsCacheService(
   env: Record<string, string | undefined>,
   logger: Logger,
-): CacheService | undefined {
+): Promise<CacheService | undefined> {
   const url = env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL;
-  if (!url || !env.ACTIONS_RUNTIME_TOKEN || !actionsCache.isFeatureAvailable()) {
+  const actionsCache = url && env.ACTIONS_RUNTIME_TOKEN ? await import("@actions/cache") : undefined;
+  if (!actionsCache?.isFeatureAvailable()) {
     logger.debug(
       "the Actions cache service is not available to this job: Claude Code is not cached across runs",
     );
