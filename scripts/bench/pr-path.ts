@@ -188,9 +188,12 @@ function peerTool(): Tool | undefined {
   const defaults: Record<string, string> = {};
   for (const [k, v] of Object.entries(spec.inputs)) {
     if (v.default === undefined) continue;
+    // the runner's own expressions in action.yml, filled in as the runner would
     defaults[k] = String(v.default)
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a template
       .replace("${{ github.token }}", TOKEN)
       .replace(/\$\{\{ github\.actor \}\}/g, "octocat")
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a template
       .replace("${{ github.actor_id }}", "1");
   }
   // It sends its API calls to https://<git host>/api/v3 (GitHub Enterprise): the one change made to a
