@@ -200,6 +200,7 @@ function peerTool(): Tool | undefined {
   // scratch copy points them at the fake instead.
   const script = join(root, "create-pull-request.js");
   const source = readFileSync(join(PEER, "dist", "index.js"), "utf8");
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the peer's source text, matched literally
   const apiBase = "options.baseUrl = `https://${githubServerHostname}/api/v3`;";
   if (!source.includes(apiBase)) return undefined;
   writeFileSync(script, source.replace(apiBase, "options.baseUrl = process.env.GITHUB_API_URL;"));
