@@ -92,7 +92,8 @@ const prefetches = new WeakMap<RepoContext, Prefetch>();
  * the capability advertisement, one ref listing, and a pack only when something is missing locally).
  * A base must exist (an exact refspec); a task branch may not, so it is fetched through a one-name
  * pattern (`refs/heads/<b>*`), which matches nothing rather than failing when the branch is absent,
- * and `--prune` drops a private ref whose branch is gone. Not awaited here: tasks await it where they
+ * and `--prune` drops a private ref whose branch is gone. `--refmap=`: the user's remote-tracking
+ * branches are not updated on the side. Not awaited here: tasks await it where they
  * need a remote tip, so a task whose base is already local starts its agent meanwhile.
  */
 export function prefetchTips(ctx: RepoContext, bases: readonly string[], branches: readonly string[]): void {
@@ -124,7 +125,16 @@ async function fetchTips(
     ...patterns.map((b) => `+refs/heads/${b}*:${fetchedRef(b)}*`),
   ];
   return ctx.serial(async () => {
-    const args = ["fetch", "--no-tags", "--no-write-fetch-head", "--quiet", "--prune", "--", remote];
+    const args = [
+      "fetch",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--quiet",
+      "--prune",
+      "--refmap=",
+      "--",
+      remote,
+    ];
     const r = await ctx.git.run([...args, ...specs(false)], { allowFailure: true });
     if (r.exitCode !== 0) {
       // A base that does not exist: fetch the rest, and let each task report its own missing base.
