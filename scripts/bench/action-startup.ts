@@ -4,7 +4,10 @@
 // installed (on PATH), and measures process start → the first agent spawn (the Action logs a line when
 // the engine reports the agent's `spawn`). Median of several runs, after one warm-up run; once for a
 // command task and once for a Claude task (the real Claude Code CLI against the scripted model server).
-// Prints JSON: { commandMs, claudeMs, nodeMs, runs }.
+// For the Claude task it also measures process start → the first model request (the scripted model
+// server's first agent-loop request), against the floor: the bare Claude Code CLI (`claude -p`) started
+// the same way, with the same model server.
+// Prints JSON: { commandMs, claudeMs, claudeFirstRequestMs, bareFirstRequestMs, nodeMs, runs }.
 //
 //   node scripts/bench/action-startup.ts [runs]
 import { execFileSync, spawn } from "node:child_process";
@@ -55,8 +58,10 @@ git(repo, "remote", "add", "origin", origin);
 git(repo, "push", "-q", "origin", "main");
 
 let n = 0;
-/** One run of dist/action.js; resolves with ms from spawn() to the agent's spawn line. */
-function runAction(task: string, extra: Record<string, string> = {}): Promise<number> {
+/** When the model server answered its first agent-loop request since the last reset. */
+let firstRequestAt: number | undefined;
+/** One run of dist/action.js; resolves with ms from spawn() to the agent's spawn line (and first request). */
+function runAction(task: string, extra: Record<string, string> = {}): Promise<[number, number]> {
   const dir = join(root, `run-${++n}`);
   mkdirSync(join(dir, "temp"), { recursive: true });
   const event = join(dir, "event.json");
@@ -81,6 +86,7 @@ function runAction(task: string, extra: Record<string, string> = {}): Promise<nu
     INPUT_TASKS: task,
     ...extra,
   };
+  firstRequestAt = undefined;
   return new Promise((ok, fail) => {
     const t0 = performance.now();
     const child = spawn(NODE, [ACTION], { cwd: repo, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -96,7 +102,7 @@ function runAction(task: string, extra: Record<string, string> = {}): Promise<nu
     child.on("close", (code) => {
       if (code !== 0 || spawnedAt === undefined)
         fail(new Error(`dist/action.js (${task}) exited ${code} without the spawn line:\n${out}`));
-      else ok(spawnedAt);
+      else ok([spawnedAt, firstRequestAt === undefined ? Number.NaN : firstRequestAt - t0]);
     });
   });
 }
@@ -107,10 +113,47 @@ const medianOf = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floo
 async function medians(variants: Record<string, [task: string, env?: Record<string, string>]>) {
   const entries = Object.entries(variants);
   for (const [, [task, env]] of entries) await runAction(task, env); // warm-up: file system caches
+  await bareClaude();
   const times: Record<string, number[]> = Object.fromEntries(entries.map(([k]) => [k, []]));
-  for (let i = 0; i < RUNS; i++)
-    for (const [key, [task, env]] of entries) times[key]!.push(await runAction(task, env));
-  return Object.fromEntries(entries.map(([k]) => [k, medianOf(times[k]!)]));
+  times.claudeFirstRequestMs = [];
+  times.bareFirstRequestMs = [];
+  for (let i = 0; i < RUNS; i++) {
+    for (const [key, [task, env]] of entries) {
+      const [spawned, first] = await runAction(task, env);
+      times[key]!.push(spawned);
+      if (key === "claudeMs") times.claudeFirstRequestMs.push(first);
+    }
+    times.bareFirstRequestMs.push(await bareClaude());
+  }
+  return Object.fromEntries(Object.keys(times).map((k) => [k, medianOf(times[k]!)]));
+}
+
+/** The floor: the bare Claude Code CLI, start → its first agent-loop request (then it is stopped). */
+function bareClaude(): Promise<number> {
+  firstRequestAt = undefined;
+  return new Promise((ok, fail) => {
+    const t0 = performance.now();
+    const child = spawn(
+      join(BIN, "claude"),
+      ["-p", "Say done.", "--max-turns", "2", "--allowedTools", "Read"],
+      {
+        cwd: repo,
+        env: {
+          ...baseEnv,
+          ANTHROPIC_API_KEY: "sk-ant-bench-dummy",
+          ANTHROPIC_BASE_URL: server.url,
+          CLAUDE_CODE_MAX_RETRIES: "0",
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+        },
+        stdio: ["ignore", "ignore", "ignore"],
+      },
+    );
+    child.on("close", () =>
+      firstRequestAt === undefined
+        ? fail(new Error("claude made no model request"))
+        : ok(firstRequestAt - t0),
+    );
+  });
 }
 
 function nodeAlone(): number {
@@ -123,7 +166,10 @@ function nodeAlone(): number {
   return medianOf(times);
 }
 
-const server = await startModelServer(() => ({ text: "done" }));
+const server = await startModelServer(() => {
+  firstRequestAt ??= performance.now();
+  return { text: "done" };
+});
 try {
   const ms = await medians({
     commandMs: ["noop"],
@@ -133,6 +179,7 @@ try {
         "INPUT_ANTHROPIC-API-KEY": "sk-ant-bench-dummy",
         ANTHROPIC_BASE_URL: server.url,
         CLAUDE_CODE_MAX_RETRIES: "0",
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
       },
     ],
   });

@@ -113,6 +113,8 @@ export class Wiring {
       },
       ...(settings.maxParallel !== undefined ? { maxParallel: settings.maxParallel } : {}),
       ...(base ? { base } : {}),
+      ...defaultBaseOf(ctx.payload),
+      localBaseFirst: true, // the checkout (actions/checkout) holds the base: agents start without the network
       ...(publisher ? { publisher } : {}),
       ...(this.claudePath ? { claudePath: this.claudePath } : {}),
       ...(run.onto ? { onto: run.onto } : {}),
@@ -200,4 +202,11 @@ export class Wiring {
     );
     return this.gitPromise;
   }
+}
+
+/** The default branch the event payload names, so the engine need not ask the remote. */
+function defaultBaseOf(payload: unknown): { defaultBase?: string } {
+  const name = (payload as { repository?: { default_branch?: unknown } } | undefined)?.repository
+    ?.default_branch;
+  return typeof name === "string" && name !== "" ? { defaultBase: name } : {};
 }

@@ -1,9 +1,17 @@
+import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ClaudeInstallError, claudeToolDir, ensureClaude } from "../../src/action/claude-install.ts";
+import {
+  type CacheService,
+  ClaudeInstallError,
+  claudeCacheKey,
+  claudeToolDir,
+  ensureClaude,
+} from "../../src/action/claude-install.ts";
 import { UserError } from "../../src/engine/errors.ts";
+import { silentLogger } from "../../src/engine/logger.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -56,31 +64,110 @@ describe("ensureClaude", () => {
     expect(r).toEqual({ path: join(bin, "claude"), source: "path" });
   });
 
-  it("installs the pinned version into the tool cache once, then reuses it", async () => {
+  it("installs the pinned version once, keeps it in a persistent tool cache, then reuses it", async () => {
     const root = temp();
     const npm = fakeNpm(root);
-    const cache = join(root, "toolcache");
     const env = {
       PATH: `${npm.bin}:/usr/bin:/bin`,
-      RUNNER_TOOL_CACHE: cache,
+      RUNNER_TEMP: join(root, "runner-temp"),
+      RUNNER_TOOL_CACHE: join(root, "toolcache"),
+      RUNNER_ENVIRONMENT: "self-hosted",
       INPUT_X: "secret-input",
       GITHUB_TOKEN: "ghs_x",
       ANTHROPIC_API_KEY: "sk",
     };
     const first = await ensureClaude({ version: "2.1.329", env });
-    const dir = join(cache, "claude-code", "2.1.329");
-    expect(first).toEqual({ path: join(dir, "node_modules", ".bin", "claude"), source: "installed", dir });
-    expect(existsSync(`${dir}.complete`)).toBe(true);
+    const kept = join(root, "toolcache", "claude-code", "2.1.329", process.arch);
+    expect(first).toEqual({
+      path: join(kept, "node_modules", ".bin", "claude"),
+      source: "installed",
+      dir: kept,
+    });
+    expect(existsSync(`${kept}.complete`)).toBe(true); // @actions/tool-cache's marker
     const log = readFileSync(npm.log, "utf8");
     expect(log).toMatch(/^install --prefix \S+ .*@anthropic-ai\/claude-code@2\.1\.329$/m);
     // npm and the package's install script see no inputs or tokens
     expect(log).not.toMatch(/INPUT_|GITHUB_TOKEN|ANTHROPIC_API_KEY/);
-    const second = await ensureClaude({ version: "2.1.329", env });
-    expect(second.source).toBe("cache");
+    // a later job on the same machine: a fresh RUNNER_TEMP, the same tool cache
+    const second = await ensureClaude({ version: "2.1.329", env: { ...env, RUNNER_TEMP: join(root, "t2") } });
+    expect(second).toMatchObject({ source: "cache", dir: kept });
     expect(readFileSync(npm.log, "utf8").match(/^install /gm)).toHaveLength(1);
   });
 
-  it("installs under RUNNER_TEMP without a tool cache", () => {
+  it("a hosted runner: restored from the Actions cache (version, OS, arch), else installed and saved", async () => {
+    const root = temp();
+    const npm = fakeNpm(root);
+    const archives = new Map<string, string>(); // key → a tar of the saved directory
+    const calls: string[] = [];
+    const cache: CacheService = {
+      async restore([dir], key) {
+        calls.push(`restore ${key}`);
+        const tar = archives.get(key);
+        if (!tar) return undefined;
+        mkdirSync(dir!, { recursive: true });
+        execFileSync("tar", ["-xf", tar, "-C", dir!]);
+        return key;
+      },
+      async save([dir], key) {
+        calls.push(`save ${key}`);
+        const tar = join(root, `${archives.size}.tar`);
+        execFileSync("tar", ["-cf", tar, "-C", dir!, "."]);
+        archives.set(key, tar);
+      },
+    };
+    const job = (n: number) => ({
+      PATH: `${npm.bin}:/usr/bin:/bin`,
+      RUNNER_TEMP: join(root, `job-${n}`),
+      RUNNER_TOOL_CACHE: join(root, `hosted-tools-${n}`), // gone with the job
+      RUNNER_ENVIRONMENT: "github-hosted",
+    });
+    const key = `claude-tasks-claude-code-2.1.329-${process.platform}-${process.arch}`;
+    expect(claudeCacheKey("2.1.329")).toBe(key);
+    const first = await ensureClaude({ version: "2.1.329", env: job(1), cache });
+    expect(first.source).toBe("installed");
+    expect(first.dir).toBe(claudeToolDir("2.1.329", job(1)));
+    expect(existsSync(join(root, "hosted-tools-1", "claude-code"))).toBe(false); // no copy that would vanish
+    const second = await ensureClaude({ version: "2.1.329", env: job(2), cache });
+    expect(second).toMatchObject({ source: "actions-cache", dir: claudeToolDir("2.1.329", job(2)) });
+    expect(execFileSync(second.path, { encoding: "utf8" })).toContain("2.1.329");
+    expect(calls).toEqual([`restore ${key}`, `save ${key}`, `restore ${key}`]);
+    expect(readFileSync(npm.log, "utf8").match(/^install /gm)).toHaveLength(1);
+  });
+
+  it("never fails a run because the cache service fails, and skips it when the job has none", async () => {
+    const root = temp();
+    const npm = fakeNpm(root);
+    const broken: CacheService = {
+      restore: () => Promise.reject(new Error("cache service unavailable (503)")),
+      save: () => Promise.reject(new Error("cache service unavailable (503)")),
+    };
+    const warnings: string[] = [];
+    const debug: string[] = [];
+    const logger = {
+      ...silentLogger,
+      warn: (m: string) => warnings.push(m),
+      debug: (m: string) => debug.push(m),
+    };
+    const env = { PATH: `${npm.bin}:/usr/bin:/bin`, RUNNER_TEMP: join(root, "t") };
+    const r = await ensureClaude({ version: "2.1.329", env, cache: broken, logger });
+    expect(r.source).toBe("installed");
+    expect(warnings).toEqual([
+      "could not restore Claude Code from the Actions cache: cache service unavailable (503)",
+      "could not save Claude Code to the Actions cache: cache service unavailable (503)",
+    ]);
+    // no ACTIONS_CACHE_URL / ACTIONS_RUNTIME_TOKEN: the default service is skipped with a debug line
+    const again = await ensureClaude({
+      version: "2.1.329",
+      env: { ...env, RUNNER_TEMP: join(root, "t2") },
+      logger,
+    });
+    expect(again.source).toBe("installed");
+    expect(debug).toContain(
+      "the Actions cache service is not available to this job: Claude Code is not cached across runs",
+    );
+  });
+
+  it("installs under RUNNER_TEMP", () => {
     expect(claudeToolDir("2.1.329", { RUNNER_TEMP: "/tmp/r" })).toBe(
       "/tmp/r/claude-tasks-tools/claude-code/2.1.329",
     );
@@ -92,6 +179,7 @@ describe("ensureClaude", () => {
     const env = {
       PATH: `${npm.bin}:/usr/bin:/bin`,
       RUNNER_TOOL_CACHE: join(root, "tc"),
+      RUNNER_TEMP: join(root, "rt"),
       FAKE_NPM_MODE: "fail",
     };
     const p = ensureClaude({ version: "9.9.9", env });
@@ -100,6 +188,7 @@ describe("ensureClaude", () => {
       /failed \(exit 1\): npm ERR! 404 Not Found/,
     );
     expect(existsSync(join(root, "tc", "claude-code", "9.9.9"))).toBe(false);
+    expect(existsSync(claudeToolDir("9.9.9", env))).toBe(false);
     // a package without the executable is an error too
     await expect(ensureClaude({ version: "9.9.9", env: { ...env, FAKE_NPM_MODE: "nobin" } })).rejects.toThrow(
       /no `claude` executable/,
@@ -112,6 +201,7 @@ describe("ensureClaude", () => {
     const env = {
       PATH: `${npm.bin}:/usr/bin:/bin`,
       RUNNER_TOOL_CACHE: join(root, "tc"),
+      RUNNER_TEMP: join(root, "rt"),
       FAKE_NPM_MODE: "hang",
     };
     await expect(ensureClaude({ version: "2.1.329", env, timeoutMs: 300 })).rejects.toThrow(

@@ -113,4 +113,40 @@ describe("pr mode against a bare origin", () => {
     const prUrls = (await e.runLog()).flatMap((l) => (l.type === "task" && l.prUrl ? [l.prUrl] : []));
     expect(prUrls).toEqual(Array(3).fill("https://example.test/pull/7"));
   });
+
+  it("starting from the checkout's base (the Action): the agent runs at once, and what the remote says still decides", async () => {
+    await using e = await makeEngineRepo({ origin: true });
+    const origin = e.origin!;
+    const remote = (...args: string[]) => e.gitIn(origin, ...args);
+    const pr = { mode: "pr" as const, localBaseFirst: true };
+    await e.git("fetch", "-q", "origin"); // the checkout holds origin/main, as actions/checkout leaves it
+    const checkedOut = await e.head("origin/main");
+
+    // The base moved on the remote since the checkout: the result is rebased onto the remote's tip.
+    const clone = await e.clone();
+    await e.gitIn(clone, "commit", "-q", "--allow-empty", "-m", "newer main");
+    await e.gitIn(clone, "push", "-q", "origin", "HEAD:main");
+    const newer = await remote("rev-parse", "refs/heads/main");
+    const [task] = await e.tasks({ pub: publishTask("v1") });
+    const first = await e.run([task!], pr);
+    expect(first.spawned).toHaveLength(1);
+    expect(first.result).toMatchObject({ status: "success", rebased: true, baseCommit: newer });
+    expect(await remote("rev-parse", "refs/heads/claude-tasks/pub^")).toBe(newer);
+    expect(await e.head("origin/main")).toBe(checkedOut); // the user's remote-tracking refs are not touched
+
+    // A human's commit on the task branch: the agent already ran, but nothing is pushed over it.
+    await e.gitIn(clone, "fetch", "-q", "origin", "claude-tasks/pub");
+    await e.gitIn(clone, "checkout", "-q", "FETCH_HEAD");
+    await e.gitIn(clone, "commit", "-q", "--allow-empty", "-m", "human commit");
+    await e.gitIn(clone, "push", "-q", "origin", "HEAD:refs/heads/claude-tasks/pub");
+    const human = await remote("rev-parse", "refs/heads/claude-tasks/pub");
+    const [v2] = await e.tasks({ pub: publishTask("v2") });
+    const second = await e.run([v2!], pr);
+    expect(second.spawned).toHaveLength(1); // the attack surface is the same: the agent's work is dropped
+    expect(second.result.status).toBe("skipped");
+    expect(second.result.message).toContain(`${human.slice(0, 7)} by Test User <test@example.com>`);
+    expect(second.result.message).toContain(`the run's work is in backup ${second.result.backup}`);
+    expect(await remote("rev-parse", "refs/heads/claude-tasks/pub")).toBe(human);
+    expect(await e.worktrees()).toEqual([e.path]);
+  });
 });

@@ -23,6 +23,7 @@ import type { TaskResult } from "./types.ts";
 
 /** Where the task started (found by runTask before the agent runs). */
 export interface StartingPoint {
+  /** The commit the worktree was created at. */
   commit: string;
   /** The task branch's tip before this run (local ref, or the remote's in `pr` mode). */
   branchTip?: string;
@@ -102,7 +103,7 @@ export async function land(o: LandOptions): Promise<void> {
 /** Rebases onto the base's latest tip when it moved. False when the task ends here (already in base). */
 async function followBase(o: LandOptions, commit: string): Promise<boolean> {
   const { result: r, repo } = o;
-  const latest = o.onto ? await fetchOnto(repo, o.onto) : await baseTip(repo, r.base);
+  const latest = o.onto ? await fetchOnto(repo, o.onto, true) : await baseTip(repo, r.base, { fresh: true });
   if (!latest || latest === o.start.commit) return true;
   const rb = await rebaseOnto({
     git: o.worktree.git,

@@ -72,6 +72,13 @@ export interface RunTasksOptions {
   remote?: string;
   /** Overrides every task's `base` (the Action's `base` input). */
   base?: string;
+  /** The repository's default branch when the caller knows it (the event payload): no remote lookup. */
+  defaultBase?: string;
+  /**
+   * The checkout holds the base as the remote had it moments ago (a CI checkout): each task's worktree
+   * starts from it at once and the remote checks (base, task branch, its authors) run meanwhile.
+   */
+  localBaseFirst?: boolean;
   /** Commit onto this existing branch instead of the task branch (PR comment commands). */
   onto?: OntoBranch;
   /** With `onto`: a follow-up of the task on its own branch (see FollowUp). */

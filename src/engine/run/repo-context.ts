@@ -5,7 +5,7 @@
  * branch they see).
  */
 import { UserError } from "../errors.ts";
-import { fetchRefs, type Git, lsRemote, resolveCommit } from "../git/index.ts";
+import { fetchRefs, type Git, resolveCommit } from "../git/index.ts";
 import type { Logger } from "../logger.ts";
 import { createMutex } from "./mutex.ts";
 import type { RunMode } from "./types.ts";
@@ -71,30 +71,111 @@ export async function defaultBranch(ctx: RepoContext): Promise<string> {
   return head.stdout.trim() || "main";
 }
 
-const trackingRef = (ctx: RepoContext, branch: string) => `refs/remotes/${ctx.remote}/${branch}`;
+/**
+ * Where fetched remote tips are kept: private refs (never shown by `git branch -a`, never confused with
+ * the user's remote-tracking branches), under `refs/claude-tasks/` so unpushed work they hold counts as
+ * reachable.
+ */
+export const FETCHED_PREFIX = "refs/claude-tasks/remote/";
+const fetchedRef = (branch: string) => `${FETCHED_PREFIX}${branch}`;
 
-/** Fetches `branch` from the remote into its remote-tracking ref; returns the tip or undefined. */
+/** The run-wide fetch (see `prefetchTips`): which branches it covers, and their tips once it is done. */
+interface Prefetch {
+  names: ReadonlySet<string>;
+  done: Promise<Map<string, string>>;
+}
+
+const prefetches = new WeakMap<RepoContext, Prefetch>();
+
+/**
+ * Starts the run's one fetch: every base and every task branch in one `git fetch` (one connection:
+ * the capability advertisement, one ref listing, and a pack only when something is missing locally).
+ * A base must exist (an exact refspec); a task branch may not, so it is fetched through a one-name
+ * pattern (`refs/heads/<b>*`), which matches nothing rather than failing when the branch is absent,
+ * and `--prune` drops a private ref whose branch is gone. `--refmap=`: the user's remote-tracking
+ * branches are not updated on the side. Not awaited here: tasks await it where they
+ * need a remote tip, so a task whose base is already local starts its agent meanwhile.
+ */
+export function prefetchTips(ctx: RepoContext, bases: readonly string[], branches: readonly string[]): void {
+  if (!ctx.fromRemote || !ctx.remote) return;
+  const names = new Set([...bases, ...branches]);
+  const done = fetchTips(
+    ctx,
+    [...new Set(bases)],
+    branches.filter((b) => !bases.includes(b)),
+  );
+  done.catch(() => {}); // awaited (and reported) by the tasks that need it
+  prefetches.set(ctx, { names, done });
+}
+
+async function fetchTips(
+  ctx: RepoContext,
+  exact: readonly string[],
+  optional: readonly string[],
+): Promise<Map<string, string>> {
+  const remote = ctx.remote!;
+  // A pattern covers every name it is a prefix of: `a*` already fetches `a-b`.
+  const patterns = [...new Set(optional)].filter(
+    (b, _, all) => !exact.includes(b) && !all.some((o) => o !== b && b.startsWith(o)),
+  );
+  const specs = (globExact: boolean) => [
+    ...exact.map((b) =>
+      globExact ? `+refs/heads/${b}*:${fetchedRef(b)}*` : `+refs/heads/${b}:${fetchedRef(b)}`,
+    ),
+    ...patterns.map((b) => `+refs/heads/${b}*:${fetchedRef(b)}*`),
+  ];
+  return ctx.serial(async () => {
+    const args = [
+      "fetch",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--quiet",
+      "--prune",
+      "--refmap=",
+      "--",
+      remote,
+    ];
+    const r = await ctx.git.run([...args, ...specs(false)], { allowFailure: true });
+    if (r.exitCode !== 0) {
+      // A base that does not exist: fetch the rest, and let each task report its own missing base.
+      if (!/couldn't find remote ref/i.test(r.stderr)) await ctx.git.run([...args, ...specs(false)]);
+      else if (exact.length > 0) {
+        for (const b of exact) await ctx.git.run(["update-ref", "-d", fetchedRef(b)]);
+        await ctx.git.run([...args, ...specs(true)]);
+      }
+    }
+    return readFetched(ctx);
+  });
+}
+
+async function readFetched(ctx: RepoContext): Promise<Map<string, string>> {
+  const out = await ctx.git.run(["for-each-ref", "--format=%(objectname) %(refname)", FETCHED_PREFIX]);
+  const tips = new Map<string, string>();
+  for (const line of out.stdout.split("\n")) {
+    const i = line.indexOf(" ");
+    if (i > 0) tips.set(line.slice(i + 1 + FETCHED_PREFIX.length), line.slice(0, i));
+  }
+  return tips;
+}
+
+/**
+ * The remote tip of `branch` (undefined when it does not exist there): from the run's fetch when it
+ * covers the branch, else one fetch of its own (no `ls-remote` first: a pattern refspec finds it or not).
+ */
 export async function fetchBranch(ctx: RepoContext, branch: string): Promise<string | undefined> {
   if (!ctx.remote) return undefined;
-  const remote = ctx.remote;
-  return ctx.serial(async () => {
-    const tips = await lsRemote({ git: ctx.git, remote, refs: [`refs/heads/${branch}`] });
-    if (!tips.has(`refs/heads/${branch}`)) return undefined;
-    await fetchRefs({
-      git: ctx.git,
-      remote,
-      refspecs: [`+refs/heads/${branch}:${trackingRef(ctx, branch)}`],
-    });
-    return resolveCommit(ctx.git, trackingRef(ctx, branch));
-  });
+  const pre = prefetches.get(ctx);
+  if (pre?.names.has(branch)) return (await pre.done).get(branch);
+  return (await fetchTips(ctx, [], [branch])).get(branch);
 }
 
 /** The tip a run `onto` an existing branch starts from: the branch, or a fork PR's head ref. */
 export async function fetchOnto(
   ctx: RepoContext,
   onto: { branch: string; fetchRef?: string },
+  fresh = false,
 ): Promise<string | undefined> {
-  if (!onto.fetchRef) return fetchBranch(ctx, onto.branch);
+  if (!onto.fetchRef) return fresh ? freshTip(ctx, onto.branch) : fetchBranch(ctx, onto.branch);
   if (!ctx.remote) return undefined;
   const remote = ctx.remote;
   const local = `refs/claude-tasks/onto/${onto.fetchRef.replace(/^refs\//, "")}`;
@@ -104,13 +185,36 @@ export async function fetchOnto(
   });
 }
 
-/** The latest tip of the base branch, fetched fresh when tips come from the remote. */
-export async function baseTip(ctx: RepoContext, base: string): Promise<string> {
+/** One fetch of `branch` alone, now (the base after the agent ran: has it moved?). */
+async function freshTip(ctx: RepoContext, branch: string): Promise<string | undefined> {
+  return (await fetchTips(ctx, [branch], [])).get(branch);
+}
+
+/**
+ * The latest tip of the base branch: when tips come from the remote, from the run's fetch (or, with
+ * `fresh`, fetched again now); else the local branch.
+ */
+export async function baseTip(
+  ctx: RepoContext,
+  base: string,
+  opts: { fresh?: boolean } = {},
+): Promise<string> {
   const tip = ctx.fromRemote
-    ? await fetchBranch(ctx, base)
+    ? await (opts.fresh ? freshTip(ctx, base) : fetchBranch(ctx, base))
     : ((await resolveCommit(ctx.git, `refs/heads/${base}`)) ??
-      (ctx.remote ? await resolveCommit(ctx.git, trackingRef(ctx, base)) : undefined));
+      (ctx.remote ? await resolveCommit(ctx.git, `refs/remotes/${ctx.remote}/${base}`) : undefined));
   if (!tip)
     throw new UserError(`base branch \`${base}\` not found${ctx.fromRemote ? ` on ${ctx.remote}` : ""}`);
   return tip;
+}
+
+/**
+ * The base as the checkout already holds it (its remote-tracking branch, as actions/checkout leaves
+ * it, else the local branch), read without the network; undefined when there is none.
+ */
+export async function localBase(ctx: RepoContext, base: string): Promise<string | undefined> {
+  return (
+    (ctx.remote ? await resolveCommit(ctx.git, `refs/remotes/${ctx.remote}/${base}`) : undefined) ??
+    (await resolveCommit(ctx.git, `refs/heads/${base}`))
+  );
 }

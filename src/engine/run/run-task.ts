@@ -25,7 +25,7 @@ import { checkChange, refuseViolations } from "./check-change.ts";
 import { land, type StartingPoint } from "./land.ts";
 import type { OntoBranch } from "./onto.ts";
 import type { FollowUp, Publisher, RunEvent } from "./options.ts";
-import { baseTip, fetchBranch, fetchOnto, type RepoContext } from "./repo-context.ts";
+import { baseTip, fetchBranch, fetchOnto, localBase, type RepoContext } from "./repo-context.ts";
 import { filesWithMarkers, plannedMerge, prepareMerge, resolveContext } from "./resolve-conflicts.ts";
 import { newResult, summariseAgent } from "./result.ts";
 import type { TrustedConfig } from "./trusted-config.ts";
@@ -41,6 +41,8 @@ export interface RunTaskOptions {
   env: Record<string, string | undefined>;
   onto?: OntoBranch;
   followUp?: FollowUp;
+  /** Start the worktree from the local base and check the remote meanwhile (see `startingPoint`). */
+  localBaseFirst?: boolean;
   trustedConfig?: TrustedConfig;
   publisher?: Publisher;
   /** Where agents run; absent: directly (only tests that inject their own agent). */
@@ -198,6 +200,7 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     }),
   });
   if (change.files.length === 0 && partialBackups.length > 0) r.backup = partialBackups.at(-1); // a failed attempt's work
+  if (!(await settleStart(start, r))) return;
 
   if (agentResult.status !== "success") {
     r.status = AGENT_STATUS[agentResult.status];
@@ -222,9 +225,12 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
 
 /**
  * Where the task starts, and whether its branch may be touched at all: a task branch that carries
- * commits by anyone but claude-tasks is never overwritten (reported as skipped, before any cost).
+ * commits by anyone but claude-tasks is never overwritten (reported as skipped). Usually decided
+ * before the agent runs (before any cost); when the checkout already holds the base (`localBaseFirst`,
+ * as actions/checkout leaves it) the worktree starts from that commit at once and the remote checks
+ * run meanwhile (`remote`): their outcome is awaited before anything of the agent's work is used.
  */
-export async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promise<StartingPoint | undefined> {
+export async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promise<PendingStart | undefined> {
   const { repo } = opts;
   if (opts.onto) {
     const tip = await fetchOnto(repo, opts.onto);
@@ -232,37 +238,74 @@ export async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promis
     if (!tip) throw new Error(`\`${where}\` not found on ${repo.remote ?? "the remote"}`);
     return { commit: tip, branchTip: tip, branchExistedOnRemote: true };
   }
-  const commit = await baseTip(repo, r.base);
+  // on_conflict: resolve may start from the task branch: that needs the remote's answer first
+  const fast = repo.fromRemote && opts.localBaseFirst && opts.task.on_conflict !== "resolve";
+  const local = fast ? await localBase(repo, r.base) : undefined;
+  if (local) {
+    const remote = remoteChecks(opts, r);
+    remote.catch(() => {}); // awaited after the agent (settleStart)
+    return { commit: local, branchExistedOnRemote: false, remote };
+  }
+  const checked = await remoteChecks(opts, r);
+  const branchTip = checked.branch.branchTip;
+  if (checked.foreign && branchTip && opts.task.on_conflict === "resolve") {
+    const merge = await plannedMerge(repo.git, branchTip, checked.base);
+    if (merge) {
+      r.baseCommit = checked.base;
+      return {
+        commit: branchTip,
+        branchTip,
+        branchExistedOnRemote: repo.fromRemote,
+        merge: { ...merge, checkBase: branchTip },
+      };
+    }
+  }
+  if (checked.foreign) return skipForeign(r, checked.foreign);
+  return { commit: checked.base, ...checked.branch };
+}
+
+interface RemoteCheck {
+  base: string;
+  branch: Pick<StartingPoint, "branchTip" | "branchExistedOnRemote">;
+  foreign?: { sha: string; author: string; reason: string };
+}
+
+interface PendingStart extends StartingPoint {
+  /** The remote checks still under way (the fast start). */
+  remote?: Promise<RemoteCheck>;
+}
+
+async function remoteChecks(opts: RunTaskOptions, r: TaskResult): Promise<RemoteCheck> {
+  const { repo } = opts;
+  const base = await baseTip(repo, r.base);
   const branchTip = repo.fromRemote
     ? await fetchBranch(repo, r.branch)
     : await resolveCommit(repo.git, `refs/heads/${r.branch}`);
-  if (branchTip) {
-    const foreign = await foreignCommits({
-      git: repo.git,
-      branch: branchTip,
-      base: commit,
-      task: opts.task.name,
-    });
-    if (foreign.length > 0 && opts.task.on_conflict === "resolve") {
-      const merge = await plannedMerge(repo.git, branchTip, commit);
-      if (merge) {
-        r.baseCommit = commit;
-        return {
-          commit: branchTip,
-          branchTip,
-          branchExistedOnRemote: repo.fromRemote,
-          merge: { ...merge, checkBase: branchTip },
-        };
-      }
-    }
-    if (foreign.length > 0) {
-      const f = foreign[0]!;
-      r.status = "skipped";
-      r.message = `branch \`${r.branch}\` has commits not made by claude-tasks (${f.sha.slice(0, 7)} by ${f.author}: ${f.reason}); it is left untouched`;
-      return undefined;
-    }
-  }
-  return { commit, branchTip, branchExistedOnRemote: repo.fromRemote && branchTip !== undefined };
+  const branch = { branchTip, branchExistedOnRemote: repo.fromRemote && branchTip !== undefined };
+  if (!branchTip) return { base, branch };
+  const foreign = await foreignCommits({ git: repo.git, branch: branchTip, base, task: opts.task.name });
+  return { base, branch, ...(foreign[0] ? { foreign: foreign[0] } : {}) };
+}
+
+function skipForeign(r: TaskResult, f: NonNullable<RemoteCheck["foreign"]>): undefined {
+  r.status = "skipped";
+  r.message = `branch \`${r.branch}\` has commits not made by claude-tasks (${f.sha.slice(0, 7)} by ${f.author}: ${f.reason}); it is left untouched`;
+  return undefined;
+}
+
+/**
+ * The fast start's remote checks, once the agent is done: false when the task ends here (its branch
+ * carries foreign commits). A base that moved on the remote is followed by `land` (rebase), as when
+ * it moves during the run.
+ */
+async function settleStart(start: PendingStart, r: TaskResult): Promise<boolean> {
+  if (!start.remote) return true;
+  const checked = await start.remote;
+  Object.assign(start, checked.branch);
+  if (!checked.foreign) return true;
+  skipForeign(r, checked.foreign);
+  if (r.backup) r.message += `; the run's work is in backup ${r.backup}`;
+  return false;
 }
 
 /** In `pr` mode: the pull request says which files still conflict and where the attempt is kept. */

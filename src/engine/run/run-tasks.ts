@@ -18,7 +18,14 @@ import { type ModelCredential, modelCredentialFrom, startModelProxy } from "../s
 import { defaultAgentFor } from "./agent-for.ts";
 import { executeGraph } from "./execute-graph.ts";
 import type { RunEvent, RunTasksOptions } from "./options.ts";
-import { baseTip, defaultBranch, makeRepoContext, type RepoContext } from "./repo-context.ts";
+import {
+  baseTip,
+  defaultBranch,
+  localBase,
+  makeRepoContext,
+  prefetchTips,
+  type RepoContext,
+} from "./repo-context.ts";
 import { skippedResult } from "./result.ts";
 import { newRunId } from "./run-id.ts";
 import { appendLog, taskEntry } from "./run-log.ts";
@@ -43,13 +50,25 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     previewsPullRequests: opts.publisher !== undefined || opts.tipsFromRemote === true,
     logger,
   });
-  await assertRunnable(repo, opts);
   const planned = opts.plan.tasks;
   const byName = new Map(opts.tasks.map((t) => [t.name, t]));
   const missing = planned.filter((p) => !byName.has(p.name)).map((p) => p.name);
   if (missing.length > 0) throw new Error(`the plan names tasks without a definition: ${missing.join(", ")}`);
   const taskOf = (name: string) => byName.get(name)!;
   const fireTimesOf = new Map(planned.map((p) => [p.name, p.fireTimes]));
+  const fallbackBase = opts.base ?? opts.defaultBase ?? (await defaultBranch(repo));
+  const baseOf = (t: Task) => opts.base ?? t.base ?? fallbackBase;
+  // The run's one fetch: every base and task branch at once, under way while the tasks start.
+  if (!opts.onto) {
+    const run = planned.map((p) => taskOf(p.name));
+    const trusted = opts.trustedConfig ? [opts.trustedConfig.source] : [];
+    prefetchTips(
+      repo,
+      [...run.map(baseOf), ...trusted],
+      run.map((t) => t.branch),
+    );
+  }
+  await assertRunnable(repo, opts);
   const isolation = opts.isolation ?? "sandbox";
   // Injected agents (tests, benchmarks) run in-process fakes: there is nothing to sandbox.
   const sandbox = opts.agentFor
@@ -72,8 +91,6 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     );
   }
   const runId = opts.runId ?? newRunId();
-  const fallbackBase = opts.base ?? (await defaultBranch(repo));
-  const baseOf = (t: Task) => opts.base ?? t.base ?? fallbackBase;
   const names = planned.map((p) => p.name);
   const log = runLogPath(state);
 
@@ -145,6 +162,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           env: agentBaseEnv,
           onto: opts.onto,
           ...(opts.followUp ? { followUp: opts.followUp } : {}),
+          ...(opts.localBaseFirst ? { localBaseFirst: true } : {}),
           trustedConfig: opts.trustedConfig,
           publisher: opts.publisher,
           ...(sandbox ? { sandbox } : {}),
@@ -205,7 +223,10 @@ async function assertRunnable(repo: RepoContext, opts: RunTasksOptions): Promise
   ]);
   if (!repo.fromRemote && !refs.stdout.trim())
     throw new UserError("the repository has no commits yet: commit the task files, then run again");
-  if (opts.base !== undefined && !opts.onto) await baseTip(repo, opts.base);
+  if (opts.base === undefined || opts.onto) return;
+  // a base the checkout holds starts the tasks at once; the remote's copy is checked by each task
+  if (opts.localBaseFirst && repo.fromRemote && (await localBase(repo, opts.base))) return;
+  await baseTip(repo, opts.base);
 }
 
 function skipped(task: Task, base: string, reason: string, signal?: AbortSignal): TaskResult {

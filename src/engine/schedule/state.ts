@@ -25,7 +25,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type NotRun, recordNotRun, type StateExtras, stateExtrasSchema } from "../budget/ledger.ts";
 import type { Git } from "../git/exec.ts";
-import { fetchRefs, lsRemote, pushRefs } from "../git/remote.ts";
+import { pushRefs } from "../git/remote.ts";
 import { type DueTask, evaluateSchedules, type ScheduledTask } from "./index.ts";
 
 export const STATE_REF = "refs/claude-tasks/state";
@@ -233,11 +233,27 @@ export async function readRemoteState(opts: {
 }): Promise<StateSnapshot> {
   const { git, remote } = opts;
   const ref = opts.ref ?? STATE_REF;
-  const fetched = ref === STATE_REF ? FETCHED_STATE_REF : `${ref}-fetched`;
-  const tips = await lsRemote({ git, remote, refs: [ref] });
-  if (!tips.has(ref)) return { oid: null, state: null };
-  await fetchRefs({ git, remote, refspecs: [`+${ref}:${fetched}`] });
-  const oid = (await git.run(["rev-parse", "--verify", "--quiet", fetched])).stdout.trim();
+  // The copy's name must not start with the ref's own (the pattern below would match it in a fetch from
+  // the repository itself, the CLI's remote ".").
+  const fetchedRef =
+    ref === STATE_REF ? FETCHED_STATE_REF : `refs/claude-tasks/fetched-${ref.split("/").pop()}`;
+  // One fetch, no ls-remote first: a one-name pattern matches nothing (rather than failing) when the
+  // ref does not exist, and --prune then drops the copy an earlier run fetched.
+  await git.run([
+    "fetch",
+    "--no-tags",
+    "--no-write-fetch-head",
+    "--quiet",
+    "--prune",
+    "--",
+    remote,
+    `+${ref}*:${fetchedRef}*`,
+  ]);
+  const fetched = await git.run(["rev-parse", "--verify", "--quiet", fetchedRef], {
+    allowFailure: true,
+  });
+  if (fetched.exitCode !== 0) return { oid: null, state: null };
+  const oid = fetched.stdout.trim();
   const commit = await git.run(["rev-parse", "--verify", "--quiet", `${oid}^{commit}`], {
     allowFailure: true,
   });
