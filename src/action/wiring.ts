@@ -153,6 +153,8 @@ export class Wiring {
       gh: this.gh(),
       links: this.ctx.runUrl ? { runUrl: this.ctx.runUrl } : {},
       logger: this.io.logger,
+      signCommits: this.settings.signCommits,
+      workflowToken: this.settings.workflowToken,
     });
   }
 

@@ -7,6 +7,12 @@ import { type Git, splitZ } from "./exec.ts";
 import { requireCommit } from "./refs.ts";
 
 export const TRAILER_TASK = "Claude-Tasks-Task";
+/**
+ * The committer of commits GitHub makes for an API call (`createCommitOnBranch`), as of its web editor.
+ * A task commit made that way is authored by the token's owner, so it counts as ours by committer and
+ * trailer (see `foreignCommits`).
+ */
+export const GITHUB_WEB_FLOW_EMAIL = "noreply@github.com";
 export const TRAILER_RUN = "Claude-Tasks-Run";
 
 export interface CommitAllOptions {
@@ -138,7 +144,9 @@ export interface ForeignCommit {
 /**
  * Commits on `branch` (a local or remote-tracking ref) that are not on `base` and were not made by
  * claude-tasks: another author or committer than the bot identity, no `Claude-Tasks-Task` trailer,
- * or (when `task` is given) the trailer of another task.
+ * or (when `task` is given) the trailer of another task. A task commit that GitHub made for the
+ * engine (signed, committed by GitHub's web-flow identity, authored by whoever owns the token) is
+ * ours when it carries the task's trailer; a human's web edit has no such trailer.
  */
 export async function foreignCommits(opts: {
   git: Git;
@@ -178,8 +186,9 @@ export async function foreignCommits(opts: {
       .map((t) => t.trim())
       .filter(Boolean);
     let reason: string | undefined;
-    if (ae.toLowerCase() !== bot) reason = `authored by ${author}`;
-    else if (ce.toLowerCase() !== bot) reason = `committed by ${committer}`;
+    const viaApi = ce.toLowerCase() === GITHUB_WEB_FLOW_EMAIL && tasks.length > 0;
+    if (ae.toLowerCase() !== bot && !viaApi) reason = `authored by ${author}`;
+    else if (ce.toLowerCase() !== bot && !viaApi) reason = `committed by ${committer}`;
     else if (tasks.length === 0) reason = `has no ${TRAILER_TASK} trailer`;
     else if (opts.task && !tasks.includes(opts.task)) reason = `belongs to task ${tasks.join(", ")}`;
     if (reason) out.push({ sha, subject, author, committer, reason });

@@ -40,11 +40,10 @@ export function githubSchema(): GraphQLSchema {
 
 /** An error GitHub reports with a `type` (NOT_FOUND, UNPROCESSABLE, STALE_DATA, …). */
 class TypedError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
+  readonly type: string;
+  constructor(type: string, message: string) {
     super(message);
+    this.type = type;
   }
 }
 
