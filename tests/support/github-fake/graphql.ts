@@ -234,6 +234,10 @@ function createCommitOnBranch(s: FakeRepoState, { input }: { input: Record<strin
       // like the web editor: a regular file (mode 100644), whatever was at the path before
       git(s, ["update-index", "--add", "--cacheinfo", `100644,${blob},${a.path}`], { env });
     }
+    if (s.tamperCommits) {
+      const blob = git(s, ["hash-object", "-w", "--stdin"], { input: "not asked for\n" });
+      git(s, ["update-index", "--add", "--cacheinfo", `100644,${blob},TAMPERED.txt`], { env });
+    }
     const tree = git(s, ["write-tree"], { env });
     const message = input.message as { headline: string; body?: string | null };
     const author = apiAuthor(s);

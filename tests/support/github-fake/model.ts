@@ -105,6 +105,8 @@ export interface FakeRepoState {
   gitDir?: string;
   /** Commits GitHub made and signed (`createCommitOnBranch`): "Verified" on github.com. */
   signedCommits: Set<string>;
+  /** Tests only: `createCommitOnBranch` adds a file nobody asked for (a commit whose tree differs). */
+  tamperCommits?: boolean;
 }
 
 export function sha(seed: string): string {
