@@ -22,7 +22,9 @@ const BRANCH = "refs/heads/claude-tasks/stamp";
 const BACKUPS = "refs/claude-tasks/backups/claude-tasks/stamp/";
 
 describe("the Action's pull request paths and their API budget (dist/action.js)", () => {
-  it("open (1 + 1 per extra kind), refresh (≤ 2), rewrite (≤ 2), no changes (1), dry run (0 writes), new extra (+1)", async () => {
+  it("open (1 + 1 per extra kind), refresh (≤ 2), rewrite (≤ 2), no changes (1), dry run (0 writes), new extra (+1)", {
+    timeout: 300_000,
+  }, async () => {
     await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": TASK });
     e2e.fake.addCollaborator("bob", "write");
     const dispatch = async (stamp: string, inputs: Record<string, string> = {}) => {
