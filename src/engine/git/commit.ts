@@ -81,6 +81,28 @@ export interface CommitTreeOptions {
   task: string;
   runId: string;
   trailers?: Record<string, string>;
+  /**
+   * Sign the commit (`commit-tree -S`) with the user's own key, through this trusted client (it reads
+   * the user's global configuration: `user.signingKey`, `gpg.format`, `gpg.program`), never the
+   * worktree's. See `userSignsCommits`.
+   */
+  signWith?: Git;
+}
+
+/**
+ * Whether the user's git configuration asks for signed commits (`commit.gpgSign`, from the system,
+ * global, local or worktree file; the engine's own `-c commit.gpgSign=false` does not count).
+ * `git commit-tree` does not read that setting, so the engine passes `-S` itself.
+ */
+export async function userSignsCommits(git: Git): Promise<boolean> {
+  const r = await git.run(["config", "--show-scope", "--get-all", "--type=bool", "commit.gpgsign"], {
+    allowFailure: true,
+  });
+  const values = r.stdout
+    .split("\n")
+    .map((l) => l.split("\t"))
+    .filter(([scope, value]) => scope !== "command" && value !== undefined);
+  return values.at(-1)?.[1] === "true";
 }
 
 /**
@@ -103,8 +125,9 @@ export async function commitTree(opts: CommitTreeOptions): Promise<string | unde
     ...opts.trailers,
   };
   const parents = [base, ...merged].flatMap((p) => ["-p", p]);
+  const maker = opts.signWith ?? git;
   const commit = (
-    await git.run(["commit-tree", tree, ...parents, "-F", "-"], {
+    await maker.run(["commit-tree", ...(opts.signWith ? ["-S"] : []), tree, ...parents, "-F", "-"], {
       input: commitMessage(opts.subject, opts.body, trailers),
     })
   ).stdout.trim();

@@ -48,6 +48,7 @@ export {
   GITHUB_WEB_FLOW_EMAIL,
   TRAILER_RUN,
   TRAILER_TASK,
+  userSignsCommits,
 } from "./commit.ts";
 export {
   type CrossConflict,

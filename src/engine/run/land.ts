@@ -14,6 +14,7 @@ import {
   type RefUpdate,
   rebaseOnto,
   updateBranch,
+  userSignsCommits,
   type Worktree,
 } from "../git/index.ts";
 import { landSigned } from "./land-signed.ts";
@@ -74,6 +75,8 @@ export async function land(o: LandOptions): Promise<void> {
     task: o.task.name,
     runId: o.runId,
     ...(o.followUp ? { trailers: o.followUp.trailers } : {}),
+    // the user's own signing, when their git configuration asks for it (GitHub signs API commits itself)
+    ...(!o.publisher?.signer && (await userSignsCommits(repo.git)) ? { signWith: repo.git } : {}),
   });
   if (!commit) {
     r.status = "no_changes";
