@@ -133,4 +133,4 @@ async function blobSizes(git: Git, blobs: string[]): Promise<Map<string, number>
   return sizes;
 }
 
-const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+const mib = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${n} bytes`);
