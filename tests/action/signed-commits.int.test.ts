@@ -155,6 +155,18 @@ describe("signed task commits (dist/action.js, sign-commits: required by default
     expect(e2e.fake.openPulls()).toEqual([]);
   });
 
+  it("the answer is lost and the request retried: the commit GitHub already made is taken as ours", {
+    timeout: 180_000,
+  }, async () => {
+    await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": STAMP });
+    e2e.fake.inject({ operation: "graphql", kind: "reset", applied: true });
+    const run = await dispatch(e2e, "stamp");
+    expect(run.res).toMatchObject({ status: "success", prAction: "created" });
+    expect(run.ops.filter((op) => op === "graphql")).toHaveLength(2);
+    expect(e2e.fake.isVerified(run.res.commit)).toBe(true);
+    expect(e2e.originBranches()["claude-tasks/stamp"]).toBe(run.res.commit);
+  });
+
   it("`sign-commits: off` pushes with git, as before", async () => {
     await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": STAMP });
     const run = await dispatch(e2e, "stamp", { "sign-commits": "off" });

@@ -21,6 +21,7 @@
 import {
   apiFileChanges,
   BACKUP_REF_PREFIX,
+  GITHUB_WEB_FLOW_EMAIL,
   isAncestor,
   lsRemote,
   pushRefs,
@@ -85,6 +86,11 @@ export async function landSigned(o: LandOptions, signer: CommitSigner): Promise<
     );
   };
 
+  /** GitHub's commit of exactly this change: the checked tree on the parent, our message, by the web-flow. */
+  const sameCommit = async (c: string) =>
+    (await git.run(["show", "-s", "--format=%T %P%n%ce%n%B", c], { allowFailure: true })).stdout.trim() ===
+    `${tree} ${parent}\n${GITHUB_WEB_FLOW_EMAIL}\n${message.trim()}`;
+
   let signed: string;
   try {
     signed = await signer.commitOnBranch({
@@ -97,12 +103,17 @@ export async function landSigned(o: LandOptions, signer: CommitSigner): Promise<
     });
   } catch (err) {
     const tip = (await lsRemote({ git, remote, refs: [targetRef] })).get(targetRef);
-    if (tip !== parent) {
+    // a retried request whose first attempt went through: the branch already holds our commit
+    const ours =
+      tip && tip !== parent && (await fetchBranch(repo, target)) === tip && (await sameCommit(tip));
+    if (ours) signed = tip;
+    else if (tip !== parent) {
       if (target !== r.branch) await undo(tip ?? parent);
       return lost("stale info");
+    } else {
+      if (target !== r.branch || !old) await undo(parent);
+      throw err;
     }
-    if (target !== r.branch || !old) await undo(parent);
-    throw err;
   }
 
   const fetched = await fetchBranch(repo, target);
