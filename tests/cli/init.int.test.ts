@@ -38,6 +38,7 @@ describe("init (built CLI)", () => {
         "npx claude-tasks doctor",
         "npx claude-tasks run dependency-update --dry-run",
         expect.any(String),
+        expect.stringMatching(/CLAUDE_TASKS_APP_ID/),
       ],
     });
     const again = cli(["init", "-t", "docs-sync", "changelog", "-w", "none"], { cwd: dir.path });
