@@ -38,10 +38,14 @@ export async function landSigned(o: LandOptions, signer: CommitSigner): Promise<
   const git = repo.git;
   const remote = repo.remote!;
   const commit = r.commit!;
-  const [tree, parent] = (await git.run(["show", "-s", "--format=%T %P", commit])).stdout
+  const [tree = "", parent = "", ...others] = (await git.run(["show", "-s", "--format=%T %P", commit])).stdout
     .trim()
-    .split(" ") as [string, string];
-  const plan = await apiFileChanges({ git, parent, commit });
+    .split(" ");
+  // the API makes one-parent commits only: a merge (a resolved conflict) cannot be one
+  const plan =
+    others.length > 0
+      ? { ok: false as const, reasons: ["it is a merge commit (the API makes commits with one parent)"] }
+      : await apiFileChanges({ git, parent, commit });
   if (!plan.ok) {
     const why = `${plan.reasons.slice(0, 5).join("; ")}${plan.reasons.length > 5 ? `; and ${plan.reasons.length - 5} more` : ""}`;
     if (!signer.allowUnsigned) {
