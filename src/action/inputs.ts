@@ -6,6 +6,7 @@
 import { isValidBranchName } from "../engine/config/index.ts";
 import { UserError } from "../engine/errors.ts";
 import { DEFAULT_COMMENT_COMMAND, isValidCommentCommand } from "../engine/event/index.ts";
+import { SIGN_COMMITS, type SignCommits } from "../engine/github/pr-publisher.ts";
 import { ISOLATIONS, type Isolation } from "../engine/sandbox/types.ts";
 import { isExactVersion } from "./claude-install.ts";
 
@@ -51,6 +52,13 @@ export interface ActionSettings {
   orgLedgerRepo?: string;
   /** Token that can push to `orgLedgerRepo`; default `githubToken`. */
   orgLedgerToken?: string;
+  /** Task commits made (and signed) by GitHub through its API: `required` (default), `preferred`, `off`. */
+  signCommits: SignCommits;
+  /**
+   * `github-token` is the workflow's own token (equal to the `workflow-token` input): pull requests
+   * it makes start no workflows, so CI does not run on them.
+   */
+  workflowToken: boolean;
 }
 
 export const ACTION_MODES = ["run", "plan", "run-only", "publish"] as const;
@@ -72,9 +80,13 @@ export function readSettings(input: InputReader): ActionSettings {
     claudeCodeVersion: parseVersion(get("claude-code-version")),
     commentCommand: parseCommand(get("comment-command")),
     isolation: parseIsolation(get("isolation")),
+    signCommits: parseSignCommits(get("sign-commits")),
+    workflowToken: false,
   };
   const token = get("github-token");
   if (token) settings.githubToken = token;
+  const workflowToken = get("workflow-token");
+  settings.workflowToken = !!token && token === workflowToken;
   const key = get("anthropic-api-key");
   if (key) settings.anthropicApiKey = key;
   const oauth = get("claude-code-oauth-token");
@@ -122,6 +134,16 @@ function parseIsolation(value: string | undefined): Isolation {
   if (value === undefined) return "sandbox";
   if ((ISOLATIONS as readonly string[]).includes(value)) return value as Isolation;
   throw new UserError(`input \`isolation\`: ${JSON.stringify(value)} is not \`sandbox\` or \`none\``);
+}
+
+function parseSignCommits(value: string | undefined): SignCommits {
+  if (value === undefined || value === "true") return "required";
+  if (value === "false") return "off";
+  const mode = SIGN_COMMITS.find((m) => m === value);
+  if (mode) return mode;
+  throw new UserError(
+    `input \`sign-commits\`: ${JSON.stringify(value)} is not one of ${SIGN_COMMITS.map((m) => `\`${m}\``).join(", ")}`,
+  );
 }
 
 function parseMode(value: string | undefined): ActionMode {

@@ -93,7 +93,9 @@ export class Wiring {
     if (needsApi && !run.dryRun && !settings.githubToken) {
       throw new UserError("the `github-token` input is empty: it is needed to open pull requests");
     }
-    const publisher = needsApi && settings.githubToken ? this.publisher() : undefined;
+    // a run onto a PR's branch opens no PR, but its commit is made (and signed) through the API too
+    const signsOnto = !!run.onto && !run.dryRun && !runOnly;
+    const publisher = (needsApi || signsOnto) && settings.githubToken ? this.publisher() : undefined;
     const base = run.base ?? settings.base;
     return this.engine.runTasks({
       repoRoot: ctx.workspace,
@@ -155,6 +157,8 @@ export class Wiring {
       gh: this.gh(),
       links: this.ctx.runUrl ? { runUrl: this.ctx.runUrl } : {},
       logger: this.io.logger,
+      signCommits: this.settings.signCommits,
+      workflowToken: this.settings.workflowToken,
     });
   }
 

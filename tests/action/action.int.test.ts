@@ -63,7 +63,9 @@ describe("the Action (dist/action.js)", () => {
     expect(e2e.originBranches()["claude-tasks/stamp"]).toBe(res.commit);
     const [pr] = e2e.fake.openPulls("claude-tasks/stamp");
     expect(pr?.labels).toEqual(["automation"]);
-    expect(apiOps(e2e.fake), "a new PR: 1 call, +1 for its labels").toEqual([
+    expect(e2e.fake.isVerified(res.commit), "the commit was made and signed by GitHub").toBe(true);
+    expect(apiOps(e2e.fake), "the signed commit, a new PR: 1 call, +1 for its labels").toEqual([
+      "graphql",
       "pulls/create",
       "issues/add-labels",
     ]);

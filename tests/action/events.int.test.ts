@@ -130,7 +130,9 @@ describe("the Action on comments on pull requests (dist/action.js)", () => {
       "issues/create-comment",
       "pulls/get",
     ]);
-    expect(new Set(ops.slice(4))).toEqual(new Set(["issues/update-comment"]));
+    // the commit onto the PR's branch is made and signed by GitHub too
+    expect(new Set(ops.slice(4))).toEqual(new Set(["issues/update-comment", "graphql"]));
+    expect(e2e.fake.isVerified(res.commit)).toBe(true);
     const [reply] = replies(e2e);
     expect(reply?.body).toContain(`Pushed [\`${res.commit.slice(0, 7)}\`]`);
     expect(reply?.body).toContain("onto `feature`.");

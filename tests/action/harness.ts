@@ -50,12 +50,14 @@ export interface E2E extends AsyncDisposable {
   }): Promise<ActionResult>;
   /** The branches of the bare origin: name → sha. */
   originBranches(): Record<string, string>;
+  /** Called before each API request reaches the fake (e.g. to push to the origin "during" the run). */
+  beforeRequest?: (method: string, path: string) => void;
 }
 
 export async function startE2E(files: Record<string, FileSpec>): Promise<E2E> {
   intOnly("the built Action (dist/action.js)");
   const repo = await makeRepo({ origin: true, files: { "README.md": "# widgets\n", ...files } });
-  const fake = await startGitHubFake({ owner: "acme", repo: "widgets", token: TOKEN });
+  const fake = await startGitHubFake({ owner: "acme", repo: "widgets", token: TOKEN, gitDir: repo.origin! });
   const gitEnv = Object.fromEntries(
     Object.entries({ ...process.env, ...repo.env }).filter((e): e is [string, string] => e[1] !== undefined),
   );
@@ -77,6 +79,7 @@ export async function startE2E(files: Record<string, FileSpec>): Promise<E2E> {
     );
   };
   const proxy = createServer((req, res) => {
+    e2e.beforeRequest?.(req.method ?? "GET", req.url ?? "/");
     for (const [name, sha] of Object.entries(originBranches())) fake.pushBranch(name, sha);
     const up = request(`${fake.url}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
@@ -90,7 +93,7 @@ export async function startE2E(files: Record<string, FileSpec>): Promise<E2E> {
   const temp = mkdtempSync(join(tmpdir(), "ct-action-e2e-"));
   let runs = 0;
 
-  return {
+  const e2e: E2E = {
     repo,
     fake,
     apiUrl,
@@ -159,6 +162,7 @@ export async function startE2E(files: Record<string, FileSpec>): Promise<E2E> {
       rmSync(temp, { recursive: true, force: true });
     },
   };
+  return e2e;
 }
 
 /** `name<<delimiter\nvalue\ndelimiter\n` blocks of a GITHUB_OUTPUT file. */

@@ -21,7 +21,32 @@ describe("readSettings", () => {
       claudeCodeVersion: "2.1.329",
       commentCommand: "/claude-tasks",
       isolation: "sandbox",
+      signCommits: "required",
+      workflowToken: false,
     });
+  });
+
+  it("sign-commits: required by default, `true`/`false` as aliases, anything else refused", () => {
+    const sign = (v: string) => readSettings(reader({ "sign-commits": v })).signCommits;
+    expect([sign("preferred"), sign("off"), sign("required"), sign("true"), sign("false")]).toEqual([
+      "preferred",
+      "off",
+      "required",
+      "required",
+      "off",
+    ]);
+    expect(() => sign("sometimes")).toThrow(
+      /`sign-commits`: "sometimes" is not one of `required`, `preferred`, `off`/,
+    );
+  });
+
+  it("tells the workflow's own token (CI will not start) from an App or personal token", () => {
+    const with_ = (token: string) =>
+      readSettings(reader({ "github-token": token, "workflow-token": "ghs_workflow" })).workflowToken;
+    expect(with_("ghs_workflow")).toBe(true);
+    expect(with_("ghs_fromAnApp")).toBe(false);
+    expect(with_("github_pat_11ABC")).toBe(false);
+    expect(readSettings(reader({ "workflow-token": "ghs_workflow" })).workflowToken).toBe(false);
   });
 
   it("isolation is `sandbox` unless `none` is asked for explicitly", () => {
@@ -66,6 +91,8 @@ describe("readSettings", () => {
       commentCommand: "/bot",
       base: "develop",
       isolation: "none",
+      signCommits: "required",
+      workflowToken: false,
     });
     expect(secretsOf(s)).toEqual(["ghs_abc", "sk-ant-1"]);
   });

@@ -3,7 +3,8 @@
  * runner runs it: opening a PR costs 1 call, updating it at most 2, a run that changes nothing 1, a dry
  * run no write — plus one call per kind of extra (labels, reviewers, assignees, auto-merge) applied.
  * The same runs show that a rerun updates the task's one PR (a leased rewrite of its branch, the old tip
- * kept on the remote) instead of opening a second.
+ * kept on the remote) instead of opening a second. The commits are pushed with git here (`sign-commits:
+ * off`); signed-commits.int.test.ts covers the commits GitHub makes and signs (one more call each).
  */
 import { describe, expect, it } from "vitest";
 import { apiOps, originRefs, results, startE2E } from "./harness.ts";
@@ -21,7 +22,9 @@ const BRANCH = "refs/heads/claude-tasks/stamp";
 const BACKUPS = "refs/claude-tasks/backups/claude-tasks/stamp/";
 
 describe("the Action's pull request paths and their API budget (dist/action.js)", () => {
-  it("open (1 + 1 per extra kind), refresh (≤ 2), rewrite (≤ 2), no changes (1), dry run (0 writes), new extra (+1)", async () => {
+  it("open (1 + 1 per extra kind), refresh (≤ 2), rewrite (≤ 2), no changes (1), dry run (0 writes), new extra (+1)", {
+    timeout: 300_000,
+  }, async () => {
     await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": TASK });
     e2e.fake.addCollaborator("bob", "write");
     const dispatch = async (stamp: string, inputs: Record<string, string> = {}) => {
@@ -29,7 +32,7 @@ describe("the Action's pull request paths and their API budget (dist/action.js)"
       const r = await e2e.run({
         event: "workflow_dispatch",
         payload: { inputs: {} },
-        inputs: { tasks: "stamp", ...inputs },
+        inputs: { tasks: "stamp", "sign-commits": "off", ...inputs },
         env: { STAMP: stamp },
       });
       expect(r.code, r.stdout + r.stderr).toBe(0);

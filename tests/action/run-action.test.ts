@@ -104,7 +104,7 @@ const FILES = {
 };
 
 describe("runAction wiring", () => {
-  it("a comment on a same-repository PR: onto its branch, base settings, no publisher, key but no token for agents", async () => {
+  it("a comment on a same-repository PR: onto its branch, base settings, a publisher only to sign the commit, key but no token for agents", async () => {
     await using repo = await makeRepo({ origin: true, files: FILES });
     fake = await startGitHubFake({ owner: "acme", repo: "widgets", token: TOKEN });
     fake.addCollaborator("alice", "write");
@@ -133,7 +133,8 @@ describe("runAction wiring", () => {
       trustedConfig: { source: "main" },
       trigger: `comment by @alice on #${pr.number}`,
     });
-    expect(o.publisher).toBeUndefined();
+    // it opens no PR (onto runs never publish); it makes the commit through GitHub's API, which signs it
+    expect(o.publisher?.signer).toBeDefined();
     expect(o.plan.tasks.map((t) => t.name)).toEqual(["docs"]);
     expect(o.claudePath).toMatch(/\/bin\/claude$/);
     expect(o.env?.ANTHROPIC_API_KEY).toBe("sk-ant-1");

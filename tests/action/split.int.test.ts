@@ -193,7 +193,7 @@ describe("privilege split: run-only hands over, publish re-checks and lands (dis
     expect(await e2e.repo.gitIn(e2e.repo.origin!, "show", "refs/heads/claude-tasks/stamp:STAMP.txt")).toBe(
       "stamped",
     );
-    // the commit is the publish job's own (bot identity, trailers), on the base
+    // the commit is the publish job's own (trailers), on the base, made and signed by GitHub for it
     const trailer = await e2e.repo.gitIn(
       e2e.repo.origin!,
       "log",
@@ -201,7 +201,8 @@ describe("privilege split: run-only hands over, publish re-checks and lands (dis
       "--format=%an %(trailers:key=Claude-Tasks-Task,valueonly)",
       "refs/heads/claude-tasks/stamp",
     );
-    expect(trailer).toBe("claude-tasks[bot] stamp");
+    expect(trailer).toBe("github-actions[bot] stamp");
+    expect(e2e.fake.isVerified(res.commit)).toBe(true);
     expect(e2e.fake.openPulls("claude-tasks/stamp")).toHaveLength(1);
     expect(existsSync(marker()), "the task's command never ran in the publish job").toBe(false);
     expect(r.stdout).not.toMatch(/running command|running Claude Code/);

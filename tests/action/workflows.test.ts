@@ -35,6 +35,8 @@ const SPEC_INPUTS = [
   "org-budget-usd",
   "org-ledger-repo",
   "org-ledger-token",
+  "sign-commits",
+  "workflow-token",
 ];
 const SPEC_OUTPUTS = ["results", "matrix", "pull-request-urls", "total-cost-usd"];
 
@@ -138,6 +140,8 @@ describe("workflows", () => {
         expect(u.secrets, "secrets are passed explicitly").not.toBe("inherit");
       } else if (u.uses.startsWith("actions/download-artifact@")) {
         expect(u.uses, u.where).toMatch(/^actions\/download-artifact@v\d+$/);
+      } else if (u.uses.startsWith("actions/create-github-app-token@")) {
+        expect(u.uses, u.where).toMatch(/^actions\/create-github-app-token@v\d+$/);
       } else {
         expect(u.uses, u.where).toMatch(/^actions\/checkout@v\d+$/);
         expect(u.with["persist-credentials"], `${u.where}: the token stays out of .git/config`).toBe(false);
@@ -161,6 +165,9 @@ describe("workflows", () => {
       "ANTHROPIC_API_KEY",
       "CLAUDE_CODE_OAUTH_TOKEN",
       "ORG_LEDGER_TOKEN",
+      "CLAUDE_TASKS_APP_ID",
+      "CLAUDE_TASKS_APP_PRIVATE_KEY",
+      "CLAUDE_TASKS_TOKEN",
     ]);
   });
 
@@ -179,9 +186,17 @@ describe("workflows", () => {
     expect(wf.jobs.publish.if).toMatch(/^\$\{\{ always\(\) && /);
     const publish = step("publish", "publish");
     expect(publish).toBeDefined();
-    // the one secret it may hold: the organisation ledger's token, to settle what the runs cost
+    // its only secrets: the organisation ledger's token (to settle what the runs cost), and a GitHub
+    // App or a token to push and open the pull requests with (so that CI runs on them)
     const text = JSON.stringify(wf.jobs.publish).replaceAll("secrets.ORG_LEDGER_TOKEN", "");
-    expect(text).not.toMatch(/ANTHROPIC_API_KEY|CLAUDE_CODE_OAUTH_TOKEN|secrets\./);
+    expect(text).not.toMatch(/ANTHROPIC_API_KEY|CLAUDE_CODE_OAUTH_TOKEN/);
+    // its only secrets: a GitHub App or a token to push and open the pull requests with (CI runs on them)
+    for (const secret of text.match(/secrets\.\w+/g) ?? [])
+      expect([
+        "secrets.CLAUDE_TASKS_APP_ID",
+        "secrets.CLAUDE_TASKS_APP_PRIVATE_KEY",
+        "secrets.CLAUDE_TASKS_TOKEN",
+      ]).toContain(secret);
     for (const s of wf.jobs.publish.steps) {
       expect(s.run, "the publish job runs no command").toBeUndefined();
       expect(s.with?.ref, "the publish job checks out the trusted default ref").toBeUndefined();

@@ -8,7 +8,7 @@ import { CLI, cli, taskDir } from "../support/cli.ts";
 import { until } from "../support/wait.ts";
 
 describe("init (built CLI)", () => {
-  it("defaults: the example task and the schedule and comment workflows, then three next steps", () => {
+  it("defaults: the example task and the schedule and comment workflows, then four next steps (the last: CI's token)", () => {
     using dir = taskDir({});
     const r = cli(["init"], { cwd: dir.path });
     expect(r.code).toBe(0);
@@ -16,7 +16,7 @@ describe("init (built CLI)", () => {
       /created .github\/claude-tasks\/example.yml\ncreated .github\/workflows\/claude-tasks.yml\ncreated .github\/workflows\/claude-tasks-comments.yml\n/,
     );
     expect(r.stdout).toMatch(
-      /Next steps:\n {2}1\. npx claude-tasks doctor +check .*\n {2}2\. npx claude-tasks run example --dry-run +.*\n {2}3\. git add .github && gh secret set ANTHROPIC_API_KEY +.*\n$/,
+      /Next steps:\n {2}1\. npx claude-tasks doctor +check .*\n {2}2\. npx claude-tasks run example --dry-run +.*\n {2}3\. git add .github && gh secret set ANTHROPIC_API_KEY +.*\n {2}4\. gh secret set CLAUDE_TASKS_APP_ID .*CI on the task's pull requests.*\n$/,
     );
     expect(cli(["validate"], { cwd: dir.path }).code).toBe(0);
   });
@@ -38,6 +38,7 @@ describe("init (built CLI)", () => {
         "npx claude-tasks doctor",
         "npx claude-tasks run dependency-update --dry-run",
         expect.any(String),
+        expect.stringMatching(/CLAUDE_TASKS_APP_ID/),
       ],
     });
     const again = cli(["init", "-t", "docs-sync", "changelog", "-w", "none"], { cwd: dir.path });

@@ -79,7 +79,7 @@ describe("init (engine)", () => {
     expect(templateNames(["a, b", "c"])).toEqual(["a", "b", "c"]);
   });
 
-  it("next steps: doctor, a dry run of the first task, then commit + secret (or add a workflow)", () => {
+  it("next steps: doctor, a dry run of the first task, then commit + secret and CI's token (or add a workflow)", () => {
     const withWorkflows = nextSteps({
       written: [".github/claude-tasks/docs-sync.yml", ".github/workflows/claude-tasks.yml"],
       tasks: ["docs-sync"],
@@ -88,7 +88,10 @@ describe("init (engine)", () => {
       "npx claude-tasks doctor",
       "npx claude-tasks run docs-sync --dry-run",
       "git add .github && gh secret set ANTHROPIC_API_KEY",
+      "gh secret set CLAUDE_TASKS_APP_ID && gh secret set CLAUDE_TASKS_APP_PRIVATE_KEY < app-key.pem",
     ]);
+    expect(withWorkflows[3]?.[1]).toMatch(/no CI on pull requests made with the workflow's own token/);
+    expect(nextSteps({ written: [".github/claude-tasks/x.yml"], tasks: ["x"] })).toHaveLength(3);
     expect(nextSteps({ written: [".github/claude-tasks/x.yml"], tasks: ["x"] })[2]?.[0]).toMatch(
       /--workflows schedule/,
     );

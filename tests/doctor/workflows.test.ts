@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   checkActionlint,
   checkActionsToken,
+  checkCiToken,
   checkScheduleReach,
   checkWorkflowPermissions,
   parseWorkflow,
@@ -41,6 +42,7 @@ describe("parseWorkflow", () => {
         permissions: { contents: "write", "pull-requests": "write" },
         needs: ["contents", "pull-requests"],
         wants: [],
+        prToken: "workflow",
       },
     ]);
     const org = wf(readFileSync("templates/workflows/claude-tasks-org.yml", "utf8"));
@@ -111,6 +113,53 @@ describe("checkWorkflowPermissions", () => {
       "claude-tasks-org.yml",
     ].map((f) => wf(readFileSync(`templates/workflows/${f}`, "utf8"), `.github/workflows/${f}`));
     expect(checkWorkflowPermissions(all)).toMatchObject({ status: "ok" });
+  });
+});
+
+describe("checkCiToken", () => {
+  const PERMS = "permissions:\n  contents: write\n  pull-requests: write";
+  const withToken = (expr: string) => `        with:\n          github-token: \${{ ${expr} }}\n`;
+
+  it("the workflow's own token (the default, or spelled out): CI will not start, and how to fix it", () => {
+    for (const job of [
+      ACTION_JOB(PERMS),
+      ACTION_JOB(PERMS, withToken("github.token")),
+      ACTION_JOB(PERMS, withToken("secrets.GITHUB_TOKEN")),
+    ]) {
+      const r = checkCiToken([wf(job)]);
+      expect(r.status).toBe("warn");
+      expect(r.message).toMatch(/workflow's own GITHUB_TOKEN: CI will not start/);
+      expect(r.fix).toMatch(
+        /actions\/create-github-app-token.*fine-grained personal access token.*`github-token`/,
+      );
+      expect(r.details).toEqual([".github/workflows/ct.yml job `run`"]);
+    }
+  });
+
+  it("an App token or a personal token: ok; plan-only jobs open no pull request", () => {
+    expect(checkCiToken([wf(ACTION_JOB(PERMS, withToken("steps.app-token.outputs.token")))]).status).toBe(
+      "ok",
+    );
+    expect(checkCiToken([wf(ACTION_JOB(PERMS, withToken("secrets.CLAUDE_TASKS_TOKEN")))]).status).toBe("ok");
+    expect(checkCiToken([wf(ACTION_JOB("", "        with:\n          mode: plan\n"))]).status).toBe("skip");
+  });
+
+  it("the shipped templates take an App or a token; the reusable workflow without them warns", () => {
+    const all = [
+      "claude-tasks.yml",
+      "claude-tasks-comments.yml",
+      "claude-tasks-push.yml",
+      "claude-tasks-org.yml",
+    ].map((f) => wf(readFileSync(`templates/workflows/${f}`, "utf8"), `.github/workflows/${f}`));
+    expect(checkCiToken(all)).toMatchObject({ status: "ok" });
+    const bare = readFileSync("templates/workflows/claude-tasks-org.yml", "utf8").replace(
+      /\n\s*(# CI on the pull requests[^\n]*|CLAUDE_TASKS_[A-Z_]+:[^\n]*)/g,
+      "",
+    );
+    expect(checkCiToken([wf(bare)])).toMatchObject({
+      status: "warn",
+      details: [".github/workflows/ct.yml job `tasks`"],
+    });
   });
 });
 

@@ -15,6 +15,7 @@ export { checkScheduleReach, reachOf, type Tick } from "./checks/schedule-reach.
 export {
   checkActionlint,
   checkActionsToken,
+  checkCiToken,
   checkWorkflowPermissions,
   hasWrite,
   type LintFinding,

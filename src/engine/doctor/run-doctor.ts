@@ -38,6 +38,7 @@ import { checkScheduleReach } from "./checks/schedule-reach.ts";
 import {
   checkActionlint,
   checkActionsToken,
+  checkCiToken,
   checkWorkflowPermissions,
   parseWorkflow,
   type Workflow,
@@ -106,6 +107,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   const ours = workflows.filter((w) => w.usesClaudeTasks);
   checks.push(await lintCheck(workflows, files, opts.linter ?? loadActionlint));
   checks.push(checkWorkflowPermissions(ours));
+  checks.push(checkCiToken(ours));
   checks.push(
     checkScheduleReach({
       tasks,

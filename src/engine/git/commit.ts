@@ -7,6 +7,12 @@ import { type Git, splitZ } from "./exec.ts";
 import { requireCommit } from "./refs.ts";
 
 export const TRAILER_TASK = "Claude-Tasks-Task";
+/**
+ * The committer of commits GitHub makes for an API call (`createCommitOnBranch`), as of its web editor.
+ * A task commit made that way is authored by the token's owner, so it counts as ours by committer and
+ * trailer (see `foreignCommits`).
+ */
+export const GITHUB_WEB_FLOW_EMAIL = "noreply@github.com";
 export const TRAILER_RUN = "Claude-Tasks-Run";
 
 export interface CommitAllOptions {
@@ -75,6 +81,28 @@ export interface CommitTreeOptions {
   task: string;
   runId: string;
   trailers?: Record<string, string>;
+  /**
+   * Sign the commit (`commit-tree -S`) with the user's own key, through this trusted client (it reads
+   * the user's global configuration: `user.signingKey`, `gpg.format`, `gpg.program`), never the
+   * worktree's. See `userSignsCommits`.
+   */
+  signWith?: Git;
+}
+
+/**
+ * Whether the user's git configuration asks for signed commits (`commit.gpgSign`, from the system,
+ * global, local or worktree file; the engine's own `-c commit.gpgSign=false` does not count).
+ * `git commit-tree` does not read that setting, so the engine passes `-S` itself.
+ */
+export async function userSignsCommits(git: Git): Promise<boolean> {
+  const r = await git.run(["config", "--show-scope", "--get-all", "--type=bool", "commit.gpgsign"], {
+    allowFailure: true,
+  });
+  const values = r.stdout
+    .split("\n")
+    .map((l) => l.split("\t"))
+    .filter(([scope, value]) => scope !== "command" && value !== undefined);
+  return values.at(-1)?.[1] === "true";
 }
 
 /**
@@ -97,8 +125,9 @@ export async function commitTree(opts: CommitTreeOptions): Promise<string | unde
     ...opts.trailers,
   };
   const parents = [base, ...merged].flatMap((p) => ["-p", p]);
+  const maker = opts.signWith ?? git;
   const commit = (
-    await git.run(["commit-tree", tree, ...parents, "-F", "-"], {
+    await maker.run(["commit-tree", ...(opts.signWith ? ["-S"] : []), tree, ...parents, "-F", "-"], {
       input: commitMessage(opts.subject, opts.body, trailers),
     })
   ).stdout.trim();
@@ -138,7 +167,9 @@ export interface ForeignCommit {
 /**
  * Commits on `branch` (a local or remote-tracking ref) that are not on `base` and were not made by
  * claude-tasks: another author or committer than the bot identity, no `Claude-Tasks-Task` trailer,
- * or (when `task` is given) the trailer of another task.
+ * or (when `task` is given) the trailer of another task. A task commit that GitHub made for the
+ * engine (signed, committed by GitHub's web-flow identity, authored by whoever owns the token) is
+ * ours when it carries the task's trailer; a human's web edit has no such trailer.
  */
 export async function foreignCommits(opts: {
   git: Git;
@@ -178,8 +209,9 @@ export async function foreignCommits(opts: {
       .map((t) => t.trim())
       .filter(Boolean);
     let reason: string | undefined;
-    if (ae.toLowerCase() !== bot) reason = `authored by ${author}`;
-    else if (ce.toLowerCase() !== bot) reason = `committed by ${committer}`;
+    const viaApi = ce.toLowerCase() === GITHUB_WEB_FLOW_EMAIL && tasks.length > 0;
+    if (ae.toLowerCase() !== bot && !viaApi) reason = `authored by ${author}`;
+    else if (ce.toLowerCase() !== bot && !viaApi) reason = `committed by ${committer}`;
     else if (tasks.length === 0) reason = `has no ${TRAILER_TASK} trailer`;
     else if (opts.task && !tasks.includes(opts.task)) reason = `belongs to task ${tasks.join(", ")}`;
     if (reason) out.push({ sha, subject, author, committer, reason });

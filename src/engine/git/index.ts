@@ -1,5 +1,12 @@
 /** The git layer: one exec, worktrees, change collection, backups, commits, conflicts, branch moves. */
 export {
+  API_LIMITS,
+  type ApiChangesResult,
+  type ApiFileChanges,
+  type ApiLimits,
+  apiFileChanges,
+} from "./api-changes.ts";
+export {
   type Backup,
   type BackupMeta,
   damagedBackups,
@@ -38,8 +45,10 @@ export {
   commitTree,
   type ForeignCommit,
   foreignCommits,
+  GITHUB_WEB_FLOW_EMAIL,
   TRAILER_RUN,
   TRAILER_TASK,
+  userSignsCommits,
 } from "./commit.ts";
 export {
   type CrossConflict,

@@ -58,6 +58,15 @@ export interface CreatePrInput {
   draft?: boolean;
 }
 
+export interface CommitOnBranchInput {
+  branch: string;
+  expectedHeadOid: string;
+  headline: string;
+  body: string;
+  additions: readonly { path: string; contents: Buffer }[];
+  deletions: readonly string[];
+}
+
 export interface UpdatePrInput {
   title?: string;
   body?: string;
@@ -81,6 +90,11 @@ export interface GitHub {
   addAssignees(issueNumber: number, assignees: readonly string[]): Promise<void>;
   /** GraphQL `enablePullRequestAutoMerge`. */
   enableAutoMerge(prNodeId: string, method: MergeMethod): Promise<void>;
+  /**
+   * GraphQL `createCommitOnBranch`: GitHub makes the commit on `branch` when its head is
+   * `expectedHeadOid`, authored by the token's owner, and signs it. Returns the commit's id.
+   */
+  createCommitOnBranch(input: CommitOnBranchInput): Promise<string>;
   addReaction(commentId: number, content: ReactionContent): Promise<void>;
   createComment(issueNumber: number, body: string): Promise<{ id: number; url: string }>;
   updateComment(commentId: number, body: string): Promise<void>;
@@ -182,6 +196,12 @@ function splitReviewers(reviewers: readonly string[]): { reviewers: string[]; te
 const AUTO_MERGE_MUTATION = `mutation EnableAutoMerge($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod!) {
   enablePullRequestAutoMerge(input: { pullRequestId: $pullRequestId, mergeMethod: $mergeMethod }) {
     pullRequest { number }
+  }
+}`;
+
+const COMMIT_MUTATION = `mutation CreateCommitOnBranch($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) {
+    commit { oid }
   }
 }`;
 
@@ -333,6 +353,35 @@ export function createGitHub(options: CreateGitHubOptions): GitHub {
       await call("graphql", () =>
         octokit.graphql(AUTO_MERGE_MUTATION, { pullRequestId: prNodeId, mergeMethod: method.toUpperCase() }),
       );
+    },
+
+    async createCommitOnBranch(input) {
+      const data = await call("graphql", () =>
+        octokit.graphql<{ createCommitOnBranch: { commit: { oid: string } | null } | null }>(
+          COMMIT_MUTATION,
+          {
+            input: {
+              branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: input.branch },
+              expectedHeadOid: input.expectedHeadOid,
+              message: { headline: input.headline, ...(input.body ? { body: input.body } : {}) },
+              fileChanges: {
+                additions: input.additions.map((a) => ({
+                  path: a.path,
+                  contents: a.contents.toString("base64"),
+                })),
+                deletions: input.deletions.map((path) => ({ path })),
+              },
+            },
+          },
+        ),
+      );
+      const oid = data.createCommitOnBranch?.commit?.oid;
+      if (!oid)
+        throw new GitHubError("GitHub POST /graphql: createCommitOnBranch returned no commit", {
+          kind: "server",
+          status: 0,
+        });
+      return oid;
     },
 
     async addReaction(commentId, content) {

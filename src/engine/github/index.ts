@@ -1,4 +1,5 @@
 export {
+  type CommitOnBranchInput,
   type CreateGitHubOptions,
   type CreatePrInput,
   createGitHub,

@@ -6,7 +6,7 @@
 import type { Logger } from "../logger.ts";
 import { mdCode } from "../report/escape.ts";
 import { type MarkdownLinks, renderTaskMarkdown } from "../report/markdown.ts";
-import type { PublishContext, Publisher } from "../run/options.ts";
+import type { CommitSigner, PublishContext, Publisher } from "../run/options.ts";
 import type { PullRequestSummary } from "../run/types.ts";
 import type { GitHub } from "./client.ts";
 import { publishPullRequest } from "./publish.ts";
@@ -16,6 +16,45 @@ export interface GitHubPublisherOptions {
   links?: MarkdownLinks;
   /** Where warnings about PR extras (labels, reviewers, …) go. */
   logger?: Logger;
+  /**
+   * Task commits made by GitHub through its API, which signs them: `required` (the Action's default)
+   * refuses a change the API cannot express, `preferred` pushes that one unsigned with git, `off`
+   * (the default here, and the CLI's `run --pr`) pushes every commit with git.
+   */
+  signCommits?: SignCommits;
+  /**
+   * The token is the workflow's own `GITHUB_TOKEN`: GitHub starts no workflow for what it pushes or
+   * opens, so CI will not run on the pull request. The result (and so the PR body and the run
+   * summary) then says so, and how to fix it.
+   */
+  workflowToken?: boolean;
+}
+
+/** What the PR and the run summary say when the pull request is made with the workflow's own token. */
+export const WORKFLOW_TOKEN_NOTE =
+  "CI will not start on this pull request: it was pushed and opened with the workflow's own GITHUB_TOKEN, " +
+  "and GitHub starts no workflow for those (so required checks never report). To get CI, pass a GitHub App " +
+  "token (actions/create-github-app-token) or a fine-grained personal access token as the Action's " +
+  '`github-token` (README, "CI on the pull requests").';
+
+export const SIGN_COMMITS = ["required", "preferred", "off"] as const;
+export type SignCommits = (typeof SIGN_COMMITS)[number];
+
+/** The engine's `CommitSigner` on GitHub: `createCommitOnBranch`. */
+export function githubSigner(gh: GitHub, mode: SignCommits): CommitSigner | undefined {
+  if (mode === "off") return undefined;
+  return {
+    allowUnsigned: mode === "preferred",
+    commitOnBranch: (o) =>
+      gh.createCommitOnBranch({
+        branch: o.branch,
+        expectedHeadOid: o.expectedHead,
+        headline: o.headline,
+        body: o.body,
+        additions: o.additions,
+        deletions: o.deletions,
+      }),
+  };
 }
 
 export function pullRequestBody(ctx: PublishContext, links: MarkdownLinks = {}): string {
@@ -25,13 +64,18 @@ export function pullRequestBody(ctx: PublishContext, links: MarkdownLinks = {}):
 }
 
 export function createGitHubPublisher(opts: GitHubPublisherOptions): Publisher {
+  const signer = githubSigner(opts.gh, opts.signCommits ?? "off");
   return {
     async comment(ctx, body) {
       const pr = await opts.gh.findOpenPr(ctx.branch, { base: ctx.base });
       if (pr) await opts.gh.createComment(pr.number, body);
     },
+    ...(signer ? { signer } : {}),
     async publish(ctx): Promise<PullRequestSummary> {
       const pr = ctx.task.pr;
+      const warnings = ctx.result.warnings ?? [];
+      if (opts.workflowToken && ctx.hasChanges && !warnings.includes(WORKFLOW_TOKEN_NOTE))
+        ctx.result.warnings = [...warnings, WORKFLOW_TOKEN_NOTE];
       const res = await publishPullRequest({
         gh: opts.gh,
         branch: ctx.branch,

@@ -98,10 +98,21 @@ export async function init(opts: InitOptions): Promise<InitResult> {
   };
 }
 
-/** The three things to do after `init`, as `[command, what it does]` pairs. */
+/**
+ * What to do after `init`, as `[command, what it does]` pairs: doctor, a dry run, then the secret (and,
+ * with workflows, how to get CI on the task's pull requests) or a workflow.
+ */
 export function nextSteps(result: InitResult): [string, string][] {
   const task = result.tasks[0] ?? "<task>";
   const workflows = result.written.some((f) => f.startsWith(".github/workflows/"));
+  const ci: [string, string][] = workflows
+    ? [
+        [
+          "gh secret set CLAUDE_TASKS_APP_ID && gh secret set CLAUDE_TASKS_APP_PRIVATE_KEY < app-key.pem",
+          "for CI on the task's pull requests, a GitHub App (or `gh secret set CLAUDE_TASKS_TOKEN`, a fine-grained token): GitHub runs no CI on pull requests made with the workflow's own token (README, \"CI on the pull requests\")",
+        ],
+      ]
+    : [];
   return [
     ["npx claude-tasks doctor", "check git, Claude Code, credentials, task files and workflows"],
     [`npx claude-tasks run ${task} --dry-run`, "try a task locally; nothing is pushed or kept but a report"],
@@ -114,5 +125,6 @@ export function nextSteps(result: InitResult): [string, string][] {
           "npx claude-tasks init --template none --workflows schedule",
           "add the workflow that runs the tasks on GitHub",
         ],
+    ...ci,
   ];
 }

@@ -14,8 +14,10 @@ import {
   type RefUpdate,
   rebaseOnto,
   updateBranch,
+  userSignsCommits,
   type Worktree,
 } from "../git/index.ts";
+import { landSigned } from "./land-signed.ts";
 import { type OntoBranch, pushesTo } from "./onto.ts";
 import type { FollowUp, Publisher } from "./options.ts";
 import { baseTip, fetchOnto, type RepoContext } from "./repo-context.ts";
@@ -74,6 +76,8 @@ export async function land(o: LandOptions): Promise<void> {
     task: o.task.name,
     runId: o.runId,
     ...(o.followUp ? { trailers: o.followUp.trailers } : {}),
+    // the user's own signing, when their git configuration asks for it (GitHub signs API commits itself)
+    ...(!o.publisher?.signer && (await userSignsCommits(repo.git)) ? { signWith: repo.git } : {}),
   });
   if (!commit) {
     r.status = "no_changes";
@@ -192,28 +196,35 @@ async function landRemote(o: LandOptions): Promise<void> {
     r.message = `${r.message ? `${r.message}; ` : ""}nothing was pushed: \`${r.branch}\` belongs to a fork (the change is in backup ${r.backup})`;
     return;
   }
-  const ref = `refs/heads/${r.branch}`;
-  const updates: RefUpdate[] = [{ ref, commit: r.commit!, expected: o.start.branchTip ?? null }];
-  const old = o.start.branchTip;
-  if (old && !o.onto && !(await isAncestor(repo.git, old, r.commit!))) {
-    // The old tip is kept on the remote too, in the same atomic push.
-    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-    updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
-  }
   if (o.onto && r.status === "conflict") {
     r.message += `; nothing was pushed to \`${r.branch}\``;
     return;
   }
-  const pushed = await pushRefs({ git: repo.git, remote: remoteOf(repo), updates });
-  if (!pushed.ok) {
-    const reason = pushed.refs.find((x) => x.status === "rejected")?.reason ?? "rejected";
-    r.status = "failed";
-    r.message = `push of \`${r.branch}\` refused (${reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
-    return;
+  remoteOf(repo);
+  const signer = o.publisher?.signer;
+  const signed = signer ? await landSigned(o, signer) : "fallback";
+  if (signed === "refused") return;
+  if (signed === "fallback") {
+    const ref = `refs/heads/${r.branch}`;
+    const updates: RefUpdate[] = [{ ref, commit: r.commit!, expected: o.start.branchTip ?? null }];
+    const old = o.start.branchTip;
+    if (old && !o.onto && !(await isAncestor(repo.git, old, r.commit!))) {
+      // The old tip is kept on the remote too, in the same atomic push.
+      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+      updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
+    }
+    const pushed = await pushRefs({ git: repo.git, remote: remoteOf(repo), updates });
+    if (!pushed.ok) {
+      const reason = pushed.refs.find((x) => x.status === "rejected")?.reason ?? "rejected";
+      r.status = "failed";
+      r.message = `push of \`${r.branch}\` refused (${reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
+      return;
+    }
+    r.signature = "unsigned";
   }
   if (r.status !== "conflict") {
     r.status = "success";
-    r.message = `pushed \`${r.branch}\` with ${fileCount(r)}`;
+    r.message = `pushed \`${r.branch}\` with ${fileCount(r)}${r.signature === "signed" ? " as a commit signed by GitHub" : ""}`;
   }
   if (!o.onto) await publish(o, true);
 }

@@ -18,6 +18,32 @@ export interface Publisher {
   publish(ctx: PublishContext): Promise<PullRequestSummary | undefined>;
   /** Comments on the open pull request of `branch` (e.g. conflicts the agent could not resolve). */
   comment?(ctx: { branch: string; base: string }, body: string): Promise<void>;
+  /**
+   * Makes task commits through the host's API, which signs them (GitHub: `createCommitOnBranch`,
+   * "Verified"). Absent: task commits are pushed with git, unsigned.
+   */
+  signer?: CommitSigner;
+}
+
+/** A commit made by the host for the engine: the host signs it. */
+export interface CommitSigner {
+  /**
+   * Whether a change the API cannot express (an executable bit, a symbolic link, a submodule, a file
+   * or a change too large) may be pushed unsigned with git instead; otherwise it is refused.
+   */
+  allowUnsigned: boolean;
+  /**
+   * Commits `additions`/`deletions` on `branch`, only if its head is `expectedHead` (the lease).
+   * Returns the new commit's id; any refusal throws.
+   */
+  commitOnBranch(o: {
+    branch: string;
+    expectedHead: string;
+    headline: string;
+    body: string;
+    additions: readonly { path: string; contents: Buffer }[];
+    deletions: readonly string[];
+  }): Promise<string>;
 }
 
 export interface PublishContext {

@@ -97,6 +97,11 @@ export interface TaskResult {
   violations: GuardViolationSummary[];
   conflicts: string[];
   rebased?: boolean;
+  /**
+   * How the task commit reached the remote: `signed` (made by GitHub through its API, "Verified"),
+   * `unsigned` (pushed with git). Absent when nothing was pushed.
+   */
+  signature?: "signed" | "unsigned";
   backup?: string;
   pr?: PullRequestSummary;
   fireTimes?: string[];

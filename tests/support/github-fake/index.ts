@@ -45,6 +45,8 @@ export interface GitHubFakeOptions {
   token?: string;
   /** Host of `html_url`s. Default https://github.com. */
   webUrl?: string;
+  /** A bare repository standing for the repository's git data: `createCommitOnBranch` commits there. */
+  gitDir?: string;
 }
 
 export type Fault =
@@ -112,6 +114,8 @@ export interface GitHubFake {
   seedWorkflowRun(o: SeedWorkflowRun): number;
   /** Requests to the log download host: path and whether they carried an Authorization header. */
   downloads: { path: string; authorization: boolean }[];
+  /** Whether GitHub made and signed this commit (`createCommitOnBranch`): "Verified". */
+  isVerified(commit: string): boolean;
   /** The open pull requests whose head branch is `branch`. */
   openPulls(branch?: string): FakeIssue[];
   callCount(filter?: CallFilter): number;
@@ -314,7 +318,13 @@ export async function startGitHubFake(options: GitHubFakeOptions): Promise<GitHu
       const result = handleGraphql(state, body);
       violate("request", result.requestProblems);
       validateSent = (sent) => result.validateResponse(sent);
-      run = () => ({ status: result.status, body: result.body });
+      run = () => {
+        const before = result.requestProblems.length;
+        const reply = { status: result.status, body: result.run() };
+        // variables that do not fit their declared types are found while executing
+        violate("request", result.requestProblems.slice(before));
+        return reply;
+      };
     } else {
       const m = match!;
       validateSent = (sent, status) => validateResponse(spec, m.op, status, sent);
@@ -511,6 +521,9 @@ export async function startGitHubFake(options: GitHubFakeOptions): Promise<GitHu
         });
       }
       return runId;
+    },
+    isVerified(commit) {
+      return state.signedCommits.has(commit);
     },
     openPulls(branch) {
       return [...state.issues.values()].filter(

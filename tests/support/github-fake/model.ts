@@ -101,6 +101,12 @@ export interface FakeRepoState {
   jobs: Map<number, FakeJob>;
   nextNumber: number;
   nextId: number;
+  /** The bare repository behind the fake (for `createCommitOnBranch`); optional. */
+  gitDir?: string;
+  /** Commits GitHub made and signed (`createCommitOnBranch`): "Verified" on github.com. */
+  signedCommits: Set<string>;
+  /** Tests only: `createCommitOnBranch` adds a file nobody asked for (a commit whose tree differs). */
+  tamperCommits?: boolean;
 }
 
 export function sha(seed: string): string {
@@ -136,6 +142,7 @@ export function createState(o: {
   private?: boolean;
   viewer?: string;
   allowAutoMerge?: boolean;
+  gitDir?: string;
 }): FakeRepoState {
   const s: FakeRepoState = {
     owner: o.owner,
@@ -155,6 +162,8 @@ export function createState(o: {
     jobs: new Map(),
     nextNumber: 1,
     nextId: 1000,
+    ...(o.gitDir ? { gitDir: o.gitDir } : {}),
+    signedCommits: new Set(),
   };
   ensureUser(s, o.owner);
   ensureUser(s, s.viewer, s.viewer.endsWith("[bot]") ? "Bot" : "User");

@@ -22,6 +22,12 @@ export interface ClaudeTasksJob {
   needs: string[];
   /** Scopes it would like (warn when missing). */
   wants: string[];
+  /**
+   * The token its pull requests are made with: `workflow` (the workflow's own GITHUB_TOKEN: GitHub
+   * starts no workflow for its pushes and pull requests, so CI does not run), `other` (a GitHub App
+   * or personal token, perhaps with the workflow token as a fallback), `none` (opens no PR).
+   */
+  prToken: "workflow" | "other" | "none";
 }
 
 export interface Workflow {
@@ -74,6 +80,7 @@ export function parseWorkflow(file: WorkflowFile): Workflow {
       permissions: "permissions" in job ? permissionsOf(job.permissions) : workflowPermissions,
       needs,
       wants,
+      prToken: needs.includes("pull-requests") ? prTokenOf(job) : "none",
     });
   }
   const cliOnly = !jobs.length && CLI_CALL.test(file.text);
@@ -96,6 +103,29 @@ function jobNeeds(job: Obj): string[] | undefined {
     }
   }
   return found;
+}
+
+/** Expressions that stand for the workflow's own token. */
+const WORKFLOW_TOKEN = /^\$\{\{\s*(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/;
+
+/**
+ * Which token a claude-tasks job makes its pull requests with: the Action's `github-token` (default
+ * the workflow's own), or for the reusable workflow the App or token secrets it is given.
+ */
+function prTokenOf(job: Obj): "workflow" | "other" {
+  if (typeof job.uses === "string") {
+    const secrets = isObj(job.secrets) ? Object.keys(job.secrets) : [];
+    return job.secrets === "inherit" ||
+      secrets.some((k) => k === "CLAUDE_TASKS_TOKEN" || k === "CLAUDE_TASKS_APP_ID")
+      ? "other"
+      : "workflow";
+  }
+  const steps = Array.isArray(job.steps) ? job.steps.filter(isObj) : [];
+  const step = steps.find((st) => typeof st.uses === "string" && CLAUDE_TASKS_USES.test(st.uses));
+  if (!step) return "other"; // the CLI's `run --pr`: whatever GITHUB_TOKEN / GH_TOKEN the step sets
+  const token = isObj(step.with) ? step.with["github-token"] : undefined;
+  if (token === undefined || token === null || token === "") return "workflow";
+  return WORKFLOW_TOKEN.test(String(token).trim()) ? "workflow" : "other";
 }
 
 function permissionsOf(v: unknown): Permissions {
@@ -204,6 +234,31 @@ export function checkWorkflowPermissions(workflows: readonly Workflow[]): CheckR
     title,
     "ok",
     `${jobs.length} job(s) declare ${needsText(["contents", "pull-requests"])} where needed`,
+  );
+}
+
+/** Whether CI will run on the pull requests: not when they are made with the workflow's own token. */
+export function checkCiToken(workflows: readonly Workflow[]): CheckResult {
+  const title = "CI on task pull requests";
+  const jobs = workflows.flatMap((w) => w.jobs.filter((j) => j.prToken !== "none").map((j) => ({ w, j })));
+  if (jobs.length === 0) return result("ci", title, "skip", "no workflow job opens task pull requests");
+  const bare = jobs.filter(({ j }) => j.prToken === "workflow");
+  if (bare.length === 0)
+    return result(
+      "ci",
+      title,
+      "ok",
+      `${jobs.length} job(s) open pull requests with a GitHub App or personal token`,
+    );
+  return result(
+    "ci",
+    title,
+    "warn",
+    `${bare.length} job(s) open pull requests with the workflow's own GITHUB_TOKEN: CI will not start on them (GitHub starts no workflow for that token's pushes and pull requests)`,
+    {
+      fix: 'pass a GitHub App token (actions/create-github-app-token) or a fine-grained personal access token as the Action\'s `github-token` (README, "CI on the pull requests")',
+      details: bare.map(({ w, j }) => `${w.path} job \`${j.id}\``),
+    },
   );
 }
 

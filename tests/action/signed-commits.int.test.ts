@@ -1,0 +1,178 @@
+/**
+ * Task commits that GitHub makes and signs (`createCommitOnBranch`), through dist/action.js against the
+ * fake GitHub, whose GraphQL is checked against GitHub's published schema and whose commits land in the
+ * bare origin: the round trip (open, update, unchanged), the lease (someone pushed during the run), what
+ * the API cannot express (refused by default, pushed unsigned when allowed), and a commit whose tree is
+ * not the checked one (taken back).
+ */
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { apiOps, type E2E, originRefs, results, startE2E } from "./harness.ts";
+
+const STAMP = `run: 'echo "$STAMP" > STAMP.txt'
+pr:
+  title: "chore: stamp"
+`;
+const EXEC = `run: 'printf "#!/bin/sh\\necho hi\\n" > tool.sh && chmod +x tool.sh'
+paths:
+  allow: [tool.sh]
+pr:
+  title: "chore: add a tool"
+`;
+const BRANCH = "refs/heads/claude-tasks/stamp";
+
+async function dispatch(e2e: E2E, task: string, inputs: Record<string, string> = {}, stamp = "v1") {
+  e2e.fake.resetCalls();
+  const r = await e2e.run({
+    event: "workflow_dispatch",
+    payload: { inputs: {} },
+    inputs: { tasks: task, ...inputs },
+    env: { STAMP: stamp },
+  });
+  const [res] = results(r.outputs);
+  return { r, res, ops: apiOps(e2e.fake) };
+}
+
+const show = (e2e: E2E, fmt: string, rev: string) =>
+  e2e.repo.gitIn(e2e.repo.origin!, "show", "-s", `--format=${fmt}`, rev);
+
+/** A commit by someone else on `branch` in the origin, made while the Action runs. */
+function humanPush(e2e: E2E, branch: string): string {
+  const env = {
+    ...process.env,
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_AUTHOR_NAME: "Human",
+    GIT_AUTHOR_EMAIL: "human@example.com",
+    GIT_COMMITTER_NAME: "Human",
+    GIT_COMMITTER_EMAIL: "human@example.com",
+  };
+  const run = (...args: string[]) =>
+    execFileSync("git", args, { cwd: e2e.repo.origin!, env, encoding: "utf8" }).trim();
+  const tip = run("rev-parse", `refs/heads/${branch}`);
+  const c = run("commit-tree", `${tip}^{tree}`, "-p", tip, "-m", "a human's fix");
+  run("update-ref", `refs/heads/${branch}`, c, tip);
+  return c;
+}
+
+describe("signed task commits (dist/action.js, sign-commits: required by default)", () => {
+  it("opens a PR with a commit GitHub signed, updates it with another (old tip kept), leaves an unchanged one alone", {
+    timeout: 240_000,
+  }, async () => {
+    await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": STAMP });
+
+    const open = await dispatch(e2e, "stamp");
+    expect(open.r.code, open.r.stdout + open.r.stderr).toBe(0);
+    expect(open.res).toMatchObject({ status: "success", prAction: "created" });
+    expect(open.res.message).toMatch(/as a commit signed by GitHub/);
+    const c1 = open.res.commit as string;
+    expect(e2e.fake.isVerified(c1)).toBe(true);
+    expect((await originRefs(e2e))[BRANCH]).toBe(c1);
+    expect(open.ops).toEqual(["graphql", "pulls/create"]);
+    // GitHub's authorship, our message and trailers, exactly the checked tree on the base
+    expect(await show(e2e, "%an <%ae>|%cn <%ce>", c1)).toBe(
+      "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|GitHub <noreply@github.com>",
+    );
+    expect(await show(e2e, "%s|%(trailers:key=Claude-Tasks-Task,valueonly)", c1)).toBe("chore: stamp|stamp");
+    expect(await show(e2e, "%P", c1)).toBe(await e2e.repo.gitIn(e2e.repo.origin!, "rev-parse", "main"));
+    expect(await e2e.repo.gitIn(e2e.repo.origin!, "show", `${c1}:STAMP.txt`)).toBe("v1");
+
+    // a new result: a signed commit on the latest base replaces the old one under a lease
+    const update = await dispatch(e2e, "stamp", {}, "v2");
+    expect(update.r.code, update.r.stdout + update.r.stderr).toBe(0);
+    expect(update.res).toMatchObject({ status: "success", prAction: "updated" });
+    const c2 = update.res.commit as string;
+    expect(e2e.fake.isVerified(c2)).toBe(true);
+    const refs = await originRefs(e2e);
+    expect(refs[BRANCH]).toBe(c2);
+    expect(Object.entries(refs).filter(([r, sha]) => r.includes("/backups/") && sha === c1)).toHaveLength(1);
+    expect(Object.keys(refs).filter((r) => r.includes("claude-tasks-signing"))).toEqual([]);
+    expect(e2e.fake.openPulls()).toHaveLength(1);
+
+    // the same result again: the branch (signed commits, GitHub as committer) is ours and stays as it is
+    const same = await dispatch(e2e, "stamp", {}, "v2");
+    expect(same.res).toMatchObject({ status: "success", commit: c2 });
+    expect(same.res.message).toMatch(/already holds this change/);
+    expect(same.ops).not.toContain("graphql");
+  });
+
+  it("someone pushes to the task branch during the run: refused, their commit stays, the result is in the backup", {
+    timeout: 180_000,
+  }, async () => {
+    await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": STAMP });
+    const open = await dispatch(e2e, "stamp");
+    expect(open.res.status).toBe("success");
+
+    let theirs = "";
+    e2e.beforeRequest = (method, path) => {
+      if (method === "POST" && path === "/graphql" && !theirs) theirs = humanPush(e2e, "claude-tasks/stamp");
+    };
+    const raced = await dispatch(e2e, "stamp", {}, "v2");
+    expect(theirs).not.toBe("");
+    expect(raced.res.status).toBe("failed");
+    expect(raced.res.message).toMatch(
+      /refused .*someone else updated it during the run; nothing was overwritten/,
+    );
+    expect(raced.res.backup).toBeTruthy();
+    const refs = await originRefs(e2e);
+    expect(refs[BRANCH]).toBe(theirs);
+    expect(Object.keys(refs).filter((r) => r.includes("claude-tasks-signing"))).toEqual([]);
+    expect(raced.ops).not.toContain("pulls/update");
+  });
+
+  it("an executable file: refused by default (nothing pushed), pushed unsigned with `preferred`", {
+    timeout: 180_000,
+  }, async () => {
+    await using e2e = await startE2E({ ".github/claude-tasks/tool.yml": EXEC });
+
+    const refused = await dispatch(e2e, "tool");
+    expect(refused.res.status).toBe("failed");
+    expect(refused.res.message).toMatch(
+      /GitHub's API cannot make this change as a signed commit \(`tool.sh` is an executable file\)/,
+    );
+    expect(refused.res.message).toMatch(/nothing was pushed, the result is in backup/);
+    expect(refused.r.summary).toContain("cannot make this change as a signed commit");
+    expect(e2e.originBranches()["claude-tasks/tool"]).toBeUndefined();
+    expect(e2e.fake.calls.filter((c) => c.method !== "GET")).toEqual([]);
+
+    const allowed = await dispatch(e2e, "tool", { "sign-commits": "preferred" });
+    expect(allowed.r.code, allowed.r.stdout + allowed.r.stderr).toBe(0);
+    expect(allowed.res).toMatchObject({ status: "success", prAction: "created" });
+    expect(e2e.fake.isVerified(allowed.res.commit)).toBe(false);
+    expect(e2e.originBranches()["claude-tasks/tool"]).toBe(allowed.res.commit);
+    const mode = await e2e.repo.gitIn(e2e.repo.origin!, "ls-tree", allowed.res.commit, "tool.sh");
+    expect(mode).toMatch(/^100755 /);
+    expect(allowed.r.summary).toContain("pushed unsigned with git");
+    expect(e2e.fake.openPulls("claude-tasks/tool")[0]?.body).toContain("pushed unsigned with git");
+  });
+
+  it("a commit GitHub made with another tree than the checked one is taken back and the task fails", async () => {
+    await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": STAMP });
+    e2e.fake.state.tamperCommits = true;
+    const run = await dispatch(e2e, "stamp");
+    expect(run.res.status).toBe("failed");
+    expect(run.res.message).toMatch(/does not hold the tree that was checked; it was taken back/);
+    expect(e2e.originBranches()["claude-tasks/stamp"]).toBeUndefined();
+    expect(e2e.fake.openPulls()).toEqual([]);
+  });
+
+  it("the answer is lost and the request retried: the commit GitHub already made is taken as ours", {
+    timeout: 180_000,
+  }, async () => {
+    await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": STAMP });
+    e2e.fake.inject({ operation: "graphql", kind: "reset", applied: true });
+    const run = await dispatch(e2e, "stamp");
+    expect(run.res).toMatchObject({ status: "success", prAction: "created" });
+    expect(run.ops.filter((op) => op === "graphql")).toHaveLength(2);
+    expect(e2e.fake.isVerified(run.res.commit)).toBe(true);
+    expect(e2e.originBranches()["claude-tasks/stamp"]).toBe(run.res.commit);
+  });
+
+  it("`sign-commits: off` pushes with git, as before", async () => {
+    await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": STAMP });
+    const run = await dispatch(e2e, "stamp", { "sign-commits": "off" });
+    expect(run.res).toMatchObject({ status: "success", prAction: "created" });
+    expect(run.ops).toEqual(["pulls/create"]);
+    expect(e2e.fake.isVerified(run.res.commit)).toBe(false);
+    expect(await show(e2e, "%ae", run.res.commit)).toBe("claude-tasks[bot]@users.noreply.github.com");
+  });
+});
