@@ -12,7 +12,7 @@ import {
 } from "../engine/event/index.ts";
 import { toMatrix } from "../engine/plan/index.ts";
 import { assertValid } from "../engine/project.ts";
-import { admitPlanned } from "./budget.ts";
+import { admitPlanned, createActionControl } from "./budget.ts";
 import { ciFix } from "./ci-fix.ts";
 import { comment } from "./comment.ts";
 import { readContext } from "./context.ts";
@@ -54,7 +54,14 @@ export async function runAction(deps: ActionDeps): Promise<ActionOutcome> {
     throw new UserError(
       `\`mode: ${settings.mode}\` is for the reusable workflow; comment commands and CI fixes need \`mode: run\``,
     );
-  const w = new Wiring({ io, env, settings, ctx, engine: { ...ENGINE, ...deps.engine } });
+  const w = new Wiring({
+    io,
+    env,
+    settings,
+    ctx,
+    engine: { ...ENGINE, ...deps.engine },
+    makeControl: createActionControl,
+  });
   if (settings.mode === "publish") return publish(w);
   const now = deps.now ?? (() => new Date());
   if (decision.kind === "comment") return comment(w, decision, now);

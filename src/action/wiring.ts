@@ -19,7 +19,6 @@ import { createGit, type Git } from "../engine/git/index.ts";
 import { createGitHub, type GitHub } from "../engine/github/index.ts";
 import type { Project } from "../engine/project.ts";
 import type { RunReport } from "../engine/run/types.ts";
-import { createActionControl } from "./budget.ts";
 import { ensureClaude } from "./claude-install.ts";
 import type { ActionContext } from "./context.ts";
 import type { ActionEngine } from "./engine.ts";
@@ -30,6 +29,8 @@ import { annotateProblems, notRunNotes, runSummary, uploadBackups, writeRunOutpu
 import { ensureSandbox } from "./sandbox-setup.ts";
 
 export const REMOTE = "origin";
+
+export type ControlFactory = (w: Wiring, opts: { planning?: boolean }) => Promise<RunControl>;
 
 export class Wiring {
   readonly io: ActionIO;
@@ -43,6 +44,7 @@ export class Wiring {
   private ghClient?: GitHub;
   private claudePath?: string;
   private controlPromise?: Promise<RunControl>;
+  private readonly makeControl: ControlFactory;
 
   constructor(o: {
     io: ActionIO;
@@ -50,7 +52,10 @@ export class Wiring {
     settings: ActionSettings;
     ctx: ActionContext;
     engine: ActionEngine;
+    /** Builds the ledger's gatekeeper (action/budget.ts; passed in, as that module builds on this one). */
+    makeControl: ControlFactory;
   }) {
+    this.makeControl = o.makeControl;
     this.io = o.io;
     this.env = o.env;
     this.settings = o.settings;
@@ -130,7 +135,7 @@ export class Wiring {
 
   /** The ledger's gatekeeper for this job (see action/budget.ts). */
   control(opts: { planning?: boolean } = {}): Promise<RunControl> {
-    this.controlPromise ??= createActionControl(this, opts);
+    this.controlPromise ??= this.makeControl(this, opts);
     return this.controlPromise;
   }
 

@@ -27,7 +27,7 @@ import {
   pushRefs,
   type RefUpdate,
 } from "../git/index.ts";
-import type { LandOptions } from "./land.ts";
+import type { LandOptions } from "./land-types.ts";
 import type { CommitSigner } from "./options.ts";
 import { fetchBranch } from "./repo-context.ts";
 

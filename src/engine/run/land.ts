@@ -1,13 +1,5 @@
-/**
- * The end of a successful agent run: commit, check against the latest base (rebase when it moved,
- * report conflicts), then land the result the way the mode says — nothing in a dry run, the local
- * task branch by default, a leased push and the task's PR in `pr` mode.
- */
-
-import type { Task } from "../config/index.ts";
 import {
   BACKUP_REF_PREFIX,
-  type Change,
   commitTree,
   isAncestor,
   pushRefs,
@@ -15,42 +7,14 @@ import {
   rebaseOnto,
   updateBranch,
   userSignsCommits,
-  type Worktree,
 } from "../git/index.ts";
 import { landSigned } from "./land-signed.ts";
-import { type OntoBranch, pushesTo } from "./onto.ts";
-import type { FollowUp, Publisher } from "./options.ts";
+import type { LandOptions } from "./land-types.ts";
+import { pushesTo } from "./onto.ts";
 import { baseTip, fetchOnto, type RepoContext } from "./repo-context.ts";
 import type { TaskResult } from "./types.ts";
 
-/** Where the task started (found by runTask before the agent runs). */
-export interface StartingPoint {
-  /** The commit the worktree was created at. */
-  commit: string;
-  /** The task branch's tip before this run (local ref, or the remote's in `pr` mode). */
-  branchTip?: string;
-  branchExistedOnRemote: boolean;
-  /**
-   * `on_conflict: resolve`: the branch (someone else's commits on it) gets this base commit merged in;
-   * `checkBase` is the merge with its conflict markers, which the agent's change is checked against.
-   */
-  merge?: { commit: string; conflicts: string[]; checkBase: string };
-}
-
-/** What landing needs of the task's run (runTask passes its own options, which hold all of it). */
-export interface LandOptions {
-  repo: RepoContext;
-  task: Task;
-  runId: string;
-  onto?: OntoBranch;
-  followUp?: FollowUp;
-  publisher?: Publisher;
-  worktree: Worktree;
-  change: Change;
-  result: TaskResult;
-  start: StartingPoint;
-  phase: (p: string) => void;
-}
+export type { LandOptions, StartingPoint } from "./land-types.ts";
 
 export async function land(o: LandOptions): Promise<void> {
   const { result: r, repo } = o;

@@ -1,0 +1,1063 @@
+import { createRequire as __ctCreateRequire } from 'node:module';
+import { fileURLToPath as __ctFileURLToPath } from 'node:url';
+import { dirname as __ctDirname } from 'node:path';
+const require = __ctCreateRequire(import.meta.url);
+const __ctFilename = __ctFileURLToPath(import.meta.url);
+const __ctDirnameOf = __ctDirname(__ctFilename);
+import {
+  errorMessage,
+  mdCode,
+  renderTaskMarkdown,
+  scanText,
+  silentLogger
+} from "./chunk-MGQ5H7A7.js";
+import {
+  Octokit,
+  legacyRestEndpointMethods,
+  paginateRest,
+  requestLog,
+  require_light,
+  retry
+} from "./chunk-L5AOPHZ4.js";
+import {
+  __toESM
+} from "./chunk-MTYGN2KO.js";
+
+// src/engine/report/publishable.ts
+var MIN_KNOWN = 8;
+var reverse = (s) => [...s].reverse().join("");
+function base64Cores(value) {
+  const bytes = Buffer.from(value, "utf8");
+  const out = [];
+  for (let k = 0; k < 3; k++) {
+    const enc = Buffer.concat([Buffer.alloc(k), bytes]).toString("base64");
+    const core = enc.slice(Math.ceil(8 * k / 6), Math.floor(8 * (k + bytes.length) / 6));
+    if (core.length >= MIN_KNOWN) out.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return out;
+}
+function secretForms(value) {
+  if (value.length < MIN_KNOWN) return [];
+  const cores = [...base64Cores(value), ...base64Cores(reverse(value))];
+  return [.../* @__PURE__ */ new Set([value, reverse(value), ...cores, ...cores.map(reverse)])];
+}
+function credentialFindings(text, known = []) {
+  const findings = scanText(text, "text").map((f) => ({
+    kind: f.rule.replace(/^secret\./, ""),
+    line: f.line
+  }));
+  for (const secret of known) {
+    for (const form of secretForms(secret)) {
+      for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) {
+        findings.push({ kind: "known-secret", line: lineAt(text, at) });
+      }
+    }
+  }
+  return findings;
+}
+function lineAt(text, index) {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < index; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
+function withheldNotice(what, findings) {
+  const kinds = [...new Set(findings.map((f) => f.kind))].join(", ");
+  const lines = [...new Set(findings.map((f) => f.line))].sort((a, b) => a - b).slice(0, 10);
+  return `\u{1F6E1}\uFE0F claude-tasks withheld this ${what}: it contained what looks like a credential (${kinds}; line${lines.length === 1 ? "" : "s"} ${lines.join(", ")} of the text). Nothing of it is shown here; the run's outcome is in the workflow run's log.`;
+}
+function publishable(text, o) {
+  const findings = credentialFindings(text, o.known);
+  return findings.length === 0 ? text : withheldNotice(o.what, findings);
+}
+
+// src/engine/github/errors.ts
+var GitHubError = class extends Error {
+  name = "GitHubError";
+  kind;
+  /** The HTTP status; 0 when no response arrived (network) or for a GraphQL error. */
+  status;
+  /** `x-github-request-id`, worth quoting to GitHub support. */
+  requestId;
+  constructor(message, opts) {
+    super(message);
+    this.kind = opts.kind;
+    this.status = opts.status;
+    this.requestId = opts.requestId;
+  }
+};
+var PullRequestExistsError = class extends GitHubError {
+  name = "PullRequestExistsError";
+  head;
+  constructor(message, head, requestId) {
+    super(message, { kind: "validation", status: 422, requestId });
+    this.head = head;
+  }
+};
+function isRequestErrorLike(err) {
+  return err instanceof Error && typeof err.status === "number";
+}
+function isGraphqlError(err) {
+  return err instanceof Error && err.name === "GraphqlResponseError" && Array.isArray(err.errors);
+}
+function describeBody(data, fallback) {
+  if (typeof data !== "object" || data === null) return fallback;
+  const body = data;
+  const parts = [body.message ?? fallback];
+  for (const e of body.errors ?? []) {
+    if (typeof e === "string") parts.push(e);
+    else if (e.message) parts.push(e.message);
+    else if (e.code) parts.push([e.resource, e.field, e.code].filter(Boolean).join(" "));
+  }
+  return parts.join(": ");
+}
+function isRateLimited(status, headers, text) {
+  if (status !== 403 && status !== 429) return false;
+  return status === 429 || headers["x-ratelimit-remaining"] === "0" || /\brate limit\b/i.test(text);
+}
+function kindForStatus(status) {
+  if (status === 404 || status === 410) return "not_found";
+  if (status === 401 || status === 403) return "permission";
+  if (status === 400 || status === 409 || status === 422) return "validation";
+  return "server";
+}
+function oneLine(s, secrets) {
+  let out = s.replace(/\s+/g, " ").trim();
+  for (const secret of secrets) if (secret) out = out.split(secret).join("***");
+  return out.length > 500 ? `${out.slice(0, 497)}...` : out;
+}
+function toGitHubError(err, ctx) {
+  if (err instanceof GitHubError) return err;
+  if (isGraphqlError(err)) {
+    const types = err.errors.map((e) => e.type ?? "");
+    const kind = types.includes("RATE_LIMITED") ? "rate_limit" : types.includes("NOT_FOUND") ? "not_found" : types.includes("FORBIDDEN") ? "permission" : "validation";
+    const text = err.errors.map((e) => e.message).join("; ");
+    return new GitHubError(oneLine(`GitHub GraphQL ${ctx.what} failed: ${text}`, ctx.secrets), {
+      kind,
+      status: 0
+    });
+  }
+  if (isRequestErrorLike(err)) {
+    const headers = err.response?.headers ?? {};
+    const requestId = headers["x-github-request-id"];
+    if (!err.response) {
+      const cause = err.cause?.cause?.code;
+      const detail = cause ? `${err.message} (${cause})` : err.message;
+      return new GitHubError(oneLine(`GitHub ${ctx.what}: network error: ${detail}`, ctx.secrets), {
+        kind: "network",
+        status: 0
+      });
+    }
+    const text = describeBody(err.response.data, err.message);
+    if (isRateLimited(err.status, headers, text)) {
+      return new GitHubError(
+        oneLine(`GitHub ${ctx.what}: ${err.status} ${rateLimitText(headers, text)}`, ctx.secrets),
+        {
+          kind: "rate_limit",
+          status: err.status,
+          requestId
+        }
+      );
+    }
+    const message2 = oneLine(`GitHub ${ctx.what}: ${err.status} ${text}`, ctx.secrets);
+    return new GitHubError(message2, { kind: kindForStatus(err.status), status: err.status, requestId });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new GitHubError(oneLine(`GitHub ${ctx.what}: ${message}`, ctx.secrets), {
+    kind: "network",
+    status: 0
+  });
+}
+function rateLimitText(headers, text) {
+  const reset = Number(headers["x-ratelimit-reset"]);
+  if (headers["x-ratelimit-remaining"] === "0" && Number.isFinite(reset) && reset > 0) {
+    const at = new Date(reset * 1e3);
+    const mins = Math.max(0, Math.ceil((at.getTime() - Date.now()) / 6e4));
+    return `API rate limit exhausted; it resets at ${at.toISOString().slice(11, 16)} UTC (in ${mins} min)`;
+  }
+  const after = headers["retry-after"];
+  return after ? `${text} (retry after ${after} s)` : text;
+}
+
+// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var import_light = __toESM(require_light(), 1);
+var VERSION = "0.0.0-development";
+var noop = () => Promise.resolve();
+function wrapRequest(state, request, options) {
+  return state.retryLimiter.schedule(doRequest, state, request, options);
+}
+async function doRequest(state, request, options) {
+  const { pathname } = new URL(options.url, "http://github.test");
+  const isAuth = isAuthRequest(options.method, pathname);
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state.write.key(state.id).schedule(jobOptions, noop);
+  }
+  if (isWrite && state.triggersNotification(pathname)) {
+    await state.notifications.key(state.id).schedule(jobOptions, noop);
+  }
+  if (isSearch) {
+    await state.search.key(state.id).schedule(jobOptions, noop);
+  }
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request, options);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error) => error.type === "RATE_LIMITED")) {
+      const error = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error;
+    }
+  }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+function routeMatcher(paths) {
+  const regexes = paths.map(
+    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+var regex = routeMatcher(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck, common) {
+  groups.global = new Bottleneck.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common
+  });
+  groups.auth = new Bottleneck.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common
+  });
+  groups.search = new Bottleneck.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common
+  });
+  groups.write = new Bottleneck.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common
+  });
+  groups.notifications = new Bottleneck.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled = true,
+    Bottleneck = import_light.default,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled) {
+    return {};
+  }
+  const common = { timeout };
+  if (typeof connection !== "undefined") {
+    common.connection = connection;
+  }
+  const state = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck, common);
+    }
+    state.global = state.global ?? groups.global;
+    state.auth = state.auth ?? groups.auth;
+    state.search = state.search ?? groups.search;
+    state.write = state.write ?? groups.write;
+    state.notifications = state.notifications ?? groups.notifications;
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck();
+    const events = {};
+    const emitter = new Bottleneck.Events(events);
+    events.on("secondary-limit", state.onSecondaryRateLimit);
+    events.on("rate-limit", state.onRateLimit);
+    events.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state.retryLimiter.on("failed", async function(error, info) {
+      const [state2, request, options] = info.args;
+      const { pathname } = new URL(options.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error.status !== 401;
+      if (!(shouldRetryGraphQL || error.status === 403 || error.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request.retryCount;
+      request.retryCount = retryCount;
+      options.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error.message)) {
+          const retryAfter2 = Number(error.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error.response.headers != null && error.response.headers["x-ratelimit-remaining"] === "0" || (error.response.data?.errors ?? []).some(
+          (error2) => error2.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request.retryCount++;
+        return retryAfter * state2.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request, options) => {
+    initializeBottleneck();
+    return wrapRequest(state, request, options);
+  });
+  return {};
+}
+throttling.VERSION = VERSION;
+throttling.triggersNotification = triggersNotification;
+
+// node_modules/@octokit/rest/dist-src/version.js
+var VERSION2 = "22.0.1";
+
+// node_modules/@octokit/rest/dist-src/index.js
+var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
+  {
+    userAgent: `octokit-rest.js/${VERSION2}`
+  }
+);
+
+// src/engine/github/octokit.ts
+var DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
+var unspaced = {
+  key: () => ({
+    schedule: (_opts, fn, ...args) => Promise.resolve().then(() => fn(...args))
+  })
+};
+function describe(options) {
+  return `${options.method ?? "GET"} ${options.url ?? ""}`;
+}
+function attemptHooks(logger, retries, doNotRetry, timeoutMs) {
+  return (octokit) => {
+    octokit.hook.before("request", (options) => {
+      options.request ??= {};
+      options.request.signal = AbortSignal.timeout(timeoutMs);
+    });
+    octokit.hook.error("request", (error, options) => {
+      const status = error.status;
+      const attempt = options.request?.retryCount ?? 0;
+      if (typeof status === "number" && status >= 400 && !doNotRetry.includes(status) && attempt < retries) {
+        const wait = (attempt + 1) ** 2;
+        const hasResponse = error.response !== void 0;
+        const what = hasResponse ? `answered ${status}` : `network error (${error.message})`;
+        logger.warn(
+          `GitHub ${what} on ${describe(options)}; waiting ${wait} s before retry ${attempt + 1} of ${retries}`
+        );
+      }
+      throw error;
+    });
+  };
+}
+function createOctokit(opts) {
+  const { logger } = opts;
+  const retries = opts.policy?.retries ?? 3;
+  const maxWait = opts.policy?.maxRateLimitWaitSeconds ?? 600;
+  const rateLimitRetries = opts.policy?.rateLimitRetries ?? 3;
+  const msPerSecond = opts.policy?.msPerSecond ?? 1e3;
+  const spaced = opts.policy?.spaceWrites ?? true;
+  const onLimit = (label) => (retryAfter, options, _o, retryCount) => {
+    if (retryCount >= rateLimitRetries) {
+      logger.warn(`GitHub ${label} hit on ${describe(options)} again; giving up after ${retryCount} waits`);
+      return false;
+    }
+    if (retryAfter > maxWait) {
+      logger.warn(
+        `GitHub ${label} hit on ${describe(options)}; it resets in ${retryAfter} s, more than the ${maxWait} s we wait`
+      );
+      return false;
+    }
+    logger.warn(`GitHub ${label} hit; waiting ${retryAfter} s (${describe(options)})`);
+    return true;
+  };
+  const timeoutMs = opts.policy?.requestTimeoutMs ?? 6e4;
+  const MyOctokit = Octokit2.plugin(
+    attemptHooks(logger, retries, DO_NOT_RETRY, timeoutMs),
+    retry,
+    throttling
+  );
+  const octokit = new MyOctokit({
+    auth: opts.token,
+    baseUrl: opts.baseUrl,
+    userAgent: opts.userAgent,
+    request: opts.fetch ? { fetch: opts.fetch } : {},
+    // only the first argument: the others can be request options, headers included.
+    // Failed requests are logged at debug: callers get a GitHubError and decide what is worth saying.
+    log: {
+      debug: (m) => logger.debug(String(m)),
+      info: (m) => logger.debug(String(m)),
+      warn: (m) => logger.warn(String(m)),
+      error: (m) => logger.debug(String(m))
+    },
+    retry: { retries, doNotRetry: DO_NOT_RETRY, retryAfterBaseValue: msPerSecond },
+    throttle: {
+      retryAfterBaseValue: msPerSecond,
+      fallbackSecondaryRateRetryAfter: 60,
+      onRateLimit: onLimit("rate limit"),
+      onSecondaryRateLimit: onLimit("secondary rate limit"),
+      ...spaced ? {} : { write: unspaced, notifications: unspaced, search: unspaced }
+    }
+  });
+  octokit.hook.wrap("request", (request, options) => {
+    const { retryCount: _, ...own } = options.request ?? {};
+    options.request = own;
+    return request(options);
+  });
+  return octokit;
+}
+
+// src/engine/github/operations.ts
+var GITHUB_OPERATIONS = {
+  "pulls/list": "GET /repos/{owner}/{repo}/pulls",
+  "pulls/create": "POST /repos/{owner}/{repo}/pulls",
+  "pulls/get": "GET /repos/{owner}/{repo}/pulls/{pull_number}",
+  "pulls/update": "PATCH /repos/{owner}/{repo}/pulls/{pull_number}",
+  "pulls/request-reviewers": "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "issues/add-labels": "POST /repos/{owner}/{repo}/issues/{issue_number}/labels",
+  "issues/add-assignees": "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees",
+  "issues/create-comment": "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "issues/update-comment": "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+  "reactions/create-for-issue-comment": "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+  "repos/get-collaborator-permission-level": "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+  "actions/list-jobs-for-workflow-run": "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "actions/download-job-logs-for-workflow-run": "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+};
+
+// src/engine/github/client.ts
+function toPullRequest(p) {
+  const headRepo = p.head.repo?.full_name ?? null;
+  const method = p.auto_merge?.merge_method;
+  return {
+    number: p.number,
+    nodeId: p.node_id,
+    url: p.html_url,
+    title: p.title,
+    body: p.body ?? "",
+    state: p.state === "open" ? "open" : "closed",
+    draft: p.draft ?? false,
+    headRef: p.head.ref,
+    headSha: p.head.sha,
+    headRepoFullName: headRepo,
+    isFork: headRepo === null || headRepo.toLowerCase() !== p.base.repo.full_name.toLowerCase(),
+    baseRef: p.base.ref,
+    labels: p.labels.flatMap((l) => l.name ? [l.name] : []),
+    assignees: (p.assignees ?? []).map((a) => a.login),
+    requestedReviewers: (p.requested_reviewers ?? []).map((r) => r.login),
+    requestedTeams: (p.requested_teams ?? []).map((t) => t.slug),
+    autoMerge: method === "merge" || method === "squash" || method === "rebase" ? method : null,
+    ...p.merged_at !== void 0 ? { merged: p.merged_at !== null } : {}
+  };
+}
+var ROLES = ["admin", "maintain", "write", "triage", "read", "none"];
+function toPermission(data) {
+  const role = data.role_name;
+  if (role && ROLES.includes(role)) return role;
+  const base = data.permission;
+  return ROLES.includes(base) ? base : "none";
+}
+function splitReviewers(reviewers) {
+  const users = [];
+  const teams = [];
+  for (const r of reviewers) {
+    const name = r.replace(/^@/, "");
+    const slash = name.indexOf("/");
+    if (slash >= 0) teams.push(name.slice(slash + 1));
+    else users.push(name);
+  }
+  return { reviewers: users, team_reviewers: teams };
+}
+var AUTO_MERGE_MUTATION = `mutation EnableAutoMerge($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod!) {
+  enablePullRequestAutoMerge(input: { pullRequestId: $pullRequestId, mergeMethod: $mergeMethod }) {
+    pullRequest { number }
+  }
+}`;
+function createGitHub(options) {
+  const { owner, repo, token } = options;
+  const logger = options.logger ?? silentLogger;
+  const octokit = createOctokit({
+    token,
+    baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
+    userAgent: options.userAgent ?? "claude-tasks",
+    logger,
+    policy: options.policy,
+    fetch: options.fetch
+  });
+  const secrets = [token];
+  const known = [token, ...options.secrets ?? []];
+  const safe = (text, what) => {
+    const out = publishable(text, { what, known });
+    if (out === text) return text;
+    logger.warn(`the ${what} was withheld: it held what looks like a credential`);
+    return what === "title" ? "claude-tasks: title withheld (it held what looks like a credential)" : out;
+  };
+  let calls = 0;
+  let writes = 0;
+  async function call(op, fn) {
+    const route = op === "graphql" ? "POST /graphql" : GITHUB_OPERATIONS[op];
+    calls++;
+    if (!route.startsWith("GET ")) writes++;
+    try {
+      return await fn();
+    } catch (err) {
+      throw toGitHubError(err, { what: route, secrets });
+    }
+  }
+  const repoParams = { owner, repo };
+  const gh = {
+    owner,
+    repo,
+    async findOpenPr(branch, opts = {}) {
+      const { data } = await call(
+        "pulls/list",
+        () => octokit.request("GET /repos/{owner}/{repo}/pulls", {
+          ...repoParams,
+          state: "open",
+          head: `${owner}:${branch}`,
+          ...opts.base ? { base: opts.base } : {},
+          per_page: 10
+        })
+      );
+      const prs = data.map((p) => toPullRequest(p));
+      return prs.find((p) => p.headRef === branch && !p.isFork) ?? null;
+    },
+    async getPr(number) {
+      const { data } = await call(
+        "pulls/get",
+        () => octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+          ...repoParams,
+          pull_number: number
+        })
+      );
+      return toPullRequest(data);
+    },
+    async createPr(input) {
+      try {
+        const { data } = await call(
+          "pulls/create",
+          () => octokit.request("POST /repos/{owner}/{repo}/pulls", {
+            ...repoParams,
+            head: input.head,
+            base: input.base,
+            title: safe(input.title, "title"),
+            body: safe(input.body, "pull request body"),
+            draft: input.draft ?? false
+          })
+        );
+        return toPullRequest(data);
+      } catch (err) {
+        if (err instanceof GitHubError && err.status === 422 && /pull request already exists/i.test(err.message)) {
+          throw new PullRequestExistsError(err.message, input.head, err.requestId);
+        }
+        throw err;
+      }
+    },
+    async updatePr(number, input) {
+      const { data } = await call(
+        "pulls/update",
+        () => octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+          ...repoParams,
+          pull_number: number,
+          ...input,
+          ...input.title !== void 0 ? { title: safe(input.title, "title") } : {},
+          ...input.body !== void 0 ? { body: safe(input.body, "pull request body") } : {}
+        })
+      );
+      return toPullRequest(data);
+    },
+    async closePr(number, comment) {
+      if (comment) await gh.createComment(number, comment);
+      await gh.updatePr(number, { state: "closed" });
+    },
+    async addLabels(issueNumber, labels) {
+      if (labels.length === 0) return;
+      await call(
+        "issues/add-labels",
+        () => octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+          ...repoParams,
+          issue_number: issueNumber,
+          labels: [...labels]
+        })
+      );
+    },
+    async requestReviewers(pullNumber, reviewers) {
+      if (reviewers.length === 0) return;
+      const split = splitReviewers(reviewers);
+      await call(
+        "pulls/request-reviewers",
+        () => octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", {
+          ...repoParams,
+          pull_number: pullNumber,
+          ...split.reviewers.length > 0 ? { reviewers: split.reviewers } : {},
+          ...split.team_reviewers.length > 0 ? { team_reviewers: split.team_reviewers } : {}
+        })
+      );
+    },
+    async addAssignees(issueNumber, assignees) {
+      if (assignees.length === 0) return;
+      await call(
+        "issues/add-assignees",
+        () => octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/assignees", {
+          ...repoParams,
+          issue_number: issueNumber,
+          assignees: [...assignees]
+        })
+      );
+    },
+    async enableAutoMerge(prNodeId, method) {
+      await call(
+        "graphql",
+        () => octokit.graphql(AUTO_MERGE_MUTATION, { pullRequestId: prNodeId, mergeMethod: method.toUpperCase() })
+      );
+    },
+    async addReaction(commentId, content) {
+      await call(
+        "reactions/create-for-issue-comment",
+        () => octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+          ...repoParams,
+          comment_id: commentId,
+          content
+        })
+      );
+    },
+    async createComment(issueNumber, body) {
+      const { data } = await call(
+        "issues/create-comment",
+        () => octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          ...repoParams,
+          issue_number: issueNumber,
+          body: safe(body, "comment")
+        })
+      );
+      return { id: Number(data.id), url: data.html_url };
+    },
+    async updateComment(commentId, body) {
+      await call(
+        "issues/update-comment",
+        () => octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+          ...repoParams,
+          comment_id: commentId,
+          body: safe(body, "comment")
+        })
+      );
+    },
+    async getPermission(username) {
+      try {
+        const { data } = await call(
+          "repos/get-collaborator-permission-level",
+          () => octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
+            ...repoParams,
+            username
+          })
+        );
+        return toPermission(data);
+      } catch (err) {
+        if (err instanceof GitHubError && err.kind === "not_found") return "none";
+        throw err;
+      }
+    },
+    async failedJobs(runId) {
+      const out = [];
+      for (let page = 1; page <= 10; page++) {
+        const { data } = await call(
+          "actions/list-jobs-for-workflow-run",
+          () => octokit.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", {
+            ...repoParams,
+            run_id: runId,
+            filter: "latest",
+            per_page: 100,
+            page
+          })
+        );
+        for (const j of data.jobs)
+          if (j.conclusion === "failure") out.push({ id: Number(j.id), name: j.name, headSha: j.head_sha });
+        if (data.jobs.length < 100) break;
+      }
+      return out;
+    },
+    async jobLogTail(jobId, maxBytes) {
+      const res = await call(
+        "actions/download-job-logs-for-workflow-run",
+        () => octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
+          ...repoParams,
+          job_id: jobId,
+          request: { redirect: "manual" }
+        })
+      );
+      const location = res.headers.location;
+      if (!location)
+        throw new GitHubError(`GitHub gave no download URL for the log of job ${jobId}`, {
+          kind: "server",
+          status: res.status
+        });
+      return downloadTail(options.fetch ?? fetch, location, maxBytes);
+    },
+    usage: () => ({ calls, writes })
+  };
+  return gh;
+}
+async function downloadTail(fetchFn, url, maxBytes) {
+  const res = await fetchFn(url, { redirect: "follow", signal: AbortSignal.timeout(12e4) });
+  if (!res.ok || !res.body) {
+    await res.body?.cancel();
+    throw new GitHubError(`the log download answered ${res.status}`, {
+      kind: res.status === 404 ? "not_found" : "server",
+      status: res.status
+    });
+  }
+  const chunks = [];
+  let size = 0;
+  let cut = false;
+  for await (const chunk of res.body) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+    while (chunks.length > 1 && size - chunks[0].byteLength >= maxBytes) {
+      size -= chunks.shift().byteLength;
+      cut = true;
+    }
+  }
+  let buf = Buffer.concat(chunks);
+  if (buf.byteLength > maxBytes) {
+    buf = buf.subarray(buf.byteLength - maxBytes);
+    cut = true;
+  }
+  let text = buf.toString("utf8");
+  if (cut) text = text.slice(text.indexOf("\n") + 1);
+  return text;
+}
+
+// src/engine/github/publish.ts
+var MAX_BODY_LENGTH = 65536;
+var MARKER_RE = /\n*<!-- claude-tasks:pr (\{.*?\}) -->\s*$/s;
+function readMarker(body) {
+  const m = MARKER_RE.exec(body);
+  if (!m) return null;
+  try {
+    const raw = JSON.parse(m[1]);
+    const list = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
+    const am = raw.autoMerge;
+    return {
+      labels: list(raw.labels),
+      reviewers: list(raw.reviewers),
+      assignees: list(raw.assignees),
+      autoMerge: am === "merge" || am === "squash" || am === "rebase" ? am : null
+    };
+  } catch {
+    return null;
+  }
+}
+function renderBody(body, applied) {
+  const marker = `<!-- claude-tasks:pr ${JSON.stringify({
+    labels: [...applied.labels].sort(),
+    reviewers: [...applied.reviewers].sort(),
+    assignees: [...applied.assignees].sort(),
+    autoMerge: applied.autoMerge
+  })} -->`;
+  let text = normalise(body.replace(MARKER_RE, ""));
+  const room = MAX_BODY_LENGTH - marker.length - 2;
+  if (text.length > room) {
+    const note = "\n\n\u2026 (truncated: GitHub limits a pull request body to 65536 characters)";
+    text = text.slice(0, room - note.length) + note;
+  }
+  return text ? `${text}
+
+${marker}` : marker;
+}
+function normalise(s) {
+  return s.replace(/\r\n?/g, "\n").replace(/\s+$/, "");
+}
+var same = (a, b) => normalise(a) === normalise(b);
+var missing = (want, have) => {
+  const lower = new Set(have.map((h) => h.toLowerCase()));
+  return want.filter((w) => !lower.has(w.replace(/^@/, "").toLowerCase()));
+};
+var DEFAULT_CLOSE_COMMENT = "Closing: the latest run of this task changed nothing, so there is nothing left to propose (`on_no_changes: close`). The next run that produces changes opens a new pull request.";
+async function publishPullRequest(o) {
+  const { gh } = o;
+  const dryRun = o.dryRun ?? false;
+  const start = gh.usage();
+  const steps = [];
+  const warnings = [];
+  const head = o.branch;
+  const done = (action, pr2) => {
+    const now = gh.usage();
+    return {
+      action,
+      number: pr2?.number ?? null,
+      url: pr2?.url ?? null,
+      calls: now.calls - start.calls,
+      writes: now.writes - start.writes,
+      dryRun,
+      steps,
+      warnings
+    };
+  };
+  if (!o.hasChanges) {
+    if (!o.branchExistedOnRemote) {
+      steps.push("no changes and no branch on the remote: nothing to publish");
+      return done("none", null);
+    }
+    const open = await gh.findOpenPr(head, { base: o.base });
+    if (!open) {
+      steps.push("no changes and no open pull request");
+      return done("none", null);
+    }
+    if (o.onNoChanges !== "close") {
+      steps.push(`no changes; pull request #${open.number} stays open`);
+      return done("unchanged", open);
+    }
+    steps.push(`close pull request #${open.number} with a comment (no changes)`);
+    if (!dryRun) await gh.closePr(open.number, o.closeComment ?? DEFAULT_CLOSE_COMMENT);
+    return done("closed", open);
+  }
+  const want = {
+    labels: [...o.labels ?? []],
+    reviewers: [...o.reviewers ?? []],
+    assignees: [...o.assignees ?? []],
+    autoMerge: o.autoMerge || null
+  };
+  const body = renderBody(o.body, want);
+  let existing = o.branchExistedOnRemote ? await gh.findOpenPr(head, { base: o.base }) : null;
+  let trustMarker = true;
+  if (!existing) {
+    steps.push(`create pull request ${head} \u2192 ${o.base}${o.draft ? " (draft)" : ""}`);
+    if (dryRun) {
+      planExtras(steps, want);
+      return done("created", null);
+    }
+    let created = null;
+    try {
+      created = await gh.createPr({ head, base: o.base, title: o.title, body, draft: o.draft });
+    } catch (err) {
+      if (!(err instanceof PullRequestExistsError)) throw err;
+      existing = await gh.findOpenPr(head, { base: o.base });
+      if (!existing) throw err;
+      trustMarker = false;
+      steps.push(`pull request #${existing.number} already existed; updating it instead`);
+    }
+    if (created) {
+      await applyExtras(gh, created, want, steps, warnings);
+      return done("created", created);
+    }
+  }
+  if (!existing) throw new Error("unreachable: no pull request to update");
+  const pr = existing;
+  const differs = !same(pr.title, o.title) || !same(pr.body, body);
+  if (differs) {
+    steps.push(`update title/body of pull request #${pr.number}`);
+    if (!dryRun) await gh.updatePr(pr.number, { title: o.title, body });
+  } else {
+    steps.push(`pull request #${pr.number}: title and body unchanged`);
+  }
+  const todo = extrasForUpdate(pr, want, trustMarker);
+  if (dryRun) planExtras(steps, todo);
+  else await applyExtras(gh, pr, todo, steps, warnings);
+  return done("updated", pr);
+}
+function extrasForUpdate(pr, want, trustMarker) {
+  const before = trustMarker ? readMarker(pr.body) : null;
+  if (before) {
+    return {
+      labels: missing(want.labels, before.labels),
+      reviewers: missing(want.reviewers, before.reviewers),
+      assignees: missing(want.assignees, before.assignees),
+      autoMerge: want.autoMerge && want.autoMerge !== before.autoMerge ? want.autoMerge : null
+    };
+  }
+  const requested = [...pr.requestedReviewers, ...pr.requestedTeams];
+  return {
+    labels: missing(want.labels, pr.labels),
+    reviewers: want.reviewers.filter((r) => !requested.some((q) => q.toLowerCase() === reviewerKey(r))),
+    assignees: missing(want.assignees, pr.assignees),
+    autoMerge: want.autoMerge && want.autoMerge !== pr.autoMerge ? want.autoMerge : null
+  };
+}
+function reviewerKey(r) {
+  const name = r.replace(/^@/, "");
+  return name.slice(name.indexOf("/") + 1).toLowerCase();
+}
+function planExtras(steps, x) {
+  if (x.labels.length) steps.push(`add labels ${x.labels.join(", ")}`);
+  if (x.reviewers.length) steps.push(`request reviews from ${x.reviewers.join(", ")}`);
+  if (x.assignees.length) steps.push(`assign ${x.assignees.join(", ")}`);
+  if (x.autoMerge) steps.push(`enable auto-merge (${x.autoMerge})`);
+}
+async function applyExtras(gh, pr, x, steps, warnings) {
+  const attempt = async (what, fn) => {
+    steps.push(what);
+    try {
+      await fn();
+    } catch (err) {
+      if (!(err instanceof GitHubError)) throw err;
+      warnings.push(`could not ${what} on #${pr.number}: ${errorMessage(err)}`);
+    }
+  };
+  if (x.labels.length)
+    await attempt(`add labels ${x.labels.join(", ")}`, () => gh.addLabels(pr.number, x.labels));
+  if (x.reviewers.length) {
+    await attempt(
+      `request reviews from ${x.reviewers.join(", ")}`,
+      () => gh.requestReviewers(pr.number, x.reviewers)
+    );
+  }
+  if (x.assignees.length) {
+    await attempt(`assign ${x.assignees.join(", ")}`, () => gh.addAssignees(pr.number, x.assignees));
+  }
+  const method = x.autoMerge;
+  if (method) await attempt(`enable auto-merge (${method})`, () => gh.enableAutoMerge(pr.nodeId, method));
+}
+
+// src/engine/github/pr-publisher.ts
+function pullRequestBody(ctx, links = {}) {
+  const own = ctx.task.pr.body.trim();
+  const report = renderTaskMarkdown(ctx.result, links);
+  return `${own ? `${own}
+
+---
+
+` : ""}${report}
+<sub>Opened by claude-tasks from ${mdCode(ctx.task.file)}.</sub>
+`;
+}
+function createGitHubPublisher(opts) {
+  return {
+    async comment(ctx, body) {
+      const pr = await opts.gh.findOpenPr(ctx.branch, { base: ctx.base });
+      if (pr) await opts.gh.createComment(pr.number, body);
+    },
+    async publish(ctx) {
+      const pr = ctx.task.pr;
+      const res = await publishPullRequest({
+        gh: opts.gh,
+        branch: ctx.branch,
+        base: ctx.base,
+        title: pr.title,
+        body: pullRequestBody(ctx, opts.links),
+        draft: pr.draft,
+        labels: pr.labels,
+        reviewers: pr.reviewers,
+        assignees: pr.assignees,
+        autoMerge: pr.auto_merge,
+        branchExistedOnRemote: ctx.branchExistedOnRemote,
+        hasChanges: ctx.hasChanges,
+        onNoChanges: pr.on_no_changes,
+        dryRun: ctx.dryRun
+      });
+      for (const w of res.warnings) opts.logger?.warn(`${ctx.task.name}: ${w}`);
+      const would = { created: "would-create", updated: "would-update" };
+      const action = res.dryRun && (res.action === "created" || res.action === "updated") ? would[res.action] : res.action;
+      return {
+        action,
+        ...res.number !== null ? { number: res.number } : {},
+        ...res.url !== null ? { url: res.url } : {},
+        apiCalls: res.calls
+      };
+    }
+  };
+}
+
+export {
+  credentialFindings,
+  publishable,
+  createGitHub,
+  createGitHubPublisher
+};
