@@ -9,6 +9,8 @@
  *   it or skips (`concurrency`).
  * - `skip_if_unchanged`: a scheduled run whose relevant files did not change since the base of its
  *   last successful run (whose pull request is still open or merged) does not start.
+ * - `if_command`: decided inside the run (it needs the worktree and the sandbox); `settle` lists a
+ *   run it stopped with the runs that did not happen.
  * - An organisation budget: the same admission against a second state ref (another repository's,
  *   shared by every repository of the organisation), keyed `owner/repo/task`.
  */
@@ -262,13 +264,23 @@ export function createRunControl(opts: RunControlOptions): RunControl {
       try {
         await updateRemoteState({
           ...cas,
-          update: (s) => ({
-            next:
-              how.onlyIfHeld && !holds(s, task.name, runId)
-                ? null
-                : settle(s, { task: task.name, runId, run, now: now() }),
-            value: 0,
-          }),
+          update: (s) => {
+            if (how.onlyIfHeld && !holds(s, task.name, runId)) return { next: null, value: 0 };
+            const next = settle(s, { task: task.name, runId, run, now: now() });
+            // a run its own pre-check stopped (`if_command`) is listed with the runs that did not happen
+            return {
+              next:
+                result.notRun === "if_command"
+                  ? noteNotRun(next, task.name, {
+                      at: run.at,
+                      kind: "if_command",
+                      reason: result.message,
+                      runId,
+                    })
+                  : next,
+              value: 0,
+            };
+          },
         });
       } catch (err) {
         opts.logger?.warn(

@@ -353,6 +353,11 @@ export const taskFileSchema = z
       .describe(
         "Scheduled runs do not start the agent when nothing it reads (`reads`, else `watch`, else any file) changed on the base since its last successful run, and that run's pull request is still open or merged.",
       ),
+    if_command: nonBlank()
+      .optional()
+      .describe(
+        "A cheap pre-check: this shell command runs in the task's worktree, in the same sandbox as `run:` commands (at most 60 s). Exit 0: the task runs; anything else (or no answer in time): the task is skipped before its agent starts, and says so. Whatever it writes in the worktree is discarded.",
+      ),
     reads: globs()
       .optional()
       .describe("The files the task's result depends on, for `skip_if_unchanged` (default: `watch`)."),

@@ -25,6 +25,7 @@ import { checkChange, refuseViolations } from "./check-change.ts";
 import { land, type StartingPoint } from "./land.ts";
 import type { OntoBranch } from "./onto.ts";
 import type { FollowUp, Publisher, RunEvent } from "./options.ts";
+import { runPrecheck } from "./precheck.ts";
 import { baseTip, fetchBranch, fetchOnto, localBase, type RepoContext } from "./repo-context.ts";
 import { filesWithMarkers, plannedMerge, prepareMerge, resolveContext } from "./resolve-conflicts.ts";
 import { newResult, summariseAgent } from "./result.ts";
@@ -110,13 +111,6 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     logger: repo.logger,
   });
 
-  const merge = start.merge ? await mergeInto(wt, start, r) : undefined;
-  const own = task.kind === "claude" ? await promptOf(opts, wt, merge !== undefined) : "";
-  const prompt = merge
-    ? `${resolveContext({ base: r.base, branch: r.branch, conflicts: merge.conflicts })}\nFor context, the task that made this branch:\n\n${own}`
-    : opts.followUp
-      ? `${own.trimEnd()}\n\n${opts.followUp.context}`
-      : own;
   const commonDir = dirname(repo.state);
   await using sandbox = opts.sandbox
     ? await opts.sandbox.open({
@@ -137,14 +131,40 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
           ).stdout,
       })
     : undefined;
-  // The repository's config, hooks and refs come out of the agent's run as they went in.
-  const before = await snapshotRepo(repo.git, commonDir, { refs: sandbox?.kind !== "bwrap" });
-  const afterAgent = async () => {
+  // The repository's config, hooks and refs come out of the pre-check's and the agent's runs as they went in.
+  const untouched = async (before: Awaited<ReturnType<typeof snapshotRepo>>) => {
     const changed = await compareRepo(repo.git, before);
     if (changed.length === 0) return;
     await restoreRepo(repo.git, before, changed);
     throw new RepositoryTamperedError(changed.map((c) => c.name));
   };
+  if (task.if_command !== undefined) {
+    phase("running if_command");
+    const before = await snapshotRepo(repo.git, commonDir, { refs: sandbox?.kind !== "bwrap" });
+    const pre = await runPrecheck({
+      task,
+      worktree: wt,
+      env: opts.env,
+      sandbox,
+      signal: opts.signal,
+      after: () => untouched(before),
+    });
+    if (!pre.run) {
+      r.status = pre.cancelled ? "cancelled" : "skipped";
+      r.message = pre.reason;
+      if (!pre.cancelled) r.notRun = "if_command";
+      return;
+    }
+  }
+  const merge = start.merge ? await mergeInto(wt, start, r) : undefined;
+  const own = task.kind === "claude" ? await promptOf(opts, wt, merge !== undefined) : "";
+  const prompt = merge
+    ? `${resolveContext({ base: r.base, branch: r.branch, conflicts: merge.conflicts })}\nFor context, the task that made this branch:\n\n${own}`
+    : opts.followUp
+      ? `${own.trimEnd()}\n\n${opts.followUp.context}`
+      : own;
+  const before = await snapshotRepo(repo.git, commonDir, { refs: sandbox?.kind !== "bwrap" });
+  const afterAgent = () => untouched(before);
   // On a branch people pushed to (a merge to resolve), Claude Code's settings come from the base.
   const trusted =
     opts.trustedConfig ?? (merge ? { source: r.base, paths: [...TRUSTED_CONFIG_PATHS] } : undefined);
