@@ -233,6 +233,11 @@ export const prSchema = z
       .enum(NO_CHANGES_POLICIES)
       .default("keep")
       .describe("When a run changes nothing: `keep` the open pull request, or `close` it."),
+    expires: expecting(z.string().regex(/^(?:[1-9]\d{0,2})d$/), "a number of days such as `14d` (1d to 999d)")
+      .optional()
+      .describe(
+        "Close the task's pull request when it has been open this long (`14d`) and its branch carries only claude-tasks commits: a comment says why, the branch tip is kept as a backup ref, then the branch is deleted. A branch with anyone else's commit is never closed.",
+      ),
   })
   .describe("The pull request opened or updated for this task.");
 

@@ -42,6 +42,8 @@ export interface PullRequest {
   autoMerge: MergeMethod | null;
   /** Whether a closed pull request was merged (absent when the response did not say). */
   merged?: boolean;
+  /** When it was opened (ISO 8601; absent when the response did not say). */
+  createdAt?: string;
 }
 
 export interface FailedJob {
@@ -137,6 +139,7 @@ interface PullJson {
   state: string;
   draft?: boolean;
   merged_at?: string | null;
+  created_at?: string;
   head: { ref: string; sha: string; repo: { full_name: string } | null };
   base: { ref: string; repo: { full_name: string } };
   labels: { name?: string }[];
@@ -168,6 +171,7 @@ export function toPullRequest(p: PullJson): PullRequest {
     requestedTeams: (p.requested_teams ?? []).map((t) => t.slug),
     autoMerge: method === "merge" || method === "squash" || method === "rebase" ? method : null,
     ...(p.merged_at !== undefined ? { merged: p.merged_at !== null } : {}),
+    ...(p.created_at ? { createdAt: p.created_at } : {}),
   };
 }
 
