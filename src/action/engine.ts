@@ -3,6 +3,7 @@ import { createRunControl } from "../engine/budget/control.ts";
 import { type CiFailureOptions, type CiFailureOutcome, handleCiFailure } from "../engine/event/ci-failure.ts";
 import { type CommentFlowOptions, type CommentOutcome, handleComment } from "../engine/event/comment-flow.ts";
 import { type ResolvedRun, type ResolveRunInput, resolveRun } from "../engine/event/resolve-run.ts";
+import { expireStalePullRequests } from "../engine/github/expire.ts";
 import { type LoadProjectOptions, loadProject, type Project } from "../engine/project.ts";
 import { exportResults, publishResults } from "../engine/publish/index.ts";
 import type { RunTasksOptions } from "../engine/run/options.ts";
@@ -25,6 +26,8 @@ export interface ActionEngine {
   publishResults: typeof publishResults;
   /** Budgets, locks and skipping unchanged work against the ledger (engine/budget). */
   createRunControl: typeof createRunControl;
+  /** `pr.expires`: stale task PRs with only claude-tasks commits closed, their branches backed up and deleted. */
+  expireStalePullRequests: typeof expireStalePullRequests;
 }
 
 export const ENGINE: ActionEngine = {
@@ -36,4 +39,5 @@ export const ENGINE: ActionEngine = {
   exportResults,
   publishResults,
   createRunControl,
+  expireStalePullRequests,
 };

@@ -5,6 +5,7 @@
  */
 
 import type { RunControl } from "../engine/budget/index.ts";
+import type { Task } from "../engine/config/index.ts";
 import { errorMessage, UserError } from "../engine/errors.ts";
 import {
   agentBaseEnv,
@@ -102,6 +103,7 @@ export class Wiring {
     const signsOnto = !!run.onto && !run.dryRun && !runOnly;
     const publisher = (needsApi || signsOnto) && settings.githubToken ? this.publisher() : undefined;
     const base = run.base ?? settings.base;
+    if (publisher && !run.dryRun) await this.expireStale(tasks, base);
     return this.engine.runTasks({
       repoRoot: ctx.workspace,
       plan: run.plan,
@@ -131,6 +133,31 @@ export class Wiring {
       ...(runOnly ? {} : { control: await this.control() }),
       ...(await this.gitEnv()),
     });
+  }
+
+  /**
+   * `pr.expires`, before the tasks run: each task's open PR older than that, whose branch carries only
+   * claude-tasks commits, is closed (its tip kept as a backup ref). Problems are warnings: the run goes on.
+   */
+  async expireStale(tasks: readonly Task[], base: string | undefined): Promise<void> {
+    const list = tasks.flatMap((t) =>
+      t.pr.expires ? [{ task: t.name, branch: t.branch, base: base ?? t.base, expires: t.pr.expires }] : [],
+    );
+    if (list.length === 0) return;
+    const out = await this.engine.expireStalePullRequests(list, {
+      gh: this.gh(),
+      git: await this.git(),
+      remote: REMOTE,
+    });
+    for (const o of out) {
+      if (o.error) this.io.logger.warn(`${o.task}: could not check its pull request's age: ${o.error}`);
+      else if (o.result?.action === "closed")
+        this.io.logger.info(
+          `${o.task}: closed pull request #${o.result.number} (older than pr.expires, no human commits); its branch is kept as ${o.result.backup}`,
+        );
+      else if (o.result?.action === "kept")
+        this.io.logger.info(`${o.task}: pull request #${o.result.number} kept open: ${o.result.reason}`);
+    }
   }
 
   /** The ledger's gatekeeper for this job (see action/budget.ts). */

@@ -28,9 +28,10 @@ export interface ExpireOptions {
   git: Git;
   remote: string;
   task: string;
-  /** The task's branch and base branch. */
+  /** The task's branch. */
   branch: string;
-  base: string;
+  /** The task's base branch, when known (default: the pull request's base). */
+  base?: string | undefined;
   /** `pr.expires`, e.g. `14d`. */
   expires: string;
   now?: Date;
@@ -43,19 +44,20 @@ export type ExpireResult =
 
 export async function expireStalePullRequest(o: ExpireOptions): Promise<ExpireResult> {
   const now = o.now ?? new Date();
-  const pr = await o.gh.findOpenPr(o.branch, { base: o.base });
+  const pr = await o.gh.findOpenPr(o.branch, o.base ? { base: o.base } : {});
   if (!pr || pr.isFork || !pr.createdAt) return { action: "none" };
   if (now.getTime() - Date.parse(pr.createdAt) < expiresMs(o.expires)) return { action: "none" };
 
+  const baseRef = o.base ?? pr.baseRef;
   const local = (b: string) => `refs/claude-tasks/expire/${b}`;
   await fetchRefs({
     git: o.git,
     remote: o.remote,
-    refspecs: [`+refs/heads/${o.branch}:${local(o.branch)}`, `+refs/heads/${o.base}:${local(o.base)}`],
+    refspecs: [`+refs/heads/${o.branch}:${local(o.branch)}`, `+refs/heads/${baseRef}:${local(baseRef)}`],
   });
   try {
     const tip = await resolveCommit(o.git, local(o.branch));
-    const base = await resolveCommit(o.git, local(o.base));
+    const base = await resolveCommit(o.git, local(baseRef));
     if (!tip || !base) return { action: "none" };
     const foreign = await foreignCommits({ git: o.git, branch: tip, base, task: o.task });
     if (foreign[0]) {
@@ -90,7 +92,7 @@ export async function expireStalePullRequest(o: ExpireOptions): Promise<ExpireRe
     );
     return { action: "closed", number: pr.number, backup };
   } finally {
-    for (const b of [o.branch, o.base])
+    for (const b of [o.branch, baseRef])
       await o.git.run(["update-ref", "-d", local(b)], { allowFailure: true }).catch(() => {});
   }
 }
