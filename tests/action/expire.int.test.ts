@@ -14,7 +14,9 @@ describe("pr.expires (dist/action.js)", () => {
     await using e2e = await startE2E({
       [`${TASK_DIR}/stamp.yml`]: 'run: "date +%s%N > STAMP.txt"\npr:\n  expires: 14d\n',
     });
-    const dispatch = () => e2e.run({ event: "workflow_dispatch", payload: { inputs: {} } });
+    // git pushes (sign-commits: off): this test is about the PR's age, not how its commits are made
+    const dispatch = () =>
+      e2e.run({ event: "workflow_dispatch", payload: { inputs: {} }, inputs: { "sign-commits": "off" } });
     const first = await dispatch();
     expect(first.code, first.stdout + first.stderr).toBe(0);
     const [made] = results(first.outputs);
