@@ -1,6 +1,6 @@
 import { UserError } from "../engine/errors.ts";
 import { createGit } from "../engine/git/index.ts";
-import { createGitHub } from "../engine/github/index.ts";
+import { createGitHub, type GitHub } from "../engine/github/index.ts";
 import { createGitHubPublisher } from "../engine/github/pr-publisher.ts";
 import { stderrLogger } from "../engine/logger.ts";
 import type { Publisher } from "../engine/run/index.ts";
@@ -20,7 +20,7 @@ export function parseGitHubRemote(url: string): { owner: string; repo: string } 
  */
 export async function githubPublisherFromEnv(
   repoRoot: string,
-): Promise<{ publisher: Publisher; gitEnv?: Record<string, string> }> {
+): Promise<{ publisher: Publisher; gh: GitHub; gitEnv?: Record<string, string> }> {
   const token = process.env.GITHUB_TOKEN || process.env.GH_TOKEN;
   if (!token)
     throw new UserError(
@@ -35,7 +35,7 @@ export async function githubPublisherFromEnv(
       `cannot tell the GitHub repository from the origin URL \`${url.trim()}\`; set GITHUB_REPOSITORY=owner/repo`,
     );
   const gh = createGitHub({ token, baseUrl: process.env.GITHUB_API_URL, ...slug, logger: stderrLogger() });
-  return { publisher: createGitHubPublisher({ gh, logger: stderrLogger() }) };
+  return { publisher: createGitHubPublisher({ gh, logger: stderrLogger() }), gh };
 }
 
 function parseSlug(s: string | undefined): { owner: string; repo: string } | undefined {

@@ -54,6 +54,36 @@ describe("claude-tasks run --pr (built CLI) against a GitHub fake and a bare ori
     e2e.fake.assertNoViolations();
   });
 
+  it("pr.expires: a stale PR with only claude-tasks commits is closed and its branch backed up before the task runs", async () => {
+    await using e2e = await startE2E({
+      ".github/claude-tasks/stamp.yml": 'run: "echo $RANDOM$RANDOM > stamp.txt"\npr: { expires: 14d }\n',
+    });
+    const run = () =>
+      cliAsync(["run", "stamp", "--pr", "--quiet", "--json"], e2e.repo.path, {
+        ...process.env,
+        ...e2e.repo.env,
+        GITHUB_TOKEN: TOKEN,
+        GITHUB_API_URL: e2e.apiUrl,
+        GITHUB_REPOSITORY: "acme/widgets",
+      } as NodeJS.ProcessEnv);
+    const first = await run();
+    expect(first.status, first.stderr).toBe(0);
+    const number = JSON.parse(first.stdout).results[0].pr.number as number;
+    const tip = e2e.originBranches()["claude-tasks/stamp"]!;
+    e2e.fake.state.issues.get(number)!.createdAt = new Date(Date.now() - 15 * 86_400_000).toISOString();
+
+    const second = await run();
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stderr).toContain(`stamp: closed pull request #${number}`);
+    expect(e2e.fake.state.issues.get(number)!.state).toBe("closed");
+    const backups = await e2e.repo.git("ls-remote", "origin", "refs/claude-tasks/backups/*");
+    expect(backups).toContain(tip);
+    const again = JSON.parse(second.stdout).results[0];
+    expect(again.pr).toMatchObject({ action: "created" });
+    expect(again.pr.number).not.toBe(number);
+    e2e.fake.assertNoViolations();
+  });
+
   it("without a token: a one-line error, exit 2, nothing pushed", async () => {
     await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": 'run: "echo x > x.txt"\n' });
     const env = { ...process.env, ...e2e.repo.env } as NodeJS.ProcessEnv;

@@ -4,7 +4,9 @@ import { createRunControl } from "../../engine/budget/index.ts";
 import type { Task } from "../../engine/config/index.ts";
 import { branchNameProblem } from "../../engine/config/index.ts";
 import { InterruptedError, signalExitCode, TaskFailedError, UserError } from "../../engine/errors.ts";
-import { backupsDir, createGit, readPatchText, stateDir } from "../../engine/git/index.ts";
+import { backupsDir, createGit, type Git, readPatchText, stateDir } from "../../engine/git/index.ts";
+import type { GitHub } from "../../engine/github/client.ts";
+import { expireStalePullRequests } from "../../engine/github/expire.ts";
 import { stderrLogger } from "../../engine/logger.ts";
 import { planOf, type RunPlan } from "../../engine/plan/index.ts";
 import type { Project } from "../../engine/project.ts";
@@ -67,8 +69,10 @@ export async function runAndReport(
   const mode: RunMode = flags.dryRun ? "dry-run" : flags.pr ? "pr" : "local";
   const publisher = flags.pr ? await githubPublisherFromEnv(project.repoRoot) : undefined;
   // the ledger, budgets and locks: the remote's state ref when publishing, this repository's otherwise
+  const git = createGit({ cwd: project.repoRoot, authEnv: publisher?.gitEnv, logger: stderrLogger() });
+  if (publisher && mode === "pr") await expireStale(tasks, publisher.gh, git, flags.base);
   const control = createRunControl({
-    git: createGit({ cwd: project.repoRoot, authEnv: publisher?.gitEnv, logger: stderrLogger() }),
+    git,
     remote: mode === "pr" ? "origin" : ".",
     logger: stderrLogger(),
   });
@@ -142,5 +146,21 @@ async function printDiffs(repoRoot: string, backups: (string | undefined)[]): Pr
     if (!id) continue;
     const patch = await readPatchText(join(dir, id, "changes.patch"));
     print(`\n${paint("bold", `diff of ${id}`)}\n${patch}`);
+  }
+}
+
+/** `pr.expires`, before the tasks run (see engine/github/expire.ts); problems are warnings. */
+async function expireStale(tasks: Task[], gh: GitHub, git: Git, base: string | undefined): Promise<void> {
+  const list = tasks.flatMap((t) =>
+    t.pr.expires ? [{ task: t.name, branch: t.branch, base: base ?? t.base, expires: t.pr.expires }] : [],
+  );
+  if (list.length === 0) return;
+  for (const o of await expireStalePullRequests(list, { gh, git, remote: "origin" })) {
+    if (o.error)
+      process.stderr.write(`warning: ${o.task}: could not check its pull request's age: ${o.error}\n`);
+    else if (o.result?.action === "closed")
+      process.stderr.write(
+        `${o.task}: closed pull request #${o.result.number} (older than pr.expires, no human commits); its branch is kept as ${o.result.backup}\n`,
+      );
   }
 }
