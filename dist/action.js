@@ -4,28 +4,30 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-ZDO3VGAO.js";
+import "./chunks/chunk-GEZ6KVWS.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-R6HRX3DI.js";
+} from "./chunks/chunk-YLL5NTSW.js";
 import {
   ownPushReason,
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-G53AFQZ7.js";
+} from "./chunks/chunk-67HJEG7H.js";
 import {
-  createRunControl
-} from "./chunks/chunk-WBXGLOHG.js";
+  createRunControl,
+  expireStalePullRequests
+} from "./chunks/chunk-C6BXYZNY.js";
 import {
+  SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-TU3DGVSB.js";
-import "./chunks/chunk-ETQ56AEM.js";
-import "./chunks/chunk-INS7X7IX.js";
+} from "./chunks/chunk-XFCYAIRD.js";
+import "./chunks/chunk-BJZWCMWV.js";
+import "./chunks/chunk-T3LO7HO4.js";
 import {
   ConfigError,
   ISOLATIONS,
@@ -91,7 +93,7 @@ import {
   toMatrix,
   unknownTaskMessage,
   withholdSecrets
-} from "./chunks/chunk-MGQ5H7A7.js";
+} from "./chunks/chunk-O2BEQGHD.js";
 import {
   debug,
   error,
@@ -1037,10 +1039,14 @@ function readSettings(input) {
     configDir: parseConfigDir(get("config-dir")),
     claudeCodeVersion: parseVersion(get("claude-code-version")),
     commentCommand: parseCommand(get("comment-command")),
-    isolation: parseIsolation(get("isolation"))
+    isolation: parseIsolation(get("isolation")),
+    signCommits: parseSignCommits(get("sign-commits")),
+    workflowToken: false
   };
   const token = get("github-token");
   if (token) settings.githubToken = token;
+  const workflowToken = get("workflow-token");
+  settings.workflowToken = !!token && token === workflowToken;
   const key = get("anthropic-api-key");
   if (key) settings.anthropicApiKey = key;
   const oauth = get("claude-code-oauth-token");
@@ -1083,6 +1089,15 @@ function parseIsolation(value) {
   if (value === void 0) return "sandbox";
   if (ISOLATIONS.includes(value)) return value;
   throw new UserError(`input \`isolation\`: ${JSON.stringify(value)} is not \`sandbox\` or \`none\``);
+}
+function parseSignCommits(value) {
+  if (value === void 0 || value === "true") return "required";
+  if (value === "false") return "off";
+  const mode = SIGN_COMMITS.find((m) => m === value);
+  if (mode) return mode;
+  throw new UserError(
+    `input \`sign-commits\`: ${JSON.stringify(value)} is not one of ${SIGN_COMMITS.map((m) => `\`${m}\``).join(", ")}`
+  );
 }
 function parseMode(value) {
   if (value === void 0) return "run";
@@ -1403,7 +1418,9 @@ var Wiring = class {
   ghClient;
   claudePath;
   controlPromise;
+  makeControl;
   constructor(o) {
+    this.makeControl = o.makeControl;
     this.io = o.io;
     this.env = o.env;
     this.settings = o.settings;
@@ -1444,8 +1461,10 @@ var Wiring = class {
     if (needsApi && !run.dryRun && !settings.githubToken) {
       throw new UserError("the `github-token` input is empty: it is needed to open pull requests");
     }
-    const publisher = needsApi && settings.githubToken ? this.publisher() : void 0;
+    const signsOnto = !!run.onto && !run.dryRun && !runOnly;
+    const publisher = (needsApi || signsOnto) && settings.githubToken ? this.publisher() : void 0;
     const base = run.base ?? settings.base;
+    if (publisher && !run.dryRun) await this.expireStale(tasks2, base);
     return this.engine.runTasks({
       repoRoot: ctx.workspace,
       plan: run.plan,
@@ -1477,9 +1496,33 @@ var Wiring = class {
       ...await this.gitEnv()
     });
   }
+  /**
+   * `pr.expires`, before the tasks run: each task's open PR older than that, whose branch carries only
+   * claude-tasks commits, is closed (its tip kept as a backup ref). Problems are warnings: the run goes on.
+   */
+  async expireStale(tasks2, base) {
+    const list = tasks2.flatMap(
+      (t) => t.pr.expires ? [{ task: t.name, branch: t.branch, base: base ?? t.base, expires: t.pr.expires }] : []
+    );
+    if (list.length === 0) return;
+    const out = await this.engine.expireStalePullRequests(list, {
+      gh: this.gh(),
+      git: await this.git(),
+      remote: REMOTE
+    });
+    for (const o of out) {
+      if (o.error) this.io.logger.warn(`${o.task}: could not check its pull request's age: ${o.error}`);
+      else if (o.result?.action === "closed")
+        this.io.logger.info(
+          `${o.task}: closed pull request #${o.result.number} (older than pr.expires, no human commits); its branch is kept as ${o.result.backup}`
+        );
+      else if (o.result?.action === "kept")
+        this.io.logger.info(`${o.task}: pull request #${o.result.number} kept open: ${o.result.reason}`);
+    }
+  }
   /** The ledger's gatekeeper for this job (see action/budget.ts). */
   control(opts = {}) {
-    this.controlPromise ??= createActionControl(this, opts);
+    this.controlPromise ??= this.makeControl(this, opts);
     return this.controlPromise;
   }
   /** Outputs, the backups artifact and the step summary of a finished run. */
@@ -1499,7 +1542,9 @@ var Wiring = class {
     return createGitHubPublisher({
       gh: this.gh(),
       links: this.ctx.runUrl ? { runUrl: this.ctx.runUrl } : {},
-      logger: this.io.logger
+      logger: this.io.logger,
+      signCommits: this.settings.signCommits,
+      workflowToken: this.settings.workflowToken
     });
   }
   gh() {
@@ -2148,7 +2193,8 @@ var ENGINE = {
   handleCiFailure,
   exportResults,
   publishResults,
-  createRunControl
+  createRunControl,
+  expireStalePullRequests
 };
 
 // src/action/split.ts
@@ -2212,7 +2258,14 @@ async function runAction(deps) {
     throw new UserError(
       `\`mode: ${settings.mode}\` is for the reusable workflow; comment commands and CI fixes need \`mode: run\``
     );
-  const w = new Wiring({ io, env, settings, ctx, engine: { ...ENGINE, ...deps.engine } });
+  const w = new Wiring({
+    io,
+    env,
+    settings,
+    ctx,
+    engine: { ...ENGINE, ...deps.engine },
+    makeControl: createActionControl
+  });
   if (settings.mode === "publish") return publish(w);
   const now = deps.now ?? (() => /* @__PURE__ */ new Date());
   if (decision.kind === "comment") return comment(w, decision, now);

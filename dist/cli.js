@@ -9,7 +9,7 @@ import {
   DEFAULT_WORKFLOW_IDS,
   WORKFLOW_TEMPLATES,
   workflowTemplates
-} from "./chunks/chunk-ZDO3VGAO.js";
+} from "./chunks/chunk-GEZ6KVWS.js";
 import {
   DEFAULT_KEEP,
   KEEP_ENV,
@@ -19,15 +19,15 @@ import {
   pidAlive,
   prune,
   retentionPolicy
-} from "./chunks/chunk-FNTHKVCG.js";
+} from "./chunks/chunk-XHAI53ZO.js";
 import {
   readManifest
-} from "./chunks/chunk-SFU5LF3X.js";
+} from "./chunks/chunk-FD5PDGA2.js";
 import {
   readTickRecord
-} from "./chunks/chunk-5BBPRGJS.js";
-import "./chunks/chunk-G53AFQZ7.js";
-import "./chunks/chunk-ETQ56AEM.js";
+} from "./chunks/chunk-NAANDGAK.js";
+import "./chunks/chunk-67HJEG7H.js";
+import "./chunks/chunk-BJZWCMWV.js";
 import {
   globals,
   paint,
@@ -35,7 +35,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-YJVFBYTT.js";
+} from "./chunks/chunk-74Q43XI2.js";
 import {
   FETCHED_STATE_REF,
   STATE_FILE,
@@ -45,7 +45,7 @@ import {
   parseState,
   readRemoteState,
   spentOn
-} from "./chunks/chunk-INS7X7IX.js";
+} from "./chunks/chunk-T3LO7HO4.js";
 import "./chunks/chunk-OD55LRLJ.js";
 import {
   DEFAULT_GRACE_MS,
@@ -90,7 +90,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-MGQ5H7A7.js";
+} from "./chunks/chunk-O2BEQGHD.js";
 import {
   __commonJS,
   __require,
@@ -4094,7 +4094,8 @@ function parseWorkflow(file) {
       id,
       permissions: "permissions" in job ? permissionsOf(job.permissions) : workflowPermissions,
       needs,
-      wants
+      wants,
+      prToken: needs.includes("pull-requests") ? prTokenOf(job) : "none"
     });
   }
   const cliOnly = !jobs.length && CLI_CALL.test(file.text);
@@ -4115,6 +4116,19 @@ function jobNeeds(job) {
     }
   }
   return found;
+}
+var WORKFLOW_TOKEN = /^\$\{\{\s*(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/;
+function prTokenOf(job) {
+  if (typeof job.uses === "string") {
+    const secrets = isObj(job.secrets) ? Object.keys(job.secrets) : [];
+    return job.secrets === "inherit" || secrets.some((k) => k === "CLAUDE_TASKS_TOKEN" || k === "CLAUDE_TASKS_APP_ID") ? "other" : "workflow";
+  }
+  const steps = Array.isArray(job.steps) ? job.steps.filter(isObj) : [];
+  const step = steps.find((st) => typeof st.uses === "string" && CLAUDE_TASKS_USES.test(st.uses));
+  if (!step) return "other";
+  const token = isObj(step.with) ? step.with["github-token"] : void 0;
+  if (token === void 0 || token === null || token === "") return "workflow";
+  return WORKFLOW_TOKEN.test(String(token).trim()) ? "workflow" : "other";
 }
 function permissionsOf(v) {
   if (v === "write-all" || v === "read-all") return v;
@@ -4204,6 +4218,29 @@ function checkWorkflowPermissions(workflows) {
     title,
     "ok",
     `${jobs.length} job(s) declare ${needsText(["contents", "pull-requests"])} where needed`
+  );
+}
+function checkCiToken(workflows) {
+  const title = "CI on task pull requests";
+  const jobs = workflows.flatMap((w) => w.jobs.filter((j) => j.prToken !== "none").map((j) => ({ w, j })));
+  if (jobs.length === 0) return result("ci", title, "skip", "no workflow job opens task pull requests");
+  const bare = jobs.filter(({ j }) => j.prToken === "workflow");
+  if (bare.length === 0)
+    return result(
+      "ci",
+      title,
+      "ok",
+      `${jobs.length} job(s) open pull requests with a GitHub App or personal token`
+    );
+  return result(
+    "ci",
+    title,
+    "warn",
+    `${bare.length} job(s) open pull requests with the workflow's own GITHUB_TOKEN: CI will not start on them (GitHub starts no workflow for that token's pushes and pull requests)`,
+    {
+      fix: 'pass a GitHub App token (actions/create-github-app-token) or a fine-grained personal access token as the Action\'s `github-token` (README, "CI on the pull requests")',
+      details: bare.map(({ w, j }) => `${w.path} job \`${j.id}\``)
+    }
   );
 }
 function checkActionsToken(input) {
@@ -4350,6 +4387,7 @@ async function runDoctor(opts) {
   const ours = workflows.filter((w) => w.usesClaudeTasks);
   checks.push(await lintCheck(workflows, files, opts.linter ?? loadActionlint));
   checks.push(checkWorkflowPermissions(ours));
+  checks.push(checkCiToken(ours));
   checks.push(
     checkScheduleReach({
       tasks,
@@ -4616,6 +4654,12 @@ async function init(opts) {
 function nextSteps(result2) {
   const task = result2.tasks[0] ?? "<task>";
   const workflows = result2.written.some((f) => f.startsWith(".github/workflows/"));
+  const ci = workflows ? [
+    [
+      "gh secret set CLAUDE_TASKS_APP_ID && gh secret set CLAUDE_TASKS_APP_PRIVATE_KEY < app-key.pem",
+      "for CI on the task's pull requests, a GitHub App (or `gh secret set CLAUDE_TASKS_TOKEN`, a fine-grained token): GitHub runs no CI on pull requests made with the workflow's own token (README, \"CI on the pull requests\")"
+    ]
+  ] : [];
   return [
     ["npx claude-tasks doctor", "check git, Claude Code, credentials, task files and workflows"],
     [`npx claude-tasks run ${task} --dry-run`, "try a task locally; nothing is pushed or kept but a report"],
@@ -4625,7 +4669,8 @@ function nextSteps(result2) {
     ] : [
       "npx claude-tasks init --template none --workflows schedule",
       "add the workflow that runs the tasks on GitHub"
-    ]
+    ],
+    ...ci
   ];
 }
 
@@ -5230,7 +5275,7 @@ function registerMcp(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).action(async (flags, cmd) => {
-    const { serveMcp } = await import("./chunks/mcp-2YS5PFH4.js");
+    const { serveMcp } = await import("./chunks/mcp-KIAG24SY.js");
     await serveMcp({ ...globals(cmd), isolation: flags.isolation });
   });
 }
@@ -5359,7 +5404,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-HWN4S23K.js");
+    const { runAction } = await import("./chunks/run-action-ONCB6P75.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -5373,15 +5418,15 @@ function registerSchedule(program2) {
       "service manager (default: systemd if usable, launchd on macOS, else cron)"
     ).choices(["systemd", "launchd", "cron"])
   ).option("--pr", "ticks open pull requests (shares the schedule state with the Action on origin)").option("--watch", "also run `claude-tasks watch` as a service (systemd, launchd)").addOption(new Option("--isolation <how>", "passed to tick").choices(["sandbox", "none"])).option("--json", "print what was installed as JSON").action(async (flags, cmd) => {
-    const { scheduleInstall } = await import("./chunks/schedule-action-UU23GZG5.js");
+    const { scheduleInstall } = await import("./chunks/schedule-action-SLOS6QKP.js");
     await scheduleInstall(flags, cmd);
   });
   schedule.command("uninstall").description("remove exactly what `schedule install` wrote").action(async (_flags, cmd) => {
-    const { scheduleUninstall } = await import("./chunks/schedule-action-UU23GZG5.js");
+    const { scheduleUninstall } = await import("./chunks/schedule-action-SLOS6QKP.js");
     await scheduleUninstall(cmd);
   });
   schedule.command("status").description("what is installed, and when tick last ran").option("--json", "print as JSON").action(async (flags, cmd) => {
-    const { scheduleStatus } = await import("./chunks/schedule-action-UU23GZG5.js");
+    const { scheduleStatus } = await import("./chunks/schedule-action-SLOS6QKP.js");
     await scheduleStatus(flags, cmd);
   });
 }
@@ -5399,7 +5444,7 @@ function registerTick(program2) {
   runLikeOptions(cmd).addOption(
     new Option("--now <ISO>", "use this clock instead of the system's (tests)").argParser(isoDate).env("CLAUDE_TASKS_NOW").hideHelp()
   ).action(async (flags, c) => {
-    const { tickAction } = await import("./chunks/tick-action-MXZSP2HC.js");
+    const { tickAction } = await import("./chunks/tick-action-MUTT5PLZ.js");
     await tickAction(flags, c);
   });
 }
@@ -5428,7 +5473,7 @@ function registerWatch(program2) {
     "stay in the foreground; when new commits reach the base branch, run the tasks whose `watch` globs match the changed files"
   ).option("--branch <name>", "the branch to follow (default: the repository's default branch)").option("--interval <ms>", "how often to look at the branch", positiveInt, 2e3).option("--debounce <ms>", "how long the branch must stay put before a run", positiveInt, 3e3);
   runLikeOptions(cmd).action(async (flags, c) => {
-    const { watchAction } = await import("./chunks/watch-action-6EDC5Z7B.js");
+    const { watchAction } = await import("./chunks/watch-action-MNR2M63V.js");
     await watchAction(flags, c);
   });
 }

@@ -89,7 +89,10 @@ describe("the Action's pull request paths and their API budget (dist/action.js)"
     expect(dry.writes).toEqual([]);
     expect(dry.ops).toEqual(["pulls/list"]);
     expect(dry.summary).toContain("claude-tasks dry run");
-    expect(await originRefs(e2e)).toEqual(before);
+    // a dry run spends model money, so it is in the spend ledger (the state ref); no other ref moves
+    const afterDry = await originRefs(e2e);
+    expect(afterDry["refs/claude-tasks/state"]).toBeDefined();
+    expect({ ...afterDry, "refs/claude-tasks/state": before["refs/claude-tasks/state"] }).toEqual(before);
 
     // 6. the task gains a label: an update applies just that kind of extra, once
     await e2e.repo.commit("label stamp PRs as nightly too", {

@@ -170,14 +170,14 @@ describe("Claude agent with the real CLI", () => {
     expect(existsSync(join(cwd, "b.txt"))).toBe(false);
   });
 
-  it("max_budget_usd stops the run as failed, not transient", async () => {
+  it("max_budget_usd stops the run as budget_exhausted (a failure), not transient", async () => {
     const cwd = tempDir("cwd");
     const { result } = await runClaude(
       { permission_mode: "acceptEdits", max_budget_usd: 0.01 },
       [writeTurn(join(cwd, "a.txt"), "a"), writeTurn(join(cwd, "b.txt"), "b"), { text: "never" }],
       { cwd },
     );
-    expect(result).toMatchObject({ status: "failed", transient: false });
+    expect(result).toMatchObject({ status: "budget_exhausted", transient: false });
     expect(result.error).toMatch(/^Claude Code stopped: .*budget/i);
   });
 

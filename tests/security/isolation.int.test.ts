@@ -79,6 +79,8 @@ describe("attack with isolation: none", () => {
       "tags/evil-tag",
     ]);
     for (const k of kept) delete after[k];
+    // the engine's own spend ledger is written after every run (and fetched back): not the attack's
+    for (const ref of ["refs/claude-tasks/state", "refs/claude-tasks/fetched-state"]) delete after[ref];
     expect(after).toEqual(refs);
     expect(namesStartingWith(tmpdir(), name)).toEqual([]);
     // The user's own git afterwards runs nothing planted either.

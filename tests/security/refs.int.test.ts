@@ -64,6 +64,13 @@ describe("attack: move the user's refs", () => {
     // Every ref is as it was (the task's new branch aside), HEAD too.
     const after = refsOf(repo.path, repo.env);
     delete after["refs/heads/claude-tasks/attack"];
+    // The attack deleted refs/claude-tasks/state in its own view; the engine's spend ledger (and its
+    // fetched copy) is rewritten by the engine after the run, so it exists and is the only ref to move.
+    expect(after["refs/claude-tasks/state"]).toBeDefined();
+    for (const ref of ["refs/claude-tasks/state", "refs/claude-tasks/fetched-state"]) {
+      delete after[ref];
+      delete before[ref];
+    }
     expect(after).toEqual(before);
     expect(await repo.git("symbolic-ref", "HEAD")).toBe(headBefore);
     // The task commit is on the real main, with nothing of the attacker's commit.

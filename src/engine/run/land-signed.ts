@@ -29,7 +29,7 @@ import {
 } from "../git/index.ts";
 import type { LandOptions } from "./land-types.ts";
 import type { CommitSigner } from "./options.ts";
-import { fetchBranch } from "./repo-context.ts";
+import { fetchBranchNow } from "./repo-context.ts";
 
 export type SignedOutcome = "landed" | "refused" | "fallback";
 
@@ -109,7 +109,7 @@ export async function landSigned(o: LandOptions, signer: CommitSigner): Promise<
     const tip = (await lsRemote({ git, remote, refs: [targetRef] })).get(targetRef);
     // a retried request whose first attempt went through: the branch already holds our commit
     const ours =
-      tip && tip !== parent && (await fetchBranch(repo, target)) === tip && (await sameCommit(tip));
+      tip && tip !== parent && (await fetchBranchNow(repo, target)) === tip && (await sameCommit(tip));
     if (ours) signed = tip;
     else if (tip !== parent) {
       if (target !== r.branch) await undo(tip ?? parent);
@@ -120,7 +120,7 @@ export async function landSigned(o: LandOptions, signer: CommitSigner): Promise<
     }
   }
 
-  const fetched = await fetchBranch(repo, target);
+  const fetched = await fetchBranchNow(repo, target);
   const shape = fetched
     ? (await git.run(["show", "-s", "--format=%T %P", signed], { allowFailure: true })).stdout.trim()
     : "";

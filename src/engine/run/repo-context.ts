@@ -169,6 +169,12 @@ export async function fetchBranch(ctx: RepoContext, branch: string): Promise<str
   return (await fetchTips(ctx, [], [branch])).get(branch);
 }
 
+/** The branch's tip on the remote now: one fetch, never the tip prefetched when the run started. */
+export async function fetchBranchNow(ctx: RepoContext, branch: string): Promise<string | undefined> {
+  if (!ctx.remote) return undefined;
+  return (await fetchTips(ctx, [], [branch])).get(branch);
+}
+
 /** The tip a run `onto` an existing branch starts from: the branch, or a fork PR's head ref. */
 export async function fetchOnto(
   ctx: RepoContext,

@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-TU3DGVSB.js";
+} from "./chunk-XFCYAIRD.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-MGQ5H7A7.js";
+} from "./chunk-O2BEQGHD.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {
@@ -34,7 +34,7 @@ async function githubPublisherFromEnv(repoRoot) {
       `cannot tell the GitHub repository from the origin URL \`${url.trim()}\`; set GITHUB_REPOSITORY=owner/repo`
     );
   const gh = createGitHub({ token, baseUrl: process.env.GITHUB_API_URL, ...slug, logger: stderrLogger() });
-  return { publisher: createGitHubPublisher({ gh, logger: stderrLogger() }) };
+  return { publisher: createGitHubPublisher({ gh, logger: stderrLogger() }), gh };
 }
 function parseSlug(s) {
   const m = s ? /^([^/\s]+)\/([^/\s]+)$/.exec(s) : null;

@@ -10,7 +10,7 @@ import {
   renderTaskMarkdown,
   scanText,
   silentLogger
-} from "./chunk-MGQ5H7A7.js";
+} from "./chunk-O2BEQGHD.js";
 import {
   Octokit,
   legacyRestEndpointMethods,
@@ -545,7 +545,8 @@ function toPullRequest(p) {
     requestedReviewers: (p.requested_reviewers ?? []).map((r) => r.login),
     requestedTeams: (p.requested_teams ?? []).map((t) => t.slug),
     autoMerge: method === "merge" || method === "squash" || method === "rebase" ? method : null,
-    ...p.merged_at !== void 0 ? { merged: p.merged_at !== null } : {}
+    ...p.merged_at !== void 0 ? { merged: p.merged_at !== null } : {},
+    ...p.created_at ? { createdAt: p.created_at } : {}
   };
 }
 var ROLES = ["admin", "maintain", "write", "triage", "read", "none"];
@@ -569,6 +570,11 @@ function splitReviewers(reviewers) {
 var AUTO_MERGE_MUTATION = `mutation EnableAutoMerge($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod!) {
   enablePullRequestAutoMerge(input: { pullRequestId: $pullRequestId, mergeMethod: $mergeMethod }) {
     pullRequest { number }
+  }
+}`;
+var COMMIT_MUTATION = `mutation CreateCommitOnBranch($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) {
+    commit { oid }
   }
 }`;
 function createGitHub(options) {
@@ -708,6 +714,35 @@ function createGitHub(options) {
         "graphql",
         () => octokit.graphql(AUTO_MERGE_MUTATION, { pullRequestId: prNodeId, mergeMethod: method.toUpperCase() })
       );
+    },
+    async createCommitOnBranch(input) {
+      const data = await call(
+        "graphql",
+        () => octokit.graphql(
+          COMMIT_MUTATION,
+          {
+            input: {
+              branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: input.branch },
+              expectedHeadOid: input.expectedHeadOid,
+              message: { headline: input.headline, ...input.body ? { body: input.body } : {} },
+              fileChanges: {
+                additions: input.additions.map((a) => ({
+                  path: a.path,
+                  contents: a.contents.toString("base64")
+                })),
+                deletions: input.deletions.map((path) => ({ path }))
+              }
+            }
+          }
+        )
+      );
+      const oid = data.createCommitOnBranch?.commit?.oid;
+      if (!oid)
+        throw new GitHubError("GitHub POST /graphql: createCommitOnBranch returned no commit", {
+          kind: "server",
+          status: 0
+        });
+      return oid;
     },
     async addReaction(commentId, content) {
       await call(
@@ -1007,6 +1042,22 @@ async function applyExtras(gh, pr, x, steps, warnings) {
 }
 
 // src/engine/github/pr-publisher.ts
+var WORKFLOW_TOKEN_NOTE = "CI will not start on this pull request: it was pushed and opened with the workflow's own GITHUB_TOKEN, and GitHub starts no workflow for those (so required checks never report). To get CI, pass a GitHub App token (actions/create-github-app-token) or a fine-grained personal access token as the Action's `github-token` (README, \"CI on the pull requests\").";
+var SIGN_COMMITS = ["required", "preferred", "off"];
+function githubSigner(gh, mode) {
+  if (mode === "off") return void 0;
+  return {
+    allowUnsigned: mode === "preferred",
+    commitOnBranch: (o) => gh.createCommitOnBranch({
+      branch: o.branch,
+      expectedHeadOid: o.expectedHead,
+      headline: o.headline,
+      body: o.body,
+      additions: o.additions,
+      deletions: o.deletions
+    })
+  };
+}
 function pullRequestBody(ctx, links = {}) {
   const own = ctx.task.pr.body.trim();
   const report = renderTaskMarkdown(ctx.result, links);
@@ -1019,13 +1070,18 @@ function pullRequestBody(ctx, links = {}) {
 `;
 }
 function createGitHubPublisher(opts) {
+  const signer = githubSigner(opts.gh, opts.signCommits ?? "off");
   return {
     async comment(ctx, body) {
       const pr = await opts.gh.findOpenPr(ctx.branch, { base: ctx.base });
       if (pr) await opts.gh.createComment(pr.number, body);
     },
+    ...signer ? { signer } : {},
     async publish(ctx) {
       const pr = ctx.task.pr;
+      const warnings = ctx.result.warnings ?? [];
+      if (opts.workflowToken && ctx.hasChanges && !warnings.includes(WORKFLOW_TOKEN_NOTE))
+        ctx.result.warnings = [...warnings, WORKFLOW_TOKEN_NOTE];
       const res = await publishPullRequest({
         gh: opts.gh,
         branch: ctx.branch,
@@ -1059,5 +1115,6 @@ export {
   credentialFindings,
   publishable,
   createGitHub,
+  SIGN_COMMITS,
   createGitHubPublisher
 };

@@ -6,17 +6,17 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-5BBPRGJS.js";
-import "./chunk-G53AFQZ7.js";
+} from "./chunk-NAANDGAK.js";
+import "./chunk-67HJEG7H.js";
 import {
   runAndReport
-} from "./chunk-L7HJ5EWK.js";
-import "./chunk-WBXGLOHG.js";
+} from "./chunk-HVFTAVT4.js";
+import "./chunk-C6BXYZNY.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-ISAVFWUB.js";
-import "./chunk-TU3DGVSB.js";
-import "./chunk-ETQ56AEM.js";
+} from "./chunk-SU2OUJ7Y.js";
+import "./chunk-XFCYAIRD.js";
+import "./chunk-BJZWCMWV.js";
 import {
   globals,
   paint,
@@ -24,8 +24,8 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-YJVFBYTT.js";
-import "./chunk-INS7X7IX.js";
+} from "./chunk-74Q43XI2.js";
+import "./chunk-T3LO7HO4.js";
 import "./chunk-OD55LRLJ.js";
 import {
   TaskFailedError,
@@ -33,7 +33,7 @@ import {
   createGit,
   requireRepoRoot,
   stateDir
-} from "./chunk-MGQ5H7A7.js";
+} from "./chunk-O2BEQGHD.js";
 import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -8,7 +8,7 @@ import {
   evaluateSchedules,
   external_exports,
   pushRefs
-} from "./chunk-MGQ5H7A7.js";
+} from "./chunk-O2BEQGHD.js";
 
 // src/engine/budget/ledger.ts
 var KEEP_DAYS = 40;

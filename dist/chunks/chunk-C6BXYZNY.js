@@ -14,13 +14,19 @@ import {
   recordRun,
   spentOn,
   updateRemoteState
-} from "./chunk-INS7X7IX.js";
+} from "./chunk-T3LO7HO4.js";
 import {
+  BACKUP_REF_PREFIX,
   compileGlob,
   createMutex,
   errorMessage,
-  parseDuration
-} from "./chunk-MGQ5H7A7.js";
+  fetchRefs,
+  foreignCommits,
+  mdCode,
+  parseDuration,
+  pushRefs,
+  resolveCommit
+} from "./chunk-O2BEQGHD.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";
@@ -267,10 +273,19 @@ function createRunControl(opts) {
       try {
         await updateRemoteState2({
           ...cas,
-          update: (s) => ({
-            next: how.onlyIfHeld && !holds(s, task.name, runId) ? null : settle(s, { task: task.name, runId, run, now: now() }),
-            value: 0
-          })
+          update: (s) => {
+            if (how.onlyIfHeld && !holds(s, task.name, runId)) return { next: null, value: 0 };
+            const next = settle(s, { task: task.name, runId, run, now: now() });
+            return {
+              next: result.notRun === "if_command" ? noteNotRun(next, task.name, {
+                at: run.at,
+                kind: "if_command",
+                reason: result.message,
+                runId
+              }) : next,
+              value: 0
+            };
+          }
         });
       } catch (err) {
         opts.logger?.warn(
@@ -334,6 +349,79 @@ async function changedFiles(git, remote, from, to) {
   return diff.stdout.split("\0").filter(Boolean);
 }
 
+// src/engine/github/expire.ts
+var DAY_MS = 24 * 60 * 60 * 1e3;
+function expiresMs(value) {
+  const m = /^(\d+)d$/.exec(value);
+  if (!m) throw new Error(`not a number of days: ${value}`);
+  return Number(m[1]) * DAY_MS;
+}
+async function expireStalePullRequest(o) {
+  const now = o.now ?? /* @__PURE__ */ new Date();
+  const pr = await o.gh.findOpenPr(o.branch, o.base ? { base: o.base } : {});
+  if (!pr || pr.isFork || !pr.createdAt) return { action: "none" };
+  if (now.getTime() - Date.parse(pr.createdAt) < expiresMs(o.expires)) return { action: "none" };
+  const baseRef = o.base ?? pr.baseRef;
+  const local = (b) => `refs/claude-tasks/expire/${b}`;
+  await fetchRefs({
+    git: o.git,
+    remote: o.remote,
+    refspecs: [`+refs/heads/${o.branch}:${local(o.branch)}`, `+refs/heads/${baseRef}:${local(baseRef)}`]
+  });
+  try {
+    const tip = await resolveCommit(o.git, local(o.branch));
+    const base = await resolveCommit(o.git, local(baseRef));
+    if (!tip || !base) return { action: "none" };
+    const foreign = await foreignCommits({ git: o.git, branch: tip, base, task: o.task });
+    if (foreign[0]) {
+      return {
+        action: "kept",
+        number: pr.number,
+        reason: `branch ${o.branch} has commits not made by claude-tasks (${foreign[0].sha.slice(0, 7)}); it is never closed for age`
+      };
+    }
+    const backup = `${BACKUP_REF_PREFIX}${o.branch}/${now.toISOString().replace(/:/g, "-")}`;
+    const pushed = await pushRefs({
+      git: o.git,
+      remote: o.remote,
+      updates: [
+        { ref: backup, commit: tip, expected: null },
+        { ref: `refs/heads/${o.branch}`, commit: null, expected: tip }
+      ]
+    });
+    if (!pushed.ok) {
+      return {
+        action: "kept",
+        number: pr.number,
+        reason: `branch ${o.branch} moved while it was being expired; it is left as it is`
+      };
+    }
+    await o.git.run(["update-ref", backup, tip], { allowFailure: true });
+    const days = o.expires.slice(0, -1);
+    await o.gh.closePr(
+      pr.number,
+      `closed: open for more than ${days} days with no human commits; the branch's last state is kept as backup ${mdCode(backup)} (${tip.slice(0, 12)}). Run the task again to propose a fresh change.`
+    );
+    return { action: "closed", number: pr.number, backup };
+  } finally {
+    for (const b of [o.branch, baseRef])
+      await o.git.run(["update-ref", "-d", local(b)], { allowFailure: true }).catch(() => {
+      });
+  }
+}
+async function expireStalePullRequests(list, common) {
+  const out = [];
+  for (const t of list) {
+    try {
+      out.push({ task: t.task, result: await expireStalePullRequest({ ...common, ...t }) });
+    } catch (err) {
+      out.push({ task: t.task, error: errorMessage(err) });
+    }
+  }
+  return out;
+}
+
 export {
-  createRunControl
+  createRunControl,
+  expireStalePullRequests
 };

@@ -13,7 +13,7 @@ import {
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-MGQ5H7A7.js";
+} from "./chunk-O2BEQGHD.js";
 
 // package.json
 var package_default = {

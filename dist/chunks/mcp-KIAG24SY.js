@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   VERSION,
   pidAlive
-} from "./chunk-FNTHKVCG.js";
+} from "./chunk-XHAI53ZO.js";
 import {
   readDefaultsFile
-} from "./chunk-R6HRX3DI.js";
+} from "./chunk-YLL5NTSW.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-ISAVFWUB.js";
-import "./chunk-TU3DGVSB.js";
+} from "./chunk-SU2OUJ7Y.js";
+import "./chunk-XFCYAIRD.js";
 import "./chunk-OD55LRLJ.js";
 import {
   $ZodObject,
@@ -80,7 +80,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-MGQ5H7A7.js";
+} from "./chunk-O2BEQGHD.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __commonJS,

@@ -8,7 +8,7 @@ import {
   parseConfigFiles,
   require_dist,
   statRepoFile
-} from "./chunk-MGQ5H7A7.js";
+} from "./chunk-O2BEQGHD.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

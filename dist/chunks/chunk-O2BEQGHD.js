@@ -17939,6 +17939,102 @@ async function exists(path6) {
   return await orIfMissing(stat(path6), void 0) !== void 0;
 }
 
+// src/engine/git/api-changes.ts
+var API_LIMITS = {
+  fileBytes: 10 * 1024 * 1024,
+  totalBytes: 40 * 1024 * 1024,
+  files: 2e3
+};
+var REGULAR = "100644";
+var MODE_NAME = {
+  "100755": "an executable file",
+  "120000": "a symbolic link",
+  "160000": "a submodule",
+  "040000": "a directory"
+};
+async function apiFileChanges(opts) {
+  const { git } = opts;
+  const limits = opts.limits ?? API_LIMITS;
+  const raw = await git.runBuffer([
+    "diff-tree",
+    "-r",
+    "-z",
+    "--raw",
+    "--no-renames",
+    "--no-abbrev",
+    opts.parent,
+    opts.commit
+  ]);
+  const fields = splitZ(raw.stdout.toString("latin1"));
+  const reasons = [];
+  const additions = [];
+  const deletions = [];
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  for (let i2 = 0; i2 + 1 < fields.length; i2 += 2) {
+    const [oldMode, newMode, , blob, status] = fields[i2].slice(1).split(" ");
+    let path6;
+    try {
+      path6 = decoder.decode(Buffer.from(fields[i2 + 1], "latin1"));
+    } catch {
+      reasons.push(`a path is not valid UTF-8 (${JSON.stringify(fields[i2 + 1])})`);
+      continue;
+    }
+    if (status === "D") {
+      if (oldMode === "160000") reasons.push(`\`${path6}\` removes a submodule`);
+      else deletions.push(path6);
+      continue;
+    }
+    const kind = MODE_NAME[newMode];
+    if (newMode !== REGULAR) reasons.push(`\`${path6}\` is ${kind ?? `mode ${newMode}`}`);
+    else if (status === "M" && oldMode !== REGULAR)
+      reasons.push(`\`${path6}\` was ${MODE_NAME[oldMode] ?? `mode ${oldMode}`} and becomes a regular file`);
+    else if (status === "T") reasons.push(`\`${path6}\` changes type`);
+    else additions.push({ path: path6, blob });
+  }
+  if (additions.length + deletions.length > limits.files) {
+    reasons.push(
+      `${additions.length + deletions.length} files (the limit for one API commit is ${limits.files})`
+    );
+  }
+  if (reasons.length > 0) return { ok: false, reasons };
+  const sizes = await blobSizes2(
+    git,
+    additions.map((a2) => a2.blob)
+  );
+  let total = 0;
+  for (const a2 of additions) {
+    const size = sizes.get(a2.blob) ?? 0;
+    total += size;
+    if (size > limits.fileBytes)
+      reasons.push(`\`${a2.path}\` has ${mib(size)} (the limit is ${mib(limits.fileBytes)})`);
+  }
+  if (total > limits.totalBytes)
+    reasons.push(`${mib(total)} in all (the limit is ${mib(limits.totalBytes)})`);
+  if (reasons.length > 0) return { ok: false, reasons };
+  const out = { additions: [], deletions };
+  for (const a2 of additions) {
+    out.additions.push({
+      path: a2.path,
+      contents: (await git.runBuffer(["cat-file", "blob", a2.blob])).stdout
+    });
+  }
+  return { ok: true, changes: out };
+}
+async function blobSizes2(git, blobs) {
+  const sizes = /* @__PURE__ */ new Map();
+  if (blobs.length === 0) return sizes;
+  const r = await git.run(["cat-file", "--batch-check=%(objectname) %(objectsize)"], {
+    input: `${blobs.join("\n")}
+`
+  });
+  for (const line of r.stdout.split("\n")) {
+    const [oid, size] = line.split(" ");
+    if (oid && size) sizes.set(oid, Number(size));
+  }
+  return sizes;
+}
+var mib = (n3) => n3 >= 1024 * 1024 ? `${(n3 / 1024 / 1024).toFixed(1)} MiB` : `${n3} bytes`;
+
 // src/engine/git/worktree.ts
 import { mkdir as mkdir2, open as open2, readdir as readdir2, readFile as readFile2, realpath, rm as rm2, stat as stat2 } from "node:fs/promises";
 import { hostname } from "node:os";
@@ -18333,6 +18429,7 @@ var zeroOid = (like) => "0".repeat(like.length);
 
 // src/engine/git/commit.ts
 var TRAILER_TASK = "Claude-Tasks-Task";
+var GITHUB_WEB_FLOW_EMAIL = "noreply@github.com";
 var TRAILER_RUN = "Claude-Tasks-Run";
 async function commitAll(opts) {
   const { git } = opts;
@@ -18360,6 +18457,13 @@ async function commitAll(opts) {
   });
   return (await git.run(["rev-parse", "HEAD"])).stdout.trim();
 }
+async function userSignsCommits(git) {
+  const r = await git.run(["config", "--show-scope", "--get-all", "--type=bool", "commit.gpgsign"], {
+    allowFailure: true
+  });
+  const values = r.stdout.split("\n").map((l) => l.split("	")).filter(([scope, value2]) => scope !== "command" && value2 !== void 0);
+  return values.at(-1)?.[1] === "true";
+}
 async function commitTree(opts) {
   const { git } = opts;
   const base = await requireCommit(git, opts.base);
@@ -18373,7 +18477,8 @@ async function commitTree(opts) {
     ...opts.trailers
   };
   const parents = [base, ...merged].flatMap((p) => ["-p", p]);
-  const commit = (await git.run(["commit-tree", tree, ...parents, "-F", "-"], {
+  const maker = opts.signWith ?? git;
+  const commit = (await maker.run(["commit-tree", ...opts.signWith ? ["-S"] : [], tree, ...parents, "-F", "-"], {
     input: commitMessage(opts.subject, opts.body, trailers)
   })).stdout.trim();
   await git.run(["reset", "--hard", "--quiet", commit]);
@@ -18411,8 +18516,9 @@ async function foreignCommits(opts) {
     const committer = `${cn} <${ce}>`;
     const tasks = taskTrailer.split(",").map((t) => t.trim()).filter(Boolean);
     let reason;
-    if (ae.toLowerCase() !== bot) reason = `authored by ${author}`;
-    else if (ce.toLowerCase() !== bot) reason = `committed by ${committer}`;
+    const viaApi = ce.toLowerCase() === GITHUB_WEB_FLOW_EMAIL && tasks.length > 0;
+    if (ae.toLowerCase() !== bot && !viaApi) reason = `authored by ${author}`;
+    else if (ce.toLowerCase() !== bot && !viaApi) reason = `committed by ${committer}`;
     else if (tasks.length === 0) reason = `has no ${TRAILER_TASK} trailer`;
     else if (opts.task && !tasks.includes(opts.task)) reason = `belongs to task ${tasks.join(", ")}`;
     if (reason) out.push({ sha, subject: subject2, author, committer, reason });
@@ -38747,7 +38853,10 @@ var prSchema = external_exports.strictObject({
     "`false`, `merge`, `squash` or `rebase`",
     autoMergeHint
   ).default(false).describe("Enable GitHub auto-merge with this method, or `false`."),
-  on_no_changes: external_exports.enum(NO_CHANGES_POLICIES).default("keep").describe("When a run changes nothing: `keep` the open pull request, or `close` it.")
+  on_no_changes: external_exports.enum(NO_CHANGES_POLICIES).default("keep").describe("When a run changes nothing: `keep` the open pull request, or `close` it."),
+  expires: expecting(external_exports.string().regex(/^(?:[1-9]\d{0,2})d$/), "a number of days such as `14d` (1d to 999d)").optional().describe(
+    "Close the task's pull request when it has been open this long (`14d`) and its branch carries only claude-tasks commits: a comment says why, the branch tip is kept as a backup ref, then the branch is deleted. A branch with anyone else's commit is never closed."
+  )
 }).describe("The pull request opened or updated for this task.");
 var ciFixSchema = external_exports.strictObject({
   max_attempts: wholeNumber(1, 5).default(2).describe("Most fix commits on one pull request branch (counted from its commits' trailers).")
@@ -38812,6 +38921,9 @@ var taskFileSchema = external_exports.strictObject({
   ),
   skip_if_unchanged: flag().optional().describe(
     "Scheduled runs do not start the agent when nothing it reads (`reads`, else `watch`, else any file) changed on the base since its last successful run, and that run's pull request is still open or merged."
+  ),
+  if_command: nonBlank().optional().describe(
+    "A cheap pre-check: this shell command runs in the task's worktree, in the same sandbox as `run:` commands (at most 60 s). Exit 0: the task runs; anything else (or no answer in time): the task is skipped before its agent starts, and says so. Whatever it writes in the worktree is discarded."
   ),
   reads: globs().optional().describe("The files the task's result depends on, for `skip_if_unchanged` (default: `watch`)."),
   agent: agentSchema.prefault({}),
@@ -44208,6 +44320,10 @@ async function fetchBranch(ctx, branch) {
   if (pre?.names.has(branch)) return (await pre.done).get(branch);
   return (await fetchTips(ctx, [], [branch])).get(branch);
 }
+async function fetchBranchNow(ctx, branch) {
+  if (!ctx.remote) return void 0;
+  return (await fetchTips(ctx, [], [branch])).get(branch);
+}
 async function fetchOnto(ctx, onto, fresh = false) {
   if (!onto.fetchRef) return fresh ? freshTip(ctx, onto.branch) : fetchBranch(ctx, onto.branch);
   if (!ctx.remote) return void 0;
@@ -46903,6 +47019,105 @@ function refuseViolations(r, noBackup) {
   return true;
 }
 
+// src/engine/run/land-signed.ts
+async function landSigned(o2, signer) {
+  const { result: r, repo } = o2;
+  const git = repo.git;
+  const remote = repo.remote;
+  const commit = r.commit;
+  const [tree = "", parent = "", ...others] = (await git.run(["show", "-s", "--format=%T %P", commit])).stdout.trim().split(" ");
+  const plan = others.length > 0 ? { ok: false, reasons: ["it is a merge commit (the API makes commits with one parent)"] } : await apiFileChanges({ git, parent, commit });
+  if (!plan.ok) {
+    const why = `${plan.reasons.slice(0, 5).join("; ")}${plan.reasons.length > 5 ? `; and ${plan.reasons.length - 5} more` : ""}`;
+    if (!signer.allowUnsigned) {
+      r.status = "failed";
+      r.message = `not pushed: GitHub's API cannot make this change as a signed commit (${why}), and signed commits are required (\`sign-commits: required\`); nothing was pushed, the result is in backup ${r.backup}`;
+      return "refused";
+    }
+    r.warnings = [
+      ...r.warnings ?? [],
+      `the commit was pushed unsigned with git: GitHub's API cannot make this change as a signed commit (${why}); \`sign-commits: preferred\` allows that`
+    ];
+    return "fallback";
+  }
+  const message = (await git.run(["show", "-s", "--format=%B", commit])).stdout;
+  const [headline = "", ...rest] = message.split("\n");
+  const body = rest.join("\n").trim();
+  const old = o2.start.branchTip;
+  const ref = `refs/heads/${r.branch}`;
+  const target = old === parent ? r.branch : old ? `claude-tasks-signing/${o2.runId}/${r.branch}` : r.branch;
+  const targetRef = `refs/heads/${target}`;
+  const lost = (reason) => {
+    r.status = "failed";
+    r.message = `push of \`${r.branch}\` refused (${reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
+    return "refused";
+  };
+  if (target !== r.branch || !old) {
+    const made = await pushRefs({
+      git,
+      remote,
+      updates: [{ ref: targetRef, commit: parent, expected: null }]
+    });
+    if (!made.ok) return lost(made.refs[0]?.reason ?? "it exists");
+  }
+  const undo = async (from) => {
+    const to = target === r.branch && old ? old : null;
+    await pushRefs({ git, remote, updates: [{ ref: targetRef, commit: to, expected: from }] }).catch(
+      () => void 0
+    );
+  };
+  const sameCommit = async (c3) => (await git.run(["show", "-s", "--format=%T %P%n%ce%n%B", c3], { allowFailure: true })).stdout.trim() === `${tree} ${parent}
+${GITHUB_WEB_FLOW_EMAIL}
+${message.trim()}`;
+  let signed;
+  try {
+    signed = await signer.commitOnBranch({
+      branch: target,
+      expectedHead: parent,
+      headline,
+      body,
+      additions: plan.changes.additions,
+      deletions: plan.changes.deletions
+    });
+  } catch (err) {
+    const tip = (await lsRemote({ git, remote, refs: [targetRef] })).get(targetRef);
+    const ours = tip && tip !== parent && await fetchBranchNow(repo, target) === tip && await sameCommit(tip);
+    if (ours) signed = tip;
+    else if (tip !== parent) {
+      if (target !== r.branch) await undo(tip ?? parent);
+      return lost("stale info");
+    } else {
+      if (target !== r.branch || !old) await undo(parent);
+      throw err;
+    }
+  }
+  const fetched = await fetchBranchNow(repo, target);
+  const shape = fetched ? (await git.run(["show", "-s", "--format=%T %P", signed], { allowFailure: true })).stdout.trim() : "";
+  if (shape !== `${tree} ${parent}`) {
+    await undo(signed);
+    r.status = "failed";
+    r.message = `refused: the commit GitHub made (${signed.slice(0, 7)}) does not hold the tree that was checked; it was taken back, the result is in backup ${r.backup}`;
+    return "refused";
+  }
+  if (target !== r.branch) {
+    const updates = [{ ref, commit: signed, expected: old ?? null }];
+    if (old && !o2.onto && !await isAncestor(git, old, signed)) {
+      const stamp = (/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-");
+      updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
+    }
+    updates.push({ ref: targetRef, commit: null, expected: signed });
+    const moved = await pushRefs({ git, remote, updates });
+    if (!moved.ok) {
+      await undo(signed);
+      return lost(moved.refs.find((x) => x.status === "rejected")?.reason ?? "rejected");
+    }
+    await git.run(["update-ref", "-d", `refs/remotes/${remote}/${target}`], { allowFailure: true });
+  }
+  r.commit = signed;
+  r.signature = "signed";
+  return "landed";
+}
+
 // src/engine/run/onto.ts
 function ontoPullRequest(pr) {
   return pr.isFork ? { branch: pr.headRef, fetchRef: `refs/pull/${pr.number}/head` } : { branch: pr.headRef };
@@ -46933,7 +47148,9 @@ async function land(o2) {
     body: `Made by claude-tasks: the task ${o2.task.name} (${o2.task.kind === "claude" ? "Claude Code" : "a run: command"}).`,
     task: o2.task.name,
     runId: o2.runId,
-    ...o2.followUp ? { trailers: o2.followUp.trailers } : {}
+    ...o2.followUp ? { trailers: o2.followUp.trailers } : {},
+    // the user's own signing, when their git configuration asks for it (GitHub signs API commits itself)
+    ...!o2.publisher?.signer && await userSignsCommits(repo.git) ? { signWith: repo.git } : {}
   });
   if (!commit) {
     r.status = "no_changes";
@@ -47030,27 +47247,34 @@ async function landRemote(o2) {
     r.message = `${r.message ? `${r.message}; ` : ""}nothing was pushed: \`${r.branch}\` belongs to a fork (the change is in backup ${r.backup})`;
     return;
   }
-  const ref = `refs/heads/${r.branch}`;
-  const updates = [{ ref, commit: r.commit, expected: o2.start.branchTip ?? null }];
-  const old = o2.start.branchTip;
-  if (old && !o2.onto && !await isAncestor(repo.git, old, r.commit)) {
-    const stamp = (/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-");
-    updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
-  }
   if (o2.onto && r.status === "conflict") {
     r.message += `; nothing was pushed to \`${r.branch}\``;
     return;
   }
-  const pushed = await pushRefs({ git: repo.git, remote: remoteOf(repo), updates });
-  if (!pushed.ok) {
-    const reason = pushed.refs.find((x) => x.status === "rejected")?.reason ?? "rejected";
-    r.status = "failed";
-    r.message = `push of \`${r.branch}\` refused (${reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
-    return;
+  remoteOf(repo);
+  const signer = o2.publisher?.signer;
+  const signed = signer ? await landSigned(o2, signer) : "fallback";
+  if (signed === "refused") return;
+  if (signed === "fallback") {
+    const ref = `refs/heads/${r.branch}`;
+    const updates = [{ ref, commit: r.commit, expected: o2.start.branchTip ?? null }];
+    const old = o2.start.branchTip;
+    if (old && !o2.onto && !await isAncestor(repo.git, old, r.commit)) {
+      const stamp = (/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-");
+      updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
+    }
+    const pushed = await pushRefs({ git: repo.git, remote: remoteOf(repo), updates });
+    if (!pushed.ok) {
+      const reason = pushed.refs.find((x) => x.status === "rejected")?.reason ?? "rejected";
+      r.status = "failed";
+      r.message = `push of \`${r.branch}\` refused (${reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
+      return;
+    }
+    r.signature = "unsigned";
   }
   if (r.status !== "conflict") {
     r.status = "success";
-    r.message = `pushed \`${r.branch}\` with ${fileCount(r)}`;
+    r.message = `pushed \`${r.branch}\` with ${fileCount(r)}${r.signature === "signed" ? " as a commit signed by GitHub" : ""}`;
   }
   if (!o2.onto) await publish(o2, true);
 }
@@ -47074,6 +47298,30 @@ function remoteOf(repo) {
 }
 function fileCount(r) {
   return `${r.files.length} file${r.files.length === 1 ? "" : "s"} (+${r.additions} \u2212${r.deletions})`;
+}
+
+// src/engine/run/precheck.ts
+var IF_COMMAND_TIMEOUT_MS = 6e4;
+async function runPrecheck(opts) {
+  const command = opts.task.if_command;
+  if (command === void 0) return { run: true };
+  const timeoutMs = opts.timeoutMs ?? IF_COMMAND_TIMEOUT_MS;
+  const agent = createCommandAgent(command, { env: opts.task.agent.env, timeoutMs });
+  const r = await agent.run({
+    cwd: opts.worktree.path,
+    prompt: "",
+    env: opts.env,
+    timeoutMs,
+    signal: opts.signal,
+    sandbox: opts.sandbox
+  });
+  await opts.after?.();
+  await opts.worktree.git.run(["reset", "--hard", "--quiet", opts.worktree.baseCommit]);
+  await opts.worktree.git.run(["clean", "-fdq"]);
+  if (r.status === "success") return { run: true };
+  const seconds = Math.round(timeoutMs / 1e3);
+  const reason = r.status === "cancelled" ? "cancelled during if_command" : r.status === "timeout" ? `skipped: if_command did not finish within ${seconds}s` : r.exitCode !== null ? `skipped: if_command exited ${r.exitCode}` : "skipped: if_command could not run (it did not start or was killed)";
+  return { run: false, cancelled: r.status === "cancelled", reason, exitCode: r.exitCode };
 }
 
 // src/engine/run/resolve-conflicts.ts
@@ -47232,14 +47480,6 @@ async function pipeline2(opts, r) {
       stateDir: repo.state,
       logger: repo.logger
     }), true);
-    const merge3 = start.merge ? await mergeInto(wt, start, r) : void 0;
-    const own2 = task.kind === "claude" ? await promptOf(opts, wt, merge3 !== void 0) : "";
-    const prompt = merge3 ? `${resolveContext({ base: r.base, branch: r.branch, conflicts: merge3.conflicts })}
-For context, the task that made this branch:
-
-${own2}` : opts.followUp ? `${own2.trimEnd()}
-
-${opts.followUp.context}` : own2;
     const commonDir = dirname5(repo.state);
     const sandbox = __using(_stack, opts.sandbox ? await opts.sandbox.open({
       worktree: wt.path,
@@ -47255,13 +47495,40 @@ ${opts.followUp.context}` : own2;
         "refs/remotes"
       ])).stdout
     }) : void 0, true);
-    const before = await snapshotRepo(repo.git, commonDir, { refs: sandbox?.kind !== "bwrap" });
-    const afterAgent = async () => {
-      const changed = await compareRepo(repo.git, before);
+    const untouched = async (before2) => {
+      const changed = await compareRepo(repo.git, before2);
       if (changed.length === 0) return;
-      await restoreRepo(repo.git, before, changed);
+      await restoreRepo(repo.git, before2, changed);
       throw new RepositoryTamperedError(changed.map((c3) => c3.name));
     };
+    if (task.if_command !== void 0) {
+      phase("running if_command");
+      const before2 = await snapshotRepo(repo.git, commonDir, { refs: sandbox?.kind !== "bwrap" });
+      const pre = await runPrecheck({
+        task,
+        worktree: wt,
+        env: opts.env,
+        sandbox,
+        signal: opts.signal,
+        after: () => untouched(before2)
+      });
+      if (!pre.run) {
+        r.status = pre.cancelled ? "cancelled" : "skipped";
+        r.message = pre.reason;
+        if (!pre.cancelled) r.notRun = "if_command";
+        return;
+      }
+    }
+    const merge3 = start.merge ? await mergeInto(wt, start, r) : void 0;
+    const own2 = task.kind === "claude" ? await promptOf(opts, wt, merge3 !== void 0) : "";
+    const prompt = merge3 ? `${resolveContext({ base: r.base, branch: r.branch, conflicts: merge3.conflicts })}
+For context, the task that made this branch:
+
+${own2}` : opts.followUp ? `${own2.trimEnd()}
+
+${opts.followUp.context}` : own2;
+    const before = await snapshotRepo(repo.git, commonDir, { refs: sandbox?.kind !== "bwrap" });
+    const afterAgent = () => untouched(before);
     const trusted = opts.trustedConfig ?? (merge3 ? { source: r.base, paths: [...TRUSTED_CONFIG_PATHS] } : void 0);
     let overlay;
     const source = trusted ? await trustedSource(opts.repo, trusted.source) : void 0;
@@ -47678,8 +47945,6 @@ export {
   signalExitCode,
   exitCodeFor,
   errorMessage,
-  isCode,
-  orIfMissing,
   silentLogger,
   stderrLogger,
   onExit,
@@ -47688,6 +47953,8 @@ export {
   DEFAULT_IDENTITY,
   createGit,
   splitZ,
+  isCode,
+  orIfMissing,
   resolveCommit,
   isSha,
   isAncestor,
@@ -47701,6 +47968,7 @@ export {
   createWorktree,
   listWorktrees,
   pruneWorktrees,
+  BACKUP_REF_PREFIX,
   TRAILER_TASK,
   foreignCommits,
   lsRemote,

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-G53AFQZ7.js";
+} from "./chunk-67HJEG7H.js";
 import {
   STATE_FILE,
   STATE_REF,
@@ -16,13 +16,13 @@ import {
   sinceFromState,
   stateNeedsWrite,
   writeStateCommit
-} from "./chunk-INS7X7IX.js";
+} from "./chunk-T3LO7HO4.js";
 import {
   dueTasks,
   newRunId,
   pruneWorktrees,
   stopAgentProcessesIn
-} from "./chunk-MGQ5H7A7.js";
+} from "./chunk-O2BEQGHD.js";
 
 // src/engine/local/lock.ts
 import { mkdir, open, readFile, rm, stat } from "node:fs/promises";

@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-ETQ56AEM.js";
+} from "./chunk-BJZWCMWV.js";
 import {
   claimDueTasks
-} from "./chunk-INS7X7IX.js";
+} from "./chunk-T3LO7HO4.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,
@@ -23,7 +23,7 @@ import {
   selectTasks,
   silentLogger,
   splitZ
-} from "./chunk-MGQ5H7A7.js";
+} from "./chunk-O2BEQGHD.js";
 
 // src/engine/event/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";

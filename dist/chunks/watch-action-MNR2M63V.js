@@ -6,19 +6,19 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAndReport
-} from "./chunk-L7HJ5EWK.js";
-import "./chunk-WBXGLOHG.js";
-import "./chunk-ISAVFWUB.js";
-import "./chunk-TU3DGVSB.js";
+} from "./chunk-HVFTAVT4.js";
+import "./chunk-C6BXYZNY.js";
+import "./chunk-SU2OUJ7Y.js";
+import "./chunk-XFCYAIRD.js";
 import {
   watchedTasks
-} from "./chunk-ETQ56AEM.js";
+} from "./chunk-BJZWCMWV.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-YJVFBYTT.js";
-import "./chunk-INS7X7IX.js";
+} from "./chunk-74Q43XI2.js";
+import "./chunk-T3LO7HO4.js";
 import "./chunk-OD55LRLJ.js";
 import {
   InterruptedError,
@@ -34,7 +34,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-MGQ5H7A7.js";
+} from "./chunk-O2BEQGHD.js";
 import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-L7HJ5EWK.js";
-import "./chunk-WBXGLOHG.js";
-import "./chunk-ISAVFWUB.js";
-import "./chunk-TU3DGVSB.js";
-import "./chunk-YJVFBYTT.js";
-import "./chunk-INS7X7IX.js";
+} from "./chunk-HVFTAVT4.js";
+import "./chunk-C6BXYZNY.js";
+import "./chunk-SU2OUJ7Y.js";
+import "./chunk-XFCYAIRD.js";
+import "./chunk-74Q43XI2.js";
+import "./chunk-T3LO7HO4.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-MGQ5H7A7.js";
+import "./chunk-O2BEQGHD.js";
 import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 export {

@@ -5,18 +5,19 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  createRunControl
-} from "./chunk-WBXGLOHG.js";
+  createRunControl,
+  expireStalePullRequests
+} from "./chunk-C6BXYZNY.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-ISAVFWUB.js";
+} from "./chunk-SU2OUJ7Y.js";
 import {
   globals,
   paint,
   print,
   printJson,
   validProject
-} from "./chunk-YJVFBYTT.js";
+} from "./chunk-74Q43XI2.js";
 import {
   InterruptedError,
   STATUS_ICON,
@@ -39,7 +40,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-MGQ5H7A7.js";
+} from "./chunk-O2BEQGHD.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";
@@ -2457,8 +2458,10 @@ async function runAction(names, flags, cmd) {
 async function runAndReport(project, tasks, flags, extras = {}) {
   const mode = flags.dryRun ? "dry-run" : flags.pr ? "pr" : "local";
   const publisher = flags.pr ? await githubPublisherFromEnv(project.repoRoot) : void 0;
+  const git = createGit({ cwd: project.repoRoot, authEnv: publisher?.gitEnv, logger: stderrLogger() });
+  if (publisher && mode === "pr") await expireStale(tasks, publisher.gh, git, flags.base);
   const control = createRunControl({
-    git: createGit({ cwd: project.repoRoot, authEnv: publisher?.gitEnv, logger: stderrLogger() }),
+    git,
     remote: mode === "pr" ? "origin" : ".",
     logger: stderrLogger()
   });
@@ -2534,6 +2537,22 @@ async function printDiffs(repoRoot, backups) {
     print(`
 ${paint("bold", `diff of ${id}`)}
 ${patch}`);
+  }
+}
+async function expireStale(tasks, gh, git, base) {
+  const list = tasks.flatMap(
+    (t) => t.pr.expires ? [{ task: t.name, branch: t.branch, base: base ?? t.base, expires: t.pr.expires }] : []
+  );
+  if (list.length === 0) return;
+  for (const o of await expireStalePullRequests(list, { gh, git, remote: "origin" })) {
+    if (o.error)
+      process.stderr.write(`warning: ${o.task}: could not check its pull request's age: ${o.error}
+`);
+    else if (o.result?.action === "closed")
+      process.stderr.write(
+        `${o.task}: closed pull request #${o.result.number} (older than pr.expires, no human commits); its branch is kept as ${o.result.backup}
+`
+      );
   }
 }
 

@@ -9,20 +9,20 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-SFU5LF3X.js";
+} from "./chunk-FD5PDGA2.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-5BBPRGJS.js";
-import "./chunk-G53AFQZ7.js";
-import "./chunk-ETQ56AEM.js";
+} from "./chunk-NAANDGAK.js";
+import "./chunk-67HJEG7H.js";
+import "./chunk-BJZWCMWV.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-YJVFBYTT.js";
-import "./chunk-INS7X7IX.js";
+} from "./chunk-74Q43XI2.js";
+import "./chunk-T3LO7HO4.js";
 import "./chunk-OD55LRLJ.js";
 import {
   UserError,
@@ -30,7 +30,7 @@ import {
   execa,
   requireRepoRoot,
   stateDir
-} from "./chunk-MGQ5H7A7.js";
+} from "./chunk-O2BEQGHD.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/schedule-action.ts
