@@ -1,24 +1,13 @@
-import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { apiOps, startE2E, TOKEN } from "../action/harness.ts";
+import { spawnCollect } from "../support/cli.ts";
 
 const CLI = resolve("dist/cli.js");
 
 /** Runs the built CLI without blocking this process (the GitHub fake answers from here). */
 function cliAsync(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c;
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c;
-    });
-    child.on("close", (status) => done({ status, stdout, stderr }));
-  });
+  return spawnCollect(process.execPath, [CLI, ...args], { cwd, env }).then((r) => ({ ...r, status: r.code }));
 }
 
 describe("claude-tasks run --pr (built CLI) against a GitHub fake and a bare origin", () => {

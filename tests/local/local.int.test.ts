@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { spawnCollect } from "../support/cli.ts";
 import { makeRepo, type TestRepo } from "../support/git-repo.ts";
 import { type ModelRequest, startModelServer, type Turn } from "../support/model-server.ts";
 
@@ -23,18 +24,7 @@ function envFor(repo: TestRepo, extra: Record<string, string> = {}): NodeJS.Proc
 }
 
 function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c;
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c;
-    });
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+  return spawnCollect(process.execPath, [CLI, ...args], { cwd, env });
 }
 
 /** A long-running CLI process (watch): its output so far, waiting for text, and Ctrl-C. */

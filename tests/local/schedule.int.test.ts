@@ -1,25 +1,13 @@
-/** `schedule install | status | uninstall` through the built CLI, in a temporary HOME with stand-in service managers. */
-import { spawn } from "node:child_process";
 import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { spawnCollect } from "../support/cli.ts";
 import { makeRepo, type TestRepo } from "../support/git-repo.ts";
 
 const CLI = resolve("dist/cli.js");
 
 function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c;
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c;
-    });
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+  return spawnCollect(process.execPath, [CLI, ...args], { cwd, env });
 }
 
 /** `crontab` and `systemctl` stand-ins that keep the crontab in a file and log every call. */

@@ -1,12 +1,7 @@
-/**
- * The real Claude Code CLI as the MCP client: `claude -p --mcp-config` starts `claude-tasks mcp`, and
- * the scripted model (serving both the outer session and the delegated agent, told apart by the
- * tools each request offers) delegates a task, waits for it, and reads back its branch.
- */
-import { spawn } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { spawnCollect } from "../support/cli.ts";
 import { makeRepo } from "../support/git-repo.ts";
 import { type ModelRequest, startModelServer, type Turn } from "../support/model-server.ts";
 import { CLI, mcpEnv } from "./support.ts";
@@ -14,22 +9,7 @@ import { CLI, mcpEnv } from "./support.ts";
 const TOOL = (name: string) => `mcp__claude-tasks__${name}`;
 
 function claude(args: string[], cwd: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(resolve("node_modules/.bin/claude"), args, {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c;
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c;
-    });
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+  return spawnCollect(resolve("node_modules/.bin/claude"), args, { cwd, env });
 }
 
 describe("claude-tasks mcp (Claude Code as the client)", () => {

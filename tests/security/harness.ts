@@ -6,12 +6,13 @@
  * Every attack proves it ran (it writes a harmless proof file inside its own worktree, and the test
  * finds that file in the result), then the test asserts the attack achieved nothing.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { expect } from "vitest";
 import type { E2E } from "../action/harness.ts";
+import { spawnCollect } from "../support/cli.ts";
 import type { ModelRequest, Turn } from "../support/model-server.ts";
 
 /** A random marker for this test (file names, command lines). */
@@ -263,22 +264,7 @@ export function runCli(
   cwd: string,
   env: Record<string, string | undefined>,
 ): Promise<CliRun> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [resolve("dist/cli.js"), ...args], {
-      cwd,
-      env: definedEnv(env),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c;
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c;
-    });
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+  return spawnCollect(process.execPath, [resolve("dist/cli.js"), ...args], { cwd, env: definedEnv(env) });
 }
 
 /** Files directly in `dir` whose name starts with `prefix`. */
