@@ -4,30 +4,30 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-GEZ6KVWS.js";
+import "./chunks/chunk-GCZS7MKJ.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-YLL5NTSW.js";
+} from "./chunks/chunk-EYKWFC4L.js";
 import {
   ownPushReason,
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-67HJEG7H.js";
+} from "./chunks/chunk-MS5CBY2C.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-C6BXYZNY.js";
+} from "./chunks/chunk-CREMRBJW.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-XFCYAIRD.js";
-import "./chunks/chunk-BJZWCMWV.js";
-import "./chunks/chunk-T3LO7HO4.js";
+} from "./chunks/chunk-HLWXIW6F.js";
+import "./chunks/chunk-QAKIDFSL.js";
+import "./chunks/chunk-PNZEP52L.js";
 import {
   ConfigError,
   ISOLATIONS,
@@ -93,7 +93,7 @@ import {
   toMatrix,
   unknownTaskMessage,
   withholdSecrets
-} from "./chunks/chunk-O2BEQGHD.js";
+} from "./chunks/chunk-524I7AHD.js";
 import {
   debug,
   error,

@@ -9,7 +9,7 @@ import {
   DEFAULT_WORKFLOW_IDS,
   WORKFLOW_TEMPLATES,
   workflowTemplates
-} from "./chunks/chunk-GEZ6KVWS.js";
+} from "./chunks/chunk-GCZS7MKJ.js";
 import {
   DEFAULT_KEEP,
   KEEP_ENV,
@@ -19,15 +19,15 @@ import {
   pidAlive,
   prune,
   retentionPolicy
-} from "./chunks/chunk-XHAI53ZO.js";
+} from "./chunks/chunk-JL2Q5JGL.js";
 import {
   readManifest
-} from "./chunks/chunk-FD5PDGA2.js";
+} from "./chunks/chunk-VX3A6VYK.js";
 import {
   readTickRecord
-} from "./chunks/chunk-NAANDGAK.js";
-import "./chunks/chunk-67HJEG7H.js";
-import "./chunks/chunk-BJZWCMWV.js";
+} from "./chunks/chunk-ZWCTAYQY.js";
+import "./chunks/chunk-MS5CBY2C.js";
+import "./chunks/chunk-QAKIDFSL.js";
 import {
   globals,
   paint,
@@ -35,7 +35,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-74Q43XI2.js";
+} from "./chunks/chunk-LBTGMDJ6.js";
 import {
   FETCHED_STATE_REF,
   STATE_FILE,
@@ -45,7 +45,7 @@ import {
   parseState,
   readRemoteState,
   spentOn
-} from "./chunks/chunk-T3LO7HO4.js";
+} from "./chunks/chunk-PNZEP52L.js";
 import "./chunks/chunk-OD55LRLJ.js";
 import {
   DEFAULT_GRACE_MS,
@@ -90,7 +90,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-O2BEQGHD.js";
+} from "./chunks/chunk-524I7AHD.js";
 import {
   __commonJS,
   __require,
@@ -5275,7 +5275,7 @@ function registerMcp(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).action(async (flags, cmd) => {
-    const { serveMcp } = await import("./chunks/mcp-KIAG24SY.js");
+    const { serveMcp } = await import("./chunks/mcp-6SVV5BLS.js");
     await serveMcp({ ...globals(cmd), isolation: flags.isolation });
   });
 }
@@ -5404,7 +5404,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-ONCB6P75.js");
+    const { runAction } = await import("./chunks/run-action-OYLHK63B.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -5418,15 +5418,15 @@ function registerSchedule(program2) {
       "service manager (default: systemd if usable, launchd on macOS, else cron)"
     ).choices(["systemd", "launchd", "cron"])
   ).option("--pr", "ticks open pull requests (shares the schedule state with the Action on origin)").option("--watch", "also run `claude-tasks watch` as a service (systemd, launchd)").addOption(new Option("--isolation <how>", "passed to tick").choices(["sandbox", "none"])).option("--json", "print what was installed as JSON").action(async (flags, cmd) => {
-    const { scheduleInstall } = await import("./chunks/schedule-action-SLOS6QKP.js");
+    const { scheduleInstall } = await import("./chunks/schedule-action-FFWART5M.js");
     await scheduleInstall(flags, cmd);
   });
   schedule.command("uninstall").description("remove exactly what `schedule install` wrote").action(async (_flags, cmd) => {
-    const { scheduleUninstall } = await import("./chunks/schedule-action-SLOS6QKP.js");
+    const { scheduleUninstall } = await import("./chunks/schedule-action-FFWART5M.js");
     await scheduleUninstall(cmd);
   });
   schedule.command("status").description("what is installed, and when tick last ran").option("--json", "print as JSON").action(async (flags, cmd) => {
-    const { scheduleStatus } = await import("./chunks/schedule-action-SLOS6QKP.js");
+    const { scheduleStatus } = await import("./chunks/schedule-action-FFWART5M.js");
     await scheduleStatus(flags, cmd);
   });
 }
@@ -5444,7 +5444,7 @@ function registerTick(program2) {
   runLikeOptions(cmd).addOption(
     new Option("--now <ISO>", "use this clock instead of the system's (tests)").argParser(isoDate).env("CLAUDE_TASKS_NOW").hideHelp()
   ).action(async (flags, c) => {
-    const { tickAction } = await import("./chunks/tick-action-MUTT5PLZ.js");
+    const { tickAction } = await import("./chunks/tick-action-FSY5OXY6.js");
     await tickAction(flags, c);
   });
 }
@@ -5473,7 +5473,7 @@ function registerWatch(program2) {
     "stay in the foreground; when new commits reach the base branch, run the tasks whose `watch` globs match the changed files"
   ).option("--branch <name>", "the branch to follow (default: the repository's default branch)").option("--interval <ms>", "how often to look at the branch", positiveInt, 2e3).option("--debounce <ms>", "how long the branch must stay put before a run", positiveInt, 3e3);
   runLikeOptions(cmd).action(async (flags, c) => {
-    const { watchAction } = await import("./chunks/watch-action-MNR2M63V.js");
+    const { watchAction } = await import("./chunks/watch-action-VKNFVP7T.js");
     await watchAction(flags, c);
   });
 }

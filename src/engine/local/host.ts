@@ -2,7 +2,7 @@
 import { access, constants } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, isAbsolute, join } from "node:path";
-import { execa } from "execa";
+import { runCommand } from "../process/run.ts";
 import type { ServiceHost } from "./service.ts";
 
 export function systemHost(env: NodeJS.ProcessEnv = process.env): ServiceHost {
@@ -11,16 +11,13 @@ export function systemHost(env: NodeJS.ProcessEnv = process.env): ServiceHost {
     home: env.HOME || homedir(),
     uid: process.getuid?.() ?? 0,
     async exec(command, args, opts = {}) {
-      const r = await execa(command, [...args], {
-        reject: false,
-        env,
-        extendEnv: false,
-        stripFinalNewline: false,
-        stdin: opts.input === undefined ? "ignore" : "pipe",
+      const defined = Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined);
+      const r = await runCommand(command, args, {
+        env: Object.fromEntries(defined),
         ...(opts.input !== undefined ? { input: opts.input } : {}),
-        timeout: 30_000,
+        timeoutMs: 30_000,
       });
-      return { code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
+      return { code: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
     },
     async has(command) {
       return (await which(command, env.PATH)) !== undefined;

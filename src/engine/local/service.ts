@@ -16,6 +16,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { UserError } from "../errors.ts";
+import { orIfMissing } from "../missing.ts";
 
 export type ManagerKind = "systemd" | "launchd" | "cron";
 
@@ -283,7 +284,7 @@ export async function installSchedule(
   const todo: string[] = [];
   const put = async (path: string, text: string, role: string) => {
     files.push({ path, role });
-    const before = await readFile(path, "utf8").catch(() => undefined);
+    const before = await orIfMissing(readFile(path, "utf8"), undefined);
     if (before === text) return;
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text);

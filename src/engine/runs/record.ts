@@ -8,6 +8,7 @@ import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { assertSafeName } from "../git/index.ts";
+import { orIfMissing } from "../missing.ts";
 import { pidAlive } from "../retention/index.ts";
 import type { RunMode, RunReport } from "../run/index.ts";
 
@@ -61,12 +62,10 @@ export async function writeRecord(state: string, record: BackgroundRecord): Prom
  */
 export async function readRecords(state: string): Promise<BackgroundRecord[]> {
   const dir = backgroundDir(state);
-  const names = await readdir(dir).catch(() => [] as string[]);
+  const names = await orIfMissing(readdir(dir), [] as string[]);
   const out: BackgroundRecord[] = [];
   for (const name of names.filter((n) => n.endsWith(".json")).sort()) {
-    const record = await readFile(join(dir, name), "utf8")
-      .then((t) => JSON.parse(t) as BackgroundRecord)
-      .catch(() => undefined);
+    const record = parseRecord(await orIfMissing(readFile(join(dir, name), "utf8"), undefined));
     if (record?.version !== 1 || typeof record.id !== "string") continue;
     if (ACTIVE_STATUSES.includes(record.status) && record.pid !== process.pid && !pidAlive(record.pid)) {
       const interrupted: BackgroundRecord = {
@@ -75,9 +74,20 @@ export async function readRecords(state: string): Promise<BackgroundRecord[]> {
         message: record.message ?? "the server that ran it exited before it ended",
         endedAt: record.endedAt ?? new Date().toISOString(),
       };
-      await writeRecord(state, interrupted).catch(() => {});
+      await writeRecord(state, interrupted);
       out.push(interrupted);
     } else out.push(record);
   }
   return out;
+}
+
+/** A record's JSON, or undefined when it is gone or not JSON (a half-written file of a killed server). */
+function parseRecord(text: string | undefined): BackgroundRecord | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as BackgroundRecord;
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
+  }
 }

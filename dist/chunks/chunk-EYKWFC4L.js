@@ -8,7 +8,7 @@ import {
   parseConfigFiles,
   require_dist,
   statRepoFile
-} from "./chunk-O2BEQGHD.js";
+} from "./chunk-524I7AHD.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

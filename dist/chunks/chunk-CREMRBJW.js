@@ -14,7 +14,7 @@ import {
   recordRun,
   spentOn,
   updateRemoteState
-} from "./chunk-T3LO7HO4.js";
+} from "./chunk-PNZEP52L.js";
 import {
   BACKUP_REF_PREFIX,
   compileGlob,
@@ -26,7 +26,7 @@ import {
   parseDuration,
   pushRefs,
   resolveCommit
-} from "./chunk-O2BEQGHD.js";
+} from "./chunk-524I7AHD.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";

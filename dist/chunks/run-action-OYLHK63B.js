@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-HVFTAVT4.js";
-import "./chunk-C6BXYZNY.js";
-import "./chunk-SU2OUJ7Y.js";
-import "./chunk-XFCYAIRD.js";
-import "./chunk-74Q43XI2.js";
-import "./chunk-T3LO7HO4.js";
+} from "./chunk-CBQ27EM2.js";
+import "./chunk-CREMRBJW.js";
+import "./chunk-JROA4XBC.js";
+import "./chunk-HLWXIW6F.js";
+import "./chunk-LBTGMDJ6.js";
+import "./chunk-PNZEP52L.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-O2BEQGHD.js";
+import "./chunk-524I7AHD.js";
 import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 export {

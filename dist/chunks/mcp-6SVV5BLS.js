@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   VERSION,
   pidAlive
-} from "./chunk-XHAI53ZO.js";
+} from "./chunk-JL2Q5JGL.js";
 import {
   readDefaultsFile
-} from "./chunk-YLL5NTSW.js";
+} from "./chunk-EYKWFC4L.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-SU2OUJ7Y.js";
-import "./chunk-XFCYAIRD.js";
+} from "./chunk-JROA4XBC.js";
+import "./chunk-HLWXIW6F.js";
 import "./chunk-OD55LRLJ.js";
 import {
   $ZodObject,
@@ -55,6 +55,7 @@ import {
   object,
   oneLine,
   optional,
+  orIfMissing,
   own,
   parse,
   parseAsync,
@@ -80,7 +81,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-O2BEQGHD.js";
+} from "./chunk-524I7AHD.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __commonJS,
@@ -8963,10 +8964,10 @@ async function writeRecord(state, record2) {
 }
 async function readRecords(state) {
   const dir = backgroundDir(state);
-  const names = await readdir(dir).catch(() => []);
+  const names = await orIfMissing(readdir(dir), []);
   const out = [];
   for (const name of names.filter((n) => n.endsWith(".json")).sort()) {
-    const record2 = await readFile(join(dir, name), "utf8").then((t) => JSON.parse(t)).catch(() => void 0);
+    const record2 = parseRecord(await orIfMissing(readFile(join(dir, name), "utf8"), void 0));
     if (record2?.version !== 1 || typeof record2.id !== "string") continue;
     if (ACTIVE_STATUSES.includes(record2.status) && record2.pid !== process.pid && !pidAlive(record2.pid)) {
       const interrupted = {
@@ -8975,12 +8976,20 @@ async function readRecords(state) {
         message: record2.message ?? "the server that ran it exited before it ended",
         endedAt: record2.endedAt ?? (/* @__PURE__ */ new Date()).toISOString()
       };
-      await writeRecord(state, interrupted).catch(() => {
-      });
+      await writeRecord(state, interrupted);
       out.push(interrupted);
     } else out.push(record2);
   }
   return out;
+}
+function parseRecord(text) {
+  if (text === void 0) return void 0;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    if (err instanceof SyntaxError) return void 0;
+    throw err;
+  }
 }
 
 // src/engine/runs/registry.ts

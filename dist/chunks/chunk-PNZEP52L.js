@@ -8,7 +8,7 @@ import {
   evaluateSchedules,
   external_exports,
   pushRefs
-} from "./chunk-O2BEQGHD.js";
+} from "./chunk-524I7AHD.js";
 
 // src/engine/budget/ledger.ts
 var KEEP_DAYS = 40;

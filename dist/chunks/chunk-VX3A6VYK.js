@@ -5,8 +5,9 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  UserError
-} from "./chunk-O2BEQGHD.js";
+  UserError,
+  orIfMissing
+} from "./chunk-524I7AHD.js";
 
 // src/engine/local/service.ts
 import { createHash } from "node:crypto";
@@ -168,7 +169,7 @@ async function installSchedule(spec, host, kind, now = /* @__PURE__ */ new Date(
   const todo = [];
   const put = async (path, text, role) => {
     files.push({ path, role });
-    const before = await readFile(path, "utf8").catch(() => void 0);
+    const before = await orIfMissing(readFile(path, "utf8"), void 0);
     if (before === text) return;
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text);

@@ -6,17 +6,17 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-NAANDGAK.js";
-import "./chunk-67HJEG7H.js";
+} from "./chunk-ZWCTAYQY.js";
+import "./chunk-MS5CBY2C.js";
 import {
   runAndReport
-} from "./chunk-HVFTAVT4.js";
-import "./chunk-C6BXYZNY.js";
+} from "./chunk-CBQ27EM2.js";
+import "./chunk-CREMRBJW.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-SU2OUJ7Y.js";
-import "./chunk-XFCYAIRD.js";
-import "./chunk-BJZWCMWV.js";
+} from "./chunk-JROA4XBC.js";
+import "./chunk-HLWXIW6F.js";
+import "./chunk-QAKIDFSL.js";
 import {
   globals,
   paint,
@@ -24,8 +24,8 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-74Q43XI2.js";
-import "./chunk-T3LO7HO4.js";
+} from "./chunk-LBTGMDJ6.js";
+import "./chunk-PNZEP52L.js";
 import "./chunk-OD55LRLJ.js";
 import {
   TaskFailedError,
@@ -33,7 +33,7 @@ import {
   createGit,
   requireRepoRoot,
   stateDir
-} from "./chunk-O2BEQGHD.js";
+} from "./chunk-524I7AHD.js";
 import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -9,28 +9,28 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-FD5PDGA2.js";
+} from "./chunk-VX3A6VYK.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-NAANDGAK.js";
-import "./chunk-67HJEG7H.js";
-import "./chunk-BJZWCMWV.js";
+} from "./chunk-ZWCTAYQY.js";
+import "./chunk-MS5CBY2C.js";
+import "./chunk-QAKIDFSL.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-74Q43XI2.js";
-import "./chunk-T3LO7HO4.js";
+} from "./chunk-LBTGMDJ6.js";
+import "./chunk-PNZEP52L.js";
 import "./chunk-OD55LRLJ.js";
 import {
   UserError,
   createGit,
-  execa,
   requireRepoRoot,
+  runCommand,
   stateDir
-} from "./chunk-O2BEQGHD.js";
+} from "./chunk-524I7AHD.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/schedule-action.ts
@@ -46,16 +46,13 @@ function systemHost(env = process.env) {
     home: env.HOME || homedir(),
     uid: process.getuid?.() ?? 0,
     async exec(command, args, opts = {}) {
-      const r = await execa(command, [...args], {
-        reject: false,
-        env,
-        extendEnv: false,
-        stripFinalNewline: false,
-        stdin: opts.input === void 0 ? "ignore" : "pipe",
+      const defined = Object.entries(env).filter((e) => e[1] !== void 0);
+      const r = await runCommand(command, args, {
+        env: Object.fromEntries(defined),
         ...opts.input !== void 0 ? { input: opts.input } : {},
-        timeout: 3e4
+        timeoutMs: 3e4
       });
-      return { code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
+      return { code: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
     },
     async has(command) {
       return await which(command, env.PATH) !== void 0;

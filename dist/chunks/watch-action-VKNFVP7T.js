@@ -6,19 +6,19 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAndReport
-} from "./chunk-HVFTAVT4.js";
-import "./chunk-C6BXYZNY.js";
-import "./chunk-SU2OUJ7Y.js";
-import "./chunk-XFCYAIRD.js";
+} from "./chunk-CBQ27EM2.js";
+import "./chunk-CREMRBJW.js";
+import "./chunk-JROA4XBC.js";
+import "./chunk-HLWXIW6F.js";
 import {
   watchedTasks
-} from "./chunk-BJZWCMWV.js";
+} from "./chunk-QAKIDFSL.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-74Q43XI2.js";
-import "./chunk-T3LO7HO4.js";
+} from "./chunk-LBTGMDJ6.js";
+import "./chunk-PNZEP52L.js";
 import "./chunk-OD55LRLJ.js";
 import {
   InterruptedError,
@@ -34,7 +34,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-O2BEQGHD.js";
+} from "./chunk-524I7AHD.js";
 import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-BJZWCMWV.js";
+} from "./chunk-QAKIDFSL.js";
 import {
   claimDueTasks
-} from "./chunk-T3LO7HO4.js";
+} from "./chunk-PNZEP52L.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,
@@ -23,7 +23,7 @@ import {
   selectTasks,
   silentLogger,
   splitZ
-} from "./chunk-O2BEQGHD.js";
+} from "./chunk-524I7AHD.js";
 
 // src/engine/event/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";

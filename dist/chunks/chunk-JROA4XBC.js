@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-XFCYAIRD.js";
+} from "./chunk-HLWXIW6F.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-O2BEQGHD.js";
+} from "./chunk-524I7AHD.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

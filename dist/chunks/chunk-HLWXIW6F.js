@@ -10,7 +10,7 @@ import {
   renderTaskMarkdown,
   scanText,
   silentLogger
-} from "./chunk-O2BEQGHD.js";
+} from "./chunk-524I7AHD.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

@@ -7,17 +7,17 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-C6BXYZNY.js";
+} from "./chunk-CREMRBJW.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-SU2OUJ7Y.js";
+} from "./chunk-JROA4XBC.js";
 import {
   globals,
   paint,
   print,
   printJson,
   validProject
-} from "./chunk-74Q43XI2.js";
+} from "./chunk-LBTGMDJ6.js";
 import {
   InterruptedError,
   STATUS_ICON,
@@ -40,7 +40,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-O2BEQGHD.js";
+} from "./chunk-524I7AHD.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

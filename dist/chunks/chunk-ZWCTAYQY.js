@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-67HJEG7H.js";
+} from "./chunk-MS5CBY2C.js";
 import {
   STATE_FILE,
   STATE_REF,
@@ -16,13 +16,13 @@ import {
   sinceFromState,
   stateNeedsWrite,
   writeStateCommit
-} from "./chunk-T3LO7HO4.js";
+} from "./chunk-PNZEP52L.js";
 import {
   dueTasks,
   newRunId,
   pruneWorktrees,
   stopAgentProcessesIn
-} from "./chunk-O2BEQGHD.js";
+} from "./chunk-524I7AHD.js";
 
 // src/engine/local/lock.ts
 import { mkdir, open, readFile, rm, stat } from "node:fs/promises";

@@ -47948,7 +47948,6 @@ export {
   silentLogger,
   stderrLogger,
   onExit,
-  execa,
   runCommand,
   DEFAULT_IDENTITY,
   createGit,

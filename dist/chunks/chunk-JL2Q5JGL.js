@@ -13,7 +13,7 @@ import {
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-O2BEQGHD.js";
+} from "./chunk-524I7AHD.js";
 
 // package.json
 var package_default = {
