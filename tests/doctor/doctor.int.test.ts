@@ -202,6 +202,7 @@ describe("doctor on real repositories", () => {
       "tasks",
       "workflows",
       "permissions",
+      "ci",
       "schedule-reach",
       "token",
       "worktrees",
