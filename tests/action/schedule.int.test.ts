@@ -52,7 +52,7 @@ describe("the Action on schedule (dist/action.js)", () => {
     expect(state.tasks["late-once"]?.lastFireTime).toBe(fire.toISOString());
     expect(state.tasks["late-skip"]?.lastFireTime).toBe(yesterday); // passed over, not claimed
     expect(state.tasks["late-skip"]!.until).toBe(state.updatedAt); // …and not considered again
-    expect(apiOps(e2e.fake)).toEqual(["pulls/create"]); // a new PR: one call
+    expect(apiOps(e2e.fake)).toEqual(["graphql", "pulls/create"]); // the signed commit, then a new PR: one call
 
     e2e.fake.resetCalls();
     const stateRef = await e2e.repo.git("ls-remote", "origin", STATE_REF);
@@ -111,7 +111,7 @@ describe("the Action on schedule (dist/action.js)", () => {
     expect(ran.flat()).toEqual(["tick"]);
     const winner = ran[0]!.length === 1 ? a : b;
     expect(e2e.fake.openPulls()).toHaveLength(1);
-    expect(apiOps(e2e.fake)).toEqual(["pulls/create"]);
+    expect(apiOps(e2e.fake)).toEqual(["graphql", "pulls/create"]); // the signed commit (createCommitOnBranch), the PR
     // the state ref holds the winner's claim, and the loser left it alone
     const runId = /## claude-tasks run `([^`]+)`/.exec(winner.summary)?.[1];
     const state = await remoteState(e2e);
