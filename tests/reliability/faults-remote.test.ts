@@ -11,6 +11,7 @@ import { createGitHub } from "../../src/engine/github/client.ts";
 import { createGitHubPublisher } from "../../src/engine/github/pr-publisher.ts";
 import type { Logger } from "../../src/engine/logger.ts";
 import type { Publisher } from "../../src/engine/run/index.ts";
+import { STATE_VERSION } from "../../src/engine/schedule/state.ts";
 import { startE2E } from "../action/harness.ts";
 import { type EngineRepo, makeEngineRepo, meanwhile } from "../support/engine.ts";
 import { type FaultRule, type GitHubFake, startGitHubFake } from "../support/github-fake/index.ts";
@@ -344,7 +345,10 @@ describe("a damaged schedule state ref (the Action, on schedule)", () => {
     expect(first.stdout).not.toMatch(/failed unexpectedly|\n\s+at /);
     expect(results).toMatchObject([{ task: "tick", status: "success" }]);
     expect(rewritten).not.toBe(target);
-    expect(parsed).toMatchObject({ version: 1, tasks: { tick: { lastFireTime: expect.any(String) } } });
+    expect(parsed).toMatchObject({
+      version: STATE_VERSION,
+      tasks: { tick: { lastFireTime: expect.any(String) } },
+    });
     const second = await e2e.run({ event: "schedule", payload: { schedule: "0 * * * *" } });
     c.note(
       "next tick",
