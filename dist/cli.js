@@ -5404,7 +5404,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-OYLHK63B.js");
+    const { runAction } = await import("./chunks/run-action-VW5TYSRV.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -5444,7 +5444,7 @@ function registerTick(program2) {
   runLikeOptions(cmd).addOption(
     new Option("--now <ISO>", "use this clock instead of the system's (tests)").argParser(isoDate).env("CLAUDE_TASKS_NOW").hideHelp()
   ).action(async (flags, c) => {
-    const { tickAction } = await import("./chunks/tick-action-FSY5OXY6.js");
+    const { tickAction } = await import("./chunks/tick-action-EGG2O6SQ.js");
     await tickAction(flags, c);
   });
 }
@@ -5473,7 +5473,7 @@ function registerWatch(program2) {
     "stay in the foreground; when new commits reach the base branch, run the tasks whose `watch` globs match the changed files"
   ).option("--branch <name>", "the branch to follow (default: the repository's default branch)").option("--interval <ms>", "how often to look at the branch", positiveInt, 2e3).option("--debounce <ms>", "how long the branch must stay put before a run", positiveInt, 3e3);
   runLikeOptions(cmd).action(async (flags, c) => {
-    const { watchAction } = await import("./chunks/watch-action-VKNFVP7T.js");
+    const { watchAction } = await import("./chunks/watch-action-WQKUBPDD.js");
     await watchAction(flags, c);
   });
 }

@@ -71,11 +71,17 @@ export async function runAndReport(
   // the ledger, budgets and locks: the remote's state ref when publishing, this repository's otherwise
   const git = createGit({ cwd: project.repoRoot, authEnv: publisher?.gitEnv, logger: stderrLogger() });
   if (publisher && mode === "pr") await expireStale(tasks, publisher.gh, git, flags.base);
-  const control = createRunControl({
-    git,
-    remote: mode === "pr" ? "origin" : ".",
-    logger: stderrLogger(),
-  });
+  // Local and dry runs keep a ledger in this repository only for tasks that set a budget: a lock taken by
+  // a local run that was killed would otherwise hold its task until the lock expires (hours), and local
+  // runs of one repository already never share a worktree or a branch update.
+  const ledgered = mode === "pr" || tasks.some((t) => t.budget !== undefined);
+  const control = ledgered
+    ? createRunControl({
+        git,
+        remote: mode === "pr" ? "origin" : ".",
+        logger: stderrLogger(),
+      })
+    : undefined;
 
   const progress = createProgress({
     tty: Boolean(process.stderr.isTTY),
@@ -118,7 +124,7 @@ export async function runAndReport(
       signal: abort.signal,
       trigger: extras.trigger ?? "cli",
       ...(extras.runId ? { runId: extras.runId } : {}),
-      control,
+      ...(control ? { control } : {}),
     });
   } finally {
     progress.stop();

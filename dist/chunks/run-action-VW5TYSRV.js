@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-CBQ27EM2.js";
+} from "./chunk-L6KWEF2L.js";
 import "./chunk-CREMRBJW.js";
 import "./chunk-JROA4XBC.js";
 import "./chunk-HLWXIW6F.js";

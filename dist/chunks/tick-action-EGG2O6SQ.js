@@ -10,7 +10,7 @@ import {
 import "./chunk-MS5CBY2C.js";
 import {
   runAndReport
-} from "./chunk-CBQ27EM2.js";
+} from "./chunk-L6KWEF2L.js";
 import "./chunk-CREMRBJW.js";
 import {
   githubPublisherFromEnv

@@ -2460,11 +2460,12 @@ async function runAndReport(project, tasks, flags, extras = {}) {
   const publisher = flags.pr ? await githubPublisherFromEnv(project.repoRoot) : void 0;
   const git = createGit({ cwd: project.repoRoot, authEnv: publisher?.gitEnv, logger: stderrLogger() });
   if (publisher && mode === "pr") await expireStale(tasks, publisher.gh, git, flags.base);
-  const control = createRunControl({
+  const ledgered = mode === "pr" || tasks.some((t) => t.budget !== void 0);
+  const control = ledgered ? createRunControl({
     git,
     remote: mode === "pr" ? "origin" : ".",
     logger: stderrLogger()
-  });
+  }) : void 0;
   const progress = createProgress({
     tty: Boolean(process.stderr.isTTY),
     quiet: flags.quiet || flags.json
@@ -2509,7 +2510,7 @@ ${reason}: stopping running tasks and backing up their work\u2026
       signal: abort.signal,
       trigger: extras.trigger ?? "cli",
       ...extras.runId ? { runId: extras.runId } : {},
-      control
+      ...control ? { control } : {}
     });
   } finally {
     progress.stop();
