@@ -4,30 +4,29 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-GCZS7MKJ.js";
+import "./chunks/chunk-OTA3BULJ.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-EYKWFC4L.js";
+} from "./chunks/chunk-M3WOY4NZ.js";
 import {
   ownPushReason,
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-MS5CBY2C.js";
+} from "./chunks/chunk-MSKDME55.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-CREMRBJW.js";
+} from "./chunks/chunk-XNJ2W5MM.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-HLWXIW6F.js";
-import "./chunks/chunk-QAKIDFSL.js";
-import "./chunks/chunk-PNZEP52L.js";
+} from "./chunks/chunk-37QU2BXI.js";
+import "./chunks/chunk-XXF4SF7M.js";
 import {
   ConfigError,
   ISOLATIONS,
@@ -93,7 +92,7 @@ import {
   toMatrix,
   unknownTaskMessage,
   withholdSecrets
-} from "./chunks/chunk-524I7AHD.js";
+} from "./chunks/chunk-OZKSDU6E.js";
 import {
   debug,
   error,

@@ -9,7 +9,7 @@ import {
   DEFAULT_WORKFLOW_IDS,
   WORKFLOW_TEMPLATES,
   workflowTemplates
-} from "./chunks/chunk-GCZS7MKJ.js";
+} from "./chunks/chunk-OTA3BULJ.js";
 import {
   DEFAULT_KEEP,
   KEEP_ENV,
@@ -19,15 +19,15 @@ import {
   pidAlive,
   prune,
   retentionPolicy
-} from "./chunks/chunk-JL2Q5JGL.js";
+} from "./chunks/chunk-JBWETNH5.js";
 import {
   readManifest
-} from "./chunks/chunk-VX3A6VYK.js";
+} from "./chunks/chunk-5C3TQVYE.js";
 import {
   readTickRecord
-} from "./chunks/chunk-ZWCTAYQY.js";
-import "./chunks/chunk-MS5CBY2C.js";
-import "./chunks/chunk-QAKIDFSL.js";
+} from "./chunks/chunk-Q6BEZMVR.js";
+import "./chunks/chunk-MSKDME55.js";
+import "./chunks/chunk-XXF4SF7M.js";
 import {
   globals,
   paint,
@@ -35,22 +35,15 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-LBTGMDJ6.js";
-import {
-  FETCHED_STATE_REF,
-  STATE_FILE,
-  STATE_REF,
-  formatUsd,
-  liveReservations,
-  parseState,
-  readRemoteState,
-  spentOn
-} from "./chunks/chunk-PNZEP52L.js";
+} from "./chunks/chunk-JZQPOQFC.js";
 import "./chunks/chunk-OD55LRLJ.js";
 import {
   DEFAULT_GRACE_MS,
   EXIT,
+  FETCHED_STATE_REF,
   InterruptedError,
+  STATE_FILE,
+  STATE_REF,
   STATUS_ICON,
   TaskFailedError,
   UserError,
@@ -68,9 +61,11 @@ import {
   formatDuration,
   formatInZone,
   formatProblem,
+  formatUsd,
   hasErrors,
   listBackups,
   listWorktrees,
+  liveReservations,
   loadProject,
   nextFireTimes,
   oneLine,
@@ -78,8 +73,10 @@ import {
   outcomeOf,
   parseLog,
   parseSchedule,
+  parseState,
   probeBwrap,
   pruneWorktrees,
+  readRemoteState,
   redactTask,
   requireRepoRoot,
   require_dist,
@@ -87,10 +84,11 @@ import {
   restoreBackup,
   runLogPath,
   selectTasks,
+  spentOn,
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-524I7AHD.js";
+} from "./chunks/chunk-OZKSDU6E.js";
 import {
   __commonJS,
   __require,
@@ -5275,7 +5273,7 @@ function registerMcp(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).action(async (flags, cmd) => {
-    const { serveMcp } = await import("./chunks/mcp-6SVV5BLS.js");
+    const { serveMcp } = await import("./chunks/mcp-HP3REGZK.js");
     await serveMcp({ ...globals(cmd), isolation: flags.isolation });
   });
 }
@@ -5404,7 +5402,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-VW5TYSRV.js");
+    const { runAction } = await import("./chunks/run-action-EPLUPQP5.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -5418,15 +5416,15 @@ function registerSchedule(program2) {
       "service manager (default: systemd if usable, launchd on macOS, else cron)"
     ).choices(["systemd", "launchd", "cron"])
   ).option("--pr", "ticks open pull requests (shares the schedule state with the Action on origin)").option("--watch", "also run `claude-tasks watch` as a service (systemd, launchd)").addOption(new Option("--isolation <how>", "passed to tick").choices(["sandbox", "none"])).option("--json", "print what was installed as JSON").action(async (flags, cmd) => {
-    const { scheduleInstall } = await import("./chunks/schedule-action-FFWART5M.js");
+    const { scheduleInstall } = await import("./chunks/schedule-action-BPYMQJGI.js");
     await scheduleInstall(flags, cmd);
   });
   schedule.command("uninstall").description("remove exactly what `schedule install` wrote").action(async (_flags, cmd) => {
-    const { scheduleUninstall } = await import("./chunks/schedule-action-FFWART5M.js");
+    const { scheduleUninstall } = await import("./chunks/schedule-action-BPYMQJGI.js");
     await scheduleUninstall(cmd);
   });
   schedule.command("status").description("what is installed, and when tick last ran").option("--json", "print as JSON").action(async (flags, cmd) => {
-    const { scheduleStatus } = await import("./chunks/schedule-action-FFWART5M.js");
+    const { scheduleStatus } = await import("./chunks/schedule-action-BPYMQJGI.js");
     await scheduleStatus(flags, cmd);
   });
 }
@@ -5444,7 +5442,7 @@ function registerTick(program2) {
   runLikeOptions(cmd).addOption(
     new Option("--now <ISO>", "use this clock instead of the system's (tests)").argParser(isoDate).env("CLAUDE_TASKS_NOW").hideHelp()
   ).action(async (flags, c) => {
-    const { tickAction } = await import("./chunks/tick-action-EGG2O6SQ.js");
+    const { tickAction } = await import("./chunks/tick-action-4I4LG474.js");
     await tickAction(flags, c);
   });
 }
@@ -5473,7 +5471,7 @@ function registerWatch(program2) {
     "stay in the foreground; when new commits reach the base branch, run the tasks whose `watch` globs match the changed files"
   ).option("--branch <name>", "the branch to follow (default: the repository's default branch)").option("--interval <ms>", "how often to look at the branch", positiveInt, 2e3).option("--debounce <ms>", "how long the branch must stay put before a run", positiveInt, 3e3);
   runLikeOptions(cmd).action(async (flags, c) => {
-    const { watchAction } = await import("./chunks/watch-action-WQKUBPDD.js");
+    const { watchAction } = await import("./chunks/watch-action-KUPJTOOX.js");
     await watchAction(flags, c);
   });
 }

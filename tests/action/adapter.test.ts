@@ -104,6 +104,7 @@ function recorder(o: {
       return report(opts);
     },
     createRunControl: () => ({
+      gatesStart: () => true,
       admit: async ({ task }) =>
         o.refuse?.[task.name] ? { ok: false, kind: "budget", reason: o.refuse[task.name]! } : { ok: true },
       settle: async () => {},

@@ -50,7 +50,18 @@ export interface AdmitContext {
 }
 
 export interface RunControl {
-  admit(ctx: AdmitContext): Promise<Admitted>;
+  /**
+   * Takes the task's lock and reserves its most possible cost. `once`: a lock held by another run is
+   * answered at once (busy, not recorded as a run that did not happen) instead of waiting or skipping
+   * as the task's `concurrency` says.
+   */
+  admit(ctx: AdmitContext, how?: { once?: boolean }): Promise<Admitted>;
+  /**
+   * Whether `admit` can refuse for more than the lock (a budget, the organisation's budget, a
+   * scheduled `skip_if_unchanged`): then it must answer before the agent starts, as a refused run
+   * makes no model request. Otherwise the lock is taken while the agent starts (see `runTasks`).
+   */
+  gatesStart(task: Task, scheduled: boolean): boolean;
   /** After the run (whatever happened): its cost into the ledger, its reservation and lock released. */
   settle(task: Task, runId: string, result: TaskResult, opts?: { onlyIfHeld?: boolean }): Promise<void>;
   /**
@@ -120,6 +131,9 @@ export function createRunControl(opts: RunControlOptions): RunControl {
   const updateRemoteState = <T>(o: UpdateOptions<T>) => serial(() => updateState(o));
   const readRemoteState = (o: Parameters<typeof readState>[0]) => serial(() => readState(o));
 
+  const orgLimited = (): boolean =>
+    opts.org !== undefined && (opts.org.monthlyUsd !== undefined || opts.org.dailyUsd !== undefined);
+
   const note = async (task: string, kind: NotRunKind, reason: string, runId: string) => {
     await updateRemoteState({
       ...cas,
@@ -174,7 +188,7 @@ export function createRunControl(opts: RunControlOptions): RunControl {
 
   async function admitOrg(ctx: AdmitContext): Promise<Admission | undefined> {
     const org = opts.org;
-    if (!org || (org.monthlyUsd === undefined && org.dailyUsd === undefined)) return undefined;
+    if (!org || !orgLimited()) return undefined;
     const r = await updateRemoteState({
       git: org.git,
       remote: org.remote,
@@ -205,7 +219,12 @@ export function createRunControl(opts: RunControlOptions): RunControl {
   }
 
   return {
-    async admit(given) {
+    gatesStart(task, scheduled) {
+      const limits = Object.values(task.budget ?? {}).some((v) => v !== undefined);
+      return limits || orgLimited() || (scheduled && task.skip_if_unchanged === true);
+    },
+
+    async admit(given, how = {}) {
       const ctx = opts.holder ? { ...given, runId: opts.holder } : given;
       const { task } = ctx;
       const skip = await unchanged(ctx);
@@ -218,6 +237,7 @@ export function createRunControl(opts: RunControlOptions): RunControl {
         const a = await admitRepo(ctx);
         if (a.ok) break;
         if (a.kind === "budget") return { ok: false, kind: "budget", reason: a.reason };
+        if (how.once) return { ok: false, kind: "busy", reason: a.reason };
         const expires = Date.parse(a.holder!.expires);
         waitedSince ??= now().getTime();
         const deadline = Math.min(expires, waitedSince + (opts.maxWaitMs ?? Number.POSITIVE_INFINITY));
@@ -288,7 +308,7 @@ export function createRunControl(opts: RunControlOptions): RunControl {
         );
       }
       const org = opts.org;
-      if (!org || (org.monthlyUsd === undefined && org.dailyUsd === undefined)) return;
+      if (!org || !orgLimited()) return;
       try {
         await updateRemoteState({
           git: org.git,
@@ -317,7 +337,7 @@ export function createRunControl(opts: RunControlOptions): RunControl {
       if (!holder) return;
       await updateRemoteState({ ...cas, update: (s) => ({ next: releaseHolder(s, holder), value: 0 }) });
       const org = opts.org;
-      if (org && (org.monthlyUsd !== undefined || org.dailyUsd !== undefined))
+      if (org && orgLimited())
         await updateRemoteState({
           git: org.git,
           remote: org.remote,

@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Agent, AgentResult } from "../agent/index.ts";
+import type { NotRunKind } from "../budget/ledger.ts";
 import type { Task } from "../config/index.ts";
 import { errorMessage } from "../errors.ts";
 import {
@@ -52,6 +53,12 @@ export interface RunTaskOptions {
   signal?: AbortSignal;
   trigger?: string;
   fireTimes?: string[];
+  /**
+   * The task's lock, being taken while the agent starts (`runTasks`, when nothing but the lock can
+   * refuse the run): awaited before anything of the agent's work is used, like the remote checks; a
+   * refusal ends the task as a run that did not happen, its work (if any) in a backup.
+   */
+  admission?: Promise<{ ok: true } | { ok: false; kind: NotRunKind; reason: string }>;
 }
 
 const AGENT_STATUS: Record<AgentResult["status"], TaskStatus> = {
@@ -220,6 +227,16 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     }),
   });
   if (change.files.length === 0 && partialBackups.length > 0) r.backup = partialBackups.at(-1); // a failed attempt's work
+  if (opts.admission) {
+    const admitted = await opts.admission;
+    if (!admitted.ok) {
+      r.status = "skipped";
+      r.notRun = admitted.kind;
+      r.message = admitted.reason;
+      if (r.backup) r.message += `; the run's work is in backup ${r.backup}`;
+      return;
+    }
+  }
   if (!(await settleStart(start, r))) return;
 
   if (agentResult.status !== "success") {

@@ -7,6 +7,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { scrubbedEnv } from "../agent/env.ts";
+import type { Admitted } from "../budget/control.ts";
 import type { Task } from "../config/index.ts";
 import { errorMessage, UserError } from "../errors.ts";
 import { createGit, listWorktrees, stateDir } from "../git/index.ts";
@@ -15,6 +16,7 @@ import { renderRunMarkdown } from "../report/markdown.ts";
 import { loginCredential } from "../sandbox/credentials.ts";
 import { createSandboxProvider } from "../sandbox/index.ts";
 import { type ModelCredential, modelCredentialFrom, startModelProxy } from "../sandbox/model-proxy.ts";
+import { STATE_REF } from "../schedule/state.ts";
 import { defaultAgentFor } from "./agent-for.ts";
 import { executeGraph } from "./execute-graph.ts";
 import type { RunEvent, RunTasksOptions } from "./options.ts";
@@ -30,7 +32,7 @@ import { skippedResult } from "./result.ts";
 import { newRunId } from "./run-id.ts";
 import { appendLog, taskEntry } from "./run-log.ts";
 import { assembleReport } from "./run-report.ts";
-import { runTask } from "./run-task.ts";
+import { type RunTaskOptions, runTask } from "./run-task.ts";
 import { outcomeOf, type RunReport, type TaskResult } from "./types.ts";
 
 export const runLogPath = (state: string): string => join(state, "runs.jsonl");
@@ -130,28 +132,25 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
       const task = taskOf(name);
       const fireTimes = fireTimesOf.get(name) ?? [];
       const control = opts.control;
-      if (control) {
-        // before anything else: a refused run makes no worktree and no model request
-        const admitted = await control.admit({
-          task,
-          runId,
-          scheduled: fireTimes.length > 0,
-          baseCommit: () => baseTip(repo, baseOf(task)),
-          signal: opts.signal,
+      const scheduled = fireTimes.length > 0;
+      const admitCtx = {
+        task,
+        runId,
+        scheduled,
+        baseCommit: () => baseTip(repo, baseOf(task)),
+        signal: opts.signal,
+      };
+      const notRun = (admitted: Extract<Admitted, { ok: false }>, extra = "") => {
+        logger.info(`${name}: ${admitted.reason}`);
+        return finish({
+          ...skippedResult(name, task.branch, baseOf(task), `${admitted.reason}${extra}`),
+          notRun: admitted.kind,
+          ...(scheduled ? { fireTimes } : {}),
+          ...(opts.trigger ? { trigger: opts.trigger } : {}),
         });
-        if (!admitted.ok) {
-          logger.info(`${name}: ${admitted.reason}`);
-          return finish({
-            ...skippedResult(name, task.branch, baseOf(task), admitted.reason),
-            notRun: admitted.kind,
-            ...(fireTimes.length > 0 ? { fireTimes } : {}),
-            ...(opts.trigger ? { trigger: opts.trigger } : {}),
-          });
-        }
-      }
-      let result: TaskResult | undefined;
-      try {
-        result = await runTask({
+      };
+      const attempt = (signal: AbortSignal | undefined, admission?: RunTaskOptions["admission"]) =>
+        runTask({
           repo,
           task,
           runId,
@@ -167,10 +166,58 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           publisher: opts.publisher,
           ...(sandbox ? { sandbox } : {}),
           emit,
-          signal: opts.signal,
+          signal,
           trigger: opts.trigger,
-          ...(fireTimes.length > 0 ? { fireTimes } : {}),
+          ...(scheduled ? { fireTimes } : {}),
+          ...(admission ? { admission } : {}),
         });
+      if (control && !control.gatesStart(task, scheduled)) {
+        // Nothing but another run's lock can refuse this run: the lock is taken while the agent
+        // starts (no network before the spawn), and awaited before its work is used. A lost lock
+        // stops the agent; the run then waits or skips as `concurrency` says, and starts again.
+        const stop = new AbortController();
+        const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+        const admission = control.admit(admitCtx, { once: true }).then(
+          (a) => {
+            if (!a.ok) stop.abort();
+            return a;
+          },
+          (err: unknown) => {
+            stop.abort();
+            throw err;
+          },
+        );
+        admission.catch(() => {}); // awaited below
+        const first = await attempt(signal, admission);
+        let admitted: Admitted;
+        try {
+          admitted = await admission;
+        } catch (err) {
+          const kept = first.backup ? `; its work is in backup ${first.backup}` : "";
+          return finish({
+            ...first,
+            status: "failed",
+            message: `could not take the task's lock in ${STATE_REF}: ${errorMessage(err)}${kept}`,
+          });
+        }
+        if (admitted.ok) {
+          await control.settle(task, runId, first);
+          return finish(first);
+        }
+        // the stopped start's cost (if it reached the model) still counts; the other run's lock stays
+        if ((first.agent?.costUsd ?? 0) > 0) await control.settle(task, runId, first);
+        const kept = first.backup ? `; the stopped start's work is in backup ${first.backup}` : "";
+        const again = await control.admit(admitCtx);
+        if (!again.ok) return notRun(again, kept);
+        logger.info(`${name}: the other run ended; starting again`);
+      } else if (control) {
+        // before anything else: a refused run makes no worktree and no model request
+        const admitted = await control.admit(admitCtx);
+        if (!admitted.ok) return notRun(admitted);
+      }
+      let result: TaskResult | undefined;
+      try {
+        result = await attempt(opts.signal);
       } finally {
         if (control) {
           const r = result ?? {

@@ -10,7 +10,7 @@ import {
   renderTaskMarkdown,
   scanText,
   silentLogger
-} from "./chunk-524I7AHD.js";
+} from "./chunk-OZKSDU6E.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

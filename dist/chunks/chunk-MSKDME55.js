@@ -6,15 +6,13 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-QAKIDFSL.js";
-import {
-  claimDueTasks
-} from "./chunk-PNZEP52L.js";
+} from "./chunk-XXF4SF7M.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,
   UserError,
   buildPlan,
+  claimDueTasks,
   effectiveDryRun,
   evaluateSchedules,
   isSha,
@@ -23,7 +21,7 @@ import {
   selectTasks,
   silentLogger,
   splitZ
-} from "./chunk-524I7AHD.js";
+} from "./chunk-OZKSDU6E.js";
 
 // src/engine/event/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";

@@ -10105,7 +10105,7 @@ var require_picomatch = __commonJS({
     var parse3 = require_parse2();
     var utils = require_utils();
     var constants6 = require_constants();
-    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject4 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
         const fns = glob2.map((input2) => picomatch2(input2, options, returnState));
@@ -10118,7 +10118,7 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject3(glob2) && glob2.tokens && glob2.input;
+      const isState = isObject4(glob2) && glob2.tokens && glob2.input;
       if (glob2 === "" || typeof glob2 !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
@@ -17841,12 +17841,12 @@ async function listBackups(stateDir2) {
 }
 async function damagedBackups(stateDir2) {
   const names = await orIfMissing(readdir(backupsDir(stateDir2)), []);
-  const damaged = [];
+  const damaged2 = [];
   for (const n3 of names.filter((x) => !x.startsWith(".")).sort()) {
     const found = await inspectBackup(stateDir2, n3);
-    if (found && "damaged" in found) damaged.push(n3);
+    if (found && "damaged" in found) damaged2.push(n3);
   }
-  return damaged;
+  return damaged2;
 }
 var BACKUP_MAX_BYTES = 2 ** 30;
 var NoBackupError = class extends Error {
@@ -22464,7 +22464,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject3 = isObject2;
+  const isObject4 = isObject2;
   const catchall = def.catchall;
   let value2;
   const memo2 = globalConfig.memoizer;
@@ -22472,7 +22472,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value2 ?? (value2 = _normalized.value);
     const input2 = payload.value;
-    if (!isObject3(input2)) {
+    if (!isObject4(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -22608,7 +22608,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject3 = isObject2;
+  const isObject4 = isObject2;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -22617,7 +22617,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value2 ?? (value2 = _normalized.value);
     const input2 = payload.value;
-    if (!isObject3(input2)) {
+    if (!isObject4(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -39275,7 +39275,7 @@ function requireCommon() {
   function isNothing(subject2) {
     return typeof subject2 === "undefined" || subject2 === null;
   }
-  function isObject3(subject2) {
+  function isObject4(subject2) {
     return typeof subject2 === "object" && subject2 !== null;
   }
   function toArray(sequence) {
@@ -39304,7 +39304,7 @@ function requireCommon() {
     return number4 === 0 && Number.NEGATIVE_INFINITY === 1 / number4;
   }
   common2.isNothing = isNothing;
-  common2.isObject = isObject3;
+  common2.isObject = isObject4;
   common2.toArray = toArray;
   common2.repeat = repeat;
   common2.isNegativeZero = isNegativeZero;
@@ -44544,9 +44544,9 @@ function formatDuration(ms) {
   if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
-function formatCost(usd) {
-  if (usd === void 0) return "\u2013";
-  return `$${usd.toFixed(usd !== 0 && usd < 0.01 ? 4 : 2)}`;
+function formatCost(usd2) {
+  if (usd2 === void 0) return "\u2013";
+  return `$${usd2.toFixed(usd2 !== 0 && usd2 < 0.01 ? 4 : 2)}`;
 }
 var STATUS_ICON = {
   success: "\u2705",
@@ -44677,6 +44677,361 @@ function renderRunMarkdown(report2, links = {}) {
     out.push(renderTaskMarkdown(r, links));
   }
   return out.join("\n").trimEnd() + "\n";
+}
+
+// src/engine/schedule/state.ts
+import { setTimeout as sleep2 } from "node:timers/promises";
+
+// src/engine/budget/ledger.ts
+var KEEP_DAYS = 40;
+var KEEP_MONTHS = 13;
+var KEEP_RUNS = 20;
+var KEEP_NOT_RUN = 20;
+var iso2 = external_exports.string().refine((s) => !Number.isNaN(Date.parse(s)));
+var usd = external_exports.number().finite().nonnegative();
+var spendSchema = external_exports.object({ usd, runs: external_exports.number().int().nonnegative() });
+var aggregatesSchema = external_exports.object({
+  /** `YYYY-MM-DD` (UTC) → spend. */
+  days: external_exports.record(external_exports.string(), spendSchema).default({}),
+  /** `YYYY-MM` (UTC) → spend. */
+  months: external_exports.record(external_exports.string(), spendSchema).default({})
+});
+var ledgerRunSchema = external_exports.object({
+  runId: external_exports.string(),
+  /** When the run ended. */
+  at: iso2,
+  costUsd: usd,
+  turns: external_exports.number().int().nonnegative().optional(),
+  durationMs: external_exports.number().nonnegative(),
+  /** The task status (`success`, `budget_exhausted`, …). */
+  outcome: external_exports.string(),
+  /** The base commit the run started from. */
+  base: external_exports.string().optional(),
+  pr: external_exports.number().int().positive().optional()
+});
+var taskLedgerSchema = aggregatesSchema.extend({
+  recent: external_exports.array(ledgerRunSchema).default([]),
+  /** The last run that succeeded (`success` or `no_changes`): what `skip_if_unchanged` compares with. */
+  lastSuccess: ledgerRunSchema.optional()
+});
+var reservationSchema = external_exports.object({
+  task: external_exports.string(),
+  runId: external_exports.string(),
+  usd,
+  at: iso2,
+  expires: iso2
+});
+var ledgerSchema = external_exports.object({
+  total: aggregatesSchema.prefault({}),
+  tasks: external_exports.record(external_exports.string(), taskLedgerSchema).default({}),
+  reservations: external_exports.array(reservationSchema).default([])
+});
+var lockSchema = external_exports.object({ runId: external_exports.string(), at: iso2, expires: iso2 });
+var NOT_RUN_KINDS = ["missed", "budget", "unchanged", "busy", "if_command"];
+var notRunSchema = external_exports.object({
+  at: iso2,
+  kind: external_exports.enum(NOT_RUN_KINDS),
+  /** One line for people. */
+  reason: external_exports.string(),
+  fireTimes: external_exports.array(iso2).optional(),
+  runId: external_exports.string().optional()
+});
+var stateExtrasSchema = external_exports.object({
+  ledger: ledgerSchema.optional(),
+  locks: external_exports.record(external_exports.string(), lockSchema).optional(),
+  notRun: external_exports.record(external_exports.string(), external_exports.array(notRunSchema)).optional()
+});
+var emptyLedger = () => ({ total: { days: {}, months: {} }, tasks: {}, reservations: [] });
+var dayOf = (d) => d.toISOString().slice(0, 10);
+var monthOf = (d) => d.toISOString().slice(0, 7);
+function spentOn(a2, period, now) {
+  const key = period === "day" ? dayOf(now) : monthOf(now);
+  return (period === "day" ? a2?.days[key] : a2?.months[key]) ?? { usd: 0, runs: 0 };
+}
+function liveReservations(ledger, now) {
+  return (ledger?.reservations ?? []).filter((r) => Date.parse(r.expires) > now.getTime());
+}
+function addSpend(a2, at2, costUsd) {
+  const day = dayOf(at2);
+  const month = monthOf(at2);
+  const days = { ...a2.days, [day]: plus(a2.days[day], costUsd) };
+  const months = { ...a2.months, [month]: plus(a2.months[month], costUsd) };
+  return { days: newest(days, KEEP_DAYS), months: newest(months, KEEP_MONTHS) };
+}
+var plus = (s, costUsd) => ({
+  usd: round((s?.usd ?? 0) + costUsd),
+  runs: (s?.runs ?? 0) + 1
+});
+var round = (n3) => Math.round(n3 * 1e6) / 1e6;
+function newest(r, keep) {
+  const keys = Object.keys(r).sort().slice(-keep);
+  return Object.fromEntries(keys.map((k) => [k, r[k]]));
+}
+var SUCCESSFUL = /* @__PURE__ */ new Set(["success", "no_changes"]);
+function recordRun(ledger, task, run) {
+  const l = ledger ?? emptyLedger();
+  const at2 = new Date(run.at);
+  const before = l.tasks[task] ?? { days: {}, months: {}, recent: [] };
+  const entry = {
+    ...addSpend(before, at2, run.costUsd),
+    recent: [...before.recent.filter((r) => r.runId !== run.runId), run].slice(-KEEP_RUNS),
+    ...SUCCESSFUL.has(run.outcome) ? { lastSuccess: run } : before.lastSuccess ? { lastSuccess: before.lastSuccess } : {}
+  };
+  return {
+    total: addSpend(l.total, at2, run.costUsd),
+    tasks: { ...l.tasks, [task]: entry },
+    reservations: l.reservations.filter((r) => !(r.task === task && r.runId === run.runId))
+  };
+}
+function recordNotRun(notRun, task, entry) {
+  const list2 = [...notRun?.[task] ?? [], entry].slice(-KEEP_NOT_RUN);
+  return { ...notRun ?? {}, [task]: list2 };
+}
+var formatUsd = (n3) => `$${n3.toFixed(2)}`;
+
+// src/engine/schedule/state.ts
+var STATE_REF = "refs/claude-tasks/state";
+var FETCHED_STATE_REF = "refs/claude-tasks/fetched-state";
+var STATE_FILE = "state.json";
+var DEFAULT_CLAIM_ATTEMPTS = 8;
+var STATE_VERSION = 2;
+var ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+var isIso = (v) => typeof v === "string" && ISO.test(v) && !Number.isNaN(Date.parse(v));
+function parseState(text2) {
+  let raw;
+  try {
+    raw = JSON.parse(text2);
+  } catch (err) {
+    return { ok: false, problem: `${STATE_FILE} is not JSON (${err.message})` };
+  }
+  if (!isObject3(raw)) return { ok: false, problem: `${STATE_FILE} is not a JSON object` };
+  if (raw.version !== 1 && raw.version !== 2)
+    return { ok: false, problem: `${STATE_FILE} has unknown version ${JSON.stringify(raw.version)}` };
+  if (!isObject3(raw.tasks)) return { ok: false, problem: `${STATE_FILE} has no \`tasks\` object` };
+  const tasks = {};
+  for (const [name, entry] of Object.entries(raw.tasks)) {
+    if (!isObject3(entry) || !isIso(entry.until)) {
+      return { ok: false, problem: `${STATE_FILE}: task \`${name}\` has no valid \`until\` time` };
+    }
+    if (entry.lastFireTime !== void 0 && !isIso(entry.lastFireTime)) {
+      return { ok: false, problem: `${STATE_FILE}: task \`${name}\` has an invalid \`lastFireTime\`` };
+    }
+    tasks[name] = {
+      until: new Date(entry.until).toISOString(),
+      ...entry.lastFireTime !== void 0 ? { lastFireTime: new Date(entry.lastFireTime).toISOString() } : {},
+      ...typeof entry.lastRunId === "string" ? { lastRunId: entry.lastRunId } : {}
+    };
+  }
+  let extras = {};
+  if (raw.version === 2) {
+    const parsed2 = stateExtrasSchema.safeParse(raw);
+    if (!parsed2.success) {
+      const issue2 = parsed2.error.issues[0];
+      return {
+        ok: false,
+        problem: `${STATE_FILE}: \`${issue2.path.join(".")}\` is invalid (${issue2.message})`
+      };
+    }
+    extras = withoutUndefined(parsed2.data);
+  }
+  return {
+    ok: true,
+    state: {
+      version: raw.version,
+      updatedAt: isIso(raw.updatedAt) ? raw.updatedAt : (/* @__PURE__ */ new Date(0)).toISOString(),
+      ...typeof raw.runId === "string" ? { runId: raw.runId } : {},
+      tasks,
+      ...extras
+    }
+  };
+}
+function withoutUndefined(e) {
+  return Object.fromEntries(Object.entries(e).filter(([, v]) => v !== void 0));
+}
+function stateExtras(state) {
+  if (!state) return {};
+  const { ledger, locks, notRun } = state;
+  return withoutUndefined({ ledger, locks, notRun });
+}
+function serializeState(state) {
+  const tasks = {};
+  for (const name of Object.keys(state.tasks).sort()) tasks[name] = state.tasks[name];
+  return `${JSON.stringify({ ...state, tasks }, null, 2)}
+`;
+}
+function sinceFromState(state) {
+  return (task) => {
+    const until = state?.tasks[task]?.until;
+    return until === void 0 ? void 0 : new Date(until);
+  };
+}
+function advanceState(opts) {
+  const dueByName = new Map(opts.due.map((d) => [d.name, d]));
+  const nowIso = opts.now.toISOString();
+  const tasks = {};
+  for (const task of opts.tasks) {
+    if (scheduleEntries(task).length === 0) continue;
+    const before = opts.previous?.tasks[task.name];
+    const until = before && before.until > nowIso ? before.until : nowIso;
+    const d = dueByName.get(task.name);
+    const latest = d?.fireTimes.at(-1)?.toISOString();
+    const entry = { until };
+    if (latest !== void 0) {
+      entry.lastFireTime = latest;
+      if (opts.runId) entry.lastRunId = opts.runId;
+    } else if (before?.lastFireTime !== void 0) {
+      entry.lastFireTime = before.lastFireTime;
+      if (before.lastRunId) entry.lastRunId = before.lastRunId;
+    }
+    tasks[task.name] = entry;
+  }
+  const extras = stateExtras(opts.previous);
+  let notRun = extras.notRun;
+  for (const m of opts.missed ?? []) {
+    if (m.count === 0 || !tasks[m.name]) continue;
+    const entry = { at: nowIso, kind: "missed", reason: m.reason };
+    if (opts.runId) entry.runId = opts.runId;
+    notRun = recordNotRun(notRun, m.name, entry);
+  }
+  const known = new Set(opts.tasks.map((t) => t.name));
+  const keep = (r) => r && Object.fromEntries(Object.entries(r).filter(([name]) => known.has(name)));
+  if (notRun) notRun = keep(notRun);
+  if (extras.locks) extras.locks = keep(extras.locks);
+  if (extras.ledger) extras.ledger = { ...extras.ledger, tasks: keep(extras.ledger.tasks) };
+  return {
+    ...extras,
+    ...notRun ? { notRun } : {},
+    version: STATE_VERSION,
+    updatedAt: nowIso,
+    ...opts.runId ? { runId: opts.runId } : {},
+    tasks
+  };
+}
+function stateNeedsWrite(previous, next, due) {
+  if (due.length > 0 || previous === null) return true;
+  if (JSON.stringify(previous.notRun ?? {}) !== JSON.stringify(next.notRun ?? {})) return true;
+  const before = Object.keys(previous.tasks);
+  const after = Object.keys(next.tasks);
+  return before.length !== after.length || after.some((name) => previous.tasks[name] === void 0);
+}
+function scheduleEntries(task) {
+  return typeof task.schedule === "string" ? [task.schedule] : task.schedule;
+}
+async function readRemoteState(opts) {
+  const { git, remote } = opts;
+  const ref = opts.ref ?? STATE_REF;
+  const fetchedRef2 = ref === STATE_REF ? FETCHED_STATE_REF : `refs/claude-tasks/fetched-${ref.split("/").pop()}`;
+  await git.run([
+    "fetch",
+    "--no-tags",
+    "--no-write-fetch-head",
+    "--quiet",
+    "--prune",
+    "--",
+    remote,
+    `+${ref}*:${fetchedRef2}*`
+  ]);
+  const fetched = await git.run(["rev-parse", "--verify", "--quiet", fetchedRef2], {
+    allowFailure: true
+  });
+  if (fetched.exitCode !== 0) return { oid: null, state: null };
+  const oid = fetched.stdout.trim();
+  const commit = await git.run(["rev-parse", "--verify", "--quiet", `${oid}^{commit}`], {
+    allowFailure: true
+  });
+  if (commit.exitCode !== 0) return damaged(oid, `${ref} does not point at a commit`);
+  const blob = await git.run(["cat-file", "blob", `${oid}:${STATE_FILE}`], { allowFailure: true });
+  if (blob.exitCode !== 0)
+    return damaged(oid, `the commit ${oid.slice(0, 12)} of ${ref} has no ${STATE_FILE}`);
+  const parsed2 = parseState(blob.stdout);
+  return parsed2.ok ? { oid, state: parsed2.state } : damaged(oid, parsed2.problem);
+}
+function damaged(oid, problem) {
+  return { oid, state: null, problem };
+}
+async function writeStateCommit(git, state) {
+  const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: serializeState(state) })).stdout.trim();
+  const tree = (await git.run(["mktree"], { input: `100644 blob ${blob}	${STATE_FILE}
+` })).stdout.trim();
+  const message = `claude-tasks: schedule state${state.runId ? ` (run ${state.runId})` : ""}
+`;
+  return (await git.run(["commit-tree", tree], { input: message })).stdout.trim();
+}
+var StateContentionError = class extends Error {
+  name = "StateContentionError";
+};
+async function claimDueTasks(opts) {
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_CLAIM_ATTEMPTS);
+  const backoff = opts.backoff ?? ((n3) => sleep2(10 + Math.floor(Math.random() * 40 * n3)));
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const snap = await readRemoteState({ git: opts.git, remote: opts.remote });
+    const since = sinceFromState(snap.state);
+    const verdicts = evaluateSchedules(opts.tasks, {
+      since,
+      now: opts.now,
+      ...opts.grace ? { grace: opts.grace } : {}
+    });
+    const due = verdicts.filter((e) => e.due).map((e) => ({ name: e.name, fireTimes: e.fireTimes, missedCount: e.missedCount, reason: e.reason }));
+    const missed = verdicts.filter((e) => !e.due || opts.tasks.find((t) => t.name === e.name)?.missed === "all").map((e) => ({ name: e.name, count: e.missedCount, reason: e.reason }));
+    const base = {
+      due,
+      since,
+      attempts: attempt,
+      firstRun: snap.state === null,
+      ...snap.problem ? { problem: damagedMessage(snap.problem) } : {}
+    };
+    const next = advanceState({
+      previous: snap.state,
+      tasks: opts.tasks,
+      due,
+      now: opts.now,
+      runId: opts.runId,
+      missed
+    });
+    if (opts.peek || !stateNeedsWrite(snap.state, next, due))
+      return { ...base, oid: snap.oid, written: false };
+    const commit = await writeStateCommit(opts.git, next);
+    const pushed = await pushRefs({
+      git: opts.git,
+      remote: opts.remote,
+      updates: [{ ref: STATE_REF, commit, expected: snap.oid }]
+    });
+    const lost = pushed.refs.some((r) => r.ref === STATE_REF && r.status === "up-to-date");
+    if (pushed.ok && !lost) return { ...base, oid: commit, written: true };
+    if (attempt < maxAttempts) await backoff(attempt);
+  }
+  throw new StateContentionError(
+    `could not update ${STATE_REF} after ${maxAttempts} attempts: other runs kept updating it at the same time; nothing was claimed (the next tick will pick the due tasks up)`
+  );
+}
+async function updateRemoteState(opts) {
+  const ref = opts.ref ?? STATE_REF;
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_CLAIM_ATTEMPTS);
+  const backoff = opts.backoff ?? ((n3) => sleep2(10 + Math.floor(Math.random() * 40 * n3)));
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const snap = await readRemoteState({ git: opts.git, remote: opts.remote, ref });
+    const { next, value: value2 } = opts.update(snap.state, snap);
+    const base = { value: value2, attempts: attempt, ...snap.problem ? { problem: snap.problem } : {} };
+    if (next === null) return { ...base, state: snap.state, oid: snap.oid, written: false };
+    const commit = await writeStateCommit(opts.git, next);
+    const pushed = await pushRefs({
+      git: opts.git,
+      remote: opts.remote,
+      updates: [{ ref, commit, expected: snap.oid }]
+    });
+    const lost = pushed.refs.some((r) => r.ref === ref && r.status === "up-to-date");
+    if (pushed.ok && !lost) return { ...base, state: next, oid: commit, written: true };
+    if (attempt < maxAttempts) await backoff(attempt);
+  }
+  throw new StateContentionError(
+    `could not update ${ref} after ${maxAttempts} attempts: other runs kept updating it at the same time`
+  );
+}
+function damagedMessage(problem) {
+  return `the schedule state is damaged: ${problem}. It was treated as absent (every task's window is the last hour) and is rewritten by this run. To reset it yourself: \`git push origin :${STATE_REF}\``;
+}
+function isObject3(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 // src/engine/sandbox/credentials.ts
@@ -44926,20 +45281,20 @@ function signalAll(handle, pids, signal) {
     }
   }
 }
-var sleep2 = (ms) => new Promise((resolve6) => setTimeout(resolve6, ms));
+var sleep3 = (ms) => new Promise((resolve6) => setTimeout(resolve6, ms));
 async function killTree(handle, graceMs) {
   let alive = findTree(handle);
   if (alive.length === 0) return [];
   signalAll(handle, alive, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    await sleep2(Math.min(50, Math.max(1, deadline - Date.now())));
+    await sleep3(Math.min(50, Math.max(1, deadline - Date.now())));
     alive = findTree(handle);
     if (alive.length === 0) return [];
   }
-  for (let round = 0; round < 20 && alive.length > 0; round++) {
+  for (let round2 = 0; round2 < 20 && alive.length > 0; round2++) {
     signalAll(handle, alive, "SIGKILL");
-    await sleep2(20);
+    await sleep3(20);
     alive = findTree(handle);
   }
   return alive;
@@ -46288,7 +46643,7 @@ import { readFile as readFile9 } from "node:fs/promises";
 import { dirname as dirname5, join as join14 } from "node:path";
 
 // src/engine/run/attempts.ts
-import { setTimeout as sleep3 } from "node:timers/promises";
+import { setTimeout as sleep4 } from "node:timers/promises";
 
 // src/engine/run/backoff.ts
 function backoffDelay(baseMs, attempt, random = Math.random) {
@@ -46969,7 +47324,7 @@ async function runAttempts(opts) {
       reason: result.error ?? "transient error"
     });
     try {
-      await sleep3(delayMs, void 0, { signal: opts.signal });
+      await sleep4(delayMs, void 0, { signal: opts.signal });
     } catch {
       const error62 = `cancelled while waiting to retry (attempt ${attempt} failed: ${result.error ?? "transient error"})`;
       return { result: { ...result, status: "cancelled", error: error62 }, attempts: attempt, partialBackups };
@@ -47579,6 +47934,16 @@ ${opts.followUp.context}` : own2;
       })
     });
     if (change.files.length === 0 && partialBackups.length > 0) r.backup = partialBackups.at(-1);
+    if (opts.admission) {
+      const admitted = await opts.admission;
+      if (!admitted.ok) {
+        r.status = "skipped";
+        r.notRun = admitted.kind;
+        r.message = admitted.reason;
+        if (r.backup) r.message += `; the run's work is in backup ${r.backup}`;
+        return;
+      }
+    }
     if (!await settleStart(start, r)) return;
     if (agentResult.status !== "success") {
       r.status = AGENT_STATUS[agentResult.status];
@@ -47796,44 +48161,85 @@ async function runTasks(opts) {
         const task = taskOf(name);
         const fireTimes2 = fireTimesOf.get(name) ?? [];
         const control = opts.control;
-        if (control) {
-          const admitted = await control.admit({
-            task,
-            runId,
-            scheduled: fireTimes2.length > 0,
-            baseCommit: () => baseTip(repo, baseOf(task)),
-            signal: opts.signal
+        const scheduled = fireTimes2.length > 0;
+        const admitCtx = {
+          task,
+          runId,
+          scheduled,
+          baseCommit: () => baseTip(repo, baseOf(task)),
+          signal: opts.signal
+        };
+        const notRun = (admitted, extra = "") => {
+          logger.info(`${name}: ${admitted.reason}`);
+          return finish({
+            ...skippedResult(name, task.branch, baseOf(task), `${admitted.reason}${extra}`),
+            notRun: admitted.kind,
+            ...scheduled ? { fireTimes: fireTimes2 } : {},
+            ...opts.trigger ? { trigger: opts.trigger } : {}
           });
-          if (!admitted.ok) {
-            logger.info(`${name}: ${admitted.reason}`);
+        };
+        const attempt = (signal, admission) => runTask({
+          repo,
+          task,
+          runId,
+          base: baseOf(task),
+          agent: opts.agentFor?.(task) ?? defaultAgentFor(task, { claudePath: opts.claudePath, killGraceMs: opts.killGraceMs }),
+          env: agentBaseEnv,
+          onto: opts.onto,
+          ...opts.followUp ? { followUp: opts.followUp } : {},
+          ...opts.localBaseFirst ? { localBaseFirst: true } : {},
+          trustedConfig: opts.trustedConfig,
+          publisher: opts.publisher,
+          ...sandbox ? { sandbox } : {},
+          emit,
+          signal,
+          trigger: opts.trigger,
+          ...scheduled ? { fireTimes: fireTimes2 } : {},
+          ...admission ? { admission } : {}
+        });
+        if (control && !control.gatesStart(task, scheduled)) {
+          const stop = new AbortController();
+          const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+          const admission = control.admit(admitCtx, { once: true }).then(
+            (a2) => {
+              if (!a2.ok) stop.abort();
+              return a2;
+            },
+            (err) => {
+              stop.abort();
+              throw err;
+            }
+          );
+          admission.catch(() => {
+          });
+          const first = await attempt(signal, admission);
+          let admitted;
+          try {
+            admitted = await admission;
+          } catch (err) {
+            const kept2 = first.backup ? `; its work is in backup ${first.backup}` : "";
             return finish({
-              ...skippedResult(name, task.branch, baseOf(task), admitted.reason),
-              notRun: admitted.kind,
-              ...fireTimes2.length > 0 ? { fireTimes: fireTimes2 } : {},
-              ...opts.trigger ? { trigger: opts.trigger } : {}
+              ...first,
+              status: "failed",
+              message: `could not take the task's lock in ${STATE_REF}: ${errorMessage(err)}${kept2}`
             });
           }
+          if (admitted.ok) {
+            await control.settle(task, runId, first);
+            return finish(first);
+          }
+          if ((first.agent?.costUsd ?? 0) > 0) await control.settle(task, runId, first);
+          const kept = first.backup ? `; the stopped start's work is in backup ${first.backup}` : "";
+          const again = await control.admit(admitCtx);
+          if (!again.ok) return notRun(again, kept);
+          logger.info(`${name}: the other run ended; starting again`);
+        } else if (control) {
+          const admitted = await control.admit(admitCtx);
+          if (!admitted.ok) return notRun(admitted);
         }
         let result;
         try {
-          result = await runTask({
-            repo,
-            task,
-            runId,
-            base: baseOf(task),
-            agent: opts.agentFor?.(task) ?? defaultAgentFor(task, { claudePath: opts.claudePath, killGraceMs: opts.killGraceMs }),
-            env: agentBaseEnv,
-            onto: opts.onto,
-            ...opts.followUp ? { followUp: opts.followUp } : {},
-            ...opts.localBaseFirst ? { localBaseFirst: true } : {},
-            trustedConfig: opts.trustedConfig,
-            publisher: opts.publisher,
-            ...sandbox ? { sandbox } : {},
-            emit,
-            signal: opts.signal,
-            trigger: opts.trigger,
-            ...fireTimes2.length > 0 ? { fireTimes: fireTimes2 } : {}
-          });
+          result = await attempt(opts.signal);
         } finally {
           if (control) {
             const r = result ?? {
@@ -48051,6 +48457,23 @@ export {
   holdsCredential,
   renderTaskMarkdown,
   renderRunMarkdown,
+  emptyLedger,
+  spentOn,
+  liveReservations,
+  recordRun,
+  recordNotRun,
+  formatUsd,
+  STATE_REF,
+  FETCHED_STATE_REF,
+  STATE_FILE,
+  parseState,
+  sinceFromState,
+  advanceState,
+  stateNeedsWrite,
+  readRemoteState,
+  writeStateCommit,
+  claimDueTasks,
+  updateRemoteState,
   stopAgentProcessesIn,
   findOnPath,
   probeBwrap,

@@ -6,23 +6,21 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-MS5CBY2C.js";
+} from "./chunk-MSKDME55.js";
 import {
   STATE_FILE,
   STATE_REF,
   advanceState,
   claimDueTasks,
-  parseState,
-  sinceFromState,
-  stateNeedsWrite,
-  writeStateCommit
-} from "./chunk-PNZEP52L.js";
-import {
   dueTasks,
   newRunId,
+  parseState,
   pruneWorktrees,
-  stopAgentProcessesIn
-} from "./chunk-524I7AHD.js";
+  sinceFromState,
+  stateNeedsWrite,
+  stopAgentProcessesIn,
+  writeStateCommit
+} from "./chunk-OZKSDU6E.js";
 
 // src/engine/local/lock.ts
 import { mkdir, open, readFile, rm, stat } from "node:fs/promises";

@@ -13,7 +13,7 @@ import {
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-524I7AHD.js";
+} from "./chunk-OZKSDU6E.js";
 
 // package.json
 var package_default = {

@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   VERSION,
   pidAlive
-} from "./chunk-JL2Q5JGL.js";
+} from "./chunk-JBWETNH5.js";
 import {
   readDefaultsFile
-} from "./chunk-EYKWFC4L.js";
+} from "./chunk-M3WOY4NZ.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-JROA4XBC.js";
-import "./chunk-HLWXIW6F.js";
+} from "./chunk-GUIJ5EL4.js";
+import "./chunk-37QU2BXI.js";
 import "./chunk-OD55LRLJ.js";
 import {
   $ZodObject,
@@ -81,7 +81,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-524I7AHD.js";
+} from "./chunk-OZKSDU6E.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __commonJS,

@@ -7,14 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-L6KWEF2L.js";
-import "./chunk-CREMRBJW.js";
-import "./chunk-JROA4XBC.js";
-import "./chunk-HLWXIW6F.js";
-import "./chunk-LBTGMDJ6.js";
-import "./chunk-PNZEP52L.js";
+} from "./chunk-NHZX5YDU.js";
+import "./chunk-XNJ2W5MM.js";
+import "./chunk-GUIJ5EL4.js";
+import "./chunk-37QU2BXI.js";
+import "./chunk-JZQPOQFC.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-524I7AHD.js";
+import "./chunk-OZKSDU6E.js";
 import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 export {

@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-HLWXIW6F.js";
+} from "./chunk-37QU2BXI.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-524I7AHD.js";
+} from "./chunk-OZKSDU6E.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   UserError,
   orIfMissing
-} from "./chunk-524I7AHD.js";
+} from "./chunk-OZKSDU6E.js";
 
 // src/engine/local/service.ts
 import { createHash } from "node:crypto";

@@ -7,17 +7,17 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-CREMRBJW.js";
+} from "./chunk-XNJ2W5MM.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-JROA4XBC.js";
+} from "./chunk-GUIJ5EL4.js";
 import {
   globals,
   paint,
   print,
   printJson,
   validProject
-} from "./chunk-LBTGMDJ6.js";
+} from "./chunk-JZQPOQFC.js";
 import {
   InterruptedError,
   STATUS_ICON,
@@ -40,7 +40,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-524I7AHD.js";
+} from "./chunk-OZKSDU6E.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

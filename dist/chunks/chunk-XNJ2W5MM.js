@@ -5,28 +5,26 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  STATE_REF,
-  emptyLedger,
-  formatUsd,
-  liveReservations,
-  readRemoteState,
-  recordNotRun,
-  recordRun,
-  spentOn,
-  updateRemoteState
-} from "./chunk-PNZEP52L.js";
-import {
   BACKUP_REF_PREFIX,
+  STATE_REF,
   compileGlob,
   createMutex,
+  emptyLedger,
   errorMessage,
   fetchRefs,
   foreignCommits,
+  formatUsd,
+  liveReservations,
   mdCode,
   parseDuration,
   pushRefs,
-  resolveCommit
-} from "./chunk-524I7AHD.js";
+  readRemoteState,
+  recordNotRun,
+  recordRun,
+  resolveCommit,
+  spentOn,
+  updateRemoteState
+} from "./chunk-OZKSDU6E.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";
@@ -137,6 +135,7 @@ function createRunControl(opts) {
   const serial = createMutex();
   const updateRemoteState2 = (o) => serial(() => updateRemoteState(o));
   const readRemoteState2 = (o) => serial(() => readRemoteState(o));
+  const orgLimited = () => opts.org !== void 0 && (opts.org.monthlyUsd !== void 0 || opts.org.dailyUsd !== void 0);
   const note = async (task, kind, reason, runId) => {
     await updateRemoteState2({
       ...cas,
@@ -188,7 +187,7 @@ function createRunControl(opts) {
   }
   async function admitOrg(ctx) {
     const org = opts.org;
-    if (!org || org.monthlyUsd === void 0 && org.dailyUsd === void 0) return void 0;
+    if (!org || !orgLimited()) return void 0;
     const r = await updateRemoteState2({
       git: org.git,
       remote: org.remote,
@@ -217,7 +216,11 @@ function createRunControl(opts) {
     });
   }
   return {
-    async admit(given) {
+    gatesStart(task, scheduled) {
+      const limits = Object.values(task.budget ?? {}).some((v) => v !== void 0);
+      return limits || orgLimited() || scheduled && task.skip_if_unchanged === true;
+    },
+    async admit(given, how = {}) {
       const ctx = opts.holder ? { ...given, runId: opts.holder } : given;
       const { task } = ctx;
       const skip = await unchanged(ctx);
@@ -230,6 +233,7 @@ function createRunControl(opts) {
         const a = await admitRepo(ctx);
         if (a.ok) break;
         if (a.kind === "budget") return { ok: false, kind: "budget", reason: a.reason };
+        if (how.once) return { ok: false, kind: "busy", reason: a.reason };
         const expires = Date.parse(a.holder.expires);
         waitedSince ??= now().getTime();
         const deadline = Math.min(expires, waitedSince + (opts.maxWaitMs ?? Number.POSITIVE_INFINITY));
@@ -293,7 +297,7 @@ function createRunControl(opts) {
         );
       }
       const org = opts.org;
-      if (!org || org.monthlyUsd === void 0 && org.dailyUsd === void 0) return;
+      if (!org || !orgLimited()) return;
       try {
         await updateRemoteState2({
           git: org.git,
@@ -318,7 +322,7 @@ function createRunControl(opts) {
       if (!holder) return;
       await updateRemoteState2({ ...cas, update: (s) => ({ next: releaseHolder(s, holder), value: 0 }) });
       const org = opts.org;
-      if (org && (org.monthlyUsd !== void 0 || org.dailyUsd !== void 0))
+      if (org && orgLimited())
         await updateRemoteState2({
           git: org.git,
           remote: org.remote,

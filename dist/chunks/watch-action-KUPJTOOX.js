@@ -6,19 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAndReport
-} from "./chunk-L6KWEF2L.js";
-import "./chunk-CREMRBJW.js";
-import "./chunk-JROA4XBC.js";
-import "./chunk-HLWXIW6F.js";
+} from "./chunk-NHZX5YDU.js";
+import "./chunk-XNJ2W5MM.js";
+import "./chunk-GUIJ5EL4.js";
+import "./chunk-37QU2BXI.js";
 import {
   watchedTasks
-} from "./chunk-QAKIDFSL.js";
+} from "./chunk-XXF4SF7M.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-LBTGMDJ6.js";
-import "./chunk-PNZEP52L.js";
+} from "./chunk-JZQPOQFC.js";
 import "./chunk-OD55LRLJ.js";
 import {
   InterruptedError,
@@ -34,7 +33,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-524I7AHD.js";
+} from "./chunk-OZKSDU6E.js";
 import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -9,20 +9,19 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-VX3A6VYK.js";
+} from "./chunk-5C3TQVYE.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-ZWCTAYQY.js";
-import "./chunk-MS5CBY2C.js";
-import "./chunk-QAKIDFSL.js";
+} from "./chunk-Q6BEZMVR.js";
+import "./chunk-MSKDME55.js";
+import "./chunk-XXF4SF7M.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-LBTGMDJ6.js";
-import "./chunk-PNZEP52L.js";
+} from "./chunk-JZQPOQFC.js";
 import "./chunk-OD55LRLJ.js";
 import {
   UserError,
@@ -30,7 +29,7 @@ import {
   requireRepoRoot,
   runCommand,
   stateDir
-} from "./chunk-524I7AHD.js";
+} from "./chunk-OZKSDU6E.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/schedule-action.ts

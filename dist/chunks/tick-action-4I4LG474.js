@@ -6,17 +6,17 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-ZWCTAYQY.js";
-import "./chunk-MS5CBY2C.js";
+} from "./chunk-Q6BEZMVR.js";
+import "./chunk-MSKDME55.js";
 import {
   runAndReport
-} from "./chunk-L6KWEF2L.js";
-import "./chunk-CREMRBJW.js";
+} from "./chunk-NHZX5YDU.js";
+import "./chunk-XNJ2W5MM.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-JROA4XBC.js";
-import "./chunk-HLWXIW6F.js";
-import "./chunk-QAKIDFSL.js";
+} from "./chunk-GUIJ5EL4.js";
+import "./chunk-37QU2BXI.js";
+import "./chunk-XXF4SF7M.js";
 import {
   globals,
   paint,
@@ -24,8 +24,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-LBTGMDJ6.js";
-import "./chunk-PNZEP52L.js";
+} from "./chunk-JZQPOQFC.js";
 import "./chunk-OD55LRLJ.js";
 import {
   TaskFailedError,
@@ -33,7 +32,7 @@ import {
   createGit,
   requireRepoRoot,
   stateDir
-} from "./chunk-524I7AHD.js";
+} from "./chunk-OZKSDU6E.js";
 import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 

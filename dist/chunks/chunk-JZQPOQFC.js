@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-524I7AHD.js";
+} from "./chunk-OZKSDU6E.js";
 
 // src/cli/context.ts
 function globals(cmd) {

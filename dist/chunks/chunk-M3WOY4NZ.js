@@ -8,7 +8,7 @@ import {
   parseConfigFiles,
   require_dist,
   statRepoFile
-} from "./chunk-524I7AHD.js";
+} from "./chunk-OZKSDU6E.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";
