@@ -4,29 +4,29 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-OTA3BULJ.js";
+import "./chunks/chunk-HDZVPPQY.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-M3WOY4NZ.js";
+} from "./chunks/chunk-3K3KSDSQ.js";
 import {
   ownPushReason,
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-MSKDME55.js";
+} from "./chunks/chunk-IKRVGUBG.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-XNJ2W5MM.js";
+} from "./chunks/chunk-5HERE7N4.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-37QU2BXI.js";
-import "./chunks/chunk-XXF4SF7M.js";
+} from "./chunks/chunk-IPMKUSYC.js";
+import "./chunks/chunk-IPIS463S.js";
 import {
   ConfigError,
   ISOLATIONS,
@@ -92,7 +92,7 @@ import {
   toMatrix,
   unknownTaskMessage,
   withholdSecrets
-} from "./chunks/chunk-OZKSDU6E.js";
+} from "./chunks/chunk-ZEI74E7I.js";
 import {
   debug,
   error,
@@ -104,7 +104,7 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-V5ZSELGP.js";
+} from "./chunks/chunk-OWM7TTPU.js";
 import "./chunks/chunk-L5AOPHZ4.js";
 import {
   __callDispose,
@@ -146,7 +146,7 @@ function coreIO(env = process.env) {
           "ACTIONS_RUNTIME_TOKEN is not set: artifacts can only be uploaded inside a GitHub Actions job"
         );
       }
-      const { DefaultArtifactClient } = await import("./chunks/artifact-NESODHME.js");
+      const { DefaultArtifactClient } = await import("./chunks/artifact-K6LUKHMD.js");
       const r = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory);
       return r.id !== void 0 ? { id: r.id } : {};
     }
@@ -943,10 +943,10 @@ function runnerToolCache(root) {
     }
   };
 }
-var loadToolCache = () => import("./chunks/tool-cache-NMTDFR2P.js");
+var loadToolCache = () => import("./chunks/tool-cache-SFETX5ML.js");
 async function actionsCacheService(env, logger) {
   const url = env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL;
-  const actionsCache = url && env.ACTIONS_RUNTIME_TOKEN ? await import("./chunks/cache-BZGYKAM2.js") : void 0;
+  const actionsCache = url && env.ACTIONS_RUNTIME_TOKEN ? await import("./chunks/cache-NVRAAKAH.js") : void 0;
   if (!actionsCache?.isFeatureAvailable()) {
     logger.debug(
       "the Actions cache service is not available to this job: Claude Code is not cached across runs"

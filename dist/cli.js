@@ -9,7 +9,7 @@ import {
   DEFAULT_WORKFLOW_IDS,
   WORKFLOW_TEMPLATES,
   workflowTemplates
-} from "./chunks/chunk-OTA3BULJ.js";
+} from "./chunks/chunk-HDZVPPQY.js";
 import {
   DEFAULT_KEEP,
   KEEP_ENV,
@@ -19,15 +19,15 @@ import {
   pidAlive,
   prune,
   retentionPolicy
-} from "./chunks/chunk-JBWETNH5.js";
+} from "./chunks/chunk-T2MZDCSN.js";
 import {
   readManifest
-} from "./chunks/chunk-5C3TQVYE.js";
+} from "./chunks/chunk-MYQJ5Q26.js";
 import {
   readTickRecord
-} from "./chunks/chunk-Q6BEZMVR.js";
-import "./chunks/chunk-MSKDME55.js";
-import "./chunks/chunk-XXF4SF7M.js";
+} from "./chunks/chunk-GDDHSIOV.js";
+import "./chunks/chunk-IKRVGUBG.js";
+import "./chunks/chunk-IPIS463S.js";
 import {
   globals,
   paint,
@@ -35,7 +35,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-JZQPOQFC.js";
+} from "./chunks/chunk-2HSR6FVV.js";
 import "./chunks/chunk-OD55LRLJ.js";
 import {
   DEFAULT_GRACE_MS,
@@ -88,7 +88,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-OZKSDU6E.js";
+} from "./chunks/chunk-ZEI74E7I.js";
 import {
   __commonJS,
   __require,
@@ -5273,7 +5273,7 @@ function registerMcp(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).action(async (flags, cmd) => {
-    const { serveMcp } = await import("./chunks/mcp-HP3REGZK.js");
+    const { serveMcp } = await import("./chunks/mcp-SLB2NQMT.js");
     await serveMcp({ ...globals(cmd), isolation: flags.isolation });
   });
 }
@@ -5402,7 +5402,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-EPLUPQP5.js");
+    const { runAction } = await import("./chunks/run-action-RC7K5ULG.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -5416,15 +5416,15 @@ function registerSchedule(program2) {
       "service manager (default: systemd if usable, launchd on macOS, else cron)"
     ).choices(["systemd", "launchd", "cron"])
   ).option("--pr", "ticks open pull requests (shares the schedule state with the Action on origin)").option("--watch", "also run `claude-tasks watch` as a service (systemd, launchd)").addOption(new Option("--isolation <how>", "passed to tick").choices(["sandbox", "none"])).option("--json", "print what was installed as JSON").action(async (flags, cmd) => {
-    const { scheduleInstall } = await import("./chunks/schedule-action-BPYMQJGI.js");
+    const { scheduleInstall } = await import("./chunks/schedule-action-FM4LERYQ.js");
     await scheduleInstall(flags, cmd);
   });
   schedule.command("uninstall").description("remove exactly what `schedule install` wrote").action(async (_flags, cmd) => {
-    const { scheduleUninstall } = await import("./chunks/schedule-action-BPYMQJGI.js");
+    const { scheduleUninstall } = await import("./chunks/schedule-action-FM4LERYQ.js");
     await scheduleUninstall(cmd);
   });
   schedule.command("status").description("what is installed, and when tick last ran").option("--json", "print as JSON").action(async (flags, cmd) => {
-    const { scheduleStatus } = await import("./chunks/schedule-action-BPYMQJGI.js");
+    const { scheduleStatus } = await import("./chunks/schedule-action-FM4LERYQ.js");
     await scheduleStatus(flags, cmd);
   });
 }
@@ -5442,7 +5442,7 @@ function registerTick(program2) {
   runLikeOptions(cmd).addOption(
     new Option("--now <ISO>", "use this clock instead of the system's (tests)").argParser(isoDate).env("CLAUDE_TASKS_NOW").hideHelp()
   ).action(async (flags, c) => {
-    const { tickAction } = await import("./chunks/tick-action-4I4LG474.js");
+    const { tickAction } = await import("./chunks/tick-action-SSCQT6RK.js");
     await tickAction(flags, c);
   });
 }
@@ -5471,7 +5471,7 @@ function registerWatch(program2) {
     "stay in the foreground; when new commits reach the base branch, run the tasks whose `watch` globs match the changed files"
   ).option("--branch <name>", "the branch to follow (default: the repository's default branch)").option("--interval <ms>", "how often to look at the branch", positiveInt, 2e3).option("--debounce <ms>", "how long the branch must stay put before a run", positiveInt, 3e3);
   runLikeOptions(cmd).action(async (flags, c) => {
-    const { watchAction } = await import("./chunks/watch-action-KUPJTOOX.js");
+    const { watchAction } = await import("./chunks/watch-action-RQ7YIKGR.js");
     await watchAction(flags, c);
   });
 }

@@ -3,13 +3,47 @@
 // build never leaves dist/ half-written for a process that is running from it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import writeFileAtomic from "write-file-atomic";
 
 const entries: Record<string, string> = { cli: "src/cli/main.ts" };
 if (existsSync("src/action/main.ts")) entries.action = "src/action/main.ts";
 
+/**
+ * What the Action and the CLI load at start-up is compiled on every run (a hosted runner has no
+ * compile cache), so two dependencies are trimmed of what is never used (measured on `dist/action.js`:
+ * start-up 300 → see docs/benchmarks.md):
+ * - zod re-exports every locale (`z.locales`, 350 KB); only English is ever used (its default).
+ * - @actions/core imports its OIDC client, and with it undici (800 KB), for `getIDToken`, which
+ *   neither this package nor the @actions packages it bundles call: the client is left out (a call
+ *   would throw). The cache, tool-cache and artifact chunks, loaded only when used, still carry undici.
+ */
+const trim: Plugin = {
+  name: "trim-unused",
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes("/node_modules/zod/") ? { path: "zod-locales", namespace: "trim" } : undefined,
+    );
+    b.onLoad({ filter: /^zod-locales$/, namespace: "trim" }, () => ({
+      contents: `export { default as en } from ${JSON.stringify(`${process.cwd()}/node_modules/zod/v4/locales/en.js`)};`,
+      loader: "js",
+      resolveDir: process.cwd(),
+    }));
+    b.onResolve({ filter: /\/oidc-utils\.js$/ }, (args) =>
+      args.importer.includes("/node_modules/@actions/core/")
+        ? { path: "oidc", namespace: "trim" }
+        : undefined,
+    );
+    b.onLoad({ filter: /^oidc$/, namespace: "trim" }, () => ({
+      contents:
+        'export class OidcClient { static getIDToken() { throw new Error("claude-tasks does not bundle the OIDC client"); } }',
+      loader: "js",
+    }));
+  },
+};
+
 const result = await build({
+  plugins: [trim],
   entryPoints: entries,
   outdir: "dist",
   write: false,

@@ -1,5 +1,6 @@
 export { type Admission, admit, noteNotRun, settle } from "./admit.ts";
 export {
+  type AdmitContext,
   type Admitted,
   createRunControl,
   holdFor,

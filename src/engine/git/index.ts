@@ -99,6 +99,7 @@ export {
 } from "./remote.ts";
 export { RESTORE_BRANCH_PREFIX, type RestoreResult, restoreBackup } from "./restore.ts";
 export {
+  adminDirOf,
   type CreateWorktreeOptions,
   createWorktree,
   listWorktrees,

@@ -73,12 +73,26 @@ export interface CreateWorktreeOptions {
 const locksDir = (state: string) => join(state, "locks");
 const lockPath = (state: string, name: string) => join(locksDir(state), `${name}.json`);
 
+/**
+ * A worktree's administrative directory (`<common dir>/worktrees/<name>`), from the `gitdir:` line git
+ * wrote into its `.git` file (relative with `worktree.useRelativePaths`): what `git rev-parse
+ * --absolute-git-dir` answers, without a git process. Read before any agent runs in the worktree.
+ */
+export async function adminDirOf(worktree: string): Promise<string> {
+  const line = /^gitdir: (.+)$/m.exec(await readFile(join(worktree, ".git"), "utf8"));
+  if (!line) throw new Error(`${join(worktree, ".git")} does not name the worktree's git directory`);
+  return resolve(worktree, line[1]!.trim());
+}
+
+const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
 export async function createWorktree(opts: CreateWorktreeOptions): Promise<Worktree> {
   const { git } = opts;
   const logger = opts.logger ?? silentLogger;
   assertSafeName("task", opts.task);
   assertSafeName("run id", opts.runId);
-  const baseCommit = await requireCommit(git, opts.base);
+  // a full object id comes from the engine's own lookup: `worktree add` checks it (one git call less)
+  const baseCommit = FULL_ID.test(opts.base) ? opts.base : await requireCommit(git, opts.base);
   const state = opts.stateDir ?? (await getStateDir(git));
   await mkdir(worktreesDir(state), { recursive: true });
   await mkdir(locksDir(state), { recursive: true });

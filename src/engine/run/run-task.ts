@@ -11,6 +11,7 @@ import type { NotRunKind } from "../budget/ledger.ts";
 import type { Task } from "../config/index.ts";
 import { errorMessage } from "../errors.ts";
 import {
+  adminDirOf,
   compareRepo,
   createWorktree,
   foreignCommits,
@@ -123,7 +124,7 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     ? await opts.sandbox.open({
         worktree: wt.path,
         commonDir,
-        adminDir: (await wt.git.run(["rev-parse", "--absolute-git-dir"])).stdout.trim(),
+        adminDir: await adminDirOf(wt.path),
         repoRoot: repo.git.cwd,
         privateDir: join(repo.state, "sandbox", `${task.name}-${opts.runId}`),
         refs: async () =>

@@ -96,7 +96,10 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   const names = planned.map((p) => p.name);
   const log = runLogPath(state);
 
-  await warnAboutLeftovers(git, state, logger);
+  // a warning only: listed while the tasks start (this run's own worktrees are left out)
+  const leftovers = warnAboutLeftovers(git, state, logger, runId).catch((err) =>
+    logger.debug(`could not list the worktrees: ${errorMessage(err)}`),
+  );
   await appendLog(log, {
     type: "run-start",
     runId,
@@ -230,6 +233,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
       return finish(result);
     },
   });
+  await leftovers;
   const ordered = names.map((name) => results.get(name)!);
   for (const r of ordered) if (!finished.has(r.task)) await finish(r);
 
@@ -261,15 +265,18 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
  * no commits at all, or a run-wide base branch that does not exist.
  */
 async function assertRunnable(repo: RepoContext, opts: RunTasksOptions): Promise<void> {
-  const refs = await repo.git.run([
-    "for-each-ref",
-    "--count=1",
-    "--format=%(refname)",
-    "refs/heads",
-    "refs/remotes",
-  ]);
-  if (!repo.fromRemote && !refs.stdout.trim())
-    throw new UserError("the repository has no commits yet: commit the task files, then run again");
+  // a run from the remote learns the remote's branches from its one fetch (a missing base is reported there)
+  if (!repo.fromRemote) {
+    const refs = await repo.git.run([
+      "for-each-ref",
+      "--count=1",
+      "--format=%(refname)",
+      "refs/heads",
+      "refs/remotes",
+    ]);
+    if (!refs.stdout.trim())
+      throw new UserError("the repository has no commits yet: commit the task files, then run again");
+  }
   if (opts.base === undefined || opts.onto) return;
   // a base the checkout holds starts the tasks at once; the remote's copy is checked by each task
   if (opts.localBaseFirst && repo.fromRemote && (await localBase(repo, opts.base))) return;
@@ -292,8 +299,11 @@ async function warnAboutLeftovers(
   git: ReturnType<typeof createGit>,
   state: string,
   logger: RunTasksOptions["logger"] & object,
+  runId: string,
 ) {
-  const leftovers = (await listWorktrees(git, { stateDir: state })).filter((w) => w.ours && w.stale);
+  const leftovers = (await listWorktrees(git, { stateDir: state })).filter(
+    (w) => w.ours && w.stale && !w.path.endsWith(`-${runId}`),
+  );
   if (leftovers.length > 0) {
     logger.warn(
       `${leftovers.length} leftover worktree(s) from an interrupted run: ${leftovers.map((w) => w.path).join(", ")} — run \`claude-tasks worktrees --prune\` (their work is backed up first)`,

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAndReport
-} from "./chunk-NHZX5YDU.js";
-import "./chunk-XNJ2W5MM.js";
-import "./chunk-GUIJ5EL4.js";
-import "./chunk-37QU2BXI.js";
+} from "./chunk-PYZEDNVL.js";
+import "./chunk-5HERE7N4.js";
+import "./chunk-VBBQZM43.js";
+import "./chunk-IPMKUSYC.js";
 import {
   watchedTasks
-} from "./chunk-XXF4SF7M.js";
+} from "./chunk-IPIS463S.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-JZQPOQFC.js";
+} from "./chunk-2HSR6FVV.js";
 import "./chunk-OD55LRLJ.js";
 import {
   InterruptedError,
@@ -33,7 +33,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-OZKSDU6E.js";
+} from "./chunk-ZEI74E7I.js";
 import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 

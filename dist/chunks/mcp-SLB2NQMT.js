@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   VERSION,
   pidAlive
-} from "./chunk-JBWETNH5.js";
+} from "./chunk-T2MZDCSN.js";
 import {
   readDefaultsFile
-} from "./chunk-M3WOY4NZ.js";
+} from "./chunk-3K3KSDSQ.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-GUIJ5EL4.js";
-import "./chunk-37QU2BXI.js";
+} from "./chunk-VBBQZM43.js";
+import "./chunk-IPMKUSYC.js";
 import "./chunk-OD55LRLJ.js";
 import {
   $ZodObject,
@@ -81,7 +81,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-OZKSDU6E.js";
+} from "./chunk-ZEI74E7I.js";
 import "./chunk-L5AOPHZ4.js";
 import {
   __commonJS,

@@ -24,7 +24,7 @@ import {
   resolveCommit,
   spentOn,
   updateRemoteState
-} from "./chunk-OZKSDU6E.js";
+} from "./chunk-ZEI74E7I.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";

@@ -8,7 +8,7 @@ import {
   parseConfigFiles,
   require_dist,
   statRepoFile
-} from "./chunk-OZKSDU6E.js";
+} from "./chunk-ZEI74E7I.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

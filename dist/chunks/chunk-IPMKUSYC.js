@@ -10,7 +10,7 @@ import {
   renderTaskMarkdown,
   scanText,
   silentLogger
-} from "./chunk-OZKSDU6E.js";
+} from "./chunk-ZEI74E7I.js";
 import {
   Octokit,
   legacyRestEndpointMethods,

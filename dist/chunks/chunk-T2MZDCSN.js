@@ -13,7 +13,7 @@ import {
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-OZKSDU6E.js";
+} from "./chunk-ZEI74E7I.js";
 
 // package.json
 var package_default = {

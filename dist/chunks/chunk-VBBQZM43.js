@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-37QU2BXI.js";
+} from "./chunk-IPMKUSYC.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-OZKSDU6E.js";
+} from "./chunk-ZEI74E7I.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

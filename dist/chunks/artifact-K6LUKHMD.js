@@ -7,6 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   AbortError,
   AnonymousCredential,
+  BearerCredentialHandler,
   BufferScheduler,
   ExtendedServiceClient,
   Poller,
@@ -42,19 +43,20 @@ import {
   structuredMessageDecodingBrowser,
   structuredMessageDecodingStream,
   structuredMessageEncoding
-} from "./chunk-KLRIUGL7.js";
+} from "./chunk-U6BBJQW5.js";
 import {
-  BearerCredentialHandler,
   HttpClient,
   HttpCodes,
+  require_tunnel,
+  require_undici
+} from "./chunk-WSCCQFDA.js";
+import {
   debug,
   error,
   info,
-  require_tunnel,
-  require_undici,
   setSecret,
   warning
-} from "./chunk-V5ZSELGP.js";
+} from "./chunk-OWM7TTPU.js";
 import {
   Octokit,
   paginateRest,

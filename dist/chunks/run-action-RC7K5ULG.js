@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-NHZX5YDU.js";
-import "./chunk-XNJ2W5MM.js";
-import "./chunk-GUIJ5EL4.js";
-import "./chunk-37QU2BXI.js";
-import "./chunk-JZQPOQFC.js";
+} from "./chunk-PYZEDNVL.js";
+import "./chunk-5HERE7N4.js";
+import "./chunk-VBBQZM43.js";
+import "./chunk-IPMKUSYC.js";
+import "./chunk-2HSR6FVV.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-OZKSDU6E.js";
+import "./chunk-ZEI74E7I.js";
 import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 export {

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-OZKSDU6E.js";
+} from "./chunk-ZEI74E7I.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -6,17 +6,17 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-Q6BEZMVR.js";
-import "./chunk-MSKDME55.js";
+} from "./chunk-GDDHSIOV.js";
+import "./chunk-IKRVGUBG.js";
 import {
   runAndReport
-} from "./chunk-NHZX5YDU.js";
-import "./chunk-XNJ2W5MM.js";
+} from "./chunk-PYZEDNVL.js";
+import "./chunk-5HERE7N4.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-GUIJ5EL4.js";
-import "./chunk-37QU2BXI.js";
-import "./chunk-XXF4SF7M.js";
+} from "./chunk-VBBQZM43.js";
+import "./chunk-IPMKUSYC.js";
+import "./chunk-IPIS463S.js";
 import {
   globals,
   paint,
@@ -24,7 +24,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-JZQPOQFC.js";
+} from "./chunk-2HSR6FVV.js";
 import "./chunk-OD55LRLJ.js";
 import {
   TaskFailedError,
@@ -32,7 +32,7 @@ import {
   createGit,
   requireRepoRoot,
   stateDir
-} from "./chunk-OZKSDU6E.js";
+} from "./chunk-ZEI74E7I.js";
 import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 

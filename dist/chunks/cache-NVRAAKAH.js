@@ -10,6 +10,7 @@ import {
 import {
   AbortError,
   AnonymousCredential,
+  BearerCredentialHandler,
   BufferScheduler,
   ExtendedServiceClient,
   Poller,
@@ -41,12 +42,13 @@ import {
   storageRetryPolicy,
   storageSharedKeyCredentialPolicy,
   stringifyXML
-} from "./chunk-KLRIUGL7.js";
+} from "./chunk-U6BBJQW5.js";
 import {
-  BearerCredentialHandler,
   HttpClient,
   HttpClientError,
-  HttpCodes,
+  HttpCodes
+} from "./chunk-WSCCQFDA.js";
+import {
   debug,
   error,
   exec,
@@ -57,7 +59,7 @@ import {
   setSecret,
   warning,
   which
-} from "./chunk-V5ZSELGP.js";
+} from "./chunk-OWM7TTPU.js";
 import {
   __commonJS,
   __export,

@@ -8,7 +8,9 @@ import {
   require_semver
 } from "./chunk-QRJF5LHN.js";
 import {
-  HttpClient,
+  HttpClient
+} from "./chunk-WSCCQFDA.js";
+import {
   cp,
   debug,
   exec,
@@ -17,7 +19,7 @@ import {
   mkdirP,
   rmRF,
   which
-} from "./chunk-V5ZSELGP.js";
+} from "./chunk-OWM7TTPU.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

@@ -7,17 +7,17 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-XNJ2W5MM.js";
+} from "./chunk-5HERE7N4.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-GUIJ5EL4.js";
+} from "./chunk-VBBQZM43.js";
 import {
   globals,
   paint,
   print,
   printJson,
   validProject
-} from "./chunk-JZQPOQFC.js";
+} from "./chunk-2HSR6FVV.js";
 import {
   InterruptedError,
   STATUS_ICON,
@@ -40,7 +40,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-OZKSDU6E.js";
+} from "./chunk-ZEI74E7I.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

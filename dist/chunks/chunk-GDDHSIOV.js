@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-MSKDME55.js";
+} from "./chunk-IKRVGUBG.js";
 import {
   STATE_FILE,
   STATE_REF,
@@ -20,7 +20,7 @@ import {
   stateNeedsWrite,
   stopAgentProcessesIn,
   writeStateCommit
-} from "./chunk-OZKSDU6E.js";
+} from "./chunk-ZEI74E7I.js";
 
 // src/engine/local/lock.ts
 import { mkdir, open, readFile, rm, stat } from "node:fs/promises";

@@ -9,19 +9,19 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-5C3TQVYE.js";
+} from "./chunk-MYQJ5Q26.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-Q6BEZMVR.js";
-import "./chunk-MSKDME55.js";
-import "./chunk-XXF4SF7M.js";
+} from "./chunk-GDDHSIOV.js";
+import "./chunk-IKRVGUBG.js";
+import "./chunk-IPIS463S.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-JZQPOQFC.js";
+} from "./chunk-2HSR6FVV.js";
 import "./chunk-OD55LRLJ.js";
 import {
   UserError,
@@ -29,7 +29,7 @@ import {
   requireRepoRoot,
   runCommand,
   stateDir
-} from "./chunk-OZKSDU6E.js";
+} from "./chunk-ZEI74E7I.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/schedule-action.ts
