@@ -4,6 +4,18 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
+import {
+  debug,
+  error,
+  getInput,
+  info,
+  notice,
+  setFailed,
+  setOutput,
+  setSecret,
+  summary,
+  warning
+} from "./chunks/chunk-OWM7TTPU.js";
 import "./chunks/chunk-HDZVPPQY.js";
 import {
   adhocTask,
@@ -25,7 +37,7 @@ import {
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-IPMKUSYC.js";
+} from "./chunks/chunk-GSLI3NWU.js";
 import "./chunks/chunk-IPIS463S.js";
 import {
   ConfigError,
@@ -94,19 +106,6 @@ import {
   withholdSecrets
 } from "./chunks/chunk-ZEI74E7I.js";
 import {
-  debug,
-  error,
-  getInput,
-  info,
-  notice,
-  setFailed,
-  setOutput,
-  setSecret,
-  summary,
-  warning
-} from "./chunks/chunk-OWM7TTPU.js";
-import "./chunks/chunk-L5AOPHZ4.js";
-import {
   __callDispose,
   __toESM,
   __using
@@ -146,7 +145,7 @@ function coreIO(env = process.env) {
           "ACTIONS_RUNTIME_TOKEN is not set: artifacts can only be uploaded inside a GitHub Actions job"
         );
       }
-      const { DefaultArtifactClient } = await import("./chunks/artifact-K6LUKHMD.js");
+      const { DefaultArtifactClient } = await import("./chunks/artifact-ZYBDD3WY.js");
       const r = await new DefaultArtifactClient().uploadArtifact(name, files, rootDirectory);
       return r.id !== void 0 ? { id: r.id } : {};
     }
@@ -946,7 +945,7 @@ function runnerToolCache(root) {
 var loadToolCache = () => import("./chunks/tool-cache-SFETX5ML.js");
 async function actionsCacheService(env, logger) {
   const url = env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL;
-  const actionsCache = url && env.ACTIONS_RUNTIME_TOKEN ? await import("./chunks/cache-NVRAAKAH.js") : void 0;
+  const actionsCache = url && env.ACTIONS_RUNTIME_TOKEN ? await import("./chunks/cache-5XQP4BQO.js") : void 0;
   if (!actionsCache?.isFeatureAvailable()) {
     logger.debug(
       "the Actions cache service is not available to this job: Claude Code is not cached across runs"

@@ -5273,7 +5273,7 @@ function registerMcp(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).action(async (flags, cmd) => {
-    const { serveMcp } = await import("./chunks/mcp-SLB2NQMT.js");
+    const { serveMcp } = await import("./chunks/mcp-T33YBQDY.js");
     await serveMcp({ ...globals(cmd), isolation: flags.isolation });
   });
 }
@@ -5402,7 +5402,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-RC7K5ULG.js");
+    const { runAction } = await import("./chunks/run-action-Q6UYDBL5.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -5442,7 +5442,7 @@ function registerTick(program2) {
   runLikeOptions(cmd).addOption(
     new Option("--now <ISO>", "use this clock instead of the system's (tests)").argParser(isoDate).env("CLAUDE_TASKS_NOW").hideHelp()
   ).action(async (flags, c) => {
-    const { tickAction } = await import("./chunks/tick-action-SSCQT6RK.js");
+    const { tickAction } = await import("./chunks/tick-action-OJHESTQO.js");
     await tickAction(flags, c);
   });
 }
@@ -5471,7 +5471,7 @@ function registerWatch(program2) {
     "stay in the foreground; when new commits reach the base branch, run the tasks whose `watch` globs match the changed files"
   ).option("--branch <name>", "the branch to follow (default: the repository's default branch)").option("--interval <ms>", "how often to look at the branch", positiveInt, 2e3).option("--debounce <ms>", "how long the branch must stay put before a run", positiveInt, 3e3);
   runLikeOptions(cmd).action(async (flags, c) => {
-    const { watchAction } = await import("./chunks/watch-action-RQ7YIKGR.js");
+    const { watchAction } = await import("./chunks/watch-action-U5TYWKEI.js");
     await watchAction(flags, c);
   });
 }

@@ -8,7 +8,7 @@
 import { type Logger, silentLogger } from "../logger.ts";
 import { publishable } from "../report/publishable.ts";
 import { GitHubError, PullRequestExistsError, toGitHubError } from "./errors.ts";
-import { createOctokit, type EngineOctokit, type RetryPolicy } from "./octokit.ts";
+import type { EngineOctokit, RetryPolicy } from "./octokit.ts";
 import { GITHUB_OPERATIONS, type GitHubOperationId } from "./operations.ts";
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
@@ -212,14 +212,21 @@ const COMMIT_MUTATION = `mutation CreateCommitOnBranch($input: CreateCommitOnBra
 export function createGitHub(options: CreateGitHubOptions): GitHub {
   const { owner, repo, token } = options;
   const logger = options.logger ?? silentLogger;
-  const octokit: EngineOctokit = createOctokit({
-    token,
-    baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
-    userAgent: options.userAgent ?? "claude-tasks",
-    logger,
-    policy: options.policy,
-    fetch: options.fetch,
-  });
+  // Octokit and its plugins load with the first call, not at start-up: an Action or CLI run that
+  // starts an agent first (and may never call the API) does not compile them before the agent starts.
+  let octokit!: EngineOctokit;
+  let loading: Promise<void> | undefined;
+  const ready = () =>
+    (loading ??= import("./octokit.ts").then(({ createOctokit }) => {
+      octokit = createOctokit({
+        token,
+        baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
+        userAgent: options.userAgent ?? "claude-tasks",
+        logger,
+        policy: options.policy,
+        fetch: options.fetch,
+      });
+    }));
   const secrets = [token];
   const known = [token, ...(options.secrets ?? [])];
   const safe = (text: string, what: string) => {
@@ -237,6 +244,7 @@ export function createGitHub(options: CreateGitHubOptions): GitHub {
     calls++;
     if (!route.startsWith("GET ")) writes++;
     try {
+      await ready();
       return await fn();
     } catch (err) {
       throw toGitHubError(err, { what: route, secrets });

@@ -5,9 +5,6 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  require_semver
-} from "./chunk-QRJF5LHN.js";
-import {
   AbortError,
   AnonymousCredential,
   BearerCredentialHandler,
@@ -43,6 +40,9 @@ import {
   storageSharedKeyCredentialPolicy,
   stringifyXML
 } from "./chunk-U6BBJQW5.js";
+import {
+  require_semver
+} from "./chunk-QRJF5LHN.js";
 import {
   HttpClient,
   HttpClientError,

@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAndReport
-} from "./chunk-PYZEDNVL.js";
+} from "./chunk-IEJZQVMH.js";
 import "./chunk-5HERE7N4.js";
-import "./chunk-VBBQZM43.js";
-import "./chunk-IPMKUSYC.js";
+import "./chunk-6ERBM2XS.js";
+import "./chunk-GSLI3NWU.js";
 import {
   watchedTasks
 } from "./chunk-IPIS463S.js";
@@ -34,7 +34,6 @@ import {
   silentLogger,
   stateDir
 } from "./chunk-ZEI74E7I.js";
-import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/engine/local/watch.ts

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-IPMKUSYC.js";
+} from "./chunk-GSLI3NWU.js";
 import {
   UserError,
   createGit,

@@ -63,7 +63,7 @@ import {
   requestLog,
   restEndpointMethods,
   retry
-} from "./chunk-L5AOPHZ4.js";
+} from "./chunk-WPQSRVAC.js";
 import {
   __commonJS,
   __export,

@@ -13,8 +13,8 @@ import {
 } from "./chunk-3K3KSDSQ.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-VBBQZM43.js";
-import "./chunk-IPMKUSYC.js";
+} from "./chunk-6ERBM2XS.js";
+import "./chunk-GSLI3NWU.js";
 import "./chunk-OD55LRLJ.js";
 import {
   $ZodObject,
@@ -82,7 +82,6 @@ import {
   union,
   unknown
 } from "./chunk-ZEI74E7I.js";
-import "./chunk-L5AOPHZ4.js";
 import {
   __commonJS,
   __toESM

@@ -10,7 +10,7 @@ import {
 } from "./chunk-5HERE7N4.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-VBBQZM43.js";
+} from "./chunk-6ERBM2XS.js";
 import {
   globals,
   paint,

@@ -10,12 +10,12 @@ import {
 import "./chunk-IKRVGUBG.js";
 import {
   runAndReport
-} from "./chunk-PYZEDNVL.js";
+} from "./chunk-IEJZQVMH.js";
 import "./chunk-5HERE7N4.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-VBBQZM43.js";
-import "./chunk-IPMKUSYC.js";
+} from "./chunk-6ERBM2XS.js";
+import "./chunk-GSLI3NWU.js";
 import "./chunk-IPIS463S.js";
 import {
   globals,
@@ -33,7 +33,6 @@ import {
   requireRepoRoot,
   stateDir
 } from "./chunk-ZEI74E7I.js";
-import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/tick-action.ts

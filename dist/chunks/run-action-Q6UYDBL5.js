@@ -7,14 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-PYZEDNVL.js";
+} from "./chunk-IEJZQVMH.js";
 import "./chunk-5HERE7N4.js";
-import "./chunk-VBBQZM43.js";
-import "./chunk-IPMKUSYC.js";
+import "./chunk-6ERBM2XS.js";
+import "./chunk-GSLI3NWU.js";
 import "./chunk-2HSR6FVV.js";
 import "./chunk-OD55LRLJ.js";
 import "./chunk-ZEI74E7I.js";
-import "./chunk-L5AOPHZ4.js";
 import "./chunk-MTYGN2KO.js";
 export {
   runAction,
