@@ -1369,7 +1369,7 @@ async function ensureSandbox(opts) {
     return probeBwrap(opts.env);
   });
   const restricted = opts.usernsRestricted ?? (() => existsSync2(USERNS_SYSCTL) && readFileSync(USERNS_SYSCTL, "utf8").trim() === "1");
-  let state = await probe();
+  let state = await (opts.probe ? opts.probe() : probeBwrap(opts.env));
   if (state.ok) return;
   if (/not installed/.test(state.reason)) {
     opts.logger.info("installing bubblewrap (the sandbox for agents) from the distribution's packages");
@@ -1428,6 +1428,15 @@ var Wiring = class {
       ...o.settings.anthropicApiKey ? { anthropicApiKey: o.settings.anthropicApiKey } : {},
       ...o.settings.claudeCodeOauthToken ? { claudeCodeOauthToken: o.settings.claudeCodeOauthToken } : {}
     };
+  }
+  /**
+   * Starts what the run will need and costs only waiting (the sandbox's probe: two short processes)
+   * while the configuration loads and the run is resolved; `execute` picks the answer up.
+   */
+  warmUp() {
+    if (this.settings.isolation === "sandbox" && this.settings.mode !== "plan" && this.settings.mode !== "publish")
+      probeBwrap(this.env).catch(() => {
+      });
   }
   /** The configuration in the workspace, its problems annotated on the task files. */
   async project() {
@@ -2272,6 +2281,7 @@ async function runAction(deps) {
 }
 async function tasks(w, decision, now) {
   const { io, settings, ctx } = w;
+  w.warmUp();
   const project = assertValid(await w.project());
   const repository = ctx.payload.repository;
   let run = await w.engine.resolveRun({

@@ -76,6 +76,7 @@ async function tasks(
   now: Date,
 ): Promise<ActionOutcome> {
   const { io, settings, ctx } = w;
+  w.warmUp();
   const project = assertValid(await w.project());
   const repository = ctx.payload.repository as { default_branch?: string } | undefined;
   let run = await w.engine.resolveRun({

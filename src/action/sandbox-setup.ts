@@ -66,7 +66,8 @@ export async function ensureSandbox(opts: SandboxSetupOptions): Promise<void> {
     opts.usernsRestricted ??
     (() => existsSync(USERNS_SYSCTL) && readFileSync(USERNS_SYSCTL, "utf8").trim() === "1");
 
-  let state = await probe();
+  // the first answer may be the one `Wiring.warmUp` started while the configuration loaded (memoized)
+  let state = await (opts.probe ? opts.probe() : probeBwrap(opts.env));
   if (state.ok) return;
   if (/not installed/.test(state.reason)) {
     opts.logger.info("installing bubblewrap (the sandbox for agents) from the distribution's packages");

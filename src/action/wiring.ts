@@ -20,6 +20,7 @@ import { createGit, type Git } from "../engine/git/index.ts";
 import { createGitHub, type GitHub } from "../engine/github/index.ts";
 import type { Project } from "../engine/project.ts";
 import type { RunReport } from "../engine/run/types.ts";
+import { probeBwrap } from "../engine/sandbox/index.ts";
 import { ensureClaude } from "./claude-install.ts";
 import type { ActionContext } from "./context.ts";
 import type { ActionEngine } from "./engine.ts";
@@ -66,6 +67,19 @@ export class Wiring {
       ...(o.settings.anthropicApiKey ? { anthropicApiKey: o.settings.anthropicApiKey } : {}),
       ...(o.settings.claudeCodeOauthToken ? { claudeCodeOauthToken: o.settings.claudeCodeOauthToken } : {}),
     };
+  }
+
+  /**
+   * Starts what the run will need and costs only waiting (the sandbox's probe: two short processes)
+   * while the configuration loads and the run is resolved; `execute` picks the answer up.
+   */
+  warmUp(): void {
+    if (
+      this.settings.isolation === "sandbox" &&
+      this.settings.mode !== "plan" &&
+      this.settings.mode !== "publish"
+    )
+      probeBwrap(this.env).catch(() => {}); // memoized: ensureSandbox awaits (and reports) the same answer
   }
 
   /** The configuration in the workspace, its problems annotated on the task files. */
