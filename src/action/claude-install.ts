@@ -19,10 +19,10 @@ import { existsSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findOnPath } from "../engine/agent/command-agent.ts";
 import { scrubbedEnv } from "../engine/agent/env.ts";
 import { errorMessage, UserError } from "../engine/errors.ts";
 import { type Logger, silentLogger } from "../engine/logger.ts";
+import { findOnPath } from "../engine/process/path.ts";
 import { runCommand } from "../engine/process/run.ts";
 
 export const CLAUDE_PACKAGE = "@anthropic-ai/claude-code";

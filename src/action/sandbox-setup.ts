@@ -8,9 +8,9 @@
  * installed from the distribution's packages. Anything that cannot be fixed is one clear error.
  */
 import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { findOnPath } from "../engine/agent/index.ts";
 import { UserError } from "../engine/errors.ts";
 import type { Logger } from "../engine/logger.ts";
+import { findOnPath } from "../engine/process/path.ts";
 import { runCommand } from "../engine/process/run.ts";
 import { type BwrapAvailability, probeBwrap, resetBwrapProbe } from "../engine/sandbox/index.ts";
 

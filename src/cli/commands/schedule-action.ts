@@ -2,7 +2,7 @@ import { realpathSync } from "node:fs";
 import type { Command } from "commander";
 import { UserError } from "../../engine/errors.ts";
 import { createGit, stateDir } from "../../engine/git/index.ts";
-import { systemHost, which } from "../../engine/local/host.ts";
+import { systemHost } from "../../engine/local/host.ts";
 import { inspectLock } from "../../engine/local/lock.ts";
 import {
   detectManager,
@@ -12,6 +12,7 @@ import {
   uninstallSchedule,
 } from "../../engine/local/service.ts";
 import { readTickRecord } from "../../engine/local/tick.ts";
+import { findOnPath } from "../../engine/process/path.ts";
 import { requireRepoRoot } from "../../engine/project.ts";
 import { globals, validProject } from "../context.ts";
 import { print, printJson } from "../output.ts";
@@ -38,7 +39,7 @@ export async function scheduleInstall(flags: ScheduleInstallFlags, cmd: Command)
     throw new UserError(
       "no service manager found: neither systemd (systemctl --user) nor launchd nor crontab",
     );
-  const claude = process.env.CLAUDE_TASKS_CLAUDE || (await which("claude"));
+  const claude = process.env.CLAUDE_TASKS_CLAUDE || findOnPath("claude");
   const cli = realpathSync(process.argv[1]!);
   const tickArgs = [
     ...(flags.pr ? ["--pr"] : []),

@@ -1,6 +1,5 @@
 /** Runs a task's `run:` command with bash (or sh) in the worktree, like a Claude task without Claude. */
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
+import { findOnPath } from "../process/path.ts";
 import { agentEnv } from "./env.ts";
 import { formatDuration, oneLine, truncateStart } from "./output.ts";
 import { DEFAULT_AGENT_TIMEOUT_MS, runProcess } from "./run-process.ts";
@@ -16,21 +15,6 @@ export interface CommandAgentOptions {
   killGraceMs?: number;
   /** How many trailing output lines make the summary. */
   summaryLines?: number;
-}
-
-/** The first executable `name` on PATH, if any. */
-export function findOnPath(name: string, path = process.env.PATH ?? ""): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
 }
 
 export function createCommandAgent(command: string, options: CommandAgentOptions = {}): Agent {

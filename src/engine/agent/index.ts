@@ -7,7 +7,7 @@ export {
 export { buildClaudeArgs, type ClaudeAgentSettings } from "./claude-args.ts";
 export { ClaudeStreamParser, describeToolUse } from "./claude-stream.ts";
 export { type ClaudeAvailability, claudeAvailable, parseClaudeVersion } from "./claude-version.ts";
-export { type CommandAgentOptions, createCommandAgent, findOnPath } from "./command-agent.ts";
+export { type CommandAgentOptions, createCommandAgent } from "./command-agent.ts";
 export {
   type AgentEnvOptions,
   type AgentKind,

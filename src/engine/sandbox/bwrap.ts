@@ -11,7 +11,7 @@
  */
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { delimiter, dirname, join, sep } from "node:path";
-import { findOnPath } from "../agent/command-agent.ts";
+import { findOnPath } from "../process/path.ts";
 import { C_LOCALE, processEnv, runCommand } from "../process/run.ts";
 
 export interface BwrapPlan {

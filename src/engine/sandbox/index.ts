@@ -4,8 +4,8 @@
  */
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { findOnPath } from "../agent/command-agent.ts";
 import { UserError } from "../errors.ts";
+import { findOnPath } from "../process/path.ts";
 import { prepareAgentGitDir } from "./agent-git.ts";
 import { bwrapArgs, hostMounts, probeBwrap } from "./bwrap.ts";
 import type { Isolation, Launch, SandboxProvider, SandboxSession, SandboxTarget } from "./types.ts";
