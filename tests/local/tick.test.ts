@@ -96,6 +96,34 @@ describe("tick: what is due since the last tick, across time", () => {
     expect((await tickAt(repo, tasks, "2026-03-10T06:10:00Z")).ran.sort()).toEqual(["all", "once", "skip"]);
   });
 
+  it("the local state records the fire times `missed: skip` dropped, as the shared state does", async () => {
+    await using repo = await makeRepo();
+    const tasks = load({ skip: 'run: "true"\nschedule: "0 */6 * * *"\nmissed: skip\n' });
+    expect((await tickAt(repo, tasks, "2026-03-10T00:30:00Z")).ran).toEqual(["skip"]);
+    // asleep until 07:30: the 06:00 fire time is more than an hour old, too old to run under `skip`
+    expect((await tickAt(repo, tasks, "2026-03-10T07:30:00Z")).ran).toEqual([]);
+    const state = JSON.parse(await repo.git("cat-file", "blob", `${LOCAL_STATE_REF}:state.json`));
+    expect(state.notRun?.skip).toEqual([
+      expect.objectContaining({ kind: "missed", at: "2026-03-10T07:30:00.000Z" }),
+    ]);
+  });
+
+  it("a damaged local state is treated as absent, said so with how to reset it, and rewritten", async () => {
+    await using repo = await makeRepo();
+    const tasks = load({ hourly: 'run: "true"\nschedule: "@hourly"\n' });
+    const git = repo.client();
+    const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: "not json" })).stdout.trim();
+    const tree = (await git.run(["mktree"], { input: `100644 blob ${blob}\tstate.json\n` })).stdout.trim();
+    const commit = (await repo.git("commit-tree", tree, "-m", "broken")).trim();
+    await repo.git("update-ref", LOCAL_STATE_REF, commit);
+    const r = await tickAt(repo, tasks, "2026-03-10T10:05:00Z");
+    expect(r.ran).toEqual(["hourly"]);
+    expect(r.result.status === "ran" && r.result.notes.join("\n")).toMatch(
+      /local schedule state is damaged: state\.json is not JSON.*git update-ref -d refs\/claude-tasks\/local-state/,
+    );
+    expect((await tickAt(repo, tasks, "2026-03-10T10:10:00Z")).result.status).toBe("nothing-due");
+  });
+
   it("needs order the due tasks (the plan's groups), and a task needed but not due is not pulled in", async () => {
     await using repo = await makeRepo();
     const tasks = load({

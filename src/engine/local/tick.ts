@@ -28,20 +28,13 @@ import type { Git } from "../git/exec.ts";
 import { pruneWorktrees } from "../git/worktree.ts";
 import type { RunPlan } from "../plan/index.ts";
 import { newRunId, type RunMode, type RunReport } from "../run/index.ts";
-import type { ScheduledTask } from "../schedule/index.ts";
-import { type DueTask, dueTasks } from "../schedule/index.ts";
+import type { DueTask } from "../schedule/index.ts";
 import {
-  advanceState,
   type ClaimOptions,
   type ClaimResult,
   claimDueTasks,
-  parseState,
-  type ScheduleState,
-  STATE_FILE,
+  localStateStore,
   STATE_REF,
-  sinceFromState,
-  stateNeedsWrite,
-  writeStateCommit,
 } from "../schedule/state.ts";
 import { acquireLock, type LockInfo, type ProcessProbe } from "./lock.ts";
 
@@ -156,10 +149,9 @@ async function tickLocked(opts: TickOptions, replaced: LockInfo | undefined): Pr
     remote: where.kind === "remote" ? where.remote : ".",
     runId,
     claim: async (c: ClaimOptions) => {
-      claimed =
-        where.kind === "local"
-          ? await claimLocal({ ...c, ref: where.ref, peek: c.peek ?? false })
-          : await claimDueTasks(c);
+      claimed = await claimDueTasks(
+        where.kind === "local" ? { ...c, store: localStateStore(c.git, where.ref) } : c,
+      );
       return claimed;
     },
   });
@@ -198,65 +190,6 @@ async function tickLocked(opts: TickOptions, replaced: LockInfo | undefined): Pr
     await recordTick(opts.stateDir, { ...running, status: report?.ok ? "ok" : "failed" }, true);
   }
   return { status: "ran", ...base, report };
-}
-
-// ---- the local state ref --------------------------------------------------------------------------
-
-/** The state in a local ref: read, compute, `update-ref` with the old value as the lease. */
-export async function claimLocal(opts: {
-  git: Git;
-  ref: string;
-  tasks: readonly ScheduledTask[];
-  now: Date;
-  runId?: string;
-  peek: boolean;
-}): Promise<ClaimResult> {
-  const { git, ref } = opts;
-  for (let attempt = 1; attempt <= 8; attempt++) {
-    const snap = await readLocalState(git, ref);
-    const since = sinceFromState(snap.state);
-    const due = dueTasks(opts.tasks, { since, now: opts.now });
-    const result = {
-      due,
-      since,
-      oid: snap.oid,
-      written: false,
-      attempts: attempt,
-      firstRun: snap.state === null,
-      ...(snap.problem
-        ? {
-            problem: `the local schedule state is damaged: ${snap.problem}; it was treated as absent (every task's window is the last hour) and is rewritten. To reset it yourself: \`git update-ref -d ${ref}\``,
-          }
-        : {}),
-    };
-    const next = advanceState({
-      previous: snap.state,
-      tasks: opts.tasks,
-      due,
-      now: opts.now,
-      runId: opts.runId,
-    });
-    if (opts.peek || !stateNeedsWrite(snap.state, next, due)) return result;
-    const commit = await writeStateCommit(git, next);
-    const r = await git.run(["update-ref", "-m", "claude-tasks tick", ref, commit, snap.oid ?? ""], {
-      allowFailure: true,
-    });
-    if (r.exitCode === 0) return { ...result, oid: commit, written: true };
-  }
-  throw new Error(`could not update ${ref}: it kept changing while this tick read it`);
-}
-
-export async function readLocalState(
-  git: Git,
-  ref: string,
-): Promise<{ oid: string | null; state: ScheduleState | null; problem?: string }> {
-  const r = await git.run(["rev-parse", "--verify", "--quiet", ref], { allowFailure: true });
-  if (r.exitCode !== 0) return { oid: null, state: null };
-  const oid = r.stdout.trim();
-  const blob = await git.run(["cat-file", "blob", `${oid}:${STATE_FILE}`], { allowFailure: true });
-  if (blob.exitCode !== 0) return { oid, state: null, problem: `${ref} has no ${STATE_FILE}` };
-  const parsed = parseState(blob.stdout);
-  return parsed.ok ? { oid, state: parsed.state } : { oid, state: null, problem: parsed.problem };
 }
 
 // ---- the tick record ------------------------------------------------------------------------------

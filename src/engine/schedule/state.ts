@@ -18,6 +18,9 @@
  * and so can never claim the same fire time. State commits have no parent, so fetching the ref costs one
  * commit whatever the history. A claim is final: a task that then fails is not retried by the next tick.
  *
+ * The local tick keeps the same state in a ref of the repository that is never pushed (`local/tick.ts`);
+ * a `StateStore` says where the state is read and how it is swapped, and the claim is the same code.
+ *
  * Format version 2 (written since the spend ledger) adds `ledger`, `locks` and `notRun` (see
  * `budget/ledger.ts`); version 1 is still read (as a state without them). Every writer carries the
  * parts it does not change over unchanged.
@@ -253,7 +256,18 @@ export async function readRemoteState(opts: {
     allowFailure: true,
   });
   if (fetched.exitCode !== 0) return { oid: null, state: null };
-  const oid = fetched.stdout.trim();
+  return readStateAt(git, fetched.stdout.trim(), ref);
+}
+
+/** The state in the ref `ref` of this repository (the local tick's, never pushed). */
+export async function readLocalState(git: Git, ref: string): Promise<StateSnapshot> {
+  const r = await git.run(["rev-parse", "--verify", "--quiet", ref], { allowFailure: true });
+  if (r.exitCode !== 0) return { oid: null, state: null };
+  return readStateAt(git, r.stdout.trim(), ref);
+}
+
+/** The state held by the object `oid` that `ref` points at: a commit whose tree has `state.json`. */
+async function readStateAt(git: Git, oid: string, ref: string): Promise<StateSnapshot> {
   const commit = await git.run(["rev-parse", "--verify", "--quiet", `${oid}^{commit}`], {
     allowFailure: true,
   });
@@ -279,9 +293,64 @@ export async function writeStateCommit(git: Git, state: ScheduleState): Promise<
   return (await git.run(["commit-tree", tree], { input: message })).stdout.trim();
 }
 
+/**
+ * Where a schedule state lives, for the compare-and-swap loops (`claimDueTasks`, `updateRemoteState`):
+ * the shared ref on a remote, or a ref of this repository that is never pushed (the local tick's).
+ */
+export interface StateStore {
+  ref: string;
+  read(): Promise<StateSnapshot>;
+  /**
+   * Points the ref at `commit` if it still holds `expected` (null: the ref must not exist). False when
+   * another writer got there first: the caller re-reads and recomputes.
+   */
+  swap(commit: string, expected: string | null): Promise<boolean>;
+  /** The note for a damaged state (treated as absent and rewritten): what happened, how to reset it. */
+  damaged(problem: string): string;
+}
+
+/** `ref` (default `STATE_REF`) on `remote`: fetched, and pushed with a lease on the commit read. */
+export function remoteStateStore(git: Git, remote: string, ref = STATE_REF): StateStore {
+  return {
+    ref,
+    read: () => readRemoteState({ git, remote, ref }),
+    async swap(commit, expected) {
+      const pushed = await pushRefs({ git, remote, updates: [{ ref, commit, expected }] });
+      // Git reports a ref that already holds the pushed commit as "up to date" without checking the
+      // lease: another run wrote the very same state commit (same content and second) first, so this
+      // one lost.
+      const lost = pushed.refs.some((r) => r.ref === ref && r.status === "up-to-date");
+      return pushed.ok && !lost;
+    },
+    // `origin`, not `remote`: the remote may be a URL, which has no place in a note
+    damaged: (problem) =>
+      `the schedule state is damaged: ${problem}. It was treated as absent (every task's window is the last hour) ` +
+      `and is rewritten by this run. To reset it yourself: \`git push origin :${ref}\``,
+  };
+}
+
+/** `ref` in this repository, updated with `git update-ref <ref> <new> <old>` (atomic, with the lease). */
+export function localStateStore(git: Git, ref: string): StateStore {
+  return {
+    ref,
+    read: () => readLocalState(git, ref),
+    async swap(commit, expected) {
+      const r = await git.run(["update-ref", "-m", "claude-tasks tick", ref, commit, expected ?? ""], {
+        allowFailure: true,
+      });
+      return r.exitCode === 0;
+    },
+    damaged: (problem) =>
+      `the local schedule state is damaged: ${problem}; it was treated as absent (every task's window is the last hour) ` +
+      `and is rewritten. To reset it yourself: \`git update-ref -d ${ref}\``,
+  };
+}
+
 export interface ClaimOptions {
   git: Git;
   remote: string;
+  /** Where the state lives; default `STATE_REF` on `remote`. */
+  store?: StateStore;
   /** Every task of the configuration (tasks without a schedule are ignored). */
   tasks: readonly ScheduledTask[];
   now: Date;
@@ -319,8 +388,9 @@ export class StateContentionError extends Error {
 export async function claimDueTasks(opts: ClaimOptions): Promise<ClaimResult> {
   const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_CLAIM_ATTEMPTS);
   const backoff = opts.backoff ?? ((n: number) => sleep(10 + Math.floor(Math.random() * 40 * n)));
+  const store = opts.store ?? remoteStateStore(opts.git, opts.remote);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const snap = await readRemoteState({ git: opts.git, remote: opts.remote });
+    const snap = await store.read();
     const since = sinceFromState(snap.state);
     const verdicts = evaluateSchedules(opts.tasks, {
       since,
@@ -340,7 +410,7 @@ export async function claimDueTasks(opts: ClaimOptions): Promise<ClaimResult> {
       since,
       attempts: attempt,
       firstRun: snap.state === null,
-      ...(snap.problem ? { problem: damagedMessage(snap.problem) } : {}),
+      ...(snap.problem ? { problem: store.damaged(snap.problem) } : {}),
     };
     const next = advanceState({
       previous: snap.state,
@@ -353,19 +423,11 @@ export async function claimDueTasks(opts: ClaimOptions): Promise<ClaimResult> {
     if (opts.peek || !stateNeedsWrite(snap.state, next, due))
       return { ...base, oid: snap.oid, written: false };
     const commit = await writeStateCommit(opts.git, next);
-    const pushed = await pushRefs({
-      git: opts.git,
-      remote: opts.remote,
-      updates: [{ ref: STATE_REF, commit, expected: snap.oid }],
-    });
-    // Git reports a ref that already holds the pushed commit as "up to date" without checking the lease:
-    // another run wrote the very same state commit (same content and second) first, so this one lost.
-    const lost = pushed.refs.some((r) => r.ref === STATE_REF && r.status === "up-to-date");
-    if (pushed.ok && !lost) return { ...base, oid: commit, written: true };
+    if (await store.swap(commit, snap.oid)) return { ...base, oid: commit, written: true };
     if (attempt < maxAttempts) await backoff(attempt);
   }
   throw new StateContentionError(
-    `could not update ${STATE_REF} after ${maxAttempts} attempts: other runs kept updating it at the same time; ` +
+    `could not update ${store.ref} after ${maxAttempts} attempts: other runs kept updating it at the same time; ` +
       "nothing was claimed (the next tick will pick the due tasks up)",
   );
 }
@@ -402,30 +464,18 @@ export async function updateRemoteState<T>(opts: UpdateOptions<T>): Promise<Upda
   const ref = opts.ref ?? STATE_REF;
   const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_CLAIM_ATTEMPTS);
   const backoff = opts.backoff ?? ((n: number) => sleep(10 + Math.floor(Math.random() * 40 * n)));
+  const store = remoteStateStore(opts.git, opts.remote, ref);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const snap = await readRemoteState({ git: opts.git, remote: opts.remote, ref });
+    const snap = await store.read();
     const { next, value } = opts.update(snap.state, snap);
     const base = { value, attempts: attempt, ...(snap.problem ? { problem: snap.problem } : {}) };
     if (next === null) return { ...base, state: snap.state, oid: snap.oid, written: false };
     const commit = await writeStateCommit(opts.git, next);
-    const pushed = await pushRefs({
-      git: opts.git,
-      remote: opts.remote,
-      updates: [{ ref, commit, expected: snap.oid }],
-    });
-    const lost = pushed.refs.some((r) => r.ref === ref && r.status === "up-to-date");
-    if (pushed.ok && !lost) return { ...base, state: next, oid: commit, written: true };
+    if (await store.swap(commit, snap.oid)) return { ...base, state: next, oid: commit, written: true };
     if (attempt < maxAttempts) await backoff(attempt);
   }
   throw new StateContentionError(
     `could not update ${ref} after ${maxAttempts} attempts: other runs kept updating it at the same time`,
-  );
-}
-
-function damagedMessage(problem: string): string {
-  return (
-    `the schedule state is damaged: ${problem}. It was treated as absent (every task's window is the last hour) ` +
-    `and is rewritten by this run. To reset it yourself: \`git push origin :${STATE_REF}\``
   );
 }
 
