@@ -1,6 +1,6 @@
 /** Retention: the policy from flags and the environment, the pure plan, and `prune` on a real state dir (the built CLI: retention.int.test.ts). */
 import { existsSync } from "node:fs";
-import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { listBackups, stateDir, writeBackup } from "../../src/engine/git/index.ts";
@@ -14,6 +14,7 @@ import {
   runIdTime,
 } from "../../src/engine/retention/index.ts";
 import { type LogEntry, parseLog, type TaskEntry } from "../../src/engine/run/index.ts";
+import { type BackgroundRecord, backgroundDir, writeRecord } from "../../src/engine/runs/record.ts";
 import { makeRepo } from "../support/git-repo.ts";
 
 const task = (runId: string, name: string, at: string): TaskEntry => ({
@@ -234,5 +235,70 @@ describe("prune on a real state directory", () => {
     expect(late).toHaveLength(50);
     expect(new Set(late).size).toBe(50);
     expect(text.split("\n").filter((l) => l.includes('"n"'))).toHaveLength(100);
+  });
+
+  it("deletes the MCP server's records of background runs that ended before --max-age, never one still waiting or running", async () => {
+    await using repo = await makeRepo();
+    const git = repo.client();
+    const state = await stateDir(git);
+    const now = new Date("2026-12-01T00:00:00Z");
+    const days = (n: number) => new Date(now.getTime() - n * 86_400_000).toISOString();
+    const LIVE = 4242;
+    const isAlive = (pid: number) => pid === LIVE;
+    const record = (id: string, r: Partial<BackgroundRecord>): BackgroundRecord => ({
+      version: 1,
+      id,
+      kind: "tasks",
+      mode: "local",
+      tasks: ["docs"],
+      needs: [],
+      status: "succeeded",
+      pid: 1,
+      createdAt: days(60),
+      log: [],
+      ...r,
+    });
+    const records = [
+      record("20261001-000000-old1", { endedAt: days(40) }), // finished long ago: goes
+      record("20261001-000000-old2", { status: "cancelled", endedAt: days(31) }), // goes
+      record("20261125-000000-new1", { status: "failed", endedAt: days(2) }), // recent: stays
+      record("20261001-000000-run1", { status: "running", pid: LIVE }), // still running: stays
+      record("20261001-000000-need", { endedAt: days(40) }), // old, but a waiting run needs it
+      record("20261001-000000-wait", { status: "waiting", pid: LIVE, needs: ["20261001-000000-need"] }),
+      record("20261001-000000-dead", { status: "running", pid: 2 }), // its server died 40 days ago: goes
+      record("20261001-000000-late", { status: "running", pid: 2 }), // its server died yesterday: stays
+      record("20261001-000000-logd", { endedAt: days(40) }), // the run log says its run is running
+    ];
+    for (const r of records) await writeRecord(state, r);
+    const file = (id: string) => join(backgroundDir(state), `${id}.json`);
+    // last written 40 days ago: only liveness keeps the running and the waiting run's records
+    for (const id of ["20261001-000000-dead", "20261001-000000-run1", "20261001-000000-wait"])
+      await utimes(file(id), new Date(days(40)), new Date(days(40)));
+    await utimes(file("20261001-000000-late"), new Date(days(1)), new Date(days(1)));
+    await writeFile(
+      join(state, "runs.jsonl"),
+      `${JSON.stringify(start("20261001-000000-logd", days(40), LIVE))}\n`,
+    );
+    const gone = ["20261001-000000-dead", "20261001-000000-old1", "20261001-000000-old2"];
+    const names = async () => (await readdir(backgroundDir(state))).sort();
+
+    // without an age limit prune does not judge these records at all
+    expect((await prune({ git, policy: { keep: 1 }, now, isAlive })).background.deleted).toEqual([]);
+    expect(await names()).toHaveLength(records.length);
+
+    const policy = { keep: 1, maxAgeMs: 30 * 86_400_000 };
+    const dry = await prune({ git, policy, now, isAlive, dryRun: true });
+    expect(dry.background.deleted.sort()).toEqual(gone);
+    expect(await names()).toHaveLength(records.length);
+
+    const done = await prune({ git, policy, now, isAlive });
+    expect(done.background.deleted.sort()).toEqual(gone);
+    expect(await names()).toEqual(
+      records
+        .map((r) => r.id)
+        .filter((id) => !gone.includes(id))
+        .map((id) => `${id}.json`)
+        .sort(),
+    );
   });
 });

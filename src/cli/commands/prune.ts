@@ -15,7 +15,9 @@ interface PruneFlags {
 export function registerPrune(program: Command): void {
   program
     .command("prune")
-    .description("delete old backups and run reports and trim the run log (never those of a running run)")
+    .description(
+      "delete old backups and run reports, trim the run log, and with --max-age delete the MCP server's records of background runs that ended before it (never anything of a running run)",
+    )
     .option("--keep <N>", `runs and backups to keep per task (default ${KEEP_ENV} or ${DEFAULT_KEEP})`)
     .option(
       "--max-age <age>",
@@ -37,6 +39,7 @@ export function registerPrune(program: Command): void {
         `backups: ${verb} ${result.backups.deleted.length} (${kib(result.backups.freedBytes)}), kept ${result.backups.kept}`,
       );
       print(`run reports: ${verb} ${result.reports.deleted.length}`);
+      print(`background-run records: ${verb} ${result.background.deleted.length}`);
       print(
         `run log: ${result.dryRun ? "would drop" : "dropped"} ${result.log.droppedLines} line(s), kept ${result.log.keptLines}` +
           (result.log.damagedLines > 0 ? ` (${result.log.damagedLines} damaged line(s) dropped)` : ""),

@@ -9,4 +9,4 @@ export {
   type RetentionPolicy,
   retentionPolicy,
 } from "./policy.ts";
-export { type PruneOptions, type PruneResult, pidAlive, prune, rewriteLog, runningRuns } from "./prune.ts";
+export { type PruneOptions, type PruneResult, prune, rewriteLog, runningRuns } from "./prune.ts";

@@ -1,6 +1,7 @@
 /**
  * `prune`: applies the retention policy to `.git/claude-tasks/` — deletes old backups and old run
- * reports, and trims `runs.jsonl`. Nothing of a run that is still running is touched (a live
+ * reports, trims `runs.jsonl`, and (with an age limit) deletes the MCP server's records of background
+ * runs that ended before it (runs/record.ts). Nothing of a run that is still running is touched (a live
  * `run-start` without its `run-end`, or a live worktree lock). The log is rewritten atomically: a
  * new file is written beside it and renamed over it, and lines appended meanwhile are carried over.
  */
@@ -9,8 +10,10 @@ import { open, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { backupsDir, type Git, stateDir as getStateDir, listBackups, listWorktrees } from "../git/index.ts";
 import { isCode } from "../missing.ts";
+import { pidAlive } from "../process/alive.ts";
 import { type LogEntry, parseLog } from "../run/run-log.ts";
 import { runLogPath } from "../run/run-tasks.ts";
+import { pruneRecords } from "../runs/record.ts";
 import { type BackupItem, planPrune } from "./plan.ts";
 import { formatAge, type RetentionPolicy } from "./policy.ts";
 
@@ -32,16 +35,12 @@ export interface PruneResult {
   running: string[];
   backups: { deleted: BackupItem[]; kept: number; freedBytes: number };
   reports: { deleted: string[] };
+  /**
+   * The MCP server's records of background runs that ended before the age limit (none without one),
+   * never one of a run still waiting or running.
+   */
+  background: { deleted: string[] };
   log: { keptLines: number; droppedLines: number; damagedLines: number };
-}
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return isCode(err, "EPERM");
-  }
 }
 
 /** Run ids that are still running: a live `run-start` without `run-end`, or a live worktree lock. */
@@ -65,6 +64,7 @@ export async function prune(opts: PruneOptions): Promise<PruneResult> {
   const logFile = runLogPath(state);
   const logText = await readText(logFile);
   const log = parseLog(logText);
+  const now = opts.now ?? new Date();
   const running = await runningRuns(opts.git, state, log.entries, opts.isAlive);
   const backups = (await listBackups(state)).map((b) => ({
     id: b.id,
@@ -80,7 +80,7 @@ export async function prune(opts: PruneOptions): Promise<PruneResult> {
     reports,
     running,
     policy: opts.policy,
-    now: opts.now ?? new Date(),
+    now,
   });
 
   const keepLine = (entry: LogEntry | undefined) => entry !== undefined && plan.keepRuns.has(entry.runId);
@@ -99,6 +99,15 @@ export async function prune(opts: PruneOptions): Promise<PruneResult> {
       await rm(join(state, "runs", runId), { recursive: true, force: true });
     if (droppedLines > 0) await rewriteLog(logFile, (line) => keepLine(parseLine(line)));
   }
+  const background =
+    opts.policy.maxAgeMs === undefined
+      ? []
+      : await pruneRecords(state, {
+          endedBefore: new Date(now.getTime() - opts.policy.maxAgeMs),
+          keep: running,
+          ...(opts.dryRun ? { dryRun: true } : {}),
+          ...(opts.isAlive ? { isAlive: opts.isAlive } : {}),
+        });
   return {
     dryRun: Boolean(opts.dryRun),
     policy: {
@@ -112,6 +121,7 @@ export async function prune(opts: PruneOptions): Promise<PruneResult> {
       freedBytes: plan.deleteBackups.reduce((sum, b) => sum + b.size, 0),
     },
     reports: { deleted: plan.deleteReports.sort() },
+    background: { deleted: background },
     log: { keptLines, droppedLines, damagedLines: log.damagedLines.length },
   };
 }

@@ -4,12 +4,12 @@
  * `<git common dir>/claude-tasks/background/<id>.json`, written atomically on every change, so a
  * server started later finds the runs an earlier one started and reports how they ended.
  */
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { assertSafeName } from "../git/index.ts";
 import { orIfMissing } from "../missing.ts";
-import { pidAlive } from "../retention/index.ts";
+import { pidAlive } from "../process/alive.ts";
 import type { RunMode, RunReport } from "../run/index.ts";
 
 export type BackgroundStatus =
@@ -79,6 +79,51 @@ export async function readRecords(state: string): Promise<BackgroundRecord[]> {
     } else out.push(record);
   }
   return out;
+}
+
+export interface PruneRecordsOptions {
+  /** Records of runs that ended before this time go. */
+  endedBefore: Date;
+  /** Run ids whose records stay whatever their age (runs the run log or a worktree lock says are running). */
+  keep?: ReadonlySet<string>;
+  /** Only say which records would go. */
+  dryRun?: boolean;
+  /** Whether a server's process is alive (injected by tests). */
+  isAlive?: (pid: number) => boolean;
+}
+
+/**
+ * For `prune`: removes the records of finished runs that ended before `endedBefore`; returns their ids.
+ * Never the record of a run that is still waiting or running (marked so, and its server alive), nor
+ * one such a run needs (it reads the record to learn how that run ended). A run's end is its
+ * `endedAt`; a record without one (its server died mid-run) ended when its file was last written. A
+ * record that cannot be read is left alone.
+ */
+export async function pruneRecords(state: string, opts: PruneRecordsOptions): Promise<string[]> {
+  const isAlive = opts.isAlive ?? pidAlive;
+  const dir = backgroundDir(state);
+  const names = await orIfMissing(readdir(dir), [] as string[]);
+  const found: { name: string; record: BackgroundRecord }[] = [];
+  for (const name of names.filter((n) => n.endsWith(".json")).sort()) {
+    const record = parseRecord(await orIfMissing(readFile(join(dir, name), "utf8"), undefined));
+    if (record?.version === 1 && typeof record.id === "string") found.push({ name, record });
+  }
+  const live = (r: BackgroundRecord) => ACTIVE_STATUSES.includes(r.status) && isAlive(r.pid);
+  const needed = new Set(found.filter((f) => live(f.record)).flatMap((f) => f.record.needs ?? []));
+  const cutoff = opts.endedBefore.getTime();
+  const removed: string[] = [];
+  for (const { name, record } of found) {
+    if (live(record) || needed.has(record.id) || opts.keep?.has(record.id)) continue;
+    const file = join(dir, name);
+    const ended =
+      record.endedAt !== undefined
+        ? Date.parse(record.endedAt)
+        : ((await orIfMissing(stat(file), undefined))?.mtimeMs ?? Number.NaN);
+    if (!(ended < cutoff)) continue;
+    if (!opts.dryRun) await rm(file, { force: true });
+    removed.push(record.id);
+  }
+  return removed;
 }
 
 /** A record's JSON, or undefined when it is gone or not JSON (a half-written file of a killed server). */
