@@ -16,29 +16,29 @@ import {
   summary,
   warning
 } from "./chunks/chunk-OWM7TTPU.js";
-import "./chunks/chunk-HDZVPPQY.js";
+import "./chunks/chunk-V3HZFMLE.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-3K3KSDSQ.js";
+} from "./chunks/chunk-2KAVQIVL.js";
 import {
   ownPushReason,
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-IKRVGUBG.js";
+} from "./chunks/chunk-QX7GHXO4.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-5HERE7N4.js";
+} from "./chunks/chunk-XSQEO642.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-GSLI3NWU.js";
-import "./chunks/chunk-IPIS463S.js";
+} from "./chunks/chunk-W7U3HN32.js";
+import "./chunks/chunk-FVFCEDVM.js";
 import {
   ConfigError,
   ISOLATIONS,
@@ -104,7 +104,7 @@ import {
   toMatrix,
   unknownTaskMessage,
   withholdSecrets
-} from "./chunks/chunk-ZEI74E7I.js";
+} from "./chunks/chunk-R2RWOWWI.js";
 import {
   __callDispose,
   __toESM,

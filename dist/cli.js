@@ -9,25 +9,20 @@ import {
   DEFAULT_WORKFLOW_IDS,
   WORKFLOW_TEMPLATES,
   workflowTemplates
-} from "./chunks/chunk-HDZVPPQY.js";
+} from "./chunks/chunk-V3HZFMLE.js";
 import {
-  DEFAULT_KEEP,
-  KEEP_ENV,
-  MAX_AGE_ENV,
   VERSION,
-  formatAge,
   pidAlive,
-  prune,
-  retentionPolicy
-} from "./chunks/chunk-T2MZDCSN.js";
+  pruneRecords
+} from "./chunks/chunk-X254UKRH.js";
 import {
   readManifest
-} from "./chunks/chunk-MYQJ5Q26.js";
+} from "./chunks/chunk-6ZZVLWGW.js";
 import {
   readTickRecord
-} from "./chunks/chunk-GDDHSIOV.js";
-import "./chunks/chunk-IKRVGUBG.js";
-import "./chunks/chunk-IPIS463S.js";
+} from "./chunks/chunk-ESTFQMYI.js";
+import "./chunks/chunk-QX7GHXO4.js";
+import "./chunks/chunk-FVFCEDVM.js";
 import {
   globals,
   paint,
@@ -35,7 +30,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-2HSR6FVV.js";
+} from "./chunks/chunk-MJIKKAQZ.js";
 import "./chunks/chunk-OD55LRLJ.js";
 import {
   DEFAULT_GRACE_MS,
@@ -47,6 +42,7 @@ import {
   STATUS_ICON,
   TaskFailedError,
   UserError,
+  backupsDir,
   buildPlan,
   claudeAvailable,
   compileGlob,
@@ -63,6 +59,7 @@ import {
   formatProblem,
   formatUsd,
   hasErrors,
+  isCode,
   listBackups,
   listWorktrees,
   liveReservations,
@@ -88,7 +85,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-ZEI74E7I.js";
+} from "./chunks/chunk-R2RWOWWI.js";
 import {
   __commonJS,
   __require,
@@ -3853,6 +3850,246 @@ function checkSandbox(opts) {
   );
 }
 
+// src/engine/retention/plan.ts
+function planPrune(input) {
+  const cutoff = input.policy.maxAgeMs === void 0 ? void 0 : input.now.getTime() - input.policy.maxAgeMs;
+  const young = (iso) => cutoff === void 0 || Date.parse(iso) >= cutoff;
+  const keepRuns = new Set(input.running);
+  const byTask = /* @__PURE__ */ new Map();
+  const known = /* @__PURE__ */ new Set();
+  for (const e of input.entries) {
+    known.add(e.runId);
+    if (e.type !== "task") continue;
+    const list = byTask.get(e.task) ?? [];
+    list.push({ runId: e.runId, at: e.at });
+    byTask.set(e.task, list);
+  }
+  for (const list of byTask.values()) {
+    const newest = [...list].sort((a, b) => b.at.localeCompare(a.at));
+    const distinct = [];
+    for (const { runId, at } of newest) {
+      if (distinct.length >= input.policy.keep) break;
+      if (distinct.includes(runId)) continue;
+      distinct.push(runId);
+      if (young(at)) keepRuns.add(runId);
+    }
+  }
+  const dropRuns = [...known].filter((id) => !keepRuns.has(id));
+  const keepBackups = [];
+  const deleteBackups = [];
+  const backupsByTask = /* @__PURE__ */ new Map();
+  for (const b of input.backups) backupsByTask.set(b.task, [...backupsByTask.get(b.task) ?? [], b]);
+  for (const list of backupsByTask.values()) {
+    const newest = [...list].sort(
+      (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)
+    );
+    newest.forEach((b, i) => {
+      const keep = input.running.has(b.runId) || i < input.policy.keep && young(b.createdAt);
+      (keep ? keepBackups : deleteBackups).push(b);
+    });
+  }
+  const deleteReports = input.reports.filter((runId) => {
+    if (keepRuns.has(runId)) return false;
+    if (known.has(runId)) return true;
+    const at = runIdTime(runId);
+    return at !== void 0 && !young(at.toISOString());
+  });
+  return { keepRuns, dropRuns, deleteBackups, keepBackups, deleteReports };
+}
+function runIdTime(runId) {
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-|$)/.exec(runId);
+  if (!m) return void 0;
+  const d = /* @__PURE__ */ new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
+  return Number.isNaN(d.getTime()) ? void 0 : d;
+}
+
+// src/engine/retention/policy.ts
+var DEFAULT_KEEP = 20;
+var KEEP_ENV = "CLAUDE_TASKS_KEEP_BACKUPS";
+var MAX_AGE_ENV = "CLAUDE_TASKS_MAX_AGE";
+var AGE_UNITS = { h: 36e5, d: 864e5, w: 7 * 864e5 };
+function parseAge(text) {
+  const m = /^(\d+)([hdw])$/.exec(text.trim());
+  if (!m) return void 0;
+  const ms = Number(m[1]) * AGE_UNITS[m[2]];
+  return ms > 0 && Number.isSafeInteger(ms) ? ms : void 0;
+}
+function formatAge(ms) {
+  for (const [unit, size] of [
+    ["w", AGE_UNITS.w],
+    ["d", AGE_UNITS.d],
+    ["h", AGE_UNITS.h]
+  ]) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${Math.round(ms / 6e4)}m`;
+}
+function retentionPolicy(flags = {}, env = process.env) {
+  const keepText = flags.keep ?? env[KEEP_ENV];
+  const keepFrom = flags.keep !== void 0 ? "--keep" : KEEP_ENV;
+  let keep = DEFAULT_KEEP;
+  if (keepText !== void 0 && String(keepText).trim() !== "") {
+    const n = Number(keepText);
+    if (!/^\d+$/.test(String(keepText).trim()) || !Number.isSafeInteger(n) || n < 1) {
+      throw new UserError(`${keepFrom}: expected a whole number \u2265 1, got \`${keepText}\``);
+    }
+    keep = n;
+  }
+  const ageText2 = flags.maxAge ?? env[MAX_AGE_ENV];
+  const ageFrom = flags.maxAge !== void 0 ? "--max-age" : MAX_AGE_ENV;
+  if (ageText2 === void 0 || ageText2.trim() === "") return { keep };
+  const maxAgeMs = parseAge(ageText2);
+  if (maxAgeMs === void 0) {
+    throw new UserError(`${ageFrom}: expected an age such as 30d, 12h or 2w, got \`${ageText2}\``);
+  }
+  return { keep, maxAgeMs };
+}
+
+// src/engine/retention/prune.ts
+import { randomBytes } from "node:crypto";
+import { open, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { dirname as dirname3, join as join3 } from "node:path";
+async function runningRuns(git, state, entries2, isAlive = pidAlive) {
+  const ended = new Set(entries2.filter((e) => e.type === "run-end").map((e) => e.runId));
+  const running = /* @__PURE__ */ new Set();
+  for (const e of entries2)
+    if (e.type === "run-start" && !ended.has(e.runId) && isAlive(e.pid)) running.add(e.runId);
+  const worktrees = await listWorktrees(git, { stateDir: state });
+  for (const w of worktrees) if (w.ours && !w.stale && w.lock) running.add(w.lock.runId);
+  return running;
+}
+async function prune(opts) {
+  const state = opts.stateDir ?? await stateDir(opts.git);
+  const logFile2 = runLogPath(state);
+  const logText = await readText(logFile2);
+  const log = parseLog(logText);
+  const now = opts.now ?? /* @__PURE__ */ new Date();
+  const running = await runningRuns(opts.git, state, log.entries, opts.isAlive);
+  const backups = (await listBackups(state)).map((b) => ({
+    id: b.id,
+    task: b.meta.task,
+    runId: b.meta.runId,
+    createdAt: b.meta.createdAt,
+    size: b.size
+  }));
+  const reports = await listDir(join3(state, "runs"));
+  const plan = planPrune({
+    backups,
+    entries: log.entries,
+    reports,
+    running,
+    policy: opts.policy,
+    now
+  });
+  const keepLine = (entry) => entry !== void 0 && plan.keepRuns.has(entry.runId);
+  let keptLines = 0;
+  let droppedLines = 0;
+  for (const line of logText.split("\n")) {
+    if (line.trim() === "") continue;
+    if (keepLine(parseLine(line))) keptLines++;
+    else droppedLines++;
+  }
+  if (!opts.dryRun) {
+    for (const b of plan.deleteBackups)
+      await rm(join3(backupsDir(state), b.id), { recursive: true, force: true });
+    for (const runId of plan.deleteReports)
+      await rm(join3(state, "runs", runId), { recursive: true, force: true });
+    if (droppedLines > 0) await rewriteLog(logFile2, (line) => keepLine(parseLine(line)));
+  }
+  const background = opts.policy.maxAgeMs === void 0 ? [] : await pruneRecords(state, {
+    endedBefore: new Date(now.getTime() - opts.policy.maxAgeMs),
+    keep: running,
+    ...opts.dryRun ? { dryRun: true } : {},
+    ...opts.isAlive ? { isAlive: opts.isAlive } : {}
+  });
+  return {
+    dryRun: Boolean(opts.dryRun),
+    policy: {
+      keep: opts.policy.keep,
+      maxAge: opts.policy.maxAgeMs === void 0 ? null : formatAge(opts.policy.maxAgeMs)
+    },
+    running: [...running].sort(),
+    backups: {
+      deleted: plan.deleteBackups,
+      kept: plan.keepBackups.length,
+      freedBytes: plan.deleteBackups.reduce((sum, b) => sum + b.size, 0)
+    },
+    reports: { deleted: plan.deleteReports.sort() },
+    background: { deleted: background },
+    log: { keptLines, droppedLines, damagedLines: log.damagedLines.length }
+  };
+}
+async function rewriteLog(file, keep) {
+  const old = await open(file, "r").catch((err) => {
+    if (isCode(err, "ENOENT")) return void 0;
+    throw err;
+  });
+  if (!old) return;
+  try {
+    const text = (await old.readFile()).toString("utf8");
+    const complete = text.slice(0, text.lastIndexOf("\n") + 1);
+    let consumed = Buffer.byteLength(complete);
+    const kept = complete.split("\n").filter((l) => l.trim() !== "" && keep(l)).map((l) => `${l}
+`).join("");
+    const tmp = join3(dirname3(file), `.runs-${process.pid}-${randomBytes(4).toString("hex")}.jsonl`);
+    try {
+      const fh = await open(tmp, "wx");
+      try {
+        await fh.writeFile(kept);
+        consumed += await copyTail(old, consumed, (chunk) => fh.writeFile(chunk));
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, file);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    for (let i = 0; i < 3; i++) {
+      const n = await copyTail(old, consumed, (chunk) => writeFile(file, chunk, { flag: "a" }));
+      consumed += n;
+      if (n === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await old.close();
+  }
+}
+async function copyTail(fh, from, write) {
+  const { size } = await fh.stat();
+  if (size <= from) return 0;
+  const buf = Buffer.alloc(size - from);
+  await fh.read(buf, 0, buf.length, from);
+  const end = buf.lastIndexOf(10) + 1;
+  if (end === 0) return 0;
+  await write(buf.subarray(0, end));
+  return end;
+}
+function parseLine(line) {
+  return parseLog(line).entries[0];
+}
+async function readText(file) {
+  try {
+    const fh = await open(file, "r");
+    try {
+      return (await fh.readFile()).toString("utf8");
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    if (isCode(err, "ENOENT")) return "";
+    throw err;
+  }
+}
+async function listDir(dir) {
+  try {
+    return (await readdir(dir)).filter((n) => !n.startsWith("."));
+  } catch (err) {
+    if (isCode(err, "ENOENT")) return [];
+    throw err;
+  }
+}
+
 // src/engine/doctor/checks/local-state.ts
 function checkTasks(input) {
   const title = "task files";
@@ -4297,9 +4534,9 @@ function renderDoctor(report, paint2 = (_f, t) => t) {
 
 // src/engine/doctor/run-doctor.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir as readdir2, readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/engine/doctor/checks/local-schedule.ts
 function checkLocalSchedule(input) {
@@ -4375,7 +4612,7 @@ async function runDoctor(opts) {
       env,
       claudeTasks,
       inActions,
-      loginFile: existsSync2(join3(opts.homeDir ?? env.HOME ?? homedir(), ".claude", ".credentials.json")),
+      loginFile: existsSync2(join4(opts.homeDir ?? env.HOME ?? homedir(), ".claude", ".credentials.json")),
       platform: process.platform
     })
   );
@@ -4456,11 +4693,11 @@ async function repoGit2(repoRoot) {
   return r.exitCode === 0 ? git : void 0;
 }
 async function workflowFiles(repoRoot) {
-  const dir = join3(repoRoot, ".github", "workflows");
-  const names = await orIfMissing(readdir(dir), []);
+  const dir = join4(repoRoot, ".github", "workflows");
+  const names = await orIfMissing(readdir2(dir), []);
   const files = [];
   for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
-    const text = await orIfMissing(readFile(join3(dir, name), "utf8"), void 0);
+    const text = await orIfMissing(readFile(join4(dir, name), "utf8"), void 0);
     if (text !== void 0) files.push({ path: `.github/workflows/${name}`, text });
   }
   return files;
@@ -4474,7 +4711,7 @@ async function lintCheck(workflows, files, load2) {
 }
 async function historyCheck(git, state, policy, now) {
   const backups = await listBackups(state);
-  const reports = (await orIfMissing(readdir(join3(state, "runs")), [])).filter(
+  const reports = (await orIfMissing(readdir2(join4(state, "runs")), [])).filter(
     (n) => !n.startsWith(".")
   );
   const plan = await prune({ git, stateDir: state, policy, dryRun: true, now });
@@ -4538,22 +4775,22 @@ function registerDoctor(program2) {
 
 // src/engine/init/init.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir, readFile as readFile2, writeFile } from "node:fs/promises";
-import { dirname as dirname3, join as join5 } from "node:path";
+import { mkdir, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname as dirname4, join as join6 } from "node:path";
 
 // src/engine/init/templates.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 var TASK_TEMPLATES_DIR = "templates/tasks";
 var DEFAULT_TASK_TEMPLATE = "example";
 function taskTemplates(root = packageRoot()) {
-  const names = readdirSync(join4(root, TASK_TEMPLATES_DIR)).filter((f) => f.endsWith(".yml")).map((f) => f.slice(0, -".yml".length)).sort(
+  const names = readdirSync(join5(root, TASK_TEMPLATES_DIR)).filter((f) => f.endsWith(".yml")).map((f) => f.slice(0, -".yml".length)).sort(
     (a, b) => Number(b === DEFAULT_TASK_TEMPLATE) - Number(a === DEFAULT_TASK_TEMPLATE) || a.localeCompare(b)
   );
   return names.map((name) => {
     const template = `${TASK_TEMPLATES_DIR}/${name}.yml`;
-    return { name, template, ...describeTemplate(readFileSync2(join4(root, template), "utf8")) };
+    return { name, template, ...describeTemplate(readFileSync2(join5(root, template), "utf8")) };
   });
 }
 function describeTemplate(text) {
@@ -4622,7 +4859,7 @@ function existingTargets(repoRoot, files) {
   const out = [];
   for (const f of files) {
     const twins = f.target.endsWith(".yml") ? [f.target, `${f.target.slice(0, -4)}.yaml`] : [f.target];
-    const hit = twins.find((t) => existsSync3(join5(repoRoot, t)));
+    const hit = twins.find((t) => existsSync3(join6(repoRoot, t)));
     if (hit) out.push(hit);
   }
   return out;
@@ -4637,11 +4874,11 @@ async function init(opts) {
     );
   }
   const root = packageRoot();
-  const texts = await Promise.all(files.map((f) => readFile2(join5(root, f.template), "utf8")));
+  const texts = await Promise.all(files.map((f) => readFile2(join6(root, f.template), "utf8")));
   for (const [i, f] of files.entries()) {
-    const target = join5(opts.repoRoot, f.target);
-    await mkdir(dirname3(target), { recursive: true });
-    await writeFile(target, texts[i], { flag: "wx" });
+    const target = join6(opts.repoRoot, f.target);
+    await mkdir(dirname4(target), { recursive: true });
+    await writeFile2(target, texts[i], { flag: "wx" });
   }
   const taskDir = `${opts.configDir.replace(/\/+$/, "")}/`;
   return {
@@ -4675,12 +4912,12 @@ function nextSteps(result2) {
 // src/engine/init/mcp-json.ts
 var import_write_file_atomic = __toESM(require_lib(), 1);
 import { readFile as readFile3 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 var MCP_JSON = ".mcp.json";
 var MCP_SERVER_NAME = "claude-tasks";
 var MCP_SERVER = { command: "npx", args: ["claude-tasks", "mcp"] };
 async function addMcpServer(repoRoot) {
-  const file = join6(repoRoot, MCP_JSON);
+  const file = join7(repoRoot, MCP_JSON);
   const text = await readFile3(file, "utf8").catch((err) => {
     if (err.code === "ENOENT") return void 0;
     throw err;
@@ -4941,7 +5178,7 @@ function registerList(program2) {
 import { readFile as readFile4 } from "node:fs/promises";
 
 // src/engine/report/log-query.ts
-import { open, stat as stat2 } from "node:fs/promises";
+import { open as open2, stat as stat2 } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 function matchesQuery(e, q) {
   if (q.task !== void 0) {
@@ -5001,7 +5238,7 @@ async function followFile(file, opts) {
   }
 }
 async function readRange(file, from, to) {
-  const fh = await open(file, "r");
+  const fh = await open2(file, "r");
   try {
     const buf = Buffer.alloc(to - from);
     const { bytesRead } = await fh.read(buf, 0, buf.length, from);
@@ -5273,7 +5510,7 @@ function registerMcp(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).action(async (flags, cmd) => {
-    const { serveMcp } = await import("./chunks/mcp-T33YBQDY.js");
+    const { serveMcp } = await import("./chunks/mcp-XKQGO5XI.js");
     await serveMcp({ ...globals(cmd), isolation: flags.isolation });
   });
 }
@@ -5365,7 +5602,9 @@ ${paint("bold", `group ${g.id}`)}`);
 
 // src/cli/commands/prune.ts
 function registerPrune(program2) {
-  program2.command("prune").description("delete old backups and run reports and trim the run log (never those of a running run)").option("--keep <N>", `runs and backups to keep per task (default ${KEEP_ENV} or ${DEFAULT_KEEP})`).option(
+  program2.command("prune").description(
+    "delete old backups and run reports, trim the run log, and with --max-age delete the MCP server's records of background runs that ended before it (never anything of a running run)"
+  ).option("--keep <N>", `runs and backups to keep per task (default ${KEEP_ENV} or ${DEFAULT_KEEP})`).option(
     "--max-age <age>",
     `also delete what is older than this, e.g. 30d, 12h, 2w (default ${MAX_AGE_ENV})`
   ).option("--dry-run", "only show what would be deleted").option("--json", "print the result as JSON").action(async (flags, cmd) => {
@@ -5382,6 +5621,7 @@ function registerPrune(program2) {
       `backups: ${verb} ${result2.backups.deleted.length} (${kib(result2.backups.freedBytes)}), kept ${result2.backups.kept}`
     );
     print(`run reports: ${verb} ${result2.reports.deleted.length}`);
+    print(`background-run records: ${verb} ${result2.background.deleted.length}`);
     print(
       `run log: ${result2.dryRun ? "would drop" : "dropped"} ${result2.log.droppedLines} line(s), kept ${result2.log.keptLines}` + (result2.log.damagedLines > 0 ? ` (${result2.log.damagedLines} damaged line(s) dropped)` : "")
     );
@@ -5402,7 +5642,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-Q6UYDBL5.js");
+    const { runAction } = await import("./chunks/run-action-OZMEY33O.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -5416,15 +5656,15 @@ function registerSchedule(program2) {
       "service manager (default: systemd if usable, launchd on macOS, else cron)"
     ).choices(["systemd", "launchd", "cron"])
   ).option("--pr", "ticks open pull requests (shares the schedule state with the Action on origin)").option("--watch", "also run `claude-tasks watch` as a service (systemd, launchd)").addOption(new Option("--isolation <how>", "passed to tick").choices(["sandbox", "none"])).option("--json", "print what was installed as JSON").action(async (flags, cmd) => {
-    const { scheduleInstall } = await import("./chunks/schedule-action-FM4LERYQ.js");
+    const { scheduleInstall } = await import("./chunks/schedule-action-MCDDFJBQ.js");
     await scheduleInstall(flags, cmd);
   });
   schedule.command("uninstall").description("remove exactly what `schedule install` wrote").action(async (_flags, cmd) => {
-    const { scheduleUninstall } = await import("./chunks/schedule-action-FM4LERYQ.js");
+    const { scheduleUninstall } = await import("./chunks/schedule-action-MCDDFJBQ.js");
     await scheduleUninstall(cmd);
   });
   schedule.command("status").description("what is installed, and when tick last ran").option("--json", "print as JSON").action(async (flags, cmd) => {
-    const { scheduleStatus } = await import("./chunks/schedule-action-FM4LERYQ.js");
+    const { scheduleStatus } = await import("./chunks/schedule-action-MCDDFJBQ.js");
     await scheduleStatus(flags, cmd);
   });
 }
@@ -5442,7 +5682,7 @@ function registerTick(program2) {
   runLikeOptions(cmd).addOption(
     new Option("--now <ISO>", "use this clock instead of the system's (tests)").argParser(isoDate).env("CLAUDE_TASKS_NOW").hideHelp()
   ).action(async (flags, c) => {
-    const { tickAction } = await import("./chunks/tick-action-OJHESTQO.js");
+    const { tickAction } = await import("./chunks/tick-action-RKU4LFUS.js");
     await tickAction(flags, c);
   });
 }
@@ -5471,7 +5711,7 @@ function registerWatch(program2) {
     "stay in the foreground; when new commits reach the base branch, run the tasks whose `watch` globs match the changed files"
   ).option("--branch <name>", "the branch to follow (default: the repository's default branch)").option("--interval <ms>", "how often to look at the branch", positiveInt, 2e3).option("--debounce <ms>", "how long the branch must stay put before a run", positiveInt, 3e3);
   runLikeOptions(cmd).action(async (flags, c) => {
-    const { watchAction } = await import("./chunks/watch-action-U5TYWKEI.js");
+    const { watchAction } = await import("./chunks/watch-action-BZ7G7EE5.js");
     await watchAction(flags, c);
   });
 }

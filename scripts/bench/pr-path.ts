@@ -72,7 +72,7 @@ async function freshRepo(withTasks: boolean) {
   git(seed, "add", "-A");
   git(seed, "commit", "-q", "-m", "init");
   git(seed, "push", "-q", origin, "main");
-  const fake = await startGitHubFake({ owner: "acme", repo: name, token: TOKEN });
+  const fake = await startGitHubFake({ owner: "acme", repo: name, token: TOKEN, gitDir: origin });
   const branches = () =>
     git(origin, "for-each-ref", "--format=%(refname:strip=2) %(objectname)", "refs/heads")
       .split("\n")
@@ -166,6 +166,7 @@ function runAction(
       const ms = performance.now() - t0;
       if (code !== 0) return fail(new Error(`${script} exited ${code}:\n${out}`));
       const kb = Number(readFileSync(rss, "utf8").trim().split("\n").pop());
+      if (process.env.BENCH_SHOW_REQUESTS) console.error(script, JSON.stringify(front.requests()));
       ok({ requests: front.requests().length, ms, rssMb: kb / 1024 });
     });
   });
@@ -178,6 +179,15 @@ const claudeTasks: Tool = (ws, name, api) =>
     "github-token": TOKEN,
     tasks: "bump",
     isolation: "none",
+  });
+
+/** Like for like with the peer, which pushes with git: commits made by git, not signed through the API. */
+const claudeTasksUnsigned: Tool = (ws, name, api) =>
+  runAction(resolve("dist/action.js"), ws, name, api, {
+    "github-token": TOKEN,
+    tasks: "bump",
+    isolation: "none",
+    "sign-commits": "off",
   });
 
 function peerTool(): Tool | undefined {
@@ -227,7 +237,7 @@ async function measure(tools: Record<string, Tool>) {
   const got: Record<string, { open: Measure[]; update: Measure[] }> = {};
   for (let i = 0; i <= RUNS; i++) {
     for (const [key, tool] of Object.entries(tools)) {
-      const repo = await freshRepo(key === "claude-tasks");
+      const repo = await freshRepo(key.startsWith("claude-tasks"));
       try {
         const open = await tool(await checkout(repo.name), repo.name, repo.apiUrl);
         const update = await tool(await checkout(repo.name), repo.name, repo.apiUrl);
@@ -249,6 +259,7 @@ try {
   const peer = peerTool();
   const out = await measure({
     "claude-tasks": claudeTasks,
+    "claude-tasks (sign-commits: off)": claudeTasksUnsigned,
     ...(peer ? { "create-pull-request": peer } : {}),
   });
   console.log(JSON.stringify({ "create-pull-request": null, ...out, runs: RUNS }));

@@ -4,6 +4,7 @@ import { createRunControl } from "../../src/engine/budget/control.ts";
 import { KEEP_DAYS, KEEP_RUNS, recordRun } from "../../src/engine/budget/ledger.ts";
 import { ledgerStatus, renderLedgerStatus } from "../../src/engine/budget/status.ts";
 import type { Task } from "../../src/engine/config/index.ts";
+import type { Git } from "../../src/engine/git/index.ts";
 import type { TaskResult } from "../../src/engine/run/types.ts";
 import {
   advanceState,
@@ -328,5 +329,66 @@ describe("the ledger on the state ref, under concurrency", () => {
     ).state!;
     expect(Object.keys(orgState.ledger!.tasks)).toEqual(["o/a/t"]);
     expect(orgState.ledger?.total.months["2026-03"]).toEqual({ usd: 1.5, runs: 1 });
+  });
+});
+
+describe("the ledger starts from the state it last saw", () => {
+  /** The engine's git for `dir`, counting the fetches and pushes it makes. */
+  const counted = (git: Git) => {
+    const seen = { fetch: 0, push: 0 };
+    const wrap = (g: Git): Git =>
+      Object.assign(Object.create(g) as Git, {
+        run: (args: readonly string[], opts?: Parameters<Git["run"]>[1]) => {
+          if (args[0] === "fetch") seen.fetch++;
+          if (args[0] === "push") seen.push++;
+          return g.run(args, opts);
+        },
+      });
+    return { git: wrap(git), seen };
+  };
+  const ctx = (task: Task, runId: string) => ({ task, runId, scheduled: false, baseCommit: async () => "" });
+
+  it("a run's settle after its own admission pushes without fetching first", async () => {
+    await using repo = await makeRepo({ origin: true });
+    const { git, seen } = counted(repo.client());
+    const control = createRunControl({ git, remote: "origin", backoff: noWait });
+    const t = claudeTask("t");
+    expect(await control.admit(ctx(t, "r1"))).toEqual({ ok: true });
+    expect(seen).toEqual({ fetch: 1, push: 1 });
+    await control.settle(t, "r1", ended(0.5));
+    expect(seen).toEqual({ fetch: 1, push: 2 }); // the admission's own write was the starting point
+    const state = (await readRemoteState({ git: repo.client(), remote: "origin" })).state!;
+    expect(state.locks).toEqual({});
+    expect(state.ledger?.tasks.t?.recent[0]).toMatchObject({ runId: "r1", costUsd: 0.5 });
+  });
+
+  it("another run wrote the state in between: the lease catches it, and the settle is redone on the newer state", async () => {
+    await using repo = await makeRepo({ origin: true });
+    const other = await repo.clone();
+    const { git, seen } = counted(repo.client());
+    const mine = createRunControl({ git, remote: "origin", backoff: noWait });
+    const theirs = createRunControl({ git: repo.client().at(other), remote: "origin", backoff: noWait });
+    const t = claudeTask("t");
+    const u = claudeTask("u");
+    expect(await mine.admit(ctx(t, "r1"))).toEqual({ ok: true });
+    expect(await theirs.admit(ctx(u, "r2"))).toEqual({ ok: true }); // moves the state this process saw
+    await mine.settle(t, "r1", ended(0.5));
+    expect(seen.push).toBe(3); // the stale attempt, refused by its lease, then the one on the fetched state
+    const state = (await readRemoteState({ git: repo.client(), remote: "origin" })).state!;
+    expect(state.locks?.u?.runId).toBe("r2"); // the other run's lock survived
+    expect(state.locks?.t).toBeUndefined();
+    expect(state.ledger?.tasks.t?.recent[0]).toMatchObject({ runId: "r1" });
+  });
+
+  it("a refusal is never decided on the remembered state: a lock released meanwhile is seen", async () => {
+    await using repo = await makeRepo({ origin: true });
+    const other = await repo.clone();
+    const mine = createRunControl({ git: repo.client(), remote: "origin", backoff: noWait });
+    const theirs = createRunControl({ git: repo.client().at(other), remote: "origin", backoff: noWait });
+    const t = claudeTask("t", { concurrency: "skip" } as Partial<Task>);
+    expect(await theirs.admit(ctx(t, "r-other"))).toEqual({ ok: true });
+    expect(await mine.admit(ctx(t, "r1"), { once: true })).toMatchObject({ ok: false, kind: "busy" });
+    await theirs.settle(t, "r-other", ended(0.1)); // released after this process last looked
+    expect(await mine.admit(ctx(t, "r1"), { once: true })).toEqual({ ok: true });
   });
 });

@@ -7,6 +7,7 @@
 import { UserError } from "../errors.ts";
 import { fetchRefs, type Git, resolveCommit } from "../git/index.ts";
 import type { Logger } from "../logger.ts";
+import { expectStateTip, FETCHED_STATE_REF, STATE_REF } from "../schedule/state.ts";
 import { createMutex } from "./mutex.ts";
 import type { RunMode } from "./types.ts";
 
@@ -96,23 +97,39 @@ const prefetches = new WeakMap<RepoContext, Prefetch>();
  * branches are not updated on the side. Not awaited here: tasks await it where they
  * need a remote tip, so a task whose base is already local starts its agent meanwhile.
  */
-export function prefetchTips(ctx: RepoContext, bases: readonly string[], branches: readonly string[]): void {
+export function prefetchTips(
+  ctx: RepoContext,
+  bases: readonly string[],
+  branches: readonly string[],
+  opts: { state?: boolean } = {},
+): void {
   if (!ctx.fromRemote || !ctx.remote) return;
   const names = new Set([...bases, ...branches]);
-  const done = fetchTips(
+  const fetched = fetchTips(
     ctx,
     [...new Set(bases)],
     branches.filter((b) => !bases.includes(b)),
+    opts.state === true,
   );
+  const done = fetched.then((f) => f.tips);
   done.catch(() => {}); // awaited (and reported) by the tasks that need it
   prefetches.set(ctx, { names, done });
+  // the ledger's first update of the state ref starts from what this fetch brings
+  if (opts.state)
+    expectStateTip(
+      ctx.git,
+      ctx.remote,
+      STATE_REF,
+      fetched.then((f) => f.state),
+    );
 }
 
 async function fetchTips(
   ctx: RepoContext,
   exact: readonly string[],
   optional: readonly string[],
-): Promise<Map<string, string>> {
+  withState: boolean,
+): Promise<{ tips: Map<string, string>; state: string | null | undefined }> {
   const remote = ctx.remote!;
   // A pattern covers every name it is a prefix of: `a*` already fetches `a-b`.
   const patterns = [...new Set(optional)].filter(
@@ -123,6 +140,8 @@ async function fetchTips(
       globExact ? `+refs/heads/${b}*:${fetchedRef(b)}*` : `+refs/heads/${b}:${fetchedRef(b)}`,
     ),
     ...patterns.map((b) => `+refs/heads/${b}*:${fetchedRef(b)}*`),
+    // the schedule state and ledger, as `readRemoteState` fetches it (a pattern: it may not exist)
+    ...(withState ? [`+${STATE_REF}*:${FETCHED_STATE_REF}*`] : []),
   ];
   return ctx.serial(async () => {
     const args = [
@@ -144,18 +163,30 @@ async function fetchTips(
         await ctx.git.run([...args, ...specs(true)]);
       }
     }
-    return readFetched(ctx);
+    return readFetched(ctx, withState);
   });
 }
 
-async function readFetched(ctx: RepoContext): Promise<Map<string, string>> {
-  const out = await ctx.git.run(["for-each-ref", "--format=%(objectname) %(refname)", FETCHED_PREFIX]);
+async function readFetched(
+  ctx: RepoContext,
+  withState = false,
+): Promise<{ tips: Map<string, string>; state: string | null | undefined }> {
+  const out = await ctx.git.run([
+    "for-each-ref",
+    "--format=%(objectname) %(refname)",
+    FETCHED_PREFIX,
+    ...(withState ? [FETCHED_STATE_REF] : []),
+  ]);
   const tips = new Map<string, string>();
+  let state: string | null | undefined = withState ? null : undefined;
   for (const line of out.stdout.split("\n")) {
     const i = line.indexOf(" ");
-    if (i > 0) tips.set(line.slice(i + 1 + FETCHED_PREFIX.length), line.slice(0, i));
+    if (i <= 0) continue;
+    const ref = line.slice(i + 1);
+    if (ref === FETCHED_STATE_REF) state = line.slice(0, i);
+    else if (ref.startsWith(FETCHED_PREFIX)) tips.set(ref.slice(FETCHED_PREFIX.length), line.slice(0, i));
   }
-  return tips;
+  return { tips, state };
 }
 
 /**
@@ -166,13 +197,13 @@ export async function fetchBranch(ctx: RepoContext, branch: string): Promise<str
   if (!ctx.remote) return undefined;
   const pre = prefetches.get(ctx);
   if (pre?.names.has(branch)) return (await pre.done).get(branch);
-  return (await fetchTips(ctx, [], [branch])).get(branch);
+  return (await fetchTips(ctx, [], [branch], false)).tips.get(branch);
 }
 
 /** The branch's tip on the remote now: one fetch, never the tip prefetched when the run started. */
 export async function fetchBranchNow(ctx: RepoContext, branch: string): Promise<string | undefined> {
   if (!ctx.remote) return undefined;
-  return (await fetchTips(ctx, [], [branch])).get(branch);
+  return (await fetchTips(ctx, [], [branch], false)).tips.get(branch);
 }
 
 /** The tip a run `onto` an existing branch starts from: the branch, or a fork PR's head ref. */
@@ -193,7 +224,7 @@ export async function fetchOnto(
 
 /** One fetch of `branch` alone, now (the base after the agent ran: has it moved?). */
 async function freshTip(ctx: RepoContext, branch: string): Promise<string | undefined> {
-  return (await fetchTips(ctx, [branch], [])).get(branch);
+  return (await fetchTips(ctx, [branch], [], false)).tips.get(branch);
 }
 
 /**

@@ -68,6 +68,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
       repo,
       [...run.map(baseOf), ...trusted],
       run.map((t) => t.branch),
+      { state: opts.control !== undefined }, // the ledger's state ref comes with it
     );
   }
   await assertRunnable(repo, opts);

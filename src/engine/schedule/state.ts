@@ -255,8 +255,42 @@ export async function readRemoteState(opts: {
   const fetched = await git.run(["rev-parse", "--verify", "--quiet", fetchedRef], {
     allowFailure: true,
   });
-  if (fetched.exitCode !== 0) return { oid: null, state: null };
-  return readStateAt(git, fetched.stdout.trim(), ref);
+  const tip = fetched.exitCode === 0 ? fetched.stdout.trim() : null;
+  lastSeen.set(seenKey(git, remote, ref), Promise.resolve(tip));
+  if (tip === null) return { oid: null, state: null };
+  return readStateAt(git, tip, ref);
+}
+
+/**
+ * The tips of state refs this process last saw on a remote: written by its own compare-and-swap, or
+ * brought by a fetch (the run's one fetch registers its answer while under way, see `expectStateTip`).
+ * The ledger's next update starts from it instead of fetching again; the push's lease catches a tip
+ * someone moved meanwhile (the update then fetches and recomputes), and a decision to write nothing
+ * is never taken on it. `undefined`: not known.
+ */
+const lastSeen = new Map<string, Promise<string | null | undefined>>();
+const seenKey = (git: Git, remote: string, ref: string) => `${git.cwd}\0${remote}\0${ref}`;
+
+/** The tip of `ref` on `remote` that a fetch under way will answer (null: the ref does not exist). */
+export function expectStateTip(
+  git: Git,
+  remote: string,
+  ref: string,
+  tip: Promise<string | null | undefined>,
+): void {
+  lastSeen.set(
+    seenKey(git, remote, ref),
+    tip.catch(() => undefined),
+  );
+}
+
+/** The state at the tip this process last saw (see `lastSeen`), without a fetch; undefined if unknown. */
+async function lastSeenState(git: Git, remote: string, ref: string): Promise<StateSnapshot | undefined> {
+  const tip = await lastSeen.get(seenKey(git, remote, ref));
+  if (tip === undefined) return undefined;
+  if (tip === null) return { oid: null, state: null };
+  const snap = await readStateAt(git, tip, ref);
+  return snap.problem ? undefined : snap; // a damaged state is read (and reported) from the remote
 }
 
 /** The state in the ref `ref` of this repository (the local tick's, never pushed). */
@@ -300,6 +334,8 @@ export async function writeStateCommit(git: Git, state: ScheduleState): Promise<
 export interface StateStore {
   ref: string;
   read(): Promise<StateSnapshot>;
+  /** The state as this process last saw it, without reading the store (undefined: not known). */
+  lastSeen?(): Promise<StateSnapshot | undefined>;
   /**
    * Points the ref at `commit` if it still holds `expected` (null: the ref must not exist). False when
    * another writer got there first: the caller re-reads and recomputes.
@@ -314,13 +350,17 @@ export function remoteStateStore(git: Git, remote: string, ref = STATE_REF): Sta
   return {
     ref,
     read: () => readRemoteState({ git, remote, ref }),
+    lastSeen: () => lastSeenState(git, remote, ref),
     async swap(commit, expected) {
       const pushed = await pushRefs({ git, remote, updates: [{ ref, commit, expected }] });
       // Git reports a ref that already holds the pushed commit as "up to date" without checking the
       // lease: another run wrote the very same state commit (same content and second) first, so this
       // one lost.
       const lost = pushed.refs.some((r) => r.ref === ref && r.status === "up-to-date");
-      return pushed.ok && !lost;
+      const won = pushed.ok && !lost;
+      if (won) lastSeen.set(seenKey(git, remote, ref), Promise.resolve(commit));
+      else lastSeen.delete(seenKey(git, remote, ref));
+      return won;
     },
     // `origin`, not `remote`: the remote may be a URL, which has no place in a note
     damaged: (problem) =>
@@ -466,8 +506,15 @@ export async function updateRemoteState<T>(opts: UpdateOptions<T>): Promise<Upda
   const backoff = opts.backoff ?? ((n: number) => sleep(10 + Math.floor(Math.random() * 40 * n)));
   const store = remoteStateStore(opts.git, opts.remote, ref);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const snap = await store.read();
-    const { next, value } = opts.update(snap.state, snap);
+    // the first round starts from the tip last seen (no fetch); a lost race or a decision to write
+    // nothing reads the remote
+    const seen = attempt === 1 ? await store.lastSeen?.() : undefined;
+    let snap = seen ?? (await store.read());
+    let { next, value } = opts.update(snap.state, snap);
+    if (next === null && seen) {
+      snap = await store.read();
+      ({ next, value } = opts.update(snap.state, snap));
+    }
     const base = { value, attempts: attempt, ...(snap.problem ? { problem: snap.problem } : {}) };
     if (next === null) return { ...base, state: snap.state, oid: snap.oid, written: false };
     const commit = await writeStateCommit(opts.git, next);

@@ -9,36 +9,35 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-MYQJ5Q26.js";
+} from "./chunk-6ZZVLWGW.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-GDDHSIOV.js";
-import "./chunk-IKRVGUBG.js";
-import "./chunk-IPIS463S.js";
+} from "./chunk-ESTFQMYI.js";
+import "./chunk-QX7GHXO4.js";
+import "./chunk-FVFCEDVM.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-2HSR6FVV.js";
+} from "./chunk-MJIKKAQZ.js";
 import "./chunk-OD55LRLJ.js";
 import {
   UserError,
   createGit,
+  findOnPath,
   requireRepoRoot,
   runCommand,
   stateDir
-} from "./chunk-ZEI74E7I.js";
+} from "./chunk-R2RWOWWI.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/schedule-action.ts
 import { realpathSync } from "node:fs";
 
 // src/engine/local/host.ts
-import { access, constants } from "node:fs/promises";
 import { homedir } from "node:os";
-import { delimiter, isAbsolute, join } from "node:path";
 function systemHost(env = process.env) {
   return {
     platform: process.platform,
@@ -54,20 +53,9 @@ function systemHost(env = process.env) {
       return { code: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
     },
     async has(command) {
-      return await which(command, env.PATH) !== void 0;
+      return findOnPath(command, env.PATH) !== void 0;
     }
   };
-}
-async function which(command, path = process.env.PATH ?? "") {
-  const candidates = isAbsolute(command) ? [command] : path.split(delimiter).filter((d) => isAbsolute(d)).map((d) => join(d, command));
-  for (const c of candidates) {
-    try {
-      await access(c, constants.X_OK);
-      return c;
-    } catch {
-    }
-  }
-  return void 0;
 }
 
 // src/cli/commands/schedule-action.ts
@@ -90,7 +78,7 @@ async function scheduleInstall(flags, cmd) {
     throw new UserError(
       "no service manager found: neither systemd (systemctl --user) nor launchd nor crontab"
     );
-  const claude = process.env.CLAUDE_TASKS_CLAUDE || await which("claude");
+  const claude = process.env.CLAUDE_TASKS_CLAUDE || findOnPath("claude");
   const cli = realpathSync(process.argv[1]);
   const tickArgs = [
     ...flags.pr ? ["--pr"] : [],

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-IPIS463S.js";
+} from "./chunk-FVFCEDVM.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,
@@ -21,7 +21,7 @@ import {
   selectTasks,
   silentLogger,
   splitZ
-} from "./chunk-ZEI74E7I.js";
+} from "./chunk-R2RWOWWI.js";
 
 // src/engine/event/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";

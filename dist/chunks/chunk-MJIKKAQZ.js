@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-ZEI74E7I.js";
+} from "./chunk-R2RWOWWI.js";
 
 // src/cli/context.ts
 function globals(cmd) {

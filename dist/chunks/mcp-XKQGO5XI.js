@@ -5,16 +5,19 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
+  ACTIVE_STATUSES,
+  MAX_LOG_LINES,
   VERSION,
-  pidAlive
-} from "./chunk-T2MZDCSN.js";
+  readRecords,
+  writeRecord
+} from "./chunk-X254UKRH.js";
 import {
   readDefaultsFile
-} from "./chunk-3K3KSDSQ.js";
+} from "./chunk-2KAVQIVL.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-6ERBM2XS.js";
-import "./chunk-GSLI3NWU.js";
+} from "./chunk-VZUQD4CY.js";
+import "./chunk-W7U3HN32.js";
 import "./chunk-OD55LRLJ.js";
 import {
   $ZodObject,
@@ -26,7 +29,6 @@ import {
   _null,
   agentSchema,
   array,
-  assertSafeName,
   assertValid,
   boolean,
   buildPlan,
@@ -55,7 +57,6 @@ import {
   object,
   oneLine,
   optional,
-  orIfMissing,
   own,
   parse,
   parseAsync,
@@ -67,7 +68,6 @@ import {
   redactTask,
   requireRepoRoot,
   require_dist,
-  require_lib,
   restoreBackup,
   runTasks,
   safeParse,
@@ -81,7 +81,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-ZEI74E7I.js";
+} from "./chunk-R2RWOWWI.js";
 import {
   __commonJS,
   __toESM
@@ -8946,50 +8946,6 @@ var StdioServerTransport = class {
     });
   }
 };
-
-// src/engine/runs/record.ts
-var import_write_file_atomic = __toESM(require_lib(), 1);
-import { mkdir, readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
-var ACTIVE_STATUSES = ["waiting", "running"];
-var MAX_LOG_LINES = 500;
-var backgroundDir = (state) => join(state, "background");
-async function writeRecord(state, record2) {
-  assertSafeName("run id", record2.id);
-  const dir = backgroundDir(state);
-  await mkdir(dir, { recursive: true });
-  await (0, import_write_file_atomic.default)(join(dir, `${record2.id}.json`), `${JSON.stringify(record2, null, 2)}
-`);
-}
-async function readRecords(state) {
-  const dir = backgroundDir(state);
-  const names = await orIfMissing(readdir(dir), []);
-  const out = [];
-  for (const name of names.filter((n) => n.endsWith(".json")).sort()) {
-    const record2 = parseRecord(await orIfMissing(readFile(join(dir, name), "utf8"), void 0));
-    if (record2?.version !== 1 || typeof record2.id !== "string") continue;
-    if (ACTIVE_STATUSES.includes(record2.status) && record2.pid !== process.pid && !pidAlive(record2.pid)) {
-      const interrupted = {
-        ...record2,
-        status: "interrupted",
-        message: record2.message ?? "the server that ran it exited before it ended",
-        endedAt: record2.endedAt ?? (/* @__PURE__ */ new Date()).toISOString()
-      };
-      await writeRecord(state, interrupted);
-      out.push(interrupted);
-    } else out.push(record2);
-  }
-  return out;
-}
-function parseRecord(text) {
-  if (text === void 0) return void 0;
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    if (err instanceof SyntaxError) return void 0;
-    throw err;
-  }
-}
 
 // src/engine/runs/registry.ts
 var BackgroundRuns = class _BackgroundRuns {

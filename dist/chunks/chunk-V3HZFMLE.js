@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   UserError
-} from "./chunk-ZEI74E7I.js";
+} from "./chunk-R2RWOWWI.js";
 
 // src/engine/init/workflow-templates.ts
 var WORKFLOW_TEMPLATES = [

@@ -24,7 +24,7 @@ import {
   resolveCommit,
   spentOn,
   updateRemoteState
-} from "./chunk-ZEI74E7I.js";
+} from "./chunk-R2RWOWWI.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";

@@ -6,17 +6,17 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-GDDHSIOV.js";
-import "./chunk-IKRVGUBG.js";
+} from "./chunk-ESTFQMYI.js";
+import "./chunk-QX7GHXO4.js";
 import {
   runAndReport
-} from "./chunk-IEJZQVMH.js";
-import "./chunk-5HERE7N4.js";
+} from "./chunk-SVVNJDG2.js";
+import "./chunk-XSQEO642.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-6ERBM2XS.js";
-import "./chunk-GSLI3NWU.js";
-import "./chunk-IPIS463S.js";
+} from "./chunk-VZUQD4CY.js";
+import "./chunk-W7U3HN32.js";
+import "./chunk-FVFCEDVM.js";
 import {
   globals,
   paint,
@@ -24,7 +24,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-2HSR6FVV.js";
+} from "./chunk-MJIKKAQZ.js";
 import "./chunk-OD55LRLJ.js";
 import {
   TaskFailedError,
@@ -32,7 +32,7 @@ import {
   createGit,
   requireRepoRoot,
   stateDir
-} from "./chunk-ZEI74E7I.js";
+} from "./chunk-R2RWOWWI.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/tick-action.ts

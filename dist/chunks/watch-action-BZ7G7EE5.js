@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAndReport
-} from "./chunk-IEJZQVMH.js";
-import "./chunk-5HERE7N4.js";
-import "./chunk-6ERBM2XS.js";
-import "./chunk-GSLI3NWU.js";
+} from "./chunk-SVVNJDG2.js";
+import "./chunk-XSQEO642.js";
+import "./chunk-VZUQD4CY.js";
+import "./chunk-W7U3HN32.js";
 import {
   watchedTasks
-} from "./chunk-IPIS463S.js";
+} from "./chunk-FVFCEDVM.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-2HSR6FVV.js";
+} from "./chunk-MJIKKAQZ.js";
 import "./chunk-OD55LRLJ.js";
 import {
   InterruptedError,
@@ -33,7 +33,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-ZEI74E7I.js";
+} from "./chunk-R2RWOWWI.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/engine/local/watch.ts

@@ -6,21 +6,15 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-IKRVGUBG.js";
+} from "./chunk-QX7GHXO4.js";
 import {
-  STATE_FILE,
   STATE_REF,
-  advanceState,
   claimDueTasks,
-  dueTasks,
+  localStateStore,
   newRunId,
-  parseState,
   pruneWorktrees,
-  sinceFromState,
-  stateNeedsWrite,
-  stopAgentProcessesIn,
-  writeStateCommit
-} from "./chunk-ZEI74E7I.js";
+  stopAgentProcessesIn
+} from "./chunk-R2RWOWWI.js";
 
 // src/engine/local/lock.ts
 import { mkdir, open, readFile, rm, stat } from "node:fs/promises";
@@ -230,7 +224,9 @@ async function tickLocked(opts, replaced) {
     remote: where.kind === "remote" ? where.remote : ".",
     runId,
     claim: async (c) => {
-      claimed = where.kind === "local" ? await claimLocal({ ...c, ref: where.ref, peek: c.peek ?? false }) : await claimDueTasks(c);
+      claimed = await claimDueTasks(
+        where.kind === "local" ? { ...c, store: localStateStore(c.git, where.ref) } : c
+      );
       return claimed;
     }
   });
@@ -269,48 +265,6 @@ async function tickLocked(opts, replaced) {
     await recordTick(opts.stateDir, { ...running, status: report?.ok ? "ok" : "failed" }, true);
   }
   return { status: "ran", ...base, report };
-}
-async function claimLocal(opts) {
-  const { git, ref } = opts;
-  for (let attempt = 1; attempt <= 8; attempt++) {
-    const snap = await readLocalState(git, ref);
-    const since = sinceFromState(snap.state);
-    const due = dueTasks(opts.tasks, { since, now: opts.now });
-    const result = {
-      due,
-      since,
-      oid: snap.oid,
-      written: false,
-      attempts: attempt,
-      firstRun: snap.state === null,
-      ...snap.problem ? {
-        problem: `the local schedule state is damaged: ${snap.problem}; it was treated as absent (every task's window is the last hour) and is rewritten. To reset it yourself: \`git update-ref -d ${ref}\``
-      } : {}
-    };
-    const next = advanceState({
-      previous: snap.state,
-      tasks: opts.tasks,
-      due,
-      now: opts.now,
-      runId: opts.runId
-    });
-    if (opts.peek || !stateNeedsWrite(snap.state, next, due)) return result;
-    const commit = await writeStateCommit(git, next);
-    const r = await git.run(["update-ref", "-m", "claude-tasks tick", ref, commit, snap.oid ?? ""], {
-      allowFailure: true
-    });
-    if (r.exitCode === 0) return { ...result, oid: commit, written: true };
-  }
-  throw new Error(`could not update ${ref}: it kept changing while this tick read it`);
-}
-async function readLocalState(git, ref) {
-  const r = await git.run(["rev-parse", "--verify", "--quiet", ref], { allowFailure: true });
-  if (r.exitCode !== 0) return { oid: null, state: null };
-  const oid = r.stdout.trim();
-  const blob = await git.run(["cat-file", "blob", `${oid}:${STATE_FILE}`], { allowFailure: true });
-  if (blob.exitCode !== 0) return { oid, state: null, problem: `${ref} has no ${STATE_FILE}` };
-  const parsed = parseState(blob.stdout);
-  return parsed.ok ? { oid, state: parsed.state } : { oid, state: null, problem: parsed.problem };
 }
 async function readTickRecord(stateDir) {
   try {

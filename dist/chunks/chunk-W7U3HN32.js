@@ -10,7 +10,7 @@ import {
   renderTaskMarkdown,
   scanText,
   silentLogger
-} from "./chunk-ZEI74E7I.js";
+} from "./chunk-R2RWOWWI.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;

@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-IEJZQVMH.js";
-import "./chunk-5HERE7N4.js";
-import "./chunk-6ERBM2XS.js";
-import "./chunk-GSLI3NWU.js";
-import "./chunk-2HSR6FVV.js";
+} from "./chunk-SVVNJDG2.js";
+import "./chunk-XSQEO642.js";
+import "./chunk-VZUQD4CY.js";
+import "./chunk-W7U3HN32.js";
+import "./chunk-MJIKKAQZ.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-ZEI74E7I.js";
+import "./chunk-R2RWOWWI.js";
 import "./chunk-MTYGN2KO.js";
 export {
   runAction,

@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-GSLI3NWU.js";
+} from "./chunk-W7U3HN32.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-ZEI74E7I.js";
+} from "./chunk-R2RWOWWI.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   UserError,
   orIfMissing
-} from "./chunk-ZEI74E7I.js";
+} from "./chunk-R2RWOWWI.js";
 
 // src/engine/local/service.ts
 import { createHash } from "node:crypto";

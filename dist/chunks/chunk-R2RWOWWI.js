@@ -36782,6 +36782,430 @@ function assertValid(project) {
   return project;
 }
 
+// src/engine/process/path.ts
+import { accessSync, constants as constants5, statSync as statSync3 } from "node:fs";
+import { delimiter, isAbsolute as isAbsolute2, join as join6 } from "node:path";
+function findOnPath(name, path6 = process.env.PATH ?? "") {
+  if (name === "") return void 0;
+  if (name.includes("/")) return isAbsolute2(name) && isExecutableFile(name) ? name : void 0;
+  for (const dir of path6.split(delimiter)) {
+    if (!isAbsolute2(dir)) continue;
+    const candidate = join6(dir, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return void 0;
+}
+function isExecutableFile(file2) {
+  try {
+    if (!statSync3(file2).isFile()) return false;
+    accessSync(file2, constants5.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// src/engine/schedule/state.ts
+import { setTimeout as sleep2 } from "node:timers/promises";
+
+// src/engine/budget/ledger.ts
+var KEEP_DAYS = 40;
+var KEEP_MONTHS = 13;
+var KEEP_RUNS = 20;
+var KEEP_NOT_RUN = 20;
+var iso2 = external_exports.string().refine((s) => !Number.isNaN(Date.parse(s)));
+var usd = external_exports.number().finite().nonnegative();
+var spendSchema = external_exports.object({ usd, runs: external_exports.number().int().nonnegative() });
+var aggregatesSchema = external_exports.object({
+  /** `YYYY-MM-DD` (UTC) → spend. */
+  days: external_exports.record(external_exports.string(), spendSchema).default({}),
+  /** `YYYY-MM` (UTC) → spend. */
+  months: external_exports.record(external_exports.string(), spendSchema).default({})
+});
+var ledgerRunSchema = external_exports.object({
+  runId: external_exports.string(),
+  /** When the run ended. */
+  at: iso2,
+  costUsd: usd,
+  turns: external_exports.number().int().nonnegative().optional(),
+  durationMs: external_exports.number().nonnegative(),
+  /** The task status (`success`, `budget_exhausted`, …). */
+  outcome: external_exports.string(),
+  /** The base commit the run started from. */
+  base: external_exports.string().optional(),
+  pr: external_exports.number().int().positive().optional()
+});
+var taskLedgerSchema = aggregatesSchema.extend({
+  recent: external_exports.array(ledgerRunSchema).default([]),
+  /** The last run that succeeded (`success` or `no_changes`): what `skip_if_unchanged` compares with. */
+  lastSuccess: ledgerRunSchema.optional()
+});
+var reservationSchema = external_exports.object({
+  task: external_exports.string(),
+  runId: external_exports.string(),
+  usd,
+  at: iso2,
+  expires: iso2
+});
+var ledgerSchema = external_exports.object({
+  total: aggregatesSchema.prefault({}),
+  tasks: external_exports.record(external_exports.string(), taskLedgerSchema).default({}),
+  reservations: external_exports.array(reservationSchema).default([])
+});
+var lockSchema = external_exports.object({ runId: external_exports.string(), at: iso2, expires: iso2 });
+var NOT_RUN_KINDS = ["missed", "budget", "unchanged", "busy", "if_command"];
+var notRunSchema = external_exports.object({
+  at: iso2,
+  kind: external_exports.enum(NOT_RUN_KINDS),
+  /** One line for people. */
+  reason: external_exports.string(),
+  fireTimes: external_exports.array(iso2).optional(),
+  runId: external_exports.string().optional()
+});
+var stateExtrasSchema = external_exports.object({
+  ledger: ledgerSchema.optional(),
+  locks: external_exports.record(external_exports.string(), lockSchema).optional(),
+  notRun: external_exports.record(external_exports.string(), external_exports.array(notRunSchema)).optional()
+});
+var emptyLedger = () => ({ total: { days: {}, months: {} }, tasks: {}, reservations: [] });
+var dayOf = (d) => d.toISOString().slice(0, 10);
+var monthOf = (d) => d.toISOString().slice(0, 7);
+function spentOn(a2, period, now) {
+  const key = period === "day" ? dayOf(now) : monthOf(now);
+  return (period === "day" ? a2?.days[key] : a2?.months[key]) ?? { usd: 0, runs: 0 };
+}
+function liveReservations(ledger, now) {
+  return (ledger?.reservations ?? []).filter((r) => Date.parse(r.expires) > now.getTime());
+}
+function addSpend(a2, at2, costUsd) {
+  const day = dayOf(at2);
+  const month = monthOf(at2);
+  const days = { ...a2.days, [day]: plus(a2.days[day], costUsd) };
+  const months = { ...a2.months, [month]: plus(a2.months[month], costUsd) };
+  return { days: newest(days, KEEP_DAYS), months: newest(months, KEEP_MONTHS) };
+}
+var plus = (s, costUsd) => ({
+  usd: round((s?.usd ?? 0) + costUsd),
+  runs: (s?.runs ?? 0) + 1
+});
+var round = (n3) => Math.round(n3 * 1e6) / 1e6;
+function newest(r, keep) {
+  const keys = Object.keys(r).sort().slice(-keep);
+  return Object.fromEntries(keys.map((k) => [k, r[k]]));
+}
+var SUCCESSFUL = /* @__PURE__ */ new Set(["success", "no_changes"]);
+function recordRun(ledger, task, run) {
+  const l = ledger ?? emptyLedger();
+  const at2 = new Date(run.at);
+  const before = l.tasks[task] ?? { days: {}, months: {}, recent: [] };
+  const entry = {
+    ...addSpend(before, at2, run.costUsd),
+    recent: [...before.recent.filter((r) => r.runId !== run.runId), run].slice(-KEEP_RUNS),
+    ...SUCCESSFUL.has(run.outcome) ? { lastSuccess: run } : before.lastSuccess ? { lastSuccess: before.lastSuccess } : {}
+  };
+  return {
+    total: addSpend(l.total, at2, run.costUsd),
+    tasks: { ...l.tasks, [task]: entry },
+    reservations: l.reservations.filter((r) => !(r.task === task && r.runId === run.runId))
+  };
+}
+function recordNotRun(notRun, task, entry) {
+  const list2 = [...notRun?.[task] ?? [], entry].slice(-KEEP_NOT_RUN);
+  return { ...notRun ?? {}, [task]: list2 };
+}
+var formatUsd = (n3) => `$${n3.toFixed(2)}`;
+
+// src/engine/schedule/state.ts
+var STATE_REF = "refs/claude-tasks/state";
+var FETCHED_STATE_REF = "refs/claude-tasks/fetched-state";
+var STATE_FILE = "state.json";
+var DEFAULT_CLAIM_ATTEMPTS = 8;
+var STATE_VERSION = 2;
+var ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+var isIso = (v) => typeof v === "string" && ISO.test(v) && !Number.isNaN(Date.parse(v));
+function parseState(text2) {
+  let raw;
+  try {
+    raw = JSON.parse(text2);
+  } catch (err) {
+    return { ok: false, problem: `${STATE_FILE} is not JSON (${err.message})` };
+  }
+  if (!isObject3(raw)) return { ok: false, problem: `${STATE_FILE} is not a JSON object` };
+  if (raw.version !== 1 && raw.version !== 2)
+    return { ok: false, problem: `${STATE_FILE} has unknown version ${JSON.stringify(raw.version)}` };
+  if (!isObject3(raw.tasks)) return { ok: false, problem: `${STATE_FILE} has no \`tasks\` object` };
+  const tasks = {};
+  for (const [name, entry] of Object.entries(raw.tasks)) {
+    if (!isObject3(entry) || !isIso(entry.until)) {
+      return { ok: false, problem: `${STATE_FILE}: task \`${name}\` has no valid \`until\` time` };
+    }
+    if (entry.lastFireTime !== void 0 && !isIso(entry.lastFireTime)) {
+      return { ok: false, problem: `${STATE_FILE}: task \`${name}\` has an invalid \`lastFireTime\`` };
+    }
+    tasks[name] = {
+      until: new Date(entry.until).toISOString(),
+      ...entry.lastFireTime !== void 0 ? { lastFireTime: new Date(entry.lastFireTime).toISOString() } : {},
+      ...typeof entry.lastRunId === "string" ? { lastRunId: entry.lastRunId } : {}
+    };
+  }
+  let extras = {};
+  if (raw.version === 2) {
+    const parsed2 = stateExtrasSchema.safeParse(raw);
+    if (!parsed2.success) {
+      const issue2 = parsed2.error.issues[0];
+      return {
+        ok: false,
+        problem: `${STATE_FILE}: \`${issue2.path.join(".")}\` is invalid (${issue2.message})`
+      };
+    }
+    extras = withoutUndefined(parsed2.data);
+  }
+  return {
+    ok: true,
+    state: {
+      version: raw.version,
+      updatedAt: isIso(raw.updatedAt) ? raw.updatedAt : (/* @__PURE__ */ new Date(0)).toISOString(),
+      ...typeof raw.runId === "string" ? { runId: raw.runId } : {},
+      tasks,
+      ...extras
+    }
+  };
+}
+function withoutUndefined(e) {
+  return Object.fromEntries(Object.entries(e).filter(([, v]) => v !== void 0));
+}
+function stateExtras(state) {
+  if (!state) return {};
+  const { ledger, locks, notRun } = state;
+  return withoutUndefined({ ledger, locks, notRun });
+}
+function serializeState(state) {
+  const tasks = {};
+  for (const name of Object.keys(state.tasks).sort()) tasks[name] = state.tasks[name];
+  return `${JSON.stringify({ ...state, tasks }, null, 2)}
+`;
+}
+function sinceFromState(state) {
+  return (task) => {
+    const until = state?.tasks[task]?.until;
+    return until === void 0 ? void 0 : new Date(until);
+  };
+}
+function advanceState(opts) {
+  const dueByName = new Map(opts.due.map((d) => [d.name, d]));
+  const nowIso = opts.now.toISOString();
+  const tasks = {};
+  for (const task of opts.tasks) {
+    if (scheduleEntries(task).length === 0) continue;
+    const before = opts.previous?.tasks[task.name];
+    const until = before && before.until > nowIso ? before.until : nowIso;
+    const d = dueByName.get(task.name);
+    const latest = d?.fireTimes.at(-1)?.toISOString();
+    const entry = { until };
+    if (latest !== void 0) {
+      entry.lastFireTime = latest;
+      if (opts.runId) entry.lastRunId = opts.runId;
+    } else if (before?.lastFireTime !== void 0) {
+      entry.lastFireTime = before.lastFireTime;
+      if (before.lastRunId) entry.lastRunId = before.lastRunId;
+    }
+    tasks[task.name] = entry;
+  }
+  const extras = stateExtras(opts.previous);
+  let notRun = extras.notRun;
+  for (const m of opts.missed ?? []) {
+    if (m.count === 0 || !tasks[m.name]) continue;
+    const entry = { at: nowIso, kind: "missed", reason: m.reason };
+    if (opts.runId) entry.runId = opts.runId;
+    notRun = recordNotRun(notRun, m.name, entry);
+  }
+  const known = new Set(opts.tasks.map((t) => t.name));
+  const keep = (r) => r && Object.fromEntries(Object.entries(r).filter(([name]) => known.has(name)));
+  if (notRun) notRun = keep(notRun);
+  if (extras.locks) extras.locks = keep(extras.locks);
+  if (extras.ledger) extras.ledger = { ...extras.ledger, tasks: keep(extras.ledger.tasks) };
+  return {
+    ...extras,
+    ...notRun ? { notRun } : {},
+    version: STATE_VERSION,
+    updatedAt: nowIso,
+    ...opts.runId ? { runId: opts.runId } : {},
+    tasks
+  };
+}
+function stateNeedsWrite(previous, next, due) {
+  if (due.length > 0 || previous === null) return true;
+  if (JSON.stringify(previous.notRun ?? {}) !== JSON.stringify(next.notRun ?? {})) return true;
+  const before = Object.keys(previous.tasks);
+  const after = Object.keys(next.tasks);
+  return before.length !== after.length || after.some((name) => previous.tasks[name] === void 0);
+}
+function scheduleEntries(task) {
+  return typeof task.schedule === "string" ? [task.schedule] : task.schedule;
+}
+async function readRemoteState(opts) {
+  const { git, remote } = opts;
+  const ref = opts.ref ?? STATE_REF;
+  const fetchedRef2 = ref === STATE_REF ? FETCHED_STATE_REF : `refs/claude-tasks/fetched-${ref.split("/").pop()}`;
+  await git.run([
+    "fetch",
+    "--no-tags",
+    "--no-write-fetch-head",
+    "--quiet",
+    "--prune",
+    "--",
+    remote,
+    `+${ref}*:${fetchedRef2}*`
+  ]);
+  const fetched = await git.run(["rev-parse", "--verify", "--quiet", fetchedRef2], {
+    allowFailure: true
+  });
+  const tip = fetched.exitCode === 0 ? fetched.stdout.trim() : null;
+  lastSeen.set(seenKey(git, remote, ref), Promise.resolve(tip));
+  if (tip === null) return { oid: null, state: null };
+  return readStateAt(git, tip, ref);
+}
+var lastSeen = /* @__PURE__ */ new Map();
+var seenKey = (git, remote, ref) => `${git.cwd}\0${remote}\0${ref}`;
+function expectStateTip(git, remote, ref, tip) {
+  lastSeen.set(
+    seenKey(git, remote, ref),
+    tip.catch(() => void 0)
+  );
+}
+async function lastSeenState(git, remote, ref) {
+  const tip = await lastSeen.get(seenKey(git, remote, ref));
+  if (tip === void 0) return void 0;
+  if (tip === null) return { oid: null, state: null };
+  const snap = await readStateAt(git, tip, ref);
+  return snap.problem ? void 0 : snap;
+}
+async function readLocalState(git, ref) {
+  const r = await git.run(["rev-parse", "--verify", "--quiet", ref], { allowFailure: true });
+  if (r.exitCode !== 0) return { oid: null, state: null };
+  return readStateAt(git, r.stdout.trim(), ref);
+}
+async function readStateAt(git, oid, ref) {
+  const commit = await git.run(["rev-parse", "--verify", "--quiet", `${oid}^{commit}`], {
+    allowFailure: true
+  });
+  if (commit.exitCode !== 0) return damaged(oid, `${ref} does not point at a commit`);
+  const blob = await git.run(["cat-file", "blob", `${oid}:${STATE_FILE}`], { allowFailure: true });
+  if (blob.exitCode !== 0)
+    return damaged(oid, `the commit ${oid.slice(0, 12)} of ${ref} has no ${STATE_FILE}`);
+  const parsed2 = parseState(blob.stdout);
+  return parsed2.ok ? { oid, state: parsed2.state } : damaged(oid, parsed2.problem);
+}
+function damaged(oid, problem) {
+  return { oid, state: null, problem };
+}
+async function writeStateCommit(git, state) {
+  const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: serializeState(state) })).stdout.trim();
+  const tree = (await git.run(["mktree"], { input: `100644 blob ${blob}	${STATE_FILE}
+` })).stdout.trim();
+  const message = `claude-tasks: schedule state${state.runId ? ` (run ${state.runId})` : ""}
+`;
+  return (await git.run(["commit-tree", tree], { input: message })).stdout.trim();
+}
+function remoteStateStore(git, remote, ref = STATE_REF) {
+  return {
+    ref,
+    read: () => readRemoteState({ git, remote, ref }),
+    lastSeen: () => lastSeenState(git, remote, ref),
+    async swap(commit, expected) {
+      const pushed = await pushRefs({ git, remote, updates: [{ ref, commit, expected }] });
+      const lost = pushed.refs.some((r) => r.ref === ref && r.status === "up-to-date");
+      const won = pushed.ok && !lost;
+      if (won) lastSeen.set(seenKey(git, remote, ref), Promise.resolve(commit));
+      else lastSeen.delete(seenKey(git, remote, ref));
+      return won;
+    },
+    // `origin`, not `remote`: the remote may be a URL, which has no place in a note
+    damaged: (problem) => `the schedule state is damaged: ${problem}. It was treated as absent (every task's window is the last hour) and is rewritten by this run. To reset it yourself: \`git push origin :${ref}\``
+  };
+}
+function localStateStore(git, ref) {
+  return {
+    ref,
+    read: () => readLocalState(git, ref),
+    async swap(commit, expected) {
+      const r = await git.run(["update-ref", "-m", "claude-tasks tick", ref, commit, expected ?? ""], {
+        allowFailure: true
+      });
+      return r.exitCode === 0;
+    },
+    damaged: (problem) => `the local schedule state is damaged: ${problem}; it was treated as absent (every task's window is the last hour) and is rewritten. To reset it yourself: \`git update-ref -d ${ref}\``
+  };
+}
+var StateContentionError = class extends Error {
+  name = "StateContentionError";
+};
+async function claimDueTasks(opts) {
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_CLAIM_ATTEMPTS);
+  const backoff = opts.backoff ?? ((n3) => sleep2(10 + Math.floor(Math.random() * 40 * n3)));
+  const store = opts.store ?? remoteStateStore(opts.git, opts.remote);
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const snap = await store.read();
+    const since = sinceFromState(snap.state);
+    const verdicts = evaluateSchedules(opts.tasks, {
+      since,
+      now: opts.now,
+      ...opts.grace ? { grace: opts.grace } : {}
+    });
+    const due = verdicts.filter((e) => e.due).map((e) => ({ name: e.name, fireTimes: e.fireTimes, missedCount: e.missedCount, reason: e.reason }));
+    const missed = verdicts.filter((e) => !e.due || opts.tasks.find((t) => t.name === e.name)?.missed === "all").map((e) => ({ name: e.name, count: e.missedCount, reason: e.reason }));
+    const base = {
+      due,
+      since,
+      attempts: attempt,
+      firstRun: snap.state === null,
+      ...snap.problem ? { problem: store.damaged(snap.problem) } : {}
+    };
+    const next = advanceState({
+      previous: snap.state,
+      tasks: opts.tasks,
+      due,
+      now: opts.now,
+      runId: opts.runId,
+      missed
+    });
+    if (opts.peek || !stateNeedsWrite(snap.state, next, due))
+      return { ...base, oid: snap.oid, written: false };
+    const commit = await writeStateCommit(opts.git, next);
+    if (await store.swap(commit, snap.oid)) return { ...base, oid: commit, written: true };
+    if (attempt < maxAttempts) await backoff(attempt);
+  }
+  throw new StateContentionError(
+    `could not update ${store.ref} after ${maxAttempts} attempts: other runs kept updating it at the same time; nothing was claimed (the next tick will pick the due tasks up)`
+  );
+}
+async function updateRemoteState(opts) {
+  const ref = opts.ref ?? STATE_REF;
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_CLAIM_ATTEMPTS);
+  const backoff = opts.backoff ?? ((n3) => sleep2(10 + Math.floor(Math.random() * 40 * n3)));
+  const store = remoteStateStore(opts.git, opts.remote, ref);
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const seen = attempt === 1 ? await store.lastSeen?.() : void 0;
+    let snap = seen ?? await store.read();
+    let { next, value: value2 } = opts.update(snap.state, snap);
+    if (next === null && seen) {
+      snap = await store.read();
+      ({ next, value: value2 } = opts.update(snap.state, snap));
+    }
+    const base = { value: value2, attempts: attempt, ...snap.problem ? { problem: snap.problem } : {} };
+    if (next === null) return { ...base, state: snap.state, oid: snap.oid, written: false };
+    const commit = await writeStateCommit(opts.git, next);
+    if (await store.swap(commit, snap.oid)) return { ...base, state: next, oid: commit, written: true };
+    if (attempt < maxAttempts) await backoff(attempt);
+  }
+  throw new StateContentionError(
+    `could not update ${ref} after ${maxAttempts} attempts: other runs kept updating it at the same time`
+  );
+}
+function isObject3(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 // src/engine/run/mutex.ts
 function createMutex() {
   let tail = Promise.resolve();
@@ -36830,19 +37254,28 @@ async function defaultBranch(ctx) {
 var FETCHED_PREFIX = "refs/claude-tasks/remote/";
 var fetchedRef = (branch) => `${FETCHED_PREFIX}${branch}`;
 var prefetches = /* @__PURE__ */ new WeakMap();
-function prefetchTips(ctx, bases, branches) {
+function prefetchTips(ctx, bases, branches, opts = {}) {
   if (!ctx.fromRemote || !ctx.remote) return;
   const names = /* @__PURE__ */ new Set([...bases, ...branches]);
-  const done = fetchTips(
+  const fetched = fetchTips(
     ctx,
     [...new Set(bases)],
-    branches.filter((b) => !bases.includes(b))
+    branches.filter((b) => !bases.includes(b)),
+    opts.state === true
   );
+  const done = fetched.then((f) => f.tips);
   done.catch(() => {
   });
   prefetches.set(ctx, { names, done });
+  if (opts.state)
+    expectStateTip(
+      ctx.git,
+      ctx.remote,
+      STATE_REF,
+      fetched.then((f) => f.state)
+    );
 }
-async function fetchTips(ctx, exact, optional2) {
+async function fetchTips(ctx, exact, optional2, withState) {
   const remote = ctx.remote;
   const patterns = [...new Set(optional2)].filter(
     (b, _, all) => !exact.includes(b) && !all.some((o2) => o2 !== b && b.startsWith(o2))
@@ -36851,7 +37284,9 @@ async function fetchTips(ctx, exact, optional2) {
     ...exact.map(
       (b) => globExact ? `+refs/heads/${b}*:${fetchedRef(b)}*` : `+refs/heads/${b}:${fetchedRef(b)}`
     ),
-    ...patterns.map((b) => `+refs/heads/${b}*:${fetchedRef(b)}*`)
+    ...patterns.map((b) => `+refs/heads/${b}*:${fetchedRef(b)}*`),
+    // the schedule state and ledger, as `readRemoteState` fetches it (a pattern: it may not exist)
+    ...withState ? [`+${STATE_REF}*:${FETCHED_STATE_REF}*`] : []
   ];
   return ctx.serial(async () => {
     const args = [
@@ -36872,27 +37307,36 @@ async function fetchTips(ctx, exact, optional2) {
         await ctx.git.run([...args, ...specs(true)]);
       }
     }
-    return readFetched(ctx);
+    return readFetched(ctx, withState);
   });
 }
-async function readFetched(ctx) {
-  const out = await ctx.git.run(["for-each-ref", "--format=%(objectname) %(refname)", FETCHED_PREFIX]);
+async function readFetched(ctx, withState = false) {
+  const out = await ctx.git.run([
+    "for-each-ref",
+    "--format=%(objectname) %(refname)",
+    FETCHED_PREFIX,
+    ...withState ? [FETCHED_STATE_REF] : []
+  ]);
   const tips = /* @__PURE__ */ new Map();
+  let state = withState ? null : void 0;
   for (const line of out.stdout.split("\n")) {
     const i2 = line.indexOf(" ");
-    if (i2 > 0) tips.set(line.slice(i2 + 1 + FETCHED_PREFIX.length), line.slice(0, i2));
+    if (i2 <= 0) continue;
+    const ref = line.slice(i2 + 1);
+    if (ref === FETCHED_STATE_REF) state = line.slice(0, i2);
+    else if (ref.startsWith(FETCHED_PREFIX)) tips.set(ref.slice(FETCHED_PREFIX.length), line.slice(0, i2));
   }
-  return tips;
+  return { tips, state };
 }
 async function fetchBranch(ctx, branch) {
   if (!ctx.remote) return void 0;
   const pre = prefetches.get(ctx);
   if (pre?.names.has(branch)) return (await pre.done).get(branch);
-  return (await fetchTips(ctx, [], [branch])).get(branch);
+  return (await fetchTips(ctx, [], [branch], false)).tips.get(branch);
 }
 async function fetchBranchNow(ctx, branch) {
   if (!ctx.remote) return void 0;
-  return (await fetchTips(ctx, [], [branch])).get(branch);
+  return (await fetchTips(ctx, [], [branch], false)).tips.get(branch);
 }
 async function fetchOnto(ctx, onto, fresh = false) {
   if (!onto.fetchRef) return fresh ? freshTip(ctx, onto.branch) : fetchBranch(ctx, onto.branch);
@@ -36905,7 +37349,7 @@ async function fetchOnto(ctx, onto, fresh = false) {
   });
 }
 async function freshTip(ctx, branch) {
-  return (await fetchTips(ctx, [branch], [])).get(branch);
+  return (await fetchTips(ctx, [branch], [], false)).tips.get(branch);
 }
 async function baseTip(ctx, base, opts = {}) {
   const tip = ctx.fromRemote ? await (opts.fresh ? freshTip(ctx, base) : fetchBranch(ctx, base)) : await resolveCommit(ctx.git, `refs/heads/${base}`) ?? (ctx.remote ? await resolveCommit(ctx.git, `refs/remotes/${ctx.remote}/${base}`) : void 0);
@@ -37251,7 +37695,7 @@ function renderRunMarkdown(report2, links = {}) {
 
 // src/engine/sandbox/credentials.ts
 import { readFile as readFile5 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 var CREDENTIAL_VARIABLE = {
   "auth-token": "ANTHROPIC_AUTH_TOKEN",
   "api-key": "ANTHROPIC_API_KEY",
@@ -37268,7 +37712,7 @@ async function loginCredential(home, now = Date.now()) {
   if (!home) return void 0;
   let text2;
   try {
-    text2 = await readFile5(join6(home, ".claude", ".credentials.json"), "utf8");
+    text2 = await readFile5(join7(home, ".claude", ".credentials.json"), "utf8");
   } catch (err) {
     if (err.code === "ENOENT") return void 0;
     throw err;
@@ -37289,435 +37733,6 @@ async function loginCredential(home, now = Date.now()) {
 // src/engine/sandbox/index.ts
 import { mkdir as mkdir4, rm as rm5 } from "node:fs/promises";
 import { join as join10 } from "node:path";
-
-// src/engine/agent/command-agent.ts
-import { accessSync, constants as constants5 } from "node:fs";
-import { delimiter, join as join7 } from "node:path";
-
-// src/engine/agent/output.ts
-import { StringDecoder as StringDecoder3 } from "node:string_decoder";
-var DEFAULT_TAIL_BYTES = 64 * 1024;
-var TAIL_LINE_CHARS = 4 * 1024;
-var LineSplitter = class {
-  #decoder = new StringDecoder3("utf8");
-  #maxLineChars;
-  #onLine;
-  #pending = "";
-  #overflow = false;
-  constructor(maxLineChars, onLine) {
-    this.#maxLineChars = maxLineChars;
-    this.#onLine = onLine;
-  }
-  write(chunk) {
-    const text2 = typeof chunk === "string" ? chunk : this.#decoder.write(chunk);
-    let start = 0;
-    for (; ; ) {
-      const nl = text2.indexOf("\n", start);
-      if (nl < 0) {
-        this.#append(start === 0 ? text2 : text2.slice(start));
-        return;
-      }
-      this.#append(text2.slice(start, nl));
-      this.#emit();
-      start = nl + 1;
-    }
-  }
-  /** Emits the last line if it has no trailing newline. */
-  end() {
-    this.#append(this.#decoder.end());
-    if (this.#pending.length > 0 || this.#overflow) this.#emit();
-  }
-  #append(part) {
-    if (this.#overflow || part.length === 0) return;
-    const room = this.#maxLineChars - this.#pending.length;
-    if (part.length > room) {
-      this.#pending += part.slice(0, room);
-      this.#overflow = true;
-    } else {
-      this.#pending += part;
-    }
-  }
-  #emit() {
-    const line = this.#pending.endsWith("\r") ? this.#pending.slice(0, -1) : this.#pending;
-    const truncated = this.#overflow;
-    this.#pending = "";
-    this.#overflow = false;
-    this.#onLine(line, truncated);
-  }
-};
-var TailBuffer = class {
-  #maxChars;
-  #lineChars;
-  #lines = [];
-  #head = 0;
-  #size = 0;
-  #dropped = false;
-  constructor(maxChars = DEFAULT_TAIL_BYTES, lineChars = TAIL_LINE_CHARS) {
-    this.#maxChars = maxChars;
-    this.#lineChars = lineChars;
-  }
-  push(line, truncated = false) {
-    let text2 = line;
-    if (text2.length > this.#lineChars || truncated) {
-      text2 = `${copyString(text2.slice(0, this.#lineChars))} \u2026 [line truncated]`;
-    }
-    this.#lines.push(text2);
-    this.#size += text2.length + 1;
-    while (this.#size > this.#maxChars && this.#head < this.#lines.length - 1) {
-      this.#size -= (this.#lines[this.#head]?.length ?? 0) + 1;
-      this.#lines[this.#head] = "";
-      this.#head++;
-      this.#dropped = true;
-    }
-    if (this.#head > 1024 && this.#head * 2 > this.#lines.length) {
-      this.#lines = this.#lines.slice(this.#head);
-      this.#head = 0;
-    }
-  }
-  /** The last lines, `n` at most. */
-  lastLines(n3) {
-    const start = Math.max(this.#head, this.#lines.length - n3);
-    return this.#lines.slice(start);
-  }
-  toString() {
-    const body = this.#lines.slice(this.#head).join("\n");
-    return this.#dropped ? `[\u2026 earlier output omitted]
-${body}` : body;
-  }
-};
-function truncate(text2, max) {
-  return text2.length <= max ? text2 : `${text2.slice(0, Math.max(0, max - 1))}\u2026`;
-}
-function truncateStart(text2, max) {
-  return text2.length <= max ? text2 : `\u2026${text2.slice(text2.length - max + 1)}`;
-}
-function oneLine3(text2, max = 500) {
-  return truncate(text2.replace(/\s+/g, " ").trim(), max);
-}
-function formatDuration2(ms) {
-  if (ms > 0 && ms % 36e5 === 0) return `${ms / 36e5}h`;
-  if (ms > 0 && ms % 6e4 === 0) return `${ms / 6e4}m`;
-  if (ms > 0 && ms % 1e3 === 0) return `${ms / 1e3}s`;
-  return `${ms}ms`;
-}
-function copyString(s) {
-  return Buffer.from(s, "utf8").toString("utf8");
-}
-
-// src/engine/agent/run-process.ts
-import { randomUUID } from "node:crypto";
-import { statSync as statSync3 } from "node:fs";
-
-// src/engine/agent/process-tree.ts
-import { execFileSync } from "node:child_process";
-import { readdirSync as readdirSync2, readFileSync as readFileSync4, readlinkSync } from "node:fs";
-var MARKER_VAR = "CLAUDE_TASKS_AGENT_RUN";
-var hasProc = (() => {
-  try {
-    readdirSync2("/proc/self");
-    return true;
-  } catch {
-    return false;
-  }
-})();
-function readProcs() {
-  const out = [];
-  for (const name of readdirSync2("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat3;
-    try {
-      stat3 = readFileSync4(`/proc/${name}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    const fields = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
-    if (fields[0] === "Z" || fields[0] === "X") continue;
-    out.push({ pid: Number(name), ppid: Number(fields[1]), pgid: Number(fields[2]), sid: Number(fields[3]) });
-  }
-  return out;
-}
-function readPsProcs() {
-  try {
-    const text2 = execFileSync("ps", ["-A", "-o", "pid=,ppid=,pgid=,stat="], { encoding: "utf8" });
-    const out = [];
-    for (const line of text2.split("\n")) {
-      const [pid, ppid, pgid, stat3] = line.trim().split(/\s+/);
-      if (!pid || stat3?.startsWith("Z")) continue;
-      out.push({ pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), sid: -1 });
-    }
-    return out;
-  } catch {
-    return [];
-  }
-}
-function hasMarker(pid, needle) {
-  try {
-    return readFileSync4(`/proc/${pid}/environ`, "latin1").includes(needle);
-  } catch {
-    return false;
-  }
-}
-function findTree(handle) {
-  const procs = hasProc ? readProcs() : readPsProcs();
-  const needle = `${MARKER_VAR}=${handle.marker}\0`;
-  const found = /* @__PURE__ */ new Set();
-  for (const p of procs) {
-    if (p.pid === process.pid) continue;
-    if (p.pid === handle.pid || p.pgid === handle.pid || p.sid === handle.pid) found.add(p.pid);
-    else if (hasProc && hasMarker(p.pid, needle)) found.add(p.pid);
-  }
-  const children = /* @__PURE__ */ new Map();
-  for (const p of procs) {
-    const list2 = children.get(p.ppid) ?? [];
-    list2.push(p.pid);
-    children.set(p.ppid, list2);
-  }
-  const queue = [...found];
-  while (queue.length > 0) {
-    const pid = queue.pop();
-    for (const child2 of children.get(pid) ?? []) {
-      if (child2 !== process.pid && !found.has(child2)) {
-        found.add(child2);
-        queue.push(child2);
-      }
-    }
-  }
-  return [...found];
-}
-function signalAll(handle, pids, signal) {
-  try {
-    process.kill(-handle.pid, signal);
-  } catch {
-  }
-  for (const pid of pids) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-    }
-  }
-}
-var sleep2 = (ms) => new Promise((resolve6) => setTimeout(resolve6, ms));
-async function killTree(handle, graceMs) {
-  let alive = findTree(handle);
-  if (alive.length === 0) return [];
-  signalAll(handle, alive, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    await sleep2(Math.min(50, Math.max(1, deadline - Date.now())));
-    alive = findTree(handle);
-    if (alive.length === 0) return [];
-  }
-  for (let round2 = 0; round2 < 20 && alive.length > 0; round2++) {
-    signalAll(handle, alive, "SIGKILL");
-    await sleep2(20);
-    alive = findTree(handle);
-  }
-  return alive;
-}
-function agentProcessesIn(dir) {
-  if (!hasProc) return [];
-  const found = [];
-  for (const p of readProcs()) {
-    if (p.pid === process.pid) continue;
-    let cwd;
-    let environ;
-    try {
-      cwd = readlinkSync(`/proc/${p.pid}/cwd`).replace(/ \(deleted\)$/, "");
-      if (cwd !== dir && !cwd.startsWith(`${dir}/`)) continue;
-      environ = readFileSync4(`/proc/${p.pid}/environ`, "latin1");
-    } catch {
-      continue;
-    }
-    const marker = new RegExp(`(?:^|\\0)${MARKER_VAR}=([^\\0]+)`).exec(environ)?.[1];
-    if (marker) found.push({ pid: p.pid, handle: { pid: p.sid > 0 ? p.sid : p.pid, marker } });
-  }
-  return found;
-}
-async function stopAgentProcessesIn(dir, graceMs = 2e3) {
-  const found = agentProcessesIn(dir);
-  const handles = new Map(found.map((f) => [f.handle.marker, f.handle]));
-  for (const handle of handles.values()) await killTree(handle, graceMs);
-  return found.map((f) => f.pid);
-}
-
-// src/engine/agent/run-process.ts
-var DEFAULT_KILL_GRACE_MS = 5e3;
-var DEFAULT_AGENT_TIMEOUT_MS = 30 * 6e4;
-var PIPE_DRAIN_MS = 1e3;
-async function runProcess(opts) {
-  const started = Date.now();
-  const tail = new TailBuffer(opts.tailBytes ?? DEFAULT_TAIL_BYTES);
-  const stderrTail = new TailBuffer(8 * 1024, 1024);
-  const grace = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-  const result = (partial2) => ({
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    cancelled: false,
-    durationMs: Date.now() - started,
-    tail,
-    stderrTail,
-    leftovers: [],
-    ...partial2
-  });
-  if (opts.signal?.aborted) return result({ cancelled: true });
-  if (!isDirectory(opts.cwd)) {
-    return result({
-      spawnError: Object.assign(new Error(`working directory not found: ${opts.cwd}`), { code: "ECWD" })
-    });
-  }
-  const marker = randomUUID();
-  const plain = {
-    command: opts.command,
-    args: opts.args,
-    cwd: opts.cwd,
-    env: { ...opts.env, [MARKER_VAR]: marker }
-  };
-  let launch = plain;
-  try {
-    if (opts.sandbox) launch = await opts.sandbox.wrap(plain);
-  } catch (err2) {
-    return result({ spawnError: Object.assign(err2, { code: "ESANDBOX" }) });
-  }
-  const { child: child2, started: running } = startDetached(launch.command, launch.args, {
-    cwd: launch.cwd,
-    env: launch.env,
-    ...opts.stdin !== void 0 ? { stdin: opts.stdin } : {}
-  });
-  const spawnError = await running;
-  if (spawnError || child2.pid === void 0) {
-    return result({ spawnError: spawnError ?? new Error("no pid") });
-  }
-  const handle = { pid: child2.pid, marker };
-  opts.onSpawn?.(handle);
-  const maxLine = opts.maxLineChars ?? 64 * 1024;
-  const splitter = (stream) => new LineSplitter(maxLine, (line, truncated) => {
-    tail.push(line, truncated);
-    if (stream === "stderr") stderrTail.push(line, truncated);
-    opts.onLine?.(stream, line, truncated);
-  });
-  const out = splitter("stdout");
-  const err = splitter("stderr");
-  const { stdout, stderr } = child2;
-  stdout.on("data", (c3) => out.write(c3));
-  stderr.on("data", (c3) => err.write(c3));
-  const drained = Promise.all([
-    new Promise((r) => stdout.once("close", () => r())),
-    new Promise((r) => stderr.once("close", () => r()))
-  ]);
-  let hasExited = false;
-  const exited = new Promise((resolve6) => {
-    child2.once("exit", (code3, signal2) => {
-      hasExited = true;
-      resolve6({ code: code3, signal: signal2 });
-    });
-  });
-  let timedOut = false;
-  let cancelled = false;
-  let stopping;
-  const stop = () => {
-    stopping ??= killTree(handle, grace);
-  };
-  const timer = setTimeout(() => {
-    if (hasExited) return;
-    if (!cancelled) timedOut = true;
-    stop();
-  }, opts.timeoutMs);
-  const onAbort = () => {
-    if (hasExited) return;
-    if (!timedOut) cancelled = true;
-    stop();
-  };
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-  const { code: code2, signal } = await exited;
-  clearTimeout(timer);
-  opts.signal?.removeEventListener("abort", onAbort);
-  await stopping;
-  const leftovers = await killTree(handle, grace);
-  let drainTimer;
-  await Promise.race([drained, new Promise((r) => drainTimer = setTimeout(r, PIPE_DRAIN_MS))]);
-  clearTimeout(drainTimer);
-  stdout.destroy();
-  stderr.destroy();
-  out.end();
-  err.end();
-  return result({ exitCode: code2, signal, timedOut, cancelled, leftovers });
-}
-function isDirectory(path6) {
-  try {
-    return statSync3(path6).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-// src/engine/agent/command-agent.ts
-function findOnPath(name, path6 = process.env.PATH ?? "") {
-  for (const dir of path6.split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join7(dir, name);
-    try {
-      accessSync(candidate, constants5.X_OK);
-      return candidate;
-    } catch {
-    }
-  }
-  return void 0;
-}
-function createCommandAgent(command, options = {}) {
-  return {
-    kind: "command",
-    async run(input2) {
-      const env = agentEnv2(input2.env, options.env, { kind: "command" });
-      const shell = options.shell ?? findOnPath("bash", env.PATH) ?? "/bin/sh";
-      const timeoutMs = input2.timeoutMs ?? options.timeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
-      const emit = input2.onEvent;
-      const proc = await runProcess({
-        command: shell,
-        args: ["-c", command],
-        cwd: input2.cwd,
-        env,
-        timeoutMs,
-        signal: input2.signal,
-        sandbox: input2.sandbox,
-        killGraceMs: options.killGraceMs,
-        maxLineChars: 16 * 1024,
-        onSpawn: (h2) => emit?.({ type: "spawn", pid: h2.pid, marker: h2.marker }),
-        onLine: emit ? (stream, line) => emit({ type: "output", stream, line }) : void 0
-      });
-      const summary = truncateStart(proc.tail.lastLines(options.summaryLines ?? 20).join("\n"), 4e3);
-      const base = {
-        exitCode: proc.exitCode,
-        durationMs: proc.durationMs,
-        outputTail: proc.tail.toString(),
-        summary,
-        transient: false
-      };
-      const name = oneLine3(command, 80);
-      if (proc.spawnError) {
-        return {
-          ...base,
-          status: "failed",
-          error: oneLine3(`could not start ${shell}: ${proc.spawnError.message}`)
-        };
-      }
-      if (proc.cancelled) return { ...base, status: "cancelled", error: "cancelled" };
-      if (proc.timedOut) {
-        return {
-          ...base,
-          status: "timeout",
-          error: `\`${name}\` did not finish within ${formatDuration2(timeoutMs)}`
-        };
-      }
-      if (proc.signal)
-        return { ...base, status: "failed", error: `\`${name}\` was killed by ${proc.signal}` };
-      if (proc.exitCode !== 0) {
-        return { ...base, status: "failed", error: `\`${name}\` exited with code ${proc.exitCode}` };
-      }
-      return { ...base, status: "success" };
-    }
-  };
-}
 
 // src/engine/sandbox/agent-git.ts
 import { copyFile, mkdir as mkdir3, readFile as readFile6, rm as rm4, writeFile as writeFile2 } from "node:fs/promises";
@@ -38173,365 +38188,10 @@ function sendError(res, status, type2, message) {
   res.end(body);
 }
 
-// src/engine/schedule/state.ts
-import { setTimeout as sleep3 } from "node:timers/promises";
-
-// src/engine/budget/ledger.ts
-var KEEP_DAYS = 40;
-var KEEP_MONTHS = 13;
-var KEEP_RUNS = 20;
-var KEEP_NOT_RUN = 20;
-var iso2 = external_exports.string().refine((s) => !Number.isNaN(Date.parse(s)));
-var usd = external_exports.number().finite().nonnegative();
-var spendSchema = external_exports.object({ usd, runs: external_exports.number().int().nonnegative() });
-var aggregatesSchema = external_exports.object({
-  /** `YYYY-MM-DD` (UTC) → spend. */
-  days: external_exports.record(external_exports.string(), spendSchema).default({}),
-  /** `YYYY-MM` (UTC) → spend. */
-  months: external_exports.record(external_exports.string(), spendSchema).default({})
-});
-var ledgerRunSchema = external_exports.object({
-  runId: external_exports.string(),
-  /** When the run ended. */
-  at: iso2,
-  costUsd: usd,
-  turns: external_exports.number().int().nonnegative().optional(),
-  durationMs: external_exports.number().nonnegative(),
-  /** The task status (`success`, `budget_exhausted`, …). */
-  outcome: external_exports.string(),
-  /** The base commit the run started from. */
-  base: external_exports.string().optional(),
-  pr: external_exports.number().int().positive().optional()
-});
-var taskLedgerSchema = aggregatesSchema.extend({
-  recent: external_exports.array(ledgerRunSchema).default([]),
-  /** The last run that succeeded (`success` or `no_changes`): what `skip_if_unchanged` compares with. */
-  lastSuccess: ledgerRunSchema.optional()
-});
-var reservationSchema = external_exports.object({
-  task: external_exports.string(),
-  runId: external_exports.string(),
-  usd,
-  at: iso2,
-  expires: iso2
-});
-var ledgerSchema = external_exports.object({
-  total: aggregatesSchema.prefault({}),
-  tasks: external_exports.record(external_exports.string(), taskLedgerSchema).default({}),
-  reservations: external_exports.array(reservationSchema).default([])
-});
-var lockSchema = external_exports.object({ runId: external_exports.string(), at: iso2, expires: iso2 });
-var NOT_RUN_KINDS = ["missed", "budget", "unchanged", "busy", "if_command"];
-var notRunSchema = external_exports.object({
-  at: iso2,
-  kind: external_exports.enum(NOT_RUN_KINDS),
-  /** One line for people. */
-  reason: external_exports.string(),
-  fireTimes: external_exports.array(iso2).optional(),
-  runId: external_exports.string().optional()
-});
-var stateExtrasSchema = external_exports.object({
-  ledger: ledgerSchema.optional(),
-  locks: external_exports.record(external_exports.string(), lockSchema).optional(),
-  notRun: external_exports.record(external_exports.string(), external_exports.array(notRunSchema)).optional()
-});
-var emptyLedger = () => ({ total: { days: {}, months: {} }, tasks: {}, reservations: [] });
-var dayOf = (d) => d.toISOString().slice(0, 10);
-var monthOf = (d) => d.toISOString().slice(0, 7);
-function spentOn(a2, period, now) {
-  const key = period === "day" ? dayOf(now) : monthOf(now);
-  return (period === "day" ? a2?.days[key] : a2?.months[key]) ?? { usd: 0, runs: 0 };
-}
-function liveReservations(ledger, now) {
-  return (ledger?.reservations ?? []).filter((r) => Date.parse(r.expires) > now.getTime());
-}
-function addSpend(a2, at2, costUsd) {
-  const day = dayOf(at2);
-  const month = monthOf(at2);
-  const days = { ...a2.days, [day]: plus(a2.days[day], costUsd) };
-  const months = { ...a2.months, [month]: plus(a2.months[month], costUsd) };
-  return { days: newest(days, KEEP_DAYS), months: newest(months, KEEP_MONTHS) };
-}
-var plus = (s, costUsd) => ({
-  usd: round((s?.usd ?? 0) + costUsd),
-  runs: (s?.runs ?? 0) + 1
-});
-var round = (n3) => Math.round(n3 * 1e6) / 1e6;
-function newest(r, keep) {
-  const keys = Object.keys(r).sort().slice(-keep);
-  return Object.fromEntries(keys.map((k) => [k, r[k]]));
-}
-var SUCCESSFUL = /* @__PURE__ */ new Set(["success", "no_changes"]);
-function recordRun(ledger, task, run) {
-  const l = ledger ?? emptyLedger();
-  const at2 = new Date(run.at);
-  const before = l.tasks[task] ?? { days: {}, months: {}, recent: [] };
-  const entry = {
-    ...addSpend(before, at2, run.costUsd),
-    recent: [...before.recent.filter((r) => r.runId !== run.runId), run].slice(-KEEP_RUNS),
-    ...SUCCESSFUL.has(run.outcome) ? { lastSuccess: run } : before.lastSuccess ? { lastSuccess: before.lastSuccess } : {}
-  };
-  return {
-    total: addSpend(l.total, at2, run.costUsd),
-    tasks: { ...l.tasks, [task]: entry },
-    reservations: l.reservations.filter((r) => !(r.task === task && r.runId === run.runId))
-  };
-}
-function recordNotRun(notRun, task, entry) {
-  const list2 = [...notRun?.[task] ?? [], entry].slice(-KEEP_NOT_RUN);
-  return { ...notRun ?? {}, [task]: list2 };
-}
-var formatUsd = (n3) => `$${n3.toFixed(2)}`;
-
-// src/engine/schedule/state.ts
-var STATE_REF = "refs/claude-tasks/state";
-var FETCHED_STATE_REF = "refs/claude-tasks/fetched-state";
-var STATE_FILE = "state.json";
-var DEFAULT_CLAIM_ATTEMPTS = 8;
-var STATE_VERSION = 2;
-var ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
-var isIso = (v) => typeof v === "string" && ISO.test(v) && !Number.isNaN(Date.parse(v));
-function parseState(text2) {
-  let raw;
-  try {
-    raw = JSON.parse(text2);
-  } catch (err) {
-    return { ok: false, problem: `${STATE_FILE} is not JSON (${err.message})` };
-  }
-  if (!isObject3(raw)) return { ok: false, problem: `${STATE_FILE} is not a JSON object` };
-  if (raw.version !== 1 && raw.version !== 2)
-    return { ok: false, problem: `${STATE_FILE} has unknown version ${JSON.stringify(raw.version)}` };
-  if (!isObject3(raw.tasks)) return { ok: false, problem: `${STATE_FILE} has no \`tasks\` object` };
-  const tasks = {};
-  for (const [name, entry] of Object.entries(raw.tasks)) {
-    if (!isObject3(entry) || !isIso(entry.until)) {
-      return { ok: false, problem: `${STATE_FILE}: task \`${name}\` has no valid \`until\` time` };
-    }
-    if (entry.lastFireTime !== void 0 && !isIso(entry.lastFireTime)) {
-      return { ok: false, problem: `${STATE_FILE}: task \`${name}\` has an invalid \`lastFireTime\`` };
-    }
-    tasks[name] = {
-      until: new Date(entry.until).toISOString(),
-      ...entry.lastFireTime !== void 0 ? { lastFireTime: new Date(entry.lastFireTime).toISOString() } : {},
-      ...typeof entry.lastRunId === "string" ? { lastRunId: entry.lastRunId } : {}
-    };
-  }
-  let extras = {};
-  if (raw.version === 2) {
-    const parsed2 = stateExtrasSchema.safeParse(raw);
-    if (!parsed2.success) {
-      const issue2 = parsed2.error.issues[0];
-      return {
-        ok: false,
-        problem: `${STATE_FILE}: \`${issue2.path.join(".")}\` is invalid (${issue2.message})`
-      };
-    }
-    extras = withoutUndefined(parsed2.data);
-  }
-  return {
-    ok: true,
-    state: {
-      version: raw.version,
-      updatedAt: isIso(raw.updatedAt) ? raw.updatedAt : (/* @__PURE__ */ new Date(0)).toISOString(),
-      ...typeof raw.runId === "string" ? { runId: raw.runId } : {},
-      tasks,
-      ...extras
-    }
-  };
-}
-function withoutUndefined(e) {
-  return Object.fromEntries(Object.entries(e).filter(([, v]) => v !== void 0));
-}
-function stateExtras(state) {
-  if (!state) return {};
-  const { ledger, locks, notRun } = state;
-  return withoutUndefined({ ledger, locks, notRun });
-}
-function serializeState(state) {
-  const tasks = {};
-  for (const name of Object.keys(state.tasks).sort()) tasks[name] = state.tasks[name];
-  return `${JSON.stringify({ ...state, tasks }, null, 2)}
-`;
-}
-function sinceFromState(state) {
-  return (task) => {
-    const until = state?.tasks[task]?.until;
-    return until === void 0 ? void 0 : new Date(until);
-  };
-}
-function advanceState(opts) {
-  const dueByName = new Map(opts.due.map((d) => [d.name, d]));
-  const nowIso = opts.now.toISOString();
-  const tasks = {};
-  for (const task of opts.tasks) {
-    if (scheduleEntries(task).length === 0) continue;
-    const before = opts.previous?.tasks[task.name];
-    const until = before && before.until > nowIso ? before.until : nowIso;
-    const d = dueByName.get(task.name);
-    const latest = d?.fireTimes.at(-1)?.toISOString();
-    const entry = { until };
-    if (latest !== void 0) {
-      entry.lastFireTime = latest;
-      if (opts.runId) entry.lastRunId = opts.runId;
-    } else if (before?.lastFireTime !== void 0) {
-      entry.lastFireTime = before.lastFireTime;
-      if (before.lastRunId) entry.lastRunId = before.lastRunId;
-    }
-    tasks[task.name] = entry;
-  }
-  const extras = stateExtras(opts.previous);
-  let notRun = extras.notRun;
-  for (const m of opts.missed ?? []) {
-    if (m.count === 0 || !tasks[m.name]) continue;
-    const entry = { at: nowIso, kind: "missed", reason: m.reason };
-    if (opts.runId) entry.runId = opts.runId;
-    notRun = recordNotRun(notRun, m.name, entry);
-  }
-  const known = new Set(opts.tasks.map((t) => t.name));
-  const keep = (r) => r && Object.fromEntries(Object.entries(r).filter(([name]) => known.has(name)));
-  if (notRun) notRun = keep(notRun);
-  if (extras.locks) extras.locks = keep(extras.locks);
-  if (extras.ledger) extras.ledger = { ...extras.ledger, tasks: keep(extras.ledger.tasks) };
-  return {
-    ...extras,
-    ...notRun ? { notRun } : {},
-    version: STATE_VERSION,
-    updatedAt: nowIso,
-    ...opts.runId ? { runId: opts.runId } : {},
-    tasks
-  };
-}
-function stateNeedsWrite(previous, next, due) {
-  if (due.length > 0 || previous === null) return true;
-  if (JSON.stringify(previous.notRun ?? {}) !== JSON.stringify(next.notRun ?? {})) return true;
-  const before = Object.keys(previous.tasks);
-  const after = Object.keys(next.tasks);
-  return before.length !== after.length || after.some((name) => previous.tasks[name] === void 0);
-}
-function scheduleEntries(task) {
-  return typeof task.schedule === "string" ? [task.schedule] : task.schedule;
-}
-async function readRemoteState(opts) {
-  const { git, remote } = opts;
-  const ref = opts.ref ?? STATE_REF;
-  const fetchedRef2 = ref === STATE_REF ? FETCHED_STATE_REF : `refs/claude-tasks/fetched-${ref.split("/").pop()}`;
-  await git.run([
-    "fetch",
-    "--no-tags",
-    "--no-write-fetch-head",
-    "--quiet",
-    "--prune",
-    "--",
-    remote,
-    `+${ref}*:${fetchedRef2}*`
-  ]);
-  const fetched = await git.run(["rev-parse", "--verify", "--quiet", fetchedRef2], {
-    allowFailure: true
-  });
-  if (fetched.exitCode !== 0) return { oid: null, state: null };
-  const oid = fetched.stdout.trim();
-  const commit = await git.run(["rev-parse", "--verify", "--quiet", `${oid}^{commit}`], {
-    allowFailure: true
-  });
-  if (commit.exitCode !== 0) return damaged(oid, `${ref} does not point at a commit`);
-  const blob = await git.run(["cat-file", "blob", `${oid}:${STATE_FILE}`], { allowFailure: true });
-  if (blob.exitCode !== 0)
-    return damaged(oid, `the commit ${oid.slice(0, 12)} of ${ref} has no ${STATE_FILE}`);
-  const parsed2 = parseState(blob.stdout);
-  return parsed2.ok ? { oid, state: parsed2.state } : damaged(oid, parsed2.problem);
-}
-function damaged(oid, problem) {
-  return { oid, state: null, problem };
-}
-async function writeStateCommit(git, state) {
-  const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: serializeState(state) })).stdout.trim();
-  const tree = (await git.run(["mktree"], { input: `100644 blob ${blob}	${STATE_FILE}
-` })).stdout.trim();
-  const message = `claude-tasks: schedule state${state.runId ? ` (run ${state.runId})` : ""}
-`;
-  return (await git.run(["commit-tree", tree], { input: message })).stdout.trim();
-}
-var StateContentionError = class extends Error {
-  name = "StateContentionError";
-};
-async function claimDueTasks(opts) {
-  const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_CLAIM_ATTEMPTS);
-  const backoff = opts.backoff ?? ((n3) => sleep3(10 + Math.floor(Math.random() * 40 * n3)));
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const snap = await readRemoteState({ git: opts.git, remote: opts.remote });
-    const since = sinceFromState(snap.state);
-    const verdicts = evaluateSchedules(opts.tasks, {
-      since,
-      now: opts.now,
-      ...opts.grace ? { grace: opts.grace } : {}
-    });
-    const due = verdicts.filter((e) => e.due).map((e) => ({ name: e.name, fireTimes: e.fireTimes, missedCount: e.missedCount, reason: e.reason }));
-    const missed = verdicts.filter((e) => !e.due || opts.tasks.find((t) => t.name === e.name)?.missed === "all").map((e) => ({ name: e.name, count: e.missedCount, reason: e.reason }));
-    const base = {
-      due,
-      since,
-      attempts: attempt,
-      firstRun: snap.state === null,
-      ...snap.problem ? { problem: damagedMessage(snap.problem) } : {}
-    };
-    const next = advanceState({
-      previous: snap.state,
-      tasks: opts.tasks,
-      due,
-      now: opts.now,
-      runId: opts.runId,
-      missed
-    });
-    if (opts.peek || !stateNeedsWrite(snap.state, next, due))
-      return { ...base, oid: snap.oid, written: false };
-    const commit = await writeStateCommit(opts.git, next);
-    const pushed = await pushRefs({
-      git: opts.git,
-      remote: opts.remote,
-      updates: [{ ref: STATE_REF, commit, expected: snap.oid }]
-    });
-    const lost = pushed.refs.some((r) => r.ref === STATE_REF && r.status === "up-to-date");
-    if (pushed.ok && !lost) return { ...base, oid: commit, written: true };
-    if (attempt < maxAttempts) await backoff(attempt);
-  }
-  throw new StateContentionError(
-    `could not update ${STATE_REF} after ${maxAttempts} attempts: other runs kept updating it at the same time; nothing was claimed (the next tick will pick the due tasks up)`
-  );
-}
-async function updateRemoteState(opts) {
-  const ref = opts.ref ?? STATE_REF;
-  const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_CLAIM_ATTEMPTS);
-  const backoff = opts.backoff ?? ((n3) => sleep3(10 + Math.floor(Math.random() * 40 * n3)));
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const snap = await readRemoteState({ git: opts.git, remote: opts.remote, ref });
-    const { next, value: value2 } = opts.update(snap.state, snap);
-    const base = { value: value2, attempts: attempt, ...snap.problem ? { problem: snap.problem } : {} };
-    if (next === null) return { ...base, state: snap.state, oid: snap.oid, written: false };
-    const commit = await writeStateCommit(opts.git, next);
-    const pushed = await pushRefs({
-      git: opts.git,
-      remote: opts.remote,
-      updates: [{ ref, commit, expected: snap.oid }]
-    });
-    const lost = pushed.refs.some((r) => r.ref === ref && r.status === "up-to-date");
-    if (pushed.ok && !lost) return { ...base, state: next, oid: commit, written: true };
-    if (attempt < maxAttempts) await backoff(attempt);
-  }
-  throw new StateContentionError(
-    `could not update ${ref} after ${maxAttempts} attempts: other runs kept updating it at the same time`
-  );
-}
-function damagedMessage(problem) {
-  return `the schedule state is damaged: ${problem}. It was treated as absent (every task's window is the last hour) and is rewritten by this run. To reset it yourself: \`git push origin :${STATE_REF}\``;
-}
-function isObject3(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 // src/engine/agent/tool-rules.ts
-import { lstatSync, readdirSync as readdirSync3, readFileSync as readFileSync5, realpathSync as realpathSync3 } from "node:fs";
+import { lstatSync, readdirSync as readdirSync2, readFileSync as readFileSync4, realpathSync as realpathSync3 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
-import { dirname as dirname3, isAbsolute as isAbsolute2, join as join11, relative as relative3, resolve as resolve5, sep as sep4 } from "node:path";
+import { dirname as dirname3, isAbsolute as isAbsolute3, join as join11, relative as relative3, resolve as resolve5, sep as sep4 } from "node:path";
 var SCOPED_RULE = {
   Read: "Read",
   Edit: "Edit",
@@ -38580,7 +38240,7 @@ function scopeAllowedTools(allowed, worktree) {
 var fsLister = {
   list: (dir) => {
     try {
-      return readdirSync3(dir);
+      return readdirSync2(dir);
     } catch {
       return [];
     }
@@ -38595,7 +38255,7 @@ var fsLister = {
 };
 var isInside2 = (path6, dir) => {
   const rel = relative3(dir, path6);
-  return rel === "" || !rel.startsWith("..") && !isAbsolute2(rel);
+  return rel === "" || !rel.startsWith("..") && !isAbsolute3(rel);
 };
 function denyRules(worktree, roots, fs = fsLister) {
   const paths = [];
@@ -38622,16 +38282,16 @@ function denyRules(worktree, roots, fs = fsLister) {
   });
 }
 function protectedRoots(worktree, env) {
-  const roots = [env.HOME, homeOf(), env.RUNNER_TEMP, "/proc", ...repositoryOf(worktree)].filter((p) => !!p && isAbsolute2(p)).map(real2);
+  const roots = [env.HOME, homeOf(), env.RUNNER_TEMP, "/proc", ...repositoryOf(worktree)].filter((p) => !!p && isAbsolute3(p)).map(real2);
   return [...new Set(roots)];
 }
 function repositoryOf(worktree) {
   try {
-    const dotGit = readFileSync5(join11(worktree, ".git"), "utf8");
+    const dotGit = readFileSync4(join11(worktree, ".git"), "utf8");
     const m = /^gitdir: (.+)$/m.exec(dotGit);
     if (!m?.[1]) return [];
     const adminDir = resolve5(worktree, m[1].trim());
-    const common3 = resolve5(adminDir, readFileSync5(join11(adminDir, "commondir"), "utf8").trim());
+    const common3 = resolve5(adminDir, readFileSync4(join11(adminDir, "commondir"), "utf8").trim());
     return common3.endsWith(`${sep4}.git`) ? [common3, dirname3(common3)] : [common3];
   } catch {
     return [];
@@ -38674,7 +38334,119 @@ function buildClaudeArgs(settings, scope) {
 }
 
 // src/engine/agent/claude-stream.ts
-import { isAbsolute as isAbsolute3, relative as relative4 } from "node:path";
+import { isAbsolute as isAbsolute4, relative as relative4 } from "node:path";
+
+// src/engine/agent/output.ts
+import { StringDecoder as StringDecoder3 } from "node:string_decoder";
+var DEFAULT_TAIL_BYTES = 64 * 1024;
+var TAIL_LINE_CHARS = 4 * 1024;
+var LineSplitter = class {
+  #decoder = new StringDecoder3("utf8");
+  #maxLineChars;
+  #onLine;
+  #pending = "";
+  #overflow = false;
+  constructor(maxLineChars, onLine) {
+    this.#maxLineChars = maxLineChars;
+    this.#onLine = onLine;
+  }
+  write(chunk) {
+    const text2 = typeof chunk === "string" ? chunk : this.#decoder.write(chunk);
+    let start = 0;
+    for (; ; ) {
+      const nl = text2.indexOf("\n", start);
+      if (nl < 0) {
+        this.#append(start === 0 ? text2 : text2.slice(start));
+        return;
+      }
+      this.#append(text2.slice(start, nl));
+      this.#emit();
+      start = nl + 1;
+    }
+  }
+  /** Emits the last line if it has no trailing newline. */
+  end() {
+    this.#append(this.#decoder.end());
+    if (this.#pending.length > 0 || this.#overflow) this.#emit();
+  }
+  #append(part) {
+    if (this.#overflow || part.length === 0) return;
+    const room = this.#maxLineChars - this.#pending.length;
+    if (part.length > room) {
+      this.#pending += part.slice(0, room);
+      this.#overflow = true;
+    } else {
+      this.#pending += part;
+    }
+  }
+  #emit() {
+    const line = this.#pending.endsWith("\r") ? this.#pending.slice(0, -1) : this.#pending;
+    const truncated = this.#overflow;
+    this.#pending = "";
+    this.#overflow = false;
+    this.#onLine(line, truncated);
+  }
+};
+var TailBuffer = class {
+  #maxChars;
+  #lineChars;
+  #lines = [];
+  #head = 0;
+  #size = 0;
+  #dropped = false;
+  constructor(maxChars = DEFAULT_TAIL_BYTES, lineChars = TAIL_LINE_CHARS) {
+    this.#maxChars = maxChars;
+    this.#lineChars = lineChars;
+  }
+  push(line, truncated = false) {
+    let text2 = line;
+    if (text2.length > this.#lineChars || truncated) {
+      text2 = `${copyString(text2.slice(0, this.#lineChars))} \u2026 [line truncated]`;
+    }
+    this.#lines.push(text2);
+    this.#size += text2.length + 1;
+    while (this.#size > this.#maxChars && this.#head < this.#lines.length - 1) {
+      this.#size -= (this.#lines[this.#head]?.length ?? 0) + 1;
+      this.#lines[this.#head] = "";
+      this.#head++;
+      this.#dropped = true;
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#lines.length) {
+      this.#lines = this.#lines.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+  /** The last lines, `n` at most. */
+  lastLines(n3) {
+    const start = Math.max(this.#head, this.#lines.length - n3);
+    return this.#lines.slice(start);
+  }
+  toString() {
+    const body = this.#lines.slice(this.#head).join("\n");
+    return this.#dropped ? `[\u2026 earlier output omitted]
+${body}` : body;
+  }
+};
+function truncate(text2, max) {
+  return text2.length <= max ? text2 : `${text2.slice(0, Math.max(0, max - 1))}\u2026`;
+}
+function truncateStart(text2, max) {
+  return text2.length <= max ? text2 : `\u2026${text2.slice(text2.length - max + 1)}`;
+}
+function oneLine3(text2, max = 500) {
+  return truncate(text2.replace(/\s+/g, " ").trim(), max);
+}
+function formatDuration2(ms) {
+  if (ms > 0 && ms % 36e5 === 0) return `${ms / 36e5}h`;
+  if (ms > 0 && ms % 6e4 === 0) return `${ms / 6e4}m`;
+  if (ms > 0 && ms % 1e3 === 0) return `${ms / 1e3}s`;
+  return `${ms}ms`;
+}
+function copyString(s) {
+  return Buffer.from(s, "utf8").toString("utf8");
+}
+
+// src/engine/agent/claude-stream.ts
 var str2 = (v) => typeof v === "string" ? v : void 0;
 var num = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
 var obj = (v) => v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
@@ -38682,9 +38454,9 @@ function describeToolUse(tool, input2, cwd) {
   const args = obj(input2) ?? {};
   const path6 = str2(args.file_path) ?? str2(args.notebook_path) ?? str2(args.path);
   const shown = (p) => {
-    if (!cwd || !isAbsolute3(p)) return p;
+    if (!cwd || !isAbsolute4(p)) return p;
     const rel = relative4(cwd, p);
-    return rel && !rel.startsWith("..") && !isAbsolute3(rel) ? rel : p;
+    return rel && !rel.startsWith("..") && !isAbsolute4(rel) ? rel : p;
   };
   const command = str2(args.command);
   if (command !== void 0) return `${tool}: ${oneLine3(command.split("\n")[0] ?? "", 100)}`;
@@ -38846,6 +38618,253 @@ var ClaudeStreamParser = class {
     ];
   }
 };
+
+// src/engine/agent/run-process.ts
+import { randomUUID } from "node:crypto";
+import { statSync as statSync5 } from "node:fs";
+
+// src/engine/agent/process-tree.ts
+import { execFileSync } from "node:child_process";
+import { readdirSync as readdirSync3, readFileSync as readFileSync5, readlinkSync } from "node:fs";
+var MARKER_VAR = "CLAUDE_TASKS_AGENT_RUN";
+var hasProc = (() => {
+  try {
+    readdirSync3("/proc/self");
+    return true;
+  } catch {
+    return false;
+  }
+})();
+function readProcs() {
+  const out = [];
+  for (const name of readdirSync3("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat3;
+    try {
+      stat3 = readFileSync5(`/proc/${name}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const fields = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
+    if (fields[0] === "Z" || fields[0] === "X") continue;
+    out.push({ pid: Number(name), ppid: Number(fields[1]), pgid: Number(fields[2]), sid: Number(fields[3]) });
+  }
+  return out;
+}
+function readPsProcs() {
+  try {
+    const text2 = execFileSync("ps", ["-A", "-o", "pid=,ppid=,pgid=,stat="], { encoding: "utf8" });
+    const out = [];
+    for (const line of text2.split("\n")) {
+      const [pid, ppid, pgid, stat3] = line.trim().split(/\s+/);
+      if (!pid || stat3?.startsWith("Z")) continue;
+      out.push({ pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), sid: -1 });
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}
+function hasMarker(pid, needle) {
+  try {
+    return readFileSync5(`/proc/${pid}/environ`, "latin1").includes(needle);
+  } catch {
+    return false;
+  }
+}
+function findTree(handle) {
+  const procs = hasProc ? readProcs() : readPsProcs();
+  const needle = `${MARKER_VAR}=${handle.marker}\0`;
+  const found = /* @__PURE__ */ new Set();
+  for (const p of procs) {
+    if (p.pid === process.pid) continue;
+    if (p.pid === handle.pid || p.pgid === handle.pid || p.sid === handle.pid) found.add(p.pid);
+    else if (hasProc && hasMarker(p.pid, needle)) found.add(p.pid);
+  }
+  const children = /* @__PURE__ */ new Map();
+  for (const p of procs) {
+    const list2 = children.get(p.ppid) ?? [];
+    list2.push(p.pid);
+    children.set(p.ppid, list2);
+  }
+  const queue = [...found];
+  while (queue.length > 0) {
+    const pid = queue.pop();
+    for (const child2 of children.get(pid) ?? []) {
+      if (child2 !== process.pid && !found.has(child2)) {
+        found.add(child2);
+        queue.push(child2);
+      }
+    }
+  }
+  return [...found];
+}
+function signalAll(handle, pids, signal) {
+  try {
+    process.kill(-handle.pid, signal);
+  } catch {
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+    }
+  }
+}
+var sleep3 = (ms) => new Promise((resolve6) => setTimeout(resolve6, ms));
+async function killTree(handle, graceMs) {
+  let alive = findTree(handle);
+  if (alive.length === 0) return [];
+  signalAll(handle, alive, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    await sleep3(Math.min(50, Math.max(1, deadline - Date.now())));
+    alive = findTree(handle);
+    if (alive.length === 0) return [];
+  }
+  for (let round2 = 0; round2 < 20 && alive.length > 0; round2++) {
+    signalAll(handle, alive, "SIGKILL");
+    await sleep3(20);
+    alive = findTree(handle);
+  }
+  return alive;
+}
+function agentProcessesIn(dir) {
+  if (!hasProc) return [];
+  const found = [];
+  for (const p of readProcs()) {
+    if (p.pid === process.pid) continue;
+    let cwd;
+    let environ;
+    try {
+      cwd = readlinkSync(`/proc/${p.pid}/cwd`).replace(/ \(deleted\)$/, "");
+      if (cwd !== dir && !cwd.startsWith(`${dir}/`)) continue;
+      environ = readFileSync5(`/proc/${p.pid}/environ`, "latin1");
+    } catch {
+      continue;
+    }
+    const marker = new RegExp(`(?:^|\\0)${MARKER_VAR}=([^\\0]+)`).exec(environ)?.[1];
+    if (marker) found.push({ pid: p.pid, handle: { pid: p.sid > 0 ? p.sid : p.pid, marker } });
+  }
+  return found;
+}
+async function stopAgentProcessesIn(dir, graceMs = 2e3) {
+  const found = agentProcessesIn(dir);
+  const handles = new Map(found.map((f) => [f.handle.marker, f.handle]));
+  for (const handle of handles.values()) await killTree(handle, graceMs);
+  return found.map((f) => f.pid);
+}
+
+// src/engine/agent/run-process.ts
+var DEFAULT_KILL_GRACE_MS = 5e3;
+var DEFAULT_AGENT_TIMEOUT_MS = 30 * 6e4;
+var PIPE_DRAIN_MS = 1e3;
+async function runProcess(opts) {
+  const started = Date.now();
+  const tail = new TailBuffer(opts.tailBytes ?? DEFAULT_TAIL_BYTES);
+  const stderrTail = new TailBuffer(8 * 1024, 1024);
+  const grace = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const result = (partial2) => ({
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    cancelled: false,
+    durationMs: Date.now() - started,
+    tail,
+    stderrTail,
+    leftovers: [],
+    ...partial2
+  });
+  if (opts.signal?.aborted) return result({ cancelled: true });
+  if (!isDirectory(opts.cwd)) {
+    return result({
+      spawnError: Object.assign(new Error(`working directory not found: ${opts.cwd}`), { code: "ECWD" })
+    });
+  }
+  const marker = randomUUID();
+  const plain = {
+    command: opts.command,
+    args: opts.args,
+    cwd: opts.cwd,
+    env: { ...opts.env, [MARKER_VAR]: marker }
+  };
+  let launch = plain;
+  try {
+    if (opts.sandbox) launch = await opts.sandbox.wrap(plain);
+  } catch (err2) {
+    return result({ spawnError: Object.assign(err2, { code: "ESANDBOX" }) });
+  }
+  const { child: child2, started: running } = startDetached(launch.command, launch.args, {
+    cwd: launch.cwd,
+    env: launch.env,
+    ...opts.stdin !== void 0 ? { stdin: opts.stdin } : {}
+  });
+  const spawnError = await running;
+  if (spawnError || child2.pid === void 0) {
+    return result({ spawnError: spawnError ?? new Error("no pid") });
+  }
+  const handle = { pid: child2.pid, marker };
+  opts.onSpawn?.(handle);
+  const maxLine = opts.maxLineChars ?? 64 * 1024;
+  const splitter = (stream) => new LineSplitter(maxLine, (line, truncated) => {
+    tail.push(line, truncated);
+    if (stream === "stderr") stderrTail.push(line, truncated);
+    opts.onLine?.(stream, line, truncated);
+  });
+  const out = splitter("stdout");
+  const err = splitter("stderr");
+  const { stdout, stderr } = child2;
+  stdout.on("data", (c3) => out.write(c3));
+  stderr.on("data", (c3) => err.write(c3));
+  const drained = Promise.all([
+    new Promise((r) => stdout.once("close", () => r())),
+    new Promise((r) => stderr.once("close", () => r()))
+  ]);
+  let hasExited = false;
+  const exited = new Promise((resolve6) => {
+    child2.once("exit", (code3, signal2) => {
+      hasExited = true;
+      resolve6({ code: code3, signal: signal2 });
+    });
+  });
+  let timedOut = false;
+  let cancelled = false;
+  let stopping;
+  const stop = () => {
+    stopping ??= killTree(handle, grace);
+  };
+  const timer = setTimeout(() => {
+    if (hasExited) return;
+    if (!cancelled) timedOut = true;
+    stop();
+  }, opts.timeoutMs);
+  const onAbort = () => {
+    if (hasExited) return;
+    if (!timedOut) cancelled = true;
+    stop();
+  };
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  const { code: code2, signal } = await exited;
+  clearTimeout(timer);
+  opts.signal?.removeEventListener("abort", onAbort);
+  await stopping;
+  const leftovers = await killTree(handle, grace);
+  let drainTimer;
+  await Promise.race([drained, new Promise((r) => drainTimer = setTimeout(r, PIPE_DRAIN_MS))]);
+  clearTimeout(drainTimer);
+  stdout.destroy();
+  stderr.destroy();
+  out.end();
+  err.end();
+  return result({ exitCode: code2, signal, timedOut, cancelled, leftovers });
+}
+function isDirectory(path6) {
+  try {
+    return statSync5(path6).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 // src/engine/agent/claude-agent.ts
 var SUMMARY_CHARS = 4e3;
@@ -39011,6 +39030,62 @@ async function claudeAvailable(claudePath = "claude", options = {}) {
     return { available: false, path: claudePath, error: `unexpected \`--version\` output: ${stdout.trim()}` };
   }
   return { available: true, version: version2, path: claudePath };
+}
+
+// src/engine/agent/command-agent.ts
+function createCommandAgent(command, options = {}) {
+  return {
+    kind: "command",
+    async run(input2) {
+      const env = agentEnv2(input2.env, options.env, { kind: "command" });
+      const shell = options.shell ?? findOnPath("bash", env.PATH) ?? "/bin/sh";
+      const timeoutMs = input2.timeoutMs ?? options.timeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
+      const emit = input2.onEvent;
+      const proc = await runProcess({
+        command: shell,
+        args: ["-c", command],
+        cwd: input2.cwd,
+        env,
+        timeoutMs,
+        signal: input2.signal,
+        sandbox: input2.sandbox,
+        killGraceMs: options.killGraceMs,
+        maxLineChars: 16 * 1024,
+        onSpawn: (h2) => emit?.({ type: "spawn", pid: h2.pid, marker: h2.marker }),
+        onLine: emit ? (stream, line) => emit({ type: "output", stream, line }) : void 0
+      });
+      const summary = truncateStart(proc.tail.lastLines(options.summaryLines ?? 20).join("\n"), 4e3);
+      const base = {
+        exitCode: proc.exitCode,
+        durationMs: proc.durationMs,
+        outputTail: proc.tail.toString(),
+        summary,
+        transient: false
+      };
+      const name = oneLine3(command, 80);
+      if (proc.spawnError) {
+        return {
+          ...base,
+          status: "failed",
+          error: oneLine3(`could not start ${shell}: ${proc.spawnError.message}`)
+        };
+      }
+      if (proc.cancelled) return { ...base, status: "cancelled", error: "cancelled" };
+      if (proc.timedOut) {
+        return {
+          ...base,
+          status: "timeout",
+          error: `\`${name}\` did not finish within ${formatDuration2(timeoutMs)}`
+        };
+      }
+      if (proc.signal)
+        return { ...base, status: "failed", error: `\`${name}\` was killed by ${proc.signal}` };
+      if (proc.exitCode !== 0) {
+        return { ...base, status: "failed", error: `\`${name}\` exited with code ${proc.exitCode}` };
+      }
+      return { ...base, status: "success" };
+    }
+  };
 }
 
 // src/engine/run/agent-for.ts
@@ -40680,7 +40755,9 @@ async function runTasks(opts) {
       prefetchTips(
         repo,
         [...run.map(baseOf), ...trusted],
-        run.map((t) => t.branch)
+        run.map((t) => t.branch),
+        { state: opts.control !== void 0 }
+        // the ledger's state ref comes with it
       );
     }
     await assertRunnable(repo, opts);
@@ -41034,7 +41111,6 @@ export {
   holdsCredential,
   renderTaskMarkdown,
   renderRunMarkdown,
-  stopAgentProcessesIn,
   findOnPath,
   probeBwrap,
   resetBwrapProbe,
@@ -41049,13 +41125,11 @@ export {
   FETCHED_STATE_REF,
   STATE_FILE,
   parseState,
-  sinceFromState,
-  advanceState,
-  stateNeedsWrite,
   readRemoteState,
-  writeStateCommit,
+  localStateStore,
   claimDueTasks,
   updateRemoteState,
+  stopAgentProcessesIn,
   claudeAvailable,
   createMutex,
   makeRepoContext,

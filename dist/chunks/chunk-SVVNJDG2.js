@@ -7,17 +7,17 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-5HERE7N4.js";
+} from "./chunk-XSQEO642.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-6ERBM2XS.js";
+} from "./chunk-VZUQD4CY.js";
 import {
   globals,
   paint,
   print,
   printJson,
   validProject
-} from "./chunk-2HSR6FVV.js";
+} from "./chunk-MJIKKAQZ.js";
 import {
   InterruptedError,
   STATUS_ICON,
@@ -40,7 +40,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-ZEI74E7I.js";
+} from "./chunk-R2RWOWWI.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

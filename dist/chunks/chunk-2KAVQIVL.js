@@ -8,7 +8,7 @@ import {
   parseConfigFiles,
   require_dist,
   statRepoFile
-} from "./chunk-ZEI74E7I.js";
+} from "./chunk-R2RWOWWI.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";
