@@ -75,7 +75,8 @@ for (const n of [100, 1000, 10000]) {
 }
 
 // 3. The Action's start-up: dist/action.js run as the runner runs it (workflow_dispatch, one task, Claude
-//    Code already installed), from process start to the first agent spawn.
+//    Code already installed), from process start to the first agent spawn; and, for the Claude task,
+//    start → first model request over the floor: the bare Claude Code CLI started the same way.
 {
   const r = child("scripts/bench/action-startup.ts", ["7"]);
   rows.push({
@@ -90,11 +91,6 @@ for (const n of [100, 1000, 10000]) {
     target: "≤ 500 ms",
     ok: r.claudeMs! <= 500,
   });
-}
-
-// 3b. Start → first model request, over the floor: the bare Claude Code CLI started the same way.
-{
-  const r = child("scripts/bench/action-startup.ts", ["7"]);
   const over = r.claudeFirstRequestMs! - r.bareFirstRequestMs!;
   rows.push({
     what: "Action start → first model request, over the bare Claude Code CLI (Claude task, sandboxed)",
@@ -113,23 +109,30 @@ for (const n of [100, 1000, 10000]) {
     { open: M; update: M } | null
   >;
   const ours = r["claude-tasks"]!;
+  const unsigned = r["claude-tasks (sign-commits: off)"]!;
   const peer = r["create-pull-request"];
   const fmt = (m: M) => `${m.requests} requests, ${(m.ms / 1000).toFixed(2)} s, ${m.rssMb.toFixed(0)} MB`;
   for (const k of ["open", "update"] as const) {
     rows.push({
-      what: `${k} a PR (plain-command task, dist/action.js): git HTTP requests, wall time, peak RSS`,
-      measured: `${fmt(ours[k])}; create-pull-request: ${peer ? fmt(peer[k]) : "not measured (set BENCH_PEERS_DIR)"}`,
+      what: `${k} a PR (plain-command task, dist/action.js, \`sign-commits: off\`: pushed with git like the peer): git HTTP requests, wall time, peak RSS`,
+      measured: `${fmt(unsigned[k])}; create-pull-request: ${peer ? fmt(peer[k]) : "not measured (set BENCH_PEERS_DIR)"}`,
       target: "≤ create-pull-request's requests and wall time",
       ok: peer
-        ? ours[k].requests <= peer[k].requests && ours[k].ms <= peer[k].ms
-        : ours[k].requests <= (k === "open" ? 6 : 7),
+        ? unsigned[k].requests <= peer[k].requests && unsigned[k].ms <= peer[k].ms
+        : unsigned[k].requests <= (k === "open" ? 6 : 7),
+    });
+    rows.push({
+      what: `${k} a PR, the default (\`sign-commits: required\`: the commit made and signed through the API)`,
+      measured: fmt(ours[k]),
+      target: "– (create-pull-request signs nothing by default)",
+      ok: true,
     });
   }
   rows.push({
     what: "peak RSS, one task (open)",
     measured: `${ours.open.rssMb.toFixed(0)} MB; create-pull-request: ${peer ? `${peer.open.rssMb.toFixed(0)} MB` : "not measured"}`,
     target: "≤ create-pull-request's, or the difference explained (below)",
-    ok: true,
+    ok: !peer || ours.open.rssMb <= peer.open.rssMb,
   });
 }
 
