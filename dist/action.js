@@ -16,29 +16,29 @@ import {
   summary,
   warning
 } from "./chunks/chunk-OWM7TTPU.js";
-import "./chunks/chunk-V3HZFMLE.js";
+import "./chunks/chunk-DTCVN7BC.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-2KAVQIVL.js";
+} from "./chunks/chunk-EWW4SFOJ.js";
 import {
   ownPushReason,
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-QX7GHXO4.js";
+} from "./chunks/chunk-L2RTZLRL.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-XSQEO642.js";
+} from "./chunks/chunk-GQ5RDRR5.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-W7U3HN32.js";
-import "./chunks/chunk-FVFCEDVM.js";
+} from "./chunks/chunk-F7I7MOWY.js";
+import "./chunks/chunk-H34TKDMS.js";
 import {
   ConfigError,
   ISOLATIONS,
@@ -104,7 +104,7 @@ import {
   toMatrix,
   unknownTaskMessage,
   withholdSecrets
-} from "./chunks/chunk-R2RWOWWI.js";
+} from "./chunks/chunk-UIEZ2DGH.js";
 import {
   __callDispose,
   __toESM,

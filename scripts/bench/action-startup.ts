@@ -65,7 +65,14 @@ function runAction(task: string, extra: Record<string, string> = {}): Promise<[n
   const dir = join(root, `run-${++n}`);
   mkdirSync(join(dir, "temp"), { recursive: true });
   const event = join(dir, "event.json");
-  writeFileSync(event, JSON.stringify({ inputs: {} }));
+  writeFileSync(
+    event,
+    JSON.stringify({
+      inputs: {},
+      ref: "refs/heads/main",
+      repository: { full_name: "acme/bench", default_branch: "main" },
+    }),
+  );
   writeFileSync(join(dir, "output"), "");
   writeFileSync(join(dir, "summary.md"), "");
   const env = {

@@ -9,19 +9,19 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-6ZZVLWGW.js";
+} from "./chunk-PLQUXOSK.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-ESTFQMYI.js";
-import "./chunk-QX7GHXO4.js";
-import "./chunk-FVFCEDVM.js";
+} from "./chunk-VDUHZYT2.js";
+import "./chunk-L2RTZLRL.js";
+import "./chunk-H34TKDMS.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-MJIKKAQZ.js";
+} from "./chunk-7A4JZY7O.js";
 import "./chunk-OD55LRLJ.js";
 import {
   UserError,
@@ -30,7 +30,7 @@ import {
   requireRepoRoot,
   runCommand,
   stateDir
-} from "./chunk-R2RWOWWI.js";
+} from "./chunk-UIEZ2DGH.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/schedule-action.ts

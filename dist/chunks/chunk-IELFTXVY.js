@@ -7,17 +7,17 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-XSQEO642.js";
+} from "./chunk-GQ5RDRR5.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-VZUQD4CY.js";
+} from "./chunk-BSKHPDWT.js";
 import {
   globals,
   paint,
   print,
   printJson,
   validProject
-} from "./chunk-MJIKKAQZ.js";
+} from "./chunk-7A4JZY7O.js";
 import {
   InterruptedError,
   STATUS_ICON,
@@ -40,7 +40,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-R2RWOWWI.js";
+} from "./chunk-UIEZ2DGH.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

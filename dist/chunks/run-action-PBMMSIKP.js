@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-SVVNJDG2.js";
-import "./chunk-XSQEO642.js";
-import "./chunk-VZUQD4CY.js";
-import "./chunk-W7U3HN32.js";
-import "./chunk-MJIKKAQZ.js";
+} from "./chunk-IELFTXVY.js";
+import "./chunk-GQ5RDRR5.js";
+import "./chunk-BSKHPDWT.js";
+import "./chunk-F7I7MOWY.js";
+import "./chunk-7A4JZY7O.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-R2RWOWWI.js";
+import "./chunk-UIEZ2DGH.js";
 import "./chunk-MTYGN2KO.js";
 export {
   runAction,

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-R2RWOWWI.js";
+} from "./chunk-UIEZ2DGH.js";
 
 // src/cli/context.ts
 function globals(cmd) {

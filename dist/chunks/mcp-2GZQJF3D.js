@@ -10,14 +10,14 @@ import {
   VERSION,
   readRecords,
   writeRecord
-} from "./chunk-X254UKRH.js";
+} from "./chunk-7M2JPNNU.js";
 import {
   readDefaultsFile
-} from "./chunk-2KAVQIVL.js";
+} from "./chunk-EWW4SFOJ.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-VZUQD4CY.js";
-import "./chunk-W7U3HN32.js";
+} from "./chunk-BSKHPDWT.js";
+import "./chunk-F7I7MOWY.js";
 import "./chunk-OD55LRLJ.js";
 import {
   $ZodObject,
@@ -81,7 +81,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-R2RWOWWI.js";
+} from "./chunk-UIEZ2DGH.js";
 import {
   __commonJS,
   __toESM

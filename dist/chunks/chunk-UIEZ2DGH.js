@@ -490,7 +490,7 @@ var require_cross_spawn = __commonJS({
     var cp = __require("child_process");
     var parse3 = require_parse();
     var enoent = require_enoent();
-    function spawn2(command, args, options) {
+    function spawn3(command, args, options) {
       const parsed2 = parse3(command, args, options);
       const spawned = cp.spawn(parsed2.command, parsed2.args, parsed2.options);
       enoent.hookChildProcess(spawned, parsed2);
@@ -502,8 +502,8 @@ var require_cross_spawn = __commonJS({
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed2);
       return result;
     }
-    module.exports = spawn2;
-    module.exports.spawn = spawn2;
+    module.exports = spawn3;
+    module.exports.spawn = spawn3;
     module.exports.sync = spawnSync2;
     module.exports._parse = parse3;
     module.exports._enoent = enoent;
@@ -10339,6 +10339,8 @@ function stderrLogger(opts = {}) {
 }
 
 // src/engine/process/run.ts
+import { spawn as spawn2 } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 import { constants as constants4 } from "node:os";
 
 // node_modules/is-plain-obj/index.js
@@ -17150,30 +17152,92 @@ function processEnv(...layers2) {
   for (const [k, v] of Object.entries(merged)) if (v !== void 0) out[k] = v;
   return out;
 }
-async function runCommand(file2, args, opts) {
-  const r = await execa(file2, args, {
-    cwd: opts.cwd,
-    env: opts.env,
-    extendEnv: false,
-    input: opts.input ?? "",
-    ...opts.stdoutFile !== void 0 ? { stdout: { file: opts.stdoutFile } } : {},
-    encoding: "buffer",
-    stripFinalNewline: false,
-    maxBuffer: Number.POSITIVE_INFINITY,
-    reject: false,
-    ...opts.signal ? { cancelSignal: opts.signal } : {},
-    ...opts.timeoutMs !== void 0 ? { timeout: opts.timeoutMs } : {}
+var FORCE_KILL_AFTER_MS = 5e3;
+var live = /* @__PURE__ */ new Set();
+var exitHook = false;
+function runCommand(file2, args, opts) {
+  return new Promise((resolve6) => {
+    let outFd;
+    try {
+      if (opts.stdoutFile !== void 0) outFd = openSync(opts.stdoutFile, "w");
+    } catch (err2) {
+      resolve6(failedStart(err2));
+      return;
+    }
+    const child2 = spawn2(file2, args, {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: ["pipe", outFd ?? "pipe", "pipe"]
+    });
+    if (outFd !== void 0) closeSync(outFd);
+    const out = [];
+    const err = [];
+    child2.stdout?.on("data", (c3) => out.push(c3));
+    child2.stderr?.on("data", (c3) => err.push(c3));
+    child2.stdin?.on("error", () => {
+    });
+    child2.stdin?.end(opts.input ?? "");
+    let timedOut = false;
+    let cancelled = false;
+    let forceKill;
+    const stop = () => {
+      child2.kill("SIGTERM");
+      forceKill ??= setTimeout(() => child2.kill("SIGKILL"), FORCE_KILL_AFTER_MS).unref();
+    };
+    const timer = opts.timeoutMs !== void 0 ? setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, opts.timeoutMs) : void 0;
+    const onAbort = () => {
+      cancelled = true;
+      stop();
+    };
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener("abort", onAbort, { once: true });
+    if (!exitHook) {
+      exitHook = true;
+      process.once("exit", () => {
+        for (const c3 of live) c3.kill("SIGTERM");
+      });
+    }
+    live.add(child2);
+    child2.once("exit", () => {
+      if (!timedOut && !cancelled) return;
+      child2.stdout?.destroy();
+      child2.stderr?.destroy();
+    });
+    let startError;
+    child2.once("error", (e) => {
+      if (child2.pid === void 0) startError = e;
+    });
+    child2.once("close", (code2, signal) => {
+      live.delete(child2);
+      if (timer) clearTimeout(timer);
+      if (forceKill) clearTimeout(forceKill);
+      opts.signal?.removeEventListener("abort", onAbort);
+      if (startError) {
+        resolve6(failedStart(startError));
+        return;
+      }
+      const signalled = signal ? 128 + (constants4.signals[signal] ?? 15) : void 0;
+      resolve6({
+        exitCode: code2 ?? signalled ?? 1,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err),
+        timedOut,
+        cancelled
+      });
+    });
   });
-  const started = r.exitCode !== void 0 || r.signal !== void 0;
-  const cause = r.cause;
-  const signalled = r.signal ? 128 + (constants4.signals[r.signal] ?? 15) : void 0;
+}
+function failedStart(e) {
   return {
-    exitCode: r.exitCode ?? signalled ?? 1,
-    stdout: toBuffer(r.stdout),
-    stderr: toBuffer(r.stderr),
-    ...!started && cause ? { startError: cause } : {},
-    timedOut: r.timedOut,
-    cancelled: r.isCanceled
+    exitCode: 1,
+    stdout: Buffer.alloc(0),
+    stderr: Buffer.alloc(0),
+    startError: e,
+    timedOut: false,
+    cancelled: false
   };
 }
 function startDetached(file2, args, opts) {
@@ -17196,10 +17260,6 @@ function startDetached(file2, args, opts) {
     });
   });
   return { child: child2, started };
-}
-function toBuffer(out) {
-  if (out instanceof Uint8Array) return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-  return Buffer.alloc(0);
 }
 
 // src/engine/git/exec.ts

@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-W7U3HN32.js";
+} from "./chunk-F7I7MOWY.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-R2RWOWWI.js";
+} from "./chunk-UIEZ2DGH.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAndReport
-} from "./chunk-SVVNJDG2.js";
-import "./chunk-XSQEO642.js";
-import "./chunk-VZUQD4CY.js";
-import "./chunk-W7U3HN32.js";
+} from "./chunk-IELFTXVY.js";
+import "./chunk-GQ5RDRR5.js";
+import "./chunk-BSKHPDWT.js";
+import "./chunk-F7I7MOWY.js";
 import {
   watchedTasks
-} from "./chunk-FVFCEDVM.js";
+} from "./chunk-H34TKDMS.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-MJIKKAQZ.js";
+} from "./chunk-7A4JZY7O.js";
 import "./chunk-OD55LRLJ.js";
 import {
   InterruptedError,
@@ -33,7 +33,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-R2RWOWWI.js";
+} from "./chunk-UIEZ2DGH.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/engine/local/watch.ts

@@ -24,7 +24,7 @@ import {
   resolveCommit,
   spentOn,
   updateRemoteState
-} from "./chunk-R2RWOWWI.js";
+} from "./chunk-UIEZ2DGH.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";

@@ -9,7 +9,7 @@ import {
   isCode,
   orIfMissing,
   require_lib
-} from "./chunk-R2RWOWWI.js";
+} from "./chunk-UIEZ2DGH.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

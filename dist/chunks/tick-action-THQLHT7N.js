@@ -6,17 +6,17 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-ESTFQMYI.js";
-import "./chunk-QX7GHXO4.js";
+} from "./chunk-VDUHZYT2.js";
+import "./chunk-L2RTZLRL.js";
 import {
   runAndReport
-} from "./chunk-SVVNJDG2.js";
-import "./chunk-XSQEO642.js";
+} from "./chunk-IELFTXVY.js";
+import "./chunk-GQ5RDRR5.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-VZUQD4CY.js";
-import "./chunk-W7U3HN32.js";
-import "./chunk-FVFCEDVM.js";
+} from "./chunk-BSKHPDWT.js";
+import "./chunk-F7I7MOWY.js";
+import "./chunk-H34TKDMS.js";
 import {
   globals,
   paint,
@@ -24,7 +24,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-MJIKKAQZ.js";
+} from "./chunk-7A4JZY7O.js";
 import "./chunk-OD55LRLJ.js";
 import {
   TaskFailedError,
@@ -32,7 +32,7 @@ import {
   createGit,
   requireRepoRoot,
   stateDir
-} from "./chunk-R2RWOWWI.js";
+} from "./chunk-UIEZ2DGH.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/tick-action.ts
