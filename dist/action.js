@@ -16,29 +16,29 @@ import {
   summary,
   warning
 } from "./chunks/chunk-OWM7TTPU.js";
-import "./chunks/chunk-DTCVN7BC.js";
+import "./chunks/chunk-R35L52EU.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-EWW4SFOJ.js";
+} from "./chunks/chunk-6GMRNRIO.js";
 import {
   ownPushReason,
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-L2RTZLRL.js";
+} from "./chunks/chunk-VO5JMTXA.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-GQ5RDRR5.js";
+} from "./chunks/chunk-GG45MUP6.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-F7I7MOWY.js";
-import "./chunks/chunk-H34TKDMS.js";
+} from "./chunks/chunk-A3INW7HA.js";
+import "./chunks/chunk-MM2H4L7E.js";
 import {
   ConfigError,
   ISOLATIONS,
@@ -104,7 +104,7 @@ import {
   toMatrix,
   unknownTaskMessage,
   withholdSecrets
-} from "./chunks/chunk-UIEZ2DGH.js";
+} from "./chunks/chunk-232EIT76.js";
 import {
   __callDispose,
   __toESM,
@@ -1430,8 +1430,9 @@ var Wiring = class {
     };
   }
   /**
-   * Starts what the run will need and costs only waiting (the sandbox's probe: two short processes)
-   * while the configuration loads and the run is resolved; `execute` picks the answer up.
+   * Starts what the run will need and costs only waiting (the sandbox's probe, the check of the
+   * checkout's stored credentials: short processes) while the configuration loads and the run is
+   * resolved; `execute` picks the answers up.
    */
   warmUp() {
     if (this.settings.isolation === "sandbox" && this.settings.mode !== "plan" && this.settings.mode !== "publish")

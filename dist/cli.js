@@ -9,20 +9,20 @@ import {
   DEFAULT_WORKFLOW_IDS,
   WORKFLOW_TEMPLATES,
   workflowTemplates
-} from "./chunks/chunk-DTCVN7BC.js";
+} from "./chunks/chunk-R35L52EU.js";
 import {
   VERSION,
   pidAlive,
   pruneRecords
-} from "./chunks/chunk-7M2JPNNU.js";
+} from "./chunks/chunk-RVPFKDLK.js";
 import {
   readManifest
-} from "./chunks/chunk-PLQUXOSK.js";
+} from "./chunks/chunk-2V65BSUL.js";
 import {
   readTickRecord
-} from "./chunks/chunk-VDUHZYT2.js";
-import "./chunks/chunk-L2RTZLRL.js";
-import "./chunks/chunk-H34TKDMS.js";
+} from "./chunks/chunk-T3NDS2BZ.js";
+import "./chunks/chunk-VO5JMTXA.js";
+import "./chunks/chunk-MM2H4L7E.js";
 import {
   globals,
   paint,
@@ -30,7 +30,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunks/chunk-7A4JZY7O.js";
+} from "./chunks/chunk-HXNRY5MK.js";
 import "./chunks/chunk-OD55LRLJ.js";
 import {
   DEFAULT_GRACE_MS,
@@ -85,7 +85,7 @@ import {
   stateDir,
   stopAgentProcessesIn,
   toMatrix
-} from "./chunks/chunk-UIEZ2DGH.js";
+} from "./chunks/chunk-232EIT76.js";
 import {
   __commonJS,
   __require,
@@ -5510,7 +5510,7 @@ function registerMcp(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).action(async (flags, cmd) => {
-    const { serveMcp } = await import("./chunks/mcp-2GZQJF3D.js");
+    const { serveMcp } = await import("./chunks/mcp-NAY2IJRW.js");
     await serveMcp({ ...globals(cmd), isolation: flags.isolation });
   });
 }
@@ -5642,7 +5642,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./chunks/run-action-PBMMSIKP.js");
+    const { runAction } = await import("./chunks/run-action-H2YMUQSZ.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -5656,15 +5656,15 @@ function registerSchedule(program2) {
       "service manager (default: systemd if usable, launchd on macOS, else cron)"
     ).choices(["systemd", "launchd", "cron"])
   ).option("--pr", "ticks open pull requests (shares the schedule state with the Action on origin)").option("--watch", "also run `claude-tasks watch` as a service (systemd, launchd)").addOption(new Option("--isolation <how>", "passed to tick").choices(["sandbox", "none"])).option("--json", "print what was installed as JSON").action(async (flags, cmd) => {
-    const { scheduleInstall } = await import("./chunks/schedule-action-3V3SVFDY.js");
+    const { scheduleInstall } = await import("./chunks/schedule-action-AT34BPT2.js");
     await scheduleInstall(flags, cmd);
   });
   schedule.command("uninstall").description("remove exactly what `schedule install` wrote").action(async (_flags, cmd) => {
-    const { scheduleUninstall } = await import("./chunks/schedule-action-3V3SVFDY.js");
+    const { scheduleUninstall } = await import("./chunks/schedule-action-AT34BPT2.js");
     await scheduleUninstall(cmd);
   });
   schedule.command("status").description("what is installed, and when tick last ran").option("--json", "print as JSON").action(async (flags, cmd) => {
-    const { scheduleStatus } = await import("./chunks/schedule-action-3V3SVFDY.js");
+    const { scheduleStatus } = await import("./chunks/schedule-action-AT34BPT2.js");
     await scheduleStatus(flags, cmd);
   });
 }
@@ -5682,7 +5682,7 @@ function registerTick(program2) {
   runLikeOptions(cmd).addOption(
     new Option("--now <ISO>", "use this clock instead of the system's (tests)").argParser(isoDate).env("CLAUDE_TASKS_NOW").hideHelp()
   ).action(async (flags, c) => {
-    const { tickAction } = await import("./chunks/tick-action-THQLHT7N.js");
+    const { tickAction } = await import("./chunks/tick-action-LE2B5CU4.js");
     await tickAction(flags, c);
   });
 }
@@ -5711,7 +5711,7 @@ function registerWatch(program2) {
     "stay in the foreground; when new commits reach the base branch, run the tasks whose `watch` globs match the changed files"
   ).option("--branch <name>", "the branch to follow (default: the repository's default branch)").option("--interval <ms>", "how often to look at the branch", positiveInt, 2e3).option("--debounce <ms>", "how long the branch must stay put before a run", positiveInt, 3e3);
   runLikeOptions(cmd).action(async (flags, c) => {
-    const { watchAction } = await import("./chunks/watch-action-H2KJXW2L.js");
+    const { watchAction } = await import("./chunks/watch-action-KD7VME35.js");
     await watchAction(flags, c);
   });
 }

@@ -70,8 +70,9 @@ export class Wiring {
   }
 
   /**
-   * Starts what the run will need and costs only waiting (the sandbox's probe: two short processes)
-   * while the configuration loads and the run is resolved; `execute` picks the answer up.
+   * Starts what the run will need and costs only waiting (the sandbox's probe, the check of the
+   * checkout's stored credentials: short processes) while the configuration loads and the run is
+   * resolved; `execute` picks the answers up.
    */
   warmUp(): void {
     if (

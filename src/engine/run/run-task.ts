@@ -55,11 +55,11 @@ export interface RunTaskOptions {
   trigger?: string;
   fireTimes?: string[];
   /**
-   * The task's lock, being taken while the agent starts (`runTasks`, when nothing but the lock can
-   * refuse the run): awaited before anything of the agent's work is used, like the remote checks; a
-   * refusal ends the task as a run that did not happen, its work (if any) in a backup.
+   * The task's lock, taken once the agent has started (`runTasks`, when nothing but the lock can
+   * refuse the run): its answer is awaited before anything of the agent's work is used, like the
+   * remote checks; a refusal ends the task as a run that did not happen, its work (if any) in a backup.
    */
-  admission?: Promise<{ ok: true } | { ok: false; kind: NotRunKind; reason: string }>;
+  admission?: () => Promise<{ ok: true } | { ok: false; kind: NotRunKind; reason: string }>;
 }
 
 const AGENT_STATUS: Record<AgentResult["status"], TaskStatus> = {
@@ -229,7 +229,7 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
   });
   if (change.files.length === 0 && partialBackups.length > 0) r.backup = partialBackups.at(-1); // a failed attempt's work
   if (opts.admission) {
-    const admitted = await opts.admission;
+    const admitted = await opts.admission();
     if (!admitted.ok) {
       r.status = "skipped";
       r.notRun = admitted.kind;

@@ -41,7 +41,16 @@ export const runReportDir = (state: string, runId: string): string => join(state
 export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   const started = Date.now();
   const logger = opts.logger ?? silentLogger;
-  const emit = (e: RunEvent) => opts.onEvent?.(e);
+  // What needs no answer before the agents start (the list of leftover worktrees) waits for the first
+  // agent to start, or the run to end, so nothing of it sits between the start and the first spawn.
+  let anyAgentUp!: () => void;
+  const agentsUp = new Promise<void>((ok) => {
+    anyAgentUp = ok;
+  });
+  const emit = (e: RunEvent) => {
+    if (e.type === "agent" && e.event.type === "spawn") anyAgentUp();
+    opts.onEvent?.(e);
+  };
   const git = createGit({ cwd: opts.repoRoot, authEnv: opts.gitEnv, logger });
   const state = await stateDir(git);
   const repo = await makeRepoContext({
@@ -98,9 +107,9 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   const log = runLogPath(state);
 
   // a warning only: listed while the tasks start (this run's own worktrees are left out)
-  const leftovers = warnAboutLeftovers(git, state, logger, runId).catch((err) =>
-    logger.debug(`could not list the worktrees: ${errorMessage(err)}`),
-  );
+  const leftovers = agentsUp
+    .then(() => warnAboutLeftovers(git, state, logger, runId))
+    .catch((err) => logger.debug(`could not list the worktrees: ${errorMessage(err)}`));
   await appendLog(log, {
     type: "run-start",
     runId,
@@ -153,7 +162,11 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           ...(opts.trigger ? { trigger: opts.trigger } : {}),
         });
       };
-      const attempt = (signal: AbortSignal | undefined, admission?: RunTaskOptions["admission"]) =>
+      const attempt = (
+        signal: AbortSignal | undefined,
+        admission?: RunTaskOptions["admission"],
+        onSpawn?: () => void,
+      ) =>
         runTask({
           repo,
           task,
@@ -169,33 +182,41 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           trustedConfig: opts.trustedConfig,
           publisher: opts.publisher,
           ...(sandbox ? { sandbox } : {}),
-          emit,
+          emit: onSpawn
+            ? (e) => {
+                if (e.type === "agent" && e.event.type === "spawn") onSpawn();
+                emit(e);
+              }
+            : emit,
           signal,
           trigger: opts.trigger,
           ...(scheduled ? { fireTimes } : {}),
           ...(admission ? { admission } : {}),
         });
       if (control && !control.gatesStart(task, scheduled)) {
-        // Nothing but another run's lock can refuse this run: the lock is taken while the agent
-        // starts (no network before the spawn), and awaited before its work is used. A lost lock
-        // stops the agent; the run then waits or skips as `concurrency` says, and starts again.
+        // Nothing but another run's lock can refuse this run: the lock is taken once the agent has
+        // started (no network, nor the ledger's git work, before the spawn), and awaited before its
+        // work is used. A lost lock stops the agent; the run then waits or skips as `concurrency`
+        // says, and starts again.
         const stop = new AbortController();
         const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-        const admission = control.admit(admitCtx, { once: true }).then(
-          (a) => {
-            if (!a.ok) stop.abort();
-            return a;
-          },
-          (err: unknown) => {
-            stop.abort();
-            throw err;
-          },
-        );
-        admission.catch(() => {}); // awaited below
-        const first = await attempt(signal, admission);
+        let asked: Promise<Admitted> | undefined;
+        const admission = () =>
+          (asked ??= control.admit(admitCtx, { once: true }).then(
+            (a) => {
+              if (!a.ok) stop.abort();
+              return a;
+            },
+            (err: unknown) => {
+              stop.abort();
+              throw err;
+            },
+          ));
+        // asked when the agent has started, or when the run needs the answer (no agent started)
+        const first = await attempt(signal, admission, () => void admission().catch(() => {}));
         let admitted: Admitted;
         try {
-          admitted = await admission;
+          admitted = await admission();
         } catch (err) {
           const kept = first.backup ? `; its work is in backup ${first.backup}` : "";
           return finish({
@@ -234,6 +255,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
       return finish(result);
     },
   });
+  anyAgentUp();
   await leftovers;
   const ordered = names.map((name) => results.get(name)!);
   for (const r of ordered) if (!finished.has(r.task)) await finish(r);

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-UIEZ2DGH.js";
+} from "./chunk-232EIT76.js";
 
 // src/cli/context.ts
 function globals(cmd) {

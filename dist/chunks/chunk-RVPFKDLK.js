@@ -9,7 +9,7 @@ import {
   isCode,
   orIfMissing,
   require_lib
-} from "./chunk-UIEZ2DGH.js";
+} from "./chunk-232EIT76.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

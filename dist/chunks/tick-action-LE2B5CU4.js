@@ -6,17 +6,17 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-VDUHZYT2.js";
-import "./chunk-L2RTZLRL.js";
+} from "./chunk-T3NDS2BZ.js";
+import "./chunk-VO5JMTXA.js";
 import {
   runAndReport
-} from "./chunk-IELFTXVY.js";
-import "./chunk-GQ5RDRR5.js";
+} from "./chunk-VP7GJ6GB.js";
+import "./chunk-GG45MUP6.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-BSKHPDWT.js";
-import "./chunk-F7I7MOWY.js";
-import "./chunk-H34TKDMS.js";
+} from "./chunk-YA45Z6UB.js";
+import "./chunk-A3INW7HA.js";
+import "./chunk-MM2H4L7E.js";
 import {
   globals,
   paint,
@@ -24,7 +24,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-7A4JZY7O.js";
+} from "./chunk-HXNRY5MK.js";
 import "./chunk-OD55LRLJ.js";
 import {
   TaskFailedError,
@@ -32,7 +32,7 @@ import {
   createGit,
   requireRepoRoot,
   stateDir
-} from "./chunk-UIEZ2DGH.js";
+} from "./chunk-232EIT76.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/tick-action.ts

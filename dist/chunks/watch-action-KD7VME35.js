@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAndReport
-} from "./chunk-IELFTXVY.js";
-import "./chunk-GQ5RDRR5.js";
-import "./chunk-BSKHPDWT.js";
-import "./chunk-F7I7MOWY.js";
+} from "./chunk-VP7GJ6GB.js";
+import "./chunk-GG45MUP6.js";
+import "./chunk-YA45Z6UB.js";
+import "./chunk-A3INW7HA.js";
 import {
   watchedTasks
-} from "./chunk-H34TKDMS.js";
+} from "./chunk-MM2H4L7E.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-7A4JZY7O.js";
+} from "./chunk-HXNRY5MK.js";
 import "./chunk-OD55LRLJ.js";
 import {
   InterruptedError,
@@ -33,7 +33,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-UIEZ2DGH.js";
+} from "./chunk-232EIT76.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/engine/local/watch.ts

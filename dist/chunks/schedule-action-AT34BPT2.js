@@ -9,19 +9,19 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-PLQUXOSK.js";
+} from "./chunk-2V65BSUL.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-VDUHZYT2.js";
-import "./chunk-L2RTZLRL.js";
-import "./chunk-H34TKDMS.js";
+} from "./chunk-T3NDS2BZ.js";
+import "./chunk-VO5JMTXA.js";
+import "./chunk-MM2H4L7E.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-7A4JZY7O.js";
+} from "./chunk-HXNRY5MK.js";
 import "./chunk-OD55LRLJ.js";
 import {
   UserError,
@@ -30,7 +30,7 @@ import {
   requireRepoRoot,
   runCommand,
   stateDir
-} from "./chunk-UIEZ2DGH.js";
+} from "./chunk-232EIT76.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/schedule-action.ts

@@ -8,7 +8,7 @@ import {
   parseConfigFiles,
   require_dist,
   statRepoFile
-} from "./chunk-UIEZ2DGH.js";
+} from "./chunk-232EIT76.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

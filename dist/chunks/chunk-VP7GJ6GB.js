@@ -7,17 +7,17 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-GQ5RDRR5.js";
+} from "./chunk-GG45MUP6.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-BSKHPDWT.js";
+} from "./chunk-YA45Z6UB.js";
 import {
   globals,
   paint,
   print,
   printJson,
   validProject
-} from "./chunk-7A4JZY7O.js";
+} from "./chunk-HXNRY5MK.js";
 import {
   InterruptedError,
   STATUS_ICON,
@@ -40,7 +40,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-UIEZ2DGH.js";
+} from "./chunk-232EIT76.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

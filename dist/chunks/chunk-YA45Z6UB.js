@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-F7I7MOWY.js";
+} from "./chunk-A3INW7HA.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-UIEZ2DGH.js";
+} from "./chunk-232EIT76.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

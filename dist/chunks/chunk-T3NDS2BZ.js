@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-L2RTZLRL.js";
+} from "./chunk-VO5JMTXA.js";
 import {
   STATE_REF,
   claimDueTasks,
@@ -14,7 +14,7 @@ import {
   newRunId,
   pruneWorktrees,
   stopAgentProcessesIn
-} from "./chunk-UIEZ2DGH.js";
+} from "./chunk-232EIT76.js";
 
 // src/engine/local/lock.ts
 import { mkdir, open, readFile, rm, stat } from "node:fs/promises";

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   UserError,
   orIfMissing
-} from "./chunk-UIEZ2DGH.js";
+} from "./chunk-232EIT76.js";
 
 // src/engine/local/service.ts
 import { createHash } from "node:crypto";

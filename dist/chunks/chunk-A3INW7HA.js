@@ -10,7 +10,7 @@ import {
   renderTaskMarkdown,
   scanText,
   silentLogger
-} from "./chunk-UIEZ2DGH.js";
+} from "./chunk-232EIT76.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;

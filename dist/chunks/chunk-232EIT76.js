@@ -39257,10 +39257,10 @@ function summariseFiles(change) {
 }
 
 // src/engine/run/run-id.ts
-import { randomBytes as randomBytes4 } from "node:crypto";
 function newRunId(now = /* @__PURE__ */ new Date()) {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-  return `${stamp}-${randomBytes4(2).toString("hex")}`;
+  const tail = Math.floor(Math.random() * 65536).toString(16).padStart(4, "0");
+  return `${stamp}-${tail}`;
 }
 
 // src/engine/run/run-log.ts
@@ -40640,7 +40640,7 @@ ${opts.followUp.context}` : own2;
     });
     if (change.files.length === 0 && partialBackups.length > 0) r.backup = partialBackups.at(-1);
     if (opts.admission) {
-      const admitted = await opts.admission;
+      const admitted = await opts.admission();
       if (!admitted.ok) {
         r.status = "skipped";
         r.notRun = admitted.kind;
@@ -40790,7 +40790,14 @@ async function runTasks(opts) {
   try {
     const started = Date.now();
     const logger = opts.logger ?? silentLogger;
-    const emit = (e) => opts.onEvent?.(e);
+    let anyAgentUp;
+    const agentsUp = new Promise((ok) => {
+      anyAgentUp = ok;
+    });
+    const emit = (e) => {
+      if (e.type === "agent" && e.event.type === "spawn") anyAgentUp();
+      opts.onEvent?.(e);
+    };
     const git = createGit({ cwd: opts.repoRoot, authEnv: opts.gitEnv, logger });
     const state = await stateDir(git);
     const repo = await makeRepoContext({
@@ -40835,9 +40842,7 @@ async function runTasks(opts) {
     const runId = opts.runId ?? newRunId();
     const names = planned.map((p) => p.name);
     const log = runLogPath(state);
-    const leftovers = warnAboutLeftovers(git, state, logger, runId).catch(
-      (err) => logger.debug(`could not list the worktrees: ${errorMessage(err)}`)
-    );
+    const leftovers = agentsUp.then(() => warnAboutLeftovers(git, state, logger, runId)).catch((err) => logger.debug(`could not list the worktrees: ${errorMessage(err)}`));
     await appendLog(log, {
       type: "run-start",
       runId,
@@ -40887,7 +40892,7 @@ async function runTasks(opts) {
             ...opts.trigger ? { trigger: opts.trigger } : {}
           });
         };
-        const attempt = (signal, admission) => runTask({
+        const attempt = (signal, admission, onSpawn) => runTask({
           repo,
           task,
           runId,
@@ -40900,7 +40905,10 @@ async function runTasks(opts) {
           trustedConfig: opts.trustedConfig,
           publisher: opts.publisher,
           ...sandbox ? { sandbox } : {},
-          emit,
+          emit: onSpawn ? (e) => {
+            if (e.type === "agent" && e.event.type === "spawn") onSpawn();
+            emit(e);
+          } : emit,
           signal,
           trigger: opts.trigger,
           ...scheduled ? { fireTimes: fireTimes2 } : {},
@@ -40909,7 +40917,8 @@ async function runTasks(opts) {
         if (control && !control.gatesStart(task, scheduled)) {
           const stop = new AbortController();
           const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-          const admission = control.admit(admitCtx, { once: true }).then(
+          let asked;
+          const admission = () => asked ??= control.admit(admitCtx, { once: true }).then(
             (a2) => {
               if (!a2.ok) stop.abort();
               return a2;
@@ -40919,12 +40928,11 @@ async function runTasks(opts) {
               throw err;
             }
           );
-          admission.catch(() => {
-          });
-          const first = await attempt(signal, admission);
+          const first = await attempt(signal, admission, () => void admission().catch(() => {
+          }));
           let admitted;
           try {
-            admitted = await admission;
+            admitted = await admission();
           } catch (err) {
             const kept2 = first.backup ? `; its work is in backup ${first.backup}` : "";
             return finish({
@@ -40961,6 +40969,7 @@ async function runTasks(opts) {
         return finish(result);
       }
     });
+    anyAgentUp();
     await leftovers;
     const ordered = names.map((name) => results.get(name));
     for (const r of ordered) if (!finished7.has(r.task)) await finish(r);

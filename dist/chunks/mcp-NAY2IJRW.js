@@ -10,14 +10,14 @@ import {
   VERSION,
   readRecords,
   writeRecord
-} from "./chunk-7M2JPNNU.js";
+} from "./chunk-RVPFKDLK.js";
 import {
   readDefaultsFile
-} from "./chunk-EWW4SFOJ.js";
+} from "./chunk-6GMRNRIO.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-BSKHPDWT.js";
-import "./chunk-F7I7MOWY.js";
+} from "./chunk-YA45Z6UB.js";
+import "./chunk-A3INW7HA.js";
 import "./chunk-OD55LRLJ.js";
 import {
   $ZodObject,
@@ -81,7 +81,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-UIEZ2DGH.js";
+} from "./chunk-232EIT76.js";
 import {
   __commonJS,
   __toESM

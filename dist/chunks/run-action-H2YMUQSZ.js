@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-IELFTXVY.js";
-import "./chunk-GQ5RDRR5.js";
-import "./chunk-BSKHPDWT.js";
-import "./chunk-F7I7MOWY.js";
-import "./chunk-7A4JZY7O.js";
+} from "./chunk-VP7GJ6GB.js";
+import "./chunk-GG45MUP6.js";
+import "./chunk-YA45Z6UB.js";
+import "./chunk-A3INW7HA.js";
+import "./chunk-HXNRY5MK.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-UIEZ2DGH.js";
+import "./chunk-232EIT76.js";
 import "./chunk-MTYGN2KO.js";
 export {
   runAction,
