@@ -4,6 +4,7 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
+import "./chunks/chunk-HZGYTK5K.js";
 import {
   debug,
   error,
@@ -16,32 +17,32 @@ import {
   summary,
   warning
 } from "./chunks/chunk-OWM7TTPU.js";
-import "./chunks/chunk-R35L52EU.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-6GMRNRIO.js";
+} from "./chunks/chunk-DAXVPFKM.js";
 import {
   ownPushReason,
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-VO5JMTXA.js";
+} from "./chunks/chunk-5U5OHGUC.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-GG45MUP6.js";
+} from "./chunks/chunk-B6Z2Q4LE.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-A3INW7HA.js";
-import "./chunks/chunk-MM2H4L7E.js";
+} from "./chunks/chunk-M6R64HQH.js";
+import "./chunks/chunk-5GS7VC63.js";
 import {
   ConfigError,
   ISOLATIONS,
+  NOT_RUN_KINDS,
   STATUS_ICON,
   TASK_NAME_PATTERN,
   TRUSTED_CONFIG_PATHS,
@@ -104,7 +105,7 @@ import {
   toMatrix,
   unknownTaskMessage,
   withholdSecrets
-} from "./chunks/chunk-232EIT76.js";
+} from "./chunks/chunk-KRDUKX4T.js";
 import {
   __callDispose,
   __toESM,
@@ -1858,6 +1859,8 @@ var ExportedResult = external_exports.object({
   attempts: external_exports.number().int().nonnegative().max(100).catch(1),
   durationMs: external_exports.number().nonnegative().catch(0),
   fireTimes: external_exports.array(external_exports.string().max(40)).max(100).optional().catch(void 0),
+  /** A run its own pre-check stopped (`if_command`): the publish job lists it with the runs that did not happen. */
+  notRun: external_exports.enum(NOT_RUN_KINDS).optional().catch(void 0),
   agent: external_exports.object({
     kind: external_exports.enum(["claude", "command"]),
     status: text(40),
@@ -2078,6 +2081,7 @@ async function publishOne(o) {
     if (!LANDABLE.has(claimed) && claimed !== "no_changes") {
       r.status = claimed;
       r.message = `run job: ${h.result.message}`;
+      if (h.result.notRun) r.notRun = h.result.notRun;
     } else if (!h.bundle) {
       if (claimed === "no_changes") await noChanges(runOpts, r, phase);
       else {

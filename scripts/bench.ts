@@ -234,26 +234,41 @@ const HOW = `## How each figure is measured
   files, whose cost varies with the disk.
 - **8 × 2 s tasks**: command tasks \`sleep 2\` at \`--max-parallel 4\` in a small repository; the ideal
   is two waves of 2 s plus the engine's own overhead for one task (measured alone), twice.
-- **Action start-up**: \`dist/action.js\` run as the runner runs it (\`INPUT_*\`, event file, outputs) on a
-  \`workflow_dispatch\`, from process start to the first agent process, median of 7.
+- **Action start-up**: \`dist/action.js\` run as the runner runs it (\`INPUT_*\`, event file with the
+  repository's default branch, outputs) on a \`workflow_dispatch\`, from process start to the first
+  agent process, median of 7. What it costs: Node itself (~40 ms), compiling and running the start-up
+  bundle (~200 ms: the engine with yaml, js-yaml, zod and execa; Octokit, the Actions cache,
+  tool-cache and artifact packages load only when used), then about ten short processes before the
+  spawn (the repository's git dir and remotes, the base commit, \`git worktree add\`, the refs the
+  agent's private git dir gets, the sandbox probe). The run's one fetch, the task's lock in the ledger
+  and the list of leftover worktrees happen while or after the agent starts.
 - **start → first model request**: the same runs of \`dist/action.js\` (Claude task, in the sandbox),
   to the scripted model server's first agent-loop request; the floor is the bare \`claude -p\` started
-  the same way against the same server, alternating, median of 7. The checkout holds the base, so the
-  worktree is made from it and the run's one fetch goes on meanwhile.
+  the same way against the same server, alternating, median of 7. Over the floor: the Action's
+  start-up above, plus bubblewrap, the agent's fresh \`HOME\` (Claude Code initialises it) and the
+  hop through the model-key proxy (~150 ms together).
 - **PR path**: \`scripts/bench/pr-path.ts\`: a fresh repository behind a git smart-HTTP front
   (\`git http-backend\`, \`tests/support/git-http.ts\`, which counts requests) and the GitHub fake; each
   run a fresh depth-1 clone as actions/checkout leaves it; \`dist/action.js\` on a dispatch of a plain
-  command task that writes a file, then the same again (update). The peer is
-  peter-evans/create-pull-request's committed \`dist/index.js\`, fetched from its public repository into
-  \`$BENCH_PEERS_DIR/create-pull-request/\` (never committed here), run with its action.yml defaults as
-  \`INPUT_*\` after a step that writes the same file; its API base (hard-wired to
-  \`https://<git host>/api/v3\` off github.com) is pointed at the fake in a scratch copy. Median of 5,
-  wall time and peak RSS (GNU time) of the Action's process. claude-tasks needs one fetch before the
-  agent (base and task branch in one call: the capability advertisement and one ref listing, plus a
-  pack when the branch exists), one fetch of the base after it (has it moved?), and one atomic push.
-- **Peak RSS**: the difference to create-pull-request is the bundle (the engine, the sandbox, zod
-  schemas, octokit) loaded at start; the Actions cache and tool-cache packages load only when Claude
-  Code has to be installed.
+  command task that writes a file, then the same again (update); once with \`sign-commits: off\`
+  (pushed with git, like the peer) and once with the default (the commit made and signed through
+  GitHub's API). The peer is peter-evans/create-pull-request's committed \`dist/index.js\`, fetched
+  from its public repository into \`$BENCH_PEERS_DIR/create-pull-request/\` (never committed here),
+  run with its action.yml defaults as \`INPUT_*\` after a step that writes the same file; its API base
+  (hard-wired to \`https://<git host>/api/v3\` off github.com) is pointed at the fake in a scratch copy.
+  Median of 5, wall time and peak RSS (GNU time) of the Action's process. claude-tasks' requests with
+  \`sign-commits: off\`: one fetch before the agent (the base, the task branch and the ledger's state
+  ref in one call: 2, 3 when the branch's pack comes too), the task's lock in the ledger (a push: 2),
+  the base again after the agent (has it moved? 2), one atomic push of the branch (and, on an update,
+  the backup ref of its old tip: 2), and the ledger's settlement (a push: 2, starting from the state it
+  wrote, without fetching). The lock and the settlement (one run per task, what it cost) and the
+  second look at the base (conflicts with the latest base) are what create-pull-request does not do.
+  Signed, the branch is first created at the parent (a push), the commit made through GraphQL, then
+  fetched back to check its tree and parent.
+- **Peak RSS**: Node 24 alone is ~44 MB; the start-up bundle loaded brings the process to ~80 MB
+  (V8's code, the zod schemas and parsers); the GitHub client, Node's fetch and the run's git output
+  add the rest. Trimmed in this round: zod's locales and @actions/core's unused OIDC client (undici)
+  are left out of the bundle, and Octokit loads with the first API call.
 - **Claude Code install**: \`ensureClaude\` on a fresh RUNNER_TEMP with a local stand-in for the cache
   service that archives as @actions/cache does (tar + zstd); install = npm from the registry with a
   warm npm cache; restore = extracting the archive (the download from the cache service comes on top).

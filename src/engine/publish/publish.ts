@@ -242,6 +242,7 @@ async function publishOne(o: {
       // A failure the run job reports can only mean publishing nothing.
       r.status = claimed;
       r.message = `run job: ${h.result.message}`;
+      if (h.result.notRun) r.notRun = h.result.notRun;
     } else if (!h.bundle) {
       if (claimed === "no_changes") await noChanges(runOpts, r, phase);
       else {

@@ -9,19 +9,19 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-2V65BSUL.js";
+} from "./chunk-AO7VMGX7.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-T3NDS2BZ.js";
-import "./chunk-VO5JMTXA.js";
-import "./chunk-MM2H4L7E.js";
+} from "./chunk-AP2627PK.js";
+import "./chunk-5U5OHGUC.js";
+import "./chunk-5GS7VC63.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-HXNRY5MK.js";
+} from "./chunk-7VPYQ25G.js";
 import "./chunk-OD55LRLJ.js";
 import {
   UserError,
@@ -30,7 +30,7 @@ import {
   requireRepoRoot,
   runCommand,
   stateDir
-} from "./chunk-232EIT76.js";
+} from "./chunk-KRDUKX4T.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/schedule-action.ts

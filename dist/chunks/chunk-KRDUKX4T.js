@@ -41184,6 +41184,7 @@ export {
   probeBwrap,
   resetBwrapProbe,
   ISOLATIONS,
+  NOT_RUN_KINDS,
   emptyLedger,
   spentOn,
   liveReservations,

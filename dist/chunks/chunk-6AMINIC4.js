@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-A3INW7HA.js";
+} from "./chunk-M6R64HQH.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-232EIT76.js";
+} from "./chunk-KRDUKX4T.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

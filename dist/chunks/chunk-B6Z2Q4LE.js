@@ -24,7 +24,7 @@ import {
   resolveCommit,
   spentOn,
   updateRemoteState
-} from "./chunk-232EIT76.js";
+} from "./chunk-KRDUKX4T.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-VO5JMTXA.js";
+} from "./chunk-5U5OHGUC.js";
 import {
   STATE_REF,
   claimDueTasks,
@@ -14,7 +14,7 @@ import {
   newRunId,
   pruneWorktrees,
   stopAgentProcessesIn
-} from "./chunk-232EIT76.js";
+} from "./chunk-KRDUKX4T.js";
 
 // src/engine/local/lock.ts
 import { mkdir, open, readFile, rm, stat } from "node:fs/promises";

@@ -7,17 +7,17 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-GG45MUP6.js";
+} from "./chunk-B6Z2Q4LE.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-YA45Z6UB.js";
+} from "./chunk-6AMINIC4.js";
 import {
   globals,
   paint,
   print,
   printJson,
   validProject
-} from "./chunk-HXNRY5MK.js";
+} from "./chunk-7VPYQ25G.js";
 import {
   InterruptedError,
   STATUS_ICON,
@@ -40,7 +40,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-232EIT76.js";
+} from "./chunk-KRDUKX4T.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

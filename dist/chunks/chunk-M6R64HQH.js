@@ -10,7 +10,7 @@ import {
   renderTaskMarkdown,
   scanText,
   silentLogger
-} from "./chunk-232EIT76.js";
+} from "./chunk-KRDUKX4T.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;

@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-VP7GJ6GB.js";
-import "./chunk-GG45MUP6.js";
-import "./chunk-YA45Z6UB.js";
-import "./chunk-A3INW7HA.js";
-import "./chunk-HXNRY5MK.js";
+} from "./chunk-VQG2QLU3.js";
+import "./chunk-B6Z2Q4LE.js";
+import "./chunk-6AMINIC4.js";
+import "./chunk-M6R64HQH.js";
+import "./chunk-7VPYQ25G.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-232EIT76.js";
+import "./chunk-KRDUKX4T.js";
 import "./chunk-MTYGN2KO.js";
 export {
   runAction,

@@ -10,14 +10,14 @@ import {
   VERSION,
   readRecords,
   writeRecord
-} from "./chunk-RVPFKDLK.js";
+} from "./chunk-7WVVQCRN.js";
 import {
   readDefaultsFile
-} from "./chunk-6GMRNRIO.js";
+} from "./chunk-DAXVPFKM.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-YA45Z6UB.js";
-import "./chunk-A3INW7HA.js";
+} from "./chunk-6AMINIC4.js";
+import "./chunk-M6R64HQH.js";
 import "./chunk-OD55LRLJ.js";
 import {
   $ZodObject,
@@ -81,7 +81,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-232EIT76.js";
+} from "./chunk-KRDUKX4T.js";
 import {
   __commonJS,
   __toESM

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-232EIT76.js";
+} from "./chunk-KRDUKX4T.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAndReport
-} from "./chunk-VP7GJ6GB.js";
-import "./chunk-GG45MUP6.js";
-import "./chunk-YA45Z6UB.js";
-import "./chunk-A3INW7HA.js";
+} from "./chunk-VQG2QLU3.js";
+import "./chunk-B6Z2Q4LE.js";
+import "./chunk-6AMINIC4.js";
+import "./chunk-M6R64HQH.js";
 import {
   watchedTasks
-} from "./chunk-MM2H4L7E.js";
+} from "./chunk-5GS7VC63.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-HXNRY5MK.js";
+} from "./chunk-7VPYQ25G.js";
 import "./chunk-OD55LRLJ.js";
 import {
   InterruptedError,
@@ -33,7 +33,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-232EIT76.js";
+} from "./chunk-KRDUKX4T.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/engine/local/watch.ts

@@ -6,17 +6,17 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-T3NDS2BZ.js";
-import "./chunk-VO5JMTXA.js";
+} from "./chunk-AP2627PK.js";
+import "./chunk-5U5OHGUC.js";
 import {
   runAndReport
-} from "./chunk-VP7GJ6GB.js";
-import "./chunk-GG45MUP6.js";
+} from "./chunk-VQG2QLU3.js";
+import "./chunk-B6Z2Q4LE.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-YA45Z6UB.js";
-import "./chunk-A3INW7HA.js";
-import "./chunk-MM2H4L7E.js";
+} from "./chunk-6AMINIC4.js";
+import "./chunk-M6R64HQH.js";
+import "./chunk-5GS7VC63.js";
 import {
   globals,
   paint,
@@ -24,7 +24,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-HXNRY5MK.js";
+} from "./chunk-7VPYQ25G.js";
 import "./chunk-OD55LRLJ.js";
 import {
   TaskFailedError,
@@ -32,7 +32,7 @@ import {
   createGit,
   requireRepoRoot,
   stateDir
-} from "./chunk-232EIT76.js";
+} from "./chunk-KRDUKX4T.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/tick-action.ts

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-MM2H4L7E.js";
+} from "./chunk-5GS7VC63.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,
@@ -21,7 +21,7 @@ import {
   selectTasks,
   silentLogger,
   splitZ
-} from "./chunk-232EIT76.js";
+} from "./chunk-KRDUKX4T.js";
 
 // src/engine/event/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";

@@ -9,7 +9,7 @@ import {
   isCode,
   orIfMissing,
   require_lib
-} from "./chunk-232EIT76.js";
+} from "./chunk-KRDUKX4T.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

@@ -8,7 +8,7 @@ import {
   parseConfigFiles,
   require_dist,
   statRepoFile
-} from "./chunk-232EIT76.js";
+} from "./chunk-KRDUKX4T.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

