@@ -4,7 +4,7 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-HZGYTK5K.js";
+import "./chunks/chunk-V7UM44JO.js";
 import {
   debug,
   error,
@@ -18,94 +18,99 @@ import {
   warning
 } from "./chunks/chunk-OWM7TTPU.js";
 import {
-  adhocTask,
-  readDefaultsFile
-} from "./chunks/chunk-DAXVPFKM.js";
-import {
   ownPushReason,
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-5U5OHGUC.js";
+} from "./chunks/chunk-ZNGS44MC.js";
+import "./chunks/chunk-QWURNKZT.js";
+import {
+  adhocTask,
+  readDefaultsFile
+} from "./chunks/chunk-TINPXRDI.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-B6Z2Q4LE.js";
+} from "./chunks/chunk-4635DR2Y.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-M6R64HQH.js";
-import "./chunks/chunk-5GS7VC63.js";
+} from "./chunks/chunk-OZQLTRFF.js";
 import {
-  ConfigError,
   ISOLATIONS,
-  NOT_RUN_KINDS,
-  STATUS_ICON,
-  TASK_NAME_PATTERN,
   TRUSTED_CONFIG_PATHS,
-  UserError,
-  appendLog,
   assembleReport,
-  assertSafeName,
-  assertValid,
-  backupsDir,
   baseTip,
-  buildPlan,
   checkChange,
-  createGit,
-  createWorktree,
   defaultBranch,
   effectiveDryRun,
-  errorMessage,
-  external_exports,
-  fetchRefs,
   findOnPath,
-  foreignCommits,
-  formatProblem,
   holdsCredential,
-  inertLogLines,
-  isAncestor,
-  isSha,
-  isValidBranchName,
   land,
-  loadProject,
-  lsRemote,
   makeRepoContext,
-  mdCode,
-  mdFenced,
-  mdText,
   newResult,
   newRunId,
-  oneLine,
   ontoPullRequest,
-  orIfMissing,
-  outcomeOf,
   probeBwrap,
   pushesTo,
-  readBackup,
-  readPatchText,
   refuseViolations,
   renderRunMarkdown,
   renderTaskMarkdown,
-  require_lib,
   resetBwrapProbe,
+  runTasks,
+  scrubbedEnv,
+  startingPoint,
+  withholdSecrets
+} from "./chunks/chunk-KOSR2UZS.js";
+import {
+  NOT_RUN_KINDS,
+  STATUS_ICON,
+  TASK_NAME_PATTERN,
+  assertValid,
+  buildPlan,
+  external_exports,
+  inertLogLines,
+  isValidBranchName,
+  loadProject,
+  mdCode,
+  mdFenced,
+  mdText,
+  oneLine,
+  outcomeOf,
+  stripInvisible,
+  toMatrix,
+  unknownTaskMessage
+} from "./chunks/chunk-DELG4YXZ.js";
+import {
+  ConfigError,
+  UserError,
+  appendLog,
+  assertSafeName,
+  backupsDir,
+  createGit,
+  createWorktree,
+  errorMessage,
+  fetchRefs,
+  foreignCommits,
+  formatProblem,
+  isAncestor,
+  isSha,
+  lsRemote,
+  orIfMissing,
+  readBackup,
+  readPatchText,
+  require_lib,
   resolveCommit,
   runCommand,
   runLogPath,
-  runTasks,
-  scrubbedEnv,
   silentLogger,
-  startingPoint,
   stateDir,
-  stripInvisible,
-  taskEntry,
-  toMatrix,
-  unknownTaskMessage,
-  withholdSecrets
-} from "./chunks/chunk-KRDUKX4T.js";
+  taskEntry
+} from "./chunks/chunk-G45ZVVPH.js";
+import "./chunks/chunk-AN4M62PA.js";
 import {
   __callDispose,
   __toESM,

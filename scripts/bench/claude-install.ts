@@ -42,6 +42,11 @@ const cache: CacheService = {
 };
 const job = (n: number) => ({
   ...process.env,
+  // a fresh runner has no claude on PATH (`npm run` puts this repository's node_modules/.bin there)
+  PATH: (process.env.PATH ?? "")
+    .split(":")
+    .filter((p) => !p.endsWith("node_modules/.bin"))
+    .join(":"),
   RUNNER_TOOL_CACHE: undefined,
   RUNNER_TEMP: join(root, `job-${n}`),
 });

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { renderDoctor, runDoctor } from "../../engine/doctor/index.ts";
 import { globals } from "../context.ts";
 import { paint, print, printJson } from "../output.ts";
 
@@ -12,6 +11,7 @@ export function registerDoctor(program: Command): void {
     .option("--json", "print the checks as JSON")
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const g = globals(cmd);
+      const { renderDoctor, runDoctor } = await import("../../engine/doctor/index.ts");
       const report = await runDoctor({ cwd: g.cwd ?? process.cwd(), configDir: g.configDir });
       if (opts.json) printJson(report);
       else print(renderDoctor(report, (f, t) => paint(f, t)));

@@ -9,7 +9,7 @@ import { formatCost, formatDuration, STATUS_ICON } from "../../engine/report/for
 import { followFile, type LogQuery, matchesQuery, queryTaskEntries } from "../../engine/report/log-query.ts";
 import { summariseLog } from "../../engine/report/stats.ts";
 import { renderTable } from "../../engine/report/table.ts";
-import { type LogEntry, parseLog, runLogPath, type TaskEntry } from "../../engine/run/index.ts";
+import { type LogEntry, parseLog, runLogPath, type TaskEntry } from "../../engine/run/run-log.ts";
 import { isoDate, positiveInt } from "../args.ts";
 import { globals } from "../context.ts";
 import { paint, print, printErr, printJson } from "../output.ts";

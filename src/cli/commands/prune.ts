@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { createGit, stateDir } from "../../engine/git/index.ts";
 import { requireRepoRoot } from "../../engine/project.ts";
-import { DEFAULT_KEEP, KEEP_ENV, MAX_AGE_ENV, prune, retentionPolicy } from "../../engine/retention/index.ts";
+import { DEFAULT_KEEP, KEEP_ENV, MAX_AGE_ENV, retentionPolicy } from "../../engine/retention/policy.ts";
 import { globals } from "../context.ts";
 import { paint, print, printJson } from "../output.ts";
 
@@ -28,6 +28,7 @@ export function registerPrune(program: Command): void {
     .action(async (flags: PruneFlags, cmd: Command) => {
       const policy = retentionPolicy({ keep: flags.keep, maxAge: flags.maxAge });
       const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
+      const { prune } = await import("../../engine/retention/prune.ts");
       const result = await prune({ git, stateDir: await stateDir(git), policy, dryRun: flags.dryRun });
       if (flags.json) return printJson(result);
       const verb = result.dryRun ? "would delete" : "deleted";

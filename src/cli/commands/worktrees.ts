@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { stopAgentProcessesIn } from "../../engine/agent/index.ts";
 import { createGit, listWorktrees, pruneWorktrees, stateDir } from "../../engine/git/index.ts";
 import { requireRepoRoot } from "../../engine/project.ts";
 import { renderTable } from "../../engine/report/table.ts";
@@ -18,6 +17,7 @@ export function registerWorktrees(program: Command): void {
       const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
       const state = await stateDir(git);
       if (opts.prune) {
+        const { stopAgentProcessesIn } = await import("../../engine/agent/process-tree.ts");
         const pruned = await pruneWorktrees(git, { stateDir: state, stopProcesses: stopAgentProcessesIn });
         if (opts.json) return printJson({ pruned });
         if (pruned.length === 0) return print("no leftover worktrees");

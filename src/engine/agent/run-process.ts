@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
 import type { Readable } from "node:stream";
-import { startDetached } from "../process/run.ts";
+import { startDetached } from "../process/detached.ts";
 import type { Launch, SandboxSession } from "../sandbox/types.ts";
 import { DEFAULT_TAIL_BYTES, LineSplitter, TailBuffer } from "./output.ts";
 import { killTree, MARKER_VAR, type TreeHandle } from "./process-tree.ts";

@@ -7,8 +7,8 @@
  *   costs more than twice the main-thread time per call: measured on Node 24 in a process of the
  *   engine's size, `git --version` took 12.4 ms of CPU through execa and 5.0 ms through `spawn`
  *   (13.9 vs 9.5 ms wall), and the main thread is what every other step of a run waits for.
- * - `startDetached` (execa): start a long-running child in its own session with streamed output,
- *   for `agent/run-process.ts`, which owns stopping its process tree.
+ * - `startDetached` (`detached.ts`, execa): start a long-running child in its own session with
+ *   streamed output, for `agent/run-process.ts`, which owns stopping its process tree.
  * - `startDetached`: start a long-running child in its own session with streamed output, for
  *   `agent/run-process.ts`, which owns stopping its process tree.
  *
@@ -24,7 +24,6 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { constants } from "node:os";
-import { execa, type ResultPromise } from "execa";
 
 /** Variables; `undefined` removes a variable. */
 export type Env = Record<string, string | undefined>;
@@ -165,47 +164,4 @@ function failedStart(e: NodeJS.ErrnoException): CommandResult {
     timedOut: false,
     cancelled: false,
   };
-}
-
-/** A child started by `startDetached`: a Node `ChildProcess` (events, streams, pid). */
-export type DetachedChild = ResultPromise<{ buffer: false; encoding: "buffer"; reject: false }>;
-
-export interface StartDetachedOptions {
-  cwd: string;
-  /** The complete environment of the child (nothing is inherited). */
-  env: Record<string, string>;
-  /** Written to stdin, then closed; without it stdin is /dev/null. */
-  stdin?: string;
-}
-
-/**
- * Starts `file` as the leader of its own session and process group, stdout and stderr as streams of
- * bytes (nothing buffered). The caller listens for `exit` and stops the tree itself; `started`
- * settles once the child runs, or with the error that kept it from starting.
- */
-export function startDetached(
-  file: string,
-  args: readonly string[],
-  opts: StartDetachedOptions,
-): { child: DetachedChild; started: Promise<Error | undefined> } {
-  const child = execa(file, args, {
-    cwd: opts.cwd,
-    env: opts.env,
-    extendEnv: false,
-    detached: true,
-    cleanup: false,
-    buffer: false,
-    encoding: "buffer",
-    reject: false,
-    // No input → /dev/null: a socket on stdin makes Debian's bash source ~/.bashrc (SSH heuristics).
-    ...(opts.stdin === undefined ? { stdin: "ignore" as const } : { input: opts.stdin }),
-  });
-  const started = new Promise<Error | undefined>((resolve) => {
-    child.once("spawn", () => resolve(undefined));
-    // An error before the child ran (no such program): execa settles the result with it.
-    void child.then((r) => {
-      if (child.pid === undefined) resolve((r.cause as Error | undefined) ?? new Error(r.message));
-    });
-  });
-  return { child, started };
 }

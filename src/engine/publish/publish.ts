@@ -29,10 +29,9 @@ import type { Publisher, RunEvent } from "../run/options.ts";
 import { baseTip, defaultBranch, makeRepoContext, type RepoContext } from "../run/repo-context.ts";
 import { newResult } from "../run/result.ts";
 import { newRunId } from "../run/run-id.ts";
-import { appendLog, taskEntry } from "../run/run-log.ts";
+import { appendLog, runLogPath, taskEntry } from "../run/run-log.ts";
 import { assembleReport } from "../run/run-report.ts";
 import { type RunTaskOptions, startingPoint } from "../run/run-task.ts";
-import { runLogPath } from "../run/run-tasks.ts";
 import type { RunReport, TaskResult } from "../run/types.ts";
 import {
   BUNDLE_FILE,

@@ -3,8 +3,13 @@
  * Reading never fails on a damaged line: it is skipped and counted, so `logs` can say so.
  */
 import { mkdir, open, readFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import type { RunMode, TaskResult, TaskStatus } from "./types.ts";
+
+/** `<state>/runs.jsonl`: one line per run start, task end and run end. */
+export const runLogPath = (state: string): string => join(state, "runs.jsonl");
+/** `<state>/runs/<run id>`: the run's report. */
+export const runReportDir = (state: string, runId: string): string => join(state, "runs", runId);
 
 export interface RunStartEntry {
   type: "run-start";

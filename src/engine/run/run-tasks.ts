@@ -30,13 +30,13 @@ import {
 } from "./repo-context.ts";
 import { skippedResult } from "./result.ts";
 import { newRunId } from "./run-id.ts";
-import { appendLog, taskEntry } from "./run-log.ts";
+import { appendLog, runLogPath, runReportDir, taskEntry } from "./run-log.ts";
+
+export { runLogPath, runReportDir } from "./run-log.ts";
+
 import { assembleReport } from "./run-report.ts";
 import { type RunTaskOptions, runTask } from "./run-task.ts";
 import { outcomeOf, type RunReport, type TaskResult } from "./types.ts";
-
-export const runLogPath = (state: string): string => join(state, "runs.jsonl");
-export const runReportDir = (state: string, runId: string): string => join(state, "runs", runId);
 
 export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   const started = Date.now();

@@ -12,8 +12,7 @@
  * headers, check a prefix, pipe both ways, never put the credential in an error — is this file.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import https from "node:https";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream";
 import { CREDENTIAL_VARIABLE, type ModelCredential } from "./credentials.ts";
 
@@ -74,6 +73,12 @@ export async function startModelProxy(opts: {
   if (upstream.username || upstream.password) {
     throw new Error("model proxy: the upstream URL must not carry a user name or password");
   }
+  // loaded here, not at import: an ESM import of node:http also loads Node's fetch (undici, ~18 ms
+  // at every start-up of a run that never starts the proxy)
+  const [{ default: http }, { default: https }] = await Promise.all([
+    import("node:http"),
+    import("node:https"),
+  ]);
   const secure = upstream.protocol === "https:";
   const agentOptions = { keepAlive: true, proxyEnv: proxyVariables(opts.proxyEnv ?? process.env) };
   const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);

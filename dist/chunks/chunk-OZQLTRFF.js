@@ -5,12 +5,16 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  errorMessage,
-  mdCode,
   renderTaskMarkdown,
-  scanText,
+  scanText
+} from "./chunk-KOSR2UZS.js";
+import {
+  mdCode
+} from "./chunk-DELG4YXZ.js";
+import {
+  errorMessage,
   silentLogger
-} from "./chunk-KRDUKX4T.js";
+} from "./chunk-G45ZVVPH.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;

@@ -9,28 +9,33 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-AO7VMGX7.js";
+} from "./chunk-SYJM6D5A.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-AP2627PK.js";
-import "./chunk-5U5OHGUC.js";
-import "./chunk-5GS7VC63.js";
+} from "./chunk-6RFL2IMN.js";
+import "./chunk-ZNGS44MC.js";
+import "./chunk-QWURNKZT.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-7VPYQ25G.js";
+} from "./chunk-PODN4WBX.js";
 import "./chunk-OD55LRLJ.js";
+import {
+  findOnPath
+} from "./chunk-KOSR2UZS.js";
+import {
+  requireRepoRoot
+} from "./chunk-DELG4YXZ.js";
 import {
   UserError,
   createGit,
-  findOnPath,
-  requireRepoRoot,
   runCommand,
   stateDir
-} from "./chunk-KRDUKX4T.js";
+} from "./chunk-G45ZVVPH.js";
+import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/schedule-action.ts

@@ -5,25 +5,31 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  ACTIVE_STATUSES,
-  MAX_LOG_LINES,
-  VERSION,
-  readRecords,
-  writeRecord
-} from "./chunk-7WVVQCRN.js";
+  VERSION
+} from "./chunk-CGR3QNQP.js";
 import {
   readDefaultsFile
-} from "./chunk-DAXVPFKM.js";
+} from "./chunk-TINPXRDI.js";
+import {
+  ACTIVE_STATUSES,
+  MAX_LOG_LINES,
+  readRecords,
+  writeRecord
+} from "./chunk-BQLSTVJS.js";
+import "./chunk-YPGVECET.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-6AMINIC4.js";
-import "./chunk-M6R64HQH.js";
+} from "./chunk-7E33J7NF.js";
+import "./chunk-OZQLTRFF.js";
 import "./chunk-OD55LRLJ.js";
+import {
+  newRunId,
+  runTasks
+} from "./chunk-KOSR2UZS.js";
 import {
   $ZodObject,
   $ZodType,
   $constructor,
-  UserError,
   ZodOptional,
   _enum,
   _null,
@@ -33,24 +39,18 @@ import {
   boolean,
   buildPlan,
   clone,
-  createGit,
   custom,
-  damagedBackups,
   discriminatedUnion,
   dueTasks,
-  errorMessage,
   external_exports,
-  formatProblem,
   hasErrors,
   installLazyProp,
   intersection,
   iso_exports,
   limitsSchema,
-  listBackups,
   literal,
   loadProject,
   looseObject,
-  newRunId,
   nextFireTimes,
   normalizeParams,
   number,
@@ -68,20 +68,28 @@ import {
   redactTask,
   requireRepoRoot,
   require_dist,
-  restoreBackup,
-  runTasks,
   safeParse,
   safeParseAsync,
   selectTasks,
-  stateDir,
-  stderrLogger,
   string,
   taskFileSchema,
   toJSONSchema,
   toMatrix,
   union,
   unknown
-} from "./chunk-KRDUKX4T.js";
+} from "./chunk-DELG4YXZ.js";
+import {
+  UserError,
+  createGit,
+  damagedBackups,
+  errorMessage,
+  formatProblem,
+  listBackups,
+  restoreBackup,
+  stateDir,
+  stderrLogger
+} from "./chunk-G45ZVVPH.js";
+import "./chunk-AN4M62PA.js";
 import {
   __commonJS,
   __toESM

@@ -8,7 +8,7 @@ import {
   parseConfigFiles,
   require_dist,
   statRepoFile
-} from "./chunk-KRDUKX4T.js";
+} from "./chunk-DELG4YXZ.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

@@ -5,26 +5,30 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  BACKUP_REF_PREFIX,
+  createMutex
+} from "./chunk-KOSR2UZS.js";
+import {
   STATE_REF,
   compileGlob,
-  createMutex,
   emptyLedger,
-  errorMessage,
-  fetchRefs,
-  foreignCommits,
   formatUsd,
   liveReservations,
   mdCode,
   parseDuration,
-  pushRefs,
   readRemoteState,
   recordNotRun,
   recordRun,
-  resolveCommit,
   spentOn,
   updateRemoteState
-} from "./chunk-KRDUKX4T.js";
+} from "./chunk-DELG4YXZ.js";
+import {
+  BACKUP_REF_PREFIX,
+  errorMessage,
+  fetchRefs,
+  foreignCommits,
+  pushRefs,
+  resolveCommit
+} from "./chunk-G45ZVVPH.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";

@@ -6,22 +6,26 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-5GS7VC63.js";
+} from "./chunk-QWURNKZT.js";
+import {
+  effectiveDryRun,
+  newRunId
+} from "./chunk-KOSR2UZS.js";
+import {
+  buildPlan,
+  claimDueTasks,
+  evaluateSchedules,
+  planOf,
+  selectTasks
+} from "./chunk-DELG4YXZ.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,
   UserError,
-  buildPlan,
-  claimDueTasks,
-  effectiveDryRun,
-  evaluateSchedules,
   isSha,
-  newRunId,
-  planOf,
-  selectTasks,
   silentLogger,
   splitZ
-} from "./chunk-KRDUKX4T.js";
+} from "./chunk-G45ZVVPH.js";
 
 // src/engine/event/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";

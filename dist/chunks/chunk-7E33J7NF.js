@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-M6R64HQH.js";
+} from "./chunk-OZQLTRFF.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-KRDUKX4T.js";
+} from "./chunk-G45ZVVPH.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

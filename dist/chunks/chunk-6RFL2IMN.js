@@ -6,15 +6,21 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-5U5OHGUC.js";
+} from "./chunk-ZNGS44MC.js";
+import {
+  newRunId
+} from "./chunk-KOSR2UZS.js";
 import {
   STATE_REF,
   claimDueTasks,
-  localStateStore,
-  newRunId,
-  pruneWorktrees,
+  localStateStore
+} from "./chunk-DELG4YXZ.js";
+import {
+  pruneWorktrees
+} from "./chunk-G45ZVVPH.js";
+import {
   stopAgentProcessesIn
-} from "./chunk-KRDUKX4T.js";
+} from "./chunk-AN4M62PA.js";
 
 // src/engine/local/lock.ts
 import { mkdir, open, readFile, rm, stat } from "node:fs/promises";

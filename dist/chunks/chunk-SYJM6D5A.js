@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   UserError,
   orIfMissing
-} from "./chunk-KRDUKX4T.js";
+} from "./chunk-G45ZVVPH.js";
 
 // src/engine/local/service.ts
 import { createHash } from "node:crypto";

@@ -6,17 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-AP2627PK.js";
-import "./chunk-5U5OHGUC.js";
+} from "./chunk-6RFL2IMN.js";
+import "./chunk-ZNGS44MC.js";
+import "./chunk-QWURNKZT.js";
 import {
   runAndReport
-} from "./chunk-VQG2QLU3.js";
-import "./chunk-B6Z2Q4LE.js";
-import {
-  githubPublisherFromEnv
-} from "./chunk-6AMINIC4.js";
-import "./chunk-M6R64HQH.js";
-import "./chunk-5GS7VC63.js";
+} from "./chunk-NYRHYTTZ.js";
 import {
   globals,
   paint,
@@ -24,15 +19,24 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-7VPYQ25G.js";
+} from "./chunk-PODN4WBX.js";
+import "./chunk-4635DR2Y.js";
+import {
+  githubPublisherFromEnv
+} from "./chunk-7E33J7NF.js";
+import "./chunk-OZQLTRFF.js";
 import "./chunk-OD55LRLJ.js";
+import "./chunk-KOSR2UZS.js";
+import {
+  requireRepoRoot
+} from "./chunk-DELG4YXZ.js";
 import {
   TaskFailedError,
   UserError,
   createGit,
-  requireRepoRoot,
   stateDir
-} from "./chunk-KRDUKX4T.js";
+} from "./chunk-G45ZVVPH.js";
+import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/tick-action.ts
