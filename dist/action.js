@@ -4,7 +4,7 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-V7UM44JO.js";
+import "./chunks/chunk-OO72X3Z2.js";
 import {
   debug,
   error,
@@ -22,23 +22,23 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-ZNGS44MC.js";
-import "./chunks/chunk-QWURNKZT.js";
+} from "./chunks/chunk-MJ6A7B3H.js";
+import "./chunks/chunk-T33DQLKV.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-TINPXRDI.js";
+} from "./chunks/chunk-WCCIHD3F.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-4635DR2Y.js";
+} from "./chunks/chunk-R665PT5O.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-OZQLTRFF.js";
+} from "./chunks/chunk-AMIQTQU2.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-KOSR2UZS.js";
+} from "./chunks/chunk-FFYUMTEM.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -83,7 +83,7 @@ import {
   stripInvisible,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-DELG4YXZ.js";
+} from "./chunks/chunk-FRZLT2M4.js";
 import {
   ConfigError,
   UserError,
@@ -109,7 +109,7 @@ import {
   silentLogger,
   stateDir,
   taskEntry
-} from "./chunks/chunk-G45ZVVPH.js";
+} from "./chunks/chunk-2SOUG7XU.js";
 import "./chunks/chunk-AN4M62PA.js";
 import {
   __callDispose,

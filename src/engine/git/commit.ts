@@ -114,9 +114,13 @@ export async function userSignsCommits(git: Git): Promise<boolean> {
  */
 export async function commitTree(opts: CommitTreeOptions): Promise<string | undefined> {
   const { git } = opts;
-  const base = await requireCommit(git, opts.base);
-  const baseTree = (await git.run(["rev-parse", "--verify", `${base}^{tree}`])).stdout.trim();
-  const tree = (await git.run(["rev-parse", "--verify", `${opts.tree}^{tree}`])).stdout.trim();
+  // one git call for the three ids (rev-parse fails as a whole when one does not resolve; the engine's
+  // own ids and branch names, which never start with "-")
+  const [base = "", baseTree = "", tree = ""] = (
+    await git.run(["rev-parse", `${opts.base}^{commit}`, `${opts.base}^{tree}`, `${opts.tree}^{tree}`])
+  ).stdout
+    .trim()
+    .split("\n");
   const merged = await Promise.all((opts.mergeParents ?? []).map((p) => requireCommit(git, p)));
   if (tree === baseTree && merged.length === 0) return undefined;
   const trailers: Record<string, string> = {

@@ -40,8 +40,11 @@ export async function land(o: LandOptions): Promise<void> {
     task: o.task.name,
     runId: o.runId,
     ...(o.followUp ? { trailers: o.followUp.trailers } : {}),
-    // the user's own signing, when their git configuration asks for it (GitHub signs API commits itself)
-    ...(!o.publisher?.signer && (await userSignsCommits(repo.git)) ? { signWith: repo.git } : {}),
+    // the user's own signing, when their git configuration asks for it (GitHub signs API commits
+    // itself; a dry run keeps no commit)
+    ...(repo.mode !== "dry-run" && !o.publisher?.signer && (await userSignsCommits(repo.git))
+      ? { signWith: repo.git }
+      : {}),
   });
   if (!commit) {
     r.status = "no_changes";

@@ -6,13 +6,13 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   formatAge
-} from "./chunk-ZUU2BDO6.js";
+} from "./chunk-PVZ4GWFN.js";
 import {
   pruneRecords
-} from "./chunk-BQLSTVJS.js";
+} from "./chunk-GJU55FYI.js";
 import {
   pidAlive
-} from "./chunk-YPGVECET.js";
+} from "./chunk-UGAM43DI.js";
 import {
   backupsDir,
   isCode,
@@ -21,7 +21,7 @@ import {
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-G45ZVVPH.js";
+} from "./chunk-2SOUG7XU.js";
 
 // src/engine/retention/prune.ts
 import { randomBytes } from "node:crypto";

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createMutex
-} from "./chunk-KOSR2UZS.js";
+} from "./chunk-FFYUMTEM.js";
 import {
   STATE_REF,
   compileGlob,
@@ -20,7 +20,7 @@ import {
   recordRun,
   spentOn,
   updateRemoteState
-} from "./chunk-DELG4YXZ.js";
+} from "./chunk-FRZLT2M4.js";
 import {
   BACKUP_REF_PREFIX,
   errorMessage,
@@ -28,7 +28,7 @@ import {
   foreignCommits,
   pushRefs,
   resolveCommit
-} from "./chunk-G45ZVVPH.js";
+} from "./chunk-2SOUG7XU.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";

@@ -6,30 +6,30 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-QWURNKZT.js";
+} from "./chunk-T33DQLKV.js";
 import {
   runAndReport
-} from "./chunk-NYRHYTTZ.js";
+} from "./chunk-LXBAYJSP.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-PODN4WBX.js";
-import "./chunk-4635DR2Y.js";
-import "./chunk-7E33J7NF.js";
-import "./chunk-OZQLTRFF.js";
+} from "./chunk-Y4T22TNW.js";
+import "./chunk-R665PT5O.js";
+import "./chunk-T7L25AQU.js";
+import "./chunk-AMIQTQU2.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-KOSR2UZS.js";
+} from "./chunk-FFYUMTEM.js";
 import {
   assertValid,
   branchNameProblem,
   buildPlan,
   loadProject,
   requireRepoRoot
-} from "./chunk-DELG4YXZ.js";
+} from "./chunk-FRZLT2M4.js";
 import {
   InterruptedError,
   UserError,
@@ -37,7 +37,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-G45ZVVPH.js";
+} from "./chunk-2SOUG7XU.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

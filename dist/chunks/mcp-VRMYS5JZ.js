@@ -9,23 +9,23 @@ import {
 } from "./chunk-CGR3QNQP.js";
 import {
   readDefaultsFile
-} from "./chunk-TINPXRDI.js";
+} from "./chunk-WCCIHD3F.js";
 import {
   ACTIVE_STATUSES,
   MAX_LOG_LINES,
   readRecords,
   writeRecord
-} from "./chunk-BQLSTVJS.js";
-import "./chunk-YPGVECET.js";
+} from "./chunk-GJU55FYI.js";
+import "./chunk-UGAM43DI.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-7E33J7NF.js";
-import "./chunk-OZQLTRFF.js";
+} from "./chunk-T7L25AQU.js";
+import "./chunk-AMIQTQU2.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-KOSR2UZS.js";
+} from "./chunk-FFYUMTEM.js";
 import {
   $ZodObject,
   $ZodType,
@@ -77,7 +77,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-DELG4YXZ.js";
+} from "./chunk-FRZLT2M4.js";
 import {
   UserError,
   createGit,
@@ -88,7 +88,7 @@ import {
   restoreBackup,
   stateDir,
   stderrLogger
-} from "./chunk-G45ZVVPH.js";
+} from "./chunk-2SOUG7XU.js";
 import "./chunk-AN4M62PA.js";
 import {
   __commonJS,

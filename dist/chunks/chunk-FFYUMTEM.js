@@ -19,7 +19,7 @@ import {
   outcomeOf,
   parseDuration,
   quotePath
-} from "./chunk-DELG4YXZ.js";
+} from "./chunk-FRZLT2M4.js";
 import {
   BACKUP_REF_PREFIX,
   C_LOCALE,
@@ -63,7 +63,7 @@ import {
   updateBranch,
   userSignsCommits,
   writeChangeBackup
-} from "./chunk-G45ZVVPH.js";
+} from "./chunk-2SOUG7XU.js";
 import {
   MARKER_VAR,
   killTree
@@ -10027,8 +10027,9 @@ async function land(o2) {
     task: o2.task.name,
     runId: o2.runId,
     ...o2.followUp ? { trailers: o2.followUp.trailers } : {},
-    // the user's own signing, when their git configuration asks for it (GitHub signs API commits itself)
-    ...!o2.publisher?.signer && await userSignsCommits(repo.git) ? { signWith: repo.git } : {}
+    // the user's own signing, when their git configuration asks for it (GitHub signs API commits
+    // itself; a dry run keeps no commit)
+    ...repo.mode !== "dry-run" && !o2.publisher?.signer && await userSignsCommits(repo.git) ? { signWith: repo.git } : {}
   });
   if (!commit) {
     r.status = "no_changes";

@@ -5,17 +5,19 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  prune,
-  rewriteLog,
-  runningRuns
-} from "./chunk-TLUV5BXI.js";
-import "./chunk-ZUU2BDO6.js";
-import "./chunk-BQLSTVJS.js";
-import "./chunk-YPGVECET.js";
-import "./chunk-G45ZVVPH.js";
-import "./chunk-MTYGN2KO.js";
+  isCode
+} from "./chunk-2SOUG7XU.js";
+
+// src/engine/process/alive.ts
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return isCode(err, "EPERM");
+  }
+}
+
 export {
-  prune,
-  rewriteLog,
-  runningRuns
+  pidAlive
 };

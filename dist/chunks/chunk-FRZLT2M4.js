@@ -13,7 +13,7 @@ import {
   isMissing,
   problemAt,
   pushRefs
-} from "./chunk-G45ZVVPH.js";
+} from "./chunk-2SOUG7XU.js";
 import {
   __commonJS,
   __export,

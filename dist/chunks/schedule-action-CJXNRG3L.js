@@ -9,32 +9,32 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-SYJM6D5A.js";
+} from "./chunk-2LJ7GNUS.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-6RFL2IMN.js";
-import "./chunk-ZNGS44MC.js";
-import "./chunk-QWURNKZT.js";
+} from "./chunk-WIAXJ52L.js";
+import "./chunk-MJ6A7B3H.js";
+import "./chunk-T33DQLKV.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-PODN4WBX.js";
+} from "./chunk-Y4T22TNW.js";
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-KOSR2UZS.js";
+} from "./chunk-FFYUMTEM.js";
 import {
   requireRepoRoot
-} from "./chunk-DELG4YXZ.js";
+} from "./chunk-FRZLT2M4.js";
 import {
   UserError,
   createGit,
   runCommand,
   stateDir
-} from "./chunk-G45ZVVPH.js";
+} from "./chunk-2SOUG7XU.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -6,29 +6,29 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   readManifest
-} from "./chunk-SYJM6D5A.js";
+} from "./chunk-2LJ7GNUS.js";
 import {
   readTickRecord
-} from "./chunk-6RFL2IMN.js";
+} from "./chunk-WIAXJ52L.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-ZNGS44MC.js";
-import "./chunk-QWURNKZT.js";
+import "./chunk-MJ6A7B3H.js";
+import "./chunk-T33DQLKV.js";
 import {
   prune
-} from "./chunk-TLUV5BXI.js";
+} from "./chunk-23PF3EJG.js";
 import {
   formatAge,
   retentionPolicy
-} from "./chunk-ZUU2BDO6.js";
-import "./chunk-BQLSTVJS.js";
-import "./chunk-YPGVECET.js";
+} from "./chunk-PVZ4GWFN.js";
+import "./chunk-GJU55FYI.js";
+import "./chunk-UGAM43DI.js";
 import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-KOSR2UZS.js";
+} from "./chunk-FFYUMTEM.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,
@@ -39,7 +39,7 @@ import {
   parseSchedule,
   parseState,
   require_dist
-} from "./chunk-DELG4YXZ.js";
+} from "./chunk-FRZLT2M4.js";
 import {
   createGit,
   errorMessage,
@@ -48,7 +48,7 @@ import {
   listWorktrees,
   orIfMissing,
   stateDir
-} from "./chunk-G45ZVVPH.js";
+} from "./chunk-2SOUG7XU.js";
 import "./chunk-AN4M62PA.js";
 import {
   __toESM

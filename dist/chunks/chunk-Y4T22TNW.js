@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-DELG4YXZ.js";
+} from "./chunk-FRZLT2M4.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -1955,9 +1955,7 @@ async function userSignsCommits(git) {
 }
 async function commitTree(opts) {
   const { git } = opts;
-  const base = await requireCommit(git, opts.base);
-  const baseTree = (await git.run(["rev-parse", "--verify", `${base}^{tree}`])).stdout.trim();
-  const tree = (await git.run(["rev-parse", "--verify", `${opts.tree}^{tree}`])).stdout.trim();
+  const [base = "", baseTree = "", tree = ""] = (await git.run(["rev-parse", `${opts.base}^{commit}`, `${opts.base}^{tree}`, `${opts.tree}^{tree}`])).stdout.trim().split("\n");
   const merged = await Promise.all((opts.mergeParents ?? []).map((p) => requireCommit(git, p)));
   if (tree === baseTree && merged.length === 0) return void 0;
   const trailers = {

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-ZNGS44MC.js";
+} from "./chunk-MJ6A7B3H.js";
 import {
   newRunId
-} from "./chunk-KOSR2UZS.js";
+} from "./chunk-FFYUMTEM.js";
 import {
   STATE_REF,
   claimDueTasks,
   localStateStore
-} from "./chunk-DELG4YXZ.js";
+} from "./chunk-FRZLT2M4.js";
 import {
   pruneWorktrees
-} from "./chunk-G45ZVVPH.js";
+} from "./chunk-2SOUG7XU.js";
 import {
   stopAgentProcessesIn
 } from "./chunk-AN4M62PA.js";

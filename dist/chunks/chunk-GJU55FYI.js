@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   pidAlive
-} from "./chunk-YPGVECET.js";
+} from "./chunk-UGAM43DI.js";
 import {
   assertSafeName,
   orIfMissing,
   require_lib
-} from "./chunk-G45ZVVPH.js";
+} from "./chunk-2SOUG7XU.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

@@ -10,18 +10,18 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-PODN4WBX.js";
+} from "./chunk-Y4T22TNW.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-4635DR2Y.js";
+} from "./chunk-R665PT5O.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-7E33J7NF.js";
+} from "./chunk-T7L25AQU.js";
 import {
   onExit,
   runTasks
-} from "./chunk-KOSR2UZS.js";
+} from "./chunk-FFYUMTEM.js";
 import {
   STATUS_ICON,
   branchNameProblem,
@@ -33,7 +33,7 @@ import {
   quotePath,
   requireRepoRoot,
   selectTasks
-} from "./chunk-DELG4YXZ.js";
+} from "./chunk-FRZLT2M4.js";
 import {
   InterruptedError,
   TaskFailedError,
@@ -44,7 +44,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-G45ZVVPH.js";
+} from "./chunk-2SOUG7XU.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-OZQLTRFF.js";
+} from "./chunk-AMIQTQU2.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-G45ZVVPH.js";
+} from "./chunk-2SOUG7XU.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

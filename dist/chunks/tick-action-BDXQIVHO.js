@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-6RFL2IMN.js";
-import "./chunk-ZNGS44MC.js";
-import "./chunk-QWURNKZT.js";
+} from "./chunk-WIAXJ52L.js";
+import "./chunk-MJ6A7B3H.js";
+import "./chunk-T33DQLKV.js";
 import {
   runAndReport
-} from "./chunk-NYRHYTTZ.js";
+} from "./chunk-LXBAYJSP.js";
 import {
   globals,
   paint,
@@ -19,23 +19,23 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-PODN4WBX.js";
-import "./chunk-4635DR2Y.js";
+} from "./chunk-Y4T22TNW.js";
+import "./chunk-R665PT5O.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-7E33J7NF.js";
-import "./chunk-OZQLTRFF.js";
+} from "./chunk-T7L25AQU.js";
+import "./chunk-AMIQTQU2.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-KOSR2UZS.js";
+import "./chunk-FFYUMTEM.js";
 import {
   requireRepoRoot
-} from "./chunk-DELG4YXZ.js";
+} from "./chunk-FRZLT2M4.js";
 import {
   TaskFailedError,
   UserError,
   createGit,
   stateDir
-} from "./chunk-G45ZVVPH.js";
+} from "./chunk-2SOUG7XU.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-KOSR2UZS.js";
+} from "./chunk-FFYUMTEM.js";
 import {
   mdCode
-} from "./chunk-DELG4YXZ.js";
+} from "./chunk-FRZLT2M4.js";
 import {
   errorMessage,
   silentLogger
-} from "./chunk-G45ZVVPH.js";
+} from "./chunk-2SOUG7XU.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;
