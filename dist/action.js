@@ -22,7 +22,7 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-MJ6A7B3H.js";
+} from "./chunks/chunk-CQT52D6O.js";
 import "./chunks/chunk-T33DQLKV.js";
 import {
   adhocTask,
@@ -31,14 +31,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-R665PT5O.js";
+} from "./chunks/chunk-LJ53CXYK.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-AMIQTQU2.js";
+} from "./chunks/chunk-5CACGCWK.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-FFYUMTEM.js";
+} from "./chunks/chunk-TKUDVSOP.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,

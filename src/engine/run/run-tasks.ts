@@ -80,12 +80,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
       { state: opts.control !== undefined }, // the ledger's state ref comes with it
     );
   }
-  await assertRunnable(repo, opts);
   const isolation = opts.isolation ?? "sandbox";
-  // Injected agents (tests, benchmarks) run in-process fakes: there is nothing to sandbox.
-  const sandbox = opts.agentFor
-    ? undefined
-    : await createSandboxProvider({ isolation, env: opts.env ?? process.env });
   // The model credential stays in the engine: Claude Code talks to a loopback proxy that adds it.
   const baseEnv = opts.env ?? process.env;
   const credential =
@@ -93,7 +88,20 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
       ? (modelCredentialFrom(baseEnv) ??
         (isolation === "sandbox" ? await loginCredential(baseEnv.HOME) : undefined))
       : undefined;
-  await using proxy = credential ? await startProxy(credential, baseEnv.ANTHROPIC_BASE_URL) : undefined;
+  // the checks, the sandbox's probe and the proxy's start wait on different things: side by side
+  const starting = credential ? startProxy(credential, baseEnv.ANTHROPIC_BASE_URL) : undefined;
+  let sandbox: Awaited<ReturnType<typeof createSandboxProvider>> | undefined;
+  try {
+    [, sandbox] = await Promise.all([
+      assertRunnable(repo, opts),
+      // Injected agents (tests, benchmarks) run in-process fakes: there is nothing to sandbox.
+      opts.agentFor ? undefined : createSandboxProvider({ isolation, env: baseEnv }),
+    ]);
+  } catch (err) {
+    await (await starting?.catch(() => undefined))?.[Symbol.asyncDispose]();
+    throw err;
+  }
+  await using proxy = await starting;
   const agentBaseEnv = proxy
     ? { ...scrubbedEnv(baseEnv, { modelCredentials: false }), ...proxy.agentEnv }
     : baseEnv;

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-WIAXJ52L.js";
-import "./chunk-MJ6A7B3H.js";
+} from "./chunk-PMWPOJ2S.js";
+import "./chunk-CQT52D6O.js";
 import "./chunk-T33DQLKV.js";
 import {
   runAndReport
-} from "./chunk-LXBAYJSP.js";
+} from "./chunk-KDD3O6FM.js";
 import {
   globals,
   paint,
@@ -20,13 +20,13 @@ import {
   printJson,
   validProject
 } from "./chunk-Y4T22TNW.js";
-import "./chunk-R665PT5O.js";
+import "./chunk-LJ53CXYK.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-T7L25AQU.js";
-import "./chunk-AMIQTQU2.js";
+} from "./chunk-UNUZHMU7.js";
+import "./chunk-5CACGCWK.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-FFYUMTEM.js";
+import "./chunk-TKUDVSOP.js";
 import {
   requireRepoRoot
 } from "./chunk-FRZLT2M4.js";

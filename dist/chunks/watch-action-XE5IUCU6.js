@@ -9,20 +9,20 @@ import {
 } from "./chunk-T33DQLKV.js";
 import {
   runAndReport
-} from "./chunk-LXBAYJSP.js";
+} from "./chunk-KDD3O6FM.js";
 import {
   globals,
   printErr,
   validProject
 } from "./chunk-Y4T22TNW.js";
-import "./chunk-R665PT5O.js";
-import "./chunk-T7L25AQU.js";
-import "./chunk-AMIQTQU2.js";
+import "./chunk-LJ53CXYK.js";
+import "./chunk-UNUZHMU7.js";
+import "./chunk-5CACGCWK.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-FFYUMTEM.js";
+} from "./chunk-TKUDVSOP.js";
 import {
   assertValid,
   branchNameProblem,

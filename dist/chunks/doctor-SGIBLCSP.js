@@ -9,11 +9,11 @@ import {
 } from "./chunk-2LJ7GNUS.js";
 import {
   readTickRecord
-} from "./chunk-WIAXJ52L.js";
+} from "./chunk-PMWPOJ2S.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-MJ6A7B3H.js";
+import "./chunk-CQT52D6O.js";
 import "./chunk-T33DQLKV.js";
 import {
   prune
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-FFYUMTEM.js";
+} from "./chunk-TKUDVSOP.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,

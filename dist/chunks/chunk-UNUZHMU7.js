@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-AMIQTQU2.js";
+} from "./chunk-5CACGCWK.js";
 import {
   UserError,
   createGit,

@@ -14,14 +14,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-R665PT5O.js";
+} from "./chunk-LJ53CXYK.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-T7L25AQU.js";
+} from "./chunk-UNUZHMU7.js";
 import {
   onExit,
   runTasks
-} from "./chunk-FFYUMTEM.js";
+} from "./chunk-TKUDVSOP.js";
 import {
   STATUS_ICON,
   branchNameProblem,

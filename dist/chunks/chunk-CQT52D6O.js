@@ -10,7 +10,7 @@ import {
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-FFYUMTEM.js";
+} from "./chunk-TKUDVSOP.js";
 import {
   buildPlan,
   claimDueTasks,

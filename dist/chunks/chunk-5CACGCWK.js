@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-FFYUMTEM.js";
+} from "./chunk-TKUDVSOP.js";
 import {
   mdCode
 } from "./chunk-FRZLT2M4.js";

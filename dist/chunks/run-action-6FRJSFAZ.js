@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-LXBAYJSP.js";
+} from "./chunk-KDD3O6FM.js";
 import "./chunk-Y4T22TNW.js";
-import "./chunk-R665PT5O.js";
-import "./chunk-T7L25AQU.js";
-import "./chunk-AMIQTQU2.js";
+import "./chunk-LJ53CXYK.js";
+import "./chunk-UNUZHMU7.js";
+import "./chunk-5CACGCWK.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-FFYUMTEM.js";
+import "./chunk-TKUDVSOP.js";
 import "./chunk-FRZLT2M4.js";
 import "./chunk-2SOUG7XU.js";
 import "./chunk-AN4M62PA.js";

@@ -10644,12 +10644,22 @@ async function runTasks(opts) {
         // the ledger's state ref comes with it
       );
     }
-    await assertRunnable(repo, opts);
     const isolation = opts.isolation ?? "sandbox";
-    const sandbox = opts.agentFor ? void 0 : await createSandboxProvider({ isolation, env: opts.env ?? process.env });
     const baseEnv = opts.env ?? process.env;
     const credential = !opts.agentFor && planned.some((p) => taskOf(p.name).kind === "claude") ? modelCredentialFrom(baseEnv) ?? (isolation === "sandbox" ? await loginCredential(baseEnv.HOME) : void 0) : void 0;
-    const proxy = __using(_stack, credential ? await startProxy(credential, baseEnv.ANTHROPIC_BASE_URL) : void 0, true);
+    const starting = credential ? startProxy(credential, baseEnv.ANTHROPIC_BASE_URL) : void 0;
+    let sandbox;
+    try {
+      [, sandbox] = await Promise.all([
+        assertRunnable(repo, opts),
+        // Injected agents (tests, benchmarks) run in-process fakes: there is nothing to sandbox.
+        opts.agentFor ? void 0 : createSandboxProvider({ isolation, env: baseEnv })
+      ]);
+    } catch (err) {
+      await (await starting?.catch(() => void 0))?.[Symbol.asyncDispose]();
+      throw err;
+    }
+    const proxy = __using(_stack, await starting, true);
     const agentBaseEnv = proxy ? { ...scrubbedEnv(baseEnv, { modelCredentials: false }), ...proxy.agentEnv } : baseEnv;
     if (isolation === "none") {
       logger.warn(

@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-MJ6A7B3H.js";
+} from "./chunk-CQT52D6O.js";
 import {
   newRunId
-} from "./chunk-FFYUMTEM.js";
+} from "./chunk-TKUDVSOP.js";
 import {
   STATE_REF,
   claimDueTasks,

@@ -19,13 +19,13 @@ import {
 import "./chunk-UGAM43DI.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-T7L25AQU.js";
-import "./chunk-AMIQTQU2.js";
+} from "./chunk-UNUZHMU7.js";
+import "./chunk-5CACGCWK.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-FFYUMTEM.js";
+} from "./chunk-TKUDVSOP.js";
 import {
   $ZodObject,
   $ZodType,

@@ -13,8 +13,8 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-WIAXJ52L.js";
-import "./chunk-MJ6A7B3H.js";
+} from "./chunk-PMWPOJ2S.js";
+import "./chunk-CQT52D6O.js";
 import "./chunk-T33DQLKV.js";
 import {
   globals,
@@ -25,7 +25,7 @@ import {
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-FFYUMTEM.js";
+} from "./chunk-TKUDVSOP.js";
 import {
   requireRepoRoot
 } from "./chunk-FRZLT2M4.js";
