@@ -4,7 +4,7 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-OO72X3Z2.js";
+import "./chunks/chunk-GJPBMBJY.js";
 import {
   debug,
   error,
@@ -22,23 +22,23 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-CQT52D6O.js";
-import "./chunks/chunk-T33DQLKV.js";
+} from "./chunks/chunk-A42UFN5S.js";
+import "./chunks/chunk-F3M2NFN3.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-WCCIHD3F.js";
+} from "./chunks/chunk-UQZR3INY.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-LJ53CXYK.js";
+} from "./chunks/chunk-VEVPEDSH.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-5CACGCWK.js";
+} from "./chunks/chunk-T37QX7AC.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-TKUDVSOP.js";
+} from "./chunks/chunk-HHJTCABA.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -83,7 +83,7 @@ import {
   stripInvisible,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-FRZLT2M4.js";
+} from "./chunks/chunk-57O6C6NT.js";
 import {
   ConfigError,
   UserError,
@@ -109,7 +109,7 @@ import {
   silentLogger,
   stateDir,
   taskEntry
-} from "./chunks/chunk-2SOUG7XU.js";
+} from "./chunks/chunk-AEYLKNC7.js";
 import "./chunks/chunk-AN4M62PA.js";
 import {
   __callDispose,

@@ -145,6 +145,8 @@ function runAction(
     RUNNER_TEMP: join(dir, "temp"),
     RUNNER_TOOL_CACHE: join(dir, "temp"),
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    // where the time goes: every git command with its start time (GIT_TRACE's own timestamps)
+    ...(process.env.BENCH_GIT_TRACE ? { GIT_TRACE: `${process.env.BENCH_GIT_TRACE}-${n}` } : {}),
   };
   const rss = join(dir, "rss");
   front.reset();

@@ -71,6 +71,7 @@ describe("rebaseOnto", () => {
 
     const r = await rebaseOnto({
       git: wt.git,
+      head: before,
       oldBase: wt.baseCommit,
       newBase,
       stateDir: wt.stateDir,
@@ -106,6 +107,7 @@ describe("rebaseOnto", () => {
 
     const r = await rebaseOnto({
       git: wt.git,
+      head: before,
       oldBase: wt.baseCommit,
       newBase,
       stateDir: wt.stateDir,
@@ -117,6 +119,30 @@ describe("rebaseOnto", () => {
     expect(await repo.gitIn(wt.path, "status", "--porcelain")).toBe("");
   });
 
+  it("rebases exactly the task commit, whatever else the worktree holds (the engine commits with commit-tree and leaves it)", async () => {
+    await using repo = await makeRepo({ files: FILES });
+    const git = repo.client();
+    await using wt = await taskCommit(git, "t", { "a.txt": "1\nTASK\n3\n4\n5\n6\n7\n8\n9\n" });
+    const commit = await head(wt);
+    // the worktree back on the base, with files written after the commit's tree was checked
+    await wt.git.run(["reset", "--hard", "--quiet", wt.baseCommit]);
+    await writeFile(join(wt.path, "late.txt"), "written after the checks\n");
+    await writeFile(join(wt.path, "b.txt"), "changed after the checks\n");
+    const newBase = await repo.commit("upstream", { "c.txt": "moved\n" });
+    const r = await rebaseOnto({
+      git: wt.git,
+      head: commit,
+      oldBase: wt.baseCommit,
+      newBase,
+      stateDir: wt.stateDir,
+      task: "t",
+      runId: "r",
+    });
+    expect(r).toMatchObject({ ok: true, empty: false });
+    if (!r.ok) return;
+    expect(await repo.git("diff", "--name-only", newBase, r.commit)).toBe("a.txt");
+  });
+
   it("reports an empty result when the base already has the change", async () => {
     await using repo = await makeRepo({ files: FILES });
     const git = repo.client();
@@ -124,6 +150,7 @@ describe("rebaseOnto", () => {
     const newBase = await repo.commit("upstream did the same", { "b.txt": "same\n" });
     const r = await rebaseOnto({
       git: wt.git,
+      head: await head(wt),
       oldBase: wt.baseCommit,
       newBase,
       stateDir: wt.stateDir,

@@ -149,4 +149,54 @@ describe("pr mode against a bare origin", () => {
     expect(await remote("rev-parse", "refs/heads/claude-tasks/pub")).toBe(human);
     expect(await e.worktrees()).toEqual([e.path]);
   });
+
+  it("the base moves on the remote while the agent runs: the push's lease on the base catches it, and the result lands on the new tip", async () => {
+    await using e = await makeEngineRepo({
+      origin: true,
+      files: { "README.md": "# repo\n", "notes.txt": "a\n" },
+    });
+    const origin = e.origin!;
+    const remote = (...args: string[]) => e.gitIn(origin, ...args);
+    await e.git("fetch", "-q", "origin");
+    const tracking = await e.head("origin/main");
+    const clone = await e.clone();
+    const userPush = (change: string) =>
+      meanwhile(
+        [
+          change,
+          'git -C "$CLONE" commit -q -am "user commit during the run"',
+          'git -C "$CLONE" push -q origin HEAD:main',
+        ].join("\n"),
+        { CLONE: clone },
+      );
+    const pr = { mode: "pr" as const, localBaseFirst: true };
+
+    // 1. A move that does not conflict: the one push finds it (nothing lands), the result is rebased and pushed.
+    const [task] = await e.tasks({ moved: "run: echo feature > feature.txt\n" });
+    const first = await e.run([task!], { ...pr, onEvent: userPush('echo b >> "$CLONE/notes.txt"') });
+    const moved = await remote("rev-parse", "refs/heads/main");
+    expect(moved).not.toBe(tracking);
+    expect(await remote("log", "-1", "--format=%s", "refs/heads/main")).toBe("user commit during the run");
+    expect(first.result).toMatchObject({ status: "success", rebased: true, baseCommit: moved });
+    expect(await remote("rev-parse", "refs/heads/claude-tasks/moved^")).toBe(moved);
+    expect(await remote("diff", "--name-only", "refs/heads/main", "refs/heads/claude-tasks/moved")).toBe(
+      "feature.txt",
+    );
+    expect(await e.head("origin/main")).toBe(tracking); // the user's remote-tracking branch is left alone
+
+    // 2. A move that conflicts: reported as such; the unrebased result is what gets pushed.
+    const [clash] = await e.tasks({ clash: "run: echo '# task title' > README.md\n" });
+    await e.git("fetch", "-q", "origin");
+    await e.gitIn(clone, "pull", "-q", "--ff-only", "origin", "main");
+    const before = await remote("rev-parse", "refs/heads/main");
+    const second = await e.run([clash!], {
+      ...pr,
+      onEvent: userPush(`echo '# user title' > "$CLONE/README.md"`),
+    });
+    expect(second.result.status).toBe("conflict");
+    expect(second.result.conflicts).toEqual(["README.md"]);
+    expect(await remote("rev-parse", "refs/heads/claude-tasks/clash^")).toBe(before);
+    expect(await remote("show", "refs/heads/main:README.md")).toBe("# user title");
+    expect(await e.worktrees()).toEqual([e.path]);
+  });
 });

@@ -107,10 +107,9 @@ export async function userSignsCommits(git: Git): Promise<boolean> {
 
 /**
  * Makes the task commit of exactly `tree` on `base` (`git commit-tree`): nothing staged, written or
- * changed in the worktree after the tree was taken and checked can enter it. The worktree's HEAD,
- * index and files are then reset to that commit (anything written after the checks is dropped), so
- * what follows (a rebase) starts from the checked state. Returns the commit id, or `undefined` when
- * the tree equals the base's.
+ * changed in the worktree after the tree was taken and checked can enter it. The worktree is left as
+ * it is (a rebase resets it to the commit first). Returns the commit id, or `undefined` when the tree
+ * equals the base's.
  */
 export async function commitTree(opts: CommitTreeOptions): Promise<string | undefined> {
   const { git } = opts;
@@ -135,8 +134,6 @@ export async function commitTree(opts: CommitTreeOptions): Promise<string | unde
       input: commitMessage(opts.subject, opts.body, trailers),
     })
   ).stdout.trim();
-  await git.run(["reset", "--hard", "--quiet", commit]);
-  await git.run(["clean", "-ffdq"]);
   return commit;
 }
 

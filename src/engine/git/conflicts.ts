@@ -6,7 +6,7 @@ import { GitError } from "../errors.ts";
 import { type Backup, writeBackup } from "./backup.ts";
 import { diffPatch } from "./changes.ts";
 import { type Git, splitZ } from "./exec.ts";
-import { isDirty, requireCommit } from "./refs.ts";
+import { requireCommit } from "./refs.ts";
 
 export interface MergeCheck {
   clean: boolean;
@@ -32,8 +32,10 @@ export async function mergeTreeCheck(opts: { git: Git; base: string; head: strin
 }
 
 export interface RebaseOptions {
-  /** A git client working in the task's worktree (HEAD detached on the task commit). */
+  /** A git client working in the task's worktree. */
   git: Git;
+  /** The task commit: the worktree is reset to exactly it first (whatever else it holds is dropped). */
+  head: string;
   /** The base the task commit was made on. */
   oldBase: string;
   newBase: string;
@@ -59,7 +61,9 @@ export type RebaseResult =
  */
 export async function rebaseOnto(opts: RebaseOptions): Promise<RebaseResult> {
   const { git } = opts;
-  if (await isDirty(git)) throw new Error(`cannot rebase ${git.cwd}: it has uncommitted changes`);
+  // Only here, not after every commit: most task commits are never rebased.
+  await git.run(["reset", "--hard", "--quiet", opts.head]);
+  await git.run(["clean", "-ffdq"]);
   const oldBase = await requireCommit(git, opts.oldBase);
   const newBase = await requireCommit(git, opts.newBase);
   const head = await requireCommit(git, "HEAD");

@@ -5,6 +5,7 @@ import {
   pushRefs,
   type RefUpdate,
   rebaseOnto,
+  resolveCommit,
   updateBranch,
   userSignsCommits,
 } from "../git/index.ts";
@@ -16,7 +17,19 @@ import type { TaskResult } from "./types.ts";
 
 export type { LandOptions, StartingPoint } from "./land-types.ts";
 
-export async function land(o: LandOptions): Promise<void> {
+/** Landing in progress: what land() learns on the way. */
+interface Landing extends LandOptions {
+  /** The result as it stood before landing (a conflict found against one base tip is undone by the next). */
+  readonly entry: Pick<TaskResult, "status" | "message">;
+  /** The base tip the result was last checked against (rebased onto, or found in conflict with). */
+  checkedBase?: string;
+}
+
+export async function land(options: LandOptions): Promise<void> {
+  const o: Landing = {
+    ...options,
+    entry: { status: options.result.status, message: options.result.message },
+  };
   const { result: r, repo } = o;
   if (o.change.files.length === 0) {
     r.status = "no_changes";
@@ -54,8 +67,10 @@ export async function land(o: LandOptions): Promise<void> {
   r.commit = commit;
 
   o.phase("checking conflicts with the latest base");
-  // a merge already holds the latest base it was made with; a base that moved since is the next run's
-  if (!o.start.merge && !(await followBase(o, commit))) return;
+  // a merge already holds the latest base it was made with; a base that moved since is the next run's.
+  // Pushed with git, the push itself checks that the base is still where the run saw it (see
+  // `baseGuard`), so its tip is not fetched again first.
+  if (!o.start.merge && !(await followBase(o, { fresh: !guardsBase(o) }))) return;
   if (r.status !== "conflict" && (await alreadyOnBranch(o))) return keepBranch(o);
 
   o.phase(repo.mode === "dry-run" ? "reporting" : repo.mode === "local" ? "updating branch" : "pushing");
@@ -71,14 +86,28 @@ export async function land(o: LandOptions): Promise<void> {
   return landRemote(o);
 }
 
-/** Rebases onto the base's latest tip when it moved. False when the task ends here (already in base). */
-async function followBase(o: LandOptions, commit: string): Promise<boolean> {
+/**
+ * Rebases onto the base's latest tip when it moved: fetched now (`fresh`), else as the run's one fetch
+ * saw it. False when the task ends here (already in base, or `regenerate` after a conflict).
+ */
+async function followBase(o: Landing, how: { fresh: boolean }): Promise<boolean> {
   const { result: r, repo } = o;
-  const latest = o.onto ? await fetchOnto(repo, o.onto, true) : await baseTip(repo, r.base, { fresh: true });
-  if (!latest || latest === o.start.commit) return true;
+  if (r.status === "conflict") {
+    // found against an older tip: this one decides anew
+    Object.assign(r, o.entry);
+    r.conflicts = [];
+  }
+  const commit = r.commit!;
+  const from = r.baseCommit ?? o.start.commit;
+  const latest = o.onto
+    ? await fetchOnto(repo, o.onto, how.fresh)
+    : await baseTip(repo, r.base, { fresh: how.fresh });
+  o.checkedBase = latest ?? from;
+  if (!latest || latest === from) return true;
   const rb = await rebaseOnto({
     git: o.worktree.git,
-    oldBase: o.start.commit,
+    head: commit,
+    oldBase: from,
     newBase: latest,
     stateDir: repo.state,
     task: o.task.name,
@@ -155,7 +184,7 @@ async function landLocal(o: LandOptions): Promise<void> {
   }
 }
 
-async function landRemote(o: LandOptions): Promise<void> {
+async function landRemote(o: Landing): Promise<void> {
   const { result: r, repo } = o;
   if (!pushesTo(o.onto)) {
     // A fork's branch: the result stays in the report and the backup.
@@ -172,19 +201,33 @@ async function landRemote(o: LandOptions): Promise<void> {
   const signed = signer ? await landSigned(o, signer) : "fallback";
   if (signed === "refused") return;
   if (signed === "fallback") {
-    const ref = `refs/heads/${r.branch}`;
-    const updates: RefUpdate[] = [{ ref, commit: r.commit!, expected: o.start.branchTip ?? null }];
-    const old = o.start.branchTip;
-    if (old && !o.onto && !(await isAncestor(repo.git, old, r.commit!))) {
-      // The old tip is kept on the remote too, in the same atomic push.
-      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-      updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
-    }
-    const pushed = await pushRefs({ git: repo.git, remote: remoteOf(repo), updates });
-    if (!pushed.ok) {
+    for (let round = 1; ; round++) {
+      const guard = guardsBase(o) ? baseGuard(o) : undefined;
+      // git moves the user's remote-tracking branch of a ref it pushed, up to date or not; the base's
+      // is put back as it was (the run's fetch leaves them alone too)
+      const tracking = guard ? `refs/remotes/${remoteOf(repo)}/${r.base}` : undefined;
+      const trackingWas = tracking ? await resolveCommit(repo.git, tracking) : undefined;
+      const pushed = await pushRefs({
+        git: repo.git,
+        remote: remoteOf(repo),
+        updates: [...(await branchUpdates(o)), ...(guard ? [guard] : [])],
+      });
+      if (tracking && trackingWas && trackingWas !== guard?.commit)
+        await repo.git.run(["update-ref", tracking, trackingWas, guard!.commit!], { allowFailure: true });
+      if (pushed.ok) break;
+      const moved = guard && pushed.refs.some((x) => x.ref === guard.ref && x.reason === "stale info");
+      if (moved && round < MAX_BASE_ROUNDS) {
+        // The base moved since the run's fetch: nothing was pushed. Follow it (rebase, conflicts), again.
+        o.phase("checking conflicts with the latest base");
+        if (!(await followBase(o, { fresh: true }))) return;
+        if (r.status !== "conflict" && (await alreadyOnBranch(o))) return keepBranch(o);
+        continue;
+      }
       const reason = pushed.refs.find((x) => x.status === "rejected")?.reason ?? "rejected";
       r.status = "failed";
-      r.message = `push of \`${r.branch}\` refused (${reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
+      r.message = moved
+        ? `push of \`${r.branch}\` given up: the base \`${r.base}\` kept moving while it was checked; the result is in backup ${r.backup}`
+        : `push of \`${r.branch}\` refused (${reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
       return;
     }
     r.signature = "unsigned";
@@ -194,6 +237,44 @@ async function landRemote(o: LandOptions): Promise<void> {
     r.message = `pushed \`${r.branch}\` with ${fileCount(r)}${r.signature === "signed" ? " as a commit signed by GitHub" : ""}`;
   }
   if (!o.onto) await publish(o, true);
+}
+
+/** How often a push that found the base moved follows it and tries again. */
+const MAX_BASE_ROUNDS = 3;
+
+/** The task branch's update, and (when it rewrites) its old tip kept under a backup ref, in one push. */
+async function branchUpdates(o: LandOptions): Promise<RefUpdate[]> {
+  const { result: r, repo } = o;
+  const updates: RefUpdate[] = [
+    { ref: `refs/heads/${r.branch}`, commit: r.commit!, expected: o.start.branchTip ?? null },
+  ];
+  const old = o.start.branchTip;
+  if (old && !o.onto && !(await isAncestor(repo.git, old, r.commit!))) {
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
+  }
+  return updates;
+}
+
+/**
+ * Whether the result is pushed with git to a task branch of the base (not a signed API commit, not a
+ * run onto another branch, not a merge): then the push carries the base check (`baseGuard`).
+ */
+function guardsBase(o: Landing): boolean {
+  return o.repo.mode === "pr" && !o.onto && !o.start.merge && !o.publisher?.signer;
+}
+
+/**
+ * A lease on the base that updates nothing: "push" the base's tip the result was checked against to the
+ * base, leased at that same tip. When the remote base is still there git has nothing to send for it
+ * (up to date); when it moved the lease fails, and with `--atomic` so does the branch — nothing lands
+ * on a base the conflict check did not see. No command for the base ever reaches the server: the
+ * value pushed is the value leased. This takes the place of fetching the base again before pushing
+ * (two requests fewer, and no gap between the check and the push).
+ */
+function baseGuard(o: Landing): RefUpdate {
+  const tip = o.checkedBase ?? o.result.baseCommit ?? o.start.commit;
+  return { ref: `refs/heads/${o.result.base}`, commit: tip, expected: tip };
 }
 
 async function publish(o: LandOptions, hasChanges: boolean): Promise<void> {

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   pidAlive
-} from "./chunk-UGAM43DI.js";
+} from "./chunk-GRDG4ZJ2.js";
 import {
   assertSafeName,
   orIfMissing,
   require_lib
-} from "./chunk-2SOUG7XU.js";
+} from "./chunk-AEYLKNC7.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

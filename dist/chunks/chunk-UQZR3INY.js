@@ -8,7 +8,7 @@ import {
   parseConfigFiles,
   require_dist,
   statRepoFile
-} from "./chunk-FRZLT2M4.js";
+} from "./chunk-57O6C6NT.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   compileGlob
-} from "./chunk-FRZLT2M4.js";
+} from "./chunk-57O6C6NT.js";
 
 // src/engine/event/watch.ts
 function matchWatch(globs, files) {

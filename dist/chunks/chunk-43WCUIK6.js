@@ -10,18 +10,18 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-Y4T22TNW.js";
+} from "./chunk-6BVCMLXC.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-LJ53CXYK.js";
+} from "./chunk-VEVPEDSH.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-UNUZHMU7.js";
+} from "./chunk-3YDJJOEX.js";
 import {
   onExit,
   runTasks
-} from "./chunk-TKUDVSOP.js";
+} from "./chunk-HHJTCABA.js";
 import {
   STATUS_ICON,
   branchNameProblem,
@@ -33,7 +33,7 @@ import {
   quotePath,
   requireRepoRoot,
   selectTasks
-} from "./chunk-FRZLT2M4.js";
+} from "./chunk-57O6C6NT.js";
 import {
   InterruptedError,
   TaskFailedError,
@@ -44,7 +44,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-2SOUG7XU.js";
+} from "./chunk-AEYLKNC7.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

@@ -9,23 +9,23 @@ import {
 } from "./chunk-CGR3QNQP.js";
 import {
   readDefaultsFile
-} from "./chunk-WCCIHD3F.js";
+} from "./chunk-UQZR3INY.js";
 import {
   ACTIVE_STATUSES,
   MAX_LOG_LINES,
   readRecords,
   writeRecord
-} from "./chunk-GJU55FYI.js";
-import "./chunk-UGAM43DI.js";
+} from "./chunk-BUT2S4O6.js";
+import "./chunk-GRDG4ZJ2.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-UNUZHMU7.js";
-import "./chunk-5CACGCWK.js";
+} from "./chunk-3YDJJOEX.js";
+import "./chunk-T37QX7AC.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-TKUDVSOP.js";
+} from "./chunk-HHJTCABA.js";
 import {
   $ZodObject,
   $ZodType,
@@ -77,7 +77,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-FRZLT2M4.js";
+} from "./chunk-57O6C6NT.js";
 import {
   UserError,
   createGit,
@@ -88,7 +88,7 @@ import {
   restoreBackup,
   stateDir,
   stderrLogger
-} from "./chunk-2SOUG7XU.js";
+} from "./chunk-AEYLKNC7.js";
 import "./chunk-AN4M62PA.js";
 import {
   __commonJS,

@@ -8,11 +8,11 @@ import {
   prune,
   rewriteLog,
   runningRuns
-} from "./chunk-23PF3EJG.js";
-import "./chunk-PVZ4GWFN.js";
-import "./chunk-GJU55FYI.js";
-import "./chunk-UGAM43DI.js";
-import "./chunk-2SOUG7XU.js";
+} from "./chunk-LYTPKX4R.js";
+import "./chunk-YBZIBOF4.js";
+import "./chunk-BUT2S4O6.js";
+import "./chunk-GRDG4ZJ2.js";
+import "./chunk-AEYLKNC7.js";
 import "./chunk-MTYGN2KO.js";
 export {
   prune,

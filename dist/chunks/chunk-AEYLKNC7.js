@@ -1968,8 +1968,6 @@ async function commitTree(opts) {
   const commit = (await maker.run(["commit-tree", ...opts.signWith ? ["-S"] : [], tree, ...parents, "-F", "-"], {
     input: commitMessage(opts.subject, opts.body, trailers)
   })).stdout.trim();
-  await git.run(["reset", "--hard", "--quiet", commit]);
-  await git.run(["clean", "-ffdq"]);
   return commit;
 }
 function commitMessage(subject, body, trailers) {
@@ -2028,7 +2026,8 @@ async function mergeTreeCheck(opts) {
 }
 async function rebaseOnto(opts) {
   const { git } = opts;
-  if (await isDirty(git)) throw new Error(`cannot rebase ${git.cwd}: it has uncommitted changes`);
+  await git.run(["reset", "--hard", "--quiet", opts.head]);
+  await git.run(["clean", "-ffdq"]);
   const oldBase = await requireCommit(git, opts.oldBase);
   const newBase = await requireCommit(git, opts.newBase);
   const head = await requireCommit(git, "HEAD");

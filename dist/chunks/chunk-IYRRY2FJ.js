@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-CQT52D6O.js";
+} from "./chunk-A42UFN5S.js";
 import {
   newRunId
-} from "./chunk-TKUDVSOP.js";
+} from "./chunk-HHJTCABA.js";
 import {
   STATE_REF,
   claimDueTasks,
   localStateStore
-} from "./chunk-FRZLT2M4.js";
+} from "./chunk-57O6C6NT.js";
 import {
   pruneWorktrees
-} from "./chunk-2SOUG7XU.js";
+} from "./chunk-AEYLKNC7.js";
 import {
   stopAgentProcessesIn
 } from "./chunk-AN4M62PA.js";

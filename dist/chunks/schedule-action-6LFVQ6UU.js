@@ -9,32 +9,32 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-2LJ7GNUS.js";
+} from "./chunk-VCIA2WUO.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-PMWPOJ2S.js";
-import "./chunk-CQT52D6O.js";
-import "./chunk-T33DQLKV.js";
+} from "./chunk-IYRRY2FJ.js";
+import "./chunk-A42UFN5S.js";
+import "./chunk-F3M2NFN3.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-Y4T22TNW.js";
+} from "./chunk-6BVCMLXC.js";
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-TKUDVSOP.js";
+} from "./chunk-HHJTCABA.js";
 import {
   requireRepoRoot
-} from "./chunk-FRZLT2M4.js";
+} from "./chunk-57O6C6NT.js";
 import {
   UserError,
   createGit,
   runCommand,
   stateDir
-} from "./chunk-2SOUG7XU.js";
+} from "./chunk-AEYLKNC7.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-PMWPOJ2S.js";
-import "./chunk-CQT52D6O.js";
-import "./chunk-T33DQLKV.js";
+} from "./chunk-IYRRY2FJ.js";
+import "./chunk-A42UFN5S.js";
+import "./chunk-F3M2NFN3.js";
 import {
   runAndReport
-} from "./chunk-KDD3O6FM.js";
+} from "./chunk-43WCUIK6.js";
 import {
   globals,
   paint,
@@ -19,23 +19,23 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-Y4T22TNW.js";
-import "./chunk-LJ53CXYK.js";
+} from "./chunk-6BVCMLXC.js";
+import "./chunk-VEVPEDSH.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-UNUZHMU7.js";
-import "./chunk-5CACGCWK.js";
+} from "./chunk-3YDJJOEX.js";
+import "./chunk-T37QX7AC.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-TKUDVSOP.js";
+import "./chunk-HHJTCABA.js";
 import {
   requireRepoRoot
-} from "./chunk-FRZLT2M4.js";
+} from "./chunk-57O6C6NT.js";
 import {
   TaskFailedError,
   UserError,
   createGit,
   stateDir
-} from "./chunk-2SOUG7XU.js";
+} from "./chunk-AEYLKNC7.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createMutex
-} from "./chunk-TKUDVSOP.js";
+} from "./chunk-HHJTCABA.js";
 import {
   STATE_REF,
   compileGlob,
@@ -20,7 +20,7 @@ import {
   recordRun,
   spentOn,
   updateRemoteState
-} from "./chunk-FRZLT2M4.js";
+} from "./chunk-57O6C6NT.js";
 import {
   BACKUP_REF_PREFIX,
   errorMessage,
@@ -28,7 +28,7 @@ import {
   foreignCommits,
   pushRefs,
   resolveCommit
-} from "./chunk-2SOUG7XU.js";
+} from "./chunk-AEYLKNC7.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";

@@ -6,13 +6,13 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   formatAge
-} from "./chunk-PVZ4GWFN.js";
+} from "./chunk-YBZIBOF4.js";
 import {
   pruneRecords
-} from "./chunk-GJU55FYI.js";
+} from "./chunk-BUT2S4O6.js";
 import {
   pidAlive
-} from "./chunk-UGAM43DI.js";
+} from "./chunk-GRDG4ZJ2.js";
 import {
   backupsDir,
   isCode,
@@ -21,7 +21,7 @@ import {
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-2SOUG7XU.js";
+} from "./chunk-AEYLKNC7.js";
 
 // src/engine/retention/prune.ts
 import { randomBytes } from "node:crypto";

@@ -19,7 +19,7 @@ import {
   outcomeOf,
   parseDuration,
   quotePath
-} from "./chunk-FRZLT2M4.js";
+} from "./chunk-57O6C6NT.js";
 import {
   BACKUP_REF_PREFIX,
   C_LOCALE,
@@ -63,7 +63,7 @@ import {
   updateBranch,
   userSignsCommits,
   writeChangeBackup
-} from "./chunk-2SOUG7XU.js";
+} from "./chunk-AEYLKNC7.js";
 import {
   MARKER_VAR,
   killTree
@@ -10008,7 +10008,11 @@ function effectiveDryRun(dryRun, onto) {
 }
 
 // src/engine/run/land.ts
-async function land(o2) {
+async function land(options) {
+  const o2 = {
+    ...options,
+    entry: { status: options.result.status, message: options.result.message }
+  };
   const { result: r, repo } = o2;
   if (o2.change.files.length === 0) {
     r.status = "no_changes";
@@ -10038,7 +10042,7 @@ async function land(o2) {
   }
   r.commit = commit;
   o2.phase("checking conflicts with the latest base");
-  if (!o2.start.merge && !await followBase(o2, commit)) return;
+  if (!o2.start.merge && !await followBase(o2, { fresh: !guardsBase(o2) })) return;
   if (r.status !== "conflict" && await alreadyOnBranch(o2)) return keepBranch(o2);
   o2.phase(repo.mode === "dry-run" ? "reporting" : repo.mode === "local" ? "updating branch" : "pushing");
   if (repo.mode === "dry-run") {
@@ -10052,13 +10056,21 @@ async function land(o2) {
   if (repo.mode === "local") return landLocal(o2);
   return landRemote(o2);
 }
-async function followBase(o2, commit) {
+async function followBase(o2, how) {
   const { result: r, repo } = o2;
-  const latest = o2.onto ? await fetchOnto(repo, o2.onto, true) : await baseTip(repo, r.base, { fresh: true });
-  if (!latest || latest === o2.start.commit) return true;
+  if (r.status === "conflict") {
+    Object.assign(r, o2.entry);
+    r.conflicts = [];
+  }
+  const commit = r.commit;
+  const from = r.baseCommit ?? o2.start.commit;
+  const latest = o2.onto ? await fetchOnto(repo, o2.onto, how.fresh) : await baseTip(repo, r.base, { fresh: how.fresh });
+  o2.checkedBase = latest ?? from;
+  if (!latest || latest === from) return true;
   const rb = await rebaseOnto({
     git: o2.worktree.git,
-    oldBase: o2.start.commit,
+    head: commit,
+    oldBase: from,
     newBase: latest,
     stateDir: repo.state,
     task: o2.task.name,
@@ -10135,18 +10147,28 @@ async function landRemote(o2) {
   const signed = signer ? await landSigned(o2, signer) : "fallback";
   if (signed === "refused") return;
   if (signed === "fallback") {
-    const ref = `refs/heads/${r.branch}`;
-    const updates = [{ ref, commit: r.commit, expected: o2.start.branchTip ?? null }];
-    const old = o2.start.branchTip;
-    if (old && !o2.onto && !await isAncestor(repo.git, old, r.commit)) {
-      const stamp = (/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-");
-      updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
-    }
-    const pushed = await pushRefs({ git: repo.git, remote: remoteOf(repo), updates });
-    if (!pushed.ok) {
+    for (let round = 1; ; round++) {
+      const guard = guardsBase(o2) ? baseGuard(o2) : void 0;
+      const tracking = guard ? `refs/remotes/${remoteOf(repo)}/${r.base}` : void 0;
+      const trackingWas = tracking ? await resolveCommit(repo.git, tracking) : void 0;
+      const pushed = await pushRefs({
+        git: repo.git,
+        remote: remoteOf(repo),
+        updates: [...await branchUpdates(o2), ...guard ? [guard] : []]
+      });
+      if (tracking && trackingWas && trackingWas !== guard?.commit)
+        await repo.git.run(["update-ref", tracking, trackingWas, guard.commit], { allowFailure: true });
+      if (pushed.ok) break;
+      const moved = guard && pushed.refs.some((x) => x.ref === guard.ref && x.reason === "stale info");
+      if (moved && round < MAX_BASE_ROUNDS) {
+        o2.phase("checking conflicts with the latest base");
+        if (!await followBase(o2, { fresh: true })) return;
+        if (r.status !== "conflict" && await alreadyOnBranch(o2)) return keepBranch(o2);
+        continue;
+      }
       const reason = pushed.refs.find((x) => x.status === "rejected")?.reason ?? "rejected";
       r.status = "failed";
-      r.message = `push of \`${r.branch}\` refused (${reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
+      r.message = moved ? `push of \`${r.branch}\` given up: the base \`${r.base}\` kept moving while it was checked; the result is in backup ${r.backup}` : `push of \`${r.branch}\` refused (${reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
       return;
     }
     r.signature = "unsigned";
@@ -10156,6 +10178,26 @@ async function landRemote(o2) {
     r.message = `pushed \`${r.branch}\` with ${fileCount(r)}${r.signature === "signed" ? " as a commit signed by GitHub" : ""}`;
   }
   if (!o2.onto) await publish(o2, true);
+}
+var MAX_BASE_ROUNDS = 3;
+async function branchUpdates(o2) {
+  const { result: r, repo } = o2;
+  const updates = [
+    { ref: `refs/heads/${r.branch}`, commit: r.commit, expected: o2.start.branchTip ?? null }
+  ];
+  const old = o2.start.branchTip;
+  if (old && !o2.onto && !await isAncestor(repo.git, old, r.commit)) {
+    const stamp = (/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-");
+    updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
+  }
+  return updates;
+}
+function guardsBase(o2) {
+  return o2.repo.mode === "pr" && !o2.onto && !o2.start.merge && !o2.publisher?.signer;
+}
+function baseGuard(o2) {
+  const tip = o2.checkedBase ?? o2.result.baseCommit ?? o2.start.commit;
+  return { ref: `refs/heads/${o2.result.base}`, commit: tip, expected: tip };
 }
 async function publish(o2, hasChanges) {
   if (!o2.publisher) return;

@@ -7,15 +7,15 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-KDD3O6FM.js";
-import "./chunk-Y4T22TNW.js";
-import "./chunk-LJ53CXYK.js";
-import "./chunk-UNUZHMU7.js";
-import "./chunk-5CACGCWK.js";
+} from "./chunk-43WCUIK6.js";
+import "./chunk-6BVCMLXC.js";
+import "./chunk-VEVPEDSH.js";
+import "./chunk-3YDJJOEX.js";
+import "./chunk-T37QX7AC.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-TKUDVSOP.js";
-import "./chunk-FRZLT2M4.js";
-import "./chunk-2SOUG7XU.js";
+import "./chunk-HHJTCABA.js";
+import "./chunk-57O6C6NT.js";
+import "./chunk-AEYLKNC7.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 export {

@@ -6,29 +6,29 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   readManifest
-} from "./chunk-2LJ7GNUS.js";
+} from "./chunk-VCIA2WUO.js";
 import {
   readTickRecord
-} from "./chunk-PMWPOJ2S.js";
+} from "./chunk-IYRRY2FJ.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-CQT52D6O.js";
-import "./chunk-T33DQLKV.js";
+import "./chunk-A42UFN5S.js";
+import "./chunk-F3M2NFN3.js";
 import {
   prune
-} from "./chunk-23PF3EJG.js";
+} from "./chunk-LYTPKX4R.js";
 import {
   formatAge,
   retentionPolicy
-} from "./chunk-PVZ4GWFN.js";
-import "./chunk-GJU55FYI.js";
-import "./chunk-UGAM43DI.js";
+} from "./chunk-YBZIBOF4.js";
+import "./chunk-BUT2S4O6.js";
+import "./chunk-GRDG4ZJ2.js";
 import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-TKUDVSOP.js";
+} from "./chunk-HHJTCABA.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,
@@ -39,7 +39,7 @@ import {
   parseSchedule,
   parseState,
   require_dist
-} from "./chunk-FRZLT2M4.js";
+} from "./chunk-57O6C6NT.js";
 import {
   createGit,
   errorMessage,
@@ -48,7 +48,7 @@ import {
   listWorktrees,
   orIfMissing,
   stateDir
-} from "./chunk-2SOUG7XU.js";
+} from "./chunk-AEYLKNC7.js";
 import "./chunk-AN4M62PA.js";
 import {
   __toESM

@@ -6,30 +6,30 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-T33DQLKV.js";
+} from "./chunk-F3M2NFN3.js";
 import {
   runAndReport
-} from "./chunk-KDD3O6FM.js";
+} from "./chunk-43WCUIK6.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-Y4T22TNW.js";
-import "./chunk-LJ53CXYK.js";
-import "./chunk-UNUZHMU7.js";
-import "./chunk-5CACGCWK.js";
+} from "./chunk-6BVCMLXC.js";
+import "./chunk-VEVPEDSH.js";
+import "./chunk-3YDJJOEX.js";
+import "./chunk-T37QX7AC.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-TKUDVSOP.js";
+} from "./chunk-HHJTCABA.js";
 import {
   assertValid,
   branchNameProblem,
   buildPlan,
   loadProject,
   requireRepoRoot
-} from "./chunk-FRZLT2M4.js";
+} from "./chunk-57O6C6NT.js";
 import {
   InterruptedError,
   UserError,
@@ -37,7 +37,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-2SOUG7XU.js";
+} from "./chunk-AEYLKNC7.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -13,7 +13,7 @@ import {
   isMissing,
   problemAt,
   pushRefs
-} from "./chunk-2SOUG7XU.js";
+} from "./chunk-AEYLKNC7.js";
 import {
   __commonJS,
   __export,

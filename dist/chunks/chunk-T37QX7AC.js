@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-TKUDVSOP.js";
+} from "./chunk-HHJTCABA.js";
 import {
   mdCode
-} from "./chunk-FRZLT2M4.js";
+} from "./chunk-57O6C6NT.js";
 import {
   errorMessage,
   silentLogger
-} from "./chunk-2SOUG7XU.js";
+} from "./chunk-AEYLKNC7.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;

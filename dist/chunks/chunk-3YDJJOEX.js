@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-5CACGCWK.js";
+} from "./chunk-T37QX7AC.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-2SOUG7XU.js";
+} from "./chunk-AEYLKNC7.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-FRZLT2M4.js";
+} from "./chunk-57O6C6NT.js";
 
 // src/cli/context.ts
 function globals(cmd) {
