@@ -4,7 +4,7 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-GJPBMBJY.js";
+import "./chunks/chunk-4RLHCNMT.js";
 import {
   debug,
   error,
@@ -22,23 +22,23 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-A42UFN5S.js";
-import "./chunks/chunk-F3M2NFN3.js";
+} from "./chunks/chunk-ZDZEPPX4.js";
+import "./chunks/chunk-RGS3RVV2.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-UQZR3INY.js";
+} from "./chunks/chunk-HBRVEVDV.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-VEVPEDSH.js";
+} from "./chunks/chunk-HVHNUMGQ.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-T37QX7AC.js";
+} from "./chunks/chunk-BQHYVV55.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-HHJTCABA.js";
+} from "./chunks/chunk-WZQIA642.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -83,7 +83,7 @@ import {
   stripInvisible,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-57O6C6NT.js";
+} from "./chunks/chunk-EY7Q7J7M.js";
 import {
   ConfigError,
   UserError,
@@ -109,7 +109,7 @@ import {
   silentLogger,
   stateDir,
   taskEntry
-} from "./chunks/chunk-AEYLKNC7.js";
+} from "./chunks/chunk-EONLRXCU.js";
 import "./chunks/chunk-AN4M62PA.js";
 import {
   __callDispose,

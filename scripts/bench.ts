@@ -257,12 +257,13 @@ const HOW = `## How each figure is measured
   run with its action.yml defaults as \`INPUT_*\` after a step that writes the same file; its API base
   (hard-wired to \`https://<git host>/api/v3\` off github.com) is pointed at the fake in a scratch copy.
   Median of 5, wall time and peak RSS (GNU time) of the Action's process. claude-tasks' requests with
-  \`sign-commits: off\`: one fetch before the agent (the base, the task branch and the ledger's state
-  ref in one call: 2, 3 when the branch's pack comes too), the task's lock in the ledger (a push: 2),
-  the base again after the agent (has it moved? 2), one atomic push of the branch (and, on an update,
-  the backup ref of its old tip: 2), and the ledger's settlement (a push: 2, starting from the state it
-  wrote, without fetching). The lock and the settlement (one run per task, what it cost) and the
-  second look at the base (conflicts with the latest base) are what create-pull-request does not do.
+  \`sign-commits: off\`: one fetch while the agent starts (the base, the task branch and the ledger's
+  state ref in one call: 2; 4 on an update, when the branch's pack comes after two negotiation
+  rounds), the task's lock in the ledger (a push: 2), and one atomic push (2) of the branch, the
+  backup ref of its old tip when it is rewritten, the ledger's record of the run (lock released, cost
+  recorded) and a lease on the base that updates nothing (the push fails if the base moved since the
+  fetch; then the base is fetched, followed, and the push made again). The lock (one run per task) is
+  what create-pull-request does not do: it is the request over the peer's count on an update.
   Signed, the branch is first created at the parent (a push), the commit made through GraphQL, then
   fetched back to check its tree and parent.
 - **Peak RSS**: Node 24 alone is ~44 MB; the start-up bundle loaded brings the process to ~80 MB

@@ -108,6 +108,7 @@ function recorder(o: {
       admit: async ({ task }) =>
         o.refuse?.[task.name] ? { ok: false, kind: "budget", reason: o.refuse[task.name]! } : { ok: true },
       settle: async () => {},
+      settleInPush: async () => undefined,
       releaseHeld: async () => {},
     }),
   };

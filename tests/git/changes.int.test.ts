@@ -11,6 +11,29 @@ const PNG = Buffer.from(
 );
 
 describe("collectChanges", () => {
+  it("reads hostile file names right from the one diff (raw records, then numstat records)", async () => {
+    await using repo = await makeRepo({ files: { "keep.txt": "keep\n", ":old": "moved away\nand more\n" } });
+    const git = repo.client();
+    await using wt = await createWorktree({ git, task: "t", runId: "1", base: "HEAD", branch: "b" });
+    const at = (p: string) => join(wt.path, p);
+    // names that look like a raw header, a numstat record, and a rename's empty path field
+    const rawLike =
+      ":100644 100644 0000000000000000000000000000000000000000 1111111111111111111111111111111111111111 M";
+    await writeFile(at(rawLike), "a\nb\nc\n");
+    await writeFile(at("7\t9\tcounts.txt"), "x\n");
+    await writeFile(at("-\t-\tbin"), PNG);
+    await rm(at(":old"));
+    await writeFile(at(":new"), "moved away\nand more\n");
+    const change = await collectChanges({ git: wt.git, base: wt.baseCommit });
+    const byPath = Object.fromEntries(change.files.map((f) => [f.path, f]));
+    expect(Object.keys(byPath).sort()).toEqual([rawLike, "7\t9\tcounts.txt", ":new", "-\t-\tbin"].sort());
+    expect(byPath[rawLike]).toMatchObject({ status: "added", additions: 3, deletions: 0, binary: false });
+    expect(byPath["7\t9\tcounts.txt"]).toMatchObject({ status: "added", additions: 1, binary: false });
+    expect(byPath["-\t-\tbin"]).toMatchObject({ status: "added", binary: true });
+    expect(byPath[":new"]).toMatchObject({ status: "renamed", oldPath: ":old", additions: 0, deletions: 0 });
+    expect(change.additions).toBe(4 + (byPath["-\t-\tbin"]!.additions ?? 0));
+  });
+
   it("describes new, deleted, renamed, binary, mode, symlink and type changes, and ignores ignored files", async () => {
     await using repo = await makeRepo({
       files: {

@@ -373,6 +373,7 @@ describe("the commit is the checked tree", () => {
     expect(await repo.git("ls-tree", "-r", "--name-only", commit!)).toBe("a.txt");
     expect(await repo.git("show", `${commit}:a.txt`)).toBe("checked");
     expect(await repo.git("rev-parse", `${commit}^`)).toBe(wt.baseCommit);
-    expect(await wt.git.run(["status", "--porcelain"]).then((r) => r.stdout)).toBe(""); // HEAD moved to it
+    // the worktree is left as it was (a rebase starts by resetting it to the commit: see rebaseOnto)
+    expect((await wt.git.run(["rev-parse", "HEAD"])).stdout.trim()).toBe(wt.baseCommit);
   });
 });

@@ -131,6 +131,19 @@ describe("admission against the ledger", () => {
     ).toBeLessThan(20_000);
   });
 
+  it("a run recorded again (its outcome changed after the push that recorded it) replaces its first record, also in the sums", () => {
+    const once = recordRun(withSpend(3).ledger, "t", run("r1", 2));
+    const again = recordRun(once, "t", { ...run("r1", 2.5, "2026-03-10T05:01:00Z"), outcome: "failed" });
+    expect(once.total.days["2026-03-10"]).toEqual({ usd: 5, runs: 2 });
+    expect(again.total.days["2026-03-10"]).toEqual({ usd: 5.5, runs: 2 });
+    expect(again.tasks.t!.months["2026-03"]).toEqual({ usd: 5.5, runs: 2 });
+    expect(again.tasks.t!.recent.map((r) => [r.runId, r.outcome])).toEqual([
+      ["r0", "success"],
+      ["r1", "failed"],
+    ]);
+    expect(again.tasks.t!.lastSuccess?.runId).toBe("r0"); // r1 is no success after all
+  });
+
   it("state v2 round-trips; a v1 state reads as one without a ledger; the schedule claim keeps the ledger", () => {
     const s = {
       ...withSpend(3),

@@ -24,9 +24,11 @@ import type { Logger } from "../logger.ts";
 import { createMutex } from "../run/mutex.ts";
 import type { TaskResult } from "../run/types.ts";
 import {
+  prepareStateUpdate,
   readRemoteState as readState,
   type ScheduleState,
   STATE_REF,
+  type StateRider,
   type UpdateOptions,
   updateRemoteState as updateState,
 } from "../schedule/state.ts";
@@ -62,8 +64,20 @@ export interface RunControl {
    * makes no model request. Otherwise the lock is taken while the agent starts (see `runTasks`).
    */
   gatesStart(task: Task, scheduled: boolean): boolean;
-  /** After the run (whatever happened): its cost into the ledger, its reservation and lock released. */
+  /**
+   * After the run (whatever happened): its cost into the ledger, its reservation and lock released.
+   * Nothing is written when the push of the run's branch already recorded the same outcome and cost
+   * (`settleInPush`).
+   */
   settle(task: Task, runId: string, result: TaskResult, opts?: { onlyIfHeld?: boolean }): Promise<void>;
+  /**
+   * The settlement as a ref update that rides in the atomic push of the task's branch (one push for
+   * both; `result` as it will be once pushed). Only for a run that holds the task's lock and nothing
+   * else (no budget of its own or of the organisation, no `skip_if_unchanged`, which needs the PR's
+   * number this record comes too early to know); undefined otherwise, or when the state's tip is not
+   * known without a fetch. `settle` afterwards writes only what changed.
+   */
+  settleInPush(task: Task, runId: string, result: TaskResult): Promise<StateRider | undefined>;
   /**
    * Releases whatever the holder still holds (reservations and locks of runs that never reported: a
    * run job that died). Only with a `holder`; the publish job of the reusable workflow calls it last.
@@ -131,6 +145,9 @@ export function createRunControl(opts: RunControlOptions): RunControl {
   const updateRemoteState = <T>(o: UpdateOptions<T>) => serial(() => updateState(o));
   const readRemoteState = (o: Parameters<typeof readState>[0]) => serial(() => readState(o));
 
+  /** Runs whose settlement rode in the push of their branch, with what it recorded. */
+  const rodeInPush = new Map<string, LedgerRun>();
+
   const orgLimited = (): boolean =>
     opts.org !== undefined && (opts.org.monthlyUsd !== undefined || opts.org.dailyUsd !== undefined);
 
@@ -150,6 +167,9 @@ export function createRunControl(opts: RunControlOptions): RunControl {
     const snap = await readRemoteState({ git: opts.git, remote: opts.remote });
     const last = snap.state?.ledger?.tasks[task.name]?.lastSuccess;
     if (!last?.base) return undefined;
+    // recorded before its PR was known (the task had no skip_if_unchanged then): whether that PR was
+    // closed is not known, so it runs
+    if (last.prAfter && last.outcome === "success") return undefined;
     if (last.pr !== undefined && opts.prState) {
       const state = await opts.prState(last.pr).catch(() => undefined);
       if (state === "closed" || state === undefined) return undefined; // its result was rejected: run again
@@ -220,8 +240,7 @@ export function createRunControl(opts: RunControlOptions): RunControl {
 
   return {
     gatesStart(task, scheduled) {
-      const limits = Object.values(task.budget ?? {}).some((v) => v !== undefined);
-      return limits || orgLimited() || (scheduled && task.skip_if_unchanged === true);
+      return budgeted(task) || orgLimited() || (scheduled && task.skip_if_unchanged === true);
     },
 
     async admit(given, how = {}) {
@@ -269,18 +288,39 @@ export function createRunControl(opts: RunControlOptions): RunControl {
       return { ok: true };
     },
 
+    async settleInPush(task, given, result) {
+      const runId = opts.holder ?? given;
+      if (budgeted(task) || orgLimited() || task.skip_if_unchanged === true) return undefined;
+      const run = { ...ledgerRun(runId, result, now()), prAfter: true as const };
+      const rider = await serial(() =>
+        prepareStateUpdate({
+          git: opts.git,
+          remote: opts.remote,
+          update: (s) =>
+            holds(s, task.name, runId) ? settle(s, { task: task.name, runId, run, now: now() }) : null,
+        }),
+      );
+      if (!rider) return undefined;
+      return {
+        update: rider.update,
+        pushed(won) {
+          rider.pushed(won);
+          if (won) rodeInPush.set(`${task.name}\0${runId}`, run);
+        },
+      };
+    },
+
     async settle(task, given, result, how = {}) {
       const runId = opts.holder ?? given;
-      const run: LedgerRun = {
-        runId,
-        at: now().toISOString(),
-        costUsd: result.agent?.costUsd ?? 0,
-        durationMs: result.durationMs,
-        outcome: result.status,
-        ...(result.agent?.numTurns !== undefined ? { turns: result.agent.numTurns } : {}),
-        ...(result.baseCommit ? { base: result.baseCommit } : {}),
-        ...(result.pr?.number !== undefined ? { pr: result.pr.number } : {}),
-      };
+      const run = ledgerRun(runId, result, now());
+      const rode = rodeInPush.get(`${task.name}\0${runId}`);
+      rodeInPush.delete(`${task.name}\0${runId}`);
+      const same =
+        rode !== undefined &&
+        rode.outcome === run.outcome &&
+        rode.costUsd === run.costUsd &&
+        result.notRun !== "if_command";
+      if (same) return; // recorded by the push of its branch (no organisation ledger: see settleInPush)
       try {
         await updateRemoteState({
           ...cas,
@@ -345,6 +385,22 @@ export function createRunControl(opts: RunControlOptions): RunControl {
           update: (s) => ({ next: releaseHolder(s, holder), value: 0 }),
         });
     },
+  };
+}
+
+const budgeted = (task: Task): boolean => Object.values(task.budget ?? {}).some((v) => v !== undefined);
+
+/** What the ledger keeps of a run that ended. */
+function ledgerRun(runId: string, result: TaskResult, at: Date): LedgerRun {
+  return {
+    runId,
+    at: at.toISOString(),
+    costUsd: result.agent?.costUsd ?? 0,
+    durationMs: result.durationMs,
+    outcome: result.status,
+    ...(result.agent?.numTurns !== undefined ? { turns: result.agent.numTurns } : {}),
+    ...(result.baseCommit ? { base: result.baseCommit } : {}),
+    ...(result.pr?.number !== undefined ? { pr: result.pr.number } : {}),
   };
 }
 

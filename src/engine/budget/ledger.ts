@@ -45,6 +45,11 @@ const ledgerRunSchema = z.object({
   /** The base commit the run started from. */
   base: z.string().optional(),
   pr: z.number().int().positive().optional(),
+  /**
+   * Recorded by the push of its branch, before its pull request was opened or updated: the PR's
+   * number is not kept (whether that PR was closed is not known).
+   */
+  prAfter: z.literal(true).optional(),
 });
 export type LedgerRun = z.infer<typeof ledgerRunSchema>;
 
@@ -111,17 +116,17 @@ export function liveReservations(ledger: Ledger | undefined, now: Date): Reserva
   return (ledger?.reservations ?? []).filter((r) => Date.parse(r.expires) > now.getTime());
 }
 
-function addSpend(a: Aggregates, at: Date, costUsd: number): Aggregates {
+function addSpend(a: Aggregates, at: Date, costUsd: number, runs = 1): Aggregates {
   const day = dayOf(at);
   const month = monthOf(at);
-  const days = { ...a.days, [day]: plus(a.days[day], costUsd) };
-  const months = { ...a.months, [month]: plus(a.months[month], costUsd) };
+  const days = { ...a.days, [day]: plus(a.days[day], costUsd, runs) };
+  const months = { ...a.months, [month]: plus(a.months[month], costUsd, runs) };
   return { days: newest(days, KEEP_DAYS), months: newest(months, KEEP_MONTHS) };
 }
 
-const plus = (s: Spend | undefined, costUsd: number): Spend => ({
+const plus = (s: Spend | undefined, costUsd: number, runs: number): Spend => ({
   usd: round((s?.usd ?? 0) + costUsd),
-  runs: (s?.runs ?? 0) + 1,
+  runs: (s?.runs ?? 0) + runs,
 });
 /** Cents and below are kept to 1e-6 USD: sums stay exact enough and the JSON stays short. */
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
@@ -137,18 +142,26 @@ const SUCCESSFUL = new Set(["success", "no_changes"]);
 export function recordRun(ledger: Ledger | undefined, task: string, run: LedgerRun): Ledger {
   const l = ledger ?? emptyLedger();
   const at = new Date(run.at);
+  // the same run recorded again (its outcome changed after the push that recorded it): it replaces
+  // its first record, also in the sums
+  const prior = l.tasks[task]?.recent.find((r) => r.runId === run.runId);
+  const undo = (a: Aggregates): Aggregates =>
+    prior ? addSpend(a, new Date(prior.at), -prior.costUsd, -1) : a;
   const before = l.tasks[task] ?? { days: {}, months: {}, recent: [] };
+  const others = before.recent.filter((r) => r.runId !== run.runId);
+  // a success that this record turns into something else stops being the last success
+  const lastSuccess = SUCCESSFUL.has(run.outcome)
+    ? run
+    : before.lastSuccess?.runId === run.runId
+      ? others.findLast((r) => SUCCESSFUL.has(r.outcome))
+      : before.lastSuccess;
   const entry: TaskLedger = {
-    ...addSpend(before, at, run.costUsd),
-    recent: [...before.recent.filter((r) => r.runId !== run.runId), run].slice(-KEEP_RUNS),
-    ...(SUCCESSFUL.has(run.outcome)
-      ? { lastSuccess: run }
-      : before.lastSuccess
-        ? { lastSuccess: before.lastSuccess }
-        : {}),
+    ...addSpend(undo(before), at, run.costUsd),
+    recent: [...others, run].slice(-KEEP_RUNS),
+    ...(lastSuccess ? { lastSuccess } : {}),
   };
   return {
-    total: addSpend(l.total, at, run.costUsd),
+    total: addSpend(undo(l.total), at, run.costUsd),
     tasks: { ...l.tasks, [task]: entry },
     reservations: l.reservations.filter((r) => !(r.task === task && r.runId === run.runId)),
   };

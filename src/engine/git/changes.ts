@@ -124,12 +124,12 @@ export async function collectChanges(opts: CollectOptions): Promise<Change> {
   const cap = opts.memoryCap ?? DIFF_MEMORY_CAP;
   const base = await requireCommit(git, opts.base);
   const { tree, unstaged } = await stageTree(git);
-  const [raw, numstat] = await Promise.all([
-    git.run(["diff", "--raw", "-z", "--no-abbrev", ...DIFF_FLAGS, base, tree]),
-    git.run(["diff", "--numstat", "-z", ...DIFF_FLAGS, base, tree]),
-  ]);
-  const files = parseRaw(raw.stdout);
-  applyNumstat(files, parseNumstat(numstat.stdout));
+  // one diff for both: its raw records, then its numstat records
+  const both = await git.run(["diff", "--raw", "--numstat", "-z", "--no-abbrev", ...DIFF_FLAGS, base, tree]);
+  const fields = splitZ(both.stdout);
+  const raw = rawRecords(fields, 0, { untilNumstat: true });
+  const files = raw.entries;
+  applyNumstat(files, numstatRecords(fields, raw.next));
   const sizes = await blobSizes(git, files);
   let bytes = 0;
   let weight = 0;
@@ -309,9 +309,23 @@ const STATUS: Record<string, FileStatus> = {
 
 /** Parses `git diff --raw -z` output. */
 export function parseRaw(out: string): RawEntry[] {
-  const fields = splitZ(out);
+  return rawRecords(splitZ(out), 0).entries;
+}
+
+/**
+ * The raw records from `fields[start]` on. `untilNumstat`: they are followed by numstat records
+ * (`--raw --numstat`), which start where a record's header does not: a raw header starts with ":",
+ * a numstat record with a count or "-" (read at a record's start, never inside a path).
+ */
+function rawRecords(
+  fields: string[],
+  start: number,
+  how: { untilNumstat?: boolean } = {},
+): { entries: RawEntry[]; next: number } {
   const entries: RawEntry[] = [];
-  for (let i = 0; i < fields.length; ) {
+  let i = start;
+  while (i < fields.length) {
+    if (how.untilNumstat && !fields[i]!.startsWith(":")) break;
     const header = fields[i++]!;
     const m = /^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])(\d*)$/.exec(header);
     if (!m) throw new Error(`unexpected git diff --raw output: ${JSON.stringify(header)}`);
@@ -339,7 +353,7 @@ export function parseRaw(out: string): RawEntry[] {
     }
     entries.push({ change, oldBlob, newBlob });
   }
-  return entries;
+  return { entries, next: i };
 }
 
 interface NumstatEntry {
@@ -350,9 +364,12 @@ interface NumstatEntry {
 
 /** Parses `git diff --numstat -z` output; binary files have undefined counts. */
 export function parseNumstat(out: string): NumstatEntry[] {
-  const fields = splitZ(out);
+  return numstatRecords(splitZ(out), 0);
+}
+
+function numstatRecords(fields: string[], start: number): NumstatEntry[] {
   const entries: NumstatEntry[] = [];
-  for (let i = 0; i < fields.length; ) {
+  for (let i = start; i < fields.length; ) {
     const head = fields[i++]!;
     const m = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(head);
     if (!m) throw new Error(`unexpected git diff --numstat output: ${JSON.stringify(head)}`);

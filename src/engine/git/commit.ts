@@ -4,7 +4,7 @@
  * overwrite.
  */
 import { type Git, splitZ } from "./exec.ts";
-import { requireCommit } from "./refs.ts";
+import { isSha, requireCommit } from "./refs.ts";
 
 export const TRAILER_TASK = "Claude-Tasks-Task";
 /**
@@ -68,7 +68,7 @@ export async function commitAll(opts: CommitAllOptions): Promise<string | undefi
 }
 
 export interface CommitTreeOptions {
-  /** A git client working in the worktree; its detached HEAD is moved to the new commit. */
+  /** A git client working in the worktree. */
   git: Git;
   /** The tree that was checked (`Change.tree`): the commit holds exactly this tree. */
   tree: string;
@@ -76,6 +76,12 @@ export interface CommitTreeOptions {
   base: string;
   /** More parents (the base merged into a branch). */
   mergeParents?: readonly string[];
+  /**
+   * The caller knows the tree differs from the base's (a change with files) and holds both as full
+   * ids it had from git: no look-up first (`commit-tree` itself refuses ids that are not a commit and
+   * a tree).
+   */
+  changed?: boolean;
   subject: string;
   body?: string;
   task: string;
@@ -115,13 +121,16 @@ export async function commitTree(opts: CommitTreeOptions): Promise<string | unde
   const { git } = opts;
   // one git call for the three ids (rev-parse fails as a whole when one does not resolve; the engine's
   // own ids and branch names, which never start with "-")
-  const [base = "", baseTree = "", tree = ""] = (
-    await git.run(["rev-parse", `${opts.base}^{commit}`, `${opts.base}^{tree}`, `${opts.tree}^{tree}`])
-  ).stdout
-    .trim()
-    .split("\n");
+  const known = opts.changed === true && isSha(opts.base) && isSha(opts.tree);
+  const [base = "", baseTree = "", tree = ""] = known
+    ? [opts.base, undefined, opts.tree]
+    : (
+        await git.run(["rev-parse", `${opts.base}^{commit}`, `${opts.base}^{tree}`, `${opts.tree}^{tree}`])
+      ).stdout
+        .trim()
+        .split("\n");
   const merged = await Promise.all((opts.mergeParents ?? []).map((p) => requireCommit(git, p)));
-  if (tree === baseTree && merged.length === 0) return undefined;
+  if (!known && tree === baseTree && merged.length === 0) return undefined;
   const trailers: Record<string, string> = {
     [TRAILER_TASK]: opts.task,
     [TRAILER_RUN]: opts.runId,

@@ -31,6 +31,13 @@ export async function requireCommit(git: Git, rev: string): Promise<string> {
   return oid;
 }
 
+/** A full commit id git just used as a commit (`worktree add` at it): no need to look it up again. */
+export function noteCommit(oid: string): void {
+  if (!FULL_OID.test(oid)) return;
+  if (verified.size > 10_000) verified.clear();
+  verified.add(oid);
+}
+
 /** Whether `ancestor` is reachable from `descendant` (true when they are equal). */
 export async function isAncestor(git: Git, ancestor: string, descendant: string): Promise<boolean> {
   const r = await git.run(["merge-base", "--is-ancestor", ancestor, descendant], { allowFailure: true });

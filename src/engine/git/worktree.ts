@@ -18,7 +18,7 @@ import { type Backup, NoBackupError, writeTreeBackup } from "./backup.ts";
 import { stageTree } from "./changes.ts";
 import type { Git } from "./exec.ts";
 import { assertSafeName, stateDir as getStateDir, worktreesDir } from "./paths.ts";
-import { isDirty, requireCommit } from "./refs.ts";
+import { isDirty, noteCommit, requireCommit } from "./refs.ts";
 
 export interface WorktreeLock {
   pid: number;
@@ -138,6 +138,7 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
     await rm(lockFile, { force: true });
     throw err;
   }
+  noteCommit(baseCommit);
   logger.debug(`created worktree ${path} at ${baseCommit.slice(0, 12)}`);
 
   let removal: Promise<RemoveResult> | undefined;

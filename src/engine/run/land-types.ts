@@ -1,6 +1,7 @@
 /** What landing a task's result needs (shared by land.ts and land-signed.ts). */
 import type { Task } from "../config/index.ts";
 import type { Change, Worktree } from "../git/index.ts";
+import type { StateRider } from "../schedule/state.ts";
 import type { OntoBranch } from "./onto.ts";
 import type { FollowUp, Publisher } from "./options.ts";
 import type { RepoContext } from "./repo-context.ts";
@@ -33,4 +34,6 @@ export interface LandOptions {
   result: TaskResult;
   start: StartingPoint;
   phase: (p: string) => void;
+  /** The ledger's record of this run (`result` as it will be once pushed), to ride in the branch's push. */
+  settleInPush?: (result: TaskResult) => Promise<StateRider | undefined>;
 }

@@ -44,6 +44,7 @@ export async function land(options: LandOptions): Promise<void> {
   const commit = await commitTree({
     git: o.worktree.git,
     tree: o.change.tree,
+    changed: true, // files changed (above)
     base: o.start.commit,
     subject: o.start.merge
       ? `Merge the latest ${o.result.base} into ${o.result.branch}; conflicts resolved by claude-tasks`
@@ -201,6 +202,13 @@ async function landRemote(o: Landing): Promise<void> {
   const signed = signer ? await landSigned(o, signer) : "fallback";
   if (signed === "refused") return;
   if (signed === "fallback") {
+    // the ledger's record of the run (lock released, cost recorded) in the same atomic push, as the
+    // run will stand once pushed; a record lost to another writer is written on its own after the run
+    let rider = await o.settleInPush?.({
+      ...r,
+      status: r.status === "conflict" ? "conflict" : "success",
+      durationMs: Date.now() - Date.parse(r.startedAt),
+    });
     for (let round = 1; ; round++) {
       const guard = guardsBase(o) ? baseGuard(o) : undefined;
       // git moves the user's remote-tracking branch of a ref it pushed, up to date or not; the base's
@@ -210,12 +218,20 @@ async function landRemote(o: Landing): Promise<void> {
       const pushed = await pushRefs({
         git: repo.git,
         remote: remoteOf(repo),
-        updates: [...(await branchUpdates(o)), ...(guard ? [guard] : [])],
+        updates: [...(await branchUpdates(o)), ...(guard ? [guard] : []), ...(rider ? [rider.update] : [])],
       });
       if (tracking && trackingWas && trackingWas !== guard?.commit)
         await repo.git.run(["update-ref", tracking, trackingWas, guard!.commit!], { allowFailure: true });
+      rider?.pushed(pushed.ok);
       if (pushed.ok) break;
-      const moved = guard && pushed.refs.some((x) => x.ref === guard.ref && x.reason === "stale info");
+      // which ref refused (the others of the atomic push say "atomic push failed")
+      const refused = (ref: string) =>
+        pushed.refs.some((x) => x.ref === ref && x.status === "rejected" && x.reason !== ATOMIC_FAILED);
+      const ledgerMoved = rider !== undefined && refused(rider.update.ref);
+      rider = undefined;
+      const moved = guard !== undefined && refused(guard.ref);
+      // only the ledger moved (another task's run wrote it): the branch goes again on its own
+      if (ledgerMoved && !moved && !refused(`refs/heads/${r.branch}`)) continue;
       if (moved && round < MAX_BASE_ROUNDS) {
         // The base moved since the run's fetch: nothing was pushed. Follow it (rebase, conflicts), again.
         o.phase("checking conflicts with the latest base");
@@ -223,7 +239,8 @@ async function landRemote(o: Landing): Promise<void> {
         if (r.status !== "conflict" && (await alreadyOnBranch(o))) return keepBranch(o);
         continue;
       }
-      const reason = pushed.refs.find((x) => x.status === "rejected")?.reason ?? "rejected";
+      const reason =
+        pushed.refs.find((x) => x.status === "rejected" && x.reason !== ATOMIC_FAILED)?.reason ?? "rejected";
       r.status = "failed";
       r.message = moved
         ? `push of \`${r.branch}\` given up: the base \`${r.base}\` kept moving while it was checked; the result is in backup ${r.backup}`
@@ -238,6 +255,9 @@ async function landRemote(o: Landing): Promise<void> {
   }
   if (!o.onto) await publish(o, true);
 }
+
+/** What git says of the refs of an atomic push that another ref's refusal stopped. */
+const ATOMIC_FAILED = "atomic push failed";
 
 /** How often a push that found the base moved follows it and tries again. */
 const MAX_BASE_ROUNDS = 3;

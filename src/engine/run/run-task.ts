@@ -24,7 +24,7 @@ import { mdCode } from "../report/escape.ts";
 import type { SandboxProvider } from "../sandbox/types.ts";
 import { runAttempts } from "./attempts.ts";
 import { checkChange, refuseViolations } from "./check-change.ts";
-import { land, type StartingPoint } from "./land.ts";
+import { type LandOptions, land, type StartingPoint } from "./land.ts";
 import type { OntoBranch } from "./onto.ts";
 import type { FollowUp, Publisher, RunEvent } from "./options.ts";
 import { runPrecheck } from "./precheck.ts";
@@ -60,6 +60,8 @@ export interface RunTaskOptions {
    * remote checks; a refusal ends the task as a run that did not happen, its work (if any) in a backup.
    */
   admission?: () => Promise<{ ok: true } | { ok: false; kind: NotRunKind; reason: string }>;
+  /** The ledger's record of the run, to ride in the push of its branch (see `RunControl.settleInPush`). */
+  settleInPush?: LandOptions["settleInPush"];
 }
 
 const AGENT_STATUS: Record<AgentResult["status"], TaskStatus> = {

@@ -200,6 +200,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           trigger: opts.trigger,
           ...(scheduled ? { fireTimes } : {}),
           ...(admission ? { admission } : {}),
+          ...(control ? { settleInPush: (r: TaskResult) => control.settleInPush(task, runId, r) } : {}),
         });
       if (control && !control.gatesStart(task, scheduled)) {
         // Nothing but another run's lock can refuse this run: the lock is taken once the agent has

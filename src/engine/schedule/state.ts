@@ -28,7 +28,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type NotRun, recordNotRun, type StateExtras, stateExtrasSchema } from "../budget/ledger.ts";
 import type { Git } from "../git/exec.ts";
-import { pushRefs } from "../git/remote.ts";
+import { pushRefs, type RefUpdate } from "../git/remote.ts";
 import { type DueTask, evaluateSchedules, type ScheduledTask } from "./index.ts";
 
 export const STATE_REF = "refs/claude-tasks/state";
@@ -470,6 +470,41 @@ export async function claimDueTasks(opts: ClaimOptions): Promise<ClaimResult> {
     `could not update ${store.ref} after ${maxAttempts} attempts: other runs kept updating it at the same time; ` +
       "nothing was claimed (the next tick will pick the due tasks up)",
   );
+}
+
+/** A state update that rides in another atomic push (see `prepareStateUpdate`). */
+export interface StateRider {
+  update: RefUpdate;
+  /** How the push went: won (the state ref now holds `update.commit`) or lost. */
+  pushed(won: boolean): void;
+}
+
+/**
+ * A compare-and-swap of a state ref made part of another atomic push (a task branch's): the new state
+ * computed from the tip this process last saw (no fetch), written as a commit, and the ref update with
+ * its lease for that push. Undefined when that tip is not known or `update` writes nothing: the
+ * caller then updates the state on its own (`updateRemoteState`), as it does when the push is lost.
+ */
+export async function prepareStateUpdate(opts: {
+  git: Git;
+  remote: string;
+  ref?: string;
+  update: (state: ScheduleState | null) => ScheduleState | null;
+}): Promise<StateRider | undefined> {
+  const ref = opts.ref ?? STATE_REF;
+  const key = seenKey(opts.git, opts.remote, ref);
+  const seen = await lastSeenState(opts.git, opts.remote, ref);
+  if (!seen) return undefined;
+  const next = opts.update(seen.state);
+  if (next === null) return undefined;
+  const commit = await writeStateCommit(opts.git, next);
+  return {
+    update: { ref, commit, expected: seen.oid },
+    pushed(won) {
+      if (won) lastSeen.set(key, Promise.resolve(commit));
+      else lastSeen.delete(key);
+    },
+  };
 }
 
 export interface UpdateOptions<T> {

@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-T37QX7AC.js";
+} from "./chunk-BQHYVV55.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

@@ -6,30 +6,30 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-F3M2NFN3.js";
+} from "./chunk-RGS3RVV2.js";
 import {
   runAndReport
-} from "./chunk-43WCUIK6.js";
+} from "./chunk-CMC2GATE.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-6BVCMLXC.js";
-import "./chunk-VEVPEDSH.js";
-import "./chunk-3YDJJOEX.js";
-import "./chunk-T37QX7AC.js";
+} from "./chunk-RZEARLI6.js";
+import "./chunk-HVHNUMGQ.js";
+import "./chunk-KGD3TXMD.js";
+import "./chunk-BQHYVV55.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-HHJTCABA.js";
+} from "./chunk-WZQIA642.js";
 import {
   assertValid,
   branchNameProblem,
   buildPlan,
   loadProject,
   requireRepoRoot
-} from "./chunk-57O6C6NT.js";
+} from "./chunk-EY7Q7J7M.js";
 import {
   InterruptedError,
   UserError,
@@ -37,7 +37,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

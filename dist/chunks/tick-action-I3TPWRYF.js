@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-IYRRY2FJ.js";
-import "./chunk-A42UFN5S.js";
-import "./chunk-F3M2NFN3.js";
+} from "./chunk-2T33N3OU.js";
+import "./chunk-ZDZEPPX4.js";
+import "./chunk-RGS3RVV2.js";
 import {
   runAndReport
-} from "./chunk-43WCUIK6.js";
+} from "./chunk-CMC2GATE.js";
 import {
   globals,
   paint,
@@ -19,23 +19,23 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-6BVCMLXC.js";
-import "./chunk-VEVPEDSH.js";
+} from "./chunk-RZEARLI6.js";
+import "./chunk-HVHNUMGQ.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-3YDJJOEX.js";
-import "./chunk-T37QX7AC.js";
+} from "./chunk-KGD3TXMD.js";
+import "./chunk-BQHYVV55.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-HHJTCABA.js";
+import "./chunk-WZQIA642.js";
 import {
   requireRepoRoot
-} from "./chunk-57O6C6NT.js";
+} from "./chunk-EY7Q7J7M.js";
 import {
   TaskFailedError,
   UserError,
   createGit,
   stateDir
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -985,6 +985,11 @@ async function requireCommit(git, rev) {
   verified.add(oid);
   return oid;
 }
+function noteCommit(oid) {
+  if (!FULL_OID.test(oid)) return;
+  if (verified.size > 1e4) verified.clear();
+  verified.add(oid);
+}
 async function isAncestor(git, ancestor, descendant) {
   const r = await git.run(["merge-base", "--is-ancestor", ancestor, descendant], { allowFailure: true });
   if (r.exitCode === 0) return true;
@@ -1034,12 +1039,11 @@ async function collectChanges(opts) {
   const cap = opts.memoryCap ?? DIFF_MEMORY_CAP;
   const base = await requireCommit(git, opts.base);
   const { tree, unstaged } = await stageTree(git);
-  const [raw, numstat] = await Promise.all([
-    git.run(["diff", "--raw", "-z", "--no-abbrev", ...DIFF_FLAGS, base, tree]),
-    git.run(["diff", "--numstat", "-z", ...DIFF_FLAGS, base, tree])
-  ]);
-  const files = parseRaw(raw.stdout);
-  applyNumstat(files, parseNumstat(numstat.stdout));
+  const both = await git.run(["diff", "--raw", "--numstat", "-z", "--no-abbrev", ...DIFF_FLAGS, base, tree]);
+  const fields = splitZ(both.stdout);
+  const raw = rawRecords(fields, 0, { untilNumstat: true });
+  const files = raw.entries;
+  applyNumstat(files, numstatRecords(fields, raw.next));
   const sizes = await blobSizes(git, files);
   let bytes = 0;
   let weight = 0;
@@ -1175,9 +1179,13 @@ var STATUS = {
   T: "type-changed"
 };
 function parseRaw(out) {
-  const fields = splitZ(out);
+  return rawRecords(splitZ(out), 0).entries;
+}
+function rawRecords(fields, start, how = {}) {
   const entries = [];
-  for (let i = 0; i < fields.length; ) {
+  let i = start;
+  while (i < fields.length) {
+    if (how.untilNumstat && !fields[i].startsWith(":")) break;
     const header = fields[i++];
     const m = /^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])(\d*)$/.exec(header);
     if (!m) throw new Error(`unexpected git diff --raw output: ${JSON.stringify(header)}`);
@@ -1205,12 +1213,11 @@ function parseRaw(out) {
     }
     entries.push({ change, oldBlob, newBlob });
   }
-  return entries;
+  return { entries, next: i };
 }
-function parseNumstat(out) {
-  const fields = splitZ(out);
+function numstatRecords(fields, start) {
   const entries = [];
-  for (let i = 0; i < fields.length; ) {
+  for (let i = start; i < fields.length; ) {
     const head = fields[i++];
     const m = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(head);
     if (!m) throw new Error(`unexpected git diff --numstat output: ${JSON.stringify(head)}`);
@@ -1485,6 +1492,7 @@ async function createWorktree(opts) {
     await rm2(lockFile, { force: true });
     throw err;
   }
+  noteCommit(baseCommit);
   logger.debug(`created worktree ${path} at ${baseCommit.slice(0, 12)}`);
   let removal;
   let saved = false;
@@ -1955,9 +1963,10 @@ async function userSignsCommits(git) {
 }
 async function commitTree(opts) {
   const { git } = opts;
-  const [base = "", baseTree = "", tree = ""] = (await git.run(["rev-parse", `${opts.base}^{commit}`, `${opts.base}^{tree}`, `${opts.tree}^{tree}`])).stdout.trim().split("\n");
+  const known = opts.changed === true && isSha(opts.base) && isSha(opts.tree);
+  const [base = "", baseTree = "", tree = ""] = known ? [opts.base, void 0, opts.tree] : (await git.run(["rev-parse", `${opts.base}^{commit}`, `${opts.base}^{tree}`, `${opts.tree}^{tree}`])).stdout.trim().split("\n");
   const merged = await Promise.all((opts.mergeParents ?? []).map((p) => requireCommit(git, p)));
-  if (tree === baseTree && merged.length === 0) return void 0;
+  if (!known && tree === baseTree && merged.length === 0) return void 0;
   const trailers = {
     [TRAILER_TASK]: opts.task,
     [TRAILER_RUN]: opts.runId,

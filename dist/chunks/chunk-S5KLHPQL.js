@@ -6,13 +6,13 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   formatAge
-} from "./chunk-YBZIBOF4.js";
+} from "./chunk-LLQWM76A.js";
 import {
   pruneRecords
-} from "./chunk-BUT2S4O6.js";
+} from "./chunk-GZ4CA6CV.js";
 import {
   pidAlive
-} from "./chunk-GRDG4ZJ2.js";
+} from "./chunk-ZW3CGGA4.js";
 import {
   backupsDir,
   isCode,
@@ -21,7 +21,7 @@ import {
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 
 // src/engine/retention/prune.ts
 import { randomBytes } from "node:crypto";

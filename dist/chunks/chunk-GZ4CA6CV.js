@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   pidAlive
-} from "./chunk-GRDG4ZJ2.js";
+} from "./chunk-ZW3CGGA4.js";
 import {
   assertSafeName,
   orIfMissing,
   require_lib
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

@@ -9,32 +9,32 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-VCIA2WUO.js";
+} from "./chunk-RLNIMHET.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-IYRRY2FJ.js";
-import "./chunk-A42UFN5S.js";
-import "./chunk-F3M2NFN3.js";
+} from "./chunk-2T33N3OU.js";
+import "./chunk-ZDZEPPX4.js";
+import "./chunk-RGS3RVV2.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-6BVCMLXC.js";
+} from "./chunk-RZEARLI6.js";
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-HHJTCABA.js";
+} from "./chunk-WZQIA642.js";
 import {
   requireRepoRoot
-} from "./chunk-57O6C6NT.js";
+} from "./chunk-EY7Q7J7M.js";
 import {
   UserError,
   createGit,
   runCommand,
   stateDir
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

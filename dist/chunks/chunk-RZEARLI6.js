@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-57O6C6NT.js";
+} from "./chunk-EY7Q7J7M.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -5,17 +5,19 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  prune,
-  rewriteLog,
-  runningRuns
-} from "./chunk-LYTPKX4R.js";
-import "./chunk-YBZIBOF4.js";
-import "./chunk-BUT2S4O6.js";
-import "./chunk-GRDG4ZJ2.js";
-import "./chunk-AEYLKNC7.js";
-import "./chunk-MTYGN2KO.js";
+  isCode
+} from "./chunk-EONLRXCU.js";
+
+// src/engine/process/alive.ts
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return isCode(err, "EPERM");
+  }
+}
+
 export {
-  prune,
-  rewriteLog,
-  runningRuns
+  pidAlive
 };

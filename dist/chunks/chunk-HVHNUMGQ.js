@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createMutex
-} from "./chunk-HHJTCABA.js";
+} from "./chunk-WZQIA642.js";
 import {
   STATE_REF,
   compileGlob,
@@ -15,12 +15,13 @@ import {
   liveReservations,
   mdCode,
   parseDuration,
+  prepareStateUpdate,
   readRemoteState,
   recordNotRun,
   recordRun,
   spentOn,
   updateRemoteState
-} from "./chunk-57O6C6NT.js";
+} from "./chunk-EY7Q7J7M.js";
 import {
   BACKUP_REF_PREFIX,
   errorMessage,
@@ -28,7 +29,7 @@ import {
   foreignCommits,
   pushRefs,
   resolveCommit
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";
@@ -139,6 +140,7 @@ function createRunControl(opts) {
   const serial = createMutex();
   const updateRemoteState2 = (o) => serial(() => updateRemoteState(o));
   const readRemoteState2 = (o) => serial(() => readRemoteState(o));
+  const rodeInPush = /* @__PURE__ */ new Map();
   const orgLimited = () => opts.org !== void 0 && (opts.org.monthlyUsd !== void 0 || opts.org.dailyUsd !== void 0);
   const note = async (task, kind, reason, runId) => {
     await updateRemoteState2({
@@ -155,6 +157,7 @@ function createRunControl(opts) {
     const snap = await readRemoteState2({ git: opts.git, remote: opts.remote });
     const last = snap.state?.ledger?.tasks[task.name]?.lastSuccess;
     if (!last?.base) return void 0;
+    if (last.prAfter && last.outcome === "success") return void 0;
     if (last.pr !== void 0 && opts.prState) {
       const state = await opts.prState(last.pr).catch(() => void 0);
       if (state === "closed" || state === void 0) return void 0;
@@ -221,8 +224,7 @@ function createRunControl(opts) {
   }
   return {
     gatesStart(task, scheduled) {
-      const limits = Object.values(task.budget ?? {}).some((v) => v !== void 0);
-      return limits || orgLimited() || scheduled && task.skip_if_unchanged === true;
+      return budgeted(task) || orgLimited() || scheduled && task.skip_if_unchanged === true;
     },
     async admit(given, how = {}) {
       const ctx = opts.holder ? { ...given, runId: opts.holder } : given;
@@ -266,18 +268,33 @@ function createRunControl(opts) {
         );
       return { ok: true };
     },
+    async settleInPush(task, given, result) {
+      const runId = opts.holder ?? given;
+      if (budgeted(task) || orgLimited() || task.skip_if_unchanged === true) return void 0;
+      const run = { ...ledgerRun(runId, result, now()), prAfter: true };
+      const rider = await serial(
+        () => prepareStateUpdate({
+          git: opts.git,
+          remote: opts.remote,
+          update: (s) => holds(s, task.name, runId) ? settle(s, { task: task.name, runId, run, now: now() }) : null
+        })
+      );
+      if (!rider) return void 0;
+      return {
+        update: rider.update,
+        pushed(won) {
+          rider.pushed(won);
+          if (won) rodeInPush.set(`${task.name}\0${runId}`, run);
+        }
+      };
+    },
     async settle(task, given, result, how = {}) {
       const runId = opts.holder ?? given;
-      const run = {
-        runId,
-        at: now().toISOString(),
-        costUsd: result.agent?.costUsd ?? 0,
-        durationMs: result.durationMs,
-        outcome: result.status,
-        ...result.agent?.numTurns !== void 0 ? { turns: result.agent.numTurns } : {},
-        ...result.baseCommit ? { base: result.baseCommit } : {},
-        ...result.pr?.number !== void 0 ? { pr: result.pr.number } : {}
-      };
+      const run = ledgerRun(runId, result, now());
+      const rode = rodeInPush.get(`${task.name}\0${runId}`);
+      rodeInPush.delete(`${task.name}\0${runId}`);
+      const same = rode !== void 0 && rode.outcome === run.outcome && rode.costUsd === run.costUsd && result.notRun !== "if_command";
+      if (same) return;
       try {
         await updateRemoteState2({
           ...cas,
@@ -334,6 +351,19 @@ function createRunControl(opts) {
           update: (s) => ({ next: releaseHolder(s, holder), value: 0 })
         });
     }
+  };
+}
+var budgeted = (task) => Object.values(task.budget ?? {}).some((v) => v !== void 0);
+function ledgerRun(runId, result, at) {
+  return {
+    runId,
+    at: at.toISOString(),
+    costUsd: result.agent?.costUsd ?? 0,
+    durationMs: result.durationMs,
+    outcome: result.status,
+    ...result.agent?.numTurns !== void 0 ? { turns: result.agent.numTurns } : {},
+    ...result.baseCommit ? { base: result.baseCommit } : {},
+    ...result.pr?.number !== void 0 ? { pr: result.pr.number } : {}
   };
 }
 function releaseHolder(s, holder) {

@@ -10,18 +10,18 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-6BVCMLXC.js";
+} from "./chunk-RZEARLI6.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-VEVPEDSH.js";
+} from "./chunk-HVHNUMGQ.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-3YDJJOEX.js";
+} from "./chunk-KGD3TXMD.js";
 import {
   onExit,
   runTasks
-} from "./chunk-HHJTCABA.js";
+} from "./chunk-WZQIA642.js";
 import {
   STATUS_ICON,
   branchNameProblem,
@@ -33,7 +33,7 @@ import {
   quotePath,
   requireRepoRoot,
   selectTasks
-} from "./chunk-57O6C6NT.js";
+} from "./chunk-EY7Q7J7M.js";
 import {
   InterruptedError,
   TaskFailedError,
@@ -44,7 +44,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

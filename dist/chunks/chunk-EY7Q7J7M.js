@@ -13,7 +13,7 @@ import {
   isMissing,
   problemAt,
   pushRefs
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 import {
   __commonJS,
   __export,
@@ -27322,7 +27322,12 @@ var ledgerRunSchema = external_exports.object({
   outcome: external_exports.string(),
   /** The base commit the run started from. */
   base: external_exports.string().optional(),
-  pr: external_exports.number().int().positive().optional()
+  pr: external_exports.number().int().positive().optional(),
+  /**
+   * Recorded by the push of its branch, before its pull request was opened or updated: the PR's
+   * number is not kept (whether that PR was closed is not known).
+   */
+  prAfter: external_exports.literal(true).optional()
 });
 var taskLedgerSchema = aggregatesSchema.extend({
   recent: external_exports.array(ledgerRunSchema).default([]),
@@ -27366,16 +27371,16 @@ function spentOn(a, period, now) {
 function liveReservations(ledger, now) {
   return (ledger?.reservations ?? []).filter((r) => Date.parse(r.expires) > now.getTime());
 }
-function addSpend(a, at2, costUsd) {
+function addSpend(a, at2, costUsd, runs = 1) {
   const day = dayOf(at2);
   const month = monthOf(at2);
-  const days = { ...a.days, [day]: plus(a.days[day], costUsd) };
-  const months = { ...a.months, [month]: plus(a.months[month], costUsd) };
+  const days = { ...a.days, [day]: plus(a.days[day], costUsd, runs) };
+  const months = { ...a.months, [month]: plus(a.months[month], costUsd, runs) };
   return { days: newest(days, KEEP_DAYS), months: newest(months, KEEP_MONTHS) };
 }
-var plus = (s, costUsd) => ({
+var plus = (s, costUsd, runs) => ({
   usd: round((s?.usd ?? 0) + costUsd),
-  runs: (s?.runs ?? 0) + 1
+  runs: (s?.runs ?? 0) + runs
 });
 var round = (n) => Math.round(n * 1e6) / 1e6;
 function newest(r, keep) {
@@ -27386,14 +27391,18 @@ var SUCCESSFUL = /* @__PURE__ */ new Set(["success", "no_changes"]);
 function recordRun(ledger, task, run) {
   const l = ledger ?? emptyLedger();
   const at2 = new Date(run.at);
+  const prior = l.tasks[task]?.recent.find((r) => r.runId === run.runId);
+  const undo = (a) => prior ? addSpend(a, new Date(prior.at), -prior.costUsd, -1) : a;
   const before = l.tasks[task] ?? { days: {}, months: {}, recent: [] };
+  const others = before.recent.filter((r) => r.runId !== run.runId);
+  const lastSuccess = SUCCESSFUL.has(run.outcome) ? run : before.lastSuccess?.runId === run.runId ? others.findLast((r) => SUCCESSFUL.has(r.outcome)) : before.lastSuccess;
   const entry = {
-    ...addSpend(before, at2, run.costUsd),
-    recent: [...before.recent.filter((r) => r.runId !== run.runId), run].slice(-KEEP_RUNS),
-    ...SUCCESSFUL.has(run.outcome) ? { lastSuccess: run } : before.lastSuccess ? { lastSuccess: before.lastSuccess } : {}
+    ...addSpend(undo(before), at2, run.costUsd),
+    recent: [...others, run].slice(-KEEP_RUNS),
+    ...lastSuccess ? { lastSuccess } : {}
   };
   return {
-    total: addSpend(l.total, at2, run.costUsd),
+    total: addSpend(undo(l.total), at2, run.costUsd),
     tasks: { ...l.tasks, [task]: entry },
     reservations: l.reservations.filter((r) => !(r.task === task && r.runId === run.runId))
   };
@@ -27669,6 +27678,22 @@ async function claimDueTasks(opts) {
     `could not update ${store.ref} after ${maxAttempts} attempts: other runs kept updating it at the same time; nothing was claimed (the next tick will pick the due tasks up)`
   );
 }
+async function prepareStateUpdate(opts) {
+  const ref = opts.ref ?? STATE_REF;
+  const key = seenKey(opts.git, opts.remote, ref);
+  const seen = await lastSeenState(opts.git, opts.remote, ref);
+  if (!seen) return void 0;
+  const next = opts.update(seen.state);
+  if (next === null) return void 0;
+  const commit = await writeStateCommit(opts.git, next);
+  return {
+    update: { ref, commit, expected: seen.oid },
+    pushed(won) {
+      if (won) lastSeen.set(key, Promise.resolve(commit));
+      else lastSeen.delete(key);
+    }
+  };
+}
 async function updateRemoteState(opts) {
   const ref = opts.ref ?? STATE_REF;
   const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_CLAIM_ATTEMPTS);
@@ -27881,6 +27906,7 @@ export {
   expectStateTip,
   localStateStore,
   claimDueTasks,
+  prepareStateUpdate,
   updateRemoteState,
   normalizeGlob,
   compileGlob,

@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-HHJTCABA.js";
+} from "./chunk-WZQIA642.js";
 import {
   mdCode
-} from "./chunk-57O6C6NT.js";
+} from "./chunk-EY7Q7J7M.js";
 import {
   errorMessage,
   silentLogger
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;

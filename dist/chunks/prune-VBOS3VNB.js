@@ -5,20 +5,17 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  runAction,
-  runAndReport
-} from "./chunk-43WCUIK6.js";
-import "./chunk-6BVCMLXC.js";
-import "./chunk-VEVPEDSH.js";
-import "./chunk-3YDJJOEX.js";
-import "./chunk-T37QX7AC.js";
-import "./chunk-OD55LRLJ.js";
-import "./chunk-HHJTCABA.js";
-import "./chunk-57O6C6NT.js";
-import "./chunk-AEYLKNC7.js";
-import "./chunk-AN4M62PA.js";
+  prune,
+  rewriteLog,
+  runningRuns
+} from "./chunk-S5KLHPQL.js";
+import "./chunk-LLQWM76A.js";
+import "./chunk-GZ4CA6CV.js";
+import "./chunk-ZW3CGGA4.js";
+import "./chunk-EONLRXCU.js";
 import "./chunk-MTYGN2KO.js";
 export {
-  runAction,
-  runAndReport
+  prune,
+  rewriteLog,
+  runningRuns
 };

@@ -19,7 +19,7 @@ import {
   outcomeOf,
   parseDuration,
   quotePath
-} from "./chunk-57O6C6NT.js";
+} from "./chunk-EY7Q7J7M.js";
 import {
   BACKUP_REF_PREFIX,
   C_LOCALE,
@@ -63,7 +63,7 @@ import {
   updateBranch,
   userSignsCommits,
   writeChangeBackup
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 import {
   MARKER_VAR,
   killTree
@@ -10024,6 +10024,8 @@ async function land(options) {
   const commit = await commitTree({
     git: o2.worktree.git,
     tree: o2.change.tree,
+    changed: true,
+    // files changed (above)
     base: o2.start.commit,
     subject: o2.start.merge ? `Merge the latest ${o2.result.base} into ${o2.result.branch}; conflicts resolved by claude-tasks` : o2.followUp?.subject ?? o2.task.pr.title,
     ...o2.start.merge ? { base: o2.start.branchTip, mergeParents: [o2.start.merge.commit] } : {},
@@ -10147,6 +10149,11 @@ async function landRemote(o2) {
   const signed = signer ? await landSigned(o2, signer) : "fallback";
   if (signed === "refused") return;
   if (signed === "fallback") {
+    let rider = await o2.settleInPush?.({
+      ...r,
+      status: r.status === "conflict" ? "conflict" : "success",
+      durationMs: Date.now() - Date.parse(r.startedAt)
+    });
     for (let round = 1; ; round++) {
       const guard = guardsBase(o2) ? baseGuard(o2) : void 0;
       const tracking = guard ? `refs/remotes/${remoteOf(repo)}/${r.base}` : void 0;
@@ -10154,19 +10161,24 @@ async function landRemote(o2) {
       const pushed = await pushRefs({
         git: repo.git,
         remote: remoteOf(repo),
-        updates: [...await branchUpdates(o2), ...guard ? [guard] : []]
+        updates: [...await branchUpdates(o2), ...guard ? [guard] : [], ...rider ? [rider.update] : []]
       });
       if (tracking && trackingWas && trackingWas !== guard?.commit)
         await repo.git.run(["update-ref", tracking, trackingWas, guard.commit], { allowFailure: true });
+      rider?.pushed(pushed.ok);
       if (pushed.ok) break;
-      const moved = guard && pushed.refs.some((x) => x.ref === guard.ref && x.reason === "stale info");
+      const refused = (ref) => pushed.refs.some((x) => x.ref === ref && x.status === "rejected" && x.reason !== ATOMIC_FAILED);
+      const ledgerMoved = rider !== void 0 && refused(rider.update.ref);
+      rider = void 0;
+      const moved = guard !== void 0 && refused(guard.ref);
+      if (ledgerMoved && !moved && !refused(`refs/heads/${r.branch}`)) continue;
       if (moved && round < MAX_BASE_ROUNDS) {
         o2.phase("checking conflicts with the latest base");
         if (!await followBase(o2, { fresh: true })) return;
         if (r.status !== "conflict" && await alreadyOnBranch(o2)) return keepBranch(o2);
         continue;
       }
-      const reason = pushed.refs.find((x) => x.status === "rejected")?.reason ?? "rejected";
+      const reason = pushed.refs.find((x) => x.status === "rejected" && x.reason !== ATOMIC_FAILED)?.reason ?? "rejected";
       r.status = "failed";
       r.message = moved ? `push of \`${r.branch}\` given up: the base \`${r.base}\` kept moving while it was checked; the result is in backup ${r.backup}` : `push of \`${r.branch}\` refused (${reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
       return;
@@ -10179,6 +10191,7 @@ async function landRemote(o2) {
   }
   if (!o2.onto) await publish(o2, true);
 }
+var ATOMIC_FAILED = "atomic push failed";
 var MAX_BASE_ROUNDS = 3;
 async function branchUpdates(o2) {
   const { result: r, repo } = o2;
@@ -10781,7 +10794,8 @@ async function runTasks(opts) {
           signal,
           trigger: opts.trigger,
           ...scheduled ? { fireTimes } : {},
-          ...admission ? { admission } : {}
+          ...admission ? { admission } : {},
+          ...control ? { settleInPush: (r) => control.settleInPush(task, runId, r) } : {}
         });
         if (control && !control.gatesStart(task, scheduled)) {
           const stop = new AbortController();

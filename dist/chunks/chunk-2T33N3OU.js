@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-A42UFN5S.js";
+} from "./chunk-ZDZEPPX4.js";
 import {
   newRunId
-} from "./chunk-HHJTCABA.js";
+} from "./chunk-WZQIA642.js";
 import {
   STATE_REF,
   claimDueTasks,
   localStateStore
-} from "./chunk-57O6C6NT.js";
+} from "./chunk-EY7Q7J7M.js";
 import {
   pruneWorktrees
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 import {
   stopAgentProcessesIn
 } from "./chunk-AN4M62PA.js";

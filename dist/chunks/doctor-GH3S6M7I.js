@@ -6,29 +6,29 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   readManifest
-} from "./chunk-VCIA2WUO.js";
+} from "./chunk-RLNIMHET.js";
 import {
   readTickRecord
-} from "./chunk-IYRRY2FJ.js";
+} from "./chunk-2T33N3OU.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-A42UFN5S.js";
-import "./chunk-F3M2NFN3.js";
+import "./chunk-ZDZEPPX4.js";
+import "./chunk-RGS3RVV2.js";
 import {
   prune
-} from "./chunk-LYTPKX4R.js";
+} from "./chunk-S5KLHPQL.js";
 import {
   formatAge,
   retentionPolicy
-} from "./chunk-YBZIBOF4.js";
-import "./chunk-BUT2S4O6.js";
-import "./chunk-GRDG4ZJ2.js";
+} from "./chunk-LLQWM76A.js";
+import "./chunk-GZ4CA6CV.js";
+import "./chunk-ZW3CGGA4.js";
 import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-HHJTCABA.js";
+} from "./chunk-WZQIA642.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,
@@ -39,7 +39,7 @@ import {
   parseSchedule,
   parseState,
   require_dist
-} from "./chunk-57O6C6NT.js";
+} from "./chunk-EY7Q7J7M.js";
 import {
   createGit,
   errorMessage,
@@ -48,7 +48,7 @@ import {
   listWorktrees,
   orIfMissing,
   stateDir
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 import "./chunk-AN4M62PA.js";
 import {
   __toESM

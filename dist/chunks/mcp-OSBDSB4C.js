@@ -9,23 +9,23 @@ import {
 } from "./chunk-CGR3QNQP.js";
 import {
   readDefaultsFile
-} from "./chunk-UQZR3INY.js";
+} from "./chunk-HBRVEVDV.js";
 import {
   ACTIVE_STATUSES,
   MAX_LOG_LINES,
   readRecords,
   writeRecord
-} from "./chunk-BUT2S4O6.js";
-import "./chunk-GRDG4ZJ2.js";
+} from "./chunk-GZ4CA6CV.js";
+import "./chunk-ZW3CGGA4.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-3YDJJOEX.js";
-import "./chunk-T37QX7AC.js";
+} from "./chunk-KGD3TXMD.js";
+import "./chunk-BQHYVV55.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-HHJTCABA.js";
+} from "./chunk-WZQIA642.js";
 import {
   $ZodObject,
   $ZodType,
@@ -77,7 +77,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-57O6C6NT.js";
+} from "./chunk-EY7Q7J7M.js";
 import {
   UserError,
   createGit,
@@ -88,7 +88,7 @@ import {
   restoreBackup,
   stateDir,
   stderrLogger
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 import "./chunk-AN4M62PA.js";
 import {
   __commonJS,

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-F3M2NFN3.js";
+} from "./chunk-RGS3RVV2.js";
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-HHJTCABA.js";
+} from "./chunk-WZQIA642.js";
 import {
   buildPlan,
   claimDueTasks,
   evaluateSchedules,
   planOf,
   selectTasks
-} from "./chunk-57O6C6NT.js";
+} from "./chunk-EY7Q7J7M.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,
@@ -25,7 +25,7 @@ import {
   isSha,
   silentLogger,
   splitZ
-} from "./chunk-AEYLKNC7.js";
+} from "./chunk-EONLRXCU.js";
 
 // src/engine/event/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";

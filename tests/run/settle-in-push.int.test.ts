@@ -1,0 +1,91 @@
+/**
+ * The ledger's record of a run (its cost, its lock released) rides in the atomic push of the task's
+ * branch: one push for both, where create-pull-request's peers push the branch alone. When another run
+ * wrote the ledger in between, the branch still lands and the record is written on its own.
+ */
+import { chmod, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createRunControl } from "../../src/engine/budget/index.ts";
+import { readRemoteState, STATE_REF } from "../../src/engine/schedule/state.ts";
+import { type EngineRepo, makeEngineRepo } from "../support/engine.ts";
+
+/** Every push the origin receives, as the list of refs it updated (a pre-receive hook's view). */
+async function recordPushes(e: EngineRepo): Promise<() => Promise<string[][]>> {
+  const log = join(e.origin!, "pushes.log");
+  const hook = join(e.origin!, "hooks", "pre-receive");
+  await writeFile(log, "");
+  await writeFile(hook, `#!/bin/sh\n{ cut -d' ' -f3 | tr '\\n' ' '; echo; } >> "${log}"\n`);
+  await chmod(hook, 0o755);
+  return async () =>
+    (await readFile(log, "utf8"))
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l) => l.trim().split(" ").sort());
+}
+
+const control = (e: EngineRepo) => createRunControl({ git: e.client(), remote: "origin" });
+
+describe("the run's record in the ledger rides in its branch's push", () => {
+  it("a task with no budget: the lock, then one push with the branch and the record (lock released, run recorded)", async () => {
+    await using e = await makeEngineRepo({ origin: true });
+    const pushes = await recordPushes(e);
+    const [task] = await e.tasks({ quick: "run: echo done > done.txt\n" });
+    const r = await e.run([task!], { mode: "pr", control: control(e) });
+    expect(r.result.status).toBe("success");
+    expect(await pushes()).toEqual([
+      [STATE_REF], // the lock, taken while the command started
+      ["refs/claude-tasks/state", "refs/heads/claude-tasks/quick"].sort(),
+    ]);
+    const state = (await readRemoteState({ git: e.client(), remote: "origin" })).state!;
+    expect(state.locks).toEqual({});
+    expect(state.ledger?.tasks.quick?.recent).toMatchObject([
+      { outcome: "success", costUsd: 0, base: r.result.baseCommit, prAfter: true },
+    ]);
+    expect(await e.gitIn(e.origin!, "rev-parse", "refs/heads/claude-tasks/quick")).toBe(r.result.commit);
+  });
+
+  it("another run wrote the ledger after this one's lock: the branch lands all the same, and the record follows on its own", async () => {
+    await using e = await makeEngineRepo({ origin: true });
+    const pushes = await recordPushes(e);
+    const [task, other] = await e.tasks({
+      quick: "run: echo done > done.txt\n",
+      other: "run: echo other > other.txt\n",
+    });
+    // right after the command, another workflow run (another clone) takes the lock of another task; this run's
+    // record is made (from the ledger as this run last saw it) once that is done
+    const theirs = createRunControl({ git: e.client().at(await e.clone()), remote: "origin" }); // another process's view
+    let admitted: Promise<unknown> | undefined;
+    const ours = control(e);
+    const r = await e.run([task!], {
+      mode: "pr",
+      control: {
+        ...ours,
+        settleInPush: async (...args) => {
+          await admitted;
+          return ours.settleInPush(...args);
+        },
+      },
+      onEvent: (ev) => {
+        if (ev.type === "task-phase" && ev.phase === "checking the change")
+          admitted ??= theirs.admit({
+            task: other!,
+            runId: "theirs",
+            scheduled: false,
+            baseCommit: async () => "",
+          });
+      },
+    });
+    expect(await admitted).toEqual({ ok: true });
+    expect(r.result.status).toBe("success");
+    expect(await e.gitIn(e.origin!, "rev-parse", "refs/heads/claude-tasks/quick")).toBe(r.result.commit);
+    const state = (await readRemoteState({ git: e.client(), remote: "origin" })).state!;
+    expect(Object.keys(state.locks ?? {})).toEqual(["other"]); // theirs kept, ours released
+    expect(state.ledger?.tasks.quick?.recent).toMatchObject([{ outcome: "success" }]);
+    expect(state.ledger?.tasks.quick?.recent[0]?.prAfter).toBeUndefined(); // written after the run, on its own
+    const all = await pushes();
+    expect(all.filter((p) => p.includes("refs/heads/claude-tasks/quick"))).toEqual([
+      ["refs/heads/claude-tasks/quick"],
+    ]);
+  });
+});
