@@ -4,7 +4,7 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-4RLHCNMT.js";
+import "./chunks/chunk-WAJ34CKQ.js";
 import {
   debug,
   error,
@@ -22,23 +22,23 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-ZDZEPPX4.js";
-import "./chunks/chunk-RGS3RVV2.js";
+} from "./chunks/chunk-U3FPWF45.js";
+import "./chunks/chunk-QCZ2UKME.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-HBRVEVDV.js";
+} from "./chunks/chunk-PCCC5QLB.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-HVHNUMGQ.js";
+} from "./chunks/chunk-7YNZDSCE.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-BQHYVV55.js";
+} from "./chunks/chunk-MFCIMK4S.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-WZQIA642.js";
+} from "./chunks/chunk-WLZO6OQL.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -83,7 +83,7 @@ import {
   stripInvisible,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-EY7Q7J7M.js";
+} from "./chunks/chunk-3XHNUT53.js";
 import {
   ConfigError,
   UserError,
@@ -109,7 +109,7 @@ import {
   silentLogger,
   stateDir,
   taskEntry
-} from "./chunks/chunk-EONLRXCU.js";
+} from "./chunks/chunk-NPPHOXGI.js";
 import "./chunks/chunk-AN4M62PA.js";
 import {
   __callDispose,

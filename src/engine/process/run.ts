@@ -85,7 +85,8 @@ export function runCommand(
     const child = spawn(file, args, {
       cwd: opts.cwd,
       env: opts.env,
-      stdio: ["pipe", outFd ?? "pipe", "pipe"],
+      // no input: /dev/null rather than a pipe to end (a pipe and its stream cost the main thread ~1 ms a spawn)
+      stdio: [opts.input === undefined ? "ignore" : "pipe", outFd ?? "pipe", "pipe"],
     });
     if (outFd !== undefined) closeSync(outFd); // the child holds its own copy
     const out: Buffer[] = [];
@@ -94,7 +95,7 @@ export function runCommand(
     child.stderr?.on("data", (c: Buffer) => err.push(c));
     // a child that exits without reading its input closes the pipe: not an error of the run
     child.stdin?.on("error", () => {});
-    child.stdin?.end(opts.input ?? "");
+    child.stdin?.end(opts.input);
 
     let timedOut = false;
     let cancelled = false;

@@ -234,15 +234,39 @@ async function freshTip(ctx: RepoContext, branch: string): Promise<string | unde
 export async function baseTip(
   ctx: RepoContext,
   base: string,
-  opts: { fresh?: boolean } = {},
+  opts: { fresh?: boolean; local?: LocalRefs } = {},
 ): Promise<string> {
+  const known = opts.local ? await opts.local() : undefined;
   const tip = ctx.fromRemote
     ? await (opts.fresh ? freshTip(ctx, base) : fetchBranch(ctx, base))
-    : ((await resolveCommit(ctx.git, `refs/heads/${base}`)) ??
-      (ctx.remote ? await resolveCommit(ctx.git, `refs/remotes/${ctx.remote}/${base}`) : undefined));
+    : known
+      ? (known.tips.get(`refs/heads/${base}`) ?? known.tips.get(`refs/remotes/${ctx.remote}/${base}`))
+      : ((await resolveCommit(ctx.git, `refs/heads/${base}`)) ??
+        (ctx.remote ? await resolveCommit(ctx.git, `refs/remotes/${ctx.remote}/${base}`) : undefined));
   if (!tip)
     throw new UserError(`base branch \`${base}\` not found${ctx.fromRemote ? ` on ${ctx.remote}` : ""}`);
   return tip;
+}
+
+/**
+ * The repository's branches, tags and remote-tracking refs, read once when a task starts (one
+ * `for-each-ref`): its local base and branch tips, and the refs its agent's private git dir gets.
+ */
+export type LocalRefs = () => Promise<{ text: string; tips: Map<string, string> }>;
+
+export function localRefs(ctx: RepoContext): LocalRefs {
+  let read: Promise<{ text: string; tips: Map<string, string> }> | undefined;
+  return () =>
+    (read ??= ctx.git
+      .run(["for-each-ref", "--format=%(objectname) %(refname)", "refs/heads", "refs/tags", "refs/remotes"])
+      .then(({ stdout }) => {
+        const tips = new Map<string, string>();
+        for (const line of stdout.split("\n")) {
+          const i = line.indexOf(" ");
+          if (i > 0) tips.set(line.slice(i + 1), line.slice(0, i));
+        }
+        return { text: stdout, tips };
+      }));
 }
 
 /**

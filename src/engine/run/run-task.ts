@@ -15,7 +15,6 @@ import {
   compareRepo,
   createWorktree,
   foreignCommits,
-  resolveCommit,
   restoreRepo,
   snapshotRepo,
   type Worktree,
@@ -28,7 +27,15 @@ import { type LandOptions, land, type StartingPoint } from "./land.ts";
 import type { OntoBranch } from "./onto.ts";
 import type { FollowUp, Publisher, RunEvent } from "./options.ts";
 import { runPrecheck } from "./precheck.ts";
-import { baseTip, fetchBranch, fetchOnto, localBase, type RepoContext } from "./repo-context.ts";
+import {
+  baseTip,
+  fetchBranch,
+  fetchOnto,
+  type LocalRefs,
+  localBase,
+  localRefs,
+  type RepoContext,
+} from "./repo-context.ts";
 import { filesWithMarkers, plannedMerge, prepareMerge, resolveContext } from "./resolve-conflicts.ts";
 import { newResult, summariseAgent } from "./result.ts";
 import type { TrustedConfig } from "./trusted-config.ts";
@@ -106,7 +113,8 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
   const phase = (p: string) => opts.emit({ type: "task-phase", task: task.name, phase: p });
 
   phase("resolving base");
-  const start = await startingPoint(opts, r);
+  const refs = localRefs(repo);
+  const start = await startingPoint(opts, r, refs);
   if (!start) return;
   r.baseCommit = start.merge?.commit ?? start.commit;
 
@@ -129,16 +137,7 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
         adminDir: await adminDirOf(wt.path),
         repoRoot: repo.git.cwd,
         privateDir: join(repo.state, "sandbox", `${task.name}-${opts.runId}`),
-        refs: async () =>
-          (
-            await repo.git.run([
-              "for-each-ref",
-              "--format=%(objectname) %(refname)",
-              "refs/heads",
-              "refs/tags",
-              "refs/remotes",
-            ])
-          ).stdout,
+        refs: async () => (await refs()).text,
       })
     : undefined;
   // The repository's config, hooks and refs come out of the pre-check's and the agent's runs as they went in.
@@ -270,7 +269,11 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
  * as actions/checkout leaves it) the worktree starts from that commit at once and the remote checks
  * run meanwhile (`remote`): their outcome is awaited before anything of the agent's work is used.
  */
-export async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promise<PendingStart | undefined> {
+export async function startingPoint(
+  opts: RunTaskOptions,
+  r: TaskResult,
+  refs: LocalRefs = localRefs(opts.repo),
+): Promise<PendingStart | undefined> {
   const { repo } = opts;
   if (opts.onto) {
     const tip = await fetchOnto(repo, opts.onto);
@@ -282,11 +285,11 @@ export async function startingPoint(opts: RunTaskOptions, r: TaskResult): Promis
   const fast = repo.fromRemote && opts.localBaseFirst && opts.task.on_conflict !== "resolve";
   const local = fast ? await localBase(repo, r.base) : undefined;
   if (local) {
-    const remote = remoteChecks(opts, r);
+    const remote = remoteChecks(opts, r, refs);
     remote.catch(() => {}); // awaited after the agent (settleStart)
     return { commit: local, branchExistedOnRemote: false, remote };
   }
-  const checked = await remoteChecks(opts, r);
+  const checked = await remoteChecks(opts, r, refs);
   const branchTip = checked.branch.branchTip;
   if (checked.foreign && branchTip && opts.task.on_conflict === "resolve") {
     const merge = await plannedMerge(repo.git, branchTip, checked.base);
@@ -315,12 +318,13 @@ interface PendingStart extends StartingPoint {
   remote?: Promise<RemoteCheck>;
 }
 
-async function remoteChecks(opts: RunTaskOptions, r: TaskResult): Promise<RemoteCheck> {
+async function remoteChecks(opts: RunTaskOptions, r: TaskResult, refs: LocalRefs): Promise<RemoteCheck> {
   const { repo } = opts;
-  const base = await baseTip(repo, r.base);
+  // local tips from the one read of the refs (which the agent's git dir gets too)
+  const base = await baseTip(repo, r.base, repo.fromRemote ? {} : { local: refs });
   const branchTip = repo.fromRemote
     ? await fetchBranch(repo, r.branch)
-    : await resolveCommit(repo.git, `refs/heads/${r.branch}`);
+    : (await refs()).tips.get(`refs/heads/${r.branch}`);
   const branch = { branchTip, branchExistedOnRemote: repo.fromRemote && branchTip !== undefined };
   if (!branchTip) return { base, branch };
   const foreign = await foreignCommits({ git: repo.git, branch: branchTip, base, task: opts.task.name });

@@ -9,32 +9,32 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-RLNIMHET.js";
+} from "./chunk-FTOMKNKS.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-2T33N3OU.js";
-import "./chunk-ZDZEPPX4.js";
-import "./chunk-RGS3RVV2.js";
+} from "./chunk-VOE7B6JJ.js";
+import "./chunk-U3FPWF45.js";
+import "./chunk-QCZ2UKME.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-RZEARLI6.js";
+} from "./chunk-RH3VPXRW.js";
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-WZQIA642.js";
+} from "./chunk-WLZO6OQL.js";
 import {
   requireRepoRoot
-} from "./chunk-EY7Q7J7M.js";
+} from "./chunk-3XHNUT53.js";
 import {
   UserError,
   createGit,
   runCommand,
   stateDir
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-ZDZEPPX4.js";
+} from "./chunk-U3FPWF45.js";
 import {
   newRunId
-} from "./chunk-WZQIA642.js";
+} from "./chunk-WLZO6OQL.js";
 import {
   STATE_REF,
   claimDueTasks,
   localStateStore
-} from "./chunk-EY7Q7J7M.js";
+} from "./chunk-3XHNUT53.js";
 import {
   pruneWorktrees
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 import {
   stopAgentProcessesIn
 } from "./chunk-AN4M62PA.js";

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   pidAlive
-} from "./chunk-ZW3CGGA4.js";
+} from "./chunk-AYL3Y4GW.js";
 import {
   assertSafeName,
   orIfMissing,
   require_lib
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

@@ -5,17 +5,20 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  prune,
-  rewriteLog,
-  runningRuns
-} from "./chunk-S5KLHPQL.js";
-import "./chunk-LLQWM76A.js";
-import "./chunk-GZ4CA6CV.js";
-import "./chunk-ZW3CGGA4.js";
-import "./chunk-EONLRXCU.js";
+  runAction,
+  runAndReport
+} from "./chunk-BQTURMIQ.js";
+import "./chunk-RH3VPXRW.js";
+import "./chunk-7YNZDSCE.js";
+import "./chunk-ZKYNEWYB.js";
+import "./chunk-MFCIMK4S.js";
+import "./chunk-OD55LRLJ.js";
+import "./chunk-WLZO6OQL.js";
+import "./chunk-3XHNUT53.js";
+import "./chunk-NPPHOXGI.js";
+import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 export {
-  prune,
-  rewriteLog,
-  runningRuns
+  runAction,
+  runAndReport
 };

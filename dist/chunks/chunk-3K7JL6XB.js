@@ -6,13 +6,13 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   formatAge
-} from "./chunk-LLQWM76A.js";
+} from "./chunk-7VQYOXFT.js";
 import {
   pruneRecords
-} from "./chunk-GZ4CA6CV.js";
+} from "./chunk-KI4QASUE.js";
 import {
   pidAlive
-} from "./chunk-ZW3CGGA4.js";
+} from "./chunk-AYL3Y4GW.js";
 import {
   backupsDir,
   isCode,
@@ -21,7 +21,7 @@ import {
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 
 // src/engine/retention/prune.ts
 import { randomBytes } from "node:crypto";

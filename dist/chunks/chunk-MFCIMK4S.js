@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-WZQIA642.js";
+} from "./chunk-WLZO6OQL.js";
 import {
   mdCode
-} from "./chunk-EY7Q7J7M.js";
+} from "./chunk-3XHNUT53.js";
 import {
   errorMessage,
   silentLogger
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;

@@ -6,30 +6,30 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-RGS3RVV2.js";
+} from "./chunk-QCZ2UKME.js";
 import {
   runAndReport
-} from "./chunk-CMC2GATE.js";
+} from "./chunk-BQTURMIQ.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-RZEARLI6.js";
-import "./chunk-HVHNUMGQ.js";
-import "./chunk-KGD3TXMD.js";
-import "./chunk-BQHYVV55.js";
+} from "./chunk-RH3VPXRW.js";
+import "./chunk-7YNZDSCE.js";
+import "./chunk-ZKYNEWYB.js";
+import "./chunk-MFCIMK4S.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-WZQIA642.js";
+} from "./chunk-WLZO6OQL.js";
 import {
   assertValid,
   branchNameProblem,
   buildPlan,
   loadProject,
   requireRepoRoot
-} from "./chunk-EY7Q7J7M.js";
+} from "./chunk-3XHNUT53.js";
 import {
   InterruptedError,
   UserError,
@@ -37,7 +37,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -9,23 +9,23 @@ import {
 } from "./chunk-CGR3QNQP.js";
 import {
   readDefaultsFile
-} from "./chunk-HBRVEVDV.js";
+} from "./chunk-PCCC5QLB.js";
 import {
   ACTIVE_STATUSES,
   MAX_LOG_LINES,
   readRecords,
   writeRecord
-} from "./chunk-GZ4CA6CV.js";
-import "./chunk-ZW3CGGA4.js";
+} from "./chunk-KI4QASUE.js";
+import "./chunk-AYL3Y4GW.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-KGD3TXMD.js";
-import "./chunk-BQHYVV55.js";
+} from "./chunk-ZKYNEWYB.js";
+import "./chunk-MFCIMK4S.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-WZQIA642.js";
+} from "./chunk-WLZO6OQL.js";
 import {
   $ZodObject,
   $ZodType,
@@ -77,7 +77,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-EY7Q7J7M.js";
+} from "./chunk-3XHNUT53.js";
 import {
   UserError,
   createGit,
@@ -88,7 +88,7 @@ import {
   restoreBackup,
   stateDir,
   stderrLogger
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 import "./chunk-AN4M62PA.js";
 import {
   __commonJS,

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createMutex
-} from "./chunk-WZQIA642.js";
+} from "./chunk-WLZO6OQL.js";
 import {
   STATE_REF,
   compileGlob,
@@ -21,7 +21,7 @@ import {
   recordRun,
   spentOn,
   updateRemoteState
-} from "./chunk-EY7Q7J7M.js";
+} from "./chunk-3XHNUT53.js";
 import {
   BACKUP_REF_PREFIX,
   errorMessage,
@@ -29,7 +29,7 @@ import {
   foreignCommits,
   pushRefs,
   resolveCommit
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";

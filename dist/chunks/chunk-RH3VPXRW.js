@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-EY7Q7J7M.js";
+} from "./chunk-3XHNUT53.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-BQHYVV55.js";
+} from "./chunk-MFCIMK4S.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

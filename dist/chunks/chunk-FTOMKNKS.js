@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   UserError,
   orIfMissing
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 
 // src/engine/local/service.ts
 import { createHash } from "node:crypto";

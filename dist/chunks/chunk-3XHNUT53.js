@@ -13,7 +13,7 @@ import {
   isMissing,
   problemAt,
   pushRefs
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 import {
   __commonJS,
   __export,

@@ -19,7 +19,7 @@ import {
   outcomeOf,
   parseDuration,
   quotePath
-} from "./chunk-EY7Q7J7M.js";
+} from "./chunk-3XHNUT53.js";
 import {
   BACKUP_REF_PREFIX,
   C_LOCALE,
@@ -63,7 +63,7 @@ import {
   updateBranch,
   userSignsCommits,
   writeChangeBackup
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 import {
   MARKER_VAR,
   killTree
@@ -742,10 +742,22 @@ async function freshTip(ctx, branch) {
   return (await fetchTips(ctx, [branch], [], false)).tips.get(branch);
 }
 async function baseTip(ctx, base, opts = {}) {
-  const tip = ctx.fromRemote ? await (opts.fresh ? freshTip(ctx, base) : fetchBranch(ctx, base)) : await resolveCommit(ctx.git, `refs/heads/${base}`) ?? (ctx.remote ? await resolveCommit(ctx.git, `refs/remotes/${ctx.remote}/${base}`) : void 0);
+  const known = opts.local ? await opts.local() : void 0;
+  const tip = ctx.fromRemote ? await (opts.fresh ? freshTip(ctx, base) : fetchBranch(ctx, base)) : known ? known.tips.get(`refs/heads/${base}`) ?? known.tips.get(`refs/remotes/${ctx.remote}/${base}`) : await resolveCommit(ctx.git, `refs/heads/${base}`) ?? (ctx.remote ? await resolveCommit(ctx.git, `refs/remotes/${ctx.remote}/${base}`) : void 0);
   if (!tip)
     throw new UserError(`base branch \`${base}\` not found${ctx.fromRemote ? ` on ${ctx.remote}` : ""}`);
   return tip;
+}
+function localRefs(ctx) {
+  let read;
+  return () => read ??= ctx.git.run(["for-each-ref", "--format=%(objectname) %(refname)", "refs/heads", "refs/tags", "refs/remotes"]).then(({ stdout }) => {
+    const tips = /* @__PURE__ */ new Map();
+    for (const line of stdout.split("\n")) {
+      const i2 = line.indexOf(" ");
+      if (i2 > 0) tips.set(line.slice(i2 + 1), line.slice(0, i2));
+    }
+    return { text: stdout, tips };
+  });
 }
 async function localBase(ctx, base) {
   return (ctx.remote ? await resolveCommit(ctx.git, `refs/remotes/${ctx.remote}/${base}`) : void 0) ?? await resolveCommit(ctx.git, `refs/heads/${base}`);
@@ -10401,7 +10413,8 @@ async function pipeline2(opts, r) {
     const { repo, task } = opts;
     const phase = (p) => opts.emit({ type: "task-phase", task: task.name, phase: p });
     phase("resolving base");
-    const start = await startingPoint(opts, r);
+    const refs = localRefs(repo);
+    const start = await startingPoint(opts, r, refs);
     if (!start) return;
     r.baseCommit = start.merge?.commit ?? start.commit;
     phase("creating worktree");
@@ -10421,13 +10434,7 @@ async function pipeline2(opts, r) {
       adminDir: await adminDirOf(wt.path),
       repoRoot: repo.git.cwd,
       privateDir: join9(repo.state, "sandbox", `${task.name}-${opts.runId}`),
-      refs: async () => (await repo.git.run([
-        "for-each-ref",
-        "--format=%(objectname) %(refname)",
-        "refs/heads",
-        "refs/tags",
-        "refs/remotes"
-      ])).stdout
+      refs: async () => (await refs()).text
     }) : void 0, true);
     const untouched = async (before2) => {
       const changed = await compareRepo(repo.git, before2);
@@ -10550,7 +10557,7 @@ ${opts.followUp.context}` : own;
     _promise && await _promise;
   }
 }
-async function startingPoint(opts, r) {
+async function startingPoint(opts, r, refs = localRefs(opts.repo)) {
   const { repo } = opts;
   if (opts.onto) {
     const tip = await fetchOnto(repo, opts.onto);
@@ -10561,12 +10568,12 @@ async function startingPoint(opts, r) {
   const fast = repo.fromRemote && opts.localBaseFirst && opts.task.on_conflict !== "resolve";
   const local = fast ? await localBase(repo, r.base) : void 0;
   if (local) {
-    const remote = remoteChecks(opts, r);
+    const remote = remoteChecks(opts, r, refs);
     remote.catch(() => {
     });
     return { commit: local, branchExistedOnRemote: false, remote };
   }
-  const checked = await remoteChecks(opts, r);
+  const checked = await remoteChecks(opts, r, refs);
   const branchTip = checked.branch.branchTip;
   if (checked.foreign && branchTip && opts.task.on_conflict === "resolve") {
     const merge = await plannedMerge(repo.git, branchTip, checked.base);
@@ -10583,10 +10590,10 @@ async function startingPoint(opts, r) {
   if (checked.foreign) return skipForeign(r, checked.foreign);
   return { commit: checked.base, ...checked.branch };
 }
-async function remoteChecks(opts, r) {
+async function remoteChecks(opts, r, refs) {
   const { repo } = opts;
-  const base = await baseTip(repo, r.base);
-  const branchTip = repo.fromRemote ? await fetchBranch(repo, r.branch) : await resolveCommit(repo.git, `refs/heads/${r.branch}`);
+  const base = await baseTip(repo, r.base, repo.fromRemote ? {} : { local: refs });
+  const branchTip = repo.fromRemote ? await fetchBranch(repo, r.branch) : (await refs()).tips.get(`refs/heads/${r.branch}`);
   const branch = { branchTip, branchExistedOnRemote: repo.fromRemote && branchTip !== void 0 };
   if (!branchTip) return { base, branch };
   const foreign = await foreignCommits({ git: repo.git, branch: branchTip, base, task: opts.task.name });

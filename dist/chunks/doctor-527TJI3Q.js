@@ -6,29 +6,29 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   readManifest
-} from "./chunk-RLNIMHET.js";
+} from "./chunk-FTOMKNKS.js";
 import {
   readTickRecord
-} from "./chunk-2T33N3OU.js";
+} from "./chunk-VOE7B6JJ.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-ZDZEPPX4.js";
-import "./chunk-RGS3RVV2.js";
+import "./chunk-U3FPWF45.js";
+import "./chunk-QCZ2UKME.js";
 import {
   prune
-} from "./chunk-S5KLHPQL.js";
+} from "./chunk-3K7JL6XB.js";
 import {
   formatAge,
   retentionPolicy
-} from "./chunk-LLQWM76A.js";
-import "./chunk-GZ4CA6CV.js";
-import "./chunk-ZW3CGGA4.js";
+} from "./chunk-7VQYOXFT.js";
+import "./chunk-KI4QASUE.js";
+import "./chunk-AYL3Y4GW.js";
 import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-WZQIA642.js";
+} from "./chunk-WLZO6OQL.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,
@@ -39,7 +39,7 @@ import {
   parseSchedule,
   parseState,
   require_dist
-} from "./chunk-EY7Q7J7M.js";
+} from "./chunk-3XHNUT53.js";
 import {
   createGit,
   errorMessage,
@@ -48,7 +48,7 @@ import {
   listWorktrees,
   orIfMissing,
   stateDir
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 import "./chunk-AN4M62PA.js";
 import {
   __toESM

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-2T33N3OU.js";
-import "./chunk-ZDZEPPX4.js";
-import "./chunk-RGS3RVV2.js";
+} from "./chunk-VOE7B6JJ.js";
+import "./chunk-U3FPWF45.js";
+import "./chunk-QCZ2UKME.js";
 import {
   runAndReport
-} from "./chunk-CMC2GATE.js";
+} from "./chunk-BQTURMIQ.js";
 import {
   globals,
   paint,
@@ -19,23 +19,23 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-RZEARLI6.js";
-import "./chunk-HVHNUMGQ.js";
+} from "./chunk-RH3VPXRW.js";
+import "./chunk-7YNZDSCE.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-KGD3TXMD.js";
-import "./chunk-BQHYVV55.js";
+} from "./chunk-ZKYNEWYB.js";
+import "./chunk-MFCIMK4S.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-WZQIA642.js";
+import "./chunk-WLZO6OQL.js";
 import {
   requireRepoRoot
-} from "./chunk-EY7Q7J7M.js";
+} from "./chunk-3XHNUT53.js";
 import {
   TaskFailedError,
   UserError,
   createGit,
   stateDir
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-RGS3RVV2.js";
+} from "./chunk-QCZ2UKME.js";
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-WZQIA642.js";
+} from "./chunk-WLZO6OQL.js";
 import {
   buildPlan,
   claimDueTasks,
   evaluateSchedules,
   planOf,
   selectTasks
-} from "./chunk-EY7Q7J7M.js";
+} from "./chunk-3XHNUT53.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,
@@ -25,7 +25,7 @@ import {
   isSha,
   silentLogger,
   splitZ
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 
 // src/engine/event/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";

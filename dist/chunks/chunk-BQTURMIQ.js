@@ -10,18 +10,18 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-RZEARLI6.js";
+} from "./chunk-RH3VPXRW.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-HVHNUMGQ.js";
+} from "./chunk-7YNZDSCE.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-KGD3TXMD.js";
+} from "./chunk-ZKYNEWYB.js";
 import {
   onExit,
   runTasks
-} from "./chunk-WZQIA642.js";
+} from "./chunk-WLZO6OQL.js";
 import {
   STATUS_ICON,
   branchNameProblem,
@@ -33,7 +33,7 @@ import {
   quotePath,
   requireRepoRoot,
   selectTasks
-} from "./chunk-EY7Q7J7M.js";
+} from "./chunk-3XHNUT53.js";
 import {
   InterruptedError,
   TaskFailedError,
@@ -44,7 +44,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-EONLRXCU.js";
+} from "./chunk-NPPHOXGI.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";
