@@ -4,7 +4,7 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-WAJ34CKQ.js";
+import "./chunks/chunk-M7AZINUU.js";
 import {
   debug,
   error,
@@ -22,23 +22,23 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-U3FPWF45.js";
-import "./chunks/chunk-QCZ2UKME.js";
+} from "./chunks/chunk-TT4LXUGS.js";
+import "./chunks/chunk-VVAPBQF4.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-PCCC5QLB.js";
+} from "./chunks/chunk-PMTWX7RW.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-7YNZDSCE.js";
+} from "./chunks/chunk-Q2BLGX34.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-MFCIMK4S.js";
+} from "./chunks/chunk-UAU5D7QP.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-WLZO6OQL.js";
+} from "./chunks/chunk-V2EPYO6J.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -83,7 +83,7 @@ import {
   stripInvisible,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-3XHNUT53.js";
+} from "./chunks/chunk-AWK5ATVK.js";
 import {
   ConfigError,
   UserError,
@@ -109,7 +109,7 @@ import {
   silentLogger,
   stateDir,
   taskEntry
-} from "./chunks/chunk-NPPHOXGI.js";
+} from "./chunks/chunk-DPSXRMMA.js";
 import "./chunks/chunk-AN4M62PA.js";
 import {
   __callDispose,

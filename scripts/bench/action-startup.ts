@@ -51,6 +51,8 @@ writeFileSync(
   "prompt: Say done.\nagent:\n  max_turns: 2\n  allowed_tools: [Read]\n",
 );
 git(root, "init", "-q", "--bare", origin);
+// the remote's own upkeep after a push (`gc --auto`) runs on GitHub's servers, not on the runner
+git(origin, "config", "receive.autogc", "false");
 git(repo, "init", "-q", "-b", "main");
 git(repo, "add", "-A");
 git(repo, "commit", "-q", "-m", "init");

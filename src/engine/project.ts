@@ -8,6 +8,7 @@ import type { Task } from "./config/index.ts";
 import { compareProblems, hasErrors, readConfig } from "./config/index.ts";
 import { ConfigError, type Locate, type Problem, UserError } from "./errors.ts";
 import { createGit } from "./git/exec.ts";
+import { noteCommonDir } from "./git/paths.ts";
 import { isMissing } from "./missing.ts";
 import { graphProblems } from "./plan/index.ts";
 import { scheduleProblems } from "./schedule/index.ts";
@@ -34,8 +35,18 @@ export interface LoadProjectOptions {
 async function locate(cwd: string): Promise<{ root: string } | { root?: undefined; repository: boolean }> {
   const git = createGit({ cwd });
   try {
-    const top = await git.run(["rev-parse", "--show-toplevel"], { allowFailure: true });
-    if (top.exitCode === 0 && top.stdout.trim()) return { root: top.stdout.trim() };
+    // the git directory comes with it: the run's state directory is under it (see `stateDir`)
+    const top = await git.run(
+      ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir"],
+      {
+        allowFailure: true,
+      },
+    );
+    const [root, commonDir] = top.stdout.trim().split("\n");
+    if (top.exitCode === 0 && root) {
+      if (commonDir) noteCommonDir(root, commonDir);
+      return { root };
+    }
     const gitDir = await git.run(["rev-parse", "--git-dir"], { allowFailure: true });
     return { repository: gitDir.exitCode === 0 };
   } catch (err) {

@@ -14,8 +14,17 @@ import type { Git } from "./exec.ts";
 
 export const STATE_DIR_NAME = "claude-tasks";
 
+/** Git directories found with the top of their work tree (by that path), so that no one asks again. */
+const commonDirs = new Map<string, string>();
+
+export function noteCommonDir(workTree: string, commonDir: string): void {
+  commonDirs.set(workTree, commonDir);
+}
+
 /** `<git-common-dir>/claude-tasks` (absolute). */
 export async function stateDir(git: Git): Promise<string> {
+  const known = commonDirs.get(git.cwd);
+  if (known) return join(known, STATE_DIR_NAME);
   const r = await git.run(["rev-parse", "--path-format=absolute", "--git-common-dir"]);
   return join(r.stdout.trim(), STATE_DIR_NAME);
 }

@@ -78,6 +78,8 @@ export interface UpdatePrInput {
 export interface GitHub {
   readonly owner: string;
   readonly repo: string;
+  /** Loads the API client now (it otherwise loads with the first call): while agents run, nothing waits on it. */
+  prepare?(): void;
   /** The open pull request whose head is `owner:branch` (and, if given, whose base is `base`). 1 call. */
   findOpenPr(branch: string, opts?: { base?: string }): Promise<PullRequest | null>;
   getPr(number: number): Promise<PullRequest>;
@@ -256,6 +258,10 @@ export function createGitHub(options: CreateGitHubOptions): GitHub {
   const gh: GitHub = {
     owner,
     repo,
+
+    prepare() {
+      ready().catch(() => {}); // a load that fails is reported by the first call
+    },
 
     async findOpenPr(branch, opts = {}) {
       const { data } = await call("pulls/list", () =>

@@ -66,6 +66,7 @@ export function pullRequestBody(ctx: PublishContext, links: MarkdownLinks = {}):
 export function createGitHubPublisher(opts: GitHubPublisherOptions): Publisher {
   const signer = githubSigner(opts.gh, opts.signCommits ?? "off");
   return {
+    prepare: () => opts.gh.prepare?.(),
     async comment(ctx, body) {
       const pr = await opts.gh.findOpenPr(ctx.branch, { base: ctx.base });
       if (pr) await opts.gh.createComment(pr.number, body);

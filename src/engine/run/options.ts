@@ -16,6 +16,8 @@ export type { OntoBranch } from "./onto.ts";
  */
 export interface Publisher {
   publish(ctx: PublishContext): Promise<PullRequestSummary | undefined>;
+  /** Gets ready to publish (loads the API client) while the agents run. */
+  prepare?(): void;
   /** Comments on the open pull request of `branch` (e.g. conflicts the agent could not resolve). */
   comment?(ctx: { branch: string; base: string }, body: string): Promise<void>;
   /**

@@ -28,14 +28,15 @@ export interface RepoContext {
 
 export async function makeRepoContext(opts: {
   git: Git;
-  state: string;
+  state: string | Promise<string>;
   mode: RunMode;
   remote?: string;
   /** A dry run that previews pull requests (see `RepoContext.fromRemote`). */
   previewsPullRequests?: boolean;
   logger: Logger;
 }): Promise<RepoContext> {
-  const remotes = (await opts.git.run(["remote"])).stdout.split("\n").filter(Boolean);
+  const [listed, state] = await Promise.all([opts.git.run(["remote"]), opts.state]);
+  const remotes = listed.stdout.split("\n").filter(Boolean);
   const wanted = opts.remote ?? "origin";
   const remote = remotes.includes(wanted) ? wanted : undefined;
   if (opts.mode === "pr" && !remote) {
@@ -45,7 +46,7 @@ export async function makeRepoContext(opts: {
     remote !== undefined && (opts.mode === "pr" || (opts.mode === "dry-run" && !!opts.previewsPullRequests));
   return {
     git: opts.git,
-    state: opts.state,
+    state,
     mode: opts.mode,
     remote,
     fromRemote,

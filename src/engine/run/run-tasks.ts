@@ -52,15 +52,15 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     opts.onEvent?.(e);
   };
   const git = createGit({ cwd: opts.repoRoot, authEnv: opts.gitEnv, logger });
-  const state = await stateDir(git);
   const repo = await makeRepoContext({
     git,
-    state,
+    state: stateDir(git), // read side by side with the remotes
     mode: opts.mode,
     remote: opts.remote,
     previewsPullRequests: opts.publisher !== undefined || opts.tipsFromRemote === true,
     logger,
   });
+  const state = repo.state;
   const planned = opts.plan.tasks;
   const byName = new Map(opts.tasks.map((t) => [t.name, t]));
   const missing = planned.filter((p) => !byName.has(p.name)).map((p) => p.name);
@@ -116,7 +116,10 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
 
   // a warning only: listed while the tasks start (this run's own worktrees are left out)
   const leftovers = agentsUp
-    .then(() => warnAboutLeftovers(git, state, logger, runId))
+    .then(() => {
+      opts.publisher?.prepare?.(); // the API client loads while the agents run, not when the first PR waits
+      return warnAboutLeftovers(git, state, logger, runId);
+    })
     .catch((err) => logger.debug(`could not list the worktrees: ${errorMessage(err)}`));
   await appendLog(log, {
     type: "run-start",

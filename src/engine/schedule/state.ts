@@ -300,8 +300,23 @@ export async function readLocalState(git: Git, ref: string): Promise<StateSnapsh
   return readStateAt(git, r.stdout.trim(), ref);
 }
 
+/**
+ * States by the commit that holds them, as this process wrote or read them: a commit's content never
+ * changes, so the ledger's next update after its own write (or a fetch it already read) reads no git
+ * object. Copies go out (callers build new states from them).
+ */
+const knownStates = new Map<string, ScheduleState>();
+const KNOWN_STATES_MAX = 64;
+
+function rememberState(oid: string, state: ScheduleState): void {
+  if (knownStates.size >= KNOWN_STATES_MAX) knownStates.clear();
+  knownStates.set(oid, structuredClone(state));
+}
+
 /** The state held by the object `oid` that `ref` points at: a commit whose tree has `state.json`. */
 async function readStateAt(git: Git, oid: string, ref: string): Promise<StateSnapshot> {
+  const known = knownStates.get(oid);
+  if (known) return { oid, state: structuredClone(known) };
   const commit = await git.run(["rev-parse", "--verify", "--quiet", `${oid}^{commit}`], {
     allowFailure: true,
   });
@@ -310,6 +325,7 @@ async function readStateAt(git: Git, oid: string, ref: string): Promise<StateSna
   if (blob.exitCode !== 0)
     return damaged(oid, `the commit ${oid.slice(0, 12)} of ${ref} has no ${STATE_FILE}`);
   const parsed = parseState(blob.stdout);
+  if (parsed.ok) rememberState(oid, parsed.state);
   return parsed.ok ? { oid, state: parsed.state } : damaged(oid, parsed.problem);
 }
 
@@ -319,12 +335,15 @@ function damaged(oid: string, problem: string): StateSnapshot {
 
 /** Writes a parentless commit holding `state.json`; returns its id. */
 export async function writeStateCommit(git: Git, state: ScheduleState): Promise<string> {
-  const blob = (
-    await git.run(["hash-object", "-w", "--stdin"], { input: serializeState(state) })
-  ).stdout.trim();
+  const text = serializeState(state);
+  const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: text })).stdout.trim();
   const tree = (await git.run(["mktree"], { input: `100644 blob ${blob}\t${STATE_FILE}\n` })).stdout.trim();
   const message = `claude-tasks: schedule state${state.runId ? ` (run ${state.runId})` : ""}\n`;
-  return (await git.run(["commit-tree", tree], { input: message })).stdout.trim();
+  const commit = (await git.run(["commit-tree", tree], { input: message })).stdout.trim();
+  // as a reader will see it (the JSON's round trip drops what serialising drops)
+  const written = parseState(text);
+  if (written.ok) rememberState(commit, written.state);
+  return commit;
 }
 
 /**

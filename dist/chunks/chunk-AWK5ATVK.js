@@ -11,9 +11,10 @@ import {
   errorMessage,
   formatProblem,
   isMissing,
+  noteCommonDir,
   problemAt,
   pushRefs
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 import {
   __commonJS,
   __export,
@@ -27198,8 +27199,17 @@ function minimumGap(p) {
 async function locate(cwd) {
   const git = createGit({ cwd });
   try {
-    const top = await git.run(["rev-parse", "--show-toplevel"], { allowFailure: true });
-    if (top.exitCode === 0 && top.stdout.trim()) return { root: top.stdout.trim() };
+    const top = await git.run(
+      ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir"],
+      {
+        allowFailure: true
+      }
+    );
+    const [root, commonDir] = top.stdout.trim().split("\n");
+    if (top.exitCode === 0 && root) {
+      if (commonDir) noteCommonDir(root, commonDir);
+      return { root };
+    }
     const gitDir = await git.run(["rev-parse", "--git-dir"], { allowFailure: true });
     return { repository: gitDir.exitCode === 0 };
   } catch (err) {
@@ -27584,7 +27594,15 @@ async function readLocalState(git, ref) {
   if (r.exitCode !== 0) return { oid: null, state: null };
   return readStateAt(git, r.stdout.trim(), ref);
 }
+var knownStates = /* @__PURE__ */ new Map();
+var KNOWN_STATES_MAX = 64;
+function rememberState(oid, state) {
+  if (knownStates.size >= KNOWN_STATES_MAX) knownStates.clear();
+  knownStates.set(oid, structuredClone(state));
+}
 async function readStateAt(git, oid, ref) {
+  const known = knownStates.get(oid);
+  if (known) return { oid, state: structuredClone(known) };
   const commit = await git.run(["rev-parse", "--verify", "--quiet", `${oid}^{commit}`], {
     allowFailure: true
   });
@@ -27593,18 +27611,23 @@ async function readStateAt(git, oid, ref) {
   if (blob.exitCode !== 0)
     return damaged(oid, `the commit ${oid.slice(0, 12)} of ${ref} has no ${STATE_FILE}`);
   const parsed2 = parseState(blob.stdout);
+  if (parsed2.ok) rememberState(oid, parsed2.state);
   return parsed2.ok ? { oid, state: parsed2.state } : damaged(oid, parsed2.problem);
 }
 function damaged(oid, problem) {
   return { oid, state: null, problem };
 }
 async function writeStateCommit(git, state) {
-  const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: serializeState(state) })).stdout.trim();
+  const text2 = serializeState(state);
+  const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: text2 })).stdout.trim();
   const tree = (await git.run(["mktree"], { input: `100644 blob ${blob}	${STATE_FILE}
 ` })).stdout.trim();
   const message = `claude-tasks: schedule state${state.runId ? ` (run ${state.runId})` : ""}
 `;
-  return (await git.run(["commit-tree", tree], { input: message })).stdout.trim();
+  const commit = (await git.run(["commit-tree", tree], { input: message })).stdout.trim();
+  const written = parseState(text2);
+  if (written.ok) rememberState(commit, written.state);
+  return commit;
 }
 function remoteStateStore(git, remote, ref = STATE_REF) {
   return {

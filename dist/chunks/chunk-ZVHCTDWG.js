@@ -10,18 +10,18 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-RH3VPXRW.js";
+} from "./chunk-RMXW3TVL.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-7YNZDSCE.js";
+} from "./chunk-Q2BLGX34.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-ZKYNEWYB.js";
+} from "./chunk-NXFXSSM3.js";
 import {
   onExit,
   runTasks
-} from "./chunk-WLZO6OQL.js";
+} from "./chunk-V2EPYO6J.js";
 import {
   STATUS_ICON,
   branchNameProblem,
@@ -33,7 +33,7 @@ import {
   quotePath,
   requireRepoRoot,
   selectTasks
-} from "./chunk-3XHNUT53.js";
+} from "./chunk-AWK5ATVK.js";
 import {
   InterruptedError,
   TaskFailedError,
@@ -44,7 +44,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

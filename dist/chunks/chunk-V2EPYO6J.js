@@ -19,7 +19,7 @@ import {
   outcomeOf,
   parseDuration,
   quotePath
-} from "./chunk-3XHNUT53.js";
+} from "./chunk-AWK5ATVK.js";
 import {
   BACKUP_REF_PREFIX,
   C_LOCALE,
@@ -63,7 +63,7 @@ import {
   updateBranch,
   userSignsCommits,
   writeChangeBackup
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 import {
   MARKER_VAR,
   killTree
@@ -608,7 +608,8 @@ function createMutex() {
 
 // src/engine/run/repo-context.ts
 async function makeRepoContext(opts) {
-  const remotes = (await opts.git.run(["remote"])).stdout.split("\n").filter(Boolean);
+  const [listed, state] = await Promise.all([opts.git.run(["remote"]), opts.state]);
+  const remotes = listed.stdout.split("\n").filter(Boolean);
   const wanted = opts.remote ?? "origin";
   const remote = remotes.includes(wanted) ? wanted : void 0;
   if (opts.mode === "pr" && !remote) {
@@ -617,7 +618,7 @@ async function makeRepoContext(opts) {
   const fromRemote = remote !== void 0 && (opts.mode === "pr" || opts.mode === "dry-run" && !!opts.previewsPullRequests);
   return {
     git: opts.git,
-    state: opts.state,
+    state,
     mode: opts.mode,
     remote,
     fromRemote,
@@ -10678,15 +10679,16 @@ async function runTasks(opts) {
       opts.onEvent?.(e);
     };
     const git = createGit({ cwd: opts.repoRoot, authEnv: opts.gitEnv, logger });
-    const state = await stateDir(git);
     const repo = await makeRepoContext({
       git,
-      state,
+      state: stateDir(git),
+      // read side by side with the remotes
       mode: opts.mode,
       remote: opts.remote,
       previewsPullRequests: opts.publisher !== void 0 || opts.tipsFromRemote === true,
       logger
     });
+    const state = repo.state;
     const planned = opts.plan.tasks;
     const byName = new Map(opts.tasks.map((t) => [t.name, t]));
     const missing = planned.filter((p) => !byName.has(p.name)).map((p) => p.name);
@@ -10731,7 +10733,10 @@ async function runTasks(opts) {
     const runId = opts.runId ?? newRunId();
     const names = planned.map((p) => p.name);
     const log = runLogPath(state);
-    const leftovers = agentsUp.then(() => warnAboutLeftovers(git, state, logger, runId)).catch((err) => logger.debug(`could not list the worktrees: ${errorMessage(err)}`));
+    const leftovers = agentsUp.then(() => {
+      opts.publisher?.prepare?.();
+      return warnAboutLeftovers(git, state, logger, runId);
+    }).catch((err) => logger.debug(`could not list the worktrees: ${errorMessage(err)}`));
     await appendLog(log, {
       type: "run-start",
       runId,

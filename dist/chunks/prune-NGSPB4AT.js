@@ -5,20 +5,17 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  runAction,
-  runAndReport
-} from "./chunk-BQTURMIQ.js";
-import "./chunk-RH3VPXRW.js";
-import "./chunk-7YNZDSCE.js";
-import "./chunk-ZKYNEWYB.js";
-import "./chunk-MFCIMK4S.js";
-import "./chunk-OD55LRLJ.js";
-import "./chunk-WLZO6OQL.js";
-import "./chunk-3XHNUT53.js";
-import "./chunk-NPPHOXGI.js";
-import "./chunk-AN4M62PA.js";
+  prune,
+  rewriteLog,
+  runningRuns
+} from "./chunk-2XG77Y6I.js";
+import "./chunk-ZP2I7UJN.js";
+import "./chunk-YTIOE5JL.js";
+import "./chunk-DIZRTNE6.js";
+import "./chunk-DPSXRMMA.js";
 import "./chunk-MTYGN2KO.js";
 export {
-  runAction,
-  runAndReport
+  prune,
+  rewriteLog,
+  runningRuns
 };

@@ -9,23 +9,23 @@ import {
 } from "./chunk-CGR3QNQP.js";
 import {
   readDefaultsFile
-} from "./chunk-PCCC5QLB.js";
+} from "./chunk-PMTWX7RW.js";
 import {
   ACTIVE_STATUSES,
   MAX_LOG_LINES,
   readRecords,
   writeRecord
-} from "./chunk-KI4QASUE.js";
-import "./chunk-AYL3Y4GW.js";
+} from "./chunk-YTIOE5JL.js";
+import "./chunk-DIZRTNE6.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-ZKYNEWYB.js";
-import "./chunk-MFCIMK4S.js";
+} from "./chunk-NXFXSSM3.js";
+import "./chunk-UAU5D7QP.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-WLZO6OQL.js";
+} from "./chunk-V2EPYO6J.js";
 import {
   $ZodObject,
   $ZodType,
@@ -77,7 +77,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-3XHNUT53.js";
+} from "./chunk-AWK5ATVK.js";
 import {
   UserError,
   createGit,
@@ -88,7 +88,7 @@ import {
   restoreBackup,
   stateDir,
   stderrLogger
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 import "./chunk-AN4M62PA.js";
 import {
   __commonJS,

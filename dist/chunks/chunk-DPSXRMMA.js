@@ -848,7 +848,13 @@ import { createHash } from "node:crypto";
 import { homedir, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 var STATE_DIR_NAME = "claude-tasks";
+var commonDirs = /* @__PURE__ */ new Map();
+function noteCommonDir(workTree, commonDir) {
+  commonDirs.set(workTree, commonDir);
+}
 async function stateDir(git) {
+  const known = commonDirs.get(git.cwd);
+  if (known) return join(known, STATE_DIR_NAME);
   const r = await git.run(["rev-parse", "--path-format=absolute", "--git-common-dir"]);
   return join(r.stdout.trim(), STATE_DIR_NAME);
 }
@@ -2397,6 +2403,7 @@ export {
   isAncestor,
   MODE,
   collectChanges,
+  noteCommonDir,
   stateDir,
   backupsDir,
   assertSafeName,

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-U3FPWF45.js";
+} from "./chunk-TT4LXUGS.js";
 import {
   newRunId
-} from "./chunk-WLZO6OQL.js";
+} from "./chunk-V2EPYO6J.js";
 import {
   STATE_REF,
   claimDueTasks,
   localStateStore
-} from "./chunk-3XHNUT53.js";
+} from "./chunk-AWK5ATVK.js";
 import {
   pruneWorktrees
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 import {
   stopAgentProcessesIn
 } from "./chunk-AN4M62PA.js";

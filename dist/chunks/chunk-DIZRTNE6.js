@@ -5,17 +5,19 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  prune,
-  rewriteLog,
-  runningRuns
-} from "./chunk-3K7JL6XB.js";
-import "./chunk-7VQYOXFT.js";
-import "./chunk-KI4QASUE.js";
-import "./chunk-AYL3Y4GW.js";
-import "./chunk-NPPHOXGI.js";
-import "./chunk-MTYGN2KO.js";
+  isCode
+} from "./chunk-DPSXRMMA.js";
+
+// src/engine/process/alive.ts
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return isCode(err, "EPERM");
+  }
+}
+
 export {
-  prune,
-  rewriteLog,
-  runningRuns
+  pidAlive
 };

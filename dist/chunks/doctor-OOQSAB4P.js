@@ -6,29 +6,29 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   readManifest
-} from "./chunk-FTOMKNKS.js";
+} from "./chunk-XP7H4LYO.js";
 import {
   readTickRecord
-} from "./chunk-VOE7B6JJ.js";
+} from "./chunk-NEQUKW6W.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-U3FPWF45.js";
-import "./chunk-QCZ2UKME.js";
+import "./chunk-TT4LXUGS.js";
+import "./chunk-VVAPBQF4.js";
 import {
   prune
-} from "./chunk-3K7JL6XB.js";
+} from "./chunk-2XG77Y6I.js";
 import {
   formatAge,
   retentionPolicy
-} from "./chunk-7VQYOXFT.js";
-import "./chunk-KI4QASUE.js";
-import "./chunk-AYL3Y4GW.js";
+} from "./chunk-ZP2I7UJN.js";
+import "./chunk-YTIOE5JL.js";
+import "./chunk-DIZRTNE6.js";
 import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-WLZO6OQL.js";
+} from "./chunk-V2EPYO6J.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,
@@ -39,7 +39,7 @@ import {
   parseSchedule,
   parseState,
   require_dist
-} from "./chunk-3XHNUT53.js";
+} from "./chunk-AWK5ATVK.js";
 import {
   createGit,
   errorMessage,
@@ -48,7 +48,7 @@ import {
   listWorktrees,
   orIfMissing,
   stateDir
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 import "./chunk-AN4M62PA.js";
 import {
   __toESM

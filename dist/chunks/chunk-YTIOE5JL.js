@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   pidAlive
-} from "./chunk-AYL3Y4GW.js";
+} from "./chunk-DIZRTNE6.js";
 import {
   assertSafeName,
   orIfMissing,
   require_lib
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

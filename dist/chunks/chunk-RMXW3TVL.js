@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-3XHNUT53.js";
+} from "./chunk-AWK5ATVK.js";
 
 // src/cli/context.ts
 function globals(cmd) {

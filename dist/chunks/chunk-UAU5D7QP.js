@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-WLZO6OQL.js";
+} from "./chunk-V2EPYO6J.js";
 import {
   mdCode
-} from "./chunk-3XHNUT53.js";
+} from "./chunk-AWK5ATVK.js";
 import {
   errorMessage,
   silentLogger
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;
@@ -282,6 +282,10 @@ function createGitHub(options) {
   const gh = {
     owner,
     repo,
+    prepare() {
+      ready().catch(() => {
+      });
+    },
     async findOpenPr(branch, opts = {}) {
       const { data } = await call(
         "pulls/list",
@@ -742,6 +746,7 @@ function pullRequestBody(ctx, links = {}) {
 function createGitHubPublisher(opts) {
   const signer = githubSigner(opts.gh, opts.signCommits ?? "off");
   return {
+    prepare: () => opts.gh.prepare?.(),
     async comment(ctx, body) {
       const pr = await opts.gh.findOpenPr(ctx.branch, { base: ctx.base });
       if (pr) await opts.gh.createComment(pr.number, body);

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   UserError,
   orIfMissing
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 
 // src/engine/local/service.ts
 import { createHash } from "node:crypto";

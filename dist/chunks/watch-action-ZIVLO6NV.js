@@ -6,30 +6,30 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-QCZ2UKME.js";
+} from "./chunk-VVAPBQF4.js";
 import {
   runAndReport
-} from "./chunk-BQTURMIQ.js";
+} from "./chunk-ZVHCTDWG.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-RH3VPXRW.js";
-import "./chunk-7YNZDSCE.js";
-import "./chunk-ZKYNEWYB.js";
-import "./chunk-MFCIMK4S.js";
+} from "./chunk-RMXW3TVL.js";
+import "./chunk-Q2BLGX34.js";
+import "./chunk-NXFXSSM3.js";
+import "./chunk-UAU5D7QP.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-WLZO6OQL.js";
+} from "./chunk-V2EPYO6J.js";
 import {
   assertValid,
   branchNameProblem,
   buildPlan,
   loadProject,
   requireRepoRoot
-} from "./chunk-3XHNUT53.js";
+} from "./chunk-AWK5ATVK.js";
 import {
   InterruptedError,
   UserError,
@@ -37,7 +37,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -6,13 +6,13 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   formatAge
-} from "./chunk-7VQYOXFT.js";
+} from "./chunk-ZP2I7UJN.js";
 import {
   pruneRecords
-} from "./chunk-KI4QASUE.js";
+} from "./chunk-YTIOE5JL.js";
 import {
   pidAlive
-} from "./chunk-AYL3Y4GW.js";
+} from "./chunk-DIZRTNE6.js";
 import {
   backupsDir,
   isCode,
@@ -21,7 +21,7 @@ import {
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 
 // src/engine/retention/prune.ts
 import { randomBytes } from "node:crypto";

@@ -9,32 +9,32 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-FTOMKNKS.js";
+} from "./chunk-XP7H4LYO.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-VOE7B6JJ.js";
-import "./chunk-U3FPWF45.js";
-import "./chunk-QCZ2UKME.js";
+} from "./chunk-NEQUKW6W.js";
+import "./chunk-TT4LXUGS.js";
+import "./chunk-VVAPBQF4.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-RH3VPXRW.js";
+} from "./chunk-RMXW3TVL.js";
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-WLZO6OQL.js";
+} from "./chunk-V2EPYO6J.js";
 import {
   requireRepoRoot
-} from "./chunk-3XHNUT53.js";
+} from "./chunk-AWK5ATVK.js";
 import {
   UserError,
   createGit,
   runCommand,
   stateDir
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-MFCIMK4S.js";
+} from "./chunk-UAU5D7QP.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

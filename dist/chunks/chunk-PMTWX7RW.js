@@ -8,7 +8,7 @@ import {
   parseConfigFiles,
   require_dist,
   statRepoFile
-} from "./chunk-3XHNUT53.js";
+} from "./chunk-AWK5ATVK.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-QCZ2UKME.js";
+} from "./chunk-VVAPBQF4.js";
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-WLZO6OQL.js";
+} from "./chunk-V2EPYO6J.js";
 import {
   buildPlan,
   claimDueTasks,
   evaluateSchedules,
   planOf,
   selectTasks
-} from "./chunk-3XHNUT53.js";
+} from "./chunk-AWK5ATVK.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,
@@ -25,7 +25,7 @@ import {
   isSha,
   silentLogger,
   splitZ
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 
 // src/engine/event/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";

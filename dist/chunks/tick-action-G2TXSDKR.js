@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-VOE7B6JJ.js";
-import "./chunk-U3FPWF45.js";
-import "./chunk-QCZ2UKME.js";
+} from "./chunk-NEQUKW6W.js";
+import "./chunk-TT4LXUGS.js";
+import "./chunk-VVAPBQF4.js";
 import {
   runAndReport
-} from "./chunk-BQTURMIQ.js";
+} from "./chunk-ZVHCTDWG.js";
 import {
   globals,
   paint,
@@ -19,23 +19,23 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-RH3VPXRW.js";
-import "./chunk-7YNZDSCE.js";
+} from "./chunk-RMXW3TVL.js";
+import "./chunk-Q2BLGX34.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-ZKYNEWYB.js";
-import "./chunk-MFCIMK4S.js";
+} from "./chunk-NXFXSSM3.js";
+import "./chunk-UAU5D7QP.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-WLZO6OQL.js";
+import "./chunk-V2EPYO6J.js";
 import {
   requireRepoRoot
-} from "./chunk-3XHNUT53.js";
+} from "./chunk-AWK5ATVK.js";
 import {
   TaskFailedError,
   UserError,
   createGit,
   stateDir
-} from "./chunk-NPPHOXGI.js";
+} from "./chunk-DPSXRMMA.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 
