@@ -22,7 +22,7 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-TT4LXUGS.js";
+} from "./chunks/chunk-BD5FQVG7.js";
 import "./chunks/chunk-VVAPBQF4.js";
 import {
   adhocTask,
@@ -31,14 +31,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-Q2BLGX34.js";
+} from "./chunks/chunk-JSFEHMPP.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-UAU5D7QP.js";
+} from "./chunks/chunk-CSJOSOH4.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-V2EPYO6J.js";
+} from "./chunks/chunk-7AROXD7P.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,

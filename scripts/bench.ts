@@ -68,7 +68,7 @@ for (const n of [100, 1000, 10000]) {
   const parRatio = r.parallelMs! / ideal;
   rows.push({
     what: "8 tasks × 2 s agent, --max-parallel 4",
-    measured: `${(r.parallelMs! / 1000).toFixed(2)} s = ${parRatio.toFixed(2)}× the ideal ${(ideal / 1000).toFixed(2)} s (4 s + 2 × ${r.taskOverheadMs!.toFixed(0)} ms overhead)`,
+    measured: `${(r.parallelMs! / 1000).toFixed(2)} s = ${parRatio.toFixed(2)}× the ideal ${(ideal / 1000).toFixed(2)} s (4 s + 2 × ${r.taskOverheadMs!.toFixed(0)} ms overhead); one task's CPU: ${r.taskCpuMs!.toFixed(0)} ms, ${r.taskMainCpuMs!.toFixed(0)} ms of it on the engine's one thread (${cpus().length} cores)`,
     target: "≤ 1.15×",
     ok: parRatio <= 1.15,
   });
@@ -233,7 +233,12 @@ const HOW = `## How each figure is measured
   worktree remove), alternating, median of 5. Both are dominated by checking out and deleting 10,000
   files, whose cost varies with the disk.
 - **8 × 2 s tasks**: command tasks \`sleep 2\` at \`--max-parallel 4\` in a small repository; the ideal
-  is two waves of 2 s plus the engine's own overhead for one task (measured alone), twice.
+  is two waves of 2 s plus the engine's own overhead for one task (measured alone), twice. The row
+  also gives one task's CPU time (the engine's process and every process it waited for, from
+  \`/proc/self/stat\`) and the part of it on the engine's one JavaScript thread, most of which is
+  Node starting processes (\`fork\` of a ~100 MB process, ~5 ms each on this machine). Four tasks at
+  once on two cores pay that CPU four times per wave, which the ideal (one task's overhead per wave)
+  leaves out: the ratio measures the machine's cores as much as the engine.
 - **Action start-up**: \`dist/action.js\` run as the runner runs it (\`INPUT_*\`, event file with the
   repository's default branch, outputs) on a \`workflow_dispatch\`, from process start to the first
   agent process, median of 7. What it costs: Node itself (~40 ms), compiling and running the start-up
@@ -245,8 +250,13 @@ const HOW = `## How each figure is measured
 - **start → first model request**: the same runs of \`dist/action.js\` (Claude task, in the sandbox),
   to the scripted model server's first agent-loop request; the floor is the bare \`claude -p\` started
   the same way against the same server, alternating, median of 7. Over the floor: the Action's
-  start-up above, plus bubblewrap, the agent's fresh \`HOME\` (Claude Code initialises it) and the
-  hop through the model-key proxy (~150 ms together).
+  start-up above; then Claude Code's own start in the sandbox, slower than the bare CLI's by what
+  runs beside it on the runner's cores (the task's lock in the ledger, taken while the agent starts:
+  git's work for a push on this machine, where on a hosted runner it is mostly waiting on the
+  network; ~90 ms here, measured against a task whose budget has the lock answered before the
+  spawn) and by bubblewrap, the agent's fresh \`HOME\` and the hop through the model-key proxy
+  (~20 ms for bubblewrap and the fresh \`HOME\` together, measured with the bare CLI under the same
+  bubblewrap).
 - **PR path**: \`scripts/bench/pr-path.ts\`: a fresh repository behind a git smart-HTTP front
   (\`git http-backend\`, \`tests/support/git-http.ts\`, which counts requests) and the GitHub fake; each
   run a fresh depth-1 clone as actions/checkout leaves it; \`dist/action.js\` on a dispatch of a plain

@@ -1,7 +1,7 @@
 // Benchmark child: the engine's overhead per task against the bare git commands the same work needs,
 // on a generated repository of 10,000 files, plus 8 × 2 s tasks at --max-parallel 4. Prints JSON.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -112,11 +112,22 @@ const quick = parseConfigFiles(
   {},
 ).tasks;
 const overheads: number[] = [];
+/** CPU time of this process and of its waited-for children so far, in ms (Linux: /proc/self/stat). */
+const cpu = () => {
+  const f = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+  const tick = 1000 / 100; // USER_HZ
+  return { all: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * tick };
+};
+const c0 = cpu();
+const m0 = process.cpuUsage();
 for (let i = 0; i < 3; i++) {
   const q0 = performance.now();
   await runTasks({ repoRoot: small, tasks: quick, plan: planOf(quick, "bench"), mode: "dry-run" });
   overheads.push(performance.now() - q0);
 }
+const m1 = process.cpuUsage(m0);
+const taskCpuMs = (cpu().all - c0.all) / 3;
+const taskMainCpuMs = (m1.user + m1.system) / 1000 / 3;
 const t0 = performance.now();
 const par = await runTasks({
   repoRoot: small,
@@ -139,6 +150,8 @@ console.log(
     engineMs: median(engine),
     parallelMs,
     taskOverheadMs: median(overheads),
+    taskCpuMs,
+    taskMainCpuMs,
     peakMb: process.resourceUsage().maxRSS / 1024,
   }),
 );

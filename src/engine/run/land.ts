@@ -204,21 +204,30 @@ async function landRemote(o: Landing): Promise<void> {
   if (signed === "fallback") {
     // the ledger's record of the run (lock released, cost recorded) in the same atomic push, as the
     // run will stand once pushed; a record lost to another writer is written on its own after the run
-    let rider = await o.settleInPush?.({
-      ...r,
-      status: r.status === "conflict" ? "conflict" : "success",
-      durationMs: Date.now() - Date.parse(r.startedAt),
-    });
+    const riding = o
+      .settleInPush?.({
+        ...r,
+        status: r.status === "conflict" ? "conflict" : "success",
+        durationMs: Date.now() - Date.parse(r.startedAt),
+      })
+      .catch(() => undefined); // then the record is written on its own after the run
+    let rider: Awaited<typeof riding>;
     for (let round = 1; ; round++) {
       const guard = guardsBase(o) ? baseGuard(o) : undefined;
       // git moves the user's remote-tracking branch of a ref it pushed, up to date or not; the base's
       // is put back as it was (the run's fetch leaves them alone too)
       const tracking = guard ? `refs/remotes/${remoteOf(repo)}/${r.base}` : undefined;
-      const trackingWas = tracking ? await resolveCommit(repo.git, tracking) : undefined;
+      // what the push needs, looked up side by side (the ledger's record only for the first push)
+      const [trackingWas, updates, ridden] = await Promise.all([
+        tracking ? resolveCommit(repo.git, tracking) : undefined,
+        branchUpdates(o),
+        round === 1 ? riding : undefined,
+      ]);
+      if (round === 1) rider = ridden;
       const pushed = await pushRefs({
         git: repo.git,
         remote: remoteOf(repo),
-        updates: [...(await branchUpdates(o)), ...(guard ? [guard] : []), ...(rider ? [rider.update] : [])],
+        updates: [...updates, ...(guard ? [guard] : []), ...(rider ? [rider.update] : [])],
       });
       if (tracking && trackingWas && trackingWas !== guard?.commit)
         await repo.git.run(["update-ref", tracking, trackingWas, guard!.commit!], { allowFailure: true });

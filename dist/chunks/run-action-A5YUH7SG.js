@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-ZVHCTDWG.js";
+} from "./chunk-76O5G6Q7.js";
 import "./chunk-RMXW3TVL.js";
-import "./chunk-Q2BLGX34.js";
-import "./chunk-NXFXSSM3.js";
-import "./chunk-UAU5D7QP.js";
+import "./chunk-JSFEHMPP.js";
+import "./chunk-CWY5T5QE.js";
+import "./chunk-CSJOSOH4.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-V2EPYO6J.js";
+import "./chunk-7AROXD7P.js";
 import "./chunk-AWK5ATVK.js";
 import "./chunk-DPSXRMMA.js";
 import "./chunk-AN4M62PA.js";

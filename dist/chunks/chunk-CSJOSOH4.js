@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-V2EPYO6J.js";
+} from "./chunk-7AROXD7P.js";
 import {
   mdCode
 } from "./chunk-AWK5ATVK.js";

@@ -14,14 +14,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-Q2BLGX34.js";
+} from "./chunk-JSFEHMPP.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-NXFXSSM3.js";
+} from "./chunk-CWY5T5QE.js";
 import {
   onExit,
   runTasks
-} from "./chunk-V2EPYO6J.js";
+} from "./chunk-7AROXD7P.js";
 import {
   STATUS_ICON,
   branchNameProblem,

@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-TT4LXUGS.js";
+} from "./chunk-BD5FQVG7.js";
 import {
   newRunId
-} from "./chunk-V2EPYO6J.js";
+} from "./chunk-7AROXD7P.js";
 import {
   STATE_REF,
   claimDueTasks,

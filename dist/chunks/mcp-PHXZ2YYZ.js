@@ -19,13 +19,13 @@ import {
 import "./chunk-DIZRTNE6.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-NXFXSSM3.js";
-import "./chunk-UAU5D7QP.js";
+} from "./chunk-CWY5T5QE.js";
+import "./chunk-CSJOSOH4.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-V2EPYO6J.js";
+} from "./chunk-7AROXD7P.js";
 import {
   $ZodObject,
   $ZodType,

@@ -10162,19 +10162,25 @@ async function landRemote(o2) {
   const signed = signer ? await landSigned(o2, signer) : "fallback";
   if (signed === "refused") return;
   if (signed === "fallback") {
-    let rider = await o2.settleInPush?.({
+    const riding = o2.settleInPush?.({
       ...r,
       status: r.status === "conflict" ? "conflict" : "success",
       durationMs: Date.now() - Date.parse(r.startedAt)
-    });
+    }).catch(() => void 0);
+    let rider;
     for (let round = 1; ; round++) {
       const guard = guardsBase(o2) ? baseGuard(o2) : void 0;
       const tracking = guard ? `refs/remotes/${remoteOf(repo)}/${r.base}` : void 0;
-      const trackingWas = tracking ? await resolveCommit(repo.git, tracking) : void 0;
+      const [trackingWas, updates, ridden] = await Promise.all([
+        tracking ? resolveCommit(repo.git, tracking) : void 0,
+        branchUpdates(o2),
+        round === 1 ? riding : void 0
+      ]);
+      if (round === 1) rider = ridden;
       const pushed = await pushRefs({
         git: repo.git,
         remote: remoteOf(repo),
-        updates: [...await branchUpdates(o2), ...guard ? [guard] : [], ...rider ? [rider.update] : []]
+        updates: [...updates, ...guard ? [guard] : [], ...rider ? [rider.update] : []]
       });
       if (tracking && trackingWas && trackingWas !== guard?.commit)
         await repo.git.run(["update-ref", tracking, trackingWas, guard.commit], { allowFailure: true });

@@ -10,7 +10,7 @@ import {
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-V2EPYO6J.js";
+} from "./chunk-7AROXD7P.js";
 import {
   buildPlan,
   claimDueTasks,

@@ -9,20 +9,20 @@ import {
 } from "./chunk-VVAPBQF4.js";
 import {
   runAndReport
-} from "./chunk-ZVHCTDWG.js";
+} from "./chunk-76O5G6Q7.js";
 import {
   globals,
   printErr,
   validProject
 } from "./chunk-RMXW3TVL.js";
-import "./chunk-Q2BLGX34.js";
-import "./chunk-NXFXSSM3.js";
-import "./chunk-UAU5D7QP.js";
+import "./chunk-JSFEHMPP.js";
+import "./chunk-CWY5T5QE.js";
+import "./chunk-CSJOSOH4.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-V2EPYO6J.js";
+} from "./chunk-7AROXD7P.js";
 import {
   assertValid,
   branchNameProblem,

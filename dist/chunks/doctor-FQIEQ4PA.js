@@ -9,11 +9,11 @@ import {
 } from "./chunk-XP7H4LYO.js";
 import {
   readTickRecord
-} from "./chunk-NEQUKW6W.js";
+} from "./chunk-QFRILJQL.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-TT4LXUGS.js";
+import "./chunk-BD5FQVG7.js";
 import "./chunk-VVAPBQF4.js";
 import {
   prune
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-V2EPYO6J.js";
+} from "./chunk-7AROXD7P.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,

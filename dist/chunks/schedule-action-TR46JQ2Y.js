@@ -13,8 +13,8 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-NEQUKW6W.js";
-import "./chunk-TT4LXUGS.js";
+} from "./chunk-QFRILJQL.js";
+import "./chunk-BD5FQVG7.js";
 import "./chunk-VVAPBQF4.js";
 import {
   globals,
@@ -25,7 +25,7 @@ import {
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-V2EPYO6J.js";
+} from "./chunk-7AROXD7P.js";
 import {
   requireRepoRoot
 } from "./chunk-AWK5ATVK.js";

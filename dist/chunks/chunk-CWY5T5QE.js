@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-UAU5D7QP.js";
+} from "./chunk-CSJOSOH4.js";
 import {
   UserError,
   createGit,

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-NEQUKW6W.js";
-import "./chunk-TT4LXUGS.js";
+} from "./chunk-QFRILJQL.js";
+import "./chunk-BD5FQVG7.js";
 import "./chunk-VVAPBQF4.js";
 import {
   runAndReport
-} from "./chunk-ZVHCTDWG.js";
+} from "./chunk-76O5G6Q7.js";
 import {
   globals,
   paint,
@@ -20,13 +20,13 @@ import {
   printJson,
   validProject
 } from "./chunk-RMXW3TVL.js";
-import "./chunk-Q2BLGX34.js";
+import "./chunk-JSFEHMPP.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-NXFXSSM3.js";
-import "./chunk-UAU5D7QP.js";
+} from "./chunk-CWY5T5QE.js";
+import "./chunk-CSJOSOH4.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-V2EPYO6J.js";
+import "./chunk-7AROXD7P.js";
 import {
   requireRepoRoot
 } from "./chunk-AWK5ATVK.js";
