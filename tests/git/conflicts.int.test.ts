@@ -18,6 +18,18 @@ async function taskCommit(git: Git, task: string, edits: Record<string, string>)
   return wt;
 }
 
+/** `rebaseOnto` of the task commit `head` of `wt` from its base onto `newBase`. */
+const rebase = (wt: Worktree, head: string, newBase: string) =>
+  rebaseOnto({
+    git: wt.git,
+    head,
+    oldBase: wt.baseCommit,
+    newBase,
+    stateDir: wt.stateDir,
+    task: "t",
+    runId: "r",
+  });
+
 const head = async (wt: Worktree) => (await wt.git.run(["rev-parse", "HEAD"])).stdout.trim();
 
 describe("mergeTreeCheck", () => {
@@ -69,15 +81,7 @@ describe("rebaseOnto", () => {
     const before = await head(wt);
     const newBase = await repo.commit("upstream", { "b.txt": "moved\n" });
 
-    const r = await rebaseOnto({
-      git: wt.git,
-      head: before,
-      oldBase: wt.baseCommit,
-      newBase,
-      stateDir: wt.stateDir,
-      task: "t",
-      runId: "r",
-    });
+    const r = await rebase(wt, before, newBase);
     expect(r).toMatchObject({ ok: true, empty: false });
     if (!r.ok) return;
     expect(r.commit).not.toBe(before);
@@ -105,15 +109,7 @@ describe("rebaseOnto", () => {
     const before = await head(wt);
     const newBase = await repo.commit("upstream", { "a.txt": "1\nUP\n3\n4\n5\n6\n7\n8\n9\n" });
 
-    const r = await rebaseOnto({
-      git: wt.git,
-      head: before,
-      oldBase: wt.baseCommit,
-      newBase,
-      stateDir: wt.stateDir,
-      task: "t",
-      runId: "r",
-    });
+    const r = await rebase(wt, before, newBase);
     expect(r).toMatchObject({ ok: false, conflicts: ["a.txt"] });
     expect(await head(wt)).toBe(before);
     expect(await repo.gitIn(wt.path, "status", "--porcelain")).toBe("");
@@ -129,15 +125,7 @@ describe("rebaseOnto", () => {
     await writeFile(join(wt.path, "late.txt"), "written after the checks\n");
     await writeFile(join(wt.path, "b.txt"), "changed after the checks\n");
     const newBase = await repo.commit("upstream", { "c.txt": "moved\n" });
-    const r = await rebaseOnto({
-      git: wt.git,
-      head: commit,
-      oldBase: wt.baseCommit,
-      newBase,
-      stateDir: wt.stateDir,
-      task: "t",
-      runId: "r",
-    });
+    const r = await rebase(wt, commit, newBase);
     expect(r).toMatchObject({ ok: true, empty: false });
     if (!r.ok) return;
     expect(await repo.git("diff", "--name-only", newBase, r.commit)).toBe("a.txt");
@@ -148,15 +136,7 @@ describe("rebaseOnto", () => {
     const git = repo.client();
     await using wt = await taskCommit(git, "t", { "b.txt": "same\n" });
     const newBase = await repo.commit("upstream did the same", { "b.txt": "same\n" });
-    const r = await rebaseOnto({
-      git: wt.git,
-      head: await head(wt),
-      oldBase: wt.baseCommit,
-      newBase,
-      stateDir: wt.stateDir,
-      task: "t",
-      runId: "r",
-    });
+    const r = await rebase(wt, await head(wt), newBase);
     expect(r).toMatchObject({ ok: true, empty: true, commit: newBase });
   });
 });
