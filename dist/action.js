@@ -22,7 +22,7 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-BD5FQVG7.js";
+} from "./chunks/chunk-SEGFBSMN.js";
 import "./chunks/chunk-VVAPBQF4.js";
 import {
   adhocTask,
@@ -31,14 +31,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-JSFEHMPP.js";
+} from "./chunks/chunk-ICQC2CT4.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-CSJOSOH4.js";
+} from "./chunks/chunk-PTVHU7NT.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-7AROXD7P.js";
+} from "./chunks/chunk-RDMNUZSG.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,

@@ -277,8 +277,10 @@ const HOW = `## How each figure is measured
   recorded) and a lease on the base that updates nothing (the push fails if the base moved since the
   fetch; then the base is fetched, followed, and the push made again). The lock (one run per task) is
   what create-pull-request does not do: it is the request over the peer's count on an update.
-  Signed, the branch is first created at the parent (a push), the commit made through GraphQL, then
-  fetched back to check its tree and parent.
+  Signed, the branch (or, on an update, a temporary one) is first created at the parent in a push
+  that also carries the base's lease, the commit made through GraphQL, then fetched back to check its
+  tree and parent; the ledger's record rides in the last push (on an update, the one that moves the
+  task branch to the signed commit).
 - **Peak RSS**: Node 24 alone is ~44 MB; the start-up bundle loaded brings the process to ~80 MB
   (V8's code, the zod schemas and parsers); the GitHub client, Node's fetch and the run's git output
   add the rest. Trimmed in this round: zod's locales and @actions/core's unused OIDC client (undici)

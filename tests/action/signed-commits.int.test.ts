@@ -6,6 +6,8 @@
  * not the checked one (taken back).
  */
 import { execFileSync } from "node:child_process";
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { apiOps, type E2E, originRefs, results, startE2E } from "./harness.ts";
 
@@ -117,6 +119,42 @@ describe("signed task commits (dist/action.js, sign-commits: required by default
     expect(refs[BRANCH]).toBe(theirs);
     expect(Object.keys(refs).filter((r) => r.includes("claude-tasks-signing"))).toEqual([]);
     expect(raced.ops).not.toContain("pulls/update");
+  });
+
+  it("the base moves while the agent runs: the first push's lease on the base catches it, and GitHub's commit lands on the new tip", {
+    timeout: 180_000,
+  }, async () => {
+    await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": STAMP });
+    const origin = e2e.repo.origin!;
+    // the task's lock in the ledger is pushed while its command runs: right after it, someone
+    // commits to main (a post-receive hook of the origin, once)
+    const hook = join(origin, "hooks", "post-receive");
+    writeFileSync(
+      hook,
+      `#!/bin/sh
+grep -q ' refs/claude-tasks/state$' || exit 0
+[ -e moved ] && exit 0
+touch moved
+export GIT_AUTHOR_NAME=Human GIT_AUTHOR_EMAIL=human@example.com GIT_COMMITTER_NAME=Human GIT_COMMITTER_EMAIL=human@example.com
+unset GIT_QUARANTINE_PATH
+tip=$(git rev-parse refs/heads/main)
+blob=$(echo upstream | git hash-object -w --stdin)
+tree=$( (git ls-tree "$tip"; printf '100644 blob %s\tupstream.txt\n' "$blob") | git mktree)
+git update-ref refs/heads/main "$(git commit-tree "$tree" -p "$tip" -m 'upstream commit during the run')" "$tip"
+`,
+    );
+    chmodSync(hook, 0o755);
+    const before = await e2e.repo.gitIn(origin, "rev-parse", "main");
+    const open = await dispatch(e2e, "stamp");
+    expect(open.r.code, open.r.stdout + open.r.stderr).toBe(0);
+    const main = await e2e.repo.gitIn(origin, "rev-parse", "main");
+    expect(main).not.toBe(before);
+    expect(await show(e2e, "%s", main)).toBe("upstream commit during the run");
+    expect(open.res).toMatchObject({ status: "success", prAction: "created" });
+    const c = open.res.commit as string;
+    expect(e2e.fake.isVerified(c)).toBe(true);
+    expect(await show(e2e, "%P", c)).toBe(main); // on the new tip, not the one the run started from
+    expect((await originRefs(e2e))[BRANCH]).toBe(c);
   });
 
   it("an executable file: refused by default (nothing pushed), pushed unsigned with `preferred`", {

@@ -27,13 +27,25 @@ import {
   pushRefs,
   type RefUpdate,
 } from "../git/index.ts";
+import type { StateRider } from "../schedule/state.ts";
 import type { LandOptions } from "./land-types.ts";
 import type { CommitSigner } from "./options.ts";
-import { fetchBranchNow } from "./repo-context.ts";
+import { pushLanding } from "./push.ts";
+import { baseTip, fetchBranchNow } from "./repo-context.ts";
 
-export type SignedOutcome = "landed" | "refused" | "fallback";
+/** `base-moved`: the base's lease failed before anything was made; the caller follows the base. */
+export type SignedOutcome = "landed" | "refused" | "fallback" | "base-moved";
 
-export async function landSigned(o: LandOptions, signer: CommitSigner): Promise<SignedOutcome> {
+export async function landSigned(
+  o: LandOptions,
+  signer: CommitSigner,
+  rides: {
+    /** The lease on the base, carried by the first push (or, with none, checked by a fetch). */
+    guard?: RefUpdate | undefined;
+    /** The ledger's record, carried by the push that completes the landing. */
+    rider?: StateRider | undefined;
+  } = {},
+): Promise<SignedOutcome> {
   const { result: r, repo } = o;
   const git = repo.git;
   const remote = repo.remote!;
@@ -74,13 +86,18 @@ export async function landSigned(o: LandOptions, signer: CommitSigner): Promise<
   };
 
   if (target !== r.branch || !old) {
-    // the branch the API commits on, made to point at the parent (it must not exist yet)
-    const made = await pushRefs({
-      git,
-      remote,
+    // the branch the API commits on, made to point at the parent (it must not exist yet), with the
+    // base's lease; a new task branch is the landing itself, so the ledger's record rides here too
+    const made = await pushLanding({
+      repo,
       updates: [{ ref: targetRef, commit: parent, expected: null }],
+      ...(rides.guard ? { guard: rides.guard } : {}),
+      ...(rides.rider && target === r.branch ? { rider: rides.rider } : {}),
     });
-    if (!made.ok) return lost(made.refs[0]?.reason ?? "it exists");
+    if (made.baseMoved) return "base-moved";
+    if (!made.ok) return lost(made.reason ?? "it exists");
+  } else if (rides.guard && (await baseTip(repo, r.base, { fresh: true })) !== rides.guard.commit) {
+    return "base-moved"; // nothing is pushed before the commit: the base is looked at now
   }
   const undo = async (from: string) => {
     // back to where it was: the temporary or new branch goes, an existing branch returns to its tip
@@ -138,10 +155,10 @@ export async function landSigned(o: LandOptions, signer: CommitSigner): Promise<
       updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
     }
     updates.push({ ref: targetRef, commit: null, expected: signed });
-    const moved = await pushRefs({ git, remote, updates });
+    const moved = await pushLanding({ repo, updates, ...(rides.rider ? { rider: rides.rider } : {}) });
     if (!moved.ok) {
       await undo(signed);
-      return lost(moved.refs.find((x) => x.status === "rejected")?.reason ?? "rejected");
+      return lost(moved.reason ?? "rejected");
     }
     await git.run(["update-ref", "-d", `refs/remotes/${remote}/${target}`], { allowFailure: true });
   }

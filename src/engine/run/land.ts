@@ -2,16 +2,15 @@ import {
   BACKUP_REF_PREFIX,
   commitTree,
   isAncestor,
-  pushRefs,
   type RefUpdate,
   rebaseOnto,
-  resolveCommit,
   updateBranch,
   userSignsCommits,
 } from "../git/index.ts";
-import { landSigned } from "./land-signed.ts";
+import { landSigned, type SignedOutcome } from "./land-signed.ts";
 import type { LandOptions } from "./land-types.ts";
 import { pushesTo } from "./onto.ts";
+import { baseLease, pushLanding } from "./push.ts";
 import { baseTip, fetchOnto, type RepoContext } from "./repo-context.ts";
 import type { TaskResult } from "./types.ts";
 
@@ -199,64 +198,50 @@ async function landRemote(o: Landing): Promise<void> {
   }
   remoteOf(repo);
   const signer = o.publisher?.signer;
-  const signed = signer ? await landSigned(o, signer) : "fallback";
-  if (signed === "refused") return;
-  if (signed === "fallback") {
-    // the ledger's record of the run (lock released, cost recorded) in the same atomic push, as the
-    // run will stand once pushed; a record lost to another writer is written on its own after the run
-    const riding = o
-      .settleInPush?.({
-        ...r,
-        status: r.status === "conflict" ? "conflict" : "success",
-        durationMs: Date.now() - Date.parse(r.startedAt),
-      })
-      .catch(() => undefined); // then the record is written on its own after the run
-    let rider: Awaited<typeof riding>;
-    for (let round = 1; ; round++) {
-      const guard = guardsBase(o) ? baseGuard(o) : undefined;
-      // git moves the user's remote-tracking branch of a ref it pushed, up to date or not; the base's
-      // is put back as it was (the run's fetch leaves them alone too)
-      const tracking = guard ? `refs/remotes/${remoteOf(repo)}/${r.base}` : undefined;
-      // what the push needs, looked up side by side (the ledger's record only for the first push)
-      const [trackingWas, updates, ridden] = await Promise.all([
-        tracking ? resolveCommit(repo.git, tracking) : undefined,
-        branchUpdates(o),
-        round === 1 ? riding : undefined,
-      ]);
-      if (round === 1) rider = ridden;
-      const pushed = await pushRefs({
-        git: repo.git,
-        remote: remoteOf(repo),
-        updates: [...updates, ...(guard ? [guard] : []), ...(rider ? [rider.update] : [])],
-      });
-      if (tracking && trackingWas && trackingWas !== guard?.commit)
-        await repo.git.run(["update-ref", tracking, trackingWas, guard!.commit!], { allowFailure: true });
-      rider?.pushed(pushed.ok);
-      if (pushed.ok) break;
-      // which ref refused (the others of the atomic push say "atomic push failed")
-      const refused = (ref: string) =>
-        pushed.refs.some((x) => x.ref === ref && x.status === "rejected" && x.reason !== ATOMIC_FAILED);
-      const ledgerMoved = rider !== undefined && refused(rider.update.ref);
-      rider = undefined;
-      const moved = guard !== undefined && refused(guard.ref);
-      // only the ledger moved (another task's run wrote it): the branch goes again on its own
-      if (ledgerMoved && !moved && !refused(`refs/heads/${r.branch}`)) continue;
-      if (moved && round < MAX_BASE_ROUNDS) {
-        // The base moved since the run's fetch: nothing was pushed. Follow it (rebase, conflicts), again.
-        o.phase("checking conflicts with the latest base");
-        if (!(await followBase(o, { fresh: true }))) return;
-        if (r.status !== "conflict" && (await alreadyOnBranch(o))) return keepBranch(o);
-        continue;
+  // the ledger's record of the run (lock released, cost recorded) rides in the push that lands it, as
+  // the run will stand once pushed; one that cannot be made or is lost to another writer is written
+  // on its own after the run
+  const riding = o
+    .settleInPush?.({
+      ...r,
+      status: r.status === "conflict" ? "conflict" : "success",
+      durationMs: Date.now() - Date.parse(r.startedAt),
+    })
+    .catch(() => undefined);
+  let signed: SignedOutcome | undefined;
+  for (let round = 1; ; round++) {
+    const guard = guardsBase(o) ? baseGuard(o) : undefined;
+    const rider = round === 1 ? await riding : undefined;
+    let moved: boolean;
+    if (signer && signed !== "fallback") {
+      signed = await landSigned(o, signer, { guard, rider });
+      if (signed === "refused") return;
+      if (signed === "landed") break;
+      moved = signed === "base-moved";
+    } else moved = false;
+    if (!signer || signed === "fallback") {
+      const pushed = await pushLanding({ repo, updates: await branchUpdates(o), guard, rider });
+      if (pushed.ok) {
+        r.signature = "unsigned";
+        break;
       }
-      const reason =
-        pushed.refs.find((x) => x.status === "rejected" && x.reason !== ATOMIC_FAILED)?.reason ?? "rejected";
-      r.status = "failed";
-      r.message = moved
-        ? `push of \`${r.branch}\` given up: the base \`${r.base}\` kept moving while it was checked; the result is in backup ${r.backup}`
-        : `push of \`${r.branch}\` refused (${reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
-      return;
+      moved = pushed.baseMoved;
+      if (!moved) {
+        r.status = "failed";
+        r.message = `push of \`${r.branch}\` refused (${pushed.reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
+        return;
+      }
     }
-    r.signature = "unsigned";
+    if (moved && round < MAX_BASE_ROUNDS) {
+      // The base moved since the run's fetch: nothing was pushed. Follow it (rebase, conflicts), again.
+      o.phase("checking conflicts with the latest base");
+      if (!(await followBase(o, { fresh: true }))) return;
+      if (r.status !== "conflict" && (await alreadyOnBranch(o))) return keepBranch(o);
+      continue;
+    }
+    r.status = "failed";
+    r.message = `push of \`${r.branch}\` given up: the base \`${r.base}\` kept moving while it was checked; the result is in backup ${r.backup}`;
+    return;
   }
   if (r.status !== "conflict") {
     r.status = "success";
@@ -264,9 +249,6 @@ async function landRemote(o: Landing): Promise<void> {
   }
   if (!o.onto) await publish(o, true);
 }
-
-/** What git says of the refs of an atomic push that another ref's refusal stopped. */
-const ATOMIC_FAILED = "atomic push failed";
 
 /** How often a push that found the base moved follows it and tries again. */
 const MAX_BASE_ROUNDS = 3;
@@ -286,24 +268,16 @@ async function branchUpdates(o: LandOptions): Promise<RefUpdate[]> {
 }
 
 /**
- * Whether the result is pushed with git to a task branch of the base (not a signed API commit, not a
- * run onto another branch, not a merge): then the push carries the base check (`baseGuard`).
+ * Whether the result lands on a task branch of the base (not a run onto another branch, not a merge):
+ * then the push that lands it carries the base check (`baseGuard`) in place of a second fetch.
  */
 function guardsBase(o: Landing): boolean {
-  return o.repo.mode === "pr" && !o.onto && !o.start.merge && !o.publisher?.signer;
+  return o.repo.mode === "pr" && !o.onto && !o.start.merge;
 }
 
-/**
- * A lease on the base that updates nothing: "push" the base's tip the result was checked against to the
- * base, leased at that same tip. When the remote base is still there git has nothing to send for it
- * (up to date); when it moved the lease fails, and with `--atomic` so does the branch — nothing lands
- * on a base the conflict check did not see. No command for the base ever reaches the server: the
- * value pushed is the value leased. This takes the place of fetching the base again before pushing
- * (two requests fewer, and no gap between the check and the push).
- */
+/** The lease on the base at the tip the result was last checked against (see `baseLease`). */
 function baseGuard(o: Landing): RefUpdate {
-  const tip = o.checkedBase ?? o.result.baseCommit ?? o.start.commit;
-  return { ref: `refs/heads/${o.result.base}`, commit: tip, expected: tip };
+  return baseLease(o.result.base, o.checkedBase ?? o.result.baseCommit ?? o.start.commit);
 }
 
 async function publish(o: LandOptions, hasChanges: boolean): Promise<void> {

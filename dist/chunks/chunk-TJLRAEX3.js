@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-CSJOSOH4.js";
+} from "./chunk-PTVHU7NT.js";
 import {
   UserError,
   createGit,

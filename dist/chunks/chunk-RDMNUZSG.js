@@ -9910,8 +9910,43 @@ function refuseViolations(r, noBackup) {
   return true;
 }
 
+// src/engine/run/push.ts
+var ATOMIC_FAILED = "atomic push failed";
+async function pushLanding(o2) {
+  const { repo, guard } = o2;
+  const remote = repo.remote;
+  let rider = o2.rider;
+  for (; ; ) {
+    const tracking = guard ? `refs/remotes/${remote}/${guard.ref.replace(/^refs\/heads\//, "")}` : void 0;
+    const trackingWas = tracking ? await resolveCommit(repo.git, tracking) : void 0;
+    const pushed = await pushRefs({
+      git: repo.git,
+      remote,
+      updates: [...o2.updates, ...guard ? [guard] : [], ...rider ? [rider.update] : []]
+    });
+    if (tracking && trackingWas && trackingWas !== guard?.commit)
+      await repo.git.run(["update-ref", tracking, trackingWas, guard.commit], { allowFailure: true });
+    rider?.pushed(pushed.ok);
+    if (pushed.ok) return { ok: true, baseMoved: false };
+    const refusing = pushed.refs.filter((x) => x.status === "rejected" && x.reason !== ATOMIC_FAILED);
+    const refused = (ref) => refusing.some((x) => x.ref === ref);
+    if (rider && refused(rider.update.ref) && refusing.length === 1) {
+      rider = void 0;
+      continue;
+    }
+    return {
+      ok: false,
+      baseMoved: guard !== void 0 && refused(guard.ref),
+      reason: refusing.find((x) => !rider || x.ref !== rider.update.ref)?.reason ?? refusing[0]?.reason ?? "rejected"
+    };
+  }
+}
+function baseLease(base, tip) {
+  return { ref: `refs/heads/${base}`, commit: tip, expected: tip };
+}
+
 // src/engine/run/land-signed.ts
-async function landSigned(o2, signer) {
+async function landSigned(o2, signer, rides = {}) {
   const { result: r, repo } = o2;
   const git = repo.git;
   const remote = repo.remote;
@@ -9944,12 +9979,16 @@ async function landSigned(o2, signer) {
     return "refused";
   };
   if (target !== r.branch || !old) {
-    const made = await pushRefs({
-      git,
-      remote,
-      updates: [{ ref: targetRef, commit: parent, expected: null }]
+    const made = await pushLanding({
+      repo,
+      updates: [{ ref: targetRef, commit: parent, expected: null }],
+      ...rides.guard ? { guard: rides.guard } : {},
+      ...rides.rider && target === r.branch ? { rider: rides.rider } : {}
     });
-    if (!made.ok) return lost(made.refs[0]?.reason ?? "it exists");
+    if (made.baseMoved) return "base-moved";
+    if (!made.ok) return lost(made.reason ?? "it exists");
+  } else if (rides.guard && await baseTip(repo, r.base, { fresh: true }) !== rides.guard.commit) {
+    return "base-moved";
   }
   const undo = async (from) => {
     const to = target === r.branch && old ? old : null;
@@ -9997,10 +10036,10 @@ ${message.trim()}`;
       updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
     }
     updates.push({ ref: targetRef, commit: null, expected: signed });
-    const moved = await pushRefs({ git, remote, updates });
+    const moved = await pushLanding({ repo, updates, ...rides.rider ? { rider: rides.rider } : {} });
     if (!moved.ok) {
       await undo(signed);
-      return lost(moved.refs.find((x) => x.status === "rejected")?.reason ?? "rejected");
+      return lost(moved.reason ?? "rejected");
     }
     await git.run(["update-ref", "-d", `refs/remotes/${remote}/${target}`], { allowFailure: true });
   }
@@ -10159,50 +10198,44 @@ async function landRemote(o2) {
   }
   remoteOf(repo);
   const signer = o2.publisher?.signer;
-  const signed = signer ? await landSigned(o2, signer) : "fallback";
-  if (signed === "refused") return;
-  if (signed === "fallback") {
-    const riding = o2.settleInPush?.({
-      ...r,
-      status: r.status === "conflict" ? "conflict" : "success",
-      durationMs: Date.now() - Date.parse(r.startedAt)
-    }).catch(() => void 0);
-    let rider;
-    for (let round = 1; ; round++) {
-      const guard = guardsBase(o2) ? baseGuard(o2) : void 0;
-      const tracking = guard ? `refs/remotes/${remoteOf(repo)}/${r.base}` : void 0;
-      const [trackingWas, updates, ridden] = await Promise.all([
-        tracking ? resolveCommit(repo.git, tracking) : void 0,
-        branchUpdates(o2),
-        round === 1 ? riding : void 0
-      ]);
-      if (round === 1) rider = ridden;
-      const pushed = await pushRefs({
-        git: repo.git,
-        remote: remoteOf(repo),
-        updates: [...updates, ...guard ? [guard] : [], ...rider ? [rider.update] : []]
-      });
-      if (tracking && trackingWas && trackingWas !== guard?.commit)
-        await repo.git.run(["update-ref", tracking, trackingWas, guard.commit], { allowFailure: true });
-      rider?.pushed(pushed.ok);
-      if (pushed.ok) break;
-      const refused = (ref) => pushed.refs.some((x) => x.ref === ref && x.status === "rejected" && x.reason !== ATOMIC_FAILED);
-      const ledgerMoved = rider !== void 0 && refused(rider.update.ref);
-      rider = void 0;
-      const moved = guard !== void 0 && refused(guard.ref);
-      if (ledgerMoved && !moved && !refused(`refs/heads/${r.branch}`)) continue;
-      if (moved && round < MAX_BASE_ROUNDS) {
-        o2.phase("checking conflicts with the latest base");
-        if (!await followBase(o2, { fresh: true })) return;
-        if (r.status !== "conflict" && await alreadyOnBranch(o2)) return keepBranch(o2);
-        continue;
+  const riding = o2.settleInPush?.({
+    ...r,
+    status: r.status === "conflict" ? "conflict" : "success",
+    durationMs: Date.now() - Date.parse(r.startedAt)
+  }).catch(() => void 0);
+  let signed;
+  for (let round = 1; ; round++) {
+    const guard = guardsBase(o2) ? baseGuard(o2) : void 0;
+    const rider = round === 1 ? await riding : void 0;
+    let moved;
+    if (signer && signed !== "fallback") {
+      signed = await landSigned(o2, signer, { guard, rider });
+      if (signed === "refused") return;
+      if (signed === "landed") break;
+      moved = signed === "base-moved";
+    } else moved = false;
+    if (!signer || signed === "fallback") {
+      const pushed = await pushLanding({ repo, updates: await branchUpdates(o2), guard, rider });
+      if (pushed.ok) {
+        r.signature = "unsigned";
+        break;
       }
-      const reason = pushed.refs.find((x) => x.status === "rejected" && x.reason !== ATOMIC_FAILED)?.reason ?? "rejected";
-      r.status = "failed";
-      r.message = moved ? `push of \`${r.branch}\` given up: the base \`${r.base}\` kept moving while it was checked; the result is in backup ${r.backup}` : `push of \`${r.branch}\` refused (${reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
-      return;
+      moved = pushed.baseMoved;
+      if (!moved) {
+        r.status = "failed";
+        r.message = `push of \`${r.branch}\` refused (${pushed.reason}): someone else updated it during the run; nothing was overwritten, the result is in backup ${r.backup}`;
+        return;
+      }
     }
-    r.signature = "unsigned";
+    if (moved && round < MAX_BASE_ROUNDS) {
+      o2.phase("checking conflicts with the latest base");
+      if (!await followBase(o2, { fresh: true })) return;
+      if (r.status !== "conflict" && await alreadyOnBranch(o2)) return keepBranch(o2);
+      continue;
+    }
+    r.status = "failed";
+    r.message = `push of \`${r.branch}\` given up: the base \`${r.base}\` kept moving while it was checked; the result is in backup ${r.backup}`;
+    return;
   }
   if (r.status !== "conflict") {
     r.status = "success";
@@ -10210,7 +10243,6 @@ async function landRemote(o2) {
   }
   if (!o2.onto) await publish(o2, true);
 }
-var ATOMIC_FAILED = "atomic push failed";
 var MAX_BASE_ROUNDS = 3;
 async function branchUpdates(o2) {
   const { result: r, repo } = o2;
@@ -10225,11 +10257,10 @@ async function branchUpdates(o2) {
   return updates;
 }
 function guardsBase(o2) {
-  return o2.repo.mode === "pr" && !o2.onto && !o2.start.merge && !o2.publisher?.signer;
+  return o2.repo.mode === "pr" && !o2.onto && !o2.start.merge;
 }
 function baseGuard(o2) {
-  const tip = o2.checkedBase ?? o2.result.baseCommit ?? o2.start.commit;
-  return { ref: `refs/heads/${o2.result.base}`, commit: tip, expected: tip };
+  return baseLease(o2.result.base, o2.checkedBase ?? o2.result.baseCommit ?? o2.start.commit);
 }
 async function publish(o2, hasChanges) {
   if (!o2.publisher) return;

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-QFRILJQL.js";
-import "./chunk-BD5FQVG7.js";
+} from "./chunk-L4RGFXPI.js";
+import "./chunk-SEGFBSMN.js";
 import "./chunk-VVAPBQF4.js";
 import {
   runAndReport
-} from "./chunk-76O5G6Q7.js";
+} from "./chunk-ZFAEI3NK.js";
 import {
   globals,
   paint,
@@ -20,13 +20,13 @@ import {
   printJson,
   validProject
 } from "./chunk-RMXW3TVL.js";
-import "./chunk-JSFEHMPP.js";
+import "./chunk-ICQC2CT4.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-CWY5T5QE.js";
-import "./chunk-CSJOSOH4.js";
+} from "./chunk-TJLRAEX3.js";
+import "./chunk-PTVHU7NT.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-7AROXD7P.js";
+import "./chunk-RDMNUZSG.js";
 import {
   requireRepoRoot
 } from "./chunk-AWK5ATVK.js";

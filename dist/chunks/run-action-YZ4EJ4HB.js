@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-76O5G6Q7.js";
+} from "./chunk-ZFAEI3NK.js";
 import "./chunk-RMXW3TVL.js";
-import "./chunk-JSFEHMPP.js";
-import "./chunk-CWY5T5QE.js";
-import "./chunk-CSJOSOH4.js";
+import "./chunk-ICQC2CT4.js";
+import "./chunk-TJLRAEX3.js";
+import "./chunk-PTVHU7NT.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-7AROXD7P.js";
+import "./chunk-RDMNUZSG.js";
 import "./chunk-AWK5ATVK.js";
 import "./chunk-DPSXRMMA.js";
 import "./chunk-AN4M62PA.js";

@@ -14,14 +14,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-JSFEHMPP.js";
+} from "./chunk-ICQC2CT4.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-CWY5T5QE.js";
+} from "./chunk-TJLRAEX3.js";
 import {
   onExit,
   runTasks
-} from "./chunk-7AROXD7P.js";
+} from "./chunk-RDMNUZSG.js";
 import {
   STATUS_ICON,
   branchNameProblem,

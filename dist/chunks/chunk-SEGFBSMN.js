@@ -10,7 +10,7 @@ import {
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-7AROXD7P.js";
+} from "./chunk-RDMNUZSG.js";
 import {
   buildPlan,
   claimDueTasks,

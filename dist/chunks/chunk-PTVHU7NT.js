@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-7AROXD7P.js";
+} from "./chunk-RDMNUZSG.js";
 import {
   mdCode
 } from "./chunk-AWK5ATVK.js";

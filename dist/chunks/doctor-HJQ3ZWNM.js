@@ -9,11 +9,11 @@ import {
 } from "./chunk-XP7H4LYO.js";
 import {
   readTickRecord
-} from "./chunk-QFRILJQL.js";
+} from "./chunk-L4RGFXPI.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-BD5FQVG7.js";
+import "./chunk-SEGFBSMN.js";
 import "./chunk-VVAPBQF4.js";
 import {
   prune
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-7AROXD7P.js";
+} from "./chunk-RDMNUZSG.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,

@@ -13,8 +13,8 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-QFRILJQL.js";
-import "./chunk-BD5FQVG7.js";
+} from "./chunk-L4RGFXPI.js";
+import "./chunk-SEGFBSMN.js";
 import "./chunk-VVAPBQF4.js";
 import {
   globals,
@@ -25,7 +25,7 @@ import {
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-7AROXD7P.js";
+} from "./chunk-RDMNUZSG.js";
 import {
   requireRepoRoot
 } from "./chunk-AWK5ATVK.js";

@@ -9,20 +9,20 @@ import {
 } from "./chunk-VVAPBQF4.js";
 import {
   runAndReport
-} from "./chunk-76O5G6Q7.js";
+} from "./chunk-ZFAEI3NK.js";
 import {
   globals,
   printErr,
   validProject
 } from "./chunk-RMXW3TVL.js";
-import "./chunk-JSFEHMPP.js";
-import "./chunk-CWY5T5QE.js";
-import "./chunk-CSJOSOH4.js";
+import "./chunk-ICQC2CT4.js";
+import "./chunk-TJLRAEX3.js";
+import "./chunk-PTVHU7NT.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-7AROXD7P.js";
+} from "./chunk-RDMNUZSG.js";
 import {
   assertValid,
   branchNameProblem,

@@ -19,13 +19,13 @@ import {
 import "./chunk-DIZRTNE6.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-CWY5T5QE.js";
-import "./chunk-CSJOSOH4.js";
+} from "./chunk-TJLRAEX3.js";
+import "./chunk-PTVHU7NT.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-7AROXD7P.js";
+} from "./chunk-RDMNUZSG.js";
 import {
   $ZodObject,
   $ZodType,

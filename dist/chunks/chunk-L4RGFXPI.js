@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-BD5FQVG7.js";
+} from "./chunk-SEGFBSMN.js";
 import {
   newRunId
-} from "./chunk-7AROXD7P.js";
+} from "./chunk-RDMNUZSG.js";
 import {
   STATE_REF,
   claimDueTasks,
