@@ -22,7 +22,7 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-SEGFBSMN.js";
+} from "./chunks/chunk-KW5XY2EL.js";
 import "./chunks/chunk-VVAPBQF4.js";
 import {
   adhocTask,
@@ -31,14 +31,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-ICQC2CT4.js";
+} from "./chunks/chunk-OS57KNF3.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-PTVHU7NT.js";
+} from "./chunks/chunk-VI3BH37G.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-RDMNUZSG.js";
+} from "./chunks/chunk-ZDRBOJDN.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,

@@ -7,7 +7,16 @@ import { chmod, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createRunControl } from "../../src/engine/budget/index.ts";
-import { readRemoteState, STATE_REF } from "../../src/engine/schedule/state.ts";
+import { silentLogger } from "../../src/engine/logger.ts";
+import { baseLease, pushLanding } from "../../src/engine/run/push.ts";
+import { makeRepoContext } from "../../src/engine/run/repo-context.ts";
+import {
+  expectStateTip,
+  prepareStateUpdate,
+  readRemoteState,
+  STATE_REF,
+  writeStateCommit,
+} from "../../src/engine/schedule/state.ts";
 import { type EngineRepo, makeEngineRepo } from "../support/engine.ts";
 
 /** Every push the origin receives, as the list of refs it updated (a pre-receive hook's view). */
@@ -22,6 +31,14 @@ async function recordPushes(e: EngineRepo): Promise<() => Promise<string[][]>> {
       .split("\n")
       .filter((l) => l.trim())
       .map((l) => l.trim().split(" ").sort());
+}
+
+/** A first ledger on the origin (a state commit pushed to its ref); its commit id. */
+async function pushSeed(e: EngineRepo): Promise<string> {
+  const git = e.client();
+  const commit = await writeStateCommit(git, { version: 2, updatedAt: new Date().toISOString(), tasks: {} });
+  await e.git("push", "-q", "origin", `${commit}:${STATE_REF}`);
+  return commit;
 }
 
 const control = (e: EngineRepo) => createRunControl({ git: e.client(), remote: "origin" });
@@ -87,5 +104,56 @@ describe("the run's record in the ledger rides in its branch's push", () => {
     expect(all.filter((p) => p.includes("refs/heads/claude-tasks/quick"))).toEqual([
       ["refs/heads/claude-tasks/quick"],
     ]);
+  });
+
+  it("two landings race on the server: the one held there is refused without a word of which ref, and both branches land all the same", async () => {
+    await using e = await makeEngineRepo({ origin: true });
+    const origin = e.origin!;
+    const git = e.client();
+    const base = await e.gitIn(origin, "rev-parse", "main");
+    const tip = await pushSeed(e); // the ledger both landings start from
+    // two checkouts (two runners), each with a task commit and the state it last saw
+    const landing = async (name: string) => {
+      const dir = await e.clone();
+      const g = git.at(dir);
+      const commit = (await g.run(["commit-tree", `${base}^{tree}`, "-p", base, "-m", name])).stdout.trim();
+      expectStateTip(g, "origin", STATE_REF, Promise.resolve(tip));
+      const rider = await prepareStateUpdate({
+        git: g,
+        remote: "origin",
+        update: (s) => ({ ...s!, runId: name }),
+      });
+      expect(rider).toBeDefined();
+      const repo = await makeRepoContext({
+        git: g,
+        state: join(dir, ".git", "claude-tasks"),
+        mode: "pr",
+        logger: silentLogger,
+      });
+      return () =>
+        pushLanding({
+          repo,
+          updates: [{ ref: `refs/heads/claude-tasks/${name}`, commit, expected: null }],
+          guard: baseLease("main", base),
+          ...(rider ? { rider } : {}),
+        });
+    };
+    const [first, second] = [await landing("first"), await landing("second")];
+    // the first push is held on the server (its pre-receive hook waits) while the second reads the
+    // refs, passes git's own lease check and lands: the first is then refused by the server
+    // ("atomic transaction failed", every ref alike)
+    const hook = join(origin, "hooks", "pre-receive");
+    await writeFile(hook, `#!/bin/sh\nif [ ! -e ${origin}/held ]; then touch ${origin}/held; sleep 1; fi\n`);
+    await chmod(hook, 0o755);
+    const a = first();
+    await new Promise((ok) => setTimeout(ok, 300));
+    const [ra, rb] = await Promise.all([a, second()]);
+    expect(ra).toEqual({ ok: true, baseMoved: false });
+    expect(rb).toEqual({ ok: true, baseMoved: false });
+    expect(await e.gitIn(origin, "for-each-ref", "--format=%(refname)", "refs/heads/claude-tasks")).toBe(
+      "refs/heads/claude-tasks/first\nrefs/heads/claude-tasks/second",
+    );
+    const state = (await readRemoteState({ git, remote: "origin" })).state!;
+    expect(state.runId).toBe("second"); // the ledger keeps the record of the push the server took; the other is written after its run
   });
 });

@@ -7,8 +7,13 @@ import { pushRefs, type RefUpdate, resolveCommit } from "../git/index.ts";
 import type { StateRider } from "../schedule/state.ts";
 import type { RepoContext } from "./repo-context.ts";
 
-/** What git says of the refs of an atomic push that another ref's refusal stopped. */
-const ATOMIC_FAILED = "atomic push failed";
+/**
+ * What git says of the refs of an atomic push that another ref's refusal stopped: "atomic push
+ * failed" when its own lease check (against the refs the server advertised) refused one, "atomic
+ * transaction failed" when the server did (another push got there between the advertisement and
+ * the update), which does not say which ref.
+ */
+const COLLATERAL = /^atomic (push|transaction) failed$/;
 
 export interface LandingPush {
   ok: boolean;
@@ -47,20 +52,17 @@ export async function pushLanding(o: {
       await repo.git.run(["update-ref", tracking, trackingWas, guard!.commit!], { allowFailure: true });
     rider?.pushed(pushed.ok);
     if (pushed.ok) return { ok: true, baseMoved: false };
-    const refusing = pushed.refs.filter((x) => x.status === "rejected" && x.reason !== ATOMIC_FAILED);
-    const refused = (ref: string) => refusing.some((x) => x.ref === ref);
-    if (rider && refused(rider.update.ref) && refusing.length === 1) {
-      rider = undefined; // only the ledger moved: the branch goes again on its own
+    const rejected = pushed.refs.filter((x) => x.status === "rejected");
+    const refusing = rejected.filter((x) => !COLLATERAL.test(x.reason ?? ""));
+    // the base's lease is only ever checked by git itself (no command for the base reaches the server)
+    const baseMoved = guard !== undefined && refusing.some((x) => x.ref === guard.ref);
+    if (rider && !baseMoved) {
+      // The ledger moved (another run wrote it), or the server refused the push without saying which
+      // ref: the branch goes again on its own, and its own refusal, if any, is then plain.
+      rider = undefined;
       continue;
     }
-    return {
-      ok: false,
-      baseMoved: guard !== undefined && refused(guard.ref),
-      reason:
-        refusing.find((x) => !rider || x.ref !== rider.update.ref)?.reason ??
-        refusing[0]?.reason ??
-        "rejected",
-    };
+    return { ok: false, baseMoved, reason: refusing[0]?.reason ?? rejected[0]?.reason ?? "rejected" };
   }
 }
 

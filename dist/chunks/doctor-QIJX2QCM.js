@@ -9,11 +9,11 @@ import {
 } from "./chunk-XP7H4LYO.js";
 import {
   readTickRecord
-} from "./chunk-L4RGFXPI.js";
+} from "./chunk-GI7MPAMJ.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-SEGFBSMN.js";
+import "./chunk-KW5XY2EL.js";
 import "./chunk-VVAPBQF4.js";
 import {
   prune
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-RDMNUZSG.js";
+} from "./chunk-ZDRBOJDN.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,

@@ -14,14 +14,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-ICQC2CT4.js";
+} from "./chunk-OS57KNF3.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-TJLRAEX3.js";
+} from "./chunk-BMRBW7XE.js";
 import {
   onExit,
   runTasks
-} from "./chunk-RDMNUZSG.js";
+} from "./chunk-ZDRBOJDN.js";
 import {
   STATUS_ICON,
   branchNameProblem,

@@ -10,7 +10,7 @@ import {
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-RDMNUZSG.js";
+} from "./chunk-ZDRBOJDN.js";
 import {
   buildPlan,
   claimDueTasks,

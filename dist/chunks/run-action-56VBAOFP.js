@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-ZFAEI3NK.js";
+} from "./chunk-WOCTSPAO.js";
 import "./chunk-RMXW3TVL.js";
-import "./chunk-ICQC2CT4.js";
-import "./chunk-TJLRAEX3.js";
-import "./chunk-PTVHU7NT.js";
+import "./chunk-OS57KNF3.js";
+import "./chunk-BMRBW7XE.js";
+import "./chunk-VI3BH37G.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-RDMNUZSG.js";
+import "./chunk-ZDRBOJDN.js";
 import "./chunk-AWK5ATVK.js";
 import "./chunk-DPSXRMMA.js";
 import "./chunk-AN4M62PA.js";

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-PTVHU7NT.js";
+} from "./chunk-VI3BH37G.js";
 import {
   UserError,
   createGit,

@@ -13,8 +13,8 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-L4RGFXPI.js";
-import "./chunk-SEGFBSMN.js";
+} from "./chunk-GI7MPAMJ.js";
+import "./chunk-KW5XY2EL.js";
 import "./chunk-VVAPBQF4.js";
 import {
   globals,
@@ -25,7 +25,7 @@ import {
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-RDMNUZSG.js";
+} from "./chunk-ZDRBOJDN.js";
 import {
   requireRepoRoot
 } from "./chunk-AWK5ATVK.js";

@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-SEGFBSMN.js";
+} from "./chunk-KW5XY2EL.js";
 import {
   newRunId
-} from "./chunk-RDMNUZSG.js";
+} from "./chunk-ZDRBOJDN.js";
 import {
   STATE_REF,
   claimDueTasks,

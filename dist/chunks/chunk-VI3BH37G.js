@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-RDMNUZSG.js";
+} from "./chunk-ZDRBOJDN.js";
 import {
   mdCode
 } from "./chunk-AWK5ATVK.js";

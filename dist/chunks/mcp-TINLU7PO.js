@@ -19,13 +19,13 @@ import {
 import "./chunk-DIZRTNE6.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-TJLRAEX3.js";
-import "./chunk-PTVHU7NT.js";
+} from "./chunk-BMRBW7XE.js";
+import "./chunk-VI3BH37G.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-RDMNUZSG.js";
+} from "./chunk-ZDRBOJDN.js";
 import {
   $ZodObject,
   $ZodType,

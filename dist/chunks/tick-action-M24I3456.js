@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-L4RGFXPI.js";
-import "./chunk-SEGFBSMN.js";
+} from "./chunk-GI7MPAMJ.js";
+import "./chunk-KW5XY2EL.js";
 import "./chunk-VVAPBQF4.js";
 import {
   runAndReport
-} from "./chunk-ZFAEI3NK.js";
+} from "./chunk-WOCTSPAO.js";
 import {
   globals,
   paint,
@@ -20,13 +20,13 @@ import {
   printJson,
   validProject
 } from "./chunk-RMXW3TVL.js";
-import "./chunk-ICQC2CT4.js";
+import "./chunk-OS57KNF3.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-TJLRAEX3.js";
-import "./chunk-PTVHU7NT.js";
+} from "./chunk-BMRBW7XE.js";
+import "./chunk-VI3BH37G.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-RDMNUZSG.js";
+import "./chunk-ZDRBOJDN.js";
 import {
   requireRepoRoot
 } from "./chunk-AWK5ATVK.js";

@@ -9911,7 +9911,7 @@ function refuseViolations(r, noBackup) {
 }
 
 // src/engine/run/push.ts
-var ATOMIC_FAILED = "atomic push failed";
+var COLLATERAL = /^atomic (push|transaction) failed$/;
 async function pushLanding(o2) {
   const { repo, guard } = o2;
   const remote = repo.remote;
@@ -9928,17 +9928,14 @@ async function pushLanding(o2) {
       await repo.git.run(["update-ref", tracking, trackingWas, guard.commit], { allowFailure: true });
     rider?.pushed(pushed.ok);
     if (pushed.ok) return { ok: true, baseMoved: false };
-    const refusing = pushed.refs.filter((x) => x.status === "rejected" && x.reason !== ATOMIC_FAILED);
-    const refused = (ref) => refusing.some((x) => x.ref === ref);
-    if (rider && refused(rider.update.ref) && refusing.length === 1) {
+    const rejected = pushed.refs.filter((x) => x.status === "rejected");
+    const refusing = rejected.filter((x) => !COLLATERAL.test(x.reason ?? ""));
+    const baseMoved = guard !== void 0 && refusing.some((x) => x.ref === guard.ref);
+    if (rider && !baseMoved) {
       rider = void 0;
       continue;
     }
-    return {
-      ok: false,
-      baseMoved: guard !== void 0 && refused(guard.ref),
-      reason: refusing.find((x) => !rider || x.ref !== rider.update.ref)?.reason ?? refusing[0]?.reason ?? "rejected"
-    };
+    return { ok: false, baseMoved, reason: refusing[0]?.reason ?? rejected[0]?.reason ?? "rejected" };
   }
 }
 function baseLease(base, tip) {

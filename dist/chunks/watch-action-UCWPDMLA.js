@@ -9,20 +9,20 @@ import {
 } from "./chunk-VVAPBQF4.js";
 import {
   runAndReport
-} from "./chunk-ZFAEI3NK.js";
+} from "./chunk-WOCTSPAO.js";
 import {
   globals,
   printErr,
   validProject
 } from "./chunk-RMXW3TVL.js";
-import "./chunk-ICQC2CT4.js";
-import "./chunk-TJLRAEX3.js";
-import "./chunk-PTVHU7NT.js";
+import "./chunk-OS57KNF3.js";
+import "./chunk-BMRBW7XE.js";
+import "./chunk-VI3BH37G.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-RDMNUZSG.js";
+} from "./chunk-ZDRBOJDN.js";
 import {
   assertValid,
   branchNameProblem,
