@@ -4,7 +4,7 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-M7AZINUU.js";
+import "./chunks/chunk-JJAUUPAS.js";
 import {
   debug,
   error,
@@ -22,23 +22,23 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-KW5XY2EL.js";
-import "./chunks/chunk-VVAPBQF4.js";
+} from "./chunks/chunk-5LD7E7YZ.js";
+import "./chunks/chunk-HNVKVFRI.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-PMTWX7RW.js";
+} from "./chunks/chunk-OR3LHX6T.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-OS57KNF3.js";
+} from "./chunks/chunk-22TLBBC3.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-VI3BH37G.js";
+} from "./chunks/chunk-SYGMEQIB.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-ZDRBOJDN.js";
+} from "./chunks/chunk-P62AWDIC.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -83,7 +83,7 @@ import {
   stripInvisible,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-AWK5ATVK.js";
+} from "./chunks/chunk-KEH64SYS.js";
 import {
   ConfigError,
   UserError,
@@ -109,7 +109,7 @@ import {
   silentLogger,
   stateDir,
   taskEntry
-} from "./chunks/chunk-DPSXRMMA.js";
+} from "./chunks/chunk-HM7E6EA7.js";
 import "./chunks/chunk-AN4M62PA.js";
 import {
   __callDispose,

@@ -114,6 +114,29 @@ describe("state.json", () => {
   });
 });
 
+describe("writeStateCommit", () => {
+  it.each(["sha1", "sha256"])(
+    "writes one state.json that reads back, in a %s repository, non-ASCII text included",
+    async (format) => {
+      await using repo = await makeRepo();
+      const dir = `${repo.root}/${format}.git`;
+      await repo.git("init", "-q", "--bare", `--object-format=${format}`, dir);
+      const git = repo.client().at(dir);
+      const s = state({ "tâche-é": { until: "2026-03-10T06:00:00.000Z", lastRunId: "r—1" } });
+      const commit = await writeStateCommit(git, s);
+      expect(commit).toHaveLength(format === "sha1" ? 40 : 64);
+      // the tree names exactly the blob git wrote, and nothing is missing
+      await repo.gitIn(dir, "fsck", "--no-dangling", "--strict");
+      const listing = await repo.gitIn(dir, "ls-tree", commit);
+      expect(listing).toMatch(/^100644 blob [0-9a-f]+\tstate\.json$/);
+      expect(parseState(await repo.gitIn(dir, "cat-file", "blob", `${commit}:state.json`))).toEqual({
+        ok: true,
+        state: s,
+      });
+    },
+  );
+});
+
 describe("claimDueTasks against a real remote", () => {
   it("first run ever: only the last hour counts, and the state ref is created", async () => {
     await using repo = await makeRepo({ origin: true });

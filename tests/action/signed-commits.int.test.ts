@@ -70,6 +70,8 @@ describe("signed task commits (dist/action.js, sign-commits: required by default
     expect(e2e.fake.isVerified(c1)).toBe(true);
     expect((await originRefs(e2e))[BRANCH]).toBe(c1);
     expect(open.ops).toEqual(["graphql", "pulls/create"]);
+    // checked against the tree and parent GitHub's answer reports, not fetched back
+    expect(await e2e.repo.git("cat-file", "-t", c1).catch(() => "not here")).toBe("not here");
     // GitHub's authorship, our message and trailers, exactly the checked tree on the base
     expect(await show(e2e, "%an <%ae>|%cn <%ce>", c1)).toBe(
       "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|GitHub <noreply@github.com>",
@@ -203,6 +205,33 @@ git update-ref refs/heads/main "$(git commit-tree "$tree" -p "$tip" -m 'upstream
     expect(run.ops.filter((op) => op === "graphql")).toHaveLength(2);
     expect(e2e.fake.isVerified(run.res.commit)).toBe(true);
     expect(e2e.originBranches()["claude-tasks/stamp"]).toBe(run.res.commit);
+  });
+
+  it("two tasks' signed commits that change the same file: both PRs open and the summary names the conflict", {
+    timeout: 180_000,
+  }, async () => {
+    await using e2e = await startE2E({
+      ".github/claude-tasks/stamp.yml": STAMP,
+      ".github/claude-tasks/other.yml": `run: 'echo other > STAMP.txt'\npr:\n  title: "chore: other"\n`,
+    });
+    e2e.fake.resetCalls();
+    const r = await e2e.run({
+      event: "workflow_dispatch",
+      payload: { inputs: {} },
+      inputs: { tasks: "stamp,other" },
+      env: { STAMP: "v1" },
+    });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const res = results(r.outputs);
+    expect(res.map((x) => [x.task, x.status, x.prAction])).toEqual([
+      ["other", "success", "created"],
+      ["stamp", "success", "created"],
+    ]);
+    for (const x of res) expect(e2e.fake.isVerified(x.commit as string)).toBe(true);
+    // GitHub's commits were not fetched back; the check between tasks ran on the same trees and parents
+    expect(r.summary).toMatch(
+      /Tasks whose changes conflict with each other:\*\*\s+- `other` ↔ `stamp`: `STAMP\.txt`/,
+    );
   });
 
   it("`sign-commits: off` pushes with git, as before", async () => {

@@ -70,6 +70,21 @@ describe("createGit", () => {
     expect(await repo.git("log", "-1", "--format=%an")).toBe("claude-tasks[bot]");
   });
 
+  it("starts no `git maintenance` of the user's repository after a fetch or a commit", async () => {
+    await using repo = await makeRepo();
+    await repo.write("a.txt", "a\n");
+    const git = repo.client();
+    const traced = { env: { GIT_TRACE: "1" } };
+    const commit = await git.run(["commit", "-q", "--allow-empty", "-m", "x"], traced);
+    const fetch = await git.run(["fetch", "-q", repo.path, "HEAD"], traced);
+    // the same fetch with maintenance switched back on starts it: the trace would show it
+    const bare = await git.run(["-c", "maintenance.auto=true", "fetch", "-q", repo.path, "HEAD"], traced);
+    expect(bare.stderr).toMatch(/run_command: git maintenance run --auto/);
+    expect(commit.stderr).toMatch(/built-in: git commit/);
+    expect(commit.stderr).not.toMatch(/maintenance/);
+    expect(fetch.stderr).not.toMatch(/maintenance/);
+  });
+
   it("at() keeps env and identity for another directory; stateDir is the common dir's", async () => {
     await using repo = await makeRepo();
     const git = createGit({ cwd: repo.path, env: repo.env });

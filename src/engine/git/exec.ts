@@ -146,6 +146,10 @@ export function createGit(opts: CreateGitOptions): Git {
     // fsmonitor runs a configured program on index operations: never from the engine's git.
     "-c",
     "core.fsmonitor=false",
+    // no `git maintenance run --auto` after a fetch or commit: housekeeping is the user's (or GitHub's),
+    // not a wait inside a run
+    "-c",
+    "maintenance.auto=false",
   ];
   if (!opts.hooks) prefix.push("-c", "core.hooksPath=/dev/null");
   const authEnv = opts.authEnv ? processEnv(opts.authEnv) : undefined;

@@ -96,9 +96,10 @@ export interface GitHub {
   enableAutoMerge(prNodeId: string, method: MergeMethod): Promise<void>;
   /**
    * GraphQL `createCommitOnBranch`: GitHub makes the commit on `branch` when its head is
-   * `expectedHeadOid`, authored by the token's owner, and signs it. Returns the commit's id.
+   * `expectedHeadOid`, authored by the token's owner, and signs it. Returns the commit's id, with its
+   * tree and parents as GitHub reports them.
    */
-  createCommitOnBranch(input: CommitOnBranchInput): Promise<string>;
+  createCommitOnBranch(input: CommitOnBranchInput): Promise<CommitMade>;
   addReaction(commentId: number, content: ReactionContent): Promise<void>;
   createComment(issueNumber: number, body: string): Promise<{ id: number; url: string }>;
   updateComment(commentId: number, body: string): Promise<void>;
@@ -207,9 +208,22 @@ const AUTO_MERGE_MUTATION = `mutation EnableAutoMerge($pullRequestId: ID!, $merg
 
 const COMMIT_MUTATION = `mutation CreateCommitOnBranch($input: CreateCommitOnBranchInput!) {
   createCommitOnBranch(input: $input) {
-    commit { oid }
+    commit { oid tree { oid } parents(first: 2) { nodes { oid } } }
   }
 }`;
+
+/** A commit GitHub made: its id, and its tree and parents as GitHub reports them. */
+export interface CommitMade {
+  oid: string;
+  tree?: string;
+  parents?: string[];
+}
+
+interface CommitJson {
+  oid: string;
+  tree?: { oid?: string } | null;
+  parents?: { nodes?: ({ oid?: string } | null)[] | null } | null;
+}
 
 export function createGitHub(options: CreateGitHubOptions): GitHub {
   const { owner, repo, token } = options;
@@ -260,7 +274,14 @@ export function createGitHub(options: CreateGitHubOptions): GitHub {
     repo,
 
     prepare() {
-      ready().catch(() => {}); // a load that fails is reported by the first call
+      // a load that fails is reported by the first call
+      ready()
+        .then(() => {
+          // Node compiles its fetch (undici, tens of ms) at the first request: here instead, while the
+          // agents run. `Headers` comes from the same module.
+          if (!options.fetch) new Headers();
+        })
+        .catch(() => {});
     },
 
     async findOpenPr(branch, opts = {}) {
@@ -375,31 +396,33 @@ export function createGitHub(options: CreateGitHubOptions): GitHub {
 
     async createCommitOnBranch(input) {
       const data = await call("graphql", () =>
-        octokit.graphql<{ createCommitOnBranch: { commit: { oid: string } | null } | null }>(
-          COMMIT_MUTATION,
-          {
-            input: {
-              branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: input.branch },
-              expectedHeadOid: input.expectedHeadOid,
-              message: { headline: input.headline, ...(input.body ? { body: input.body } : {}) },
-              fileChanges: {
-                additions: input.additions.map((a) => ({
-                  path: a.path,
-                  contents: a.contents.toString("base64"),
-                })),
-                deletions: input.deletions.map((path) => ({ path })),
-              },
+        octokit.graphql<{ createCommitOnBranch: { commit: CommitJson | null } | null }>(COMMIT_MUTATION, {
+          input: {
+            branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: input.branch },
+            expectedHeadOid: input.expectedHeadOid,
+            message: { headline: input.headline, ...(input.body ? { body: input.body } : {}) },
+            fileChanges: {
+              additions: input.additions.map((a) => ({
+                path: a.path,
+                contents: a.contents.toString("base64"),
+              })),
+              deletions: input.deletions.map((path) => ({ path })),
             },
           },
-        ),
+        }),
       );
-      const oid = data.createCommitOnBranch?.commit?.oid;
-      if (!oid)
+      const commit = data.createCommitOnBranch?.commit;
+      if (!commit?.oid)
         throw new GitHubError("GitHub POST /graphql: createCommitOnBranch returned no commit", {
           kind: "server",
           status: 0,
         });
-      return oid;
+      const parents = commit.parents?.nodes?.map((p) => p?.oid);
+      return {
+        oid: commit.oid,
+        ...(commit.tree?.oid ? { tree: commit.tree.oid } : {}),
+        ...(parents?.every((p) => typeof p === "string") ? { parents } : {}),
+      };
     },
 
     async addReaction(commentId, content) {

@@ -13,8 +13,9 @@
  *   atomic leased git push that also keeps the old tip as a backup ref and deletes the temporary
  *   branch. Moving a ref does not change the commit, so it stays signed.
  *
- * Then the commit is fetched and checked: its tree and parent must be exactly those the guards
- * checked; otherwise the branch is put back (leased) and the task fails. A change the API cannot
+ * Then the commit is checked: its tree and parent must be exactly those the guards checked (as
+ * GitHub's answer reports them, or as the fetched commit holds them where it is needed here anyway);
+ * otherwise the branch is put back (leased) and the task fails. A change the API cannot
  * express is found before anything is sent (`apiFileChanges`) and is either refused or, when the
  * user allows it, pushed unsigned with git as before.
  */
@@ -113,8 +114,10 @@ export async function landSigned(
     `${tree} ${parent}\n${GITHUB_WEB_FLOW_EMAIL}\n${message.trim()}`;
 
   let signed: string;
+  /** Tree and parents as GitHub reported them (absent: the commit is looked at itself). */
+  let reported: string | undefined;
   try {
-    signed = await signer.commitOnBranch({
+    const made = await signer.commitOnBranch({
       branch: target,
       expectedHead: parent,
       headline,
@@ -122,6 +125,8 @@ export async function landSigned(
       additions: plan.changes.additions,
       deletions: plan.changes.deletions,
     });
+    signed = made.oid;
+    if (made.tree && made.parents) reported = `${made.tree} ${made.parents.join(" ")}`;
   } catch (err) {
     const tip = (await lsRemote({ git, remote, refs: [targetRef] })).get(targetRef);
     // a retried request whose first attempt went through: the branch already holds our commit
@@ -137,10 +142,15 @@ export async function landSigned(
     }
   }
 
-  const fetched = await fetchBranchNow(repo, target);
-  const shape = fetched
-    ? (await git.run(["show", "-s", "--format=%T %P", signed], { allowFailure: true })).stdout.trim()
-    : "";
+  // Its tree and parent must be those the guards checked. A new task branch is done here: GitHub's
+  // answer says them. A temporary branch is fetched (the push that moves the task branch to the
+  // commit needs it here), and so is a commit GitHub did not describe.
+  const described = reported !== undefined && target === r.branch;
+  const shape = described
+    ? reported
+    : (await fetchBranchNow(repo, target))
+      ? (await git.run(["show", "-s", "--format=%T %P", signed], { allowFailure: true })).stdout.trim()
+      : "";
   if (shape !== `${tree} ${parent}`) {
     await undo(signed);
     r.status = "failed";
@@ -162,6 +172,7 @@ export async function landSigned(
     }
     await git.run(["update-ref", "-d", `refs/remotes/${remote}/${target}`], { allowFailure: true });
   }
+  if (described) r.localCommit = commit; // GitHub's commit is not here: ours has its tree and parent
   r.commit = signed;
   r.signature = "signed";
   return "landed";

@@ -34,6 +34,11 @@ export interface LandOptions {
   result: TaskResult;
   start: StartingPoint;
   phase: (p: string) => void;
+  /**
+   * The task commit, already under way (`taskCommit`, started while the remote's and the ledger's
+   * answers were awaited); absent: made by land.
+   */
+  commit?: Promise<string | undefined>;
   /** The ledger's record of this run (`result` as it will be once pushed), to ride in the branch's push. */
   settleInPush?: (result: TaskResult) => Promise<StateRider | undefined>;
 }

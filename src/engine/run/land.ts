@@ -38,27 +38,7 @@ export async function land(options: LandOptions): Promise<void> {
   }
 
   o.phase("committing");
-  // Exactly the tree the guards checked, whatever happened in the worktree since. The commit says
-  // what ran; what the agent reported (untrusted text) goes to the PR, never here.
-  const commit = await commitTree({
-    git: o.worktree.git,
-    tree: o.change.tree,
-    changed: true, // files changed (above)
-    base: o.start.commit,
-    subject: o.start.merge
-      ? `Merge the latest ${o.result.base} into ${o.result.branch}; conflicts resolved by claude-tasks`
-      : (o.followUp?.subject ?? o.task.pr.title),
-    ...(o.start.merge ? { base: o.start.branchTip!, mergeParents: [o.start.merge.commit] } : {}),
-    body: `Made by claude-tasks: the task ${o.task.name} (${o.task.kind === "claude" ? "Claude Code" : "a run: command"}).`,
-    task: o.task.name,
-    runId: o.runId,
-    ...(o.followUp ? { trailers: o.followUp.trailers } : {}),
-    // the user's own signing, when their git configuration asks for it (GitHub signs API commits
-    // itself; a dry run keeps no commit)
-    ...(repo.mode !== "dry-run" && !o.publisher?.signer && (await userSignsCommits(repo.git))
-      ? { signWith: repo.git }
-      : {}),
-  });
+  const commit = await (o.commit ?? taskCommit(o));
   if (!commit) {
     r.status = "no_changes";
     r.message = "the task ran and changed nothing";
@@ -84,6 +64,35 @@ export async function land(options: LandOptions): Promise<void> {
   }
   if (repo.mode === "local") return landLocal(o);
   return landRemote(o);
+}
+
+/**
+ * The task commit: exactly the tree the guards checked, whatever happened in the worktree since, on
+ * the commit the task started from. The commit says what ran; what the agent reported (untrusted
+ * text) goes to the PR, never here. Only an object until a push or a branch names it, so runTask
+ * starts it while the remote's and the ledger's answers are still awaited.
+ */
+export async function taskCommit(o: Omit<LandOptions, "phase">): Promise<string | undefined> {
+  const { repo } = o;
+  return commitTree({
+    git: o.worktree.git,
+    tree: o.change.tree,
+    changed: true, // files changed (above)
+    base: o.start.commit,
+    subject: o.start.merge
+      ? `Merge the latest ${o.result.base} into ${o.result.branch}; conflicts resolved by claude-tasks`
+      : (o.followUp?.subject ?? o.task.pr.title),
+    ...(o.start.merge ? { base: o.start.branchTip!, mergeParents: [o.start.merge.commit] } : {}),
+    body: `Made by claude-tasks: the task ${o.task.name} (${o.task.kind === "claude" ? "Claude Code" : "a run: command"}).`,
+    task: o.task.name,
+    runId: o.runId,
+    ...(o.followUp ? { trailers: o.followUp.trailers } : {}),
+    // the user's own signing, when their git configuration asks for it (GitHub signs API commits
+    // itself; a dry run keeps no commit)
+    ...(repo.mode !== "dry-run" && !o.publisher?.signer && (await userSignsCommits(repo.git))
+      ? { signWith: repo.git }
+      : {}),
+  });
 }
 
 /**

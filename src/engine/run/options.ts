@@ -36,7 +36,8 @@ export interface CommitSigner {
   allowUnsigned: boolean;
   /**
    * Commits `additions`/`deletions` on `branch`, only if its head is `expectedHead` (the lease).
-   * Returns the new commit's id; any refusal throws.
+   * Returns the new commit's id (with its tree and parents, when the host reports them); any refusal
+   * throws.
    */
   commitOnBranch(o: {
     branch: string;
@@ -45,7 +46,7 @@ export interface CommitSigner {
     body: string;
     additions: readonly { path: string; contents: Buffer }[];
     deletions: readonly string[];
-  }): Promise<string>;
+  }): Promise<{ oid: string; tree?: string; parents?: string[] }>;
 }
 
 export interface PublishContext {

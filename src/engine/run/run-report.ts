@@ -18,7 +18,7 @@ export async function assembleReport(o: {
     committed.length > 1
       ? await pairwiseConflicts({
           git: o.git,
-          results: committed.map((r) => ({ task: r.task, commit: r.commit! })),
+          results: committed.map((r) => ({ task: r.task, commit: r.localCommit ?? r.commit! })),
         })
       : [];
   return {

@@ -23,7 +23,7 @@ import { mdCode } from "../report/escape.ts";
 import type { SandboxProvider } from "../sandbox/types.ts";
 import { runAttempts } from "./attempts.ts";
 import { checkChange, refuseViolations } from "./check-change.ts";
-import { type LandOptions, land, type StartingPoint } from "./land.ts";
+import { type LandOptions, land, type StartingPoint, taskCommit } from "./land.ts";
 import type { OntoBranch } from "./onto.ts";
 import type { FollowUp, Publisher, RunEvent } from "./options.ts";
 import { runPrecheck } from "./precheck.ts";
@@ -229,6 +229,18 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     }),
   });
   if (change.files.length === 0 && partialBackups.length > 0) r.backup = partialBackups.at(-1); // a failed attempt's work
+  // A result that will land is committed while the answers below are awaited (the lock's is a round
+  // trip to the remote): the commit is only an object until a push names it.
+  const commit =
+    agentResult.status === "success" &&
+    change.files.length > 0 &&
+    r.violations.length === 0 &&
+    !noBackup &&
+    !merge &&
+    (opts.admission !== undefined || start.remote !== undefined)
+      ? taskCommit({ ...opts, worktree: wt, change, result: r, start })
+      : undefined;
+  commit?.catch(() => {}); // awaited by land, or not needed when the run ends before it
   if (opts.admission) {
     const admitted = await opts.admission();
     if (!admitted.ok) {
@@ -259,7 +271,15 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
       return;
     }
   }
-  await land({ ...opts, worktree: wt, change, result: r, start: merge ? { ...start, merge } : start, phase });
+  await land({
+    ...opts,
+    worktree: wt,
+    change,
+    result: r,
+    start: merge ? { ...start, merge } : start,
+    phase,
+    ...(commit ? { commit } : {}),
+  });
 }
 
 /**

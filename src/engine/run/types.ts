@@ -102,6 +102,12 @@ export interface TaskResult {
    * `unsigned` (pushed with git). Absent when nothing was pushed.
    */
   signature?: "signed" | "unsigned";
+  /**
+   * The task commit as this run made it, where `commit` is GitHub's signed commit of the same tree on
+   * the same parent and was not fetched: what the run's own checks after landing read (conflicts
+   * between tasks).
+   */
+  localCommit?: string;
   backup?: string;
   pr?: PullRequestSummary;
   fireTimes?: string[];

@@ -25,6 +25,7 @@
  * `budget/ledger.ts`); version 1 is still read (as a state without them). Every writer carries the
  * parts it does not change over unchanged.
  */
+import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type NotRun, recordNotRun, type StateExtras, stateExtrasSchema } from "../budget/ledger.ts";
 import type { Git } from "../git/exec.ts";
@@ -336,8 +337,22 @@ function damaged(oid: string, problem: string): StateSnapshot {
 /** Writes a parentless commit holding `state.json`; returns its id. */
 export async function writeStateCommit(git: Git, state: ScheduleState): Promise<string> {
   const text = serializeState(state);
-  const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: text })).stdout.trim();
-  const tree = (await git.run(["mktree"], { input: `100644 blob ${blob}\t${STATE_FILE}\n` })).stdout.trim();
+  const entry = (blob: string) => `100644 blob ${blob}\t${STATE_FILE}\n`;
+  // The blob and its tree side by side: the tree is made from the blob's id as git computes it in a
+  // SHA-1 repository (`mktree --missing`), and used only when git wrote the blob under that very id
+  // (else, as in a SHA-256 repository, the tree is made again from the id git gave).
+  const guess = createHash("sha1")
+    .update(`blob ${Buffer.byteLength(text)}\0`)
+    .update(text)
+    .digest("hex");
+  const [blob, early] = await Promise.all([
+    git.run(["hash-object", "-w", "--stdin"], { input: text }).then((r) => r.stdout.trim()),
+    git.run(["mktree", "--missing"], { input: entry(guess), allowFailure: true }),
+  ]);
+  const tree =
+    blob === guess && early.exitCode === 0
+      ? early.stdout.trim()
+      : (await git.run(["mktree"], { input: entry(blob) })).stdout.trim();
   const message = `claude-tasks: schedule state${state.runId ? ` (run ${state.runId})` : ""}\n`;
   const commit = (await git.run(["commit-tree", tree], { input: message })).stdout.trim();
   // as a reader will see it (the JSON's round trip drops what serialising drops)

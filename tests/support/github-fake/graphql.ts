@@ -268,6 +268,7 @@ function createCommitOnBranch(s: FakeRepoState, { input }: { input: Record<strin
         url: `https://github.com/${s.owner}/${s.repo}/commit/${commit}`,
         messageHeadline: message.headline,
         tree: { oid: tree },
+        parents: { nodes: [{ oid: head }], totalCount: 1 },
         signature: {
           __typename: "GpgSignature",
           isValid: true,

@@ -6,30 +6,30 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-VVAPBQF4.js";
+} from "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-WOCTSPAO.js";
+} from "./chunk-NHEACUPJ.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-RMXW3TVL.js";
-import "./chunk-OS57KNF3.js";
-import "./chunk-BMRBW7XE.js";
-import "./chunk-VI3BH37G.js";
+} from "./chunk-6OB2MRCO.js";
+import "./chunk-22TLBBC3.js";
+import "./chunk-SFTZLHN3.js";
+import "./chunk-SYGMEQIB.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-ZDRBOJDN.js";
+} from "./chunk-P62AWDIC.js";
 import {
   assertValid,
   branchNameProblem,
   buildPlan,
   loadProject,
   requireRepoRoot
-} from "./chunk-AWK5ATVK.js";
+} from "./chunk-KEH64SYS.js";
 import {
   InterruptedError,
   UserError,
@@ -37,7 +37,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-DPSXRMMA.js";
+} from "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

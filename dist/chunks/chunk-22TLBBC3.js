@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createMutex
-} from "./chunk-ZDRBOJDN.js";
+} from "./chunk-P62AWDIC.js";
 import {
   STATE_REF,
   compileGlob,
@@ -21,7 +21,7 @@ import {
   recordRun,
   spentOn,
   updateRemoteState
-} from "./chunk-AWK5ATVK.js";
+} from "./chunk-KEH64SYS.js";
 import {
   BACKUP_REF_PREFIX,
   errorMessage,
@@ -29,7 +29,7 @@ import {
   foreignCommits,
   pushRefs,
   resolveCommit
-} from "./chunk-DPSXRMMA.js";
+} from "./chunk-HM7E6EA7.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";

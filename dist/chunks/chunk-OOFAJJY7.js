@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-KW5XY2EL.js";
+} from "./chunk-5LD7E7YZ.js";
 import {
   newRunId
-} from "./chunk-ZDRBOJDN.js";
+} from "./chunk-P62AWDIC.js";
 import {
   STATE_REF,
   claimDueTasks,
   localStateStore
-} from "./chunk-AWK5ATVK.js";
+} from "./chunk-KEH64SYS.js";
 import {
   pruneWorktrees
-} from "./chunk-DPSXRMMA.js";
+} from "./chunk-HM7E6EA7.js";
 import {
   stopAgentProcessesIn
 } from "./chunk-AN4M62PA.js";

@@ -8,11 +8,11 @@ import {
   prune,
   rewriteLog,
   runningRuns
-} from "./chunk-2XG77Y6I.js";
-import "./chunk-ZP2I7UJN.js";
-import "./chunk-YTIOE5JL.js";
-import "./chunk-DIZRTNE6.js";
-import "./chunk-DPSXRMMA.js";
+} from "./chunk-IPU5GYZK.js";
+import "./chunk-W27I7B62.js";
+import "./chunk-NTN7WQRJ.js";
+import "./chunk-Q4CL5YDP.js";
+import "./chunk-HM7E6EA7.js";
 import "./chunk-MTYGN2KO.js";
 export {
   prune,

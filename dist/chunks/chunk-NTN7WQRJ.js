@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   pidAlive
-} from "./chunk-DIZRTNE6.js";
+} from "./chunk-Q4CL5YDP.js";
 import {
   assertSafeName,
   orIfMissing,
   require_lib
-} from "./chunk-DPSXRMMA.js";
+} from "./chunk-HM7E6EA7.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-ZDRBOJDN.js";
+} from "./chunk-P62AWDIC.js";
 import {
   mdCode
-} from "./chunk-AWK5ATVK.js";
+} from "./chunk-KEH64SYS.js";
 import {
   errorMessage,
   silentLogger
-} from "./chunk-DPSXRMMA.js";
+} from "./chunk-HM7E6EA7.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;
@@ -239,7 +239,7 @@ var AUTO_MERGE_MUTATION = `mutation EnableAutoMerge($pullRequestId: ID!, $mergeM
 }`;
 var COMMIT_MUTATION = `mutation CreateCommitOnBranch($input: CreateCommitOnBranchInput!) {
   createCommitOnBranch(input: $input) {
-    commit { oid }
+    commit { oid tree { oid } parents(first: 2) { nodes { oid } } }
   }
 }`;
 function createGitHub(options) {
@@ -283,7 +283,9 @@ function createGitHub(options) {
     owner,
     repo,
     prepare() {
-      ready().catch(() => {
+      ready().then(() => {
+        if (!options.fetch) new Headers();
+      }).catch(() => {
       });
     },
     async findOpenPr(branch, opts = {}) {
@@ -392,31 +394,33 @@ function createGitHub(options) {
     async createCommitOnBranch(input) {
       const data = await call(
         "graphql",
-        () => octokit.graphql(
-          COMMIT_MUTATION,
-          {
-            input: {
-              branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: input.branch },
-              expectedHeadOid: input.expectedHeadOid,
-              message: { headline: input.headline, ...input.body ? { body: input.body } : {} },
-              fileChanges: {
-                additions: input.additions.map((a) => ({
-                  path: a.path,
-                  contents: a.contents.toString("base64")
-                })),
-                deletions: input.deletions.map((path) => ({ path }))
-              }
+        () => octokit.graphql(COMMIT_MUTATION, {
+          input: {
+            branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: input.branch },
+            expectedHeadOid: input.expectedHeadOid,
+            message: { headline: input.headline, ...input.body ? { body: input.body } : {} },
+            fileChanges: {
+              additions: input.additions.map((a) => ({
+                path: a.path,
+                contents: a.contents.toString("base64")
+              })),
+              deletions: input.deletions.map((path) => ({ path }))
             }
           }
-        )
+        })
       );
-      const oid = data.createCommitOnBranch?.commit?.oid;
-      if (!oid)
+      const commit = data.createCommitOnBranch?.commit;
+      if (!commit?.oid)
         throw new GitHubError("GitHub POST /graphql: createCommitOnBranch returned no commit", {
           kind: "server",
           status: 0
         });
-      return oid;
+      const parents = commit.parents?.nodes?.map((p) => p?.oid);
+      return {
+        oid: commit.oid,
+        ...commit.tree?.oid ? { tree: commit.tree.oid } : {},
+        ...parents?.every((p) => typeof p === "string") ? { parents } : {}
+      };
     },
     async addReaction(commentId, content) {
       await call(

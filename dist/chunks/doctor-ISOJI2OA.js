@@ -6,29 +6,29 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   readManifest
-} from "./chunk-XP7H4LYO.js";
+} from "./chunk-MYCXTHLF.js";
 import {
   readTickRecord
-} from "./chunk-GI7MPAMJ.js";
+} from "./chunk-OOFAJJY7.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-KW5XY2EL.js";
-import "./chunk-VVAPBQF4.js";
+import "./chunk-5LD7E7YZ.js";
+import "./chunk-HNVKVFRI.js";
 import {
   prune
-} from "./chunk-2XG77Y6I.js";
+} from "./chunk-IPU5GYZK.js";
 import {
   formatAge,
   retentionPolicy
-} from "./chunk-ZP2I7UJN.js";
-import "./chunk-YTIOE5JL.js";
-import "./chunk-DIZRTNE6.js";
+} from "./chunk-W27I7B62.js";
+import "./chunk-NTN7WQRJ.js";
+import "./chunk-Q4CL5YDP.js";
 import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-ZDRBOJDN.js";
+} from "./chunk-P62AWDIC.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,
@@ -39,7 +39,7 @@ import {
   parseSchedule,
   parseState,
   require_dist
-} from "./chunk-AWK5ATVK.js";
+} from "./chunk-KEH64SYS.js";
 import {
   createGit,
   errorMessage,
@@ -48,7 +48,7 @@ import {
   listWorktrees,
   orIfMissing,
   stateDir
-} from "./chunk-DPSXRMMA.js";
+} from "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";
 import {
   __toESM

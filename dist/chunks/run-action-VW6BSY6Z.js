@@ -7,15 +7,15 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-WOCTSPAO.js";
-import "./chunk-RMXW3TVL.js";
-import "./chunk-OS57KNF3.js";
-import "./chunk-BMRBW7XE.js";
-import "./chunk-VI3BH37G.js";
+} from "./chunk-NHEACUPJ.js";
+import "./chunk-6OB2MRCO.js";
+import "./chunk-22TLBBC3.js";
+import "./chunk-SFTZLHN3.js";
+import "./chunk-SYGMEQIB.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-ZDRBOJDN.js";
-import "./chunk-AWK5ATVK.js";
-import "./chunk-DPSXRMMA.js";
+import "./chunk-P62AWDIC.js";
+import "./chunk-KEH64SYS.js";
+import "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 export {

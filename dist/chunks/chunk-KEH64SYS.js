@@ -14,7 +14,7 @@ import {
   noteCommonDir,
   problemAt,
   pushRefs
-} from "./chunk-DPSXRMMA.js";
+} from "./chunk-HM7E6EA7.js";
 import {
   __commonJS,
   __export,
@@ -27424,6 +27424,7 @@ function recordNotRun(notRun, task, entry) {
 var formatUsd = (n) => `$${n.toFixed(2)}`;
 
 // src/engine/schedule/state.ts
+import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 var STATE_REF = "refs/claude-tasks/state";
 var FETCHED_STATE_REF = "refs/claude-tasks/fetched-state";
@@ -27619,9 +27620,14 @@ function damaged(oid, problem) {
 }
 async function writeStateCommit(git, state) {
   const text2 = serializeState(state);
-  const blob = (await git.run(["hash-object", "-w", "--stdin"], { input: text2 })).stdout.trim();
-  const tree = (await git.run(["mktree"], { input: `100644 blob ${blob}	${STATE_FILE}
-` })).stdout.trim();
+  const entry = (blob2) => `100644 blob ${blob2}	${STATE_FILE}
+`;
+  const guess = createHash("sha1").update(`blob ${Buffer.byteLength(text2)}\0`).update(text2).digest("hex");
+  const [blob, early] = await Promise.all([
+    git.run(["hash-object", "-w", "--stdin"], { input: text2 }).then((r) => r.stdout.trim()),
+    git.run(["mktree", "--missing"], { input: entry(guess), allowFailure: true })
+  ]);
+  const tree = blob === guess && early.exitCode === 0 ? early.stdout.trim() : (await git.run(["mktree"], { input: entry(blob) })).stdout.trim();
   const message = `claude-tasks: schedule state${state.runId ? ` (run ${state.runId})` : ""}
 `;
   const commit = (await git.run(["commit-tree", tree], { input: message })).stdout.trim();

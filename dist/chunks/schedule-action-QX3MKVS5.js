@@ -9,32 +9,32 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-XP7H4LYO.js";
+} from "./chunk-MYCXTHLF.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-GI7MPAMJ.js";
-import "./chunk-KW5XY2EL.js";
-import "./chunk-VVAPBQF4.js";
+} from "./chunk-OOFAJJY7.js";
+import "./chunk-5LD7E7YZ.js";
+import "./chunk-HNVKVFRI.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-RMXW3TVL.js";
+} from "./chunk-6OB2MRCO.js";
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-ZDRBOJDN.js";
+} from "./chunk-P62AWDIC.js";
 import {
   requireRepoRoot
-} from "./chunk-AWK5ATVK.js";
+} from "./chunk-KEH64SYS.js";
 import {
   UserError,
   createGit,
   runCommand,
   stateDir
-} from "./chunk-DPSXRMMA.js";
+} from "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

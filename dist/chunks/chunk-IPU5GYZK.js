@@ -6,13 +6,13 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   formatAge
-} from "./chunk-ZP2I7UJN.js";
+} from "./chunk-W27I7B62.js";
 import {
   pruneRecords
-} from "./chunk-YTIOE5JL.js";
+} from "./chunk-NTN7WQRJ.js";
 import {
   pidAlive
-} from "./chunk-DIZRTNE6.js";
+} from "./chunk-Q4CL5YDP.js";
 import {
   backupsDir,
   isCode,
@@ -21,7 +21,7 @@ import {
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-DPSXRMMA.js";
+} from "./chunk-HM7E6EA7.js";
 
 // src/engine/retention/prune.ts
 import { randomBytes } from "node:crypto";

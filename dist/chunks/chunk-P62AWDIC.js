@@ -19,7 +19,7 @@ import {
   outcomeOf,
   parseDuration,
   quotePath
-} from "./chunk-AWK5ATVK.js";
+} from "./chunk-KEH64SYS.js";
 import {
   BACKUP_REF_PREFIX,
   C_LOCALE,
@@ -63,7 +63,7 @@ import {
   updateBranch,
   userSignsCommits,
   writeChangeBackup
-} from "./chunk-DPSXRMMA.js";
+} from "./chunk-HM7E6EA7.js";
 import {
   MARKER_VAR,
   killTree
@@ -9177,7 +9177,7 @@ async function assembleReport(o2) {
   const committed = o2.results.filter((r) => r.commit && (r.status === "success" || r.status === "conflict"));
   const crossConflicts = committed.length > 1 ? await pairwiseConflicts({
     git: o2.git,
-    results: committed.map((r) => ({ task: r.task, commit: r.commit }))
+    results: committed.map((r) => ({ task: r.task, commit: r.localCommit ?? r.commit }))
   }) : [];
   return {
     version: 1,
@@ -9997,8 +9997,9 @@ async function landSigned(o2, signer, rides = {}) {
 ${GITHUB_WEB_FLOW_EMAIL}
 ${message.trim()}`;
   let signed;
+  let reported;
   try {
-    signed = await signer.commitOnBranch({
+    const made = await signer.commitOnBranch({
       branch: target,
       expectedHead: parent,
       headline,
@@ -10006,6 +10007,8 @@ ${message.trim()}`;
       additions: plan.changes.additions,
       deletions: plan.changes.deletions
     });
+    signed = made.oid;
+    if (made.tree && made.parents) reported = `${made.tree} ${made.parents.join(" ")}`;
   } catch (err) {
     const tip = (await lsRemote({ git, remote, refs: [targetRef] })).get(targetRef);
     const ours = tip && tip !== parent && await fetchBranchNow(repo, target) === tip && await sameCommit(tip);
@@ -10018,8 +10021,8 @@ ${message.trim()}`;
       throw err;
     }
   }
-  const fetched = await fetchBranchNow(repo, target);
-  const shape = fetched ? (await git.run(["show", "-s", "--format=%T %P", signed], { allowFailure: true })).stdout.trim() : "";
+  const described = reported !== void 0 && target === r.branch;
+  const shape = described ? reported : await fetchBranchNow(repo, target) ? (await git.run(["show", "-s", "--format=%T %P", signed], { allowFailure: true })).stdout.trim() : "";
   if (shape !== `${tree} ${parent}`) {
     await undo(signed);
     r.status = "failed";
@@ -10040,6 +10043,7 @@ ${message.trim()}`;
     }
     await git.run(["update-ref", "-d", `refs/remotes/${remote}/${target}`], { allowFailure: true });
   }
+  if (described) r.localCommit = commit;
   r.commit = signed;
   r.signature = "signed";
   return "landed";
@@ -10070,22 +10074,7 @@ async function land(options) {
     return;
   }
   o2.phase("committing");
-  const commit = await commitTree({
-    git: o2.worktree.git,
-    tree: o2.change.tree,
-    changed: true,
-    // files changed (above)
-    base: o2.start.commit,
-    subject: o2.start.merge ? `Merge the latest ${o2.result.base} into ${o2.result.branch}; conflicts resolved by claude-tasks` : o2.followUp?.subject ?? o2.task.pr.title,
-    ...o2.start.merge ? { base: o2.start.branchTip, mergeParents: [o2.start.merge.commit] } : {},
-    body: `Made by claude-tasks: the task ${o2.task.name} (${o2.task.kind === "claude" ? "Claude Code" : "a run: command"}).`,
-    task: o2.task.name,
-    runId: o2.runId,
-    ...o2.followUp ? { trailers: o2.followUp.trailers } : {},
-    // the user's own signing, when their git configuration asks for it (GitHub signs API commits
-    // itself; a dry run keeps no commit)
-    ...repo.mode !== "dry-run" && !o2.publisher?.signer && await userSignsCommits(repo.git) ? { signWith: repo.git } : {}
-  });
+  const commit = await (o2.commit ?? taskCommit(o2));
   if (!commit) {
     r.status = "no_changes";
     r.message = "the task ran and changed nothing";
@@ -10106,6 +10095,25 @@ async function land(options) {
   }
   if (repo.mode === "local") return landLocal(o2);
   return landRemote(o2);
+}
+async function taskCommit(o2) {
+  const { repo } = o2;
+  return commitTree({
+    git: o2.worktree.git,
+    tree: o2.change.tree,
+    changed: true,
+    // files changed (above)
+    base: o2.start.commit,
+    subject: o2.start.merge ? `Merge the latest ${o2.result.base} into ${o2.result.branch}; conflicts resolved by claude-tasks` : o2.followUp?.subject ?? o2.task.pr.title,
+    ...o2.start.merge ? { base: o2.start.branchTip, mergeParents: [o2.start.merge.commit] } : {},
+    body: `Made by claude-tasks: the task ${o2.task.name} (${o2.task.kind === "claude" ? "Claude Code" : "a run: command"}).`,
+    task: o2.task.name,
+    runId: o2.runId,
+    ...o2.followUp ? { trailers: o2.followUp.trailers } : {},
+    // the user's own signing, when their git configuration asks for it (GitHub signs API commits
+    // itself; a dry run keeps no commit)
+    ...repo.mode !== "dry-run" && !o2.publisher?.signer && await userSignsCommits(repo.git) ? { signWith: repo.git } : {}
+  });
 }
 async function followBase(o2, how) {
   const { result: r, repo } = o2;
@@ -10555,6 +10563,9 @@ ${opts.followUp.context}` : own;
       })
     });
     if (change.files.length === 0 && partialBackups.length > 0) r.backup = partialBackups.at(-1);
+    const commit = agentResult.status === "success" && change.files.length > 0 && r.violations.length === 0 && !noBackup && !merge && (opts.admission !== void 0 || start.remote !== void 0) ? taskCommit({ ...opts, worktree: wt, change, result: r, start }) : void 0;
+    commit?.catch(() => {
+    });
     if (opts.admission) {
       const admitted = await opts.admission();
       if (!admitted.ok) {
@@ -10584,7 +10595,15 @@ ${opts.followUp.context}` : own;
         return;
       }
     }
-    await land({ ...opts, worktree: wt, change, result: r, start: merge ? { ...start, merge } : start, phase });
+    await land({
+      ...opts,
+      worktree: wt,
+      change,
+      result: r,
+      start: merge ? { ...start, merge } : start,
+      phase,
+      ...commit ? { commit } : {}
+    });
   } catch (_) {
     var _error = _, _hasError = true;
   } finally {

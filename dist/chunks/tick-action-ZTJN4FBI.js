@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-GI7MPAMJ.js";
-import "./chunk-KW5XY2EL.js";
-import "./chunk-VVAPBQF4.js";
+} from "./chunk-OOFAJJY7.js";
+import "./chunk-5LD7E7YZ.js";
+import "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-WOCTSPAO.js";
+} from "./chunk-NHEACUPJ.js";
 import {
   globals,
   paint,
@@ -19,23 +19,23 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-RMXW3TVL.js";
-import "./chunk-OS57KNF3.js";
+} from "./chunk-6OB2MRCO.js";
+import "./chunk-22TLBBC3.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-BMRBW7XE.js";
-import "./chunk-VI3BH37G.js";
+} from "./chunk-SFTZLHN3.js";
+import "./chunk-SYGMEQIB.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-ZDRBOJDN.js";
+import "./chunk-P62AWDIC.js";
 import {
   requireRepoRoot
-} from "./chunk-AWK5ATVK.js";
+} from "./chunk-KEH64SYS.js";
 import {
   TaskFailedError,
   UserError,
   createGit,
   stateDir
-} from "./chunk-DPSXRMMA.js";
+} from "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";
 

@@ -10,18 +10,18 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-RMXW3TVL.js";
+} from "./chunk-6OB2MRCO.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-OS57KNF3.js";
+} from "./chunk-22TLBBC3.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-BMRBW7XE.js";
+} from "./chunk-SFTZLHN3.js";
 import {
   onExit,
   runTasks
-} from "./chunk-ZDRBOJDN.js";
+} from "./chunk-P62AWDIC.js";
 import {
   STATUS_ICON,
   branchNameProblem,
@@ -33,7 +33,7 @@ import {
   quotePath,
   requireRepoRoot,
   selectTasks
-} from "./chunk-AWK5ATVK.js";
+} from "./chunk-KEH64SYS.js";
 import {
   InterruptedError,
   TaskFailedError,
@@ -44,7 +44,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-DPSXRMMA.js";
+} from "./chunk-HM7E6EA7.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-VI3BH37G.js";
+} from "./chunk-SYGMEQIB.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-DPSXRMMA.js";
+} from "./chunk-HM7E6EA7.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

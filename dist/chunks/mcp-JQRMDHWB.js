@@ -9,23 +9,23 @@ import {
 } from "./chunk-CGR3QNQP.js";
 import {
   readDefaultsFile
-} from "./chunk-PMTWX7RW.js";
+} from "./chunk-OR3LHX6T.js";
 import {
   ACTIVE_STATUSES,
   MAX_LOG_LINES,
   readRecords,
   writeRecord
-} from "./chunk-YTIOE5JL.js";
-import "./chunk-DIZRTNE6.js";
+} from "./chunk-NTN7WQRJ.js";
+import "./chunk-Q4CL5YDP.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-BMRBW7XE.js";
-import "./chunk-VI3BH37G.js";
+} from "./chunk-SFTZLHN3.js";
+import "./chunk-SYGMEQIB.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-ZDRBOJDN.js";
+} from "./chunk-P62AWDIC.js";
 import {
   $ZodObject,
   $ZodType,
@@ -77,7 +77,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-AWK5ATVK.js";
+} from "./chunk-KEH64SYS.js";
 import {
   UserError,
   createGit,
@@ -88,7 +88,7 @@ import {
   restoreBackup,
   stateDir,
   stderrLogger
-} from "./chunk-DPSXRMMA.js";
+} from "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";
 import {
   __commonJS,
