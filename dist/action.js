@@ -22,7 +22,7 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-5LD7E7YZ.js";
+} from "./chunks/chunk-4YHSU6V6.js";
 import "./chunks/chunk-HNVKVFRI.js";
 import {
   adhocTask,
@@ -31,14 +31,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-22TLBBC3.js";
+} from "./chunks/chunk-3SJN7LTF.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-SYGMEQIB.js";
+} from "./chunks/chunk-GEDMAPK7.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-P62AWDIC.js";
+} from "./chunks/chunk-YFSXYEVH.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -1444,6 +1444,8 @@ var Wiring = class {
     if (this.settings.isolation === "sandbox" && this.settings.mode !== "plan" && this.settings.mode !== "publish")
       probeBwrap(this.env).catch(() => {
       });
+    this.gitEnv().catch(() => {
+    });
   }
   /** The configuration in the workspace, its problems annotated on the task files. */
   async project() {

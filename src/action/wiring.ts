@@ -81,6 +81,7 @@ export class Wiring {
       this.settings.mode !== "publish"
     )
       probeBwrap(this.env).catch(() => {}); // memoized: ensureSandbox awaits (and reports) the same answer
+    this.gitEnv().catch(() => {}); // memoized too: whether the checkout kept a token, looked at meanwhile
   }
 
   /** The configuration in the workspace, its problems annotated on the task files. */

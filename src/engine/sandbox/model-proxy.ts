@@ -73,15 +73,16 @@ export async function startModelProxy(opts: {
   if (upstream.username || upstream.password) {
     throw new Error("model proxy: the upstream URL must not carry a user name or password");
   }
-  // loaded here, not at import: an ESM import of node:http also loads Node's fetch (undici, ~18 ms
-  // at every start-up of a run that never starts the proxy)
-  const [{ default: http }, { default: https }] = await Promise.all([
-    import("node:http"),
-    import("node:https"),
-  ]);
+  // Loaded here, not at import (a run that never starts the proxy does not pay for them), and as the
+  // modules themselves: an ESM import of node:http builds a namespace of every export, one of which is
+  // Node's fetch, and so compiles undici (~30 ms measured) before the agent can start.
+  const http = process.getBuiltinModule?.("node:http") ?? (await import("node:http")).default;
   const secure = upstream.protocol === "https:";
+  const https = secure
+    ? (process.getBuiltinModule?.("node:https") ?? (await import("node:https")).default)
+    : undefined;
   const agentOptions = { keepAlive: true, proxyEnv: proxyVariables(opts.proxyEnv ?? process.env) };
-  const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  const agent = https ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   const upstreamPrefix = upstream.pathname.replace(/\/+$/, "");
   const nonce = randomBytes(24).toString("base64url");
   let requests = 0;
@@ -105,7 +106,7 @@ export async function startModelProxy(opts: {
     }
     requests++;
     const controller = new AbortController();
-    const out = (secure ? https : http).request({
+    const out = (https ?? http).request({
       protocol: upstream.protocol,
       hostname: upstream.hostname.replace(/^\[(.*)\]$/, "$1"),
       port: upstream.port || undefined,

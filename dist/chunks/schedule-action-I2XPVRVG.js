@@ -13,8 +13,8 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-OOFAJJY7.js";
-import "./chunk-5LD7E7YZ.js";
+} from "./chunk-YV4SS6IT.js";
+import "./chunk-4YHSU6V6.js";
 import "./chunk-HNVKVFRI.js";
 import {
   globals,
@@ -25,7 +25,7 @@ import {
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-P62AWDIC.js";
+} from "./chunk-YFSXYEVH.js";
 import {
   requireRepoRoot
 } from "./chunk-KEH64SYS.js";

@@ -19,13 +19,13 @@ import {
 import "./chunk-Q4CL5YDP.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-SFTZLHN3.js";
-import "./chunk-SYGMEQIB.js";
+} from "./chunk-ASZKUW2A.js";
+import "./chunk-GEDMAPK7.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-P62AWDIC.js";
+} from "./chunk-YFSXYEVH.js";
 import {
   $ZodObject,
   $ZodType,

@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-NHEACUPJ.js";
+} from "./chunk-LESYFEQM.js";
 import "./chunk-6OB2MRCO.js";
-import "./chunk-22TLBBC3.js";
-import "./chunk-SFTZLHN3.js";
-import "./chunk-SYGMEQIB.js";
+import "./chunk-3SJN7LTF.js";
+import "./chunk-ASZKUW2A.js";
+import "./chunk-GEDMAPK7.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-P62AWDIC.js";
+import "./chunk-YFSXYEVH.js";
 import "./chunk-KEH64SYS.js";
 import "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";

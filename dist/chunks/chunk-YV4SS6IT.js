@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-5LD7E7YZ.js";
+} from "./chunk-4YHSU6V6.js";
 import {
   newRunId
-} from "./chunk-P62AWDIC.js";
+} from "./chunk-YFSXYEVH.js";
 import {
   STATE_REF,
   claimDueTasks,

@@ -10,7 +10,7 @@ import {
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-P62AWDIC.js";
+} from "./chunk-YFSXYEVH.js";
 import {
   buildPlan,
   claimDueTasks,

@@ -9,20 +9,20 @@ import {
 } from "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-NHEACUPJ.js";
+} from "./chunk-LESYFEQM.js";
 import {
   globals,
   printErr,
   validProject
 } from "./chunk-6OB2MRCO.js";
-import "./chunk-22TLBBC3.js";
-import "./chunk-SFTZLHN3.js";
-import "./chunk-SYGMEQIB.js";
+import "./chunk-3SJN7LTF.js";
+import "./chunk-ASZKUW2A.js";
+import "./chunk-GEDMAPK7.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-P62AWDIC.js";
+} from "./chunk-YFSXYEVH.js";
 import {
   assertValid,
   branchNameProblem,

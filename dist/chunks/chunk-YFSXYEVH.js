@@ -1321,13 +1321,11 @@ async function startModelProxy(opts) {
   if (upstream.username || upstream.password) {
     throw new Error("model proxy: the upstream URL must not carry a user name or password");
   }
-  const [{ default: http }, { default: https }] = await Promise.all([
-    import("node:http"),
-    import("node:https")
-  ]);
+  const http = process.getBuiltinModule?.("node:http") ?? (await import("node:http")).default;
   const secure = upstream.protocol === "https:";
+  const https = secure ? process.getBuiltinModule?.("node:https") ?? (await import("node:https")).default : void 0;
   const agentOptions = { keepAlive: true, proxyEnv: proxyVariables(opts.proxyEnv ?? process.env) };
-  const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  const agent = https ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   const upstreamPrefix = upstream.pathname.replace(/\/+$/, "");
   const nonce = randomBytes(24).toString("base64url");
   let requests = 0;
@@ -1346,7 +1344,7 @@ async function startModelProxy(opts) {
     }
     requests++;
     const controller = new AbortController();
-    const out = (secure ? https : http).request({
+    const out = (https ?? http).request({
       protocol: upstream.protocol,
       hostname: upstream.hostname.replace(/^\[(.*)\]$/, "$1"),
       port: upstream.port || void 0,

@@ -14,14 +14,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-22TLBBC3.js";
+} from "./chunk-3SJN7LTF.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-SFTZLHN3.js";
+} from "./chunk-ASZKUW2A.js";
 import {
   onExit,
   runTasks
-} from "./chunk-P62AWDIC.js";
+} from "./chunk-YFSXYEVH.js";
 import {
   STATUS_ICON,
   branchNameProblem,

@@ -9,11 +9,11 @@ import {
 } from "./chunk-MYCXTHLF.js";
 import {
   readTickRecord
-} from "./chunk-OOFAJJY7.js";
+} from "./chunk-YV4SS6IT.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-5LD7E7YZ.js";
+import "./chunk-4YHSU6V6.js";
 import "./chunk-HNVKVFRI.js";
 import {
   prune
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-P62AWDIC.js";
+} from "./chunk-YFSXYEVH.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,

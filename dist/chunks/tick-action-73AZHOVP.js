@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-OOFAJJY7.js";
-import "./chunk-5LD7E7YZ.js";
+} from "./chunk-YV4SS6IT.js";
+import "./chunk-4YHSU6V6.js";
 import "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-NHEACUPJ.js";
+} from "./chunk-LESYFEQM.js";
 import {
   globals,
   paint,
@@ -20,13 +20,13 @@ import {
   printJson,
   validProject
 } from "./chunk-6OB2MRCO.js";
-import "./chunk-22TLBBC3.js";
+import "./chunk-3SJN7LTF.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-SFTZLHN3.js";
-import "./chunk-SYGMEQIB.js";
+} from "./chunk-ASZKUW2A.js";
+import "./chunk-GEDMAPK7.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-P62AWDIC.js";
+import "./chunk-YFSXYEVH.js";
 import {
   requireRepoRoot
 } from "./chunk-KEH64SYS.js";

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-SYGMEQIB.js";
+} from "./chunk-GEDMAPK7.js";
 import {
   UserError,
   createGit,
