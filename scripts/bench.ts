@@ -253,13 +253,13 @@ const HOW = `## How each figure is measured
 - **start → first model request**: the same runs of \`dist/action.js\` (Claude task, in the sandbox),
   to the scripted model server's first agent-loop request; the floor is the bare \`claude -p\` started
   the same way against the same server, alternating, median of 7. Over the floor: the Action's
-  start-up above; then Claude Code's own start in the sandbox, slower than the bare CLI's by what
-  runs beside it on the runner's cores (the task's lock in the ledger, taken while the agent starts:
-  git's work for a push on this machine, where on a hosted runner it is mostly waiting on the
-  network; ~90 ms here, measured against a task whose budget has the lock answered before the
-  spawn) and by bubblewrap, the agent's fresh \`HOME\` and the hop through the model-key proxy
-  (~20 ms for bubblewrap and the fresh \`HOME\` together, measured with the bare CLI under the same
-  bubblewrap).
+  start-up above; then Claude Code's own start, ~170 ms slower than the bare CLI's. Each part was
+  measured with the bare CLI changed one thing at a time: bubblewrap with a fresh \`HOME\` ~25 ms, the
+  hop through the model-key proxy ~30 ms, a linked worktree as its directory ~30 ms, the permission
+  rules (\`--allowedTools\`/\`--disallowedTools\`) ~20 ms, \`stream-json\` output ~10 ms; with
+  \`isolation: none\` the Action's Claude Code starts only ~30 ms faster. What the engine does beside
+  it (the task's lock, loading the API client) costs nothing measurable: held back 1.5 s, the figure
+  did not move. Claude Code 2.1 is a single Bun executable, so Node's compile cache does not apply.
 - **PR path**: \`scripts/bench/pr-path.ts\`: a fresh repository behind a git smart-HTTP front
   (\`git http-backend\`, \`tests/support/git-http.ts\`, which counts requests) and the GitHub fake; each
   run a fresh depth-1 clone as actions/checkout leaves it; \`dist/action.js\` on a dispatch of a plain
@@ -278,13 +278,16 @@ const HOW = `## How each figure is measured
   fetch; then the base is fetched, followed, and the push made again). The lock (one run per task) is
   what create-pull-request does not do: it is the request over the peer's count on an update.
   Signed, the branch (or, on an update, a temporary one) is first created at the parent in a push
-  that also carries the base's lease, the commit made through GraphQL, then fetched back to check its
-  tree and parent; the ledger's record rides in the last push (on an update, the one that moves the
-  task branch to the signed commit).
+  that also carries the base's lease, then the commit is made through GraphQL. On an open its tree and
+  parent are checked as GraphQL's answer reports them; on an update the commit is fetched (the push
+  that moves the task branch to it needs it here) and checked as fetched. The ledger's record rides
+  in the last push (on an update, the one that moves the task branch to the signed commit).
 - **Peak RSS**: Node 24 alone is ~44 MB; the start-up bundle loaded brings the process to ~80 MB
   (V8's code, the zod schemas and parsers); the GitHub client, Node's fetch and the run's git output
   add the rest. Trimmed in this round: zod's locales and @actions/core's unused OIDC client (undici)
-  are left out of the bundle, and Octokit loads with the first API call.
+  are left out of the bundle, and Octokit loads with the first API call. Memory is also time: the
+  kernel frees a ~100 MB process in ~50–80 ms here after its last line (the peer's, ~20 ms), which
+  is part of the wall time to open a PR.
 - **Claude Code install**: \`ensureClaude\` on a fresh RUNNER_TEMP with a local stand-in for the cache
   service that archives as @actions/cache does (tar + zstd); install = npm from the registry with a
   warm npm cache; restore = extracting the archive (the download from the cache service comes on top).
