@@ -22,7 +22,7 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-4YHSU6V6.js";
+} from "./chunks/chunk-OHGGZR6Y.js";
 import "./chunks/chunk-HNVKVFRI.js";
 import {
   adhocTask,
@@ -31,14 +31,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-3SJN7LTF.js";
+} from "./chunks/chunk-L3SN2FL5.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-GEDMAPK7.js";
+} from "./chunks/chunk-OWK4DRVP.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-YFSXYEVH.js";
+} from "./chunks/chunk-QQQZHJCV.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,

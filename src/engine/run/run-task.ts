@@ -240,18 +240,16 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     (opts.admission !== undefined || start.remote !== undefined)
       ? taskCommit({ ...opts, worktree: wt, change, result: r, start })
       : undefined;
-  commit?.catch(() => {}); // awaited by land, or not needed when the run ends before it
-  if (opts.admission) {
-    const admitted = await opts.admission();
-    if (!admitted.ok) {
-      r.status = "skipped";
-      r.notRun = admitted.kind;
-      r.message = admitted.reason;
-      if (r.backup) r.message += `; the run's work is in backup ${r.backup}`;
-      return;
-    }
+  commit?.catch(() => {}); // handled: awaited by land, or below
+  let goesOn = false;
+  try {
+    goesOn = await admittedAndStarted(opts, start, r);
+  } finally {
+    // a run that ends here (refused, foreign commits, a failed check) lets its commit finish first:
+    // no git process outlives the worktree
+    if (!goesOn) await commit?.catch(() => undefined);
   }
-  if (!(await settleStart(start, r))) return;
+  if (!goesOn) return;
 
   if (agentResult.status !== "success") {
     r.status = AGENT_STATUS[agentResult.status];
@@ -280,6 +278,25 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     phase,
     ...(commit ? { commit } : {}),
   });
+}
+
+/** The lock's and the remote checks' answers: false when the task ends here (the result says why). */
+async function admittedAndStarted(
+  opts: RunTaskOptions,
+  start: PendingStart,
+  r: TaskResult,
+): Promise<boolean> {
+  if (opts.admission) {
+    const admitted = await opts.admission();
+    if (!admitted.ok) {
+      r.status = "skipped";
+      r.notRun = admitted.kind;
+      r.message = admitted.reason;
+      if (r.backup) r.message += `; the run's work is in backup ${r.backup}`;
+      return false;
+    }
+  }
+  return settleStart(start, r);
 }
 
 /**

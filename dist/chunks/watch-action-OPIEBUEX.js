@@ -9,20 +9,20 @@ import {
 } from "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-LESYFEQM.js";
+} from "./chunk-MUH5Z5IO.js";
 import {
   globals,
   printErr,
   validProject
 } from "./chunk-6OB2MRCO.js";
-import "./chunk-3SJN7LTF.js";
-import "./chunk-ASZKUW2A.js";
-import "./chunk-GEDMAPK7.js";
+import "./chunk-L3SN2FL5.js";
+import "./chunk-S46Y3TOG.js";
+import "./chunk-OWK4DRVP.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-YFSXYEVH.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   assertValid,
   branchNameProblem,

@@ -14,14 +14,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-3SJN7LTF.js";
+} from "./chunk-L3SN2FL5.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-ASZKUW2A.js";
+} from "./chunk-S46Y3TOG.js";
 import {
   onExit,
   runTasks
-} from "./chunk-YFSXYEVH.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   STATUS_ICON,
   branchNameProblem,

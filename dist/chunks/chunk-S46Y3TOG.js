@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-GEDMAPK7.js";
+} from "./chunk-OWK4DRVP.js";
 import {
   UserError,
   createGit,

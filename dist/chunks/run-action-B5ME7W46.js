@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-LESYFEQM.js";
+} from "./chunk-MUH5Z5IO.js";
 import "./chunk-6OB2MRCO.js";
-import "./chunk-3SJN7LTF.js";
-import "./chunk-ASZKUW2A.js";
-import "./chunk-GEDMAPK7.js";
+import "./chunk-L3SN2FL5.js";
+import "./chunk-S46Y3TOG.js";
+import "./chunk-OWK4DRVP.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-YFSXYEVH.js";
+import "./chunk-QQQZHJCV.js";
 import "./chunk-KEH64SYS.js";
 import "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";

@@ -9,11 +9,11 @@ import {
 } from "./chunk-MYCXTHLF.js";
 import {
   readTickRecord
-} from "./chunk-YV4SS6IT.js";
+} from "./chunk-EKOR4AXT.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-4YHSU6V6.js";
+import "./chunk-OHGGZR6Y.js";
 import "./chunk-HNVKVFRI.js";
 import {
   prune
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-YFSXYEVH.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,

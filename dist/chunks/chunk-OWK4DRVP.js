@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-YFSXYEVH.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   mdCode
 } from "./chunk-KEH64SYS.js";

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-YV4SS6IT.js";
-import "./chunk-4YHSU6V6.js";
+} from "./chunk-EKOR4AXT.js";
+import "./chunk-OHGGZR6Y.js";
 import "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-LESYFEQM.js";
+} from "./chunk-MUH5Z5IO.js";
 import {
   globals,
   paint,
@@ -20,13 +20,13 @@ import {
   printJson,
   validProject
 } from "./chunk-6OB2MRCO.js";
-import "./chunk-3SJN7LTF.js";
+import "./chunk-L3SN2FL5.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-ASZKUW2A.js";
-import "./chunk-GEDMAPK7.js";
+} from "./chunk-S46Y3TOG.js";
+import "./chunk-OWK4DRVP.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-YFSXYEVH.js";
+import "./chunk-QQQZHJCV.js";
 import {
   requireRepoRoot
 } from "./chunk-KEH64SYS.js";

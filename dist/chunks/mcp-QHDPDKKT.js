@@ -19,13 +19,13 @@ import {
 import "./chunk-Q4CL5YDP.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-ASZKUW2A.js";
-import "./chunk-GEDMAPK7.js";
+} from "./chunk-S46Y3TOG.js";
+import "./chunk-OWK4DRVP.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-YFSXYEVH.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   $ZodObject,
   $ZodType,

@@ -10564,17 +10564,13 @@ ${opts.followUp.context}` : own;
     const commit = agentResult.status === "success" && change.files.length > 0 && r.violations.length === 0 && !noBackup && !merge && (opts.admission !== void 0 || start.remote !== void 0) ? taskCommit({ ...opts, worktree: wt, change, result: r, start }) : void 0;
     commit?.catch(() => {
     });
-    if (opts.admission) {
-      const admitted = await opts.admission();
-      if (!admitted.ok) {
-        r.status = "skipped";
-        r.notRun = admitted.kind;
-        r.message = admitted.reason;
-        if (r.backup) r.message += `; the run's work is in backup ${r.backup}`;
-        return;
-      }
+    let goesOn = false;
+    try {
+      goesOn = await admittedAndStarted(opts, start, r);
+    } finally {
+      if (!goesOn) await commit?.catch(() => void 0);
     }
-    if (!await settleStart(start, r)) return;
+    if (!goesOn) return;
     if (agentResult.status !== "success") {
       r.status = AGENT_STATUS[agentResult.status];
       r.message = agentResult.error ?? `the agent ended with ${agentResult.status}`;
@@ -10608,6 +10604,19 @@ ${opts.followUp.context}` : own;
     var _promise = __callDispose(_stack, _error, _hasError);
     _promise && await _promise;
   }
+}
+async function admittedAndStarted(opts, start, r) {
+  if (opts.admission) {
+    const admitted = await opts.admission();
+    if (!admitted.ok) {
+      r.status = "skipped";
+      r.notRun = admitted.kind;
+      r.message = admitted.reason;
+      if (r.backup) r.message += `; the run's work is in backup ${r.backup}`;
+      return false;
+    }
+  }
+  return settleStart(start, r);
 }
 async function startingPoint(opts, r, refs = localRefs(opts.repo)) {
   const { repo } = opts;

@@ -10,7 +10,7 @@ import {
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-YFSXYEVH.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   buildPlan,
   claimDueTasks,

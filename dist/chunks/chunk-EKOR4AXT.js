@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-4YHSU6V6.js";
+} from "./chunk-OHGGZR6Y.js";
 import {
   newRunId
-} from "./chunk-YFSXYEVH.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   STATE_REF,
   claimDueTasks,

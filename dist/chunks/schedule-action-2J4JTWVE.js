@@ -13,8 +13,8 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-YV4SS6IT.js";
-import "./chunk-4YHSU6V6.js";
+} from "./chunk-EKOR4AXT.js";
+import "./chunk-OHGGZR6Y.js";
 import "./chunk-HNVKVFRI.js";
 import {
   globals,
@@ -25,7 +25,7 @@ import {
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-YFSXYEVH.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   requireRepoRoot
 } from "./chunk-KEH64SYS.js";
