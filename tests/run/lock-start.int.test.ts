@@ -116,6 +116,38 @@ describe("the task's lock is taken while its agent starts", () => {
     expect(state.notRun?.busy?.at(-1)).toMatchObject({ kind: "busy" });
   });
 
+  it("concurrency: skip, the lock held, and the command already done when the refusal comes: nothing lands, the work is in the backup", async () => {
+    await using e = await makeEngineRepo({ origin: true });
+    const [task] = await e.tasks({ done: "run: echo proof > proof.txt\nconcurrency: skip\n" });
+    await holdLock(e, task!, "other-run");
+    const real = control(e);
+    let checking!: () => void;
+    const checked = new Promise<void>((ok) => {
+      checking = ok;
+    });
+    // the lock's answer comes once the command has ended and its change is being checked, so the
+    // task commit is already under way when the run learns it may not land
+    const late: RunControl = {
+      ...real,
+      gatesStart: (t, s) => real.gatesStart(t, s),
+      admit: async (ctx, how) => {
+        await checked;
+        return real.admit(ctx, how);
+      },
+    };
+    const r = await e.run([task!], {
+      control: late,
+      onEvent: (ev) => {
+        if (ev.type === "task-phase" && ev.phase === "checking the change") checking();
+      },
+    });
+    expect(r.result).toMatchObject({ status: "skipped", notRun: "busy" });
+    const backup = /backup (\S+)$/.exec(r.result.message)![1]!;
+    expect(await readFile(join(e.state, "backups", backup, "changes.patch"), "utf8")).toContain("+proof");
+    expect(await e.branches()).toEqual(["main"]);
+    expect(leftoverProcesses(r.spawned)).toEqual([]);
+  });
+
   it("concurrency: wait and the lock is held: the start is stopped, the run waits for the other, then runs from the start", async () => {
     await using e = await makeEngineRepo({ origin: true });
     const [task] = await e.tasks({ waits: "run: echo $RANDOM >> runs.txt && sleep 3\n" });
