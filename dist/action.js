@@ -22,23 +22,23 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-OHGGZR6Y.js";
-import "./chunks/chunk-HNVKVFRI.js";
+} from "./chunks/chunk-ZLBXTL2R.js";
+import "./chunks/chunk-GH4B4MHK.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-OR3LHX6T.js";
+} from "./chunks/chunk-6MHHG27N.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-L3SN2FL5.js";
+} from "./chunks/chunk-SAJXEMBZ.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-OWK4DRVP.js";
+} from "./chunks/chunk-GD6SMUK3.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-QQQZHJCV.js";
+} from "./chunks/chunk-7KVXOI6R.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -83,7 +83,7 @@ import {
   stripInvisible,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-KEH64SYS.js";
+} from "./chunks/chunk-FK6ODPOQ.js";
 import {
   ConfigError,
   UserError,

@@ -12,6 +12,7 @@ import {
 } from "../../src/engine/event/index.ts";
 import type { Git } from "../../src/engine/git/exec.ts";
 import { pushRefs } from "../../src/engine/git/remote.ts";
+import { silentLogger } from "../../src/engine/logger.ts";
 import type { ScheduledTask } from "../../src/engine/schedule/index.ts";
 import { makeRepo, type TestRepo } from "../support/git-repo.ts";
 
@@ -121,10 +122,16 @@ describe("writeStateCommit", () => {
       await using repo = await makeRepo();
       const dir = `${repo.root}/${format}.git`;
       await repo.git("init", "-q", "--bare", `--object-format=${format}`, dir);
-      const git = repo.client().at(dir);
+      const ran: string[] = [];
+      const logger = { ...silentLogger, debug: (m: string) => ran.push(m.split(" → ")[0]!) };
+      const git = repo.client({ logger }).at(dir);
       const s = state({ "tâche-é": { until: "2026-03-10T06:00:00.000Z", lastRunId: "r—1" } });
       const commit = await writeStateCommit(git, s);
       expect(commit).toHaveLength(format === "sha1" ? 40 : 64);
+      // SHA-1: the tree made beside the blob is the one used; SHA-256: it is made again from git's id
+      expect(ran.filter((c) => c.startsWith("git mktree")).sort()).toEqual(
+        format === "sha1" ? ["git mktree --missing"] : ["git mktree", "git mktree --missing"],
+      );
       // the tree names exactly the blob git wrote, and nothing is missing
       await repo.gitIn(dir, "fsck", "--no-dangling", "--strict");
       const listing = await repo.gitIn(dir, "ls-tree", commit);

@@ -7,10 +7,10 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-QQQZHJCV.js";
+} from "./chunk-7KVXOI6R.js";
 import {
   mdCode
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-FK6ODPOQ.js";
 import {
   errorMessage,
   silentLogger

@@ -19,7 +19,7 @@ import {
   outcomeOf,
   parseDuration,
   quotePath
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-FK6ODPOQ.js";
 import {
   BACKUP_REF_PREFIX,
   C_LOCALE,

@@ -6,15 +6,15 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-OHGGZR6Y.js";
+} from "./chunk-ZLBXTL2R.js";
 import {
   newRunId
-} from "./chunk-QQQZHJCV.js";
+} from "./chunk-7KVXOI6R.js";
 import {
   STATE_REF,
   claimDueTasks,
   localStateStore
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-FK6ODPOQ.js";
 import {
   pruneWorktrees
 } from "./chunk-HM7E6EA7.js";

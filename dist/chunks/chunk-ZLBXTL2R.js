@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-HNVKVFRI.js";
+} from "./chunk-GH4B4MHK.js";
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-QQQZHJCV.js";
+} from "./chunk-7KVXOI6R.js";
 import {
   buildPlan,
   claimDueTasks,
   evaluateSchedules,
   planOf,
   selectTasks
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-FK6ODPOQ.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,

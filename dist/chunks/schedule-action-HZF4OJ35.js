@@ -13,22 +13,22 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-EKOR4AXT.js";
-import "./chunk-OHGGZR6Y.js";
-import "./chunk-HNVKVFRI.js";
+} from "./chunk-XXCRTANX.js";
+import "./chunk-ZLBXTL2R.js";
+import "./chunk-GH4B4MHK.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-6OB2MRCO.js";
+} from "./chunk-BRESP442.js";
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-QQQZHJCV.js";
+} from "./chunk-7KVXOI6R.js";
 import {
   requireRepoRoot
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-FK6ODPOQ.js";
 import {
   UserError,
   createGit,

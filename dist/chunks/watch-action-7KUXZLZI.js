@@ -6,30 +6,30 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-HNVKVFRI.js";
+} from "./chunk-GH4B4MHK.js";
 import {
   runAndReport
-} from "./chunk-MUH5Z5IO.js";
+} from "./chunk-ZZQUCUVH.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-6OB2MRCO.js";
-import "./chunk-L3SN2FL5.js";
-import "./chunk-S46Y3TOG.js";
-import "./chunk-OWK4DRVP.js";
+} from "./chunk-BRESP442.js";
+import "./chunk-SAJXEMBZ.js";
+import "./chunk-T6HLN5MK.js";
+import "./chunk-GD6SMUK3.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-QQQZHJCV.js";
+} from "./chunk-7KVXOI6R.js";
 import {
   assertValid,
   branchNameProblem,
   buildPlan,
   loadProject,
   requireRepoRoot
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-FK6ODPOQ.js";
 import {
   InterruptedError,
   UserError,

@@ -10,18 +10,18 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-6OB2MRCO.js";
+} from "./chunk-BRESP442.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-L3SN2FL5.js";
+} from "./chunk-SAJXEMBZ.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-S46Y3TOG.js";
+} from "./chunk-T6HLN5MK.js";
 import {
   onExit,
   runTasks
-} from "./chunk-QQQZHJCV.js";
+} from "./chunk-7KVXOI6R.js";
 import {
   STATUS_ICON,
   branchNameProblem,
@@ -33,7 +33,7 @@ import {
   quotePath,
   requireRepoRoot,
   selectTasks
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-FK6ODPOQ.js";
 import {
   InterruptedError,
   TaskFailedError,

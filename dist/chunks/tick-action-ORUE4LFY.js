@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-EKOR4AXT.js";
-import "./chunk-OHGGZR6Y.js";
-import "./chunk-HNVKVFRI.js";
+} from "./chunk-XXCRTANX.js";
+import "./chunk-ZLBXTL2R.js";
+import "./chunk-GH4B4MHK.js";
 import {
   runAndReport
-} from "./chunk-MUH5Z5IO.js";
+} from "./chunk-ZZQUCUVH.js";
 import {
   globals,
   paint,
@@ -19,17 +19,17 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-6OB2MRCO.js";
-import "./chunk-L3SN2FL5.js";
+} from "./chunk-BRESP442.js";
+import "./chunk-SAJXEMBZ.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-S46Y3TOG.js";
-import "./chunk-OWK4DRVP.js";
+} from "./chunk-T6HLN5MK.js";
+import "./chunk-GD6SMUK3.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-QQQZHJCV.js";
+import "./chunk-7KVXOI6R.js";
 import {
   requireRepoRoot
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-FK6ODPOQ.js";
 import {
   TaskFailedError,
   UserError,
