@@ -22,23 +22,23 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-ZLBXTL2R.js";
-import "./chunks/chunk-GH4B4MHK.js";
+} from "./chunks/chunk-OHGGZR6Y.js";
+import "./chunks/chunk-HNVKVFRI.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-6MHHG27N.js";
+} from "./chunks/chunk-OR3LHX6T.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-SAJXEMBZ.js";
+} from "./chunks/chunk-L3SN2FL5.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-GD6SMUK3.js";
+} from "./chunks/chunk-OWK4DRVP.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-7KVXOI6R.js";
+} from "./chunks/chunk-QQQZHJCV.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -83,7 +83,7 @@ import {
   stripInvisible,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-FK6ODPOQ.js";
+} from "./chunks/chunk-KEH64SYS.js";
 import {
   ConfigError,
   UserError,

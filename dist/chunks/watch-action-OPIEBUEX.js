@@ -6,30 +6,30 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-GH4B4MHK.js";
+} from "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-ZZQUCUVH.js";
+} from "./chunk-MUH5Z5IO.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-BRESP442.js";
-import "./chunk-SAJXEMBZ.js";
-import "./chunk-T6HLN5MK.js";
-import "./chunk-GD6SMUK3.js";
+} from "./chunk-6OB2MRCO.js";
+import "./chunk-L3SN2FL5.js";
+import "./chunk-S46Y3TOG.js";
+import "./chunk-OWK4DRVP.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-7KVXOI6R.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   assertValid,
   branchNameProblem,
   buildPlan,
   loadProject,
   requireRepoRoot
-} from "./chunk-FK6ODPOQ.js";
+} from "./chunk-KEH64SYS.js";
 import {
   InterruptedError,
   UserError,

@@ -10,18 +10,18 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-BRESP442.js";
+} from "./chunk-6OB2MRCO.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-SAJXEMBZ.js";
+} from "./chunk-L3SN2FL5.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-T6HLN5MK.js";
+} from "./chunk-S46Y3TOG.js";
 import {
   onExit,
   runTasks
-} from "./chunk-7KVXOI6R.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   STATUS_ICON,
   branchNameProblem,
@@ -33,7 +33,7 @@ import {
   quotePath,
   requireRepoRoot,
   selectTasks
-} from "./chunk-FK6ODPOQ.js";
+} from "./chunk-KEH64SYS.js";
 import {
   InterruptedError,
   TaskFailedError,

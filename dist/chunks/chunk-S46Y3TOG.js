@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-GD6SMUK3.js";
+} from "./chunk-OWK4DRVP.js";
 import {
   UserError,
   createGit,

@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-ZZQUCUVH.js";
-import "./chunk-BRESP442.js";
-import "./chunk-SAJXEMBZ.js";
-import "./chunk-T6HLN5MK.js";
-import "./chunk-GD6SMUK3.js";
+} from "./chunk-MUH5Z5IO.js";
+import "./chunk-6OB2MRCO.js";
+import "./chunk-L3SN2FL5.js";
+import "./chunk-S46Y3TOG.js";
+import "./chunk-OWK4DRVP.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-7KVXOI6R.js";
-import "./chunk-FK6ODPOQ.js";
+import "./chunk-QQQZHJCV.js";
+import "./chunk-KEH64SYS.js";
 import "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-MTYGN2KO.js";

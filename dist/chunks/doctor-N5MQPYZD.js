@@ -9,12 +9,12 @@ import {
 } from "./chunk-MYCXTHLF.js";
 import {
   readTickRecord
-} from "./chunk-XXCRTANX.js";
+} from "./chunk-EKOR4AXT.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-ZLBXTL2R.js";
-import "./chunk-GH4B4MHK.js";
+import "./chunk-OHGGZR6Y.js";
+import "./chunk-HNVKVFRI.js";
 import {
   prune
 } from "./chunk-IPU5GYZK.js";
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-7KVXOI6R.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,
@@ -39,7 +39,7 @@ import {
   parseSchedule,
   parseState,
   require_dist
-} from "./chunk-FK6ODPOQ.js";
+} from "./chunk-KEH64SYS.js";
 import {
   createGit,
   errorMessage,

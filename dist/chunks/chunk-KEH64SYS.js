@@ -27622,7 +27622,7 @@ async function writeStateCommit(git, state) {
   const text2 = serializeState(state);
   const entry = (blob2) => `100644 blob ${blob2}	${STATE_FILE}
 `;
-  const guess = createHash("sha1").update(`blob ${Buffer.byteLength(text2) + 1}\0`).update(text2).digest("hex");
+  const guess = createHash("sha1").update(`blob ${Buffer.byteLength(text2)}\0`).update(text2).digest("hex");
   const [blob, early] = await Promise.all([
     git.run(["hash-object", "-w", "--stdin"], { input: text2 }).then((r) => r.stdout.trim()),
     git.run(["mktree", "--missing"], { input: entry(guess), allowFailure: true })

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-FK6ODPOQ.js";
+} from "./chunk-KEH64SYS.js";
 
 // src/cli/context.ts
 function globals(cmd) {

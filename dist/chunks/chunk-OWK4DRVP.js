@@ -7,10 +7,10 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-7KVXOI6R.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   mdCode
-} from "./chunk-FK6ODPOQ.js";
+} from "./chunk-KEH64SYS.js";
 import {
   errorMessage,
   silentLogger

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-XXCRTANX.js";
-import "./chunk-ZLBXTL2R.js";
-import "./chunk-GH4B4MHK.js";
+} from "./chunk-EKOR4AXT.js";
+import "./chunk-OHGGZR6Y.js";
+import "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-ZZQUCUVH.js";
+} from "./chunk-MUH5Z5IO.js";
 import {
   globals,
   paint,
@@ -19,17 +19,17 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-BRESP442.js";
-import "./chunk-SAJXEMBZ.js";
+} from "./chunk-6OB2MRCO.js";
+import "./chunk-L3SN2FL5.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-T6HLN5MK.js";
-import "./chunk-GD6SMUK3.js";
+} from "./chunk-S46Y3TOG.js";
+import "./chunk-OWK4DRVP.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-7KVXOI6R.js";
+import "./chunk-QQQZHJCV.js";
 import {
   requireRepoRoot
-} from "./chunk-FK6ODPOQ.js";
+} from "./chunk-KEH64SYS.js";
 import {
   TaskFailedError,
   UserError,

@@ -9,7 +9,7 @@ import {
 } from "./chunk-CGR3QNQP.js";
 import {
   readDefaultsFile
-} from "./chunk-6MHHG27N.js";
+} from "./chunk-OR3LHX6T.js";
 import {
   ACTIVE_STATUSES,
   MAX_LOG_LINES,
@@ -19,13 +19,13 @@ import {
 import "./chunk-Q4CL5YDP.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-T6HLN5MK.js";
-import "./chunk-GD6SMUK3.js";
+} from "./chunk-S46Y3TOG.js";
+import "./chunk-OWK4DRVP.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-7KVXOI6R.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   $ZodObject,
   $ZodType,
@@ -77,7 +77,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-FK6ODPOQ.js";
+} from "./chunk-KEH64SYS.js";
 import {
   UserError,
   createGit,

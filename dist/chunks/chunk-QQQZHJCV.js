@@ -19,7 +19,7 @@ import {
   outcomeOf,
   parseDuration,
   quotePath
-} from "./chunk-FK6ODPOQ.js";
+} from "./chunk-KEH64SYS.js";
 import {
   BACKUP_REF_PREFIX,
   C_LOCALE,

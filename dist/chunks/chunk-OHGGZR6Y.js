@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-GH4B4MHK.js";
+} from "./chunk-HNVKVFRI.js";
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-7KVXOI6R.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   buildPlan,
   claimDueTasks,
   evaluateSchedules,
   planOf,
   selectTasks
-} from "./chunk-FK6ODPOQ.js";
+} from "./chunk-KEH64SYS.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,

@@ -6,15 +6,15 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-ZLBXTL2R.js";
+} from "./chunk-OHGGZR6Y.js";
 import {
   newRunId
-} from "./chunk-7KVXOI6R.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   STATE_REF,
   claimDueTasks,
   localStateStore
-} from "./chunk-FK6ODPOQ.js";
+} from "./chunk-KEH64SYS.js";
 import {
   pruneWorktrees
 } from "./chunk-HM7E6EA7.js";

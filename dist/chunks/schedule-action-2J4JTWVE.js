@@ -13,22 +13,22 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-XXCRTANX.js";
-import "./chunk-ZLBXTL2R.js";
-import "./chunk-GH4B4MHK.js";
+} from "./chunk-EKOR4AXT.js";
+import "./chunk-OHGGZR6Y.js";
+import "./chunk-HNVKVFRI.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-BRESP442.js";
+} from "./chunk-6OB2MRCO.js";
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-7KVXOI6R.js";
+} from "./chunk-QQQZHJCV.js";
 import {
   requireRepoRoot
-} from "./chunk-FK6ODPOQ.js";
+} from "./chunk-KEH64SYS.js";
 import {
   UserError,
   createGit,
