@@ -22,7 +22,7 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-OHGGZR6Y.js";
+} from "./chunks/chunk-F6BF4PPQ.js";
 import "./chunks/chunk-HNVKVFRI.js";
 import {
   adhocTask,
@@ -31,14 +31,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-L3SN2FL5.js";
+} from "./chunks/chunk-WQ2LCYPB.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-OWK4DRVP.js";
+} from "./chunks/chunk-DZHOCQZ7.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-QQQZHJCV.js";
+} from "./chunks/chunk-WCWBORJA.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,

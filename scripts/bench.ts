@@ -272,22 +272,25 @@ const HOW = `## How each figure is measured
   Median of 5, wall time and peak RSS (GNU time) of the Action's process. claude-tasks' requests with
   \`sign-commits: off\`: one fetch while the agent starts (the base, the task branch and the ledger's
   state ref in one call: 2; 4 on an update, when the branch's pack comes after two negotiation
-  rounds), the task's lock in the ledger (a push: 2), and one atomic push (2) of the branch, the
-  backup ref of its old tip when it is rewritten, the ledger's record of the run (lock released, cost
-  recorded) and a lease on the base that updates nothing (the push fails if the base moved since the
-  fetch; then the base is fetched, followed, and the push made again). The lock (one run per task) is
-  what create-pull-request does not do: it is the request over the peer's count on an update.
+  rounds), and one atomic push (2) of the branch, the backup ref of its old tip when it is rewritten,
+  the ledger's record of the run and a lease on the base that updates nothing (the push fails if the
+  base moved since the fetch; then the base is fetched, followed, and the push made again). The
+  command ends within a second, before the task's lock is asked for, so the record claims the lock in
+  that push (made only if no other run holds it, under the ledger's compare-and-swap); an agent that
+  runs longer takes the lock in a push of its own (2 more requests) while it runs.
   Signed, the branch (or, on an update, a temporary one) is first created at the parent in a push
   that also carries the base's lease, then the commit is made through GraphQL. On an open its tree and
   parent are checked as GraphQL's answer reports them; on an update the commit is fetched (the push
   that moves the task branch to it needs it here) and checked as fetched. The ledger's record rides
   in the last push (on an update, the one that moves the task branch to the signed commit).
 - **Peak RSS**: Node 24 alone is ~44 MB; the start-up bundle loaded brings the process to ~80 MB
-  (V8's code, the zod schemas and parsers); the GitHub client, Node's fetch and the run's git output
-  add the rest. Trimmed in this round: zod's locales and @actions/core's unused OIDC client (undici)
-  are left out of the bundle, and Octokit loads with the first API call. Memory is also time: the
-  kernel frees a ~100 MB process in ~50–80 ms here after its last line (the peer's, ~20 ms), which
-  is part of the wall time to open a PR.
+  (V8's code, the zod schemas and parsers); the GitHub client and the run's git output add the rest.
+  Trimmed in this round: zod's locales and @actions/core's unused OIDC client (undici) are left out
+  of the bundle, Octokit loads with the first API call, and it talks HTTP with \`node:http\` instead
+  of Node's fetch: undici parses HTTP with llhttp compiled to WebAssembly, which V8 compiled again
+  with TurboFan on a background thread as the PR was opened (a core for ~200 ms, seen with
+  \`perf\`), +12 MB, and the process's exit waited for it (~100 ms from the last line to the end of
+  the process, against ~35 ms without it, as for the peer).
 - **Claude Code install**: \`ensureClaude\` on a fresh RUNNER_TEMP with a local stand-in for the cache
   service that archives as @actions/cache does (tar + zstd); install = npm from the registry with a
   warm npm cache; restore = extracting the archive (the download from the cache service comes on top).

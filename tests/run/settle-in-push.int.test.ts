@@ -44,14 +44,14 @@ async function pushSeed(e: EngineRepo): Promise<string> {
 const control = (e: EngineRepo) => createRunControl({ git: e.client(), remote: "origin" });
 
 describe("the run's record in the ledger rides in its branch's push", () => {
-  it("a task with no budget: the lock, then one push with the branch and the record (lock released, run recorded)", async () => {
+  it("a task with no budget whose command runs a while: the lock, then one push with the branch and the record (lock released, run recorded)", async () => {
     await using e = await makeEngineRepo({ origin: true });
     const pushes = await recordPushes(e);
-    const [task] = await e.tasks({ quick: "run: echo done > done.txt\n" });
+    const [task] = await e.tasks({ quick: "run: sleep 2 && echo done > done.txt\n" });
     const r = await e.run([task!], { mode: "pr", control: control(e) });
     expect(r.result.status).toBe("success");
     expect(await pushes()).toEqual([
-      [STATE_REF], // the lock, taken while the command started
+      [STATE_REF], // the lock, asked for while the command ran
       ["refs/claude-tasks/state", "refs/heads/claude-tasks/quick"].sort(),
     ]);
     const state = (await readRemoteState({ git: e.client(), remote: "origin" })).state!;
@@ -60,6 +60,87 @@ describe("the run's record in the ledger rides in its branch's push", () => {
       { outcome: "success", costUsd: 0, base: r.result.baseCommit, prAfter: true },
     ]);
     expect(await e.gitIn(e.origin!, "rev-parse", "refs/heads/claude-tasks/quick")).toBe(r.result.commit);
+  });
+
+  it("a quick command: no lock of its own, the push of its branch claims it (one push: branch and record)", async () => {
+    await using e = await makeEngineRepo({ origin: true });
+    const pushes = await recordPushes(e);
+    const [task] = await e.tasks({ quick: "run: echo done > done.txt\n" });
+    const r = await e.run([task!], { mode: "pr", control: control(e) });
+    expect(r.result.status).toBe("success");
+    expect(await pushes()).toEqual([["refs/claude-tasks/state", "refs/heads/claude-tasks/quick"].sort()]);
+    const state = (await readRemoteState({ git: e.client(), remote: "origin" })).state!;
+    expect(state.locks).toEqual({});
+    expect(state.ledger?.tasks.quick?.recent).toMatchObject([
+      { outcome: "success", costUsd: 0, base: r.result.baseCommit, prAfter: true },
+    ]);
+    expect(await e.gitIn(e.origin!, "rev-parse", "refs/heads/claude-tasks/quick")).toBe(r.result.commit);
+  });
+
+  it("a quick command while another run holds the task's lock: the claim is not made, the lock refuses it, nothing lands", async () => {
+    await using e = await makeEngineRepo({ origin: true });
+    const [task] = await e.tasks({ quick: "run: echo proof > proof.txt\nconcurrency: skip\n" });
+    // another workflow run (another clone) holds the lock; this run's fetch sees it
+    const theirs = createRunControl({ git: e.client().at(await e.clone()), remote: "origin" });
+    expect(
+      await theirs.admit({ task: task!, runId: "theirs", scheduled: false, baseCommit: async () => "" }),
+    ).toEqual({
+      ok: true,
+    });
+    const pushes = await recordPushes(e);
+    const r = await e.run([task!], { mode: "pr", control: control(e) });
+    expect(r.spawned.length).toBe(1); // the command ran …
+    expect(r.result).toMatchObject({ status: "skipped", notRun: "busy" }); // … and did not land
+    expect(r.result.message).toMatch(/^skipped: run theirs of this task is running .*\(concurrency: skip\)/);
+    const backup = /backup (\S+)$/.exec(r.result.message)![1]!;
+    expect(await readFile(join(e.state, "backups", backup, "changes.patch"), "utf8")).toContain("+proof");
+    expect(await e.gitIn(e.origin!, "for-each-ref", "--format=%(refname)", "refs/heads/claude-tasks")).toBe(
+      "",
+    );
+    expect((await pushes()).flat()).not.toContain("refs/heads/claude-tasks/quick");
+    const state = (await readRemoteState({ git: e.client(), remote: "origin" })).state!;
+    expect(state.locks?.quick?.runId).toBe("theirs"); // untouched
+    expect(state.notRun?.quick?.at(-1)).toMatchObject({ kind: "busy" });
+  });
+
+  it("a quick command whose claim another run beats (it takes the lock after this run's fetch): the push with the claim is refused, the lock then refuses the run, nothing lands", async () => {
+    await using e = await makeEngineRepo({ origin: true });
+    const pushes = await recordPushes(e);
+    const [task] = await e.tasks({ quick: "run: echo proof > proof.txt\nconcurrency: skip\n" });
+    const theirs = createRunControl({ git: e.client().at(await e.clone()), remote: "origin" });
+    let taken: Promise<unknown> | undefined;
+    const ours = control(e);
+    const r = await e.run([task!], {
+      mode: "pr",
+      control: {
+        ...ours,
+        // the record is made from the ledger as this run fetched it, after the other run took the lock
+        settleInPush: async (...args) => {
+          taken ??= theirs.admit({
+            task: task!,
+            runId: "theirs",
+            scheduled: false,
+            baseCommit: async () => "",
+          });
+          await taken;
+          return ours.settleInPush(...args);
+        },
+      },
+    });
+    expect(await taken).toEqual({ ok: true });
+    expect(r.result).toMatchObject({ status: "skipped", notRun: "busy" });
+    expect(r.result.message).toMatch(/^skipped: run theirs of this task is running/);
+    expect(r.result.message).toMatch(/backup \S+$/);
+    expect(await e.gitIn(e.origin!, "for-each-ref", "--format=%(refname)", "refs/heads/claude-tasks")).toBe(
+      "",
+    );
+    // the other run's lock; this run's push of its branch with the claim was refused by git's own lease
+    // check (the ledger had moved), so nothing of it reached the server
+    const all = await pushes();
+    expect(all[0]).toEqual([STATE_REF]);
+    expect(all.flat()).not.toContain("refs/heads/claude-tasks/quick");
+    const state = (await readRemoteState({ git: e.client(), remote: "origin" })).state!;
+    expect(state.locks?.quick?.runId).toBe("theirs");
   });
 
   it("another run wrote the ledger after this one's lock: the branch lands all the same, and the record follows on its own", async () => {

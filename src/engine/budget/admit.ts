@@ -58,7 +58,7 @@ export function admit(state: ScheduleState | null, req: AdmitRequest): Admission
   const s = state ?? emptyState(req.now);
   const nowMs = req.now.getTime();
   const holder = s.locks?.[req.task];
-  if (req.lock && holder && holder.runId !== req.runId && Date.parse(holder.expires) > nowMs) {
+  if (req.lock && holder && heldByOther(s, req.task, req.runId, req.now)) {
     return {
       ok: false,
       kind: "busy",
@@ -120,6 +120,12 @@ function overBudget(s: ScheduleState, req: AdmitRequest): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Whether another run than `runId` holds the lock of `task` now (a lock that has not expired). */
+export function heldByOther(state: ScheduleState | null, task: string, runId: string, now: Date): boolean {
+  const lock = state?.locks?.[task];
+  return lock !== undefined && lock.runId !== runId && Date.parse(lock.expires) > now.getTime();
 }
 
 /** Whether `runId` holds a reservation or the lock of `task`. */

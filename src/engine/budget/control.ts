@@ -32,7 +32,7 @@ import {
   type UpdateOptions,
   updateRemoteState as updateState,
 } from "../schedule/state.ts";
-import { type Admission, admit, holds, noteNotRun, settle } from "./admit.ts";
+import { type Admission, admit, heldByOther, holds, noteNotRun, settle } from "./admit.ts";
 import type { LedgerRun, NotRunKind } from "./ledger.ts";
 
 export const ORG_LEDGER_REF = "refs/claude-tasks/org-ledger";
@@ -76,8 +76,17 @@ export interface RunControl {
    * else (no budget of its own or of the organisation, no `skip_if_unchanged`, which needs the PR's
    * number this record comes too early to know); undefined otherwise, or when the state's tip is not
    * known without a fetch. `settle` afterwards writes only what changed.
+   *
+   * `claim`: the run never asked for the lock (its agent ended first): the record is made only when no
+   * other run holds the lock in the state it is leased on, so the push that carries it takes the lock
+   * for that moment, under the same compare-and-swap as `admit` (undefined when another run holds it).
    */
-  settleInPush(task: Task, runId: string, result: TaskResult): Promise<StateRider | undefined>;
+  settleInPush(
+    task: Task,
+    runId: string,
+    result: TaskResult,
+    how?: { claim?: boolean },
+  ): Promise<StateRider | undefined>;
   /**
    * Releases whatever the holder still holds (reservations and locks of runs that never reported: a
    * run job that died). Only with a `holder`; the publish job of the reusable workflow calls it last.
@@ -288,16 +297,17 @@ export function createRunControl(opts: RunControlOptions): RunControl {
       return { ok: true };
     },
 
-    async settleInPush(task, given, result) {
+    async settleInPush(task, given, result, how = {}) {
       const runId = opts.holder ?? given;
       if (budgeted(task) || orgLimited() || task.skip_if_unchanged === true) return undefined;
       const run = { ...ledgerRun(runId, result, now()), prAfter: true as const };
+      const mayRecord = (s: ScheduleState | null) =>
+        how.claim ? !heldByOther(s, task.name, runId, now()) : holds(s, task.name, runId);
       const rider = await serial(() =>
         prepareStateUpdate({
           git: opts.git,
           remote: opts.remote,
-          update: (s) =>
-            holds(s, task.name, runId) ? settle(s, { task: task.name, runId, run, now: now() }) : null,
+          update: (s) => (mayRecord(s) ? settle(s, { task: task.name, runId, run, now: now() }) : null),
         }),
       );
       if (!rider) return undefined;

@@ -126,7 +126,7 @@ export interface CreateGitHubOptions {
   userAgent?: string;
   /** Retry and rate-limit waiting; the defaults suit production. */
   policy?: RetryPolicy;
-  /** A fetch implementation (tests); default the global one. */
+  /** A fetch implementation (tests); default `httpFetch` for the API, the global one for downloads. */
   fetch?: typeof fetch;
   /** Other secret values (the model key …) that must never be posted; the token always is one. */
   secrets?: readonly string[];
@@ -277,8 +277,8 @@ export function createGitHub(options: CreateGitHubOptions): GitHub {
       // a load that fails is reported by the first call
       ready()
         .then(() => {
-          // Node compiles its fetch (undici, tens of ms) at the first request: here instead, while the
-          // agents run. `Headers` comes from the same module.
+          // Node compiles the module of its fetch (undici, tens of ms) when first used: here instead,
+          // while the agents run. The API's `Response` and `Headers` come from it (see http-fetch.ts).
           if (!options.fetch) new Headers();
         })
         .catch(() => {});

@@ -6,6 +6,7 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import type { Logger } from "../logger.ts";
+import { httpFetch } from "./http-fetch.ts";
 
 export interface RetryPolicy {
   /** Retries of 500/502/503/504 and network failures (waits 1, 4, 9 … s). Default 3. */
@@ -128,7 +129,7 @@ export function createOctokit(opts: {
     auth: opts.token,
     baseUrl: opts.baseUrl,
     userAgent: opts.userAgent,
-    request: opts.fetch ? { fetch: opts.fetch } : {},
+    request: { fetch: opts.fetch ?? httpFetch },
     // only the first argument: the others can be request options, headers included.
     // Failed requests are logged at debug: callers get a GitHubError and decide what is worth saying.
     log: {

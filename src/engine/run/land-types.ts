@@ -1,11 +1,12 @@
 /** What landing a task's result needs (shared by land.ts and land-signed.ts). */
+import type { NotRunKind } from "../budget/ledger.ts";
 import type { Task } from "../config/index.ts";
 import type { Change, Worktree } from "../git/index.ts";
 import type { StateRider } from "../schedule/state.ts";
 import type { OntoBranch } from "./onto.ts";
 import type { FollowUp, Publisher } from "./options.ts";
 import type { RepoContext } from "./repo-context.ts";
-import type { TaskResult } from "./types.ts";
+import type { RunMode, TaskResult } from "./types.ts";
 
 /** Where the task started (found by runTask before the agent runs). */
 export interface StartingPoint {
@@ -19,6 +20,40 @@ export interface StartingPoint {
    * `checkBase` is the merge with its conflict markers, which the agent's change is checked against.
    */
   merge?: { commit: string; conflicts: string[]; checkBase: string };
+}
+
+/** The answer to a run asking for its task's lock: a refused run does not land (it is listed as not run). */
+export type LockAnswer = { ok: true } | { ok: false; kind: NotRunKind; reason: string };
+
+/**
+ * The task's lock, for a run whose agent starts before it is taken (see `runTasks`). It is asked for
+ * once the agent has run a while, or when the run needs the answer; a result that lands by a push
+ * before it was asked for claims the lock in that push instead (the ledger's compare-and-swap: no
+ * other run holds it, and the run's record), which saves a round trip to the remote.
+ */
+export interface TaskAdmission {
+  /** The lock's answer: asked for now when it was not yet. */
+  answer(): Promise<LockAnswer>;
+  /**
+   * The agent has ended and its result would land by a push: true when the lock was not asked for
+   * yet, and from now on is not by itself (the landing push claims it, or asks with `answer`).
+   */
+  claimInPush(): boolean;
+  /** The landing push carried the claim and won: the run held the lock for that push. */
+  claimed(): void;
+}
+
+/**
+ * Whether the push that lands a run's result can claim the task's lock (see `TaskAdmission`): a plain
+ * git push of the task's own branch, which can carry the ledger's record (not a local run, not a run
+ * onto another branch, not a commit made through GitHub's API).
+ */
+export function landingCanClaim(o: {
+  mode: RunMode;
+  onto?: unknown;
+  publisher?: Publisher | undefined;
+}): boolean {
+  return o.mode === "pr" && o.onto === undefined && o.publisher?.signer === undefined;
 }
 
 /** What landing needs of the task's run (runTask passes its own options, which hold all of it). */
@@ -39,6 +74,12 @@ export interface LandOptions {
    * answers were awaited); absent: made by land.
    */
   commit?: Promise<string | undefined>;
-  /** The ledger's record of this run (`result` as it will be once pushed), to ride in the branch's push. */
-  settleInPush?: (result: TaskResult) => Promise<StateRider | undefined>;
+  /**
+   * The ledger's record of this run (`result` as it will be once pushed), to ride in the branch's
+   * push; `claim`: the run does not hold the task's lock, and the record claims it (undefined when
+   * another run holds it).
+   */
+  settleInPush?: (result: TaskResult, how?: { claim?: boolean }) => Promise<StateRider | undefined>;
+  /** The task's lock is claimed by the landing push (`TaskAdmission.claimInPush` said so). */
+  claim?: TaskAdmission;
 }

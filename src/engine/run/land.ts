@@ -7,11 +7,13 @@ import {
   updateBranch,
   userSignsCommits,
 } from "../git/index.ts";
+import type { StateRider } from "../schedule/state.ts";
 import { landSigned, type SignedOutcome } from "./land-signed.ts";
-import type { LandOptions } from "./land-types.ts";
+import type { LandOptions, LockAnswer, TaskAdmission } from "./land-types.ts";
 import { pushesTo } from "./onto.ts";
 import { baseLease, pushLanding } from "./push.ts";
 import { baseTip, fetchOnto, type RepoContext } from "./repo-context.ts";
+import { notAdmitted } from "./result.ts";
 import type { TaskResult } from "./types.ts";
 
 export type { LandOptions, StartingPoint } from "./land-types.ts";
@@ -193,6 +195,18 @@ async function landLocal(o: LandOptions): Promise<void> {
   }
 }
 
+/** The record with the claim of the task's lock: a push that carries it and wins took the lock. */
+function claiming(rider: StateRider | undefined, claim: TaskAdmission | undefined): StateRider | undefined {
+  if (!rider || !claim) return rider;
+  return {
+    update: rider.update,
+    pushed(won) {
+      rider.pushed(won);
+      if (won) claim.claimed();
+    },
+  };
+}
+
 async function landRemote(o: Landing): Promise<void> {
   const { result: r, repo } = o;
   if (!pushesTo(o.onto)) {
@@ -211,16 +225,34 @@ async function landRemote(o: Landing): Promise<void> {
   // the run will stand once pushed; one that cannot be made or is lost to another writer is written
   // on its own after the run
   const riding = o
-    .settleInPush?.({
-      ...r,
-      status: r.status === "conflict" ? "conflict" : "success",
-      durationMs: Date.now() - Date.parse(r.startedAt),
-    })
+    .settleInPush?.(
+      {
+        ...r,
+        status: r.status === "conflict" ? "conflict" : "success",
+        durationMs: Date.now() - Date.parse(r.startedAt),
+      },
+      { claim: o.claim !== undefined },
+    )
     .catch(() => undefined);
+  // A run that claims the task's lock in this push (see `TaskAdmission`) never pushes its branch
+  // without the claim: without it, it asks for the lock first, and a refusal stops it here.
+  let claim = o.claim;
+  let refused: Extract<LockAnswer, { ok: false }> | undefined;
+  const askLock = async (): Promise<boolean> => {
+    const answer = await claim!.answer();
+    claim = undefined;
+    if (!answer.ok) refused = answer;
+    return answer.ok;
+  };
+  const stop = async () => {
+    await o.commit?.catch(() => undefined); // no git process outlives the worktree
+    notAdmitted(r, refused!);
+  };
   let signed: SignedOutcome | undefined;
   for (let round = 1; ; round++) {
     const guard = guardsBase(o) ? baseGuard(o) : undefined;
-    const rider = round === 1 ? await riding : undefined;
+    const rider = claiming(round === 1 ? await riding : undefined, claim);
+    if (claim && !rider && !(await askLock())) return stop();
     let moved: boolean;
     if (signer && signed !== "fallback") {
       signed = await landSigned(o, signer, { guard, rider });
@@ -229,11 +261,18 @@ async function landRemote(o: Landing): Promise<void> {
       moved = signed === "base-moved";
     } else moved = false;
     if (!signer || signed === "fallback") {
-      const pushed = await pushLanding({ repo, updates: await branchUpdates(o), guard, rider });
+      const pushed = await pushLanding({
+        repo,
+        updates: await branchUpdates(o),
+        guard,
+        rider,
+        ...(claim ? { withoutRider: askLock } : {}),
+      });
       if (pushed.ok) {
         r.signature = "unsigned";
         break;
       }
+      if (pushed.stopped) return stop();
       moved = pushed.baseMoved;
       if (!moved) {
         r.status = "failed";

@@ -19,6 +19,8 @@ export interface LandingPush {
   ok: boolean;
   /** The base's lease failed: it moved since the result was checked. Nothing was pushed. */
   baseMoved: boolean;
+  /** The record was refused and `withoutRider` said the branch may not go without it. Nothing was pushed. */
+  stopped?: boolean;
   /** Why the push was refused (the refusing ref's reason), when it was. */
   reason?: string;
 }
@@ -34,6 +36,11 @@ export async function pushLanding(o: {
   /** The lease on the base (`refs/heads/<base>` pushed at the tip it is leased at). */
   guard?: RefUpdate;
   rider?: StateRider;
+  /**
+   * Asked before the branch goes again without a refused record: false stops the landing (the record
+   * claimed the task's lock, and the lock, asked for on its own, was refused).
+   */
+  withoutRider?: () => Promise<boolean>;
 }): Promise<LandingPush> {
   const { repo, guard } = o;
   const remote = repo.remote!;
@@ -60,6 +67,7 @@ export async function pushLanding(o: {
       // The ledger moved (another run wrote it), or the server refused the push without saying which
       // ref: the branch goes again on its own, and its own refusal, if any, is then plain.
       rider = undefined;
+      if (o.withoutRider && !(await o.withoutRider())) return { ok: false, baseMoved: false, stopped: true };
       continue;
     }
     return { ok: false, baseMoved, reason: refusing[0]?.reason ?? rejected[0]?.reason ?? "rejected" };

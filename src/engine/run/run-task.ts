@@ -7,7 +7,6 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Agent, AgentResult } from "../agent/index.ts";
-import type { NotRunKind } from "../budget/ledger.ts";
 import type { Task } from "../config/index.ts";
 import { errorMessage } from "../errors.ts";
 import {
@@ -24,6 +23,7 @@ import type { SandboxProvider } from "../sandbox/types.ts";
 import { runAttempts } from "./attempts.ts";
 import { checkChange, refuseViolations } from "./check-change.ts";
 import { type LandOptions, land, type StartingPoint, taskCommit } from "./land.ts";
+import { landingCanClaim, type TaskAdmission } from "./land-types.ts";
 import type { OntoBranch } from "./onto.ts";
 import type { FollowUp, Publisher, RunEvent } from "./options.ts";
 import { runPrecheck } from "./precheck.ts";
@@ -37,7 +37,7 @@ import {
   type RepoContext,
 } from "./repo-context.ts";
 import { filesWithMarkers, plannedMerge, prepareMerge, resolveContext } from "./resolve-conflicts.ts";
-import { newResult, summariseAgent } from "./result.ts";
+import { newResult, notAdmitted, summariseAgent } from "./result.ts";
 import type { TrustedConfig } from "./trusted-config.ts";
 import { overlayTrustedConfig, removeTrustedOverlay, TRUSTED_CONFIG_PATHS } from "./trusted-config.ts";
 import type { TaskResult, TaskStatus } from "./types.ts";
@@ -62,11 +62,12 @@ export interface RunTaskOptions {
   trigger?: string;
   fireTimes?: string[];
   /**
-   * The task's lock, taken once the agent has started (`runTasks`, when nothing but the lock can
-   * refuse the run): its answer is awaited before anything of the agent's work is used, like the
-   * remote checks; a refusal ends the task as a run that did not happen, its work (if any) in a backup.
+   * The task's lock, taken while the agent runs (`runTasks`, when nothing but the lock can refuse the
+   * run): its answer is awaited before anything of the agent's work is used, like the remote checks,
+   * or claimed by the push that lands the result; a refusal ends the task as a run that did not
+   * happen, its work (if any) in a backup.
    */
-  admission?: () => Promise<{ ok: true } | { ok: false; kind: NotRunKind; reason: string }>;
+  admission?: TaskAdmission;
   /** The ledger's record of the run, to ride in the push of its branch (see `RunControl.settleInPush`). */
   settleInPush?: LandOptions["settleInPush"];
 }
@@ -231,19 +232,28 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
   if (change.files.length === 0 && partialBackups.length > 0) r.backup = partialBackups.at(-1); // a failed attempt's work
   // A result that will land is committed while the answers below are awaited (the lock's is a round
   // trip to the remote): the commit is only an object until a push names it.
-  const commit =
+  const lands =
     agentResult.status === "success" &&
     change.files.length > 0 &&
     r.violations.length === 0 &&
     !noBackup &&
-    !merge &&
-    (opts.admission !== undefined || start.remote !== undefined)
+    !merge;
+  const commit =
+    lands && (opts.admission !== undefined || start.remote !== undefined)
       ? taskCommit({ ...opts, worktree: wt, change, result: r, start })
       : undefined;
   commit?.catch(() => {}); // handled: awaited by land, or below
+  // A result that lands by a plain push before the lock was asked for claims it in that push.
+  const claim =
+    lands &&
+    landingCanClaim({ mode: repo.mode, onto: opts.onto, publisher: opts.publisher }) &&
+    opts.settleInPush !== undefined &&
+    opts.admission?.claimInPush() === true
+      ? opts.admission
+      : undefined;
   let goesOn = false;
   try {
-    goesOn = await admittedAndStarted(opts, start, r);
+    goesOn = await admittedAndStarted(opts, start, r, claim !== undefined);
   } finally {
     // a run that ends here (refused, foreign commits, a failed check) lets its commit finish first:
     // no git process outlives the worktree
@@ -277,22 +287,24 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     start: merge ? { ...start, merge } : start,
     phase,
     ...(commit ? { commit } : {}),
+    ...(claim ? { claim } : {}),
   });
 }
 
-/** The lock's and the remote checks' answers: false when the task ends here (the result says why). */
+/**
+ * The lock's and the remote checks' answers: false when the task ends here (the result says why).
+ * `claimed`: the lock is claimed by the landing push instead (see `TaskAdmission`).
+ */
 async function admittedAndStarted(
   opts: RunTaskOptions,
   start: PendingStart,
   r: TaskResult,
+  claimed: boolean,
 ): Promise<boolean> {
-  if (opts.admission) {
-    const admitted = await opts.admission();
+  if (opts.admission && !claimed) {
+    const admitted = await opts.admission.answer();
     if (!admitted.ok) {
-      r.status = "skipped";
-      r.notRun = admitted.kind;
-      r.message = admitted.reason;
-      if (r.backup) r.message += `; the run's work is in backup ${r.backup}`;
+      notAdmitted(r, admitted);
       return false;
     }
   }

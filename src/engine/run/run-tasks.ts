@@ -19,6 +19,7 @@ import { type ModelCredential, modelCredentialFrom, startModelProxy } from "../s
 import { STATE_REF } from "../schedule/state.ts";
 import { defaultAgentFor } from "./agent-for.ts";
 import { executeGraph } from "./execute-graph.ts";
+import { landingCanClaim, type TaskAdmission } from "./land-types.ts";
 import type { RunEvent, RunTasksOptions } from "./options.ts";
 import {
   baseTip,
@@ -35,8 +36,15 @@ import { appendLog, runLogPath, runReportDir, taskEntry } from "./run-log.ts";
 export { runLogPath, runReportDir } from "./run-log.ts";
 
 import { assembleReport } from "./run-report.ts";
-import { type RunTaskOptions, runTask } from "./run-task.ts";
+import { runTask } from "./run-task.ts";
 import { outcomeOf, type RunReport, type TaskResult } from "./types.ts";
+
+/**
+ * How long an agent that only the task's lock can refuse runs before the lock is asked for. Sooner
+ * would stop a second run's agent no earlier that matters (its model requests take seconds), and an
+ * agent that ends within it (a quick command) claims the lock in the push that lands its result.
+ */
+const LOCK_AFTER_MS = 1_000;
 
 export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   const started = Date.now();
@@ -173,11 +181,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           ...(opts.trigger ? { trigger: opts.trigger } : {}),
         });
       };
-      const attempt = (
-        signal: AbortSignal | undefined,
-        admission?: RunTaskOptions["admission"],
-        onSpawn?: () => void,
-      ) =>
+      const attempt = (signal: AbortSignal | undefined, admission?: TaskAdmission, onSpawn?: () => void) =>
         runTask({
           repo,
           task,
@@ -203,17 +207,26 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           trigger: opts.trigger,
           ...(scheduled ? { fireTimes } : {}),
           ...(admission ? { admission } : {}),
-          ...(control ? { settleInPush: (r: TaskResult) => control.settleInPush(task, runId, r) } : {}),
+          ...(control
+            ? {
+                settleInPush: (r: TaskResult, how?: { claim?: boolean }) =>
+                  control.settleInPush(task, runId, r, how),
+              }
+            : {}),
         });
       if (control && !control.gatesStart(task, scheduled)) {
-        // Nothing but another run's lock can refuse this run: the lock is taken once the agent has
-        // started (no network, nor the ledger's git work, before the spawn), and awaited before its
-        // work is used. A lost lock stops the agent; the run then waits or skips as `concurrency`
-        // says, and starts again.
+        // Nothing but another run's lock can refuse this run: the lock is asked for once the agent
+        // has run for a moment (no network, nor the ledger's git work, before the spawn), and awaited
+        // before its work is used. A lost lock stops the agent; the run then waits or skips as
+        // `concurrency` says, and starts again. An agent that ends sooner, with a result to push,
+        // claims the lock in that push instead (see `TaskAdmission`): one round trip fewer.
         const stop = new AbortController();
         const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+        const claimable = landingCanClaim(opts);
         let asked: Promise<Admitted> | undefined;
-        const admission = () =>
+        let inPush = false;
+        let later: NodeJS.Timeout | undefined;
+        const ask = () =>
           (asked ??= control.admit(admitCtx, { once: true }).then(
             (a) => {
               if (!a.ok) stop.abort();
@@ -224,11 +237,30 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
               throw err;
             },
           ));
-        // asked when the agent has started, or when the run needs the answer (no agent started)
-        const first = await attempt(signal, admission, () => void admission().catch(() => {}));
+        const admission: TaskAdmission = {
+          answer: ask,
+          claimInPush: () => {
+            clearTimeout(later);
+            if (asked) return false;
+            inPush = true;
+            return true;
+          },
+          claimed: () => {
+            asked ??= Promise.resolve({ ok: true });
+          },
+        };
+        const onSpawn = () => {
+          if (!claimable) return void ask().catch(() => {});
+          later ??= setTimeout(() => {
+            if (!inPush) void ask().catch(() => {});
+          }, LOCK_AFTER_MS);
+        };
+        // asked once the agent has started (a moment after, when its landing push could claim it
+        // instead), or when the run needs the answer
+        const first = await attempt(signal, admission, onSpawn).finally(() => clearTimeout(later));
         let admitted: Admitted;
         try {
-          admitted = await admission();
+          admitted = await ask();
         } catch (err) {
           const kept = first.backup ? `; its work is in backup ${first.backup}` : "";
           return finish({

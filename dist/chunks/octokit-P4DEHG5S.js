@@ -256,6 +256,87 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
   }
 );
 
+// src/engine/github/http-fetch.ts
+var MAX_REDIRECTS = 5;
+var REDIRECT = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+var NO_BODY = /* @__PURE__ */ new Set([204, 205, 304]);
+async function httpFetch(input, init = {}) {
+  let url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+  let method = (init.method ?? "GET").toUpperCase();
+  const headers = new Headers(init.headers);
+  let body = bodyOf(init.body);
+  for (let hop = 0; ; hop++) {
+    const res = await exchange(url, method, headers, body, init.signal ?? void 0);
+    const location = res.headers.get("location");
+    if (init.redirect === "manual" || !REDIRECT.has(res.status) || location === null) return res;
+    if (init.redirect === "error") throw new TypeError(`fetch: ${url.href} redirects to ${location}`);
+    if (hop >= MAX_REDIRECTS)
+      throw new TypeError(`fetch: more than ${MAX_REDIRECTS} redirects from ${url.href}`);
+    const next = new URL(location, url);
+    if (res.status === 303 || (res.status === 301 || res.status === 302) && method === "POST") {
+      method = method === "HEAD" ? "HEAD" : "GET";
+      body = void 0;
+      headers.delete("content-type");
+      headers.delete("content-length");
+    }
+    if (next.origin !== url.origin) headers.delete("authorization");
+    url = next;
+  }
+}
+function bodyOf(body) {
+  if (body === void 0 || body === null || typeof body === "string" || body instanceof Uint8Array)
+    return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  throw new TypeError("fetch: only a string or bytes can be sent as a body here");
+}
+function exchange(url, method, headers, body, signal) {
+  const mod = process.getBuiltinModule(url.protocol === "https:" ? "node:https" : "node:http");
+  const outgoing = Object.fromEntries(headers);
+  if (body !== void 0 && body !== null && !headers.has("content-length"))
+    outgoing["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const req = mod.request(url, { method, headers: outgoing }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("error", fail);
+      res.on("end", () => {
+        signal?.removeEventListener("abort", abort);
+        const status = res.statusCode ?? 0;
+        const response = new Response(
+          NO_BODY.has(status) || method === "HEAD" ? null : Buffer.concat(chunks),
+          {
+            status,
+            statusText: res.statusMessage ?? "",
+            headers: headersOf(res.headers)
+          }
+        );
+        Object.defineProperty(response, "url", { value: url.href });
+        resolve(response);
+      });
+    });
+    function fail(err) {
+      signal?.removeEventListener("abort", abort);
+      reject(err);
+    }
+    function abort() {
+      fail(signal.reason);
+      req.destroy();
+    }
+    signal?.addEventListener("abort", abort, { once: true });
+    req.on("error", fail);
+    req.end(body ?? void 0);
+  });
+}
+function headersOf(raw) {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === void 0) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
+  }
+  return out;
+}
+
 // src/engine/github/octokit.ts
 var DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
 var unspaced = {
@@ -318,7 +399,7 @@ function createOctokit(opts) {
     auth: opts.token,
     baseUrl: opts.baseUrl,
     userAgent: opts.userAgent,
-    request: opts.fetch ? { fetch: opts.fetch } : {},
+    request: { fetch: opts.fetch ?? httpFetch },
     // only the first argument: the others can be request options, headers included.
     // Failed requests are logged at debug: callers get a GitHubError and decide what is worth saying.
     log: {

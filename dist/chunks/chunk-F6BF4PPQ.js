@@ -10,7 +10,7 @@ import {
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-QQQZHJCV.js";
+} from "./chunk-WCWBORJA.js";
 import {
   buildPlan,
   claimDueTasks,

@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-MUH5Z5IO.js";
+} from "./chunk-DYEARUCL.js";
 import "./chunk-6OB2MRCO.js";
-import "./chunk-L3SN2FL5.js";
-import "./chunk-S46Y3TOG.js";
-import "./chunk-OWK4DRVP.js";
+import "./chunk-WQ2LCYPB.js";
+import "./chunk-QNWJSNJH.js";
+import "./chunk-DZHOCQZ7.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-QQQZHJCV.js";
+import "./chunk-WCWBORJA.js";
 import "./chunk-KEH64SYS.js";
 import "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";

@@ -9111,6 +9111,11 @@ function blockedReason(node, needs, outcomeOf2) {
   return bad ? `dependency \`${bad[0]}\` ${bad[1] === "failure" ? "failed" : "was skipped"}` : void 0;
 }
 
+// src/engine/run/land-types.ts
+function landingCanClaim(o2) {
+  return o2.mode === "pr" && o2.onto === void 0 && o2.publisher?.signer === void 0;
+}
+
 // src/engine/run/result.ts
 var roundUsd = (n3) => Math.round(n3 * 1e6) / 1e6;
 function newResult(task, branch, base, trigger, fireTimes) {
@@ -9131,6 +9136,12 @@ function newResult(task, branch, base, trigger, fireTimes) {
     ...trigger ? { trigger } : {},
     ...fireTimes?.length ? { fireTimes } : {}
   };
+}
+function notAdmitted(r, refused) {
+  r.status = "skipped";
+  r.notRun = refused.kind;
+  r.message = refused.reason;
+  if (r.backup) r.message += `; the run's work is in backup ${r.backup}`;
 }
 function skippedResult(task, branch, base, reason) {
   return { ...newResult(task, branch, base), status: "skipped", message: reason };
@@ -9931,6 +9942,7 @@ async function pushLanding(o2) {
     const baseMoved = guard !== void 0 && refusing.some((x) => x.ref === guard.ref);
     if (rider && !baseMoved) {
       rider = void 0;
+      if (o2.withoutRider && !await o2.withoutRider()) return { ok: false, baseMoved: false, stopped: true };
       continue;
     }
     return { ok: false, baseMoved, reason: refusing[0]?.reason ?? rejected[0]?.reason ?? "rejected" };
@@ -10188,6 +10200,16 @@ async function landLocal(o2) {
     r.message += `; the unrebased result is on \`${r.branch}\``;
   }
 }
+function claiming(rider, claim) {
+  if (!rider || !claim) return rider;
+  return {
+    update: rider.update,
+    pushed(won) {
+      rider.pushed(won);
+      if (won) claim.claimed();
+    }
+  };
+}
 async function landRemote(o2) {
   const { result: r, repo } = o2;
   if (!pushesTo(o2.onto)) {
@@ -10201,15 +10223,31 @@ async function landRemote(o2) {
   }
   remoteOf(repo);
   const signer = o2.publisher?.signer;
-  const riding = o2.settleInPush?.({
-    ...r,
-    status: r.status === "conflict" ? "conflict" : "success",
-    durationMs: Date.now() - Date.parse(r.startedAt)
-  }).catch(() => void 0);
+  const riding = o2.settleInPush?.(
+    {
+      ...r,
+      status: r.status === "conflict" ? "conflict" : "success",
+      durationMs: Date.now() - Date.parse(r.startedAt)
+    },
+    { claim: o2.claim !== void 0 }
+  ).catch(() => void 0);
+  let claim = o2.claim;
+  let refused;
+  const askLock = async () => {
+    const answer = await claim.answer();
+    claim = void 0;
+    if (!answer.ok) refused = answer;
+    return answer.ok;
+  };
+  const stop = async () => {
+    await o2.commit?.catch(() => void 0);
+    notAdmitted(r, refused);
+  };
   let signed;
   for (let round = 1; ; round++) {
     const guard = guardsBase(o2) ? baseGuard(o2) : void 0;
-    const rider = round === 1 ? await riding : void 0;
+    const rider = claiming(round === 1 ? await riding : void 0, claim);
+    if (claim && !rider && !await askLock()) return stop();
     let moved;
     if (signer && signed !== "fallback") {
       signed = await landSigned(o2, signer, { guard, rider });
@@ -10218,11 +10256,18 @@ async function landRemote(o2) {
       moved = signed === "base-moved";
     } else moved = false;
     if (!signer || signed === "fallback") {
-      const pushed = await pushLanding({ repo, updates: await branchUpdates(o2), guard, rider });
+      const pushed = await pushLanding({
+        repo,
+        updates: await branchUpdates(o2),
+        guard,
+        rider,
+        ...claim ? { withoutRider: askLock } : {}
+      });
       if (pushed.ok) {
         r.signature = "unsigned";
         break;
       }
+      if (pushed.stopped) return stop();
       moved = pushed.baseMoved;
       if (!moved) {
         r.status = "failed";
@@ -10561,12 +10606,14 @@ ${opts.followUp.context}` : own;
       })
     });
     if (change.files.length === 0 && partialBackups.length > 0) r.backup = partialBackups.at(-1);
-    const commit = agentResult.status === "success" && change.files.length > 0 && r.violations.length === 0 && !noBackup && !merge && (opts.admission !== void 0 || start.remote !== void 0) ? taskCommit({ ...opts, worktree: wt, change, result: r, start }) : void 0;
+    const lands = agentResult.status === "success" && change.files.length > 0 && r.violations.length === 0 && !noBackup && !merge;
+    const commit = lands && (opts.admission !== void 0 || start.remote !== void 0) ? taskCommit({ ...opts, worktree: wt, change, result: r, start }) : void 0;
     commit?.catch(() => {
     });
+    const claim = lands && landingCanClaim({ mode: repo.mode, onto: opts.onto, publisher: opts.publisher }) && opts.settleInPush !== void 0 && opts.admission?.claimInPush() === true ? opts.admission : void 0;
     let goesOn = false;
     try {
-      goesOn = await admittedAndStarted(opts, start, r);
+      goesOn = await admittedAndStarted(opts, start, r, claim !== void 0);
     } finally {
       if (!goesOn) await commit?.catch(() => void 0);
     }
@@ -10596,7 +10643,8 @@ ${opts.followUp.context}` : own;
       result: r,
       start: merge ? { ...start, merge } : start,
       phase,
-      ...commit ? { commit } : {}
+      ...commit ? { commit } : {},
+      ...claim ? { claim } : {}
     });
   } catch (_) {
     var _error = _, _hasError = true;
@@ -10605,14 +10653,11 @@ ${opts.followUp.context}` : own;
     _promise && await _promise;
   }
 }
-async function admittedAndStarted(opts, start, r) {
-  if (opts.admission) {
-    const admitted = await opts.admission();
+async function admittedAndStarted(opts, start, r, claimed) {
+  if (opts.admission && !claimed) {
+    const admitted = await opts.admission.answer();
     if (!admitted.ok) {
-      r.status = "skipped";
-      r.notRun = admitted.kind;
-      r.message = admitted.reason;
-      if (r.backup) r.message += `; the run's work is in backup ${r.backup}`;
+      notAdmitted(r, admitted);
       return false;
     }
   }
@@ -10725,6 +10770,7 @@ function isDiskFull(err) {
 }
 
 // src/engine/run/run-tasks.ts
+var LOCK_AFTER_MS = 1e3;
 async function runTasks(opts) {
   var _stack = [];
   try {
@@ -10867,13 +10913,18 @@ async function runTasks(opts) {
           trigger: opts.trigger,
           ...scheduled ? { fireTimes } : {},
           ...admission ? { admission } : {},
-          ...control ? { settleInPush: (r) => control.settleInPush(task, runId, r) } : {}
+          ...control ? {
+            settleInPush: (r, how) => control.settleInPush(task, runId, r, how)
+          } : {}
         });
         if (control && !control.gatesStart(task, scheduled)) {
           const stop = new AbortController();
           const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+          const claimable = landingCanClaim(opts);
           let asked;
-          const admission = () => asked ??= control.admit(admitCtx, { once: true }).then(
+          let inPush = false;
+          let later;
+          const ask = () => asked ??= control.admit(admitCtx, { once: true }).then(
             (a2) => {
               if (!a2.ok) stop.abort();
               return a2;
@@ -10883,11 +10934,30 @@ async function runTasks(opts) {
               throw err;
             }
           );
-          const first = await attempt(signal, admission, () => void admission().catch(() => {
-          }));
+          const admission = {
+            answer: ask,
+            claimInPush: () => {
+              clearTimeout(later);
+              if (asked) return false;
+              inPush = true;
+              return true;
+            },
+            claimed: () => {
+              asked ??= Promise.resolve({ ok: true });
+            }
+          };
+          const onSpawn = () => {
+            if (!claimable) return void ask().catch(() => {
+            });
+            later ??= setTimeout(() => {
+              if (!inPush) void ask().catch(() => {
+              });
+            }, LOCK_AFTER_MS);
+          };
+          const first = await attempt(signal, admission, onSpawn).finally(() => clearTimeout(later));
           let admitted;
           try {
-            admitted = await admission();
+            admitted = await ask();
           } catch (err) {
             const kept2 = first.backup ? `; its work is in backup ${first.backup}` : "";
             return finish({

@@ -13,8 +13,8 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-EKOR4AXT.js";
-import "./chunk-OHGGZR6Y.js";
+} from "./chunk-TB6DK4MU.js";
+import "./chunk-F6BF4PPQ.js";
 import "./chunk-HNVKVFRI.js";
 import {
   globals,
@@ -25,7 +25,7 @@ import {
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-QQQZHJCV.js";
+} from "./chunk-WCWBORJA.js";
 import {
   requireRepoRoot
 } from "./chunk-KEH64SYS.js";

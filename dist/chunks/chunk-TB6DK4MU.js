@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-OHGGZR6Y.js";
+} from "./chunk-F6BF4PPQ.js";
 import {
   newRunId
-} from "./chunk-QQQZHJCV.js";
+} from "./chunk-WCWBORJA.js";
 import {
   STATE_REF,
   claimDueTasks,

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-EKOR4AXT.js";
-import "./chunk-OHGGZR6Y.js";
+} from "./chunk-TB6DK4MU.js";
+import "./chunk-F6BF4PPQ.js";
 import "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-MUH5Z5IO.js";
+} from "./chunk-DYEARUCL.js";
 import {
   globals,
   paint,
@@ -20,13 +20,13 @@ import {
   printJson,
   validProject
 } from "./chunk-6OB2MRCO.js";
-import "./chunk-L3SN2FL5.js";
+import "./chunk-WQ2LCYPB.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-S46Y3TOG.js";
-import "./chunk-OWK4DRVP.js";
+} from "./chunk-QNWJSNJH.js";
+import "./chunk-DZHOCQZ7.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-QQQZHJCV.js";
+import "./chunk-WCWBORJA.js";
 import {
   requireRepoRoot
 } from "./chunk-KEH64SYS.js";

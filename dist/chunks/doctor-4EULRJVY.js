@@ -9,11 +9,11 @@ import {
 } from "./chunk-MYCXTHLF.js";
 import {
   readTickRecord
-} from "./chunk-EKOR4AXT.js";
+} from "./chunk-TB6DK4MU.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-OHGGZR6Y.js";
+import "./chunk-F6BF4PPQ.js";
 import "./chunk-HNVKVFRI.js";
 import {
   prune
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-QQQZHJCV.js";
+} from "./chunk-WCWBORJA.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,

@@ -9,20 +9,20 @@ import {
 } from "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-MUH5Z5IO.js";
+} from "./chunk-DYEARUCL.js";
 import {
   globals,
   printErr,
   validProject
 } from "./chunk-6OB2MRCO.js";
-import "./chunk-L3SN2FL5.js";
-import "./chunk-S46Y3TOG.js";
-import "./chunk-OWK4DRVP.js";
+import "./chunk-WQ2LCYPB.js";
+import "./chunk-QNWJSNJH.js";
+import "./chunk-DZHOCQZ7.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-QQQZHJCV.js";
+} from "./chunk-WCWBORJA.js";
 import {
   assertValid,
   branchNameProblem,

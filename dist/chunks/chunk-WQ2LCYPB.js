@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createMutex
-} from "./chunk-QQQZHJCV.js";
+} from "./chunk-WCWBORJA.js";
 import {
   STATE_REF,
   compileGlob,
@@ -40,7 +40,7 @@ function admit(state, req) {
   const s = state ?? emptyState(req.now);
   const nowMs = req.now.getTime();
   const holder = s.locks?.[req.task];
-  if (req.lock && holder && holder.runId !== req.runId && Date.parse(holder.expires) > nowMs) {
+  if (req.lock && holder && heldByOther(s, req.task, req.runId, req.now)) {
     return {
       ok: false,
       kind: "busy",
@@ -99,6 +99,10 @@ function overBudget(s, req) {
     }
   }
   return void 0;
+}
+function heldByOther(state, task, runId, now) {
+  const lock = state?.locks?.[task];
+  return lock !== void 0 && lock.runId !== runId && Date.parse(lock.expires) > now.getTime();
 }
 function holds(state, task, runId) {
   return (state?.ledger?.reservations.some((r) => r.task === task && r.runId === runId) ?? false) || state?.locks?.[task]?.runId === runId;
@@ -268,15 +272,16 @@ function createRunControl(opts) {
         );
       return { ok: true };
     },
-    async settleInPush(task, given, result) {
+    async settleInPush(task, given, result, how = {}) {
       const runId = opts.holder ?? given;
       if (budgeted(task) || orgLimited() || task.skip_if_unchanged === true) return void 0;
       const run = { ...ledgerRun(runId, result, now()), prAfter: true };
+      const mayRecord = (s) => how.claim ? !heldByOther(s, task.name, runId, now()) : holds(s, task.name, runId);
       const rider = await serial(
         () => prepareStateUpdate({
           git: opts.git,
           remote: opts.remote,
-          update: (s) => holds(s, task.name, runId) ? settle(s, { task: task.name, runId, run, now: now() }) : null
+          update: (s) => mayRecord(s) ? settle(s, { task: task.name, runId, run, now: now() }) : null
         })
       );
       if (!rider) return void 0;

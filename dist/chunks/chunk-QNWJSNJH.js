@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-OWK4DRVP.js";
+} from "./chunk-DZHOCQZ7.js";
 import {
   UserError,
   createGit,

@@ -14,14 +14,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-L3SN2FL5.js";
+} from "./chunk-WQ2LCYPB.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-S46Y3TOG.js";
+} from "./chunk-QNWJSNJH.js";
 import {
   onExit,
   runTasks
-} from "./chunk-QQQZHJCV.js";
+} from "./chunk-WCWBORJA.js";
 import {
   STATUS_ICON,
   branchNameProblem,

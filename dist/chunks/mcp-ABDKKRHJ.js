@@ -19,13 +19,13 @@ import {
 import "./chunk-Q4CL5YDP.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-S46Y3TOG.js";
-import "./chunk-OWK4DRVP.js";
+} from "./chunk-QNWJSNJH.js";
+import "./chunk-DZHOCQZ7.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-QQQZHJCV.js";
+} from "./chunk-WCWBORJA.js";
 import {
   $ZodObject,
   $ZodType,
