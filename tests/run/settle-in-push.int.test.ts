@@ -44,31 +44,27 @@ async function pushSeed(e: EngineRepo): Promise<string> {
 const control = (e: EngineRepo) => createRunControl({ git: e.client(), remote: "origin" });
 
 describe("the run's record in the ledger rides in its branch's push", () => {
-  it("a task with no budget whose command runs a while: the lock, then one push with the branch and the record (lock released, run recorded)", async () => {
+  it.each<[string, string, string[][]]>([
+    [
+      "a task with no budget whose command runs a while: the lock, then one push with the branch and the record",
+      "sleep 2 && echo done > done.txt",
+      [[STATE_REF]], // the lock, asked for while the command ran
+    ],
+    [
+      "a quick command: no lock of its own, the push of its branch claims it (one push: branch and record)",
+      "echo done > done.txt",
+      [],
+    ],
+  ])("%s; the lock is released and the run recorded", async (_, run, lockPush) => {
     await using e = await makeEngineRepo({ origin: true });
     const pushes = await recordPushes(e);
-    const [task] = await e.tasks({ quick: "run: sleep 2 && echo done > done.txt\n" });
+    const [task] = await e.tasks({ quick: `run: ${run}\n` });
     const r = await e.run([task!], { mode: "pr", control: control(e) });
     expect(r.result.status).toBe("success");
     expect(await pushes()).toEqual([
-      [STATE_REF], // the lock, asked for while the command ran
+      ...lockPush,
       ["refs/claude-tasks/state", "refs/heads/claude-tasks/quick"].sort(),
     ]);
-    const state = (await readRemoteState({ git: e.client(), remote: "origin" })).state!;
-    expect(state.locks).toEqual({});
-    expect(state.ledger?.tasks.quick?.recent).toMatchObject([
-      { outcome: "success", costUsd: 0, base: r.result.baseCommit, prAfter: true },
-    ]);
-    expect(await e.gitIn(e.origin!, "rev-parse", "refs/heads/claude-tasks/quick")).toBe(r.result.commit);
-  });
-
-  it("a quick command: no lock of its own, the push of its branch claims it (one push: branch and record)", async () => {
-    await using e = await makeEngineRepo({ origin: true });
-    const pushes = await recordPushes(e);
-    const [task] = await e.tasks({ quick: "run: echo done > done.txt\n" });
-    const r = await e.run([task!], { mode: "pr", control: control(e) });
-    expect(r.result.status).toBe("success");
-    expect(await pushes()).toEqual([["refs/claude-tasks/state", "refs/heads/claude-tasks/quick"].sort()]);
     const state = (await readRemoteState({ git: e.client(), remote: "origin" })).state!;
     expect(state.locks).toEqual({});
     expect(state.ledger?.tasks.quick?.recent).toMatchObject([
