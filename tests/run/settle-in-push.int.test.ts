@@ -7,9 +7,11 @@ import { chmod, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createRunControl } from "../../src/engine/budget/index.ts";
+import type { Task } from "../../src/engine/config/index.ts";
 import { silentLogger } from "../../src/engine/logger.ts";
 import { baseLease, pushLanding } from "../../src/engine/run/push.ts";
 import { makeRepoContext } from "../../src/engine/run/repo-context.ts";
+import type { TaskResult } from "../../src/engine/run/types.ts";
 import {
   expectStateTip,
   prepareStateUpdate,
@@ -42,6 +44,24 @@ async function pushSeed(e: EngineRepo): Promise<string> {
 }
 
 const control = (e: EngineRepo) => createRunControl({ git: e.client(), remote: "origin" });
+
+/** Another workflow run (another clone: another process's view of the ledger): takes a task's lock as `theirs`. */
+async function otherRun(e: EngineRepo) {
+  const theirs = createRunControl({ git: e.client().at(await e.clone()), remote: "origin" });
+  return (task: Task) =>
+    theirs.admit({ task, runId: "theirs", scheduled: false, baseCommit: async () => "" });
+}
+
+/** The quick task's run was refused by the other run's lock: nothing landed, its work is in its backup. */
+async function expectRefusedBusy(e: EngineRepo, result: TaskResult) {
+  expect(result).toMatchObject({ status: "skipped", notRun: "busy" });
+  expect(result.message).toMatch(/^skipped: run theirs of this task is running /);
+  const backup = /backup (\S+)$/.exec(result.message)![1]!;
+  expect(await readFile(join(e.state, "backups", backup, "changes.patch"), "utf8")).toContain("+proof");
+  expect(await e.gitIn(e.origin!, "for-each-ref", "--format=%(refname)", "refs/heads/claude-tasks")).toBe("");
+  const state = (await readRemoteState({ git: e.client(), remote: "origin" })).state!;
+  expect(state.locks?.quick?.runId).toBe("theirs"); // untouched
+}
 
 describe("the run's record in the ledger rides in its branch's push", () => {
   it.each<[string, string, string[][]]>([
@@ -76,26 +96,15 @@ describe("the run's record in the ledger rides in its branch's push", () => {
   it("a quick command while another run holds the task's lock: the claim is not made, the lock refuses it, nothing lands", async () => {
     await using e = await makeEngineRepo({ origin: true });
     const [task] = await e.tasks({ quick: "run: echo proof > proof.txt\nconcurrency: skip\n" });
-    // another workflow run (another clone) holds the lock; this run's fetch sees it
-    const theirs = createRunControl({ git: e.client().at(await e.clone()), remote: "origin" });
-    expect(
-      await theirs.admit({ task: task!, runId: "theirs", scheduled: false, baseCommit: async () => "" }),
-    ).toEqual({
-      ok: true,
-    });
+    // another workflow run holds the lock; this run's fetch sees it
+    expect(await (await otherRun(e))(task!)).toEqual({ ok: true });
     const pushes = await recordPushes(e);
     const r = await e.run([task!], { mode: "pr", control: control(e) });
     expect(r.spawned.length).toBe(1); // the command ran …
-    expect(r.result).toMatchObject({ status: "skipped", notRun: "busy" }); // … and did not land
-    expect(r.result.message).toMatch(/^skipped: run theirs of this task is running .*\(concurrency: skip\)/);
-    const backup = /backup (\S+)$/.exec(r.result.message)![1]!;
-    expect(await readFile(join(e.state, "backups", backup, "changes.patch"), "utf8")).toContain("+proof");
-    expect(await e.gitIn(e.origin!, "for-each-ref", "--format=%(refname)", "refs/heads/claude-tasks")).toBe(
-      "",
-    );
+    await expectRefusedBusy(e, r.result); // … and did not land
+    expect(r.result.message).toMatch(/\(concurrency: skip\)/);
     expect((await pushes()).flat()).not.toContain("refs/heads/claude-tasks/quick");
     const state = (await readRemoteState({ git: e.client(), remote: "origin" })).state!;
-    expect(state.locks?.quick?.runId).toBe("theirs"); // untouched
     expect(state.notRun?.quick?.at(-1)).toMatchObject({ kind: "busy" });
   });
 
@@ -103,7 +112,7 @@ describe("the run's record in the ledger rides in its branch's push", () => {
     await using e = await makeEngineRepo({ origin: true });
     const pushes = await recordPushes(e);
     const [task] = await e.tasks({ quick: "run: echo proof > proof.txt\nconcurrency: skip\n" });
-    const theirs = createRunControl({ git: e.client().at(await e.clone()), remote: "origin" });
+    const theirs = await otherRun(e);
     let taken: Promise<unknown> | undefined;
     const ours = control(e);
     const r = await e.run([task!], {
@@ -112,31 +121,19 @@ describe("the run's record in the ledger rides in its branch's push", () => {
         ...ours,
         // the record is made from the ledger as this run fetched it, after the other run took the lock
         settleInPush: async (...args) => {
-          taken ??= theirs.admit({
-            task: task!,
-            runId: "theirs",
-            scheduled: false,
-            baseCommit: async () => "",
-          });
+          taken ??= theirs(task!);
           await taken;
           return ours.settleInPush(...args);
         },
       },
     });
     expect(await taken).toEqual({ ok: true });
-    expect(r.result).toMatchObject({ status: "skipped", notRun: "busy" });
-    expect(r.result.message).toMatch(/^skipped: run theirs of this task is running/);
-    expect(r.result.message).toMatch(/backup \S+$/);
-    expect(await e.gitIn(e.origin!, "for-each-ref", "--format=%(refname)", "refs/heads/claude-tasks")).toBe(
-      "",
-    );
+    await expectRefusedBusy(e, r.result);
     // the other run's lock; this run's push of its branch with the claim was refused by git's own lease
     // check (the ledger had moved), so nothing of it reached the server
     const all = await pushes();
     expect(all[0]).toEqual([STATE_REF]);
     expect(all.flat()).not.toContain("refs/heads/claude-tasks/quick");
-    const state = (await readRemoteState({ git: e.client(), remote: "origin" })).state!;
-    expect(state.locks?.quick?.runId).toBe("theirs");
   });
 
   it("another run wrote the ledger after this one's lock: the branch lands all the same, and the record follows on its own", async () => {
@@ -148,7 +145,7 @@ describe("the run's record in the ledger rides in its branch's push", () => {
     });
     // right after the command, another workflow run (another clone) takes the lock of another task; this run's
     // record is made (from the ledger as this run last saw it) once that is done
-    const theirs = createRunControl({ git: e.client().at(await e.clone()), remote: "origin" }); // another process's view
+    const theirs = await otherRun(e);
     let admitted: Promise<unknown> | undefined;
     const ours = control(e);
     const r = await e.run([task!], {
@@ -161,13 +158,7 @@ describe("the run's record in the ledger rides in its branch's push", () => {
         },
       },
       onEvent: (ev) => {
-        if (ev.type === "task-phase" && ev.phase === "checking the change")
-          admitted ??= theirs.admit({
-            task: other!,
-            runId: "theirs",
-            scheduled: false,
-            baseCommit: async () => "",
-          });
+        if (ev.type === "task-phase" && ev.phase === "checking the change") admitted ??= theirs(other!);
       },
     });
     expect(await admitted).toEqual({ ok: true });
