@@ -6,7 +6,7 @@
 import { chmod, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createRunControl } from "../../src/engine/budget/index.ts";
+import { createRunControl, type RunControl } from "../../src/engine/budget/index.ts";
 import type { Task } from "../../src/engine/config/index.ts";
 import { silentLogger } from "../../src/engine/logger.ts";
 import { baseLease, pushLanding } from "../../src/engine/run/push.ts";
@@ -50,6 +50,18 @@ async function otherRun(e: EngineRepo) {
   const theirs = createRunControl({ git: e.client().at(await e.clone()), remote: "origin" });
   return (task: Task) =>
     theirs.admit({ task, runId: "theirs", scheduled: false, baseCommit: async () => "" });
+}
+
+/** This run's control, whose record for its landing push is made once `first` (another run's write) is done. */
+function recordAfter(e: EngineRepo, first: () => Promise<unknown> | undefined): RunControl {
+  const ours = control(e);
+  return {
+    ...ours,
+    settleInPush: async (...args) => {
+      await first();
+      return ours.settleInPush(...args);
+    },
+  };
 }
 
 /** The quick task's run was refused by the other run's lock: nothing landed, its work is in its backup. */
@@ -114,19 +126,8 @@ describe("the run's record in the ledger rides in its branch's push", () => {
     const [task] = await e.tasks({ quick: "run: echo proof > proof.txt\nconcurrency: skip\n" });
     const theirs = await otherRun(e);
     let taken: Promise<unknown> | undefined;
-    const ours = control(e);
-    const r = await e.run([task!], {
-      mode: "pr",
-      control: {
-        ...ours,
-        // the record is made from the ledger as this run fetched it, after the other run took the lock
-        settleInPush: async (...args) => {
-          taken ??= theirs(task!);
-          await taken;
-          return ours.settleInPush(...args);
-        },
-      },
-    });
+    // the record is made from the ledger as this run fetched it, after the other run took the lock
+    const r = await e.run([task!], { mode: "pr", control: recordAfter(e, () => (taken ??= theirs(task!))) });
     expect(await taken).toEqual({ ok: true });
     await expectRefusedBusy(e, r.result);
     // the other run's lock; this run's push of its branch with the claim was refused by git's own lease
@@ -147,16 +148,9 @@ describe("the run's record in the ledger rides in its branch's push", () => {
     // record is made (from the ledger as this run last saw it) once that is done
     const theirs = await otherRun(e);
     let admitted: Promise<unknown> | undefined;
-    const ours = control(e);
     const r = await e.run([task!], {
       mode: "pr",
-      control: {
-        ...ours,
-        settleInPush: async (...args) => {
-          await admitted;
-          return ours.settleInPush(...args);
-        },
-      },
+      control: recordAfter(e, () => admitted),
       onEvent: (ev) => {
         if (ev.type === "task-phase" && ev.phase === "checking the change") admitted ??= theirs(other!);
       },
