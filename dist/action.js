@@ -22,7 +22,7 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-F6BF4PPQ.js";
+} from "./chunks/chunk-XNERW5TT.js";
 import "./chunks/chunk-HNVKVFRI.js";
 import {
   adhocTask,
@@ -31,14 +31,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-WQ2LCYPB.js";
+} from "./chunks/chunk-CLTOXYVX.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-DZHOCQZ7.js";
+} from "./chunks/chunk-R5P5U454.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-WCWBORJA.js";
+} from "./chunks/chunk-UAR73NFT.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,

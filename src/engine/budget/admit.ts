@@ -40,6 +40,9 @@ export interface AdmitRequest {
   scopeName?: string;
 }
 
+/** What a run asking to start is told: a refused run does not happen (it is listed as not run). */
+export type Admitted = { ok: true } | { ok: false; kind: NotRunKind; reason: string };
+
 export type Admission =
   | { ok: true; next: ScheduleState }
   | {

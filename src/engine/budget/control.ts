@@ -32,14 +32,14 @@ import {
   type UpdateOptions,
   updateRemoteState as updateState,
 } from "../schedule/state.ts";
-import { type Admission, admit, heldByOther, holds, noteNotRun, settle } from "./admit.ts";
+import { type Admission, type Admitted, admit, heldByOther, holds, noteNotRun, settle } from "./admit.ts";
 import type { LedgerRun, NotRunKind } from "./ledger.ts";
 
 export const ORG_LEDGER_REF = "refs/claude-tasks/org-ledger";
 /** A run that never settles (its process died) stops holding money and the lock this long after its worst case. */
 const HOLD_MARGIN_MS = 10 * 60_000;
 
-export type Admitted = { ok: true } | { ok: false; kind: NotRunKind; reason: string };
+export type { Admitted } from "./admit.ts";
 
 export interface AdmitContext {
   task: Task;

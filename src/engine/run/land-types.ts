@@ -1,5 +1,5 @@
 /** What landing a task's result needs (shared by land.ts and land-signed.ts). */
-import type { NotRunKind } from "../budget/ledger.ts";
+import type { Admitted } from "../budget/admit.ts";
 import type { Task } from "../config/index.ts";
 import type { Change, Worktree } from "../git/index.ts";
 import type { StateRider } from "../schedule/state.ts";
@@ -22,9 +22,6 @@ export interface StartingPoint {
   merge?: { commit: string; conflicts: string[]; checkBase: string };
 }
 
-/** The answer to a run asking for its task's lock: a refused run does not land (it is listed as not run). */
-export type LockAnswer = { ok: true } | { ok: false; kind: NotRunKind; reason: string };
-
 /**
  * The task's lock, for a run whose agent starts before it is taken (see `runTasks`). It is asked for
  * once the agent has run a while, or when the run needs the answer; a result that lands by a push
@@ -33,7 +30,7 @@ export type LockAnswer = { ok: true } | { ok: false; kind: NotRunKind; reason: s
  */
 export interface TaskAdmission {
   /** The lock's answer: asked for now when it was not yet. */
-  answer(): Promise<LockAnswer>;
+  answer(): Promise<Admitted>;
   /**
    * The agent has ended and its result would land by a push: true when the lock was not asked for
    * yet, and from now on is not by itself (the landing push claims it, or asks with `answer`).

@@ -1,3 +1,4 @@
+import type { Admitted } from "../budget/admit.ts";
 import {
   BACKUP_REF_PREFIX,
   commitTree,
@@ -9,7 +10,7 @@ import {
 } from "../git/index.ts";
 import type { StateRider } from "../schedule/state.ts";
 import { landSigned, type SignedOutcome } from "./land-signed.ts";
-import type { LandOptions, LockAnswer, TaskAdmission } from "./land-types.ts";
+import type { LandOptions, TaskAdmission } from "./land-types.ts";
 import { pushesTo } from "./onto.ts";
 import { baseLease, pushLanding } from "./push.ts";
 import { baseTip, fetchOnto, type RepoContext } from "./repo-context.ts";
@@ -237,7 +238,7 @@ async function landRemote(o: Landing): Promise<void> {
   // A run that claims the task's lock in this push (see `TaskAdmission`) never pushes its branch
   // without the claim: without it, it asks for the lock first, and a refusal stops it here.
   let claim = o.claim;
-  let refused: Extract<LockAnswer, { ok: false }> | undefined;
+  let refused: Extract<Admitted, { ok: false }> | undefined;
   const askLock = async (): Promise<boolean> => {
     const answer = await claim!.answer();
     claim = undefined;

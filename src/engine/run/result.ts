@@ -1,6 +1,6 @@
 import type { AgentResult } from "../agent/index.ts";
+import type { Admitted } from "../budget/admit.ts";
 import type { Change } from "../git/index.ts";
-import type { LockAnswer } from "./land-types.ts";
 import type { AgentSummary, FileChangeSummary, TaskResult } from "./types.ts";
 
 /** Costs are kept in whole micro-dollars, so a task's cost and the run's total add up exactly. */
@@ -33,7 +33,7 @@ export function newResult(
 }
 
 /** The task's lock refused the run: it did not happen, and its work (if any) is in its backup. */
-export function notAdmitted(r: TaskResult, refused: Extract<LockAnswer, { ok: false }>): void {
+export function notAdmitted(r: TaskResult, refused: Extract<Admitted, { ok: false }>): void {
   r.status = "skipped";
   r.notRun = refused.kind;
   r.message = refused.reason;

@@ -224,7 +224,6 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
         const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
         const claimable = landingCanClaim(opts);
         let asked: Promise<Admitted> | undefined;
-        let inPush = false;
         let later: NodeJS.Timeout | undefined;
         const ask = () =>
           (asked ??= control.admit(admitCtx, { once: true }).then(
@@ -239,11 +238,10 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           ));
         const admission: TaskAdmission = {
           answer: ask,
+          // from here on the timer below never fires (and a later spawn never sets another)
           claimInPush: () => {
             clearTimeout(later);
-            if (asked) return false;
-            inPush = true;
-            return true;
+            return asked === undefined;
           },
           claimed: () => {
             asked ??= Promise.resolve({ ok: true });
@@ -251,9 +249,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
         };
         const onSpawn = () => {
           if (!claimable) return void ask().catch(() => {});
-          later ??= setTimeout(() => {
-            if (!inPush) void ask().catch(() => {});
-          }, LOCK_AFTER_MS);
+          later ??= setTimeout(() => void ask().catch(() => {}), LOCK_AFTER_MS);
         };
         // asked once the agent has started (a moment after, when its landing push could claim it
         // instead), or when the run needs the answer

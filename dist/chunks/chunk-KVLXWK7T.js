@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-F6BF4PPQ.js";
+} from "./chunk-XNERW5TT.js";
 import {
   newRunId
-} from "./chunk-WCWBORJA.js";
+} from "./chunk-UAR73NFT.js";
 import {
   STATE_REF,
   claimDueTasks,

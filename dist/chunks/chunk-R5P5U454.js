@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-WCWBORJA.js";
+} from "./chunk-UAR73NFT.js";
 import {
   mdCode
 } from "./chunk-KEH64SYS.js";

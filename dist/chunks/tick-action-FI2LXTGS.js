@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-TB6DK4MU.js";
-import "./chunk-F6BF4PPQ.js";
+} from "./chunk-KVLXWK7T.js";
+import "./chunk-XNERW5TT.js";
 import "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-DYEARUCL.js";
+} from "./chunk-F545PQF5.js";
 import {
   globals,
   paint,
@@ -20,13 +20,13 @@ import {
   printJson,
   validProject
 } from "./chunk-6OB2MRCO.js";
-import "./chunk-WQ2LCYPB.js";
+import "./chunk-CLTOXYVX.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-QNWJSNJH.js";
-import "./chunk-DZHOCQZ7.js";
+} from "./chunk-MFB3PUI2.js";
+import "./chunk-R5P5U454.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-WCWBORJA.js";
+import "./chunk-UAR73NFT.js";
 import {
   requireRepoRoot
 } from "./chunk-KEH64SYS.js";

@@ -10922,7 +10922,6 @@ async function runTasks(opts) {
           const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
           const claimable = landingCanClaim(opts);
           let asked;
-          let inPush = false;
           let later;
           const ask = () => asked ??= control.admit(admitCtx, { once: true }).then(
             (a2) => {
@@ -10936,11 +10935,10 @@ async function runTasks(opts) {
           );
           const admission = {
             answer: ask,
+            // from here on the timer below never fires (and a later spawn never sets another)
             claimInPush: () => {
               clearTimeout(later);
-              if (asked) return false;
-              inPush = true;
-              return true;
+              return asked === void 0;
             },
             claimed: () => {
               asked ??= Promise.resolve({ ok: true });
@@ -10949,10 +10947,8 @@ async function runTasks(opts) {
           const onSpawn = () => {
             if (!claimable) return void ask().catch(() => {
             });
-            later ??= setTimeout(() => {
-              if (!inPush) void ask().catch(() => {
-              });
-            }, LOCK_AFTER_MS);
+            later ??= setTimeout(() => void ask().catch(() => {
+            }), LOCK_AFTER_MS);
           };
           const first = await attempt(signal, admission, onSpawn).finally(() => clearTimeout(later));
           let admitted;

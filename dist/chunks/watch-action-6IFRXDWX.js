@@ -9,20 +9,20 @@ import {
 } from "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-DYEARUCL.js";
+} from "./chunk-F545PQF5.js";
 import {
   globals,
   printErr,
   validProject
 } from "./chunk-6OB2MRCO.js";
-import "./chunk-WQ2LCYPB.js";
-import "./chunk-QNWJSNJH.js";
-import "./chunk-DZHOCQZ7.js";
+import "./chunk-CLTOXYVX.js";
+import "./chunk-MFB3PUI2.js";
+import "./chunk-R5P5U454.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-WCWBORJA.js";
+} from "./chunk-UAR73NFT.js";
 import {
   assertValid,
   branchNameProblem,

@@ -14,14 +14,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-WQ2LCYPB.js";
+} from "./chunk-CLTOXYVX.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-QNWJSNJH.js";
+} from "./chunk-MFB3PUI2.js";
 import {
   onExit,
   runTasks
-} from "./chunk-WCWBORJA.js";
+} from "./chunk-UAR73NFT.js";
 import {
   STATUS_ICON,
   branchNameProblem,

@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-DYEARUCL.js";
+} from "./chunk-F545PQF5.js";
 import "./chunk-6OB2MRCO.js";
-import "./chunk-WQ2LCYPB.js";
-import "./chunk-QNWJSNJH.js";
-import "./chunk-DZHOCQZ7.js";
+import "./chunk-CLTOXYVX.js";
+import "./chunk-MFB3PUI2.js";
+import "./chunk-R5P5U454.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-WCWBORJA.js";
+import "./chunk-UAR73NFT.js";
 import "./chunk-KEH64SYS.js";
 import "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";

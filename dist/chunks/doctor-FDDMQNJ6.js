@@ -9,11 +9,11 @@ import {
 } from "./chunk-MYCXTHLF.js";
 import {
   readTickRecord
-} from "./chunk-TB6DK4MU.js";
+} from "./chunk-KVLXWK7T.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-F6BF4PPQ.js";
+import "./chunk-XNERW5TT.js";
 import "./chunk-HNVKVFRI.js";
 import {
   prune
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-WCWBORJA.js";
+} from "./chunk-UAR73NFT.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-DZHOCQZ7.js";
+} from "./chunk-R5P5U454.js";
 import {
   UserError,
   createGit,

@@ -19,13 +19,13 @@ import {
 import "./chunk-Q4CL5YDP.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-QNWJSNJH.js";
-import "./chunk-DZHOCQZ7.js";
+} from "./chunk-MFB3PUI2.js";
+import "./chunk-R5P5U454.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-WCWBORJA.js";
+} from "./chunk-UAR73NFT.js";
 import {
   $ZodObject,
   $ZodType,

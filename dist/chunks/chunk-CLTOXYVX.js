@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createMutex
-} from "./chunk-WCWBORJA.js";
+} from "./chunk-UAR73NFT.js";
 import {
   STATE_REF,
   compileGlob,

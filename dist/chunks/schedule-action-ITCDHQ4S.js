@@ -13,8 +13,8 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-TB6DK4MU.js";
-import "./chunk-F6BF4PPQ.js";
+} from "./chunk-KVLXWK7T.js";
+import "./chunk-XNERW5TT.js";
 import "./chunk-HNVKVFRI.js";
 import {
   globals,
@@ -25,7 +25,7 @@ import {
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-WCWBORJA.js";
+} from "./chunk-UAR73NFT.js";
 import {
   requireRepoRoot
 } from "./chunk-KEH64SYS.js";
