@@ -22,7 +22,7 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-XNERW5TT.js";
+} from "./chunks/chunk-DNEYB7T3.js";
 import "./chunks/chunk-HNVKVFRI.js";
 import {
   adhocTask,
@@ -31,14 +31,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-CLTOXYVX.js";
+} from "./chunks/chunk-4UV2FFCD.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-R5P5U454.js";
+} from "./chunks/chunk-TLWTSNIE.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-UAR73NFT.js";
+} from "./chunks/chunk-IIFVPS53.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -111,6 +111,7 @@ import {
   taskEntry
 } from "./chunks/chunk-HM7E6EA7.js";
 import "./chunks/chunk-AN4M62PA.js";
+import "./chunks/chunk-4B2DEY7O.js";
 import {
   __callDispose,
   __toESM,

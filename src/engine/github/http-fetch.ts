@@ -8,10 +8,11 @@
  * little of fetch: a method, headers, a string or byte body, an AbortSignal (its timeouts), `redirect`
  * (`manual` for download URLs; followed otherwise), and a `Response` back (status, headers, body).
  *
- * Both modules are loaded when first used (`process.getBuiltinModule`, not an import): the API
- * client loads while the agents run.
+ * Both modules are loaded when first used (see node-builtin.ts): the API client loads while the
+ * agents run.
  */
 import type * as Http from "node:http";
+import { nodeHttp, nodeHttps } from "../node-builtin.ts";
 
 const MAX_REDIRECTS = 5;
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
@@ -19,6 +20,8 @@ const REDIRECT = new Set([301, 302, 303, 307, 308]);
 const NO_BODY = new Set([204, 205, 304]);
 
 type Body = string | Uint8Array | null | undefined;
+/** `node:http` or `node:https`: what both have alike. */
+type Requester = Pick<typeof Http, "request">;
 
 export async function httpFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
   let url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
@@ -26,7 +29,8 @@ export async function httpFetch(input: string | URL | Request, init: RequestInit
   const headers = new Headers(init.headers);
   let body = bodyOf(init.body);
   for (let hop = 0; ; hop++) {
-    const res = await exchange(url, method, headers, body, init.signal ?? undefined);
+    const mod: Requester = url.protocol === "https:" ? await nodeHttps() : await nodeHttp();
+    const res = await exchange(mod, url, method, headers, body, init.signal ?? undefined);
     const location = res.headers.get("location");
     if (init.redirect === "manual" || !REDIRECT.has(res.status) || location === null) return res;
     if (init.redirect === "error") throw new TypeError(`fetch: ${url.href} redirects to ${location}`);
@@ -54,13 +58,13 @@ function bodyOf(body: RequestInit["body"]): Body {
 }
 
 function exchange(
+  mod: Requester,
   url: URL,
   method: string,
   headers: Headers,
   body: Body,
   signal: AbortSignal | undefined,
 ): Promise<Response> {
-  const mod = process.getBuiltinModule(url.protocol === "https:" ? "node:https" : "node:http") as typeof Http;
   const outgoing: Record<string, string> = Object.fromEntries(headers);
   if (body !== undefined && body !== null && !headers.has("content-length"))
     outgoing["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);

@@ -14,6 +14,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream";
+import { nodeHttp, nodeHttps } from "../node-builtin.ts";
 import { CREDENTIAL_VARIABLE, type ModelCredential } from "./credentials.ts";
 
 export { type ModelCredential, modelCredentialFrom } from "./credentials.ts";
@@ -73,14 +74,10 @@ export async function startModelProxy(opts: {
   if (upstream.username || upstream.password) {
     throw new Error("model proxy: the upstream URL must not carry a user name or password");
   }
-  // Loaded here, not at import (a run that never starts the proxy does not pay for them), and as the
-  // modules themselves: an ESM import of node:http builds a namespace of every export, one of which is
-  // Node's fetch, and so compiles undici (~30 ms measured) before the agent can start.
-  const http = process.getBuiltinModule?.("node:http") ?? (await import("node:http")).default;
+  // Loaded here, not at import: a run that never starts the proxy does not pay for them (see node-builtin.ts)
+  const http = await nodeHttp();
   const secure = upstream.protocol === "https:";
-  const https = secure
-    ? (process.getBuiltinModule?.("node:https") ?? (await import("node:https")).default)
-    : undefined;
+  const https = secure ? await nodeHttps() : undefined;
   const agentOptions = { keepAlive: true, proxyEnv: proxyVariables(opts.proxyEnv ?? process.env) };
   const agent = https ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   const upstreamPrefix = upstream.pathname.replace(/\/+$/, "");

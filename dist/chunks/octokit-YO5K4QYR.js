@@ -13,6 +13,10 @@ import {
   retry
 } from "./chunk-WPQSRVAC.js";
 import {
+  nodeHttp,
+  nodeHttps
+} from "./chunk-4B2DEY7O.js";
+import {
   __toESM
 } from "./chunk-MTYGN2KO.js";
 
@@ -266,7 +270,8 @@ async function httpFetch(input, init = {}) {
   const headers = new Headers(init.headers);
   let body = bodyOf(init.body);
   for (let hop = 0; ; hop++) {
-    const res = await exchange(url, method, headers, body, init.signal ?? void 0);
+    const mod = url.protocol === "https:" ? await nodeHttps() : await nodeHttp();
+    const res = await exchange(mod, url, method, headers, body, init.signal ?? void 0);
     const location = res.headers.get("location");
     if (init.redirect === "manual" || !REDIRECT.has(res.status) || location === null) return res;
     if (init.redirect === "error") throw new TypeError(`fetch: ${url.href} redirects to ${location}`);
@@ -289,8 +294,7 @@ function bodyOf(body) {
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   throw new TypeError("fetch: only a string or bytes can be sent as a body here");
 }
-function exchange(url, method, headers, body, signal) {
-  const mod = process.getBuiltinModule(url.protocol === "https:" ? "node:https" : "node:http");
+function exchange(mod, url, method, headers, body, signal) {
   const outgoing = Object.fromEntries(headers);
   if (body !== void 0 && body !== null && !headers.has("content-length"))
     outgoing["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);

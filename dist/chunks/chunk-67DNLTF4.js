@@ -14,14 +14,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-CLTOXYVX.js";
+} from "./chunk-4UV2FFCD.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-MFB3PUI2.js";
+} from "./chunk-FDWE54RD.js";
 import {
   onExit,
   runTasks
-} from "./chunk-UAR73NFT.js";
+} from "./chunk-IIFVPS53.js";
 import {
   STATUS_ICON,
   branchNameProblem,

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-R5P5U454.js";
+} from "./chunk-TLWTSNIE.js";
 import {
   UserError,
   createGit,

@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-XNERW5TT.js";
+} from "./chunk-DNEYB7T3.js";
 import {
   newRunId
-} from "./chunk-UAR73NFT.js";
+} from "./chunk-IIFVPS53.js";
 import {
   STATE_REF,
   claimDueTasks,

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-KVLXWK7T.js";
-import "./chunk-XNERW5TT.js";
+} from "./chunk-LYJZJMY7.js";
+import "./chunk-DNEYB7T3.js";
 import "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-F545PQF5.js";
+} from "./chunk-67DNLTF4.js";
 import {
   globals,
   paint,
@@ -20,13 +20,13 @@ import {
   printJson,
   validProject
 } from "./chunk-6OB2MRCO.js";
-import "./chunk-CLTOXYVX.js";
+import "./chunk-4UV2FFCD.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-MFB3PUI2.js";
-import "./chunk-R5P5U454.js";
+} from "./chunk-FDWE54RD.js";
+import "./chunk-TLWTSNIE.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-UAR73NFT.js";
+import "./chunk-IIFVPS53.js";
 import {
   requireRepoRoot
 } from "./chunk-KEH64SYS.js";
@@ -37,6 +37,7 @@ import {
   stateDir
 } from "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";
+import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/tick-action.ts

@@ -19,13 +19,13 @@ import {
 import "./chunk-Q4CL5YDP.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-MFB3PUI2.js";
-import "./chunk-R5P5U454.js";
+} from "./chunk-FDWE54RD.js";
+import "./chunk-TLWTSNIE.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-UAR73NFT.js";
+} from "./chunk-IIFVPS53.js";
 import {
   $ZodObject,
   $ZodType,
@@ -90,6 +90,7 @@ import {
   stderrLogger
 } from "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";
+import "./chunk-4B2DEY7O.js";
 import {
   __commonJS,
   __toESM

@@ -13,8 +13,8 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-KVLXWK7T.js";
-import "./chunk-XNERW5TT.js";
+} from "./chunk-LYJZJMY7.js";
+import "./chunk-DNEYB7T3.js";
 import "./chunk-HNVKVFRI.js";
 import {
   globals,
@@ -25,7 +25,7 @@ import {
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-UAR73NFT.js";
+} from "./chunk-IIFVPS53.js";
 import {
   requireRepoRoot
 } from "./chunk-KEH64SYS.js";
@@ -36,6 +36,7 @@ import {
   stateDir
 } from "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";
+import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/cli/commands/schedule-action.ts

@@ -7,16 +7,17 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-F545PQF5.js";
+} from "./chunk-67DNLTF4.js";
 import "./chunk-6OB2MRCO.js";
-import "./chunk-CLTOXYVX.js";
-import "./chunk-MFB3PUI2.js";
-import "./chunk-R5P5U454.js";
+import "./chunk-4UV2FFCD.js";
+import "./chunk-FDWE54RD.js";
+import "./chunk-TLWTSNIE.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-UAR73NFT.js";
+import "./chunk-IIFVPS53.js";
 import "./chunk-KEH64SYS.js";
 import "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";
+import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";
 export {
   runAction,

@@ -9,20 +9,20 @@ import {
 } from "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-F545PQF5.js";
+} from "./chunk-67DNLTF4.js";
 import {
   globals,
   printErr,
   validProject
 } from "./chunk-6OB2MRCO.js";
-import "./chunk-CLTOXYVX.js";
-import "./chunk-MFB3PUI2.js";
-import "./chunk-R5P5U454.js";
+import "./chunk-4UV2FFCD.js";
+import "./chunk-FDWE54RD.js";
+import "./chunk-TLWTSNIE.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-UAR73NFT.js";
+} from "./chunk-IIFVPS53.js";
 import {
   assertValid,
   branchNameProblem,
@@ -39,6 +39,7 @@ import {
   stateDir
 } from "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";
+import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";
 
 // src/engine/local/watch.ts

@@ -9,11 +9,11 @@ import {
 } from "./chunk-MYCXTHLF.js";
 import {
   readTickRecord
-} from "./chunk-KVLXWK7T.js";
+} from "./chunk-LYJZJMY7.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-XNERW5TT.js";
+import "./chunk-DNEYB7T3.js";
 import "./chunk-HNVKVFRI.js";
 import {
   prune
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-UAR73NFT.js";
+} from "./chunk-IIFVPS53.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,
@@ -50,6 +50,7 @@ import {
   stateDir
 } from "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";
+import "./chunk-4B2DEY7O.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

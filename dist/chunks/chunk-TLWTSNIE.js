@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-UAR73NFT.js";
+} from "./chunk-IIFVPS53.js";
 import {
   mdCode
 } from "./chunk-KEH64SYS.js";
@@ -247,7 +247,7 @@ function createGitHub(options) {
   const logger = options.logger ?? silentLogger;
   let octokit;
   let loading;
-  const ready = () => loading ??= import("./octokit-P4DEHG5S.js").then(({ createOctokit }) => {
+  const ready = () => loading ??= import("./octokit-YO5K4QYR.js").then(({ createOctokit }) => {
     octokit = createOctokit({
       token,
       baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),

@@ -69,6 +69,10 @@ import {
   killTree
 } from "./chunk-AN4M62PA.js";
 import {
+  nodeHttp,
+  nodeHttps
+} from "./chunk-4B2DEY7O.js";
+import {
   __callDispose,
   __commonJS,
   __require,
@@ -1321,9 +1325,9 @@ async function startModelProxy(opts) {
   if (upstream.username || upstream.password) {
     throw new Error("model proxy: the upstream URL must not carry a user name or password");
   }
-  const http = process.getBuiltinModule?.("node:http") ?? (await import("node:http")).default;
+  const http = await nodeHttp();
   const secure = upstream.protocol === "https:";
-  const https = secure ? process.getBuiltinModule?.("node:https") ?? (await import("node:https")).default : void 0;
+  const https = secure ? await nodeHttps() : void 0;
   const agentOptions = { keepAlive: true, proxyEnv: proxyVariables(opts.proxyEnv ?? process.env) };
   const agent = https ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   const upstreamPrefix = upstream.pathname.replace(/\/+$/, "");

@@ -10,7 +10,7 @@ import {
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-UAR73NFT.js";
+} from "./chunk-IIFVPS53.js";
 import {
   buildPlan,
   claimDueTasks,
