@@ -22,7 +22,7 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-DNEYB7T3.js";
+} from "./chunks/chunk-3ARXWWS5.js";
 import "./chunks/chunk-HNVKVFRI.js";
 import {
   adhocTask,
@@ -31,14 +31,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-4UV2FFCD.js";
+} from "./chunks/chunk-5ICAXWBO.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-TLWTSNIE.js";
+} from "./chunks/chunk-AZHXLLJ2.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-IIFVPS53.js";
+} from "./chunks/chunk-ZF5KGN4Y.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,

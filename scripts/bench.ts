@@ -282,7 +282,11 @@ const HOW = `## How each figure is measured
   that also carries the base's lease, then the commit is made through GraphQL. On an open its tree and
   parent are checked as GraphQL's answer reports them; on an update the commit is fetched (the push
   that moves the task branch to it needs it here) and checked as fetched. The ledger's record rides
-  in the last push (on an update, the one that moves the task branch to the signed commit).
+  in the last push (on an update, the one that moves the task branch to the signed commit), and
+  claims the task's lock there as it does unsigned. The
+  GraphQL mutation and the pull request's own write follow each other at once: the API client lets
+  a task's first writes go without the 1 s gap plugin-throttling keeps between any two (a token
+  bucket, \`WRITE_PACE\` in \`src/engine/github/octokit.ts\`); that gap was ~1 s of each signed run.
 - **Peak RSS**: Node 24 alone is ~44 MB; the start-up bundle loaded brings the process to ~80 MB
   (V8's code, the zod schemas and parsers); the GitHub client and the run's git output add the rest.
   Trimmed in this round: zod's locales and @actions/core's unused OIDC client (undici) are left out

@@ -50,8 +50,11 @@ export interface E2E extends AsyncDisposable {
   }): Promise<ActionResult>;
   /** The branches of the bare origin: name → sha. */
   originBranches(): Record<string, string>;
-  /** Called before each API request reaches the fake (e.g. to push to the origin "during" the run). */
-  beforeRequest?: (method: string, path: string) => void;
+  /**
+   * Called before each API request reaches the fake (e.g. to push to the origin "during" the run); the
+   * request waits for a returned promise.
+   */
+  beforeRequest?: (method: string, path: string) => void | Promise<void>;
 }
 
 export async function startE2E(files: Record<string, FileSpec>): Promise<E2E> {
@@ -78,8 +81,14 @@ export async function startE2E(files: Record<string, FileSpec>): Promise<E2E> {
         .map((l) => l.split(" ") as [string, string]),
     );
   };
-  const proxy = createServer((req, res) => {
-    e2e.beforeRequest?.(req.method ?? "GET", req.url ?? "/");
+  const proxy = createServer(async (req, res) => {
+    try {
+      await e2e.beforeRequest?.(req.method ?? "GET", req.url ?? "/");
+    } catch (err) {
+      // a failing hook fails the test's request, not the whole test by a hang
+      res.writeHead(599, { "content-type": "text/plain" }).end(`beforeRequest failed: ${err}`);
+      return;
+    }
     for (const [name, sha] of Object.entries(originBranches())) fake.pushBranch(name, sha);
     const up = request(`${fake.url}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);

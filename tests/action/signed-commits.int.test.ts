@@ -6,9 +6,12 @@
  * not the checked one (taken back).
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { createRunControl } from "../../src/engine/budget/index.ts";
+import { parseConfigFiles } from "../../src/engine/config/index.ts";
+import { readRemoteState, STATE_REF } from "../../src/engine/schedule/state.ts";
 import { apiOps, type E2E, originRefs, results, startE2E } from "./harness.ts";
 
 const STAMP = `run: 'echo "$STAMP" > STAMP.txt'
@@ -22,6 +25,10 @@ pr:
   title: "chore: add a tool"
 `;
 const BRANCH = "refs/heads/claude-tasks/stamp";
+/** The stamp task when a second run of it does not wait for the first. */
+const STAMP_SKIP = `${STAMP}concurrency: skip\n`;
+/** The stamp task with a command that runs long enough for the task's lock to be taken while it runs. */
+const STAMP_SLOW = STAMP.replace("run: 'echo", "run: 'sleep 2; echo");
 
 async function dispatch(e2e: E2E, task: string, inputs: Record<string, string> = {}, stamp = "v1") {
   e2e.fake.resetCalls();
@@ -55,6 +62,33 @@ function humanPush(e2e: E2E, branch: string): string {
   run("update-ref", `refs/heads/${branch}`, c, tip);
   return c;
 }
+
+/** Every push the origin receives, as the sorted list of refs it updated (a pre-receive hook's view). */
+function recordPushes(e2e: E2E): () => string[][] {
+  const log = join(e2e.repo.origin!, "pushes.log");
+  const hook = join(e2e.repo.origin!, "hooks", "pre-receive");
+  writeFileSync(log, "");
+  writeFileSync(hook, `#!/bin/sh\n{ cut -d' ' -f3 | tr '\\n' ' '; echo; } >> "${log}"\n`);
+  chmodSync(hook, 0o755);
+  return () =>
+    readFileSync(log, "utf8")
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l) => l.trim().split(" ").sort());
+}
+
+/** Another workflow run (another clone): takes the stamp task's lock in the ledger as `theirs`. */
+async function otherRun(e2e: E2E, yaml: string) {
+  const loaded = parseConfigFiles([{ path: ".github/claude-tasks/stamp.yml", text: yaml }], {
+    configDir: ".github/claude-tasks",
+  });
+  const task = loaded.tasks[0]!;
+  const theirs = createRunControl({ git: e2e.repo.client().at(await e2e.repo.clone()), remote: "origin" });
+  return () => theirs.admit({ task, runId: "theirs", scheduled: false, baseCommit: async () => "" });
+}
+
+const ledger = async (e2e: E2E) =>
+  (await readRemoteState({ git: e2e.repo.client(), remote: "origin" })).state!;
 
 describe("signed task commits (dist/action.js, sign-commits: required by default)", () => {
   it("opens a PR with a commit GitHub signed, updates it with another (old tip kept), leaves an unchanged one alone", {
@@ -126,7 +160,7 @@ describe("signed task commits (dist/action.js, sign-commits: required by default
   it("the base moves while the agent runs: the first push's lease on the base catches it, and GitHub's commit lands on the new tip", {
     timeout: 180_000,
   }, async () => {
-    await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": STAMP });
+    await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": STAMP_SLOW });
     const origin = e2e.repo.origin!;
     // the task's lock in the ledger is pushed while its command runs: right after it, someone
     // commits to main (a post-receive hook of the origin, once)
@@ -232,6 +266,97 @@ git update-ref refs/heads/main "$(git commit-tree "$tree" -p "$tip" -m 'upstream
     expect(r.summary).toMatch(
       /Tasks whose changes conflict with each other:\*\*\s+- `other` ↔ `stamp`: `STAMP\.txt`/,
     );
+  });
+
+  it("a quick task claims its lock in the pushes that land GitHub's commits: none for the lock alone; released and recorded", {
+    timeout: 180_000,
+  }, async () => {
+    await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": STAMP });
+    const pushes = recordPushes(e2e);
+    const open = await dispatch(e2e, "stamp");
+    expect(open.res).toMatchObject({ status: "success", prAction: "created" });
+    // the new task branch at the base, with the record: the one push of the run
+    expect(pushes()).toEqual([[BRANCH, STATE_REF].sort()]);
+
+    const update = await dispatch(e2e, "stamp", {}, "v2");
+    expect(update.res).toMatchObject({ status: "success", prAction: "updated" });
+    const [temporary, move, ...more] = pushes().slice(1);
+    // the temporary branch GitHub commits on, then the task branch moved to that commit with the record
+    expect(temporary).toEqual([expect.stringMatching(/^refs\/heads\/claude-tasks-signing\//)]);
+    expect(move).toEqual(expect.arrayContaining([BRANCH, STATE_REF, temporary![0]]));
+    expect(more).toEqual([]);
+
+    const state = await ledger(e2e);
+    expect(state.locks).toEqual({});
+    // recorded in the push that moved the branch (the harness gives both runs one run id: one entry)
+    expect(state.ledger?.tasks.stamp?.recent.at(-1)).toMatchObject({ outcome: "success", prAfter: true });
+  });
+
+  it("a quick task while another run holds its lock: no claim, the lock refuses it, nothing is pushed or made through the API", {
+    timeout: 180_000,
+  }, async () => {
+    await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": STAMP_SKIP });
+    expect(await (await otherRun(e2e, STAMP_SKIP))()).toEqual({ ok: true });
+    const pushes = recordPushes(e2e);
+    const run = await dispatch(e2e, "stamp");
+    expect(run.r.code, run.r.stdout + run.r.stderr).toBe(0);
+    expect(run.res).toMatchObject({ status: "skipped", notRun: "busy" });
+    expect(run.res.message).toMatch(/^skipped: run theirs of this task is running /);
+    expect(run.ops).not.toContain("graphql");
+    expect(pushes().flat()).not.toContain(BRANCH);
+    expect(e2e.originBranches()["claude-tasks/stamp"]).toBeUndefined();
+    expect((await ledger(e2e)).locks?.stamp?.runId).toBe("theirs");
+  });
+
+  it("another run takes the lock while GitHub makes the commit of an update: the move with the claim is refused, the lock refuses the run, GitHub's commit is deleted", {
+    timeout: 180_000,
+  }, async () => {
+    await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": STAMP_SKIP });
+    const open = await dispatch(e2e, "stamp");
+    expect(open.res.status).toBe("success");
+    const theirs = await otherRun(e2e, STAMP_SKIP);
+    let taken: Promise<unknown> | undefined;
+    e2e.beforeRequest = async (method, path) => {
+      if (method !== "POST" || path !== "/graphql") return;
+      taken ??= theirs();
+      await taken;
+    };
+    const raced = await dispatch(e2e, "stamp", {}, "v2");
+    expect(await taken).toEqual({ ok: true });
+    expect(raced.ops).toContain("graphql"); // GitHub made the commit on the temporary branch …
+    expect(raced.res).toMatchObject({ status: "skipped", notRun: "busy" }); // … and it did not land
+    expect(raced.res.message).toMatch(/^skipped: run theirs of this task is running /);
+    const refs = await originRefs(e2e);
+    expect(refs[BRANCH]).toBe(open.res.commit);
+    expect(
+      Object.keys(refs).filter((r) => r.includes("claude-tasks-signing") || r.includes("/backups/")),
+    ).toEqual([]);
+    expect(raced.ops).not.toContain("pulls/update");
+    expect((await ledger(e2e)).locks?.stamp?.runId).toBe("theirs");
+  });
+
+  it("a quick task whose branch already sits at the base: GitHub commits on it directly, so the lock is taken before that commit", {
+    timeout: 180_000,
+  }, async () => {
+    await using e2e = await startE2E({ ".github/claude-tasks/stamp.yml": STAMP });
+    const origin = e2e.repo.origin!;
+    await e2e.repo.gitIn(origin, "update-ref", BRANCH, await e2e.repo.gitIn(origin, "rev-parse", "main"));
+    const pushes = recordPushes(e2e);
+    let atCommit: { pushes: string[][]; lock?: string } | undefined;
+    e2e.beforeRequest = async (method, path) => {
+      if (method !== "POST" || path !== "/graphql" || atCommit) return;
+      // no ledger yet at all, when nothing was pushed
+      const state = (await readRemoteState({ git: e2e.repo.client(), remote: "origin" })).state;
+      atCommit = { pushes: pushes(), lock: state?.locks?.stamp?.runId };
+    };
+    const run = await dispatch(e2e, "stamp");
+    expect(run.res).toMatchObject({ status: "success" });
+    expect(e2e.fake.isVerified(run.res.commit)).toBe(true);
+    expect((await originRefs(e2e))[BRANCH]).toBe(run.res.commit);
+    // no push of the branch could carry a claim: the lock was pushed, and held, before GitHub's commit
+    expect(atCommit?.pushes).toEqual([[STATE_REF]]);
+    expect(atCommit?.lock).toBeDefined();
+    expect((await ledger(e2e)).locks).toEqual({});
   });
 
   it("`sign-commits: off` pushes with git, as before", async () => {

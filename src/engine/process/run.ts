@@ -9,8 +9,6 @@
  *   (13.9 vs 9.5 ms wall), and the main thread is what every other step of a run waits for.
  * - `startDetached` (`detached.ts`, execa): start a long-running child in its own session with
  *   streamed output, for `agent/run-process.ts`, which owns stopping its process tree.
- * - `startDetached`: start a long-running child in its own session with streamed output, for
- *   `agent/run-process.ts`, which owns stopping its process tree.
  *
  * One place for the environment: nothing is inherited implicitly (`extendEnv: false`); the caller
  * passes the complete environment, usually built by `processEnv`. Tools whose output the engine reads

@@ -34,8 +34,12 @@ import type { CommitSigner } from "./options.ts";
 import { pushLanding } from "./push.ts";
 import { baseTip, fetchBranchNow } from "./repo-context.ts";
 
-/** `base-moved`: the base's lease failed before anything was made; the caller follows the base. */
-export type SignedOutcome = "landed" | "refused" | "fallback" | "base-moved";
+/**
+ * `base-moved`: the base's lease failed before anything was made; the caller follows the base.
+ * `stopped`: the run claims the task's lock in its landing (see `TaskAdmission`), the claim could not
+ * ride, and the lock, asked for instead, was refused: nothing of the task branch was pushed.
+ */
+export type SignedOutcome = "landed" | "refused" | "fallback" | "base-moved" | "stopped";
 
 export async function landSigned(
   o: LandOptions,
@@ -45,6 +49,11 @@ export async function landSigned(
     guard?: RefUpdate | undefined;
     /** The ledger's record, carried by the push that completes the landing. */
     rider?: StateRider | undefined;
+    /**
+     * Set when the record claims the task's lock (see `pushLanding`): asks for the lock where the
+     * claim cannot ride, before the task branch changes; false when the lock was refused.
+     */
+    withoutRider?: (() => Promise<boolean>) | undefined;
   } = {},
 ): Promise<SignedOutcome> {
   const { result: r, repo } = o;
@@ -89,16 +98,23 @@ export async function landSigned(
   if (target !== r.branch || !old) {
     // the branch the API commits on, made to point at the parent (it must not exist yet), with the
     // base's lease; a new task branch is the landing itself, so the ledger's record rides here too
+    const landing = target === r.branch;
     const made = await pushLanding({
       repo,
       updates: [{ ref: targetRef, commit: parent, expected: null }],
       ...(rides.guard ? { guard: rides.guard } : {}),
-      ...(rides.rider && target === r.branch ? { rider: rides.rider } : {}),
+      ...(rides.rider && landing ? { rider: rides.rider } : {}),
+      ...(rides.withoutRider && landing ? { withoutRider: rides.withoutRider } : {}),
     });
+    if (made.stopped) return "stopped";
     if (made.baseMoved) return "base-moved";
     if (!made.ok) return lost(made.reason ?? "it exists");
-  } else if (rides.guard && (await baseTip(repo, r.base, { fresh: true })) !== rides.guard.commit) {
-    return "base-moved"; // nothing is pushed before the commit: the base is looked at now
+  } else {
+    // the commit is made on the task branch itself: no push carries a claim of the lock, so it is
+    // asked for first
+    if (rides.withoutRider && !(await rides.withoutRider())) return "stopped";
+    if (rides.guard && (await baseTip(repo, r.base, { fresh: true })) !== rides.guard.commit)
+      return "base-moved"; // nothing is pushed before the commit: the base is looked at now
   }
   const undo = async (from: string) => {
     // back to where it was: the temporary or new branch goes, an existing branch returns to its tip
@@ -165,10 +181,15 @@ export async function landSigned(
       updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
     }
     updates.push({ ref: targetRef, commit: null, expected: signed });
-    const moved = await pushLanding({ repo, updates, ...(rides.rider ? { rider: rides.rider } : {}) });
+    const moved = await pushLanding({
+      repo,
+      updates,
+      ...(rides.rider ? { rider: rides.rider } : {}),
+      ...(rides.withoutRider ? { withoutRider: rides.withoutRider } : {}),
+    });
     if (!moved.ok) {
       await undo(signed);
-      return lost(moved.reason ?? "rejected");
+      return moved.stopped ? "stopped" : lost(moved.reason ?? "rejected");
     }
     await git.run(["update-ref", "-d", `refs/remotes/${remote}/${target}`], { allowFailure: true });
   }

@@ -41,16 +41,14 @@ export interface TaskAdmission {
 }
 
 /**
- * Whether the push that lands a run's result can claim the task's lock (see `TaskAdmission`): a plain
- * git push of the task's own branch, which can carry the ledger's record (not a local run, not a run
- * onto another branch, not a commit made through GitHub's API).
+ * Whether the push that lands a run's result can claim the task's lock (see `TaskAdmission`): a push
+ * of the task's own branch, which can carry the ledger's record (not a local run, not a run onto
+ * another branch). A commit GitHub makes through its API claims it in the push that creates the new
+ * task branch, or in the one that moves the task branch to that commit; where no push lands it (the
+ * commit made on the branch itself), the lock is asked for before the commit (`landSigned`).
  */
-export function landingCanClaim(o: {
-  mode: RunMode;
-  onto?: unknown;
-  publisher?: Publisher | undefined;
-}): boolean {
-  return o.mode === "pr" && o.onto === undefined && o.publisher?.signer === undefined;
+export function landingCanClaim(o: { mode: RunMode; onto?: unknown }): boolean {
+  return o.mode === "pr" && o.onto === undefined;
 }
 
 /** What landing needs of the task's run (runTask passes its own options, which hold all of it). */

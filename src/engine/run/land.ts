@@ -256,7 +256,8 @@ async function landRemote(o: Landing): Promise<void> {
     if (claim && !rider && !(await askLock())) return stop();
     let moved: boolean;
     if (signer && signed !== "fallback") {
-      signed = await landSigned(o, signer, { guard, rider });
+      signed = await landSigned(o, signer, { guard, rider, ...(claim ? { withoutRider: askLock } : {}) });
+      if (signed === "stopped") return stop();
       if (signed === "refused") return;
       if (signed === "landed") break;
       moved = signed === "base-moved";

@@ -243,10 +243,10 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
       ? taskCommit({ ...opts, worktree: wt, change, result: r, start })
       : undefined;
   commit?.catch(() => {}); // handled: awaited by land, or below
-  // A result that lands by a plain push before the lock was asked for claims it in that push.
+  // A result that lands by a push before the lock was asked for claims it in that push.
   const claim =
     lands &&
-    landingCanClaim({ mode: repo.mode, onto: opts.onto, publisher: opts.publisher }) &&
+    landingCanClaim({ mode: repo.mode, onto: opts.onto }) &&
     opts.settleInPush !== undefined &&
     opts.admission?.claimInPush() === true
       ? opts.admission

@@ -9,11 +9,11 @@ import {
 } from "./chunk-MYCXTHLF.js";
 import {
   readTickRecord
-} from "./chunk-LYJZJMY7.js";
+} from "./chunk-SHYCTH4L.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-DNEYB7T3.js";
+import "./chunk-3ARXWWS5.js";
 import "./chunk-HNVKVFRI.js";
 import {
   prune
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-IIFVPS53.js";
+} from "./chunk-ZF5KGN4Y.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,

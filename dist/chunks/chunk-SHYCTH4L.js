@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-DNEYB7T3.js";
+} from "./chunk-3ARXWWS5.js";
 import {
   newRunId
-} from "./chunk-IIFVPS53.js";
+} from "./chunk-ZF5KGN4Y.js";
 import {
   STATE_REF,
   claimDueTasks,

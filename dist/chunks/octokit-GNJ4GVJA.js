@@ -98,30 +98,30 @@ function routeMatcher(paths) {
 var regex = routeMatcher(triggers_notification_paths_default);
 var triggersNotification = regex.test.bind(regex);
 var groups = {};
-var createGroups = function(Bottleneck, common) {
-  groups.global = new Bottleneck.Group({
+var createGroups = function(Bottleneck2, common) {
+  groups.global = new Bottleneck2.Group({
     id: "octokit-global",
     maxConcurrent: 10,
     ...common
   });
-  groups.auth = new Bottleneck.Group({
+  groups.auth = new Bottleneck2.Group({
     id: "octokit-auth",
     maxConcurrent: 1,
     ...common
   });
-  groups.search = new Bottleneck.Group({
+  groups.search = new Bottleneck2.Group({
     id: "octokit-search",
     maxConcurrent: 1,
     minTime: 2e3,
     ...common
   });
-  groups.write = new Bottleneck.Group({
+  groups.write = new Bottleneck2.Group({
     id: "octokit-write",
     maxConcurrent: 1,
     minTime: 1e3,
     ...common
   });
-  groups.notifications = new Bottleneck.Group({
+  groups.notifications = new Bottleneck2.Group({
     id: "octokit-notifications",
     maxConcurrent: 1,
     minTime: 3e3,
@@ -131,7 +131,7 @@ var createGroups = function(Bottleneck, common) {
 function throttling(octokit, octokitOptions) {
   const {
     enabled = true,
-    Bottleneck = import_light.default,
+    Bottleneck: Bottleneck2 = import_light.default,
     id = "no-id",
     timeout = 1e3 * 60 * 2,
     // Redis TTL: 2 minutes
@@ -174,16 +174,16 @@ function throttling(octokit, octokitOptions) {
     }
     initialized = true;
     if (groups.global == null) {
-      createGroups(Bottleneck, common);
+      createGroups(Bottleneck2, common);
     }
     state.global = state.global ?? groups.global;
     state.auth = state.auth ?? groups.auth;
     state.search = state.search ?? groups.search;
     state.write = state.write ?? groups.write;
     state.notifications = state.notifications ?? groups.notifications;
-    state.retryLimiter = state.retryLimiter ?? new Bottleneck();
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck2();
     const events = {};
-    const emitter = new Bottleneck.Events(events);
+    const emitter = new Bottleneck2.Events(events);
     events.on("secondary-limit", state.onSecondaryRateLimit);
     events.on("rate-limit", state.onRateLimit);
     events.on(
@@ -259,6 +259,9 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
     userAgent: `octokit-rest.js/${VERSION2}`
   }
 );
+
+// src/engine/github/octokit.ts
+var import_light2 = __toESM(require_light(), 1);
 
 // src/engine/github/http-fetch.ts
 var MAX_REDIRECTS = 5;
@@ -343,6 +346,20 @@ function headersOf(raw) {
 
 // src/engine/github/octokit.ts
 var DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
+var WRITE_PACE = { burst: 5, everyMs: 1e3 };
+var NOTIFY_PACE = { burst: 3, everyMs: 3e3 };
+function pacedGroup(pace, msPerSecond = 1e3) {
+  const every = Math.max(1, Math.round(pace.everyMs * msPerSecond / 1e3));
+  return new import_light2.default.Group({
+    maxConcurrent: 1,
+    reservoir: pace.burst,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: every,
+    reservoirIncreaseMaximum: pace.burst,
+    // how often the reservoir is looked at (Bottleneck's default is 250 ms)
+    heartbeatInterval: Math.max(1, Math.min(250, Math.floor(every / 4)))
+  });
+}
 var unspaced = {
   key: () => ({
     schedule: (_opts, fn, ...args) => Promise.resolve().then(() => fn(...args))
@@ -418,7 +435,10 @@ function createOctokit(opts) {
       fallbackSecondaryRateRetryAfter: 60,
       onRateLimit: onLimit("rate limit"),
       onSecondaryRateLimit: onLimit("secondary rate limit"),
-      ...spaced ? {} : { write: unspaced, notifications: unspaced, search: unspaced }
+      ...spaced ? {
+        write: pacedGroup(WRITE_PACE, msPerSecond),
+        notifications: pacedGroup(NOTIFY_PACE, msPerSecond)
+      } : { write: unspaced, notifications: unspaced, search: unspaced }
     }
   });
   octokit.hook.wrap("request", (request, options) => {
@@ -429,5 +449,8 @@ function createOctokit(opts) {
   return octokit;
 }
 export {
-  createOctokit
+  NOTIFY_PACE,
+  WRITE_PACE,
+  createOctokit,
+  pacedGroup
 };

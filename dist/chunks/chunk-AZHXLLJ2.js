@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-IIFVPS53.js";
+} from "./chunk-ZF5KGN4Y.js";
 import {
   mdCode
 } from "./chunk-KEH64SYS.js";
@@ -247,7 +247,7 @@ function createGitHub(options) {
   const logger = options.logger ?? silentLogger;
   let octokit;
   let loading;
-  const ready = () => loading ??= import("./octokit-YO5K4QYR.js").then(({ createOctokit }) => {
+  const ready = () => loading ??= import("./octokit-GNJ4GVJA.js").then(({ createOctokit }) => {
     octokit = createOctokit({
       token,
       baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),

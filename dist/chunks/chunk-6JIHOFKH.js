@@ -14,14 +14,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-4UV2FFCD.js";
+} from "./chunk-5ICAXWBO.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-FDWE54RD.js";
+} from "./chunk-RBZA2ESW.js";
 import {
   onExit,
   runTasks
-} from "./chunk-IIFVPS53.js";
+} from "./chunk-ZF5KGN4Y.js";
 import {
   STATUS_ICON,
   branchNameProblem,

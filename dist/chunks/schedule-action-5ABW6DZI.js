@@ -13,8 +13,8 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-LYJZJMY7.js";
-import "./chunk-DNEYB7T3.js";
+} from "./chunk-SHYCTH4L.js";
+import "./chunk-3ARXWWS5.js";
 import "./chunk-HNVKVFRI.js";
 import {
   globals,
@@ -25,7 +25,7 @@ import {
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-IIFVPS53.js";
+} from "./chunk-ZF5KGN4Y.js";
 import {
   requireRepoRoot
 } from "./chunk-KEH64SYS.js";

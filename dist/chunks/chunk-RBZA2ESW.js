@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-TLWTSNIE.js";
+} from "./chunk-AZHXLLJ2.js";
 import {
   UserError,
   createGit,

@@ -10,7 +10,7 @@ import {
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-IIFVPS53.js";
+} from "./chunk-ZF5KGN4Y.js";
 import {
   buildPlan,
   claimDueTasks,

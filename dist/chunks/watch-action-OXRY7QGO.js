@@ -9,20 +9,20 @@ import {
 } from "./chunk-HNVKVFRI.js";
 import {
   runAndReport
-} from "./chunk-67DNLTF4.js";
+} from "./chunk-6JIHOFKH.js";
 import {
   globals,
   printErr,
   validProject
 } from "./chunk-6OB2MRCO.js";
-import "./chunk-4UV2FFCD.js";
-import "./chunk-FDWE54RD.js";
-import "./chunk-TLWTSNIE.js";
+import "./chunk-5ICAXWBO.js";
+import "./chunk-RBZA2ESW.js";
+import "./chunk-AZHXLLJ2.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-IIFVPS53.js";
+} from "./chunk-ZF5KGN4Y.js";
 import {
   assertValid,
   branchNameProblem,

@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-67DNLTF4.js";
+} from "./chunk-6JIHOFKH.js";
 import "./chunk-6OB2MRCO.js";
-import "./chunk-4UV2FFCD.js";
-import "./chunk-FDWE54RD.js";
-import "./chunk-TLWTSNIE.js";
+import "./chunk-5ICAXWBO.js";
+import "./chunk-RBZA2ESW.js";
+import "./chunk-AZHXLLJ2.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-IIFVPS53.js";
+import "./chunk-ZF5KGN4Y.js";
 import "./chunk-KEH64SYS.js";
 import "./chunk-HM7E6EA7.js";
 import "./chunk-AN4M62PA.js";

@@ -9117,7 +9117,7 @@ function blockedReason(node, needs, outcomeOf2) {
 
 // src/engine/run/land-types.ts
 function landingCanClaim(o2) {
-  return o2.mode === "pr" && o2.onto === void 0 && o2.publisher?.signer === void 0;
+  return o2.mode === "pr" && o2.onto === void 0;
 }
 
 // src/engine/run/result.ts
@@ -9990,16 +9990,21 @@ async function landSigned(o2, signer, rides = {}) {
     return "refused";
   };
   if (target !== r.branch || !old) {
+    const landing = target === r.branch;
     const made = await pushLanding({
       repo,
       updates: [{ ref: targetRef, commit: parent, expected: null }],
       ...rides.guard ? { guard: rides.guard } : {},
-      ...rides.rider && target === r.branch ? { rider: rides.rider } : {}
+      ...rides.rider && landing ? { rider: rides.rider } : {},
+      ...rides.withoutRider && landing ? { withoutRider: rides.withoutRider } : {}
     });
+    if (made.stopped) return "stopped";
     if (made.baseMoved) return "base-moved";
     if (!made.ok) return lost(made.reason ?? "it exists");
-  } else if (rides.guard && await baseTip(repo, r.base, { fresh: true }) !== rides.guard.commit) {
-    return "base-moved";
+  } else {
+    if (rides.withoutRider && !await rides.withoutRider()) return "stopped";
+    if (rides.guard && await baseTip(repo, r.base, { fresh: true }) !== rides.guard.commit)
+      return "base-moved";
   }
   const undo = async (from) => {
     const to = target === r.branch && old ? old : null;
@@ -10050,10 +10055,15 @@ ${message.trim()}`;
       updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
     }
     updates.push({ ref: targetRef, commit: null, expected: signed });
-    const moved = await pushLanding({ repo, updates, ...rides.rider ? { rider: rides.rider } : {} });
+    const moved = await pushLanding({
+      repo,
+      updates,
+      ...rides.rider ? { rider: rides.rider } : {},
+      ...rides.withoutRider ? { withoutRider: rides.withoutRider } : {}
+    });
     if (!moved.ok) {
       await undo(signed);
-      return lost(moved.reason ?? "rejected");
+      return moved.stopped ? "stopped" : lost(moved.reason ?? "rejected");
     }
     await git.run(["update-ref", "-d", `refs/remotes/${remote}/${target}`], { allowFailure: true });
   }
@@ -10254,7 +10264,8 @@ async function landRemote(o2) {
     if (claim && !rider && !await askLock()) return stop();
     let moved;
     if (signer && signed !== "fallback") {
-      signed = await landSigned(o2, signer, { guard, rider });
+      signed = await landSigned(o2, signer, { guard, rider, ...claim ? { withoutRider: askLock } : {} });
+      if (signed === "stopped") return stop();
       if (signed === "refused") return;
       if (signed === "landed") break;
       moved = signed === "base-moved";
@@ -10614,7 +10625,7 @@ ${opts.followUp.context}` : own;
     const commit = lands && (opts.admission !== void 0 || start.remote !== void 0) ? taskCommit({ ...opts, worktree: wt, change, result: r, start }) : void 0;
     commit?.catch(() => {
     });
-    const claim = lands && landingCanClaim({ mode: repo.mode, onto: opts.onto, publisher: opts.publisher }) && opts.settleInPush !== void 0 && opts.admission?.claimInPush() === true ? opts.admission : void 0;
+    const claim = lands && landingCanClaim({ mode: repo.mode, onto: opts.onto }) && opts.settleInPush !== void 0 && opts.admission?.claimInPush() === true ? opts.admission : void 0;
     let goesOn = false;
     try {
       goesOn = await admittedAndStarted(opts, start, r, claim !== void 0);
