@@ -39,19 +39,25 @@ function client(msPerSecond: number) {
   });
 }
 const since = (i: number) => arrivals[i]!.at - arrivals[0]!.at;
+/** `n` requests one after the other, the i-th with `params(i)`. */
+async function send(
+  octokit: ReturnType<typeof client>,
+  n: number,
+  route: string,
+  params: (i: number) => Record<string, unknown>,
+) {
+  for (let i = 0; i < n; i++) await octokit.request(route, { owner: "acme", repo: "widgets", ...params(i) });
+}
 
 describe("write pacing", () => {
   it("lets a task's first writes go at once, then one a second; reads are never held back", async () => {
     expect(WRITE_PACE).toEqual({ burst: 5, everyMs: 1000 });
     const second = 400;
     const octokit = client(second);
-    for (let i = 0; i < 7; i++)
-      await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
-        owner: "acme",
-        repo: "widgets",
-        pull_number: i + 1,
-        title: "t",
-      });
+    await send(octokit, 7, "PATCH /repos/{owner}/{repo}/pulls/{pull_number}", (i) => ({
+      pull_number: i + 1,
+      title: "t",
+    }));
     // the first five are not spaced (plugin-throttling's own 1 s spacing puts the fifth 4 s, here 1.6 s, after the first)
     expect(since(4)).toBeLessThan(second * 0.75);
     // the sixth waits for the bucket's first refill, the seventh for the second
@@ -67,13 +73,10 @@ describe("write pacing", () => {
     expect(NOTIFY_PACE).toEqual({ burst: 3, everyMs: 3000 });
     const second = 200;
     const octokit = client(second);
-    for (let i = 0; i < 4; i++)
-      await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-        owner: "acme",
-        repo: "widgets",
-        issue_number: 1,
-        body: `comment ${i}`,
-      });
+    await send(octokit, 4, "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", (i) => ({
+      issue_number: 1,
+      body: `comment ${i}`,
+    }));
     expect(arrivals.map((a) => a.method)).toEqual(["POST", "POST", "POST", "POST"]);
     expect(since(2)).toBeLessThan(second * 1.5);
     // within the write bucket's burst of five, so only the notification bucket holds the fourth back
