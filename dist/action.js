@@ -4,7 +4,7 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-JJAUUPAS.js";
+import "./chunks/chunk-YVUSTPCB.js";
 import {
   debug,
   error,
@@ -22,23 +22,23 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-3ARXWWS5.js";
-import "./chunks/chunk-HNVKVFRI.js";
+} from "./chunks/chunk-LKMZVSZ4.js";
+import "./chunks/chunk-GJ44OH3X.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-OR3LHX6T.js";
+} from "./chunks/chunk-A4IRMVDV.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-5ICAXWBO.js";
+} from "./chunks/chunk-KZYO7AZ5.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-AZHXLLJ2.js";
+} from "./chunks/chunk-JWQUBTLL.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-ZF5KGN4Y.js";
+} from "./chunks/chunk-ORAYPCDK.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -83,7 +83,7 @@ import {
   stripInvisible,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-KEH64SYS.js";
+} from "./chunks/chunk-E7WCHZFE.js";
 import {
   ConfigError,
   UserError,
@@ -109,7 +109,7 @@ import {
   silentLogger,
   stateDir,
   taskEntry
-} from "./chunks/chunk-HM7E6EA7.js";
+} from "./chunks/chunk-P2FVMK7V.js";
 import "./chunks/chunk-AN4M62PA.js";
 import "./chunks/chunk-4B2DEY7O.js";
 import {

@@ -8,7 +8,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createRunControl, type RunControl } from "../../src/engine/budget/index.ts";
 import type { Task } from "../../src/engine/config/index.ts";
+import { createGitHub } from "../../src/engine/github/client.ts";
+import { githubSigner } from "../../src/engine/github/pr-publisher.ts";
 import { silentLogger } from "../../src/engine/logger.ts";
+import type { Publisher } from "../../src/engine/run/options.ts";
 import { baseLease, pushLanding } from "../../src/engine/run/push.ts";
 import { makeRepoContext } from "../../src/engine/run/repo-context.ts";
 import type { TaskResult } from "../../src/engine/run/types.ts";
@@ -20,6 +23,7 @@ import {
   writeStateCommit,
 } from "../../src/engine/schedule/state.ts";
 import { type EngineRepo, makeEngineRepo } from "../support/engine.ts";
+import { startGitHubFake } from "../support/github-fake/index.ts";
 
 /** Every push the origin receives, as the list of refs it updated (a pre-receive hook's view). */
 async function recordPushes(e: EngineRepo): Promise<() => Promise<string[][]>> {
@@ -135,6 +139,63 @@ describe("the run's record in the ledger rides in its branch's push", () => {
     const all = await pushes();
     expect(all[0]).toEqual([STATE_REF]);
     expect(all.flat()).not.toContain("refs/heads/claude-tasks/quick");
+  });
+
+  it("a quick task with signed commits whose claim another run beats: the push that would create its branch is refused, the lock then refuses the run, GitHub is never asked for the commit", async () => {
+    await using e = await makeEngineRepo({ origin: true });
+    const token = "ghs_settleInPushTestToken000000000000000";
+    const fake = await startGitHubFake({ owner: "acme", repo: "widgets", token, gitDir: e.origin! });
+    try {
+      const gh = createGitHub({
+        token,
+        baseUrl: fake.url,
+        owner: "acme",
+        repo: "widgets",
+        logger: silentLogger,
+        policy: { msPerSecond: 5, spaceWrites: false },
+      });
+      const publisher: Publisher = { publish: async () => undefined, signer: githubSigner(gh, "required")! };
+      const pushes = await recordPushes(e);
+      const [task] = await e.tasks({ quick: "run: echo proof > proof.txt\nconcurrency: skip\n" });
+      const theirs = await otherRun(e);
+      let taken: Promise<unknown> | undefined;
+      const r = await e.run([task!], {
+        mode: "pr",
+        publisher,
+        control: recordAfter(e, () => (taken ??= theirs(task!))),
+      });
+      expect(await taken).toEqual({ ok: true });
+      await expectRefusedBusy(e, r.result);
+      // the other run's lock; the push that would have made the new branch (with the claim) was refused
+      // by git's own lease check, and the branch did not go without it
+      const all = await pushes();
+      expect(all[0]).toEqual([STATE_REF]);
+      expect(all.flat()).not.toContain("refs/heads/claude-tasks/quick");
+      expect(fake.calls.filter((c) => c.operation === "graphql")).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("a quick command whose result is already on its branch, while another run holds the lock: no push could claim it, so the lock is asked for and refuses it before the PR is touched", async () => {
+    await using e = await makeEngineRepo({ origin: true });
+    let published = 0;
+    const publisher: Publisher = {
+      publish: async () => {
+        published++;
+        return undefined;
+      },
+    };
+    const [task] = await e.tasks({ quick: "run: echo proof > proof.txt\nconcurrency: skip\n" });
+    const first = await e.run([task!], { mode: "pr", publisher, control: control(e) });
+    expect(first.result.status).toBe("success");
+    expect(published).toBe(1);
+    expect(await (await otherRun(e))(task!)).toEqual({ ok: true });
+    const again = await e.run([task!], { mode: "pr", publisher, control: control(e) });
+    expect(again.result).toMatchObject({ status: "skipped", notRun: "busy" });
+    expect(again.result.message).toMatch(/^skipped: run theirs of this task is running /);
+    expect(published).toBe(1); // the PR of the run that holds the lock was not touched
+    expect(await e.gitIn(e.origin!, "rev-parse", "refs/heads/claude-tasks/quick")).toBe(first.result.commit);
   });
 
   it("another run wrote the ledger after this one's lock: the branch lands all the same, and the record follows on its own", async () => {

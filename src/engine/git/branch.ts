@@ -5,7 +5,7 @@
 import { GitError } from "../errors.ts";
 import { type Git, splitZ } from "./exec.ts";
 import { branchRef, isAncestor, requireCommit, resolveCommit, shortBranch } from "./refs.ts";
-import { parseWorktreeList } from "./worktree.ts";
+import { worktreeEntries } from "./worktree.ts";
 
 export const BACKUP_REF_PREFIX = "refs/claude-tasks/backups/";
 
@@ -85,7 +85,7 @@ export async function updateBranch(opts: UpdateBranchOptions): Promise<UpdateBra
   const { git } = opts;
   const ref = branchRef(opts.branch);
   const commit = await requireCommit(git, opts.commit);
-  const list = parseWorktreeList((await git.run(["worktree", "list", "--porcelain", "-z"])).stdout);
+  const list = await worktreeEntries(git);
   const holder = list.find((w) => w.branch === ref);
   if (holder)
     throw new Error(`${shortBranch(ref)} is checked out in ${holder.path}; it cannot be moved under it`);

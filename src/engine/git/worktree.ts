@@ -176,8 +176,8 @@ export async function createWorktree(opts: CreateWorktreeOptions): Promise<Workt
 }
 
 /**
- * `git worktree add` and `remove` read the administrative files of every other worktree of the
- * repository, and fail ("failed to read .git/worktrees/<x>/commondir") when one of them is being
+ * `git worktree add`, `remove` and `list` read the administrative files of every other worktree of
+ * the repository, and fail ("failed to read .git/worktrees/<x>/commondir") when one of them is being
  * created at that very moment. Within a process they run one at a time per repository; a clash with
  * another process is retried.
  */
@@ -301,10 +301,36 @@ export interface WorktreeInfo {
   lock?: WorktreeLock;
 }
 
+/** What `git worktree list` says of one worktree. */
+export type WorktreeEntry = Omit<WorktreeInfo, "ours" | "stale" | "lock">;
+
+/** How often a failed `git worktree list` is tried (see `worktreeEntries`). */
+const LIST_ATTEMPTS = 4;
+
+/**
+ * The repository's worktrees (`git worktree list`). Like `add` and `remove` (see `oneAtATime`), a list
+ * dies on a worktree whose administrative files are being written or deleted at that moment ("failed
+ * to read .git/worktrees/…/commondir", "Invalid path '.git/worktrees/…'"): seen once in the reliability
+ * suite's 50 tasks at --max-parallel 8, and with plain git 2 times in 3000 lists against four loops of
+ * add and remove. So it takes its turn with them in this process; and as a listing changes nothing, a
+ * failure (a clash with another process) is tried again a few times before it counts.
+ */
+export async function worktreeEntries(git: Git, state?: string): Promise<WorktreeEntry[]> {
+  const key = state ?? (await getStateDir(git));
+  for (let attempt = 1; ; attempt++) {
+    const last = attempt === LIST_ATTEMPTS;
+    const r = await oneAtATime(key, () =>
+      git.run(["worktree", "list", "--porcelain", "-z"], { allowFailure: !last }),
+    );
+    if (r.exitCode === 0) return parseWorktreeList(r.stdout);
+    await sleep(20 * attempt);
+  }
+}
+
 /** Parses `git worktree list --porcelain -z`. */
-export function parseWorktreeList(out: string): Omit<WorktreeInfo, "ours" | "stale" | "lock">[] {
-  const list: Omit<WorktreeInfo, "ours" | "stale" | "lock">[] = [];
-  let cur: Omit<WorktreeInfo, "ours" | "stale" | "lock"> | undefined;
+export function parseWorktreeList(out: string): WorktreeEntry[] {
+  const list: WorktreeEntry[] = [];
+  let cur: WorktreeEntry | undefined;
   for (const line of out.split("\0")) {
     if (line === "") {
       if (cur) list.push(cur);
@@ -332,9 +358,8 @@ export async function listWorktrees(git: Git, opts: { stateDir?: string } = {}):
   const state = opts.stateDir ?? (await getStateDir(git));
   const root = await realOrResolved(worktreesDir(state));
   const locks = await readLocks(state);
-  const r = await git.run(["worktree", "list", "--porcelain", "-z"]);
   const infos: WorktreeInfo[] = [];
-  for (const w of parseWorktreeList(r.stdout)) {
+  for (const w of await worktreeEntries(git, state)) {
     const path = await realOrResolved(w.path);
     const ours = path.startsWith(root + sep);
     const lock = ours ? locks.get(path) : undefined;
@@ -450,11 +475,7 @@ async function readLocks(state: string): Promise<Map<string, WorktreeLock>> {
 
 async function removeOrphanLocks(git: Git, state: string): Promise<void> {
   const registered = new Set(
-    await Promise.all(
-      parseWorktreeList((await git.run(["worktree", "list", "--porcelain", "-z"])).stdout).map((w) =>
-        realOrResolved(w.path),
-      ),
-    ),
+    await Promise.all((await worktreeEntries(git, state)).map((w) => realOrResolved(w.path))),
   );
   const locks = await readLocks(state);
   for (const [path, lock] of locks) {

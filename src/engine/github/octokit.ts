@@ -43,7 +43,8 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
  * first one: a run that makes a signed commit through GraphQL and then opens its pull request waited
  * ~1 s between the two, about half of the whole run (measured with `scripts/bench/pr-path.ts`). A token
  * bucket keeps the same rate over time but lets the few writes of one task go at once: `burst` writes
- * without waiting, then one more every `everyMs`. At most 5 + 60 writes in any minute, under GitHub's 80.
+ * without waiting, then one more every `everyMs` (Bottleneck looks every 250 ms, so up to that much
+ * later). At most 5 + 60 writes in any minute, under GitHub's 80.
  */
 export const WRITE_PACE = { burst: 5, everyMs: 1_000 } as const;
 /** The same for writes that notify people (a new pull request, a comment, a review request). */

@@ -181,11 +181,15 @@ export async function landSigned(
       updates.push({ ref: `${BACKUP_REF_PREFIX}${r.branch}/${stamp}`, commit: old, expected: null });
     }
     updates.push({ ref: targetRef, commit: null, expected: signed });
+    // GitHub's commit on the temporary branch goes unless the task branch moves to it
     const moved = await pushLanding({
       repo,
       updates,
       ...(rides.rider ? { rider: rides.rider } : {}),
       ...(rides.withoutRider ? { withoutRider: rides.withoutRider } : {}),
+    }).catch(async (err: unknown) => {
+      await undo(signed);
+      throw err;
     });
     if (!moved.ok) {
       await undo(signed);

@@ -32,6 +32,11 @@ export interface TaskAdmission {
   /** The lock's answer: asked for now when it was not yet. */
   answer(): Promise<Admitted>;
   /**
+   * The agent has ended (every attempt): the lock is no longer asked for because the agent runs long
+   * (the change check that follows takes its own time, which must not count as the agent's).
+   */
+  agentEnded(): void;
+  /**
    * The agent has ended and its result would land by a push: true when the lock was not asked for
    * yet, and from now on is not by itself (the landing push claims it, or asks with `answer`).
    */

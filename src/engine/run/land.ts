@@ -1,4 +1,3 @@
-import type { Admitted } from "../budget/admit.ts";
 import {
   BACKUP_REF_PREFIX,
   commitTree,
@@ -54,7 +53,11 @@ export async function land(options: LandOptions): Promise<void> {
   // Pushed with git, the push itself checks that the base is still where the run saw it (see
   // `baseGuard`), so its tip is not fetched again first.
   if (!o.start.merge && !(await followBase(o, { fresh: !guardsBase(o) }))) return;
-  if (r.status !== "conflict" && (await alreadyOnBranch(o))) return keepBranch(o);
+  if (r.status !== "conflict" && (await alreadyOnBranch(o))) {
+    // no push will carry a claim of the task's lock: it is asked for before the PR is touched
+    if (o.claim && !(await lockAnswered(o, o.claim))) return;
+    return keepBranch(o);
+  }
 
   o.phase(repo.mode === "dry-run" ? "reporting" : repo.mode === "local" ? "updating branch" : "pushing");
   if (repo.mode === "dry-run") {
@@ -161,6 +164,15 @@ async function alreadyOnBranch(o: LandOptions): Promise<boolean> {
   return (await shape(tip)) === (await shape(o.result.commit));
 }
 
+/** The task's lock, asked for where no push claims it (see `TaskAdmission`): false when refused. */
+async function lockAnswered(o: Landing, claim: TaskAdmission): Promise<boolean> {
+  const answer = await claim.answer();
+  if (answer.ok) return true;
+  await o.commit?.catch(() => undefined); // no git process outlives the worktree
+  notAdmitted(o.result, answer);
+  return false;
+}
+
 async function keepBranch(o: LandOptions): Promise<void> {
   const { result: r, repo } = o;
   r.commit = o.start.branchTip;
@@ -236,29 +248,22 @@ async function landRemote(o: Landing): Promise<void> {
     )
     .catch(() => undefined);
   // A run that claims the task's lock in this push (see `TaskAdmission`) never pushes its branch
-  // without the claim: without it, it asks for the lock first, and a refusal stops it here.
+  // without the claim: without it, it asks for the lock first, and a refusal ends it (not admitted).
   let claim = o.claim;
-  let refused: Extract<Admitted, { ok: false }> | undefined;
-  const askLock = async (): Promise<boolean> => {
-    const answer = await claim!.answer();
+  const askLock = (): Promise<boolean> => {
+    const asked = claim!;
     claim = undefined;
-    if (!answer.ok) refused = answer;
-    return answer.ok;
-  };
-  const stop = async () => {
-    await o.commit?.catch(() => undefined); // no git process outlives the worktree
-    notAdmitted(r, refused!);
+    return lockAnswered(o, asked);
   };
   let signed: SignedOutcome | undefined;
   for (let round = 1; ; round++) {
     const guard = guardsBase(o) ? baseGuard(o) : undefined;
     const rider = claiming(round === 1 ? await riding : undefined, claim);
-    if (claim && !rider && !(await askLock())) return stop();
+    if (claim && !rider && !(await askLock())) return;
     let moved: boolean;
     if (signer && signed !== "fallback") {
       signed = await landSigned(o, signer, { guard, rider, ...(claim ? { withoutRider: askLock } : {}) });
-      if (signed === "stopped") return stop();
-      if (signed === "refused") return;
+      if (signed === "stopped" || signed === "refused") return;
       if (signed === "landed") break;
       moved = signed === "base-moved";
     } else moved = false;
@@ -274,7 +279,7 @@ async function landRemote(o: Landing): Promise<void> {
         r.signature = "unsigned";
         break;
       }
-      if (pushed.stopped) return stop();
+      if (pushed.stopped) return;
       moved = pushed.baseMoved;
       if (!moved) {
         r.status = "failed";
@@ -286,7 +291,10 @@ async function landRemote(o: Landing): Promise<void> {
       // The base moved since the run's fetch: nothing was pushed. Follow it (rebase, conflicts), again.
       o.phase("checking conflicts with the latest base");
       if (!(await followBase(o, { fresh: true }))) return;
-      if (r.status !== "conflict" && (await alreadyOnBranch(o))) return keepBranch(o);
+      if (r.status !== "conflict" && (await alreadyOnBranch(o))) {
+        if (claim && !(await askLock())) return;
+        return keepBranch(o);
+      }
       continue;
     }
     r.status = "failed";

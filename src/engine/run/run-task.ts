@@ -203,6 +203,8 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
     sandbox,
     afterAgent,
   });
+  // the agent is done: its result decides whether the lock is asked for or claimed, not the clock
+  opts.admission?.agentEnded();
   r.attempts = attempts;
   r.agent = summariseAgent(opts.agent.kind, agentResult);
   if (trusted && overlay) {

@@ -238,6 +238,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           ));
         const admission: TaskAdmission = {
           answer: ask,
+          agentEnded: () => clearTimeout(later),
           // from here on the timer below never fires (and a later spawn never sets another)
           claimInPush: () => {
             clearTimeout(later);

@@ -5,17 +5,21 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  prune,
-  rewriteLog,
-  runningRuns
-} from "./chunk-IPU5GYZK.js";
-import "./chunk-W27I7B62.js";
-import "./chunk-NTN7WQRJ.js";
-import "./chunk-Q4CL5YDP.js";
-import "./chunk-HM7E6EA7.js";
+  runAction,
+  runAndReport
+} from "./chunk-2SWDPKWS.js";
+import "./chunk-6QL3AXMY.js";
+import "./chunk-KZYO7AZ5.js";
+import "./chunk-F724GTFS.js";
+import "./chunk-JWQUBTLL.js";
+import "./chunk-OD55LRLJ.js";
+import "./chunk-ORAYPCDK.js";
+import "./chunk-E7WCHZFE.js";
+import "./chunk-P2FVMK7V.js";
+import "./chunk-AN4M62PA.js";
+import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";
 export {
-  prune,
-  rewriteLog,
-  runningRuns
+  runAction,
+  runAndReport
 };

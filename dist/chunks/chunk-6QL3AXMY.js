@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-E7WCHZFE.js";
 
 // src/cli/context.ts
 function globals(cmd) {

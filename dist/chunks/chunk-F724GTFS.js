@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-AZHXLLJ2.js";
+} from "./chunk-JWQUBTLL.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

@@ -6,13 +6,13 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   formatAge
-} from "./chunk-W27I7B62.js";
+} from "./chunk-OMS3PWKK.js";
 import {
   pruneRecords
-} from "./chunk-NTN7WQRJ.js";
+} from "./chunk-FNVOT5ZD.js";
 import {
   pidAlive
-} from "./chunk-Q4CL5YDP.js";
+} from "./chunk-HX3Z7XFC.js";
 import {
   backupsDir,
   isCode,
@@ -21,7 +21,7 @@ import {
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 
 // src/engine/retention/prune.ts
 import { randomBytes } from "node:crypto";

@@ -6,30 +6,30 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-HNVKVFRI.js";
+} from "./chunk-GJ44OH3X.js";
 import {
   runAndReport
-} from "./chunk-6JIHOFKH.js";
+} from "./chunk-2SWDPKWS.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-6OB2MRCO.js";
-import "./chunk-5ICAXWBO.js";
-import "./chunk-RBZA2ESW.js";
-import "./chunk-AZHXLLJ2.js";
+} from "./chunk-6QL3AXMY.js";
+import "./chunk-KZYO7AZ5.js";
+import "./chunk-F724GTFS.js";
+import "./chunk-JWQUBTLL.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-ZF5KGN4Y.js";
+} from "./chunk-ORAYPCDK.js";
 import {
   assertValid,
   branchNameProblem,
   buildPlan,
   loadProject,
   requireRepoRoot
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-E7WCHZFE.js";
 import {
   InterruptedError,
   UserError,
@@ -37,7 +37,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

@@ -10,18 +10,18 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-6OB2MRCO.js";
+} from "./chunk-6QL3AXMY.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-5ICAXWBO.js";
+} from "./chunk-KZYO7AZ5.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-RBZA2ESW.js";
+} from "./chunk-F724GTFS.js";
 import {
   onExit,
   runTasks
-} from "./chunk-ZF5KGN4Y.js";
+} from "./chunk-ORAYPCDK.js";
 import {
   STATUS_ICON,
   branchNameProblem,
@@ -33,7 +33,7 @@ import {
   quotePath,
   requireRepoRoot,
   selectTasks
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-E7WCHZFE.js";
 import {
   InterruptedError,
   TaskFailedError,
@@ -44,7 +44,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

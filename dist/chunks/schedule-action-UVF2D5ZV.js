@@ -9,32 +9,32 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-MYCXTHLF.js";
+} from "./chunk-JENLFFRJ.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-SHYCTH4L.js";
-import "./chunk-3ARXWWS5.js";
-import "./chunk-HNVKVFRI.js";
+} from "./chunk-E7XOLPH4.js";
+import "./chunk-LKMZVSZ4.js";
+import "./chunk-GJ44OH3X.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-6OB2MRCO.js";
+} from "./chunk-6QL3AXMY.js";
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-ZF5KGN4Y.js";
+} from "./chunk-ORAYPCDK.js";
 import {
   requireRepoRoot
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-E7WCHZFE.js";
 import {
   UserError,
   createGit,
   runCommand,
   stateDir
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

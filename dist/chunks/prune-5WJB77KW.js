@@ -5,19 +5,17 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  isCode
-} from "./chunk-HM7E6EA7.js";
-
-// src/engine/process/alive.ts
-function pidAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return isCode(err, "EPERM");
-  }
-}
-
+  prune,
+  rewriteLog,
+  runningRuns
+} from "./chunk-B4STDS2A.js";
+import "./chunk-OMS3PWKK.js";
+import "./chunk-FNVOT5ZD.js";
+import "./chunk-HX3Z7XFC.js";
+import "./chunk-P2FVMK7V.js";
+import "./chunk-MTYGN2KO.js";
 export {
-  pidAlive
+  prune,
+  rewriteLog,
+  runningRuns
 };

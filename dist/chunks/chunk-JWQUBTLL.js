@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-ZF5KGN4Y.js";
+} from "./chunk-ORAYPCDK.js";
 import {
   mdCode
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-E7WCHZFE.js";
 import {
   errorMessage,
   silentLogger
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;

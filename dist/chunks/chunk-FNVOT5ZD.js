@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   pidAlive
-} from "./chunk-Q4CL5YDP.js";
+} from "./chunk-HX3Z7XFC.js";
 import {
   assertSafeName,
   orIfMissing,
   require_lib
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

@@ -9,23 +9,23 @@ import {
 } from "./chunk-TFJAJHAY.js";
 import {
   readDefaultsFile
-} from "./chunk-OR3LHX6T.js";
+} from "./chunk-A4IRMVDV.js";
 import {
   ACTIVE_STATUSES,
   MAX_LOG_LINES,
   readRecords,
   writeRecord
-} from "./chunk-NTN7WQRJ.js";
-import "./chunk-Q4CL5YDP.js";
+} from "./chunk-FNVOT5ZD.js";
+import "./chunk-HX3Z7XFC.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-RBZA2ESW.js";
-import "./chunk-AZHXLLJ2.js";
+} from "./chunk-F724GTFS.js";
+import "./chunk-JWQUBTLL.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-ZF5KGN4Y.js";
+} from "./chunk-ORAYPCDK.js";
 import {
   $ZodObject,
   $ZodType,
@@ -77,7 +77,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-E7WCHZFE.js";
 import {
   UserError,
   createGit,
@@ -88,7 +88,7 @@ import {
   restoreBackup,
   stateDir,
   stderrLogger
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import {

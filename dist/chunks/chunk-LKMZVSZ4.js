@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-HNVKVFRI.js";
+} from "./chunk-GJ44OH3X.js";
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-ZF5KGN4Y.js";
+} from "./chunk-ORAYPCDK.js";
 import {
   buildPlan,
   claimDueTasks,
   evaluateSchedules,
   planOf,
   selectTasks
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-E7WCHZFE.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,
@@ -25,7 +25,7 @@ import {
   isSha,
   silentLogger,
   splitZ
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 
 // src/engine/event/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-3ARXWWS5.js";
+} from "./chunk-LKMZVSZ4.js";
 import {
   newRunId
-} from "./chunk-ZF5KGN4Y.js";
+} from "./chunk-ORAYPCDK.js";
 import {
   STATE_REF,
   claimDueTasks,
   localStateStore
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-E7WCHZFE.js";
 import {
   pruneWorktrees
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 import {
   stopAgentProcessesIn
 } from "./chunk-AN4M62PA.js";

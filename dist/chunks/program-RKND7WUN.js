@@ -8,7 +8,7 @@ import {
   DEFAULT_WORKFLOW_IDS,
   WORKFLOW_TEMPLATES,
   workflowTemplates
-} from "./chunk-JJAUUPAS.js";
+} from "./chunk-YVUSTPCB.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
@@ -17,13 +17,13 @@ import {
   KEEP_ENV,
   MAX_AGE_ENV,
   retentionPolicy
-} from "./chunk-W27I7B62.js";
+} from "./chunk-OMS3PWKK.js";
 import {
   VERSION
 } from "./chunk-TFJAJHAY.js";
 import {
   pidAlive
-} from "./chunk-Q4CL5YDP.js";
+} from "./chunk-HX3Z7XFC.js";
 import {
   globals,
   paint,
@@ -31,7 +31,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-6OB2MRCO.js";
+} from "./chunk-6QL3AXMY.js";
 import {
   STATE_REF,
   STATUS_ICON,
@@ -57,7 +57,7 @@ import {
   selectTasks,
   spentOn,
   toMatrix
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-E7WCHZFE.js";
 import {
   EXIT,
   InterruptedError,
@@ -77,7 +77,7 @@ import {
   restoreBackup,
   runLogPath,
   stateDir
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 import {
   __commonJS,
   __require,
@@ -3593,7 +3593,7 @@ function registerDoctor(program2) {
     "check git, Claude Code, credentials, task files, workflows and local state; a fix for each failure"
   ).option("--json", "print the checks as JSON").action(async (opts, cmd) => {
     const g = globals(cmd);
-    const { renderDoctor, runDoctor } = await import("./doctor-O55O6FXH.js");
+    const { renderDoctor, runDoctor } = await import("./doctor-LAVQHYEI.js");
     const report = await runDoctor({ cwd: g.cwd ?? process.cwd(), configDir: g.configDir });
     if (opts.json) printJson(report);
     else print(renderDoctor(report, (f, t) => paint(f, t)));
@@ -4338,7 +4338,7 @@ function registerMcp(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).action(async (flags, cmd) => {
-    const { serveMcp } = await import("./mcp-37ZYHDPU.js");
+    const { serveMcp } = await import("./mcp-RNMT6XFD.js");
     await serveMcp({ ...globals(cmd), isolation: flags.isolation });
   });
 }
@@ -4438,7 +4438,7 @@ function registerPrune(program2) {
   ).option("--dry-run", "only show what would be deleted").option("--json", "print the result as JSON").action(async (flags, cmd) => {
     const policy = retentionPolicy({ keep: flags.keep, maxAge: flags.maxAge });
     const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
-    const { prune } = await import("./prune-EABD6Z34.js");
+    const { prune } = await import("./prune-5WJB77KW.js");
     const result = await prune({ git, stateDir: await stateDir(git), policy, dryRun: flags.dryRun });
     if (flags.json) return printJson(result);
     const verb = result.dryRun ? "would delete" : "deleted";
@@ -4471,7 +4471,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./run-action-D3STVZBH.js");
+    const { runAction } = await import("./run-action-HB5BJXGM.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -4485,15 +4485,15 @@ function registerSchedule(program2) {
       "service manager (default: systemd if usable, launchd on macOS, else cron)"
     ).choices(["systemd", "launchd", "cron"])
   ).option("--pr", "ticks open pull requests (shares the schedule state with the Action on origin)").option("--watch", "also run `claude-tasks watch` as a service (systemd, launchd)").addOption(new Option("--isolation <how>", "passed to tick").choices(["sandbox", "none"])).option("--json", "print what was installed as JSON").action(async (flags, cmd) => {
-    const { scheduleInstall } = await import("./schedule-action-5ABW6DZI.js");
+    const { scheduleInstall } = await import("./schedule-action-UVF2D5ZV.js");
     await scheduleInstall(flags, cmd);
   });
   schedule.command("uninstall").description("remove exactly what `schedule install` wrote").action(async (_flags, cmd) => {
-    const { scheduleUninstall } = await import("./schedule-action-5ABW6DZI.js");
+    const { scheduleUninstall } = await import("./schedule-action-UVF2D5ZV.js");
     await scheduleUninstall(cmd);
   });
   schedule.command("status").description("what is installed, and when tick last ran").option("--json", "print as JSON").action(async (flags, cmd) => {
-    const { scheduleStatus } = await import("./schedule-action-5ABW6DZI.js");
+    const { scheduleStatus } = await import("./schedule-action-UVF2D5ZV.js");
     await scheduleStatus(flags, cmd);
   });
 }
@@ -4511,7 +4511,7 @@ function registerTick(program2) {
   runLikeOptions(cmd).addOption(
     new Option("--now <ISO>", "use this clock instead of the system's (tests)").argParser(isoDate).env("CLAUDE_TASKS_NOW").hideHelp()
   ).action(async (flags, c) => {
-    const { tickAction } = await import("./tick-action-YEYDF7W2.js");
+    const { tickAction } = await import("./tick-action-KGYWJCQD.js");
     await tickAction(flags, c);
   });
 }
@@ -4540,7 +4540,7 @@ function registerWatch(program2) {
     "stay in the foreground; when new commits reach the base branch, run the tasks whose `watch` globs match the changed files"
   ).option("--branch <name>", "the branch to follow (default: the repository's default branch)").option("--interval <ms>", "how often to look at the branch", positiveInt, 2e3).option("--debounce <ms>", "how long the branch must stay put before a run", positiveInt, 3e3);
   runLikeOptions(cmd).action(async (flags, c) => {
-    const { watchAction } = await import("./watch-action-OXRY7QGO.js");
+    const { watchAction } = await import("./watch-action-3LVXG4RU.js");
     await watchAction(flags, c);
   });
 }

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-SHYCTH4L.js";
-import "./chunk-3ARXWWS5.js";
-import "./chunk-HNVKVFRI.js";
+} from "./chunk-E7XOLPH4.js";
+import "./chunk-LKMZVSZ4.js";
+import "./chunk-GJ44OH3X.js";
 import {
   runAndReport
-} from "./chunk-6JIHOFKH.js";
+} from "./chunk-2SWDPKWS.js";
 import {
   globals,
   paint,
@@ -19,23 +19,23 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-6OB2MRCO.js";
-import "./chunk-5ICAXWBO.js";
+} from "./chunk-6QL3AXMY.js";
+import "./chunk-KZYO7AZ5.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-RBZA2ESW.js";
-import "./chunk-AZHXLLJ2.js";
+} from "./chunk-F724GTFS.js";
+import "./chunk-JWQUBTLL.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-ZF5KGN4Y.js";
+import "./chunk-ORAYPCDK.js";
 import {
   requireRepoRoot
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-E7WCHZFE.js";
 import {
   TaskFailedError,
   UserError,
   createGit,
   stateDir
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

@@ -6,29 +6,29 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   readManifest
-} from "./chunk-MYCXTHLF.js";
+} from "./chunk-JENLFFRJ.js";
 import {
   readTickRecord
-} from "./chunk-SHYCTH4L.js";
+} from "./chunk-E7XOLPH4.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-3ARXWWS5.js";
-import "./chunk-HNVKVFRI.js";
+import "./chunk-LKMZVSZ4.js";
+import "./chunk-GJ44OH3X.js";
 import {
   prune
-} from "./chunk-IPU5GYZK.js";
+} from "./chunk-B4STDS2A.js";
 import {
   formatAge,
   retentionPolicy
-} from "./chunk-W27I7B62.js";
-import "./chunk-NTN7WQRJ.js";
-import "./chunk-Q4CL5YDP.js";
+} from "./chunk-OMS3PWKK.js";
+import "./chunk-FNVOT5ZD.js";
+import "./chunk-HX3Z7XFC.js";
 import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-ZF5KGN4Y.js";
+} from "./chunk-ORAYPCDK.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,
@@ -39,7 +39,7 @@ import {
   parseSchedule,
   parseState,
   require_dist
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-E7WCHZFE.js";
 import {
   createGit,
   errorMessage,
@@ -48,7 +48,7 @@ import {
   listWorktrees,
   orIfMissing,
   stateDir
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import {

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   UserError,
   orIfMissing
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 
 // src/engine/local/service.ts
 import { createHash } from "node:crypto";

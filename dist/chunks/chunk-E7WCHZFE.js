@@ -14,7 +14,7 @@ import {
   noteCommonDir,
   problemAt,
   pushRefs
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 import {
   __commonJS,
   __export,

@@ -19,7 +19,7 @@ import {
   outcomeOf,
   parseDuration,
   quotePath
-} from "./chunk-KEH64SYS.js";
+} from "./chunk-E7WCHZFE.js";
 import {
   BACKUP_REF_PREFIX,
   C_LOCALE,
@@ -63,7 +63,7 @@ import {
   updateBranch,
   userSignsCommits,
   writeChangeBackup
-} from "./chunk-HM7E6EA7.js";
+} from "./chunk-P2FVMK7V.js";
 import {
   MARKER_VAR,
   killTree
@@ -10060,6 +10060,9 @@ ${message.trim()}`;
       updates,
       ...rides.rider ? { rider: rides.rider } : {},
       ...rides.withoutRider ? { withoutRider: rides.withoutRider } : {}
+    }).catch(async (err) => {
+      await undo(signed);
+      throw err;
     });
     if (!moved.ok) {
       await undo(signed);
@@ -10107,7 +10110,10 @@ async function land(options) {
   r.commit = commit;
   o2.phase("checking conflicts with the latest base");
   if (!o2.start.merge && !await followBase(o2, { fresh: !guardsBase(o2) })) return;
-  if (r.status !== "conflict" && await alreadyOnBranch(o2)) return keepBranch(o2);
+  if (r.status !== "conflict" && await alreadyOnBranch(o2)) {
+    if (o2.claim && !await lockAnswered(o2, o2.claim)) return;
+    return keepBranch(o2);
+  }
   o2.phase(repo.mode === "dry-run" ? "reporting" : repo.mode === "local" ? "updating branch" : "pushing");
   if (repo.mode === "dry-run") {
     if (r.status !== "conflict") {
@@ -10186,6 +10192,13 @@ async function alreadyOnBranch(o2) {
   const shape = async (c3) => (await o2.repo.git.run(["show", "-s", "--format=%T %P", c3])).stdout.trim();
   return await shape(tip) === await shape(o2.result.commit);
 }
+async function lockAnswered(o2, claim) {
+  const answer = await claim.answer();
+  if (answer.ok) return true;
+  await o2.commit?.catch(() => void 0);
+  notAdmitted(o2.result, answer);
+  return false;
+}
 async function keepBranch(o2) {
   const { result: r, repo } = o2;
   r.commit = o2.start.branchTip;
@@ -10246,27 +10259,20 @@ async function landRemote(o2) {
     { claim: o2.claim !== void 0 }
   ).catch(() => void 0);
   let claim = o2.claim;
-  let refused;
-  const askLock = async () => {
-    const answer = await claim.answer();
+  const askLock = () => {
+    const asked = claim;
     claim = void 0;
-    if (!answer.ok) refused = answer;
-    return answer.ok;
-  };
-  const stop = async () => {
-    await o2.commit?.catch(() => void 0);
-    notAdmitted(r, refused);
+    return lockAnswered(o2, asked);
   };
   let signed;
   for (let round = 1; ; round++) {
     const guard = guardsBase(o2) ? baseGuard(o2) : void 0;
     const rider = claiming(round === 1 ? await riding : void 0, claim);
-    if (claim && !rider && !await askLock()) return stop();
+    if (claim && !rider && !await askLock()) return;
     let moved;
     if (signer && signed !== "fallback") {
       signed = await landSigned(o2, signer, { guard, rider, ...claim ? { withoutRider: askLock } : {} });
-      if (signed === "stopped") return stop();
-      if (signed === "refused") return;
+      if (signed === "stopped" || signed === "refused") return;
       if (signed === "landed") break;
       moved = signed === "base-moved";
     } else moved = false;
@@ -10282,7 +10288,7 @@ async function landRemote(o2) {
         r.signature = "unsigned";
         break;
       }
-      if (pushed.stopped) return stop();
+      if (pushed.stopped) return;
       moved = pushed.baseMoved;
       if (!moved) {
         r.status = "failed";
@@ -10293,7 +10299,10 @@ async function landRemote(o2) {
     if (moved && round < MAX_BASE_ROUNDS) {
       o2.phase("checking conflicts with the latest base");
       if (!await followBase(o2, { fresh: true })) return;
-      if (r.status !== "conflict" && await alreadyOnBranch(o2)) return keepBranch(o2);
+      if (r.status !== "conflict" && await alreadyOnBranch(o2)) {
+        if (claim && !await askLock()) return;
+        return keepBranch(o2);
+      }
       continue;
     }
     r.status = "failed";
@@ -10595,6 +10604,7 @@ ${opts.followUp.context}` : own;
       sandbox,
       afterAgent
     });
+    opts.admission?.agentEnded();
     r.attempts = attempts;
     r.agent = summariseAgent(opts.agent.kind, agentResult);
     if (trusted && overlay) {
@@ -10950,6 +10960,7 @@ async function runTasks(opts) {
           );
           const admission = {
             answer: ask,
+            agentEnded: () => clearTimeout(later),
             // from here on the timer below never fires (and a later spawn never sets another)
             claimInPush: () => {
               clearTimeout(later);

@@ -1620,6 +1620,19 @@ async function hasUnreachableCommits(wt) {
   ]);
   return r.stdout.trim() !== "";
 }
+var LIST_ATTEMPTS = 4;
+async function worktreeEntries(git, state) {
+  const key = state ?? await stateDir(git);
+  for (let attempt = 1; ; attempt++) {
+    const last = attempt === LIST_ATTEMPTS;
+    const r = await oneAtATime(
+      key,
+      () => git.run(["worktree", "list", "--porcelain", "-z"], { allowFailure: !last })
+    );
+    if (r.exitCode === 0) return parseWorktreeList(r.stdout);
+    await sleep(20 * attempt);
+  }
+}
 function parseWorktreeList(out) {
   const list = [];
   let cur;
@@ -1649,9 +1662,8 @@ async function listWorktrees(git, opts = {}) {
   const state = opts.stateDir ?? await stateDir(git);
   const root = await realOrResolved(worktreesDir(state));
   const locks = await readLocks(state);
-  const r = await git.run(["worktree", "list", "--porcelain", "-z"]);
   const infos = [];
-  for (const w of parseWorktreeList(r.stdout)) {
+  for (const w of await worktreeEntries(git, state)) {
     const path = await realOrResolved(w.path);
     const ours = path.startsWith(root + sep);
     const lock = ours ? locks.get(path) : void 0;
@@ -1731,11 +1743,7 @@ async function readLocks(state) {
 }
 async function removeOrphanLocks(git, state) {
   const registered = new Set(
-    await Promise.all(
-      parseWorktreeList((await git.run(["worktree", "list", "--porcelain", "-z"])).stdout).map(
-        (w) => realOrResolved(w.path)
-      )
-    )
+    await Promise.all((await worktreeEntries(git, state)).map((w) => realOrResolved(w.path)))
   );
   const locks = await readLocks(state);
   for (const [path, lock] of locks) {
@@ -1906,7 +1914,7 @@ async function updateBranch(opts) {
   const { git } = opts;
   const ref = branchRef(opts.branch);
   const commit = await requireCommit(git, opts.commit);
-  const list = parseWorktreeList((await git.run(["worktree", "list", "--porcelain", "-z"])).stdout);
+  const list = await worktreeEntries(git);
   const holder = list.find((w) => w.branch === ref);
   if (holder)
     throw new Error(`${shortBranch(ref)} is checked out in ${holder.path}; it cannot be moved under it`);
