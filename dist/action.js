@@ -22,7 +22,7 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-LKMZVSZ4.js";
+} from "./chunks/chunk-KUW2ASPR.js";
 import "./chunks/chunk-GJ44OH3X.js";
 import {
   adhocTask,
@@ -31,14 +31,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-KZYO7AZ5.js";
+} from "./chunks/chunk-M5NOA7GS.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-JWQUBTLL.js";
+} from "./chunks/chunk-RK4CSIEC.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-ORAYPCDK.js";
+} from "./chunks/chunk-ZU2NNSEG.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,

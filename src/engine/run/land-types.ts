@@ -37,8 +37,8 @@ export interface TaskAdmission {
    */
   agentEnded(): void;
   /**
-   * The agent has ended and its result would land by a push: true when the lock was not asked for
-   * yet, and from now on is not by itself (the landing push claims it, or asks with `answer`).
+   * The agent has ended (`agentEnded` came first) and its result would land by a push: true when the
+   * lock was not asked for yet; then the landing push claims it, or asks with `answer`.
    */
   claimInPush(): boolean;
   /** The landing push carried the claim and won: the run held the lock for that push. */

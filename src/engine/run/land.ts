@@ -53,11 +53,7 @@ export async function land(options: LandOptions): Promise<void> {
   // Pushed with git, the push itself checks that the base is still where the run saw it (see
   // `baseGuard`), so its tip is not fetched again first.
   if (!o.start.merge && !(await followBase(o, { fresh: !guardsBase(o) }))) return;
-  if (r.status !== "conflict" && (await alreadyOnBranch(o))) {
-    // no push will carry a claim of the task's lock: it is asked for before the PR is touched
-    if (o.claim && !(await lockAnswered(o, o.claim))) return;
-    return keepBranch(o);
-  }
+  if (r.status !== "conflict" && (await alreadyOnBranch(o))) return keepBranch(o, o.claim);
 
   o.phase(repo.mode === "dry-run" ? "reporting" : repo.mode === "local" ? "updating branch" : "pushing");
   if (repo.mode === "dry-run") {
@@ -173,7 +169,10 @@ async function lockAnswered(o: Landing, claim: TaskAdmission): Promise<boolean> 
   return false;
 }
 
-async function keepBranch(o: LandOptions): Promise<void> {
+/** The branch already holds the result. `claim`: the lock is still to be claimed, and no push will. */
+async function keepBranch(o: Landing, claim: TaskAdmission | undefined): Promise<void> {
+  // asked for before the PR is touched
+  if (claim && !(await lockAnswered(o, claim))) return;
   const { result: r, repo } = o;
   r.commit = o.start.branchTip;
   r.status = "success";
@@ -291,10 +290,7 @@ async function landRemote(o: Landing): Promise<void> {
       // The base moved since the run's fetch: nothing was pushed. Follow it (rebase, conflicts), again.
       o.phase("checking conflicts with the latest base");
       if (!(await followBase(o, { fresh: true }))) return;
-      if (r.status !== "conflict" && (await alreadyOnBranch(o))) {
-        if (claim && !(await askLock())) return;
-        return keepBranch(o);
-      }
+      if (r.status !== "conflict" && (await alreadyOnBranch(o))) return keepBranch(o, claim);
       continue;
     }
     r.status = "failed";

@@ -238,12 +238,9 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
           ));
         const admission: TaskAdmission = {
           answer: ask,
-          agentEnded: () => clearTimeout(later),
           // from here on the timer below never fires (and a later spawn never sets another)
-          claimInPush: () => {
-            clearTimeout(later);
-            return asked === undefined;
-          },
+          agentEnded: () => clearTimeout(later),
+          claimInPush: () => asked === undefined,
           claimed: () => {
             asked ??= Promise.resolve({ ok: true });
           },

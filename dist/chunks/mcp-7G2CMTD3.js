@@ -19,13 +19,13 @@ import {
 import "./chunk-HX3Z7XFC.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-F724GTFS.js";
-import "./chunk-JWQUBTLL.js";
+} from "./chunk-O4DAYQRZ.js";
+import "./chunk-RK4CSIEC.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-ORAYPCDK.js";
+} from "./chunk-ZU2NNSEG.js";
 import {
   $ZodObject,
   $ZodType,

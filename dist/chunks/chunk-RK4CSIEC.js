@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-ORAYPCDK.js";
+} from "./chunk-ZU2NNSEG.js";
 import {
   mdCode
 } from "./chunk-E7WCHZFE.js";

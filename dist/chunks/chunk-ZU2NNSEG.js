@@ -10110,10 +10110,7 @@ async function land(options) {
   r.commit = commit;
   o2.phase("checking conflicts with the latest base");
   if (!o2.start.merge && !await followBase(o2, { fresh: !guardsBase(o2) })) return;
-  if (r.status !== "conflict" && await alreadyOnBranch(o2)) {
-    if (o2.claim && !await lockAnswered(o2, o2.claim)) return;
-    return keepBranch(o2);
-  }
+  if (r.status !== "conflict" && await alreadyOnBranch(o2)) return keepBranch(o2, o2.claim);
   o2.phase(repo.mode === "dry-run" ? "reporting" : repo.mode === "local" ? "updating branch" : "pushing");
   if (repo.mode === "dry-run") {
     if (r.status !== "conflict") {
@@ -10199,7 +10196,8 @@ async function lockAnswered(o2, claim) {
   notAdmitted(o2.result, answer);
   return false;
 }
-async function keepBranch(o2) {
+async function keepBranch(o2, claim) {
+  if (claim && !await lockAnswered(o2, claim)) return;
   const { result: r, repo } = o2;
   r.commit = o2.start.branchTip;
   r.status = "success";
@@ -10299,10 +10297,7 @@ async function landRemote(o2) {
     if (moved && round < MAX_BASE_ROUNDS) {
       o2.phase("checking conflicts with the latest base");
       if (!await followBase(o2, { fresh: true })) return;
-      if (r.status !== "conflict" && await alreadyOnBranch(o2)) {
-        if (claim && !await askLock()) return;
-        return keepBranch(o2);
-      }
+      if (r.status !== "conflict" && await alreadyOnBranch(o2)) return keepBranch(o2, claim);
       continue;
     }
     r.status = "failed";
@@ -10960,12 +10955,9 @@ async function runTasks(opts) {
           );
           const admission = {
             answer: ask,
-            agentEnded: () => clearTimeout(later),
             // from here on the timer below never fires (and a later spawn never sets another)
-            claimInPush: () => {
-              clearTimeout(later);
-              return asked === void 0;
-            },
+            agentEnded: () => clearTimeout(later),
+            claimInPush: () => asked === void 0,
             claimed: () => {
               asked ??= Promise.resolve({ ok: true });
             }

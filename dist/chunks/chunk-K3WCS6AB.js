@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-LKMZVSZ4.js";
+} from "./chunk-KUW2ASPR.js";
 import {
   newRunId
-} from "./chunk-ORAYPCDK.js";
+} from "./chunk-ZU2NNSEG.js";
 import {
   STATE_REF,
   claimDueTasks,

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-E7XOLPH4.js";
-import "./chunk-LKMZVSZ4.js";
+} from "./chunk-K3WCS6AB.js";
+import "./chunk-KUW2ASPR.js";
 import "./chunk-GJ44OH3X.js";
 import {
   runAndReport
-} from "./chunk-2SWDPKWS.js";
+} from "./chunk-VFTO3HZQ.js";
 import {
   globals,
   paint,
@@ -20,13 +20,13 @@ import {
   printJson,
   validProject
 } from "./chunk-6QL3AXMY.js";
-import "./chunk-KZYO7AZ5.js";
+import "./chunk-M5NOA7GS.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-F724GTFS.js";
-import "./chunk-JWQUBTLL.js";
+} from "./chunk-O4DAYQRZ.js";
+import "./chunk-RK4CSIEC.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-ORAYPCDK.js";
+import "./chunk-ZU2NNSEG.js";
 import {
   requireRepoRoot
 } from "./chunk-E7WCHZFE.js";

@@ -10,7 +10,7 @@ import {
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-ORAYPCDK.js";
+} from "./chunk-ZU2NNSEG.js";
 import {
   buildPlan,
   claimDueTasks,

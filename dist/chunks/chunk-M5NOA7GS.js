@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createMutex
-} from "./chunk-ORAYPCDK.js";
+} from "./chunk-ZU2NNSEG.js";
 import {
   STATE_REF,
   compileGlob,

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-JWQUBTLL.js";
+} from "./chunk-RK4CSIEC.js";
 import {
   UserError,
   createGit,

@@ -9,20 +9,20 @@ import {
 } from "./chunk-GJ44OH3X.js";
 import {
   runAndReport
-} from "./chunk-2SWDPKWS.js";
+} from "./chunk-VFTO3HZQ.js";
 import {
   globals,
   printErr,
   validProject
 } from "./chunk-6QL3AXMY.js";
-import "./chunk-KZYO7AZ5.js";
-import "./chunk-F724GTFS.js";
-import "./chunk-JWQUBTLL.js";
+import "./chunk-M5NOA7GS.js";
+import "./chunk-O4DAYQRZ.js";
+import "./chunk-RK4CSIEC.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-ORAYPCDK.js";
+} from "./chunk-ZU2NNSEG.js";
 import {
   assertValid,
   branchNameProblem,

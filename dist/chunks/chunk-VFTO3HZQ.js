@@ -14,14 +14,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-KZYO7AZ5.js";
+} from "./chunk-M5NOA7GS.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-F724GTFS.js";
+} from "./chunk-O4DAYQRZ.js";
 import {
   onExit,
   runTasks
-} from "./chunk-ORAYPCDK.js";
+} from "./chunk-ZU2NNSEG.js";
 import {
   STATUS_ICON,
   branchNameProblem,

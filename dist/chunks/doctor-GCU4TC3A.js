@@ -9,11 +9,11 @@ import {
 } from "./chunk-JENLFFRJ.js";
 import {
   readTickRecord
-} from "./chunk-E7XOLPH4.js";
+} from "./chunk-K3WCS6AB.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-LKMZVSZ4.js";
+import "./chunk-KUW2ASPR.js";
 import "./chunk-GJ44OH3X.js";
 import {
   prune
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-ORAYPCDK.js";
+} from "./chunk-ZU2NNSEG.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,

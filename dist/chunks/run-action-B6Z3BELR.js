@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-2SWDPKWS.js";
+} from "./chunk-VFTO3HZQ.js";
 import "./chunk-6QL3AXMY.js";
-import "./chunk-KZYO7AZ5.js";
-import "./chunk-F724GTFS.js";
-import "./chunk-JWQUBTLL.js";
+import "./chunk-M5NOA7GS.js";
+import "./chunk-O4DAYQRZ.js";
+import "./chunk-RK4CSIEC.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-ORAYPCDK.js";
+import "./chunk-ZU2NNSEG.js";
 import "./chunk-E7WCHZFE.js";
 import "./chunk-P2FVMK7V.js";
 import "./chunk-AN4M62PA.js";

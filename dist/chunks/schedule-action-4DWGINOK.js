@@ -13,8 +13,8 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-E7XOLPH4.js";
-import "./chunk-LKMZVSZ4.js";
+} from "./chunk-K3WCS6AB.js";
+import "./chunk-KUW2ASPR.js";
 import "./chunk-GJ44OH3X.js";
 import {
   globals,
@@ -25,7 +25,7 @@ import {
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-ORAYPCDK.js";
+} from "./chunk-ZU2NNSEG.js";
 import {
   requireRepoRoot
 } from "./chunk-E7WCHZFE.js";
