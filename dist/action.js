@@ -4,7 +4,7 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-YVUSTPCB.js";
+import "./chunks/chunk-JROUDIQT.js";
 import {
   debug,
   error,
@@ -22,23 +22,23 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-KUW2ASPR.js";
-import "./chunks/chunk-GJ44OH3X.js";
+} from "./chunks/chunk-ARA3RR4T.js";
+import "./chunks/chunk-5B7VCYXB.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-A4IRMVDV.js";
+} from "./chunks/chunk-X6QDOWWP.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-M5NOA7GS.js";
+} from "./chunks/chunk-NZQPVQTP.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-RK4CSIEC.js";
+} from "./chunks/chunk-WNJCWA6G.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-ZU2NNSEG.js";
+} from "./chunks/chunk-OHEUHDLB.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -83,13 +83,14 @@ import {
   stripInvisible,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-E7WCHZFE.js";
+} from "./chunks/chunk-2HPKXQ2T.js";
 import {
   ConfigError,
   UserError,
   appendLog,
   assertSafeName,
   backupsDir,
+  compareCodeUnits,
   createGit,
   createWorktree,
   errorMessage,
@@ -109,7 +110,7 @@ import {
   silentLogger,
   stateDir,
   taskEntry
-} from "./chunks/chunk-P2FVMK7V.js";
+} from "./chunks/chunk-Y7TVEGQG.js";
 import "./chunks/chunk-AN4M62PA.js";
 import "./chunks/chunk-4B2DEY7O.js";
 import {
@@ -2026,7 +2027,7 @@ async function readHandedOver(dir, logger) {
   const out = [];
   const visit = async (d, depth) => {
     const entries = await orIfMissing(readdir2(d, { withFileTypes: true }), []);
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of entries.sort((a, b) => compareCodeUnits(a.name, b.name))) {
       if (e.isDirectory() && depth < 2) await visit(join4(d, e.name), depth + 1);
     }
     const file = join4(d, RESULT_FILE);

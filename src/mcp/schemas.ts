@@ -3,8 +3,9 @@
  * describe and check `agent`, `paths` and `limits` exactly as a task file does) with their defaults
  * removed: what a caller leaves out comes from `_defaults.yml`, then the task schema's defaults.
  */
-import { z } from "zod";
+
 import { agentSchema, limitsSchema, pathsSchema, taskFileSchema } from "../engine/config/schema.ts";
+import { z } from "../engine/zod.ts";
 
 /** A field without its default or optionality, keeping its description. */
 function bare(field: z.ZodType): z.ZodType {

@@ -6,7 +6,6 @@
  * string in a result is escaped (hidden and control characters shown as escapes) before it is sent.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { z } from "zod";
 import { redactTask } from "../engine/config/index.ts";
 import { errorMessage, formatProblem, UserError } from "../engine/errors.ts";
 import { readDefaultsFile } from "../engine/event/adhoc-task.ts";
@@ -20,6 +19,7 @@ import type { BackgroundRecord } from "../engine/runs/record.ts";
 import { type BackgroundRuns, UnknownRunError } from "../engine/runs/registry.ts";
 import { dueTasks, nextFireTimes } from "../engine/schedule/index.ts";
 import { selectTasks } from "../engine/select-tasks.ts";
+import { z } from "../engine/zod.ts";
 import {
   agentInput,
   baseInput,

@@ -60,4 +60,17 @@ describe("task names", () => {
   it("ignores files that are not YAML", () => {
     expect(load({ "README.md": "# hi", "a.yml": "run: x\n" }).tasks.map((t) => t.name)).toEqual(["a"]);
   });
+
+  it("reads task files in code-unit order, whatever the locale says", () => {
+    // a locale would put `b.yml` before `B2.yml` and `z.yml` before `ä.yml` in some languages
+    const files = {
+      "z.yml": "run: x\n",
+      "b.yml": "run: x\n",
+      "ä.yml": "name: ae\nrun: x\n",
+      "B2.yml": "name: b2\nrun: x\n",
+    };
+    expect(load(files).tasks.map((t) => t.file)).toEqual(
+      ["B2.yml", "b.yml", "z.yml", "ä.yml"].map((f) => `${DIR}/${f}`),
+    );
+  });
 });

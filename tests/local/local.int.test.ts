@@ -136,10 +136,14 @@ describe("claude-tasks tick: a crash mid-run", () => {
     const env = envFor(repo, { CLAUDE_TASKS_NOW: "2026-03-10T10:05:00Z" });
     await using t = start(["tick"], repo.path, env);
     await t.waitFor(/running command/);
+    // the `sleep` itself, not the shell or bwrap whose command lines also name it: wip.txt is written
+    const sleeping = () =>
+      processes()
+        .split("\n")
+        .some((line) => line.trim() === "sleep 43.1");
     const started = Date.now() + 30_000;
-    while (!processes().includes("sleep 43.1") && Date.now() < started)
-      await new Promise((r) => setTimeout(r, 100));
-    expect(processes()).toContain("sleep 43.1");
+    while (!sleeping() && Date.now() < started) await new Promise((r) => setTimeout(r, 100));
+    expect(sleeping()).toBe(true);
     t.kill();
     await t.closed;
     // the sandboxed command dies with the tick (nothing keeps running after a crash)

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   civilFromDays,
   DAY,
@@ -31,6 +31,30 @@ describe("zone arithmetic", () => {
     expect(isValidTimeZone("Mars/Olympus")).toBe(false);
     expect(isValidTimeZone("")).toBe(false);
     expect(getZone("Europe/Berlin")).toBe(getZone("Europe/Berlin"));
+  });
+
+  it("knows UTC's names without Intl, exactly as Intl would resolve them", () => {
+    const names = ["UTC", "utc", "Etc/UTC", "GMT", "Etc/GMT", "UCT", "Etc/UCT", "Zulu", "Etc/Zulu"];
+    const spy = vi.spyOn(Intl, "DateTimeFormat");
+    let zones: ReturnType<typeof getZone>[];
+    try {
+      zones = names.map((name) => getZone(name));
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    const intl = (timeZone: string) =>
+      new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions().timeZone;
+    for (const [i, name] of names.entries()) {
+      const zone = zones[i];
+      expect(zone?.name, name).toBe(intl(name));
+      expect(zone?.offsetAt(Date.UTC(2026, 6, 1)), name).toBe(0);
+      expect(zone?.day(20_000), name).toMatchObject({ before: 0, after: 0 });
+    }
+    // a name that only looks like UTC goes to Intl, which refuses it
+    expect(isValidTimeZone("UTC+1")).toBe(false);
+    expect(isValidTimeZone("Etc/GMT+1")).toBe(true);
+    expect(getZone("Etc/GMT+1")?.offsetAt(Date.UTC(2026, 6, 1))).toBe(-3_600_000);
   });
 
   it("finds offsets and the exact transition instant", () => {

@@ -12,7 +12,7 @@
  *
  * Everything here is pure: reading (zod, lenient about unknown keys), adding a run, sums.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 
 export const KEEP_DAYS = 40;
 export const KEEP_MONTHS = 13;

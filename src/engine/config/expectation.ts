@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod.ts";
 
 /**
  * What a schema node expects, in words, for error messages ("a whole number greater than 0"),

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { taskFileSchema } from "./schema.ts";
 import { SCHEMA_URL } from "./schema-url.ts";
 

@@ -8,8 +8,10 @@
  * Document), which locates every problem. A valid file's Document is only built when `locate` is
  * asked about it.
  */
+
 import { posix } from "node:path";
 import { type Locate, type Location, type Problem, problemAt } from "../errors.ts";
+import { compareCodeUnits } from "../order.ts";
 import { agentEnv } from "./agent-env.ts";
 import { deepMerge, isPlainObject, type PlainObject } from "./deep-merge.ts";
 import type { Env } from "./env-template.ts";
@@ -110,7 +112,9 @@ function noTasks(configDir: string): Problem {
 }
 
 function classify(files: readonly ConfigFile[], ctx: Context) {
-  const yaml = [...files].filter((f) => /\.ya?ml$/.test(f.path)).sort((a, b) => a.path.localeCompare(b.path));
+  const yaml = [...files]
+    .filter((f) => /\.ya?ml$/.test(f.path))
+    .sort((a, b) => compareCodeUnits(a.path, b.path));
   const defaultsFiles: ConfigFile[] = [];
   const taskFiles: ConfigFile[] = [];
   for (const file of yaml) {

@@ -4,7 +4,7 @@
  * rules (exactly one of prompt/prompt_file/run, unique names, existing prompt files) live in
  * `rules.ts`, because they need more than one value or the file system.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { branchTemplateProblem, DEFAULT_BRANCH_TEMPLATE } from "./branch-template.ts";
 import { DURATION_PATTERN, durationHint, isDuration, tryParseDuration } from "./duration.ts";
 import { expecting, hinting } from "./expectation.ts";

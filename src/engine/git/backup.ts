@@ -4,12 +4,14 @@
  * `changes.patch` (binary-safe, applies with `git apply --binary` onto the recorded base) and
  * `meta.json`. A backup directory appears complete or not at all (written aside, then renamed).
  */
+
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { errorMessage } from "../errors.ts";
 import { isCode, isMissing, orIfMissing } from "../missing.ts";
+import { compareCodeUnits } from "../order.ts";
 import { type Change, DIFF_MEMORY_CAP, diffPatch, stageTree, treeWeight, writePatchFile } from "./changes.ts";
 import type { Git } from "./exec.ts";
 import { assertSafeName, backupsDir } from "./paths.ts";
@@ -156,7 +158,7 @@ export async function listBackups(stateDir: string): Promise<Backup[]> {
   );
   return all
     .filter((b): b is Backup => b !== undefined && !("damaged" in b))
-    .sort((a, b) => b.meta.createdAt.localeCompare(a.meta.createdAt) || b.id.localeCompare(a.id));
+    .sort((a, b) => compareCodeUnits(b.meta.createdAt, a.meta.createdAt) || compareCodeUnits(b.id, a.id));
 }
 
 /** Ids of backup directories that cannot be read (damaged `meta.json`), which `listBackups` leaves out. */

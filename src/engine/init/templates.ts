@@ -3,11 +3,13 @@
  * the template's (and, once copied, the task's) name. Each starts with the schema comment and a
  * `# When to use:` paragraph, which `init --list-templates` shows.
  */
+
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { didYouMean } from "../config/index.ts";
 import { UserError } from "../errors.ts";
+import { compareCodeUnits } from "../order.ts";
 import { packageRoot } from "../package-root.ts";
 
 export const TASK_TEMPLATES_DIR = "templates/tasks";
@@ -39,7 +41,7 @@ export function taskTemplates(root: string = packageRoot()): TaskTemplate[] {
     .map((f) => f.slice(0, -".yml".length))
     .sort(
       (a, b) =>
-        Number(b === DEFAULT_TASK_TEMPLATE) - Number(a === DEFAULT_TASK_TEMPLATE) || a.localeCompare(b),
+        Number(b === DEFAULT_TASK_TEMPLATE) - Number(a === DEFAULT_TASK_TEMPLATE) || compareCodeUnits(a, b),
     );
   return names.map((name) => {
     const template = `${TASK_TEMPLATES_DIR}/${name}.yml`;

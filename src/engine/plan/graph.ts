@@ -6,6 +6,7 @@
  * name a task outside the given list are ignored here (see `graphProblems` and `buildPlan`).
  */
 import { UserError } from "../errors.ts";
+import { compareCodeUnits } from "../order.ts";
 
 /** What the graph functions need of a task (the config's `Task` satisfies it). */
 export interface NeedsNode {
@@ -24,7 +25,7 @@ export interface IndexedGraph {
 }
 
 export function indexGraph(tasks: readonly NeedsNode[]): IndexedGraph {
-  const names = [...new Set(tasks.map((t) => t.name))].sort(compareNames);
+  const names = [...new Set(tasks.map((t) => t.name))].sort(compareCodeUnits);
   const ids = new Map(names.map((name, i) => [name, i]));
   const deps: number[][] = names.map(() => []);
   const selfLoops: number[] = [];
@@ -43,11 +44,6 @@ export function indexGraph(tasks: readonly NeedsNode[]): IndexedGraph {
   }
   for (let i = 0; i < deps.length; i++) if (deps[i]!.length > 1) deps[i] = uniqueSorted(deps[i]!);
   return { names, ids, deps, selfLoops };
-}
-
-/** Plain code-unit order, the same in every locale. */
-export function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -141,7 +137,7 @@ export function groupIds(g: IndexedGraph, order: readonly number[]): number[][] 
     if (group === undefined) byRoot.set(root, [id]);
     else group.push(id);
   }
-  return [...byRoot.values()].sort((a, b) => compareNames(g.names[a[0]!]!, g.names[b[0]!]!));
+  return [...byRoot.values()].sort((a, b) => compareCodeUnits(g.names[a[0]!]!, g.names[b[0]!]!));
 }
 
 /**

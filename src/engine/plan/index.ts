@@ -1,4 +1,4 @@
-export { compareNames, components, type NeedsNode, topoOrder } from "./graph.ts";
+export { components, type NeedsNode, topoOrder } from "./graph.ts";
 export {
   type BuildPlanInput,
   buildPlan,

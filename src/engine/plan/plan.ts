@@ -32,9 +32,9 @@
  * Additive changes (new fields) keep `version: 1`; anything else bumps it.
  */
 import { UserError } from "../errors.ts";
+import { compareCodeUnits } from "../order.ts";
 import { didYouMean } from "../suggest.ts";
 import {
-  compareNames,
   findCycles,
   groupIds,
   type IndexedGraph,
@@ -163,7 +163,7 @@ export function buildPlan(input: BuildPlanInput): RunPlan {
     since: input.since?.toISOString() ?? null,
     tasks,
     groups: groups.map((group) => ({ id: group[0]!, tasks: group })),
-    skipped: skipped.sort((a, b) => compareNames(a.name, b.name)),
+    skipped: skipped.sort((a, b) => compareCodeUnits(a.name, b.name)),
   };
 }
 
@@ -251,7 +251,9 @@ export function toMatrix(plan: RunPlan, opts: MatrixOptions = {}): Matrix {
     return { include: plan.groups.map((g) => ({ group: g.id, tasks: g.tasks.join(" ") })) };
   }
   // Longest group first into the least loaded job (ties: lowest job); deterministic.
-  const bySize = [...plan.groups].sort((a, b) => b.tasks.length - a.tasks.length || compareNames(a.id, b.id));
+  const bySize = [...plan.groups].sort(
+    (a, b) => b.tasks.length - a.tasks.length || compareCodeUnits(a.id, b.id),
+  );
   const jobs: { load: number; groups: PlanGroup[] }[] = Array.from({ length: maxJobs }, () => ({
     load: 0,
     groups: [],
@@ -267,12 +269,12 @@ export function toMatrix(plan: RunPlan, opts: MatrixOptions = {}): Matrix {
   }
   return {
     include: jobs
-      .map((job) => job.groups.sort((a, b) => compareNames(a.id, b.id)))
+      .map((job) => job.groups.sort((a, b) => compareCodeUnits(a.id, b.id)))
       .map((groups) => ({
         group: groups.length === 1 ? groups[0]!.id : `${groups[0]!.id}+${groups.length - 1}`,
         tasks: groups.flatMap((g) => g.tasks).join(" "),
       }))
-      .sort((a, b) => compareNames(a.group, b.group)),
+      .sort((a, b) => compareCodeUnits(a.group, b.group)),
   };
 }
 

@@ -14,6 +14,7 @@
  *   own history (a "base" that already holds a workflow file) into the pushed branch;
  * - the commit that is pushed is made here, with the bot identity and the task's trailers.
  */
+
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Agent } from "../agent/index.ts";
@@ -22,6 +23,7 @@ import { errorMessage, UserError } from "../errors.ts";
 import { createGit, createWorktree, type Env, type Git, isAncestor, stateDir } from "../git/index.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { orIfMissing } from "../missing.ts";
+import { compareCodeUnits } from "../order.ts";
 import { assertValid, loadProject } from "../project.ts";
 import { checkChange, refuseViolations } from "../run/check-change.ts";
 import { land } from "../run/land.ts";
@@ -164,7 +166,7 @@ async function readHandedOver(dir: string, logger: Logger): Promise<HandedOver[]
   const out: HandedOver[] = [];
   const visit = async (d: string, depth: number): Promise<void> => {
     const entries = await orIfMissing(readdir(d, { withFileTypes: true }), []);
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of entries.sort((a, b) => compareCodeUnits(a.name, b.name))) {
       if (e.isDirectory() && depth < 2) await visit(join(d, e.name), depth + 1);
     }
     const file = join(d, RESULT_FILE);

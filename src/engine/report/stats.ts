@@ -1,3 +1,4 @@
+import { compareCodeUnits } from "../order.ts";
 import type { LogEntry, RunStartEntry, TaskEntry } from "../run/run-log.ts";
 import { outcomeOf } from "../run/types.ts";
 
@@ -50,6 +51,6 @@ export function summariseLog(
         last: list[list.length - 1]!,
       };
     })
-    .sort((a, b) => a.task.localeCompare(b.task));
+    .sort((a, b) => compareCodeUnits(a.task, b.task));
   return { running, interrupted, tasks };
 }

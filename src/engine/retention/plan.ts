@@ -7,6 +7,7 @@
  *   task (and, with `maxAge`, not older than that).
  * - a report whose run the log does not know is judged by its age alone (the run id holds the time).
  */
+import { compareCodeUnits } from "../order.ts";
 import type { LogEntry } from "../run/run-log.ts";
 import type { RetentionPolicy } from "./policy.ts";
 
@@ -56,7 +57,7 @@ export function planPrune(input: PruneInput): PrunePlan {
     byTask.set(e.task, list);
   }
   for (const list of byTask.values()) {
-    const newest = [...list].sort((a, b) => b.at.localeCompare(a.at));
+    const newest = [...list].sort((a, b) => compareCodeUnits(b.at, a.at));
     const distinct: string[] = [];
     for (const { runId, at } of newest) {
       if (distinct.length >= input.policy.keep) break;
@@ -74,7 +75,7 @@ export function planPrune(input: PruneInput): PrunePlan {
   for (const b of input.backups) backupsByTask.set(b.task, [...(backupsByTask.get(b.task) ?? []), b]);
   for (const list of backupsByTask.values()) {
     const newest = [...list].sort(
-      (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id),
+      (a, b) => compareCodeUnits(b.createdAt, a.createdAt) || compareCodeUnits(b.id, a.id),
     );
     newest.forEach((b, i) => {
       const keep = input.running.has(b.runId) || (i < input.policy.keep && young(b.createdAt));

@@ -9,6 +9,7 @@
 
 import type { Task } from "../config/index.ts";
 import { errorMessage } from "../errors.ts";
+import { compareCodeUnits } from "../order.ts";
 import { planOf } from "../plan/index.ts";
 import { oneLine } from "../report/escape.ts";
 import type { RunEvent, RunMode, RunReport, RunTasksOptions } from "../run/index.ts";
@@ -69,7 +70,7 @@ export class BackgroundRuns {
   /** Every known run, oldest first. */
   async list(): Promise<BackgroundRecord[]> {
     await this.#reload();
-    return [...this.#records.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return [...this.#records.values()].sort((a, b) => compareCodeUnits(a.createdAt, b.createdAt));
   }
 
   async get(id: string): Promise<BackgroundRecord | undefined> {

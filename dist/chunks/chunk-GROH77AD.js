@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   pidAlive
-} from "./chunk-HX3Z7XFC.js";
+} from "./chunk-2ID52NAO.js";
 import {
   assertSafeName,
   orIfMissing,
   require_lib
-} from "./chunk-P2FVMK7V.js";
+} from "./chunk-Y7TVEGQG.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

@@ -8,11 +8,11 @@ import {
   prune,
   rewriteLog,
   runningRuns
-} from "./chunk-B4STDS2A.js";
-import "./chunk-OMS3PWKK.js";
-import "./chunk-FNVOT5ZD.js";
-import "./chunk-HX3Z7XFC.js";
-import "./chunk-P2FVMK7V.js";
+} from "./chunk-DLRTTFHO.js";
+import "./chunk-BZLFSJVS.js";
+import "./chunk-GROH77AD.js";
+import "./chunk-2ID52NAO.js";
+import "./chunk-Y7TVEGQG.js";
 import "./chunk-MTYGN2KO.js";
 export {
   prune,

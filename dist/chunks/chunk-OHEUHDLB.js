@@ -19,7 +19,7 @@ import {
   outcomeOf,
   parseDuration,
   quotePath
-} from "./chunk-E7WCHZFE.js";
+} from "./chunk-2HPKXQ2T.js";
 import {
   BACKUP_REF_PREFIX,
   C_LOCALE,
@@ -63,7 +63,7 @@ import {
   updateBranch,
   userSignsCommits,
   writeChangeBackup
-} from "./chunk-P2FVMK7V.js";
+} from "./chunk-Y7TVEGQG.js";
 import {
   MARKER_VAR,
   killTree

@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-ZU2NNSEG.js";
+} from "./chunk-OHEUHDLB.js";
 import {
   mdCode
-} from "./chunk-E7WCHZFE.js";
+} from "./chunk-2HPKXQ2T.js";
 import {
   errorMessage,
   silentLogger
-} from "./chunk-P2FVMK7V.js";
+} from "./chunk-Y7TVEGQG.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;

@@ -6,22 +6,23 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   formatAge
-} from "./chunk-OMS3PWKK.js";
+} from "./chunk-BZLFSJVS.js";
 import {
   pruneRecords
-} from "./chunk-FNVOT5ZD.js";
+} from "./chunk-GROH77AD.js";
 import {
   pidAlive
-} from "./chunk-HX3Z7XFC.js";
+} from "./chunk-2ID52NAO.js";
 import {
   backupsDir,
+  compareCodeUnits,
   isCode,
   listBackups,
   listWorktrees,
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-P2FVMK7V.js";
+} from "./chunk-Y7TVEGQG.js";
 
 // src/engine/retention/prune.ts
 import { randomBytes } from "node:crypto";
@@ -43,7 +44,7 @@ function planPrune(input) {
     byTask.set(e.task, list);
   }
   for (const list of byTask.values()) {
-    const newest = [...list].sort((a, b) => b.at.localeCompare(a.at));
+    const newest = [...list].sort((a, b) => compareCodeUnits(b.at, a.at));
     const distinct = [];
     for (const { runId, at } of newest) {
       if (distinct.length >= input.policy.keep) break;
@@ -59,7 +60,7 @@ function planPrune(input) {
   for (const b of input.backups) backupsByTask.set(b.task, [...backupsByTask.get(b.task) ?? [], b]);
   for (const list of backupsByTask.values()) {
     const newest = [...list].sort(
-      (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)
+      (a, b) => compareCodeUnits(b.createdAt, a.createdAt) || compareCodeUnits(b.id, a.id)
     );
     newest.forEach((b, i) => {
       const keep = input.running.has(b.runId) || i < input.policy.keep && young(b.createdAt);

@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-RK4CSIEC.js";
+} from "./chunk-WNJCWA6G.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-P2FVMK7V.js";
+} from "./chunk-Y7TVEGQG.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

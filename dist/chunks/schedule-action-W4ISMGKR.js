@@ -9,32 +9,32 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-JENLFFRJ.js";
+} from "./chunk-U6NXNILZ.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-K3WCS6AB.js";
-import "./chunk-KUW2ASPR.js";
-import "./chunk-GJ44OH3X.js";
+} from "./chunk-JVCUFFWI.js";
+import "./chunk-ARA3RR4T.js";
+import "./chunk-5B7VCYXB.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-6QL3AXMY.js";
+} from "./chunk-H62FLG5N.js";
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-ZU2NNSEG.js";
+} from "./chunk-OHEUHDLB.js";
 import {
   requireRepoRoot
-} from "./chunk-E7WCHZFE.js";
+} from "./chunk-2HPKXQ2T.js";
 import {
   UserError,
   createGit,
   runCommand,
   stateDir
-} from "./chunk-P2FVMK7V.js";
+} from "./chunk-Y7TVEGQG.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-KUW2ASPR.js";
+} from "./chunk-ARA3RR4T.js";
 import {
   newRunId
-} from "./chunk-ZU2NNSEG.js";
+} from "./chunk-OHEUHDLB.js";
 import {
   STATE_REF,
   claimDueTasks,
   localStateStore
-} from "./chunk-E7WCHZFE.js";
+} from "./chunk-2HPKXQ2T.js";
 import {
   pruneWorktrees
-} from "./chunk-P2FVMK7V.js";
+} from "./chunk-Y7TVEGQG.js";
 import {
   stopAgentProcessesIn
 } from "./chunk-AN4M62PA.js";

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-K3WCS6AB.js";
-import "./chunk-KUW2ASPR.js";
-import "./chunk-GJ44OH3X.js";
+} from "./chunk-JVCUFFWI.js";
+import "./chunk-ARA3RR4T.js";
+import "./chunk-5B7VCYXB.js";
 import {
   runAndReport
-} from "./chunk-VFTO3HZQ.js";
+} from "./chunk-BCLSECOG.js";
 import {
   globals,
   paint,
@@ -19,23 +19,23 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-6QL3AXMY.js";
-import "./chunk-M5NOA7GS.js";
+} from "./chunk-H62FLG5N.js";
+import "./chunk-NZQPVQTP.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-O4DAYQRZ.js";
-import "./chunk-RK4CSIEC.js";
+} from "./chunk-HTV7MVCZ.js";
+import "./chunk-WNJCWA6G.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-ZU2NNSEG.js";
+import "./chunk-OHEUHDLB.js";
 import {
   requireRepoRoot
-} from "./chunk-E7WCHZFE.js";
+} from "./chunk-2HPKXQ2T.js";
 import {
   TaskFailedError,
   UserError,
   createGit,
   stateDir
-} from "./chunk-P2FVMK7V.js";
+} from "./chunk-Y7TVEGQG.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createMutex
-} from "./chunk-ZU2NNSEG.js";
+} from "./chunk-OHEUHDLB.js";
 import {
   STATE_REF,
   compileGlob,
@@ -21,7 +21,7 @@ import {
   recordRun,
   spentOn,
   updateRemoteState
-} from "./chunk-E7WCHZFE.js";
+} from "./chunk-2HPKXQ2T.js";
 import {
   BACKUP_REF_PREFIX,
   errorMessage,
@@ -29,7 +29,7 @@ import {
   foreignCommits,
   pushRefs,
   resolveCommit
-} from "./chunk-P2FVMK7V.js";
+} from "./chunk-Y7TVEGQG.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";

@@ -10,18 +10,18 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-6QL3AXMY.js";
+} from "./chunk-H62FLG5N.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-M5NOA7GS.js";
+} from "./chunk-NZQPVQTP.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-O4DAYQRZ.js";
+} from "./chunk-HTV7MVCZ.js";
 import {
   onExit,
   runTasks
-} from "./chunk-ZU2NNSEG.js";
+} from "./chunk-OHEUHDLB.js";
 import {
   STATUS_ICON,
   branchNameProblem,
@@ -33,7 +33,7 @@ import {
   quotePath,
   requireRepoRoot,
   selectTasks
-} from "./chunk-E7WCHZFE.js";
+} from "./chunk-2HPKXQ2T.js";
 import {
   InterruptedError,
   TaskFailedError,
@@ -44,7 +44,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-P2FVMK7V.js";
+} from "./chunk-Y7TVEGQG.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

@@ -9,23 +9,23 @@ import {
 } from "./chunk-TFJAJHAY.js";
 import {
   readDefaultsFile
-} from "./chunk-A4IRMVDV.js";
+} from "./chunk-X6QDOWWP.js";
 import {
   ACTIVE_STATUSES,
   MAX_LOG_LINES,
   readRecords,
   writeRecord
-} from "./chunk-FNVOT5ZD.js";
-import "./chunk-HX3Z7XFC.js";
+} from "./chunk-GROH77AD.js";
+import "./chunk-2ID52NAO.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-O4DAYQRZ.js";
-import "./chunk-RK4CSIEC.js";
+} from "./chunk-HTV7MVCZ.js";
+import "./chunk-WNJCWA6G.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-ZU2NNSEG.js";
+} from "./chunk-OHEUHDLB.js";
 import {
   $ZodObject,
   $ZodType,
@@ -77,9 +77,10 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-E7WCHZFE.js";
+} from "./chunk-2HPKXQ2T.js";
 import {
   UserError,
+  compareCodeUnits,
   createGit,
   damagedBackups,
   errorMessage,
@@ -88,7 +89,7 @@ import {
   restoreBackup,
   stateDir,
   stderrLogger
-} from "./chunk-P2FVMK7V.js";
+} from "./chunk-Y7TVEGQG.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import {
@@ -8978,7 +8979,7 @@ var BackgroundRuns = class _BackgroundRuns {
   /** Every known run, oldest first. */
   async list() {
     await this.#reload();
-    return [...this.#records.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return [...this.#records.values()].sort((a, b) => compareCodeUnits(a.createdAt, b.createdAt));
   }
   async get(id) {
     if (!this.#records.has(id)) await this.#reload();

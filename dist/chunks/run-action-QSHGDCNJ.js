@@ -7,15 +7,15 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-VFTO3HZQ.js";
-import "./chunk-6QL3AXMY.js";
-import "./chunk-M5NOA7GS.js";
-import "./chunk-O4DAYQRZ.js";
-import "./chunk-RK4CSIEC.js";
+} from "./chunk-BCLSECOG.js";
+import "./chunk-H62FLG5N.js";
+import "./chunk-NZQPVQTP.js";
+import "./chunk-HTV7MVCZ.js";
+import "./chunk-WNJCWA6G.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-ZU2NNSEG.js";
-import "./chunk-E7WCHZFE.js";
-import "./chunk-P2FVMK7V.js";
+import "./chunk-OHEUHDLB.js";
+import "./chunk-2HPKXQ2T.js";
+import "./chunk-Y7TVEGQG.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

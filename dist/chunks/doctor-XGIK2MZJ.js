@@ -6,29 +6,29 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   readManifest
-} from "./chunk-JENLFFRJ.js";
+} from "./chunk-U6NXNILZ.js";
 import {
   readTickRecord
-} from "./chunk-K3WCS6AB.js";
+} from "./chunk-JVCUFFWI.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-KUW2ASPR.js";
-import "./chunk-GJ44OH3X.js";
+import "./chunk-ARA3RR4T.js";
+import "./chunk-5B7VCYXB.js";
 import {
   prune
-} from "./chunk-B4STDS2A.js";
+} from "./chunk-DLRTTFHO.js";
 import {
   formatAge,
   retentionPolicy
-} from "./chunk-OMS3PWKK.js";
-import "./chunk-FNVOT5ZD.js";
-import "./chunk-HX3Z7XFC.js";
+} from "./chunk-BZLFSJVS.js";
+import "./chunk-GROH77AD.js";
+import "./chunk-2ID52NAO.js";
 import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-ZU2NNSEG.js";
+} from "./chunk-OHEUHDLB.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,
@@ -39,7 +39,7 @@ import {
   parseSchedule,
   parseState,
   require_dist
-} from "./chunk-E7WCHZFE.js";
+} from "./chunk-2HPKXQ2T.js";
 import {
   createGit,
   errorMessage,
@@ -48,7 +48,7 @@ import {
   listWorktrees,
   orIfMissing,
   stateDir
-} from "./chunk-P2FVMK7V.js";
+} from "./chunk-Y7TVEGQG.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import {

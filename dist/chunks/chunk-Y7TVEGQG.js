@@ -890,6 +890,11 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join as join2 } from "node:path";
 
+// src/engine/order.ts
+function compareCodeUnits(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 // src/engine/git/diff-text.ts
 function diffPath(header) {
   let p = header.replace(/\t.*$/, "");
@@ -1338,7 +1343,7 @@ async function listBackups(stateDir2) {
   const all = await Promise.all(
     names.filter((n) => !n.startsWith(".")).map((n) => inspectBackup(stateDir2, n))
   );
-  return all.filter((b) => b !== void 0 && !("damaged" in b)).sort((a, b) => b.meta.createdAt.localeCompare(a.meta.createdAt) || b.id.localeCompare(a.id));
+  return all.filter((b) => b !== void 0 && !("damaged" in b)).sort((a, b) => compareCodeUnits(b.meta.createdAt, a.meta.createdAt) || compareCodeUnits(b.id, a.id));
 }
 async function damagedBackups(stateDir2) {
   const names = await orIfMissing(readdir(backupsDir(stateDir2)), []);
@@ -2409,6 +2414,7 @@ export {
   isCode,
   isMissing,
   orIfMissing,
+  compareCodeUnits,
   diffPath,
   resolveCommit,
   isSha,

@@ -6,30 +6,30 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-GJ44OH3X.js";
+} from "./chunk-5B7VCYXB.js";
 import {
   runAndReport
-} from "./chunk-VFTO3HZQ.js";
+} from "./chunk-BCLSECOG.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-6QL3AXMY.js";
-import "./chunk-M5NOA7GS.js";
-import "./chunk-O4DAYQRZ.js";
-import "./chunk-RK4CSIEC.js";
+} from "./chunk-H62FLG5N.js";
+import "./chunk-NZQPVQTP.js";
+import "./chunk-HTV7MVCZ.js";
+import "./chunk-WNJCWA6G.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-ZU2NNSEG.js";
+} from "./chunk-OHEUHDLB.js";
 import {
   assertValid,
   branchNameProblem,
   buildPlan,
   loadProject,
   requireRepoRoot
-} from "./chunk-E7WCHZFE.js";
+} from "./chunk-2HPKXQ2T.js";
 import {
   InterruptedError,
   UserError,
@@ -37,7 +37,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-P2FVMK7V.js";
+} from "./chunk-Y7TVEGQG.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

@@ -7,6 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   ConfigError,
   UserError,
+  compareCodeUnits,
   createGit,
   errorMessage,
   formatProblem,
@@ -14,7 +15,7 @@ import {
   noteCommonDir,
   problemAt,
   pushRefs
-} from "./chunk-P2FVMK7V.js";
+} from "./chunk-Y7TVEGQG.js";
 import {
   __commonJS,
   __export,
@@ -21647,6 +21648,9 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/engine/zod.ts
+external_exports.config({ jitless: true });
+
 // src/engine/config/expectation.ts
 var expectations = external_exports.registry();
 function expecting(schema2, expected, hint) {
@@ -21716,27 +21720,136 @@ function taskNameHint(value2) {
 
 // src/engine/config/time-zone.ts
 var import_fastest_levenshtein2 = __toESM(require_mod(), 1);
-function isTimeZone(name) {
-  let known = checked.get(name);
-  if (known === void 0) {
-    known = /^[A-Za-z]/.test(name) && constructs(name);
-    checked.set(name, known);
+
+// src/engine/schedule/zone.ts
+var MINUTE = 6e4;
+var DAY = 864e5;
+var UNIFORM_ZERO = Object.freeze({ before: 0, after: 0, transition: Number.NaN });
+var UTC_NAMES = /* @__PURE__ */ new Set(["UTC", "Etc/UTC", "GMT", "Etc/GMT"]);
+var UTC_ALIASES = /* @__PURE__ */ new Set(["UTC", "ETC/UTC", "GMT", "ETC/GMT", "UCT", "ETC/UCT", "ZULU", "ETC/ZULU"]);
+var UTC_ZONE = Object.freeze({ name: "UTC", offsetAt: () => 0, day: () => UNIFORM_ZERO });
+var MAX_CACHED_DAYS = 2e4;
+var zones = /* @__PURE__ */ new Map();
+function getZone(name) {
+  let zone = zones.get(name);
+  if (zone === void 0) {
+    zone = createZone(name);
+    zones.set(name, zone);
   }
-  return known;
+  return zone ?? void 0;
 }
-var checked = /* @__PURE__ */ new Map();
-function constructs(timeZone) {
+function isValidTimeZone(name) {
+  return getZone(name) !== void 0;
+}
+function createZone(name) {
+  if (typeof name !== "string" || name.trim() === "") return null;
+  if (UTC_ALIASES.has(name.toUpperCase())) return UTC_ZONE;
+  let fmt;
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
+    fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone: name,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric"
+    });
   } catch {
-    return false;
+    return null;
   }
+  const canonical = fmt.resolvedOptions().timeZone;
+  if (UTC_NAMES.has(canonical)) return { name: canonical, offsetAt: () => 0, day: () => UNIFORM_ZERO };
+  const offsetAt = (t) => {
+    let y = 0;
+    let mo = 0;
+    let d = 0;
+    let h = 0;
+    let mi = 0;
+    let s = 0;
+    for (const p of fmt.formatToParts(t)) {
+      switch (p.type) {
+        case "year":
+          y = Number(p.value);
+          break;
+        case "month":
+          mo = Number(p.value);
+          break;
+        case "day":
+          d = Number(p.value);
+          break;
+        case "hour":
+          h = Number(p.value);
+          break;
+        case "minute":
+          mi = Number(p.value);
+          break;
+        case "second":
+          s = Number(p.value);
+          break;
+      }
+    }
+    const local = new Date(Date.UTC(2e3, mo - 1, d, h, mi, s)).setUTCFullYear(y);
+    return local - Math.floor(t / 1e3) * 1e3;
+  };
+  const days = /* @__PURE__ */ new Map();
+  const day = (dn) => {
+    let cached2 = days.get(dn);
+    if (cached2 === void 0) {
+      if (days.size >= MAX_CACHED_DAYS) days.clear();
+      cached2 = computeDay(offsetAt, dn);
+      days.set(dn, cached2);
+    }
+    return cached2;
+  };
+  return { name: canonical, offsetAt, day };
 }
-var zones;
+function computeDay(offsetAt, dn) {
+  let lo = (dn - 1) * DAY;
+  let hi = (dn + 2) * DAY;
+  const before = offsetAt(lo);
+  const after = offsetAt(hi);
+  if (before === after) return { before, after, transition: Number.NaN };
+  while (hi - lo > 1e3) {
+    const mid = lo + Math.floor((hi - lo) / 2e3) * 1e3;
+    if (offsetAt(mid) === before) lo = mid;
+    else hi = mid;
+  }
+  return { before, after, transition: hi };
+}
+function resolveLocal(naive, d) {
+  if (d.before === d.after) return naive - d.before;
+  const early = naive - d.before;
+  const late = naive - d.after;
+  const earlyValid = early < d.transition;
+  const lateValid = late >= d.transition;
+  if (earlyValid && lateValid) return Math.min(early, late);
+  if (lateValid) return late;
+  return early;
+}
+function monthDayOf(dn) {
+  const z2 = dn + 719468;
+  const doe = z2 - Math.floor(z2 / 146097) * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  return (mp < 10 ? mp + 3 : mp - 9) * 32 + doy - Math.floor((153 * mp + 2) / 5) + 1;
+}
+function weekdayOf(dn) {
+  return ((dn + 4) % 7 + 7) % 7;
+}
+
+// src/engine/config/time-zone.ts
+function isTimeZone(name) {
+  return /^[A-Za-z]/.test(name) && isValidTimeZone(name);
+}
+var zones2;
 function knownZones() {
-  zones ??= ["UTC", ...Intl.supportedValuesOf("timeZone")];
-  return zones;
+  zones2 ??= ["UTC", ...Intl.supportedValuesOf("timeZone")];
+  return zones2;
 }
 function suggestTimeZone(name) {
   const wanted = name.trim().replace(/\s+/g, "_").toLowerCase();
@@ -25857,7 +25970,7 @@ function noTasks(configDir) {
   return problemAt({ file: configDir, line: 1, col: 1 }, message, "warning", "no-task-files");
 }
 function classify(files, ctx) {
-  const yaml2 = [...files].filter((f) => /\.ya?ml$/.test(f.path)).sort((a, b) => a.path.localeCompare(b.path));
+  const yaml2 = [...files].filter((f) => /\.ya?ml$/.test(f.path)).sort((a, b) => compareCodeUnits(a.path, b.path));
   const defaultsFiles = [];
   const taskFiles = [];
   for (const file2 of yaml2) {
@@ -26122,7 +26235,7 @@ function didYouMean2(word, candidates) {
 
 // src/engine/plan/graph.ts
 function indexGraph(tasks) {
-  const names = [...new Set(tasks.map((t) => t.name))].sort(compareNames);
+  const names = [...new Set(tasks.map((t) => t.name))].sort(compareCodeUnits);
   const ids = new Map(names.map((name, i) => [name, i]));
   const deps = names.map(() => []);
   const selfLoops = [];
@@ -26141,9 +26254,6 @@ function indexGraph(tasks) {
   }
   for (let i = 0; i < deps.length; i++) if (deps[i].length > 1) deps[i] = uniqueSorted(deps[i]);
   return { names, ids, deps, selfLoops };
-}
-function compareNames(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 function kahnOrder(g) {
   const n = g.names.length;
@@ -26196,7 +26306,7 @@ function groupIds(g, order) {
     if (group === void 0) byRoot.set(root, [id]);
     else group.push(id);
   }
-  return [...byRoot.values()].sort((a, b) => compareNames(g.names[a[0]], g.names[b[0]]));
+  return [...byRoot.values()].sort((a, b) => compareCodeUnits(g.names[a[0]], g.names[b[0]]));
 }
 function findCycles(g) {
   const cycles = g.selfLoops.map((id) => [id, id]);
@@ -26390,7 +26500,7 @@ function buildPlan(input2) {
     since: input2.since?.toISOString() ?? null,
     tasks,
     groups: groups.map((group) => ({ id: group[0], tasks: group })),
-    skipped: skipped.sort((a, b) => compareNames(a.name, b.name))
+    skipped: skipped.sort((a, b) => compareCodeUnits(a.name, b.name))
   };
 }
 function planOf(tasks, reason, now = /* @__PURE__ */ new Date()) {
@@ -26441,7 +26551,9 @@ function toMatrix(plan, opts = {}) {
   if (plan.groups.length <= maxJobs) {
     return { include: plan.groups.map((g) => ({ group: g.id, tasks: g.tasks.join(" ") })) };
   }
-  const bySize = [...plan.groups].sort((a, b) => b.tasks.length - a.tasks.length || compareNames(a.id, b.id));
+  const bySize = [...plan.groups].sort(
+    (a, b) => b.tasks.length - a.tasks.length || compareCodeUnits(a.id, b.id)
+  );
   const jobs = Array.from({ length: maxJobs }, () => ({
     load: 0,
     groups: []
@@ -26455,10 +26567,10 @@ function toMatrix(plan, opts = {}) {
     siftDown(heap, 0, less);
   }
   return {
-    include: jobs.map((job) => job.groups.sort((a, b) => compareNames(a.id, b.id))).map((groups) => ({
+    include: jobs.map((job) => job.groups.sort((a, b) => compareCodeUnits(a.id, b.id))).map((groups) => ({
       group: groups.length === 1 ? groups[0].id : `${groups[0].id}+${groups.length - 1}`,
       tasks: groups.flatMap((g) => g.tasks).join(" ")
-    })).sort((a, b) => compareNames(a.group, b.group))
+    })).sort((a, b) => compareCodeUnits(a.group, b.group))
   };
 }
 function siftDown(heap, i, less) {
@@ -26811,121 +26923,6 @@ function badField(item, spec) {
   }
   if (spec.names !== void 0 && /^[a-z]{2,}$/i.test(item)) return `${base}${didYouMean2(item, spec.names)}`;
   return base;
-}
-
-// src/engine/schedule/zone.ts
-var MINUTE = 6e4;
-var DAY = 864e5;
-var UTC_NAMES = /* @__PURE__ */ new Set(["UTC", "Etc/UTC", "GMT", "Etc/GMT"]);
-var UNIFORM_ZERO = Object.freeze({ before: 0, after: 0, transition: Number.NaN });
-var MAX_CACHED_DAYS = 2e4;
-var zones2 = /* @__PURE__ */ new Map();
-function getZone(name) {
-  let zone = zones2.get(name);
-  if (zone === void 0) {
-    zone = createZone(name);
-    zones2.set(name, zone);
-  }
-  return zone ?? void 0;
-}
-function createZone(name) {
-  if (typeof name !== "string" || name.trim() === "") return null;
-  let fmt;
-  try {
-    fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone: name,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric"
-    });
-  } catch {
-    return null;
-  }
-  const canonical = fmt.resolvedOptions().timeZone;
-  if (UTC_NAMES.has(canonical)) return { name: canonical, offsetAt: () => 0, day: () => UNIFORM_ZERO };
-  const offsetAt = (t) => {
-    let y = 0;
-    let mo = 0;
-    let d = 0;
-    let h = 0;
-    let mi = 0;
-    let s = 0;
-    for (const p of fmt.formatToParts(t)) {
-      switch (p.type) {
-        case "year":
-          y = Number(p.value);
-          break;
-        case "month":
-          mo = Number(p.value);
-          break;
-        case "day":
-          d = Number(p.value);
-          break;
-        case "hour":
-          h = Number(p.value);
-          break;
-        case "minute":
-          mi = Number(p.value);
-          break;
-        case "second":
-          s = Number(p.value);
-          break;
-      }
-    }
-    const local = new Date(Date.UTC(2e3, mo - 1, d, h, mi, s)).setUTCFullYear(y);
-    return local - Math.floor(t / 1e3) * 1e3;
-  };
-  const days = /* @__PURE__ */ new Map();
-  const day = (dn) => {
-    let cached2 = days.get(dn);
-    if (cached2 === void 0) {
-      if (days.size >= MAX_CACHED_DAYS) days.clear();
-      cached2 = computeDay(offsetAt, dn);
-      days.set(dn, cached2);
-    }
-    return cached2;
-  };
-  return { name: canonical, offsetAt, day };
-}
-function computeDay(offsetAt, dn) {
-  let lo = (dn - 1) * DAY;
-  let hi = (dn + 2) * DAY;
-  const before = offsetAt(lo);
-  const after = offsetAt(hi);
-  if (before === after) return { before, after, transition: Number.NaN };
-  while (hi - lo > 1e3) {
-    const mid = lo + Math.floor((hi - lo) / 2e3) * 1e3;
-    if (offsetAt(mid) === before) lo = mid;
-    else hi = mid;
-  }
-  return { before, after, transition: hi };
-}
-function resolveLocal(naive, d) {
-  if (d.before === d.after) return naive - d.before;
-  const early = naive - d.before;
-  const late = naive - d.after;
-  const earlyValid = early < d.transition;
-  const lateValid = late >= d.transition;
-  if (earlyValid && lateValid) return Math.min(early, late);
-  if (lateValid) return late;
-  return early;
-}
-function monthDayOf(dn) {
-  const z2 = dn + 719468;
-  const doe = z2 - Math.floor(z2 / 146097) * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  return (mp < 10 ? mp + 3 : mp - 9) * 32 + doy - Math.floor((153 * mp + 2) / 5) + 1;
-}
-function weekdayOf(dn) {
-  return ((dn + 4) % 7 + 7) % 7;
 }
 
 // src/engine/schedule/fire-times.ts
