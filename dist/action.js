@@ -22,7 +22,7 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-ARA3RR4T.js";
+} from "./chunks/chunk-W5A2P5SW.js";
 import "./chunks/chunk-5B7VCYXB.js";
 import {
   adhocTask,
@@ -31,14 +31,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-NZQPVQTP.js";
+} from "./chunks/chunk-YZNYZ5VV.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-WNJCWA6G.js";
+} from "./chunks/chunk-NUWLGICL.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-OHEUHDLB.js";
+} from "./chunks/chunk-QA2C2JPT.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,

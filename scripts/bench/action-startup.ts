@@ -6,8 +6,10 @@
 // command task and once for a Claude task (the real Claude Code CLI against the scripted model server).
 // For the Claude task it also measures process start → the first model request (the scripted model
 // server's first agent-loop request), against the floor: the bare Claude Code CLI (`claude -p`) started
-// the same way, with the same model server.
-// Prints JSON: { commandMs, claudeMs, claudeFirstRequestMs, bareFirstRequestMs, nodeMs, runs }.
+// the same way, with the same model server. Both again against a model server whose connections take
+// 100 ms to open (DNS, TCP and TLS to a remote API, which loopback does not have).
+// Prints JSON: { commandMs, claudeMs, claudeFirstRequestMs, bareFirstRequestMs, remoteFirstRequestMs,
+// bareRemoteFirstRequestMs, connectMs, nodeMs, runs }.
 //
 //   node scripts/bench/action-startup.ts [runs]
 import { execFileSync, spawn } from "node:child_process";
@@ -17,6 +19,7 @@ import { join, resolve } from "node:path";
 import { startModelServer } from "../../tests/support/model-server.ts";
 
 const RUNS = Number(process.argv[2] ?? 7);
+const CONNECT_MS = 100;
 const NODE = process.execPath;
 const ACTION = resolve("dist/action.js");
 const BIN = resolve("node_modules/.bin"); // the pinned Claude Code: "already installed"
@@ -122,23 +125,27 @@ const medianOf = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floo
 async function medians(variants: Record<string, [task: string, env?: Record<string, string>]>) {
   const entries = Object.entries(variants);
   for (const [, [task, env]] of entries) await runAction(task, env); // warm-up: file system caches
-  await bareClaude();
+  await bareClaude(server.url);
   const times: Record<string, number[]> = Object.fromEntries(entries.map(([k]) => [k, []]));
   times.claudeFirstRequestMs = [];
   times.bareFirstRequestMs = [];
+  times.remoteFirstRequestMs = [];
+  times.bareRemoteFirstRequestMs = [];
   for (let i = 0; i < RUNS; i++) {
     for (const [key, [task, env]] of entries) {
       const [spawned, first] = await runAction(task, env);
       times[key]!.push(spawned);
       if (key === "claudeMs") times.claudeFirstRequestMs.push(first);
+      if (key === "remoteMs") times.remoteFirstRequestMs!.push(first);
     }
-    times.bareFirstRequestMs.push(await bareClaude());
+    times.bareFirstRequestMs.push(await bareClaude(server.url));
+    times.bareRemoteFirstRequestMs!.push(await bareClaude(remote.url));
   }
   return Object.fromEntries(Object.keys(times).map((k) => [k, medianOf(times[k]!)]));
 }
 
 /** The floor: the bare Claude Code CLI, start → its first agent-loop request (then it is stopped). */
-function bareClaude(): Promise<number> {
+function bareClaude(url: string): Promise<number> {
   firstRequestAt = undefined;
   return new Promise((ok, fail) => {
     const t0 = performance.now();
@@ -150,7 +157,7 @@ function bareClaude(): Promise<number> {
         env: {
           ...baseEnv,
           ANTHROPIC_API_KEY: "sk-ant-bench-dummy",
-          ANTHROPIC_BASE_URL: server.url,
+          ANTHROPIC_BASE_URL: url,
           CLAUDE_CODE_MAX_RETRIES: "0",
           CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
         },
@@ -175,10 +182,12 @@ function nodeAlone(): number {
   return medianOf(times);
 }
 
-const server = await startModelServer(() => {
+const answer = () => {
   firstRequestAt ??= performance.now();
-  return { text: "done" };
-});
+  return { text: "done" as const };
+};
+const server = await startModelServer(answer);
+const remote = await startModelServer(answer, { connectMs: CONNECT_MS });
 try {
   const ms = await medians({
     commandMs: ["noop"],
@@ -191,9 +200,19 @@ try {
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
       },
     ],
+    remoteMs: [
+      "ask",
+      {
+        "INPUT_ANTHROPIC-API-KEY": "sk-ant-bench-dummy",
+        ANTHROPIC_BASE_URL: remote.url,
+        CLAUDE_CODE_MAX_RETRIES: "0",
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+      },
+    ],
   });
-  console.log(JSON.stringify({ ...ms, nodeMs: nodeAlone(), runs: RUNS }));
+  console.log(JSON.stringify({ ...ms, connectMs: CONNECT_MS, nodeMs: nodeAlone(), runs: RUNS }));
 } finally {
   await server.close();
+  await remote.close();
   rmSync(root, { recursive: true, force: true });
 }

@@ -190,6 +190,69 @@ describe("startModelProxy", () => {
     ]);
   });
 
+  it("preconnects once, when asked: the way out is opened before the agent asks, without the credential, and the first request uses it", async () => {
+    const seen: { method?: string; url?: string; port?: number; key?: string; auth?: string }[] = [];
+    let connections = 0;
+    const server = createServer((req, res) => {
+      seen.push({
+        method: req.method,
+        url: req.url,
+        port: req.socket.remotePort,
+        key: req.headers["x-api-key"] as string | undefined,
+        auth: req.headers.authorization,
+      });
+      req.resume();
+      // a HEAD answer with its length, as HTTP servers send it (node's client keeps the connection
+      // only then)
+      res.writeHead(200, { "content-type": "application/json", "content-length": "2" });
+      res.end(req.method === "HEAD" ? undefined : "{}");
+    });
+    server.on("connection", () => connections++);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    cleanups.push(() => closeServer(server));
+    const { port } = server.address() as { port: number };
+    const proxy = await startModelProxy({
+      credential: { kind: "api-key", value: SECRET },
+      upstream: `http://127.0.0.1:${port}/base`,
+      proxyEnv: {},
+    });
+    cleanups.push(() => proxy.close());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen, "nothing goes out before an agent starts").toEqual([]);
+    proxy.preconnect();
+    proxy.preconnect(); // once per proxy
+    // before the client sends anything, the upstream has one connection and a HEAD without credentials
+    const until = Date.now() + 5_000;
+    while (seen.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual([{ method: "HEAD", url: "/base/api/hello", port: seen[0]?.port }]);
+    expect(proxy.requests).toBe(0);
+    await new Promise((r) => setTimeout(r, 50)); // the answer has ended: the connection is back in the pool
+    const reply = await send(`${proxy.baseUrl}/v1/messages?beta=true`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": "sk-ant-api03-placeholder" },
+      body: messagesBody(false),
+    });
+    expect(reply.status).toBe(200);
+    expect(seen[1]).toMatchObject({ method: "POST", url: "/base/v1/messages?beta=true", key: SECRET });
+    expect(seen[1]?.port, "the first request reuses the preconnected socket").toBe(seen[0]?.port);
+    expect(connections).toBe(1);
+  });
+
+  it("preconnect to an upstream that cannot be reached changes nothing: the first request reports it", async () => {
+    const dead = await rawUpstream(() => {});
+    await Promise.all(cleanups.splice(0).map((c) => c())); // close it: nothing listens there now
+    const proxy = await startModelProxy({
+      credential: { kind: "api-key", value: SECRET },
+      upstream: dead,
+      proxyEnv: {},
+    });
+    cleanups.push(() => proxy.close());
+    proxy.preconnect();
+    const reply = await send(`${proxy.baseUrl}/v1/messages`, { method: "POST", body: messagesBody(false) });
+    expect(reply.status).toBe(502);
+    expect(reply.body).not.toContain(SECRET);
+  });
+
   it("refuses requests without the nonce (403) and paths that climb (400); nothing reaches the upstream", async () => {
     const server = await scripted([]);
     const proxy = await proxyTo(server.url);

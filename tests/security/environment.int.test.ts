@@ -127,8 +127,16 @@ describe("attack: read the engine's environment", () => {
       const roots = [tmpdir(), "/var/tmp", "/dev/shm", "/root", e2e.repo.root];
       const written = leaksInFiles(roots, started, all);
       expect(written).toEqual([]);
-      // The model key reached only the model server, as the credential of its requests.
-      expect(server.requests.every((q) => q.headers["x-api-key"] === secret.anthropicKey)).toBe(true);
+      // The model key reached only the model server, as the credential of the agent's requests; the
+      // proxy's own preconnect (HEAD /api/hello) carries no credential at all.
+      const [own, agents] = [
+        server.requests.filter((q) => q.method === "HEAD" && q.path.endsWith("/api/hello")),
+        server.requests.filter((q) => !(q.method === "HEAD" && q.path.endsWith("/api/hello"))),
+      ];
+      expect(own).toHaveLength(1);
+      expect(own[0]?.headers["x-api-key"] ?? own[0]?.headers.authorization).toBeUndefined();
+      expect(agents.length).toBeGreaterThan(0);
+      expect(agents.every((q) => q.headers["x-api-key"] === secret.anthropicKey)).toBe(true);
     } finally {
       await server?.close();
     }

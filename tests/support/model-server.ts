@@ -80,6 +80,11 @@ export interface ModelServerOptions {
   sideText?: string;
   /** How long `hang` waits between keep-alive pings. */
   hangPingMs?: number;
+  /**
+   * A new connection is usable this long after it is opened, as if DNS, TCP and TLS to a remote API
+   * took that long: requests on it are answered no earlier. Default 0 (loopback).
+   */
+  connectMs?: number;
 }
 
 const ERROR_TYPES: Record<number, string> = {
@@ -147,7 +152,8 @@ export async function startModelServer(
 
     if (req.method === "HEAD" || (req.method === "GET" && pathname === "/")) {
       record("probe");
-      res.writeHead(200).end();
+      // with its length, as HTTP servers answer HEAD: node's client keeps such a connection open
+      res.writeHead(200, { "content-length": "0" }).end();
       return;
     }
     if (req.method === "POST" && pathname === "/v1/messages/count_tokens") {
@@ -266,14 +272,17 @@ export async function startModelServer(
   const server = createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on("data", (c: Buffer) => parts.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
+      await handshakes.get(req.socket);
       handle(req, res, Buffer.concat(parts).toString("utf8")).catch((err: unknown) => {
         if (!res.headersSent) sendJson(res, 500, apiError(500, `test server bug: ${String(err)}`));
         else res.destroy();
       });
     });
   });
+  const handshakes = new WeakMap<Socket, Promise<void>>();
   server.on("connection", (socket) => {
+    if (options.connectMs) handshakes.set(socket, sleep(options.connectMs));
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });

@@ -55,8 +55,13 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
   const agentsUp = new Promise<void>((ok) => {
     anyAgentUp = ok;
   });
+  // set once the model-key proxy runs: a Claude agent's start opens its way out to the API
+  let claudeSpawned: (() => void) | undefined;
   const emit = (e: RunEvent) => {
-    if (e.type === "agent" && e.event.type === "spawn") anyAgentUp();
+    if (e.type === "agent" && e.event.type === "spawn") {
+      anyAgentUp();
+      if (byName.get(e.task)?.kind === "claude") claudeSpawned?.();
+    }
     opts.onEvent?.(e);
   };
   const git = createGit({ cwd: opts.repoRoot, authEnv: opts.gitEnv, logger });
@@ -110,6 +115,7 @@ export async function runTasks(opts: RunTasksOptions): Promise<RunReport> {
     throw err;
   }
   await using proxy = await starting;
+  claudeSpawned = proxy?.preconnect;
   const agentBaseEnv = proxy
     ? { ...scrubbedEnv(baseEnv, { modelCredentials: false }), ...proxy.agentEnv }
     : baseEnv;

@@ -29,6 +29,14 @@ export interface ModelProxy {
   readonly agentEnv: Record<string, string>;
   /** Requests forwarded so far (for tests and reports). */
   readonly requests: number;
+  /**
+   * Opens the way out (DNS, TCP, TLS) now and keeps it for the first request; once per proxy, later
+   * calls do nothing. Call it when an agent starts: Claude Code does this itself (`HEAD
+   * <base>/api/hello`, no credential) unless nonessential traffic is off, which is how the engine
+   * starts it, so the proxy makes the same request in its place while the agent boots, and the first
+   * model request does not wait for a handshake with the API.
+   */
+  preconnect(): void;
   close(): Promise<void>;
 }
 
@@ -84,6 +92,34 @@ export async function startModelProxy(opts: {
   const nonce = randomBytes(24).toString("base64url");
   let requests = 0;
 
+  const upstreamRequest = (
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+    signal?: AbortSignal,
+  ) =>
+    (https ?? http).request({
+      protocol: upstream.protocol,
+      hostname: upstream.hostname.replace(/^\[(.*)\]$/, "$1"),
+      port: upstream.port || undefined,
+      method,
+      path,
+      headers,
+      agent,
+      ...(signal ? { signal } : {}),
+    });
+  let preconnected = false;
+  const preconnect = () => {
+    if (preconnected) return;
+    preconnected = true;
+    // Nothing of the credential, and nothing of the answer is used: the connection goes back to the
+    // pool when the (empty) answer ends. A failure here is the first request's to report.
+    const warm = upstreamRequest("HEAD", upstreamPath(upstreamPrefix, "/api/hello"), {});
+    warm.on("response", (res) => res.resume());
+    warm.on("error", () => {});
+    warm.end();
+  };
+
   const authHeaders: Record<string, string> =
     credential.kind === "api-key"
       ? { "x-api-key": credential.value }
@@ -103,16 +139,12 @@ export async function startModelProxy(opts: {
     }
     requests++;
     const controller = new AbortController();
-    const out = (https ?? http).request({
-      protocol: upstream.protocol,
-      hostname: upstream.hostname.replace(/^\[(.*)\]$/, "$1"),
-      port: upstream.port || undefined,
-      method: req.method,
-      path: upstreamPath(upstreamPrefix, rest),
-      headers: { ...requestHeaders(req.headers), ...authHeaders },
-      agent,
-      signal: controller.signal,
-    });
+    const out = upstreamRequest(
+      req.method ?? "GET",
+      upstreamPath(upstreamPrefix, rest),
+      { ...requestHeaders(req.headers), ...authHeaders },
+      controller.signal,
+    );
     out.on("response", (up) => {
       res.writeHead(up.statusCode ?? 502, up.statusMessage, responseHeaders(up.headers, credential.value));
       // Headers go out now, so a slow first event does not hold them back.
@@ -161,6 +193,7 @@ export async function startModelProxy(opts: {
     get requests() {
       return requests;
     },
+    preconnect,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -9,20 +9,20 @@ import {
 } from "./chunk-5B7VCYXB.js";
 import {
   runAndReport
-} from "./chunk-BCLSECOG.js";
+} from "./chunk-2WFBFU32.js";
 import {
   globals,
   printErr,
   validProject
 } from "./chunk-H62FLG5N.js";
-import "./chunk-NZQPVQTP.js";
-import "./chunk-HTV7MVCZ.js";
-import "./chunk-WNJCWA6G.js";
+import "./chunk-YZNYZ5VV.js";
+import "./chunk-GTC4RSY2.js";
+import "./chunk-NUWLGICL.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-OHEUHDLB.js";
+} from "./chunk-QA2C2JPT.js";
 import {
   assertValid,
   branchNameProblem,

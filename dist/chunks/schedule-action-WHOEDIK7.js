@@ -13,8 +13,8 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-JVCUFFWI.js";
-import "./chunk-ARA3RR4T.js";
+} from "./chunk-X5XPBQBW.js";
+import "./chunk-W5A2P5SW.js";
 import "./chunk-5B7VCYXB.js";
 import {
   globals,
@@ -25,7 +25,7 @@ import {
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-OHEUHDLB.js";
+} from "./chunk-QA2C2JPT.js";
 import {
   requireRepoRoot
 } from "./chunk-2HPKXQ2T.js";

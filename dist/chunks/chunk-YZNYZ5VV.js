@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createMutex
-} from "./chunk-OHEUHDLB.js";
+} from "./chunk-QA2C2JPT.js";
 import {
   STATE_REF,
   compileGlob,

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-OHEUHDLB.js";
+} from "./chunk-QA2C2JPT.js";
 import {
   mdCode
 } from "./chunk-2HPKXQ2T.js";

@@ -14,14 +14,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-NZQPVQTP.js";
+} from "./chunk-YZNYZ5VV.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-HTV7MVCZ.js";
+} from "./chunk-GTC4RSY2.js";
 import {
   onExit,
   runTasks
-} from "./chunk-OHEUHDLB.js";
+} from "./chunk-QA2C2JPT.js";
 import {
   STATUS_ICON,
   branchNameProblem,

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-JVCUFFWI.js";
-import "./chunk-ARA3RR4T.js";
+} from "./chunk-X5XPBQBW.js";
+import "./chunk-W5A2P5SW.js";
 import "./chunk-5B7VCYXB.js";
 import {
   runAndReport
-} from "./chunk-BCLSECOG.js";
+} from "./chunk-2WFBFU32.js";
 import {
   globals,
   paint,
@@ -20,13 +20,13 @@ import {
   printJson,
   validProject
 } from "./chunk-H62FLG5N.js";
-import "./chunk-NZQPVQTP.js";
+import "./chunk-YZNYZ5VV.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-HTV7MVCZ.js";
-import "./chunk-WNJCWA6G.js";
+} from "./chunk-GTC4RSY2.js";
+import "./chunk-NUWLGICL.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-OHEUHDLB.js";
+import "./chunk-QA2C2JPT.js";
 import {
   requireRepoRoot
 } from "./chunk-2HPKXQ2T.js";

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-WNJCWA6G.js";
+} from "./chunk-NUWLGICL.js";
 import {
   UserError,
   createGit,

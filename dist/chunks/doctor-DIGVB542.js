@@ -9,11 +9,11 @@ import {
 } from "./chunk-U6NXNILZ.js";
 import {
   readTickRecord
-} from "./chunk-JVCUFFWI.js";
+} from "./chunk-X5XPBQBW.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-ARA3RR4T.js";
+import "./chunk-W5A2P5SW.js";
 import "./chunk-5B7VCYXB.js";
 import {
   prune
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-OHEUHDLB.js";
+} from "./chunk-QA2C2JPT.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,

@@ -1333,6 +1333,26 @@ async function startModelProxy(opts) {
   const upstreamPrefix = upstream.pathname.replace(/\/+$/, "");
   const nonce = randomBytes(24).toString("base64url");
   let requests = 0;
+  const upstreamRequest = (method, path6, headers, signal) => (https ?? http).request({
+    protocol: upstream.protocol,
+    hostname: upstream.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port: upstream.port || void 0,
+    method,
+    path: path6,
+    headers,
+    agent,
+    ...signal ? { signal } : {}
+  });
+  let preconnected = false;
+  const preconnect = () => {
+    if (preconnected) return;
+    preconnected = true;
+    const warm = upstreamRequest("HEAD", upstreamPath(upstreamPrefix, "/api/hello"), {});
+    warm.on("response", (res) => res.resume());
+    warm.on("error", () => {
+    });
+    warm.end();
+  };
   const authHeaders = credential.kind === "api-key" ? { "x-api-key": credential.value } : { authorization: `Bearer ${credential.value}` };
   const handle = (req, res) => {
     const rest = afterNonce(req.url ?? "", nonce);
@@ -1348,16 +1368,12 @@ async function startModelProxy(opts) {
     }
     requests++;
     const controller = new AbortController();
-    const out = (https ?? http).request({
-      protocol: upstream.protocol,
-      hostname: upstream.hostname.replace(/^\[(.*)\]$/, "$1"),
-      port: upstream.port || void 0,
-      method: req.method,
-      path: upstreamPath(upstreamPrefix, rest),
-      headers: { ...requestHeaders(req.headers), ...authHeaders },
-      agent,
-      signal: controller.signal
-    });
+    const out = upstreamRequest(
+      req.method ?? "GET",
+      upstreamPath(upstreamPrefix, rest),
+      { ...requestHeaders(req.headers), ...authHeaders },
+      controller.signal
+    );
     out.on("response", (up) => {
       res.writeHead(up.statusCode ?? 502, up.statusMessage, responseHeaders(up.headers, credential.value));
       res.flushHeaders();
@@ -1399,6 +1415,7 @@ async function startModelProxy(opts) {
     get requests() {
       return requests;
     },
+    preconnect,
     close: () => new Promise((resolve2) => {
       server.close(() => resolve2());
       server.closeAllConnections();
@@ -10800,8 +10817,12 @@ async function runTasks(opts) {
     const agentsUp = new Promise((ok) => {
       anyAgentUp = ok;
     });
+    let claudeSpawned;
     const emit = (e) => {
-      if (e.type === "agent" && e.event.type === "spawn") anyAgentUp();
+      if (e.type === "agent" && e.event.type === "spawn") {
+        anyAgentUp();
+        if (byName.get(e.task)?.kind === "claude") claudeSpawned?.();
+      }
       opts.onEvent?.(e);
     };
     const git = createGit({ cwd: opts.repoRoot, authEnv: opts.gitEnv, logger });
@@ -10850,6 +10871,7 @@ async function runTasks(opts) {
       throw err;
     }
     const proxy = __using(_stack, await starting, true);
+    claudeSpawned = proxy?.preconnect;
     const agentBaseEnv = proxy ? { ...scrubbedEnv(baseEnv, { modelCredentials: false }), ...proxy.agentEnv } : baseEnv;
     if (isolation === "none") {
       logger.warn(

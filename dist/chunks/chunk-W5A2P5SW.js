@@ -10,7 +10,7 @@ import {
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-OHEUHDLB.js";
+} from "./chunk-QA2C2JPT.js";
 import {
   buildPlan,
   claimDueTasks,

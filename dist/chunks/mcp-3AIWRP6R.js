@@ -19,13 +19,13 @@ import {
 import "./chunk-2ID52NAO.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-HTV7MVCZ.js";
-import "./chunk-WNJCWA6G.js";
+} from "./chunk-GTC4RSY2.js";
+import "./chunk-NUWLGICL.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-OHEUHDLB.js";
+} from "./chunk-QA2C2JPT.js";
 import {
   $ZodObject,
   $ZodType,

@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-ARA3RR4T.js";
+} from "./chunk-W5A2P5SW.js";
 import {
   newRunId
-} from "./chunk-OHEUHDLB.js";
+} from "./chunk-QA2C2JPT.js";
 import {
   STATE_REF,
   claimDueTasks,
