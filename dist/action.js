@@ -22,7 +22,7 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-W5A2P5SW.js";
+} from "./chunks/chunk-REXS4XM2.js";
 import "./chunks/chunk-5B7VCYXB.js";
 import {
   adhocTask,
@@ -31,14 +31,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-YZNYZ5VV.js";
+} from "./chunks/chunk-HLWZGHHA.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-NUWLGICL.js";
+} from "./chunks/chunk-V5DAWY6J.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-QA2C2JPT.js";
+} from "./chunks/chunk-3OVSRLC3.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,

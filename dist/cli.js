@@ -9,7 +9,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 // src/cli/main.ts
 import * as nodeModule from "node:module";
 nodeModule.enableCompileCache?.();
-var { main } = await import("./chunks/program-UPTUYKGW.js");
+var { main } = await import("./chunks/program-FV2LRBDT.js");
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (err) => {
     if (err.code !== "EPIPE") throw err;

@@ -252,7 +252,7 @@ const HOW = `## How each figure is measured
 - **Action start-up**: \`dist/action.js\` run as the runner runs it (\`INPUT_*\`, event file with the
   repository's default branch, outputs) on a \`workflow_dispatch\`, from process start to the first
   agent process, median of 7. What it costs: Node itself (~40 ms), compiling and running the start-up
-  bundle (~200 ms: the engine with yaml, js-yaml, zod and execa; Octokit, the Actions cache,
+  bundle (~150 ms: the engine with yaml, js-yaml and zod; Octokit, the Actions cache,
   tool-cache and artifact packages load only when used), then about ten short processes before the
   spawn (the repository's git dir and remotes, the base commit, \`git worktree add\`, the refs the
   agent's private git dir gets, the sandbox probe). The run's one fetch, the task's lock in the ledger

@@ -1,12 +1,19 @@
 /**
  * The other shape of the one process runner (see `run.ts`): a long-running child (an agent) in its own
- * session with streamed output, on execa. Its own module, so commands that never start an agent
- * (`plan`, `validate`, `next`) do not load execa.
+ * session with streamed output. Its caller (`agent/run-process.ts`) owns the rest: reading the
+ * streams, the timeout, stopping the process tree.
+ *
+ * Written on `node:child_process` rather than execa, like `runCommand` and for the same kind of
+ * reason, measured on Node 24: execa bundled is ~300 KB that every run starting an agent loads before
+ * the spawn (~12 ms, with the built-in modules it pulls in: worker_threads, v8, the whole of crypto)
+ * and it raised the process's peak RSS from 43 to 55 MB, where what is used of it here — a detached
+ * spawn, a string on stdin, buffers out — is `spawn` with three options.
  */
-import { execa, type ResultPromise } from "execa";
+import { type ChildProcess, spawn } from "node:child_process";
+import type { Readable } from "node:stream";
 
-/** A child started by `startDetached`: a Node `ChildProcess` (events, streams, pid). */
-export type DetachedChild = ResultPromise<{ buffer: false; encoding: "buffer"; reject: false }>;
+/** A child started by `startDetached`: events, pid, and stdout/stderr as streams of bytes. */
+export type DetachedChild = ChildProcess & { stdout: Readable; stderr: Readable };
 
 export interface StartDetachedOptions {
   cwd: string;
@@ -26,24 +33,23 @@ export function startDetached(
   args: readonly string[],
   opts: StartDetachedOptions,
 ): { child: DetachedChild; started: Promise<Error | undefined> } {
-  const child = execa(file, args, {
+  const child = spawn(file, args, {
     cwd: opts.cwd,
     env: opts.env,
-    extendEnv: false,
     detached: true,
-    cleanup: false,
-    buffer: false,
-    encoding: "buffer",
-    reject: false,
     // No input → /dev/null: a socket on stdin makes Debian's bash source ~/.bashrc (SSH heuristics).
-    ...(opts.stdin === undefined ? { stdin: "ignore" as const } : { input: opts.stdin }),
-  });
+    stdio: [opts.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+  }) as DetachedChild;
   const started = new Promise<Error | undefined>((resolve) => {
     child.once("spawn", () => resolve(undefined));
-    // An error before the child ran (no such program): execa settles the result with it.
-    void child.then((r) => {
-      if (child.pid === undefined) resolve((r.cause as Error | undefined) ?? new Error(r.message));
-    });
+    // Before the spawn: the program could not be started (ENOENT, EACCES). After it (a failed kill),
+    // there is nothing to add to what `exit` and the streams tell the caller.
+    child.on("error", (err) => resolve(err));
   });
+  if (opts.stdin !== undefined) {
+    // a child that exits without reading its input closes the pipe: not an error of the run
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(opts.stdin);
+  }
   return { child, started };
 }

@@ -7,10 +7,11 @@
  *   costs more than twice the main-thread time per call: measured on Node 24 in a process of the
  *   engine's size, `git --version` took 12.4 ms of CPU through execa and 5.0 ms through `spawn`
  *   (13.9 vs 9.5 ms wall), and the main thread is what every other step of a run waits for.
- * - `startDetached` (`detached.ts`, execa): start a long-running child in its own session with
- *   streamed output, for `agent/run-process.ts`, which owns stopping its process tree.
+ * - `startDetached` (`detached.ts`, also on `node:child_process`; it says why): start a long-running
+ *   child in its own session with streamed output, for `agent/run-process.ts`, which owns stopping
+ *   its process tree.
  *
- * One place for the environment: nothing is inherited implicitly (`extendEnv: false`); the caller
+ * One place for the environment: nothing is inherited implicitly; the caller
  * passes the complete environment, usually built by `processEnv`. Tools whose output the engine reads
  * run in the C locale (`C_LOCALE`): the same messages and byte-order sorting on every machine.
  *

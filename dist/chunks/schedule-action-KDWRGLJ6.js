@@ -13,8 +13,8 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-X5XPBQBW.js";
-import "./chunk-W5A2P5SW.js";
+} from "./chunk-DWD3FOLA.js";
+import "./chunk-REXS4XM2.js";
 import "./chunk-5B7VCYXB.js";
 import {
   globals,
@@ -25,7 +25,7 @@ import {
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-QA2C2JPT.js";
+} from "./chunk-3OVSRLC3.js";
 import {
   requireRepoRoot
 } from "./chunk-2HPKXQ2T.js";

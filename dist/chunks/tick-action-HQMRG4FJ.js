@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-X5XPBQBW.js";
-import "./chunk-W5A2P5SW.js";
+} from "./chunk-DWD3FOLA.js";
+import "./chunk-REXS4XM2.js";
 import "./chunk-5B7VCYXB.js";
 import {
   runAndReport
-} from "./chunk-2WFBFU32.js";
+} from "./chunk-BAJUMUCD.js";
 import {
   globals,
   paint,
@@ -20,13 +20,13 @@ import {
   printJson,
   validProject
 } from "./chunk-H62FLG5N.js";
-import "./chunk-YZNYZ5VV.js";
+import "./chunk-HLWZGHHA.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-GTC4RSY2.js";
-import "./chunk-NUWLGICL.js";
+} from "./chunk-QBKER4LX.js";
+import "./chunk-V5DAWY6J.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-QA2C2JPT.js";
+import "./chunk-3OVSRLC3.js";
 import {
   requireRepoRoot
 } from "./chunk-2HPKXQ2T.js";

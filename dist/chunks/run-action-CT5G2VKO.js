@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-2WFBFU32.js";
+} from "./chunk-BAJUMUCD.js";
 import "./chunk-H62FLG5N.js";
-import "./chunk-YZNYZ5VV.js";
-import "./chunk-GTC4RSY2.js";
-import "./chunk-NUWLGICL.js";
+import "./chunk-HLWZGHHA.js";
+import "./chunk-QBKER4LX.js";
+import "./chunk-V5DAWY6J.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-QA2C2JPT.js";
+import "./chunk-3OVSRLC3.js";
 import "./chunk-2HPKXQ2T.js";
 import "./chunk-Y7TVEGQG.js";
 import "./chunk-AN4M62PA.js";

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-QA2C2JPT.js";
+} from "./chunk-3OVSRLC3.js";
 import {
   mdCode
 } from "./chunk-2HPKXQ2T.js";

@@ -9,11 +9,11 @@ import {
 } from "./chunk-U6NXNILZ.js";
 import {
   readTickRecord
-} from "./chunk-X5XPBQBW.js";
+} from "./chunk-DWD3FOLA.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-W5A2P5SW.js";
+import "./chunk-REXS4XM2.js";
 import "./chunk-5B7VCYXB.js";
 import {
   prune
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-QA2C2JPT.js";
+} from "./chunk-3OVSRLC3.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,

@@ -9,20 +9,20 @@ import {
 } from "./chunk-5B7VCYXB.js";
 import {
   runAndReport
-} from "./chunk-2WFBFU32.js";
+} from "./chunk-BAJUMUCD.js";
 import {
   globals,
   printErr,
   validProject
 } from "./chunk-H62FLG5N.js";
-import "./chunk-YZNYZ5VV.js";
-import "./chunk-GTC4RSY2.js";
-import "./chunk-NUWLGICL.js";
+import "./chunk-HLWZGHHA.js";
+import "./chunk-QBKER4LX.js";
+import "./chunk-V5DAWY6J.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-QA2C2JPT.js";
+} from "./chunk-3OVSRLC3.js";
 import {
   assertValid,
   branchNameProblem,

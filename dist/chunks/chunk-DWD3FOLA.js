@@ -6,10 +6,10 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-W5A2P5SW.js";
+} from "./chunk-REXS4XM2.js";
 import {
   newRunId
-} from "./chunk-QA2C2JPT.js";
+} from "./chunk-3OVSRLC3.js";
 import {
   STATE_REF,
   claimDueTasks,

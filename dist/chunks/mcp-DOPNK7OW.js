@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   VERSION
-} from "./chunk-TFJAJHAY.js";
+} from "./chunk-I24MKLBL.js";
 import {
   readDefaultsFile
 } from "./chunk-X6QDOWWP.js";
@@ -19,13 +19,13 @@ import {
 import "./chunk-2ID52NAO.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-GTC4RSY2.js";
-import "./chunk-NUWLGICL.js";
+} from "./chunk-QBKER4LX.js";
+import "./chunk-V5DAWY6J.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-QA2C2JPT.js";
+} from "./chunk-3OVSRLC3.js";
 import {
   $ZodObject,
   $ZodType,

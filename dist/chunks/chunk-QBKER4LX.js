@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-NUWLGICL.js";
+} from "./chunk-V5DAWY6J.js";
 import {
   UserError,
   createGit,
