@@ -242,8 +242,9 @@ const HOW = `## How each figure is measured
   removal), against the bare git commands the same work needs (worktree add, add, commit, merge-tree,
   worktree remove), alternating, median of 5. Both are dominated by checking out and deleting 10,000
   files, whose cost varies with the disk.
-- **8 × 2 s tasks**: command tasks \`sleep 2\` at \`--max-parallel 4\` in a small repository; the ideal
-  is two waves of 2 s plus the engine's own overhead for one task (measured alone), twice. The row
+- **8 × 2 s tasks**: command tasks \`sleep 2\` at \`--max-parallel 4\` in a small repository, the median
+  of three rounds; the ideal is two waves of 2 s plus the engine's own overhead for one task
+  (measured alone), twice. The row
   also gives one task's CPU time (the engine's process and every process it waited for, from
   \`/proc/self/stat\`) and the part of it on the engine's one JavaScript thread, most of which is
   Node starting processes (\`fork\` of a ~100 MB process, ~5 ms each on this machine). Four tasks at
@@ -300,8 +301,14 @@ const HOW = `## How each figure is measured
   GraphQL mutation and the pull request's own write follow each other at once: the API client lets
   a task's first writes go without the 1 s gap plugin-throttling keeps between any two (a token
   bucket, \`WRITE_PACE\` in \`src/engine/github/octokit.ts\`); that gap was ~1 s of each signed run.
-- **Peak RSS**: Node 24 alone is ~44 MB; the start-up bundle loaded brings the process to ~80 MB
-  (V8's code, the zod schemas and parsers); the GitHub client and the run's git output add the rest.
+- **Peak RSS**: Node 24 alone is ~44 MB; the start-up bundle loaded brings the process to ~65 MB
+  (V8's code, the zod schemas and parsers; the peer's one file, loaded the same way, ~74 MB); the
+  GitHub client and the run add the rest. What is left of the difference is V8's heap, not code:
+  measured inside both processes (\`process.memoryUsage\` every 5 ms), the heap reserved at the
+  peak is ~33 MB for claude-tasks and ~24 MB for the peer, while the heap in use is ~22 and ~18 MB:
+  more of it is a young generation that V8 grew for the run's short-lived objects (the Action's
+  \`node\` takes no flags to bound it). Agents start through \`node:child_process\`: execa and
+  the built-ins it loads added 12 MB.
   Trimmed in this round: zod's locales and @actions/core's unused OIDC client (undici) are left out
   of the bundle, Octokit loads with the first API call, and it talks HTTP with \`node:http\` instead
   of Node's fetch: undici parses HTTP with llhttp compiled to WebAssembly, which V8 compiled again

@@ -1,11 +1,13 @@
 #!/usr/bin/env -S node --max-semi-space-size=8
 // A small young generation: planning 10,000 tasks stays well under 200 MB (see docs/benchmarks.md).
 import * as nodeModule from "node:module";
+import { privateCompileCacheDir } from "./compile-cache.ts";
 
 // Repeated runs (`tick`, `watch`, the MCP server, a shell) start from V8's code cache instead of
-// compiling the bundle again (Node ≥ 22.1, in the OS's temporary directory; a no-op before). The
-// engine loads after this line, so it is cached too.
-nodeModule.enableCompileCache?.();
+// compiling the bundle again (Node ≥ 22.1, a no-op before), kept in this user's own cache folder (see
+// compile-cache.ts). The engine loads after this line, so it is cached too.
+const cacheDir = privateCompileCacheDir(process.env);
+if (cacheDir) nodeModule.enableCompileCache?.(cacheDir);
 const { main } = await import("./program.ts");
 
 // `claude-tasks run … | head`: when the reader goes away, further output is dropped; the run itself

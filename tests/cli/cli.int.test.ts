@@ -1,5 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, cli, taskDir } from "../support/cli.ts";
@@ -210,5 +220,52 @@ describe("claude-tasks CLI (built dist/cli.js)", () => {
       ["slow", "success"],
     ]);
     expect(JSON.parse(cli(["worktrees", "--json"], { cwd: repo.path, env }).stdout).worktrees).toEqual([]);
+  });
+});
+
+describe("the CLI's compile cache", () => {
+  /** `claude-tasks --version` with its own HOME and TMPDIR; what Node left in each afterwards. */
+  function versionRun(prepare?: (cache: string) => void) {
+    const root = mkdtempSync(join(tmpdir(), "ct-cc-"));
+    try {
+      const home = join(root, "home");
+      const tmp = join(root, "tmp");
+      mkdirSync(home);
+      mkdirSync(tmp);
+      const cache = join(home, ".cache", "claude-tasks", "node-compile-cache");
+      prepare?.(cache);
+      const r = spawnSync(process.execPath, [CLI, "--version"], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", HOME: home, TMPDIR: tmp },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const files = (dir: string) =>
+        existsSync(dir)
+          ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+          : [];
+      return {
+        cached: files(cache).length,
+        mode: existsSync(cache) ? statSync(cache).mode & 0o777 : undefined,
+        inTmp: files(tmp).length,
+      };
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it("is kept in the user's own cache folder (0700), never in the shared temporary folder", () => {
+    const r = versionRun();
+    expect(r.cached).toBeGreaterThan(0);
+    expect(r.mode).toBe(0o700);
+    expect(r.inTmp).toBe(0);
+  });
+
+  it("is not used when the folder is one other accounts can write", () => {
+    const r = versionRun((cache) => {
+      mkdirSync(cache, { recursive: true });
+      chmodSync(cache, 0o777);
+    });
+    expect(r.cached).toBe(0);
+    expect(r.inTmp).toBe(0);
   });
 });
