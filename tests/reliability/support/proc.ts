@@ -40,9 +40,19 @@ export interface StartOptions {
   nodeArgs?: string[];
 }
 
-/** Starts `node [--import peak-rss] dist/cli.js …args` with exactly `env` (plus PATH). */
+/**
+ * The node options of the CLI's own `#!` line (`#!/usr/bin/env -S node --max-semi-space-size=8`):
+ * started through `node` rather than as a program, it runs with them as a user's shell would.
+ */
+function shebangNodeArgs(script: string): string[] {
+  const first = readFileSync(script, "utf8").split("\n", 1)[0] ?? "";
+  const m = /^#!.*\bnode((?:\s+--\S+)*)\s*$/.exec(first);
+  return m?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+}
+
+/** Starts `node <the #! line's options> [--import peak-rss] dist/cli.js …args` with exactly `env` (plus PATH). */
 export function startCli(args: string[], opts: StartOptions): CliProcess {
-  return startNode(CLI, args, opts);
+  return startNode(CLI, args, { ...opts, nodeArgs: [...shebangNodeArgs(CLI), ...(opts.nodeArgs ?? [])] });
 }
 
 export function startNode(script: string, args: string[], opts: StartOptions): CliProcess {
