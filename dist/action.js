@@ -22,23 +22,23 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-REXS4XM2.js";
-import "./chunks/chunk-5B7VCYXB.js";
+} from "./chunks/chunk-C6V47JDS.js";
+import "./chunks/chunk-5HAJSKFA.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-X6QDOWWP.js";
+} from "./chunks/chunk-YCJ7CUAH.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-HLWZGHHA.js";
+} from "./chunks/chunk-KGYDHYHW.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-V5DAWY6J.js";
+} from "./chunks/chunk-VDWJNLHU.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-3OVSRLC3.js";
+} from "./chunks/chunk-YK7TAU4L.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -83,7 +83,7 @@ import {
   stripInvisible,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-2HPKXQ2T.js";
+} from "./chunks/chunk-67MGOLRN.js";
 import {
   ConfigError,
   UserError,

@@ -3,7 +3,6 @@
  * describe and check `agent`, `paths` and `limits` exactly as a task file does) with their defaults
  * removed: what a caller leaves out comes from `_defaults.yml`, then the task schema's defaults.
  */
-
 import { agentSchema, limitsSchema, pathsSchema, taskFileSchema } from "../engine/config/schema.ts";
 import { z } from "../engine/zod.ts";
 

@@ -8,7 +8,6 @@
  * Document), which locates every problem. A valid file's Document is only built when `locate` is
  * asked about it.
  */
-
 import { posix } from "node:path";
 import { type Locate, type Location, type Problem, problemAt } from "../errors.ts";
 import { compareCodeUnits } from "../order.ts";

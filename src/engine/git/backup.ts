@@ -4,7 +4,6 @@
  * `changes.patch` (binary-safe, applies with `git apply --binary` onto the recorded base) and
  * `meta.json`. A backup directory appears complete or not at all (written aside, then renamed).
  */
-
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";

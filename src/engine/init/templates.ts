@@ -3,7 +3,6 @@
  * the template's (and, once copied, the task's) name. Each starts with the schema comment and a
  * `# When to use:` paragraph, which `init --list-templates` shows.
  */
-
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";

@@ -12,7 +12,6 @@
  * few bounded fields of `result.json` (the agent's summary, cost, turns). A status the run job claims
  * can only ever make the publish job do less: "failed" publishes nothing, "success" proves nothing.
  */
-
 import { NOT_RUN_KINDS } from "../budget/ledger.ts";
 import { withholdSecrets } from "../run/redact.ts";
 import type { AgentSummary, TaskStatus } from "../run/types.ts";

@@ -14,7 +14,6 @@
  *   own history (a "base" that already holds a workflow file) into the pushed branch;
  * - the commit that is pushed is made here, with the bot identity and the task's trailers.
  */
-
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Agent } from "../agent/index.ts";

@@ -35,11 +35,11 @@ export interface Zone {
 }
 
 const UNIFORM_ZERO: DayOffsets = Object.freeze({ before: 0, after: 0, transition: Number.NaN });
-const UTC_NAMES = new Set(["UTC", "Etc/UTC", "GMT", "Etc/GMT"]);
 /**
  * Names that every tz database makes UTC itself (upper-cased; `Intl` ignores case). They are known
  * without asking `Intl`: its first DateTimeFormat loads the time-zone data, 26–40 ms measured here,
- * which every scheduled run would pay before its first agent starts (`UTC` is the default zone).
+ * which every scheduled run would pay before its first agent starts (`UTC` is the default zone). A
+ * zone `Intl` resolves to one of them is UTC as well.
  */
 const UTC_ALIASES = new Set(["UTC", "ETC/UTC", "GMT", "ETC/GMT", "UCT", "ETC/UCT", "ZULU", "ETC/ZULU"]);
 const UTC_ZONE: Zone = Object.freeze({ name: "UTC", offsetAt: () => 0, day: () => UNIFORM_ZERO });
@@ -80,7 +80,8 @@ function createZone(name: string): Zone | null {
     return null;
   }
   const canonical = fmt.resolvedOptions().timeZone;
-  if (UTC_NAMES.has(canonical)) return { name: canonical, offsetAt: () => 0, day: () => UNIFORM_ZERO };
+  if (UTC_ALIASES.has(canonical.toUpperCase()))
+    return { name: canonical, offsetAt: () => 0, day: () => UNIFORM_ZERO };
 
   const offsetAt = (t: number): number => {
     let y = 0;

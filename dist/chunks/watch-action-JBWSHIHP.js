@@ -6,30 +6,30 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-5B7VCYXB.js";
+} from "./chunk-5HAJSKFA.js";
 import {
   runAndReport
-} from "./chunk-BAJUMUCD.js";
+} from "./chunk-D3IUMTWK.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-H62FLG5N.js";
-import "./chunk-HLWZGHHA.js";
-import "./chunk-QBKER4LX.js";
-import "./chunk-V5DAWY6J.js";
+} from "./chunk-FCVQLLTR.js";
+import "./chunk-KGYDHYHW.js";
+import "./chunk-VSKXX4YK.js";
+import "./chunk-VDWJNLHU.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-3OVSRLC3.js";
+} from "./chunk-YK7TAU4L.js";
 import {
   assertValid,
   branchNameProblem,
   buildPlan,
   loadProject,
   requireRepoRoot
-} from "./chunk-2HPKXQ2T.js";
+} from "./chunk-67MGOLRN.js";
 import {
   InterruptedError,
   UserError,

@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-BAJUMUCD.js";
-import "./chunk-H62FLG5N.js";
-import "./chunk-HLWZGHHA.js";
-import "./chunk-QBKER4LX.js";
-import "./chunk-V5DAWY6J.js";
+} from "./chunk-D3IUMTWK.js";
+import "./chunk-FCVQLLTR.js";
+import "./chunk-KGYDHYHW.js";
+import "./chunk-VSKXX4YK.js";
+import "./chunk-VDWJNLHU.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-3OVSRLC3.js";
-import "./chunk-2HPKXQ2T.js";
+import "./chunk-YK7TAU4L.js";
+import "./chunk-67MGOLRN.js";
 import "./chunk-Y7TVEGQG.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";

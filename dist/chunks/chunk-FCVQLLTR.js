@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-2HPKXQ2T.js";
+} from "./chunk-67MGOLRN.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -8,7 +8,7 @@ import {
   parseConfigFiles,
   require_dist,
   statRepoFile
-} from "./chunk-2HPKXQ2T.js";
+} from "./chunk-67MGOLRN.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

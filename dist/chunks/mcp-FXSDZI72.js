@@ -9,7 +9,7 @@ import {
 } from "./chunk-I24MKLBL.js";
 import {
   readDefaultsFile
-} from "./chunk-X6QDOWWP.js";
+} from "./chunk-YCJ7CUAH.js";
 import {
   ACTIVE_STATUSES,
   MAX_LOG_LINES,
@@ -19,13 +19,13 @@ import {
 import "./chunk-2ID52NAO.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-QBKER4LX.js";
-import "./chunk-V5DAWY6J.js";
+} from "./chunk-VSKXX4YK.js";
+import "./chunk-VDWJNLHU.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-3OVSRLC3.js";
+} from "./chunk-YK7TAU4L.js";
 import {
   $ZodObject,
   $ZodType,
@@ -77,7 +77,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-2HPKXQ2T.js";
+} from "./chunk-67MGOLRN.js";
 import {
   UserError,
   compareCodeUnits,

@@ -21725,7 +21725,6 @@ var import_fastest_levenshtein2 = __toESM(require_mod(), 1);
 var MINUTE = 6e4;
 var DAY = 864e5;
 var UNIFORM_ZERO = Object.freeze({ before: 0, after: 0, transition: Number.NaN });
-var UTC_NAMES = /* @__PURE__ */ new Set(["UTC", "Etc/UTC", "GMT", "Etc/GMT"]);
 var UTC_ALIASES = /* @__PURE__ */ new Set(["UTC", "ETC/UTC", "GMT", "ETC/GMT", "UCT", "ETC/UCT", "ZULU", "ETC/ZULU"]);
 var UTC_ZONE = Object.freeze({ name: "UTC", offsetAt: () => 0, day: () => UNIFORM_ZERO });
 var MAX_CACHED_DAYS = 2e4;
@@ -21760,7 +21759,8 @@ function createZone(name) {
     return null;
   }
   const canonical = fmt.resolvedOptions().timeZone;
-  if (UTC_NAMES.has(canonical)) return { name: canonical, offsetAt: () => 0, day: () => UNIFORM_ZERO };
+  if (UTC_ALIASES.has(canonical.toUpperCase()))
+    return { name: canonical, offsetAt: () => 0, day: () => UNIFORM_ZERO };
   const offsetAt = (t) => {
     let y = 0;
     let mo = 0;

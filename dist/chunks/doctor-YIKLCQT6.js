@@ -9,12 +9,12 @@ import {
 } from "./chunk-U6NXNILZ.js";
 import {
   readTickRecord
-} from "./chunk-DWD3FOLA.js";
+} from "./chunk-I6REG6XW.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-REXS4XM2.js";
-import "./chunk-5B7VCYXB.js";
+import "./chunk-C6V47JDS.js";
+import "./chunk-5HAJSKFA.js";
 import {
   prune
 } from "./chunk-DLRTTFHO.js";
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-3OVSRLC3.js";
+} from "./chunk-YK7TAU4L.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,
@@ -39,7 +39,7 @@ import {
   parseSchedule,
   parseState,
   require_dist
-} from "./chunk-2HPKXQ2T.js";
+} from "./chunk-67MGOLRN.js";
 import {
   createGit,
   errorMessage,

@@ -13,22 +13,22 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-DWD3FOLA.js";
-import "./chunk-REXS4XM2.js";
-import "./chunk-5B7VCYXB.js";
+} from "./chunk-I6REG6XW.js";
+import "./chunk-C6V47JDS.js";
+import "./chunk-5HAJSKFA.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-H62FLG5N.js";
+} from "./chunk-FCVQLLTR.js";
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-3OVSRLC3.js";
+} from "./chunk-YK7TAU4L.js";
 import {
   requireRepoRoot
-} from "./chunk-2HPKXQ2T.js";
+} from "./chunk-67MGOLRN.js";
 import {
   UserError,
   createGit,

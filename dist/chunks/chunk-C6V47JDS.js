@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-5B7VCYXB.js";
+} from "./chunk-5HAJSKFA.js";
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-3OVSRLC3.js";
+} from "./chunk-YK7TAU4L.js";
 import {
   buildPlan,
   claimDueTasks,
   evaluateSchedules,
   planOf,
   selectTasks
-} from "./chunk-2HPKXQ2T.js";
+} from "./chunk-67MGOLRN.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,

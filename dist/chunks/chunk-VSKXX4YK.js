@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-V5DAWY6J.js";
+} from "./chunk-VDWJNLHU.js";
 import {
   UserError,
   createGit,

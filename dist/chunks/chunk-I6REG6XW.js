@@ -6,15 +6,15 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-REXS4XM2.js";
+} from "./chunk-C6V47JDS.js";
 import {
   newRunId
-} from "./chunk-3OVSRLC3.js";
+} from "./chunk-YK7TAU4L.js";
 import {
   STATE_REF,
   claimDueTasks,
   localStateStore
-} from "./chunk-2HPKXQ2T.js";
+} from "./chunk-67MGOLRN.js";
 import {
   pruneWorktrees
 } from "./chunk-Y7TVEGQG.js";

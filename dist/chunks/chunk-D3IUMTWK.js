@@ -10,17 +10,17 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-H62FLG5N.js";
+} from "./chunk-FCVQLLTR.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-HLWZGHHA.js";
+} from "./chunk-KGYDHYHW.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-QBKER4LX.js";
+} from "./chunk-VSKXX4YK.js";
 import {
   runTasks
-} from "./chunk-3OVSRLC3.js";
+} from "./chunk-YK7TAU4L.js";
 import {
   STATUS_ICON,
   branchNameProblem,
@@ -32,7 +32,7 @@ import {
   quotePath,
   requireRepoRoot,
   selectTasks
-} from "./chunk-2HPKXQ2T.js";
+} from "./chunk-67MGOLRN.js";
 import {
   InterruptedError,
   TaskFailedError,

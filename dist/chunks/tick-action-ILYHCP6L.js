@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-DWD3FOLA.js";
-import "./chunk-REXS4XM2.js";
-import "./chunk-5B7VCYXB.js";
+} from "./chunk-I6REG6XW.js";
+import "./chunk-C6V47JDS.js";
+import "./chunk-5HAJSKFA.js";
 import {
   runAndReport
-} from "./chunk-BAJUMUCD.js";
+} from "./chunk-D3IUMTWK.js";
 import {
   globals,
   paint,
@@ -19,17 +19,17 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-H62FLG5N.js";
-import "./chunk-HLWZGHHA.js";
+} from "./chunk-FCVQLLTR.js";
+import "./chunk-KGYDHYHW.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-QBKER4LX.js";
-import "./chunk-V5DAWY6J.js";
+} from "./chunk-VSKXX4YK.js";
+import "./chunk-VDWJNLHU.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-3OVSRLC3.js";
+import "./chunk-YK7TAU4L.js";
 import {
   requireRepoRoot
-} from "./chunk-2HPKXQ2T.js";
+} from "./chunk-67MGOLRN.js";
 import {
   TaskFailedError,
   UserError,
