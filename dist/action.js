@@ -22,7 +22,7 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-C6V47JDS.js";
+} from "./chunks/chunk-LE7EG5S5.js";
 import "./chunks/chunk-5HAJSKFA.js";
 import {
   adhocTask,
@@ -31,14 +31,14 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-KGYDHYHW.js";
+} from "./chunks/chunk-5MHTCQ24.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-VDWJNLHU.js";
+} from "./chunks/chunk-TUTQSS56.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-YK7TAU4L.js";
+} from "./chunks/chunk-N4CROLYC.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { CLAUDE_HOME_FILES, CLAUDE_MIGRATION_VERSION } from "../../src/engine/agent/claude-home.ts";
 import {
   type AgentEvent,
   type ClaudeAgentSettings,
@@ -13,7 +14,15 @@ import {
   MARKER_VAR,
 } from "../../src/engine/agent/index.ts";
 import { type ModelServer, type Scenario, startModelServer, type Turn } from "../support/model-server.ts";
-import { CLAUDE_PATH, cliEnv, processesOf, processTable, removeTempDirs, tempDir } from "./harness.ts";
+import {
+  CLAUDE_PATH,
+  cliEnv,
+  processesOf,
+  processTable,
+  removeTempDirs,
+  tempDir,
+  withServer,
+} from "./harness.ts";
 
 afterAll(removeTempDirs);
 
@@ -400,5 +409,37 @@ describe("Claude agent with the real CLI", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+// In the sandbox every start is a first start in an empty HOME (see src/engine/agent/claude-home.ts).
+describe("the HOME the sandbox gives Claude Code", () => {
+  const config = (home: string) => JSON.parse(readFileSync(join(home, ".claude.json"), "utf8"));
+
+  it("is what the pinned CLI's own first start leaves: the same migration keys", async () => {
+    const env = cliEnv(undefined);
+    await withServer([{ text: "fine" }], async (server) => {
+      const { result } = await runWith(server, {}, { env: { ...env, ANTHROPIC_BASE_URL: server.url } });
+      expect(result.status).toBe("success");
+    });
+    const seed = JSON.parse(CLAUDE_HOME_FILES[".claude.json"]!);
+    const after = config(String(env.HOME));
+    for (const key of Object.keys(seed)) expect([key, after[key]]).toEqual([key, seed[key]]);
+    expect(after.migrationVersion).toBe(CLAUDE_MIGRATION_VERSION);
+    // the mark of the migrations having run one by one (the seeded start below has none)
+    expect(after).toHaveProperty("seenNotifications");
+  });
+
+  it("started from it, the pinned CLI runs no migration and works as usual", async () => {
+    const env = cliEnv(undefined);
+    writeFileSync(join(String(env.HOME), ".claude.json"), CLAUDE_HOME_FILES[".claude.json"]!);
+    await withServer([{ text: "fine" }], async (server) => {
+      const { result } = await runWith(server, {}, { env: { ...env, ANTHROPIC_BASE_URL: server.url } });
+      expect(result).toMatchObject({ status: "success", summary: "fine" });
+    });
+    const after = config(String(env.HOME));
+    expect(after.migrationVersion).toBe(CLAUDE_MIGRATION_VERSION);
+    expect(after).not.toHaveProperty("seenNotifications");
+    expect(after.firstStartVersion).toBe("2.1.329"); // its own first-start keys are still written
   });
 });

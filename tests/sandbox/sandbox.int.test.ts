@@ -5,6 +5,7 @@
  * Action's runner setup decisions (with a recorder for the privileged commands).
  */
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -34,6 +35,7 @@ describe("bwrap argv", () => {
     expose: ["/home/u/.nvm/versions/node/v24"],
     blank: ["/etc/shadow"],
     home: "/home/u",
+    homeDir: "/s/home",
     uid: 1000,
   };
   const argv = bwrapArgs(plan);
@@ -52,13 +54,16 @@ describe("bwrap argv", () => {
   it("mounts the root read-only, then hides, then re-exposes, then binds the worktree writable", () => {
     const root = at("--ro-bind", "/", "/");
     const hideTmp = at("--tmpfs", "/tmp");
+    const home = at("--bind", "/s/home", "/home/u");
     const expose = at("--ro-bind", plan.expose[0]!, plan.expose[0]!);
     const wt = at("--bind", "/w/t", "/w/t");
     const gitFile = at("--ro-bind", "/w/t/.git", "/w/t/.git");
     const agentGit = at("--bind", "/s/git", "/r/.git/worktrees/t");
     expect(root).toBeGreaterThan(-1);
     expect(root).toBeLessThan(hideTmp);
-    expect(hideTmp).toBeLessThan(expose);
+    expect(hideTmp).toBeLessThan(home);
+    expect(home).toBeLessThan(expose); // a program under HOME (nvm) is bound back over it
+    expect(at("--tmpfs", "/home/u")).toBe(-1);
     expect(expose).toBeLessThan(wt);
     expect(wt).toBeLessThan(gitFile);
     expect(gitFile).toBeLessThan(agentGit);
@@ -151,6 +156,101 @@ describe("the sandbox, for real", async () => {
       expect(await repo.git("rev-parse", "main")).toBe(await repo.head());
     },
   );
+});
+
+describe("the agent's HOME, for real", async () => {
+  const bwrap = await probeBwrap();
+  it.runIf(bwrap.ok)(
+    "each launch gets a new HOME holding only its homeFiles, writable, on disk, and gone with the sandbox",
+    async () => {
+      await using repo = await makeRepo({ files: { "a.txt": "a\n" } });
+      const git = repo.client();
+      const state = join(repo.path, ".git", "claude-tasks");
+      await using wt = await createWorktree({
+        git,
+        task: "t",
+        runId: "r1",
+        base: "HEAD",
+        branch: "x",
+        stateDir: state,
+      });
+      const privateDir = join(state, "sandbox", "t-r1");
+      const hostHome = join(repo.root, "home");
+      await mkdir(hostHome, { recursive: true });
+      await writeFile(join(hostHome, ".claude.json"), '{"userID":"the user\'s own"}\n');
+      const provider = await createSandboxProvider({
+        isolation: "sandbox",
+        env: { ...process.env, ...repo.env, HOME: hostHome },
+      });
+      const session = await provider.open({
+        worktree: wt.path,
+        commonDir: join(repo.path, ".git"),
+        adminDir: (await wt.git.run(["rev-parse", "--absolute-git-dir"])).stdout.trim(),
+        repoRoot: repo.path,
+        privateDir,
+        refs: async () => "",
+      });
+      const inside = async (script: string, homeFiles?: Record<string, string>) => {
+        const launch = await session.wrap({
+          command: "sh",
+          args: ["-c", script],
+          cwd: wt.path,
+          env: { PATH: process.env.PATH ?? "", HOME: hostHome },
+          ...(homeFiles ? { homeFiles } : {}),
+        });
+        return execFileSync(launch.command, launch.args, {
+          cwd: launch.cwd,
+          env: launch.env,
+          encoding: "utf8",
+        });
+      };
+      // the first launch: its files, nothing of the user's; it writes, and a tool fills a cache
+      const first = await inside(
+        'echo "home=$HOME"; ls -A "$HOME"; cat "$HOME/.claude.json"; echo left > "$HOME/left.txt"; mkdir -p "$HOME/.npm/_cacache" && echo c > "$HOME/.npm/_cacache/x"; echo ran > proof.txt',
+        { ".claude.json": '{"migrationVersion":15}\n' },
+      );
+      expect(await readFile(join(wt.path, "proof.txt"), "utf8")).toBe("ran\n");
+      expect(first).toBe(`home=${hostHome}\n.claude.json\n{"migrationVersion":15}\n`);
+      // …on disk in the engine's private folder (not in memory), never in the user's HOME
+      expect(await readFile(join(privateDir, "home", "left.txt"), "utf8")).toBe("left\n");
+      expect(await readFile(join(hostHome, ".claude.json"), "utf8")).toContain("the user's own");
+      expect(existsSync(join(hostHome, "left.txt"))).toBe(false);
+      // the next launch (a retry) starts from nothing again
+      expect(await inside('ls -A "$HOME"')).toBe("");
+      await session[Symbol.asyncDispose]();
+      expect(existsSync(privateDir)).toBe(false);
+    },
+  );
+
+  it.runIf(bwrap.ok)("a homeFiles name that is a path is refused before anything starts", async () => {
+    await using repo = await makeRepo();
+    const state = join(repo.path, ".git", "claude-tasks");
+    const provider = await createSandboxProvider({
+      isolation: "sandbox",
+      env: { ...process.env, ...repo.env },
+    });
+    await using wt = await createWorktree({
+      git: repo.client(),
+      task: "t",
+      runId: "r2",
+      base: "HEAD",
+      branch: "y",
+      stateDir: state,
+    });
+    await using session = await provider.open({
+      worktree: wt.path,
+      commonDir: join(repo.path, ".git"),
+      adminDir: (await wt.git.run(["rev-parse", "--absolute-git-dir"])).stdout.trim(),
+      repoRoot: repo.path,
+      privateDir: join(state, "sandbox", "t-r2"),
+      refs: async () => "",
+    });
+    for (const name of ["../escape", "a/b", "..", ""])
+      await expect(
+        session.wrap({ command: "true", args: [], cwd: wt.path, env: {}, homeFiles: { [name]: "x" } }),
+      ).rejects.toThrow(/not a file name/);
+    expect(existsSync(join(state, "sandbox", "escape"))).toBe(false);
+  });
 });
 
 describe("repository integrity", () => {

@@ -8,6 +8,7 @@
  */
 import { tmpdir } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
+import { CLAUDE_MIGRATION_VERSION } from "../../src/engine/agent/claude-home.ts";
 import { results, startE2E, TOKEN } from "../action/harness.ts";
 import { type ModelServer, startModelServer, type ToolResult } from "../support/model-server.ts";
 import {
@@ -31,6 +32,7 @@ const DUMP = (prefix: string) =>
     `tr '\\0' '\\n' < /proc/1/environ > ${prefix}-pid1-environ.txt 2>&1`,
     `env > ${prefix}-env.txt`,
     `ls /proc | grep -c '^[0-9]' > ${prefix}-pids.txt`,
+    `ls -A "$HOME" > ${prefix}-home.txt; cat "$HOME/.claude.json" > ${prefix}-home-config.txt 2>&1`,
     `echo "the ${prefix} attack ran" > ${prefix}-proof.txt`,
   ].join("; ");
 
@@ -106,6 +108,13 @@ describe("attack: read the engine's environment", () => {
         // Only the sandbox's own processes: a handful, not the host's table.
         expect(Number(show(task, `${prefix}-pids.txt`))).toBeLessThan(20);
       }
+      // Its HOME is its own: empty for the command; for Claude Code only what it writes and the
+      // engine's seed (src/engine/agent/claude-home.ts), which spared it its migrations.
+      expect(show("dump", "command-home.txt")).toBe("");
+      expect(show("claude", "claude-home.txt").split("\n").sort()).toEqual([".claude", ".claude.json"]);
+      const claudeConfig = JSON.parse(show("claude", "claude-home-config.txt"));
+      expect(claudeConfig.migrationVersion).toBe(CLAUDE_MIGRATION_VERSION);
+      expect(claudeConfig).not.toHaveProperty("seenNotifications");
       // Inside Claude, `env` shows the placeholder key and the proxy's address, never the key.
       const envSeen = claudeSaw.map((t) => t.text).join("\n");
       expect(envSeen).toMatch(/^ANTHROPIC_API_KEY=.*claude-tasks-proxy-placeholder/m);

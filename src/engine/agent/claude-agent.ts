@@ -1,5 +1,6 @@
 /** Runs the real Claude Code CLI in print mode with stream-json output. */
 import { buildClaudeArgs, type ClaudeAgentSettings } from "./claude-args.ts";
+import { CLAUDE_HOME_FILES } from "./claude-home.ts";
 import { ClaudeStreamParser } from "./claude-stream.ts";
 import { agentEnv } from "./env.ts";
 import { formatDuration, oneLine, truncate } from "./output.ts";
@@ -47,6 +48,7 @@ export function createClaudeAgent(settings: ClaudeAgentSettings, options: Claude
         timeoutMs,
         signal,
         sandbox: input.sandbox,
+        homeFiles: CLAUDE_HOME_FILES,
         killGraceMs: options.killGraceMs,
         maxLineChars: MAX_JSON_LINE_CHARS,
         onSpawn: (h) => emit?.({ type: "spawn", pid: h.pid, marker: h.marker }),

@@ -33,6 +33,8 @@ export interface RunProcessOptions {
   onSpawn?: (handle: TreeHandle) => void;
   /** Runs the process inside this sandbox (the launch is rewritten by it). */
   sandbox?: SandboxSession;
+  /** What the sandbox's new HOME starts with (see `Launch.homeFiles`). */
+  homeFiles?: Readonly<Record<string, string>>;
   onLine?: (stream: "stdout" | "stderr", line: string, truncated: boolean) => void;
 }
 
@@ -82,6 +84,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<RunProcessRes
     args: opts.args,
     cwd: opts.cwd,
     env: { ...opts.env, [MARKER_VAR]: marker },
+    ...(opts.homeFiles ? { homeFiles: opts.homeFiles } : {}),
   };
   let launch = plain;
   try {

@@ -5,9 +5,11 @@
  * `setsid` escape. The file system is the host's, read-only, with the places that hold other people's
  * data or credentials replaced by empty tmpfs mounts (homes, temp dirs, `/run`, the runner's temp and
  * workspace, the repository and its git directory, sibling worktrees). The task's worktree is the only
- * writable host directory; its `.git` file is read-only and points at a private git directory that
- * borrows the repository's objects read-only, so the agent's git works without any path to the
- * engine's config, refs, index or hooks.
+ * writable host directory the agent knows; its `.git` file is read-only and points at a private git
+ * directory that borrows the repository's objects read-only, so the agent's git works without any path
+ * to the engine's config, refs, index or hooks. Its HOME is a new directory of the engine's, empty but
+ * for the launch's `homeFiles`, on disk (a tool cache there does not fill the runner's memory as a
+ * tmpfs would) and removed with the sandbox.
  */
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { delimiter, dirname, join, sep } from "node:path";
@@ -32,8 +34,10 @@ export interface BwrapPlan {
   expose: readonly string[];
   /** Files replaced by an empty read-only file. */
   blank: readonly string[];
-  /** The agent's HOME: an empty tmpfs of its own. */
+  /** The agent's HOME (the path it sees). */
   home: string;
+  /** The new, private host directory bound read-write at `home`. */
+  homeDir: string;
   /** uid/gid inside; `undefined` keeps the caller's. */
   uid?: number;
 }
@@ -54,7 +58,7 @@ export function bwrapArgs(plan: BwrapPlan): string[] {
   if (plan.uid !== undefined) a.push("--uid", String(plan.uid), "--gid", String(plan.uid));
   a.push("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc");
   for (const dir of outermost(plan.hide)) a.push("--tmpfs", dir);
-  a.push("--tmpfs", plan.home);
+  a.push("--bind", plan.homeDir, plan.home);
   for (const file of plan.blank) a.push("--ro-bind", "/dev/null", file);
   for (const path of plan.expose) a.push("--ro-bind", path, path);
   a.push("--bind", plan.worktree, plan.worktree);

@@ -2,7 +2,7 @@
  * Sandboxes for a run: `createSandboxProvider` picks the mechanism once (bubblewrap on Linux) and
  * refuses to run when none can be had, unless the run opted out with `isolation: none`.
  */
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.ts";
 import { findOnPath } from "../process/path.ts";
@@ -60,6 +60,7 @@ export async function createSandboxProvider(opts: {
     async open(target: SandboxTarget): Promise<SandboxSession> {
       await mkdir(target.privateDir, { recursive: true });
       const agentGitDir = join(target.privateDir, "git");
+      const homeDir = join(target.privateDir, "home");
       const objectsDir = join(target.commonDir, "objects");
       const uid = process.getuid?.() === 0 ? 1000 : undefined;
       return {
@@ -75,6 +76,7 @@ export async function createSandboxProvider(opts: {
           for (const name of HOST_SESSION_VARS) delete env[name];
           const home = env.HOME && env.HOME !== "/" ? env.HOME : "/tmp/home";
           env.HOME = home;
+          await freshHome(homeDir, launch.homeFiles);
           env.TMPDIR = "/tmp";
           if (env.CLAUDE_CODE_TMPDIR) env.CLAUDE_CODE_TMPDIR = "/tmp";
           const command = launch.command.startsWith("/")
@@ -98,6 +100,7 @@ export async function createSandboxProvider(opts: {
             adminDir: target.adminDir,
             objectsDir,
             home,
+            homeDir,
             uid,
             ...mounts,
           });
@@ -109,6 +112,20 @@ export async function createSandboxProvider(opts: {
       };
     },
   };
+}
+
+/**
+ * A new HOME for each launch (a retry does not find what the attempt before it left there), holding
+ * only `files`. Their names are the engine's own, never a path.
+ */
+async function freshHome(dir: string, files: Readonly<Record<string, string>> = {}): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { mode: 0o700 });
+  for (const [name, content] of Object.entries(files)) {
+    if (!/^[^/\0]+$/.test(name) || name === "." || name === "..")
+      throw new Error(`not a file name for the agent's HOME: ${JSON.stringify(name)}`);
+    await writeFile(join(dir, name), content, { mode: 0o600, flag: "wx" });
+  }
 }
 
 const noneProvider: SandboxProvider = {

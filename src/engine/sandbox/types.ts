@@ -16,6 +16,12 @@ export interface Launch {
   args: readonly string[];
   cwd: string;
   env: Record<string, string>;
+  /**
+   * Files a new, empty HOME starts with (file name → content): what the program would otherwise write
+   * on its first start there. A sandbox gives every launch a HOME of its own, so every launch is a
+   * first start; without a sandbox the user's own HOME is used and these are not written.
+   */
+  homeFiles?: Readonly<Record<string, string>>;
 }
 
 /** The sandbox of one task's worktree. Opened before the agent's first attempt, disposed after the last. */

@@ -19,13 +19,13 @@ import {
 import "./chunk-2ID52NAO.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-VSKXX4YK.js";
-import "./chunk-VDWJNLHU.js";
+} from "./chunk-2GQY6OWV.js";
+import "./chunk-TUTQSS56.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-YK7TAU4L.js";
+} from "./chunk-N4CROLYC.js";
 import {
   $ZodObject,
   $ZodType,

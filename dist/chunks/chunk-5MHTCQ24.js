@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createMutex
-} from "./chunk-YK7TAU4L.js";
+} from "./chunk-N4CROLYC.js";
 import {
   STATE_REF,
   compileGlob,

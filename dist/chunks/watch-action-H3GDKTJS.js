@@ -9,20 +9,20 @@ import {
 } from "./chunk-5HAJSKFA.js";
 import {
   runAndReport
-} from "./chunk-D3IUMTWK.js";
+} from "./chunk-QZADPQXY.js";
 import {
   globals,
   printErr,
   validProject
 } from "./chunk-FCVQLLTR.js";
-import "./chunk-KGYDHYHW.js";
-import "./chunk-VSKXX4YK.js";
-import "./chunk-VDWJNLHU.js";
+import "./chunk-5MHTCQ24.js";
+import "./chunk-2GQY6OWV.js";
+import "./chunk-TUTQSS56.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-YK7TAU4L.js";
+} from "./chunk-N4CROLYC.js";
 import {
   assertValid,
   branchNameProblem,

@@ -3594,7 +3594,7 @@ function registerDoctor(program2) {
     "check git, Claude Code, credentials, task files, workflows and local state; a fix for each failure"
   ).option("--json", "print the checks as JSON").action(async (opts, cmd) => {
     const g = globals(cmd);
-    const { renderDoctor, runDoctor } = await import("./doctor-YIKLCQT6.js");
+    const { renderDoctor, runDoctor } = await import("./doctor-5XXCZRKQ.js");
     const report = await runDoctor({ cwd: g.cwd ?? process.cwd(), configDir: g.configDir });
     if (opts.json) printJson(report);
     else print(renderDoctor(report, (f, t) => paint(f, t)));
@@ -4339,7 +4339,7 @@ function registerMcp(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).action(async (flags, cmd) => {
-    const { serveMcp } = await import("./mcp-FXSDZI72.js");
+    const { serveMcp } = await import("./mcp-OLP7PA64.js");
     await serveMcp({ ...globals(cmd), isolation: flags.isolation });
   });
 }
@@ -4472,7 +4472,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./run-action-N4RJINGW.js");
+    const { runAction } = await import("./run-action-7NDCFICL.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -4486,15 +4486,15 @@ function registerSchedule(program2) {
       "service manager (default: systemd if usable, launchd on macOS, else cron)"
     ).choices(["systemd", "launchd", "cron"])
   ).option("--pr", "ticks open pull requests (shares the schedule state with the Action on origin)").option("--watch", "also run `claude-tasks watch` as a service (systemd, launchd)").addOption(new Option("--isolation <how>", "passed to tick").choices(["sandbox", "none"])).option("--json", "print what was installed as JSON").action(async (flags, cmd) => {
-    const { scheduleInstall } = await import("./schedule-action-R6EMPSBB.js");
+    const { scheduleInstall } = await import("./schedule-action-NAOTZTAP.js");
     await scheduleInstall(flags, cmd);
   });
   schedule.command("uninstall").description("remove exactly what `schedule install` wrote").action(async (_flags, cmd) => {
-    const { scheduleUninstall } = await import("./schedule-action-R6EMPSBB.js");
+    const { scheduleUninstall } = await import("./schedule-action-NAOTZTAP.js");
     await scheduleUninstall(cmd);
   });
   schedule.command("status").description("what is installed, and when tick last ran").option("--json", "print as JSON").action(async (flags, cmd) => {
-    const { scheduleStatus } = await import("./schedule-action-R6EMPSBB.js");
+    const { scheduleStatus } = await import("./schedule-action-NAOTZTAP.js");
     await scheduleStatus(flags, cmd);
   });
 }
@@ -4512,7 +4512,7 @@ function registerTick(program2) {
   runLikeOptions(cmd).addOption(
     new Option("--now <ISO>", "use this clock instead of the system's (tests)").argParser(isoDate).env("CLAUDE_TASKS_NOW").hideHelp()
   ).action(async (flags, c) => {
-    const { tickAction } = await import("./tick-action-ILYHCP6L.js");
+    const { tickAction } = await import("./tick-action-7MISCIIH.js");
     await tickAction(flags, c);
   });
 }
@@ -4541,7 +4541,7 @@ function registerWatch(program2) {
     "stay in the foreground; when new commits reach the base branch, run the tasks whose `watch` globs match the changed files"
   ).option("--branch <name>", "the branch to follow (default: the repository's default branch)").option("--interval <ms>", "how often to look at the branch", positiveInt, 2e3).option("--debounce <ms>", "how long the branch must stay put before a run", positiveInt, 3e3);
   runLikeOptions(cmd).action(async (flags, c) => {
-    const { watchAction } = await import("./watch-action-JBWSHIHP.js");
+    const { watchAction } = await import("./watch-action-H3GDKTJS.js");
     await watchAction(flags, c);
   });
 }

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-I6REG6XW.js";
-import "./chunk-C6V47JDS.js";
+} from "./chunk-2HYTILFH.js";
+import "./chunk-LE7EG5S5.js";
 import "./chunk-5HAJSKFA.js";
 import {
   runAndReport
-} from "./chunk-D3IUMTWK.js";
+} from "./chunk-QZADPQXY.js";
 import {
   globals,
   paint,
@@ -20,13 +20,13 @@ import {
   printJson,
   validProject
 } from "./chunk-FCVQLLTR.js";
-import "./chunk-KGYDHYHW.js";
+import "./chunk-5MHTCQ24.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-VSKXX4YK.js";
-import "./chunk-VDWJNLHU.js";
+} from "./chunk-2GQY6OWV.js";
+import "./chunk-TUTQSS56.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-YK7TAU4L.js";
+import "./chunk-N4CROLYC.js";
 import {
   requireRepoRoot
 } from "./chunk-67MGOLRN.js";

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-YK7TAU4L.js";
+} from "./chunk-N4CROLYC.js";
 import {
   mdCode
 } from "./chunk-67MGOLRN.js";

@@ -13,8 +13,8 @@ import {
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-I6REG6XW.js";
-import "./chunk-C6V47JDS.js";
+} from "./chunk-2HYTILFH.js";
+import "./chunk-LE7EG5S5.js";
 import "./chunk-5HAJSKFA.js";
 import {
   globals,
@@ -25,7 +25,7 @@ import {
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-YK7TAU4L.js";
+} from "./chunk-N4CROLYC.js";
 import {
   requireRepoRoot
 } from "./chunk-67MGOLRN.js";

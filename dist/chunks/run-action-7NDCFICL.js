@@ -7,13 +7,13 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-D3IUMTWK.js";
+} from "./chunk-QZADPQXY.js";
 import "./chunk-FCVQLLTR.js";
-import "./chunk-KGYDHYHW.js";
-import "./chunk-VSKXX4YK.js";
-import "./chunk-VDWJNLHU.js";
+import "./chunk-5MHTCQ24.js";
+import "./chunk-2GQY6OWV.js";
+import "./chunk-TUTQSS56.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-YK7TAU4L.js";
+import "./chunk-N4CROLYC.js";
 import "./chunk-67MGOLRN.js";
 import "./chunk-Y7TVEGQG.js";
 import "./chunk-AN4M62PA.js";

@@ -9,11 +9,11 @@ import {
 } from "./chunk-U6NXNILZ.js";
 import {
   readTickRecord
-} from "./chunk-I6REG6XW.js";
+} from "./chunk-2HYTILFH.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-C6V47JDS.js";
+import "./chunk-LE7EG5S5.js";
 import "./chunk-5HAJSKFA.js";
 import {
   prune
@@ -28,7 +28,7 @@ import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-YK7TAU4L.js";
+} from "./chunk-N4CROLYC.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-VDWJNLHU.js";
+} from "./chunk-TUTQSS56.js";
 import {
   UserError,
   createGit,

@@ -511,7 +511,7 @@ async function loginCredential(home, now = Date.now()) {
 }
 
 // src/engine/sandbox/index.ts
-import { mkdir as mkdir2, rm as rm2 } from "node:fs/promises";
+import { mkdir as mkdir2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 
 // src/engine/sandbox/agent-git.ts
@@ -561,7 +561,7 @@ function bwrapArgs(plan) {
   if (plan.uid !== void 0) a.push("--uid", String(plan.uid), "--gid", String(plan.uid));
   a.push("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc");
   for (const dir of outermost(plan.hide)) a.push("--tmpfs", dir);
-  a.push("--tmpfs", plan.home);
+  a.push("--bind", plan.homeDir, plan.home);
   for (const file of plan.blank) a.push("--ro-bind", "/dev/null", file);
   for (const path of plan.expose) a.push("--ro-bind", path, path);
   a.push("--bind", plan.worktree, plan.worktree);
@@ -735,6 +735,7 @@ async function createSandboxProvider(opts) {
     async open(target) {
       await mkdir2(target.privateDir, { recursive: true });
       const agentGitDir = join5(target.privateDir, "git");
+      const homeDir = join5(target.privateDir, "home");
       const objectsDir = join5(target.commonDir, "objects");
       const uid = process.getuid?.() === 0 ? 1e3 : void 0;
       return {
@@ -750,6 +751,7 @@ async function createSandboxProvider(opts) {
           for (const name of HOST_SESSION_VARS) delete env[name];
           const home = env.HOME && env.HOME !== "/" ? env.HOME : "/tmp/home";
           env.HOME = home;
+          await freshHome(homeDir, launch.homeFiles);
           env.TMPDIR = "/tmp";
           if (env.CLAUDE_CODE_TMPDIR) env.CLAUDE_CODE_TMPDIR = "/tmp";
           const command = launch.command.startsWith("/") ? launch.command : findOnPath(launch.command, env.PATH) ?? launch.command;
@@ -771,6 +773,7 @@ async function createSandboxProvider(opts) {
             adminDir: target.adminDir,
             objectsDir,
             home,
+            homeDir,
             uid,
             ...mounts
           });
@@ -782,6 +785,15 @@ async function createSandboxProvider(opts) {
       };
     }
   };
+}
+async function freshHome(dir, files = {}) {
+  await rm2(dir, { recursive: true, force: true });
+  await mkdir2(dir, { mode: 448 });
+  for (const [name, content] of Object.entries(files)) {
+    if (!/^[^/\0]+$/.test(name) || name === "." || name === "..")
+      throw new Error(`not a file name for the agent's HOME: ${JSON.stringify(name)}`);
+    await writeFile2(join5(dir, name), content, { mode: 384, flag: "wx" });
+  }
 }
 var noneProvider = {
   isolation: "none",
@@ -1130,6 +1142,21 @@ function buildClaudeArgs(settings, scope) {
   return argv;
 }
 
+// src/engine/agent/claude-home.ts
+var CLAUDE_MIGRATION_VERSION = 15;
+var CLAUDE_HOME_FILES = {
+  ".claude.json": `${JSON.stringify(
+    {
+      migrationVersion: CLAUDE_MIGRATION_VERSION,
+      opusProMigrationComplete: true,
+      hasResetAutoModeOptInForDefaultOffer: true
+    },
+    null,
+    2
+  )}
+`
+};
+
 // src/engine/agent/claude-stream.ts
 import { isAbsolute as isAbsolute3, relative as relative2 } from "node:path";
 
@@ -1473,7 +1500,8 @@ async function runProcess(opts) {
     command: opts.command,
     args: opts.args,
     cwd: opts.cwd,
-    env: { ...opts.env, [MARKER_VAR]: marker }
+    env: { ...opts.env, [MARKER_VAR]: marker },
+    ...opts.homeFiles ? { homeFiles: opts.homeFiles } : {}
   };
   let launch = plain;
   try {
@@ -1578,6 +1606,7 @@ function createClaudeAgent(settings, options = {}) {
         timeoutMs,
         signal,
         sandbox: input.sandbox,
+        homeFiles: CLAUDE_HOME_FILES,
         killGraceMs: options.killGraceMs,
         maxLineChars: MAX_JSON_LINE_CHARS,
         onSpawn: (h) => emit?.({ type: "spawn", pid: h.pid, marker: h.marker }),

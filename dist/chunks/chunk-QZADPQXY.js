@@ -14,13 +14,13 @@ import {
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-KGYDHYHW.js";
+} from "./chunk-5MHTCQ24.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-VSKXX4YK.js";
+} from "./chunk-2GQY6OWV.js";
 import {
   runTasks
-} from "./chunk-YK7TAU4L.js";
+} from "./chunk-N4CROLYC.js";
 import {
   STATUS_ICON,
   branchNameProblem,
