@@ -4,7 +4,7 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-JROUDIQT.js";
+import "./chunks/chunk-DMTREM5F.js";
 import {
   debug,
   error,
@@ -22,23 +22,23 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-LE7EG5S5.js";
-import "./chunks/chunk-5HAJSKFA.js";
+} from "./chunks/chunk-DTOSACNZ.js";
+import "./chunks/chunk-ZDNSO7UW.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-YCJ7CUAH.js";
+} from "./chunks/chunk-SZLXMUHH.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-5MHTCQ24.js";
+} from "./chunks/chunk-QMTUUIL6.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-TUTQSS56.js";
+} from "./chunks/chunk-64W2GLSK.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-N4CROLYC.js";
+} from "./chunks/chunk-GBIC232H.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -83,7 +83,7 @@ import {
   stripInvisible,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-67MGOLRN.js";
+} from "./chunks/chunk-XC3TF3SJ.js";
 import {
   ConfigError,
   UserError,
@@ -110,7 +110,7 @@ import {
   silentLogger,
   stateDir,
   taskEntry
-} from "./chunks/chunk-Y7TVEGQG.js";
+} from "./chunks/chunk-TXGTW3QA.js";
 import "./chunks/chunk-AN4M62PA.js";
 import "./chunks/chunk-4B2DEY7O.js";
 import {

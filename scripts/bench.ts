@@ -252,20 +252,26 @@ const HOW = `## How each figure is measured
   leaves out: the ratio measures the machine's cores as much as the engine.
 - **Action start-up**: \`dist/action.js\` run as the runner runs it (\`INPUT_*\`, event file with the
   repository's default branch, outputs) on a \`workflow_dispatch\`, from process start to the first
-  agent process, median of 7. What it costs: Node itself (~40 ms), compiling and running the start-up
-  bundle (~150 ms: the engine with yaml, js-yaml and zod; Octokit, the Actions cache,
-  tool-cache and artifact packages load only when used), then about ten short processes before the
-  spawn (the repository's git dir and remotes, the base commit, \`git worktree add\`, the refs the
-  agent's private git dir gets, the sandbox probe). The run's one fetch, the task's lock in the ledger
-  and the list of leftover worktrees happen while or after the agent starts.
+  agent process, median of 7. What it costs (a CPU profile of one run): Node itself (~40 ms),
+  compiling and running the start-up bundle (~110 ms, ~40 of them compiling: the engine with yaml,
+  js-yaml and zod; Octokit, the Actions cache, tool-cache and artifact packages load only when used),
+  then ~110 ms of the engine's own work, nearly all of it on its one thread: reading and checking the
+  task files, about ten short processes before the spawn (the repository's git dir and remotes, the
+  base commit, \`git worktree add\`, the refs the agent's private git dir gets, the sandbox probe; ~2 ms
+  of the thread each to start), the model-key proxy's \`listen\` (Node compiles its IPv6 pattern on the
+  first one, 5–8 ms). The run's one fetch, the task's lock in the ledger and the list of leftover
+  worktrees happen while or after the agent starts.
 - **start → first model request**: the same runs of \`dist/action.js\` (Claude task, in the sandbox),
   to the scripted model server's first agent-loop request; the floor is the bare \`claude -p\` started
   the same way against the same server, alternating, median of 7. Over the floor: the Action's
-  start-up above; then Claude Code's own start, ~170 ms slower than the bare CLI's. Each part was
-  measured with the bare CLI changed one thing at a time: bubblewrap with a fresh \`HOME\` ~25 ms, the
-  hop through the model-key proxy ~30 ms, a linked worktree as its directory ~30 ms, the permission
-  rules (\`--allowedTools\`/\`--disallowedTools\`) ~20 ms, \`stream-json\` output ~10 ms; with
-  \`isolation: none\` the Action's Claude Code starts only ~30 ms faster. What the engine does beside
+  start-up above; then Claude Code's own start, ~60 ms slower than the bare CLI's. It was ~120–170 ms
+  slower until the sandbox's \`HOME\` came with Claude Code's settings file: in the sandbox every start
+  is a first start in an empty \`HOME\`, and there Claude Code ran its ten settings migrations, each
+  reading and rewriting \`~/.claude.json\`, before its first request; the file now starts as those
+  migrations leave it (\`src/engine/agent/claude-home.ts\`; half that file's reads and writes, counted
+  with \`strace\`). The rest is spread over the hop through the model-key proxy, a linked worktree as
+  its directory, the permission rules (\`--allowedTools\`/\`--disallowedTools\`) and \`stream-json\`
+  output (10–30 ms each, measured earlier with the bare CLI changed one thing at a time). What the engine does beside
   it (the task's lock, loading the API client) costs nothing measurable: held back 1.5 s, the figure
   did not move. Claude Code 2.1 is a single Bun executable, so Node's compile cache does not apply.
 - **with a remote API**: the same pair against a model server that answers a new connection's

@@ -14,6 +14,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { errorMessage, GitError } from "../errors.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { isCode, orIfMissing } from "../missing.ts";
+import { removeTree } from "../remove-tree.ts";
 import { type Backup, NoBackupError, writeTreeBackup } from "./backup.ts";
 import { stageTree } from "./changes.ts";
 import type { Git } from "./exec.ts";
@@ -241,7 +242,7 @@ async function removeWorktree(o: RemoveOptions): Promise<RemoveResult> {
   );
   if (r.exitCode !== 0) {
     o.logger.debug(`git worktree remove failed (${r.stderr.trim()}); deleting the directory instead`);
-    await rm(o.path, { recursive: true, force: true });
+    await removeTree(o.path);
     await oneAtATime(o.stateDir, () => o.git.run(["worktree", "prune"]));
   }
   await rm(o.lockFile, { force: true });

@@ -6,9 +6,10 @@
  * from the repository through `objects/info/alternates`; the agent's own commits stay in its copy.
  * Made anew before every attempt.
  */
-import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isCode } from "../missing.ts";
+import { removeTree } from "../remove-tree.ts";
 
 export async function prepareAgentGitDir(opts: {
   dir: string;
@@ -18,7 +19,7 @@ export async function prepareAgentGitDir(opts: {
   refs: string;
 }): Promise<void> {
   const { dir } = opts;
-  await rm(dir, { recursive: true, force: true });
+  await removeTree(dir);
   await mkdir(join(dir, "objects", "info"), { recursive: true });
   await mkdir(join(dir, "refs", "heads"), { recursive: true });
   await mkdir(join(dir, "refs", "tags"), { recursive: true });

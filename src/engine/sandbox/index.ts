@@ -2,10 +2,11 @@
  * Sandboxes for a run: `createSandboxProvider` picks the mechanism once (bubblewrap on Linux) and
  * refuses to run when none can be had, unless the run opted out with `isolation: none`.
  */
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.ts";
 import { findOnPath } from "../process/path.ts";
+import { removeTree } from "../remove-tree.ts";
 import { prepareAgentGitDir } from "./agent-git.ts";
 import { bwrapArgs, hostMounts, probeBwrap } from "./bwrap.ts";
 import type { Isolation, Launch, SandboxProvider, SandboxSession, SandboxTarget } from "./types.ts";
@@ -107,7 +108,7 @@ export async function createSandboxProvider(opts: {
           return { command: bwrap.path, args, cwd: launch.cwd, env };
         },
         async [Symbol.asyncDispose]() {
-          await rm(target.privateDir, { recursive: true, force: true });
+          await removeTree(target.privateDir);
         },
       };
     },
@@ -119,7 +120,7 @@ export async function createSandboxProvider(opts: {
  * only `files`. Their names are the engine's own, never a path.
  */
 async function freshHome(dir: string, files: Readonly<Record<string, string>> = {}): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
+  await removeTree(dir);
   await mkdir(dir, { mode: 0o700 });
   for (const [name, content] of Object.entries(files)) {
     if (!/^[^/\0]+$/.test(name) || name === "." || name === "..")

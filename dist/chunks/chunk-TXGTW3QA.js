@@ -1446,15 +1446,39 @@ async function exists(path) {
 }
 
 // src/engine/git/worktree.ts
-import { mkdir as mkdir2, open as open2, readdir as readdir2, readFile as readFile2, realpath, rm as rm2, stat as stat2 } from "node:fs/promises";
+import { mkdir as mkdir2, open as open2, readdir as readdir3, readFile as readFile2, realpath, rm as rm3, stat as stat2 } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join as join3, resolve, sep } from "node:path";
+import { join as join4, resolve, sep } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-var locksDir = (state) => join3(state, "locks");
-var lockPath = (state, name) => join3(locksDir(state), `${name}.json`);
+
+// src/engine/remove-tree.ts
+import { chmod, lstat, readdir as readdir2, rm as rm2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+async function removeTree(path) {
+  try {
+    await rm2(path, { recursive: true, force: true });
+    return;
+  } catch (err) {
+    if (!isCode(err, "EACCES") && !isCode(err, "EPERM")) throw err;
+  }
+  await restoreRights(path);
+  await rm2(path, { recursive: true, force: true });
+}
+async function restoreRights(dir) {
+  const st = await lstat(dir).catch(() => void 0);
+  if (!st?.isDirectory()) return;
+  await chmod(dir, 448).catch(() => {
+  });
+  const entries = await readdir2(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) if (e.isDirectory()) await restoreRights(join3(dir, e.name));
+}
+
+// src/engine/git/worktree.ts
+var locksDir = (state) => join4(state, "locks");
+var lockPath = (state, name) => join4(locksDir(state), `${name}.json`);
 async function adminDirOf(worktree) {
-  const line = /^gitdir: (.+)$/m.exec(await readFile2(join3(worktree, ".git"), "utf8"));
-  if (!line) throw new Error(`${join3(worktree, ".git")} does not name the worktree's git directory`);
+  const line = /^gitdir: (.+)$/m.exec(await readFile2(join4(worktree, ".git"), "utf8"));
+  if (!line) throw new Error(`${join4(worktree, ".git")} does not name the worktree's git directory`);
   return resolve(worktree, line[1].trim());
 }
 var FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -1468,7 +1492,7 @@ async function createWorktree(opts) {
   await mkdir2(worktreesDir(state), { recursive: true });
   await mkdir2(locksDir(state), { recursive: true });
   const name = `${opts.task}-${opts.runId}`;
-  const path = join3(await realpath(worktreesDir(state)), name);
+  const path = join4(await realpath(worktreesDir(state)), name);
   const lockFile = lockPath(state, name);
   const lock = {
     pid: process.pid,
@@ -1499,13 +1523,13 @@ async function createWorktree(opts) {
     failed ??= err;
   }
   if (failed !== void 0) {
-    await rm2(lockFile, { force: true });
+    await rm3(lockFile, { force: true });
     throw failed;
   }
   try {
     await addWorktree(git, state, path, baseCommit);
   } catch (err) {
-    await rm2(lockFile, { force: true });
+    await rm3(lockFile, { force: true });
     throw err;
   }
   noteCommit(baseCommit);
@@ -1567,7 +1591,7 @@ async function addWorktree(git, key, path, commit) {
     if (attempt >= 4 || !CONCURRENT_ADMIN_FILES.test(r.stderr)) {
       throw new GitError({ args, exitCode: r.exitCode, stderr: r.stderr, cwd: git.cwd });
     }
-    await rm2(path, { recursive: true, force: true });
+    await rm3(path, { recursive: true, force: true });
     await sleep(50 * attempt);
   }
 }
@@ -1588,10 +1612,10 @@ async function removeWorktree(o) {
   );
   if (r.exitCode !== 0) {
     o.logger.debug(`git worktree remove failed (${r.stderr.trim()}); deleting the directory instead`);
-    await rm2(o.path, { recursive: true, force: true });
+    await removeTree(o.path);
     await oneAtATime(o.stateDir, () => o.git.run(["worktree", "prune"]));
   }
-  await rm2(o.lockFile, { force: true });
+  await rm3(o.lockFile, { force: true });
   o.logger.debug(`removed worktree ${o.path}${backup ? ` (backup ${backup.id})` : ""}`);
   return { removed: true, ...backup ? { backup } : {} };
 }
@@ -1705,7 +1729,7 @@ async function pruneWorktrees(git, opts = {}) {
     entry.removed = res.removed;
     if (res.backup) entry.backup = res.backup;
     if (!res.removed) entry.error = "the backup failed, so the worktree was kept";
-    if (w.prunable) await rm2(lockPath(state, name), { force: true });
+    if (w.prunable) await rm3(lockPath(state, name), { force: true });
   }
   if (!opts.dryRun) {
     await git.run(["worktree", "prune"]);
@@ -1733,13 +1757,13 @@ async function readLocks(state) {
   const map = /* @__PURE__ */ new Map();
   let names = [];
   try {
-    names = await readdir2(locksDir(state));
+    names = await readdir3(locksDir(state));
   } catch (err) {
     if (!isCode(err, "ENOENT")) throw err;
   }
   for (const n of names.filter((x) => x.endsWith(".json"))) {
     try {
-      const lock = JSON.parse(await readFile2(join3(locksDir(state), n), "utf8"));
+      const lock = JSON.parse(await readFile2(join4(locksDir(state), n), "utf8"));
       map.set(await realOrResolved(lock.path), lock);
     } catch {
     }
@@ -1753,16 +1777,16 @@ async function removeOrphanLocks(git, state) {
   const locks = await readLocks(state);
   for (const [path, lock] of locks) {
     if (!registered.has(path) && !await lockAlive(lock)) {
-      await rm2(lockPath(state, `${lock.task}-${lock.runId}`), { force: true });
+      await rm3(lockPath(state, `${lock.task}-${lock.runId}`), { force: true });
     }
   }
   const readable = new Set([...locks.values()].map((l) => `${l.task}-${l.runId}.json`));
   const names = new Set([...registered].map((p) => `${p.slice(p.lastIndexOf(sep) + 1)}.json`));
-  for (const name of await orIfMissing(readdir2(locksDir(state)), [])) {
+  for (const name of await orIfMissing(readdir3(locksDir(state)), [])) {
     if (!name.endsWith(".json") || readable.has(name) || names.has(name)) continue;
-    const file = join3(locksDir(state), name);
+    const file = join4(locksDir(state), name);
     const written = await orIfMissing(stat2(file), void 0);
-    if (written && Date.now() - written.mtimeMs > UNREADABLE_LOCK_GRACE_MS) await rm2(file, { force: true });
+    if (written && Date.now() - written.mtimeMs > UNREADABLE_LOCK_GRACE_MS) await rm3(file, { force: true });
   }
 }
 var UNREADABLE_LOCK_GRACE_MS = 6e4;
@@ -2122,8 +2146,8 @@ async function pairwiseConflicts(opts) {
 }
 
 // src/engine/git/integrity.ts
-import { readdir as readdir3, readFile as readFile3, rm as rm3, writeFile } from "node:fs/promises";
-import { join as join4, relative } from "node:path";
+import { readdir as readdir4, readFile as readFile3, rm as rm4, writeFile } from "node:fs/promises";
+import { join as join5, relative } from "node:path";
 var FILES = [
   "config",
   "config.worktree",
@@ -2136,7 +2160,7 @@ var ENGINE_REFS = /^refs\/(?:heads\/claude-tasks\/|claude-tasks\/|remotes\/)/;
 async function snapshotRepo(git, commonDir, opts = {}) {
   const files = /* @__PURE__ */ new Map();
   for (const f of [...FILES, ...await listHooks(commonDir)])
-    files.set(f, await readOrNull(join4(commonDir, f)));
+    files.set(f, await readOrNull(join5(commonDir, f)));
   const withRefs = opts.refs !== false;
   return { commonDir, files, refs: withRefs ? await userRefs(git) : /* @__PURE__ */ new Map(), withRefs };
 }
@@ -2144,7 +2168,7 @@ async function compareRepo(git, snap) {
   const changes = [];
   const names = /* @__PURE__ */ new Set([...snap.files.keys(), ...await listHooks(snap.commonDir)]);
   for (const name of names) {
-    const now = await readOrNull(join4(snap.commonDir, name));
+    const now = await readOrNull(join5(snap.commonDir, name));
     if (!sameContent(snap.files.get(name) ?? null, now)) changes.push({ kind: "file", name });
   }
   if (!snap.withRefs) return changes;
@@ -2157,9 +2181,9 @@ async function compareRepo(git, snap) {
 async function restoreRepo(git, snap, changes) {
   const stamp = (/* @__PURE__ */ new Date()).toISOString().replace(/[-:.]/g, "");
   for (const c of changes.filter((x) => x.kind === "file")) {
-    const path = join4(snap.commonDir, c.name);
+    const path = join5(snap.commonDir, c.name);
     const old = snap.files.get(c.name) ?? null;
-    if (old === null) await rm3(path, { force: true, recursive: true });
+    if (old === null) await rm4(path, { force: true, recursive: true });
     else await writeFile(path, old);
   }
   for (const c of changes.filter((x) => x.kind === "ref")) {
@@ -2187,10 +2211,10 @@ async function userRefs(git) {
   return refs;
 }
 async function listHooks(commonDir) {
-  const dir = join4(commonDir, "hooks");
+  const dir = join5(commonDir, "hooks");
   try {
-    const entries = await readdir3(dir, { recursive: true, withFileTypes: true });
-    return entries.filter((e) => !e.isDirectory()).map((e) => relative(commonDir, join4(e.parentPath, e.name)));
+    const entries = await readdir4(dir, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => !e.isDirectory()).map((e) => relative(commonDir, join5(e.parentPath, e.name)));
   } catch (err) {
     if (isCode(err, "ENOENT")) return [];
     throw err;
@@ -2266,7 +2290,7 @@ function parsePushPorcelain(out) {
 
 // src/engine/git/restore.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 var RESTORE_BRANCH_PREFIX = "claude-tasks/restore/";
 async function restoreBackup(opts) {
   var _stack = [];
@@ -2279,7 +2303,7 @@ async function restoreBackup(opts) {
     } catch (err) {
       if (err instanceof SyntaxError) {
         throw new UserError(
-          `backup ${opts.id} is damaged (its ${META_FILE} is not valid JSON); its change is still in ${join5(backupsDir(state), opts.id, PATCH_FILE)}: apply it with \`git apply --binary\``
+          `backup ${opts.id} is damaged (its ${META_FILE} is not valid JSON); its change is still in ${join6(backupsDir(state), opts.id, PATCH_FILE)}: apply it with \`git apply --binary\``
         );
       }
       throw new UserError(`no backup named ${JSON.stringify(opts.id)}; \`claude-tasks backups\` lists them`);
@@ -2333,9 +2357,9 @@ async function restoreBackup(opts) {
 
 // src/engine/run/run-log.ts
 import { mkdir as mkdir3, open as open3, readFile as readFile4 } from "node:fs/promises";
-import { dirname as dirname2, join as join6 } from "node:path";
-var runLogPath = (state) => join6(state, "runs.jsonl");
-var runReportDir = (state, runId) => join6(state, "runs", runId);
+import { dirname as dirname2, join as join7 } from "node:path";
+var runLogPath = (state) => join7(state, "runs.jsonl");
+var runReportDir = (state, runId) => join7(state, "runs", runId);
 async function appendLog(file, entry) {
   await mkdir3(dirname2(file), { recursive: true });
   const fh = await open3(file, "a+");
@@ -2431,6 +2455,7 @@ export {
   NoBackupError,
   writeChangeBackup,
   readPatchText,
+  removeTree,
   adminDirOf,
   createWorktree,
   listWorktrees,

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-2HYTILFH.js";
-import "./chunk-LE7EG5S5.js";
-import "./chunk-5HAJSKFA.js";
+} from "./chunk-FI54OXRS.js";
+import "./chunk-DTOSACNZ.js";
+import "./chunk-ZDNSO7UW.js";
 import {
   runAndReport
-} from "./chunk-QZADPQXY.js";
+} from "./chunk-ER5EP6MT.js";
 import {
   globals,
   paint,
@@ -19,23 +19,23 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-FCVQLLTR.js";
-import "./chunk-5MHTCQ24.js";
+} from "./chunk-XOEEIWIU.js";
+import "./chunk-QMTUUIL6.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-2GQY6OWV.js";
-import "./chunk-TUTQSS56.js";
+} from "./chunk-A26UE765.js";
+import "./chunk-64W2GLSK.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-N4CROLYC.js";
+import "./chunk-GBIC232H.js";
 import {
   requireRepoRoot
-} from "./chunk-67MGOLRN.js";
+} from "./chunk-XC3TF3SJ.js";
 import {
   TaskFailedError,
   UserError,
   createGit,
   stateDir
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

@@ -5,17 +5,19 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  prune,
-  rewriteLog,
-  runningRuns
-} from "./chunk-DLRTTFHO.js";
-import "./chunk-BZLFSJVS.js";
-import "./chunk-GROH77AD.js";
-import "./chunk-2ID52NAO.js";
-import "./chunk-Y7TVEGQG.js";
-import "./chunk-MTYGN2KO.js";
+  isCode
+} from "./chunk-TXGTW3QA.js";
+
+// src/engine/process/alive.ts
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return isCode(err, "EPERM");
+  }
+}
+
 export {
-  prune,
-  rewriteLog,
-  runningRuns
+  pidAlive
 };

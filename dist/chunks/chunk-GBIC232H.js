@@ -19,7 +19,7 @@ import {
   outcomeOf,
   parseDuration,
   quotePath
-} from "./chunk-67MGOLRN.js";
+} from "./chunk-XC3TF3SJ.js";
 import {
   BACKUP_REF_PREFIX,
   C_LOCALE,
@@ -49,6 +49,7 @@ import {
   processEnv,
   pushRefs,
   rebaseOnto,
+  removeTree,
   require_lib,
   resolveCommit,
   restoreRepo,
@@ -63,7 +64,7 @@ import {
   updateBranch,
   userSignsCommits,
   writeChangeBackup
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 import {
   MARKER_VAR,
   killTree
@@ -511,15 +512,15 @@ async function loginCredential(home, now = Date.now()) {
 }
 
 // src/engine/sandbox/index.ts
-import { mkdir as mkdir2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 
 // src/engine/sandbox/agent-git.ts
-import { copyFile, mkdir, readFile as readFile2, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile as readFile2, writeFile } from "node:fs/promises";
 import { join as join3 } from "node:path";
 async function prepareAgentGitDir(opts) {
   const { dir } = opts;
-  await rm(dir, { recursive: true, force: true });
+  await removeTree(dir);
   await mkdir(join3(dir, "objects", "info"), { recursive: true });
   await mkdir(join3(dir, "refs", "heads"), { recursive: true });
   await mkdir(join3(dir, "refs", "tags"), { recursive: true });
@@ -780,14 +781,14 @@ async function createSandboxProvider(opts) {
           return { command: bwrap.path, args, cwd: launch.cwd, env };
         },
         async [Symbol.asyncDispose]() {
-          await rm2(target.privateDir, { recursive: true, force: true });
+          await removeTree(target.privateDir);
         }
       };
     }
   };
 }
 async function freshHome(dir, files = {}) {
-  await rm2(dir, { recursive: true, force: true });
+  await removeTree(dir);
   await mkdir2(dir, { mode: 448 });
   for (const [name, content] of Object.entries(files)) {
     if (!/^[^/\0]+$/.test(name) || name === "." || name === "..")
@@ -3176,11 +3177,11 @@ function resolveContext(o) {
 
 // src/engine/run/trusted-config.ts
 import { createHash } from "node:crypto";
-import { lstat, readdir, readFile as readFile3, readlink, rm as rm3 } from "node:fs/promises";
+import { lstat, readdir, readFile as readFile3, readlink, rm } from "node:fs/promises";
 import { join as join8 } from "node:path";
 var TRUSTED_CONFIG_PATHS = [".claude", ".mcp.json", "CLAUDE.md", "CLAUDE.local.md"];
 async function overlayTrustedConfig(git, source, paths) {
-  for (const p of paths) await rm3(join8(git.cwd, p), { recursive: true, force: true });
+  for (const p of paths) await rm(join8(git.cwd, p), { recursive: true, force: true });
   await checkoutPaths(git, source, paths);
   return fingerprint(git.cwd, paths);
 }
@@ -3189,7 +3190,7 @@ async function removeTrustedOverlay(git, paths, overlay) {
   const changed = /* @__PURE__ */ new Set();
   for (const [p, h] of after) if (overlay.get(p) !== h) changed.add(p);
   for (const p of overlay.keys()) if (!after.has(p)) changed.add(p);
-  for (const p of paths) await rm3(join8(git.cwd, p), { recursive: true, force: true });
+  for (const p of paths) await rm(join8(git.cwd, p), { recursive: true, force: true });
   const tracked = splitZ((await git.run(["ls-files", "-z", "--", ...paths])).stdout);
   if (tracked.length > 0) {
     await git.run(["reset", "-q", "HEAD", "--", ...paths], { allowFailure: true });

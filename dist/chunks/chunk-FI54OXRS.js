@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-LE7EG5S5.js";
+} from "./chunk-DTOSACNZ.js";
 import {
   newRunId
-} from "./chunk-N4CROLYC.js";
+} from "./chunk-GBIC232H.js";
 import {
   STATE_REF,
   claimDueTasks,
   localStateStore
-} from "./chunk-67MGOLRN.js";
+} from "./chunk-XC3TF3SJ.js";
 import {
   pruneWorktrees
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 import {
   stopAgentProcessesIn
 } from "./chunk-AN4M62PA.js";

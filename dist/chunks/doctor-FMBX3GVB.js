@@ -6,29 +6,29 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   readManifest
-} from "./chunk-U6NXNILZ.js";
+} from "./chunk-HWLITV7P.js";
 import {
   readTickRecord
-} from "./chunk-2HYTILFH.js";
+} from "./chunk-FI54OXRS.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-LE7EG5S5.js";
-import "./chunk-5HAJSKFA.js";
+import "./chunk-DTOSACNZ.js";
+import "./chunk-ZDNSO7UW.js";
 import {
   prune
-} from "./chunk-DLRTTFHO.js";
+} from "./chunk-CYZZYI4E.js";
 import {
   formatAge,
   retentionPolicy
-} from "./chunk-BZLFSJVS.js";
-import "./chunk-GROH77AD.js";
-import "./chunk-2ID52NAO.js";
+} from "./chunk-3WDSJHQ4.js";
+import "./chunk-3XKY4LSG.js";
+import "./chunk-COJEKVF7.js";
 import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-N4CROLYC.js";
+} from "./chunk-GBIC232H.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,
@@ -39,7 +39,7 @@ import {
   parseSchedule,
   parseState,
   require_dist
-} from "./chunk-67MGOLRN.js";
+} from "./chunk-XC3TF3SJ.js";
 import {
   createGit,
   errorMessage,
@@ -48,7 +48,7 @@ import {
   listWorktrees,
   orIfMissing,
   stateDir
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import {

@@ -10,17 +10,17 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-FCVQLLTR.js";
+} from "./chunk-XOEEIWIU.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-5MHTCQ24.js";
+} from "./chunk-QMTUUIL6.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-2GQY6OWV.js";
+} from "./chunk-A26UE765.js";
 import {
   runTasks
-} from "./chunk-N4CROLYC.js";
+} from "./chunk-GBIC232H.js";
 import {
   STATUS_ICON,
   branchNameProblem,
@@ -32,7 +32,7 @@ import {
   quotePath,
   requireRepoRoot,
   selectTasks
-} from "./chunk-67MGOLRN.js";
+} from "./chunk-XC3TF3SJ.js";
 import {
   InterruptedError,
   TaskFailedError,
@@ -43,7 +43,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

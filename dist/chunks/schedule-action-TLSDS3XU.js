@@ -9,32 +9,32 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-U6NXNILZ.js";
+} from "./chunk-HWLITV7P.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-2HYTILFH.js";
-import "./chunk-LE7EG5S5.js";
-import "./chunk-5HAJSKFA.js";
+} from "./chunk-FI54OXRS.js";
+import "./chunk-DTOSACNZ.js";
+import "./chunk-ZDNSO7UW.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-FCVQLLTR.js";
+} from "./chunk-XOEEIWIU.js";
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-N4CROLYC.js";
+} from "./chunk-GBIC232H.js";
 import {
   requireRepoRoot
-} from "./chunk-67MGOLRN.js";
+} from "./chunk-XC3TF3SJ.js";
 import {
   UserError,
   createGit,
   runCommand,
   stateDir
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   UserError,
   orIfMissing
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 
 // src/engine/local/service.ts
 import { createHash } from "node:crypto";

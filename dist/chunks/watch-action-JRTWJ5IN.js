@@ -6,30 +6,30 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-5HAJSKFA.js";
+} from "./chunk-ZDNSO7UW.js";
 import {
   runAndReport
-} from "./chunk-QZADPQXY.js";
+} from "./chunk-ER5EP6MT.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-FCVQLLTR.js";
-import "./chunk-5MHTCQ24.js";
-import "./chunk-2GQY6OWV.js";
-import "./chunk-TUTQSS56.js";
+} from "./chunk-XOEEIWIU.js";
+import "./chunk-QMTUUIL6.js";
+import "./chunk-A26UE765.js";
+import "./chunk-64W2GLSK.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-N4CROLYC.js";
+} from "./chunk-GBIC232H.js";
 import {
   assertValid,
   branchNameProblem,
   buildPlan,
   loadProject,
   requireRepoRoot
-} from "./chunk-67MGOLRN.js";
+} from "./chunk-XC3TF3SJ.js";
 import {
   InterruptedError,
   UserError,
@@ -37,7 +37,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-5HAJSKFA.js";
+} from "./chunk-ZDNSO7UW.js";
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-N4CROLYC.js";
+} from "./chunk-GBIC232H.js";
 import {
   buildPlan,
   claimDueTasks,
   evaluateSchedules,
   planOf,
   selectTasks
-} from "./chunk-67MGOLRN.js";
+} from "./chunk-XC3TF3SJ.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,
@@ -25,7 +25,7 @@ import {
   isSha,
   silentLogger,
   splitZ
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 
 // src/engine/event/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";

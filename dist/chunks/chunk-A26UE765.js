@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-TUTQSS56.js";
+} from "./chunk-64W2GLSK.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createMutex
-} from "./chunk-N4CROLYC.js";
+} from "./chunk-GBIC232H.js";
 import {
   STATE_REF,
   compileGlob,
@@ -21,7 +21,7 @@ import {
   recordRun,
   spentOn,
   updateRemoteState
-} from "./chunk-67MGOLRN.js";
+} from "./chunk-XC3TF3SJ.js";
 import {
   BACKUP_REF_PREFIX,
   errorMessage,
@@ -29,7 +29,7 @@ import {
   foreignCommits,
   pushRefs,
   resolveCommit
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";

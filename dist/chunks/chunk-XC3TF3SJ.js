@@ -15,7 +15,7 @@ import {
   noteCommonDir,
   problemAt,
   pushRefs
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 import {
   __commonJS,
   __export,

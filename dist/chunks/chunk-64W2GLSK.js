@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-N4CROLYC.js";
+} from "./chunk-GBIC232H.js";
 import {
   mdCode
-} from "./chunk-67MGOLRN.js";
+} from "./chunk-XC3TF3SJ.js";
 import {
   errorMessage,
   silentLogger
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;

@@ -9,23 +9,23 @@ import {
 } from "./chunk-I24MKLBL.js";
 import {
   readDefaultsFile
-} from "./chunk-YCJ7CUAH.js";
+} from "./chunk-SZLXMUHH.js";
 import {
   ACTIVE_STATUSES,
   MAX_LOG_LINES,
   readRecords,
   writeRecord
-} from "./chunk-GROH77AD.js";
-import "./chunk-2ID52NAO.js";
+} from "./chunk-3XKY4LSG.js";
+import "./chunk-COJEKVF7.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-2GQY6OWV.js";
-import "./chunk-TUTQSS56.js";
+} from "./chunk-A26UE765.js";
+import "./chunk-64W2GLSK.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-N4CROLYC.js";
+} from "./chunk-GBIC232H.js";
 import {
   $ZodObject,
   $ZodType,
@@ -77,7 +77,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-67MGOLRN.js";
+} from "./chunk-XC3TF3SJ.js";
 import {
   UserError,
   compareCodeUnits,
@@ -89,7 +89,7 @@ import {
   restoreBackup,
   stateDir,
   stderrLogger
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import {

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   pidAlive
-} from "./chunk-2ID52NAO.js";
+} from "./chunk-COJEKVF7.js";
 import {
   assertSafeName,
   orIfMissing,
   require_lib
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

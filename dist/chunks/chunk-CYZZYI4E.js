@@ -6,13 +6,13 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   formatAge
-} from "./chunk-BZLFSJVS.js";
+} from "./chunk-3WDSJHQ4.js";
 import {
   pruneRecords
-} from "./chunk-GROH77AD.js";
+} from "./chunk-3XKY4LSG.js";
 import {
   pidAlive
-} from "./chunk-2ID52NAO.js";
+} from "./chunk-COJEKVF7.js";
 import {
   backupsDir,
   compareCodeUnits,
@@ -22,7 +22,7 @@ import {
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-Y7TVEGQG.js";
+} from "./chunk-TXGTW3QA.js";
 
 // src/engine/retention/prune.ts
 import { randomBytes } from "node:crypto";

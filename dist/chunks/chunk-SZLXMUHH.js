@@ -8,7 +8,7 @@ import {
   parseConfigFiles,
   require_dist,
   statRepoFile
-} from "./chunk-67MGOLRN.js";
+} from "./chunk-XC3TF3SJ.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";
