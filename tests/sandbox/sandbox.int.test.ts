@@ -20,7 +20,7 @@ import {
   outermost,
   probeBwrap,
 } from "../../src/engine/sandbox/index.ts";
-import { makeRepo } from "../support/git-repo.ts";
+import { makeRepo, type TestRepo } from "../support/git-repo.ts";
 
 describe("bwrap argv", () => {
   const plan = {
@@ -96,6 +96,34 @@ describe("what is hidden on this host", () => {
   });
 });
 
+/** A worktree of `repo` and its sandbox, as a task gets them (the caller disposes both). */
+async function sandboxFor(repo: TestRepo, runId: string, env: Record<string, string> = {}) {
+  const git = repo.client();
+  const state = join(repo.path, ".git", "claude-tasks");
+  const wt = await createWorktree({
+    git,
+    task: "t",
+    runId,
+    base: "HEAD",
+    branch: `x-${runId}`,
+    stateDir: state,
+  });
+  const provider = await createSandboxProvider({
+    isolation: "sandbox",
+    env: { ...process.env, ...repo.env, ...env },
+  });
+  const privateDir = join(state, "sandbox", `t-${runId}`);
+  const session = await provider.open({
+    worktree: wt.path,
+    commonDir: join(repo.path, ".git"),
+    adminDir: (await wt.git.run(["rev-parse", "--absolute-git-dir"])).stdout.trim(),
+    repoRoot: repo.path,
+    privateDir,
+    refs: async () => (await git.run(["for-each-ref", "--format=%(objectname) %(refname)"])).stdout,
+  });
+  return { wt, session, privateDir };
+}
+
 describe("the sandbox, for real", async () => {
   const bwrap = await probeBwrap();
   it.runIf(bwrap.ok)(
@@ -103,28 +131,9 @@ describe("the sandbox, for real", async () => {
     async () => {
       await using repo = await makeRepo({ files: { "a.txt": "a\n" } });
       await repo.git("tag", "v1");
-      const git = repo.client();
-      const state = join(repo.path, ".git", "claude-tasks");
-      await using wt = await createWorktree({
-        git,
-        task: "t",
-        runId: "r1",
-        base: "HEAD",
-        branch: "x",
-        stateDir: state,
-      });
-      const provider = await createSandboxProvider({
-        isolation: "sandbox",
-        env: { ...process.env, ...repo.env },
-      });
-      await using session = await provider.open({
-        worktree: wt.path,
-        commonDir: join(repo.path, ".git"),
-        adminDir: (await wt.git.run(["rev-parse", "--absolute-git-dir"])).stdout.trim(),
-        repoRoot: repo.path,
-        privateDir: join(state, "sandbox", "t-r1"),
-        refs: async () => (await git.run(["for-each-ref", "--format=%(objectname) %(refname)"])).stdout,
-      });
+      const opened = await sandboxFor(repo, "r1");
+      await using wt = opened.wt;
+      await using session = opened.session;
       const launch = await session.wrap({
         command: "sh",
         args: [
@@ -164,32 +173,11 @@ describe("the agent's HOME, for real", async () => {
     "each launch gets a new HOME holding only its homeFiles, writable, on disk, and gone with the sandbox",
     async () => {
       await using repo = await makeRepo({ files: { "a.txt": "a\n" } });
-      const git = repo.client();
-      const state = join(repo.path, ".git", "claude-tasks");
-      await using wt = await createWorktree({
-        git,
-        task: "t",
-        runId: "r1",
-        base: "HEAD",
-        branch: "x",
-        stateDir: state,
-      });
-      const privateDir = join(state, "sandbox", "t-r1");
       const hostHome = join(repo.root, "home");
       await mkdir(hostHome, { recursive: true });
       await writeFile(join(hostHome, ".claude.json"), '{"userID":"the user\'s own"}\n');
-      const provider = await createSandboxProvider({
-        isolation: "sandbox",
-        env: { ...process.env, ...repo.env, HOME: hostHome },
-      });
-      const session = await provider.open({
-        worktree: wt.path,
-        commonDir: join(repo.path, ".git"),
-        adminDir: (await wt.git.run(["rev-parse", "--absolute-git-dir"])).stdout.trim(),
-        repoRoot: repo.path,
-        privateDir,
-        refs: async () => "",
-      });
+      const { wt: worktree, session, privateDir } = await sandboxFor(repo, "r1", { HOME: hostHome });
+      await using wt = worktree;
       const inside = async (script: string, homeFiles?: Record<string, string>) => {
         const launch = await session.wrap({
           command: "sh",
@@ -224,32 +212,14 @@ describe("the agent's HOME, for real", async () => {
 
   it.runIf(bwrap.ok)("a homeFiles name that is a path is refused before anything starts", async () => {
     await using repo = await makeRepo();
-    const state = join(repo.path, ".git", "claude-tasks");
-    const provider = await createSandboxProvider({
-      isolation: "sandbox",
-      env: { ...process.env, ...repo.env },
-    });
-    await using wt = await createWorktree({
-      git: repo.client(),
-      task: "t",
-      runId: "r2",
-      base: "HEAD",
-      branch: "y",
-      stateDir: state,
-    });
-    await using session = await provider.open({
-      worktree: wt.path,
-      commonDir: join(repo.path, ".git"),
-      adminDir: (await wt.git.run(["rev-parse", "--absolute-git-dir"])).stdout.trim(),
-      repoRoot: repo.path,
-      privateDir: join(state, "sandbox", "t-r2"),
-      refs: async () => "",
-    });
+    const opened = await sandboxFor(repo, "r2");
+    await using wt = opened.wt;
+    await using session = opened.session;
     for (const name of ["../escape", "a/b", "..", ""])
       await expect(
         session.wrap({ command: "true", args: [], cwd: wt.path, env: {}, homeFiles: { [name]: "x" } }),
       ).rejects.toThrow(/not a file name/);
-    expect(existsSync(join(state, "sandbox", "escape"))).toBe(false);
+    expect(existsSync(join(opened.privateDir, "escape"))).toBe(false);
   });
 });
 
