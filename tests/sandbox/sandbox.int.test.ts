@@ -165,12 +165,9 @@ describe("the sandbox, for real", async () => {
       expect(await repo.git("rev-parse", "main")).toBe(await repo.head());
     },
   );
-});
 
-describe("the agent's HOME, for real", async () => {
-  const bwrap = await probeBwrap();
   it.runIf(bwrap.ok)(
-    "each launch gets a new HOME holding only its homeFiles, writable, on disk, and gone with the sandbox",
+    "the agent's HOME: each launch gets a new HOME holding only its homeFiles, writable, on disk, and gone with the sandbox",
     async () => {
       await using repo = await makeRepo({ files: { "a.txt": "a\n" } });
       const hostHome = join(repo.root, "home");
