@@ -4,12 +4,12 @@
  * exist in there, and when the command ends the kernel ends everything it started — no heuristics, no
  * `setsid` escape. The file system is the host's, read-only, with the places that hold other people's
  * data or credentials replaced by empty tmpfs mounts (homes, temp dirs, `/run`, the runner's temp and
- * workspace, the repository and its git directory, sibling worktrees). The task's worktree is the only
- * writable host directory the agent knows; its `.git` file is read-only and points at a private git
- * directory that borrows the repository's objects read-only, so the agent's git works without any path
- * to the engine's config, refs, index or hooks. Its HOME is a new directory of the engine's, empty but
- * for the launch's `homeFiles`, on disk (a tool cache there does not fill the runner's memory as a
- * tmpfs would) and removed with the sandbox.
+ * workspace, the repository and its git directory, sibling worktrees). Writable: the task's worktree,
+ * and a HOME of the agent's own (a new folder of the engine's, empty but for the launch's `homeFiles`,
+ * on disk so that a tool cache there does not fill the runner's memory as a tmpfs would, removed with
+ * the sandbox). The worktree's `.git` file is read-only and points at a private git directory that
+ * borrows the repository's objects read-only, so the agent's git works without any path to the
+ * engine's config, refs, index or hooks.
  */
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { delimiter, dirname, join, sep } from "node:path";
