@@ -266,8 +266,8 @@ const HOW = `## How each figure is measured
   the same way against the same server, alternating, median of 7. Over the floor: the Action's
   start-up above; then Claude Code's own start, ~60 ms slower than the bare CLI's. It was ~120–170 ms
   slower until the sandbox's \`HOME\` came with Claude Code's settings file: in the sandbox every start
-  is a first start in an empty \`HOME\`, and there Claude Code ran its ten settings migrations, each
-  reading and rewriting \`~/.claude.json\`, before its first request; the file now starts as those
+  is a first start in an empty \`HOME\`, and there Claude Code ran its twelve settings migrations, each
+  reading \`~/.claude.json\` (some rewriting it), before its first request; the file now starts as those
   migrations leave it (\`src/engine/agent/claude-home.ts\`; half that file's reads and writes, counted
   with \`strace\`). The rest is spread over the hop through the model-key proxy, a linked worktree as
   its directory, the permission rules (\`--allowedTools\`/\`--disallowedTools\`) and \`stream-json\`
