@@ -1,8 +1,8 @@
-import { readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readdir, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { listBackups } from "../../src/engine/git/backup.ts";
-import { stateDir, worktreesDir } from "../../src/engine/git/paths.ts";
+import { sandboxesDir, stateDir, worktreesDir } from "../../src/engine/git/paths.ts";
 import {
   createWorktree,
   listWorktrees,
@@ -155,6 +155,28 @@ describe("leftover worktrees", () => {
     expect(await exists(live.path)).toBe(true);
     expect(await exists(join(dead.stateDir, "locks", "dead-old.json"))).toBe(false);
     expect((await listWorktrees(git)).filter((w) => w.ours).map((w) => w.path)).toEqual([live.path]);
+  });
+
+  it("removes what a killed run left of its sandboxes (HOME caches and all), never a live run's", async () => {
+    await using repo = await makeRepo({ files: { "a.txt": "a\n" } });
+    const git = repo.client();
+    const dead = await leftover(repo, "dead");
+    await using live = await createWorktree({ git, task: "live", runId: "now", base: "HEAD", branch: "y" });
+    const sandboxes = sandboxesDir(dead.stateDir);
+    // each sandbox folder as a task leaves it: named as its worktree, the agent's HOME and git dir
+    for (const name of ["dead-old", "live-now", "orphan-gone"]) {
+      await mkdir(join(sandboxes, name, "home", ".npm", "_cacache"), { recursive: true });
+      await writeFile(join(sandboxes, name, "home", ".npm", "_cacache", "blob"), "cache\n");
+      await mkdir(join(sandboxes, name, "git"), { recursive: true });
+    }
+    expect(basename(live.path)).toBe("live-now");
+    await pruneWorktrees(git, { dryRun: true });
+    expect((await readdir(sandboxes)).sort()).toEqual(["dead-old", "live-now", "orphan-gone"]);
+    await pruneWorktrees(git);
+    expect(await readdir(sandboxes)).toEqual(["live-now"]);
+    expect(await readFile(join(sandboxes, "live-now", "home", ".npm", "_cacache", "blob"), "utf8")).toBe(
+      "cache\n",
+    );
   });
 
   it("treats a worktree whose directory vanished as prunable and cleans it up", async () => {

@@ -135,7 +135,13 @@ describe("the CLI interrupted", () => {
     const state = await consistency(e);
     c.note("left behind", state);
     expect({ ...state, unfinishedRuns: 0 }).toEqual({ ...state, unfinishedRuns: 0, worktrees: 0, locks: 0 });
-    expect(state).toMatchObject({ worktreeDirs: 0, tmpBackups: 0, agentProcesses: 0, unfinishedRuns: 1 });
+    expect(state).toMatchObject({
+      worktreeDirs: 0,
+      sandboxDirs: 0, // the killed run's sandbox folder goes with its worktree
+      tmpBackups: 0,
+      agentProcesses: 0,
+      unfinishedRuns: 1,
+    });
 
     const again = await runCli(["run", "a-slow"], { cwd: e.path, env: goEnv });
     c.note("rerun", `exit ${again.code}`);
@@ -421,6 +427,7 @@ describe("damaged local state", () => {
     expect({ ...state, tmpBackups: 0 }).toEqual({
       worktrees: 0,
       worktreeDirs: 0,
+      sandboxDirs: 0,
       locks: 0,
       tmpBackups: 0,
       logDamagedLines: 0,

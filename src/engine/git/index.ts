@@ -78,7 +78,7 @@ export {
   restoreRepo,
   snapshotRepo,
 } from "./integrity.ts";
-export { assertSafeName, backupsDir, stateDir, worktreesDir } from "./paths.ts";
+export { assertSafeName, backupsDir, sandboxesDir, stateDir, worktreesDir } from "./paths.ts";
 export {
   branchRef,
   isAncestor,

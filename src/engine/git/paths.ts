@@ -50,6 +50,9 @@ export function worktreesDir(state: string, env: NodeJS.ProcessEnv = process.env
 }
 export const backupsDir = (state: string): string => join(state, "backups");
 
+/** The sandbox folders of tasks' agents (their HOME and git directory), each named as its worktree. */
+export const sandboxesDir = (state: string): string => join(state, "sandbox");
+
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /**

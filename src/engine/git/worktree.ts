@@ -18,7 +18,7 @@ import { removeTree } from "../remove-tree.ts";
 import { type Backup, NoBackupError, writeTreeBackup } from "./backup.ts";
 import { stageTree } from "./changes.ts";
 import type { Git } from "./exec.ts";
-import { assertSafeName, stateDir as getStateDir, worktreesDir } from "./paths.ts";
+import { assertSafeName, stateDir as getStateDir, sandboxesDir, worktreesDir } from "./paths.ts";
 import { isDirty, noteCommit, requireCommit } from "./refs.ts";
 
 export interface WorktreeLock {
@@ -395,7 +395,8 @@ export interface PruneOptions {
 
 /**
  * Backs up and removes leftover claude-tasks worktrees (stale ones: no live owner), then runs
- * `git worktree prune`. A dry run only reports what it would remove.
+ * `git worktree prune`, and removes what an interrupted run left of their sandboxes. A dry run only
+ * reports what it would remove.
  */
 export async function pruneWorktrees(git: Git, opts: PruneOptions = {}): Promise<PruneEntry[]> {
   const state = opts.stateDir ?? (await getStateDir(git));
@@ -432,8 +433,25 @@ export async function pruneWorktrees(git: Git, opts: PruneOptions = {}): Promise
   if (!opts.dryRun) {
     await git.run(["worktree", "prune"]);
     await removeOrphanLocks(git, state);
+    await removeOrphanSandboxes(git, state);
   }
   return out;
+}
+
+/**
+ * A task's sandbox folder (`<state>/sandbox/<task>-<run>`: the agent's HOME and git directory) goes with
+ * the sandbox, before its worktree; a run killed meanwhile leaves it, HOME caches and all. Those whose
+ * worktree is gone are removed. The folders are listed before the worktrees: a sandbox folder is only
+ * made once its worktree exists, so a run starting meanwhile is never taken for a leftover.
+ */
+async function removeOrphanSandboxes(git: Git, state: string): Promise<void> {
+  const dir = sandboxesDir(state);
+  const names = await orIfMissing(readdir(dir), [] as string[]);
+  if (names.length === 0) return;
+  const registered = new Set(
+    (await worktreeEntries(git, state)).map((w) => w.path.slice(w.path.lastIndexOf(sep) + 1)),
+  );
+  for (const name of names) if (!registered.has(name)) await removeTree(join(dir, name));
 }
 
 /** A leftover without a lock file: back it up relative to its HEAD's merge base with HEAD of the repo. */

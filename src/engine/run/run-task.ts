@@ -5,7 +5,7 @@
  * is in a backup before the worktree goes away.
  */
 import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Agent, AgentResult } from "../agent/index.ts";
 import type { Task } from "../config/index.ts";
 import { errorMessage } from "../errors.ts";
@@ -15,6 +15,7 @@ import {
   createWorktree,
   foreignCommits,
   restoreRepo,
+  sandboxesDir,
   snapshotRepo,
   type Worktree,
 } from "../git/index.ts";
@@ -137,7 +138,7 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
         commonDir,
         adminDir: await adminDirOf(wt.path),
         repoRoot: repo.git.cwd,
-        privateDir: join(repo.state, "sandbox", `${task.name}-${opts.runId}`),
+        privateDir: join(sandboxesDir(repo.state), basename(wt.path)), // named as its worktree (see pruneWorktrees)
         refs: async () => (await refs()).text,
       })
     : undefined;

@@ -6,7 +6,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { expect } from "vitest";
 import type { Task } from "../../../src/engine/config/index.ts";
-import { listBackups, worktreesDir } from "../../../src/engine/git/index.ts";
+import { listBackups, sandboxesDir, worktreesDir } from "../../../src/engine/git/index.ts";
 import { newRunId, parseLog } from "../../../src/engine/run/index.ts";
 import { CLAUDE_PATH, type EngineRepo, leftoverProcesses, type RunOutcome } from "../../support/engine.ts";
 import { type ModelServer, type Scenario, startModelServer, type Turn } from "../../support/model-server.ts";
@@ -68,6 +68,8 @@ export interface Consistency {
   worktrees: number;
   /** Entries under the worktrees directory. */
   worktreeDirs: number;
+  /** Agents' sandbox folders (HOME, git directory) still on disk. */
+  sandboxDirs: number;
   locks: number;
   /** Half-written backups (`.tmp-*`). */
   tmpBackups: number;
@@ -88,6 +90,7 @@ export async function consistency(e: EngineRepo, spawned: RunOutcome["spawned"] 
   return {
     worktrees: (await e.worktrees()).filter((p) => p !== e.path).length,
     worktreeDirs: (await list(worktreesDir(e.state))).length,
+    sandboxDirs: (await list(sandboxesDir(e.state))).length,
     locks: (await list(join(e.state, "locks"))).length,
     tmpBackups: (await list(join(e.state, "backups"))).filter((n) => n.startsWith(".tmp-")).length,
     logDamagedLines: log.damagedLines.length,
@@ -101,6 +104,7 @@ export async function expectConsistent(e: EngineRepo, spawned: RunOutcome["spawn
   expect(await consistency(e, spawned)).toEqual({
     worktrees: 0,
     worktreeDirs: 0,
+    sandboxDirs: 0,
     locks: 0,
     tmpBackups: 0,
     logDamagedLines: 0,

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   compileGlob
-} from "./chunk-XC3TF3SJ.js";
+} from "./chunk-RALMKBFG.js";
 
 // src/engine/event/watch.ts
 function matchWatch(globs, files) {

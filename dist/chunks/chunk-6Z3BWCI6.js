@@ -8,7 +8,7 @@ import {
   parseConfigFiles,
   require_dist,
   statRepoFile
-} from "./chunk-XC3TF3SJ.js";
+} from "./chunk-RALMKBFG.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-DTOSACNZ.js";
+} from "./chunk-IJ7VKB65.js";
 import {
   newRunId
-} from "./chunk-GBIC232H.js";
+} from "./chunk-PAA62XXO.js";
 import {
   STATE_REF,
   claimDueTasks,
   localStateStore
-} from "./chunk-XC3TF3SJ.js";
+} from "./chunk-RALMKBFG.js";
 import {
   pruneWorktrees
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 import {
   stopAgentProcessesIn
 } from "./chunk-AN4M62PA.js";

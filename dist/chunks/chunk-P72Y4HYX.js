@@ -10,17 +10,17 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-XOEEIWIU.js";
+} from "./chunk-TG67UYPB.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-QMTUUIL6.js";
+} from "./chunk-PRCM2JPO.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-A26UE765.js";
+} from "./chunk-JYOYTI3H.js";
 import {
   runTasks
-} from "./chunk-GBIC232H.js";
+} from "./chunk-PAA62XXO.js";
 import {
   STATUS_ICON,
   branchNameProblem,
@@ -32,7 +32,7 @@ import {
   quotePath,
   requireRepoRoot,
   selectTasks
-} from "./chunk-XC3TF3SJ.js";
+} from "./chunk-RALMKBFG.js";
 import {
   InterruptedError,
   TaskFailedError,
@@ -43,7 +43,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-ZDNSO7UW.js";
+} from "./chunk-LXDPM3T7.js";
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-GBIC232H.js";
+} from "./chunk-PAA62XXO.js";
 import {
   buildPlan,
   claimDueTasks,
   evaluateSchedules,
   planOf,
   selectTasks
-} from "./chunk-XC3TF3SJ.js";
+} from "./chunk-RALMKBFG.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,
@@ -25,7 +25,7 @@ import {
   isSha,
   silentLogger,
   splitZ
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 
 // src/engine/event/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";

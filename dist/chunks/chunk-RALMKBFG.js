@@ -15,7 +15,7 @@ import {
   noteCommonDir,
   problemAt,
   pushRefs
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 import {
   __commonJS,
   __export,

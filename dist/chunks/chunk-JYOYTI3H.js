@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-64W2GLSK.js";
+} from "./chunk-URRYTUCH.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

@@ -876,6 +876,7 @@ function worktreesDir(state, env = process.env) {
   return join(root, `${repo}-${id}`);
 }
 var backupsDir = (state) => join(state, "backups");
+var sandboxesDir = (state) => join(state, "sandbox");
 var SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 function assertSafeName(kind, name) {
   if (!SAFE_NAME.test(name) || name.includes("..") || name.endsWith(".lock")) {
@@ -1734,8 +1735,18 @@ async function pruneWorktrees(git, opts = {}) {
   if (!opts.dryRun) {
     await git.run(["worktree", "prune"]);
     await removeOrphanLocks(git, state);
+    await removeOrphanSandboxes(git, state);
   }
   return out;
+}
+async function removeOrphanSandboxes(git, state) {
+  const dir = sandboxesDir(state);
+  const names = await orIfMissing(readdir3(dir), []);
+  if (names.length === 0) return;
+  const registered = new Set(
+    (await worktreeEntries(git, state)).map((w) => w.path.slice(w.path.lastIndexOf(sep) + 1))
+  );
+  for (const name of names) if (!registered.has(name)) await removeTree(join4(dir, name));
 }
 async function guessLock(git, name, w) {
   const dash = name.lastIndexOf("-");
@@ -2448,6 +2459,7 @@ export {
   noteCommonDir,
   stateDir,
   backupsDir,
+  sandboxesDir,
   assertSafeName,
   readBackup,
   listBackups,

@@ -9,32 +9,32 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-HWLITV7P.js";
+} from "./chunk-KV3FZYBL.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-FI54OXRS.js";
-import "./chunk-DTOSACNZ.js";
-import "./chunk-ZDNSO7UW.js";
+} from "./chunk-UMYJYAJ2.js";
+import "./chunk-IJ7VKB65.js";
+import "./chunk-LXDPM3T7.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-XOEEIWIU.js";
+} from "./chunk-TG67UYPB.js";
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-GBIC232H.js";
+} from "./chunk-PAA62XXO.js";
 import {
   requireRepoRoot
-} from "./chunk-XC3TF3SJ.js";
+} from "./chunk-RALMKBFG.js";
 import {
   UserError,
   createGit,
   runCommand,
   stateDir
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

@@ -6,30 +6,30 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-ZDNSO7UW.js";
+} from "./chunk-LXDPM3T7.js";
 import {
   runAndReport
-} from "./chunk-ER5EP6MT.js";
+} from "./chunk-P72Y4HYX.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-XOEEIWIU.js";
-import "./chunk-QMTUUIL6.js";
-import "./chunk-A26UE765.js";
-import "./chunk-64W2GLSK.js";
+} from "./chunk-TG67UYPB.js";
+import "./chunk-PRCM2JPO.js";
+import "./chunk-JYOYTI3H.js";
+import "./chunk-URRYTUCH.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-GBIC232H.js";
+} from "./chunk-PAA62XXO.js";
 import {
   assertValid,
   branchNameProblem,
   buildPlan,
   loadProject,
   requireRepoRoot
-} from "./chunk-XC3TF3SJ.js";
+} from "./chunk-RALMKBFG.js";
 import {
   InterruptedError,
   UserError,
@@ -37,7 +37,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

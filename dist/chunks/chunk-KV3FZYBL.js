@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   UserError,
   orIfMissing
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 
 // src/engine/local/service.ts
 import { createHash } from "node:crypto";

@@ -9,23 +9,23 @@ import {
 } from "./chunk-I24MKLBL.js";
 import {
   readDefaultsFile
-} from "./chunk-SZLXMUHH.js";
+} from "./chunk-6Z3BWCI6.js";
 import {
   ACTIVE_STATUSES,
   MAX_LOG_LINES,
   readRecords,
   writeRecord
-} from "./chunk-3XKY4LSG.js";
-import "./chunk-COJEKVF7.js";
+} from "./chunk-GXABRW6L.js";
+import "./chunk-LKNB36KI.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-A26UE765.js";
-import "./chunk-64W2GLSK.js";
+} from "./chunk-JYOYTI3H.js";
+import "./chunk-URRYTUCH.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-GBIC232H.js";
+} from "./chunk-PAA62XXO.js";
 import {
   $ZodObject,
   $ZodType,
@@ -77,7 +77,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-XC3TF3SJ.js";
+} from "./chunk-RALMKBFG.js";
 import {
   UserError,
   compareCodeUnits,
@@ -89,7 +89,7 @@ import {
   restoreBackup,
   stateDir,
   stderrLogger
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import {

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-XC3TF3SJ.js";
+} from "./chunk-RALMKBFG.js";
 
 // src/cli/context.ts
 function globals(cmd) {

@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-GBIC232H.js";
+} from "./chunk-PAA62XXO.js";
 import {
   mdCode
-} from "./chunk-XC3TF3SJ.js";
+} from "./chunk-RALMKBFG.js";
 import {
   errorMessage,
   silentLogger
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-FI54OXRS.js";
-import "./chunk-DTOSACNZ.js";
-import "./chunk-ZDNSO7UW.js";
+} from "./chunk-UMYJYAJ2.js";
+import "./chunk-IJ7VKB65.js";
+import "./chunk-LXDPM3T7.js";
 import {
   runAndReport
-} from "./chunk-ER5EP6MT.js";
+} from "./chunk-P72Y4HYX.js";
 import {
   globals,
   paint,
@@ -19,23 +19,23 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-XOEEIWIU.js";
-import "./chunk-QMTUUIL6.js";
+} from "./chunk-TG67UYPB.js";
+import "./chunk-PRCM2JPO.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-A26UE765.js";
-import "./chunk-64W2GLSK.js";
+} from "./chunk-JYOYTI3H.js";
+import "./chunk-URRYTUCH.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-GBIC232H.js";
+import "./chunk-PAA62XXO.js";
 import {
   requireRepoRoot
-} from "./chunk-XC3TF3SJ.js";
+} from "./chunk-RALMKBFG.js";
 import {
   TaskFailedError,
   UserError,
   createGit,
   stateDir
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

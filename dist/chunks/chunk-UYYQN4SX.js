@@ -6,13 +6,13 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   formatAge
-} from "./chunk-3WDSJHQ4.js";
+} from "./chunk-R2HR5T34.js";
 import {
   pruneRecords
-} from "./chunk-3XKY4LSG.js";
+} from "./chunk-GXABRW6L.js";
 import {
   pidAlive
-} from "./chunk-COJEKVF7.js";
+} from "./chunk-LKNB36KI.js";
 import {
   backupsDir,
   compareCodeUnits,
@@ -22,7 +22,7 @@ import {
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 
 // src/engine/retention/prune.ts
 import { randomBytes } from "node:crypto";

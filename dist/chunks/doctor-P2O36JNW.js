@@ -6,29 +6,29 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   readManifest
-} from "./chunk-HWLITV7P.js";
+} from "./chunk-KV3FZYBL.js";
 import {
   readTickRecord
-} from "./chunk-FI54OXRS.js";
+} from "./chunk-UMYJYAJ2.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-DTOSACNZ.js";
-import "./chunk-ZDNSO7UW.js";
+import "./chunk-IJ7VKB65.js";
+import "./chunk-LXDPM3T7.js";
 import {
   prune
-} from "./chunk-CYZZYI4E.js";
+} from "./chunk-UYYQN4SX.js";
 import {
   formatAge,
   retentionPolicy
-} from "./chunk-3WDSJHQ4.js";
-import "./chunk-3XKY4LSG.js";
-import "./chunk-COJEKVF7.js";
+} from "./chunk-R2HR5T34.js";
+import "./chunk-GXABRW6L.js";
+import "./chunk-LKNB36KI.js";
 import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-GBIC232H.js";
+} from "./chunk-PAA62XXO.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,
@@ -39,7 +39,7 @@ import {
   parseSchedule,
   parseState,
   require_dist
-} from "./chunk-XC3TF3SJ.js";
+} from "./chunk-RALMKBFG.js";
 import {
   createGit,
   errorMessage,
@@ -48,7 +48,7 @@ import {
   listWorktrees,
   orIfMissing,
   stateDir
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import {

@@ -19,7 +19,7 @@ import {
   outcomeOf,
   parseDuration,
   quotePath
-} from "./chunk-XC3TF3SJ.js";
+} from "./chunk-RALMKBFG.js";
 import {
   BACKUP_REF_PREFIX,
   C_LOCALE,
@@ -56,6 +56,7 @@ import {
   runCommand,
   runLogPath,
   runReportDir,
+  sandboxesDir,
   silentLogger,
   snapshotRepo,
   splitZ,
@@ -64,7 +65,7 @@ import {
   updateBranch,
   userSignsCommits,
   writeChangeBackup
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 import {
   MARKER_VAR,
   killTree
@@ -1955,7 +1956,7 @@ async function assembleReport(o) {
 
 // src/engine/run/run-task.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import { dirname as dirname3, join as join9 } from "node:path";
+import { basename, dirname as dirname3, join as join9 } from "node:path";
 
 // src/engine/run/attempts.ts
 import { setTimeout as sleep } from "node:timers/promises";
@@ -3284,7 +3285,8 @@ async function pipeline2(opts, r) {
       commonDir,
       adminDir: await adminDirOf(wt.path),
       repoRoot: repo.git.cwd,
-      privateDir: join9(repo.state, "sandbox", `${task.name}-${opts.runId}`),
+      privateDir: join9(sandboxesDir(repo.state), basename(wt.path)),
+      // named as its worktree (see pruneWorktrees)
       refs: async () => (await refs()).text
     }) : void 0, true);
     const untouched = async (before2) => {

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   pidAlive
-} from "./chunk-COJEKVF7.js";
+} from "./chunk-LKNB36KI.js";
 import {
   assertSafeName,
   orIfMissing,
   require_lib
-} from "./chunk-TXGTW3QA.js";
+} from "./chunk-4LJRID4L.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";
