@@ -4,7 +4,7 @@ import { dirname as __ctDirname } from 'node:path';
 const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
-import "./chunks/chunk-RK7LLVA6.js";
+import "./chunks/chunk-73BQLVGX.js";
 import {
   debug,
   error,
@@ -22,23 +22,23 @@ import {
   payloadChangedFiles,
   pushedBranch,
   resolveRun
-} from "./chunks/chunk-IJ7VKB65.js";
-import "./chunks/chunk-LXDPM3T7.js";
+} from "./chunks/chunk-I2XT4IXD.js";
+import "./chunks/chunk-G57XZF37.js";
 import {
   adhocTask,
   readDefaultsFile
-} from "./chunks/chunk-6Z3BWCI6.js";
+} from "./chunks/chunk-SGXPKMT2.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunks/chunk-PRCM2JPO.js";
+} from "./chunks/chunk-YMVMTDGA.js";
 import {
   SIGN_COMMITS,
   createGitHub,
   createGitHubPublisher,
   credentialFindings,
   publishable
-} from "./chunks/chunk-URRYTUCH.js";
+} from "./chunks/chunk-WAEONMBT.js";
 import {
   ISOLATIONS,
   TRUSTED_CONFIG_PATHS,
@@ -64,7 +64,7 @@ import {
   scrubbedEnv,
   startingPoint,
   withholdSecrets
-} from "./chunks/chunk-PAA62XXO.js";
+} from "./chunks/chunk-AWNG4QJT.js";
 import {
   NOT_RUN_KINDS,
   STATUS_ICON,
@@ -83,7 +83,7 @@ import {
   stripInvisible,
   toMatrix,
   unknownTaskMessage
-} from "./chunks/chunk-RALMKBFG.js";
+} from "./chunks/chunk-DUTI55RA.js";
 import {
   ConfigError,
   UserError,
@@ -110,7 +110,7 @@ import {
   silentLogger,
   stateDir,
   taskEntry
-} from "./chunks/chunk-4LJRID4L.js";
+} from "./chunks/chunk-FNPOHAIZ.js";
 import "./chunks/chunk-AN4M62PA.js";
 import "./chunks/chunk-4B2DEY7O.js";
 import {

@@ -41,7 +41,7 @@ function privateCompileCacheDir(env) {
 // src/cli/main.ts
 var cacheDir = privateCompileCacheDir(process.env);
 if (cacheDir) nodeModule.enableCompileCache?.(cacheDir);
-var { main } = await import("./chunks/program-UOLGSA6S.js");
+var { main } = await import("./chunks/program-22Y2DZTE.js");
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (err) => {
     if (err.code !== "EPIPE") throw err;

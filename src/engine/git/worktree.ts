@@ -9,7 +9,7 @@
 
 import { mkdir, open, readdir, readFile, realpath, rm, stat } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join, resolve, sep } from "node:path";
+import { basename, join, resolve, sep } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { errorMessage, GitError } from "../errors.ts";
 import { type Logger, silentLogger } from "../logger.ts";
@@ -412,7 +412,7 @@ export async function pruneWorktrees(git: Git, opts: PruneOptions = {}): Promise
       const stopped = await opts.stopProcesses(w.path);
       if (stopped.length > 0) entry.stoppedProcesses = stopped.length;
     }
-    const name = w.path.slice(w.path.lastIndexOf(sep) + 1);
+    const name = basename(w.path);
     const lock = w.lock ?? (await guessLock(git, name, w));
     const res = w.prunable
       ? { removed: true }
@@ -448,9 +448,7 @@ async function removeOrphanSandboxes(git: Git, state: string): Promise<void> {
   const dir = sandboxesDir(state);
   const names = await orIfMissing(readdir(dir), [] as string[]);
   if (names.length === 0) return;
-  const registered = new Set(
-    (await worktreeEntries(git, state)).map((w) => w.path.slice(w.path.lastIndexOf(sep) + 1)),
-  );
+  const registered = new Set((await worktreeEntries(git, state)).map((w) => basename(w.path)));
   for (const name of names) if (!registered.has(name)) await removeTree(join(dir, name));
 }
 
@@ -505,7 +503,7 @@ async function removeOrphanLocks(git: Git, state: string): Promise<void> {
   // Unreadable lock files (damaged, or empty after a crash) whose worktree is gone. A lock is written
   // right after it is created, so one that is still unreadable after a minute is not being written.
   const readable = new Set([...locks.values()].map((l) => `${l.task}-${l.runId}.json`));
-  const names = new Set([...registered].map((p) => `${p.slice(p.lastIndexOf(sep) + 1)}.json`));
+  const names = new Set([...registered].map((p) => `${basename(p)}.json`));
   for (const name of await orIfMissing(readdir(locksDir(state)), [] as string[])) {
     if (!name.endsWith(".json") || readable.has(name) || names.has(name)) continue;
     const file = join(locksDir(state), name);

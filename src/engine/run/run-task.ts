@@ -138,7 +138,8 @@ async function pipeline(opts: RunTaskOptions, r: TaskResult): Promise<void> {
         commonDir,
         adminDir: await adminDirOf(wt.path),
         repoRoot: repo.git.cwd,
-        privateDir: join(sandboxesDir(repo.state), basename(wt.path)), // named as its worktree (see pruneWorktrees)
+        // named as its worktree: `worktrees --prune` finds what a killed run left by that name
+        privateDir: join(sandboxesDir(repo.state), basename(wt.path)),
         refs: async () => (await refs()).text,
       })
     : undefined;

@@ -8,7 +8,7 @@ import {
   DEFAULT_WORKFLOW_IDS,
   WORKFLOW_TEMPLATES,
   workflowTemplates
-} from "./chunk-RK7LLVA6.js";
+} from "./chunk-73BQLVGX.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
@@ -17,13 +17,13 @@ import {
   KEEP_ENV,
   MAX_AGE_ENV,
   retentionPolicy
-} from "./chunk-R2HR5T34.js";
+} from "./chunk-PSHTJFRU.js";
 import {
   VERSION
 } from "./chunk-I24MKLBL.js";
 import {
   pidAlive
-} from "./chunk-LKNB36KI.js";
+} from "./chunk-BAVBC7OK.js";
 import {
   globals,
   paint,
@@ -31,7 +31,7 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-TG67UYPB.js";
+} from "./chunk-7NLGVGZU.js";
 import {
   STATE_REF,
   STATUS_ICON,
@@ -57,7 +57,7 @@ import {
   selectTasks,
   spentOn,
   toMatrix
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 import {
   EXIT,
   InterruptedError,
@@ -78,7 +78,7 @@ import {
   restoreBackup,
   runLogPath,
   stateDir
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 import {
   __commonJS,
   __require,
@@ -3594,7 +3594,7 @@ function registerDoctor(program2) {
     "check git, Claude Code, credentials, task files, workflows and local state; a fix for each failure"
   ).option("--json", "print the checks as JSON").action(async (opts, cmd) => {
     const g = globals(cmd);
-    const { renderDoctor, runDoctor } = await import("./doctor-P2O36JNW.js");
+    const { renderDoctor, runDoctor } = await import("./doctor-DBX3EGE3.js");
     const report = await runDoctor({ cwd: g.cwd ?? process.cwd(), configDir: g.configDir });
     if (opts.json) printJson(report);
     else print(renderDoctor(report, (f, t) => paint(f, t)));
@@ -4339,7 +4339,7 @@ function registerMcp(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).action(async (flags, cmd) => {
-    const { serveMcp } = await import("./mcp-KNAZLFO2.js");
+    const { serveMcp } = await import("./mcp-XYTX52CK.js");
     await serveMcp({ ...globals(cmd), isolation: flags.isolation });
   });
 }
@@ -4439,7 +4439,7 @@ function registerPrune(program2) {
   ).option("--dry-run", "only show what would be deleted").option("--json", "print the result as JSON").action(async (flags, cmd) => {
     const policy = retentionPolicy({ keep: flags.keep, maxAge: flags.maxAge });
     const git = createGit({ cwd: await requireRepoRoot(globals(cmd).cwd ?? process.cwd()) });
-    const { prune } = await import("./prune-QMQZ4UOW.js");
+    const { prune } = await import("./prune-3WXZNTIK.js");
     const result = await prune({ git, stateDir: await stateDir(git), policy, dryRun: flags.dryRun });
     if (flags.json) return printJson(result);
     const verb = result.dryRun ? "would delete" : "deleted";
@@ -4472,7 +4472,7 @@ function registerRun(program2) {
       "sandbox: agents run in a bubblewrap sandbox (default); none: without one \u2014 they can read your credentials and change anything you can"
     ).choices(["sandbox", "none"]).default("sandbox").env("CLAUDE_TASKS_ISOLATION")
   ).option("--diff", "print each task's diff after the report").option("--json", "print the run report as JSON on stdout").option("-q, --quiet", "no progress output").action(async (names, flags, cmd) => {
-    const { runAction } = await import("./run-action-HON44PLT.js");
+    const { runAction } = await import("./run-action-72BXHDVT.js");
     await runAction(names, flags, cmd);
   });
 }
@@ -4486,15 +4486,15 @@ function registerSchedule(program2) {
       "service manager (default: systemd if usable, launchd on macOS, else cron)"
     ).choices(["systemd", "launchd", "cron"])
   ).option("--pr", "ticks open pull requests (shares the schedule state with the Action on origin)").option("--watch", "also run `claude-tasks watch` as a service (systemd, launchd)").addOption(new Option("--isolation <how>", "passed to tick").choices(["sandbox", "none"])).option("--json", "print what was installed as JSON").action(async (flags, cmd) => {
-    const { scheduleInstall } = await import("./schedule-action-IXNFIFVA.js");
+    const { scheduleInstall } = await import("./schedule-action-EKYVLAUB.js");
     await scheduleInstall(flags, cmd);
   });
   schedule.command("uninstall").description("remove exactly what `schedule install` wrote").action(async (_flags, cmd) => {
-    const { scheduleUninstall } = await import("./schedule-action-IXNFIFVA.js");
+    const { scheduleUninstall } = await import("./schedule-action-EKYVLAUB.js");
     await scheduleUninstall(cmd);
   });
   schedule.command("status").description("what is installed, and when tick last ran").option("--json", "print as JSON").action(async (flags, cmd) => {
-    const { scheduleStatus } = await import("./schedule-action-IXNFIFVA.js");
+    const { scheduleStatus } = await import("./schedule-action-EKYVLAUB.js");
     await scheduleStatus(flags, cmd);
   });
 }
@@ -4512,7 +4512,7 @@ function registerTick(program2) {
   runLikeOptions(cmd).addOption(
     new Option("--now <ISO>", "use this clock instead of the system's (tests)").argParser(isoDate).env("CLAUDE_TASKS_NOW").hideHelp()
   ).action(async (flags, c) => {
-    const { tickAction } = await import("./tick-action-ERGYSZAT.js");
+    const { tickAction } = await import("./tick-action-EOB2A77L.js");
     await tickAction(flags, c);
   });
 }
@@ -4541,7 +4541,7 @@ function registerWatch(program2) {
     "stay in the foreground; when new commits reach the base branch, run the tasks whose `watch` globs match the changed files"
   ).option("--branch <name>", "the branch to follow (default: the repository's default branch)").option("--interval <ms>", "how often to look at the branch", positiveInt, 2e3).option("--debounce <ms>", "how long the branch must stay put before a run", positiveInt, 3e3);
   runLikeOptions(cmd).action(async (flags, c) => {
-    const { watchAction } = await import("./watch-action-XY5XN4Q3.js");
+    const { watchAction } = await import("./watch-action-725DJE3O.js");
     await watchAction(flags, c);
   });
 }

@@ -10,17 +10,17 @@ import {
   print,
   printJson,
   validProject
-} from "./chunk-TG67UYPB.js";
+} from "./chunk-7NLGVGZU.js";
 import {
   createRunControl,
   expireStalePullRequests
-} from "./chunk-PRCM2JPO.js";
+} from "./chunk-YMVMTDGA.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-JYOYTI3H.js";
+} from "./chunk-6SLKI3UE.js";
 import {
   runTasks
-} from "./chunk-PAA62XXO.js";
+} from "./chunk-AWNG4QJT.js";
 import {
   STATUS_ICON,
   branchNameProblem,
@@ -32,7 +32,7 @@ import {
   quotePath,
   requireRepoRoot,
   selectTasks
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 import {
   InterruptedError,
   TaskFailedError,
@@ -43,7 +43,7 @@ import {
   signalExitCode,
   stateDir,
   stderrLogger
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 import {
   __export
 } from "./chunk-MTYGN2KO.js";

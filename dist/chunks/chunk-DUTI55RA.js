@@ -15,7 +15,7 @@ import {
   noteCommonDir,
   problemAt,
   pushRefs
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 import {
   __commonJS,
   __export,

@@ -7,7 +7,7 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   assertValid,
   loadProject
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 
 // src/cli/context.ts
 function globals(cmd) {

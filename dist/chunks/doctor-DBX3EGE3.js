@@ -6,29 +6,29 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   readManifest
-} from "./chunk-KV3FZYBL.js";
+} from "./chunk-TKX43W2W.js";
 import {
   readTickRecord
-} from "./chunk-UMYJYAJ2.js";
+} from "./chunk-2XB3KPM4.js";
 import {
   packageRoot
 } from "./chunk-NYDGBFBO.js";
-import "./chunk-IJ7VKB65.js";
-import "./chunk-LXDPM3T7.js";
+import "./chunk-I2XT4IXD.js";
+import "./chunk-G57XZF37.js";
 import {
   prune
-} from "./chunk-UYYQN4SX.js";
+} from "./chunk-43CXBG3I.js";
 import {
   formatAge,
   retentionPolicy
-} from "./chunk-R2HR5T34.js";
-import "./chunk-GXABRW6L.js";
-import "./chunk-LKNB36KI.js";
+} from "./chunk-PSHTJFRU.js";
+import "./chunk-RLHNHFDM.js";
+import "./chunk-BAVBC7OK.js";
 import "./chunk-OD55LRLJ.js";
 import {
   claudeAvailable,
   probeBwrap
-} from "./chunk-PAA62XXO.js";
+} from "./chunk-AWNG4QJT.js";
 import {
   DEFAULT_GRACE_MS,
   FETCHED_STATE_REF,
@@ -39,7 +39,7 @@ import {
   parseSchedule,
   parseState,
   require_dist
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 import {
   createGit,
   errorMessage,
@@ -48,7 +48,7 @@ import {
   listWorktrees,
   orIfMissing,
   stateDir
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import {

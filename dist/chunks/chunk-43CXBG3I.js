@@ -6,13 +6,13 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   formatAge
-} from "./chunk-R2HR5T34.js";
+} from "./chunk-PSHTJFRU.js";
 import {
   pruneRecords
-} from "./chunk-GXABRW6L.js";
+} from "./chunk-RLHNHFDM.js";
 import {
   pidAlive
-} from "./chunk-LKNB36KI.js";
+} from "./chunk-BAVBC7OK.js";
 import {
   backupsDir,
   compareCodeUnits,
@@ -22,7 +22,7 @@ import {
   parseLog,
   runLogPath,
   stateDir
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 
 // src/engine/retention/prune.ts
 import { randomBytes } from "node:crypto";

@@ -7,12 +7,12 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createGitHub,
   createGitHubPublisher
-} from "./chunk-URRYTUCH.js";
+} from "./chunk-WAEONMBT.js";
 import {
   UserError,
   createGit,
   stderrLogger
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 
 // src/cli/publisher.ts
 function parseGitHubRemote(url) {

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   createMutex
-} from "./chunk-PAA62XXO.js";
+} from "./chunk-AWNG4QJT.js";
 import {
   STATE_REF,
   compileGlob,
@@ -21,7 +21,7 @@ import {
   recordRun,
   spentOn,
   updateRemoteState
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 import {
   BACKUP_REF_PREFIX,
   errorMessage,
@@ -29,7 +29,7 @@ import {
   foreignCommits,
   pushRefs,
   resolveCommit
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 
 // src/engine/budget/control.ts
 import { setTimeout as sleep } from "node:timers/promises";

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   UserError
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 
 // src/engine/retention/policy.ts
 var DEFAULT_KEEP = 20;

@@ -6,7 +6,7 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   compileGlob
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 
 // src/engine/event/watch.ts
 function matchWatch(globs, files) {

@@ -7,14 +7,14 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   renderTaskMarkdown,
   scanText
-} from "./chunk-PAA62XXO.js";
+} from "./chunk-AWNG4QJT.js";
 import {
   mdCode
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 import {
   errorMessage,
   silentLogger
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 
 // src/engine/report/publishable.ts
 var MIN_KNOWN = 8;

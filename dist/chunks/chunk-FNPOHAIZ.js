@@ -1449,7 +1449,7 @@ async function exists(path) {
 // src/engine/git/worktree.ts
 import { mkdir as mkdir2, open as open2, readdir as readdir3, readFile as readFile2, realpath, rm as rm3, stat as stat2 } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join as join4, resolve, sep } from "node:path";
+import { basename as basename2, join as join4, resolve, sep } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 // src/engine/remove-tree.ts
@@ -1716,7 +1716,7 @@ async function pruneWorktrees(git, opts = {}) {
       const stopped = await opts.stopProcesses(w.path);
       if (stopped.length > 0) entry.stoppedProcesses = stopped.length;
     }
-    const name = w.path.slice(w.path.lastIndexOf(sep) + 1);
+    const name = basename2(w.path);
     const lock = w.lock ?? await guessLock(git, name, w);
     const res = w.prunable ? { removed: true } : await removeWorktree({
       git,
@@ -1743,9 +1743,7 @@ async function removeOrphanSandboxes(git, state) {
   const dir = sandboxesDir(state);
   const names = await orIfMissing(readdir3(dir), []);
   if (names.length === 0) return;
-  const registered = new Set(
-    (await worktreeEntries(git, state)).map((w) => w.path.slice(w.path.lastIndexOf(sep) + 1))
-  );
+  const registered = new Set((await worktreeEntries(git, state)).map((w) => basename2(w.path)));
   for (const name of names) if (!registered.has(name)) await removeTree(join4(dir, name));
 }
 async function guessLock(git, name, w) {
@@ -1792,7 +1790,7 @@ async function removeOrphanLocks(git, state) {
     }
   }
   const readable = new Set([...locks.values()].map((l) => `${l.task}-${l.runId}.json`));
-  const names = new Set([...registered].map((p) => `${p.slice(p.lastIndexOf(sep) + 1)}.json`));
+  const names = new Set([...registered].map((p) => `${basename2(p)}.json`));
   for (const name of await orIfMissing(readdir3(locksDir(state)), [])) {
     if (!name.endsWith(".json") || readable.has(name) || names.has(name)) continue;
     const file = join4(locksDir(state), name);

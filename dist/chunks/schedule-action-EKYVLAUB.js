@@ -9,32 +9,32 @@ import {
   installSchedule,
   readManifest,
   uninstallSchedule
-} from "./chunk-KV3FZYBL.js";
+} from "./chunk-TKX43W2W.js";
 import {
   inspectLock,
   readTickRecord
-} from "./chunk-UMYJYAJ2.js";
-import "./chunk-IJ7VKB65.js";
-import "./chunk-LXDPM3T7.js";
+} from "./chunk-2XB3KPM4.js";
+import "./chunk-I2XT4IXD.js";
+import "./chunk-G57XZF37.js";
 import {
   globals,
   print,
   printJson,
   validProject
-} from "./chunk-TG67UYPB.js";
+} from "./chunk-7NLGVGZU.js";
 import "./chunk-OD55LRLJ.js";
 import {
   findOnPath
-} from "./chunk-PAA62XXO.js";
+} from "./chunk-AWNG4QJT.js";
 import {
   requireRepoRoot
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 import {
   UserError,
   createGit,
   runCommand,
   stateDir
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

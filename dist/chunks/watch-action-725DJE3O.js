@@ -6,30 +6,30 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-LXDPM3T7.js";
+} from "./chunk-G57XZF37.js";
 import {
   runAndReport
-} from "./chunk-P72Y4HYX.js";
+} from "./chunk-5DDYKYRS.js";
 import {
   globals,
   printErr,
   validProject
-} from "./chunk-TG67UYPB.js";
-import "./chunk-PRCM2JPO.js";
-import "./chunk-JYOYTI3H.js";
-import "./chunk-URRYTUCH.js";
+} from "./chunk-7NLGVGZU.js";
+import "./chunk-YMVMTDGA.js";
+import "./chunk-6SLKI3UE.js";
+import "./chunk-WAEONMBT.js";
 import "./chunk-OD55LRLJ.js";
 import {
   defaultBranch,
   makeRepoContext
-} from "./chunk-PAA62XXO.js";
+} from "./chunk-AWNG4QJT.js";
 import {
   assertValid,
   branchNameProblem,
   buildPlan,
   loadProject,
   requireRepoRoot
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 import {
   InterruptedError,
   UserError,
@@ -37,7 +37,7 @@ import {
   signalExitCode,
   silentLogger,
   stateDir
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

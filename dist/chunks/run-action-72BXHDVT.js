@@ -7,15 +7,15 @@ const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   runAction,
   runAndReport
-} from "./chunk-P72Y4HYX.js";
-import "./chunk-TG67UYPB.js";
-import "./chunk-PRCM2JPO.js";
-import "./chunk-JYOYTI3H.js";
-import "./chunk-URRYTUCH.js";
+} from "./chunk-5DDYKYRS.js";
+import "./chunk-7NLGVGZU.js";
+import "./chunk-YMVMTDGA.js";
+import "./chunk-6SLKI3UE.js";
+import "./chunk-WAEONMBT.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-PAA62XXO.js";
-import "./chunk-RALMKBFG.js";
-import "./chunk-4LJRID4L.js";
+import "./chunk-AWNG4QJT.js";
+import "./chunk-DUTI55RA.js";
+import "./chunk-FNPOHAIZ.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   pidAlive
-} from "./chunk-LKNB36KI.js";
+} from "./chunk-BAVBC7OK.js";
 import {
   assertSafeName,
   orIfMissing,
   require_lib
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

@@ -5,19 +5,17 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  isCode
-} from "./chunk-4LJRID4L.js";
-
-// src/engine/process/alive.ts
-function pidAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return isCode(err, "EPERM");
-  }
-}
-
+  prune,
+  rewriteLog,
+  runningRuns
+} from "./chunk-43CXBG3I.js";
+import "./chunk-PSHTJFRU.js";
+import "./chunk-RLHNHFDM.js";
+import "./chunk-BAVBC7OK.js";
+import "./chunk-FNPOHAIZ.js";
+import "./chunk-MTYGN2KO.js";
 export {
-  pidAlive
+  prune,
+  rewriteLog,
+  runningRuns
 };

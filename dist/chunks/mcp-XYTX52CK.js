@@ -9,23 +9,23 @@ import {
 } from "./chunk-I24MKLBL.js";
 import {
   readDefaultsFile
-} from "./chunk-6Z3BWCI6.js";
+} from "./chunk-SGXPKMT2.js";
 import {
   ACTIVE_STATUSES,
   MAX_LOG_LINES,
   readRecords,
   writeRecord
-} from "./chunk-GXABRW6L.js";
-import "./chunk-LKNB36KI.js";
+} from "./chunk-RLHNHFDM.js";
+import "./chunk-BAVBC7OK.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-JYOYTI3H.js";
-import "./chunk-URRYTUCH.js";
+} from "./chunk-6SLKI3UE.js";
+import "./chunk-WAEONMBT.js";
 import "./chunk-OD55LRLJ.js";
 import {
   newRunId,
   runTasks
-} from "./chunk-PAA62XXO.js";
+} from "./chunk-AWNG4QJT.js";
 import {
   $ZodObject,
   $ZodType,
@@ -77,7 +77,7 @@ import {
   toMatrix,
   union,
   unknown
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 import {
   UserError,
   compareCodeUnits,
@@ -89,7 +89,7 @@ import {
   restoreBackup,
   stateDir,
   stderrLogger
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import {

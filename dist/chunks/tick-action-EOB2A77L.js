@@ -6,12 +6,12 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   tick
-} from "./chunk-UMYJYAJ2.js";
-import "./chunk-IJ7VKB65.js";
-import "./chunk-LXDPM3T7.js";
+} from "./chunk-2XB3KPM4.js";
+import "./chunk-I2XT4IXD.js";
+import "./chunk-G57XZF37.js";
 import {
   runAndReport
-} from "./chunk-P72Y4HYX.js";
+} from "./chunk-5DDYKYRS.js";
 import {
   globals,
   paint,
@@ -19,23 +19,23 @@ import {
   printErr,
   printJson,
   validProject
-} from "./chunk-TG67UYPB.js";
-import "./chunk-PRCM2JPO.js";
+} from "./chunk-7NLGVGZU.js";
+import "./chunk-YMVMTDGA.js";
 import {
   githubPublisherFromEnv
-} from "./chunk-JYOYTI3H.js";
-import "./chunk-URRYTUCH.js";
+} from "./chunk-6SLKI3UE.js";
+import "./chunk-WAEONMBT.js";
 import "./chunk-OD55LRLJ.js";
-import "./chunk-PAA62XXO.js";
+import "./chunk-AWNG4QJT.js";
 import {
   requireRepoRoot
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 import {
   TaskFailedError,
   UserError,
   createGit,
   stateDir
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 import "./chunk-AN4M62PA.js";
 import "./chunk-4B2DEY7O.js";
 import "./chunk-MTYGN2KO.js";

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   resolveRun
-} from "./chunk-IJ7VKB65.js";
+} from "./chunk-I2XT4IXD.js";
 import {
   newRunId
-} from "./chunk-PAA62XXO.js";
+} from "./chunk-AWNG4QJT.js";
 import {
   STATE_REF,
   claimDueTasks,
   localStateStore
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 import {
   pruneWorktrees
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 import {
   stopAgentProcessesIn
 } from "./chunk-AN4M62PA.js";

@@ -6,18 +6,18 @@ const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
   watchedTasks
-} from "./chunk-LXDPM3T7.js";
+} from "./chunk-G57XZF37.js";
 import {
   effectiveDryRun,
   newRunId
-} from "./chunk-PAA62XXO.js";
+} from "./chunk-AWNG4QJT.js";
 import {
   buildPlan,
   claimDueTasks,
   evaluateSchedules,
   planOf,
   selectTasks
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 import {
   DEFAULT_IDENTITY,
   TRAILER_TASK,
@@ -25,7 +25,7 @@ import {
   isSha,
   silentLogger,
   splitZ
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 
 // src/engine/event/push.ts
 var ZERO_SHA = "0000000000000000000000000000000000000000";

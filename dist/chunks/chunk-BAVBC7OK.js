@@ -5,17 +5,19 @@ const require = __ctCreateRequire(import.meta.url);
 const __ctFilename = __ctFileURLToPath(import.meta.url);
 const __ctDirnameOf = __ctDirname(__ctFilename);
 import {
-  prune,
-  rewriteLog,
-  runningRuns
-} from "./chunk-UYYQN4SX.js";
-import "./chunk-R2HR5T34.js";
-import "./chunk-GXABRW6L.js";
-import "./chunk-LKNB36KI.js";
-import "./chunk-4LJRID4L.js";
-import "./chunk-MTYGN2KO.js";
+  isCode
+} from "./chunk-FNPOHAIZ.js";
+
+// src/engine/process/alive.ts
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return isCode(err, "EPERM");
+  }
+}
+
 export {
-  prune,
-  rewriteLog,
-  runningRuns
+  pidAlive
 };

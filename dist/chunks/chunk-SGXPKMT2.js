@@ -8,7 +8,7 @@ import {
   parseConfigFiles,
   require_dist,
   statRepoFile
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 import {
   __toESM
 } from "./chunk-MTYGN2KO.js";

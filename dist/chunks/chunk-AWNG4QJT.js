@@ -19,7 +19,7 @@ import {
   outcomeOf,
   parseDuration,
   quotePath
-} from "./chunk-RALMKBFG.js";
+} from "./chunk-DUTI55RA.js";
 import {
   BACKUP_REF_PREFIX,
   C_LOCALE,
@@ -65,7 +65,7 @@ import {
   updateBranch,
   userSignsCommits,
   writeChangeBackup
-} from "./chunk-4LJRID4L.js";
+} from "./chunk-FNPOHAIZ.js";
 import {
   MARKER_VAR,
   killTree
@@ -3285,8 +3285,8 @@ async function pipeline2(opts, r) {
       commonDir,
       adminDir: await adminDirOf(wt.path),
       repoRoot: repo.git.cwd,
+      // named as its worktree: `worktrees --prune` finds what a killed run left by that name
       privateDir: join9(sandboxesDir(repo.state), basename(wt.path)),
-      // named as its worktree (see pruneWorktrees)
       refs: async () => (await refs()).text
     }) : void 0, true);
     const untouched = async (before2) => {
